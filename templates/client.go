@@ -1,0 +1,131 @@
+package templates
+
+import (
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"strings"
+)
+
+// DefaultUserAgent is the User-Agent header sent unless WithUserAgent sets
+// another.
+const DefaultUserAgent = "misskey-gen/" + generatorVersion + " (+https://github.com/misskey-gen/misskey-gen)"
+
+// DefaultMaxResponseBytes is the largest response body a Client reads unless
+// WithMaxResponseBytes sets another limit.
+const DefaultMaxResponseBytes = 32 << 20
+
+// Client calls the API of one Misskey server. It is safe for concurrent use.
+type Client struct {
+	baseURL    *url.URL // scheme and host of the server, path without the trailing slash
+	token      string
+	tokenJSON  []byte // token encoded as a JSON string, made once
+	bearer     bool   // send the token in the Authorization header instead of the body
+	httpClient *http.Client
+	userAgent  string
+	maxBody    int64
+	retry      *RetryPolicy
+	strict     bool // fail on a response value whose JSON type contradicts the document
+}
+
+// Option configures a Client.
+type Option func(*Client)
+
+// WithToken sets the access token sent with every call.
+func WithToken(token string) Option {
+	return func(c *Client) { c.token = token }
+}
+
+// WithHTTPClient sets the *http.Client used for every call. The default is a
+// client with no overall timeout: use the context of each call for deadlines.
+func WithHTTPClient(hc *http.Client) Option {
+	return func(c *Client) {
+		if hc != nil {
+			c.httpClient = hc
+		}
+	}
+}
+
+// WithUserAgent sets the User-Agent header.
+func WithUserAgent(ua string) Option {
+	return func(c *Client) { c.userAgent = ua }
+}
+
+// WithBearerAuth sends the token as "Authorization: Bearer TOKEN" instead of
+// the "i" field of the request body. Misskey 2023.12 and newer accept both.
+func WithBearerAuth() Option {
+	return func(c *Client) { c.bearer = true }
+}
+
+// WithMaxResponseBytes caps the size of a response body the client reads. A
+// larger body fails the call with an error. n <= 0 keeps the default,
+// DefaultMaxResponseBytes.
+func WithMaxResponseBytes(n int64) Option {
+	return func(c *Client) {
+		if n > 0 {
+			c.maxBody = n
+		}
+	}
+}
+
+// WithRetry makes the client retry calls that failed in a way that is safe to
+// retry (see RetryPolicy). Without it a client never retries.
+func WithRetry(p RetryPolicy) Option {
+	return func(c *Client) { c.retry = &p }
+}
+
+// WithStrictDecoding makes a call fail when a value in a successful response
+// has a JSON type the document does not allow. By default the client keeps
+// the rest of the response and leaves that value at its zero value, since
+// real servers depart from their documents in small ways.
+func WithStrictDecoding() Option {
+	return func(c *Client) { c.strict = true }
+}
+
+// NewClient returns a client for the server at baseURL, such as
+// "https://misskey.io". A bare host name ("misskey.io") means https.
+func NewClient(baseURL string, opts ...Option) *Client {
+	c := &Client{
+		httpClient: http.DefaultClient,
+		userAgent:  DefaultUserAgent,
+		maxBody:    DefaultMaxResponseBytes,
+	}
+	c.baseURL = parseBaseURL(baseURL)
+	for _, o := range opts {
+		o(c)
+	}
+	if c.token != "" {
+		c.tokenJSON, _ = json.Marshal(c.token)
+	}
+	return c
+}
+
+// parseBaseURL accepts "https://host", "https://host/", "host" and
+// "http://host:port/prefix".
+func parseBaseURL(s string) *url.URL {
+	s = strings.TrimSpace(s)
+	if !strings.Contains(s, "://") {
+		s = "https://" + s
+	}
+	u, err := url.Parse(s)
+	if err != nil || u.Host == "" {
+		// Keep what we can; every call will then fail with a clear error.
+		u = &url.URL{Scheme: "https", Host: s}
+	}
+	u.Path = strings.TrimRight(u.Path, "/")
+	u.RawQuery, u.Fragment = "", ""
+	return u
+}
+
+// BaseURL returns the server URL the client calls, without a trailing slash.
+func (c *Client) BaseURL() string { return c.baseURL.String() }
+
+// HasToken reports whether the client sends an access token.
+func (c *Client) HasToken() bool { return c.token != "" }
+
+// endpointURL returns the URL of POST /api/<endpoint>.
+func (c *Client) endpointURL(endpoint string) string {
+	u := *c.baseURL
+	u.Path = u.Path + "/api/" + endpoint
+	return u.String()
+}

@@ -1,0 +1,14 @@
+// Package templates holds the runtime of every generated Misskey client: the
+// HTTP core, errors, optional values, retries, multipart uploads, MiAuth,
+// paging and streaming. None of it depends on an API document.
+//
+// The files are ordinary Go, compiled and tested where they stand. The
+// generator embeds them (see embed.go) and copies each one into the generated
+// package with the package clause rewritten. Files that are not copied:
+//
+//   - embed.go (the embedding itself) and doc.go (this comment);
+//   - *_test.go;
+//   - spec_stub.go, which declares the few identifiers the generator emits from
+//     the document (version strings, the endpoint table, stream event
+//     decoding), so that this package builds and tests on its own.
+package templates

@@ -1,0 +1,30 @@
+package templates
+
+import "encoding/json"
+
+// This file stands in for the identifiers the generator emits from an API
+// document. It is never copied into a generated package; each generated
+// package declares the same names with the document's data.
+
+// generatorVersion is the misskey-gen version that generated the package.
+const generatorVersion = "devel"
+
+// APIVersion is info.version of the document the package was generated from.
+const APIVersion = "0.0.0-stub"
+
+// endpointTable lists every endpoint of the document, sorted by name.
+var endpointTable = []EndpointInfo{
+	{Name: "drive/files/create", RequiresCredential: true, Permissions: []Permission{"write:drive"}, Multipart: true},
+	{Name: "i", RequiresCredential: true, Permissions: []Permission{"read:account"}},
+	{Name: "meta"},
+	{Name: "notes/create", RequiresCredential: true, Permissions: []Permission{"write:notes"}},
+	{Name: "notes/timeline", RequiresCredential: true, Permissions: []Permission{"read:account"}},
+}
+
+// decodeStreamEvent decodes the body of a streaming event into the entity
+// type the document defines for it. The generated version returns, for
+// example, *Note for a timeline's "note" event. It returns (nil, nil) when it
+// has no type for the event, and the caller keeps the raw JSON.
+func decodeStreamEvent(channel, event string, body json.RawMessage) (any, error) {
+	return nil, nil
+}
