@@ -1,0 +1,1116 @@
+package generator
+
+import (
+	"fmt"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/getkin/kin-openapi/openapi3"
+)
+
+// builder turns a loaded document into the model. It is used once, by
+// Build, and holds the state of that one conversion.
+type builder struct {
+	doc        *openapi3.T
+	api        *API
+	types      *nameSet         // package-level identifiers
+	methods    *nameSet         // methods of *Client
+	components map[string]*Type // by component schema name
+	enums      map[string]*Type // by property name and values, for de-duplication
+	all        []*Type
+	// converting guards against a schema that refers to itself without a
+	// component in between (impossible in valid documents, possible in bad ones).
+	converting map[*openapi3.Schema]bool
+}
+
+// Build models the document. Problems it works around become API.Warnings;
+// problems it cannot work around are returned as an error naming the JSON
+// pointer.
+func Build(doc *openapi3.T) (*API, error) {
+	reserved, err := runtimeIdentifiers()
+	if err != nil {
+		return nil, err
+	}
+	b := &builder{
+		doc:        doc,
+		api:        &API{OpenAPI: doc.OpenAPI},
+		types:      newNameSet(reserved.pkg...),
+		methods:    newNameSet(reserved.clientMethods...),
+		components: map[string]*Type{},
+		enums:      map[string]*Type{},
+		converting: map[*openapi3.Schema]bool{},
+	}
+	if doc.Info != nil {
+		b.api.Title, b.api.Version = doc.Info.Title, doc.Info.Version
+	}
+	if err := b.buildComponents(); err != nil {
+		return nil, err
+	}
+	if err := b.buildEndpoints(); err != nil {
+		return nil, err
+	}
+	b.finish()
+	return b.api, nil
+}
+
+func (b *builder) warn(ptr, format string, args ...any) {
+	b.api.Warnings = append(b.api.Warnings, Warning{Pointer: ptr, Message: fmt.Sprintf(format, args...)})
+}
+
+func (b *builder) newType(t *Type) *Type {
+	b.all = append(b.all, t)
+	return t
+}
+
+// pointerEscape escapes one JSON pointer token.
+func pointerEscape(s string) string {
+	return strings.ReplaceAll(strings.ReplaceAll(s, "~", "~0"), "/", "~1")
+}
+
+func (b *builder) buildComponents() error {
+	if b.doc.Components == nil {
+		return nil
+	}
+	names := make([]string, 0, len(b.doc.Components.Schemas))
+	for name := range b.doc.Components.Schemas {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	// Reserve every component's name first, so that no inline type can take it.
+	for _, name := range names {
+		goName := exportedName(name)
+		if goName == "" {
+			return fmt.Errorf("#/components/schemas/%s: the component name has no letter or digit to make a Go name of", pointerEscape(name))
+		}
+		t := b.newType(&Type{
+			Name:      b.types.claim(goName),
+			Component: name,
+			Pointer:   "#/components/schemas/" + pointerEscape(name),
+		})
+		b.components[name] = t
+	}
+	for _, name := range names {
+		t := b.components[name]
+		sref := b.doc.Components.Schemas[name]
+		if sref == nil || sref.Value == nil {
+			return fmt.Errorf("%s: empty schema", t.Pointer)
+		}
+		if err := b.defineNamed(t, sref, convCtx{ptr: t.Pointer}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// convCtx is where a schema is being converted.
+type convCtx struct {
+	ptr      string // JSON pointer of the schema
+	owner    string // Go name of the enclosing named type (inline types are named owner+field)
+	field    string // property (or role) the schema stands for
+	group    string // file group of the types made here
+	request  bool   // inside a request body
+	response bool   // the schema is a whole response body
+	multipart bool  // inside a multipart request body
+}
+
+func (c convCtx) child(ptr, owner, field string) convCtx {
+	c.ptr, c.owner, c.field, c.response = ptr, owner, field, false
+	return c
+}
+
+// inlineName is the Go name for a type made for an inline schema.
+func (b *builder) inlineName(c convCtx) string {
+	return b.types.claim(c.owner + exportedName(c.field))
+}
+
+// defineNamed fills t (already named) from a component schema.
+func (b *builder) defineNamed(t *Type, sref *openapi3.SchemaRef, c convCtx) error {
+	s := sref.Value
+	if sref.Ref != "" {
+		ref, nullable, err := b.convert(sref, c)
+		if err != nil {
+			return err
+		}
+		t.Kind, t.Alias, t.nullable = KindAlias, ref, nullable
+		t.Doc = s.Description
+		return nil
+	}
+	t.Doc = firstNonEmpty(s.Description, s.Title)
+	t.nullable = allowsNull(s)
+	shape, err := b.classify(s, c)
+	if err != nil {
+		return err
+	}
+	switch shape.kind {
+	case shapeStruct:
+		t.Kind = KindStruct
+		return b.fillStruct(t, shape, c)
+	case shapeUnion:
+		t.Kind = KindUnion
+		return b.fillUnion(t, shape, c)
+	case shapeEnum:
+		t.Kind = KindEnum
+		t.EnumValues = b.enumValues(t.Name, shape.enum)
+		return nil
+	}
+	// Anything else: a named alias of the plain conversion.
+	c.owner, c.field = t.Name, ""
+	ref, nullable, err := b.convertShape(s, shape, c)
+	if err != nil {
+		return err
+	}
+	t.Kind, t.Alias = KindAlias, ref
+	t.nullable = t.nullable || nullable
+	return nil
+}
+
+// shapeKind is what a schema turns into.
+type shapeKind int
+
+const (
+	shapePrim   shapeKind = iota // string, integer, number, boolean (prim says which)
+	shapeStruct                  // object with properties
+	shapeUnion                   // oneOf/anyOf of several shapes
+	shapeEnum                    // string enum
+	shapeArray
+	shapeMap    // additionalProperties only
+	shapeFree   // free-form object
+	shapeAny    // no type at all
+	shapeSingle // a composition with one real alternative (single), e.g. anyOf [$ref, null]
+)
+
+type shape struct {
+	kind     shapeKind
+	prim     string // "string", "integer", "number", "boolean"
+	nullable bool
+	enum     []string
+	// shapeStruct: the schemas whose properties make the struct, and the
+	// component parts to embed.
+	parts  []*openapi3.Schema
+	embeds []*openapi3.SchemaRef
+	// optionalParts hold properties that are all optional (anyOf of objects
+	// merged into one struct).
+	optionalParts []*openapi3.Schema
+	// shapeUnion
+	branches []*openapi3.SchemaRef
+	keyword  string // "oneOf", "anyOf" or "type"
+	// shapeSingle
+	single *openapi3.SchemaRef
+	// shapeArray
+	items *openapi3.SchemaRef
+	// shapeMap
+	values *openapi3.SchemaRef
+}
+
+func allowsNull(s *openapi3.Schema) bool {
+	if s == nil {
+		return false
+	}
+	if s.Nullable || (s.Type != nil && s.Type.Includes("null")) {
+		return true
+	}
+	for _, v := range s.Enum {
+		if v == nil {
+			return true
+		}
+	}
+	return false
+}
+
+// isNullSchema reports whether s accepts only null ({"type": "null"}).
+func isNullSchema(sref *openapi3.SchemaRef) bool {
+	if sref == nil || sref.Ref != "" || sref.Value == nil {
+		return false
+	}
+	s := sref.Value
+	return s.Type != nil && len(s.Type.Slice()) == 1 && s.Type.Is("null")
+}
+
+// isConstraintOnly reports whether a composition branch only constrains
+// (required lists, not, if/then) and adds no shape of its own, as Misskey's
+// notes/create anyOf [{required: [text]}, {required: [fileIds]}, …] does.
+func isConstraintOnly(sref *openapi3.SchemaRef) bool {
+	if sref == nil || sref.Ref != "" || sref.Value == nil {
+		return false
+	}
+	s := sref.Value
+	return (s.Type == nil || s.Type.IsEmpty()) && len(s.Properties) == 0 && len(s.OneOf) == 0 &&
+		len(s.AnyOf) == 0 && len(s.AllOf) == 0 && s.Items == nil && len(s.Enum) == 0 &&
+		s.AdditionalProperties.Schema == nil
+}
+
+// isInlineObject reports whether sref is an inline object schema (no $ref)
+// with properties or at least no other type.
+func isInlineObject(sref *openapi3.SchemaRef) bool {
+	if sref == nil || sref.Ref != "" || sref.Value == nil {
+		return false
+	}
+	s := sref.Value
+	if len(s.OneOf) > 0 || len(s.AnyOf) > 0 || len(s.AllOf) > 0 {
+		return false
+	}
+	if s.Type == nil || s.Type.IsEmpty() {
+		return len(s.Properties) > 0 || len(s.Required) > 0
+	}
+	return s.Type.Is("object") && len(s.Properties) > 0
+}
+
+func typesOf(s *openapi3.Schema) []string {
+	if s.Type == nil {
+		return nil
+	}
+	var out []string
+	for _, t := range s.Type.Slice() {
+		if t != "null" {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+// classify decides what a (non-$ref) schema becomes, normalising the ways
+// Misskey's documents spell the same thing.
+func (b *builder) classify(s *openapi3.Schema, c convCtx) (shape, error) {
+	sh := shape{nullable: allowsNull(s)}
+
+	// oneOf / anyOf: drop null branches (they make the value nullable) and
+	// constraint-only branches (validation, not shape).
+	alts := s.OneOf
+	isAnyOf := false
+	if len(alts) == 0 {
+		alts, isAnyOf = s.AnyOf, true
+	}
+	if len(alts) > 0 {
+		var real []*openapi3.SchemaRef
+		for _, a := range alts {
+			switch {
+			case isNullSchema(a):
+				sh.nullable = true
+			case isConstraintOnly(a):
+			default:
+				real = append(real, a)
+			}
+		}
+		switch {
+		case len(real) == 0:
+			// Pure validation: the schema's own keywords give the shape.
+		case isAnyOf && allInlineObjects(real):
+			// anyOf of objects (users/show: userId | userIds | username) is
+			// one object whose properties are each optional.
+			sh.kind = shapeStruct
+			sh.parts = append(sh.parts, s)
+			for _, r := range real {
+				sh.optionalParts = append(sh.optionalParts, r.Value)
+			}
+			return sh, nil
+		case len(real) == 1 && len(s.Properties) == 0:
+			sh.kind, sh.single = shapeSingle, real[0]
+			return sh, nil
+		case len(real) == 1:
+			// Own properties plus one alternative: treat as allOf.
+			sh.kind = shapeStruct
+			sh.parts = append(sh.parts, s)
+			if real[0].Ref != "" {
+				sh.embeds = append(sh.embeds, real[0])
+			} else {
+				sh.parts = append(sh.parts, real[0].Value)
+			}
+			return sh, nil
+		default:
+			sh.kind, sh.branches, sh.keyword = shapeUnion, real, "oneOf"
+			if isAnyOf {
+				sh.keyword = "anyOf"
+			}
+			return sh, nil
+		}
+	}
+
+	if len(s.AllOf) > 0 {
+		var parts []*openapi3.SchemaRef
+		for _, a := range s.AllOf {
+			if isConstraintOnly(a) && !hasComposition(a) {
+				continue
+			}
+			parts = append(parts, a)
+		}
+		if len(parts) == 1 && len(s.Properties) == 0 {
+			// {type: [object, null], allOf: [{$ref}]}: a nullable reference.
+			sh.kind, sh.single = shapeSingle, parts[0]
+			return sh, nil
+		}
+		if len(parts) > 0 {
+			sh.kind = shapeStruct
+			sh.parts = append(sh.parts, s)
+			for _, p := range parts {
+				if p.Ref != "" {
+					sh.embeds = append(sh.embeds, p)
+					continue
+				}
+				if p.Value == nil {
+					continue
+				}
+				inner, err := b.classify(p.Value, c)
+				if err != nil {
+					return sh, err
+				}
+				switch inner.kind {
+				case shapeStruct:
+					sh.parts = append(sh.parts, inner.parts...)
+					sh.optionalParts = append(sh.optionalParts, inner.optionalParts...)
+					sh.embeds = append(sh.embeds, inner.embeds...)
+				case shapeSingle:
+					if inner.single.Ref != "" {
+						sh.embeds = append(sh.embeds, inner.single)
+					} else if inner.single.Value != nil {
+						sh.parts = append(sh.parts, inner.single.Value)
+					}
+				case shapeFree, shapeAny:
+					// adds nothing
+				default:
+					b.warn(c.ptr, "allOf part of kind %d is not an object; its shape is not part of the struct", inner.kind)
+				}
+			}
+			return sh, nil
+		}
+	}
+
+	types := typesOf(s)
+	if len(types) > 1 {
+		// ["string", "number", "boolean", "null"]: a union of primitives.
+		for _, t := range types {
+			sh.branches = append(sh.branches, &openapi3.SchemaRef{Value: &openapi3.Schema{Type: &openapi3.Types{t}, Items: s.Items, Properties: s.Properties, AdditionalProperties: s.AdditionalProperties}})
+		}
+		sh.kind, sh.keyword = shapeUnion, "type"
+		return sh, nil
+	}
+	typ := ""
+	if len(types) == 1 {
+		typ = types[0]
+	}
+	if typ == "" {
+		switch {
+		case len(s.Properties) > 0:
+			typ = "object"
+		case s.Items != nil:
+			typ = "array"
+		case len(s.Enum) > 0:
+			typ = "string"
+			for _, v := range s.Enum {
+				if _, ok := v.(string); !ok && v != nil {
+					typ = ""
+				}
+			}
+		case s.AdditionalProperties.Schema != nil:
+			typ = "object"
+		}
+	}
+	switch typ {
+	case "string":
+		if vals := stringEnum(s.Enum); len(vals) > 0 {
+			sh.kind, sh.enum = shapeEnum, vals
+			return sh, nil
+		}
+		sh.kind, sh.prim = shapePrim, "string"
+	case "integer", "number", "boolean":
+		sh.kind, sh.prim = shapePrim, typ
+	case "array":
+		sh.kind, sh.items = shapeArray, s.Items
+	case "object":
+		switch {
+		case len(s.Properties) > 0:
+			sh.kind, sh.parts = shapeStruct, []*openapi3.Schema{s}
+		case s.AdditionalProperties.Schema != nil:
+			sh.kind, sh.values = shapeMap, s.AdditionalProperties.Schema
+		default:
+			sh.kind = shapeFree
+		}
+	case "":
+		sh.kind = shapeAny
+	case "null":
+		sh.kind, sh.nullable = shapeAny, true
+	default:
+		b.warn(c.ptr, "unknown type %q; any JSON value is accepted", typ)
+		sh.kind = shapeAny
+	}
+	return sh, nil
+}
+
+func hasComposition(sref *openapi3.SchemaRef) bool {
+	s := sref.Value
+	return s != nil && (len(s.AnyOf) > 0 || len(s.OneOf) > 0 || len(s.AllOf) > 0)
+}
+
+func allInlineObjects(refs []*openapi3.SchemaRef) bool {
+	for _, r := range refs {
+		if !isInlineObject(r) {
+			return false
+		}
+	}
+	return true
+}
+
+// stringEnum returns the non-null values of a string enum, in document
+// order without duplicates, or nil when the enum is not all strings.
+func stringEnum(vals []any) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, v := range vals {
+		switch v := v.(type) {
+		case nil:
+		case string:
+			if !seen[v] {
+				seen[v] = true
+				out = append(out, v)
+			}
+		default:
+			return nil
+		}
+	}
+	return out
+}
+
+// convert returns the Go type for a schema used at c, and whether the value
+// may be null.
+func (b *builder) convert(sref *openapi3.SchemaRef, c convCtx) (*TypeRef, bool, error) {
+	if sref == nil || (sref.Ref == "" && sref.Value == nil) {
+		return &TypeRef{Kind: RefAny}, false, nil
+	}
+	if sref.Ref != "" {
+		name, ok := strings.CutPrefix(sref.Ref, "#/components/schemas/")
+		t := b.components[name]
+		if !ok || t == nil {
+			return nil, false, fmt.Errorf("%s: unresolved $ref %q", c.ptr, sref.Ref)
+		}
+		return &TypeRef{Kind: RefNamed, Named: t}, t.nullable || allowsNull(sref.Value), nil
+	}
+	s := sref.Value
+	if b.converting[s] {
+		return nil, false, fmt.Errorf("%s: the schema contains itself without a named component in between", c.ptr)
+	}
+	b.converting[s] = true
+	defer delete(b.converting, s)
+	sh, err := b.classify(s, c)
+	if err != nil {
+		return nil, false, err
+	}
+	return b.convertShape(s, sh, c)
+}
+
+func (b *builder) convertShape(s *openapi3.Schema, sh shape, c convCtx) (*TypeRef, bool, error) {
+	switch sh.kind {
+	case shapePrim:
+		switch sh.prim {
+		case "string":
+			switch s.Format {
+			case "date-time":
+				return &TypeRef{Kind: RefTime}, sh.nullable, nil
+			case "binary":
+				if c.multipart {
+					return &TypeRef{Kind: RefReader}, sh.nullable, nil
+				}
+			}
+			return &TypeRef{Kind: RefString}, sh.nullable, nil
+		case "integer":
+			return &TypeRef{Kind: RefInt}, sh.nullable, nil
+		case "number":
+			return &TypeRef{Kind: RefFloat}, sh.nullable, nil
+		default:
+			return &TypeRef{Kind: RefBool}, sh.nullable, nil
+		}
+	case shapeEnum:
+		return &TypeRef{Kind: RefNamed, Named: b.enumType(sh.enum, c)}, sh.nullable, nil
+	case shapeArray:
+		elem, _, err := b.convert(sh.items, c.child(c.ptr+"/items", c.owner, c.field+"Item"))
+		if err != nil {
+			return nil, false, err
+		}
+		return &TypeRef{Kind: RefSlice, Elem: elem}, sh.nullable, nil
+	case shapeMap:
+		elem, _, err := b.convert(sh.values, c.child(c.ptr+"/additionalProperties", c.owner, c.field+"Value"))
+		if err != nil {
+			return nil, false, err
+		}
+		return &TypeRef{Kind: RefMap, Elem: elem}, sh.nullable, nil
+	case shapeFree:
+		if c.response {
+			// A whole response body the document calls "any object": real
+			// servers send any JSON value there (i/registry/get), so keep it raw.
+			return &TypeRef{Kind: RefRaw}, sh.nullable, nil
+		}
+		return &TypeRef{Kind: RefMap, Elem: &TypeRef{Kind: RefAny}}, sh.nullable, nil
+	case shapeAny:
+		if c.response {
+			return &TypeRef{Kind: RefRaw}, sh.nullable, nil
+		}
+		return &TypeRef{Kind: RefAny}, sh.nullable, nil
+	case shapeSingle:
+		ref, nullable, err := b.convert(sh.single, c)
+		return ref, nullable || sh.nullable, err
+	case shapeStruct:
+		t := b.newType(&Type{Name: b.inlineName(c), Kind: KindStruct, Pointer: c.ptr, Group: c.group, Request: c.request, Doc: s.Description})
+		if err := b.fillStruct(t, sh, c); err != nil {
+			return nil, false, err
+		}
+		return &TypeRef{Kind: RefNamed, Named: t}, sh.nullable, nil
+	case shapeUnion:
+		t := b.newType(&Type{Name: b.inlineName(c), Kind: KindUnion, Pointer: c.ptr, Group: c.group, Doc: s.Description})
+		if err := b.fillUnion(t, sh, c); err != nil {
+			return nil, false, err
+		}
+		return &TypeRef{Kind: RefNamed, Named: t}, sh.nullable, nil
+	}
+	return nil, false, fmt.Errorf("%s: unhandled schema shape %d", c.ptr, sh.kind)
+}
+
+// enumType returns the named type for a string enum, reusing one made
+// earlier for the same property name and values.
+func (b *builder) enumType(vals []string, c convCtx) *Type {
+	key := exportedName(c.field) + "\x00" + strings.Join(vals, "\x00")
+	if t, ok := b.enums[key]; ok {
+		return t
+	}
+	t := b.newType(&Type{Name: b.inlineName(c), Kind: KindEnum, Pointer: c.ptr, Group: c.group})
+	t.EnumValues = b.enumValues(t.Name, vals)
+	b.enums[key] = t
+	return t
+}
+
+func (b *builder) enumValues(typeName string, vals []string) []EnumValue {
+	out := make([]EnumValue, 0, len(vals))
+	for _, v := range vals {
+		out = append(out, EnumValue{GoName: b.types.claim(typeName + enumValueName(v)), Value: v})
+	}
+	return out
+}
+
+// fillStruct makes the fields and embedded parts of a struct.
+func (b *builder) fillStruct(t *Type, sh shape, c convCtx) error {
+	t.Kind = KindStruct
+	t.Request = c.request
+	for _, e := range sh.embeds {
+		ref, _, err := b.convert(e, c)
+		if err != nil {
+			return err
+		}
+		if ref.Kind == RefNamed {
+			t.Embeds = append(t.Embeds, ref.Named)
+		}
+	}
+	type prop struct {
+		name     string
+		sref     *openapi3.SchemaRef
+		required bool
+		ptr      string
+	}
+	props := map[string]*prop{}
+	var order []string
+	add := func(s *openapi3.Schema, optional bool) {
+		req := map[string]bool{}
+		if !optional {
+			for _, r := range s.Required {
+				req[r] = true
+			}
+		}
+		for name, p := range s.Properties {
+			if old, ok := props[name]; ok {
+				// The same property in two parts: required if either says so;
+				// the first part's schema wins.
+				old.required = old.required || req[name]
+				continue
+			}
+			props[name] = &prop{name: name, sref: p, required: req[name], ptr: c.ptr + "/properties/" + pointerEscape(name)}
+			order = append(order, name)
+		}
+	}
+	for _, p := range sh.parts {
+		add(p, false)
+	}
+	for _, p := range sh.optionalParts {
+		add(p, true)
+	}
+	// A required list may name properties from another part.
+	for _, p := range sh.parts {
+		for _, r := range p.Required {
+			if pp, ok := props[r]; ok {
+				pp.required = true
+			}
+		}
+	}
+	sort.Strings(order)
+
+	fieldNames := newNameSet("Raw")
+	for _, e := range t.Embeds {
+		fieldNames.reserve(e.Name)
+	}
+	for _, name := range order {
+		p := props[name]
+		if !validJSONTagName(name) {
+			return fmt.Errorf("%s: property name %q cannot be written as a Go struct tag", p.ptr, name)
+		}
+		goName := exportedName(name)
+		if goName == "" {
+			goName = "Field"
+		}
+		ref, nullable, err := b.convert(p.sref, c.child(p.ptr, t.Name, name))
+		if err != nil {
+			return err
+		}
+		doc := ""
+		if p.sref.Value != nil {
+			doc = p.sref.Value.Description
+		}
+		t.Fields = append(t.Fields, &Field{
+			Name:     fieldNames.claim(goName),
+			JSONName: name,
+			Doc:      doc,
+			Type:     ref,
+			Required: p.required,
+			Nullable: nullable,
+			Pointer:  p.ptr,
+		})
+	}
+	return nil
+}
+
+// allFields returns the fields of t and of its embedded parts, outer
+// declarations first.
+func allFields(t *Type, seen map[*Type]bool) []*Field {
+	if seen == nil {
+		seen = map[*Type]bool{}
+	}
+	if seen[t] {
+		return nil
+	}
+	seen[t] = true
+	out := append([]*Field(nil), t.Fields...)
+	for _, e := range t.Embeds {
+		out = append(out, allFields(e, seen)...)
+	}
+	return out
+}
+
+// fillUnion makes the branches of a union.
+func (b *builder) fillUnion(t *Type, sh shape, c convCtx) error {
+	t.Kind = KindUnion
+	disc, values := b.findDiscriminator(sh.branches)
+	t.Discriminator = disc
+	names := newNameSet("Raw")
+	for i, br := range sh.branches {
+		ptr := fmt.Sprintf("%s/%s/%d", c.ptr, sh.keyword, i)
+		hint := ""
+		if disc != "" && br.Ref == "" {
+			hint = values[i][0]
+		}
+		bc := c.child(ptr, t.Name, hint)
+		if hint == "" {
+			bc.field = branchHint(br)
+		}
+		ref, _, err := b.convert(br, bc)
+		if err != nil {
+			return err
+		}
+		name := exportedName(hint)
+		if name == "" {
+			name = branchFieldName(ref)
+		}
+		bch := &Branch{Name: names.claim(name), Type: ref}
+		if disc != "" {
+			bch.DiscValues = values[i]
+		}
+		t.Branches = append(t.Branches, bch)
+	}
+	return nil
+}
+
+// branchHint is the name part for an inline branch type without a
+// discriminator value.
+func branchHint(br *openapi3.SchemaRef) string {
+	if br.Value == nil {
+		return "Value"
+	}
+	switch t := typesOf(br.Value); {
+	case len(t) == 1 && t[0] == "object":
+		return "Object"
+	case len(t) == 1 && t[0] == "array":
+		return "List"
+	case len(br.Value.Properties) > 0:
+		return "Object"
+	}
+	return "Value"
+}
+
+// branchFieldName names a union branch by its Go type.
+func branchFieldName(r *TypeRef) string {
+	switch r.Kind {
+	case RefString:
+		return "String"
+	case RefInt:
+		return "Int"
+	case RefFloat:
+		return "Float"
+	case RefBool:
+		return "Bool"
+	case RefTime:
+		return "Time"
+	case RefNamed:
+		return r.Named.Name
+	case RefSlice:
+		return branchFieldName(r.Elem) + "List"
+	case RefMap:
+		return branchFieldName(r.Elem) + "Map"
+	}
+	return "Value"
+}
+
+// findDiscriminator looks for a property that every branch declares with
+// string enum values (or a const) that no other branch shares, trying
+// "type" first.
+func (b *builder) findDiscriminator(branches []*openapi3.SchemaRef) (string, [][]string) {
+	if len(branches) < 2 {
+		return "", nil
+	}
+	propsOf := make([]map[string]*openapi3.SchemaRef, len(branches))
+	for i, br := range branches {
+		props := map[string]*openapi3.SchemaRef{}
+		if !collectProps(br, props, 0) {
+			return "", nil
+		}
+		propsOf[i] = props
+	}
+	var cands []string
+	for name := range propsOf[0] {
+		cands = append(cands, name)
+	}
+	sort.Slice(cands, func(i, j int) bool {
+		if (cands[i] == "type") != (cands[j] == "type") {
+			return cands[i] == "type"
+		}
+		return cands[i] < cands[j]
+	})
+next:
+	for _, name := range cands {
+		seen := map[string]bool{}
+		values := make([][]string, len(branches))
+		for i, props := range propsOf {
+			p := props[name]
+			if p == nil || p.Value == nil {
+				continue next
+			}
+			vals := stringEnum(p.Value.Enum)
+			if cs, ok := p.Value.Const.(string); ok {
+				vals = []string{cs}
+			}
+			if len(vals) == 0 {
+				continue next
+			}
+			for _, v := range vals {
+				if seen[v] {
+					continue next
+				}
+				seen[v] = true
+			}
+			values[i] = vals
+		}
+		return name, values
+	}
+	return "", nil
+}
+
+// collectProps gathers the properties of an object schema, following $ref
+// and allOf. It reports false when the schema is not an object.
+func collectProps(sref *openapi3.SchemaRef, into map[string]*openapi3.SchemaRef, depth int) bool {
+	if sref == nil || sref.Value == nil || depth > 16 {
+		return false
+	}
+	s := sref.Value
+	if len(s.OneOf) > 0 || len(s.AnyOf) > 0 {
+		return false
+	}
+	ok := len(s.Properties) > 0
+	for name, p := range s.Properties {
+		if _, dup := into[name]; !dup {
+			into[name] = p
+		}
+	}
+	for _, part := range s.AllOf {
+		if collectProps(part, into, depth+1) {
+			ok = true
+		}
+	}
+	return ok
+}
+
+var (
+	credentialRe = regexp.MustCompile(`\*\*Credential required\*\*: \*(Yes|No)\*`)
+	permissionRe = regexp.MustCompile(`\*\*Permission\*\*: \*([^*]+)\*`)
+	footerRe     = regexp.MustCompile(`\s*\*\*Credential required\*\*:.*$`)
+)
+
+func (b *builder) buildEndpoints() error {
+	paths := b.doc.Paths.InMatchingOrder()
+	sort.Strings(paths)
+	perms := map[string]bool{}
+	opIDs := map[string]string{}
+	for _, path := range paths {
+		item := b.doc.Paths.Value(path)
+		name := strings.Trim(path, "/")
+		ptr := "#/paths/" + pointerEscape(path)
+		if item == nil || name == "" {
+			b.warn(ptr, "empty path item skipped")
+			continue
+		}
+		var methods []string
+		for _, m := range []struct {
+			name string
+			op   *openapi3.Operation
+		}{{"GET", item.Get}, {"POST", item.Post}} {
+			if m.op != nil {
+				methods = append(methods, m.name)
+			}
+		}
+		op, opPtr := item.Post, ptr+"/post"
+		if op == nil {
+			op, opPtr = item.Get, ptr+"/get"
+		}
+		if op == nil {
+			b.warn(ptr, "no GET or POST operation; skipped")
+			continue
+		}
+		if op.OperationID != "" {
+			if other, dup := opIDs[op.OperationID]; dup {
+				b.warn(opPtr, "operationId %q is also used by %s; endpoints are named by path, so both are kept", op.OperationID, other)
+			} else {
+				opIDs[op.OperationID] = path
+			}
+		}
+		goName := exportedName(name)
+		if goName == "" {
+			return fmt.Errorf("%s: endpoint %q has no letter or digit to make a Go name of", ptr, name)
+		}
+		ep := &Endpoint{
+			Name:       name,
+			GoName:     b.methods.claim(goName),
+			Group:      groupOf(name),
+			Pointer:    opPtr,
+			Summary:    op.Summary,
+			Deprecated: op.Deprecated,
+			Methods:    methods,
+			Tags:       append([]string(nil), op.Tags...),
+		}
+		ep.Description = strings.TrimSpace(footerRe.ReplaceAllString(op.Description, ""))
+		if ep.Description == "No description provided." {
+			ep.Description = ""
+		}
+		if m := credentialRe.FindStringSubmatch(op.Description); m != nil {
+			ep.Credential = m[1] == "Yes"
+		}
+		if op.Security != nil && len(*op.Security) > 0 {
+			ep.Credential = true
+		}
+		if m := permissionRe.FindStringSubmatch(op.Description); m != nil {
+			for _, p := range strings.Split(m[1], ",") {
+				if p = strings.TrimSpace(p); p != "" {
+					ep.Permissions = append(ep.Permissions, p)
+					perms[p] = true
+				}
+			}
+		}
+		if err := b.endpointRequest(ep, op, opPtr); err != nil {
+			return err
+		}
+		if err := b.endpointResponse(ep, op, opPtr); err != nil {
+			return err
+		}
+		b.endpointErrors(ep, op, opPtr)
+		b.api.Endpoints = append(b.api.Endpoints, ep)
+	}
+	for _, p := range sortedKeys(perms) {
+		goName := exportedName(p)
+		if goName == "" {
+			goName = "Unnamed"
+		}
+		b.api.Permissions = append(b.api.Permissions, PermissionInfo{Value: p, GoName: b.types.claim("Permission" + goName)})
+	}
+	return nil
+}
+
+// groupOf is the file group of an endpoint: its first path segment.
+func groupOf(name string) string {
+	g, _, _ := strings.Cut(name, "/")
+	return g
+}
+
+func (b *builder) endpointRequest(ep *Endpoint, op *openapi3.Operation, ptr string) error {
+	if op.RequestBody == nil || op.RequestBody.Value == nil {
+		return nil
+	}
+	content := op.RequestBody.Value.Content
+	ctype := "application/json"
+	mt := content.Get(ctype)
+	if mt == nil {
+		ctype = "multipart/form-data"
+		mt = content.Get(ctype)
+		ep.Multipart = mt != nil
+	}
+	if mt == nil {
+		for k := range content {
+			b.warn(ptr+"/requestBody", "request content type %q is not supported; the endpoint takes no parameters here", k)
+			break
+		}
+		return nil
+	}
+	if mt.Schema == nil {
+		return nil
+	}
+	c := convCtx{
+		ptr:       ptr + "/requestBody/content/" + pointerEscape(ctype) + "/schema",
+		owner:     ep.GoName,
+		field:     "Request",
+		group:     ep.Group,
+		request:   true,
+		multipart: ep.Multipart,
+	}
+	ref, _, err := b.convert(mt.Schema, c)
+	if err != nil {
+		return fmt.Errorf("endpoint %s: %w", ep.Name, err)
+	}
+	switch {
+	case ref.Kind == RefNamed && ref.Named.Kind == KindStruct:
+		if len(allFields(ref.Named, nil)) > 0 {
+			ep.Request = ref.Named
+		} else {
+			b.dropType(ref.Named)
+		}
+	case ref.Kind == RefMap || ref.Kind == RefAny:
+		// {type: object} with no properties: no parameters.
+	default:
+		b.warn(c.ptr, "request body is not an object; the endpoint is generated without parameters (use Client.Call)")
+	}
+	return nil
+}
+
+// dropType forgets a type that turned out not to be needed (an empty
+// request struct); its name stays reserved, which keeps naming stable.
+func (b *builder) dropType(t *Type) {
+	for i, x := range b.all {
+		if x == t {
+			b.all = append(b.all[:i], b.all[i+1:]...)
+			return
+		}
+	}
+}
+
+func (b *builder) endpointResponse(ep *Endpoint, op *openapi3.Operation, ptr string) error {
+	if op.Responses == nil {
+		return nil
+	}
+	var codes []string
+	for code := range op.Responses.Map() {
+		if strings.HasPrefix(code, "2") {
+			codes = append(codes, code)
+		}
+	}
+	sort.Strings(codes)
+	for _, code := range codes {
+		r := op.Responses.Value(code)
+		if r == nil || r.Value == nil {
+			continue
+		}
+		mt := r.Value.Content.Get("application/json")
+		if mt == nil || mt.Schema == nil {
+			continue
+		}
+		c := convCtx{
+			ptr:      ptr + "/responses/" + code + "/content/application~1json/schema",
+			owner:    ep.GoName,
+			field:    "Response",
+			group:    ep.Group,
+			response: true,
+		}
+		ref, _, err := b.convert(mt.Schema, c)
+		if err != nil {
+			return fmt.Errorf("endpoint %s: %w", ep.Name, err)
+		}
+		ep.Response = ref
+		return nil
+	}
+	return nil
+}
+
+func (b *builder) endpointErrors(ep *Endpoint, op *openapi3.Operation, ptr string) {
+	if op.Responses == nil {
+		return
+	}
+	seen := map[string]bool{}
+	for code, r := range op.Responses.Map() {
+		status, err := strconv.Atoi(code)
+		if err != nil || status < 400 || r == nil || r.Value == nil {
+			continue
+		}
+		mt := r.Value.Content.Get("application/json")
+		if mt == nil {
+			continue
+		}
+		for _, ex := range mt.Examples {
+			if ex == nil || ex.Value == nil {
+				continue
+			}
+			body, _ := ex.Value.Value.(map[string]any)
+			e, _ := body["error"].(map[string]any)
+			if e == nil {
+				continue
+			}
+			ec := &ErrorCase{Status: status}
+			ec.Code, _ = e["code"].(string)
+			ec.ID, _ = e["id"].(string)
+			ec.Message, _ = e["message"].(string)
+			ec.Kind, _ = e["kind"].(string)
+			if hs, ok := e["httpStatusCode"].(float64); ok && hs >= 400 && hs < 600 {
+				ec.Status = int(hs)
+			}
+			if ec.Code == "" || seen[ec.Code+"\x00"+ec.ID] {
+				continue
+			}
+			seen[ec.Code+"\x00"+ec.ID] = true
+			ep.Errors = append(ep.Errors, ec)
+		}
+	}
+	sort.Slice(ep.Errors, func(i, j int) bool {
+		a, c := ep.Errors[i], ep.Errors[j]
+		if a.Status != c.Status {
+			return a.Status < c.Status
+		}
+		if a.Code != c.Code {
+			return a.Code < c.Code
+		}
+		return a.ID < c.ID
+	})
+	for _, ec := range ep.Errors {
+		if name, ok := commonErrors[ec.ID]; ok {
+			ec.GoName, ec.Common = name, true
+			continue
+		}
+		ec.GoName = b.types.claim("Err" + ep.GoName + exportedName(strings.ToLower(ec.Code)))
+	}
+}
+
+// commonErrors are the runtime's shared sentinels, by Misskey error id.
+var commonErrors = map[string]string{
+	"1384574d-a912-4b81-8601-c7b1c4085df1": "ErrCredentialRequired",
+	"b0a7f5f8-dc2f-4171-b91f-de88ad238e14": "ErrAuthenticationFailed",
+	"d5826d14-3982-4d2e-8011-b9e9f02499ef": "ErrRateLimitExceeded",
+	"3d81ceae-475f-4600-b2a8-2bc116157532": "ErrInvalidParam",
+	"5d37dbcb-891e-41ca-a3d6-e690c97775ac": "ErrInternalError",
+	"60c46cd1-f23a-46b1-bebe-5d2b73951a84": "ErrIAmAI",
+}
+
+func firstNonEmpty(s ...string) string {
+	for _, x := range s {
+		if x != "" {
+			return x
+		}
+	}
+	return ""
+}

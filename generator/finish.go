@@ -1,0 +1,319 @@
+package generator
+
+import (
+	"sort"
+)
+
+// finish completes the model once every type exists: presence wrappers,
+// value cycles, union shapes, pagers, and the sorted type list.
+func (b *builder) finish() {
+	sort.SliceStable(b.all, func(i, j int) bool { return b.all[i].Name < b.all[j].Name })
+	b.api.Types = b.all
+	done := map[*Type]bool{}
+	for _, t := range b.all {
+		resolveEmbeds(t, done)
+	}
+	for _, t := range b.all {
+		if t.Kind == KindStruct {
+			for _, f := range t.Fields {
+				f.Wrap = wrapFor(t.Request, f)
+			}
+		}
+	}
+	for _, t := range b.all {
+		if t.Kind == KindStruct {
+			breakValueCycles(t)
+		}
+	}
+	for _, t := range b.all {
+		if t.Kind == KindUnion {
+			for _, br := range t.Branches {
+				br.Shape = shapeOf(br.Type, 0)
+			}
+		}
+	}
+	for _, ep := range b.api.Endpoints {
+		if ep.Pager = pagerFor(ep); ep.Pager != nil {
+			ep.Pager.Method = b.methods.claim(ep.GoName + "All")
+		}
+	}
+}
+
+// resolveEmbeds makes the embedded allOf parts of t safe for encoding/json
+// (and go vet): two embedded parts that declare the same JSON property would
+// cancel each other out. Parts are kept embedded in document order while
+// they add only new properties; a part that overlaps an earlier one has its
+// remaining properties copied into t instead. Properties t declares itself
+// win over embedded ones, as encoding/json prefers the shallower field.
+func resolveEmbeds(t *Type, done map[*Type]bool) {
+	if t.Kind != KindStruct || done[t] {
+		return
+	}
+	done[t] = true
+	for _, e := range t.Embeds {
+		resolveEmbeds(e, done)
+	}
+	if len(t.Embeds) == 0 {
+		return
+	}
+	seen := map[string]bool{}
+	goNames := newNameSet("Raw")
+	for _, f := range t.Fields {
+		seen[f.JSONName] = true
+		goNames.reserve(f.Name)
+	}
+	for _, e := range t.Embeds {
+		goNames.reserve(e.Name)
+	}
+	var kept []*Type
+	for _, e := range t.Embeds {
+		fields := allFields(e, nil)
+		overlap := false
+		for _, f := range fields {
+			if seen[f.JSONName] {
+				overlap = true
+				break
+			}
+		}
+		if !overlap {
+			kept = append(kept, e)
+			for _, f := range fields {
+				seen[f.JSONName] = true
+			}
+			continue
+		}
+		for _, f := range fields {
+			if seen[f.JSONName] {
+				continue
+			}
+			seen[f.JSONName] = true
+			cp := *f
+			cp.Name = goNames.claim(f.Name)
+			t.Fields = append(t.Fields, &cp)
+		}
+	}
+	t.Embeds = kept
+	sort.SliceStable(t.Fields, func(i, j int) bool { return t.Fields[i].JSONName < t.Fields[j].JSONName })
+}
+
+// wrapFor decides how a field's presence is represented.
+//
+// Requests: a required field is its plain type (a pointer when it may be
+// null, nil sending null); an optional field is Optional[T], so the caller
+// can leave it out, send null, or send a value.
+//
+// Responses: a required non-null field is its plain type; anything that may
+// be absent or null is a pointer. Slices, maps and any carry absence in nil
+// themselves.
+func wrapFor(request bool, f *Field) Wrap {
+	nilable := isNilable(f.Type)
+	if f.Type.Kind == RefReader {
+		return WrapNone
+	}
+	if request {
+		switch {
+		case !f.Required:
+			return WrapOptional
+		case f.Nullable && !nilable:
+			return WrapPointer
+		}
+		return WrapNone
+	}
+	if (f.Required && !f.Nullable) || nilable {
+		return WrapNone
+	}
+	return WrapPointer
+}
+
+func isNilable(r *TypeRef) bool {
+	switch r.Kind {
+	case RefSlice, RefMap, RefAny, RefRaw, RefReader:
+		return true
+	}
+	return false
+}
+
+// breakValueCycles turns a plain struct-valued field into a pointer where it
+// would make the struct contain itself by value.
+func breakValueCycles(t *Type) {
+	for _, f := range t.Fields {
+		if f.Wrap != WrapNone || f.Type.Kind != RefNamed {
+			continue
+		}
+		if containsByValue(f.Type.Named, t, map[*Type]bool{}) {
+			f.Wrap = WrapPointer
+		}
+	}
+}
+
+// containsByValue reports whether x holds target by value (directly, through
+// embedding, or through non-pointer struct fields).
+func containsByValue(x, target *Type, seen map[*Type]bool) bool {
+	if x == target {
+		return true
+	}
+	if seen[x] {
+		return false
+	}
+	seen[x] = true
+	switch x.Kind {
+	case KindAlias:
+		if x.Alias.Kind == RefNamed {
+			return containsByValue(x.Alias.Named, target, seen)
+		}
+	case KindStruct:
+		for _, e := range x.Embeds {
+			if containsByValue(e, target, seen) {
+				return true
+			}
+		}
+		for _, f := range x.Fields {
+			if f.Type.Kind == RefNamed && (f.Wrap == WrapNone || f.Wrap == WrapOptional) {
+				if containsByValue(f.Type.Named, target, seen) {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// shapeOf describes how a branch type looks in JSON.
+func shapeOf(r *TypeRef, depth int) BranchShape {
+	if depth > 8 {
+		return BranchShape{JSONKind: "any"}
+	}
+	switch r.Kind {
+	case RefString, RefTime:
+		return BranchShape{JSONKind: "string"}
+	case RefInt:
+		return BranchShape{JSONKind: "integer"}
+	case RefFloat:
+		return BranchShape{JSONKind: "number"}
+	case RefBool:
+		return BranchShape{JSONKind: "boolean"}
+	case RefSlice:
+		e := shapeOf(r.Elem, depth+1)
+		return BranchShape{JSONKind: "array", Elem: &e}
+	case RefMap:
+		return BranchShape{JSONKind: "object"}
+	case RefNamed:
+		t := r.Named
+		switch t.Kind {
+		case KindEnum:
+			return BranchShape{JSONKind: "string"}
+		case KindAlias:
+			return shapeOf(t.Alias, depth+1)
+		case KindStruct:
+			sh := BranchShape{JSONKind: "object"}
+			for _, f := range allFields(t, nil) {
+				sh.Known = append(sh.Known, f.JSONName)
+				if f.Required {
+					sh.Required = append(sh.Required, f.JSONName)
+				}
+			}
+			sh.Known, sh.Required = uniqSorted(sh.Known), uniqSorted(sh.Required)
+			return sh
+		case KindUnion:
+			// A union inside a union: the kinds of its branches must agree.
+			var out *BranchShape
+			for _, br := range t.Branches {
+				s := shapeOf(br.Type, depth+1)
+				if out == nil {
+					out = &s
+					continue
+				}
+				if out.JSONKind != s.JSONKind {
+					return BranchShape{JSONKind: "any"}
+				}
+				out.Known = uniqSorted(append(out.Known, s.Known...))
+				out.Required = intersect(out.Required, s.Required)
+			}
+			if out == nil {
+				return BranchShape{JSONKind: "any"}
+			}
+			return *out
+		}
+	}
+	return BranchShape{JSONKind: "any"}
+}
+
+func uniqSorted(s []string) []string {
+	sort.Strings(s)
+	out := s[:0]
+	for i, x := range s {
+		if i == 0 || x != s[i-1] {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+func intersect(a, b []string) []string {
+	in := map[string]bool{}
+	for _, x := range b {
+		in[x] = true
+	}
+	var out []string
+	for _, x := range a {
+		if in[x] {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+// pagerFor returns how an endpoint pages, when its request takes untilId
+// and its response is a list of objects with an id.
+func pagerFor(ep *Endpoint) *Pager {
+	if ep.Request == nil || ep.Response == nil || ep.Response.Kind != RefSlice {
+		return nil
+	}
+	var until, limit *Field
+	for _, f := range allFields(ep.Request, nil) {
+		switch f.JSONName {
+		case "untilId":
+			until = f
+		case "limit":
+			limit = f
+		}
+	}
+	if until == nil || until.Type.Kind != RefString || until.Wrap != WrapOptional {
+		return nil
+	}
+	if limit != nil && (limit.Type.Kind != RefInt || limit.Wrap != WrapOptional) {
+		limit = nil
+	}
+	item := ep.Response.Elem
+	if item.Kind != RefNamed {
+		return nil
+	}
+	p := &Pager{Item: item, HasLimit: limit != nil}
+	switch item.Named.Kind {
+	case KindStruct:
+		for _, f := range allFields(item.Named, nil) {
+			if f.JSONName == "id" && f.Type.Kind == RefString && f.Wrap == WrapNone {
+				p.IDField = f.Name
+				return p
+			}
+		}
+		return nil
+	case KindUnion:
+		for _, br := range item.Named.Branches {
+			if br.Shape.JSONKind != "object" || !contains(br.Shape.Known, "id") {
+				return nil
+			}
+		}
+		return p
+	}
+	return nil
+}
+
+func contains(s []string, x string) bool {
+	for _, y := range s {
+		if y == x {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,35 @@
+package generator
+
+import (
+	"fmt"
+	"go/token"
+)
+
+// Options control one generation.
+type Options struct {
+	Package string // package name of the output; default "misskey"
+}
+
+// Generate turns a document into the files of a Go package.
+func Generate(in *Input, opts Options) ([]File, *API, error) {
+	pkg := opts.Package
+	if pkg == "" {
+		pkg = "misskey"
+	}
+	if !token.IsIdentifier(pkg) || token.IsKeyword(pkg) || pkg == "_" {
+		return nil, nil, fmt.Errorf("package name %q is not a valid Go identifier", pkg)
+	}
+	doc, err := Parse(in)
+	if err != nil {
+		return nil, nil, err
+	}
+	api, err := Build(doc)
+	if err != nil {
+		return nil, nil, fmt.Errorf("%s: %w", in.Name, err)
+	}
+	files, err := Emit(api, pkg)
+	if err != nil {
+		return nil, nil, fmt.Errorf("%s: %w", in.Name, err)
+	}
+	return files, api, nil
+}

@@ -1,0 +1,216 @@
+package generator
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"net/url"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/getkin/kin-openapi/openapi3"
+)
+
+// MaxDocumentBytes is the largest API document the generator reads. Real
+// Misskey documents are 0.7–2.4 MB.
+const MaxDocumentBytes = 64 << 20
+
+// FetchTimeout bounds fetching a document over HTTP.
+const FetchTimeout = 60 * time.Second
+
+// Input is a loaded API document.
+type Input struct {
+	Name string // where it came from: a file path, a URL, or "-" for stdin
+	Data []byte
+}
+
+// ReadSpec reads a document from a file path, an http(s) URL, or "-"
+// (standard input).
+func ReadSpec(ctx context.Context, spec string, stdin io.Reader) (*Input, error) {
+	switch {
+	case spec == "":
+		return nil, errors.New("no document given")
+	case spec == "-":
+		data, err := readCapped(stdin, MaxDocumentBytes)
+		if err != nil {
+			return nil, fmt.Errorf("reading standard input: %w", err)
+		}
+		return &Input{Name: "-", Data: data}, nil
+	case strings.HasPrefix(spec, "http://") || strings.HasPrefix(spec, "https://"):
+		return Fetch(ctx, nil, spec)
+	}
+	f, err := os.Open(spec)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	data, err := readCapped(f, MaxDocumentBytes)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", spec, err)
+	}
+	return &Input{Name: spec, Data: data}, nil
+}
+
+// ServerDocumentURL turns what a user calls a server ("misskey.io",
+// "https://misskey.io", "https://misskey.io/api-doc") into the URL of its
+// API document, https://HOST/api.json.
+func ServerDocumentURL(server string) (string, error) {
+	s := strings.TrimSpace(server)
+	if s == "" {
+		return "", errors.New("empty server name")
+	}
+	if !strings.Contains(s, "://") {
+		s = "https://" + s
+	}
+	u, err := url.Parse(s)
+	if err != nil {
+		return "", fmt.Errorf("server %q: %w", server, err)
+	}
+	if u.Scheme != "https" && u.Scheme != "http" {
+		return "", fmt.Errorf("server %q: scheme must be http or https", server)
+	}
+	if u.Host == "" {
+		return "", fmt.Errorf("server %q: no host", server)
+	}
+	p := strings.TrimRight(u.Path, "/")
+	for _, suffix := range []string{"/api-doc", "/api.json", "/api"} {
+		if strings.HasSuffix(p, suffix) {
+			p = strings.TrimSuffix(p, suffix)
+			break
+		}
+	}
+	u.Path = p + "/api.json"
+	u.RawQuery, u.Fragment, u.User = "", "", nil
+	return u.String(), nil
+}
+
+// Fetch downloads a document with a timeout and a size cap, and reports
+// non-200 and non-JSON answers clearly. hc may be nil.
+func Fetch(ctx context.Context, hc *http.Client, rawURL string) (*Input, error) {
+	if hc == nil {
+		hc = &http.Client{Timeout: FetchTimeout}
+	}
+	ctx, cancel := context.WithTimeout(ctx, FetchTimeout)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, rawURL, nil)
+	if err != nil {
+		return nil, fmt.Errorf("fetching %s: %w", rawURL, err)
+	}
+	req.Header.Set("Accept", "application/json")
+	req.Header.Set("User-Agent", "misskey-gen/"+Version)
+	resp, err := hc.Do(req)
+	if err != nil {
+		return nil, fmt.Errorf("fetching %s: %w", rawURL, err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		snippet, _ := io.ReadAll(io.LimitReader(resp.Body, 200))
+		return nil, fmt.Errorf("fetching %s: server answered %s%s", rawURL, resp.Status, snippetSuffix(snippet))
+	}
+	data, err := readCapped(resp.Body, MaxDocumentBytes)
+	if err != nil {
+		return nil, fmt.Errorf("fetching %s: %w", rawURL, err)
+	}
+	ct := resp.Header.Get("Content-Type")
+	mt, _, _ := mime.ParseMediaType(ct)
+	trimmed := bytes.TrimSpace(data)
+	if len(trimmed) == 0 || trimmed[0] != '{' {
+		return nil, fmt.Errorf("fetching %s: the answer is not a JSON document (Content-Type %q)%s", rawURL, ct, snippetSuffix(data))
+	}
+	_ = mt
+	return &Input{Name: rawURL, Data: data}, nil
+}
+
+func snippetSuffix(b []byte) string {
+	s := strings.TrimSpace(string(b))
+	if s == "" {
+		return ""
+	}
+	if len(s) > 120 {
+		s = s[:120] + "…"
+	}
+	return ": " + strings.Join(strings.Fields(s), " ")
+}
+
+func readCapped(r io.Reader, max int64) ([]byte, error) {
+	data, err := io.ReadAll(io.LimitReader(r, max+1))
+	if err != nil {
+		return nil, err
+	}
+	if int64(len(data)) > max {
+		return nil, fmt.Errorf("document larger than %d bytes", max)
+	}
+	return data, nil
+}
+
+// Parse checks the JSON, normalises the quirks of Misskey's documents that
+// kin-openapi does not accept as written, and loads it with kin-openapi.
+// Validation problems are not errors: the documents of most Misskey versions
+// fail strict validation, and generation does not depend on it.
+func Parse(in *Input) (*openapi3.T, error) {
+	var raw map[string]any
+	dec := json.NewDecoder(bytes.NewReader(in.Data))
+	dec.UseNumber()
+	if err := dec.Decode(&raw); err != nil {
+		return nil, fmt.Errorf("%s: %s", in.Name, describeJSONError(in.Data, err))
+	}
+	if raw == nil {
+		return nil, fmt.Errorf("%s: the document is not a JSON object", in.Name)
+	}
+	if v, _ := raw["openapi"].(string); !strings.HasPrefix(v, "3.") {
+		if _, ok := raw["swagger"]; ok {
+			return nil, fmt.Errorf("%s: a Swagger 2 document; Misskey serves OpenAPI 3 at /api.json", in.Name)
+		}
+		return nil, fmt.Errorf("%s: #/openapi: not an OpenAPI 3 document (openapi = %q)", in.Name, v)
+	}
+	if _, ok := raw["paths"].(map[string]any); !ok {
+		return nil, fmt.Errorf("%s: #/paths: missing or not an object", in.Name)
+	}
+	data, changed, err := normalize(raw)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", in.Name, err)
+	}
+	if !changed {
+		data = in.Data
+	}
+	loader := openapi3.NewLoader()
+	loader.IsExternalRefsAllowed = false
+	doc, err := loader.LoadFromData(data)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", in.Name, err)
+	}
+	return doc, nil
+}
+
+// describeJSONError turns a decoding error into "line L, column C: …".
+func describeJSONError(data []byte, err error) string {
+	var off int64 = -1
+	var se *json.SyntaxError
+	var te *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &se):
+		off = se.Offset
+	case errors.As(err, &te):
+		off = te.Offset
+	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
+		return "invalid JSON: unexpected end of input"
+	}
+	if off < 0 {
+		return "invalid JSON: " + err.Error()
+	}
+	line, col := 1, 1
+	for i := int64(0); i < off && i < int64(len(data)); i++ {
+		if data[i] == '\n' {
+			line, col = line+1, 1
+		} else {
+			col++
+		}
+	}
+	return fmt.Sprintf("invalid JSON at line %d, column %d: %v", line, col, err)
+}
