@@ -106,13 +106,13 @@ func (b *builder) buildComponents() error {
 
 // convCtx is where a schema is being converted.
 type convCtx struct {
-	ptr      string // JSON pointer of the schema
-	owner    string // Go name of the enclosing named type (inline types are named owner+field)
-	field    string // property (or role) the schema stands for
-	group    string // file group of the types made here
-	request  bool   // inside a request body
-	response bool   // the schema is a whole response body
-	multipart bool  // inside a multipart request body
+	ptr       string // JSON pointer of the schema
+	owner     string // Go name of the enclosing named type (inline types are named owner+field)
+	field     string // property (or role) the schema stands for
+	group     string // file group of the types made here
+	request   bool   // inside a request body
+	response  bool   // the schema is a whole response body
+	multipart bool   // inside a multipart request body
 }
 
 func (c convCtx) child(ptr, owner, field string) convCtx {

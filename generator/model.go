@@ -8,12 +8,12 @@ package generator
 // API is one API document, modelled.
 type API struct {
 	Title       string
-	Version     string // info.version, e.g. "2026.3.2"
-	OpenAPI     string // "3.0.0", "3.1.0"
-	Endpoints   []*Endpoint // sorted by Name
-	Types       []*Type     // every named type, sorted by Name
+	Version     string           // info.version, e.g. "2026.3.2"
+	OpenAPI     string           // "3.0.0", "3.1.0"
+	Endpoints   []*Endpoint      // sorted by Name
+	Types       []*Type          // every named type, sorted by Name
 	Permissions []PermissionInfo // every permission any endpoint names, sorted
-	Warnings    []Warning   // what was odd in the document but did not stop the run
+	Warnings    []Warning        // what was odd in the document but did not stop the run
 }
 
 // PermissionInfo is one permission and the Go constant that names it.
