@@ -3,6 +3,8 @@ package generator
 import (
 	"fmt"
 	"go/token"
+	"path/filepath"
+	"strings"
 )
 
 // Options control one generation.
@@ -32,4 +34,20 @@ func Generate(in *Input, opts Options) ([]File, *API, error) {
 		return nil, nil, fmt.Errorf("%s: %w", in.Name, err)
 	}
 	return files, api, nil
+}
+
+// DefaultPackageName is the package name for an output directory: its base
+// name when that is a valid Go package name, else "misskey".
+func DefaultPackageName(dir string) string {
+	base := filepath.Base(filepath.Clean(dir))
+	if base == "." || base == "/" {
+		if abs, err := filepath.Abs(dir); err == nil {
+			base = filepath.Base(abs)
+		}
+	}
+	base = strings.ToLower(base)
+	if token.IsIdentifier(base) && !token.IsKeyword(base) && base != "_" && base != "main" {
+		return base
+	}
+	return "misskey"
 }

@@ -1,0 +1,138 @@
+// Package cli implements the misskey-gen command line: flags and
+// subcommands only; the work is done by package generator.
+package cli
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/misskey-gen/misskey-gen/generator"
+	"github.com/misskey-gen/misskey-gen/internal/authcmd"
+)
+
+// Exit statuses.
+const (
+	exitOK    = 0
+	exitDrift = 1 // -check found differences, or generation failed
+	exitUsage = 2
+)
+
+const usage = `usage:
+  misskey-gen (-spec FILE|URL|- | -server HOST) -out DIR [-package NAME] [-check] [-v]
+  misskey-gen diff [-format text|markdown|json] [-fail-on-breaking] OLD NEW
+  misskey-gen auth -server HOST -name APP (-permission a,b | -endpoints e,f) [flags]
+  misskey-gen -version
+
+Generates a typed Go client package for a Misskey server from its API
+document. -server takes a host name ("misskey.io") or a URL of the server
+("https://misskey.io", "https://misskey.io/api-doc") and fetches
+https://HOST/api.json. -check writes nothing: it exits 1 and shows what
+differs when DIR is not what the document generates.
+
+Flags:
+`
+
+// Main runs the command line and returns the exit status.
+func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	if len(args) > 0 {
+		switch args[0] {
+		case "auth":
+			return authcmd.Run(ctx, args[1:], stdout, stderr)
+		case "diff":
+			return runDiff(ctx, args[1:], stdin, stdout, stderr)
+		}
+	}
+	fs := flag.NewFlagSet("misskey-gen", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	spec := fs.String("spec", "", "API document: a file, an http(s) URL, or - for standard input")
+	server := fs.String("server", "", "Misskey server to fetch the API document from (HOST or https://HOST)")
+	out := fs.String("out", "", "output directory of the generated package")
+	pkg := fs.String("package", "", `package name (default: the output directory's name if it is a valid identifier, else "misskey")`)
+	check := fs.Bool("check", false, "write nothing; exit 1 and show the differences when -out is not current")
+	verbose := fs.Bool("v", false, "print the document's quirks the generator worked around")
+	version := fs.Bool("version", false, "print the version and exit")
+	fs.Usage = func() {
+		fmt.Fprint(stderr, usage)
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return exitOK
+		}
+		return exitUsage
+	}
+	if *version {
+		fmt.Fprintln(stdout, "misskey-gen", generator.Version)
+		return exitOK
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "misskey-gen: unexpected argument %q\n", fs.Arg(0))
+		return exitUsage
+	}
+	if (*spec == "") == (*server == "") {
+		fmt.Fprintln(stderr, "misskey-gen: give exactly one of -spec and -server")
+		return exitUsage
+	}
+	if *out == "" {
+		fmt.Fprintln(stderr, "misskey-gen: -out is required")
+		return exitUsage
+	}
+	src := *spec
+	if *server != "" {
+		u, err := generator.ServerDocumentURL(*server)
+		if err != nil {
+			fmt.Fprintln(stderr, "misskey-gen:", err)
+			return exitUsage
+		}
+		src = u
+	}
+	in, err := generator.ReadSpec(ctx, src, stdin)
+	if err != nil {
+		fmt.Fprintln(stderr, "misskey-gen:", err)
+		return exitDrift
+	}
+	name := *pkg
+	if name == "" {
+		name = generator.DefaultPackageName(*out)
+	}
+	files, api, err := generator.Generate(in, generator.Options{Package: name})
+	if err != nil {
+		fmt.Fprintln(stderr, "misskey-gen:", err)
+		return exitDrift
+	}
+	if *verbose {
+		for _, w := range api.Warnings {
+			fmt.Fprintln(stderr, "misskey-gen: note:", w)
+		}
+	}
+	if *check {
+		drift, err := generator.Check(*out, files)
+		if err != nil {
+			fmt.Fprintln(stderr, "misskey-gen:", err)
+			return exitDrift
+		}
+		if drift.Empty() {
+			return exitOK
+		}
+		fmt.Fprintf(stdout, "misskey-gen: %s is not what %s generates:\n%s\n%s", *out, in.Name, drift.Summary(), drift.Diff)
+		fmt.Fprintf(stdout, "\nRun misskey-gen again without -check (or go generate) to update it.\n")
+		return exitDrift
+	}
+	if err := generator.Write(*out, files); err != nil {
+		fmt.Fprintln(stderr, "misskey-gen:", err)
+		return exitDrift
+	}
+	return exitOK
+}
+
+func runDiff(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	_ = ctx
+	_ = stdin
+	_ = args
+	fmt.Fprintln(stderr, "misskey-gen diff: "+strings.TrimSpace("not built yet"))
+	return exitUsage
+}
