@@ -1,11 +1,12 @@
 module github.com/misskey-gen/misskey-gen
 
-go 1.25.0
+go 1.26.0
 
 require (
 	github.com/coder/websocket v1.8.15
 	github.com/dave/jennifer v1.7.1
 	github.com/getkin/kin-openapi v0.153.0
+	golang.org/x/tools v0.45.0
 )
 
 require (
@@ -16,5 +17,4 @@ require (
 	golang.org/x/mod v0.37.0 // indirect
 	golang.org/x/sync v0.24.0 // indirect
 	golang.org/x/text v0.14.0 // indirect
-	golang.org/x/tools v0.45.0 // indirect
 )
