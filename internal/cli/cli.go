@@ -8,7 +8,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"strings"
 
 	"github.com/misskey-gen/misskey-gen/generator"
 	"github.com/misskey-gen/misskey-gen/internal/authcmd"
@@ -127,12 +126,4 @@ func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 		return exitDrift
 	}
 	return exitOK
-}
-
-func runDiff(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	_ = ctx
-	_ = stdin
-	_ = args
-	fmt.Fprintln(stderr, "misskey-gen diff: "+strings.TrimSpace("not built yet"))
-	return exitUsage
 }
