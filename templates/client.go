@@ -26,6 +26,11 @@ type Client struct {
 	maxBody    int64
 	retry      *RetryPolicy
 	strict     bool // fail on a response value whose JSON type contradicts the document
+
+	// Made once by NewClient for the call path (see transport.go).
+	apiBase         string   // "https://host/prefix/api/"
+	userAgentHeader []string // the User-Agent header value
+	authHeader      []string // "Bearer TOKEN", in bearer mode
 }
 
 // Option configures a Client.
@@ -96,9 +101,34 @@ func NewClient(baseURL string, opts ...Option) *Client {
 	}
 	if c.token != "" {
 		c.tokenJSON, _ = json.Marshal(c.token)
+		if c.bearer {
+			c.authHeader = []string{"Bearer " + c.token}
+		}
 	}
+	c.apiBase = c.baseURL.String() + "/api/"
+	c.userAgentHeader = []string{c.userAgent}
 	return c
 }
+
+// String describes the client without its token, so that printing a Client
+// (with %v, %+v or %#v) never shows the token.
+func (c Client) String() string {
+	tok := "no token"
+	if c.token != "" {
+		tok = "token set"
+		if c.bearer {
+			tok = "bearer token set"
+		}
+	}
+	base := "<no base URL>"
+	if c.baseURL != nil {
+		base = c.baseURL.String()
+	}
+	return "misskey.Client{" + base + ", " + tok + "}"
+}
+
+// GoString is String, for %#v.
+func (c Client) GoString() string { return c.String() }
 
 // parseBaseURL accepts "https://host", "https://host/", "host" and
 // "http://host:port/prefix".
@@ -124,8 +154,4 @@ func (c *Client) BaseURL() string { return c.baseURL.String() }
 func (c *Client) HasToken() bool { return c.token != "" }
 
 // endpointURL returns the URL of POST /api/<endpoint>.
-func (c *Client) endpointURL(endpoint string) string {
-	u := *c.baseURL
-	u.Path = u.Path + "/api/" + endpoint
-	return u.String()
-}
+func (c *Client) endpointURL(endpoint string) string { return c.apiBase + endpoint }

@@ -1,0 +1,416 @@
+package templates
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+)
+
+// APIError is the error of every call the server answered with a status
+// outside 2xx. Use errors.As to get at it:
+//
+//	var apiErr *APIError
+//	if errors.As(err, &apiErr) && apiErr.StatusCode == 429 { … }
+//
+// and errors.Is with the package's error values (ErrRateLimitExceeded, the
+// per-endpoint errors) to test for one error:
+//
+//	if errors.Is(err, ErrCredentialRequired) { … }
+//
+// Misskey answers most failures with {"error":{"message","code","id","kind",
+// "info"}}; those fill Code, ID, Message, Kind and Info. The HTTP layer in
+// front of the API (fastify) answers some with {"statusCode","code","error",
+// "message"} (unknown endpoint, body too large, malformed JSON, wrong content
+// type); those fill Code (when the body has one) and Message. Anything else
+// (no body, an HTML page from a proxy, plain text) leaves Code and ID empty,
+// says what it was in Message and keeps a short, sanitised copy of the body
+// in Body.
+type APIError struct {
+	// StatusCode is the HTTP status of the answer.
+	StatusCode int
+	// Endpoint is the endpoint called, such as "notes/create".
+	Endpoint string
+	// Code is Misskey's error code, such as "NO_SUCH_NOTE", or fastify's,
+	// such as "FST_ERR_CTP_BODY_TOO_LARGE".
+	Code string
+	// ID is Misskey's error id, a UUID that identifies the error across
+	// versions and languages.
+	ID string
+	// Message is the server's message, or a description of the answer when
+	// it was not an error document.
+	Message string
+	// Kind is Misskey's error kind: "client", "server" or "permission".
+	Kind string
+	// Info is the "info" object of a Misskey error, when it has one: the
+	// limiter state of a rate-limit error, the internal error of a 500, the
+	// failed validation of INVALID_PARAM.
+	Info json.RawMessage
+	// RetryAfter is how long the server asked the client to wait before
+	// calling again: the Retry-After header, or for a rate-limit error
+	// without one the time until info.resetMs / info.reset. Zero when the
+	// server did not say.
+	RetryAfter time.Duration
+	// Body is a short, sanitised copy of the body when it was not a Misskey
+	// error document (nil otherwise).
+	Body []byte
+}
+
+// Error returns, for example,
+// "misskey: notes/create: 400 NO_SUCH_RENOTE_TARGET (b5c90186-4ab0-49c8-9bba-a1f76c282ba4): No such renote target.".
+func (e *APIError) Error() string {
+	var b strings.Builder
+	b.WriteString("misskey: ")
+	if e.Endpoint != "" {
+		b.WriteString(e.Endpoint)
+		b.WriteString(": ")
+	}
+	b.WriteString(strconv.Itoa(e.StatusCode))
+	b.WriteByte(' ')
+	if e.Code != "" {
+		b.WriteString(e.Code)
+	} else if t := http.StatusText(e.StatusCode); t != "" {
+		b.WriteString(t)
+	} else {
+		b.WriteString("error")
+	}
+	if e.ID != "" {
+		b.WriteString(" (")
+		b.WriteString(e.ID)
+		b.WriteByte(')')
+	}
+	if e.Message != "" {
+		b.WriteString(": ")
+		b.WriteString(e.Message)
+	}
+	if e.RetryAfter > 0 {
+		b.WriteString(" (retry after ")
+		b.WriteString(e.RetryAfter.String())
+		b.WriteByte(')')
+	}
+	return b.String()
+}
+
+// Is reports whether e is the error target stands for. A target with an ID
+// matches errors with that ID (Misskey's error ids are stable across
+// versions); a target without an ID but with a Code matches errors with that
+// code. ErrRateLimitExceeded also matches a 429 whose body was not a Misskey
+// error (a proxy's rate limit, say).
+func (e *APIError) Is(target error) bool {
+	t, ok := target.(*APIError)
+	if !ok || t == nil {
+		return false
+	}
+	switch {
+	case t.ID != "":
+		if e.ID == t.ID {
+			return true
+		}
+		return t.ID == ErrRateLimitExceeded.ID && e.StatusCode == http.StatusTooManyRequests && e.ID == ""
+	case t.Code != "":
+		return e.Code == t.Code
+	}
+	return false
+}
+
+// Temporary reports whether the same call may succeed later: the server
+// limited the rate of calls (429) or was unavailable (502, 503, 504).
+// Whether retrying is safe depends on the endpoint; see RetryPolicy.
+func (e *APIError) Temporary() bool {
+	switch e.StatusCode {
+	case http.StatusTooManyRequests, http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
+		return true
+	}
+	return false
+}
+
+// The errors every endpoint can return. They are matched by error id with
+// errors.Is, so they match whichever message language the server uses.
+var (
+	// ErrInvalidParam: the request failed the endpoint's parameter
+	// validation; Info says which parameter and why.
+	ErrInvalidParam = &APIError{StatusCode: 400, Code: "INVALID_PARAM", ID: "3d81ceae-475f-4600-b2a8-2bc116157532", Message: "Invalid param.", Kind: "client"}
+	// ErrCredentialRequired: the endpoint needs a token and the call had
+	// none.
+	ErrCredentialRequired = &APIError{StatusCode: 401, Code: "CREDENTIAL_REQUIRED", ID: "1384574d-a912-4b81-8601-c7b1c4085df1", Message: "Credential required.", Kind: "client"}
+	// ErrAuthenticationFailed: the token is not valid. Real servers answer
+	// 401, although the documents say 403.
+	ErrAuthenticationFailed = &APIError{StatusCode: 401, Code: "AUTHENTICATION_FAILED", ID: "b0a7f5f8-dc2f-4171-b91f-de88ad238e14", Message: "Authentication failed. Please ensure your token is correct.", Kind: "client"}
+	// ErrPermissionDenied: the token (a MiAuth or app token) lacks the
+	// permission the endpoint needs.
+	ErrPermissionDenied = &APIError{StatusCode: 403, Code: "PERMISSION_DENIED", ID: "1370e5b7-d4eb-4566-bb1d-7748ee6a1838", Message: "Your app does not have the necessary permissions to use this endpoint.", Kind: "permission"}
+	// ErrRolePermissionDenied: the account lacks the role the endpoint
+	// needs (administrator, moderator, or a role policy). Misskey uses a
+	// different id for each case, so this value has no ID and matches by
+	// code.
+	ErrRolePermissionDenied = &APIError{StatusCode: 403, Code: "ROLE_PERMISSION_DENIED", Message: "You are not assigned to a required role.", Kind: "permission"}
+	// ErrAccessDenied: a token that is not the account's own session
+	// token called a "secure" endpoint (Misskey's generic ACCESS_DENIED;
+	// some endpoints have their own ACCESS_DENIED errors with other ids).
+	ErrAccessDenied = &APIError{StatusCode: 403, Code: "ACCESS_DENIED", ID: "56f35758-7dd5-468b-8439-5d6fb8ec9b8e", Message: "Access denied.", Kind: "client"}
+	// ErrYourAccountSuspended: the account of the token is suspended.
+	ErrYourAccountSuspended = &APIError{StatusCode: 403, Code: "YOUR_ACCOUNT_SUSPENDED", ID: "a8c724b3-6e9c-4b46-b1a8-bc3ed6258370", Message: "Your account has been suspended.", Kind: "permission"}
+	// ErrUnknownAPIEndpoint: the server has no such endpoint (GET). A POST
+	// to an unknown endpoint gets a fastify 404 instead, with no id.
+	ErrUnknownAPIEndpoint = &APIError{StatusCode: 404, Code: "UNKNOWN_API_ENDPOINT", ID: "2ca3b769-540a-4f08-9dd5-b5a825b6d0f1", Message: "Unknown API endpoint.", Kind: "client"}
+	// ErrIAmAI: the request reached Misskey's mascot instead of the server.
+	ErrIAmAI = &APIError{StatusCode: 418, Code: "I_AM_AI", ID: "60c46cd1-f23a-46b1-bebe-5d2b73951a84", Message: "You sent a request to Ai-chan, Misskey's showgirl, instead of the server.", Kind: "client"}
+	// ErrRateLimitExceeded: the endpoint's rate limit was reached;
+	// APIError.RetryAfter says when to call again.
+	ErrRateLimitExceeded = &APIError{StatusCode: 429, Code: "RATE_LIMIT_EXCEEDED", ID: "d5826d14-3982-4d2e-8011-b9e9f02499ef", Message: "Rate limit exceeded. Please try again later.", Kind: "client"}
+	// ErrInternalError: the server failed; Info.e holds its internal error.
+	ErrInternalError = &APIError{StatusCode: 500, Code: "INTERNAL_ERROR", ID: "5d37dbcb-891e-41ca-a3d6-e690c97775ac", Message: "Internal error occurred. Please contact us if the error persists.", Kind: "server"}
+)
+
+// DecodeError reports a successful (2xx) answer whose body could not be
+// decoded: it was not JSON, was cut short, or (with WithStrictDecoding)
+// held a value of the wrong JSON type. It unwraps to the encoding/json error.
+type DecodeError struct {
+	Endpoint    string
+	StatusCode  int
+	ContentType string
+	// Err is the error of encoding/json, such as a *json.SyntaxError.
+	Err error
+	// Snippet is the start of the body, sanitised and shortened.
+	Snippet string
+}
+
+func (e *DecodeError) Error() string {
+	ct := e.ContentType
+	if ct == "" {
+		ct = "no content type"
+	}
+	s := "misskey: " + e.Endpoint + ": decoding " + strconv.Itoa(e.StatusCode) + " response (" + ct + "): " + e.Err.Error()
+	if e.Snippet != "" {
+		s += "; body starts " + strconv.Quote(e.Snippet)
+	}
+	return s
+}
+
+func (e *DecodeError) Unwrap() error { return e.Err }
+
+// ErrResponseTooLarge is returned (wrapped, with the endpoint) when a
+// successful response is larger than the client's limit (see
+// WithMaxResponseBytes).
+var ErrResponseTooLarge = errors.New("response body exceeds the size limit")
+
+// transportError is a failure to exchange a request and response with the
+// server: dial, TLS, timeout, connection reset, a body cut short. It unwraps
+// to the net/http error, so errors.Is(err, context.DeadlineExceeded) works.
+type transportError struct {
+	endpoint string
+	msg      string // err's message, with the token removed when it held it
+	err      error
+}
+
+func (e *transportError) Error() string { return "misskey: " + e.endpoint + ": " + e.msg }
+func (e *transportError) Unwrap() error { return e.err }
+
+// maxErrorSnippet is the most of a body an error keeps.
+const maxErrorSnippet = 512
+
+// errorBody is the union of Misskey's and fastify's error documents.
+type errorBody struct {
+	Error      json.RawMessage `json:"error"`
+	StatusCode int             `json:"statusCode"`
+	Code       string          `json:"code"`
+	Message    string          `json:"message"`
+}
+
+type misskeyError struct {
+	Message string          `json:"message"`
+	Code    string          `json:"code"`
+	ID      string          `json:"id"`
+	Kind    string          `json:"kind"`
+	Info    json.RawMessage `json:"info"`
+}
+
+// newAPIError builds the error for a non-2xx answer. token is removed from
+// anything kept of the body.
+func newAPIError(endpoint string, status int, header http.Header, body []byte, token string, now time.Time) *APIError {
+	e := &APIError{StatusCode: status, Endpoint: endpoint}
+	ctype := header.Get("Content-Type")
+	trimmed := bytes.TrimSpace(body)
+	parsed := false
+	if len(trimmed) > 0 && trimmed[0] == '{' {
+		var eb errorBody
+		if lenientUnmarshal(trimmed, &eb) {
+			errJSON := bytes.TrimSpace(eb.Error)
+			switch {
+			case len(errJSON) > 0 && errJSON[0] == '{':
+				var me misskeyError
+				if lenientUnmarshal(errJSON, &me) && (me.Code != "" || me.ID != "" || me.Message != "") {
+					e.Code, e.ID = redact(me.Code, token), redact(me.ID, token)
+					e.Message, e.Kind = redact(me.Message, token), redact(me.Kind, token)
+					if info := bytes.TrimSpace(me.Info); len(info) > 0 && !bytes.Equal(info, []byte("null")) {
+						e.Info = json.RawMessage(redactBytes(info, token))
+					}
+					parsed = true
+				}
+			case eb.StatusCode != 0 || eb.Message != "":
+				// fastify: {"statusCode":413,"code":"FST_ERR_…","error":"Payload Too Large","message":"…"}
+				e.Code = redact(eb.Code, token)
+				e.Message = redact(eb.Message, token)
+				e.Body = sanitize(body, token, maxErrorSnippet)
+				parsed = true
+			}
+		}
+	}
+	if !parsed {
+		e.Body = sanitize(body, token, maxErrorSnippet)
+		e.Message = describeBody(trimmed, ctype, token)
+	}
+	e.RetryAfter = retryAfter(header.Get("Retry-After"), e, now)
+	return e
+}
+
+// lenientUnmarshal decodes data into v and reports whether data was JSON; a
+// member of the wrong type is left at its zero value.
+func lenientUnmarshal(data []byte, v any) bool {
+	err := json.Unmarshal(data, v)
+	var typeErr *json.UnmarshalTypeError
+	return err == nil || errors.As(err, &typeErr)
+}
+
+// describeBody says what a body that is not an error document was.
+func describeBody(body []byte, ctype, token string) string {
+	if len(body) == 0 {
+		return "empty response body"
+	}
+	mt := ctype
+	if i := strings.IndexByte(mt, ';'); i >= 0 {
+		mt = mt[:i]
+	}
+	mt = strings.TrimSpace(strings.ToLower(mt))
+	lower := bytes.ToLower(body[:min(len(body), 1024)])
+	if mt == "text/html" || bytes.HasPrefix(lower, []byte("<!doctype html")) || bytes.HasPrefix(lower, []byte("<html")) {
+		if i := bytes.Index(lower, []byte("<title>")); i >= 0 {
+			rest := body[i+len("<title>") : min(len(body), 1024)]
+			if j := bytes.Index(bytes.ToLower(rest), []byte("</title>")); j >= 0 {
+				if t := sanitize(rest[:j], token, 120); len(t) > 0 {
+					return "HTML page instead of a Misskey error: " + strconv.Quote(string(t))
+				}
+			}
+		}
+		return "HTML page instead of a Misskey error"
+	}
+	if mt == "" {
+		mt = "no content type"
+	}
+	what := "response"
+	if json.Valid(body) {
+		what = "JSON"
+	}
+	return "unexpected " + what + " (" + mt + ") instead of a Misskey error: " + strconv.Quote(string(sanitize(body, token, 120)))
+}
+
+// retryAfter returns how long the server asked to wait: the Retry-After
+// header (seconds or an HTTP date), else for a rate-limit error the reset
+// time in its info (resetMs in unix milliseconds, or reset in unix seconds).
+func retryAfter(h string, e *APIError, now time.Time) time.Duration {
+	if h = strings.TrimSpace(h); h != "" {
+		if secs, err := strconv.ParseInt(h, 10, 64); err == nil {
+			if secs <= 0 {
+				return 0
+			}
+			if secs > 1<<31 {
+				secs = 1 << 31
+			}
+			return time.Duration(secs) * time.Second
+		}
+		if t, err := http.ParseTime(h); err == nil {
+			return max(t.Sub(now), 0)
+		}
+	}
+	if len(e.Info) == 0 || (e.StatusCode != http.StatusTooManyRequests && e.ID != ErrRateLimitExceeded.ID) {
+		return 0
+	}
+	var info struct {
+		ResetMs json.Number `json:"resetMs"`
+		Reset   json.Number `json:"reset"`
+	}
+	if json.Unmarshal(e.Info, &info) != nil {
+		return 0
+	}
+	var at time.Time
+	if ms, err := info.ResetMs.Float64(); err == nil && ms > 0 {
+		at = time.UnixMilli(int64(ms))
+	} else if s, err := info.Reset.Float64(); err == nil && s > 0 {
+		at = time.UnixMilli(int64(s * 1000))
+	} else {
+		return 0
+	}
+	return max(at.Sub(now), 0)
+}
+
+// sanitize returns the start of b as printable UTF-8 on one line, with the
+// token removed: at most n bytes, and "..." when b was longer.
+func sanitize(b []byte, token string, n int) []byte {
+	b = bytes.TrimSpace(redactBytes(b, token))
+	if len(b) == 0 {
+		return nil
+	}
+	out := make([]byte, 0, min(len(b), n)+3)
+	space := false
+	for len(b) > 0 {
+		r, size := utf8.DecodeRune(b)
+		if r == utf8.RuneError && size == 1 {
+			r = '?'
+		}
+		if unicode.IsSpace(r) || !unicode.IsPrint(r) {
+			space = true
+			b = b[size:]
+			continue
+		}
+		need := utf8.RuneLen(r)
+		if space && len(out) > 0 {
+			need++
+		}
+		if len(out)+need > n {
+			break
+		}
+		if space && len(out) > 0 {
+			out = append(out, ' ')
+		}
+		space = false
+		out = utf8.AppendRune(out, r)
+		b = b[size:]
+	}
+	if len(b) > 0 {
+		out = append(out, "..."...)
+	}
+	return out
+}
+
+const redacted = "<redacted>"
+
+// redact removes every occurrence of token from s.
+func redact(s, token string) string {
+	if token == "" || !strings.Contains(s, token) {
+		return s
+	}
+	return strings.ReplaceAll(s, token, redacted)
+}
+
+func redactBytes(b []byte, token string) []byte {
+	if token == "" || !bytes.Contains(b, []byte(token)) {
+		return b
+	}
+	return bytes.ReplaceAll(b, []byte(token), []byte(redacted))
+}
+
+// wrapTransportError wraps an error of the HTTP client with the endpoint.
+func wrapTransportError(endpoint string, err error, token string) error {
+	return &transportError{endpoint: endpoint, msg: redact(err.Error(), token), err: err}
+}
+
+// errorf makes an error that starts with "misskey: endpoint: ".
+func errorf(endpoint, format string, args ...any) error {
+	return fmt.Errorf("misskey: %s: "+format, append([]any{endpoint}, args...)...)
+}

@@ -1,0 +1,294 @@
+package templates
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Call calls any endpoint by name, for endpoints the generated methods do not
+// cover (a fork's additions, say). It POSTs req, encoded as JSON, to
+// /api/<endpoint> and decodes a successful answer into resp.
+//
+// req may be nil (no parameters), a pointer to a struct, a map or a
+// json.RawMessage; it must encode to a JSON object. resp may be nil (the
+// answer is not wanted, or the endpoint answers 204) or a pointer to decode
+// into; it is left untouched when the answer has no body. The client adds the
+// token itself.
+//
+// Errors: *APIError for an answer outside 2xx, *DecodeError for a 2xx answer
+// that is not JSON, ErrResponseTooLarge (wrapped) for a body over the limit,
+// and otherwise the HTTP client's error wrapped with the endpoint name.
+func (c *Client) Call(ctx context.Context, endpoint string, req any, resp any) error {
+	return c.call(ctx, endpoint, req, resp)
+}
+
+// call is what every generated method calls: see Call.
+func (c *Client) call(ctx context.Context, endpoint string, req any, resp any) error {
+	if err := checkEndpoint(endpoint); err != nil {
+		return err
+	}
+	body, err := c.encodeRequest(endpoint, req)
+	if err != nil {
+		return err
+	}
+	err = c.exchange(ctx, endpoint, newByteBody(body), int64(len(body)), contentTypeJSON, resp)
+	if err == nil || c.retry == nil {
+		return err
+	}
+	for attempt := 1; ; attempt++ {
+		if err = c.retry.pause(ctx, endpoint, attempt, err); err != nil {
+			return err
+		}
+		err = c.exchange(ctx, endpoint, newByteBody(body), int64(len(body)), contentTypeJSON, resp)
+		if err == nil {
+			return nil
+		}
+	}
+}
+
+// Shared header values. net/http only reads header values, so every request
+// can point at the same slices.
+var (
+	contentTypeJSON = []string{"application/json"}
+	acceptJSON      = []string{"application/json"}
+)
+
+// checkEndpoint rejects names that would change the URL beyond its path.
+func checkEndpoint(endpoint string) error {
+	if endpoint == "" || strings.HasPrefix(endpoint, "/") || strings.Contains(endpoint, "..") ||
+		strings.ContainsFunc(endpoint, func(r rune) bool { return r <= ' ' || r >= 0x7f || strings.ContainsRune("?#%\\", r) }) {
+		return fmt.Errorf("misskey: invalid endpoint name %q", endpoint)
+	}
+	return nil
+}
+
+// encoder is a reusable JSON encoder writing into its own buffer.
+type encoder struct {
+	buf bytes.Buffer
+	enc *json.Encoder
+}
+
+var encoderPool = sync.Pool{New: func() any {
+	e := new(encoder)
+	e.enc = json.NewEncoder(&e.buf)
+	return e
+}}
+
+// maxPooledBuffer is the largest buffer put back into a pool; bigger ones are
+// left to the garbage collector so that one large call does not pin memory.
+const maxPooledBuffer = 1 << 20
+
+var emptyObject = []byte("{}")
+
+// encodeRequest encodes req once, as a JSON object, and puts the token in
+// front of its first member: {"i":TOKEN,…}. The result is a fresh slice the
+// request may keep (the transport can read it after the call returns).
+func (c *Client) encodeRequest(endpoint string, req any) ([]byte, error) {
+	withToken := c.token != "" && !c.bearer
+	if req == nil {
+		if !withToken {
+			return emptyObject, nil
+		}
+		b := make([]byte, 0, len(`{"i":}`)+len(c.tokenJSON))
+		b = append(b, `{"i":`...)
+		b = append(b, c.tokenJSON...)
+		return append(b, '}'), nil
+	}
+	e := encoderPool.Get().(*encoder)
+	defer func() {
+		if e.buf.Cap() <= maxPooledBuffer {
+			e.buf.Reset()
+			encoderPool.Put(e)
+		}
+	}()
+	e.buf.Reset()
+	if err := e.enc.Encode(req); err != nil {
+		return nil, errorf(endpoint, "encoding request: %w", err)
+	}
+	obj := bytes.TrimSpace(e.buf.Bytes())
+	if len(obj) == 0 || obj[0] != '{' {
+		if string(obj) != "null" {
+			return nil, errorf(endpoint, "request must encode to a JSON object, not %s", encodedKind(obj))
+		}
+		obj = emptyObject // a nil pointer: no parameters
+	}
+	if !withToken {
+		return append([]byte(nil), obj...), nil
+	}
+	b := make([]byte, 0, len(`{"i":,`)+len(c.tokenJSON)+len(obj))
+	b = append(b, `{"i":`...)
+	b = append(b, c.tokenJSON...)
+	if len(obj) == 2 { // "{}": the encoder's output is compact
+		return append(b, '}'), nil
+	}
+	b = append(b, ',')
+	return append(b, obj[1:]...), nil
+}
+
+// encodedKind names the kind of a JSON value by its first byte.
+func encodedKind(b []byte) string {
+	if len(b) == 0 {
+		return "nothing"
+	}
+	switch b[0] {
+	case '[':
+		return "an array"
+	case '"':
+		return "a string"
+	case 't', 'f':
+		return "a boolean"
+	}
+	return "a number"
+}
+
+// newByteBody returns a request body over b. It must be an io.NopCloser of
+// a *bytes.Reader: net/http recognises that as in-memory and writes the
+// headers and the body in one packet, where for any other type it flushes
+// the headers first (a second write on both ends, about 10% of a call).
+func newByteBody(b []byte) io.ReadCloser {
+	return io.NopCloser(bytes.NewReader(b))
+}
+
+// exchange sends one request and handles its answer. length is -1 when the
+// body's length is unknown.
+func (c *Client) exchange(ctx context.Context, endpoint string, body io.ReadCloser, length int64, contentType []string, resp any) error {
+	hreq, err := http.NewRequestWithContext(ctx, http.MethodPost, c.endpointURL(endpoint), nil)
+	if err != nil {
+		body.Close()
+		return errorf(endpoint, "%s", redact(err.Error(), c.token))
+	}
+	hreq.Body = body
+	hreq.ContentLength = length
+	h := hreq.Header
+	h["Content-Type"] = contentType
+	h["Accept"] = acceptJSON
+	h["User-Agent"] = c.userAgentHeader
+	if c.bearer && c.token != "" {
+		h["Authorization"] = c.authHeader
+	}
+	hresp, err := c.httpClient.Do(hreq)
+	if err != nil {
+		return wrapTransportError(endpoint, err, c.token)
+	}
+	defer hresp.Body.Close()
+	return c.handleResponse(endpoint, hresp, resp)
+}
+
+// maxErrorBody is the most of an error answer the client reads.
+const maxErrorBody = 64 << 10
+
+var readBufferPool = sync.Pool{New: func() any { b := make([]byte, 0, 4096); return &b }}
+
+// errTooLarge reports a body over the limit readBody was given.
+var errTooLarge = errors.New("body too large")
+
+// handleResponse turns an answer into nil, *APIError or *DecodeError.
+func (c *Client) handleResponse(endpoint string, hresp *http.Response, resp any) error {
+	status := hresp.StatusCode
+	if status < 200 || status > 299 {
+		bp := readBufferPool.Get().(*[]byte)
+		defer putReadBuffer(bp)
+		data, err := readBody(hresp.Body, (*bp)[:0], min(c.maxBody, maxErrorBody), hresp.ContentLength)
+		*bp = data[:0]
+		if err != nil && err != errTooLarge && len(data) == 0 {
+			return wrapTransportError(endpoint, err, c.token)
+		}
+		e := newAPIError(endpoint, status, hresp.Header, data, c.token, time.Now())
+		if r := hresp.Request; r != nil && r.Method != http.MethodPost {
+			// A 301/302/303 turned the POST into a GET without its body
+			// (typically http:// redirected to https://).
+			e.Message += " (the server redirected the call to " + r.Method + " " + redact(r.URL.Redacted(), c.token) + "; check the base URL)"
+		}
+		return e
+	}
+	if resp == nil || status == http.StatusNoContent || hresp.ContentLength == 0 {
+		drain(hresp.Body)
+		return nil
+	}
+	bp := readBufferPool.Get().(*[]byte)
+	defer putReadBuffer(bp)
+	data, err := readBody(hresp.Body, (*bp)[:0], c.maxBody, hresp.ContentLength)
+	*bp = data[:0]
+	if err == errTooLarge {
+		return errorf(endpoint, "%w (%d bytes; see WithMaxResponseBytes)", ErrResponseTooLarge, c.maxBody)
+	}
+	if err != nil {
+		return wrapTransportError(endpoint, err, c.token)
+	}
+	if len(bytes.TrimSpace(data)) == 0 {
+		return nil
+	}
+	return c.decode(endpoint, hresp, data, resp)
+}
+
+// decode decodes a 2xx body into resp whatever its content type (Misskey
+// sends JSON as text/plain in places). A value of the wrong JSON type is
+// left at its zero value unless the client is strict.
+func (c *Client) decode(endpoint string, hresp *http.Response, data []byte, resp any) error {
+	err := json.Unmarshal(data, resp)
+	if err == nil {
+		return nil
+	}
+	var typeErr *json.UnmarshalTypeError
+	if !c.strict && errors.As(err, &typeErr) {
+		return nil
+	}
+	return &DecodeError{
+		Endpoint:    endpoint,
+		StatusCode:  hresp.StatusCode,
+		ContentType: hresp.Header.Get("Content-Type"),
+		Err:         err,
+		Snippet:     string(sanitize(data, c.token, 200)),
+	}
+}
+
+func putReadBuffer(bp *[]byte) {
+	if cap(*bp) <= maxPooledBuffer {
+		readBufferPool.Put(bp)
+	}
+}
+
+// readBody appends r to buf, reading at most limit bytes. A body longer than
+// limit returns the first limit bytes and errTooLarge. hint is the body's
+// Content-Length, or -1.
+func readBody(r io.Reader, buf []byte, limit, hint int64) ([]byte, error) {
+	if hint > limit {
+		return buf, errTooLarge
+	}
+	if hint > 0 && int64(cap(buf)) < hint+1 {
+		buf = make([]byte, 0, hint+1) // +1: room to see io.EOF without growing
+	}
+	for {
+		if len(buf) == cap(buf) {
+			buf = append(buf, 0)[:len(buf)]
+		}
+		end := cap(buf)
+		if int64(end) > limit+1 {
+			end = int(limit + 1)
+		}
+		n, err := r.Read(buf[len(buf):end])
+		buf = buf[:len(buf)+n]
+		if int64(len(buf)) > limit {
+			return buf[:limit], errTooLarge
+		}
+		if err == io.EOF {
+			return buf, nil
+		}
+		if err != nil {
+			return buf, err
+		}
+	}
+}
+
+// drain reads a little of an unwanted body so the connection can be reused.
+func drain(r io.Reader) {
+	_, _ = io.CopyN(io.Discard, r, 64<<10)
+}
