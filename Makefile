@@ -1,6 +1,6 @@
 # misskey-gen — see README.md.
 #
-#   make generate   regenerate generated/ from testdata/openapi.json
+#   make generate   regenerate generated/ from testdata/openapi.json, and the example's client
 #   make test       everything CI runs: formatting, vet, drift check, tests (race on the runtime)
 #   make check      fail when generated/ is not what the generator writes now
 #   make fuzz       fuzz the document loader for FUZZTIME (default 60s)
@@ -16,6 +16,7 @@ all: generate test
 
 generate:
 	$(GO) generate ./generated/
+	cd examples/downstream && $(GO) generate ./...
 
 check:
 	$(GO) run ./cmd/misskey-gen -spec testdata/openapi.json -out generated -package misskey -check

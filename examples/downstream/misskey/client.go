@@ -156,8 +156,4 @@ func (c *Client) BaseURL() string { return c.baseURL.String() }
 func (c *Client) HasToken() bool { return c.token != "" }
 
 // endpointURL returns the URL of POST /api/<endpoint>.
-func (c *Client) endpointURL(endpoint string) string {
-	u := *c.baseURL
-	u.Path = u.Path + "/api/" + endpoint
-	return u.String()
-}
+func (c *Client) endpointURL(endpoint string) string { return c.apiBase + endpoint }

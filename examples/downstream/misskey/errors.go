@@ -242,12 +242,12 @@ func newAPIError(endpoint string, status int, header http.Header, body []byte, t
 	parsed := false
 	if len(trimmed) > 0 && trimmed[0] == '{' {
 		var eb errorBody
-		if json.Unmarshal(trimmed, &eb) == nil {
+		if lenientUnmarshal(trimmed, &eb) {
 			errJSON := bytes.TrimSpace(eb.Error)
 			switch {
 			case len(errJSON) > 0 && errJSON[0] == '{':
 				var me misskeyError
-				if json.Unmarshal(errJSON, &me) == nil && (me.Code != "" || me.ID != "" || me.Message != "") {
+				if lenientUnmarshal(errJSON, &me) && (me.Code != "" || me.ID != "" || me.Message != "") {
 					e.Code, e.ID = redact(me.Code, token), redact(me.ID, token)
 					e.Message, e.Kind = redact(me.Message, token), redact(me.Kind, token)
 					if info := bytes.TrimSpace(me.Info); len(info) > 0 && !bytes.Equal(info, []byte("null")) {
@@ -270,6 +270,14 @@ func newAPIError(endpoint string, status int, header http.Header, body []byte, t
 	}
 	e.RetryAfter = retryAfter(header.Get("Retry-After"), e, now)
 	return e
+}
+
+// lenientUnmarshal decodes data into v and reports whether data was JSON; a
+// member of the wrong type is left at its zero value.
+func lenientUnmarshal(data []byte, v any) bool {
+	err := json.Unmarshal(data, v)
+	var typeErr *json.UnmarshalTypeError
+	return err == nil || errors.As(err, &typeErr)
 }
 
 // describeBody says what a body that is not an error document was.

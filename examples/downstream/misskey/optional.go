@@ -110,17 +110,38 @@ func (o *Optional[T]) UnmarshalJSON(data []byte) error {
 		if !errors.As(err, &typeErr) {
 			return err
 		}
-		if typeErr.Field == "" {
+		if !compositeFits(data, reflect.TypeFor[T]()) {
 			// The value itself has the wrong type: treat it as absent.
 			// (Returning the error would stop encoding/json from
 			// decoding the rest of the response.)
 			*o = Optional[T]{}
 			return nil
 		}
-		// A part of a composite value had the wrong type; keep the rest.
+		// A part of an object or array had the wrong type; keep the rest.
 	}
 	*o = Optional[T]{value: v, state: optionalValue}
 	return nil
+}
+
+// compositeFits reports whether data is an object or array and t a type
+// encoding/json decodes one into.
+func compositeFits(data []byte, t reflect.Type) bool {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	for len(data) > 0 && (data[0] == ' ' || data[0] == '\t' || data[0] == '\n' || data[0] == '\r') {
+		data = data[1:]
+	}
+	if len(data) == 0 {
+		return false
+	}
+	switch data[0] {
+	case '{':
+		return t.Kind() == reflect.Struct || t.Kind() == reflect.Map || t.Kind() == reflect.Interface
+	case '[':
+		return t.Kind() == reflect.Slice || t.Kind() == reflect.Array || t.Kind() == reflect.Interface
+	}
+	return false
 }
 
 func isJSONNull(b []byte) bool {

@@ -40,13 +40,13 @@ func decodeStreamEvent(channel, event string, body json.RawMessage) (any, error)
 	case "main:notification", "main:unreadNotification":
 		v := new(Notification)
 		return v, json.Unmarshal(body, v)
-	case "main:followed", "main:unfollow":
+	case "main:unfollow":
 		v := new(UserDetailed)
 		return v, json.Unmarshal(body, v)
 	case "main:follow":
 		v := new(UserDetailedNotMe)
 		return v, json.Unmarshal(body, v)
-	case "main:receiveFollowRequest":
+	case "main:followed", "main:receiveFollowRequest":
 		v := new(UserLite)
 		return v, json.Unmarshal(body, v)
 	}

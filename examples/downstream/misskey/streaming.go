@@ -248,13 +248,9 @@ func (s *Stream) Done() <-chan struct{} { return s.done }
 // Err returns why the stream ended: nil while it runs and after Close, the
 // context's error when the context given to Client.Stream ended it, and
 // otherwise the error that ended it (with WithoutReconnect, why the socket
-// dropped; else a *StreamDialError with status 401 or 403).
+// dropped; else a *StreamDialError with status 401 or 403). It is set before
+// Events is closed.
 func (s *Stream) Err() error {
-	select {
-	case <-s.done:
-	default:
-		return nil
-	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.err
@@ -599,6 +595,10 @@ func (s *Stream) run(ws *websocket.Conn) {
 
 // serve reads the socket until it drops (and returns why) or the stream's
 // context is done (and returns nil, after closing the socket).
+//
+// Nothing that writes to the socket may use a context derived from the
+// stream's: the WebSocket library drops the socket when the context of a
+// write ends during the write, and the close frame would be lost.
 func (s *Stream) serve(ws *websocket.Conn) error {
 	s.reads.Store(0)
 	readErr := make(chan error, 1)
@@ -610,16 +610,30 @@ func (s *Stream) serve(ws *websocket.Conn) error {
 		defer t.Stop()
 		tick = t.C
 	}
-	var dead error
+	var (
+		beat chan error // non-nil while a heartbeat is under way
+		dead error      // the server stopped answering
+	)
+	// stop waits for the reader and the heartbeat, once the socket is
+	// closing.
+	stop := func() {
+		<-readErr
+		if beat != nil {
+			<-beat
+		}
+	}
 	for {
 		select {
 		case err := <-readErr:
+			readErr <- err // for stop
 			s.detach(ws)
 			if s.ctx.Err() != nil {
 				_ = ws.Close(websocket.StatusNormalClosure, "")
+				stop()
 				return nil
 			}
 			_ = ws.CloseNow()
+			stop()
 			if dead != nil {
 				return dead
 			}
@@ -629,13 +643,18 @@ func (s *Stream) serve(ws *websocket.Conn) error {
 			// The reader sees the server's answer to the close frame, or the
 			// socket closing, and returns.
 			_ = ws.Close(websocket.StatusNormalClosure, "")
-			<-readErr
+			stop()
 			return nil
 		case <-tick:
-			if dead == nil {
-				if dead = s.heartbeat(ws); dead != nil {
-					_ = ws.CloseNow()
-				}
+			if beat == nil && dead == nil {
+				beat = make(chan error, 1)
+				go func() { beat <- s.heartbeat(ws) }()
+			}
+		case err := <-beat:
+			beat = nil
+			if err != nil && dead == nil {
+				dead = err
+				_ = ws.CloseNow() // the reader fails and returns
 			}
 		}
 	}
@@ -652,11 +671,11 @@ func (s *Stream) heartbeat(ws *websocket.Conn) error {
 	}
 	wait := min(s.cfg.heartbeat, streamMaxPingWait)
 	before := s.reads.Load()
-	ctx, cancel = context.WithTimeout(s.ctx, wait)
+	ctx, cancel = context.WithTimeout(context.Background(), wait)
 	err = ws.Ping(ctx)
 	cancel()
-	if err == nil || s.ctx.Err() != nil || !errors.Is(err, context.DeadlineExceeded) {
-		return nil
+	if err == nil || !errors.Is(err, context.DeadlineExceeded) {
+		return nil // answered, or the socket failed: the reader sees it
 	}
 	// The pong is read by the reader, which may be waiting for the
 	// application to take an event: that is a slow application, not a dead

@@ -15,7 +15,8 @@ type EventKind uint8
 const (
 	// EventUnknown is a frame the client does not recognise: a top-level
 	// type it does not know (Type and Body hold the frame's "type" and
-	// "body"), or a frame it cannot read at all (Err says why, Raw holds it).
+	// "body"; Value is set if the API document gives the type a body type),
+	// or a frame it cannot read (Err says why, Raw holds the frame).
 	EventUnknown EventKind = iota
 	// EventChannel is an event of a connection ("channel" frame): Channel,
 	// ConnectionID, Connection, Type (e.g. "note", "notification") and Body

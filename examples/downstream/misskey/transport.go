@@ -162,7 +162,7 @@ func newByteBody(b []byte) io.ReadCloser {
 // exchange sends one request and handles its answer. length is -1 when the
 // body's length is unknown.
 func (c *Client) exchange(ctx context.Context, endpoint string, body io.ReadCloser, length int64, contentType []string, resp any) error {
-	hreq, err := http.NewRequestWithContext(ctx, http.MethodPost, c.apiBase+endpoint, nil)
+	hreq, err := http.NewRequestWithContext(ctx, http.MethodPost, c.endpointURL(endpoint), nil)
 	if err != nil {
 		body.Close()
 		return errorf(endpoint, "%s", redact(err.Error(), c.token))
@@ -203,7 +203,13 @@ func (c *Client) handleResponse(endpoint string, hresp *http.Response, resp any)
 		if err != nil && err != errTooLarge && len(data) == 0 {
 			return wrapTransportError(endpoint, err, c.token)
 		}
-		return newAPIError(endpoint, status, hresp.Header, data, c.token, time.Now())
+		e := newAPIError(endpoint, status, hresp.Header, data, c.token, time.Now())
+		if r := hresp.Request; r != nil && r.Method != http.MethodPost {
+			// A 301/302/303 turned the POST into a GET without its body
+			// (typically http:// redirected to https://).
+			e.Message += " (the server redirected the call to " + r.Method + " " + redact(r.URL.Redacted(), c.token) + "; check the base URL)"
+		}
+		return e
 	}
 	if resp == nil || status == http.StatusNoContent || hresp.ContentLength == 0 {
 		drain(hresp.Body)
