@@ -10,6 +10,9 @@ import (
 // holds, as ../shared/STREAMING.md describes the protocol (the API document
 // does not). Channel "" is a top-level broadcast frame. Several candidates
 // are tried in order, since component names changed across versions.
+// unreadMention and unreadSpecifiedNote are not here: their body is the id
+// of the note, a JSON string (../shared/recordings/2024.10.1/streaming/main.jsonl),
+// which reaches the application as the event's raw Body.
 var streamEvents = []struct {
 	channels []string
 	event    string
@@ -20,10 +23,10 @@ var streamEvents = []struct {
 	{[]string{"main"}, "mention", []string{"Note"}},
 	{[]string{"main"}, "reply", []string{"Note"}},
 	{[]string{"main"}, "renote", []string{"Note"}},
-	{[]string{"main"}, "unreadMention", []string{"Note"}},
-	{[]string{"main"}, "unreadSpecifiedNote", []string{"Note"}},
 	{[]string{"main"}, "follow", []string{"UserDetailedNotMe", "UserDetailed", "UserLite"}},
-	{[]string{"main"}, "followed", []string{"UserDetailed", "UserLite"}},
+	// followed carries the follower packed without detail, a UserLite on
+	// every recorded server (../shared/recordings/*/streaming/main.jsonl).
+	{[]string{"main"}, "followed", []string{"UserLite"}},
 	{[]string{"main"}, "unfollow", []string{"UserDetailed", "UserLite"}},
 	{[]string{"main"}, "meUpdated", []string{"MeDetailed", "UserDetailed"}},
 	{[]string{"main"}, "driveFileCreated", []string{"DriveFile"}},
