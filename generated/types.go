@@ -158,6 +158,7 @@ type MeDetailed struct {
 	AutoAcceptFollowed    bool                             `json:"autoAcceptFollowed"`
 	AvatarID              *string                          `json:"avatarId"`
 	Email                 *string                          `json:"email,omitzero"`
+	FollowedMessage       *string                          `json:"followedMessage"`
 	HasUnreadNotification bool                             `json:"hasUnreadNotification"`
 	IsAdmin               *bool                            `json:"isAdmin"`
 	IsDeleted             bool                             `json:"isDeleted"`
@@ -169,6 +170,7 @@ type MeDetailed struct {
 	MutedWords [][]string `json:"mutedWords"`
 	// The effective role policies. Which keys appear depends on the server version.
 	Policies                 map[string]any `json:"policies"`
+	TwoFactorEnabled         bool           `json:"twoFactorEnabled"`
 	UnreadNotificationsCount int64          `json:"unreadNotificationsCount"`
 }
 
@@ -769,7 +771,7 @@ var shapesOfUserDetailed = []unionShape{{
 }, {
 	kind:     "object",
 	known:    []string{"2faEnabled", "achievements", "alsoKnownAs", "autoAcceptFollowed", "avatarBlurhash", "avatarDecorations", "avatarId", "avatarUrl", "bannerUrl", "birthday", "createdAt", "description", "email", "emojis", "fields", "followedMessage", "followersCount", "followersVisibility", "followingCount", "followingVisibility", "hasUnreadNotification", "host", "id", "instance", "isAdmin", "isBlocking", "isBot", "isCat", "isDeleted", "isExplorable", "isFollowing", "isLocked", "isModerator", "isSuspended", "lang", "lastFetchedAt", "loggedInDays", "mutedInstances", "mutedWords", "name", "notesCount", "notify", "onlineStatus", "pinnedNoteIds", "pinnedNotes", "policies", "publicReactions", "roles", "twoFactorEnabled", "unreadNotificationsCount", "updatedAt", "uri", "url", "username"},
-	required: []string{"achievements", "alsoKnownAs", "autoAcceptFollowed", "avatarBlurhash", "avatarDecorations", "avatarId", "avatarUrl", "bannerUrl", "birthday", "createdAt", "description", "emojis", "fields", "followersCount", "followersVisibility", "followingCount", "followingVisibility", "hasUnreadNotification", "host", "id", "isAdmin", "isDeleted", "isExplorable", "isLocked", "isModerator", "isSuspended", "lang", "lastFetchedAt", "loggedInDays", "mutedInstances", "mutedWords", "name", "notesCount", "onlineStatus", "pinnedNoteIds", "pinnedNotes", "policies", "publicReactions", "roles", "unreadNotificationsCount", "updatedAt", "uri", "url", "username"},
+	required: []string{"achievements", "alsoKnownAs", "autoAcceptFollowed", "avatarBlurhash", "avatarDecorations", "avatarId", "avatarUrl", "bannerUrl", "birthday", "createdAt", "description", "emojis", "fields", "followedMessage", "followersCount", "followersVisibility", "followingCount", "followingVisibility", "hasUnreadNotification", "host", "id", "isAdmin", "isDeleted", "isExplorable", "isLocked", "isModerator", "isSuspended", "lang", "lastFetchedAt", "loggedInDays", "mutedInstances", "mutedWords", "name", "notesCount", "onlineStatus", "pinnedNoteIds", "pinnedNotes", "policies", "publicReactions", "roles", "twoFactorEnabled", "unreadNotificationsCount", "updatedAt", "uri", "url", "username"},
 }}
 
 // UnmarshalJSON decodes whichever alternative the JSON holds.

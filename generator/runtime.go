@@ -75,7 +75,10 @@ func runtimeIdentifiers() (runtimeNames, error) {
 			}
 		}
 		// Identifiers the emitted code itself declares or uses as helpers.
-		for _, n := range []string{"APIVersion", "generatorVersion", "endpointTable", "decodeStreamEvent"} {
+		for _, n := range []string{"APIVersion", "AllPermissions", "generatorVersion", "endpointTable", "decodeStreamEvent"} {
+			pkg[n] = true
+		}
+		for _, n := range streamWrapperNames() {
 			pkg[n] = true
 		}
 		runtimeCache = runtimeNames{pkg: sortedKeys(pkg), clientMethods: sortedKeys(methods)}
