@@ -9,11 +9,13 @@ import "context"
 // Job counts of the main background queues.
 //
 // Credential required: yes. Permission: read:admin:queue.
+// When the server answers 204 No Content, it returns nil and no error.
 //
 // Documented errors (match with errors.Is): ErrInvalidParam, ErrCredentialRequired, ErrAuthenticationFailed, ErrIAmAI, ErrInternalError.
 func (c *Client) AdminQueueStats(ctx context.Context) (*AdminQueueStatsResponse, error) {
 	var resp AdminQueueStatsResponse
-	if err := c.call(ctx, "admin/queue/stats", nil, &resp); err != nil {
+	p := presence{target: &resp}
+	if err := c.call(ctx, "admin/queue/stats", nil, &p); err != nil || !p.got {
 		return nil, err
 	}
 	return &resp, nil
@@ -32,11 +34,13 @@ type AdminQueueStatsResponse struct {
 // Creates a role. Moderators and administrators only.
 //
 // Credential required: yes. Permission: write:admin:roles.
+// When the server answers 204 No Content, it returns nil and no error.
 //
 // Documented errors (match with errors.Is): ErrInvalidParam, ErrCredentialRequired, ErrAuthenticationFailed, ErrIAmAI, ErrInternalError.
 func (c *Client) AdminRolesCreate(ctx context.Context, req *AdminRolesCreateRequest) (*Role, error) {
 	var resp Role
-	if err := c.call(ctx, "admin/roles/create", req, &resp); err != nil {
+	p := presence{target: &resp}
+	if err := c.call(ctx, "admin/roles/create", req, &p); err != nil || !p.got {
 		return nil, err
 	}
 	return &resp, nil
@@ -81,11 +85,13 @@ var (
 // Fetches one role. Moderators and administrators only.
 //
 // Credential required: yes. Permission: read:admin:roles.
+// When the server answers 204 No Content, it returns nil and no error.
 //
 // Documented errors (match with errors.Is): ErrInvalidParam, ErrCredentialRequired, ErrAuthenticationFailed, ErrAdminRolesShowNoSuchRole, ErrIAmAI, ErrInternalError.
 func (c *Client) AdminRolesShow(ctx context.Context, req *AdminRolesShowRequest) (*Role, error) {
 	var resp Role
-	if err := c.call(ctx, "admin/roles/show", req, &resp); err != nil {
+	p := presence{target: &resp}
+	if err := c.call(ctx, "admin/roles/show", req, &p); err != nil || !p.got {
 		return nil, err
 	}
 	return &resp, nil

@@ -29,11 +29,13 @@ var (
 // Creates an antenna that collects notes matching keywords. With src `list`, userListId is needed.
 //
 // Credential required: yes. Permission: write:account.
+// When the server answers 204 No Content, it returns nil and no error.
 //
 // Documented errors (match with errors.Is): ErrAntennasCreateEmptyKeyword, ErrInvalidParam, ErrAntennasCreateNoSuchUserList, ErrCredentialRequired, ErrAuthenticationFailed, ErrIAmAI, ErrInternalError.
 func (c *Client) AntennasCreate(ctx context.Context, req *AntennasCreateRequest) (*Antenna, error) {
 	var resp Antenna
-	if err := c.call(ctx, "antennas/create", req, &resp); err != nil {
+	p := presence{target: &resp}
+	if err := c.call(ctx, "antennas/create", req, &p); err != nil || !p.got {
 		return nil, err
 	}
 	return &resp, nil

@@ -9,11 +9,13 @@ import "context"
 // Lists the custom emoji of this server.
 //
 // Credential required: no.
+// When the server answers 204 No Content, it returns nil and no error.
 //
 // Documented errors (match with errors.Is): ErrInvalidParam, ErrCredentialRequired, ErrAuthenticationFailed, ErrIAmAI, ErrInternalError.
 func (c *Client) Emojis(ctx context.Context) (*EmojisResponse, error) {
 	var resp EmojisResponse
-	if err := c.call(ctx, "emojis", nil, &resp); err != nil {
+	p := presence{target: &resp}
+	if err := c.call(ctx, "emojis", nil, &p); err != nil || !p.got {
 		return nil, err
 	}
 	return &resp, nil

@@ -29,11 +29,13 @@ var (
 // Follows an account, or sends a follow request if it is locked.
 //
 // Credential required: yes. Permission: write:following.
+// When the server answers 204 No Content, it returns nil and no error.
 //
 // Documented errors (match with errors.Is): ErrFollowingCreateAlreadyFollowing, ErrInvalidParam, ErrFollowingCreateNoSuchUser, ErrCredentialRequired, ErrAuthenticationFailed, ErrIAmAI, ErrRateLimitExceeded, ErrInternalError.
 func (c *Client) FollowingCreate(ctx context.Context, req *FollowingCreateRequest) (*UserLite, error) {
 	var resp UserLite
-	if err := c.call(ctx, "following/create", req, &resp); err != nil {
+	p := presence{target: &resp}
+	if err := c.call(ctx, "following/create", req, &p); err != nil || !p.got {
 		return nil, err
 	}
 	return &resp, nil

@@ -9,11 +9,13 @@ import "context"
 // Tells how many accounts were active during the last few minutes.
 //
 // Credential required: no.
+// When the server answers 204 No Content, it returns nil and no error.
 //
 // Documented errors (match with errors.Is): ErrInvalidParam, ErrCredentialRequired, ErrAuthenticationFailed, ErrIAmAI, ErrInternalError.
 func (c *Client) GetOnlineUsersCount(ctx context.Context) (*GetOnlineUsersCountResponse, error) {
 	var resp GetOnlineUsersCountResponse
-	if err := c.call(ctx, "get-online-users-count", nil, &resp); err != nil {
+	p := presence{target: &resp}
+	if err := c.call(ctx, "get-online-users-count", nil, &p); err != nil || !p.got {
 		return nil, err
 	}
 	return &resp, nil

@@ -26,11 +26,13 @@ var (
 // Returns the account that owns the access token, with its private settings.
 //
 // Credential required: yes. Permission: read:account.
+// When the server answers 204 No Content, it returns nil and no error.
 //
 // Documented errors (match with errors.Is): ErrInvalidParam, ErrIUserIsDeleted, ErrCredentialRequired, ErrAuthenticationFailed, ErrIAmAI, ErrInternalError.
 func (c *Client) I(ctx context.Context) (*MeDetailed, error) {
 	var resp MeDetailed
-	if err := c.call(ctx, "i", nil, &resp); err != nil {
+	p := presence{target: &resp}
+	if err := c.call(ctx, "i", nil, &p); err != nil || !p.got {
 		return nil, err
 	}
 	return &resp, nil
@@ -136,11 +138,13 @@ var (
 // Pins one of your notes to your profile.
 //
 // Credential required: yes. Permission: write:account.
+// When the server answers 204 No Content, it returns nil and no error.
 //
 // Documented errors (match with errors.Is): ErrInvalidParam, ErrIPinNoSuchNote, ErrIPinPinLimitExceeded, ErrCredentialRequired, ErrAuthenticationFailed, ErrIAmAI, ErrInternalError.
 func (c *Client) IPin(ctx context.Context, req *IPinRequest) (*MeDetailed, error) {
 	var resp MeDetailed
-	if err := c.call(ctx, "i/pin", req, &resp); err != nil {
+	p := presence{target: &resp}
+	if err := c.call(ctx, "i/pin", req, &p); err != nil || !p.got {
 		return nil, err
 	}
 	return &resp, nil
@@ -277,11 +281,13 @@ var (
 // Removes a note from the pinned notes of your profile. (This document gives it the same operationId as i/pin on purpose.)
 //
 // Credential required: yes. Permission: write:account.
+// When the server answers 204 No Content, it returns nil and no error.
 //
 // Documented errors (match with errors.Is): ErrInvalidParam, ErrIUnpinNoSuchNote, ErrCredentialRequired, ErrAuthenticationFailed, ErrIAmAI, ErrInternalError.
 func (c *Client) IUnpin(ctx context.Context, req *IUnpinRequest) (*MeDetailed, error) {
 	var resp MeDetailed
-	if err := c.call(ctx, "i/unpin", req, &resp); err != nil {
+	p := presence{target: &resp}
+	if err := c.call(ctx, "i/unpin", req, &p); err != nil || !p.got {
 		return nil, err
 	}
 	return &resp, nil
@@ -319,11 +325,13 @@ var (
 // Changes profile fields and settings of the calling account. Send `null` for a nullable field to clear it; leave a field out to keep it as it is.
 //
 // Credential required: yes. Permission: write:account.
+// When the server answers 204 No Content, it returns nil and no error.
 //
 // Documented errors (match with errors.Is): ErrInvalidParam, ErrIUpdateNoSuchAvatar, ErrIUpdateTooManyMutedWords, ErrCredentialRequired, ErrAuthenticationFailed, ErrIAmAI, ErrRateLimitExceeded, ErrInternalError.
 func (c *Client) IUpdate(ctx context.Context, req *IUpdateRequest) (*MeDetailed, error) {
 	var resp MeDetailed
-	if err := c.call(ctx, "i/update", req, &resp); err != nil {
+	p := presence{target: &resp}
+	if err := c.call(ctx, "i/update", req, &p); err != nil || !p.got {
 		return nil, err
 	}
 	return &resp, nil

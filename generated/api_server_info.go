@@ -9,11 +9,13 @@ import "context"
 // Reports the hardware the server runs on.
 //
 // Credential required: no.
+// When the server answers 204 No Content, it returns nil and no error.
 //
 // Documented errors (match with errors.Is): ErrInvalidParam, ErrCredentialRequired, ErrAuthenticationFailed, ErrIAmAI, ErrInternalError.
 func (c *Client) ServerInfo(ctx context.Context) (*ServerInfoResponse, error) {
 	var resp ServerInfoResponse
-	if err := c.call(ctx, "server-info", nil, &resp); err != nil {
+	p := presence{target: &resp}
+	if err := c.call(ctx, "server-info", nil, &p); err != nil || !p.got {
 		return nil, err
 	}
 	return &resp, nil

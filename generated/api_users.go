@@ -82,11 +82,13 @@ type UsersNotesRequest struct {
 // How you relate to one account, or to each of several accounts.
 //
 // Credential required: yes. Permission: read:account.
+// When the server answers 204 No Content, it returns nil and no error.
 //
 // Documented errors (match with errors.Is): ErrInvalidParam, ErrCredentialRequired, ErrAuthenticationFailed, ErrIAmAI, ErrInternalError.
 func (c *Client) UsersRelation(ctx context.Context, req *UsersRelationRequest) (*UsersRelationResponse, error) {
 	var resp UsersRelationResponse
-	if err := c.call(ctx, "users/relation", req, &resp); err != nil {
+	p := presence{target: &resp}
+	if err := c.call(ctx, "users/relation", req, &p); err != nil || !p.got {
 		return nil, err
 	}
 	return &resp, nil
@@ -245,11 +247,13 @@ var (
 // Fetches one account by id or by username and host, or several accounts by id.
 //
 // Credential required: no.
+// When the server answers 204 No Content, it returns nil and no error.
 //
 // Documented errors (match with errors.Is): ErrUsersShowFailedToResolveRemoteUser, ErrInvalidParam, ErrUsersShowNoSuchUser, ErrCredentialRequired, ErrAuthenticationFailed, ErrIAmAI, ErrInternalError.
 func (c *Client) UsersShow(ctx context.Context, req *UsersShowRequest) (*UsersShowResponse, error) {
 	var resp UsersShowResponse
-	if err := c.call(ctx, "users/show", req, &resp); err != nil {
+	p := presence{target: &resp}
+	if err := c.call(ctx, "users/show", req, &p); err != nil || !p.got {
 		return nil, err
 	}
 	return &resp, nil

@@ -98,6 +98,9 @@ func (e *emitter) methodDoc(ep *Endpoint) []string {
 	if ep.Multipart {
 		doc = append(doc, "The request is sent as multipart/form-data.")
 	}
+	if ep.Response != nil && returnsPointer(ep.Response) {
+		doc = append(doc, "When the server answers 204 No Content, it returns nil and no error.")
+	}
 	if ep.Deprecated {
 		doc = append(doc, "", "Deprecated: the API document marks this endpoint deprecated.")
 	}
@@ -186,13 +189,25 @@ func (e *emitter) methodBody(f *jen.File, ep *Endpoint, params []jen.Code, prelu
 			errRet = jen.Nil()
 		}
 	}
-	body = append(body,
-		jen.Var().Id("resp").Add(rt),
-		jen.If(jen.Err().Op(":=").Add(call(jen.Op("&").Id("resp"))), jen.Err().Op("!=").Nil()).Block(
-			jen.Return(errRet, jen.Err()),
-		),
-		jen.Return(ret, jen.Nil()),
-	)
+	if returnsPointer(ep.Response) {
+		// A 204 answer returns nil, not a pointer to a zero value.
+		body = append(body,
+			jen.Var().Id("resp").Add(rt),
+			jen.Id("p").Op(":=").Id("presence").Values(jen.Dict{jen.Id("target"): jen.Op("&").Id("resp")}),
+			jen.If(jen.Err().Op(":=").Add(call(jen.Op("&").Id("p"))), jen.Err().Op("!=").Nil().Op("||").Op("!").Id("p").Dot("got")).Block(
+				jen.Return(jen.Nil(), jen.Err()),
+			),
+			jen.Return(ret, jen.Nil()),
+		)
+	} else {
+		body = append(body,
+			jen.Var().Id("resp").Add(rt),
+			jen.If(jen.Err().Op(":=").Add(call(jen.Op("&").Id("resp"))), jen.Err().Op("!=").Nil()).Block(
+				jen.Return(errRet, jen.Err()),
+			),
+			jen.Return(ret, jen.Nil()),
+		)
+	}
 	f.Func().Params(jen.Id("c").Op("*").Id("Client")).Id(ep.GoName).Params(params...).Add(results).Block(body...)
 }
 

@@ -534,3 +534,37 @@ func TestRedirectToGetIsExplained(t *testing.T) {
 	}
 	assertNoToken(t, err)
 }
+
+// TestPresence checks that a generated method can tell an answer without a
+// body from a decoded one through the presence wrapper.
+func TestPresence(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		status int
+		body   string
+		want   bool
+	}{
+		{"204", http.StatusNoContent, "", false},
+		{"200 empty", http.StatusOK, "", false},
+		{"200 object", http.StatusOK, `{"id":"x"}`, true},
+		{"200 empty object", http.StatusOK, `{}`, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				w.WriteHeader(tc.status)
+				_, _ = io.WriteString(w, tc.body)
+			}))
+			defer srv.Close()
+			var out struct {
+				ID string `json:"id"`
+			}
+			p := presence{target: &out, got: true}
+			if err := NewClient(srv.URL).call(context.Background(), "x", nil, &p); err != nil {
+				t.Fatal(err)
+			}
+			if p.got != tc.want {
+				t.Errorf("got = %v, want %v", p.got, tc.want)
+			}
+		})
+	}
+}

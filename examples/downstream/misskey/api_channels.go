@@ -72,11 +72,13 @@ var (
 // Fetches one channel.
 //
 // Credential required: no.
+// When the server answers 204 No Content, it returns nil and no error.
 //
 // Documented errors (match with errors.Is): ErrInvalidParam, ErrChannelsShowNoSuchChannel, ErrCredentialRequired, ErrAuthenticationFailed, ErrIAmAI, ErrInternalError.
 func (c *Client) ChannelsShow(ctx context.Context, req *ChannelsShowRequest) (*Channel, error) {
 	var resp Channel
-	if err := c.call(ctx, "channels/show", req, &resp); err != nil {
+	p := presence{target: &resp}
+	if err := c.call(ctx, "channels/show", req, &p); err != nil || !p.got {
 		return nil, err
 	}
 	return &resp, nil

@@ -9,11 +9,13 @@ import "context"
 // Counts active users per time bucket, newest bucket first.
 //
 // Credential required: no.
+// When the server answers 204 No Content, it returns nil and no error.
 //
 // Documented errors (match with errors.Is): ErrInvalidParam, ErrCredentialRequired, ErrAuthenticationFailed, ErrIAmAI, ErrInternalError.
 func (c *Client) ChartsActiveUsers(ctx context.Context, req *ChartsActiveUsersRequest) (*ChartsActiveUsersResponse, error) {
 	var resp ChartsActiveUsersResponse
-	if err := c.call(ctx, "charts/active-users", req, &resp); err != nil {
+	p := presence{target: &resp}
+	if err := c.call(ctx, "charts/active-users", req, &p); err != nil || !p.got {
 		return nil, err
 	}
 	return &resp, nil

@@ -119,6 +119,7 @@ var (
 //
 // Credential required: yes. Permission: write:drive.
 // The request is sent as multipart/form-data.
+// When the server answers 204 No Content, it returns nil and no error.
 //
 // Documented errors (match with errors.Is): ErrDriveFilesCreateInvalidFileName, ErrInvalidParam, ErrDriveFilesCreateNoSuchFolder, ErrCredentialRequired, ErrAuthenticationFailed, ErrIAmAI, ErrRateLimitExceeded, ErrInternalError.
 func (c *Client) DriveFilesCreate(ctx context.Context, req *DriveFilesCreateRequest) (*DriveFile, error) {
@@ -130,7 +131,8 @@ func (c *Client) DriveFilesCreate(ctx context.Context, req *DriveFilesCreateRequ
 		})
 	}
 	var resp DriveFile
-	if err := c.callMultipart(ctx, "drive/files/create", req, files, &resp); err != nil {
+	p := presence{target: &resp}
+	if err := c.callMultipart(ctx, "drive/files/create", req, files, &p); err != nil || !p.got {
 		return nil, err
 	}
 	return &resp, nil
@@ -166,11 +168,13 @@ var (
 // Fetches one folder of your drive.
 //
 // Credential required: yes. Permission: read:drive.
+// When the server answers 204 No Content, it returns nil and no error.
 //
 // Documented errors (match with errors.Is): ErrInvalidParam, ErrDriveFoldersShowNoSuchFolder, ErrCredentialRequired, ErrAuthenticationFailed, ErrIAmAI, ErrInternalError.
 func (c *Client) DriveFoldersShow(ctx context.Context, req *DriveFoldersShowRequest) (*DriveFolder, error) {
 	var resp DriveFolder
-	if err := c.call(ctx, "drive/folders/show", req, &resp); err != nil {
+	p := presence{target: &resp}
+	if err := c.call(ctx, "drive/folders/show", req, &p); err != nil || !p.got {
 		return nil, err
 	}
 	return &resp, nil

@@ -9,11 +9,13 @@ import "context"
 // Describes the parameters of one endpoint, or answers `null` if it does not exist.
 //
 // Credential required: no.
+// When the server answers 204 No Content, it returns nil and no error.
 //
 // Documented errors (match with errors.Is): ErrInvalidParam, ErrCredentialRequired, ErrAuthenticationFailed, ErrIAmAI, ErrInternalError.
 func (c *Client) Endpoint(ctx context.Context, req *EndpointRequest) (*EndpointResponse, error) {
 	var resp EndpointResponse
-	if err := c.call(ctx, "endpoint", req, &resp); err != nil {
+	p := presence{target: &resp}
+	if err := c.call(ctx, "endpoint", req, &p); err != nil || !p.got {
 		return nil, err
 	}
 	return &resp, nil

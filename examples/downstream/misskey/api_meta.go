@@ -12,11 +12,13 @@ import (
 // Describes this server. Set `detail` to false for the short form.
 //
 // Credential required: no.
+// When the server answers 204 No Content, it returns nil and no error.
 //
 // Documented errors (match with errors.Is): ErrInvalidParam, ErrCredentialRequired, ErrAuthenticationFailed, ErrIAmAI, ErrInternalError.
 func (c *Client) Meta(ctx context.Context, req *MetaRequest) (*MetaResponse, error) {
 	var resp MetaResponse
-	if err := c.call(ctx, "meta", req, &resp); err != nil {
+	p := presence{target: &resp}
+	if err := c.call(ctx, "meta", req, &p); err != nil || !p.got {
 		return nil, err
 	}
 	return &resp, nil

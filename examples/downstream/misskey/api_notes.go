@@ -48,11 +48,13 @@ var (
 // Posts a note. At least one of text, renoteId, fileIds, mediaIds or poll must be given.
 //
 // Credential required: yes. Permission: write:notes.
+// When the server answers 204 No Content, it returns nil and no error.
 //
 // Documented errors (match with errors.Is): ErrNotesCreateCannotCreateAlreadyExpiredPoll, ErrNotesCreateContainsProhibitedWords, ErrInvalidParam, ErrNotesCreateNoSuchRenoteTarget, ErrNotesCreateNoSuchReplyTarget, ErrCredentialRequired, ErrAuthenticationFailed, ErrIAmAI, ErrRateLimitExceeded, ErrInternalError.
 func (c *Client) NotesCreate(ctx context.Context, req *NotesCreateRequest) (*NotesCreateResponse, error) {
 	var resp NotesCreateResponse
-	if err := c.call(ctx, "notes/create", req, &resp); err != nil {
+	p := presence{target: &resp}
+	if err := c.call(ctx, "notes/create", req, &p); err != nil || !p.got {
 		return nil, err
 	}
 	return &resp, nil
@@ -411,11 +413,13 @@ var (
 // Fetches a single note.
 //
 // Credential required: no.
+// When the server answers 204 No Content, it returns nil and no error.
 //
 // Documented errors (match with errors.Is): ErrInvalidParam, ErrNotesShowNoSuchNote, ErrCredentialRequired, ErrAuthenticationFailed, ErrIAmAI, ErrInternalError.
 func (c *Client) NotesShow(ctx context.Context, req *NotesShowRequest) (*Note, error) {
 	var resp Note
-	if err := c.call(ctx, "notes/show", req, &resp); err != nil {
+	p := presence{target: &resp}
+	if err := c.call(ctx, "notes/show", req, &p); err != nil || !p.got {
 		return nil, err
 	}
 	return &resp, nil

@@ -9,11 +9,13 @@ import "context"
 // Answers with the server clock; useful to check that the API is up.
 //
 // Credential required: no.
+// When the server answers 204 No Content, it returns nil and no error.
 //
 // Documented errors (match with errors.Is): ErrInvalidParam, ErrCredentialRequired, ErrAuthenticationFailed, ErrIAmAI, ErrInternalError.
 func (c *Client) Ping(ctx context.Context) (*PingResponse, error) {
 	var resp PingResponse
-	if err := c.call(ctx, "ping", nil, &resp); err != nil {
+	p := presence{target: &resp}
+	if err := c.call(ctx, "ping", nil, &p); err != nil || !p.got {
 		return nil, err
 	}
 	return &resp, nil

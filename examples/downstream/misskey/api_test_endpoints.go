@@ -9,11 +9,13 @@ import "context"
 // Echoes its parameters back; the server's own test-suite uses it.
 //
 // Credential required: no.
+// When the server answers 204 No Content, it returns nil and no error.
 //
 // Documented errors (match with errors.Is): ErrInvalidParam, ErrCredentialRequired, ErrAuthenticationFailed, ErrIAmAI, ErrInternalError.
 func (c *Client) Test(ctx context.Context, req *TestRequest) (*TestResponse, error) {
 	var resp TestResponse
-	if err := c.call(ctx, "test", req, &resp); err != nil {
+	p := presence{target: &resp}
+	if err := c.call(ctx, "test", req, &p); err != nil || !p.got {
 		return nil, err
 	}
 	return &resp, nil

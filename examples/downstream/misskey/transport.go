@@ -192,8 +192,21 @@ var readBufferPool = sync.Pool{New: func() any { b := make([]byte, 0, 4096); ret
 // errTooLarge reports a body over the limit readBody was given.
 var errTooLarge = errors.New("body too large")
 
+// presence wraps the response target of a generated method that returns a
+// pointer, to tell an answer without a body (204) from a decoded one: the
+// method then returns nil rather than a pointer to a zero value.
+type presence struct {
+	target any
+	got    bool
+}
+
 // handleResponse turns an answer into nil, *APIError or *DecodeError.
 func (c *Client) handleResponse(endpoint string, hresp *http.Response, resp any) error {
+	p, _ := resp.(*presence)
+	if p != nil {
+		p.got = false
+		resp = p.target
+	}
 	status := hresp.StatusCode
 	if status < 200 || status > 299 {
 		bp := readBufferPool.Get().(*[]byte)
@@ -228,7 +241,11 @@ func (c *Client) handleResponse(endpoint string, hresp *http.Response, resp any)
 	if len(bytes.TrimSpace(data)) == 0 {
 		return nil
 	}
-	return c.decode(endpoint, hresp, data, resp)
+	err = c.decode(endpoint, hresp, data, resp)
+	if p != nil && err == nil {
+		p.got = true
+	}
+	return err
 }
 
 // decode decodes a 2xx body into resp whatever its content type (Misskey
