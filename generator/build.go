@@ -296,9 +296,12 @@ func (b *builder) classify(s *openapi3.Schema, c convCtx) (shape, error) {
 		switch {
 		case len(real) == 0:
 			// Pure validation: the schema's own keywords give the shape.
-		case isAnyOf && allInlineObjects(real):
+		case (isAnyOf || c.request) && allInlineObjects(real):
 			// anyOf of objects (users/show: userId | userIds | username) is
-			// one object whose properties are each optional.
+			// one object whose properties are each optional. So is a oneOf
+			// of objects in a request (v1's notifications/read:
+			// notificationId | notificationIds): the caller sets the
+			// properties of the alternative it means.
 			sh.kind = shapeStruct
 			sh.parts = append(sh.parts, s)
 			for _, r := range real {
@@ -483,6 +486,17 @@ func (b *builder) convert(sref *openapi3.SchemaRef, c convCtx) (*TypeRef, bool, 
 		if !ok || t == nil {
 			return nil, false, fmt.Errorf("%s: unresolved $ref %q", c.ptr, sref.Ref)
 		}
+		if extra := refSiblingProperties(sref, b.doc.Components.Schemas[name]); extra != nil {
+			// OpenAPI 3.1: properties written beside $ref add to the
+			// referenced schema (admin/accounts/create answers MeDetailed
+			// plus token): a struct that embeds the component and adds them.
+			st := b.newType(&Type{Name: b.inlineName(c), Kind: KindStruct, Pointer: c.ptr, Group: c.group, Request: c.request, Doc: sref.Value.Description})
+			sh := shape{kind: shapeStruct, parts: []*openapi3.Schema{extra}, embeds: []*openapi3.SchemaRef{{Ref: sref.Ref, Value: b.doc.Components.Schemas[name].Value}}}
+			if err := b.fillStruct(st, sh, c); err != nil {
+				return nil, false, err
+			}
+			return &TypeRef{Kind: RefNamed, Named: st}, t.nullable || allowsNull(sref.Value), nil
+		}
 		return &TypeRef{Kind: RefNamed, Named: t}, t.nullable || allowsNull(sref.Value), nil
 	}
 	s := sref.Value
@@ -496,6 +510,25 @@ func (b *builder) convert(sref *openapi3.SchemaRef, c convCtx) (*TypeRef, bool, 
 		return nil, false, err
 	}
 	return b.convertShape(s, sh, c)
+}
+
+// refSiblingProperties returns the schema of the properties an OpenAPI 3.1
+// document writes beside a $ref, or nil when there are none. kin-openapi
+// resolves such a $ref to a copy of the component with the sibling
+// keywords appended as one more allOf part.
+func refSiblingProperties(sref, comp *openapi3.SchemaRef) *openapi3.Schema {
+	if comp == nil || comp.Value == nil || sref.Value == nil || sref.Value == comp.Value {
+		return nil
+	}
+	n := len(comp.Value.AllOf)
+	if len(sref.Value.AllOf) != n+1 {
+		return nil
+	}
+	last := sref.Value.AllOf[n]
+	if last == nil || last.Ref != "" || last.Value == nil || len(last.Value.Properties) == 0 {
+		return nil
+	}
+	return last.Value
 }
 
 func (b *builder) convertShape(s *openapi3.Schema, sh shape, c convCtx) (*TypeRef, bool, error) {

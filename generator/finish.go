@@ -58,12 +58,32 @@ func resolveEmbeds(t *Type, done map[*Type]bool) {
 	}
 	seen := map[string]bool{}
 	goNames := newNameSet("Raw")
+	own := map[string]*Field{}      // t's own fields by JSON name
+	embedded := map[string]*Field{} // fields of the parts kept embedded
 	for _, f := range t.Fields {
 		seen[f.JSONName] = true
+		own[f.JSONName] = f
 		goNames.reserve(f.Name)
 	}
 	for _, e := range t.Embeds {
 		goNames.reserve(e.Name)
+	}
+	// require makes a property required in t when a later part requires
+	// what an earlier one (or t) declares optional: allOf requires what any
+	// part requires. A field of an embedded part is shadowed by a required
+	// copy in t, which encoding/json prefers as the shallower field.
+	require := func(name string) {
+		if f := own[name]; f != nil {
+			f.Required = true
+			return
+		}
+		if f := embedded[name]; f != nil && !f.Required {
+			cp := *f
+			cp.Required = true
+			cp.Name = goNames.claim(f.Name)
+			t.Fields = append(t.Fields, &cp)
+			own[name] = &cp
+		}
 	}
 	var kept []*Type
 	for _, e := range t.Embeds {
@@ -78,18 +98,25 @@ func resolveEmbeds(t *Type, done map[*Type]bool) {
 		if !overlap {
 			kept = append(kept, e)
 			for _, f := range fields {
+				if !seen[f.JSONName] {
+					embedded[f.JSONName] = f
+				}
 				seen[f.JSONName] = true
 			}
 			continue
 		}
 		for _, f := range fields {
 			if seen[f.JSONName] {
+				if f.Required {
+					require(f.JSONName)
+				}
 				continue
 			}
 			seen[f.JSONName] = true
 			cp := *f
 			cp.Name = goNames.claim(f.Name)
 			t.Fields = append(t.Fields, &cp)
+			own[f.JSONName] = &cp
 		}
 	}
 	t.Embeds = kept
