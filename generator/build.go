@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"unicode"
 
 	"github.com/getkin/kin-openapi/openapi3"
 )
@@ -37,13 +38,13 @@ func Build(doc *openapi3.T) (*API, error) {
 		doc:        doc,
 		api:        &API{OpenAPI: doc.OpenAPI},
 		types:      newNameSet(reserved.pkg...),
-		methods:    newNameSet(reserved.clientMethods...),
+		methods:    newNameSet(append(reserved.clientMethods, vetMethods...)...),
 		components: map[string]*Type{},
 		enums:      map[string]*Type{},
 		converting: map[*openapi3.Schema]bool{},
 	}
 	if doc.Info != nil {
-		b.api.Title, b.api.Version = doc.Info.Title, doc.Info.Version
+		b.api.Title, b.api.Version = oneLineText(doc.Info.Title), oneLineText(doc.Info.Version)
 	}
 	if err := b.buildComponents(); err != nil {
 		return nil, err
@@ -55,6 +56,12 @@ func Build(doc *openapi3.T) (*API, error) {
 	return b.api, nil
 }
 
+// vetMethods are the method names go vet holds to the standard library's
+// signatures (json.Marshaler, io.ByteReader, errors.Is …): an endpoint
+// method must not take one.
+var vetMethods = []string{"As", "Format", "GobDecode", "GobEncode", "Is", "MarshalJSON", "MarshalXML", "ReadByte", "ReadFrom",
+	"ReadRune", "Scan", "Seek", "UnmarshalJSON", "UnmarshalXML", "UnreadByte", "UnreadRune", "Unwrap", "WriteByte", "WriteTo"}
+
 func (b *builder) warn(ptr, format string, args ...any) {
 	b.api.Warnings = append(b.api.Warnings, Warning{Pointer: ptr, Message: fmt.Sprintf(format, args...)})
 }
@@ -64,9 +71,48 @@ func (b *builder) newType(t *Type) *Type {
 	return t
 }
 
-// pointerEscape escapes one JSON pointer token.
+// pointerEscape escapes one JSON pointer token. Control characters (and
+// the byte order mark) are percent-encoded as in a URI fragment, so that a
+// pointer is always one printable line (it is quoted in doc comments).
 func pointerEscape(s string) string {
-	return strings.ReplaceAll(strings.ReplaceAll(s, "~", "~0"), "/", "~1")
+	s = strings.ReplaceAll(strings.ReplaceAll(s, "~", "~0"), "/", "~1")
+	if strings.IndexFunc(s, badInText) < 0 {
+		return s
+	}
+	var b strings.Builder
+	for _, r := range s {
+		if badInText(r) {
+			for _, c := range []byte(string(r)) {
+				fmt.Fprintf(&b, "%%%02X", c)
+			}
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// badInText reports the characters that cannot stand in a one-line Go
+// comment: control characters (line breaks, NUL) and the byte order mark,
+// which Go allows only at the start of a file.
+func badInText(r rune) bool {
+	return unicode.IsControl(r) || r == '\ufeff' || r == '\u2028' || r == '\u2029'
+}
+
+// oneLineText makes text from the document safe for a one-line comment:
+// runs of control characters and spaces become one space.
+func oneLineText(s string) string {
+	return strings.Join(strings.FieldsFunc(s, func(r rune) bool { return badInText(r) || unicode.IsSpace(r) }), " ")
+}
+
+// docText makes a description from the document safe to print as Go
+// comment lines: NUL and byte order marks (which Go source cannot hold) are
+// dropped, and every kind of line break becomes "\n".
+func docText(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.NewReplacer("\x00", "", "\ufeff", "", "\r\n", "\n", "\r", "\n", "\u2028", "\n", "\u2029", "\n").Replace(s)
 }
 
 func (b *builder) buildComponents() error {
@@ -84,6 +130,9 @@ func (b *builder) buildComponents() error {
 		if goName == "" {
 			return fmt.Errorf("#/components/schemas/%s: the component name has no letter or digit to make a Go name of", pointerEscape(name))
 		}
+		if strings.IndexFunc(name, badInText) >= 0 {
+			return fmt.Errorf("#/components/schemas/%s: the component name contains control characters", pointerEscape(name))
+		}
 		t := b.newType(&Type{
 			Name:      b.types.claim(goName),
 			Component: name,
@@ -95,6 +144,9 @@ func (b *builder) buildComponents() error {
 		t := b.components[name]
 		sref := b.doc.Components.Schemas[name]
 		if sref == nil || sref.Value == nil {
+			if cycle := b.refCycle(name); cycle != nil {
+				return fmt.Errorf("%s: $ref cycle: %s", t.Pointer, strings.Join(cycle, " → "))
+			}
 			return fmt.Errorf("%s: empty schema", t.Pointer)
 		}
 		if err := b.defineNamed(t, sref, convCtx{ptr: t.Pointer}); err != nil {
@@ -102,6 +154,40 @@ func (b *builder) buildComponents() error {
 		}
 	}
 	return nil
+}
+
+// refCycle returns the components a bare $ref chain from component name
+// visits when it leads back to one of them (A → B → A), or nil.
+func (b *builder) refCycle(name string) []string {
+	var chain []string
+	seen := map[string]bool{}
+	for {
+		if seen[name] {
+			return append(chain, "#/components/schemas/"+pointerEscape(name))
+		}
+		seen[name] = true
+		chain = append(chain, "#/components/schemas/"+pointerEscape(name))
+		sref := b.doc.Components.Schemas[name]
+		if sref == nil {
+			return nil
+		}
+		next, ok := componentRef(sref.Ref)
+		if !ok {
+			return nil
+		}
+		name = next
+	}
+}
+
+// componentRef returns the component schema name a $ref names
+// ("#/components/schemas/a~1b" → "a/b"), or false when it names something
+// else.
+func componentRef(ref string) (string, bool) {
+	tok, ok := strings.CutPrefix(ref, "#/components/schemas/")
+	if !ok || strings.Contains(tok, "/") {
+		return "", false
+	}
+	return strings.ReplaceAll(strings.ReplaceAll(tok, "~1", "/"), "~0", "~"), true
 }
 
 // convCtx is where a schema is being converted.
@@ -113,10 +199,17 @@ type convCtx struct {
 	request   bool   // inside a request body
 	response  bool   // the schema is a whole response body
 	multipart bool   // inside a multipart request body
+	depth     int    // how many schemas enclose this one
 }
+
+// maxSchemaDepth bounds how deeply inline schemas may nest (real documents
+// nest fewer than 10 deep). Past it, names and doc comments grow with the
+// square of the depth.
+const maxSchemaDepth = 64
 
 func (c convCtx) child(ptr, owner, field string) convCtx {
 	c.ptr, c.owner, c.field, c.response = ptr, owner, field, false
+	c.depth++
 	return c
 }
 
@@ -134,10 +227,10 @@ func (b *builder) defineNamed(t *Type, sref *openapi3.SchemaRef, c convCtx) erro
 			return err
 		}
 		t.Kind, t.Alias, t.nullable = KindAlias, ref, nullable
-		t.Doc = s.Description
-		return nil
+		t.Doc = docText(s.Description)
+		return b.checkAliasCycle(t)
 	}
-	t.Doc = firstNonEmpty(s.Description, s.Title)
+	t.Doc = docText(firstNonEmpty(s.Description, s.Title))
 	t.nullable = allowsNull(s)
 	shape, err := b.classify(s, c)
 	if err != nil {
@@ -163,6 +256,23 @@ func (b *builder) defineNamed(t *Type, sref *openapi3.SchemaRef, c convCtx) erro
 	}
 	t.Kind, t.Alias = KindAlias, ref
 	t.nullable = t.nullable || nullable
+	return b.checkAliasCycle(t)
+}
+
+// checkAliasCycle refuses a component that is, through aliases only,
+// itself (e.g. A = oneOf [$ref A, null]): it has no shape to generate.
+func (b *builder) checkAliasCycle(t *Type) error {
+	seen := map[*Type]bool{}
+	for x := t; x.Kind == KindAlias && x.Alias != nil && x.Alias.Kind == RefNamed; {
+		x = x.Alias.Named
+		if x == t {
+			return fmt.Errorf("%s: the schema is only a reference to itself", t.Pointer)
+		}
+		if seen[x] {
+			return nil
+		}
+		seen[x] = true
+	}
 	return nil
 }
 
@@ -481,7 +591,7 @@ func (b *builder) convert(sref *openapi3.SchemaRef, c convCtx) (*TypeRef, bool, 
 		return &TypeRef{Kind: RefAny}, false, nil
 	}
 	if sref.Ref != "" {
-		name, ok := strings.CutPrefix(sref.Ref, "#/components/schemas/")
+		name, ok := componentRef(sref.Ref)
 		t := b.components[name]
 		if !ok || t == nil {
 			return nil, false, fmt.Errorf("%s: unresolved $ref %q", c.ptr, sref.Ref)
@@ -490,7 +600,7 @@ func (b *builder) convert(sref *openapi3.SchemaRef, c convCtx) (*TypeRef, bool, 
 			// OpenAPI 3.1: properties written beside $ref add to the
 			// referenced schema (admin/accounts/create answers MeDetailed
 			// plus token): a struct that embeds the component and adds them.
-			st := b.newType(&Type{Name: b.inlineName(c), Kind: KindStruct, Pointer: c.ptr, Group: c.group, Request: c.request, Doc: sref.Value.Description})
+			st := b.newType(&Type{Name: b.inlineName(c), Kind: KindStruct, Pointer: c.ptr, Group: c.group, Request: c.request, Doc: docText(sref.Value.Description)})
 			sh := shape{kind: shapeStruct, parts: []*openapi3.Schema{extra}, embeds: []*openapi3.SchemaRef{{Ref: sref.Ref, Value: b.doc.Components.Schemas[name].Value}}}
 			if err := b.fillStruct(st, sh, c); err != nil {
 				return nil, false, err
@@ -500,6 +610,9 @@ func (b *builder) convert(sref *openapi3.SchemaRef, c convCtx) (*TypeRef, bool, 
 		return &TypeRef{Kind: RefNamed, Named: t}, t.nullable || allowsNull(sref.Value), nil
 	}
 	s := sref.Value
+	if c.depth > maxSchemaDepth {
+		return nil, false, fmt.Errorf("%s: schemas nested more than %d deep", c.ptr, maxSchemaDepth)
+	}
 	if b.converting[s] {
 		return nil, false, fmt.Errorf("%s: the schema contains itself without a named component in between", c.ptr)
 	}
@@ -582,13 +695,13 @@ func (b *builder) convertShape(s *openapi3.Schema, sh shape, c convCtx) (*TypeRe
 		ref, nullable, err := b.convert(sh.single, c)
 		return ref, nullable || sh.nullable, err
 	case shapeStruct:
-		t := b.newType(&Type{Name: b.inlineName(c), Kind: KindStruct, Pointer: c.ptr, Group: c.group, Request: c.request, Doc: s.Description})
+		t := b.newType(&Type{Name: b.inlineName(c), Kind: KindStruct, Pointer: c.ptr, Group: c.group, Request: c.request, Doc: docText(s.Description)})
 		if err := b.fillStruct(t, sh, c); err != nil {
 			return nil, false, err
 		}
 		return &TypeRef{Kind: RefNamed, Named: t}, sh.nullable, nil
 	case shapeUnion:
-		t := b.newType(&Type{Name: b.inlineName(c), Kind: KindUnion, Pointer: c.ptr, Group: c.group, Doc: s.Description})
+		t := b.newType(&Type{Name: b.inlineName(c), Kind: KindUnion, Pointer: c.ptr, Group: c.group, Doc: docText(s.Description)})
 		if err := b.fillUnion(t, sh, c); err != nil {
 			return nil, false, err
 		}
@@ -692,7 +805,7 @@ func (b *builder) fillStruct(t *Type, sh shape, c convCtx) error {
 		}
 		doc := ""
 		if p.sref.Value != nil {
-			doc = p.sref.Value.Description
+			doc = docText(p.sref.Value.Description)
 		}
 		t.Fields = append(t.Fields, &Field{
 			Name:     fieldNames.claim(goName),
@@ -729,7 +842,7 @@ func (b *builder) fillUnion(t *Type, sh shape, c convCtx) error {
 	t.Kind = KindUnion
 	disc, values := b.findDiscriminator(sh.branches)
 	t.Discriminator = disc
-	names := newNameSet("Raw")
+	names := newNameSet("Raw", "MarshalJSON", "UnmarshalJSON") // the union's own field and methods
 	for i, br := range sh.branches {
 		ptr := fmt.Sprintf("%s/%s/%d", c.ptr, sh.keyword, i)
 		hint := ""
@@ -922,17 +1035,20 @@ func (b *builder) buildEndpoints() error {
 		if goName == "" {
 			return fmt.Errorf("%s: endpoint %q has no letter or digit to make a Go name of", ptr, name)
 		}
+		if strings.IndexFunc(name, badInText) >= 0 {
+			return fmt.Errorf("%s: endpoint %q: the name contains control characters", ptr, name)
+		}
 		ep := &Endpoint{
 			Name:       name,
 			GoName:     b.methods.claim(goName),
-			Group:      groupOf(name),
+			Group:      fileGroup(name),
 			Pointer:    opPtr,
-			Summary:    op.Summary,
+			Summary:    docText(op.Summary),
 			Deprecated: op.Deprecated,
 			Methods:    methods,
 			Tags:       append([]string(nil), op.Tags...),
 		}
-		ep.Description = strings.TrimSpace(footerRe.ReplaceAllString(op.Description, ""))
+		ep.Description = docText(strings.TrimSpace(footerRe.ReplaceAllString(op.Description, "")))
 		if ep.Description == "No description provided." {
 			ep.Description = ""
 		}
@@ -944,7 +1060,7 @@ func (b *builder) buildEndpoints() error {
 		}
 		if m := permissionRe.FindStringSubmatch(op.Description); m != nil {
 			for _, p := range strings.Split(m[1], ",") {
-				if p = strings.TrimSpace(p); p != "" {
+				if p = oneLineText(p); p != "" {
 					ep.Permissions = append(ep.Permissions, p)
 					perms[p] = true
 				}
@@ -973,6 +1089,15 @@ func (b *builder) buildEndpoints() error {
 func groupOf(name string) string {
 	g, _, _ := strings.Cut(name, "/")
 	return g
+}
+
+// fileGroup is the group of an endpoint as its file name spells it
+// ("get-online-users-count" → "get_online_users_count", "test" →
+// "test_endpoints"), so that groups whose file names would be the same
+// ("notes-create" and "notes_create", "test" and "test_endpoints") are one
+// group and share the file.
+func fileGroup(name string) string {
+	return strings.TrimSuffix(strings.TrimPrefix(groupFileName(groupOf(name)), "api_"), ".go")
 }
 
 func (b *builder) endpointRequest(ep *Endpoint, op *openapi3.Operation, ptr string) error {
@@ -1013,7 +1138,8 @@ func (b *builder) endpointRequest(ep *Endpoint, op *openapi3.Operation, ptr stri
 	case ref.Kind == RefNamed && ref.Named.Kind == KindStruct:
 		if len(allFields(ref.Named, nil)) > 0 {
 			ep.Request = ref.Named
-		} else {
+		} else if ref.Named.Component == "" {
+			// An empty inline request type; a component stays, others may use it.
 			b.dropType(ref.Named)
 		}
 	case ref.Kind == RefMap || ref.Kind == RefAny:
@@ -1056,7 +1182,7 @@ func (b *builder) endpointResponse(ep *Endpoint, op *openapi3.Operation, ptr str
 			continue
 		}
 		c := convCtx{
-			ptr:      ptr + "/responses/" + code + "/content/application~1json/schema",
+			ptr:      ptr + "/responses/" + pointerEscape(code) + "/content/application~1json/schema",
 			owner:    ep.GoName,
 			field:    "Response",
 			group:    ep.Group,
@@ -1077,7 +1203,11 @@ func (b *builder) endpointErrors(ep *Endpoint, op *openapi3.Operation, ptr strin
 		return
 	}
 	seen := map[string]bool{}
-	for code, r := range op.Responses.Map() {
+	// Sorted, so that which of two examples with one code and id is kept
+	// does not depend on map order.
+	responses := op.Responses.Map()
+	for _, code := range sortedKeys(responses) {
+		r := responses[code]
 		status, err := strconv.Atoi(code)
 		if err != nil || status < 400 || r == nil || r.Value == nil {
 			continue
@@ -1086,7 +1216,8 @@ func (b *builder) endpointErrors(ep *Endpoint, op *openapi3.Operation, ptr strin
 		if mt == nil {
 			continue
 		}
-		for _, ex := range mt.Examples {
+		for _, exName := range sortedKeys(mt.Examples) {
+			ex := mt.Examples[exName]
 			if ex == nil || ex.Value == nil {
 				continue
 			}
@@ -1099,11 +1230,17 @@ func (b *builder) endpointErrors(ep *Endpoint, op *openapi3.Operation, ptr strin
 			ec.Code, _ = e["code"].(string)
 			ec.ID, _ = e["id"].(string)
 			ec.Message, _ = e["message"].(string)
+			ec.Message = docText(ec.Message)
 			ec.Kind, _ = e["kind"].(string)
 			if hs, ok := e["httpStatusCode"].(float64); ok && hs >= 400 && hs < 600 {
 				ec.Status = int(hs)
 			}
 			if ec.Code == "" || seen[ec.Code+"\x00"+ec.ID] {
+				continue
+			}
+			if strings.IndexFunc(ec.Code, badInText) >= 0 {
+				b.warn(ptr+"/responses/"+pointerEscape(code)+"/content/application~1json/examples/"+pointerEscape(exName),
+					"error code %q contains control characters; no error value generated", ec.Code)
 				continue
 			}
 			seen[ec.Code+"\x00"+ec.ID] = true

@@ -64,7 +64,7 @@ func unifiedDiff(name string, a, b []byte, max int) string {
 				bN++
 			}
 		}
-		fmt.Fprintf(&out, "@@ -%d,%d +%d,%d @@\n", aStart+1, aN, bStart+1, bN)
+		fmt.Fprintf(&out, "@@ -%d,%d +%d,%d @@\n", hunkStart(aStart, aN), aN, hunkStart(bStart, bN), bN)
 		for _, op := range ops[start:stop] {
 			if lines >= max {
 				fmt.Fprintf(&out, "… diff truncated after %d lines\n", max)
@@ -78,6 +78,16 @@ func unifiedDiff(name string, a, b []byte, max int) string {
 		i = stop
 	}
 	return out.String()
+}
+
+// hunkStart is the line number a hunk header gives for a range starting
+// at index i: 1-based, or, for an empty range (an empty file), the line
+// before it, as diff -u and git write it ("@@ -0,0 +1,3 @@").
+func hunkStart(i, n int) int {
+	if n == 0 {
+		return i
+	}
+	return i + 1
 }
 
 type diffOp struct {

@@ -181,7 +181,13 @@ func docLines(text string) []string {
 	}
 	var out []string
 	for _, line := range strings.Split(text, "\n") {
-		out = append(out, strings.TrimRight(line, " \t"))
+		line = strings.TrimRight(line, " \t")
+		if strings.HasPrefix(line, "/*") {
+			// jen prints a comment starting with /* as it stands, which
+			// would open a block comment.
+			line = "// " + line
+		}
+		out = append(out, line)
 	}
 	return out
 }

@@ -9,6 +9,11 @@ import (
 func (b *builder) finish() {
 	sort.SliceStable(b.all, func(i, j int) bool { return b.all[i].Name < b.all[j].Name })
 	b.api.Types = b.all
+	for _, t := range b.all {
+		if t.Kind == KindStruct {
+			b.checkEmbeds(t)
+		}
+	}
 	done := map[*Type]bool{}
 	for _, t := range b.all {
 		resolveEmbeds(t, done)
@@ -37,6 +42,66 @@ func (b *builder) finish() {
 			ep.Pager.Method = b.methods.claim(ep.GoName + "All")
 		}
 	}
+}
+
+// checkEmbeds keeps the allOf parts of t that Go can embed: a part that is
+// an alias of a struct is replaced by that struct, a part named twice is
+// embedded once, and a part that is not an object (an enum, a union, a
+// primitive) is left out with a warning (an embedded union would promote
+// its MarshalJSON and encode only itself). Kinds are known only now, once
+// every component is defined.
+func (b *builder) checkEmbeds(t *Type) {
+	var kept []*Type
+	seen := map[*Type]bool{t: true}
+	for _, e := range t.Embeds {
+		x := e
+		for hops := 0; x.Kind == KindAlias && x.Alias != nil && x.Alias.Kind == RefNamed && hops < len(b.all); hops++ {
+			x = x.Alias.Named
+		}
+		switch {
+		case x.Kind != KindStruct:
+			b.warn(t.Pointer, "allOf part %s is not an object; it is not part of %s", e.Name, t.Name)
+		case !seen[x]:
+			seen[x] = true
+			kept = append(kept, x)
+		}
+	}
+	t.Embeds = kept
+	// An embedded part is a field named after its type; an own field that
+	// took that name (reserved were the names as written) moves aside.
+	names := newNameSet("Raw")
+	for _, e := range kept {
+		names.reserve(e.Name)
+	}
+	var moved []*Field
+	for _, f := range t.Fields {
+		if names.taken(f.Name) {
+			moved = append(moved, f)
+		} else {
+			names.reserve(f.Name)
+		}
+	}
+	for _, f := range moved {
+		f.Name = names.claim(f.Name)
+	}
+}
+
+// embedsReach reports whether x embeds target, directly or through its
+// embedded parts.
+func embedsReach(x, target *Type, seen map[*Type]bool) bool {
+	if x == target {
+		return true
+	}
+	if seen[x] {
+		return false
+	}
+	seen[x] = true
+	for _, e := range x.Embeds {
+		if embedsReach(e, target, seen) {
+			return true
+		}
+	}
+	return false
 }
 
 // resolveEmbeds makes the embedded allOf parts of t safe for encoding/json
@@ -88,7 +153,9 @@ func resolveEmbeds(t *Type, done map[*Type]bool) {
 	var kept []*Type
 	for _, e := range t.Embeds {
 		fields := allFields(e, nil)
-		overlap := false
+		// A part that embeds t in turn cannot be embedded (invalid
+		// recursive type): its fields are copied like an overlapping one's.
+		overlap := embedsReach(e, t, map[*Type]bool{})
 		for _, f := range fields {
 			if seen[f.JSONName] {
 				overlap = true

@@ -7,10 +7,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"mime"
 	"net/http"
 	"net/url"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 
@@ -93,10 +93,16 @@ func ServerDocumentURL(server string) (string, error) {
 // Fetch downloads a document with a timeout and a size cap, and reports
 // non-200 and non-JSON answers clearly. hc may be nil.
 func Fetch(ctx context.Context, hc *http.Client, rawURL string) (*Input, error) {
+	return fetch(ctx, hc, rawURL, MaxDocumentBytes, FetchTimeout)
+}
+
+// fetch is Fetch with the size cap and the timeout as parameters (tests
+// use small ones).
+func fetch(ctx context.Context, hc *http.Client, rawURL string, max int64, timeout time.Duration) (*Input, error) {
 	if hc == nil {
-		hc = &http.Client{Timeout: FetchTimeout}
+		hc = &http.Client{Timeout: timeout}
 	}
-	ctx, cancel := context.WithTimeout(ctx, FetchTimeout)
+	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, rawURL, nil)
 	if err != nil {
@@ -106,25 +112,34 @@ func Fetch(ctx context.Context, hc *http.Client, rawURL string) (*Input, error) 
 	req.Header.Set("User-Agent", "misskey-gen/"+Version)
 	resp, err := hc.Do(req)
 	if err != nil {
-		return nil, fmt.Errorf("fetching %s: %w", rawURL, err)
+		return nil, fetchError(ctx, rawURL, timeout, err)
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
 		snippet, _ := io.ReadAll(io.LimitReader(resp.Body, 200))
 		return nil, fmt.Errorf("fetching %s: server answered %s%s", rawURL, resp.Status, snippetSuffix(snippet))
 	}
-	data, err := readCapped(resp.Body, MaxDocumentBytes)
+	if resp.ContentLength > max {
+		return nil, fmt.Errorf("fetching %s: document larger than %d bytes (Content-Length %d)", rawURL, max, resp.ContentLength)
+	}
+	data, err := readCapped(resp.Body, max)
 	if err != nil {
-		return nil, fmt.Errorf("fetching %s: %w", rawURL, err)
+		return nil, fetchError(ctx, rawURL, timeout, err)
 	}
 	ct := resp.Header.Get("Content-Type")
-	mt, _, _ := mime.ParseMediaType(ct)
 	trimmed := bytes.TrimSpace(data)
 	if len(trimmed) == 0 || trimmed[0] != '{' {
 		return nil, fmt.Errorf("fetching %s: the answer is not a JSON document (Content-Type %q)%s", rawURL, ct, snippetSuffix(data))
 	}
-	_ = mt
 	return &Input{Name: rawURL, Data: data}, nil
+}
+
+// fetchError words a failed request, saying so when it ran out of time.
+func fetchError(ctx context.Context, rawURL string, timeout time.Duration, err error) error {
+	if errors.Is(ctx.Err(), context.DeadlineExceeded) || errors.Is(err, context.DeadlineExceeded) {
+		return fmt.Errorf("fetching %s: no complete answer within %s: %w", rawURL, timeout, err)
+	}
+	return fmt.Errorf("fetching %s: %w", rawURL, err)
 }
 
 func snippetSuffix(b []byte) string {
@@ -169,6 +184,9 @@ func Parse(in *Input) (*openapi3.T, error) {
 		}
 		return nil, fmt.Errorf("%s: %s", in.Name, describeJSONError(in.Data, err))
 	}
+	if t := bytes.TrimSpace(in.Data); len(t) == 0 || t[0] != '{' { // null
+		return nil, fmt.Errorf("%s: the document is not a JSON object", in.Name)
+	}
 	if !strings.HasPrefix(top.OpenAPI, "3.") {
 		if top.Swagger != nil {
 			return nil, fmt.Errorf("%s: a Swagger 2 document; Misskey serves OpenAPI 3 at /api.json", in.Name)
@@ -178,19 +196,163 @@ func Parse(in *Input) (*openapi3.T, error) {
 	if p := bytes.TrimSpace(top.Paths); len(p) == 0 || p[0] != '{' {
 		return nil, fmt.Errorf("%s: #/paths: missing or not an object", in.Name)
 	}
-	// Decode as JSON directly: kin-openapi's LoadFromData reads every
-	// document through its YAML parser first, which takes most of the time
-	// of a generation for Misskey's 1–2 MB documents.
-	doc := &openapi3.T{}
-	if err := doc.UnmarshalJSON(in.Data); err != nil {
-		return nil, fmt.Errorf("%s: %w", in.Name, err)
-	}
-	loader := openapi3.NewLoader()
-	loader.IsExternalRefsAllowed = false
-	if err := loader.ResolveRefsIn(doc, nil); err != nil {
+	doc, err := loadDocument(in.Data)
+	if err != nil {
+		// kin-openapi does not say where a bad $ref stands; find it.
+		if rerr := locateRefProblem(in.Data); rerr != nil {
+			err = rerr
+		}
 		return nil, fmt.Errorf("%s: %w", in.Name, err)
 	}
 	return doc, nil
+}
+
+// loadDocument decodes and resolves a document with kin-openapi.
+func loadDocument(data []byte) (*openapi3.T, error) {
+	return guardKin(func() (*openapi3.T, error) {
+		// Decode as JSON directly: kin-openapi's LoadFromData reads every
+		// document through its YAML parser first, which takes most of the
+		// time of a generation for Misskey's 1–2 MB documents.
+		doc := &openapi3.T{}
+		if err := doc.UnmarshalJSON(data); err != nil {
+			return nil, err
+		}
+		loader := openapi3.NewLoader()
+		loader.IsExternalRefsAllowed = false
+		if err := loader.ResolveRefsIn(doc, nil); err != nil {
+			return nil, err
+		}
+		return doc, nil
+	})
+}
+
+// guardKin runs a kin-openapi call, turning a panic inside it into an
+// error: a document that trips up the library is a bad document, not a
+// reason to crash.
+func guardKin(load func() (*openapi3.T, error)) (doc *openapi3.T, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			doc, err = nil, fmt.Errorf("kin-openapi failed: %v", r)
+		}
+	}()
+	return load()
+}
+
+// locateRefProblem decodes the document generically and returns the first
+// $ref problem checkRefs finds, or nil.
+func locateRefProblem(data []byte) error {
+	var raw map[string]any
+	if err := json.Unmarshal(data, &raw); err != nil {
+		return nil
+	}
+	return checkRefs(raw)
+}
+
+// checkRefs reports the first local $ref (in document order, keys sorted)
+// that does not resolve, that points outside the document, or that leads
+// only through other $refs back to itself, naming where it stands. kin-openapi
+// would report the first two without saying where the $ref is, and leaves a
+// cycle of bare references unresolved. Values that are data rather than
+// schema (examples, defaults, enums, extensions) are not searched.
+func checkRefs(root map[string]any) error {
+	var walk func(v any, ptr string) error
+	walk = func(v any, ptr string) error {
+		switch v := v.(type) {
+		case map[string]any:
+			if ref, ok := v["$ref"].(string); ok {
+				if err := checkRef(root, ptr, ref); err != nil {
+					return err
+				}
+			}
+			for _, k := range sortedKeys(v) {
+				switch {
+				case k == "example" || k == "examples" || k == "default" || k == "enum" || k == "const" || strings.HasPrefix(k, "x-"):
+					continue
+				}
+				if err := walk(v[k], ptr+"/"+pointerEscape(k)); err != nil {
+					return err
+				}
+			}
+		case []any:
+			for i, x := range v {
+				if err := walk(x, fmt.Sprintf("%s/%d", ptr, i)); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	}
+	return walk(root, "#")
+}
+
+// checkRef follows one $ref standing at ptr through any chain of bare
+// references.
+func checkRef(root map[string]any, ptr, ref string) error {
+	seen := map[string]bool{ptr: true}
+	chain := []string{ptr}
+	for {
+		if !strings.HasPrefix(ref, "#") {
+			return fmt.Errorf("%s: $ref %q points outside the document; only local references (#/…) are supported", ptr, ref)
+		}
+		target, ok := resolvePointer(root, ref[1:])
+		if !ok {
+			return fmt.Errorf("%s: $ref %q does not resolve: the document has nothing at %s", ptr, ref, ref)
+		}
+		m, isMap := target.(map[string]any)
+		next, isRef := m["$ref"].(string)
+		if !isMap || !isRef {
+			return nil
+		}
+		canon := "#" + ref[1:]
+		if seen[canon] {
+			return fmt.Errorf("%s: $ref cycle: %s → %s", ptr, strings.Join(chain, " → "), canon)
+		}
+		seen[canon] = true
+		chain = append(chain, canon)
+		ref = next
+	}
+}
+
+// resolvePointer finds the value at a JSON pointer ("" or "/a/b~1c"),
+// trying the pointer as written and percent-decoded (URI fragment form).
+func resolvePointer(root any, pointer string) (any, bool) {
+	if v, ok := resolvePointerTokens(root, pointer); ok {
+		return v, true
+	}
+	if dec, err := url.PathUnescape(pointer); err == nil && dec != pointer {
+		return resolvePointerTokens(root, dec)
+	}
+	return nil, false
+}
+
+func resolvePointerTokens(root any, pointer string) (any, bool) {
+	if pointer == "" {
+		return root, true
+	}
+	if !strings.HasPrefix(pointer, "/") {
+		return nil, false
+	}
+	cur := root
+	for _, tok := range strings.Split(pointer[1:], "/") {
+		tok = strings.ReplaceAll(strings.ReplaceAll(tok, "~1", "/"), "~0", "~")
+		switch c := cur.(type) {
+		case map[string]any:
+			v, ok := c[tok]
+			if !ok {
+				return nil, false
+			}
+			cur = v
+		case []any:
+			i, err := strconv.Atoi(tok)
+			if err != nil || i < 0 || i >= len(c) || strconv.Itoa(i) != tok {
+				return nil, false
+			}
+			cur = c[i]
+		default:
+			return nil, false
+		}
+	}
+	return cur, true
 }
 
 // describeJSONError turns a decoding error into "line L, column C: …".
@@ -200,7 +362,7 @@ func describeJSONError(data []byte, err error) string {
 	var te *json.UnmarshalTypeError
 	switch {
 	case errors.As(err, &se):
-		off = se.Offset
+		off = se.Offset - 1 // Offset counts the offending byte
 	case errors.As(err, &te):
 		off = te.Offset
 	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):

@@ -1,0 +1,238 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/misskey-gen/misskey-gen/generator"
+	"github.com/misskey-gen/misskey-gen/internal/gentest"
+)
+
+// runCLI runs Main with stdin and returns the exit status and output.
+func runCLI(t *testing.T, stdin string, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	code = Main(context.Background(), args, strings.NewReader(stdin), &out, &errOut)
+	return code, out.String(), errOut.String()
+}
+
+func testdataSpec(t *testing.T) (path string, data []byte) {
+	t.Helper()
+	path = filepath.Join(gentest.RepoRoot(), "testdata", "openapi.json")
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return path, data
+}
+
+// readPackage returns the files of a directory by name.
+func readPackage(t *testing.T, dir string) map[string]string {
+	t.Helper()
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]string{}
+	for _, e := range entries {
+		b, err := os.ReadFile(filepath.Join(dir, e.Name()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		out[e.Name()] = string(b)
+	}
+	return out
+}
+
+func TestMainVersion(t *testing.T) {
+	code, stdout, stderr := runCLI(t, "", "-version")
+	if code != 0 || stdout != "misskey-gen "+generator.Version+"\n" || stderr != "" {
+		t.Errorf("exit %d, stdout %q, stderr %q", code, stdout, stderr)
+	}
+}
+
+func TestMainUsageErrors(t *testing.T) {
+	spec, _ := testdataSpec(t)
+	out := filepath.Join(t.TempDir(), "out")
+	tests := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"no flags", nil, "give exactly one of -spec and -server"},
+		{"no -out", []string{"-spec", spec}, "-out is required"},
+		{"-spec and -server", []string{"-spec", spec, "-server", "misskey.io", "-out", out}, "give exactly one of -spec and -server"},
+		{"unknown flag", []string{"-nope"}, "flag provided but not defined: -nope"},
+		{"stray argument", []string{"-spec", spec, "-out", out, "extra"}, `unexpected argument "extra"`},
+		{"bad server", []string{"-server", "ftp://misskey.io", "-out", out}, "scheme must be http or https"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, stdout, stderr := runCLI(t, "", tt.args...)
+			if code != 2 {
+				t.Errorf("exit %d, want 2", code)
+			}
+			if !strings.Contains(stderr, tt.want) {
+				t.Errorf("stderr %q does not contain %q", stderr, tt.want)
+			}
+			if stdout != "" {
+				t.Errorf("stdout %q", stdout)
+			}
+		})
+	}
+	if _, err := os.Stat(out); !os.IsNotExist(err) {
+		t.Errorf("a usage error created the output directory: %v", err)
+	}
+}
+
+func TestMainGenerateAndCheck(t *testing.T) {
+	spec, data := testdataSpec(t)
+	out := filepath.Join(t.TempDir(), "misskey")
+
+	code, stdout, stderr := runCLI(t, "", "-spec", spec, "-out", out)
+	if code != 0 || stdout != "" || stderr != "" {
+		t.Fatalf("generate: exit %d, stdout %q, stderr %q", code, stdout, stderr)
+	}
+	written := readPackage(t, out)
+	for _, name := range []string{"types.go", "client.go", "permissions.go", "spec.go", "api_notes.go"} {
+		content, ok := written[name]
+		if !ok {
+			t.Errorf("%s not written", name)
+			continue
+		}
+		if !generator.IsGenerated([]byte(content)) || !strings.Contains(content, "\npackage misskey\n") {
+			t.Errorf("%s lacks the header or the package clause", name)
+		}
+	}
+
+	t.Run("check on a current directory", func(t *testing.T) {
+		code, stdout, stderr := runCLI(t, "", "-spec", spec, "-out", out, "-check")
+		if code != 0 || stdout != "" || stderr != "" {
+			t.Errorf("exit %d, stdout %q, stderr %q", code, stdout, stderr)
+		}
+	})
+
+	t.Run("stdin", func(t *testing.T) {
+		out2 := filepath.Join(t.TempDir(), "misskey")
+		code, stdout, stderr := runCLI(t, string(data), "-spec", "-", "-out", out2)
+		if code != 0 || stdout != "" || stderr != "" {
+			t.Fatalf("exit %d, stdout %q, stderr %q", code, stdout, stderr)
+		}
+		got := readPackage(t, out2)
+		if len(got) != len(written) {
+			t.Errorf("%d files from stdin, %d from the file", len(got), len(written))
+		}
+		for name, content := range written {
+			if got[name] != content {
+				t.Errorf("%s differs between -spec FILE and -spec -", name)
+			}
+		}
+		// And -check reads stdin too.
+		if code, _, stderr := runCLI(t, string(data), "-spec", "-", "-out", out, "-check"); code != 0 {
+			t.Errorf("-check from stdin: exit %d, stderr %q", code, stderr)
+		}
+	})
+
+	t.Run("check on a tampered directory", func(t *testing.T) {
+		path := filepath.Join(out, "types.go")
+		orig := written["types.go"]
+		tampered := strings.Replace(orig, "\ntype ", "\n// a hand edit\ntype ", 1)
+		if tampered == orig {
+			t.Fatal("types.go declares no type")
+		}
+		if err := os.WriteFile(path, []byte(tampered), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		code, stdout, stderr := runCLI(t, "", "-spec", spec, "-out", out, "-check")
+		if code != 1 {
+			t.Errorf("exit %d, want 1", code)
+		}
+		for _, want := range []string{"changed: types.go", "+++ b/" + path, "-// a hand edit", "without -check"} {
+			if !strings.Contains(stdout, want) {
+				t.Errorf("stdout lacks %q:\n%s", want, stdout)
+			}
+		}
+		if stderr != "" {
+			t.Errorf("stderr %q", stderr)
+		}
+		// -check wrote nothing.
+		if b, _ := os.ReadFile(path); string(b) != tampered {
+			t.Error("-check changed types.go")
+		}
+		// Generating again repairs it.
+		if code, _, stderr := runCLI(t, "", "-spec", spec, "-out", out); code != 0 {
+			t.Fatalf("regenerate: exit %d, %s", code, stderr)
+		}
+		if b, _ := os.ReadFile(path); string(b) != orig {
+			t.Error("regenerating did not restore types.go")
+		}
+	})
+}
+
+func TestMainGenerationErrors(t *testing.T) {
+	dir := t.TempDir()
+	bad := filepath.Join(dir, "bad.json")
+	if err := os.WriteFile(bad, []byte("{\"openapi\": \"3.1.0\",\n\"paths\": {]}"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	spec, _ := testdataSpec(t)
+	tests := []struct {
+		name  string
+		stdin string
+		args  []string
+		want  []string
+	}{
+		{"missing file", "", []string{"-spec", filepath.Join(dir, "nope.json"), "-out", filepath.Join(dir, "o1")}, []string{"nope.json"}},
+		{"bad JSON", "", []string{"-spec", bad, "-out", filepath.Join(dir, "o2")}, []string{bad, "line 2, column 11"}},
+		{"bad JSON on stdin", "[]", []string{"-spec", "-", "-out", filepath.Join(dir, "o3")}, []string{"-: the document is not a JSON object"}},
+		{"bad package name", "", []string{"-spec", spec, "-out", filepath.Join(dir, "o4"), "-package", "func"}, []string{`package name "func"`}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, stdout, stderr := runCLI(t, tt.stdin, tt.args...)
+			if code != 1 || stdout != "" {
+				t.Errorf("exit %d, stdout %q", code, stdout)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(stderr, w) {
+					t.Errorf("stderr %q does not contain %q", stderr, w)
+				}
+			}
+		})
+	}
+}
+
+func TestMainServer(t *testing.T) {
+	_, data := testdataSpec(t)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/api.json":
+			w.Header().Set("Content-Type", "application/json")
+			w.Write(data)
+		case "/down/api.json":
+			http.Error(w, "maintenance", http.StatusServiceUnavailable)
+		default:
+			http.NotFound(w, r)
+		}
+	}))
+	defer srv.Close()
+	out := filepath.Join(t.TempDir(), "mk")
+
+	code, stdout, stderr := runCLI(t, "", "-server", srv.URL+"/api-doc", "-out", out, "-v")
+	if code != 0 || stdout != "" {
+		t.Fatalf("exit %d, stdout %q, stderr %q", code, stdout, stderr)
+	}
+	if b, err := os.ReadFile(filepath.Join(out, "spec.go")); err != nil || !strings.Contains(string(b), "\npackage mk\n") {
+		t.Errorf("spec.go: %v (the package is named after the directory)", err)
+	}
+	code, _, stderr = runCLI(t, "", "-server", srv.URL+"/down", "-out", filepath.Join(t.TempDir(), "x"))
+	if code != 1 || !strings.Contains(stderr, "503 Service Unavailable") || !strings.Contains(stderr, srv.URL+"/down/api.json") {
+		t.Errorf("server down: exit %d, stderr %q", code, stderr)
+	}
+}
