@@ -57,6 +57,8 @@ const (
 	streamDialTimeout  = 30 * time.Second // one handshake
 	streamWriteTimeout = 10 * time.Second // one frame
 	streamMaxPingWait  = 30 * time.Second // pong deadline, at most
+	// streamMaxMissedPings unanswered pings in a row end a connection.
+	streamMaxMissedPings = 2
 )
 
 // StreamOption configures a Stream.
@@ -611,8 +613,9 @@ func (s *Stream) serve(ws *websocket.Conn) error {
 		tick = t.C
 	}
 	var (
-		beat chan error // non-nil while a heartbeat is under way
-		dead error      // the server stopped answering
+		beat   chan error // non-nil while a heartbeat is under way
+		dead   error      // the server stopped answering
+		missed int        // unanswered pings in a row
 	)
 	// stop waits for the reader and the heartbeat, once the socket is
 	// closing.
@@ -652,7 +655,13 @@ func (s *Stream) serve(ws *websocket.Conn) error {
 			}
 		case err := <-beat:
 			beat = nil
-			if err != nil && dead == nil {
+			if err == nil {
+				missed = 0
+				continue
+			}
+			// One late pong can be a busy machine; two in a row, with
+			// nothing read meanwhile, is a server that is gone.
+			if missed++; missed >= streamMaxMissedPings && dead == nil {
 				dead = err
 				_ = ws.CloseNow() // the reader fails and returns
 			}
