@@ -118,6 +118,11 @@ func (c *Client) sendMultipart(ctx context.Context, endpoint string, fields []fo
 	stop := context.AfterFunc(ctx, func() { pr.CloseWithError(context.Cause(ctx)) })
 	err := c.exchange(ctx, endpoint, pr, -1, contentType, resp)
 	stop()
+	if err != nil && ctx.Err() != nil && !errors.Is(err, ctx.Err()) {
+		// The transport may report the cut pipe before it notices the
+		// context: the context is why the call ended.
+		err = wrapTransportError(endpoint, context.Cause(ctx), c.token)
+	}
 	pr.CloseWithError(errCallDone) // unblocks the writer if the transport stopped reading early
 	// Wait for the writer, so that no file is read after the call returns;
 	// but a file whose Read blocks cannot hold a cancelled call.
