@@ -1,6 +1,7 @@
 package generator_test
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
@@ -46,6 +47,28 @@ func BenchmarkParseLargest(b *testing.B) {
 	for b.Loop() {
 		if _, err := generator.Parse(&generator.Input{Name: name, Data: data}); err != nil {
 			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkBuildLargestOutput times `go build` of the package generated from
+// the largest real document. Each iteration changes one constant in the
+// package, so the package itself is compiled again while its dependencies
+// come from the build cache, as in a user's edit-build cycle.
+func BenchmarkBuildLargestOutput(b *testing.B) {
+	name, _ := largestSpec(b)
+	files, _ := gentest.Generate(b, name, "misskey")
+	mod := gentest.NewModule(b)
+	mod.AddPackage(b, "largest", files)
+	if out, err := mod.Go(nil, "build", "./largest"); err != nil { // warm the cache for the dependencies
+		b.Fatalf("go build: %v\n%s", err, out)
+	}
+	i := 0
+	for b.Loop() {
+		i++
+		mod.AddFile(b, "largest", "zz_bench.go", []byte(fmt.Sprintf("package misskey\n\nconst benchIteration = %d\n", i)))
+		if out, err := mod.Go(nil, "build", "./largest"); err != nil {
+			b.Fatalf("go build: %v\n%s", err, out)
 		}
 	}
 }
