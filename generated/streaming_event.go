@@ -262,11 +262,11 @@ var (
 // written with escapes is unescaped.
 func parseStreamEnvelope(data []byte) (streamEnvelope, error) {
 	var e streamEnvelope
-	i := streamSkipSpace(data, 0)
+	i := skipSpace(data, 0)
 	if i >= len(data) || data[i] != '{' {
 		return e, errStreamNotObject
 	}
-	i = streamSkipSpace(data, i+1)
+	i = skipSpace(data, i+1)
 	if i < len(data) && data[i] == '}' {
 		return e, nil
 	}
@@ -274,7 +274,7 @@ func parseStreamEnvelope(data []byte) (streamEnvelope, error) {
 		if i >= len(data) || data[i] != '"' {
 			return e, errStreamSyntax
 		}
-		end, escaped := streamSkipString(data, i)
+		end, escaped := skipString(data, i)
 		if end < 0 {
 			return e, errStreamSyntax
 		}
@@ -286,12 +286,12 @@ func parseStreamEnvelope(data []byte) (streamEnvelope, error) {
 				return e, errStreamSyntax
 			}
 		}
-		i = streamSkipSpace(data, end)
+		i = skipSpace(data, end)
 		if i >= len(data) || data[i] != ':' {
 			return e, errStreamSyntax
 		}
-		i = streamSkipSpace(data, i+1)
-		vend := streamSkipValue(data, i)
+		i = skipSpace(data, i+1)
+		vend := skipValue(data, i)
 		if vend < 0 {
 			return e, errStreamSyntax
 		}
@@ -304,89 +304,18 @@ func parseStreamEnvelope(data []byte) (streamEnvelope, error) {
 		case !escaped && string(key) == "body", escaped && name == "body":
 			e.body = val
 		}
-		i = streamSkipSpace(data, vend)
+		i = skipSpace(data, vend)
 		if i >= len(data) {
 			return e, errStreamSyntax
 		}
 		switch data[i] {
 		case ',':
-			i = streamSkipSpace(data, i+1)
+			i = skipSpace(data, i+1)
 		case '}':
 			return e, nil
 		default:
 			return e, errStreamSyntax
 		}
-	}
-}
-
-func streamSkipSpace(data []byte, i int) int {
-	for i < len(data) {
-		switch data[i] {
-		case ' ', '\t', '\n', '\r':
-			i++
-		default:
-			return i
-		}
-	}
-	return i
-}
-
-// streamSkipString returns the index after the string that starts at
-// data[i] (a quote), and whether it contains escapes; -1 if unterminated.
-func streamSkipString(data []byte, i int) (int, bool) {
-	escaped := false
-	for j := i + 1; j < len(data); j++ {
-		switch data[j] {
-		case '"':
-			return j + 1, escaped
-		case '\\':
-			escaped = true
-			j++
-		}
-	}
-	return -1, escaped
-}
-
-// streamSkipValue returns the index after the JSON value that starts at
-// data[i], or -1. It trusts data to be valid JSON.
-func streamSkipValue(data []byte, i int) int {
-	if i >= len(data) {
-		return -1
-	}
-	switch data[i] {
-	case '"':
-		end, _ := streamSkipString(data, i)
-		return end
-	case '{', '[':
-		depth := 0
-		for j := i; j < len(data); j++ {
-			switch data[j] {
-			case '"':
-				end, _ := streamSkipString(data, j)
-				if end < 0 {
-					return -1
-				}
-				j = end - 1
-			case '{', '[':
-				depth++
-			case '}', ']':
-				depth--
-				if depth == 0 {
-					return j + 1
-				}
-			}
-		}
-		return -1
-	default: // number, true, false, null
-		j := i
-		for j < len(data) {
-			switch data[j] {
-			case ',', '}', ']', ' ', '\t', '\n', '\r':
-				return j
-			}
-			j++
-		}
-		return j
 	}
 }
 

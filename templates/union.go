@@ -160,68 +160,6 @@ func kindFits(have, want string) bool {
 	return have == want || want == "any" || (have == "integer" && want == "number")
 }
 
-func skipSpace(data []byte, i int) int {
-	for i < len(data) && (data[i] == ' ' || data[i] == '\t' || data[i] == '\n' || data[i] == '\r') {
-		i++
-	}
-	return i
-}
-
-// skipValue returns the index just past the JSON value starting at i, or -1.
-func skipValue(data []byte, i int) int {
-	i = skipSpace(data, i)
-	if i >= len(data) {
-		return -1
-	}
-	switch data[i] {
-	case '"':
-		return skipString(data, i)
-	case '{', '[':
-		depth := 0
-		for i < len(data) {
-			switch data[i] {
-			case '"':
-				i = skipString(data, i)
-				if i < 0 {
-					return -1
-				}
-				continue
-			case '{', '[':
-				depth++
-			case '}', ']':
-				depth--
-				if depth == 0 {
-					return i + 1
-				}
-			}
-			i++
-		}
-		return -1
-	default:
-		for i < len(data) {
-			switch data[i] {
-			case ',', '}', ']', ' ', '\t', '\n', '\r':
-				return i
-			}
-			i++
-		}
-		return i
-	}
-}
-
-// skipString returns the index just past the JSON string starting at i.
-func skipString(data []byte, i int) int {
-	for i++; i < len(data); i++ {
-		switch data[i] {
-		case '\\':
-			i++
-		case '"':
-			return i + 1
-		}
-	}
-	return -1
-}
-
 // scanObject calls fn for each top-level property of the JSON object in
 // data until fn returns false. Malformed input ends the scan quietly.
 func scanObject(data []byte, fn func(key string, value []byte) bool) {
@@ -235,7 +173,7 @@ func scanObject(data []byte, fn func(key string, value []byte) bool) {
 		if i >= len(data) || data[i] != '"' {
 			return
 		}
-		end := skipString(data, i)
+		end, _ := skipString(data, i)
 		if end < 0 {
 			return
 		}
