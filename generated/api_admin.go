@@ -2,7 +2,43 @@
 
 package misskey
 
-import "context"
+import (
+	"context"
+	"encoding/json"
+)
+
+// AdminQueueDeliverDelayed calls admin/queue/deliver-delayed (POST /api/admin/queue/deliver-delayed).
+//
+// Hosts whose deliveries are waiting, with how many jobs wait for each.
+//
+// Credential required: yes. Permission: read:admin:queue.
+//
+// Documented errors (match with errors.Is): ErrInvalidParam, ErrCredentialRequired, ErrAuthenticationFailed, ErrIAmAI, ErrInternalError.
+func (c *Client) AdminQueueDeliverDelayed(ctx context.Context) ([]AdminQueueDeliverDelayedResponseItem, error) {
+	var resp []AdminQueueDeliverDelayedResponseItem
+	if err := c.call(ctx, "admin/queue/deliver-delayed", nil, &resp); err != nil {
+		return nil, err
+	}
+	return resp, nil
+}
+
+// AdminQueueDeliverDelayedResponseItem is defined at #/paths/~1admin~1queue~1deliver-delayed/post/responses/200/content/application~1json/schema/items.
+//
+// AdminQueueDeliverDelayedResponseItem is a tuple: in JSON, the array [Item0, Item1].
+type AdminQueueDeliverDelayedResponseItem struct {
+	Item0 string
+	Item1 float64
+}
+
+// UnmarshalJSON decodes the JSON array [Item0, Item1].
+func (t *AdminQueueDeliverDelayedResponseItem) UnmarshalJSON(data []byte) error {
+	return tupleDecode(data, &t.Item0, &t.Item1)
+}
+
+// MarshalJSON encodes t as the JSON array [Item0, Item1].
+func (t AdminQueueDeliverDelayedResponseItem) MarshalJSON() ([]byte, error) {
+	return json.Marshal([]any{t.Item0, t.Item1})
+}
 
 // AdminQueueStats calls admin/queue/stats (POST /api/admin/queue/stats).
 //

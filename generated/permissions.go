@@ -27,6 +27,10 @@ func AllPermissions() []Permission {
 
 // endpointTable lists every endpoint of the API document, sorted by name.
 var endpointTable = []EndpointInfo{{
+	Name:               "admin/queue/deliver-delayed",
+	Permissions:        []Permission{PermissionReadAdminQueue},
+	RequiresCredential: true,
+}, {
 	Name:               "admin/queue/stats",
 	Permissions:        []Permission{PermissionReadAdminQueue},
 	RequiresCredential: true,

@@ -3,6 +3,7 @@ package generator
 import (
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 	"unicode"
 
@@ -245,6 +246,8 @@ func (b *builder) defineNamed(t *Type, sref *openapi3.SchemaRef, c convCtx) erro
 		t.Kind = KindEnum
 		t.EnumValues = b.enumValues(t.Name, shape.enum)
 		return nil
+	case shapeTuple:
+		return b.fillTuple(t, shape, c)
 	}
 	// Anything else: a named alias of the plain conversion.
 	c.owner, c.field = t.Name, ""
@@ -287,6 +290,7 @@ const (
 	shapeFree   // free-form object
 	shapeAny    // no type at all
 	shapeSingle // a composition with one real alternative (single), e.g. anyOf [$ref, null]
+	shapeTuple  // an array with prefixItems: typed positions
 )
 
 type shape struct {
@@ -308,6 +312,8 @@ type shape struct {
 	single *openapi3.SchemaRef
 	// shapeArray
 	items *openapi3.SchemaRef
+	// shapeTuple: the schema of each position
+	tuple []*openapi3.SchemaRef
 	// shapeMap
 	values *openapi3.SchemaRef
 }
@@ -527,6 +533,11 @@ func (b *builder) classify(s *openapi3.Schema, c convCtx) (shape, error) {
 	case "integer", "number", "boolean":
 		sh.kind, sh.prim = shapePrim, typ
 	case "array":
+		if len(s.PrefixItems) > 0 {
+			// [string, number]: a tuple (admin/queue/deliver-delayed).
+			sh.kind, sh.tuple = shapeTuple, s.PrefixItems
+			return sh, nil
+		}
 		sh.kind, sh.items = shapeArray, s.Items
 	case "object":
 		switch {
@@ -698,6 +709,12 @@ func (b *builder) convertShape(s *openapi3.Schema, sh shape, c convCtx) (*TypeRe
 			return nil, false, err
 		}
 		return &TypeRef{Kind: RefNamed, Named: t}, sh.nullable, nil
+	case shapeTuple:
+		t := b.newType(&Type{Name: b.inlineName(c), Kind: KindTuple, Pointer: c.ptr, Group: c.group, Doc: docText(s.Description)})
+		if err := b.fillTuple(t, sh, c); err != nil {
+			return nil, false, err
+		}
+		return &TypeRef{Kind: RefNamed, Named: t}, sh.nullable, nil
 	case shapeUnion:
 		t := b.newType(&Type{Name: b.inlineName(c), Kind: KindUnion, Pointer: c.ptr, Group: c.group, Doc: docText(s.Description)})
 		if err := b.fillUnion(t, sh, c); err != nil {
@@ -833,6 +850,27 @@ func allFields(t *Type, seen map[*Type]bool) []*Field {
 		out = append(out, allFields(e, seen)...)
 	}
 	return out
+}
+
+// fillTuple makes the positions of a tuple: Item0, Item1, … in order.
+func (b *builder) fillTuple(t *Type, sh shape, c convCtx) error {
+	t.Kind = KindTuple
+	for i, p := range sh.tuple {
+		ptr := fmt.Sprintf("%s/prefixItems/%d", c.ptr, i)
+		ref, nullable, err := b.convert(p, c.child(ptr, t.Name, fmt.Sprintf("Item%d", i)))
+		if err != nil {
+			return err
+		}
+		t.Fields = append(t.Fields, &Field{
+			Name:     fmt.Sprintf("Item%d", i),
+			JSONName: strconv.Itoa(i),
+			Type:     ref,
+			Required: true,
+			Nullable: nullable,
+			Pointer:  ptr,
+		})
+	}
+	return nil
 }
 
 // fillUnion makes the branches of a union.

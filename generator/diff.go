@@ -496,6 +496,8 @@ func (c *diffTypes) definition(path string, o, n *Type, depth int) {
 		c.union(path, o, n, depth)
 	case KindAlias:
 		c.refs(path, o.Alias, n.Alias, depth)
+	case KindTuple:
+		c.fields(path, o.Fields, n.Fields, depth)
 	}
 }
 
@@ -689,6 +691,8 @@ func diffKindName(t *Type) string {
 		return "enum"
 	case KindUnion:
 		return "union"
+	case KindTuple:
+		return "tuple"
 	}
 	return "alias of " + diffRefString(t.Alias)
 }

@@ -219,6 +219,8 @@ func (e *emitter) typeDecl(f *jen.File, t *Type) {
 		e.enumDecl(f, t, doc)
 	case KindUnion:
 		e.unionDecl(f, t, doc)
+	case KindTuple:
+		e.tupleDecl(f, t, doc)
 	case KindAlias:
 		for _, l := range doc {
 			f.Comment(l)
@@ -338,6 +340,35 @@ func (e *emitter) unionDecl(f *jen.File, t *Type, doc []string) {
 	f.Func().Params(jen.Id("u").Id(t.Name)).Id("MarshalJSON").Params().Params(jen.Index().Byte(), jen.Error()).Block(
 		jen.Switch().Block(mcases...),
 		jen.Return(jen.Index().Byte().Parens(jen.Lit("null")), jen.Nil()),
+	)
+}
+
+// tupleDecl writes a tuple: a struct with one field per position, encoded
+// as a JSON array.
+func (e *emitter) tupleDecl(f *jen.File, t *Type, doc []string) {
+	var names []string
+	for _, fl := range t.Fields {
+		names = append(names, fl.Name)
+	}
+	list := "[" + strings.Join(names, ", ") + "]"
+	doc = append(doc, "", fmt.Sprintf("%s is a tuple: in JSON, the array %s.", t.Name, list))
+	for _, l := range doc {
+		f.Comment(l)
+	}
+	var fields, ptrs, vals []jen.Code
+	for _, fl := range t.Fields {
+		fields = append(fields, jen.Id(fl.Name).Add(fieldType(fl)))
+		ptrs = append(ptrs, jen.Op("&").Id("t").Dot(fl.Name))
+		vals = append(vals, jen.Id("t").Dot(fl.Name))
+	}
+	f.Type().Id(t.Name).Struct(fields...)
+	f.Commentf("UnmarshalJSON decodes the JSON array %s.", list)
+	f.Func().Params(jen.Id("t").Op("*").Id(t.Name)).Id("UnmarshalJSON").Params(jen.Id("data").Index().Byte()).Error().Block(
+		jen.Return(jen.Id("tupleDecode").Call(append([]jen.Code{jen.Id("data")}, ptrs...)...)),
+	)
+	f.Commentf("MarshalJSON encodes t as the JSON array %s.", list)
+	f.Func().Params(jen.Id("t").Id(t.Name)).Id("MarshalJSON").Params().Params(jen.Index().Byte(), jen.Error()).Block(
+		jen.Return(jen.Qual("encoding/json", "Marshal").Call(jen.Index().Any().Values(vals...))),
 	)
 }
 

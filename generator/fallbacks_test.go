@@ -96,7 +96,7 @@ func fallbacks(api *generator.API, raw any) []fallback {
 	}
 	for _, typ := range api.Types {
 		switch typ.Kind {
-		case generator.KindStruct:
+		case generator.KindStruct, generator.KindTuple:
 			for _, f := range typ.Fields {
 				add(typ.Name+"."+f.Name, f.Pointer, f.Type)
 			}
@@ -285,7 +285,7 @@ func explainUntyped(root, schema any, ref *generator.TypeRef, depth int) (reason
 		items, ok := s["items"]
 		if !ok {
 			if prefix, ok := s["prefixItems"].([]any); ok {
-				return fmt.Sprintf("a tuple (prefixItems %s, no items schema): Go has no tuple type", snippetValue(prefix)), ""
+				return "", fmt.Sprintf("a tuple (prefixItems %s) fell back to a slice of any; it has a tuple type", snippetValue(prefix))
 			}
 			return "an array without an items schema", ""
 		}

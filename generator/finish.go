@@ -19,14 +19,14 @@ func (b *builder) finish() {
 		resolveEmbeds(t, done)
 	}
 	for _, t := range b.all {
-		if t.Kind == KindStruct {
+		if t.Kind == KindStruct || t.Kind == KindTuple {
 			for _, f := range t.Fields {
 				f.Wrap = wrapFor(t.Request, f)
 			}
 		}
 	}
 	for _, t := range b.all {
-		if t.Kind == KindStruct {
+		if t.Kind == KindStruct || t.Kind == KindTuple {
 			breakValueCycles(t)
 		}
 	}
@@ -255,7 +255,7 @@ func containsByValue(x, target *Type, seen map[*Type]bool) bool {
 		if x.Alias.Kind == RefNamed {
 			return containsByValue(x.Alias.Named, target, seen)
 		}
-	case KindStruct:
+	case KindStruct, KindTuple:
 		for _, e := range x.Embeds {
 			if containsByValue(e, target, seen) {
 				return true
@@ -308,6 +308,8 @@ func shapeOf(r *TypeRef, depth int) BranchShape {
 			}
 			sh.Known, sh.Required = uniqSorted(sh.Known), uniqSorted(sh.Required)
 			return sh
+		case KindTuple:
+			return BranchShape{JSONKind: "array", Elem: &BranchShape{JSONKind: "any"}}
 		case KindUnion:
 			// A union inside a union: the kinds of its branches must agree.
 			var out *BranchShape

@@ -85,6 +85,7 @@ const (
 	KindEnum                   // a string enum: named string type plus constants
 	KindUnion                  // oneOf/anyOf of several shapes
 	KindAlias                  // a named non-object component (array, map, primitive)
+	KindTuple                  // a fixed-length array of typed positions (prefixItems)
 )
 
 // Type is a named Go type the generator emits.
@@ -98,7 +99,8 @@ type Type struct {
 	Group     string
 	Component string // component schema name, if it is one
 
-	// KindStruct.
+	// KindStruct; KindTuple uses Fields for its positions, in order, with
+	// JSONName "0", "1", ….
 	Embeds  []*Type  // allOf parts, embedded in order
 	Fields  []*Field // own fields, sorted by JSON name
 	Request bool     // fields follow request presence rules (absent / null / value)

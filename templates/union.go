@@ -222,3 +222,23 @@ func firstElement(data []byte) []byte {
 	}
 	return data[start:end]
 }
+
+// tupleDecode decodes a JSON array into the positions of a tuple type
+// (prefixItems in the API document), as tolerantly as unionDecode: a
+// position of the wrong JSON type keeps its zero value, extra elements are
+// ignored, and a value that is not an array leaves every position zero.
+func tupleDecode(data []byte, positions ...any) error {
+	var raw []json.RawMessage
+	if err := unionDecode(data, &raw); err != nil {
+		return err
+	}
+	for i, r := range raw {
+		if i >= len(positions) {
+			break
+		}
+		if err := unionDecode(r, positions[i]); err != nil {
+			return err
+		}
+	}
+	return nil
+}

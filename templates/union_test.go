@@ -118,3 +118,18 @@ func FuzzUnionScan(f *testing.F) {
 		}
 	})
 }
+
+func TestTupleDecode(t *testing.T) {
+	var host string
+	var count float64
+	if err := tupleDecode([]byte(`["example.com", 12, "extra"]`), &host, &count); err != nil || host != "example.com" || count != 12 {
+		t.Errorf("got %q %v %v", host, count, err)
+	}
+	host, count = "", 0
+	if err := tupleDecode([]byte(`[5, "x"]`), &host, &count); err != nil || host != "" || count != 0 {
+		t.Errorf("wrong types: got %q %v %v", host, count, err)
+	}
+	if err := tupleDecode([]byte(`{"not":"an array"}`), &host, &count); err != nil {
+		t.Errorf("not an array: %v", err)
+	}
+}
