@@ -3,6 +3,7 @@ package generator
 import (
 	"bytes"
 	"fmt"
+	"path/filepath"
 	"strings"
 )
 
@@ -13,7 +14,8 @@ func unifiedDiff(name string, a, b []byte, max int) string {
 	al, bl := splitLines(a), splitLines(b)
 	ops := diffLines(al, bl)
 	var out strings.Builder
-	from, to := "a/"+name, "b/"+name
+	label := strings.TrimPrefix(filepath.ToSlash(name), "/") // no "a//abs/path"
+	from, to := "a/"+label, "b/"+label
 	if a == nil {
 		from = "/dev/null"
 	}
