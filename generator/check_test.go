@@ -89,11 +89,11 @@ func TestCheck(t *testing.T) {
 			t.Errorf("summary %q, want %q", d.Summary(), wantSummary)
 		}
 		for _, want := range []string{
-			"--- a/" + typesPath + "\n+++ b/" + typesPath + "\n",
+			"--- a/" + diffLabel(typesPath) + "\n+++ b/" + diffLabel(typesPath) + "\n",
 			fmt.Sprintf("@@ -%d,7 +%d,7 @@\n", edited-2, edited-2),
 			"\n-" + original + " // edited by hand\n+" + original + "\n",
-			"--- /dev/null\n+++ b/" + filepath.Join(dir, "permissions.go") + "\n@@ -0,0 +1,",
-			"--- a/" + filepath.Join(dir, "api_gone.go") + "\n+++ /dev/null\n@@ -1,5 +0,0 @@\n-// " + Header + "\n-\n-package misskey\n-\n-const leftOver = 1\n",
+			"--- /dev/null\n+++ b/" + diffLabel(filepath.Join(dir, "permissions.go")) + "\n@@ -0,0 +1,",
+			"--- a/" + diffLabel(filepath.Join(dir, "api_gone.go")) + "\n+++ /dev/null\n@@ -1,5 +0,0 @@\n-// " + Header + "\n-\n-package misskey\n-\n-const leftOver = 1\n",
 		} {
 			if !strings.Contains(d.Diff, want) {
 				t.Errorf("diff lacks %q:\n%s", want, d.Diff)
@@ -249,4 +249,9 @@ func TestDiffLinesLarge(t *testing.T) {
 	if !slices.Equal(gotA, a) || !slices.Equal(gotB, b) {
 		t.Fatal("the fallback diff does not reproduce the inputs")
 	}
+}
+
+// diffLabel is how a path appears after "a/" or "b/" in a diff header.
+func diffLabel(path string) string {
+	return strings.TrimPrefix(filepath.ToSlash(path), "/")
 }
