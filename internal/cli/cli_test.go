@@ -153,7 +153,7 @@ func TestMainGenerateAndCheck(t *testing.T) {
 		if code != 1 {
 			t.Errorf("exit %d, want 1", code)
 		}
-		for _, want := range []string{"changed: types.go", "+++ b/" + path, "-// a hand edit", "without -check"} {
+		for _, want := range []string{"changed: types.go", "+++ b/" + strings.TrimPrefix(filepath.ToSlash(path), "/"), "-// a hand edit", "without -check"} {
 			if !strings.Contains(stdout, want) {
 				t.Errorf("stdout lacks %q:\n%s", want, stdout)
 			}
