@@ -1,0 +1,139 @@
+package generator
+
+import (
+	"fmt"
+	"sort"
+	"strconv"
+
+	"github.com/getkin/kin-openapi/openapi3"
+)
+
+// Structs and tuples: properties of every object part, embedded allOf
+// components, and the positions of prefixItems arrays.
+
+// fillStruct makes the fields and embedded parts of a struct.
+func (b *builder) fillStruct(t *Type, sh shape, c convCtx) error {
+	t.Kind = KindStruct
+	t.Request = c.request
+	for _, e := range sh.embeds {
+		ref, _, err := b.convert(e, c)
+		if err != nil {
+			return err
+		}
+		if ref.Kind == RefNamed {
+			t.Embeds = append(t.Embeds, ref.Named)
+		}
+	}
+	type prop struct {
+		name     string
+		sref     *openapi3.SchemaRef
+		required bool
+		ptr      string
+	}
+	props := map[string]*prop{}
+	var order []string
+	add := func(s *openapi3.Schema, optional bool) {
+		req := map[string]bool{}
+		if !optional {
+			for _, r := range s.Required {
+				req[r] = true
+			}
+		}
+		for name, p := range s.Properties {
+			if old, ok := props[name]; ok {
+				// The same property in two parts: required if either says so;
+				// the first part's schema wins.
+				old.required = old.required || req[name]
+				continue
+			}
+			props[name] = &prop{name: name, sref: p, required: req[name], ptr: c.ptr + "/properties/" + pointerEscape(name)}
+			order = append(order, name)
+		}
+	}
+	for _, p := range sh.parts {
+		add(p, false)
+	}
+	for _, p := range sh.optionalParts {
+		add(p, true)
+	}
+	// A required list may name properties from another part.
+	for _, p := range sh.parts {
+		for _, r := range p.Required {
+			if pp, ok := props[r]; ok {
+				pp.required = true
+			}
+		}
+	}
+	sort.Strings(order)
+
+	fieldNames := newNameSet("Raw")
+	for _, e := range t.Embeds {
+		fieldNames.reserve(e.Name)
+	}
+	for _, name := range order {
+		p := props[name]
+		if !validJSONTagName(name) {
+			return fmt.Errorf("%s: property name %q cannot be written as a Go struct tag", p.ptr, name)
+		}
+		goName := exportedName(name)
+		if goName == "" {
+			goName = "Field"
+		}
+		ref, nullable, err := b.convert(p.sref, c.child(p.ptr, t.Name, name))
+		if err != nil {
+			return err
+		}
+		doc := ""
+		if p.sref.Value != nil {
+			doc = docText(p.sref.Value.Description)
+		}
+		t.Fields = append(t.Fields, &Field{
+			Name:     fieldNames.claim(goName),
+			JSONName: name,
+			Doc:      doc,
+			Type:     ref,
+			Required: p.required,
+			Nullable: nullable,
+			Pointer:  p.ptr,
+		})
+	}
+	return nil
+}
+
+// allFields returns the fields of t and of its embedded parts, outer
+// declarations first.
+func allFields(t *Type, seen map[*Type]bool) []*Field {
+	if seen == nil {
+		seen = map[*Type]bool{}
+	}
+	if seen[t] {
+		return nil
+	}
+	seen[t] = true
+	out := append([]*Field(nil), t.Fields...)
+	for _, e := range t.Embeds {
+		out = append(out, allFields(e, seen)...)
+	}
+	return out
+}
+
+// fillTuple makes the positions of a tuple: Item0, Item1, … in order.
+func (b *builder) fillTuple(t *Type, sh shape, c convCtx) error {
+	t.Kind = KindTuple
+	for i, p := range sh.tuple {
+		ptr := fmt.Sprintf("%s/prefixItems/%d", c.ptr, i)
+		ref, nullable, err := b.convert(p, c.child(ptr, t.Name, fmt.Sprintf("Item%d", i)))
+		if err != nil {
+			return err
+		}
+		t.Fields = append(t.Fields, &Field{
+			Name:     fmt.Sprintf("Item%d", i),
+			JSONName: strconv.Itoa(i),
+			Type:     ref,
+			Required: true,
+			Nullable: nullable,
+			Pointer:  ptr,
+		})
+	}
+	return nil
+}
