@@ -159,12 +159,20 @@ var streamBroadcasts = map[string]bool{
 // handleFrame turns one frame into an event. It returns ok = false for a
 // frame that must not be delivered: an event of a connection that is closed.
 // c is the connection the event belongs to.
+//
+// The frame is not validated up front: decoding a typed body validates that
+// body, and only a frame that no decoder consumed is checked whole, which
+// saves a pass over every note on a busy timeline.
 func (s *Stream) handleFrame(data []byte) (ev StreamEvent, c *Connection, ok bool) {
-	ev.Raw = data
-	if !json.Valid(data) {
-		ev.Err = errors.New("misskey: stream: frame is not JSON")
-		return ev, nil, true
+	ev, c, ok = s.handleFrameUnchecked(data)
+	if ok && ev.Value == nil && ev.Err == nil && !json.Valid(data) {
+		return StreamEvent{Raw: data, Err: errors.New("misskey: stream: frame is not JSON")}, nil, true
 	}
+	return ev, c, ok
+}
+
+func (s *Stream) handleFrameUnchecked(data []byte) (ev StreamEvent, c *Connection, ok bool) {
+	ev.Raw = data
 	env, err := parseStreamEnvelope(data)
 	if err == nil {
 		ev.Body = env.body
@@ -256,8 +264,8 @@ var (
 )
 
 // parseStreamEnvelope finds the "id", "type" and "body" members of the JSON
-// object data, which must be valid JSON (json.Valid), without decoding or
-// copying anything. Like encoding/json it ignores other members, takes the
+// object data without decoding or copying anything. On malformed input it
+// returns an error or slices that fail to decode; it never panics. Like encoding/json it ignores other members, takes the
 // last of duplicate members and matches names exactly first; a member name
 // written with escapes is unescaped.
 func parseStreamEnvelope(data []byte) (streamEnvelope, error) {

@@ -34,9 +34,19 @@ func FuzzStreamEnvelope(f *testing.F) {
 			}
 		}
 	}
+	// handleFrame parses frames without validating them first: it must never
+	// panic, and a frame it cannot use must come out as an error event.
+	s := newStream(context.Background(), NewClient("https://misskey.example"), defaultStreamConfig())
+	defer s.cancel(nil)
+	if _, err := s.HomeTimeline(HomeTimelineParams{}); err != nil {
+		f.Fatal(err)
+	}
 	f.Fuzz(func(t *testing.T, data []byte) {
+		if ev, _, ok := s.handleFrame(data); ok && !json.Valid(data) && ev.Err == nil && ev.Value == nil {
+			t.Fatalf("%q: an invalid frame came out as a clean event %+v", data, ev)
+		}
 		if !json.Valid(data) {
-			return // the stream checks validity first
+			return
 		}
 		got, err := parseStreamEnvelope(data)
 		var m map[string]json.RawMessage
