@@ -172,10 +172,10 @@ func fieldType(f *Field) jen.Code {
 	return goType(f.Type)
 }
 
-// comment wraps doc text as Go comment lines, prefixed with name when the
-// text does not start with it.
+// docLines splits doc text from the model (already made safe by docText
+// when the model was built) into Go comment lines.
 func docLines(text string) []string {
-	text = strings.TrimSpace(strings.ReplaceAll(text, "\r\n", "\n"))
+	text = strings.TrimSpace(text)
 	if text == "" {
 		return nil
 	}
@@ -190,13 +190,6 @@ func docLines(text string) []string {
 		out = append(out, line)
 	}
 	return out
-}
-
-func addDoc(g *jen.Statement, lines ...string) *jen.Statement {
-	for _, l := range lines {
-		g.Comment(l).Line()
-	}
-	return g
 }
 
 // typeDecl writes one named type and its methods.

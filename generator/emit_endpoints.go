@@ -126,7 +126,8 @@ func uniqStrings(s []string) []string {
 	return out
 }
 
-// returnKind says how a method returns its response.
+// returnsPointer reports whether a method returns its response as a pointer
+// (structs and unions), so that nil can stand for a 204 answer.
 func returnsPointer(r *TypeRef) bool {
 	return r.Kind == RefNamed && (r.Named.Kind == KindStruct || r.Named.Kind == KindUnion)
 }
