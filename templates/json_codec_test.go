@@ -600,6 +600,10 @@ func TestMismatchCap(t *testing.T) {
 	if got, want := m.Error(), `/a: "`+strings.Repeat(`x\x0a`, 29)+`x… does not fit integer (and 4 more)`; got != want {
 		t.Errorf("message %q", got)
 	}
+	odd := Mismatch{Path: "/b", Want: "string", Value: json.RawMessage("\"\xff\u0085\u2028\x7f\"")}
+	if got, want := odd.String(), `/b: "\xff\u0085\u2028\x7f" does not fit string`; got != want {
+		t.Errorf("String() = %q, want %q", got, want)
+	}
 }
 
 func TestMembers(t *testing.T) {
@@ -659,6 +663,12 @@ func TestMembers(t *testing.T) {
 	out, _ = marshalJSONValue(&n)
 	if !bytes.Contains(out, []byte(`"renoteCount":9`)) {
 		t.Errorf("encoded %s", out)
+	}
+	// A copy keeps its entries when the original's change.
+	c := n
+	n.Extra.Delete("added")
+	if _, ok := c.Extra.Get("added"); !ok || n.Extra.Len() != c.Extra.Len()-1 {
+		t.Errorf("Delete changed a copy")
 	}
 	// Zero Members.
 	var z Members

@@ -20,9 +20,10 @@ import (
 // one encoding/json would use). A declared member that is repeated keeps only
 // its last value, whether in its field or here.
 //
-// The zero Members is empty and ready to use. Like a map, a Members shares its
-// storage with its copies: copy a struct, then Set on the copy, and the
-// original may see the change.
+// The zero Members is empty and ready to use. Set and Delete build a new list
+// rather than change the old one in place, so a copy of a struct keeps its
+// entries when the original's change. The values themselves are shared
+// between copies: do not modify a json.RawMessage that Get or All returns.
 type Members struct {
 	list []member
 	// decl maps the name of a declared member kept in list to its index, so
