@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 )
@@ -211,17 +212,52 @@ func checkInt64(t *testing.T, data []byte, isNull bool) {
 		return
 	}
 	lit := bytes.Trim(data, " \t\r\n")
-	r, isNumber := new(big.Rat).SetString(string(lit))
-	if len(lit) > 0 && (lit[0] == '"' || lit[0] == '[' || lit[0] == '{') {
-		isNumber = false // SetString is not for these
+	fits, val := integralValue(lit)
+	if fits != (res == "ok") || (fits && val != got) {
+		t.Fatalf("decInt64(%s) = %v %s; integral within int64: %v %v", lit, got, res, fits, val)
 	}
-	fits := isNumber && r.IsInt() && r.Num().IsInt64()
-	if fits != (res == "ok") {
-		t.Fatalf("decInt64(%s) = %v %s; integral within int64: %v", lit, got, res, fits)
+}
+
+// integralValue reports whether the JSON text lit is a number whose value is
+// an integer within int64, and which, computed with math/big.
+func integralValue(lit []byte) (bool, int64) {
+	if len(lit) == 0 || (lit[0] != '-' && (lit[0] < '0' || lit[0] > '9')) {
+		return false, 0
 	}
-	if fits && r.Num().Int64() != got {
-		t.Fatalf("decInt64(%s) = %v, want %v", lit, got, r.Num().Int64())
+	mant, exp := lit, int64(0)
+	if i := bytes.IndexAny(lit, "eE"); i >= 0 {
+		mant = lit[:i]
+		e, ok := new(big.Int).SetString(strings.TrimPrefix(string(lit[i+1:]), "+"), 10)
+		if !ok {
+			return false, 0
+		}
+		// Beyond these bounds the answer does not depend on the exponent:
+		// a mantissa of len(lit) digits times 10^exp is either a fraction
+		// or beyond int64, unless it is zero.
+		limit := big.NewInt(int64(len(lit) + 40))
+		switch {
+		case e.Cmp(limit) > 0:
+			exp = limit.Int64()
+		case e.Cmp(new(big.Int).Neg(limit)) < 0:
+			exp = -limit.Int64()
+		default:
+			exp = e.Int64()
+		}
 	}
+	r, ok := new(big.Rat).SetString(string(mant))
+	if !ok {
+		return false, 0
+	}
+	pow := new(big.Rat).SetInt(new(big.Int).Exp(big.NewInt(10), big.NewInt(max(exp, -exp)), nil))
+	if exp >= 0 {
+		r.Mul(r, pow)
+	} else {
+		r.Quo(r, pow)
+	}
+	if !r.IsInt() || !r.Num().IsInt64() {
+		return false, 0
+	}
+	return true, r.Num().Int64()
 }
 
 // normalizeTimes rewrites every string that is an RFC 3339 time as the same
