@@ -16,28 +16,68 @@ import (
 // Documented errors (match with errors.Is): ErrInvalidParam, ErrCredentialRequired, ErrAuthenticationFailed, ErrIAmAI, ErrInternalError.
 func (c *Client) AdminQueueDeliverDelayed(ctx context.Context) ([]AdminQueueDeliverDelayedResponseItem, error) {
 	var resp []AdminQueueDeliverDelayedResponseItem
-	if err := c.call(ctx, "admin/queue/deliver-delayed", nil, &resp); err != nil {
+	if err := c.call(ctx, "admin/queue/deliver-delayed", nil, jsonTarget(&resp, func(p *[]AdminQueueDeliverDelayedResponseItem, d *jsonDecoder) bool {
+		return decSlice(p, d, (*AdminQueueDeliverDelayedResponseItem).decodeJSON)
+	})); err != nil {
 		return nil, err
 	}
 	return resp, nil
 }
 
-// AdminQueueDeliverDelayedResponseItem is defined at #/paths/~1admin~1queue~1deliver-delayed/post/responses/200/content/application~1json/schema/items.
+// AdminQueueDeliverDelayedResponseItem is an element of the response of AdminQueueDeliverDelayed.
 //
 // AdminQueueDeliverDelayedResponseItem is a tuple: in JSON, the array [Item0, Item1].
 type AdminQueueDeliverDelayedResponseItem struct {
 	Item0 string
 	Item1 float64
+	// Raw is the JSON of a value that is not such an array, as it was sent.
+	Raw json.RawMessage `json:"-"`
 }
 
-// UnmarshalJSON decodes the JSON array [Item0, Item1].
-func (t *AdminQueueDeliverDelayedResponseItem) UnmarshalJSON(data []byte) error {
-	return tupleDecode(data, &t.Item0, &t.Item1)
+func (x *AdminQueueDeliverDelayedResponseItem) decodeJSON(d *jsonDecoder) bool {
+	*x = AdminQueueDeliverDelayedResponseItem{}
+	start := d.at()
+	ok := d.arrayStart()
+	n := 0
+	if ok {
+		for ; d.nextElement(n); n++ {
+			switch n {
+			case 0:
+				ok = decString(&x.Item0, d) && ok
+			case 1:
+				ok = decFloat64(&x.Item1, d) && ok
+			default:
+				d.skip()
+				ok = false
+			}
+		}
+	}
+	if !ok || n != 2 {
+		*x = AdminQueueDeliverDelayedResponseItem{Raw: d.rawFrom(start)}
+		d.misfitAt(start, "array [Item0, Item1]")
+	}
+	return true
+}
+func (x *AdminQueueDeliverDelayedResponseItem) encodeJSON(e *jsonEncoder) {
+	if x.Raw != nil {
+		encRaw(&x.Raw, e)
+		return
+	}
+	e.arrayStart()
+	encString(&x.Item0, e)
+	e.rawBytes(",")
+	encFloat64(&x.Item1, e)
+	e.arrayEnd()
 }
 
-// MarshalJSON encodes t as the JSON array [Item0, Item1].
-func (t AdminQueueDeliverDelayedResponseItem) MarshalJSON() ([]byte, error) {
-	return json.Marshal([]any{t.Item0, t.Item1})
+// UnmarshalJSON decodes x from JSON, keeping what its fields cannot hold (see Members).
+func (x *AdminQueueDeliverDelayedResponseItem) UnmarshalJSON(data []byte) error {
+	return unmarshalJSONValue(data, x)
+}
+
+// MarshalJSON encodes x as JSON, with what decoding kept.
+func (x AdminQueueDeliverDelayedResponseItem) MarshalJSON() ([]byte, error) {
+	return marshalJSONValue(&x)
 }
 
 // AdminQueueStats calls admin/queue/stats (POST /api/admin/queue/stats).
@@ -57,12 +97,79 @@ func (c *Client) AdminQueueStats(ctx context.Context) (*AdminQueueStatsResponse,
 	return &resp, nil
 }
 
-// AdminQueueStatsResponse is defined at #/paths/~1admin~1queue~1stats/post/responses/200/content/application~1json/schema.
+// AdminQueueStatsResponse is the response of admin/queue/stats.
 type AdminQueueStatsResponse struct {
 	DB            QueueCount `json:"db"`
 	Deliver       QueueCount `json:"deliver"`
 	Inbox         QueueCount `json:"inbox"`
 	ObjectStorage QueueCount `json:"objectStorage"`
+
+	// Extra holds the members of the JSON object that no field above holds, as they were
+	// sent: members the API document does not declare, and declared members whose
+	// value does not fit the field's type. Encoding writes them back.
+	Extra Members `json:"-"`
+}
+
+// fieldsOfAdminQueueStatsResponse names the members of AdminQueueStatsResponse by field index, and says which are required.
+var fieldsOfAdminQueueStatsResponse = jsonFields{
+	names:    []string{"db", "deliver", "inbox", "objectStorage"},
+	required: []uint64{0xf},
+}
+
+func (x *AdminQueueStatsResponse) decodeJSON(d *jsonDecoder) bool {
+	if !d.objectStart() {
+		return false
+	}
+	*x = AdminQueueStatsResponse{}
+	var seen [1]uint64
+	n := 0
+	for ; d.nextMember(n); n++ {
+		switch string(d.key) {
+		case "db":
+			seen[0] |= 0x1
+			d.field(&x.Extra, "db", d.at(), (*QueueCount).decodeJSON(&x.DB, d), "QueueCount")
+		case "deliver":
+			seen[0] |= 0x2
+			d.field(&x.Extra, "deliver", d.at(), (*QueueCount).decodeJSON(&x.Deliver, d), "QueueCount")
+		case "inbox":
+			seen[0] |= 0x4
+			d.field(&x.Extra, "inbox", d.at(), (*QueueCount).decodeJSON(&x.Inbox, d), "QueueCount")
+		case "objectStorage":
+			seen[0] |= 0x8
+			d.field(&x.Extra, "objectStorage", d.at(), (*QueueCount).decodeJSON(&x.ObjectStorage, d), "QueueCount")
+		default:
+			d.unknown(&x.Extra)
+		}
+	}
+	fieldsOfAdminQueueStatsResponse.markMissing(&x.Extra, seen[:])
+	return true
+}
+func (x *AdminQueueStatsResponse) encodeJSON(e *jsonEncoder) {
+	e.objectStart()
+	if e.field(&x.Extra, "db") {
+		(*QueueCount).encodeJSON(&x.DB, e)
+	}
+	if e.field(&x.Extra, "deliver") {
+		(*QueueCount).encodeJSON(&x.Deliver, e)
+	}
+	if e.field(&x.Extra, "inbox") {
+		(*QueueCount).encodeJSON(&x.Inbox, e)
+	}
+	if e.field(&x.Extra, "objectStorage") {
+		(*QueueCount).encodeJSON(&x.ObjectStorage, e)
+	}
+	x.Extra.encode(e)
+	e.objectEnd()
+}
+
+// UnmarshalJSON decodes x from JSON, keeping what its fields cannot hold (see Members).
+func (x *AdminQueueStatsResponse) UnmarshalJSON(data []byte) error {
+	return unmarshalJSONValue(data, x)
+}
+
+// MarshalJSON encodes x as JSON, with what decoding kept.
+func (x AdminQueueStatsResponse) MarshalJSON() ([]byte, error) {
+	return marshalJSONValue(&x)
 }
 
 // AdminRolesCreate calls admin/roles/create (POST /api/admin/roles/create).
@@ -82,9 +189,7 @@ func (c *Client) AdminRolesCreate(ctx context.Context, req *AdminRolesCreateRequ
 	return &resp, nil
 }
 
-// AdminRolesCreateRequest is defined at #/paths/~1admin~1roles~1create/post/requestBody/content/application~1json/schema.
-//
-// Optional fields are sent only when set: Value(v) sends v, Null[T]() sends null.
+// AdminRolesCreateRequest is the request of admin/roles/create.
 type AdminRolesCreateRequest struct {
 	AsBadge                   bool                 `json:"asBadge"`
 	CanEditMembersByModerator bool                 `json:"canEditMembersByModerator"`
@@ -94,13 +199,156 @@ type AdminRolesCreateRequest struct {
 	DisplayOrder              int64                `json:"displayOrder"`
 	IconURL                   *string              `json:"iconUrl"`
 	IsAdministrator           bool                 `json:"isAdministrator"`
-	IsExplorable              Optional[bool]       `json:"isExplorable,omitzero"`
+	IsExplorable              *bool                `json:"isExplorable,omitzero"`
 	IsModerator               bool                 `json:"isModerator"`
 	IsPublic                  bool                 `json:"isPublic"`
 	Name                      string               `json:"name"`
 	// Policy overrides, keyed by policy name.
 	Policies map[string]any `json:"policies"`
 	Target   RoleTarget     `json:"target"`
+
+	// Extra holds the members of the JSON object that no field above holds, as they were
+	// sent: members the API document does not declare, and declared members whose
+	// value does not fit the field's type. Encoding writes them back.
+	Extra Members `json:"-"`
+}
+
+// fieldsOfAdminRolesCreateRequest names the members of AdminRolesCreateRequest by field index, and says which are required.
+var fieldsOfAdminRolesCreateRequest = jsonFields{
+	names:    []string{"asBadge", "canEditMembersByModerator", "color", "condFormula", "description", "displayOrder", "iconUrl", "isAdministrator", "isExplorable", "isModerator", "isPublic", "name", "policies", "target"},
+	required: []uint64{0x3eff},
+}
+
+func (x *AdminRolesCreateRequest) decodeJSON(d *jsonDecoder) bool {
+	if !d.objectStart() {
+		return false
+	}
+	*x = AdminRolesCreateRequest{}
+	var seen [1]uint64
+	n := 0
+	for ; d.nextMember(n); n++ {
+		switch string(d.key) {
+		case "asBadge":
+			seen[0] |= 0x1
+			d.field(&x.Extra, "asBadge", d.at(), decBool(&x.AsBadge, d), "boolean")
+		case "canEditMembersByModerator":
+			seen[0] |= 0x2
+			d.field(&x.Extra, "canEditMembersByModerator", d.at(), decBool(&x.CanEditMembersByModerator, d), "boolean")
+		case "color":
+			seen[0] |= 0x4
+			if d.null() {
+			} else {
+				d.field(&x.Extra, "color", d.at(), decPtr(&x.Color, d, decString), "string or null")
+			}
+		case "condFormula":
+			seen[0] |= 0x8
+			d.field(&x.Extra, "condFormula", d.at(), (*RoleCondFormulaValue).decodeJSON(&x.CondFormula, d), "RoleCondFormulaValue")
+		case "description":
+			seen[0] |= 0x10
+			d.field(&x.Extra, "description", d.at(), decString(&x.Description, d), "string")
+		case "displayOrder":
+			seen[0] |= 0x20
+			d.field(&x.Extra, "displayOrder", d.at(), decInt64(&x.DisplayOrder, d), "integer")
+		case "iconUrl":
+			seen[0] |= 0x40
+			if d.null() {
+			} else {
+				d.field(&x.Extra, "iconUrl", d.at(), decPtr(&x.IconURL, d, decString), "string or null")
+			}
+		case "isAdministrator":
+			seen[0] |= 0x80
+			d.field(&x.Extra, "isAdministrator", d.at(), decBool(&x.IsAdministrator, d), "boolean")
+		case "isExplorable":
+			seen[0] |= 0x100
+			d.field(&x.Extra, "isExplorable", d.at(), decPtr(&x.IsExplorable, d, decBool), "boolean")
+		case "isModerator":
+			seen[0] |= 0x200
+			d.field(&x.Extra, "isModerator", d.at(), decBool(&x.IsModerator, d), "boolean")
+		case "isPublic":
+			seen[0] |= 0x400
+			d.field(&x.Extra, "isPublic", d.at(), decBool(&x.IsPublic, d), "boolean")
+		case "name":
+			seen[0] |= 0x800
+			d.field(&x.Extra, "name", d.at(), decString(&x.Name, d), "string")
+		case "policies":
+			seen[0] |= 0x1000
+			d.field(&x.Extra, "policies", d.at(), func(p *map[string]any, d *jsonDecoder) bool {
+				return decMap(p, d, decAny)
+			}(&x.Policies, d), "object of any value")
+		case "target":
+			seen[0] |= 0x2000
+			d.field(&x.Extra, "target", d.at(), decEnum[RoleTarget](&x.Target, d), "string")
+		default:
+			d.unknown(&x.Extra)
+		}
+	}
+	fieldsOfAdminRolesCreateRequest.markMissing(&x.Extra, seen[:])
+	return true
+}
+func (x *AdminRolesCreateRequest) encodeJSON(e *jsonEncoder) {
+	e.objectStart()
+	if e.field(&x.Extra, "asBadge") {
+		encBool(&x.AsBadge, e)
+	}
+	if e.field(&x.Extra, "canEditMembersByModerator") {
+		encBool(&x.CanEditMembersByModerator, e)
+	}
+	if e.field(&x.Extra, "color") {
+		encPtr(&x.Color, e, encString)
+	}
+	if e.field(&x.Extra, "condFormula") {
+		(*RoleCondFormulaValue).encodeJSON(&x.CondFormula, e)
+	}
+	if e.field(&x.Extra, "description") {
+		encString(&x.Description, e)
+	}
+	if e.field(&x.Extra, "displayOrder") {
+		encInt64(&x.DisplayOrder, e)
+	}
+	if e.field(&x.Extra, "iconUrl") {
+		encPtr(&x.IconURL, e, encString)
+	}
+	if e.field(&x.Extra, "isAdministrator") {
+		encBool(&x.IsAdministrator, e)
+	}
+	if x.IsExplorable != nil {
+		if e.field(&x.Extra, "isExplorable") {
+			encPtr(&x.IsExplorable, e, encBool)
+		}
+	}
+	if e.field(&x.Extra, "isModerator") {
+		encBool(&x.IsModerator, e)
+	}
+	if e.field(&x.Extra, "isPublic") {
+		encBool(&x.IsPublic, e)
+	}
+	if e.field(&x.Extra, "name") {
+		encString(&x.Name, e)
+	}
+	if e.field(&x.Extra, "policies") {
+		if x.Policies == nil {
+			e.rawBytes("{}")
+		} else {
+			func(p *map[string]any, e *jsonEncoder) {
+				encMap(p, e, encAny)
+			}(&x.Policies, e)
+		}
+	}
+	if e.field(&x.Extra, "target") {
+		encEnum[RoleTarget](&x.Target, e)
+	}
+	x.Extra.encode(e)
+	e.objectEnd()
+}
+
+// UnmarshalJSON decodes x from JSON, keeping what its fields cannot hold (see Members).
+func (x *AdminRolesCreateRequest) UnmarshalJSON(data []byte) error {
+	return unmarshalJSONValue(data, x)
+}
+
+// MarshalJSON encodes x as JSON, with what decoding kept.
+func (x AdminRolesCreateRequest) MarshalJSON() ([]byte, error) {
+	return marshalJSONValue(&x)
 }
 
 // Errors admin/roles/show documents.
@@ -133,9 +381,56 @@ func (c *Client) AdminRolesShow(ctx context.Context, req *AdminRolesShowRequest)
 	return &resp, nil
 }
 
-// AdminRolesShowRequest is defined at #/paths/~1admin~1roles~1show/post/requestBody/content/application~1json/schema.
-//
-// Optional fields are sent only when set: Value(v) sends v, Null[T]() sends null.
+// AdminRolesShowRequest is the request of admin/roles/show.
 type AdminRolesShowRequest struct {
 	RoleID string `json:"roleId"`
+
+	// Extra holds the members of the JSON object that no field above holds, as they were
+	// sent: members the API document does not declare, and declared members whose
+	// value does not fit the field's type. Encoding writes them back.
+	Extra Members `json:"-"`
+}
+
+// fieldsOfAdminRolesShowRequest names the members of AdminRolesShowRequest by field index, and says which are required.
+var fieldsOfAdminRolesShowRequest = jsonFields{
+	names:    []string{"roleId"},
+	required: []uint64{0x1},
+}
+
+func (x *AdminRolesShowRequest) decodeJSON(d *jsonDecoder) bool {
+	if !d.objectStart() {
+		return false
+	}
+	*x = AdminRolesShowRequest{}
+	var seen [1]uint64
+	n := 0
+	for ; d.nextMember(n); n++ {
+		switch string(d.key) {
+		case "roleId":
+			seen[0] |= 0x1
+			d.field(&x.Extra, "roleId", d.at(), decString(&x.RoleID, d), "string")
+		default:
+			d.unknown(&x.Extra)
+		}
+	}
+	fieldsOfAdminRolesShowRequest.markMissing(&x.Extra, seen[:])
+	return true
+}
+func (x *AdminRolesShowRequest) encodeJSON(e *jsonEncoder) {
+	e.objectStart()
+	if e.field(&x.Extra, "roleId") {
+		encString(&x.RoleID, e)
+	}
+	x.Extra.encode(e)
+	e.objectEnd()
+}
+
+// UnmarshalJSON decodes x from JSON, keeping what its fields cannot hold (see Members).
+func (x *AdminRolesShowRequest) UnmarshalJSON(data []byte) error {
+	return unmarshalJSONValue(data, x)
+}
+
+// MarshalJSON encodes x as JSON, with what decoding kept.
+func (x AdminRolesShowRequest) MarshalJSON() ([]byte, error) {
+	return marshalJSONValue(&x)
 }

@@ -5,7 +5,6 @@ package misskey
 import (
 	"context"
 	"encoding/json"
-	"iter"
 )
 
 // Errors i documents.
@@ -45,73 +44,140 @@ func (c *Client) I(ctx context.Context) (*MeDetailed, error) {
 // Credential required: yes. Permission: read:notifications.
 //
 // Documented errors (match with errors.Is): ErrInvalidParam, ErrCredentialRequired, ErrAuthenticationFailed, ErrIAmAI, ErrRateLimitExceeded, ErrInternalError.
+// All(ctx, c.INotifications, req) walks every page.
 func (c *Client) INotifications(ctx context.Context, req *INotificationsRequest) ([]Notification, error) {
 	var resp []Notification
-	if err := c.call(ctx, "i/notifications", req, &resp); err != nil {
+	if err := c.call(ctx, "i/notifications", req, jsonTarget(&resp, func(p *[]Notification, d *jsonDecoder) bool {
+		return decSlice(p, d, (*Notification).decodeJSON)
+	})); err != nil {
 		return nil, err
 	}
 	return resp, nil
 }
 
-// INotificationsAll iterates over i/notifications page by page, following untilId from the
-// newest item to the oldest. It stops after a page shorter than the requested
-// limit (or an empty page when no limit is set), at the first error, which it
-// yields, when the caller stops ranging, or when ctx ends. req may be nil; it
-// is copied, not modified.
-func (c *Client) INotificationsAll(ctx context.Context, req *INotificationsRequest) iter.Seq2[Notification, error] {
-	var r INotificationsRequest
-	if req != nil {
-		r = *req
-	}
-	var limit int64
-	if n, ok := r.Limit.Get(); ok {
-		limit = n
-	}
-	return paginate(ctx, limit, func(ctx context.Context, untilID string) ([]Notification, error) {
-		if untilID != "" {
-			r.UntilID = Value(untilID)
-		}
-		return c.INotifications(ctx, &r)
-	}, func(v *Notification) string {
-		return jsonStringField(v.Raw, "id")
-	})
+// setUntilID makes r ask for the page before id (untilId), for All.
+func (r *INotificationsRequest) setUntilID(id string) {
+	r.UntilID = &id
 }
 
-// INotificationsRequest is defined at #/paths/~1i~1notifications/post/requestBody/content/application~1json/schema.
-//
-// Optional fields are sent only when set: Value(v) sends v, Null[T]() sends null.
+// INotificationsExcludeType is an element of the excludeTypes field of INotificationsRequest.
+type INotificationsExcludeType string
+
+const (
+	INotificationsExcludeTypeNote      INotificationsExcludeType = "note"
+	INotificationsExcludeTypeFollow    INotificationsExcludeType = "follow"
+	INotificationsExcludeTypeMention   INotificationsExcludeType = "mention"
+	INotificationsExcludeTypeReaction  INotificationsExcludeType = "reaction"
+	INotificationsExcludeTypePollEnded INotificationsExcludeType = "pollEnded"
+	INotificationsExcludeTypeApp       INotificationsExcludeType = "app"
+)
+
+// INotificationsIncludeType is an element of the includeTypes field of INotificationsRequest.
+type INotificationsIncludeType string
+
+const (
+	INotificationsIncludeTypeNote      INotificationsIncludeType = "note"
+	INotificationsIncludeTypeFollow    INotificationsIncludeType = "follow"
+	INotificationsIncludeTypeMention   INotificationsIncludeType = "mention"
+	INotificationsIncludeTypeReaction  INotificationsIncludeType = "reaction"
+	INotificationsIncludeTypePollEnded INotificationsIncludeType = "pollEnded"
+	INotificationsIncludeTypeApp       INotificationsIncludeType = "app"
+)
+
+// INotificationsRequest is the request of i/notifications.
 type INotificationsRequest struct {
-	ExcludeTypes Optional[[]INotificationsRequestExcludeTypesItem] `json:"excludeTypes,omitzero"`
-	IncludeTypes Optional[[]INotificationsRequestIncludeTypesItem] `json:"includeTypes,omitzero"`
-	Limit        Optional[int64]                                   `json:"limit,omitzero"`
-	MarkAsRead   Optional[bool]                                    `json:"markAsRead,omitzero"`
-	SinceID      Optional[string]                                  `json:"sinceId,omitzero"`
-	UntilID      Optional[string]                                  `json:"untilId,omitzero"`
+	ExcludeTypes []INotificationsExcludeType `json:"excludeTypes,omitzero"`
+	IncludeTypes []INotificationsIncludeType `json:"includeTypes,omitzero"`
+	Limit        *int64                      `json:"limit,omitzero"`
+	MarkAsRead   *bool                       `json:"markAsRead,omitzero"`
+	SinceID      *string                     `json:"sinceId,omitzero"`
+	UntilID      *string                     `json:"untilId,omitzero"`
+
+	// Extra holds the members of the JSON object that no field above holds, as they were
+	// sent: members the API document does not declare, and declared members whose
+	// value does not fit the field's type. Encoding writes them back.
+	Extra Members `json:"-"`
 }
 
-// INotificationsRequestExcludeTypesItem is defined at #/paths/~1i~1notifications/post/requestBody/content/application~1json/schema/properties/excludeTypes/items.
-type INotificationsRequestExcludeTypesItem string
+func (x *INotificationsRequest) decodeJSON(d *jsonDecoder) bool {
+	if !d.objectStart() {
+		return false
+	}
+	*x = INotificationsRequest{}
+	n := 0
+	for ; d.nextMember(n); n++ {
+		switch string(d.key) {
+		case "excludeTypes":
+			d.field(&x.Extra, "excludeTypes", d.at(), func(p *[]INotificationsExcludeType, d *jsonDecoder) bool {
+				return decSlice(p, d, decEnum[INotificationsExcludeType])
+			}(&x.ExcludeTypes, d), "array of string")
+		case "includeTypes":
+			d.field(&x.Extra, "includeTypes", d.at(), func(p *[]INotificationsIncludeType, d *jsonDecoder) bool {
+				return decSlice(p, d, decEnum[INotificationsIncludeType])
+			}(&x.IncludeTypes, d), "array of string")
+		case "limit":
+			d.field(&x.Extra, "limit", d.at(), decPtr(&x.Limit, d, decInt64), "integer")
+		case "markAsRead":
+			d.field(&x.Extra, "markAsRead", d.at(), decPtr(&x.MarkAsRead, d, decBool), "boolean")
+		case "sinceId":
+			d.field(&x.Extra, "sinceId", d.at(), decPtr(&x.SinceID, d, decString), "string")
+		case "untilId":
+			d.field(&x.Extra, "untilId", d.at(), decPtr(&x.UntilID, d, decString), "string")
+		default:
+			d.unknown(&x.Extra)
+		}
+	}
+	return true
+}
+func (x *INotificationsRequest) encodeJSON(e *jsonEncoder) {
+	e.objectStart()
+	if x.ExcludeTypes != nil {
+		if e.field(&x.Extra, "excludeTypes") {
+			func(p *[]INotificationsExcludeType, e *jsonEncoder) {
+				encSlice(p, e, encEnum[INotificationsExcludeType])
+			}(&x.ExcludeTypes, e)
+		}
+	}
+	if x.IncludeTypes != nil {
+		if e.field(&x.Extra, "includeTypes") {
+			func(p *[]INotificationsIncludeType, e *jsonEncoder) {
+				encSlice(p, e, encEnum[INotificationsIncludeType])
+			}(&x.IncludeTypes, e)
+		}
+	}
+	if x.Limit != nil {
+		if e.field(&x.Extra, "limit") {
+			encPtr(&x.Limit, e, encInt64)
+		}
+	}
+	if x.MarkAsRead != nil {
+		if e.field(&x.Extra, "markAsRead") {
+			encPtr(&x.MarkAsRead, e, encBool)
+		}
+	}
+	if x.SinceID != nil {
+		if e.field(&x.Extra, "sinceId") {
+			encPtr(&x.SinceID, e, encString)
+		}
+	}
+	if x.UntilID != nil {
+		if e.field(&x.Extra, "untilId") {
+			encPtr(&x.UntilID, e, encString)
+		}
+	}
+	x.Extra.encode(e)
+	e.objectEnd()
+}
 
-const (
-	INotificationsRequestExcludeTypesItemNote      INotificationsRequestExcludeTypesItem = "note"
-	INotificationsRequestExcludeTypesItemFollow    INotificationsRequestExcludeTypesItem = "follow"
-	INotificationsRequestExcludeTypesItemMention   INotificationsRequestExcludeTypesItem = "mention"
-	INotificationsRequestExcludeTypesItemReaction  INotificationsRequestExcludeTypesItem = "reaction"
-	INotificationsRequestExcludeTypesItemPollEnded INotificationsRequestExcludeTypesItem = "pollEnded"
-	INotificationsRequestExcludeTypesItemApp       INotificationsRequestExcludeTypesItem = "app"
-)
+// UnmarshalJSON decodes x from JSON, keeping what its fields cannot hold (see Members).
+func (x *INotificationsRequest) UnmarshalJSON(data []byte) error {
+	return unmarshalJSONValue(data, x)
+}
 
-// INotificationsRequestIncludeTypesItem is defined at #/paths/~1i~1notifications/post/requestBody/content/application~1json/schema/properties/includeTypes/items.
-type INotificationsRequestIncludeTypesItem string
-
-const (
-	INotificationsRequestIncludeTypesItemNote      INotificationsRequestIncludeTypesItem = "note"
-	INotificationsRequestIncludeTypesItemFollow    INotificationsRequestIncludeTypesItem = "follow"
-	INotificationsRequestIncludeTypesItemMention   INotificationsRequestIncludeTypesItem = "mention"
-	INotificationsRequestIncludeTypesItemReaction  INotificationsRequestIncludeTypesItem = "reaction"
-	INotificationsRequestIncludeTypesItemPollEnded INotificationsRequestIncludeTypesItem = "pollEnded"
-	INotificationsRequestIncludeTypesItemApp       INotificationsRequestIncludeTypesItem = "app"
-)
+// MarshalJSON encodes x as JSON, with what decoding kept.
+func (x INotificationsRequest) MarshalJSON() ([]byte, error) {
+	return marshalJSONValue(&x)
+}
 
 // Errors i/pin documents.
 var (
@@ -150,11 +216,58 @@ func (c *Client) IPin(ctx context.Context, req *IPinRequest) (*MeDetailed, error
 	return &resp, nil
 }
 
-// IPinRequest is defined at #/paths/~1i~1pin/post/requestBody/content/application~1json/schema.
-//
-// Optional fields are sent only when set: Value(v) sends v, Null[T]() sends null.
+// IPinRequest is the request of i/pin.
 type IPinRequest struct {
 	NoteID string `json:"noteId"`
+
+	// Extra holds the members of the JSON object that no field above holds, as they were
+	// sent: members the API document does not declare, and declared members whose
+	// value does not fit the field's type. Encoding writes them back.
+	Extra Members `json:"-"`
+}
+
+// fieldsOfIPinRequest names the members of IPinRequest by field index, and says which are required.
+var fieldsOfIPinRequest = jsonFields{
+	names:    []string{"noteId"},
+	required: []uint64{0x1},
+}
+
+func (x *IPinRequest) decodeJSON(d *jsonDecoder) bool {
+	if !d.objectStart() {
+		return false
+	}
+	*x = IPinRequest{}
+	var seen [1]uint64
+	n := 0
+	for ; d.nextMember(n); n++ {
+		switch string(d.key) {
+		case "noteId":
+			seen[0] |= 0x1
+			d.field(&x.Extra, "noteId", d.at(), decString(&x.NoteID, d), "string")
+		default:
+			d.unknown(&x.Extra)
+		}
+	}
+	fieldsOfIPinRequest.markMissing(&x.Extra, seen[:])
+	return true
+}
+func (x *IPinRequest) encodeJSON(e *jsonEncoder) {
+	e.objectStart()
+	if e.field(&x.Extra, "noteId") {
+		encString(&x.NoteID, e)
+	}
+	x.Extra.encode(e)
+	e.objectEnd()
+}
+
+// UnmarshalJSON decodes x from JSON, keeping what its fields cannot hold (see Members).
+func (x *IPinRequest) UnmarshalJSON(data []byte) error {
+	return unmarshalJSONValue(data, x)
+}
+
+// MarshalJSON encodes x as JSON, with what decoding kept.
+func (x IPinRequest) MarshalJSON() ([]byte, error) {
+	return marshalJSONValue(&x)
 }
 
 // Errors i/registry/get documents.
@@ -178,19 +291,90 @@ var (
 // Documented errors (match with errors.Is): ErrInvalidParam, ErrIRegistryGetNoSuchKey, ErrCredentialRequired, ErrAuthenticationFailed, ErrIAmAI, ErrInternalError.
 func (c *Client) IRegistryGet(ctx context.Context, req *IRegistryGetRequest) (json.RawMessage, error) {
 	var resp json.RawMessage
-	if err := c.call(ctx, "i/registry/get", req, &resp); err != nil {
+	if err := c.call(ctx, "i/registry/get", req, jsonTarget(&resp, decRaw)); err != nil {
 		return nil, err
 	}
 	return resp, nil
 }
 
-// IRegistryGetRequest is defined at #/paths/~1i~1registry~1get/post/requestBody/content/application~1json/schema.
+// IRegistryGetRequest is the request of i/registry/get.
 //
 // Optional fields are sent only when set: Value(v) sends v, Null[T]() sends null.
 type IRegistryGetRequest struct {
 	Domain Optional[string] `json:"domain,omitzero"`
 	Key    string           `json:"key"`
 	Scope  []string         `json:"scope"`
+
+	// Extra holds the members of the JSON object that no field above holds, as they were
+	// sent: members the API document does not declare, and declared members whose
+	// value does not fit the field's type. Encoding writes them back.
+	Extra Members `json:"-"`
+}
+
+// fieldsOfIRegistryGetRequest names the members of IRegistryGetRequest by field index, and says which are required.
+var fieldsOfIRegistryGetRequest = jsonFields{
+	names:    []string{"domain", "key", "scope"},
+	required: []uint64{0x6},
+}
+
+func (x *IRegistryGetRequest) decodeJSON(d *jsonDecoder) bool {
+	if !d.objectStart() {
+		return false
+	}
+	*x = IRegistryGetRequest{}
+	var seen [1]uint64
+	n := 0
+	for ; d.nextMember(n); n++ {
+		switch string(d.key) {
+		case "domain":
+			seen[0] |= 0x1
+			d.field(&x.Extra, "domain", d.at(), decOptional(&x.Domain, d, decString), "string")
+		case "key":
+			seen[0] |= 0x2
+			d.field(&x.Extra, "key", d.at(), decString(&x.Key, d), "string")
+		case "scope":
+			seen[0] |= 0x4
+			d.field(&x.Extra, "scope", d.at(), func(p *[]string, d *jsonDecoder) bool {
+				return decSlice(p, d, decString)
+			}(&x.Scope, d), "array of string")
+		default:
+			d.unknown(&x.Extra)
+		}
+	}
+	fieldsOfIRegistryGetRequest.markMissing(&x.Extra, seen[:])
+	return true
+}
+func (x *IRegistryGetRequest) encodeJSON(e *jsonEncoder) {
+	e.objectStart()
+	if x.Domain.IsSet() {
+		if e.field(&x.Extra, "domain") {
+			encOptional(&x.Domain, e, encString)
+		}
+	}
+	if e.field(&x.Extra, "key") {
+		encString(&x.Key, e)
+	}
+	if e.field(&x.Extra, "scope") {
+		if x.Scope == nil {
+			e.rawBytes("[]")
+		} else {
+			func(p *[]string, e *jsonEncoder) {
+				encSlice(p, e, encString)
+			}(&x.Scope, e)
+		}
+	}
+	x.Extra.encode(e)
+	e.objectEnd()
+}
+
+// UnmarshalJSON decodes x from JSON, keeping what its fields cannot hold (see Members).
+func (x *IRegistryGetRequest) UnmarshalJSON(data []byte) error {
+	return unmarshalJSONValue(data, x)
+}
+
+// MarshalJSON encodes x as JSON, with what decoding kept.
+func (x IRegistryGetRequest) MarshalJSON() ([]byte, error) {
+	return marshalJSONValue(&x)
 }
 
 // IRegistrySet calls i/registry/set (POST /api/i/registry/set).
@@ -204,7 +388,7 @@ func (c *Client) IRegistrySet(ctx context.Context, req *IRegistrySetRequest) err
 	return c.call(ctx, "i/registry/set", req, nil)
 }
 
-// IRegistrySetRequest is defined at #/paths/~1i~1registry~1set/post/requestBody/content/application~1json/schema.
+// IRegistrySetRequest is the request of i/registry/set.
 //
 // Optional fields are sent only when set: Value(v) sends v, Null[T]() sends null.
 type IRegistrySetRequest struct {
@@ -212,56 +396,145 @@ type IRegistrySetRequest struct {
 	Key    string           `json:"key"`
 	Scope  []string         `json:"scope"`
 	// Scalar to store under the key.
-	Value *IRegistrySetRequestValue `json:"value"`
+	Value *IRegistrySetValue `json:"value"`
+
+	// Extra holds the members of the JSON object that no field above holds, as they were
+	// sent: members the API document does not declare, and declared members whose
+	// value does not fit the field's type. Encoding writes them back.
+	Extra Members `json:"-"`
 }
 
-// IRegistrySetRequestValue is defined at #/paths/~1i~1registry~1set/post/requestBody/content/application~1json/schema/properties/value.
+// fieldsOfIRegistrySetRequest names the members of IRegistrySetRequest by field index, and says which are required.
+var fieldsOfIRegistrySetRequest = jsonFields{
+	names:    []string{"domain", "key", "scope", "value"},
+	required: []uint64{0xe},
+}
+
+func (x *IRegistrySetRequest) decodeJSON(d *jsonDecoder) bool {
+	if !d.objectStart() {
+		return false
+	}
+	*x = IRegistrySetRequest{}
+	var seen [1]uint64
+	n := 0
+	for ; d.nextMember(n); n++ {
+		switch string(d.key) {
+		case "domain":
+			seen[0] |= 0x1
+			d.field(&x.Extra, "domain", d.at(), decOptional(&x.Domain, d, decString), "string")
+		case "key":
+			seen[0] |= 0x2
+			d.field(&x.Extra, "key", d.at(), decString(&x.Key, d), "string")
+		case "scope":
+			seen[0] |= 0x4
+			d.field(&x.Extra, "scope", d.at(), func(p *[]string, d *jsonDecoder) bool {
+				return decSlice(p, d, decString)
+			}(&x.Scope, d), "array of string")
+		case "value":
+			seen[0] |= 0x8
+			if d.null() {
+			} else {
+				d.field(&x.Extra, "value", d.at(), decPtr(&x.Value, d, (*IRegistrySetValue).decodeJSON), "IRegistrySetValue or null")
+			}
+		default:
+			d.unknown(&x.Extra)
+		}
+	}
+	fieldsOfIRegistrySetRequest.markMissing(&x.Extra, seen[:])
+	return true
+}
+func (x *IRegistrySetRequest) encodeJSON(e *jsonEncoder) {
+	e.objectStart()
+	if x.Domain.IsSet() {
+		if e.field(&x.Extra, "domain") {
+			encOptional(&x.Domain, e, encString)
+		}
+	}
+	if e.field(&x.Extra, "key") {
+		encString(&x.Key, e)
+	}
+	if e.field(&x.Extra, "scope") {
+		if x.Scope == nil {
+			e.rawBytes("[]")
+		} else {
+			func(p *[]string, e *jsonEncoder) {
+				encSlice(p, e, encString)
+			}(&x.Scope, e)
+		}
+	}
+	if e.field(&x.Extra, "value") {
+		encPtr(&x.Value, e, (*IRegistrySetValue).encodeJSON)
+	}
+	x.Extra.encode(e)
+	e.objectEnd()
+}
+
+// UnmarshalJSON decodes x from JSON, keeping what its fields cannot hold (see Members).
+func (x *IRegistrySetRequest) UnmarshalJSON(data []byte) error {
+	return unmarshalJSONValue(data, x)
+}
+
+// MarshalJSON encodes x as JSON, with what decoding kept.
+func (x IRegistrySetRequest) MarshalJSON() ([]byte, error) {
+	return marshalJSONValue(&x)
+}
+
+// IRegistrySetValue is the value field of IRegistrySetRequest.
 //
 // Scalar to store under the key.
 //
-// IRegistrySetRequestValue is a union: at most one of its fields is set.
-// Decoding picks the field whose shape fits the JSON best; a value no field fits keeps only Raw.
-type IRegistrySetRequestValue struct {
+// The value is one of: string (String), number (Float), boolean (Bool). Decoding sets the field of the JSON value's kind; a value that fits none keeps its JSON in Raw.
+type IRegistrySetValue struct {
 	String *string  `json:"-"`
 	Float  *float64 `json:"-"`
 	Bool   *bool    `json:"-"`
-	// Raw is the JSON the value was decoded from.
+	// Raw is the JSON of a value that fits no field above, as it was sent.
 	Raw json.RawMessage `json:"-"`
 }
 
-// shapesOfIRegistrySetRequestValue describes the alternatives of IRegistrySetRequestValue for unionPick.
-var shapesOfIRegistrySetRequestValue = []unionShape{{kind: "string"}, {kind: "number"}, {kind: "boolean"}}
-
-// UnmarshalJSON decodes whichever alternative the JSON holds.
-func (u *IRegistrySetRequestValue) UnmarshalJSON(data []byte) error {
-	*u = IRegistrySetRequestValue{Raw: append(json.RawMessage(nil), data...)}
-	switch unionPick(data, shapesOfIRegistrySetRequestValue) {
-	case 0:
-		u.String = new(string)
-		return unionDecode(data, u.String)
-	case 1:
-		u.Float = new(float64)
-		return unionDecode(data, u.Float)
-	case 2:
-		u.Bool = new(bool)
-		return unionDecode(data, u.Bool)
+func (x *IRegistrySetValue) decodeJSON(d *jsonDecoder) bool {
+	*x = IRegistrySetValue{}
+	start := d.at()
+	ok := false
+	switch d.peek() {
+	case '"':
+		ok = decPtr(&x.String, d, decString)
+	case 't', 'f':
+		ok = decPtr(&x.Bool, d, decBool)
+	case '-', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9':
+		ok = decPtr(&x.Float, d, decFloat64)
+	default:
+		d.skip()
 	}
-	return nil
+	if !ok {
+		*x = IRegistrySetValue{Raw: d.rawFrom(start)}
+		d.misfitAt(start, "string or number or boolean")
+	}
+	return true
+}
+func (x *IRegistrySetValue) encodeJSON(e *jsonEncoder) {
+	switch {
+	case x.String != nil:
+		encString(x.String, e)
+	case x.Float != nil:
+		encFloat64(x.Float, e)
+	case x.Bool != nil:
+		encBool(x.Bool, e)
+	case x.Raw != nil:
+		encRaw(&x.Raw, e)
+	default:
+		e.null()
+	}
 }
 
-// MarshalJSON encodes the alternative that is set, or Raw when none is.
-func (u IRegistrySetRequestValue) MarshalJSON() ([]byte, error) {
-	switch {
-	case u.String != nil:
-		return json.Marshal(u.String)
-	case u.Float != nil:
-		return json.Marshal(u.Float)
-	case u.Bool != nil:
-		return json.Marshal(u.Bool)
-	case u.Raw != nil:
-		return u.Raw, nil
-	}
-	return []byte("null"), nil
+// UnmarshalJSON decodes x from JSON, keeping what its fields cannot hold (see Members).
+func (x *IRegistrySetValue) UnmarshalJSON(data []byte) error {
+	return unmarshalJSONValue(data, x)
+}
+
+// MarshalJSON encodes x as JSON, with what decoding kept.
+func (x IRegistrySetValue) MarshalJSON() ([]byte, error) {
+	return marshalJSONValue(&x)
 }
 
 // Errors i/unpin documents.
@@ -293,11 +566,58 @@ func (c *Client) IUnpin(ctx context.Context, req *IUnpinRequest) (*MeDetailed, e
 	return &resp, nil
 }
 
-// IUnpinRequest is defined at #/paths/~1i~1unpin/post/requestBody/content/application~1json/schema.
-//
-// Optional fields are sent only when set: Value(v) sends v, Null[T]() sends null.
+// IUnpinRequest is the request of i/unpin.
 type IUnpinRequest struct {
 	NoteID string `json:"noteId"`
+
+	// Extra holds the members of the JSON object that no field above holds, as they were
+	// sent: members the API document does not declare, and declared members whose
+	// value does not fit the field's type. Encoding writes them back.
+	Extra Members `json:"-"`
+}
+
+// fieldsOfIUnpinRequest names the members of IUnpinRequest by field index, and says which are required.
+var fieldsOfIUnpinRequest = jsonFields{
+	names:    []string{"noteId"},
+	required: []uint64{0x1},
+}
+
+func (x *IUnpinRequest) decodeJSON(d *jsonDecoder) bool {
+	if !d.objectStart() {
+		return false
+	}
+	*x = IUnpinRequest{}
+	var seen [1]uint64
+	n := 0
+	for ; d.nextMember(n); n++ {
+		switch string(d.key) {
+		case "noteId":
+			seen[0] |= 0x1
+			d.field(&x.Extra, "noteId", d.at(), decString(&x.NoteID, d), "string")
+		default:
+			d.unknown(&x.Extra)
+		}
+	}
+	fieldsOfIUnpinRequest.markMissing(&x.Extra, seen[:])
+	return true
+}
+func (x *IUnpinRequest) encodeJSON(e *jsonEncoder) {
+	e.objectStart()
+	if e.field(&x.Extra, "noteId") {
+		encString(&x.NoteID, e)
+	}
+	x.Extra.encode(e)
+	e.objectEnd()
+}
+
+// UnmarshalJSON decodes x from JSON, keeping what its fields cannot hold (see Members).
+func (x *IUnpinRequest) UnmarshalJSON(data []byte) error {
+	return unmarshalJSONValue(data, x)
+}
+
+// MarshalJSON encodes x as JSON, with what decoding kept.
+func (x IUnpinRequest) MarshalJSON() ([]byte, error) {
+	return marshalJSONValue(&x)
 }
 
 // Errors i/update documents.
@@ -337,38 +657,154 @@ func (c *Client) IUpdate(ctx context.Context, req *IUpdateRequest) (*MeDetailed,
 	return &resp, nil
 }
 
-// IUpdateRequest is defined at #/paths/~1i~1update/post/requestBody/content/application~1json/schema.
+// IUpdateLang is the lang field of IUpdateRequest.
+type IUpdateLang string
+
+const (
+	IUpdateLangEnUS IUpdateLang = "en-US"
+	IUpdateLangJaJP IUpdateLang = "ja-JP"
+	IUpdateLangDeDE IUpdateLang = "de-DE"
+	IUpdateLangFrFR IUpdateLang = "fr-FR"
+)
+
+// IUpdateRequest is the request of i/update.
 //
 // Optional fields are sent only when set: Value(v) sends v, Null[T]() sends null.
 type IUpdateRequest struct {
-	AutoAcceptFollowed Optional[bool]   `json:"autoAcceptFollowed,omitzero"`
+	AutoAcceptFollowed *bool            `json:"autoAcceptFollowed,omitzero"`
 	AvatarID           Optional[string] `json:"avatarId,omitzero"`
 	Birthday           Optional[string] `json:"birthday,omitzero"`
 	// Profile text. `null` removes it.
-	Description         Optional[string]                                   `json:"description,omitzero"`
-	Fields              Optional[[]IUpdateRequestFieldsItem]               `json:"fields,omitzero"`
-	FollowingVisibility Optional[UserDetailedNotMeOnlyFollowingVisibility] `json:"followingVisibility,omitzero"`
-	IsCat               Optional[bool]                                     `json:"isCat,omitzero"`
-	IsLocked            Optional[bool]                                     `json:"isLocked,omitzero"`
-	Lang                Optional[IUpdateRequestLang]                       `json:"lang,omitzero"`
-	MutedWords          Optional[[][]string]                               `json:"mutedWords,omitzero"`
-	Name                Optional[string]                                   `json:"name,omitzero"`
+	Description         Optional[string]         `json:"description,omitzero"`
+	Fields              []Field                  `json:"fields,omitzero"`
+	FollowingVisibility *UserFollowingVisibility `json:"followingVisibility,omitzero"`
+	IsCat               *bool                    `json:"isCat,omitzero"`
+	IsLocked            *bool                    `json:"isLocked,omitzero"`
+	Lang                Optional[IUpdateLang]    `json:"lang,omitzero"`
+	MutedWords          [][]string               `json:"mutedWords,omitzero"`
+	Name                Optional[string]         `json:"name,omitzero"`
+
+	// Extra holds the members of the JSON object that no field above holds, as they were
+	// sent: members the API document does not declare, and declared members whose
+	// value does not fit the field's type. Encoding writes them back.
+	Extra Members `json:"-"`
 }
 
-// IUpdateRequestFieldsItem is defined at #/paths/~1i~1update/post/requestBody/content/application~1json/schema/properties/fields/items.
-//
-// Optional fields are sent only when set: Value(v) sends v, Null[T]() sends null.
-type IUpdateRequestFieldsItem struct {
-	Name  string `json:"name"`
-	Value string `json:"value"`
+func (x *IUpdateRequest) decodeJSON(d *jsonDecoder) bool {
+	if !d.objectStart() {
+		return false
+	}
+	*x = IUpdateRequest{}
+	n := 0
+	for ; d.nextMember(n); n++ {
+		switch string(d.key) {
+		case "autoAcceptFollowed":
+			d.field(&x.Extra, "autoAcceptFollowed", d.at(), decPtr(&x.AutoAcceptFollowed, d, decBool), "boolean")
+		case "avatarId":
+			d.field(&x.Extra, "avatarId", d.at(), decOptional(&x.AvatarID, d, decString), "string")
+		case "birthday":
+			d.field(&x.Extra, "birthday", d.at(), decOptional(&x.Birthday, d, decString), "string")
+		case "description":
+			d.field(&x.Extra, "description", d.at(), decOptional(&x.Description, d, decString), "string")
+		case "fields":
+			d.field(&x.Extra, "fields", d.at(), func(p *[]Field, d *jsonDecoder) bool {
+				return decSlice(p, d, (*Field).decodeJSON)
+			}(&x.Fields, d), "array of Field")
+		case "followingVisibility":
+			d.field(&x.Extra, "followingVisibility", d.at(), decPtr(&x.FollowingVisibility, d, decEnum[UserFollowingVisibility]), "string")
+		case "isCat":
+			d.field(&x.Extra, "isCat", d.at(), decPtr(&x.IsCat, d, decBool), "boolean")
+		case "isLocked":
+			d.field(&x.Extra, "isLocked", d.at(), decPtr(&x.IsLocked, d, decBool), "boolean")
+		case "lang":
+			d.field(&x.Extra, "lang", d.at(), decOptional(&x.Lang, d, decEnum[IUpdateLang]), "string")
+		case "mutedWords":
+			d.field(&x.Extra, "mutedWords", d.at(), func(p *[][]string, d *jsonDecoder) bool {
+				return decSlice(p, d, func(p *[]string, d *jsonDecoder) bool {
+					return decSlice(p, d, decString)
+				})
+			}(&x.MutedWords, d), "array of array of string")
+		case "name":
+			d.field(&x.Extra, "name", d.at(), decOptional(&x.Name, d, decString), "string")
+		default:
+			d.unknown(&x.Extra)
+		}
+	}
+	return true
+}
+func (x *IUpdateRequest) encodeJSON(e *jsonEncoder) {
+	e.objectStart()
+	if x.AutoAcceptFollowed != nil {
+		if e.field(&x.Extra, "autoAcceptFollowed") {
+			encPtr(&x.AutoAcceptFollowed, e, encBool)
+		}
+	}
+	if x.AvatarID.IsSet() {
+		if e.field(&x.Extra, "avatarId") {
+			encOptional(&x.AvatarID, e, encString)
+		}
+	}
+	if x.Birthday.IsSet() {
+		if e.field(&x.Extra, "birthday") {
+			encOptional(&x.Birthday, e, encString)
+		}
+	}
+	if x.Description.IsSet() {
+		if e.field(&x.Extra, "description") {
+			encOptional(&x.Description, e, encString)
+		}
+	}
+	if x.Fields != nil {
+		if e.field(&x.Extra, "fields") {
+			func(p *[]Field, e *jsonEncoder) {
+				encSlice(p, e, (*Field).encodeJSON)
+			}(&x.Fields, e)
+		}
+	}
+	if x.FollowingVisibility != nil {
+		if e.field(&x.Extra, "followingVisibility") {
+			encPtr(&x.FollowingVisibility, e, encEnum[UserFollowingVisibility])
+		}
+	}
+	if x.IsCat != nil {
+		if e.field(&x.Extra, "isCat") {
+			encPtr(&x.IsCat, e, encBool)
+		}
+	}
+	if x.IsLocked != nil {
+		if e.field(&x.Extra, "isLocked") {
+			encPtr(&x.IsLocked, e, encBool)
+		}
+	}
+	if x.Lang.IsSet() {
+		if e.field(&x.Extra, "lang") {
+			encOptional(&x.Lang, e, encEnum[IUpdateLang])
+		}
+	}
+	if x.MutedWords != nil {
+		if e.field(&x.Extra, "mutedWords") {
+			func(p *[][]string, e *jsonEncoder) {
+				encSlice(p, e, func(p *[]string, e *jsonEncoder) {
+					encSlice(p, e, encString)
+				})
+			}(&x.MutedWords, e)
+		}
+	}
+	if x.Name.IsSet() {
+		if e.field(&x.Extra, "name") {
+			encOptional(&x.Name, e, encString)
+		}
+	}
+	x.Extra.encode(e)
+	e.objectEnd()
 }
 
-// IUpdateRequestLang is defined at #/paths/~1i~1update/post/requestBody/content/application~1json/schema/properties/lang.
-type IUpdateRequestLang string
+// UnmarshalJSON decodes x from JSON, keeping what its fields cannot hold (see Members).
+func (x *IUpdateRequest) UnmarshalJSON(data []byte) error {
+	return unmarshalJSONValue(data, x)
+}
 
-const (
-	IUpdateRequestLangEnUS IUpdateRequestLang = "en-US"
-	IUpdateRequestLangJaJP IUpdateRequestLang = "ja-JP"
-	IUpdateRequestLangDeDE IUpdateRequestLang = "de-DE"
-	IUpdateRequestLangFrFR IUpdateRequestLang = "fr-FR"
-)
+// MarshalJSON encodes x as JSON, with what decoding kept.
+func (x IUpdateRequest) MarshalJSON() ([]byte, error) {
+	return marshalJSONValue(&x)
+}

@@ -7,7 +7,157 @@ import (
 	"time"
 )
 
-// Antenna is the Antenna schema of the API document.
+// Achievement is an element of the achievements field of MeDetailedOnly.
+type Achievement struct {
+	Name       string `json:"name"`
+	UnlockedAt int64  `json:"unlockedAt"`
+
+	// Extra holds the members of the JSON object that no field above holds, as they were
+	// sent: members the API document does not declare, and declared members whose
+	// value does not fit the field's type. Encoding writes them back.
+	Extra Members `json:"-"`
+}
+
+// fieldsOfAchievement names the members of Achievement by field index, and says which are required.
+var fieldsOfAchievement = jsonFields{
+	names:    []string{"name", "unlockedAt"},
+	required: []uint64{0x3},
+}
+
+func (x *Achievement) decodeJSON(d *jsonDecoder) bool {
+	if !d.objectStart() {
+		return false
+	}
+	*x = Achievement{}
+	var seen [1]uint64
+	n := 0
+	for ; d.nextMember(n); n++ {
+		switch string(d.key) {
+		case "name":
+			seen[0] |= 0x1
+			d.field(&x.Extra, "name", d.at(), decString(&x.Name, d), "string")
+		case "unlockedAt":
+			seen[0] |= 0x2
+			d.field(&x.Extra, "unlockedAt", d.at(), decInt64(&x.UnlockedAt, d), "integer")
+		default:
+			d.unknown(&x.Extra)
+		}
+	}
+	fieldsOfAchievement.markMissing(&x.Extra, seen[:])
+	return true
+}
+func (x *Achievement) encodeJSON(e *jsonEncoder) {
+	e.objectStart()
+	if e.field(&x.Extra, "name") {
+		encString(&x.Name, e)
+	}
+	if e.field(&x.Extra, "unlockedAt") {
+		encInt64(&x.UnlockedAt, e)
+	}
+	x.Extra.encode(e)
+	e.objectEnd()
+}
+
+// UnmarshalJSON decodes x from JSON, keeping what its fields cannot hold (see Members).
+func (x *Achievement) UnmarshalJSON(data []byte) error {
+	return unmarshalJSONValue(data, x)
+}
+
+// MarshalJSON encodes x as JSON, with what decoding kept.
+func (x Achievement) MarshalJSON() ([]byte, error) {
+	return marshalJSONValue(&x)
+}
+
+// Ad is an element of the ads field of MetaLite.
+type Ad struct {
+	DayOfWeek int64   `json:"dayOfWeek"`
+	ID        string  `json:"id"`
+	ImageURL  string  `json:"imageUrl"`
+	Place     string  `json:"place"`
+	Ratio     float64 `json:"ratio"`
+	URL       string  `json:"url"`
+
+	// Extra holds the members of the JSON object that no field above holds, as they were
+	// sent: members the API document does not declare, and declared members whose
+	// value does not fit the field's type. Encoding writes them back.
+	Extra Members `json:"-"`
+}
+
+// fieldsOfAd names the members of Ad by field index, and says which are required.
+var fieldsOfAd = jsonFields{
+	names:    []string{"dayOfWeek", "id", "imageUrl", "place", "ratio", "url"},
+	required: []uint64{0x3f},
+}
+
+func (x *Ad) decodeJSON(d *jsonDecoder) bool {
+	if !d.objectStart() {
+		return false
+	}
+	*x = Ad{}
+	var seen [1]uint64
+	n := 0
+	for ; d.nextMember(n); n++ {
+		switch string(d.key) {
+		case "dayOfWeek":
+			seen[0] |= 0x1
+			d.field(&x.Extra, "dayOfWeek", d.at(), decInt64(&x.DayOfWeek, d), "integer")
+		case "id":
+			seen[0] |= 0x2
+			d.field(&x.Extra, "id", d.at(), decString(&x.ID, d), "string")
+		case "imageUrl":
+			seen[0] |= 0x4
+			d.field(&x.Extra, "imageUrl", d.at(), decString(&x.ImageURL, d), "string")
+		case "place":
+			seen[0] |= 0x8
+			d.field(&x.Extra, "place", d.at(), decString(&x.Place, d), "string")
+		case "ratio":
+			seen[0] |= 0x10
+			d.field(&x.Extra, "ratio", d.at(), decFloat64(&x.Ratio, d), "number")
+		case "url":
+			seen[0] |= 0x20
+			d.field(&x.Extra, "url", d.at(), decString(&x.URL, d), "string")
+		default:
+			d.unknown(&x.Extra)
+		}
+	}
+	fieldsOfAd.markMissing(&x.Extra, seen[:])
+	return true
+}
+func (x *Ad) encodeJSON(e *jsonEncoder) {
+	e.objectStart()
+	if e.field(&x.Extra, "dayOfWeek") {
+		encInt64(&x.DayOfWeek, e)
+	}
+	if e.field(&x.Extra, "id") {
+		encString(&x.ID, e)
+	}
+	if e.field(&x.Extra, "imageUrl") {
+		encString(&x.ImageURL, e)
+	}
+	if e.field(&x.Extra, "place") {
+		encString(&x.Place, e)
+	}
+	if e.field(&x.Extra, "ratio") {
+		encFloat64(&x.Ratio, e)
+	}
+	if e.field(&x.Extra, "url") {
+		encString(&x.URL, e)
+	}
+	x.Extra.encode(e)
+	e.objectEnd()
+}
+
+// UnmarshalJSON decodes x from JSON, keeping what its fields cannot hold (see Members).
+func (x *Ad) UnmarshalJSON(data []byte) error {
+	return unmarshalJSONValue(data, x)
+}
+
+// MarshalJSON encodes x as JSON, with what decoding kept.
+func (x Ad) MarshalJSON() ([]byte, error) {
+	return marshalJSONValue(&x)
+}
+
+// Antenna is the Antenna object of Misskey's API.
 type Antenna struct {
 	CaseSensitive   bool       `json:"caseSensitive"`
 	CreatedAt       time.Time  `json:"createdAt"`
@@ -25,9 +175,183 @@ type Antenna struct {
 	Users           []string   `json:"users"`
 	WithFile        bool       `json:"withFile"`
 	WithReplies     bool       `json:"withReplies"`
+
+	// Extra holds the members of the JSON object that no field above holds, as they were
+	// sent: members the API document does not declare, and declared members whose
+	// value does not fit the field's type. Encoding writes them back.
+	Extra Members `json:"-"`
 }
 
-// AntennaSrc is defined at #/components/schemas/Antenna/properties/src.
+// fieldsOfAntenna names the members of Antenna by field index, and says which are required.
+var fieldsOfAntenna = jsonFields{
+	names:    []string{"caseSensitive", "createdAt", "excludeBots", "excludeKeywords", "hasUnreadNote", "id", "isActive", "keywords", "localOnly", "name", "notify", "src", "userListId", "users", "withFile", "withReplies"},
+	required: []uint64{0xffff},
+}
+
+func (x *Antenna) decodeJSON(d *jsonDecoder) bool {
+	if !d.objectStart() {
+		return false
+	}
+	*x = Antenna{}
+	var seen [1]uint64
+	n := 0
+	for ; d.nextMember(n); n++ {
+		switch string(d.key) {
+		case "caseSensitive":
+			seen[0] |= 0x1
+			d.field(&x.Extra, "caseSensitive", d.at(), decBool(&x.CaseSensitive, d), "boolean")
+		case "createdAt":
+			seen[0] |= 0x2
+			d.field(&x.Extra, "createdAt", d.at(), decTime(&x.CreatedAt, d), "date-time string")
+		case "excludeBots":
+			seen[0] |= 0x4
+			d.field(&x.Extra, "excludeBots", d.at(), decBool(&x.ExcludeBots, d), "boolean")
+		case "excludeKeywords":
+			seen[0] |= 0x8
+			d.field(&x.Extra, "excludeKeywords", d.at(), func(p *[][]string, d *jsonDecoder) bool {
+				return decSlice(p, d, func(p *[]string, d *jsonDecoder) bool {
+					return decSlice(p, d, decString)
+				})
+			}(&x.ExcludeKeywords, d), "array of array of string")
+		case "hasUnreadNote":
+			seen[0] |= 0x10
+			d.field(&x.Extra, "hasUnreadNote", d.at(), decBool(&x.HasUnreadNote, d), "boolean")
+		case "id":
+			seen[0] |= 0x20
+			d.field(&x.Extra, "id", d.at(), decString(&x.ID, d), "string")
+		case "isActive":
+			seen[0] |= 0x40
+			d.field(&x.Extra, "isActive", d.at(), decBool(&x.IsActive, d), "boolean")
+		case "keywords":
+			seen[0] |= 0x80
+			d.field(&x.Extra, "keywords", d.at(), func(p *[][]string, d *jsonDecoder) bool {
+				return decSlice(p, d, func(p *[]string, d *jsonDecoder) bool {
+					return decSlice(p, d, decString)
+				})
+			}(&x.Keywords, d), "array of array of string")
+		case "localOnly":
+			seen[0] |= 0x100
+			d.field(&x.Extra, "localOnly", d.at(), decBool(&x.LocalOnly, d), "boolean")
+		case "name":
+			seen[0] |= 0x200
+			d.field(&x.Extra, "name", d.at(), decString(&x.Name, d), "string")
+		case "notify":
+			seen[0] |= 0x400
+			d.field(&x.Extra, "notify", d.at(), decBool(&x.Notify, d), "boolean")
+		case "src":
+			seen[0] |= 0x800
+			d.field(&x.Extra, "src", d.at(), decEnum[AntennaSrc](&x.Src, d), "string")
+		case "userListId":
+			seen[0] |= 0x1000
+			if d.null() {
+			} else {
+				d.field(&x.Extra, "userListId", d.at(), decPtr(&x.UserListID, d, decString), "string or null")
+			}
+		case "users":
+			seen[0] |= 0x2000
+			d.field(&x.Extra, "users", d.at(), func(p *[]string, d *jsonDecoder) bool {
+				return decSlice(p, d, decString)
+			}(&x.Users, d), "array of string")
+		case "withFile":
+			seen[0] |= 0x4000
+			d.field(&x.Extra, "withFile", d.at(), decBool(&x.WithFile, d), "boolean")
+		case "withReplies":
+			seen[0] |= 0x8000
+			d.field(&x.Extra, "withReplies", d.at(), decBool(&x.WithReplies, d), "boolean")
+		default:
+			d.unknown(&x.Extra)
+		}
+	}
+	fieldsOfAntenna.markMissing(&x.Extra, seen[:])
+	return true
+}
+func (x *Antenna) encodeJSON(e *jsonEncoder) {
+	e.objectStart()
+	if e.field(&x.Extra, "caseSensitive") {
+		encBool(&x.CaseSensitive, e)
+	}
+	if e.field(&x.Extra, "createdAt") {
+		encTime(&x.CreatedAt, e)
+	}
+	if e.field(&x.Extra, "excludeBots") {
+		encBool(&x.ExcludeBots, e)
+	}
+	if e.field(&x.Extra, "excludeKeywords") {
+		if x.ExcludeKeywords == nil {
+			e.rawBytes("[]")
+		} else {
+			func(p *[][]string, e *jsonEncoder) {
+				encSlice(p, e, func(p *[]string, e *jsonEncoder) {
+					encSlice(p, e, encString)
+				})
+			}(&x.ExcludeKeywords, e)
+		}
+	}
+	if e.field(&x.Extra, "hasUnreadNote") {
+		encBool(&x.HasUnreadNote, e)
+	}
+	if e.field(&x.Extra, "id") {
+		encString(&x.ID, e)
+	}
+	if e.field(&x.Extra, "isActive") {
+		encBool(&x.IsActive, e)
+	}
+	if e.field(&x.Extra, "keywords") {
+		if x.Keywords == nil {
+			e.rawBytes("[]")
+		} else {
+			func(p *[][]string, e *jsonEncoder) {
+				encSlice(p, e, func(p *[]string, e *jsonEncoder) {
+					encSlice(p, e, encString)
+				})
+			}(&x.Keywords, e)
+		}
+	}
+	if e.field(&x.Extra, "localOnly") {
+		encBool(&x.LocalOnly, e)
+	}
+	if e.field(&x.Extra, "name") {
+		encString(&x.Name, e)
+	}
+	if e.field(&x.Extra, "notify") {
+		encBool(&x.Notify, e)
+	}
+	if e.field(&x.Extra, "src") {
+		encEnum[AntennaSrc](&x.Src, e)
+	}
+	if e.field(&x.Extra, "userListId") {
+		encPtr(&x.UserListID, e, encString)
+	}
+	if e.field(&x.Extra, "users") {
+		if x.Users == nil {
+			e.rawBytes("[]")
+		} else {
+			func(p *[]string, e *jsonEncoder) {
+				encSlice(p, e, encString)
+			}(&x.Users, e)
+		}
+	}
+	if e.field(&x.Extra, "withFile") {
+		encBool(&x.WithFile, e)
+	}
+	if e.field(&x.Extra, "withReplies") {
+		encBool(&x.WithReplies, e)
+	}
+	x.Extra.encode(e)
+	e.objectEnd()
+}
+
+// UnmarshalJSON decodes x from JSON, keeping what its fields cannot hold (see Members).
+func (x *Antenna) UnmarshalJSON(data []byte) error {
+	return unmarshalJSONValue(data, x)
+}
+
+// MarshalJSON encodes x as JSON, with what decoding kept.
+func (x Antenna) MarshalJSON() ([]byte, error) {
+	return marshalJSONValue(&x)
+}
+
+// AntennaSrc is the src field of Antenna.
 type AntennaSrc string
 
 const (
@@ -38,15 +362,167 @@ const (
 	AntennaSrcUsersBlacklist AntennaSrc = "users_blacklist"
 )
 
-// Blocking is the Blocking schema of the API document.
+// AvatarDecoration is an element of the avatarDecorations field of User.
+type AvatarDecoration struct {
+	// Rotation in turns (0.5 = half a turn).
+	Angle *float64 `json:"angle,omitzero"`
+	FlipH *bool    `json:"flipH,omitzero"`
+	ID    string   `json:"id"`
+	URL   string   `json:"url"`
+
+	// Extra holds the members of the JSON object that no field above holds, as they were
+	// sent: members the API document does not declare, and declared members whose
+	// value does not fit the field's type. Encoding writes them back.
+	Extra Members `json:"-"`
+}
+
+// fieldsOfAvatarDecoration names the members of AvatarDecoration by field index, and says which are required.
+var fieldsOfAvatarDecoration = jsonFields{
+	names:    []string{"angle", "flipH", "id", "url"},
+	required: []uint64{0xc},
+}
+
+func (x *AvatarDecoration) decodeJSON(d *jsonDecoder) bool {
+	if !d.objectStart() {
+		return false
+	}
+	*x = AvatarDecoration{}
+	var seen [1]uint64
+	n := 0
+	for ; d.nextMember(n); n++ {
+		switch string(d.key) {
+		case "angle":
+			seen[0] |= 0x1
+			d.field(&x.Extra, "angle", d.at(), decPtr(&x.Angle, d, decFloat64), "number")
+		case "flipH":
+			seen[0] |= 0x2
+			d.field(&x.Extra, "flipH", d.at(), decPtr(&x.FlipH, d, decBool), "boolean")
+		case "id":
+			seen[0] |= 0x4
+			d.field(&x.Extra, "id", d.at(), decString(&x.ID, d), "string")
+		case "url":
+			seen[0] |= 0x8
+			d.field(&x.Extra, "url", d.at(), decString(&x.URL, d), "string")
+		default:
+			d.unknown(&x.Extra)
+		}
+	}
+	fieldsOfAvatarDecoration.markMissing(&x.Extra, seen[:])
+	return true
+}
+func (x *AvatarDecoration) encodeJSON(e *jsonEncoder) {
+	e.objectStart()
+	if x.Angle != nil {
+		if e.field(&x.Extra, "angle") {
+			encPtr(&x.Angle, e, encFloat64)
+		}
+	}
+	if x.FlipH != nil {
+		if e.field(&x.Extra, "flipH") {
+			encPtr(&x.FlipH, e, encBool)
+		}
+	}
+	if e.field(&x.Extra, "id") {
+		encString(&x.ID, e)
+	}
+	if e.field(&x.Extra, "url") {
+		encString(&x.URL, e)
+	}
+	x.Extra.encode(e)
+	e.objectEnd()
+}
+
+// UnmarshalJSON decodes x from JSON, keeping what its fields cannot hold (see Members).
+func (x *AvatarDecoration) UnmarshalJSON(data []byte) error {
+	return unmarshalJSONValue(data, x)
+}
+
+// MarshalJSON encodes x as JSON, with what decoding kept.
+func (x AvatarDecoration) MarshalJSON() ([]byte, error) {
+	return marshalJSONValue(&x)
+}
+
+// Blocking is the Blocking object of Misskey's API.
 type Blocking struct {
 	Blockee   User      `json:"blockee"`
 	BlockeeID string    `json:"blockeeId"`
 	CreatedAt time.Time `json:"createdAt"`
 	ID        string    `json:"id"`
+
+	// Extra holds the members of the JSON object that no field above holds, as they were
+	// sent: members the API document does not declare, and declared members whose
+	// value does not fit the field's type. Encoding writes them back.
+	Extra Members `json:"-"`
 }
 
-// Channel is the Channel schema of the API document.
+// fieldsOfBlocking names the members of Blocking by field index, and says which are required.
+var fieldsOfBlocking = jsonFields{
+	names:    []string{"blockee", "blockeeId", "createdAt", "id"},
+	required: []uint64{0xf},
+}
+
+func (x *Blocking) decodeJSON(d *jsonDecoder) bool {
+	if !d.objectStart() {
+		return false
+	}
+	*x = Blocking{}
+	var seen [1]uint64
+	n := 0
+	for ; d.nextMember(n); n++ {
+		switch string(d.key) {
+		case "blockee":
+			seen[0] |= 0x1
+			d.field(&x.Extra, "blockee", d.at(), (*User).decodeJSON(&x.Blockee, d), "User")
+		case "blockeeId":
+			seen[0] |= 0x2
+			d.field(&x.Extra, "blockeeId", d.at(), decString(&x.BlockeeID, d), "string")
+		case "createdAt":
+			seen[0] |= 0x4
+			d.field(&x.Extra, "createdAt", d.at(), decTime(&x.CreatedAt, d), "date-time string")
+		case "id":
+			seen[0] |= 0x8
+			d.field(&x.Extra, "id", d.at(), decString(&x.ID, d), "string")
+		default:
+			d.unknown(&x.Extra)
+		}
+	}
+	fieldsOfBlocking.markMissing(&x.Extra, seen[:])
+	return true
+}
+func (x *Blocking) encodeJSON(e *jsonEncoder) {
+	e.objectStart()
+	if e.field(&x.Extra, "blockee") {
+		(*User).encodeJSON(&x.Blockee, e)
+	}
+	if e.field(&x.Extra, "blockeeId") {
+		encString(&x.BlockeeID, e)
+	}
+	if e.field(&x.Extra, "createdAt") {
+		encTime(&x.CreatedAt, e)
+	}
+	if e.field(&x.Extra, "id") {
+		encString(&x.ID, e)
+	}
+	x.Extra.encode(e)
+	e.objectEnd()
+}
+
+// UnmarshalJSON decodes x from JSON, keeping what its fields cannot hold (see Members).
+func (x *Blocking) UnmarshalJSON(data []byte) error {
+	return unmarshalJSONValue(data, x)
+}
+
+// MarshalJSON encodes x as JSON, with what decoding kept.
+func (x Blocking) MarshalJSON() ([]byte, error) {
+	return marshalJSONValue(&x)
+}
+
+// pageID returns x's id, for All.
+func (x *Blocking) pageID() string {
+	return x.ID
+}
+
+// Channel is the Channel object of Misskey's API.
 type Channel struct {
 	BannerURL     *string    `json:"bannerUrl"`
 	Color         string     `json:"color"`
@@ -62,9 +538,169 @@ type Channel struct {
 	PinnedNotes   []Note     `json:"pinnedNotes,omitzero"`
 	UserID        *string    `json:"userId"`
 	UsersCount    int64      `json:"usersCount"`
+
+	// Extra holds the members of the JSON object that no field above holds, as they were
+	// sent: members the API document does not declare, and declared members whose
+	// value does not fit the field's type. Encoding writes them back.
+	Extra Members `json:"-"`
 }
 
-// Clip is the Clip schema of the API document.
+// fieldsOfChannel names the members of Channel by field index, and says which are required.
+var fieldsOfChannel = jsonFields{
+	names:    []string{"bannerUrl", "color", "createdAt", "description", "id", "isFollowing", "isSensitive", "lastNotedAt", "name", "notesCount", "pinnedNoteIds", "pinnedNotes", "userId", "usersCount"},
+	required: []uint64{0x37df},
+}
+
+func (x *Channel) decodeJSON(d *jsonDecoder) bool {
+	if !d.objectStart() {
+		return false
+	}
+	*x = Channel{}
+	var seen [1]uint64
+	n := 0
+	for ; d.nextMember(n); n++ {
+		switch string(d.key) {
+		case "bannerUrl":
+			seen[0] |= 0x1
+			if d.null() {
+			} else {
+				d.field(&x.Extra, "bannerUrl", d.at(), decPtr(&x.BannerURL, d, decString), "string or null")
+			}
+		case "color":
+			seen[0] |= 0x2
+			d.field(&x.Extra, "color", d.at(), decString(&x.Color, d), "string")
+		case "createdAt":
+			seen[0] |= 0x4
+			d.field(&x.Extra, "createdAt", d.at(), decTime(&x.CreatedAt, d), "date-time string")
+		case "description":
+			seen[0] |= 0x8
+			if d.null() {
+			} else {
+				d.field(&x.Extra, "description", d.at(), decPtr(&x.Description, d, decString), "string or null")
+			}
+		case "id":
+			seen[0] |= 0x10
+			d.field(&x.Extra, "id", d.at(), decString(&x.ID, d), "string")
+		case "isFollowing":
+			seen[0] |= 0x20
+			d.field(&x.Extra, "isFollowing", d.at(), decPtr(&x.IsFollowing, d, decBool), "boolean")
+		case "isSensitive":
+			seen[0] |= 0x40
+			d.field(&x.Extra, "isSensitive", d.at(), decBool(&x.IsSensitive, d), "boolean")
+		case "lastNotedAt":
+			seen[0] |= 0x80
+			if d.null() {
+			} else {
+				d.field(&x.Extra, "lastNotedAt", d.at(), decPtr(&x.LastNotedAt, d, decTime), "date-time string or null")
+			}
+		case "name":
+			seen[0] |= 0x100
+			d.field(&x.Extra, "name", d.at(), decString(&x.Name, d), "string")
+		case "notesCount":
+			seen[0] |= 0x200
+			d.field(&x.Extra, "notesCount", d.at(), decInt64(&x.NotesCount, d), "integer")
+		case "pinnedNoteIds":
+			seen[0] |= 0x400
+			d.field(&x.Extra, "pinnedNoteIds", d.at(), func(p *[]string, d *jsonDecoder) bool {
+				return decSlice(p, d, decString)
+			}(&x.PinnedNoteIDs, d), "array of string")
+		case "pinnedNotes":
+			seen[0] |= 0x800
+			d.field(&x.Extra, "pinnedNotes", d.at(), func(p *[]Note, d *jsonDecoder) bool {
+				return decSlice(p, d, (*Note).decodeJSON)
+			}(&x.PinnedNotes, d), "array of Note")
+		case "userId":
+			seen[0] |= 0x1000
+			if d.null() {
+			} else {
+				d.field(&x.Extra, "userId", d.at(), decPtr(&x.UserID, d, decString), "string or null")
+			}
+		case "usersCount":
+			seen[0] |= 0x2000
+			d.field(&x.Extra, "usersCount", d.at(), decInt64(&x.UsersCount, d), "integer")
+		default:
+			d.unknown(&x.Extra)
+		}
+	}
+	fieldsOfChannel.markMissing(&x.Extra, seen[:])
+	return true
+}
+func (x *Channel) encodeJSON(e *jsonEncoder) {
+	e.objectStart()
+	if e.field(&x.Extra, "bannerUrl") {
+		encPtr(&x.BannerURL, e, encString)
+	}
+	if e.field(&x.Extra, "color") {
+		encString(&x.Color, e)
+	}
+	if e.field(&x.Extra, "createdAt") {
+		encTime(&x.CreatedAt, e)
+	}
+	if e.field(&x.Extra, "description") {
+		encPtr(&x.Description, e, encString)
+	}
+	if e.field(&x.Extra, "id") {
+		encString(&x.ID, e)
+	}
+	if x.IsFollowing != nil {
+		if e.field(&x.Extra, "isFollowing") {
+			encPtr(&x.IsFollowing, e, encBool)
+		}
+	}
+	if e.field(&x.Extra, "isSensitive") {
+		encBool(&x.IsSensitive, e)
+	}
+	if e.field(&x.Extra, "lastNotedAt") {
+		encPtr(&x.LastNotedAt, e, encTime)
+	}
+	if e.field(&x.Extra, "name") {
+		encString(&x.Name, e)
+	}
+	if e.field(&x.Extra, "notesCount") {
+		encInt64(&x.NotesCount, e)
+	}
+	if e.field(&x.Extra, "pinnedNoteIds") {
+		if x.PinnedNoteIDs == nil {
+			e.rawBytes("[]")
+		} else {
+			func(p *[]string, e *jsonEncoder) {
+				encSlice(p, e, encString)
+			}(&x.PinnedNoteIDs, e)
+		}
+	}
+	if x.PinnedNotes != nil {
+		if e.field(&x.Extra, "pinnedNotes") {
+			func(p *[]Note, e *jsonEncoder) {
+				encSlice(p, e, (*Note).encodeJSON)
+			}(&x.PinnedNotes, e)
+		}
+	}
+	if e.field(&x.Extra, "userId") {
+		encPtr(&x.UserID, e, encString)
+	}
+	if e.field(&x.Extra, "usersCount") {
+		encInt64(&x.UsersCount, e)
+	}
+	x.Extra.encode(e)
+	e.objectEnd()
+}
+
+// UnmarshalJSON decodes x from JSON, keeping what its fields cannot hold (see Members).
+func (x *Channel) UnmarshalJSON(data []byte) error {
+	return unmarshalJSONValue(data, x)
+}
+
+// MarshalJSON encodes x as JSON, with what decoding kept.
+func (x Channel) MarshalJSON() ([]byte, error) {
+	return marshalJSONValue(&x)
+}
+
+// pageID returns x's id, for All.
+func (x *Channel) pageID() string {
+	return x.ID
+}
+
+// Clip is the Clip object of Misskey's API.
 type Clip struct {
 	CreatedAt      time.Time  `json:"createdAt"`
 	Description    *string    `json:"description"`
@@ -77,9 +713,128 @@ type Clip struct {
 	NotesCount     *int64     `json:"notesCount,omitzero"`
 	User           UserLite   `json:"user"`
 	UserID         string     `json:"userId"`
+
+	// Extra holds the members of the JSON object that no field above holds, as they were
+	// sent: members the API document does not declare, and declared members whose
+	// value does not fit the field's type. Encoding writes them back.
+	Extra Members `json:"-"`
 }
 
-// DriveFile is the DriveFile schema of the API document.
+// fieldsOfClip names the members of Clip by field index, and says which are required.
+var fieldsOfClip = jsonFields{
+	names:    []string{"createdAt", "description", "favoritedCount", "id", "isFavorited", "isPublic", "lastClippedAt", "name", "notesCount", "user", "userId"},
+	required: []uint64{0x6ef},
+}
+
+func (x *Clip) decodeJSON(d *jsonDecoder) bool {
+	if !d.objectStart() {
+		return false
+	}
+	*x = Clip{}
+	var seen [1]uint64
+	n := 0
+	for ; d.nextMember(n); n++ {
+		switch string(d.key) {
+		case "createdAt":
+			seen[0] |= 0x1
+			d.field(&x.Extra, "createdAt", d.at(), decTime(&x.CreatedAt, d), "date-time string")
+		case "description":
+			seen[0] |= 0x2
+			if d.null() {
+			} else {
+				d.field(&x.Extra, "description", d.at(), decPtr(&x.Description, d, decString), "string or null")
+			}
+		case "favoritedCount":
+			seen[0] |= 0x4
+			d.field(&x.Extra, "favoritedCount", d.at(), decInt64(&x.FavoritedCount, d), "integer")
+		case "id":
+			seen[0] |= 0x8
+			d.field(&x.Extra, "id", d.at(), decString(&x.ID, d), "string")
+		case "isFavorited":
+			seen[0] |= 0x10
+			d.field(&x.Extra, "isFavorited", d.at(), decPtr(&x.IsFavorited, d, decBool), "boolean")
+		case "isPublic":
+			seen[0] |= 0x20
+			d.field(&x.Extra, "isPublic", d.at(), decBool(&x.IsPublic, d), "boolean")
+		case "lastClippedAt":
+			seen[0] |= 0x40
+			if d.null() {
+			} else {
+				d.field(&x.Extra, "lastClippedAt", d.at(), decPtr(&x.LastClippedAt, d, decTime), "date-time string or null")
+			}
+		case "name":
+			seen[0] |= 0x80
+			d.field(&x.Extra, "name", d.at(), decString(&x.Name, d), "string")
+		case "notesCount":
+			seen[0] |= 0x100
+			d.field(&x.Extra, "notesCount", d.at(), decPtr(&x.NotesCount, d, decInt64), "integer")
+		case "user":
+			seen[0] |= 0x200
+			d.field(&x.Extra, "user", d.at(), (*UserLite).decodeJSON(&x.User, d), "UserLite")
+		case "userId":
+			seen[0] |= 0x400
+			d.field(&x.Extra, "userId", d.at(), decString(&x.UserID, d), "string")
+		default:
+			d.unknown(&x.Extra)
+		}
+	}
+	fieldsOfClip.markMissing(&x.Extra, seen[:])
+	return true
+}
+func (x *Clip) encodeJSON(e *jsonEncoder) {
+	e.objectStart()
+	if e.field(&x.Extra, "createdAt") {
+		encTime(&x.CreatedAt, e)
+	}
+	if e.field(&x.Extra, "description") {
+		encPtr(&x.Description, e, encString)
+	}
+	if e.field(&x.Extra, "favoritedCount") {
+		encInt64(&x.FavoritedCount, e)
+	}
+	if e.field(&x.Extra, "id") {
+		encString(&x.ID, e)
+	}
+	if x.IsFavorited != nil {
+		if e.field(&x.Extra, "isFavorited") {
+			encPtr(&x.IsFavorited, e, encBool)
+		}
+	}
+	if e.field(&x.Extra, "isPublic") {
+		encBool(&x.IsPublic, e)
+	}
+	if e.field(&x.Extra, "lastClippedAt") {
+		encPtr(&x.LastClippedAt, e, encTime)
+	}
+	if e.field(&x.Extra, "name") {
+		encString(&x.Name, e)
+	}
+	if x.NotesCount != nil {
+		if e.field(&x.Extra, "notesCount") {
+			encPtr(&x.NotesCount, e, encInt64)
+		}
+	}
+	if e.field(&x.Extra, "user") {
+		(*UserLite).encodeJSON(&x.User, e)
+	}
+	if e.field(&x.Extra, "userId") {
+		encString(&x.UserID, e)
+	}
+	x.Extra.encode(e)
+	e.objectEnd()
+}
+
+// UnmarshalJSON decodes x from JSON, keeping what its fields cannot hold (see Members).
+func (x *Clip) UnmarshalJSON(data []byte) error {
+	return unmarshalJSONValue(data, x)
+}
+
+// MarshalJSON encodes x as JSON, with what decoding kept.
+func (x Clip) MarshalJSON() ([]byte, error) {
+	return marshalJSONValue(&x)
+}
+
+// DriveFile is the DriveFile object of Misskey's API.
 type DriveFile struct {
 	Blurhash     *string             `json:"blurhash"`
 	Comment      *string             `json:"comment"`
@@ -98,17 +853,252 @@ type DriveFile struct {
 	URL    string    `json:"url"`
 	User   *UserLite `json:"user,omitzero"`
 	UserID *string   `json:"userId"`
+
+	// Extra holds the members of the JSON object that no field above holds, as they were
+	// sent: members the API document does not declare, and declared members whose
+	// value does not fit the field's type. Encoding writes them back.
+	Extra Members `json:"-"`
+	nulls uint64  // optional fields that were null
 }
 
-// DriveFileProperties is defined at #/components/schemas/DriveFile/properties/properties.
+// fieldsOfDriveFile names the members of DriveFile by field index, and says which are required.
+var fieldsOfDriveFile = jsonFields{
+	names:    []string{"blurhash", "comment", "createdAt", "folder", "folderId", "id", "isSensitive", "md5", "name", "properties", "size", "thumbnailUrl", "type", "url", "user", "userId"},
+	required: []uint64{0xbff7},
+}
+
+func (x *DriveFile) decodeJSON(d *jsonDecoder) bool {
+	if !d.objectStart() {
+		return false
+	}
+	*x = DriveFile{}
+	var seen [1]uint64
+	n := 0
+	for ; d.nextMember(n); n++ {
+		switch string(d.key) {
+		case "blurhash":
+			seen[0] |= 0x1
+			if d.null() {
+			} else {
+				d.field(&x.Extra, "blurhash", d.at(), decPtr(&x.Blurhash, d, decString), "string or null")
+			}
+		case "comment":
+			seen[0] |= 0x2
+			if d.null() {
+			} else {
+				d.field(&x.Extra, "comment", d.at(), decPtr(&x.Comment, d, decString), "string or null")
+			}
+		case "createdAt":
+			seen[0] |= 0x4
+			d.field(&x.Extra, "createdAt", d.at(), decTime(&x.CreatedAt, d), "date-time string")
+		case "folder":
+			seen[0] |= 0x8
+			if d.null() {
+				x.nulls |= 0x1
+			} else {
+				d.field(&x.Extra, "folder", d.at(), decPtr(&x.Folder, d, (*DriveFolder).decodeJSON), "DriveFolder or null")
+			}
+		case "folderId":
+			seen[0] |= 0x10
+			if d.null() {
+			} else {
+				d.field(&x.Extra, "folderId", d.at(), decPtr(&x.FolderID, d, decString), "string or null")
+			}
+		case "id":
+			seen[0] |= 0x20
+			d.field(&x.Extra, "id", d.at(), decString(&x.ID, d), "string")
+		case "isSensitive":
+			seen[0] |= 0x40
+			d.field(&x.Extra, "isSensitive", d.at(), decBool(&x.IsSensitive, d), "boolean")
+		case "md5":
+			seen[0] |= 0x80
+			d.field(&x.Extra, "md5", d.at(), decString(&x.Md5, d), "string")
+		case "name":
+			seen[0] |= 0x100
+			d.field(&x.Extra, "name", d.at(), decString(&x.Name, d), "string")
+		case "properties":
+			seen[0] |= 0x200
+			d.field(&x.Extra, "properties", d.at(), (*DriveFileProperties).decodeJSON(&x.Properties, d), "DriveFileProperties")
+		case "size":
+			seen[0] |= 0x400
+			d.field(&x.Extra, "size", d.at(), decInt64(&x.Size, d), "integer")
+		case "thumbnailUrl":
+			seen[0] |= 0x800
+			if d.null() {
+			} else {
+				d.field(&x.Extra, "thumbnailUrl", d.at(), decPtr(&x.ThumbnailURL, d, decString), "string or null")
+			}
+		case "type":
+			seen[0] |= 0x1000
+			d.field(&x.Extra, "type", d.at(), decString(&x.Type, d), "string")
+		case "url":
+			seen[0] |= 0x2000
+			d.field(&x.Extra, "url", d.at(), decString(&x.URL, d), "string")
+		case "user":
+			seen[0] |= 0x4000
+			if d.null() {
+				x.nulls |= 0x2
+			} else {
+				d.field(&x.Extra, "user", d.at(), decPtr(&x.User, d, (*UserLite).decodeJSON), "UserLite or null")
+			}
+		case "userId":
+			seen[0] |= 0x8000
+			if d.null() {
+			} else {
+				d.field(&x.Extra, "userId", d.at(), decPtr(&x.UserID, d, decString), "string or null")
+			}
+		default:
+			d.unknown(&x.Extra)
+		}
+	}
+	fieldsOfDriveFile.markMissing(&x.Extra, seen[:])
+	return true
+}
+func (x *DriveFile) encodeJSON(e *jsonEncoder) {
+	e.objectStart()
+	if e.field(&x.Extra, "blurhash") {
+		encPtr(&x.Blurhash, e, encString)
+	}
+	if e.field(&x.Extra, "comment") {
+		encPtr(&x.Comment, e, encString)
+	}
+	if e.field(&x.Extra, "createdAt") {
+		encTime(&x.CreatedAt, e)
+	}
+	if x.Folder != nil || x.nulls&0x1 != 0 {
+		if e.field(&x.Extra, "folder") {
+			encPtr(&x.Folder, e, (*DriveFolder).encodeJSON)
+		}
+	}
+	if e.field(&x.Extra, "folderId") {
+		encPtr(&x.FolderID, e, encString)
+	}
+	if e.field(&x.Extra, "id") {
+		encString(&x.ID, e)
+	}
+	if e.field(&x.Extra, "isSensitive") {
+		encBool(&x.IsSensitive, e)
+	}
+	if e.field(&x.Extra, "md5") {
+		encString(&x.Md5, e)
+	}
+	if e.field(&x.Extra, "name") {
+		encString(&x.Name, e)
+	}
+	if e.field(&x.Extra, "properties") {
+		(*DriveFileProperties).encodeJSON(&x.Properties, e)
+	}
+	if e.field(&x.Extra, "size") {
+		encInt64(&x.Size, e)
+	}
+	if e.field(&x.Extra, "thumbnailUrl") {
+		encPtr(&x.ThumbnailURL, e, encString)
+	}
+	if e.field(&x.Extra, "type") {
+		encString(&x.Type, e)
+	}
+	if e.field(&x.Extra, "url") {
+		encString(&x.URL, e)
+	}
+	if x.User != nil || x.nulls&0x2 != 0 {
+		if e.field(&x.Extra, "user") {
+			encPtr(&x.User, e, (*UserLite).encodeJSON)
+		}
+	}
+	if e.field(&x.Extra, "userId") {
+		encPtr(&x.UserID, e, encString)
+	}
+	x.Extra.encode(e)
+	e.objectEnd()
+}
+
+// UnmarshalJSON decodes x from JSON, keeping what its fields cannot hold (see Members).
+func (x *DriveFile) UnmarshalJSON(data []byte) error {
+	return unmarshalJSONValue(data, x)
+}
+
+// MarshalJSON encodes x as JSON, with what decoding kept.
+func (x DriveFile) MarshalJSON() ([]byte, error) {
+	return marshalJSONValue(&x)
+}
+
+// pageID returns x's id, for All.
+func (x *DriveFile) pageID() string {
+	return x.ID
+}
+
+// DriveFileProperties is the properties field of DriveFile.
 type DriveFileProperties struct {
 	AvgColor    *string  `json:"avgColor,omitzero"`
 	Height      *float64 `json:"height,omitzero"`
 	Orientation *int64   `json:"orientation,omitzero"`
 	Width       *float64 `json:"width,omitzero"`
+
+	// Extra holds the members of the JSON object that no field above holds, as they were
+	// sent: members the API document does not declare, and declared members whose
+	// value does not fit the field's type. Encoding writes them back.
+	Extra Members `json:"-"`
 }
 
-// DriveFolder is the DriveFolder schema of the API document.
+func (x *DriveFileProperties) decodeJSON(d *jsonDecoder) bool {
+	if !d.objectStart() {
+		return false
+	}
+	*x = DriveFileProperties{}
+	n := 0
+	for ; d.nextMember(n); n++ {
+		switch string(d.key) {
+		case "avgColor":
+			d.field(&x.Extra, "avgColor", d.at(), decPtr(&x.AvgColor, d, decString), "string")
+		case "height":
+			d.field(&x.Extra, "height", d.at(), decPtr(&x.Height, d, decFloat64), "number")
+		case "orientation":
+			d.field(&x.Extra, "orientation", d.at(), decPtr(&x.Orientation, d, decInt64), "integer")
+		case "width":
+			d.field(&x.Extra, "width", d.at(), decPtr(&x.Width, d, decFloat64), "number")
+		default:
+			d.unknown(&x.Extra)
+		}
+	}
+	return true
+}
+func (x *DriveFileProperties) encodeJSON(e *jsonEncoder) {
+	e.objectStart()
+	if x.AvgColor != nil {
+		if e.field(&x.Extra, "avgColor") {
+			encPtr(&x.AvgColor, e, encString)
+		}
+	}
+	if x.Height != nil {
+		if e.field(&x.Extra, "height") {
+			encPtr(&x.Height, e, encFloat64)
+		}
+	}
+	if x.Orientation != nil {
+		if e.field(&x.Extra, "orientation") {
+			encPtr(&x.Orientation, e, encInt64)
+		}
+	}
+	if x.Width != nil {
+		if e.field(&x.Extra, "width") {
+			encPtr(&x.Width, e, encFloat64)
+		}
+	}
+	x.Extra.encode(e)
+	e.objectEnd()
+}
+
+// UnmarshalJSON decodes x from JSON, keeping what its fields cannot hold (see Members).
+func (x *DriveFileProperties) UnmarshalJSON(data []byte) error {
+	return unmarshalJSONValue(data, x)
+}
+
+// MarshalJSON encodes x as JSON, with what decoding kept.
+func (x DriveFileProperties) MarshalJSON() ([]byte, error) {
+	return marshalJSONValue(&x)
+}
+
+// DriveFolder is the DriveFolder object of Misskey's API.
 type DriveFolder struct {
 	CreatedAt    time.Time    `json:"createdAt"`
 	FilesCount   *int64       `json:"filesCount,omitzero"`
@@ -117,9 +1107,108 @@ type DriveFolder struct {
 	Name         string       `json:"name"`
 	Parent       *DriveFolder `json:"parent,omitzero"`
 	ParentID     *string      `json:"parentId"`
+
+	// Extra holds the members of the JSON object that no field above holds, as they were
+	// sent: members the API document does not declare, and declared members whose
+	// value does not fit the field's type. Encoding writes them back.
+	Extra Members `json:"-"`
+	nulls uint64  // optional fields that were null
 }
 
-// EmojiSimple is the EmojiSimple schema of the API document.
+// fieldsOfDriveFolder names the members of DriveFolder by field index, and says which are required.
+var fieldsOfDriveFolder = jsonFields{
+	names:    []string{"createdAt", "filesCount", "foldersCount", "id", "name", "parent", "parentId"},
+	required: []uint64{0x59},
+}
+
+func (x *DriveFolder) decodeJSON(d *jsonDecoder) bool {
+	if !d.objectStart() {
+		return false
+	}
+	*x = DriveFolder{}
+	var seen [1]uint64
+	n := 0
+	for ; d.nextMember(n); n++ {
+		switch string(d.key) {
+		case "createdAt":
+			seen[0] |= 0x1
+			d.field(&x.Extra, "createdAt", d.at(), decTime(&x.CreatedAt, d), "date-time string")
+		case "filesCount":
+			seen[0] |= 0x2
+			d.field(&x.Extra, "filesCount", d.at(), decPtr(&x.FilesCount, d, decInt64), "integer")
+		case "foldersCount":
+			seen[0] |= 0x4
+			d.field(&x.Extra, "foldersCount", d.at(), decPtr(&x.FoldersCount, d, decInt64), "integer")
+		case "id":
+			seen[0] |= 0x8
+			d.field(&x.Extra, "id", d.at(), decString(&x.ID, d), "string")
+		case "name":
+			seen[0] |= 0x10
+			d.field(&x.Extra, "name", d.at(), decString(&x.Name, d), "string")
+		case "parent":
+			seen[0] |= 0x20
+			if d.null() {
+				x.nulls |= 0x1
+			} else {
+				d.field(&x.Extra, "parent", d.at(), decPtr(&x.Parent, d, (*DriveFolder).decodeJSON), "DriveFolder or null")
+			}
+		case "parentId":
+			seen[0] |= 0x40
+			if d.null() {
+			} else {
+				d.field(&x.Extra, "parentId", d.at(), decPtr(&x.ParentID, d, decString), "string or null")
+			}
+		default:
+			d.unknown(&x.Extra)
+		}
+	}
+	fieldsOfDriveFolder.markMissing(&x.Extra, seen[:])
+	return true
+}
+func (x *DriveFolder) encodeJSON(e *jsonEncoder) {
+	e.objectStart()
+	if e.field(&x.Extra, "createdAt") {
+		encTime(&x.CreatedAt, e)
+	}
+	if x.FilesCount != nil {
+		if e.field(&x.Extra, "filesCount") {
+			encPtr(&x.FilesCount, e, encInt64)
+		}
+	}
+	if x.FoldersCount != nil {
+		if e.field(&x.Extra, "foldersCount") {
+			encPtr(&x.FoldersCount, e, encInt64)
+		}
+	}
+	if e.field(&x.Extra, "id") {
+		encString(&x.ID, e)
+	}
+	if e.field(&x.Extra, "name") {
+		encString(&x.Name, e)
+	}
+	if x.Parent != nil || x.nulls&0x1 != 0 {
+		if e.field(&x.Extra, "parent") {
+			encPtr(&x.Parent, e, (*DriveFolder).encodeJSON)
+		}
+	}
+	if e.field(&x.Extra, "parentId") {
+		encPtr(&x.ParentID, e, encString)
+	}
+	x.Extra.encode(e)
+	e.objectEnd()
+}
+
+// UnmarshalJSON decodes x from JSON, keeping what its fields cannot hold (see Members).
+func (x *DriveFolder) UnmarshalJSON(data []byte) error {
+	return unmarshalJSONValue(data, x)
+}
+
+// MarshalJSON encodes x as JSON, with what decoding kept.
+func (x DriveFolder) MarshalJSON() ([]byte, error) {
+	return marshalJSONValue(&x)
+}
+
+// EmojiSimple is the EmojiSimple object of Misskey's API.
 type EmojiSimple struct {
 	Aliases                                 []string `json:"aliases"`
 	Category                                *string  `json:"category"`
@@ -128,15 +1217,170 @@ type EmojiSimple struct {
 	Name                                    string   `json:"name"`
 	RoleIDsThatCanBeUsedThisEmojiAsReaction []string `json:"roleIdsThatCanBeUsedThisEmojiAsReaction,omitzero"`
 	URL                                     string   `json:"url"`
+
+	// Extra holds the members of the JSON object that no field above holds, as they were
+	// sent: members the API document does not declare, and declared members whose
+	// value does not fit the field's type. Encoding writes them back.
+	Extra Members `json:"-"`
 }
 
-// Error is the Error schema of the API document.
+// fieldsOfEmojiSimple names the members of EmojiSimple by field index, and says which are required.
+var fieldsOfEmojiSimple = jsonFields{
+	names:    []string{"aliases", "category", "isSensitive", "localOnly", "name", "roleIdsThatCanBeUsedThisEmojiAsReaction", "url"},
+	required: []uint64{0x53},
+}
+
+func (x *EmojiSimple) decodeJSON(d *jsonDecoder) bool {
+	if !d.objectStart() {
+		return false
+	}
+	*x = EmojiSimple{}
+	var seen [1]uint64
+	n := 0
+	for ; d.nextMember(n); n++ {
+		switch string(d.key) {
+		case "aliases":
+			seen[0] |= 0x1
+			d.field(&x.Extra, "aliases", d.at(), func(p *[]string, d *jsonDecoder) bool {
+				return decSlice(p, d, decString)
+			}(&x.Aliases, d), "array of string")
+		case "category":
+			seen[0] |= 0x2
+			if d.null() {
+			} else {
+				d.field(&x.Extra, "category", d.at(), decPtr(&x.Category, d, decString), "string or null")
+			}
+		case "isSensitive":
+			seen[0] |= 0x4
+			d.field(&x.Extra, "isSensitive", d.at(), decPtr(&x.IsSensitive, d, decBool), "boolean")
+		case "localOnly":
+			seen[0] |= 0x8
+			d.field(&x.Extra, "localOnly", d.at(), decPtr(&x.LocalOnly, d, decBool), "boolean")
+		case "name":
+			seen[0] |= 0x10
+			d.field(&x.Extra, "name", d.at(), decString(&x.Name, d), "string")
+		case "roleIdsThatCanBeUsedThisEmojiAsReaction":
+			seen[0] |= 0x20
+			d.field(&x.Extra, "roleIdsThatCanBeUsedThisEmojiAsReaction", d.at(), func(p *[]string, d *jsonDecoder) bool {
+				return decSlice(p, d, decString)
+			}(&x.RoleIDsThatCanBeUsedThisEmojiAsReaction, d), "array of string")
+		case "url":
+			seen[0] |= 0x40
+			d.field(&x.Extra, "url", d.at(), decString(&x.URL, d), "string")
+		default:
+			d.unknown(&x.Extra)
+		}
+	}
+	fieldsOfEmojiSimple.markMissing(&x.Extra, seen[:])
+	return true
+}
+func (x *EmojiSimple) encodeJSON(e *jsonEncoder) {
+	e.objectStart()
+	if e.field(&x.Extra, "aliases") {
+		if x.Aliases == nil {
+			e.rawBytes("[]")
+		} else {
+			func(p *[]string, e *jsonEncoder) {
+				encSlice(p, e, encString)
+			}(&x.Aliases, e)
+		}
+	}
+	if e.field(&x.Extra, "category") {
+		encPtr(&x.Category, e, encString)
+	}
+	if x.IsSensitive != nil {
+		if e.field(&x.Extra, "isSensitive") {
+			encPtr(&x.IsSensitive, e, encBool)
+		}
+	}
+	if x.LocalOnly != nil {
+		if e.field(&x.Extra, "localOnly") {
+			encPtr(&x.LocalOnly, e, encBool)
+		}
+	}
+	if e.field(&x.Extra, "name") {
+		encString(&x.Name, e)
+	}
+	if x.RoleIDsThatCanBeUsedThisEmojiAsReaction != nil {
+		if e.field(&x.Extra, "roleIdsThatCanBeUsedThisEmojiAsReaction") {
+			func(p *[]string, e *jsonEncoder) {
+				encSlice(p, e, encString)
+			}(&x.RoleIDsThatCanBeUsedThisEmojiAsReaction, e)
+		}
+	}
+	if e.field(&x.Extra, "url") {
+		encString(&x.URL, e)
+	}
+	x.Extra.encode(e)
+	e.objectEnd()
+}
+
+// UnmarshalJSON decodes x from JSON, keeping what its fields cannot hold (see Members).
+func (x *EmojiSimple) UnmarshalJSON(data []byte) error {
+	return unmarshalJSONValue(data, x)
+}
+
+// MarshalJSON encodes x as JSON, with what decoding kept.
+func (x EmojiSimple) MarshalJSON() ([]byte, error) {
+	return marshalJSONValue(&x)
+}
+
+// Error is the Error object of Misskey's API.
 type Error struct {
 	// What went wrong.
 	Error ErrorError `json:"error"`
+
+	// Extra holds the members of the JSON object that no field above holds, as they were
+	// sent: members the API document does not declare, and declared members whose
+	// value does not fit the field's type. Encoding writes them back.
+	Extra Members `json:"-"`
 }
 
-// ErrorError is defined at #/components/schemas/Error/properties/error.
+// fieldsOfError names the members of Error by field index, and says which are required.
+var fieldsOfError = jsonFields{
+	names:    []string{"error"},
+	required: []uint64{0x1},
+}
+
+func (x *Error) decodeJSON(d *jsonDecoder) bool {
+	if !d.objectStart() {
+		return false
+	}
+	*x = Error{}
+	var seen [1]uint64
+	n := 0
+	for ; d.nextMember(n); n++ {
+		switch string(d.key) {
+		case "error":
+			seen[0] |= 0x1
+			d.field(&x.Extra, "error", d.at(), (*ErrorError).decodeJSON(&x.Error, d), "ErrorError")
+		default:
+			d.unknown(&x.Extra)
+		}
+	}
+	fieldsOfError.markMissing(&x.Extra, seen[:])
+	return true
+}
+func (x *Error) encodeJSON(e *jsonEncoder) {
+	e.objectStart()
+	if e.field(&x.Extra, "error") {
+		(*ErrorError).encodeJSON(&x.Error, e)
+	}
+	x.Extra.encode(e)
+	e.objectEnd()
+}
+
+// UnmarshalJSON decodes x from JSON, keeping what its fields cannot hold (see Members).
+func (x *Error) UnmarshalJSON(data []byte) error {
+	return unmarshalJSONValue(data, x)
+}
+
+// MarshalJSON encodes x as JSON, with what decoding kept.
+func (x Error) MarshalJSON() ([]byte, error) {
+	return marshalJSONValue(&x)
+}
+
+// ErrorError is the error field of Error.
 //
 // What went wrong.
 type ErrorError struct {
@@ -146,89 +1390,1385 @@ type ErrorError struct {
 	ID string `json:"id"`
 	// Human-readable explanation, in English.
 	Message string `json:"message"`
+
+	// Extra holds the members of the JSON object that no field above holds, as they were
+	// sent: members the API document does not declare, and declared members whose
+	// value does not fit the field's type. Encoding writes them back.
+	Extra Members `json:"-"`
 }
 
-// MeDetailed is the MeDetailed schema of the API document.
-type MeDetailed struct {
-	UserLite
-	UserDetailedNotMeOnly
-	// Legacy alias of twoFactorEnabled that some forks still send.
-	X2FAEnabled           *bool                            `json:"2faEnabled,omitzero"`
-	Achievements          []MeDetailedOnlyAchievementsItem `json:"achievements"`
-	AutoAcceptFollowed    bool                             `json:"autoAcceptFollowed"`
-	AvatarID              *string                          `json:"avatarId"`
-	Email                 *string                          `json:"email,omitzero"`
-	FollowedMessage       *string                          `json:"followedMessage"`
-	HasUnreadNotification bool                             `json:"hasUnreadNotification"`
-	IsAdmin               *bool                            `json:"isAdmin"`
-	IsDeleted             bool                             `json:"isDeleted"`
-	IsExplorable          bool                             `json:"isExplorable"`
-	IsModerator           *bool                            `json:"isModerator"`
-	LoggedInDays          int64                            `json:"loggedInDays"`
-	MutedInstances        []string                         `json:"mutedInstances"`
-	// Each inner list is one rule; its words must all match.
-	MutedWords [][]string `json:"mutedWords"`
-	// The effective role policies. Which keys appear depends on the server version.
-	Policies                 map[string]any `json:"policies"`
-	TwoFactorEnabled         bool           `json:"twoFactorEnabled"`
-	UnreadNotificationsCount int64          `json:"unreadNotificationsCount"`
+// fieldsOfErrorError names the members of ErrorError by field index, and says which are required.
+var fieldsOfErrorError = jsonFields{
+	names:    []string{"code", "id", "message"},
+	required: []uint64{0x7},
 }
 
-// MeDetailedOnly is the MeDetailedOnly schema of the API document.
-type MeDetailedOnly struct {
-	// Legacy alias of twoFactorEnabled that some forks still send.
-	X2FAEnabled           *bool                            `json:"2faEnabled,omitzero"`
-	Achievements          []MeDetailedOnlyAchievementsItem `json:"achievements"`
-	AutoAcceptFollowed    bool                             `json:"autoAcceptFollowed"`
-	AvatarID              *string                          `json:"avatarId"`
-	Email                 *string                          `json:"email,omitzero"`
-	FollowedMessage       *string                          `json:"followedMessage"`
-	HasUnreadNotification bool                             `json:"hasUnreadNotification"`
-	IsAdmin               *bool                            `json:"isAdmin"`
-	IsDeleted             bool                             `json:"isDeleted"`
-	IsExplorable          bool                             `json:"isExplorable"`
-	IsModerator           *bool                            `json:"isModerator"`
-	LoggedInDays          int64                            `json:"loggedInDays"`
-	MutedInstances        []string                         `json:"mutedInstances"`
-	// Each inner list is one rule; its words must all match.
-	MutedWords [][]string `json:"mutedWords"`
-	// The effective role policies. Which keys appear depends on the server version.
-	Policies                 map[string]any `json:"policies"`
-	TwoFactorEnabled         bool           `json:"twoFactorEnabled"`
-	UnreadNotificationsCount int64          `json:"unreadNotificationsCount"`
+func (x *ErrorError) decodeJSON(d *jsonDecoder) bool {
+	if !d.objectStart() {
+		return false
+	}
+	*x = ErrorError{}
+	var seen [1]uint64
+	n := 0
+	for ; d.nextMember(n); n++ {
+		switch string(d.key) {
+		case "code":
+			seen[0] |= 0x1
+			d.field(&x.Extra, "code", d.at(), decString(&x.Code, d), "string")
+		case "id":
+			seen[0] |= 0x2
+			d.field(&x.Extra, "id", d.at(), decString(&x.ID, d), "string")
+		case "message":
+			seen[0] |= 0x4
+			d.field(&x.Extra, "message", d.at(), decString(&x.Message, d), "string")
+		default:
+			d.unknown(&x.Extra)
+		}
+	}
+	fieldsOfErrorError.markMissing(&x.Extra, seen[:])
+	return true
+}
+func (x *ErrorError) encodeJSON(e *jsonEncoder) {
+	e.objectStart()
+	if e.field(&x.Extra, "code") {
+		encString(&x.Code, e)
+	}
+	if e.field(&x.Extra, "id") {
+		encString(&x.ID, e)
+	}
+	if e.field(&x.Extra, "message") {
+		encString(&x.Message, e)
+	}
+	x.Extra.encode(e)
+	e.objectEnd()
 }
 
-// MeDetailedOnlyAchievementsItem is defined at #/components/schemas/MeDetailedOnly/properties/achievements/items.
-type MeDetailedOnlyAchievementsItem struct {
-	Name       string `json:"name"`
-	UnlockedAt int64  `json:"unlockedAt"`
+// UnmarshalJSON decodes x from JSON, keeping what its fields cannot hold (see Members).
+func (x *ErrorError) UnmarshalJSON(data []byte) error {
+	return unmarshalJSONValue(data, x)
 }
 
-// MetaDetailed is the MetaDetailed schema of the API document.
-type MetaDetailed struct {
-	MetaLite
-	MetaDetailedOnly
+// MarshalJSON encodes x as JSON, with what decoding kept.
+func (x ErrorError) MarshalJSON() ([]byte, error) {
+	return marshalJSONValue(&x)
 }
 
-// MetaDetailedOnly is the MetaDetailedOnly schema of the API document.
-type MetaDetailedOnly struct {
-	CacheRemoteFiles bool                      `json:"cacheRemoteFiles"`
-	Features         *MetaDetailedOnlyFeatures `json:"features,omitzero"`
-	ProxyAccountName *string                   `json:"proxyAccountName"`
-	RequireSetup     bool                      `json:"requireSetup"`
-}
-
-// MetaDetailedOnlyFeatures is defined at #/components/schemas/MetaDetailedOnly/properties/features.
-type MetaDetailedOnlyFeatures struct {
+// Features is the features field of MetaDetailedOnly.
+type Features struct {
 	GlobalTimeline bool  `json:"globalTimeline"`
 	LocalTimeline  bool  `json:"localTimeline"`
 	Miauth         *bool `json:"miauth,omitzero"`
 	Registration   bool  `json:"registration"`
+
+	// Extra holds the members of the JSON object that no field above holds, as they were
+	// sent: members the API document does not declare, and declared members whose
+	// value does not fit the field's type. Encoding writes them back.
+	Extra Members `json:"-"`
 }
 
-// MetaLite is the MetaLite schema of the API document.
+// fieldsOfFeatures names the members of Features by field index, and says which are required.
+var fieldsOfFeatures = jsonFields{
+	names:    []string{"globalTimeline", "localTimeline", "miauth", "registration"},
+	required: []uint64{0xb},
+}
+
+func (x *Features) decodeJSON(d *jsonDecoder) bool {
+	if !d.objectStart() {
+		return false
+	}
+	*x = Features{}
+	var seen [1]uint64
+	n := 0
+	for ; d.nextMember(n); n++ {
+		switch string(d.key) {
+		case "globalTimeline":
+			seen[0] |= 0x1
+			d.field(&x.Extra, "globalTimeline", d.at(), decBool(&x.GlobalTimeline, d), "boolean")
+		case "localTimeline":
+			seen[0] |= 0x2
+			d.field(&x.Extra, "localTimeline", d.at(), decBool(&x.LocalTimeline, d), "boolean")
+		case "miauth":
+			seen[0] |= 0x4
+			d.field(&x.Extra, "miauth", d.at(), decPtr(&x.Miauth, d, decBool), "boolean")
+		case "registration":
+			seen[0] |= 0x8
+			d.field(&x.Extra, "registration", d.at(), decBool(&x.Registration, d), "boolean")
+		default:
+			d.unknown(&x.Extra)
+		}
+	}
+	fieldsOfFeatures.markMissing(&x.Extra, seen[:])
+	return true
+}
+func (x *Features) encodeJSON(e *jsonEncoder) {
+	e.objectStart()
+	if e.field(&x.Extra, "globalTimeline") {
+		encBool(&x.GlobalTimeline, e)
+	}
+	if e.field(&x.Extra, "localTimeline") {
+		encBool(&x.LocalTimeline, e)
+	}
+	if x.Miauth != nil {
+		if e.field(&x.Extra, "miauth") {
+			encPtr(&x.Miauth, e, encBool)
+		}
+	}
+	if e.field(&x.Extra, "registration") {
+		encBool(&x.Registration, e)
+	}
+	x.Extra.encode(e)
+	e.objectEnd()
+}
+
+// UnmarshalJSON decodes x from JSON, keeping what its fields cannot hold (see Members).
+func (x *Features) UnmarshalJSON(data []byte) error {
+	return unmarshalJSONValue(data, x)
+}
+
+// MarshalJSON encodes x as JSON, with what decoding kept.
+func (x Features) MarshalJSON() ([]byte, error) {
+	return marshalJSONValue(&x)
+}
+
+// Field is an element of the fields field of User.
+type Field struct {
+	Name  string `json:"name"`
+	Value string `json:"value"`
+
+	// Extra holds the members of the JSON object that no field above holds, as they were
+	// sent: members the API document does not declare, and declared members whose
+	// value does not fit the field's type. Encoding writes them back.
+	Extra Members `json:"-"`
+}
+
+// fieldsOfField names the members of Field by field index, and says which are required.
+var fieldsOfField = jsonFields{
+	names:    []string{"name", "value"},
+	required: []uint64{0x3},
+}
+
+func (x *Field) decodeJSON(d *jsonDecoder) bool {
+	if !d.objectStart() {
+		return false
+	}
+	*x = Field{}
+	var seen [1]uint64
+	n := 0
+	for ; d.nextMember(n); n++ {
+		switch string(d.key) {
+		case "name":
+			seen[0] |= 0x1
+			d.field(&x.Extra, "name", d.at(), decString(&x.Name, d), "string")
+		case "value":
+			seen[0] |= 0x2
+			d.field(&x.Extra, "value", d.at(), decString(&x.Value, d), "string")
+		default:
+			d.unknown(&x.Extra)
+		}
+	}
+	fieldsOfField.markMissing(&x.Extra, seen[:])
+	return true
+}
+func (x *Field) encodeJSON(e *jsonEncoder) {
+	e.objectStart()
+	if e.field(&x.Extra, "name") {
+		encString(&x.Name, e)
+	}
+	if e.field(&x.Extra, "value") {
+		encString(&x.Value, e)
+	}
+	x.Extra.encode(e)
+	e.objectEnd()
+}
+
+// UnmarshalJSON decodes x from JSON, keeping what its fields cannot hold (see Members).
+func (x *Field) UnmarshalJSON(data []byte) error {
+	return unmarshalJSONValue(data, x)
+}
+
+// MarshalJSON encodes x as JSON, with what decoding kept.
+func (x Field) MarshalJSON() ([]byte, error) {
+	return marshalJSONValue(&x)
+}
+
+// Instance is the instance field of User.
+//
+// Where a remote account lives; absent for local accounts.
+type Instance struct {
+	// Old spelling kept by a few forks; prefer iconUrl.
+	IconURL      *string `json:"iconURL,omitzero"`
+	IconURL2     *string `json:"iconUrl"`
+	Name         *string `json:"name"`
+	SoftwareName *string `json:"softwareName"`
+	ThemeColor   *string `json:"themeColor"`
+
+	// Extra holds the members of the JSON object that no field above holds, as they were
+	// sent: members the API document does not declare, and declared members whose
+	// value does not fit the field's type. Encoding writes them back.
+	Extra Members `json:"-"`
+}
+
+// fieldsOfInstance names the members of Instance by field index, and says which are required.
+var fieldsOfInstance = jsonFields{
+	names:    []string{"iconURL", "iconUrl", "name", "softwareName", "themeColor"},
+	required: []uint64{0x1e},
+}
+
+func (x *Instance) decodeJSON(d *jsonDecoder) bool {
+	if !d.objectStart() {
+		return false
+	}
+	*x = Instance{}
+	var seen [1]uint64
+	n := 0
+	for ; d.nextMember(n); n++ {
+		switch string(d.key) {
+		case "iconURL":
+			seen[0] |= 0x1
+			d.field(&x.Extra, "iconURL", d.at(), decPtr(&x.IconURL, d, decString), "string")
+		case "iconUrl":
+			seen[0] |= 0x2
+			if d.null() {
+			} else {
+				d.field(&x.Extra, "iconUrl", d.at(), decPtr(&x.IconURL2, d, decString), "string or null")
+			}
+		case "name":
+			seen[0] |= 0x4
+			if d.null() {
+			} else {
+				d.field(&x.Extra, "name", d.at(), decPtr(&x.Name, d, decString), "string or null")
+			}
+		case "softwareName":
+			seen[0] |= 0x8
+			if d.null() {
+			} else {
+				d.field(&x.Extra, "softwareName", d.at(), decPtr(&x.SoftwareName, d, decString), "string or null")
+			}
+		case "themeColor":
+			seen[0] |= 0x10
+			if d.null() {
+			} else {
+				d.field(&x.Extra, "themeColor", d.at(), decPtr(&x.ThemeColor, d, decString), "string or null")
+			}
+		default:
+			d.unknown(&x.Extra)
+		}
+	}
+	fieldsOfInstance.markMissing(&x.Extra, seen[:])
+	return true
+}
+func (x *Instance) encodeJSON(e *jsonEncoder) {
+	e.objectStart()
+	if x.IconURL != nil {
+		if e.field(&x.Extra, "iconURL") {
+			encPtr(&x.IconURL, e, encString)
+		}
+	}
+	if e.field(&x.Extra, "iconUrl") {
+		encPtr(&x.IconURL2, e, encString)
+	}
+	if e.field(&x.Extra, "name") {
+		encPtr(&x.Name, e, encString)
+	}
+	if e.field(&x.Extra, "softwareName") {
+		encPtr(&x.SoftwareName, e, encString)
+	}
+	if e.field(&x.Extra, "themeColor") {
+		encPtr(&x.ThemeColor, e, encString)
+	}
+	x.Extra.encode(e)
+	e.objectEnd()
+}
+
+// UnmarshalJSON decodes x from JSON, keeping what its fields cannot hold (see Members).
+func (x *Instance) UnmarshalJSON(data []byte) error {
+	return unmarshalJSONValue(data, x)
+}
+
+// MarshalJSON encodes x as JSON, with what decoding kept.
+func (x Instance) MarshalJSON() ([]byte, error) {
+	return marshalJSONValue(&x)
+}
+
+// MeDetailed is the MeDetailed object of Misskey's API.
+type MeDetailed struct {
+	UserLite
+	UserDetailedNotMeOnly
+	// Legacy alias of twoFactorEnabled that some forks still send.
+	X2FAEnabled           *bool         `json:"2faEnabled,omitzero"`
+	Achievements          []Achievement `json:"achievements"`
+	AutoAcceptFollowed    bool          `json:"autoAcceptFollowed"`
+	AvatarID              *string       `json:"avatarId"`
+	Email                 *string       `json:"email,omitzero"`
+	FollowedMessage       *string       `json:"followedMessage"`
+	HasUnreadNotification bool          `json:"hasUnreadNotification"`
+	IsAdmin               *bool         `json:"isAdmin"`
+	IsDeleted             bool          `json:"isDeleted"`
+	IsExplorable          bool          `json:"isExplorable"`
+	IsModerator           *bool         `json:"isModerator"`
+	LoggedInDays          int64         `json:"loggedInDays"`
+	MutedInstances        []string      `json:"mutedInstances"`
+	// Each inner list is one rule; its words must all match.
+	MutedWords [][]string `json:"mutedWords"`
+	// The effective role policies. Which keys appear depends on the server version.
+	Policies                 map[string]any `json:"policies"`
+	TwoFactorEnabled         bool           `json:"twoFactorEnabled"`
+	UnreadNotificationsCount int64          `json:"unreadNotificationsCount"`
+
+	// Extra holds the members of the JSON object that no field above holds, as they were
+	// sent: members the API document does not declare, and declared members whose
+	// value does not fit the field's type. Encoding writes them back.
+	Extra Members `json:"-"`
+	nulls uint64  // optional fields that were null
+}
+
+// fieldsOfMeDetailed names the members of MeDetailed by field index, and says which are required.
+var fieldsOfMeDetailed = jsonFields{
+	names:    []string{"avatarBlurhash", "avatarDecorations", "avatarUrl", "emojis", "host", "id", "instance", "isBot", "isCat", "name", "onlineStatus", "username", "alsoKnownAs", "bannerUrl", "birthday", "createdAt", "description", "fields", "followersCount", "followersVisibility", "followingCount", "followingVisibility", "isBlocking", "isFollowing", "isLocked", "isSuspended", "lang", "lastFetchedAt", "notesCount", "notify", "pinnedNoteIds", "pinnedNotes", "publicReactions", "roles", "updatedAt", "uri", "url", "2faEnabled", "achievements", "autoAcceptFollowed", "avatarId", "email", "followedMessage", "hasUnreadNotification", "isAdmin", "isDeleted", "isExplorable", "isModerator", "loggedInDays", "mutedInstances", "mutedWords", "policies", "twoFactorEnabled", "unreadNotificationsCount"},
+	required: []uint64{0x3ffddfdf3ffe3f},
+}
+
+func (x *MeDetailed) decodeJSON(d *jsonDecoder) bool {
+	if !d.objectStart() {
+		return false
+	}
+	*x = MeDetailed{}
+	var seen [1]uint64
+	n := 0
+	for ; d.nextMember(n); n++ {
+		switch string(d.key) {
+		case "avatarBlurhash":
+			seen[0] |= 0x1
+			if d.null() {
+			} else {
+				d.field(&x.Extra, "avatarBlurhash", d.at(), decPtr(&x.UserLite.AvatarBlurhash, d, decString), "string or null")
+			}
+		case "avatarDecorations":
+			seen[0] |= 0x2
+			d.field(&x.Extra, "avatarDecorations", d.at(), func(p *[]AvatarDecoration, d *jsonDecoder) bool {
+				return decSlice(p, d, (*AvatarDecoration).decodeJSON)
+			}(&x.UserLite.AvatarDecorations, d), "array of AvatarDecoration")
+		case "avatarUrl":
+			seen[0] |= 0x4
+			if d.null() {
+			} else {
+				d.field(&x.Extra, "avatarUrl", d.at(), decPtr(&x.UserLite.AvatarURL, d, decString), "string or null")
+			}
+		case "emojis":
+			seen[0] |= 0x8
+			d.field(&x.Extra, "emojis", d.at(), func(p *map[string]string, d *jsonDecoder) bool {
+				return decMap(p, d, decString)
+			}(&x.UserLite.Emojis, d), "object of string")
+		case "host":
+			seen[0] |= 0x10
+			if d.null() {
+			} else {
+				d.field(&x.Extra, "host", d.at(), decPtr(&x.UserLite.Host, d, decString), "string or null")
+			}
+		case "id":
+			seen[0] |= 0x20
+			d.field(&x.Extra, "id", d.at(), decString(&x.UserLite.ID, d), "string")
+		case "instance":
+			seen[0] |= 0x40
+			d.field(&x.Extra, "instance", d.at(), decPtr(&x.UserLite.Instance, d, (*Instance).decodeJSON), "Instance")
+		case "isBot":
+			seen[0] |= 0x80
+			d.field(&x.Extra, "isBot", d.at(), decPtr(&x.UserLite.IsBot, d, decBool), "boolean")
+		case "isCat":
+			seen[0] |= 0x100
+			d.field(&x.Extra, "isCat", d.at(), decPtr(&x.UserLite.IsCat, d, decBool), "boolean")
+		case "name":
+			seen[0] |= 0x200
+			if d.null() {
+			} else {
+				d.field(&x.Extra, "name", d.at(), decPtr(&x.UserLite.Name, d, decString), "string or null")
+			}
+		case "onlineStatus":
+			seen[0] |= 0x400
+			d.field(&x.Extra, "onlineStatus", d.at(), decEnum[UserOnlineStatus](&x.UserLite.OnlineStatus, d), "string")
+		case "username":
+			seen[0] |= 0x800
+			d.field(&x.Extra, "username", d.at(), decString(&x.UserLite.Username, d), "string")
+		case "alsoKnownAs":
+			seen[0] |= 0x1000
+			if d.null() {
+			} else {
+				d.field(&x.Extra, "alsoKnownAs", d.at(), func(p *[]string, d *jsonDecoder) bool {
+					return decSlice(p, d, decString)
+				}(&x.UserDetailedNotMeOnly.AlsoKnownAs, d), "array of string or null")
+			}
+		case "bannerUrl":
+			seen[0] |= 0x2000
+			if d.null() {
+			} else {
+				d.field(&x.Extra, "bannerUrl", d.at(), decPtr(&x.UserDetailedNotMeOnly.BannerURL, d, decString), "string or null")
+			}
+		case "birthday":
+			seen[0] |= 0x4000
+			if d.null() {
+			} else {
+				d.field(&x.Extra, "birthday", d.at(), decPtr(&x.UserDetailedNotMeOnly.Birthday, d, decString), "string or null")
+			}
+		case "createdAt":
+			seen[0] |= 0x8000
+			d.field(&x.Extra, "createdAt", d.at(), decTime(&x.UserDetailedNotMeOnly.CreatedAt, d), "date-time string")
+		case "description":
+			seen[0] |= 0x10000
+			if d.null() {
+			} else {
+				d.field(&x.Extra, "description", d.at(), decPtr(&x.UserDetailedNotMeOnly.Description, d, decString), "string or null")
+			}
+		case "fields":
+			seen[0] |= 0x20000
+			d.field(&x.Extra, "fields", d.at(), func(p *[]Field, d *jsonDecoder) bool {
+				return decSlice(p, d, (*Field).decodeJSON)
+			}(&x.UserDetailedNotMeOnly.Fields, d), "array of Field")
+		case "followersCount":
+			seen[0] |= 0x40000
+			d.field(&x.Extra, "followersCount", d.at(), decInt64(&x.UserDetailedNotMeOnly.FollowersCount, d), "integer")
+		case "followersVisibility":
+			seen[0] |= 0x80000
+			d.field(&x.Extra, "followersVisibility", d.at(), decEnum[UserFollowersVisibility](&x.UserDetailedNotMeOnly.FollowersVisibility, d), "string")
+		case "followingCount":
+			seen[0] |= 0x100000
+			d.field(&x.Extra, "followingCount", d.at(), decInt64(&x.UserDetailedNotMeOnly.FollowingCount, d), "integer")
+		case "followingVisibility":
+			seen[0] |= 0x200000
+			d.field(&x.Extra, "followingVisibility", d.at(), decEnum[UserFollowingVisibility](&x.UserDetailedNotMeOnly.FollowingVisibility, d), "string")
+		case "isBlocking":
+			seen[0] |= 0x400000
+			d.field(&x.Extra, "isBlocking", d.at(), decPtr(&x.UserDetailedNotMeOnly.IsBlocking, d, decBool), "boolean")
+		case "isFollowing":
+			seen[0] |= 0x800000
+			d.field(&x.Extra, "isFollowing", d.at(), decPtr(&x.UserDetailedNotMeOnly.IsFollowing, d, decBool), "boolean")
+		case "isLocked":
+			seen[0] |= 0x1000000
+			d.field(&x.Extra, "isLocked", d.at(), decBool(&x.UserDetailedNotMeOnly.IsLocked, d), "boolean")
+		case "isSuspended":
+			seen[0] |= 0x2000000
+			d.field(&x.Extra, "isSuspended", d.at(), decBool(&x.UserDetailedNotMeOnly.IsSuspended, d), "boolean")
+		case "lang":
+			seen[0] |= 0x4000000
+			if d.null() {
+			} else {
+				d.field(&x.Extra, "lang", d.at(), decPtr(&x.UserDetailedNotMeOnly.Lang, d, decString), "string or null")
+			}
+		case "lastFetchedAt":
+			seen[0] |= 0x8000000
+			if d.null() {
+			} else {
+				d.field(&x.Extra, "lastFetchedAt", d.at(), decPtr(&x.UserDetailedNotMeOnly.LastFetchedAt, d, decTime), "date-time string or null")
+			}
+		case "notesCount":
+			seen[0] |= 0x10000000
+			d.field(&x.Extra, "notesCount", d.at(), decInt64(&x.UserDetailedNotMeOnly.NotesCount, d), "integer")
+		case "notify":
+			seen[0] |= 0x20000000
+			d.field(&x.Extra, "notify", d.at(), decPtr(&x.UserDetailedNotMeOnly.Notify, d, decEnum[UserNotify]), "string")
+		case "pinnedNoteIds":
+			seen[0] |= 0x40000000
+			d.field(&x.Extra, "pinnedNoteIds", d.at(), func(p *[]string, d *jsonDecoder) bool {
+				return decSlice(p, d, decString)
+			}(&x.UserDetailedNotMeOnly.PinnedNoteIDs, d), "array of string")
+		case "pinnedNotes":
+			seen[0] |= 0x80000000
+			d.field(&x.Extra, "pinnedNotes", d.at(), func(p *[]Note, d *jsonDecoder) bool {
+				return decSlice(p, d, (*Note).decodeJSON)
+			}(&x.UserDetailedNotMeOnly.PinnedNotes, d), "array of Note")
+		case "publicReactions":
+			seen[0] |= 0x100000000
+			d.field(&x.Extra, "publicReactions", d.at(), decBool(&x.UserDetailedNotMeOnly.PublicReactions, d), "boolean")
+		case "roles":
+			seen[0] |= 0x200000000
+			d.field(&x.Extra, "roles", d.at(), func(p *[]RoleLite, d *jsonDecoder) bool {
+				return decSlice(p, d, (*RoleLite).decodeJSON)
+			}(&x.UserDetailedNotMeOnly.Roles, d), "array of RoleLite")
+		case "updatedAt":
+			seen[0] |= 0x400000000
+			if d.null() {
+			} else {
+				d.field(&x.Extra, "updatedAt", d.at(), decPtr(&x.UserDetailedNotMeOnly.UpdatedAt, d, decTime), "date-time string or null")
+			}
+		case "uri":
+			seen[0] |= 0x800000000
+			if d.null() {
+			} else {
+				d.field(&x.Extra, "uri", d.at(), decPtr(&x.UserDetailedNotMeOnly.URI, d, decString), "string or null")
+			}
+		case "url":
+			seen[0] |= 0x1000000000
+			if d.null() {
+			} else {
+				d.field(&x.Extra, "url", d.at(), decPtr(&x.UserDetailedNotMeOnly.URL, d, decString), "string or null")
+			}
+		case "2faEnabled":
+			seen[0] |= 0x2000000000
+			d.field(&x.Extra, "2faEnabled", d.at(), decPtr(&x.X2FAEnabled, d, decBool), "boolean")
+		case "achievements":
+			seen[0] |= 0x4000000000
+			d.field(&x.Extra, "achievements", d.at(), func(p *[]Achievement, d *jsonDecoder) bool {
+				return decSlice(p, d, (*Achievement).decodeJSON)
+			}(&x.Achievements, d), "array of Achievement")
+		case "autoAcceptFollowed":
+			seen[0] |= 0x8000000000
+			d.field(&x.Extra, "autoAcceptFollowed", d.at(), decBool(&x.AutoAcceptFollowed, d), "boolean")
+		case "avatarId":
+			seen[0] |= 0x10000000000
+			if d.null() {
+			} else {
+				d.field(&x.Extra, "avatarId", d.at(), decPtr(&x.AvatarID, d, decString), "string or null")
+			}
+		case "email":
+			seen[0] |= 0x20000000000
+			if d.null() {
+				x.nulls |= 0x1
+			} else {
+				d.field(&x.Extra, "email", d.at(), decPtr(&x.Email, d, decString), "string or null")
+			}
+		case "followedMessage":
+			seen[0] |= 0x40000000000
+			if d.null() {
+			} else {
+				d.field(&x.Extra, "followedMessage", d.at(), decPtr(&x.FollowedMessage, d, decString), "string or null")
+			}
+		case "hasUnreadNotification":
+			seen[0] |= 0x80000000000
+			d.field(&x.Extra, "hasUnreadNotification", d.at(), decBool(&x.HasUnreadNotification, d), "boolean")
+		case "isAdmin":
+			seen[0] |= 0x100000000000
+			if d.null() {
+			} else {
+				d.field(&x.Extra, "isAdmin", d.at(), decPtr(&x.IsAdmin, d, decBool), "boolean or null")
+			}
+		case "isDeleted":
+			seen[0] |= 0x200000000000
+			d.field(&x.Extra, "isDeleted", d.at(), decBool(&x.IsDeleted, d), "boolean")
+		case "isExplorable":
+			seen[0] |= 0x400000000000
+			d.field(&x.Extra, "isExplorable", d.at(), decBool(&x.IsExplorable, d), "boolean")
+		case "isModerator":
+			seen[0] |= 0x800000000000
+			if d.null() {
+			} else {
+				d.field(&x.Extra, "isModerator", d.at(), decPtr(&x.IsModerator, d, decBool), "boolean or null")
+			}
+		case "loggedInDays":
+			seen[0] |= 0x1000000000000
+			d.field(&x.Extra, "loggedInDays", d.at(), decInt64(&x.LoggedInDays, d), "integer")
+		case "mutedInstances":
+			seen[0] |= 0x2000000000000
+			if d.null() {
+			} else {
+				d.field(&x.Extra, "mutedInstances", d.at(), func(p *[]string, d *jsonDecoder) bool {
+					return decSlice(p, d, decString)
+				}(&x.MutedInstances, d), "array of string or null")
+			}
+		case "mutedWords":
+			seen[0] |= 0x4000000000000
+			d.field(&x.Extra, "mutedWords", d.at(), func(p *[][]string, d *jsonDecoder) bool {
+				return decSlice(p, d, func(p *[]string, d *jsonDecoder) bool {
+					return decSlice(p, d, decString)
+				})
+			}(&x.MutedWords, d), "array of array of string")
+		case "policies":
+			seen[0] |= 0x8000000000000
+			d.field(&x.Extra, "policies", d.at(), func(p *map[string]any, d *jsonDecoder) bool {
+				return decMap(p, d, decAny)
+			}(&x.Policies, d), "object of any value")
+		case "twoFactorEnabled":
+			seen[0] |= 0x10000000000000
+			d.field(&x.Extra, "twoFactorEnabled", d.at(), decBool(&x.TwoFactorEnabled, d), "boolean")
+		case "unreadNotificationsCount":
+			seen[0] |= 0x20000000000000
+			d.field(&x.Extra, "unreadNotificationsCount", d.at(), decInt64(&x.UnreadNotificationsCount, d), "integer")
+		default:
+			d.unknown(&x.Extra)
+		}
+	}
+	fieldsOfMeDetailed.markMissing(&x.Extra, seen[:])
+	return true
+}
+func (x *MeDetailed) encodeJSON(e *jsonEncoder) {
+	e.objectStart()
+	if e.field(&x.Extra, "avatarBlurhash") {
+		encPtr(&x.UserLite.AvatarBlurhash, e, encString)
+	}
+	if e.field(&x.Extra, "avatarDecorations") {
+		if x.UserLite.AvatarDecorations == nil {
+			e.rawBytes("[]")
+		} else {
+			func(p *[]AvatarDecoration, e *jsonEncoder) {
+				encSlice(p, e, (*AvatarDecoration).encodeJSON)
+			}(&x.UserLite.AvatarDecorations, e)
+		}
+	}
+	if e.field(&x.Extra, "avatarUrl") {
+		encPtr(&x.UserLite.AvatarURL, e, encString)
+	}
+	if e.field(&x.Extra, "emojis") {
+		if x.UserLite.Emojis == nil {
+			e.rawBytes("{}")
+		} else {
+			func(p *map[string]string, e *jsonEncoder) {
+				encMap(p, e, encString)
+			}(&x.UserLite.Emojis, e)
+		}
+	}
+	if e.field(&x.Extra, "host") {
+		encPtr(&x.UserLite.Host, e, encString)
+	}
+	if e.field(&x.Extra, "id") {
+		encString(&x.UserLite.ID, e)
+	}
+	if x.UserLite.Instance != nil {
+		if e.field(&x.Extra, "instance") {
+			encPtr(&x.UserLite.Instance, e, (*Instance).encodeJSON)
+		}
+	}
+	if x.UserLite.IsBot != nil {
+		if e.field(&x.Extra, "isBot") {
+			encPtr(&x.UserLite.IsBot, e, encBool)
+		}
+	}
+	if x.UserLite.IsCat != nil {
+		if e.field(&x.Extra, "isCat") {
+			encPtr(&x.UserLite.IsCat, e, encBool)
+		}
+	}
+	if e.field(&x.Extra, "name") {
+		encPtr(&x.UserLite.Name, e, encString)
+	}
+	if e.field(&x.Extra, "onlineStatus") {
+		encEnum[UserOnlineStatus](&x.UserLite.OnlineStatus, e)
+	}
+	if e.field(&x.Extra, "username") {
+		encString(&x.UserLite.Username, e)
+	}
+	if e.field(&x.Extra, "alsoKnownAs") {
+		func(p *[]string, e *jsonEncoder) {
+			encSlice(p, e, encString)
+		}(&x.UserDetailedNotMeOnly.AlsoKnownAs, e)
+	}
+	if e.field(&x.Extra, "bannerUrl") {
+		encPtr(&x.UserDetailedNotMeOnly.BannerURL, e, encString)
+	}
+	if e.field(&x.Extra, "birthday") {
+		encPtr(&x.UserDetailedNotMeOnly.Birthday, e, encString)
+	}
+	if e.field(&x.Extra, "createdAt") {
+		encTime(&x.UserDetailedNotMeOnly.CreatedAt, e)
+	}
+	if e.field(&x.Extra, "description") {
+		encPtr(&x.UserDetailedNotMeOnly.Description, e, encString)
+	}
+	if e.field(&x.Extra, "fields") {
+		if x.UserDetailedNotMeOnly.Fields == nil {
+			e.rawBytes("[]")
+		} else {
+			func(p *[]Field, e *jsonEncoder) {
+				encSlice(p, e, (*Field).encodeJSON)
+			}(&x.UserDetailedNotMeOnly.Fields, e)
+		}
+	}
+	if e.field(&x.Extra, "followersCount") {
+		encInt64(&x.UserDetailedNotMeOnly.FollowersCount, e)
+	}
+	if e.field(&x.Extra, "followersVisibility") {
+		encEnum[UserFollowersVisibility](&x.UserDetailedNotMeOnly.FollowersVisibility, e)
+	}
+	if e.field(&x.Extra, "followingCount") {
+		encInt64(&x.UserDetailedNotMeOnly.FollowingCount, e)
+	}
+	if e.field(&x.Extra, "followingVisibility") {
+		encEnum[UserFollowingVisibility](&x.UserDetailedNotMeOnly.FollowingVisibility, e)
+	}
+	if x.UserDetailedNotMeOnly.IsBlocking != nil {
+		if e.field(&x.Extra, "isBlocking") {
+			encPtr(&x.UserDetailedNotMeOnly.IsBlocking, e, encBool)
+		}
+	}
+	if x.UserDetailedNotMeOnly.IsFollowing != nil {
+		if e.field(&x.Extra, "isFollowing") {
+			encPtr(&x.UserDetailedNotMeOnly.IsFollowing, e, encBool)
+		}
+	}
+	if e.field(&x.Extra, "isLocked") {
+		encBool(&x.UserDetailedNotMeOnly.IsLocked, e)
+	}
+	if e.field(&x.Extra, "isSuspended") {
+		encBool(&x.UserDetailedNotMeOnly.IsSuspended, e)
+	}
+	if e.field(&x.Extra, "lang") {
+		encPtr(&x.UserDetailedNotMeOnly.Lang, e, encString)
+	}
+	if e.field(&x.Extra, "lastFetchedAt") {
+		encPtr(&x.UserDetailedNotMeOnly.LastFetchedAt, e, encTime)
+	}
+	if e.field(&x.Extra, "notesCount") {
+		encInt64(&x.UserDetailedNotMeOnly.NotesCount, e)
+	}
+	if x.UserDetailedNotMeOnly.Notify != nil {
+		if e.field(&x.Extra, "notify") {
+			encPtr(&x.UserDetailedNotMeOnly.Notify, e, encEnum[UserNotify])
+		}
+	}
+	if e.field(&x.Extra, "pinnedNoteIds") {
+		if x.UserDetailedNotMeOnly.PinnedNoteIDs == nil {
+			e.rawBytes("[]")
+		} else {
+			func(p *[]string, e *jsonEncoder) {
+				encSlice(p, e, encString)
+			}(&x.UserDetailedNotMeOnly.PinnedNoteIDs, e)
+		}
+	}
+	if e.field(&x.Extra, "pinnedNotes") {
+		if x.UserDetailedNotMeOnly.PinnedNotes == nil {
+			e.rawBytes("[]")
+		} else {
+			func(p *[]Note, e *jsonEncoder) {
+				encSlice(p, e, (*Note).encodeJSON)
+			}(&x.UserDetailedNotMeOnly.PinnedNotes, e)
+		}
+	}
+	if e.field(&x.Extra, "publicReactions") {
+		encBool(&x.UserDetailedNotMeOnly.PublicReactions, e)
+	}
+	if e.field(&x.Extra, "roles") {
+		if x.UserDetailedNotMeOnly.Roles == nil {
+			e.rawBytes("[]")
+		} else {
+			func(p *[]RoleLite, e *jsonEncoder) {
+				encSlice(p, e, (*RoleLite).encodeJSON)
+			}(&x.UserDetailedNotMeOnly.Roles, e)
+		}
+	}
+	if e.field(&x.Extra, "updatedAt") {
+		encPtr(&x.UserDetailedNotMeOnly.UpdatedAt, e, encTime)
+	}
+	if e.field(&x.Extra, "uri") {
+		encPtr(&x.UserDetailedNotMeOnly.URI, e, encString)
+	}
+	if e.field(&x.Extra, "url") {
+		encPtr(&x.UserDetailedNotMeOnly.URL, e, encString)
+	}
+	if x.X2FAEnabled != nil {
+		if e.field(&x.Extra, "2faEnabled") {
+			encPtr(&x.X2FAEnabled, e, encBool)
+		}
+	}
+	if e.field(&x.Extra, "achievements") {
+		if x.Achievements == nil {
+			e.rawBytes("[]")
+		} else {
+			func(p *[]Achievement, e *jsonEncoder) {
+				encSlice(p, e, (*Achievement).encodeJSON)
+			}(&x.Achievements, e)
+		}
+	}
+	if e.field(&x.Extra, "autoAcceptFollowed") {
+		encBool(&x.AutoAcceptFollowed, e)
+	}
+	if e.field(&x.Extra, "avatarId") {
+		encPtr(&x.AvatarID, e, encString)
+	}
+	if x.Email != nil || x.nulls&0x1 != 0 {
+		if e.field(&x.Extra, "email") {
+			encPtr(&x.Email, e, encString)
+		}
+	}
+	if e.field(&x.Extra, "followedMessage") {
+		encPtr(&x.FollowedMessage, e, encString)
+	}
+	if e.field(&x.Extra, "hasUnreadNotification") {
+		encBool(&x.HasUnreadNotification, e)
+	}
+	if e.field(&x.Extra, "isAdmin") {
+		encPtr(&x.IsAdmin, e, encBool)
+	}
+	if e.field(&x.Extra, "isDeleted") {
+		encBool(&x.IsDeleted, e)
+	}
+	if e.field(&x.Extra, "isExplorable") {
+		encBool(&x.IsExplorable, e)
+	}
+	if e.field(&x.Extra, "isModerator") {
+		encPtr(&x.IsModerator, e, encBool)
+	}
+	if e.field(&x.Extra, "loggedInDays") {
+		encInt64(&x.LoggedInDays, e)
+	}
+	if e.field(&x.Extra, "mutedInstances") {
+		func(p *[]string, e *jsonEncoder) {
+			encSlice(p, e, encString)
+		}(&x.MutedInstances, e)
+	}
+	if e.field(&x.Extra, "mutedWords") {
+		if x.MutedWords == nil {
+			e.rawBytes("[]")
+		} else {
+			func(p *[][]string, e *jsonEncoder) {
+				encSlice(p, e, func(p *[]string, e *jsonEncoder) {
+					encSlice(p, e, encString)
+				})
+			}(&x.MutedWords, e)
+		}
+	}
+	if e.field(&x.Extra, "policies") {
+		if x.Policies == nil {
+			e.rawBytes("{}")
+		} else {
+			func(p *map[string]any, e *jsonEncoder) {
+				encMap(p, e, encAny)
+			}(&x.Policies, e)
+		}
+	}
+	if e.field(&x.Extra, "twoFactorEnabled") {
+		encBool(&x.TwoFactorEnabled, e)
+	}
+	if e.field(&x.Extra, "unreadNotificationsCount") {
+		encInt64(&x.UnreadNotificationsCount, e)
+	}
+	x.Extra.encode(e)
+	e.objectEnd()
+}
+
+// UnmarshalJSON decodes x from JSON, keeping what its fields cannot hold (see Members).
+func (x *MeDetailed) UnmarshalJSON(data []byte) error {
+	return unmarshalJSONValue(data, x)
+}
+
+// MarshalJSON encodes x as JSON, with what decoding kept.
+func (x MeDetailed) MarshalJSON() ([]byte, error) {
+	return marshalJSONValue(&x)
+}
+
+// MeDetailedOnly is the MeDetailedOnly object of Misskey's API.
+type MeDetailedOnly struct {
+	// Legacy alias of twoFactorEnabled that some forks still send.
+	X2FAEnabled           *bool         `json:"2faEnabled,omitzero"`
+	Achievements          []Achievement `json:"achievements"`
+	AutoAcceptFollowed    bool          `json:"autoAcceptFollowed"`
+	AvatarID              *string       `json:"avatarId"`
+	Email                 *string       `json:"email,omitzero"`
+	FollowedMessage       *string       `json:"followedMessage"`
+	HasUnreadNotification bool          `json:"hasUnreadNotification"`
+	IsAdmin               *bool         `json:"isAdmin"`
+	IsDeleted             bool          `json:"isDeleted"`
+	IsExplorable          bool          `json:"isExplorable"`
+	IsModerator           *bool         `json:"isModerator"`
+	LoggedInDays          int64         `json:"loggedInDays"`
+	MutedInstances        []string      `json:"mutedInstances"`
+	// Each inner list is one rule; its words must all match.
+	MutedWords [][]string `json:"mutedWords"`
+	// The effective role policies. Which keys appear depends on the server version.
+	Policies                 map[string]any `json:"policies"`
+	TwoFactorEnabled         bool           `json:"twoFactorEnabled"`
+	UnreadNotificationsCount int64          `json:"unreadNotificationsCount"`
+
+	// Extra holds the members of the JSON object that no field above holds, as they were
+	// sent: members the API document does not declare, and declared members whose
+	// value does not fit the field's type. Encoding writes them back.
+	Extra Members `json:"-"`
+	nulls uint64  // optional fields that were null
+}
+
+// fieldsOfMeDetailedOnly names the members of MeDetailedOnly by field index, and says which are required.
+var fieldsOfMeDetailedOnly = jsonFields{
+	names:    []string{"2faEnabled", "achievements", "autoAcceptFollowed", "avatarId", "email", "followedMessage", "hasUnreadNotification", "isAdmin", "isDeleted", "isExplorable", "isModerator", "loggedInDays", "mutedInstances", "mutedWords", "policies", "twoFactorEnabled", "unreadNotificationsCount"},
+	required: []uint64{0x1ffee},
+}
+
+func (x *MeDetailedOnly) decodeJSON(d *jsonDecoder) bool {
+	if !d.objectStart() {
+		return false
+	}
+	*x = MeDetailedOnly{}
+	var seen [1]uint64
+	n := 0
+	for ; d.nextMember(n); n++ {
+		switch string(d.key) {
+		case "2faEnabled":
+			seen[0] |= 0x1
+			d.field(&x.Extra, "2faEnabled", d.at(), decPtr(&x.X2FAEnabled, d, decBool), "boolean")
+		case "achievements":
+			seen[0] |= 0x2
+			d.field(&x.Extra, "achievements", d.at(), func(p *[]Achievement, d *jsonDecoder) bool {
+				return decSlice(p, d, (*Achievement).decodeJSON)
+			}(&x.Achievements, d), "array of Achievement")
+		case "autoAcceptFollowed":
+			seen[0] |= 0x4
+			d.field(&x.Extra, "autoAcceptFollowed", d.at(), decBool(&x.AutoAcceptFollowed, d), "boolean")
+		case "avatarId":
+			seen[0] |= 0x8
+			if d.null() {
+			} else {
+				d.field(&x.Extra, "avatarId", d.at(), decPtr(&x.AvatarID, d, decString), "string or null")
+			}
+		case "email":
+			seen[0] |= 0x10
+			if d.null() {
+				x.nulls |= 0x1
+			} else {
+				d.field(&x.Extra, "email", d.at(), decPtr(&x.Email, d, decString), "string or null")
+			}
+		case "followedMessage":
+			seen[0] |= 0x20
+			if d.null() {
+			} else {
+				d.field(&x.Extra, "followedMessage", d.at(), decPtr(&x.FollowedMessage, d, decString), "string or null")
+			}
+		case "hasUnreadNotification":
+			seen[0] |= 0x40
+			d.field(&x.Extra, "hasUnreadNotification", d.at(), decBool(&x.HasUnreadNotification, d), "boolean")
+		case "isAdmin":
+			seen[0] |= 0x80
+			if d.null() {
+			} else {
+				d.field(&x.Extra, "isAdmin", d.at(), decPtr(&x.IsAdmin, d, decBool), "boolean or null")
+			}
+		case "isDeleted":
+			seen[0] |= 0x100
+			d.field(&x.Extra, "isDeleted", d.at(), decBool(&x.IsDeleted, d), "boolean")
+		case "isExplorable":
+			seen[0] |= 0x200
+			d.field(&x.Extra, "isExplorable", d.at(), decBool(&x.IsExplorable, d), "boolean")
+		case "isModerator":
+			seen[0] |= 0x400
+			if d.null() {
+			} else {
+				d.field(&x.Extra, "isModerator", d.at(), decPtr(&x.IsModerator, d, decBool), "boolean or null")
+			}
+		case "loggedInDays":
+			seen[0] |= 0x800
+			d.field(&x.Extra, "loggedInDays", d.at(), decInt64(&x.LoggedInDays, d), "integer")
+		case "mutedInstances":
+			seen[0] |= 0x1000
+			if d.null() {
+			} else {
+				d.field(&x.Extra, "mutedInstances", d.at(), func(p *[]string, d *jsonDecoder) bool {
+					return decSlice(p, d, decString)
+				}(&x.MutedInstances, d), "array of string or null")
+			}
+		case "mutedWords":
+			seen[0] |= 0x2000
+			d.field(&x.Extra, "mutedWords", d.at(), func(p *[][]string, d *jsonDecoder) bool {
+				return decSlice(p, d, func(p *[]string, d *jsonDecoder) bool {
+					return decSlice(p, d, decString)
+				})
+			}(&x.MutedWords, d), "array of array of string")
+		case "policies":
+			seen[0] |= 0x4000
+			d.field(&x.Extra, "policies", d.at(), func(p *map[string]any, d *jsonDecoder) bool {
+				return decMap(p, d, decAny)
+			}(&x.Policies, d), "object of any value")
+		case "twoFactorEnabled":
+			seen[0] |= 0x8000
+			d.field(&x.Extra, "twoFactorEnabled", d.at(), decBool(&x.TwoFactorEnabled, d), "boolean")
+		case "unreadNotificationsCount":
+			seen[0] |= 0x10000
+			d.field(&x.Extra, "unreadNotificationsCount", d.at(), decInt64(&x.UnreadNotificationsCount, d), "integer")
+		default:
+			d.unknown(&x.Extra)
+		}
+	}
+	fieldsOfMeDetailedOnly.markMissing(&x.Extra, seen[:])
+	return true
+}
+func (x *MeDetailedOnly) encodeJSON(e *jsonEncoder) {
+	e.objectStart()
+	if x.X2FAEnabled != nil {
+		if e.field(&x.Extra, "2faEnabled") {
+			encPtr(&x.X2FAEnabled, e, encBool)
+		}
+	}
+	if e.field(&x.Extra, "achievements") {
+		if x.Achievements == nil {
+			e.rawBytes("[]")
+		} else {
+			func(p *[]Achievement, e *jsonEncoder) {
+				encSlice(p, e, (*Achievement).encodeJSON)
+			}(&x.Achievements, e)
+		}
+	}
+	if e.field(&x.Extra, "autoAcceptFollowed") {
+		encBool(&x.AutoAcceptFollowed, e)
+	}
+	if e.field(&x.Extra, "avatarId") {
+		encPtr(&x.AvatarID, e, encString)
+	}
+	if x.Email != nil || x.nulls&0x1 != 0 {
+		if e.field(&x.Extra, "email") {
+			encPtr(&x.Email, e, encString)
+		}
+	}
+	if e.field(&x.Extra, "followedMessage") {
+		encPtr(&x.FollowedMessage, e, encString)
+	}
+	if e.field(&x.Extra, "hasUnreadNotification") {
+		encBool(&x.HasUnreadNotification, e)
+	}
+	if e.field(&x.Extra, "isAdmin") {
+		encPtr(&x.IsAdmin, e, encBool)
+	}
+	if e.field(&x.Extra, "isDeleted") {
+		encBool(&x.IsDeleted, e)
+	}
+	if e.field(&x.Extra, "isExplorable") {
+		encBool(&x.IsExplorable, e)
+	}
+	if e.field(&x.Extra, "isModerator") {
+		encPtr(&x.IsModerator, e, encBool)
+	}
+	if e.field(&x.Extra, "loggedInDays") {
+		encInt64(&x.LoggedInDays, e)
+	}
+	if e.field(&x.Extra, "mutedInstances") {
+		func(p *[]string, e *jsonEncoder) {
+			encSlice(p, e, encString)
+		}(&x.MutedInstances, e)
+	}
+	if e.field(&x.Extra, "mutedWords") {
+		if x.MutedWords == nil {
+			e.rawBytes("[]")
+		} else {
+			func(p *[][]string, e *jsonEncoder) {
+				encSlice(p, e, func(p *[]string, e *jsonEncoder) {
+					encSlice(p, e, encString)
+				})
+			}(&x.MutedWords, e)
+		}
+	}
+	if e.field(&x.Extra, "policies") {
+		if x.Policies == nil {
+			e.rawBytes("{}")
+		} else {
+			func(p *map[string]any, e *jsonEncoder) {
+				encMap(p, e, encAny)
+			}(&x.Policies, e)
+		}
+	}
+	if e.field(&x.Extra, "twoFactorEnabled") {
+		encBool(&x.TwoFactorEnabled, e)
+	}
+	if e.field(&x.Extra, "unreadNotificationsCount") {
+		encInt64(&x.UnreadNotificationsCount, e)
+	}
+	x.Extra.encode(e)
+	e.objectEnd()
+}
+
+// UnmarshalJSON decodes x from JSON, keeping what its fields cannot hold (see Members).
+func (x *MeDetailedOnly) UnmarshalJSON(data []byte) error {
+	return unmarshalJSONValue(data, x)
+}
+
+// MarshalJSON encodes x as JSON, with what decoding kept.
+func (x MeDetailedOnly) MarshalJSON() ([]byte, error) {
+	return marshalJSONValue(&x)
+}
+
+// MetaDetailed is the MetaDetailed object of Misskey's API.
+type MetaDetailed struct {
+	MetaLite
+	MetaDetailedOnly
+
+	// Extra holds the members of the JSON object that no field above holds, as they were
+	// sent: members the API document does not declare, and declared members whose
+	// value does not fit the field's type. Encoding writes them back.
+	Extra Members `json:"-"`
+}
+
+// fieldsOfMetaDetailed names the members of MetaDetailed by field index, and says which are required.
+var fieldsOfMetaDetailed = jsonFields{
+	names:    []string{"ads", "description", "disableRegistration", "iconUrl", "langs", "maintainerName", "mascotImageUrl", "maxFileSize", "maxNoteTextLength", "name", "noteSearchableScope", "repositoryUrl", "serverRules", "themeColor", "uri", "version", "cacheRemoteFiles", "features", "proxyAccountName", "requireSetup"},
+	required: []uint64{0xddfff},
+}
+
+func (x *MetaDetailed) decodeJSON(d *jsonDecoder) bool {
+	if !d.objectStart() {
+		return false
+	}
+	*x = MetaDetailed{}
+	var seen [1]uint64
+	n := 0
+	for ; d.nextMember(n); n++ {
+		switch string(d.key) {
+		case "ads":
+			seen[0] |= 0x1
+			d.field(&x.Extra, "ads", d.at(), func(p *[]Ad, d *jsonDecoder) bool {
+				return decSlice(p, d, (*Ad).decodeJSON)
+			}(&x.MetaLite.Ads, d), "array of Ad")
+		case "description":
+			seen[0] |= 0x2
+			if d.null() {
+			} else {
+				d.field(&x.Extra, "description", d.at(), decPtr(&x.MetaLite.Description, d, decString), "string or null")
+			}
+		case "disableRegistration":
+			seen[0] |= 0x4
+			d.field(&x.Extra, "disableRegistration", d.at(), decBool(&x.MetaLite.DisableRegistration, d), "boolean")
+		case "iconUrl":
+			seen[0] |= 0x8
+			if d.null() {
+			} else {
+				d.field(&x.Extra, "iconUrl", d.at(), decPtr(&x.MetaLite.IconURL, d, decString), "string or null")
+			}
+		case "langs":
+			seen[0] |= 0x10
+			d.field(&x.Extra, "langs", d.at(), func(p *[]string, d *jsonDecoder) bool {
+				return decSlice(p, d, decString)
+			}(&x.MetaLite.Langs, d), "array of string")
+		case "maintainerName":
+			seen[0] |= 0x20
+			if d.null() {
+			} else {
+				d.field(&x.Extra, "maintainerName", d.at(), decPtr(&x.MetaLite.MaintainerName, d, decString), "string or null")
+			}
+		case "mascotImageUrl":
+			seen[0] |= 0x40
+			d.field(&x.Extra, "mascotImageUrl", d.at(), decString(&x.MetaLite.MascotImageURL, d), "string")
+		case "maxFileSize":
+			seen[0] |= 0x80
+			d.field(&x.Extra, "maxFileSize", d.at(), decInt64(&x.MetaLite.MaxFileSize, d), "integer")
+		case "maxNoteTextLength":
+			seen[0] |= 0x100
+			d.field(&x.Extra, "maxNoteTextLength", d.at(), decInt64(&x.MetaLite.MaxNoteTextLength, d), "integer")
+		case "name":
+			seen[0] |= 0x200
+			if d.null() {
+			} else {
+				d.field(&x.Extra, "name", d.at(), decPtr(&x.MetaLite.Name, d, decString), "string or null")
+			}
+		case "noteSearchableScope":
+			seen[0] |= 0x400
+			d.field(&x.Extra, "noteSearchableScope", d.at(), decEnum[MetaLiteNoteSearchableScope](&x.MetaLite.NoteSearchableScope, d), "string")
+		case "repositoryUrl":
+			seen[0] |= 0x800
+			if d.null() {
+			} else {
+				d.field(&x.Extra, "repositoryUrl", d.at(), decPtr(&x.MetaLite.RepositoryURL, d, decString), "string or null")
+			}
+		case "serverRules":
+			seen[0] |= 0x1000
+			d.field(&x.Extra, "serverRules", d.at(), func(p *[]string, d *jsonDecoder) bool {
+				return decSlice(p, d, decString)
+			}(&x.MetaLite.ServerRules, d), "array of string")
+		case "themeColor":
+			seen[0] |= 0x2000
+			if d.null() {
+				x.MetaLite.nulls |= 0x1
+			} else {
+				d.field(&x.Extra, "themeColor", d.at(), decPtr(&x.MetaLite.ThemeColor, d, decString), "string or null")
+			}
+		case "uri":
+			seen[0] |= 0x4000
+			d.field(&x.Extra, "uri", d.at(), decString(&x.MetaLite.URI, d), "string")
+		case "version":
+			seen[0] |= 0x8000
+			d.field(&x.Extra, "version", d.at(), decString(&x.MetaLite.Version, d), "string")
+		case "cacheRemoteFiles":
+			seen[0] |= 0x10000
+			d.field(&x.Extra, "cacheRemoteFiles", d.at(), decBool(&x.MetaDetailedOnly.CacheRemoteFiles, d), "boolean")
+		case "features":
+			seen[0] |= 0x20000
+			d.field(&x.Extra, "features", d.at(), decPtr(&x.MetaDetailedOnly.Features, d, (*Features).decodeJSON), "Features")
+		case "proxyAccountName":
+			seen[0] |= 0x40000
+			if d.null() {
+			} else {
+				d.field(&x.Extra, "proxyAccountName", d.at(), decPtr(&x.MetaDetailedOnly.ProxyAccountName, d, decString), "string or null")
+			}
+		case "requireSetup":
+			seen[0] |= 0x80000
+			d.field(&x.Extra, "requireSetup", d.at(), decBool(&x.MetaDetailedOnly.RequireSetup, d), "boolean")
+		default:
+			d.unknown(&x.Extra)
+		}
+	}
+	fieldsOfMetaDetailed.markMissing(&x.Extra, seen[:])
+	return true
+}
+func (x *MetaDetailed) encodeJSON(e *jsonEncoder) {
+	e.objectStart()
+	if e.field(&x.Extra, "ads") {
+		if x.MetaLite.Ads == nil {
+			e.rawBytes("[]")
+		} else {
+			func(p *[]Ad, e *jsonEncoder) {
+				encSlice(p, e, (*Ad).encodeJSON)
+			}(&x.MetaLite.Ads, e)
+		}
+	}
+	if e.field(&x.Extra, "description") {
+		encPtr(&x.MetaLite.Description, e, encString)
+	}
+	if e.field(&x.Extra, "disableRegistration") {
+		encBool(&x.MetaLite.DisableRegistration, e)
+	}
+	if e.field(&x.Extra, "iconUrl") {
+		encPtr(&x.MetaLite.IconURL, e, encString)
+	}
+	if e.field(&x.Extra, "langs") {
+		if x.MetaLite.Langs == nil {
+			e.rawBytes("[]")
+		} else {
+			func(p *[]string, e *jsonEncoder) {
+				encSlice(p, e, encString)
+			}(&x.MetaLite.Langs, e)
+		}
+	}
+	if e.field(&x.Extra, "maintainerName") {
+		encPtr(&x.MetaLite.MaintainerName, e, encString)
+	}
+	if e.field(&x.Extra, "mascotImageUrl") {
+		encString(&x.MetaLite.MascotImageURL, e)
+	}
+	if e.field(&x.Extra, "maxFileSize") {
+		encInt64(&x.MetaLite.MaxFileSize, e)
+	}
+	if e.field(&x.Extra, "maxNoteTextLength") {
+		encInt64(&x.MetaLite.MaxNoteTextLength, e)
+	}
+	if e.field(&x.Extra, "name") {
+		encPtr(&x.MetaLite.Name, e, encString)
+	}
+	if e.field(&x.Extra, "noteSearchableScope") {
+		encEnum[MetaLiteNoteSearchableScope](&x.MetaLite.NoteSearchableScope, e)
+	}
+	if e.field(&x.Extra, "repositoryUrl") {
+		encPtr(&x.MetaLite.RepositoryURL, e, encString)
+	}
+	if e.field(&x.Extra, "serverRules") {
+		if x.MetaLite.ServerRules == nil {
+			e.rawBytes("[]")
+		} else {
+			func(p *[]string, e *jsonEncoder) {
+				encSlice(p, e, encString)
+			}(&x.MetaLite.ServerRules, e)
+		}
+	}
+	if x.MetaLite.ThemeColor != nil || x.MetaLite.nulls&0x1 != 0 {
+		if e.field(&x.Extra, "themeColor") {
+			encPtr(&x.MetaLite.ThemeColor, e, encString)
+		}
+	}
+	if e.field(&x.Extra, "uri") {
+		encString(&x.MetaLite.URI, e)
+	}
+	if e.field(&x.Extra, "version") {
+		encString(&x.MetaLite.Version, e)
+	}
+	if e.field(&x.Extra, "cacheRemoteFiles") {
+		encBool(&x.MetaDetailedOnly.CacheRemoteFiles, e)
+	}
+	if x.MetaDetailedOnly.Features != nil {
+		if e.field(&x.Extra, "features") {
+			encPtr(&x.MetaDetailedOnly.Features, e, (*Features).encodeJSON)
+		}
+	}
+	if e.field(&x.Extra, "proxyAccountName") {
+		encPtr(&x.MetaDetailedOnly.ProxyAccountName, e, encString)
+	}
+	if e.field(&x.Extra, "requireSetup") {
+		encBool(&x.MetaDetailedOnly.RequireSetup, e)
+	}
+	x.Extra.encode(e)
+	e.objectEnd()
+}
+
+// UnmarshalJSON decodes x from JSON, keeping what its fields cannot hold (see Members).
+func (x *MetaDetailed) UnmarshalJSON(data []byte) error {
+	return unmarshalJSONValue(data, x)
+}
+
+// MarshalJSON encodes x as JSON, with what decoding kept.
+func (x MetaDetailed) MarshalJSON() ([]byte, error) {
+	return marshalJSONValue(&x)
+}
+
+// MetaDetailedOnly is the MetaDetailedOnly object of Misskey's API.
+type MetaDetailedOnly struct {
+	CacheRemoteFiles bool      `json:"cacheRemoteFiles"`
+	Features         *Features `json:"features,omitzero"`
+	ProxyAccountName *string   `json:"proxyAccountName"`
+	RequireSetup     bool      `json:"requireSetup"`
+
+	// Extra holds the members of the JSON object that no field above holds, as they were
+	// sent: members the API document does not declare, and declared members whose
+	// value does not fit the field's type. Encoding writes them back.
+	Extra Members `json:"-"`
+}
+
+// fieldsOfMetaDetailedOnly names the members of MetaDetailedOnly by field index, and says which are required.
+var fieldsOfMetaDetailedOnly = jsonFields{
+	names:    []string{"cacheRemoteFiles", "features", "proxyAccountName", "requireSetup"},
+	required: []uint64{0xd},
+}
+
+func (x *MetaDetailedOnly) decodeJSON(d *jsonDecoder) bool {
+	if !d.objectStart() {
+		return false
+	}
+	*x = MetaDetailedOnly{}
+	var seen [1]uint64
+	n := 0
+	for ; d.nextMember(n); n++ {
+		switch string(d.key) {
+		case "cacheRemoteFiles":
+			seen[0] |= 0x1
+			d.field(&x.Extra, "cacheRemoteFiles", d.at(), decBool(&x.CacheRemoteFiles, d), "boolean")
+		case "features":
+			seen[0] |= 0x2
+			d.field(&x.Extra, "features", d.at(), decPtr(&x.Features, d, (*Features).decodeJSON), "Features")
+		case "proxyAccountName":
+			seen[0] |= 0x4
+			if d.null() {
+			} else {
+				d.field(&x.Extra, "proxyAccountName", d.at(), decPtr(&x.ProxyAccountName, d, decString), "string or null")
+			}
+		case "requireSetup":
+			seen[0] |= 0x8
+			d.field(&x.Extra, "requireSetup", d.at(), decBool(&x.RequireSetup, d), "boolean")
+		default:
+			d.unknown(&x.Extra)
+		}
+	}
+	fieldsOfMetaDetailedOnly.markMissing(&x.Extra, seen[:])
+	return true
+}
+func (x *MetaDetailedOnly) encodeJSON(e *jsonEncoder) {
+	e.objectStart()
+	if e.field(&x.Extra, "cacheRemoteFiles") {
+		encBool(&x.CacheRemoteFiles, e)
+	}
+	if x.Features != nil {
+		if e.field(&x.Extra, "features") {
+			encPtr(&x.Features, e, (*Features).encodeJSON)
+		}
+	}
+	if e.field(&x.Extra, "proxyAccountName") {
+		encPtr(&x.ProxyAccountName, e, encString)
+	}
+	if e.field(&x.Extra, "requireSetup") {
+		encBool(&x.RequireSetup, e)
+	}
+	x.Extra.encode(e)
+	e.objectEnd()
+}
+
+// UnmarshalJSON decodes x from JSON, keeping what its fields cannot hold (see Members).
+func (x *MetaDetailedOnly) UnmarshalJSON(data []byte) error {
+	return unmarshalJSONValue(data, x)
+}
+
+// MarshalJSON encodes x as JSON, with what decoding kept.
+func (x MetaDetailedOnly) MarshalJSON() ([]byte, error) {
+	return marshalJSONValue(&x)
+}
+
+// MetaLite is the MetaLite object of Misskey's API.
 type MetaLite struct {
-	Ads                 []MetaLiteAdsItem           `json:"ads"`
+	Ads                 []Ad                        `json:"ads"`
 	Description         *string                     `json:"description"`
 	DisableRegistration bool                        `json:"disableRegistration"`
 	IconURL             *string                     `json:"iconUrl"`
@@ -244,19 +2784,194 @@ type MetaLite struct {
 	ThemeColor          *string                     `json:"themeColor,omitzero"`
 	URI                 string                      `json:"uri"`
 	Version             string                      `json:"version"`
+
+	// Extra holds the members of the JSON object that no field above holds, as they were
+	// sent: members the API document does not declare, and declared members whose
+	// value does not fit the field's type. Encoding writes them back.
+	Extra Members `json:"-"`
+	nulls uint64  // optional fields that were null
 }
 
-// MetaLiteAdsItem is defined at #/components/schemas/MetaLite/properties/ads/items.
-type MetaLiteAdsItem struct {
-	DayOfWeek int64   `json:"dayOfWeek"`
-	ID        string  `json:"id"`
-	ImageURL  string  `json:"imageUrl"`
-	Place     string  `json:"place"`
-	Ratio     float64 `json:"ratio"`
-	URL       string  `json:"url"`
+// fieldsOfMetaLite names the members of MetaLite by field index, and says which are required.
+var fieldsOfMetaLite = jsonFields{
+	names:    []string{"ads", "description", "disableRegistration", "iconUrl", "langs", "maintainerName", "mascotImageUrl", "maxFileSize", "maxNoteTextLength", "name", "noteSearchableScope", "repositoryUrl", "serverRules", "themeColor", "uri", "version"},
+	required: []uint64{0xdfff},
 }
 
-// MetaLiteNoteSearchableScope is defined at #/components/schemas/MetaLite/properties/noteSearchableScope.
+func (x *MetaLite) decodeJSON(d *jsonDecoder) bool {
+	if !d.objectStart() {
+		return false
+	}
+	*x = MetaLite{}
+	var seen [1]uint64
+	n := 0
+	for ; d.nextMember(n); n++ {
+		switch string(d.key) {
+		case "ads":
+			seen[0] |= 0x1
+			d.field(&x.Extra, "ads", d.at(), func(p *[]Ad, d *jsonDecoder) bool {
+				return decSlice(p, d, (*Ad).decodeJSON)
+			}(&x.Ads, d), "array of Ad")
+		case "description":
+			seen[0] |= 0x2
+			if d.null() {
+			} else {
+				d.field(&x.Extra, "description", d.at(), decPtr(&x.Description, d, decString), "string or null")
+			}
+		case "disableRegistration":
+			seen[0] |= 0x4
+			d.field(&x.Extra, "disableRegistration", d.at(), decBool(&x.DisableRegistration, d), "boolean")
+		case "iconUrl":
+			seen[0] |= 0x8
+			if d.null() {
+			} else {
+				d.field(&x.Extra, "iconUrl", d.at(), decPtr(&x.IconURL, d, decString), "string or null")
+			}
+		case "langs":
+			seen[0] |= 0x10
+			d.field(&x.Extra, "langs", d.at(), func(p *[]string, d *jsonDecoder) bool {
+				return decSlice(p, d, decString)
+			}(&x.Langs, d), "array of string")
+		case "maintainerName":
+			seen[0] |= 0x20
+			if d.null() {
+			} else {
+				d.field(&x.Extra, "maintainerName", d.at(), decPtr(&x.MaintainerName, d, decString), "string or null")
+			}
+		case "mascotImageUrl":
+			seen[0] |= 0x40
+			d.field(&x.Extra, "mascotImageUrl", d.at(), decString(&x.MascotImageURL, d), "string")
+		case "maxFileSize":
+			seen[0] |= 0x80
+			d.field(&x.Extra, "maxFileSize", d.at(), decInt64(&x.MaxFileSize, d), "integer")
+		case "maxNoteTextLength":
+			seen[0] |= 0x100
+			d.field(&x.Extra, "maxNoteTextLength", d.at(), decInt64(&x.MaxNoteTextLength, d), "integer")
+		case "name":
+			seen[0] |= 0x200
+			if d.null() {
+			} else {
+				d.field(&x.Extra, "name", d.at(), decPtr(&x.Name, d, decString), "string or null")
+			}
+		case "noteSearchableScope":
+			seen[0] |= 0x400
+			d.field(&x.Extra, "noteSearchableScope", d.at(), decEnum[MetaLiteNoteSearchableScope](&x.NoteSearchableScope, d), "string")
+		case "repositoryUrl":
+			seen[0] |= 0x800
+			if d.null() {
+			} else {
+				d.field(&x.Extra, "repositoryUrl", d.at(), decPtr(&x.RepositoryURL, d, decString), "string or null")
+			}
+		case "serverRules":
+			seen[0] |= 0x1000
+			d.field(&x.Extra, "serverRules", d.at(), func(p *[]string, d *jsonDecoder) bool {
+				return decSlice(p, d, decString)
+			}(&x.ServerRules, d), "array of string")
+		case "themeColor":
+			seen[0] |= 0x2000
+			if d.null() {
+				x.nulls |= 0x1
+			} else {
+				d.field(&x.Extra, "themeColor", d.at(), decPtr(&x.ThemeColor, d, decString), "string or null")
+			}
+		case "uri":
+			seen[0] |= 0x4000
+			d.field(&x.Extra, "uri", d.at(), decString(&x.URI, d), "string")
+		case "version":
+			seen[0] |= 0x8000
+			d.field(&x.Extra, "version", d.at(), decString(&x.Version, d), "string")
+		default:
+			d.unknown(&x.Extra)
+		}
+	}
+	fieldsOfMetaLite.markMissing(&x.Extra, seen[:])
+	return true
+}
+func (x *MetaLite) encodeJSON(e *jsonEncoder) {
+	e.objectStart()
+	if e.field(&x.Extra, "ads") {
+		if x.Ads == nil {
+			e.rawBytes("[]")
+		} else {
+			func(p *[]Ad, e *jsonEncoder) {
+				encSlice(p, e, (*Ad).encodeJSON)
+			}(&x.Ads, e)
+		}
+	}
+	if e.field(&x.Extra, "description") {
+		encPtr(&x.Description, e, encString)
+	}
+	if e.field(&x.Extra, "disableRegistration") {
+		encBool(&x.DisableRegistration, e)
+	}
+	if e.field(&x.Extra, "iconUrl") {
+		encPtr(&x.IconURL, e, encString)
+	}
+	if e.field(&x.Extra, "langs") {
+		if x.Langs == nil {
+			e.rawBytes("[]")
+		} else {
+			func(p *[]string, e *jsonEncoder) {
+				encSlice(p, e, encString)
+			}(&x.Langs, e)
+		}
+	}
+	if e.field(&x.Extra, "maintainerName") {
+		encPtr(&x.MaintainerName, e, encString)
+	}
+	if e.field(&x.Extra, "mascotImageUrl") {
+		encString(&x.MascotImageURL, e)
+	}
+	if e.field(&x.Extra, "maxFileSize") {
+		encInt64(&x.MaxFileSize, e)
+	}
+	if e.field(&x.Extra, "maxNoteTextLength") {
+		encInt64(&x.MaxNoteTextLength, e)
+	}
+	if e.field(&x.Extra, "name") {
+		encPtr(&x.Name, e, encString)
+	}
+	if e.field(&x.Extra, "noteSearchableScope") {
+		encEnum[MetaLiteNoteSearchableScope](&x.NoteSearchableScope, e)
+	}
+	if e.field(&x.Extra, "repositoryUrl") {
+		encPtr(&x.RepositoryURL, e, encString)
+	}
+	if e.field(&x.Extra, "serverRules") {
+		if x.ServerRules == nil {
+			e.rawBytes("[]")
+		} else {
+			func(p *[]string, e *jsonEncoder) {
+				encSlice(p, e, encString)
+			}(&x.ServerRules, e)
+		}
+	}
+	if x.ThemeColor != nil || x.nulls&0x1 != 0 {
+		if e.field(&x.Extra, "themeColor") {
+			encPtr(&x.ThemeColor, e, encString)
+		}
+	}
+	if e.field(&x.Extra, "uri") {
+		encString(&x.URI, e)
+	}
+	if e.field(&x.Extra, "version") {
+		encString(&x.Version, e)
+	}
+	x.Extra.encode(e)
+	e.objectEnd()
+}
+
+// UnmarshalJSON decodes x from JSON, keeping what its fields cannot hold (see Members).
+func (x *MetaLite) UnmarshalJSON(data []byte) error {
+	return unmarshalJSONValue(data, x)
+}
+
+// MarshalJSON encodes x as JSON, with what decoding kept.
+func (x MetaLite) MarshalJSON() ([]byte, error) {
+	return marshalJSONValue(&x)
+}
+
+// MetaLiteNoteSearchableScope is the noteSearchableScope field of MetaLite.
 type MetaLiteNoteSearchableScope string
 
 const (
@@ -264,7 +2979,7 @@ const (
 	MetaLiteNoteSearchableScopeGlobal MetaLiteNoteSearchableScope = "global"
 )
 
-// Note is the Note schema of the API document.
+// Note is the Note object of Misskey's API.
 type Note struct {
 	Channel      *Channel  `json:"channel,omitzero"`
 	ChannelID    *string   `json:"channelId,omitzero"`
@@ -305,31 +3020,627 @@ type Note struct {
 	UserID         string         `json:"userId"`
 	Visibility     NoteVisibility `json:"visibility"`
 	VisibleUserIDs []string       `json:"visibleUserIds,omitzero"`
+
+	// Extra holds the members of the JSON object that no field above holds, as they were
+	// sent: members the API document does not declare, and declared members whose
+	// value does not fit the field's type. Encoding writes them back.
+	Extra Members `json:"-"`
+	nulls uint64  // optional fields that were null
 }
 
-// NotePoll is defined at #/components/schemas/Note/properties/poll.
+// fieldsOfNote names the members of Note by field index, and says which are required.
+var fieldsOfNote = jsonFields{
+	names:    []string{"channel", "channelId", "clippedCount", "createdAt", "cw", "deletedAt", "emojis", "fileIds", "files", "html", "id", "isHidden", "localOnly", "mentions", "myReaction", "poll", "reactionAcceptance", "reactionCount", "reactionEmojis", "reactions", "renote", "renoteCount", "renoteId", "repliesCount", "reply", "replyId", "tags", "text", "uri", "url", "user", "userId", "visibility", "visibleUserIds"},
+	required: []uint64{0x1c8af0408},
+}
+
+func (x *Note) decodeJSON(d *jsonDecoder) bool {
+	if !d.objectStart() {
+		return false
+	}
+	*x = Note{}
+	var seen [1]uint64
+	n := 0
+	for ; d.nextMember(n); n++ {
+		switch string(d.key) {
+		case "channel":
+			seen[0] |= 0x1
+			if d.null() {
+				x.nulls |= 0x1
+			} else {
+				d.field(&x.Extra, "channel", d.at(), decPtr(&x.Channel, d, (*Channel).decodeJSON), "Channel or null")
+			}
+		case "channelId":
+			seen[0] |= 0x2
+			if d.null() {
+				x.nulls |= 0x2
+			} else {
+				d.field(&x.Extra, "channelId", d.at(), decPtr(&x.ChannelID, d, decString), "string or null")
+			}
+		case "clippedCount":
+			seen[0] |= 0x4
+			d.field(&x.Extra, "clippedCount", d.at(), decPtr(&x.ClippedCount, d, decFloat64), "number")
+		case "createdAt":
+			seen[0] |= 0x8
+			d.field(&x.Extra, "createdAt", d.at(), decTime(&x.CreatedAt, d), "date-time string")
+		case "cw":
+			seen[0] |= 0x10
+			if d.null() {
+				x.nulls |= 0x4
+			} else {
+				d.field(&x.Extra, "cw", d.at(), decPtr(&x.CW, d, decString), "string or null")
+			}
+		case "deletedAt":
+			seen[0] |= 0x20
+			if d.null() {
+				x.nulls |= 0x8
+			} else {
+				d.field(&x.Extra, "deletedAt", d.at(), decPtr(&x.DeletedAt, d, decTime), "date-time string or null")
+			}
+		case "emojis":
+			seen[0] |= 0x40
+			d.field(&x.Extra, "emojis", d.at(), func(p *map[string]string, d *jsonDecoder) bool {
+				return decMap(p, d, decString)
+			}(&x.Emojis, d), "object of string")
+		case "fileIds":
+			seen[0] |= 0x80
+			d.field(&x.Extra, "fileIds", d.at(), func(p *[]string, d *jsonDecoder) bool {
+				return decSlice(p, d, decString)
+			}(&x.FileIDs, d), "array of string")
+		case "files":
+			seen[0] |= 0x100
+			d.field(&x.Extra, "files", d.at(), func(p *[]DriveFile, d *jsonDecoder) bool {
+				return decSlice(p, d, (*DriveFile).decodeJSON)
+			}(&x.Files, d), "array of DriveFile")
+		case "html":
+			seen[0] |= 0x200
+			if d.null() {
+				x.nulls |= 0x10
+			} else {
+				d.field(&x.Extra, "html", d.at(), decPtr(&x.HTML, d, decString), "string or null")
+			}
+		case "id":
+			seen[0] |= 0x400
+			d.field(&x.Extra, "id", d.at(), decString(&x.ID, d), "string")
+		case "isHidden":
+			seen[0] |= 0x800
+			d.field(&x.Extra, "isHidden", d.at(), decPtr(&x.IsHidden, d, decBool), "boolean")
+		case "localOnly":
+			seen[0] |= 0x1000
+			d.field(&x.Extra, "localOnly", d.at(), decPtr(&x.LocalOnly, d, decBool), "boolean")
+		case "mentions":
+			seen[0] |= 0x2000
+			d.field(&x.Extra, "mentions", d.at(), func(p *[]string, d *jsonDecoder) bool {
+				return decSlice(p, d, decString)
+			}(&x.Mentions, d), "array of string")
+		case "myReaction":
+			seen[0] |= 0x4000
+			if d.null() {
+				x.nulls |= 0x20
+			} else {
+				d.field(&x.Extra, "myReaction", d.at(), decPtr(&x.MyReaction, d, decString), "string or null")
+			}
+		case "poll":
+			seen[0] |= 0x8000
+			if d.null() {
+				x.nulls |= 0x40
+			} else {
+				d.field(&x.Extra, "poll", d.at(), decPtr(&x.Poll, d, (*NotePoll).decodeJSON), "NotePoll or null")
+			}
+		case "reactionAcceptance":
+			seen[0] |= 0x10000
+			if d.null() {
+			} else {
+				d.field(&x.Extra, "reactionAcceptance", d.at(), decPtr(&x.ReactionAcceptance, d, decEnum[NoteReactionAcceptance]), "string or null")
+			}
+		case "reactionCount":
+			seen[0] |= 0x20000
+			d.field(&x.Extra, "reactionCount", d.at(), decInt64(&x.ReactionCount, d), "integer")
+		case "reactionEmojis":
+			seen[0] |= 0x40000
+			d.field(&x.Extra, "reactionEmojis", d.at(), func(p *map[string]string, d *jsonDecoder) bool {
+				return decMap(p, d, decString)
+			}(&x.ReactionEmojis, d), "object of string")
+		case "reactions":
+			seen[0] |= 0x80000
+			d.field(&x.Extra, "reactions", d.at(), func(p *map[string]int64, d *jsonDecoder) bool {
+				return decMap(p, d, decInt64)
+			}(&x.Reactions, d), "object of integer")
+		case "renote":
+			seen[0] |= 0x100000
+			if d.null() {
+				x.nulls |= 0x80
+			} else {
+				d.field(&x.Extra, "renote", d.at(), decPtr(&x.Renote, d, (*Note).decodeJSON), "Note or null")
+			}
+		case "renoteCount":
+			seen[0] |= 0x200000
+			d.field(&x.Extra, "renoteCount", d.at(), decInt64(&x.RenoteCount, d), "integer")
+		case "renoteId":
+			seen[0] |= 0x400000
+			if d.null() {
+				x.nulls |= 0x100
+			} else {
+				d.field(&x.Extra, "renoteId", d.at(), decPtr(&x.RenoteID, d, decString), "string or null")
+			}
+		case "repliesCount":
+			seen[0] |= 0x800000
+			d.field(&x.Extra, "repliesCount", d.at(), decInt64(&x.RepliesCount, d), "integer")
+		case "reply":
+			seen[0] |= 0x1000000
+			if d.null() {
+				x.nulls |= 0x200
+			} else {
+				d.field(&x.Extra, "reply", d.at(), decPtr(&x.Reply, d, (*Note).decodeJSON), "Note or null")
+			}
+		case "replyId":
+			seen[0] |= 0x2000000
+			if d.null() {
+				x.nulls |= 0x400
+			} else {
+				d.field(&x.Extra, "replyId", d.at(), decPtr(&x.ReplyID, d, decString), "string or null")
+			}
+		case "tags":
+			seen[0] |= 0x4000000
+			d.field(&x.Extra, "tags", d.at(), func(p *[]string, d *jsonDecoder) bool {
+				return decSlice(p, d, decString)
+			}(&x.Tags, d), "array of string")
+		case "text":
+			seen[0] |= 0x8000000
+			if d.null() {
+			} else {
+				d.field(&x.Extra, "text", d.at(), decPtr(&x.Text, d, decString), "string or null")
+			}
+		case "uri":
+			seen[0] |= 0x10000000
+			d.field(&x.Extra, "uri", d.at(), decPtr(&x.URI, d, decString), "string")
+		case "url":
+			seen[0] |= 0x20000000
+			d.field(&x.Extra, "url", d.at(), decPtr(&x.URL, d, decString), "string")
+		case "user":
+			seen[0] |= 0x40000000
+			d.field(&x.Extra, "user", d.at(), (*UserLite).decodeJSON(&x.User, d), "UserLite")
+		case "userId":
+			seen[0] |= 0x80000000
+			d.field(&x.Extra, "userId", d.at(), decString(&x.UserID, d), "string")
+		case "visibility":
+			seen[0] |= 0x100000000
+			d.field(&x.Extra, "visibility", d.at(), decEnum[NoteVisibility](&x.Visibility, d), "string")
+		case "visibleUserIds":
+			seen[0] |= 0x200000000
+			d.field(&x.Extra, "visibleUserIds", d.at(), func(p *[]string, d *jsonDecoder) bool {
+				return decSlice(p, d, decString)
+			}(&x.VisibleUserIDs, d), "array of string")
+		default:
+			d.unknown(&x.Extra)
+		}
+	}
+	fieldsOfNote.markMissing(&x.Extra, seen[:])
+	return true
+}
+func (x *Note) encodeJSON(e *jsonEncoder) {
+	e.objectStart()
+	if x.Channel != nil || x.nulls&0x1 != 0 {
+		if e.field(&x.Extra, "channel") {
+			encPtr(&x.Channel, e, (*Channel).encodeJSON)
+		}
+	}
+	if x.ChannelID != nil || x.nulls&0x2 != 0 {
+		if e.field(&x.Extra, "channelId") {
+			encPtr(&x.ChannelID, e, encString)
+		}
+	}
+	if x.ClippedCount != nil {
+		if e.field(&x.Extra, "clippedCount") {
+			encPtr(&x.ClippedCount, e, encFloat64)
+		}
+	}
+	if e.field(&x.Extra, "createdAt") {
+		encTime(&x.CreatedAt, e)
+	}
+	if x.CW != nil || x.nulls&0x4 != 0 {
+		if e.field(&x.Extra, "cw") {
+			encPtr(&x.CW, e, encString)
+		}
+	}
+	if x.DeletedAt != nil || x.nulls&0x8 != 0 {
+		if e.field(&x.Extra, "deletedAt") {
+			encPtr(&x.DeletedAt, e, encTime)
+		}
+	}
+	if x.Emojis != nil {
+		if e.field(&x.Extra, "emojis") {
+			func(p *map[string]string, e *jsonEncoder) {
+				encMap(p, e, encString)
+			}(&x.Emojis, e)
+		}
+	}
+	if x.FileIDs != nil {
+		if e.field(&x.Extra, "fileIds") {
+			func(p *[]string, e *jsonEncoder) {
+				encSlice(p, e, encString)
+			}(&x.FileIDs, e)
+		}
+	}
+	if x.Files != nil {
+		if e.field(&x.Extra, "files") {
+			func(p *[]DriveFile, e *jsonEncoder) {
+				encSlice(p, e, (*DriveFile).encodeJSON)
+			}(&x.Files, e)
+		}
+	}
+	if x.HTML != nil || x.nulls&0x10 != 0 {
+		if e.field(&x.Extra, "html") {
+			encPtr(&x.HTML, e, encString)
+		}
+	}
+	if e.field(&x.Extra, "id") {
+		encString(&x.ID, e)
+	}
+	if x.IsHidden != nil {
+		if e.field(&x.Extra, "isHidden") {
+			encPtr(&x.IsHidden, e, encBool)
+		}
+	}
+	if x.LocalOnly != nil {
+		if e.field(&x.Extra, "localOnly") {
+			encPtr(&x.LocalOnly, e, encBool)
+		}
+	}
+	if x.Mentions != nil {
+		if e.field(&x.Extra, "mentions") {
+			func(p *[]string, e *jsonEncoder) {
+				encSlice(p, e, encString)
+			}(&x.Mentions, e)
+		}
+	}
+	if x.MyReaction != nil || x.nulls&0x20 != 0 {
+		if e.field(&x.Extra, "myReaction") {
+			encPtr(&x.MyReaction, e, encString)
+		}
+	}
+	if x.Poll != nil || x.nulls&0x40 != 0 {
+		if e.field(&x.Extra, "poll") {
+			encPtr(&x.Poll, e, (*NotePoll).encodeJSON)
+		}
+	}
+	if e.field(&x.Extra, "reactionAcceptance") {
+		encPtr(&x.ReactionAcceptance, e, encEnum[NoteReactionAcceptance])
+	}
+	if e.field(&x.Extra, "reactionCount") {
+		encInt64(&x.ReactionCount, e)
+	}
+	if e.field(&x.Extra, "reactionEmojis") {
+		if x.ReactionEmojis == nil {
+			e.rawBytes("{}")
+		} else {
+			func(p *map[string]string, e *jsonEncoder) {
+				encMap(p, e, encString)
+			}(&x.ReactionEmojis, e)
+		}
+	}
+	if e.field(&x.Extra, "reactions") {
+		if x.Reactions == nil {
+			e.rawBytes("{}")
+		} else {
+			func(p *map[string]int64, e *jsonEncoder) {
+				encMap(p, e, encInt64)
+			}(&x.Reactions, e)
+		}
+	}
+	if x.Renote != nil || x.nulls&0x80 != 0 {
+		if e.field(&x.Extra, "renote") {
+			encPtr(&x.Renote, e, (*Note).encodeJSON)
+		}
+	}
+	if e.field(&x.Extra, "renoteCount") {
+		encInt64(&x.RenoteCount, e)
+	}
+	if x.RenoteID != nil || x.nulls&0x100 != 0 {
+		if e.field(&x.Extra, "renoteId") {
+			encPtr(&x.RenoteID, e, encString)
+		}
+	}
+	if e.field(&x.Extra, "repliesCount") {
+		encInt64(&x.RepliesCount, e)
+	}
+	if x.Reply != nil || x.nulls&0x200 != 0 {
+		if e.field(&x.Extra, "reply") {
+			encPtr(&x.Reply, e, (*Note).encodeJSON)
+		}
+	}
+	if x.ReplyID != nil || x.nulls&0x400 != 0 {
+		if e.field(&x.Extra, "replyId") {
+			encPtr(&x.ReplyID, e, encString)
+		}
+	}
+	if x.Tags != nil {
+		if e.field(&x.Extra, "tags") {
+			func(p *[]string, e *jsonEncoder) {
+				encSlice(p, e, encString)
+			}(&x.Tags, e)
+		}
+	}
+	if e.field(&x.Extra, "text") {
+		encPtr(&x.Text, e, encString)
+	}
+	if x.URI != nil {
+		if e.field(&x.Extra, "uri") {
+			encPtr(&x.URI, e, encString)
+		}
+	}
+	if x.URL != nil {
+		if e.field(&x.Extra, "url") {
+			encPtr(&x.URL, e, encString)
+		}
+	}
+	if e.field(&x.Extra, "user") {
+		(*UserLite).encodeJSON(&x.User, e)
+	}
+	if e.field(&x.Extra, "userId") {
+		encString(&x.UserID, e)
+	}
+	if e.field(&x.Extra, "visibility") {
+		encEnum[NoteVisibility](&x.Visibility, e)
+	}
+	if x.VisibleUserIDs != nil {
+		if e.field(&x.Extra, "visibleUserIds") {
+			func(p *[]string, e *jsonEncoder) {
+				encSlice(p, e, encString)
+			}(&x.VisibleUserIDs, e)
+		}
+	}
+	x.Extra.encode(e)
+	e.objectEnd()
+}
+
+// UnmarshalJSON decodes x from JSON, keeping what its fields cannot hold (see Members).
+func (x *Note) UnmarshalJSON(data []byte) error {
+	return unmarshalJSONValue(data, x)
+}
+
+// MarshalJSON encodes x as JSON, with what decoding kept.
+func (x Note) MarshalJSON() ([]byte, error) {
+	return marshalJSONValue(&x)
+}
+
+// pageID returns x's id, for All.
+func (x *Note) pageID() string {
+	return x.ID
+}
+
+// NotePoll is the poll field of Note.
 type NotePoll struct {
-	Choices   []NotePollChoicesItem `json:"choices"`
-	ExpiresAt *time.Time            `json:"expiresAt,omitzero"`
-	Multiple  bool                  `json:"multiple"`
+	Choices   []NotePollChoice `json:"choices"`
+	ExpiresAt *time.Time       `json:"expiresAt,omitzero"`
+	Multiple  bool             `json:"multiple"`
+
+	// Extra holds the members of the JSON object that no field above holds, as they were
+	// sent: members the API document does not declare, and declared members whose
+	// value does not fit the field's type. Encoding writes them back.
+	Extra Members `json:"-"`
+	nulls uint64  // optional fields that were null
 }
 
-// NotePollChoicesItem is defined at #/components/schemas/Note/properties/poll/properties/choices/items.
-type NotePollChoicesItem struct {
+// fieldsOfNotePoll names the members of NotePoll by field index, and says which are required.
+var fieldsOfNotePoll = jsonFields{
+	names:    []string{"choices", "expiresAt", "multiple"},
+	required: []uint64{0x5},
+}
+
+func (x *NotePoll) decodeJSON(d *jsonDecoder) bool {
+	if !d.objectStart() {
+		return false
+	}
+	*x = NotePoll{}
+	var seen [1]uint64
+	n := 0
+	for ; d.nextMember(n); n++ {
+		switch string(d.key) {
+		case "choices":
+			seen[0] |= 0x1
+			d.field(&x.Extra, "choices", d.at(), func(p *[]NotePollChoice, d *jsonDecoder) bool {
+				return decSlice(p, d, (*NotePollChoice).decodeJSON)
+			}(&x.Choices, d), "array of NotePollChoice")
+		case "expiresAt":
+			seen[0] |= 0x2
+			if d.null() {
+				x.nulls |= 0x1
+			} else {
+				d.field(&x.Extra, "expiresAt", d.at(), decPtr(&x.ExpiresAt, d, decTime), "date-time string or null")
+			}
+		case "multiple":
+			seen[0] |= 0x4
+			d.field(&x.Extra, "multiple", d.at(), decBool(&x.Multiple, d), "boolean")
+		default:
+			d.unknown(&x.Extra)
+		}
+	}
+	fieldsOfNotePoll.markMissing(&x.Extra, seen[:])
+	return true
+}
+func (x *NotePoll) encodeJSON(e *jsonEncoder) {
+	e.objectStart()
+	if e.field(&x.Extra, "choices") {
+		if x.Choices == nil {
+			e.rawBytes("[]")
+		} else {
+			func(p *[]NotePollChoice, e *jsonEncoder) {
+				encSlice(p, e, (*NotePollChoice).encodeJSON)
+			}(&x.Choices, e)
+		}
+	}
+	if x.ExpiresAt != nil || x.nulls&0x1 != 0 {
+		if e.field(&x.Extra, "expiresAt") {
+			encPtr(&x.ExpiresAt, e, encTime)
+		}
+	}
+	if e.field(&x.Extra, "multiple") {
+		encBool(&x.Multiple, e)
+	}
+	x.Extra.encode(e)
+	e.objectEnd()
+}
+
+// UnmarshalJSON decodes x from JSON, keeping what its fields cannot hold (see Members).
+func (x *NotePoll) UnmarshalJSON(data []byte) error {
+	return unmarshalJSONValue(data, x)
+}
+
+// MarshalJSON encodes x as JSON, with what decoding kept.
+func (x NotePoll) MarshalJSON() ([]byte, error) {
+	return marshalJSONValue(&x)
+}
+
+// NotePollChoice is an element of the choices field of NotePoll.
+type NotePollChoice struct {
 	IsVoted bool   `json:"isVoted"`
 	Text    string `json:"text"`
 	Votes   int64  `json:"votes"`
+
+	// Extra holds the members of the JSON object that no field above holds, as they were
+	// sent: members the API document does not declare, and declared members whose
+	// value does not fit the field's type. Encoding writes them back.
+	Extra Members `json:"-"`
 }
 
-// NoteReaction is the NoteReaction schema of the API document.
+// fieldsOfNotePollChoice names the members of NotePollChoice by field index, and says which are required.
+var fieldsOfNotePollChoice = jsonFields{
+	names:    []string{"isVoted", "text", "votes"},
+	required: []uint64{0x7},
+}
+
+func (x *NotePollChoice) decodeJSON(d *jsonDecoder) bool {
+	if !d.objectStart() {
+		return false
+	}
+	*x = NotePollChoice{}
+	var seen [1]uint64
+	n := 0
+	for ; d.nextMember(n); n++ {
+		switch string(d.key) {
+		case "isVoted":
+			seen[0] |= 0x1
+			d.field(&x.Extra, "isVoted", d.at(), decBool(&x.IsVoted, d), "boolean")
+		case "text":
+			seen[0] |= 0x2
+			d.field(&x.Extra, "text", d.at(), decString(&x.Text, d), "string")
+		case "votes":
+			seen[0] |= 0x4
+			d.field(&x.Extra, "votes", d.at(), decInt64(&x.Votes, d), "integer")
+		default:
+			d.unknown(&x.Extra)
+		}
+	}
+	fieldsOfNotePollChoice.markMissing(&x.Extra, seen[:])
+	return true
+}
+func (x *NotePollChoice) encodeJSON(e *jsonEncoder) {
+	e.objectStart()
+	if e.field(&x.Extra, "isVoted") {
+		encBool(&x.IsVoted, e)
+	}
+	if e.field(&x.Extra, "text") {
+		encString(&x.Text, e)
+	}
+	if e.field(&x.Extra, "votes") {
+		encInt64(&x.Votes, e)
+	}
+	x.Extra.encode(e)
+	e.objectEnd()
+}
+
+// UnmarshalJSON decodes x from JSON, keeping what its fields cannot hold (see Members).
+func (x *NotePollChoice) UnmarshalJSON(data []byte) error {
+	return unmarshalJSONValue(data, x)
+}
+
+// MarshalJSON encodes x as JSON, with what decoding kept.
+func (x NotePollChoice) MarshalJSON() ([]byte, error) {
+	return marshalJSONValue(&x)
+}
+
+// NoteReaction is the NoteReaction object of Misskey's API.
 type NoteReaction struct {
 	CreatedAt time.Time `json:"createdAt"`
 	ID        string    `json:"id"`
 	Type      string    `json:"type"`
 	User      UserLite  `json:"user"`
+
+	// Extra holds the members of the JSON object that no field above holds, as they were
+	// sent: members the API document does not declare, and declared members whose
+	// value does not fit the field's type. Encoding writes them back.
+	Extra Members `json:"-"`
 }
 
-// NoteReactionAcceptance is defined at #/components/schemas/Note/properties/reactionAcceptance.
+// fieldsOfNoteReaction names the members of NoteReaction by field index, and says which are required.
+var fieldsOfNoteReaction = jsonFields{
+	names:    []string{"createdAt", "id", "type", "user"},
+	required: []uint64{0xf},
+}
+
+func (x *NoteReaction) decodeJSON(d *jsonDecoder) bool {
+	if !d.objectStart() {
+		return false
+	}
+	*x = NoteReaction{}
+	var seen [1]uint64
+	n := 0
+	for ; d.nextMember(n); n++ {
+		switch string(d.key) {
+		case "createdAt":
+			seen[0] |= 0x1
+			d.field(&x.Extra, "createdAt", d.at(), decTime(&x.CreatedAt, d), "date-time string")
+		case "id":
+			seen[0] |= 0x2
+			d.field(&x.Extra, "id", d.at(), decString(&x.ID, d), "string")
+		case "type":
+			seen[0] |= 0x4
+			d.field(&x.Extra, "type", d.at(), decString(&x.Type, d), "string")
+		case "user":
+			seen[0] |= 0x8
+			d.field(&x.Extra, "user", d.at(), (*UserLite).decodeJSON(&x.User, d), "UserLite")
+		default:
+			d.unknown(&x.Extra)
+		}
+	}
+	fieldsOfNoteReaction.markMissing(&x.Extra, seen[:])
+	return true
+}
+func (x *NoteReaction) encodeJSON(e *jsonEncoder) {
+	e.objectStart()
+	if e.field(&x.Extra, "createdAt") {
+		encTime(&x.CreatedAt, e)
+	}
+	if e.field(&x.Extra, "id") {
+		encString(&x.ID, e)
+	}
+	if e.field(&x.Extra, "type") {
+		encString(&x.Type, e)
+	}
+	if e.field(&x.Extra, "user") {
+		(*UserLite).encodeJSON(&x.User, e)
+	}
+	x.Extra.encode(e)
+	e.objectEnd()
+}
+
+// UnmarshalJSON decodes x from JSON, keeping what its fields cannot hold (see Members).
+func (x *NoteReaction) UnmarshalJSON(data []byte) error {
+	return unmarshalJSONValue(data, x)
+}
+
+// MarshalJSON encodes x as JSON, with what decoding kept.
+func (x NoteReaction) MarshalJSON() ([]byte, error) {
+	return marshalJSONValue(&x)
+}
+
+// pageID returns x's id, for All.
+func (x *NoteReaction) pageID() string {
+	return x.ID
+}
+
+// NoteReactionAcceptance is the reactionAcceptance field of Note.
 type NoteReactionAcceptance string
 
 const (
@@ -339,7 +3650,7 @@ const (
 	NoteReactionAcceptanceNonSensitiveOnlyForLocalLikeOnlyForRemote NoteReactionAcceptance = "nonSensitiveOnlyForLocalLikeOnlyForRemote"
 )
 
-// NoteVisibility is defined at #/components/schemas/Note/properties/visibility.
+// NoteVisibility is the visibility field of Note.
 type NoteVisibility string
 
 const (
@@ -349,177 +3660,166 @@ const (
 	NoteVisibilitySpecified NoteVisibility = "specified"
 )
 
-// Notification is the Notification schema of the API document.
+// Notification is the Notification object of Misskey's API.
 //
-// Notification is a union: at most one of its fields is set.
-// Decoding picks the field by the "type" property; a value this package does not know keeps only Raw.
+// It holds the fields of every alternative the API document gives; Type says which one it is.
 type Notification struct {
-	// Note is set when type is "note".
-	Note *NotificationNote `json:"-"`
-	// Follow is set when type is "follow".
-	Follow *NotificationFollow `json:"-"`
-	// Mention is set when type is "mention".
-	Mention *NotificationMention `json:"-"`
-	// Reaction is set when type is "reaction".
-	Reaction *NotificationReaction `json:"-"`
-	// PollEnded is set when type is "pollEnded".
-	PollEnded *NotificationPollEnded `json:"-"`
-	// App is set when type is "app".
-	App *NotificationApp `json:"-"`
-	// Raw is the JSON the value was decoded from.
-	Raw json.RawMessage `json:"-"`
+	CreatedAt time.Time        `json:"createdAt"`
+	ID        string           `json:"id"`
+	Note      *Note            `json:"note,omitzero"`
+	Type      NotificationType `json:"type"`
+	User      *UserLite        `json:"user,omitzero"`
+	UserID    *string          `json:"userId,omitzero"`
+	Reaction  *string          `json:"reaction,omitzero"`
+	Body      *string          `json:"body,omitzero"`
+	Header    *string          `json:"header,omitzero"`
+	Icon      *string          `json:"icon,omitzero"`
+
+	// Extra holds the members of the JSON object that no field above holds, as they were
+	// sent: members the API document does not declare, and declared members whose
+	// value does not fit the field's type. Encoding writes them back.
+	Extra Members `json:"-"`
+	nulls uint64  // optional fields that were null
 }
 
-// UnmarshalJSON decodes whichever alternative the JSON holds.
-func (u *Notification) UnmarshalJSON(data []byte) error {
-	*u = Notification{Raw: append(json.RawMessage(nil), data...)}
-	switch jsonStringField(data, "type") {
-	case "note":
-		u.Note = new(NotificationNote)
-		return unionDecode(data, u.Note)
-	case "follow":
-		u.Follow = new(NotificationFollow)
-		return unionDecode(data, u.Follow)
-	case "mention":
-		u.Mention = new(NotificationMention)
-		return unionDecode(data, u.Mention)
-	case "reaction":
-		u.Reaction = new(NotificationReaction)
-		return unionDecode(data, u.Reaction)
-	case "pollEnded":
-		u.PollEnded = new(NotificationPollEnded)
-		return unionDecode(data, u.PollEnded)
-	case "app":
-		u.App = new(NotificationApp)
-		return unionDecode(data, u.App)
+// fieldsOfNotification names the members of Notification by field index, and says which are required.
+var fieldsOfNotification = jsonFields{
+	names:    []string{"createdAt", "id", "note", "type", "user", "userId", "reaction", "body", "header", "icon"},
+	required: []uint64{0xb},
+}
+
+func (x *Notification) decodeJSON(d *jsonDecoder) bool {
+	if !d.objectStart() {
+		return false
 	}
-	return nil
-}
-
-// MarshalJSON encodes the alternative that is set, or Raw when none is.
-func (u Notification) MarshalJSON() ([]byte, error) {
-	switch {
-	case u.Note != nil:
-		return json.Marshal(u.Note)
-	case u.Follow != nil:
-		return json.Marshal(u.Follow)
-	case u.Mention != nil:
-		return json.Marshal(u.Mention)
-	case u.Reaction != nil:
-		return json.Marshal(u.Reaction)
-	case u.PollEnded != nil:
-		return json.Marshal(u.PollEnded)
-	case u.App != nil:
-		return json.Marshal(u.App)
-	case u.Raw != nil:
-		return u.Raw, nil
+	*x = Notification{}
+	var seen [1]uint64
+	n := 0
+	for ; d.nextMember(n); n++ {
+		switch string(d.key) {
+		case "createdAt":
+			seen[0] |= 0x1
+			d.field(&x.Extra, "createdAt", d.at(), decTime(&x.CreatedAt, d), "date-time string")
+		case "id":
+			seen[0] |= 0x2
+			d.field(&x.Extra, "id", d.at(), decString(&x.ID, d), "string")
+		case "note":
+			seen[0] |= 0x4
+			d.field(&x.Extra, "note", d.at(), decPtr(&x.Note, d, (*Note).decodeJSON), "Note")
+		case "type":
+			seen[0] |= 0x8
+			d.field(&x.Extra, "type", d.at(), decEnum[NotificationType](&x.Type, d), "string")
+		case "user":
+			seen[0] |= 0x10
+			d.field(&x.Extra, "user", d.at(), decPtr(&x.User, d, (*UserLite).decodeJSON), "UserLite")
+		case "userId":
+			seen[0] |= 0x20
+			d.field(&x.Extra, "userId", d.at(), decPtr(&x.UserID, d, decString), "string")
+		case "reaction":
+			seen[0] |= 0x40
+			d.field(&x.Extra, "reaction", d.at(), decPtr(&x.Reaction, d, decString), "string")
+		case "body":
+			seen[0] |= 0x80
+			d.field(&x.Extra, "body", d.at(), decPtr(&x.Body, d, decString), "string")
+		case "header":
+			seen[0] |= 0x100
+			if d.null() {
+				x.nulls |= 0x1
+			} else {
+				d.field(&x.Extra, "header", d.at(), decPtr(&x.Header, d, decString), "string or null")
+			}
+		case "icon":
+			seen[0] |= 0x200
+			if d.null() {
+				x.nulls |= 0x2
+			} else {
+				d.field(&x.Extra, "icon", d.at(), decPtr(&x.Icon, d, decString), "string or null")
+			}
+		default:
+			d.unknown(&x.Extra)
+		}
 	}
-	return []byte("null"), nil
+	fieldsOfNotification.markMissing(&x.Extra, seen[:])
+	return true
+}
+func (x *Notification) encodeJSON(e *jsonEncoder) {
+	e.objectStart()
+	if e.field(&x.Extra, "createdAt") {
+		encTime(&x.CreatedAt, e)
+	}
+	if e.field(&x.Extra, "id") {
+		encString(&x.ID, e)
+	}
+	if x.Note != nil {
+		if e.field(&x.Extra, "note") {
+			encPtr(&x.Note, e, (*Note).encodeJSON)
+		}
+	}
+	if e.field(&x.Extra, "type") {
+		encEnum[NotificationType](&x.Type, e)
+	}
+	if x.User != nil {
+		if e.field(&x.Extra, "user") {
+			encPtr(&x.User, e, (*UserLite).encodeJSON)
+		}
+	}
+	if x.UserID != nil {
+		if e.field(&x.Extra, "userId") {
+			encPtr(&x.UserID, e, encString)
+		}
+	}
+	if x.Reaction != nil {
+		if e.field(&x.Extra, "reaction") {
+			encPtr(&x.Reaction, e, encString)
+		}
+	}
+	if x.Body != nil {
+		if e.field(&x.Extra, "body") {
+			encPtr(&x.Body, e, encString)
+		}
+	}
+	if x.Header != nil || x.nulls&0x1 != 0 {
+		if e.field(&x.Extra, "header") {
+			encPtr(&x.Header, e, encString)
+		}
+	}
+	if x.Icon != nil || x.nulls&0x2 != 0 {
+		if e.field(&x.Extra, "icon") {
+			encPtr(&x.Icon, e, encString)
+		}
+	}
+	x.Extra.encode(e)
+	e.objectEnd()
 }
 
-// NotificationApp is defined at #/components/schemas/Notification/oneOf/5.
-type NotificationApp struct {
-	Body      string              `json:"body"`
-	CreatedAt time.Time           `json:"createdAt"`
-	Header    *string             `json:"header"`
-	Icon      *string             `json:"icon"`
-	ID        string              `json:"id"`
-	Type      NotificationAppType `json:"type"`
+// UnmarshalJSON decodes x from JSON, keeping what its fields cannot hold (see Members).
+func (x *Notification) UnmarshalJSON(data []byte) error {
+	return unmarshalJSONValue(data, x)
 }
 
-// NotificationAppType is defined at #/components/schemas/Notification/oneOf/5/properties/type.
-type NotificationAppType string
+// MarshalJSON encodes x as JSON, with what decoding kept.
+func (x Notification) MarshalJSON() ([]byte, error) {
+	return marshalJSONValue(&x)
+}
+
+// pageID returns x's id, for All.
+func (x *Notification) pageID() string {
+	return x.ID
+}
+
+// NotificationType is the type field of Notification.
+type NotificationType string
 
 const (
-	NotificationAppTypeApp NotificationAppType = "app"
+	NotificationTypeNote      NotificationType = "note"
+	NotificationTypeFollow    NotificationType = "follow"
+	NotificationTypeMention   NotificationType = "mention"
+	NotificationTypeReaction  NotificationType = "reaction"
+	NotificationTypePollEnded NotificationType = "pollEnded"
+	NotificationTypeApp       NotificationType = "app"
 )
 
-// NotificationFollow is defined at #/components/schemas/Notification/oneOf/1.
-type NotificationFollow struct {
-	CreatedAt time.Time              `json:"createdAt"`
-	ID        string                 `json:"id"`
-	Type      NotificationFollowType `json:"type"`
-	User      UserLite               `json:"user"`
-	UserID    string                 `json:"userId"`
-}
-
-// NotificationFollowType is defined at #/components/schemas/Notification/oneOf/1/properties/type.
-type NotificationFollowType string
-
-const (
-	NotificationFollowTypeFollow NotificationFollowType = "follow"
-)
-
-// NotificationMention is defined at #/components/schemas/Notification/oneOf/2.
-type NotificationMention struct {
-	CreatedAt time.Time               `json:"createdAt"`
-	ID        string                  `json:"id"`
-	Note      Note                    `json:"note"`
-	Type      NotificationMentionType `json:"type"`
-	User      UserLite                `json:"user"`
-	UserID    string                  `json:"userId"`
-}
-
-// NotificationMentionType is defined at #/components/schemas/Notification/oneOf/2/properties/type.
-type NotificationMentionType string
-
-const (
-	NotificationMentionTypeMention NotificationMentionType = "mention"
-)
-
-// NotificationNote is defined at #/components/schemas/Notification/oneOf/0.
-type NotificationNote struct {
-	CreatedAt time.Time            `json:"createdAt"`
-	ID        string               `json:"id"`
-	Note      Note                 `json:"note"`
-	Type      NotificationNoteType `json:"type"`
-	User      UserLite             `json:"user"`
-	UserID    string               `json:"userId"`
-}
-
-// NotificationNoteType is defined at #/components/schemas/Notification/oneOf/0/properties/type.
-type NotificationNoteType string
-
-const (
-	NotificationNoteTypeNote NotificationNoteType = "note"
-)
-
-// NotificationPollEnded is defined at #/components/schemas/Notification/oneOf/4.
-type NotificationPollEnded struct {
-	CreatedAt time.Time                 `json:"createdAt"`
-	ID        string                    `json:"id"`
-	Note      Note                      `json:"note"`
-	Type      NotificationPollEndedType `json:"type"`
-	User      *UserLite                 `json:"user,omitzero"`
-	UserID    *string                   `json:"userId,omitzero"`
-}
-
-// NotificationPollEndedType is defined at #/components/schemas/Notification/oneOf/4/properties/type.
-type NotificationPollEndedType string
-
-const (
-	NotificationPollEndedTypePollEnded NotificationPollEndedType = "pollEnded"
-)
-
-// NotificationReaction is defined at #/components/schemas/Notification/oneOf/3.
-type NotificationReaction struct {
-	CreatedAt time.Time                `json:"createdAt"`
-	ID        string                   `json:"id"`
-	Note      Note                     `json:"note"`
-	Reaction  string                   `json:"reaction"`
-	Type      NotificationReactionType `json:"type"`
-	User      UserLite                 `json:"user"`
-	UserID    string                   `json:"userId"`
-}
-
-// NotificationReactionType is defined at #/components/schemas/Notification/oneOf/3/properties/type.
-type NotificationReactionType string
-
-const (
-	NotificationReactionTypeReaction NotificationReactionType = "reaction"
-)
-
-// QueueCount is the QueueCount schema of the API document.
+// QueueCount is the QueueCount object of Misskey's API.
 type QueueCount struct {
 	Active    int64 `json:"active"`
 	Completed int64 `json:"completed"`
@@ -528,31 +3828,346 @@ type QueueCount struct {
 	Waiting   int64 `json:"waiting"`
 	// Jobs parked until their child jobs finish.
 	WaitingChildren *int64 `json:"waiting-children,omitzero"`
+
+	// Extra holds the members of the JSON object that no field above holds, as they were
+	// sent: members the API document does not declare, and declared members whose
+	// value does not fit the field's type. Encoding writes them back.
+	Extra Members `json:"-"`
 }
 
-// Role is the Role schema of the API document.
+// fieldsOfQueueCount names the members of QueueCount by field index, and says which are required.
+var fieldsOfQueueCount = jsonFields{
+	names:    []string{"active", "completed", "delayed", "failed", "waiting", "waiting-children"},
+	required: []uint64{0x1f},
+}
+
+func (x *QueueCount) decodeJSON(d *jsonDecoder) bool {
+	if !d.objectStart() {
+		return false
+	}
+	*x = QueueCount{}
+	var seen [1]uint64
+	n := 0
+	for ; d.nextMember(n); n++ {
+		switch string(d.key) {
+		case "active":
+			seen[0] |= 0x1
+			d.field(&x.Extra, "active", d.at(), decInt64(&x.Active, d), "integer")
+		case "completed":
+			seen[0] |= 0x2
+			d.field(&x.Extra, "completed", d.at(), decInt64(&x.Completed, d), "integer")
+		case "delayed":
+			seen[0] |= 0x4
+			d.field(&x.Extra, "delayed", d.at(), decInt64(&x.Delayed, d), "integer")
+		case "failed":
+			seen[0] |= 0x8
+			d.field(&x.Extra, "failed", d.at(), decInt64(&x.Failed, d), "integer")
+		case "waiting":
+			seen[0] |= 0x10
+			d.field(&x.Extra, "waiting", d.at(), decInt64(&x.Waiting, d), "integer")
+		case "waiting-children":
+			seen[0] |= 0x20
+			d.field(&x.Extra, "waiting-children", d.at(), decPtr(&x.WaitingChildren, d, decInt64), "integer")
+		default:
+			d.unknown(&x.Extra)
+		}
+	}
+	fieldsOfQueueCount.markMissing(&x.Extra, seen[:])
+	return true
+}
+func (x *QueueCount) encodeJSON(e *jsonEncoder) {
+	e.objectStart()
+	if e.field(&x.Extra, "active") {
+		encInt64(&x.Active, e)
+	}
+	if e.field(&x.Extra, "completed") {
+		encInt64(&x.Completed, e)
+	}
+	if e.field(&x.Extra, "delayed") {
+		encInt64(&x.Delayed, e)
+	}
+	if e.field(&x.Extra, "failed") {
+		encInt64(&x.Failed, e)
+	}
+	if e.field(&x.Extra, "waiting") {
+		encInt64(&x.Waiting, e)
+	}
+	if x.WaitingChildren != nil {
+		if e.field(&x.Extra, "waiting-children") {
+			encPtr(&x.WaitingChildren, e, encInt64)
+		}
+	}
+	x.Extra.encode(e)
+	e.objectEnd()
+}
+
+// UnmarshalJSON decodes x from JSON, keeping what its fields cannot hold (see Members).
+func (x *QueueCount) UnmarshalJSON(data []byte) error {
+	return unmarshalJSONValue(data, x)
+}
+
+// MarshalJSON encodes x as JSON, with what decoding kept.
+func (x QueueCount) MarshalJSON() ([]byte, error) {
+	return marshalJSONValue(&x)
+}
+
+// Role is the Role object of Misskey's API.
 type Role struct {
 	RoleLite
-	AsBadge                   bool                         `json:"asBadge"`
-	CanEditMembersByModerator bool                         `json:"canEditMembersByModerator"`
-	CondFormula               RoleCondFormulaValue         `json:"condFormula"`
-	CreatedAt                 time.Time                    `json:"createdAt"`
-	IsExplorable              bool                         `json:"isExplorable"`
-	IsPublic                  bool                         `json:"isPublic"`
-	Policies                  map[string]RolePoliciesValue `json:"policies"`
-	Target                    RoleTarget                   `json:"target"`
-	UpdatedAt                 time.Time                    `json:"updatedAt"`
-	UsersCount                int64                        `json:"usersCount"`
+	AsBadge                   bool                  `json:"asBadge"`
+	CanEditMembersByModerator bool                  `json:"canEditMembersByModerator"`
+	CondFormula               RoleCondFormulaValue  `json:"condFormula"`
+	CreatedAt                 time.Time             `json:"createdAt"`
+	IsExplorable              bool                  `json:"isExplorable"`
+	IsPublic                  bool                  `json:"isPublic"`
+	Policies                  map[string]RolePolicy `json:"policies"`
+	Target                    RoleTarget            `json:"target"`
+	UpdatedAt                 time.Time             `json:"updatedAt"`
+	UsersCount                int64                 `json:"usersCount"`
+
+	// Extra holds the members of the JSON object that no field above holds, as they were
+	// sent: members the API document does not declare, and declared members whose
+	// value does not fit the field's type. Encoding writes them back.
+	Extra Members `json:"-"`
 }
 
-// RoleCondFormulaLogics is the RoleCondFormulaLogics schema of the API document.
+// fieldsOfRole names the members of Role by field index, and says which are required.
+var fieldsOfRole = jsonFields{
+	names:    []string{"color", "description", "displayOrder", "iconUrl", "id", "isAdministrator", "isModerator", "name", "asBadge", "canEditMembersByModerator", "condFormula", "createdAt", "isExplorable", "isPublic", "policies", "target", "updatedAt", "usersCount"},
+	required: []uint64{0x3ffff},
+}
+
+func (x *Role) decodeJSON(d *jsonDecoder) bool {
+	if !d.objectStart() {
+		return false
+	}
+	*x = Role{}
+	var seen [1]uint64
+	n := 0
+	for ; d.nextMember(n); n++ {
+		switch string(d.key) {
+		case "color":
+			seen[0] |= 0x1
+			if d.null() {
+			} else {
+				d.field(&x.Extra, "color", d.at(), decPtr(&x.RoleLite.Color, d, decString), "string or null")
+			}
+		case "description":
+			seen[0] |= 0x2
+			d.field(&x.Extra, "description", d.at(), decString(&x.RoleLite.Description, d), "string")
+		case "displayOrder":
+			seen[0] |= 0x4
+			d.field(&x.Extra, "displayOrder", d.at(), decInt64(&x.RoleLite.DisplayOrder, d), "integer")
+		case "iconUrl":
+			seen[0] |= 0x8
+			if d.null() {
+			} else {
+				d.field(&x.Extra, "iconUrl", d.at(), decPtr(&x.RoleLite.IconURL, d, decString), "string or null")
+			}
+		case "id":
+			seen[0] |= 0x10
+			d.field(&x.Extra, "id", d.at(), decString(&x.RoleLite.ID, d), "string")
+		case "isAdministrator":
+			seen[0] |= 0x20
+			d.field(&x.Extra, "isAdministrator", d.at(), decBool(&x.RoleLite.IsAdministrator, d), "boolean")
+		case "isModerator":
+			seen[0] |= 0x40
+			d.field(&x.Extra, "isModerator", d.at(), decBool(&x.RoleLite.IsModerator, d), "boolean")
+		case "name":
+			seen[0] |= 0x80
+			d.field(&x.Extra, "name", d.at(), decString(&x.RoleLite.Name, d), "string")
+		case "asBadge":
+			seen[0] |= 0x100
+			d.field(&x.Extra, "asBadge", d.at(), decBool(&x.AsBadge, d), "boolean")
+		case "canEditMembersByModerator":
+			seen[0] |= 0x200
+			d.field(&x.Extra, "canEditMembersByModerator", d.at(), decBool(&x.CanEditMembersByModerator, d), "boolean")
+		case "condFormula":
+			seen[0] |= 0x400
+			d.field(&x.Extra, "condFormula", d.at(), (*RoleCondFormulaValue).decodeJSON(&x.CondFormula, d), "RoleCondFormulaValue")
+		case "createdAt":
+			seen[0] |= 0x800
+			d.field(&x.Extra, "createdAt", d.at(), decTime(&x.CreatedAt, d), "date-time string")
+		case "isExplorable":
+			seen[0] |= 0x1000
+			d.field(&x.Extra, "isExplorable", d.at(), decBool(&x.IsExplorable, d), "boolean")
+		case "isPublic":
+			seen[0] |= 0x2000
+			d.field(&x.Extra, "isPublic", d.at(), decBool(&x.IsPublic, d), "boolean")
+		case "policies":
+			seen[0] |= 0x4000
+			d.field(&x.Extra, "policies", d.at(), func(p *map[string]RolePolicy, d *jsonDecoder) bool {
+				return decMap(p, d, (*RolePolicy).decodeJSON)
+			}(&x.Policies, d), "object of RolePolicy")
+		case "target":
+			seen[0] |= 0x8000
+			d.field(&x.Extra, "target", d.at(), decEnum[RoleTarget](&x.Target, d), "string")
+		case "updatedAt":
+			seen[0] |= 0x10000
+			d.field(&x.Extra, "updatedAt", d.at(), decTime(&x.UpdatedAt, d), "date-time string")
+		case "usersCount":
+			seen[0] |= 0x20000
+			d.field(&x.Extra, "usersCount", d.at(), decInt64(&x.UsersCount, d), "integer")
+		default:
+			d.unknown(&x.Extra)
+		}
+	}
+	fieldsOfRole.markMissing(&x.Extra, seen[:])
+	return true
+}
+func (x *Role) encodeJSON(e *jsonEncoder) {
+	e.objectStart()
+	if e.field(&x.Extra, "color") {
+		encPtr(&x.RoleLite.Color, e, encString)
+	}
+	if e.field(&x.Extra, "description") {
+		encString(&x.RoleLite.Description, e)
+	}
+	if e.field(&x.Extra, "displayOrder") {
+		encInt64(&x.RoleLite.DisplayOrder, e)
+	}
+	if e.field(&x.Extra, "iconUrl") {
+		encPtr(&x.RoleLite.IconURL, e, encString)
+	}
+	if e.field(&x.Extra, "id") {
+		encString(&x.RoleLite.ID, e)
+	}
+	if e.field(&x.Extra, "isAdministrator") {
+		encBool(&x.RoleLite.IsAdministrator, e)
+	}
+	if e.field(&x.Extra, "isModerator") {
+		encBool(&x.RoleLite.IsModerator, e)
+	}
+	if e.field(&x.Extra, "name") {
+		encString(&x.RoleLite.Name, e)
+	}
+	if e.field(&x.Extra, "asBadge") {
+		encBool(&x.AsBadge, e)
+	}
+	if e.field(&x.Extra, "canEditMembersByModerator") {
+		encBool(&x.CanEditMembersByModerator, e)
+	}
+	if e.field(&x.Extra, "condFormula") {
+		(*RoleCondFormulaValue).encodeJSON(&x.CondFormula, e)
+	}
+	if e.field(&x.Extra, "createdAt") {
+		encTime(&x.CreatedAt, e)
+	}
+	if e.field(&x.Extra, "isExplorable") {
+		encBool(&x.IsExplorable, e)
+	}
+	if e.field(&x.Extra, "isPublic") {
+		encBool(&x.IsPublic, e)
+	}
+	if e.field(&x.Extra, "policies") {
+		if x.Policies == nil {
+			e.rawBytes("{}")
+		} else {
+			func(p *map[string]RolePolicy, e *jsonEncoder) {
+				encMap(p, e, (*RolePolicy).encodeJSON)
+			}(&x.Policies, e)
+		}
+	}
+	if e.field(&x.Extra, "target") {
+		encEnum[RoleTarget](&x.Target, e)
+	}
+	if e.field(&x.Extra, "updatedAt") {
+		encTime(&x.UpdatedAt, e)
+	}
+	if e.field(&x.Extra, "usersCount") {
+		encInt64(&x.UsersCount, e)
+	}
+	x.Extra.encode(e)
+	e.objectEnd()
+}
+
+// UnmarshalJSON decodes x from JSON, keeping what its fields cannot hold (see Members).
+func (x *Role) UnmarshalJSON(data []byte) error {
+	return unmarshalJSONValue(data, x)
+}
+
+// MarshalJSON encodes x as JSON, with what decoding kept.
+func (x Role) MarshalJSON() ([]byte, error) {
+	return marshalJSONValue(&x)
+}
+
+// RoleCondFormulaLogics is the RoleCondFormulaLogics object of Misskey's API.
 type RoleCondFormulaLogics struct {
 	ID     string                    `json:"id"`
 	Type   RoleCondFormulaLogicsType `json:"type"`
 	Values []RoleCondFormulaValue    `json:"values"`
+
+	// Extra holds the members of the JSON object that no field above holds, as they were
+	// sent: members the API document does not declare, and declared members whose
+	// value does not fit the field's type. Encoding writes them back.
+	Extra Members `json:"-"`
 }
 
-// RoleCondFormulaLogicsType is defined at #/components/schemas/RoleCondFormulaLogics/properties/type.
+// fieldsOfRoleCondFormulaLogics names the members of RoleCondFormulaLogics by field index, and says which are required.
+var fieldsOfRoleCondFormulaLogics = jsonFields{
+	names:    []string{"id", "type", "values"},
+	required: []uint64{0x7},
+}
+
+func (x *RoleCondFormulaLogics) decodeJSON(d *jsonDecoder) bool {
+	if !d.objectStart() {
+		return false
+	}
+	*x = RoleCondFormulaLogics{}
+	var seen [1]uint64
+	n := 0
+	for ; d.nextMember(n); n++ {
+		switch string(d.key) {
+		case "id":
+			seen[0] |= 0x1
+			d.field(&x.Extra, "id", d.at(), decString(&x.ID, d), "string")
+		case "type":
+			seen[0] |= 0x2
+			d.field(&x.Extra, "type", d.at(), decEnum[RoleCondFormulaLogicsType](&x.Type, d), "string")
+		case "values":
+			seen[0] |= 0x4
+			d.field(&x.Extra, "values", d.at(), func(p *[]RoleCondFormulaValue, d *jsonDecoder) bool {
+				return decSlice(p, d, (*RoleCondFormulaValue).decodeJSON)
+			}(&x.Values, d), "array of RoleCondFormulaValue")
+		default:
+			d.unknown(&x.Extra)
+		}
+	}
+	fieldsOfRoleCondFormulaLogics.markMissing(&x.Extra, seen[:])
+	return true
+}
+func (x *RoleCondFormulaLogics) encodeJSON(e *jsonEncoder) {
+	e.objectStart()
+	if e.field(&x.Extra, "id") {
+		encString(&x.ID, e)
+	}
+	if e.field(&x.Extra, "type") {
+		encEnum[RoleCondFormulaLogicsType](&x.Type, e)
+	}
+	if e.field(&x.Extra, "values") {
+		if x.Values == nil {
+			e.rawBytes("[]")
+		} else {
+			func(p *[]RoleCondFormulaValue, e *jsonEncoder) {
+				encSlice(p, e, (*RoleCondFormulaValue).encodeJSON)
+			}(&x.Values, e)
+		}
+	}
+	x.Extra.encode(e)
+	e.objectEnd()
+}
+
+// UnmarshalJSON decodes x from JSON, keeping what its fields cannot hold (see Members).
+func (x *RoleCondFormulaLogics) UnmarshalJSON(data []byte) error {
+	return unmarshalJSONValue(data, x)
+}
+
+// MarshalJSON encodes x as JSON, with what decoding kept.
+func (x RoleCondFormulaLogics) MarshalJSON() ([]byte, error) {
+	return marshalJSONValue(&x)
+}
+
+// RoleCondFormulaLogicsType is the type field of RoleCondFormulaLogics.
 type RoleCondFormulaLogicsType string
 
 const (
@@ -560,60 +4175,153 @@ const (
 	RoleCondFormulaLogicsTypeOr  RoleCondFormulaLogicsType = "or"
 )
 
-// RoleCondFormulaValue is the RoleCondFormulaValue schema of the API document.
+// RoleCondFormulaValue is the RoleCondFormulaValue object of Misskey's API.
 //
-// RoleCondFormulaValue is a union: at most one of its fields is set.
-// Decoding picks the field by the "type" property; a value this package does not know keeps only Raw.
+// It holds the fields of every alternative the API document gives; Type says which one it is.
 type RoleCondFormulaValue struct {
-	// RoleCondFormulaLogics is set when type is "and" or "or".
-	RoleCondFormulaLogics *RoleCondFormulaLogics `json:"-"`
-	// RoleCondFormulaValueNot is set when type is "not".
-	RoleCondFormulaValueNot *RoleCondFormulaValueNot `json:"-"`
-	// RoleCondFormulaValueIsLocalOrRemote is set when type is "isLocal" or "isRemote".
-	RoleCondFormulaValueIsLocalOrRemote *RoleCondFormulaValueIsLocalOrRemote `json:"-"`
-	// Raw is the JSON the value was decoded from.
-	Raw json.RawMessage `json:"-"`
+	ID     string                   `json:"id"`
+	Type   RoleCondFormulaValueType `json:"type"`
+	Values []RoleCondFormulaValue   `json:"values,omitzero"`
+	Value  *RoleCondFormulaValue    `json:"value,omitzero"`
+
+	// Extra holds the members of the JSON object that no field above holds, as they were
+	// sent: members the API document does not declare, and declared members whose
+	// value does not fit the field's type. Encoding writes them back.
+	Extra Members `json:"-"`
 }
 
-// UnmarshalJSON decodes whichever alternative the JSON holds.
-func (u *RoleCondFormulaValue) UnmarshalJSON(data []byte) error {
-	*u = RoleCondFormulaValue{Raw: append(json.RawMessage(nil), data...)}
-	switch jsonStringField(data, "type") {
-	case "and", "or":
-		u.RoleCondFormulaLogics = new(RoleCondFormulaLogics)
-		return unionDecode(data, u.RoleCondFormulaLogics)
-	case "not":
-		u.RoleCondFormulaValueNot = new(RoleCondFormulaValueNot)
-		return unionDecode(data, u.RoleCondFormulaValueNot)
-	case "isLocal", "isRemote":
-		u.RoleCondFormulaValueIsLocalOrRemote = new(RoleCondFormulaValueIsLocalOrRemote)
-		return unionDecode(data, u.RoleCondFormulaValueIsLocalOrRemote)
+// fieldsOfRoleCondFormulaValue names the members of RoleCondFormulaValue by field index, and says which are required.
+var fieldsOfRoleCondFormulaValue = jsonFields{
+	names:    []string{"id", "type", "values", "value"},
+	required: []uint64{0x3},
+}
+
+func (x *RoleCondFormulaValue) decodeJSON(d *jsonDecoder) bool {
+	if !d.objectStart() {
+		return false
 	}
-	return nil
-}
-
-// MarshalJSON encodes the alternative that is set, or Raw when none is.
-func (u RoleCondFormulaValue) MarshalJSON() ([]byte, error) {
-	switch {
-	case u.RoleCondFormulaLogics != nil:
-		return json.Marshal(u.RoleCondFormulaLogics)
-	case u.RoleCondFormulaValueNot != nil:
-		return json.Marshal(u.RoleCondFormulaValueNot)
-	case u.RoleCondFormulaValueIsLocalOrRemote != nil:
-		return json.Marshal(u.RoleCondFormulaValueIsLocalOrRemote)
-	case u.Raw != nil:
-		return u.Raw, nil
+	*x = RoleCondFormulaValue{}
+	var seen [1]uint64
+	n := 0
+	for ; d.nextMember(n); n++ {
+		switch string(d.key) {
+		case "id":
+			seen[0] |= 0x1
+			d.field(&x.Extra, "id", d.at(), decString(&x.ID, d), "string")
+		case "type":
+			seen[0] |= 0x2
+			d.field(&x.Extra, "type", d.at(), decEnum[RoleCondFormulaValueType](&x.Type, d), "string")
+		case "values":
+			seen[0] |= 0x4
+			d.field(&x.Extra, "values", d.at(), func(p *[]RoleCondFormulaValue, d *jsonDecoder) bool {
+				return decSlice(p, d, (*RoleCondFormulaValue).decodeJSON)
+			}(&x.Values, d), "array of RoleCondFormulaValue")
+		case "value":
+			seen[0] |= 0x8
+			d.field(&x.Extra, "value", d.at(), decPtr(&x.Value, d, (*RoleCondFormulaValue).decodeJSON), "RoleCondFormulaValue")
+		default:
+			d.unknown(&x.Extra)
+		}
 	}
-	return []byte("null"), nil
+	fieldsOfRoleCondFormulaValue.markMissing(&x.Extra, seen[:])
+	return true
+}
+func (x *RoleCondFormulaValue) encodeJSON(e *jsonEncoder) {
+	e.objectStart()
+	if e.field(&x.Extra, "id") {
+		encString(&x.ID, e)
+	}
+	if e.field(&x.Extra, "type") {
+		encEnum[RoleCondFormulaValueType](&x.Type, e)
+	}
+	if x.Values != nil {
+		if e.field(&x.Extra, "values") {
+			func(p *[]RoleCondFormulaValue, e *jsonEncoder) {
+				encSlice(p, e, (*RoleCondFormulaValue).encodeJSON)
+			}(&x.Values, e)
+		}
+	}
+	if x.Value != nil {
+		if e.field(&x.Extra, "value") {
+			encPtr(&x.Value, e, (*RoleCondFormulaValue).encodeJSON)
+		}
+	}
+	x.Extra.encode(e)
+	e.objectEnd()
 }
 
-// RoleCondFormulaValueIsLocalOrRemote is the RoleCondFormulaValueIsLocalOrRemote schema of the API document.
+// UnmarshalJSON decodes x from JSON, keeping what its fields cannot hold (see Members).
+func (x *RoleCondFormulaValue) UnmarshalJSON(data []byte) error {
+	return unmarshalJSONValue(data, x)
+}
+
+// MarshalJSON encodes x as JSON, with what decoding kept.
+func (x RoleCondFormulaValue) MarshalJSON() ([]byte, error) {
+	return marshalJSONValue(&x)
+}
+
+// RoleCondFormulaValueIsLocalOrRemote is the RoleCondFormulaValueIsLocalOrRemote object of Misskey's API.
 type RoleCondFormulaValueIsLocalOrRemote struct {
 	ID   string                                  `json:"id"`
 	Type RoleCondFormulaValueIsLocalOrRemoteType `json:"type"`
+
+	// Extra holds the members of the JSON object that no field above holds, as they were
+	// sent: members the API document does not declare, and declared members whose
+	// value does not fit the field's type. Encoding writes them back.
+	Extra Members `json:"-"`
 }
 
-// RoleCondFormulaValueIsLocalOrRemoteType is defined at #/components/schemas/RoleCondFormulaValueIsLocalOrRemote/properties/type.
+// fieldsOfRoleCondFormulaValueIsLocalOrRemote names the members of RoleCondFormulaValueIsLocalOrRemote by field index, and says which are required.
+var fieldsOfRoleCondFormulaValueIsLocalOrRemote = jsonFields{
+	names:    []string{"id", "type"},
+	required: []uint64{0x3},
+}
+
+func (x *RoleCondFormulaValueIsLocalOrRemote) decodeJSON(d *jsonDecoder) bool {
+	if !d.objectStart() {
+		return false
+	}
+	*x = RoleCondFormulaValueIsLocalOrRemote{}
+	var seen [1]uint64
+	n := 0
+	for ; d.nextMember(n); n++ {
+		switch string(d.key) {
+		case "id":
+			seen[0] |= 0x1
+			d.field(&x.Extra, "id", d.at(), decString(&x.ID, d), "string")
+		case "type":
+			seen[0] |= 0x2
+			d.field(&x.Extra, "type", d.at(), decEnum[RoleCondFormulaValueIsLocalOrRemoteType](&x.Type, d), "string")
+		default:
+			d.unknown(&x.Extra)
+		}
+	}
+	fieldsOfRoleCondFormulaValueIsLocalOrRemote.markMissing(&x.Extra, seen[:])
+	return true
+}
+func (x *RoleCondFormulaValueIsLocalOrRemote) encodeJSON(e *jsonEncoder) {
+	e.objectStart()
+	if e.field(&x.Extra, "id") {
+		encString(&x.ID, e)
+	}
+	if e.field(&x.Extra, "type") {
+		encEnum[RoleCondFormulaValueIsLocalOrRemoteType](&x.Type, e)
+	}
+	x.Extra.encode(e)
+	e.objectEnd()
+}
+
+// UnmarshalJSON decodes x from JSON, keeping what its fields cannot hold (see Members).
+func (x *RoleCondFormulaValueIsLocalOrRemote) UnmarshalJSON(data []byte) error {
+	return unmarshalJSONValue(data, x)
+}
+
+// MarshalJSON encodes x as JSON, with what decoding kept.
+func (x RoleCondFormulaValueIsLocalOrRemote) MarshalJSON() ([]byte, error) {
+	return marshalJSONValue(&x)
+}
+
+// RoleCondFormulaValueIsLocalOrRemoteType is the type field of RoleCondFormulaValueIsLocalOrRemote.
 type RoleCondFormulaValueIsLocalOrRemoteType string
 
 const (
@@ -621,21 +4329,93 @@ const (
 	RoleCondFormulaValueIsLocalOrRemoteTypeIsRemote RoleCondFormulaValueIsLocalOrRemoteType = "isRemote"
 )
 
-// RoleCondFormulaValueNot is the RoleCondFormulaValueNot schema of the API document.
+// RoleCondFormulaValueNot is the RoleCondFormulaValueNot object of Misskey's API.
 type RoleCondFormulaValueNot struct {
 	ID    string                      `json:"id"`
 	Type  RoleCondFormulaValueNotType `json:"type"`
 	Value RoleCondFormulaValue        `json:"value"`
+
+	// Extra holds the members of the JSON object that no field above holds, as they were
+	// sent: members the API document does not declare, and declared members whose
+	// value does not fit the field's type. Encoding writes them back.
+	Extra Members `json:"-"`
 }
 
-// RoleCondFormulaValueNotType is defined at #/components/schemas/RoleCondFormulaValueNot/properties/type.
+// fieldsOfRoleCondFormulaValueNot names the members of RoleCondFormulaValueNot by field index, and says which are required.
+var fieldsOfRoleCondFormulaValueNot = jsonFields{
+	names:    []string{"id", "type", "value"},
+	required: []uint64{0x7},
+}
+
+func (x *RoleCondFormulaValueNot) decodeJSON(d *jsonDecoder) bool {
+	if !d.objectStart() {
+		return false
+	}
+	*x = RoleCondFormulaValueNot{}
+	var seen [1]uint64
+	n := 0
+	for ; d.nextMember(n); n++ {
+		switch string(d.key) {
+		case "id":
+			seen[0] |= 0x1
+			d.field(&x.Extra, "id", d.at(), decString(&x.ID, d), "string")
+		case "type":
+			seen[0] |= 0x2
+			d.field(&x.Extra, "type", d.at(), decEnum[RoleCondFormulaValueNotType](&x.Type, d), "string")
+		case "value":
+			seen[0] |= 0x4
+			d.field(&x.Extra, "value", d.at(), (*RoleCondFormulaValue).decodeJSON(&x.Value, d), "RoleCondFormulaValue")
+		default:
+			d.unknown(&x.Extra)
+		}
+	}
+	fieldsOfRoleCondFormulaValueNot.markMissing(&x.Extra, seen[:])
+	return true
+}
+func (x *RoleCondFormulaValueNot) encodeJSON(e *jsonEncoder) {
+	e.objectStart()
+	if e.field(&x.Extra, "id") {
+		encString(&x.ID, e)
+	}
+	if e.field(&x.Extra, "type") {
+		encEnum[RoleCondFormulaValueNotType](&x.Type, e)
+	}
+	if e.field(&x.Extra, "value") {
+		(*RoleCondFormulaValue).encodeJSON(&x.Value, e)
+	}
+	x.Extra.encode(e)
+	e.objectEnd()
+}
+
+// UnmarshalJSON decodes x from JSON, keeping what its fields cannot hold (see Members).
+func (x *RoleCondFormulaValueNot) UnmarshalJSON(data []byte) error {
+	return unmarshalJSONValue(data, x)
+}
+
+// MarshalJSON encodes x as JSON, with what decoding kept.
+func (x RoleCondFormulaValueNot) MarshalJSON() ([]byte, error) {
+	return marshalJSONValue(&x)
+}
+
+// RoleCondFormulaValueNotType is the type field of RoleCondFormulaValueNot.
 type RoleCondFormulaValueNotType string
 
 const (
 	RoleCondFormulaValueNotTypeNot RoleCondFormulaValueNotType = "not"
 )
 
-// RoleLite is the RoleLite schema of the API document.
+// RoleCondFormulaValueType is the type field of RoleCondFormulaValue.
+type RoleCondFormulaValueType string
+
+const (
+	RoleCondFormulaValueTypeAnd      RoleCondFormulaValueType = "and"
+	RoleCondFormulaValueTypeOr       RoleCondFormulaValueType = "or"
+	RoleCondFormulaValueTypeNot      RoleCondFormulaValueType = "not"
+	RoleCondFormulaValueTypeIsLocal  RoleCondFormulaValueType = "isLocal"
+	RoleCondFormulaValueTypeIsRemote RoleCondFormulaValueType = "isRemote"
+)
+
+// RoleLite is the RoleLite object of Misskey's API.
 type RoleLite struct {
 	Color           *string `json:"color"`
 	Description     string  `json:"description"`
@@ -645,57 +4425,225 @@ type RoleLite struct {
 	IsAdministrator bool    `json:"isAdministrator"`
 	IsModerator     bool    `json:"isModerator"`
 	Name            string  `json:"name"`
+
+	// Extra holds the members of the JSON object that no field above holds, as they were
+	// sent: members the API document does not declare, and declared members whose
+	// value does not fit the field's type. Encoding writes them back.
+	Extra Members `json:"-"`
 }
 
-// RolePoliciesValue is defined at #/components/schemas/Role/properties/policies/additionalProperties.
-type RolePoliciesValue struct {
-	Priority   int64                  `json:"priority"`
-	UseDefault bool                   `json:"useDefault"`
-	Value      RolePoliciesValueValue `json:"value"`
+// fieldsOfRoleLite names the members of RoleLite by field index, and says which are required.
+var fieldsOfRoleLite = jsonFields{
+	names:    []string{"color", "description", "displayOrder", "iconUrl", "id", "isAdministrator", "isModerator", "name"},
+	required: []uint64{0xff},
 }
 
-// RolePoliciesValueValue is defined at #/components/schemas/Role/properties/policies/additionalProperties/properties/value.
+func (x *RoleLite) decodeJSON(d *jsonDecoder) bool {
+	if !d.objectStart() {
+		return false
+	}
+	*x = RoleLite{}
+	var seen [1]uint64
+	n := 0
+	for ; d.nextMember(n); n++ {
+		switch string(d.key) {
+		case "color":
+			seen[0] |= 0x1
+			if d.null() {
+			} else {
+				d.field(&x.Extra, "color", d.at(), decPtr(&x.Color, d, decString), "string or null")
+			}
+		case "description":
+			seen[0] |= 0x2
+			d.field(&x.Extra, "description", d.at(), decString(&x.Description, d), "string")
+		case "displayOrder":
+			seen[0] |= 0x4
+			d.field(&x.Extra, "displayOrder", d.at(), decInt64(&x.DisplayOrder, d), "integer")
+		case "iconUrl":
+			seen[0] |= 0x8
+			if d.null() {
+			} else {
+				d.field(&x.Extra, "iconUrl", d.at(), decPtr(&x.IconURL, d, decString), "string or null")
+			}
+		case "id":
+			seen[0] |= 0x10
+			d.field(&x.Extra, "id", d.at(), decString(&x.ID, d), "string")
+		case "isAdministrator":
+			seen[0] |= 0x20
+			d.field(&x.Extra, "isAdministrator", d.at(), decBool(&x.IsAdministrator, d), "boolean")
+		case "isModerator":
+			seen[0] |= 0x40
+			d.field(&x.Extra, "isModerator", d.at(), decBool(&x.IsModerator, d), "boolean")
+		case "name":
+			seen[0] |= 0x80
+			d.field(&x.Extra, "name", d.at(), decString(&x.Name, d), "string")
+		default:
+			d.unknown(&x.Extra)
+		}
+	}
+	fieldsOfRoleLite.markMissing(&x.Extra, seen[:])
+	return true
+}
+func (x *RoleLite) encodeJSON(e *jsonEncoder) {
+	e.objectStart()
+	if e.field(&x.Extra, "color") {
+		encPtr(&x.Color, e, encString)
+	}
+	if e.field(&x.Extra, "description") {
+		encString(&x.Description, e)
+	}
+	if e.field(&x.Extra, "displayOrder") {
+		encInt64(&x.DisplayOrder, e)
+	}
+	if e.field(&x.Extra, "iconUrl") {
+		encPtr(&x.IconURL, e, encString)
+	}
+	if e.field(&x.Extra, "id") {
+		encString(&x.ID, e)
+	}
+	if e.field(&x.Extra, "isAdministrator") {
+		encBool(&x.IsAdministrator, e)
+	}
+	if e.field(&x.Extra, "isModerator") {
+		encBool(&x.IsModerator, e)
+	}
+	if e.field(&x.Extra, "name") {
+		encString(&x.Name, e)
+	}
+	x.Extra.encode(e)
+	e.objectEnd()
+}
+
+// UnmarshalJSON decodes x from JSON, keeping what its fields cannot hold (see Members).
+func (x *RoleLite) UnmarshalJSON(data []byte) error {
+	return unmarshalJSONValue(data, x)
+}
+
+// MarshalJSON encodes x as JSON, with what decoding kept.
+func (x RoleLite) MarshalJSON() ([]byte, error) {
+	return marshalJSONValue(&x)
+}
+
+// RolePolicy is an element of the policies field of Role.
+type RolePolicy struct {
+	Priority   int64           `json:"priority"`
+	UseDefault bool            `json:"useDefault"`
+	Value      RolePolicyValue `json:"value"`
+
+	// Extra holds the members of the JSON object that no field above holds, as they were
+	// sent: members the API document does not declare, and declared members whose
+	// value does not fit the field's type. Encoding writes them back.
+	Extra Members `json:"-"`
+}
+
+// fieldsOfRolePolicy names the members of RolePolicy by field index, and says which are required.
+var fieldsOfRolePolicy = jsonFields{
+	names:    []string{"priority", "useDefault", "value"},
+	required: []uint64{0x7},
+}
+
+func (x *RolePolicy) decodeJSON(d *jsonDecoder) bool {
+	if !d.objectStart() {
+		return false
+	}
+	*x = RolePolicy{}
+	var seen [1]uint64
+	n := 0
+	for ; d.nextMember(n); n++ {
+		switch string(d.key) {
+		case "priority":
+			seen[0] |= 0x1
+			d.field(&x.Extra, "priority", d.at(), decInt64(&x.Priority, d), "integer")
+		case "useDefault":
+			seen[0] |= 0x2
+			d.field(&x.Extra, "useDefault", d.at(), decBool(&x.UseDefault, d), "boolean")
+		case "value":
+			seen[0] |= 0x4
+			d.field(&x.Extra, "value", d.at(), (*RolePolicyValue).decodeJSON(&x.Value, d), "RolePolicyValue")
+		default:
+			d.unknown(&x.Extra)
+		}
+	}
+	fieldsOfRolePolicy.markMissing(&x.Extra, seen[:])
+	return true
+}
+func (x *RolePolicy) encodeJSON(e *jsonEncoder) {
+	e.objectStart()
+	if e.field(&x.Extra, "priority") {
+		encInt64(&x.Priority, e)
+	}
+	if e.field(&x.Extra, "useDefault") {
+		encBool(&x.UseDefault, e)
+	}
+	if e.field(&x.Extra, "value") {
+		(*RolePolicyValue).encodeJSON(&x.Value, e)
+	}
+	x.Extra.encode(e)
+	e.objectEnd()
+}
+
+// UnmarshalJSON decodes x from JSON, keeping what its fields cannot hold (see Members).
+func (x *RolePolicy) UnmarshalJSON(data []byte) error {
+	return unmarshalJSONValue(data, x)
+}
+
+// MarshalJSON encodes x as JSON, with what decoding kept.
+func (x RolePolicy) MarshalJSON() ([]byte, error) {
+	return marshalJSONValue(&x)
+}
+
+// RolePolicyValue is the value field of RolePolicy.
 //
-// RolePoliciesValueValue is a union: at most one of its fields is set.
-// Decoding picks the field whose shape fits the JSON best; a value no field fits keeps only Raw.
-type RolePoliciesValueValue struct {
+// The value is one of: integer (Int), boolean (Bool). Decoding sets the field of the JSON value's kind; a value that fits none keeps its JSON in Raw.
+type RolePolicyValue struct {
 	Int  *int64 `json:"-"`
 	Bool *bool  `json:"-"`
-	// Raw is the JSON the value was decoded from.
+	// Raw is the JSON of a value that fits no field above, as it was sent.
 	Raw json.RawMessage `json:"-"`
 }
 
-// shapesOfRolePoliciesValueValue describes the alternatives of RolePoliciesValueValue for unionPick.
-var shapesOfRolePoliciesValueValue = []unionShape{{kind: "integer"}, {kind: "boolean"}}
-
-// UnmarshalJSON decodes whichever alternative the JSON holds.
-func (u *RolePoliciesValueValue) UnmarshalJSON(data []byte) error {
-	*u = RolePoliciesValueValue{Raw: append(json.RawMessage(nil), data...)}
-	switch unionPick(data, shapesOfRolePoliciesValueValue) {
-	case 0:
-		u.Int = new(int64)
-		return unionDecode(data, u.Int)
-	case 1:
-		u.Bool = new(bool)
-		return unionDecode(data, u.Bool)
+func (x *RolePolicyValue) decodeJSON(d *jsonDecoder) bool {
+	*x = RolePolicyValue{}
+	start := d.at()
+	ok := false
+	switch d.peek() {
+	case 't', 'f':
+		ok = decPtr(&x.Bool, d, decBool)
+	case '-', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9':
+		ok = decPtr(&x.Int, d, decInt64)
+	default:
+		d.skip()
 	}
-	return nil
+	if !ok {
+		*x = RolePolicyValue{Raw: d.rawFrom(start)}
+		d.misfitAt(start, "integer or boolean")
+	}
+	return true
 }
-
-// MarshalJSON encodes the alternative that is set, or Raw when none is.
-func (u RolePoliciesValueValue) MarshalJSON() ([]byte, error) {
+func (x *RolePolicyValue) encodeJSON(e *jsonEncoder) {
 	switch {
-	case u.Int != nil:
-		return json.Marshal(u.Int)
-	case u.Bool != nil:
-		return json.Marshal(u.Bool)
-	case u.Raw != nil:
-		return u.Raw, nil
+	case x.Int != nil:
+		encInt64(x.Int, e)
+	case x.Bool != nil:
+		encBool(x.Bool, e)
+	case x.Raw != nil:
+		encRaw(&x.Raw, e)
+	default:
+		e.null()
 	}
-	return []byte("null"), nil
 }
 
-// RoleTarget is defined at #/components/schemas/Role/properties/target.
+// UnmarshalJSON decodes x from JSON, keeping what its fields cannot hold (see Members).
+func (x *RolePolicyValue) UnmarshalJSON(data []byte) error {
+	return unmarshalJSONValue(data, x)
+}
+
+// MarshalJSON encodes x as JSON, with what decoding kept.
+func (x RolePolicyValue) MarshalJSON() ([]byte, error) {
+	return marshalJSONValue(&x)
+}
+
+// RoleTarget is the target field of Role.
 type RoleTarget string
 
 const (
@@ -703,219 +4651,2241 @@ const (
 	RoleTargetConditional RoleTarget = "conditional"
 )
 
-// User is the User schema of the API document.
+// User is the User object of Misskey's API.
 //
-// User is a union: at most one of its fields is set.
-// Decoding picks the field whose shape fits the JSON best; a value no field fits keeps only Raw.
+// It holds the fields of every alternative the API document gives (UserLite, UserDetailedNotMe, MeDetailed); a field only some alternatives have is a pointer, nil when absent. The Is methods tell which alternative a decoded value is.
 type User struct {
-	UserLite     *UserLite     `json:"-"`
-	UserDetailed *UserDetailed `json:"-"`
-	// Raw is the JSON the value was decoded from.
-	Raw json.RawMessage `json:"-"`
-}
-
-// shapesOfUser describes the alternatives of User for unionPick.
-var shapesOfUser = []unionShape{{
-	kind:     "object",
-	known:    []string{"avatarBlurhash", "avatarDecorations", "avatarUrl", "emojis", "host", "id", "instance", "isBot", "isCat", "name", "onlineStatus", "username"},
-	required: []string{"avatarBlurhash", "avatarDecorations", "avatarUrl", "emojis", "host", "id", "name", "onlineStatus", "username"},
-}, {
-	kind:     "object",
-	known:    []string{"2faEnabled", "achievements", "alsoKnownAs", "autoAcceptFollowed", "avatarBlurhash", "avatarDecorations", "avatarId", "avatarUrl", "bannerUrl", "birthday", "createdAt", "description", "email", "emojis", "fields", "followedMessage", "followersCount", "followersVisibility", "followingCount", "followingVisibility", "hasUnreadNotification", "host", "id", "instance", "isAdmin", "isBlocking", "isBot", "isCat", "isDeleted", "isExplorable", "isFollowing", "isLocked", "isModerator", "isSuspended", "lang", "lastFetchedAt", "loggedInDays", "mutedInstances", "mutedWords", "name", "notesCount", "notify", "onlineStatus", "pinnedNoteIds", "pinnedNotes", "policies", "publicReactions", "roles", "twoFactorEnabled", "unreadNotificationsCount", "updatedAt", "uri", "url", "username"},
-	required: []string{"alsoKnownAs", "avatarBlurhash", "avatarDecorations", "avatarUrl", "bannerUrl", "birthday", "createdAt", "description", "emojis", "fields", "followersCount", "followersVisibility", "followingCount", "followingVisibility", "host", "id", "isLocked", "isSuspended", "lang", "lastFetchedAt", "name", "notesCount", "onlineStatus", "pinnedNoteIds", "pinnedNotes", "publicReactions", "roles", "updatedAt", "uri", "url", "username"},
-}}
-
-// UnmarshalJSON decodes whichever alternative the JSON holds.
-func (u *User) UnmarshalJSON(data []byte) error {
-	*u = User{Raw: append(json.RawMessage(nil), data...)}
-	switch unionPick(data, shapesOfUser) {
-	case 0:
-		u.UserLite = new(UserLite)
-		return unionDecode(data, u.UserLite)
-	case 1:
-		u.UserDetailed = new(UserDetailed)
-		return unionDecode(data, u.UserDetailed)
-	}
-	return nil
-}
-
-// MarshalJSON encodes the alternative that is set, or Raw when none is.
-func (u User) MarshalJSON() ([]byte, error) {
-	switch {
-	case u.UserLite != nil:
-		return json.Marshal(u.UserLite)
-	case u.UserDetailed != nil:
-		return json.Marshal(u.UserDetailed)
-	case u.Raw != nil:
-		return u.Raw, nil
-	}
-	return []byte("null"), nil
-}
-
-// UserDetailed is the UserDetailed schema of the API document.
-//
-// UserDetailed is a union: at most one of its fields is set.
-// Decoding picks the field whose shape fits the JSON best; a value no field fits keeps only Raw.
-type UserDetailed struct {
-	UserDetailedNotMe *UserDetailedNotMe `json:"-"`
-	MeDetailed        *MeDetailed        `json:"-"`
-	// Raw is the JSON the value was decoded from.
-	Raw json.RawMessage `json:"-"`
-}
-
-// shapesOfUserDetailed describes the alternatives of UserDetailed for unionPick.
-var shapesOfUserDetailed = []unionShape{{
-	kind:     "object",
-	known:    []string{"alsoKnownAs", "avatarBlurhash", "avatarDecorations", "avatarUrl", "bannerUrl", "birthday", "createdAt", "description", "emojis", "fields", "followedMessage", "followersCount", "followersVisibility", "followingCount", "followingVisibility", "host", "id", "instance", "isBlocking", "isBot", "isCat", "isFollowing", "isLocked", "isSuspended", "lang", "lastFetchedAt", "name", "notesCount", "notify", "onlineStatus", "pinnedNoteIds", "pinnedNotes", "publicReactions", "roles", "twoFactorEnabled", "updatedAt", "uri", "url", "username"},
-	required: []string{"alsoKnownAs", "avatarBlurhash", "avatarDecorations", "avatarUrl", "bannerUrl", "birthday", "createdAt", "description", "emojis", "fields", "followersCount", "followersVisibility", "followingCount", "followingVisibility", "host", "id", "isLocked", "isSuspended", "lang", "lastFetchedAt", "name", "notesCount", "onlineStatus", "pinnedNoteIds", "pinnedNotes", "publicReactions", "roles", "updatedAt", "uri", "url", "username"},
-}, {
-	kind:     "object",
-	known:    []string{"2faEnabled", "achievements", "alsoKnownAs", "autoAcceptFollowed", "avatarBlurhash", "avatarDecorations", "avatarId", "avatarUrl", "bannerUrl", "birthday", "createdAt", "description", "email", "emojis", "fields", "followedMessage", "followersCount", "followersVisibility", "followingCount", "followingVisibility", "hasUnreadNotification", "host", "id", "instance", "isAdmin", "isBlocking", "isBot", "isCat", "isDeleted", "isExplorable", "isFollowing", "isLocked", "isModerator", "isSuspended", "lang", "lastFetchedAt", "loggedInDays", "mutedInstances", "mutedWords", "name", "notesCount", "notify", "onlineStatus", "pinnedNoteIds", "pinnedNotes", "policies", "publicReactions", "roles", "twoFactorEnabled", "unreadNotificationsCount", "updatedAt", "uri", "url", "username"},
-	required: []string{"achievements", "alsoKnownAs", "autoAcceptFollowed", "avatarBlurhash", "avatarDecorations", "avatarId", "avatarUrl", "bannerUrl", "birthday", "createdAt", "description", "emojis", "fields", "followedMessage", "followersCount", "followersVisibility", "followingCount", "followingVisibility", "hasUnreadNotification", "host", "id", "isAdmin", "isDeleted", "isExplorable", "isLocked", "isModerator", "isSuspended", "lang", "lastFetchedAt", "loggedInDays", "mutedInstances", "mutedWords", "name", "notesCount", "onlineStatus", "pinnedNoteIds", "pinnedNotes", "policies", "publicReactions", "roles", "twoFactorEnabled", "unreadNotificationsCount", "updatedAt", "uri", "url", "username"},
-}}
-
-// UnmarshalJSON decodes whichever alternative the JSON holds.
-func (u *UserDetailed) UnmarshalJSON(data []byte) error {
-	*u = UserDetailed{Raw: append(json.RawMessage(nil), data...)}
-	switch unionPick(data, shapesOfUserDetailed) {
-	case 0:
-		u.UserDetailedNotMe = new(UserDetailedNotMe)
-		return unionDecode(data, u.UserDetailedNotMe)
-	case 1:
-		u.MeDetailed = new(MeDetailed)
-		return unionDecode(data, u.MeDetailed)
-	}
-	return nil
-}
-
-// MarshalJSON encodes the alternative that is set, or Raw when none is.
-func (u UserDetailed) MarshalJSON() ([]byte, error) {
-	switch {
-	case u.UserDetailedNotMe != nil:
-		return json.Marshal(u.UserDetailedNotMe)
-	case u.MeDetailed != nil:
-		return json.Marshal(u.MeDetailed)
-	case u.Raw != nil:
-		return u.Raw, nil
-	}
-	return []byte("null"), nil
-}
-
-// UserDetailedNotMe is the UserDetailedNotMe schema of the API document.
-type UserDetailedNotMe struct {
-	UserLite
-	UserDetailedNotMeOnly
-}
-
-// UserDetailedNotMeOnly is the UserDetailedNotMeOnly schema of the API document.
-type UserDetailedNotMeOnly struct {
-	AlsoKnownAs         []string                                 `json:"alsoKnownAs"`
-	BannerURL           *string                                  `json:"bannerUrl"`
-	Birthday            *string                                  `json:"birthday"`
-	CreatedAt           time.Time                                `json:"createdAt"`
-	Description         *string                                  `json:"description"`
-	Fields              []UserDetailedNotMeOnlyFieldsItem        `json:"fields"`
-	FollowedMessage     *string                                  `json:"followedMessage,omitzero"`
-	FollowersCount      int64                                    `json:"followersCount"`
-	FollowersVisibility UserDetailedNotMeOnlyFollowersVisibility `json:"followersVisibility"`
-	FollowingCount      int64                                    `json:"followingCount"`
-	FollowingVisibility UserDetailedNotMeOnlyFollowingVisibility `json:"followingVisibility"`
-	IsBlocking          *bool                                    `json:"isBlocking,omitzero"`
-	IsFollowing         *bool                                    `json:"isFollowing,omitzero"`
-	IsLocked            bool                                     `json:"isLocked"`
-	IsSuspended         bool                                     `json:"isSuspended"`
-	Lang                *string                                  `json:"lang"`
-	LastFetchedAt       *time.Time                               `json:"lastFetchedAt"`
-	NotesCount          int64                                    `json:"notesCount"`
-	Notify              *UserDetailedNotMeOnlyNotify             `json:"notify,omitzero"`
-	PinnedNoteIDs       []string                                 `json:"pinnedNoteIds"`
-	PinnedNotes         []Note                                   `json:"pinnedNotes"`
-	PublicReactions     bool                                     `json:"publicReactions"`
-	Roles               []RoleLite                               `json:"roles"`
-	TwoFactorEnabled    *bool                                    `json:"twoFactorEnabled,omitzero"`
-	UpdatedAt           *time.Time                               `json:"updatedAt"`
-	URI                 *string                                  `json:"uri"`
-	URL                 *string                                  `json:"url"`
-}
-
-// UserDetailedNotMeOnlyFieldsItem is defined at #/components/schemas/UserDetailedNotMeOnly/properties/fields/items.
-type UserDetailedNotMeOnlyFieldsItem struct {
-	Name  string `json:"name"`
-	Value string `json:"value"`
-}
-
-// UserDetailedNotMeOnlyFollowersVisibility is defined at #/components/schemas/UserDetailedNotMeOnly/properties/followersVisibility.
-type UserDetailedNotMeOnlyFollowersVisibility string
-
-const (
-	UserDetailedNotMeOnlyFollowersVisibilityPublic    UserDetailedNotMeOnlyFollowersVisibility = "public"
-	UserDetailedNotMeOnlyFollowersVisibilityFollowers UserDetailedNotMeOnlyFollowersVisibility = "followers"
-	UserDetailedNotMeOnlyFollowersVisibilityPrivate   UserDetailedNotMeOnlyFollowersVisibility = "private"
-)
-
-// UserDetailedNotMeOnlyFollowingVisibility is defined at #/components/schemas/UserDetailedNotMeOnly/properties/followingVisibility.
-type UserDetailedNotMeOnlyFollowingVisibility string
-
-const (
-	UserDetailedNotMeOnlyFollowingVisibilityPublic    UserDetailedNotMeOnlyFollowingVisibility = "public"
-	UserDetailedNotMeOnlyFollowingVisibilityFollowers UserDetailedNotMeOnlyFollowingVisibility = "followers"
-	UserDetailedNotMeOnlyFollowingVisibilityPrivate   UserDetailedNotMeOnlyFollowingVisibility = "private"
-)
-
-// UserDetailedNotMeOnlyNotify is defined at #/components/schemas/UserDetailedNotMeOnly/properties/notify.
-type UserDetailedNotMeOnlyNotify string
-
-const (
-	UserDetailedNotMeOnlyNotifyNormal UserDetailedNotMeOnlyNotify = "normal"
-	UserDetailedNotMeOnlyNotifyNone   UserDetailedNotMeOnlyNotify = "none"
-)
-
-// UserLite is the UserLite schema of the API document.
-type UserLite struct {
-	AvatarBlurhash    *string                         `json:"avatarBlurhash"`
-	AvatarDecorations []UserLiteAvatarDecorationsItem `json:"avatarDecorations"`
-	AvatarURL         *string                         `json:"avatarUrl"`
+	AvatarBlurhash    *string            `json:"avatarBlurhash"`
+	AvatarDecorations []AvatarDecoration `json:"avatarDecorations"`
+	AvatarURL         *string            `json:"avatarUrl"`
 	// Custom emoji used in the name, keyed by shortcode.
 	Emojis map[string]string `json:"emojis"`
 	// Host of a remote account; `null` means this server.
 	Host *string `json:"host"`
 	ID   string  `json:"id"`
 	// Where a remote account lives; absent for local accounts.
-	Instance     *UserLiteInstance    `json:"instance,omitzero"`
-	IsBot        *bool                `json:"isBot,omitzero"`
-	IsCat        *bool                `json:"isCat,omitzero"`
-	Name         *string              `json:"name"`
-	OnlineStatus UserLiteOnlineStatus `json:"onlineStatus"`
-	Username     string               `json:"username"`
+	Instance            *Instance                `json:"instance,omitzero"`
+	IsBot               *bool                    `json:"isBot,omitzero"`
+	IsCat               *bool                    `json:"isCat,omitzero"`
+	Name                *string                  `json:"name"`
+	OnlineStatus        UserOnlineStatus         `json:"onlineStatus"`
+	Username            string                   `json:"username"`
+	AlsoKnownAs         []string                 `json:"alsoKnownAs,omitzero"`
+	BannerURL           *string                  `json:"bannerUrl,omitzero"`
+	Birthday            *string                  `json:"birthday,omitzero"`
+	CreatedAt           *time.Time               `json:"createdAt,omitzero"`
+	Description         *string                  `json:"description,omitzero"`
+	Fields              []Field                  `json:"fields,omitzero"`
+	FollowedMessage     *string                  `json:"followedMessage,omitzero"`
+	FollowersCount      *int64                   `json:"followersCount,omitzero"`
+	FollowersVisibility *UserFollowersVisibility `json:"followersVisibility,omitzero"`
+	FollowingCount      *int64                   `json:"followingCount,omitzero"`
+	FollowingVisibility *UserFollowingVisibility `json:"followingVisibility,omitzero"`
+	IsBlocking          *bool                    `json:"isBlocking,omitzero"`
+	IsFollowing         *bool                    `json:"isFollowing,omitzero"`
+	IsLocked            *bool                    `json:"isLocked,omitzero"`
+	IsSuspended         *bool                    `json:"isSuspended,omitzero"`
+	Lang                *string                  `json:"lang,omitzero"`
+	LastFetchedAt       *time.Time               `json:"lastFetchedAt,omitzero"`
+	NotesCount          *int64                   `json:"notesCount,omitzero"`
+	Notify              *UserNotify              `json:"notify,omitzero"`
+	PinnedNoteIDs       []string                 `json:"pinnedNoteIds,omitzero"`
+	PinnedNotes         []Note                   `json:"pinnedNotes,omitzero"`
+	PublicReactions     *bool                    `json:"publicReactions,omitzero"`
+	Roles               []RoleLite               `json:"roles,omitzero"`
+	TwoFactorEnabled    *bool                    `json:"twoFactorEnabled,omitzero"`
+	UpdatedAt           *time.Time               `json:"updatedAt,omitzero"`
+	URI                 *string                  `json:"uri,omitzero"`
+	URL                 *string                  `json:"url,omitzero"`
+	// Legacy alias of twoFactorEnabled that some forks still send.
+	X2FAEnabled           *bool         `json:"2faEnabled,omitzero"`
+	Achievements          []Achievement `json:"achievements,omitzero"`
+	AutoAcceptFollowed    *bool         `json:"autoAcceptFollowed,omitzero"`
+	AvatarID              *string       `json:"avatarId,omitzero"`
+	Email                 *string       `json:"email,omitzero"`
+	HasUnreadNotification *bool         `json:"hasUnreadNotification,omitzero"`
+	IsAdmin               *bool         `json:"isAdmin,omitzero"`
+	IsDeleted             *bool         `json:"isDeleted,omitzero"`
+	IsExplorable          *bool         `json:"isExplorable,omitzero"`
+	IsModerator           *bool         `json:"isModerator,omitzero"`
+	LoggedInDays          *int64        `json:"loggedInDays,omitzero"`
+	MutedInstances        []string      `json:"mutedInstances,omitzero"`
+	// Each inner list is one rule; its words must all match.
+	MutedWords [][]string `json:"mutedWords,omitzero"`
+	// The effective role policies. Which keys appear depends on the server version.
+	Policies                 map[string]any `json:"policies,omitzero"`
+	UnreadNotificationsCount *int64         `json:"unreadNotificationsCount,omitzero"`
+
+	// Extra holds the members of the JSON object that no field above holds, as they were
+	// sent: members the API document does not declare, and declared members whose
+	// value does not fit the field's type. Encoding writes them back.
+	Extra   Members `json:"-"`
+	nulls   uint64  // optional fields that were null
+	variant int     // the alternative the JSON was, an index of variantsUser
 }
 
-// UserLiteAvatarDecorationsItem is defined at #/components/schemas/UserLite/properties/avatarDecorations/items.
-type UserLiteAvatarDecorationsItem struct {
-	// Rotation in turns (0.5 = half a turn).
-	Angle *float64 `json:"angle,omitzero"`
-	FlipH *bool    `json:"flipH,omitzero"`
-	ID    string   `json:"id"`
-	URL   string   `json:"url"`
+// IsUserLite reports whether the JSON x was decoded from is the UserLite alternative:
+// the one whose declared fields fit it best.
+func (x *User) IsUserLite() bool {
+	return x.variant == 0
 }
 
-// UserLiteInstance is defined at #/components/schemas/UserLite/properties/instance.
+// IsUserDetailedNotMe reports whether the JSON x was decoded from is the UserDetailedNotMe alternative:
+// the one whose declared fields fit it best.
+func (x *User) IsUserDetailedNotMe() bool {
+	return x.variant == 1
+}
+
+// IsMeDetailed reports whether the JSON x was decoded from is the MeDetailed alternative:
+// the one whose declared fields fit it best.
+func (x *User) IsMeDetailed() bool {
+	return x.variant == 2
+}
+
+// IsUserDetailed reports whether the JSON x was decoded from is one of the UserDetailed alternatives.
+func (x *User) IsUserDetailed() bool {
+	return x.variant == 1 || x.variant == 2
+}
+
+// fieldsOfUser names the members of User by field index, and says which are required.
+var fieldsOfUser = jsonFields{
+	names:    []string{"avatarBlurhash", "avatarDecorations", "avatarUrl", "emojis", "host", "id", "instance", "isBot", "isCat", "name", "onlineStatus", "username", "alsoKnownAs", "bannerUrl", "birthday", "createdAt", "description", "fields", "followedMessage", "followersCount", "followersVisibility", "followingCount", "followingVisibility", "isBlocking", "isFollowing", "isLocked", "isSuspended", "lang", "lastFetchedAt", "notesCount", "notify", "pinnedNoteIds", "pinnedNotes", "publicReactions", "roles", "twoFactorEnabled", "updatedAt", "uri", "url", "2faEnabled", "achievements", "autoAcceptFollowed", "avatarId", "email", "hasUnreadNotification", "isAdmin", "isDeleted", "isExplorable", "isModerator", "loggedInDays", "mutedInstances", "mutedWords", "policies", "unreadNotificationsCount"},
+	required: []uint64{0xe3f},
+}
+
+// variantsOfUser are the alternatives of User ("UserLite", "UserDetailedNotMe", "MeDetailed"), by the fields each declares and requires.
+var variantsOfUser = []variantShape{{
+	known:    []uint64{0xfff},
+	required: []uint64{0xe3f},
+}, {
+	known:    []uint64{0x7fffffffff},
+	required: []uint64{0x77be7bfe3f},
+}, {
+	known:    []uint64{0x3fffffffffffff},
+	required: []uint64{0x3ff77fbe7ffe3f},
+}}
+
+func (x *User) decodeJSON(d *jsonDecoder) bool {
+	if !d.objectStart() {
+		return false
+	}
+	*x = User{}
+	var seen [1]uint64
+	n := 0
+	for ; d.nextMember(n); n++ {
+		switch string(d.key) {
+		case "avatarBlurhash":
+			seen[0] |= 0x1
+			if d.null() {
+			} else {
+				d.field(&x.Extra, "avatarBlurhash", d.at(), decPtr(&x.AvatarBlurhash, d, decString), "string or null")
+			}
+		case "avatarDecorations":
+			seen[0] |= 0x2
+			d.field(&x.Extra, "avatarDecorations", d.at(), func(p *[]AvatarDecoration, d *jsonDecoder) bool {
+				return decSlice(p, d, (*AvatarDecoration).decodeJSON)
+			}(&x.AvatarDecorations, d), "array of AvatarDecoration")
+		case "avatarUrl":
+			seen[0] |= 0x4
+			if d.null() {
+			} else {
+				d.field(&x.Extra, "avatarUrl", d.at(), decPtr(&x.AvatarURL, d, decString), "string or null")
+			}
+		case "emojis":
+			seen[0] |= 0x8
+			d.field(&x.Extra, "emojis", d.at(), func(p *map[string]string, d *jsonDecoder) bool {
+				return decMap(p, d, decString)
+			}(&x.Emojis, d), "object of string")
+		case "host":
+			seen[0] |= 0x10
+			if d.null() {
+			} else {
+				d.field(&x.Extra, "host", d.at(), decPtr(&x.Host, d, decString), "string or null")
+			}
+		case "id":
+			seen[0] |= 0x20
+			d.field(&x.Extra, "id", d.at(), decString(&x.ID, d), "string")
+		case "instance":
+			seen[0] |= 0x40
+			d.field(&x.Extra, "instance", d.at(), decPtr(&x.Instance, d, (*Instance).decodeJSON), "Instance")
+		case "isBot":
+			seen[0] |= 0x80
+			d.field(&x.Extra, "isBot", d.at(), decPtr(&x.IsBot, d, decBool), "boolean")
+		case "isCat":
+			seen[0] |= 0x100
+			d.field(&x.Extra, "isCat", d.at(), decPtr(&x.IsCat, d, decBool), "boolean")
+		case "name":
+			seen[0] |= 0x200
+			if d.null() {
+			} else {
+				d.field(&x.Extra, "name", d.at(), decPtr(&x.Name, d, decString), "string or null")
+			}
+		case "onlineStatus":
+			seen[0] |= 0x400
+			d.field(&x.Extra, "onlineStatus", d.at(), decEnum[UserOnlineStatus](&x.OnlineStatus, d), "string")
+		case "username":
+			seen[0] |= 0x800
+			d.field(&x.Extra, "username", d.at(), decString(&x.Username, d), "string")
+		case "alsoKnownAs":
+			seen[0] |= 0x1000
+			if d.null() {
+				x.nulls |= 0x1
+			} else {
+				d.field(&x.Extra, "alsoKnownAs", d.at(), func(p *[]string, d *jsonDecoder) bool {
+					return decSlice(p, d, decString)
+				}(&x.AlsoKnownAs, d), "array of string or null")
+			}
+		case "bannerUrl":
+			seen[0] |= 0x2000
+			if d.null() {
+				x.nulls |= 0x2
+			} else {
+				d.field(&x.Extra, "bannerUrl", d.at(), decPtr(&x.BannerURL, d, decString), "string or null")
+			}
+		case "birthday":
+			seen[0] |= 0x4000
+			if d.null() {
+				x.nulls |= 0x4
+			} else {
+				d.field(&x.Extra, "birthday", d.at(), decPtr(&x.Birthday, d, decString), "string or null")
+			}
+		case "createdAt":
+			seen[0] |= 0x8000
+			d.field(&x.Extra, "createdAt", d.at(), decPtr(&x.CreatedAt, d, decTime), "date-time string")
+		case "description":
+			seen[0] |= 0x10000
+			if d.null() {
+				x.nulls |= 0x8
+			} else {
+				d.field(&x.Extra, "description", d.at(), decPtr(&x.Description, d, decString), "string or null")
+			}
+		case "fields":
+			seen[0] |= 0x20000
+			d.field(&x.Extra, "fields", d.at(), func(p *[]Field, d *jsonDecoder) bool {
+				return decSlice(p, d, (*Field).decodeJSON)
+			}(&x.Fields, d), "array of Field")
+		case "followedMessage":
+			seen[0] |= 0x40000
+			if d.null() {
+				x.nulls |= 0x10
+			} else {
+				d.field(&x.Extra, "followedMessage", d.at(), decPtr(&x.FollowedMessage, d, decString), "string or null")
+			}
+		case "followersCount":
+			seen[0] |= 0x80000
+			d.field(&x.Extra, "followersCount", d.at(), decPtr(&x.FollowersCount, d, decInt64), "integer")
+		case "followersVisibility":
+			seen[0] |= 0x100000
+			d.field(&x.Extra, "followersVisibility", d.at(), decPtr(&x.FollowersVisibility, d, decEnum[UserFollowersVisibility]), "string")
+		case "followingCount":
+			seen[0] |= 0x200000
+			d.field(&x.Extra, "followingCount", d.at(), decPtr(&x.FollowingCount, d, decInt64), "integer")
+		case "followingVisibility":
+			seen[0] |= 0x400000
+			d.field(&x.Extra, "followingVisibility", d.at(), decPtr(&x.FollowingVisibility, d, decEnum[UserFollowingVisibility]), "string")
+		case "isBlocking":
+			seen[0] |= 0x800000
+			d.field(&x.Extra, "isBlocking", d.at(), decPtr(&x.IsBlocking, d, decBool), "boolean")
+		case "isFollowing":
+			seen[0] |= 0x1000000
+			d.field(&x.Extra, "isFollowing", d.at(), decPtr(&x.IsFollowing, d, decBool), "boolean")
+		case "isLocked":
+			seen[0] |= 0x2000000
+			d.field(&x.Extra, "isLocked", d.at(), decPtr(&x.IsLocked, d, decBool), "boolean")
+		case "isSuspended":
+			seen[0] |= 0x4000000
+			d.field(&x.Extra, "isSuspended", d.at(), decPtr(&x.IsSuspended, d, decBool), "boolean")
+		case "lang":
+			seen[0] |= 0x8000000
+			if d.null() {
+				x.nulls |= 0x20
+			} else {
+				d.field(&x.Extra, "lang", d.at(), decPtr(&x.Lang, d, decString), "string or null")
+			}
+		case "lastFetchedAt":
+			seen[0] |= 0x10000000
+			if d.null() {
+				x.nulls |= 0x40
+			} else {
+				d.field(&x.Extra, "lastFetchedAt", d.at(), decPtr(&x.LastFetchedAt, d, decTime), "date-time string or null")
+			}
+		case "notesCount":
+			seen[0] |= 0x20000000
+			d.field(&x.Extra, "notesCount", d.at(), decPtr(&x.NotesCount, d, decInt64), "integer")
+		case "notify":
+			seen[0] |= 0x40000000
+			d.field(&x.Extra, "notify", d.at(), decPtr(&x.Notify, d, decEnum[UserNotify]), "string")
+		case "pinnedNoteIds":
+			seen[0] |= 0x80000000
+			d.field(&x.Extra, "pinnedNoteIds", d.at(), func(p *[]string, d *jsonDecoder) bool {
+				return decSlice(p, d, decString)
+			}(&x.PinnedNoteIDs, d), "array of string")
+		case "pinnedNotes":
+			seen[0] |= 0x100000000
+			d.field(&x.Extra, "pinnedNotes", d.at(), func(p *[]Note, d *jsonDecoder) bool {
+				return decSlice(p, d, (*Note).decodeJSON)
+			}(&x.PinnedNotes, d), "array of Note")
+		case "publicReactions":
+			seen[0] |= 0x200000000
+			d.field(&x.Extra, "publicReactions", d.at(), decPtr(&x.PublicReactions, d, decBool), "boolean")
+		case "roles":
+			seen[0] |= 0x400000000
+			d.field(&x.Extra, "roles", d.at(), func(p *[]RoleLite, d *jsonDecoder) bool {
+				return decSlice(p, d, (*RoleLite).decodeJSON)
+			}(&x.Roles, d), "array of RoleLite")
+		case "twoFactorEnabled":
+			seen[0] |= 0x800000000
+			d.field(&x.Extra, "twoFactorEnabled", d.at(), decPtr(&x.TwoFactorEnabled, d, decBool), "boolean")
+		case "updatedAt":
+			seen[0] |= 0x1000000000
+			if d.null() {
+				x.nulls |= 0x80
+			} else {
+				d.field(&x.Extra, "updatedAt", d.at(), decPtr(&x.UpdatedAt, d, decTime), "date-time string or null")
+			}
+		case "uri":
+			seen[0] |= 0x2000000000
+			if d.null() {
+				x.nulls |= 0x100
+			} else {
+				d.field(&x.Extra, "uri", d.at(), decPtr(&x.URI, d, decString), "string or null")
+			}
+		case "url":
+			seen[0] |= 0x4000000000
+			if d.null() {
+				x.nulls |= 0x200
+			} else {
+				d.field(&x.Extra, "url", d.at(), decPtr(&x.URL, d, decString), "string or null")
+			}
+		case "2faEnabled":
+			seen[0] |= 0x8000000000
+			d.field(&x.Extra, "2faEnabled", d.at(), decPtr(&x.X2FAEnabled, d, decBool), "boolean")
+		case "achievements":
+			seen[0] |= 0x10000000000
+			d.field(&x.Extra, "achievements", d.at(), func(p *[]Achievement, d *jsonDecoder) bool {
+				return decSlice(p, d, (*Achievement).decodeJSON)
+			}(&x.Achievements, d), "array of Achievement")
+		case "autoAcceptFollowed":
+			seen[0] |= 0x20000000000
+			d.field(&x.Extra, "autoAcceptFollowed", d.at(), decPtr(&x.AutoAcceptFollowed, d, decBool), "boolean")
+		case "avatarId":
+			seen[0] |= 0x40000000000
+			if d.null() {
+				x.nulls |= 0x400
+			} else {
+				d.field(&x.Extra, "avatarId", d.at(), decPtr(&x.AvatarID, d, decString), "string or null")
+			}
+		case "email":
+			seen[0] |= 0x80000000000
+			if d.null() {
+				x.nulls |= 0x800
+			} else {
+				d.field(&x.Extra, "email", d.at(), decPtr(&x.Email, d, decString), "string or null")
+			}
+		case "hasUnreadNotification":
+			seen[0] |= 0x100000000000
+			d.field(&x.Extra, "hasUnreadNotification", d.at(), decPtr(&x.HasUnreadNotification, d, decBool), "boolean")
+		case "isAdmin":
+			seen[0] |= 0x200000000000
+			if d.null() {
+				x.nulls |= 0x1000
+			} else {
+				d.field(&x.Extra, "isAdmin", d.at(), decPtr(&x.IsAdmin, d, decBool), "boolean or null")
+			}
+		case "isDeleted":
+			seen[0] |= 0x400000000000
+			d.field(&x.Extra, "isDeleted", d.at(), decPtr(&x.IsDeleted, d, decBool), "boolean")
+		case "isExplorable":
+			seen[0] |= 0x800000000000
+			d.field(&x.Extra, "isExplorable", d.at(), decPtr(&x.IsExplorable, d, decBool), "boolean")
+		case "isModerator":
+			seen[0] |= 0x1000000000000
+			if d.null() {
+				x.nulls |= 0x2000
+			} else {
+				d.field(&x.Extra, "isModerator", d.at(), decPtr(&x.IsModerator, d, decBool), "boolean or null")
+			}
+		case "loggedInDays":
+			seen[0] |= 0x2000000000000
+			d.field(&x.Extra, "loggedInDays", d.at(), decPtr(&x.LoggedInDays, d, decInt64), "integer")
+		case "mutedInstances":
+			seen[0] |= 0x4000000000000
+			if d.null() {
+				x.nulls |= 0x4000
+			} else {
+				d.field(&x.Extra, "mutedInstances", d.at(), func(p *[]string, d *jsonDecoder) bool {
+					return decSlice(p, d, decString)
+				}(&x.MutedInstances, d), "array of string or null")
+			}
+		case "mutedWords":
+			seen[0] |= 0x8000000000000
+			d.field(&x.Extra, "mutedWords", d.at(), func(p *[][]string, d *jsonDecoder) bool {
+				return decSlice(p, d, func(p *[]string, d *jsonDecoder) bool {
+					return decSlice(p, d, decString)
+				})
+			}(&x.MutedWords, d), "array of array of string")
+		case "policies":
+			seen[0] |= 0x10000000000000
+			d.field(&x.Extra, "policies", d.at(), func(p *map[string]any, d *jsonDecoder) bool {
+				return decMap(p, d, decAny)
+			}(&x.Policies, d), "object of any value")
+		case "unreadNotificationsCount":
+			seen[0] |= 0x20000000000000
+			d.field(&x.Extra, "unreadNotificationsCount", d.at(), decPtr(&x.UnreadNotificationsCount, d, decInt64), "integer")
+		default:
+			d.unknown(&x.Extra)
+		}
+	}
+	fieldsOfUser.markMissing(&x.Extra, seen[:])
+	x.variant = pickVariant(seen[:], n, variantsOfUser)
+	return true
+}
+func (x *User) encodeJSON(e *jsonEncoder) {
+	e.objectStart()
+	if e.field(&x.Extra, "avatarBlurhash") {
+		encPtr(&x.AvatarBlurhash, e, encString)
+	}
+	if e.field(&x.Extra, "avatarDecorations") {
+		if x.AvatarDecorations == nil {
+			e.rawBytes("[]")
+		} else {
+			func(p *[]AvatarDecoration, e *jsonEncoder) {
+				encSlice(p, e, (*AvatarDecoration).encodeJSON)
+			}(&x.AvatarDecorations, e)
+		}
+	}
+	if e.field(&x.Extra, "avatarUrl") {
+		encPtr(&x.AvatarURL, e, encString)
+	}
+	if e.field(&x.Extra, "emojis") {
+		if x.Emojis == nil {
+			e.rawBytes("{}")
+		} else {
+			func(p *map[string]string, e *jsonEncoder) {
+				encMap(p, e, encString)
+			}(&x.Emojis, e)
+		}
+	}
+	if e.field(&x.Extra, "host") {
+		encPtr(&x.Host, e, encString)
+	}
+	if e.field(&x.Extra, "id") {
+		encString(&x.ID, e)
+	}
+	if x.Instance != nil {
+		if e.field(&x.Extra, "instance") {
+			encPtr(&x.Instance, e, (*Instance).encodeJSON)
+		}
+	}
+	if x.IsBot != nil {
+		if e.field(&x.Extra, "isBot") {
+			encPtr(&x.IsBot, e, encBool)
+		}
+	}
+	if x.IsCat != nil {
+		if e.field(&x.Extra, "isCat") {
+			encPtr(&x.IsCat, e, encBool)
+		}
+	}
+	if e.field(&x.Extra, "name") {
+		encPtr(&x.Name, e, encString)
+	}
+	if e.field(&x.Extra, "onlineStatus") {
+		encEnum[UserOnlineStatus](&x.OnlineStatus, e)
+	}
+	if e.field(&x.Extra, "username") {
+		encString(&x.Username, e)
+	}
+	if x.AlsoKnownAs != nil || x.nulls&0x1 != 0 {
+		if e.field(&x.Extra, "alsoKnownAs") {
+			func(p *[]string, e *jsonEncoder) {
+				encSlice(p, e, encString)
+			}(&x.AlsoKnownAs, e)
+		}
+	}
+	if x.BannerURL != nil || x.nulls&0x2 != 0 {
+		if e.field(&x.Extra, "bannerUrl") {
+			encPtr(&x.BannerURL, e, encString)
+		}
+	}
+	if x.Birthday != nil || x.nulls&0x4 != 0 {
+		if e.field(&x.Extra, "birthday") {
+			encPtr(&x.Birthday, e, encString)
+		}
+	}
+	if x.CreatedAt != nil {
+		if e.field(&x.Extra, "createdAt") {
+			encPtr(&x.CreatedAt, e, encTime)
+		}
+	}
+	if x.Description != nil || x.nulls&0x8 != 0 {
+		if e.field(&x.Extra, "description") {
+			encPtr(&x.Description, e, encString)
+		}
+	}
+	if x.Fields != nil {
+		if e.field(&x.Extra, "fields") {
+			func(p *[]Field, e *jsonEncoder) {
+				encSlice(p, e, (*Field).encodeJSON)
+			}(&x.Fields, e)
+		}
+	}
+	if x.FollowedMessage != nil || x.nulls&0x10 != 0 {
+		if e.field(&x.Extra, "followedMessage") {
+			encPtr(&x.FollowedMessage, e, encString)
+		}
+	}
+	if x.FollowersCount != nil {
+		if e.field(&x.Extra, "followersCount") {
+			encPtr(&x.FollowersCount, e, encInt64)
+		}
+	}
+	if x.FollowersVisibility != nil {
+		if e.field(&x.Extra, "followersVisibility") {
+			encPtr(&x.FollowersVisibility, e, encEnum[UserFollowersVisibility])
+		}
+	}
+	if x.FollowingCount != nil {
+		if e.field(&x.Extra, "followingCount") {
+			encPtr(&x.FollowingCount, e, encInt64)
+		}
+	}
+	if x.FollowingVisibility != nil {
+		if e.field(&x.Extra, "followingVisibility") {
+			encPtr(&x.FollowingVisibility, e, encEnum[UserFollowingVisibility])
+		}
+	}
+	if x.IsBlocking != nil {
+		if e.field(&x.Extra, "isBlocking") {
+			encPtr(&x.IsBlocking, e, encBool)
+		}
+	}
+	if x.IsFollowing != nil {
+		if e.field(&x.Extra, "isFollowing") {
+			encPtr(&x.IsFollowing, e, encBool)
+		}
+	}
+	if x.IsLocked != nil {
+		if e.field(&x.Extra, "isLocked") {
+			encPtr(&x.IsLocked, e, encBool)
+		}
+	}
+	if x.IsSuspended != nil {
+		if e.field(&x.Extra, "isSuspended") {
+			encPtr(&x.IsSuspended, e, encBool)
+		}
+	}
+	if x.Lang != nil || x.nulls&0x20 != 0 {
+		if e.field(&x.Extra, "lang") {
+			encPtr(&x.Lang, e, encString)
+		}
+	}
+	if x.LastFetchedAt != nil || x.nulls&0x40 != 0 {
+		if e.field(&x.Extra, "lastFetchedAt") {
+			encPtr(&x.LastFetchedAt, e, encTime)
+		}
+	}
+	if x.NotesCount != nil {
+		if e.field(&x.Extra, "notesCount") {
+			encPtr(&x.NotesCount, e, encInt64)
+		}
+	}
+	if x.Notify != nil {
+		if e.field(&x.Extra, "notify") {
+			encPtr(&x.Notify, e, encEnum[UserNotify])
+		}
+	}
+	if x.PinnedNoteIDs != nil {
+		if e.field(&x.Extra, "pinnedNoteIds") {
+			func(p *[]string, e *jsonEncoder) {
+				encSlice(p, e, encString)
+			}(&x.PinnedNoteIDs, e)
+		}
+	}
+	if x.PinnedNotes != nil {
+		if e.field(&x.Extra, "pinnedNotes") {
+			func(p *[]Note, e *jsonEncoder) {
+				encSlice(p, e, (*Note).encodeJSON)
+			}(&x.PinnedNotes, e)
+		}
+	}
+	if x.PublicReactions != nil {
+		if e.field(&x.Extra, "publicReactions") {
+			encPtr(&x.PublicReactions, e, encBool)
+		}
+	}
+	if x.Roles != nil {
+		if e.field(&x.Extra, "roles") {
+			func(p *[]RoleLite, e *jsonEncoder) {
+				encSlice(p, e, (*RoleLite).encodeJSON)
+			}(&x.Roles, e)
+		}
+	}
+	if x.TwoFactorEnabled != nil {
+		if e.field(&x.Extra, "twoFactorEnabled") {
+			encPtr(&x.TwoFactorEnabled, e, encBool)
+		}
+	}
+	if x.UpdatedAt != nil || x.nulls&0x80 != 0 {
+		if e.field(&x.Extra, "updatedAt") {
+			encPtr(&x.UpdatedAt, e, encTime)
+		}
+	}
+	if x.URI != nil || x.nulls&0x100 != 0 {
+		if e.field(&x.Extra, "uri") {
+			encPtr(&x.URI, e, encString)
+		}
+	}
+	if x.URL != nil || x.nulls&0x200 != 0 {
+		if e.field(&x.Extra, "url") {
+			encPtr(&x.URL, e, encString)
+		}
+	}
+	if x.X2FAEnabled != nil {
+		if e.field(&x.Extra, "2faEnabled") {
+			encPtr(&x.X2FAEnabled, e, encBool)
+		}
+	}
+	if x.Achievements != nil {
+		if e.field(&x.Extra, "achievements") {
+			func(p *[]Achievement, e *jsonEncoder) {
+				encSlice(p, e, (*Achievement).encodeJSON)
+			}(&x.Achievements, e)
+		}
+	}
+	if x.AutoAcceptFollowed != nil {
+		if e.field(&x.Extra, "autoAcceptFollowed") {
+			encPtr(&x.AutoAcceptFollowed, e, encBool)
+		}
+	}
+	if x.AvatarID != nil || x.nulls&0x400 != 0 {
+		if e.field(&x.Extra, "avatarId") {
+			encPtr(&x.AvatarID, e, encString)
+		}
+	}
+	if x.Email != nil || x.nulls&0x800 != 0 {
+		if e.field(&x.Extra, "email") {
+			encPtr(&x.Email, e, encString)
+		}
+	}
+	if x.HasUnreadNotification != nil {
+		if e.field(&x.Extra, "hasUnreadNotification") {
+			encPtr(&x.HasUnreadNotification, e, encBool)
+		}
+	}
+	if x.IsAdmin != nil || x.nulls&0x1000 != 0 {
+		if e.field(&x.Extra, "isAdmin") {
+			encPtr(&x.IsAdmin, e, encBool)
+		}
+	}
+	if x.IsDeleted != nil {
+		if e.field(&x.Extra, "isDeleted") {
+			encPtr(&x.IsDeleted, e, encBool)
+		}
+	}
+	if x.IsExplorable != nil {
+		if e.field(&x.Extra, "isExplorable") {
+			encPtr(&x.IsExplorable, e, encBool)
+		}
+	}
+	if x.IsModerator != nil || x.nulls&0x2000 != 0 {
+		if e.field(&x.Extra, "isModerator") {
+			encPtr(&x.IsModerator, e, encBool)
+		}
+	}
+	if x.LoggedInDays != nil {
+		if e.field(&x.Extra, "loggedInDays") {
+			encPtr(&x.LoggedInDays, e, encInt64)
+		}
+	}
+	if x.MutedInstances != nil || x.nulls&0x4000 != 0 {
+		if e.field(&x.Extra, "mutedInstances") {
+			func(p *[]string, e *jsonEncoder) {
+				encSlice(p, e, encString)
+			}(&x.MutedInstances, e)
+		}
+	}
+	if x.MutedWords != nil {
+		if e.field(&x.Extra, "mutedWords") {
+			func(p *[][]string, e *jsonEncoder) {
+				encSlice(p, e, func(p *[]string, e *jsonEncoder) {
+					encSlice(p, e, encString)
+				})
+			}(&x.MutedWords, e)
+		}
+	}
+	if x.Policies != nil {
+		if e.field(&x.Extra, "policies") {
+			func(p *map[string]any, e *jsonEncoder) {
+				encMap(p, e, encAny)
+			}(&x.Policies, e)
+		}
+	}
+	if x.UnreadNotificationsCount != nil {
+		if e.field(&x.Extra, "unreadNotificationsCount") {
+			encPtr(&x.UnreadNotificationsCount, e, encInt64)
+		}
+	}
+	x.Extra.encode(e)
+	e.objectEnd()
+}
+
+// UnmarshalJSON decodes x from JSON, keeping what its fields cannot hold (see Members).
+func (x *User) UnmarshalJSON(data []byte) error {
+	return unmarshalJSONValue(data, x)
+}
+
+// MarshalJSON encodes x as JSON, with what decoding kept.
+func (x User) MarshalJSON() ([]byte, error) {
+	return marshalJSONValue(&x)
+}
+
+// UserDetailed is the UserDetailed object of Misskey's API.
 //
-// Where a remote account lives; absent for local accounts.
-type UserLiteInstance struct {
-	// Old spelling kept by a few forks; prefer iconUrl.
-	IconURL      *string `json:"iconURL,omitzero"`
-	IconURL2     *string `json:"iconUrl"`
-	Name         *string `json:"name"`
-	SoftwareName *string `json:"softwareName"`
-	ThemeColor   *string `json:"themeColor"`
+// It holds the fields of every alternative the API document gives (UserDetailedNotMe, MeDetailed); a field only some alternatives have is a pointer, nil when absent. The Is methods tell which alternative a decoded value is.
+type UserDetailed struct {
+	AvatarBlurhash    *string            `json:"avatarBlurhash"`
+	AvatarDecorations []AvatarDecoration `json:"avatarDecorations"`
+	AvatarURL         *string            `json:"avatarUrl"`
+	// Custom emoji used in the name, keyed by shortcode.
+	Emojis map[string]string `json:"emojis"`
+	// Host of a remote account; `null` means this server.
+	Host *string `json:"host"`
+	ID   string  `json:"id"`
+	// Where a remote account lives; absent for local accounts.
+	Instance            *Instance               `json:"instance,omitzero"`
+	IsBot               *bool                   `json:"isBot,omitzero"`
+	IsCat               *bool                   `json:"isCat,omitzero"`
+	Name                *string                 `json:"name"`
+	OnlineStatus        UserOnlineStatus        `json:"onlineStatus"`
+	Username            string                  `json:"username"`
+	AlsoKnownAs         []string                `json:"alsoKnownAs"`
+	BannerURL           *string                 `json:"bannerUrl"`
+	Birthday            *string                 `json:"birthday"`
+	CreatedAt           time.Time               `json:"createdAt"`
+	Description         *string                 `json:"description"`
+	Fields              []Field                 `json:"fields"`
+	FollowedMessage     *string                 `json:"followedMessage,omitzero"`
+	FollowersCount      int64                   `json:"followersCount"`
+	FollowersVisibility UserFollowersVisibility `json:"followersVisibility"`
+	FollowingCount      int64                   `json:"followingCount"`
+	FollowingVisibility UserFollowingVisibility `json:"followingVisibility"`
+	IsBlocking          *bool                   `json:"isBlocking,omitzero"`
+	IsFollowing         *bool                   `json:"isFollowing,omitzero"`
+	IsLocked            bool                    `json:"isLocked"`
+	IsSuspended         bool                    `json:"isSuspended"`
+	Lang                *string                 `json:"lang"`
+	LastFetchedAt       *time.Time              `json:"lastFetchedAt"`
+	NotesCount          int64                   `json:"notesCount"`
+	Notify              *UserNotify             `json:"notify,omitzero"`
+	PinnedNoteIDs       []string                `json:"pinnedNoteIds"`
+	PinnedNotes         []Note                  `json:"pinnedNotes"`
+	PublicReactions     bool                    `json:"publicReactions"`
+	Roles               []RoleLite              `json:"roles"`
+	TwoFactorEnabled    *bool                   `json:"twoFactorEnabled,omitzero"`
+	UpdatedAt           *time.Time              `json:"updatedAt"`
+	URI                 *string                 `json:"uri"`
+	URL                 *string                 `json:"url"`
+	// Legacy alias of twoFactorEnabled that some forks still send.
+	X2FAEnabled           *bool         `json:"2faEnabled,omitzero"`
+	Achievements          []Achievement `json:"achievements,omitzero"`
+	AutoAcceptFollowed    *bool         `json:"autoAcceptFollowed,omitzero"`
+	AvatarID              *string       `json:"avatarId,omitzero"`
+	Email                 *string       `json:"email,omitzero"`
+	HasUnreadNotification *bool         `json:"hasUnreadNotification,omitzero"`
+	IsAdmin               *bool         `json:"isAdmin,omitzero"`
+	IsDeleted             *bool         `json:"isDeleted,omitzero"`
+	IsExplorable          *bool         `json:"isExplorable,omitzero"`
+	IsModerator           *bool         `json:"isModerator,omitzero"`
+	LoggedInDays          *int64        `json:"loggedInDays,omitzero"`
+	MutedInstances        []string      `json:"mutedInstances,omitzero"`
+	// Each inner list is one rule; its words must all match.
+	MutedWords [][]string `json:"mutedWords,omitzero"`
+	// The effective role policies. Which keys appear depends on the server version.
+	Policies                 map[string]any `json:"policies,omitzero"`
+	UnreadNotificationsCount *int64         `json:"unreadNotificationsCount,omitzero"`
+
+	// Extra holds the members of the JSON object that no field above holds, as they were
+	// sent: members the API document does not declare, and declared members whose
+	// value does not fit the field's type. Encoding writes them back.
+	Extra   Members `json:"-"`
+	nulls   uint64  // optional fields that were null
+	variant int     // the alternative the JSON was, an index of variantsUserDetailed
 }
 
-// UserLiteOnlineStatus is defined at #/components/schemas/UserLite/properties/onlineStatus.
-type UserLiteOnlineStatus string
+// IsUserDetailedNotMe reports whether the JSON x was decoded from is the UserDetailedNotMe alternative:
+// the one whose declared fields fit it best.
+func (x *UserDetailed) IsUserDetailedNotMe() bool {
+	return x.variant == 0
+}
+
+// IsMeDetailed reports whether the JSON x was decoded from is the MeDetailed alternative:
+// the one whose declared fields fit it best.
+func (x *UserDetailed) IsMeDetailed() bool {
+	return x.variant == 1
+}
+
+// fieldsOfUserDetailed names the members of UserDetailed by field index, and says which are required.
+var fieldsOfUserDetailed = jsonFields{
+	names:    []string{"avatarBlurhash", "avatarDecorations", "avatarUrl", "emojis", "host", "id", "instance", "isBot", "isCat", "name", "onlineStatus", "username", "alsoKnownAs", "bannerUrl", "birthday", "createdAt", "description", "fields", "followedMessage", "followersCount", "followersVisibility", "followingCount", "followingVisibility", "isBlocking", "isFollowing", "isLocked", "isSuspended", "lang", "lastFetchedAt", "notesCount", "notify", "pinnedNoteIds", "pinnedNotes", "publicReactions", "roles", "twoFactorEnabled", "updatedAt", "uri", "url", "2faEnabled", "achievements", "autoAcceptFollowed", "avatarId", "email", "hasUnreadNotification", "isAdmin", "isDeleted", "isExplorable", "isModerator", "loggedInDays", "mutedInstances", "mutedWords", "policies", "unreadNotificationsCount"},
+	required: []uint64{0x77be7bfe3f},
+}
+
+// variantsOfUserDetailed are the alternatives of UserDetailed ("UserDetailedNotMe", "MeDetailed"), by the fields each declares and requires.
+var variantsOfUserDetailed = []variantShape{{
+	known:    []uint64{0x7fffffffff},
+	required: []uint64{0x77be7bfe3f},
+}, {
+	known:    []uint64{0x3fffffffffffff},
+	required: []uint64{0x3ff77fbe7ffe3f},
+}}
+
+func (x *UserDetailed) decodeJSON(d *jsonDecoder) bool {
+	if !d.objectStart() {
+		return false
+	}
+	*x = UserDetailed{}
+	var seen [1]uint64
+	n := 0
+	for ; d.nextMember(n); n++ {
+		switch string(d.key) {
+		case "avatarBlurhash":
+			seen[0] |= 0x1
+			if d.null() {
+			} else {
+				d.field(&x.Extra, "avatarBlurhash", d.at(), decPtr(&x.AvatarBlurhash, d, decString), "string or null")
+			}
+		case "avatarDecorations":
+			seen[0] |= 0x2
+			d.field(&x.Extra, "avatarDecorations", d.at(), func(p *[]AvatarDecoration, d *jsonDecoder) bool {
+				return decSlice(p, d, (*AvatarDecoration).decodeJSON)
+			}(&x.AvatarDecorations, d), "array of AvatarDecoration")
+		case "avatarUrl":
+			seen[0] |= 0x4
+			if d.null() {
+			} else {
+				d.field(&x.Extra, "avatarUrl", d.at(), decPtr(&x.AvatarURL, d, decString), "string or null")
+			}
+		case "emojis":
+			seen[0] |= 0x8
+			d.field(&x.Extra, "emojis", d.at(), func(p *map[string]string, d *jsonDecoder) bool {
+				return decMap(p, d, decString)
+			}(&x.Emojis, d), "object of string")
+		case "host":
+			seen[0] |= 0x10
+			if d.null() {
+			} else {
+				d.field(&x.Extra, "host", d.at(), decPtr(&x.Host, d, decString), "string or null")
+			}
+		case "id":
+			seen[0] |= 0x20
+			d.field(&x.Extra, "id", d.at(), decString(&x.ID, d), "string")
+		case "instance":
+			seen[0] |= 0x40
+			d.field(&x.Extra, "instance", d.at(), decPtr(&x.Instance, d, (*Instance).decodeJSON), "Instance")
+		case "isBot":
+			seen[0] |= 0x80
+			d.field(&x.Extra, "isBot", d.at(), decPtr(&x.IsBot, d, decBool), "boolean")
+		case "isCat":
+			seen[0] |= 0x100
+			d.field(&x.Extra, "isCat", d.at(), decPtr(&x.IsCat, d, decBool), "boolean")
+		case "name":
+			seen[0] |= 0x200
+			if d.null() {
+			} else {
+				d.field(&x.Extra, "name", d.at(), decPtr(&x.Name, d, decString), "string or null")
+			}
+		case "onlineStatus":
+			seen[0] |= 0x400
+			d.field(&x.Extra, "onlineStatus", d.at(), decEnum[UserOnlineStatus](&x.OnlineStatus, d), "string")
+		case "username":
+			seen[0] |= 0x800
+			d.field(&x.Extra, "username", d.at(), decString(&x.Username, d), "string")
+		case "alsoKnownAs":
+			seen[0] |= 0x1000
+			if d.null() {
+			} else {
+				d.field(&x.Extra, "alsoKnownAs", d.at(), func(p *[]string, d *jsonDecoder) bool {
+					return decSlice(p, d, decString)
+				}(&x.AlsoKnownAs, d), "array of string or null")
+			}
+		case "bannerUrl":
+			seen[0] |= 0x2000
+			if d.null() {
+			} else {
+				d.field(&x.Extra, "bannerUrl", d.at(), decPtr(&x.BannerURL, d, decString), "string or null")
+			}
+		case "birthday":
+			seen[0] |= 0x4000
+			if d.null() {
+			} else {
+				d.field(&x.Extra, "birthday", d.at(), decPtr(&x.Birthday, d, decString), "string or null")
+			}
+		case "createdAt":
+			seen[0] |= 0x8000
+			d.field(&x.Extra, "createdAt", d.at(), decTime(&x.CreatedAt, d), "date-time string")
+		case "description":
+			seen[0] |= 0x10000
+			if d.null() {
+			} else {
+				d.field(&x.Extra, "description", d.at(), decPtr(&x.Description, d, decString), "string or null")
+			}
+		case "fields":
+			seen[0] |= 0x20000
+			d.field(&x.Extra, "fields", d.at(), func(p *[]Field, d *jsonDecoder) bool {
+				return decSlice(p, d, (*Field).decodeJSON)
+			}(&x.Fields, d), "array of Field")
+		case "followedMessage":
+			seen[0] |= 0x40000
+			if d.null() {
+				x.nulls |= 0x1
+			} else {
+				d.field(&x.Extra, "followedMessage", d.at(), decPtr(&x.FollowedMessage, d, decString), "string or null")
+			}
+		case "followersCount":
+			seen[0] |= 0x80000
+			d.field(&x.Extra, "followersCount", d.at(), decInt64(&x.FollowersCount, d), "integer")
+		case "followersVisibility":
+			seen[0] |= 0x100000
+			d.field(&x.Extra, "followersVisibility", d.at(), decEnum[UserFollowersVisibility](&x.FollowersVisibility, d), "string")
+		case "followingCount":
+			seen[0] |= 0x200000
+			d.field(&x.Extra, "followingCount", d.at(), decInt64(&x.FollowingCount, d), "integer")
+		case "followingVisibility":
+			seen[0] |= 0x400000
+			d.field(&x.Extra, "followingVisibility", d.at(), decEnum[UserFollowingVisibility](&x.FollowingVisibility, d), "string")
+		case "isBlocking":
+			seen[0] |= 0x800000
+			d.field(&x.Extra, "isBlocking", d.at(), decPtr(&x.IsBlocking, d, decBool), "boolean")
+		case "isFollowing":
+			seen[0] |= 0x1000000
+			d.field(&x.Extra, "isFollowing", d.at(), decPtr(&x.IsFollowing, d, decBool), "boolean")
+		case "isLocked":
+			seen[0] |= 0x2000000
+			d.field(&x.Extra, "isLocked", d.at(), decBool(&x.IsLocked, d), "boolean")
+		case "isSuspended":
+			seen[0] |= 0x4000000
+			d.field(&x.Extra, "isSuspended", d.at(), decBool(&x.IsSuspended, d), "boolean")
+		case "lang":
+			seen[0] |= 0x8000000
+			if d.null() {
+			} else {
+				d.field(&x.Extra, "lang", d.at(), decPtr(&x.Lang, d, decString), "string or null")
+			}
+		case "lastFetchedAt":
+			seen[0] |= 0x10000000
+			if d.null() {
+			} else {
+				d.field(&x.Extra, "lastFetchedAt", d.at(), decPtr(&x.LastFetchedAt, d, decTime), "date-time string or null")
+			}
+		case "notesCount":
+			seen[0] |= 0x20000000
+			d.field(&x.Extra, "notesCount", d.at(), decInt64(&x.NotesCount, d), "integer")
+		case "notify":
+			seen[0] |= 0x40000000
+			d.field(&x.Extra, "notify", d.at(), decPtr(&x.Notify, d, decEnum[UserNotify]), "string")
+		case "pinnedNoteIds":
+			seen[0] |= 0x80000000
+			d.field(&x.Extra, "pinnedNoteIds", d.at(), func(p *[]string, d *jsonDecoder) bool {
+				return decSlice(p, d, decString)
+			}(&x.PinnedNoteIDs, d), "array of string")
+		case "pinnedNotes":
+			seen[0] |= 0x100000000
+			d.field(&x.Extra, "pinnedNotes", d.at(), func(p *[]Note, d *jsonDecoder) bool {
+				return decSlice(p, d, (*Note).decodeJSON)
+			}(&x.PinnedNotes, d), "array of Note")
+		case "publicReactions":
+			seen[0] |= 0x200000000
+			d.field(&x.Extra, "publicReactions", d.at(), decBool(&x.PublicReactions, d), "boolean")
+		case "roles":
+			seen[0] |= 0x400000000
+			d.field(&x.Extra, "roles", d.at(), func(p *[]RoleLite, d *jsonDecoder) bool {
+				return decSlice(p, d, (*RoleLite).decodeJSON)
+			}(&x.Roles, d), "array of RoleLite")
+		case "twoFactorEnabled":
+			seen[0] |= 0x800000000
+			d.field(&x.Extra, "twoFactorEnabled", d.at(), decPtr(&x.TwoFactorEnabled, d, decBool), "boolean")
+		case "updatedAt":
+			seen[0] |= 0x1000000000
+			if d.null() {
+			} else {
+				d.field(&x.Extra, "updatedAt", d.at(), decPtr(&x.UpdatedAt, d, decTime), "date-time string or null")
+			}
+		case "uri":
+			seen[0] |= 0x2000000000
+			if d.null() {
+			} else {
+				d.field(&x.Extra, "uri", d.at(), decPtr(&x.URI, d, decString), "string or null")
+			}
+		case "url":
+			seen[0] |= 0x4000000000
+			if d.null() {
+			} else {
+				d.field(&x.Extra, "url", d.at(), decPtr(&x.URL, d, decString), "string or null")
+			}
+		case "2faEnabled":
+			seen[0] |= 0x8000000000
+			d.field(&x.Extra, "2faEnabled", d.at(), decPtr(&x.X2FAEnabled, d, decBool), "boolean")
+		case "achievements":
+			seen[0] |= 0x10000000000
+			d.field(&x.Extra, "achievements", d.at(), func(p *[]Achievement, d *jsonDecoder) bool {
+				return decSlice(p, d, (*Achievement).decodeJSON)
+			}(&x.Achievements, d), "array of Achievement")
+		case "autoAcceptFollowed":
+			seen[0] |= 0x20000000000
+			d.field(&x.Extra, "autoAcceptFollowed", d.at(), decPtr(&x.AutoAcceptFollowed, d, decBool), "boolean")
+		case "avatarId":
+			seen[0] |= 0x40000000000
+			if d.null() {
+				x.nulls |= 0x2
+			} else {
+				d.field(&x.Extra, "avatarId", d.at(), decPtr(&x.AvatarID, d, decString), "string or null")
+			}
+		case "email":
+			seen[0] |= 0x80000000000
+			if d.null() {
+				x.nulls |= 0x4
+			} else {
+				d.field(&x.Extra, "email", d.at(), decPtr(&x.Email, d, decString), "string or null")
+			}
+		case "hasUnreadNotification":
+			seen[0] |= 0x100000000000
+			d.field(&x.Extra, "hasUnreadNotification", d.at(), decPtr(&x.HasUnreadNotification, d, decBool), "boolean")
+		case "isAdmin":
+			seen[0] |= 0x200000000000
+			if d.null() {
+				x.nulls |= 0x8
+			} else {
+				d.field(&x.Extra, "isAdmin", d.at(), decPtr(&x.IsAdmin, d, decBool), "boolean or null")
+			}
+		case "isDeleted":
+			seen[0] |= 0x400000000000
+			d.field(&x.Extra, "isDeleted", d.at(), decPtr(&x.IsDeleted, d, decBool), "boolean")
+		case "isExplorable":
+			seen[0] |= 0x800000000000
+			d.field(&x.Extra, "isExplorable", d.at(), decPtr(&x.IsExplorable, d, decBool), "boolean")
+		case "isModerator":
+			seen[0] |= 0x1000000000000
+			if d.null() {
+				x.nulls |= 0x10
+			} else {
+				d.field(&x.Extra, "isModerator", d.at(), decPtr(&x.IsModerator, d, decBool), "boolean or null")
+			}
+		case "loggedInDays":
+			seen[0] |= 0x2000000000000
+			d.field(&x.Extra, "loggedInDays", d.at(), decPtr(&x.LoggedInDays, d, decInt64), "integer")
+		case "mutedInstances":
+			seen[0] |= 0x4000000000000
+			if d.null() {
+				x.nulls |= 0x20
+			} else {
+				d.field(&x.Extra, "mutedInstances", d.at(), func(p *[]string, d *jsonDecoder) bool {
+					return decSlice(p, d, decString)
+				}(&x.MutedInstances, d), "array of string or null")
+			}
+		case "mutedWords":
+			seen[0] |= 0x8000000000000
+			d.field(&x.Extra, "mutedWords", d.at(), func(p *[][]string, d *jsonDecoder) bool {
+				return decSlice(p, d, func(p *[]string, d *jsonDecoder) bool {
+					return decSlice(p, d, decString)
+				})
+			}(&x.MutedWords, d), "array of array of string")
+		case "policies":
+			seen[0] |= 0x10000000000000
+			d.field(&x.Extra, "policies", d.at(), func(p *map[string]any, d *jsonDecoder) bool {
+				return decMap(p, d, decAny)
+			}(&x.Policies, d), "object of any value")
+		case "unreadNotificationsCount":
+			seen[0] |= 0x20000000000000
+			d.field(&x.Extra, "unreadNotificationsCount", d.at(), decPtr(&x.UnreadNotificationsCount, d, decInt64), "integer")
+		default:
+			d.unknown(&x.Extra)
+		}
+	}
+	fieldsOfUserDetailed.markMissing(&x.Extra, seen[:])
+	x.variant = pickVariant(seen[:], n, variantsOfUserDetailed)
+	return true
+}
+func (x *UserDetailed) encodeJSON(e *jsonEncoder) {
+	e.objectStart()
+	if e.field(&x.Extra, "avatarBlurhash") {
+		encPtr(&x.AvatarBlurhash, e, encString)
+	}
+	if e.field(&x.Extra, "avatarDecorations") {
+		if x.AvatarDecorations == nil {
+			e.rawBytes("[]")
+		} else {
+			func(p *[]AvatarDecoration, e *jsonEncoder) {
+				encSlice(p, e, (*AvatarDecoration).encodeJSON)
+			}(&x.AvatarDecorations, e)
+		}
+	}
+	if e.field(&x.Extra, "avatarUrl") {
+		encPtr(&x.AvatarURL, e, encString)
+	}
+	if e.field(&x.Extra, "emojis") {
+		if x.Emojis == nil {
+			e.rawBytes("{}")
+		} else {
+			func(p *map[string]string, e *jsonEncoder) {
+				encMap(p, e, encString)
+			}(&x.Emojis, e)
+		}
+	}
+	if e.field(&x.Extra, "host") {
+		encPtr(&x.Host, e, encString)
+	}
+	if e.field(&x.Extra, "id") {
+		encString(&x.ID, e)
+	}
+	if x.Instance != nil {
+		if e.field(&x.Extra, "instance") {
+			encPtr(&x.Instance, e, (*Instance).encodeJSON)
+		}
+	}
+	if x.IsBot != nil {
+		if e.field(&x.Extra, "isBot") {
+			encPtr(&x.IsBot, e, encBool)
+		}
+	}
+	if x.IsCat != nil {
+		if e.field(&x.Extra, "isCat") {
+			encPtr(&x.IsCat, e, encBool)
+		}
+	}
+	if e.field(&x.Extra, "name") {
+		encPtr(&x.Name, e, encString)
+	}
+	if e.field(&x.Extra, "onlineStatus") {
+		encEnum[UserOnlineStatus](&x.OnlineStatus, e)
+	}
+	if e.field(&x.Extra, "username") {
+		encString(&x.Username, e)
+	}
+	if e.field(&x.Extra, "alsoKnownAs") {
+		func(p *[]string, e *jsonEncoder) {
+			encSlice(p, e, encString)
+		}(&x.AlsoKnownAs, e)
+	}
+	if e.field(&x.Extra, "bannerUrl") {
+		encPtr(&x.BannerURL, e, encString)
+	}
+	if e.field(&x.Extra, "birthday") {
+		encPtr(&x.Birthday, e, encString)
+	}
+	if e.field(&x.Extra, "createdAt") {
+		encTime(&x.CreatedAt, e)
+	}
+	if e.field(&x.Extra, "description") {
+		encPtr(&x.Description, e, encString)
+	}
+	if e.field(&x.Extra, "fields") {
+		if x.Fields == nil {
+			e.rawBytes("[]")
+		} else {
+			func(p *[]Field, e *jsonEncoder) {
+				encSlice(p, e, (*Field).encodeJSON)
+			}(&x.Fields, e)
+		}
+	}
+	if x.FollowedMessage != nil || x.nulls&0x1 != 0 {
+		if e.field(&x.Extra, "followedMessage") {
+			encPtr(&x.FollowedMessage, e, encString)
+		}
+	}
+	if e.field(&x.Extra, "followersCount") {
+		encInt64(&x.FollowersCount, e)
+	}
+	if e.field(&x.Extra, "followersVisibility") {
+		encEnum[UserFollowersVisibility](&x.FollowersVisibility, e)
+	}
+	if e.field(&x.Extra, "followingCount") {
+		encInt64(&x.FollowingCount, e)
+	}
+	if e.field(&x.Extra, "followingVisibility") {
+		encEnum[UserFollowingVisibility](&x.FollowingVisibility, e)
+	}
+	if x.IsBlocking != nil {
+		if e.field(&x.Extra, "isBlocking") {
+			encPtr(&x.IsBlocking, e, encBool)
+		}
+	}
+	if x.IsFollowing != nil {
+		if e.field(&x.Extra, "isFollowing") {
+			encPtr(&x.IsFollowing, e, encBool)
+		}
+	}
+	if e.field(&x.Extra, "isLocked") {
+		encBool(&x.IsLocked, e)
+	}
+	if e.field(&x.Extra, "isSuspended") {
+		encBool(&x.IsSuspended, e)
+	}
+	if e.field(&x.Extra, "lang") {
+		encPtr(&x.Lang, e, encString)
+	}
+	if e.field(&x.Extra, "lastFetchedAt") {
+		encPtr(&x.LastFetchedAt, e, encTime)
+	}
+	if e.field(&x.Extra, "notesCount") {
+		encInt64(&x.NotesCount, e)
+	}
+	if x.Notify != nil {
+		if e.field(&x.Extra, "notify") {
+			encPtr(&x.Notify, e, encEnum[UserNotify])
+		}
+	}
+	if e.field(&x.Extra, "pinnedNoteIds") {
+		if x.PinnedNoteIDs == nil {
+			e.rawBytes("[]")
+		} else {
+			func(p *[]string, e *jsonEncoder) {
+				encSlice(p, e, encString)
+			}(&x.PinnedNoteIDs, e)
+		}
+	}
+	if e.field(&x.Extra, "pinnedNotes") {
+		if x.PinnedNotes == nil {
+			e.rawBytes("[]")
+		} else {
+			func(p *[]Note, e *jsonEncoder) {
+				encSlice(p, e, (*Note).encodeJSON)
+			}(&x.PinnedNotes, e)
+		}
+	}
+	if e.field(&x.Extra, "publicReactions") {
+		encBool(&x.PublicReactions, e)
+	}
+	if e.field(&x.Extra, "roles") {
+		if x.Roles == nil {
+			e.rawBytes("[]")
+		} else {
+			func(p *[]RoleLite, e *jsonEncoder) {
+				encSlice(p, e, (*RoleLite).encodeJSON)
+			}(&x.Roles, e)
+		}
+	}
+	if x.TwoFactorEnabled != nil {
+		if e.field(&x.Extra, "twoFactorEnabled") {
+			encPtr(&x.TwoFactorEnabled, e, encBool)
+		}
+	}
+	if e.field(&x.Extra, "updatedAt") {
+		encPtr(&x.UpdatedAt, e, encTime)
+	}
+	if e.field(&x.Extra, "uri") {
+		encPtr(&x.URI, e, encString)
+	}
+	if e.field(&x.Extra, "url") {
+		encPtr(&x.URL, e, encString)
+	}
+	if x.X2FAEnabled != nil {
+		if e.field(&x.Extra, "2faEnabled") {
+			encPtr(&x.X2FAEnabled, e, encBool)
+		}
+	}
+	if x.Achievements != nil {
+		if e.field(&x.Extra, "achievements") {
+			func(p *[]Achievement, e *jsonEncoder) {
+				encSlice(p, e, (*Achievement).encodeJSON)
+			}(&x.Achievements, e)
+		}
+	}
+	if x.AutoAcceptFollowed != nil {
+		if e.field(&x.Extra, "autoAcceptFollowed") {
+			encPtr(&x.AutoAcceptFollowed, e, encBool)
+		}
+	}
+	if x.AvatarID != nil || x.nulls&0x2 != 0 {
+		if e.field(&x.Extra, "avatarId") {
+			encPtr(&x.AvatarID, e, encString)
+		}
+	}
+	if x.Email != nil || x.nulls&0x4 != 0 {
+		if e.field(&x.Extra, "email") {
+			encPtr(&x.Email, e, encString)
+		}
+	}
+	if x.HasUnreadNotification != nil {
+		if e.field(&x.Extra, "hasUnreadNotification") {
+			encPtr(&x.HasUnreadNotification, e, encBool)
+		}
+	}
+	if x.IsAdmin != nil || x.nulls&0x8 != 0 {
+		if e.field(&x.Extra, "isAdmin") {
+			encPtr(&x.IsAdmin, e, encBool)
+		}
+	}
+	if x.IsDeleted != nil {
+		if e.field(&x.Extra, "isDeleted") {
+			encPtr(&x.IsDeleted, e, encBool)
+		}
+	}
+	if x.IsExplorable != nil {
+		if e.field(&x.Extra, "isExplorable") {
+			encPtr(&x.IsExplorable, e, encBool)
+		}
+	}
+	if x.IsModerator != nil || x.nulls&0x10 != 0 {
+		if e.field(&x.Extra, "isModerator") {
+			encPtr(&x.IsModerator, e, encBool)
+		}
+	}
+	if x.LoggedInDays != nil {
+		if e.field(&x.Extra, "loggedInDays") {
+			encPtr(&x.LoggedInDays, e, encInt64)
+		}
+	}
+	if x.MutedInstances != nil || x.nulls&0x20 != 0 {
+		if e.field(&x.Extra, "mutedInstances") {
+			func(p *[]string, e *jsonEncoder) {
+				encSlice(p, e, encString)
+			}(&x.MutedInstances, e)
+		}
+	}
+	if x.MutedWords != nil {
+		if e.field(&x.Extra, "mutedWords") {
+			func(p *[][]string, e *jsonEncoder) {
+				encSlice(p, e, func(p *[]string, e *jsonEncoder) {
+					encSlice(p, e, encString)
+				})
+			}(&x.MutedWords, e)
+		}
+	}
+	if x.Policies != nil {
+		if e.field(&x.Extra, "policies") {
+			func(p *map[string]any, e *jsonEncoder) {
+				encMap(p, e, encAny)
+			}(&x.Policies, e)
+		}
+	}
+	if x.UnreadNotificationsCount != nil {
+		if e.field(&x.Extra, "unreadNotificationsCount") {
+			encPtr(&x.UnreadNotificationsCount, e, encInt64)
+		}
+	}
+	x.Extra.encode(e)
+	e.objectEnd()
+}
+
+// UnmarshalJSON decodes x from JSON, keeping what its fields cannot hold (see Members).
+func (x *UserDetailed) UnmarshalJSON(data []byte) error {
+	return unmarshalJSONValue(data, x)
+}
+
+// MarshalJSON encodes x as JSON, with what decoding kept.
+func (x UserDetailed) MarshalJSON() ([]byte, error) {
+	return marshalJSONValue(&x)
+}
+
+// UserDetailedNotMe is the UserDetailedNotMe object of Misskey's API.
+type UserDetailedNotMe struct {
+	UserLite
+	UserDetailedNotMeOnly
+
+	// Extra holds the members of the JSON object that no field above holds, as they were
+	// sent: members the API document does not declare, and declared members whose
+	// value does not fit the field's type. Encoding writes them back.
+	Extra Members `json:"-"`
+}
+
+// fieldsOfUserDetailedNotMe names the members of UserDetailedNotMe by field index, and says which are required.
+var fieldsOfUserDetailedNotMe = jsonFields{
+	names:    []string{"avatarBlurhash", "avatarDecorations", "avatarUrl", "emojis", "host", "id", "instance", "isBot", "isCat", "name", "onlineStatus", "username", "alsoKnownAs", "bannerUrl", "birthday", "createdAt", "description", "fields", "followedMessage", "followersCount", "followersVisibility", "followingCount", "followingVisibility", "isBlocking", "isFollowing", "isLocked", "isSuspended", "lang", "lastFetchedAt", "notesCount", "notify", "pinnedNoteIds", "pinnedNotes", "publicReactions", "roles", "twoFactorEnabled", "updatedAt", "uri", "url"},
+	required: []uint64{0x77be7bfe3f},
+}
+
+func (x *UserDetailedNotMe) decodeJSON(d *jsonDecoder) bool {
+	if !d.objectStart() {
+		return false
+	}
+	*x = UserDetailedNotMe{}
+	var seen [1]uint64
+	n := 0
+	for ; d.nextMember(n); n++ {
+		switch string(d.key) {
+		case "avatarBlurhash":
+			seen[0] |= 0x1
+			if d.null() {
+			} else {
+				d.field(&x.Extra, "avatarBlurhash", d.at(), decPtr(&x.UserLite.AvatarBlurhash, d, decString), "string or null")
+			}
+		case "avatarDecorations":
+			seen[0] |= 0x2
+			d.field(&x.Extra, "avatarDecorations", d.at(), func(p *[]AvatarDecoration, d *jsonDecoder) bool {
+				return decSlice(p, d, (*AvatarDecoration).decodeJSON)
+			}(&x.UserLite.AvatarDecorations, d), "array of AvatarDecoration")
+		case "avatarUrl":
+			seen[0] |= 0x4
+			if d.null() {
+			} else {
+				d.field(&x.Extra, "avatarUrl", d.at(), decPtr(&x.UserLite.AvatarURL, d, decString), "string or null")
+			}
+		case "emojis":
+			seen[0] |= 0x8
+			d.field(&x.Extra, "emojis", d.at(), func(p *map[string]string, d *jsonDecoder) bool {
+				return decMap(p, d, decString)
+			}(&x.UserLite.Emojis, d), "object of string")
+		case "host":
+			seen[0] |= 0x10
+			if d.null() {
+			} else {
+				d.field(&x.Extra, "host", d.at(), decPtr(&x.UserLite.Host, d, decString), "string or null")
+			}
+		case "id":
+			seen[0] |= 0x20
+			d.field(&x.Extra, "id", d.at(), decString(&x.UserLite.ID, d), "string")
+		case "instance":
+			seen[0] |= 0x40
+			d.field(&x.Extra, "instance", d.at(), decPtr(&x.UserLite.Instance, d, (*Instance).decodeJSON), "Instance")
+		case "isBot":
+			seen[0] |= 0x80
+			d.field(&x.Extra, "isBot", d.at(), decPtr(&x.UserLite.IsBot, d, decBool), "boolean")
+		case "isCat":
+			seen[0] |= 0x100
+			d.field(&x.Extra, "isCat", d.at(), decPtr(&x.UserLite.IsCat, d, decBool), "boolean")
+		case "name":
+			seen[0] |= 0x200
+			if d.null() {
+			} else {
+				d.field(&x.Extra, "name", d.at(), decPtr(&x.UserLite.Name, d, decString), "string or null")
+			}
+		case "onlineStatus":
+			seen[0] |= 0x400
+			d.field(&x.Extra, "onlineStatus", d.at(), decEnum[UserOnlineStatus](&x.UserLite.OnlineStatus, d), "string")
+		case "username":
+			seen[0] |= 0x800
+			d.field(&x.Extra, "username", d.at(), decString(&x.UserLite.Username, d), "string")
+		case "alsoKnownAs":
+			seen[0] |= 0x1000
+			if d.null() {
+			} else {
+				d.field(&x.Extra, "alsoKnownAs", d.at(), func(p *[]string, d *jsonDecoder) bool {
+					return decSlice(p, d, decString)
+				}(&x.UserDetailedNotMeOnly.AlsoKnownAs, d), "array of string or null")
+			}
+		case "bannerUrl":
+			seen[0] |= 0x2000
+			if d.null() {
+			} else {
+				d.field(&x.Extra, "bannerUrl", d.at(), decPtr(&x.UserDetailedNotMeOnly.BannerURL, d, decString), "string or null")
+			}
+		case "birthday":
+			seen[0] |= 0x4000
+			if d.null() {
+			} else {
+				d.field(&x.Extra, "birthday", d.at(), decPtr(&x.UserDetailedNotMeOnly.Birthday, d, decString), "string or null")
+			}
+		case "createdAt":
+			seen[0] |= 0x8000
+			d.field(&x.Extra, "createdAt", d.at(), decTime(&x.UserDetailedNotMeOnly.CreatedAt, d), "date-time string")
+		case "description":
+			seen[0] |= 0x10000
+			if d.null() {
+			} else {
+				d.field(&x.Extra, "description", d.at(), decPtr(&x.UserDetailedNotMeOnly.Description, d, decString), "string or null")
+			}
+		case "fields":
+			seen[0] |= 0x20000
+			d.field(&x.Extra, "fields", d.at(), func(p *[]Field, d *jsonDecoder) bool {
+				return decSlice(p, d, (*Field).decodeJSON)
+			}(&x.UserDetailedNotMeOnly.Fields, d), "array of Field")
+		case "followedMessage":
+			seen[0] |= 0x40000
+			if d.null() {
+				x.UserDetailedNotMeOnly.nulls |= 0x1
+			} else {
+				d.field(&x.Extra, "followedMessage", d.at(), decPtr(&x.UserDetailedNotMeOnly.FollowedMessage, d, decString), "string or null")
+			}
+		case "followersCount":
+			seen[0] |= 0x80000
+			d.field(&x.Extra, "followersCount", d.at(), decInt64(&x.UserDetailedNotMeOnly.FollowersCount, d), "integer")
+		case "followersVisibility":
+			seen[0] |= 0x100000
+			d.field(&x.Extra, "followersVisibility", d.at(), decEnum[UserFollowersVisibility](&x.UserDetailedNotMeOnly.FollowersVisibility, d), "string")
+		case "followingCount":
+			seen[0] |= 0x200000
+			d.field(&x.Extra, "followingCount", d.at(), decInt64(&x.UserDetailedNotMeOnly.FollowingCount, d), "integer")
+		case "followingVisibility":
+			seen[0] |= 0x400000
+			d.field(&x.Extra, "followingVisibility", d.at(), decEnum[UserFollowingVisibility](&x.UserDetailedNotMeOnly.FollowingVisibility, d), "string")
+		case "isBlocking":
+			seen[0] |= 0x800000
+			d.field(&x.Extra, "isBlocking", d.at(), decPtr(&x.UserDetailedNotMeOnly.IsBlocking, d, decBool), "boolean")
+		case "isFollowing":
+			seen[0] |= 0x1000000
+			d.field(&x.Extra, "isFollowing", d.at(), decPtr(&x.UserDetailedNotMeOnly.IsFollowing, d, decBool), "boolean")
+		case "isLocked":
+			seen[0] |= 0x2000000
+			d.field(&x.Extra, "isLocked", d.at(), decBool(&x.UserDetailedNotMeOnly.IsLocked, d), "boolean")
+		case "isSuspended":
+			seen[0] |= 0x4000000
+			d.field(&x.Extra, "isSuspended", d.at(), decBool(&x.UserDetailedNotMeOnly.IsSuspended, d), "boolean")
+		case "lang":
+			seen[0] |= 0x8000000
+			if d.null() {
+			} else {
+				d.field(&x.Extra, "lang", d.at(), decPtr(&x.UserDetailedNotMeOnly.Lang, d, decString), "string or null")
+			}
+		case "lastFetchedAt":
+			seen[0] |= 0x10000000
+			if d.null() {
+			} else {
+				d.field(&x.Extra, "lastFetchedAt", d.at(), decPtr(&x.UserDetailedNotMeOnly.LastFetchedAt, d, decTime), "date-time string or null")
+			}
+		case "notesCount":
+			seen[0] |= 0x20000000
+			d.field(&x.Extra, "notesCount", d.at(), decInt64(&x.UserDetailedNotMeOnly.NotesCount, d), "integer")
+		case "notify":
+			seen[0] |= 0x40000000
+			d.field(&x.Extra, "notify", d.at(), decPtr(&x.UserDetailedNotMeOnly.Notify, d, decEnum[UserNotify]), "string")
+		case "pinnedNoteIds":
+			seen[0] |= 0x80000000
+			d.field(&x.Extra, "pinnedNoteIds", d.at(), func(p *[]string, d *jsonDecoder) bool {
+				return decSlice(p, d, decString)
+			}(&x.UserDetailedNotMeOnly.PinnedNoteIDs, d), "array of string")
+		case "pinnedNotes":
+			seen[0] |= 0x100000000
+			d.field(&x.Extra, "pinnedNotes", d.at(), func(p *[]Note, d *jsonDecoder) bool {
+				return decSlice(p, d, (*Note).decodeJSON)
+			}(&x.UserDetailedNotMeOnly.PinnedNotes, d), "array of Note")
+		case "publicReactions":
+			seen[0] |= 0x200000000
+			d.field(&x.Extra, "publicReactions", d.at(), decBool(&x.UserDetailedNotMeOnly.PublicReactions, d), "boolean")
+		case "roles":
+			seen[0] |= 0x400000000
+			d.field(&x.Extra, "roles", d.at(), func(p *[]RoleLite, d *jsonDecoder) bool {
+				return decSlice(p, d, (*RoleLite).decodeJSON)
+			}(&x.UserDetailedNotMeOnly.Roles, d), "array of RoleLite")
+		case "twoFactorEnabled":
+			seen[0] |= 0x800000000
+			d.field(&x.Extra, "twoFactorEnabled", d.at(), decPtr(&x.UserDetailedNotMeOnly.TwoFactorEnabled, d, decBool), "boolean")
+		case "updatedAt":
+			seen[0] |= 0x1000000000
+			if d.null() {
+			} else {
+				d.field(&x.Extra, "updatedAt", d.at(), decPtr(&x.UserDetailedNotMeOnly.UpdatedAt, d, decTime), "date-time string or null")
+			}
+		case "uri":
+			seen[0] |= 0x2000000000
+			if d.null() {
+			} else {
+				d.field(&x.Extra, "uri", d.at(), decPtr(&x.UserDetailedNotMeOnly.URI, d, decString), "string or null")
+			}
+		case "url":
+			seen[0] |= 0x4000000000
+			if d.null() {
+			} else {
+				d.field(&x.Extra, "url", d.at(), decPtr(&x.UserDetailedNotMeOnly.URL, d, decString), "string or null")
+			}
+		default:
+			d.unknown(&x.Extra)
+		}
+	}
+	fieldsOfUserDetailedNotMe.markMissing(&x.Extra, seen[:])
+	return true
+}
+func (x *UserDetailedNotMe) encodeJSON(e *jsonEncoder) {
+	e.objectStart()
+	if e.field(&x.Extra, "avatarBlurhash") {
+		encPtr(&x.UserLite.AvatarBlurhash, e, encString)
+	}
+	if e.field(&x.Extra, "avatarDecorations") {
+		if x.UserLite.AvatarDecorations == nil {
+			e.rawBytes("[]")
+		} else {
+			func(p *[]AvatarDecoration, e *jsonEncoder) {
+				encSlice(p, e, (*AvatarDecoration).encodeJSON)
+			}(&x.UserLite.AvatarDecorations, e)
+		}
+	}
+	if e.field(&x.Extra, "avatarUrl") {
+		encPtr(&x.UserLite.AvatarURL, e, encString)
+	}
+	if e.field(&x.Extra, "emojis") {
+		if x.UserLite.Emojis == nil {
+			e.rawBytes("{}")
+		} else {
+			func(p *map[string]string, e *jsonEncoder) {
+				encMap(p, e, encString)
+			}(&x.UserLite.Emojis, e)
+		}
+	}
+	if e.field(&x.Extra, "host") {
+		encPtr(&x.UserLite.Host, e, encString)
+	}
+	if e.field(&x.Extra, "id") {
+		encString(&x.UserLite.ID, e)
+	}
+	if x.UserLite.Instance != nil {
+		if e.field(&x.Extra, "instance") {
+			encPtr(&x.UserLite.Instance, e, (*Instance).encodeJSON)
+		}
+	}
+	if x.UserLite.IsBot != nil {
+		if e.field(&x.Extra, "isBot") {
+			encPtr(&x.UserLite.IsBot, e, encBool)
+		}
+	}
+	if x.UserLite.IsCat != nil {
+		if e.field(&x.Extra, "isCat") {
+			encPtr(&x.UserLite.IsCat, e, encBool)
+		}
+	}
+	if e.field(&x.Extra, "name") {
+		encPtr(&x.UserLite.Name, e, encString)
+	}
+	if e.field(&x.Extra, "onlineStatus") {
+		encEnum[UserOnlineStatus](&x.UserLite.OnlineStatus, e)
+	}
+	if e.field(&x.Extra, "username") {
+		encString(&x.UserLite.Username, e)
+	}
+	if e.field(&x.Extra, "alsoKnownAs") {
+		func(p *[]string, e *jsonEncoder) {
+			encSlice(p, e, encString)
+		}(&x.UserDetailedNotMeOnly.AlsoKnownAs, e)
+	}
+	if e.field(&x.Extra, "bannerUrl") {
+		encPtr(&x.UserDetailedNotMeOnly.BannerURL, e, encString)
+	}
+	if e.field(&x.Extra, "birthday") {
+		encPtr(&x.UserDetailedNotMeOnly.Birthday, e, encString)
+	}
+	if e.field(&x.Extra, "createdAt") {
+		encTime(&x.UserDetailedNotMeOnly.CreatedAt, e)
+	}
+	if e.field(&x.Extra, "description") {
+		encPtr(&x.UserDetailedNotMeOnly.Description, e, encString)
+	}
+	if e.field(&x.Extra, "fields") {
+		if x.UserDetailedNotMeOnly.Fields == nil {
+			e.rawBytes("[]")
+		} else {
+			func(p *[]Field, e *jsonEncoder) {
+				encSlice(p, e, (*Field).encodeJSON)
+			}(&x.UserDetailedNotMeOnly.Fields, e)
+		}
+	}
+	if x.UserDetailedNotMeOnly.FollowedMessage != nil || x.UserDetailedNotMeOnly.nulls&0x1 != 0 {
+		if e.field(&x.Extra, "followedMessage") {
+			encPtr(&x.UserDetailedNotMeOnly.FollowedMessage, e, encString)
+		}
+	}
+	if e.field(&x.Extra, "followersCount") {
+		encInt64(&x.UserDetailedNotMeOnly.FollowersCount, e)
+	}
+	if e.field(&x.Extra, "followersVisibility") {
+		encEnum[UserFollowersVisibility](&x.UserDetailedNotMeOnly.FollowersVisibility, e)
+	}
+	if e.field(&x.Extra, "followingCount") {
+		encInt64(&x.UserDetailedNotMeOnly.FollowingCount, e)
+	}
+	if e.field(&x.Extra, "followingVisibility") {
+		encEnum[UserFollowingVisibility](&x.UserDetailedNotMeOnly.FollowingVisibility, e)
+	}
+	if x.UserDetailedNotMeOnly.IsBlocking != nil {
+		if e.field(&x.Extra, "isBlocking") {
+			encPtr(&x.UserDetailedNotMeOnly.IsBlocking, e, encBool)
+		}
+	}
+	if x.UserDetailedNotMeOnly.IsFollowing != nil {
+		if e.field(&x.Extra, "isFollowing") {
+			encPtr(&x.UserDetailedNotMeOnly.IsFollowing, e, encBool)
+		}
+	}
+	if e.field(&x.Extra, "isLocked") {
+		encBool(&x.UserDetailedNotMeOnly.IsLocked, e)
+	}
+	if e.field(&x.Extra, "isSuspended") {
+		encBool(&x.UserDetailedNotMeOnly.IsSuspended, e)
+	}
+	if e.field(&x.Extra, "lang") {
+		encPtr(&x.UserDetailedNotMeOnly.Lang, e, encString)
+	}
+	if e.field(&x.Extra, "lastFetchedAt") {
+		encPtr(&x.UserDetailedNotMeOnly.LastFetchedAt, e, encTime)
+	}
+	if e.field(&x.Extra, "notesCount") {
+		encInt64(&x.UserDetailedNotMeOnly.NotesCount, e)
+	}
+	if x.UserDetailedNotMeOnly.Notify != nil {
+		if e.field(&x.Extra, "notify") {
+			encPtr(&x.UserDetailedNotMeOnly.Notify, e, encEnum[UserNotify])
+		}
+	}
+	if e.field(&x.Extra, "pinnedNoteIds") {
+		if x.UserDetailedNotMeOnly.PinnedNoteIDs == nil {
+			e.rawBytes("[]")
+		} else {
+			func(p *[]string, e *jsonEncoder) {
+				encSlice(p, e, encString)
+			}(&x.UserDetailedNotMeOnly.PinnedNoteIDs, e)
+		}
+	}
+	if e.field(&x.Extra, "pinnedNotes") {
+		if x.UserDetailedNotMeOnly.PinnedNotes == nil {
+			e.rawBytes("[]")
+		} else {
+			func(p *[]Note, e *jsonEncoder) {
+				encSlice(p, e, (*Note).encodeJSON)
+			}(&x.UserDetailedNotMeOnly.PinnedNotes, e)
+		}
+	}
+	if e.field(&x.Extra, "publicReactions") {
+		encBool(&x.UserDetailedNotMeOnly.PublicReactions, e)
+	}
+	if e.field(&x.Extra, "roles") {
+		if x.UserDetailedNotMeOnly.Roles == nil {
+			e.rawBytes("[]")
+		} else {
+			func(p *[]RoleLite, e *jsonEncoder) {
+				encSlice(p, e, (*RoleLite).encodeJSON)
+			}(&x.UserDetailedNotMeOnly.Roles, e)
+		}
+	}
+	if x.UserDetailedNotMeOnly.TwoFactorEnabled != nil {
+		if e.field(&x.Extra, "twoFactorEnabled") {
+			encPtr(&x.UserDetailedNotMeOnly.TwoFactorEnabled, e, encBool)
+		}
+	}
+	if e.field(&x.Extra, "updatedAt") {
+		encPtr(&x.UserDetailedNotMeOnly.UpdatedAt, e, encTime)
+	}
+	if e.field(&x.Extra, "uri") {
+		encPtr(&x.UserDetailedNotMeOnly.URI, e, encString)
+	}
+	if e.field(&x.Extra, "url") {
+		encPtr(&x.UserDetailedNotMeOnly.URL, e, encString)
+	}
+	x.Extra.encode(e)
+	e.objectEnd()
+}
+
+// UnmarshalJSON decodes x from JSON, keeping what its fields cannot hold (see Members).
+func (x *UserDetailedNotMe) UnmarshalJSON(data []byte) error {
+	return unmarshalJSONValue(data, x)
+}
+
+// MarshalJSON encodes x as JSON, with what decoding kept.
+func (x UserDetailedNotMe) MarshalJSON() ([]byte, error) {
+	return marshalJSONValue(&x)
+}
+
+// UserDetailedNotMeOnly is the UserDetailedNotMeOnly object of Misskey's API.
+type UserDetailedNotMeOnly struct {
+	AlsoKnownAs         []string                `json:"alsoKnownAs"`
+	BannerURL           *string                 `json:"bannerUrl"`
+	Birthday            *string                 `json:"birthday"`
+	CreatedAt           time.Time               `json:"createdAt"`
+	Description         *string                 `json:"description"`
+	Fields              []Field                 `json:"fields"`
+	FollowedMessage     *string                 `json:"followedMessage,omitzero"`
+	FollowersCount      int64                   `json:"followersCount"`
+	FollowersVisibility UserFollowersVisibility `json:"followersVisibility"`
+	FollowingCount      int64                   `json:"followingCount"`
+	FollowingVisibility UserFollowingVisibility `json:"followingVisibility"`
+	IsBlocking          *bool                   `json:"isBlocking,omitzero"`
+	IsFollowing         *bool                   `json:"isFollowing,omitzero"`
+	IsLocked            bool                    `json:"isLocked"`
+	IsSuspended         bool                    `json:"isSuspended"`
+	Lang                *string                 `json:"lang"`
+	LastFetchedAt       *time.Time              `json:"lastFetchedAt"`
+	NotesCount          int64                   `json:"notesCount"`
+	Notify              *UserNotify             `json:"notify,omitzero"`
+	PinnedNoteIDs       []string                `json:"pinnedNoteIds"`
+	PinnedNotes         []Note                  `json:"pinnedNotes"`
+	PublicReactions     bool                    `json:"publicReactions"`
+	Roles               []RoleLite              `json:"roles"`
+	TwoFactorEnabled    *bool                   `json:"twoFactorEnabled,omitzero"`
+	UpdatedAt           *time.Time              `json:"updatedAt"`
+	URI                 *string                 `json:"uri"`
+	URL                 *string                 `json:"url"`
+
+	// Extra holds the members of the JSON object that no field above holds, as they were
+	// sent: members the API document does not declare, and declared members whose
+	// value does not fit the field's type. Encoding writes them back.
+	Extra Members `json:"-"`
+	nulls uint64  // optional fields that were null
+}
+
+// fieldsOfUserDetailedNotMeOnly names the members of UserDetailedNotMeOnly by field index, and says which are required.
+var fieldsOfUserDetailedNotMeOnly = jsonFields{
+	names:    []string{"alsoKnownAs", "bannerUrl", "birthday", "createdAt", "description", "fields", "followedMessage", "followersCount", "followersVisibility", "followingCount", "followingVisibility", "isBlocking", "isFollowing", "isLocked", "isSuspended", "lang", "lastFetchedAt", "notesCount", "notify", "pinnedNoteIds", "pinnedNotes", "publicReactions", "roles", "twoFactorEnabled", "updatedAt", "uri", "url"},
+	required: []uint64{0x77be7bf},
+}
+
+func (x *UserDetailedNotMeOnly) decodeJSON(d *jsonDecoder) bool {
+	if !d.objectStart() {
+		return false
+	}
+	*x = UserDetailedNotMeOnly{}
+	var seen [1]uint64
+	n := 0
+	for ; d.nextMember(n); n++ {
+		switch string(d.key) {
+		case "alsoKnownAs":
+			seen[0] |= 0x1
+			if d.null() {
+			} else {
+				d.field(&x.Extra, "alsoKnownAs", d.at(), func(p *[]string, d *jsonDecoder) bool {
+					return decSlice(p, d, decString)
+				}(&x.AlsoKnownAs, d), "array of string or null")
+			}
+		case "bannerUrl":
+			seen[0] |= 0x2
+			if d.null() {
+			} else {
+				d.field(&x.Extra, "bannerUrl", d.at(), decPtr(&x.BannerURL, d, decString), "string or null")
+			}
+		case "birthday":
+			seen[0] |= 0x4
+			if d.null() {
+			} else {
+				d.field(&x.Extra, "birthday", d.at(), decPtr(&x.Birthday, d, decString), "string or null")
+			}
+		case "createdAt":
+			seen[0] |= 0x8
+			d.field(&x.Extra, "createdAt", d.at(), decTime(&x.CreatedAt, d), "date-time string")
+		case "description":
+			seen[0] |= 0x10
+			if d.null() {
+			} else {
+				d.field(&x.Extra, "description", d.at(), decPtr(&x.Description, d, decString), "string or null")
+			}
+		case "fields":
+			seen[0] |= 0x20
+			d.field(&x.Extra, "fields", d.at(), func(p *[]Field, d *jsonDecoder) bool {
+				return decSlice(p, d, (*Field).decodeJSON)
+			}(&x.Fields, d), "array of Field")
+		case "followedMessage":
+			seen[0] |= 0x40
+			if d.null() {
+				x.nulls |= 0x1
+			} else {
+				d.field(&x.Extra, "followedMessage", d.at(), decPtr(&x.FollowedMessage, d, decString), "string or null")
+			}
+		case "followersCount":
+			seen[0] |= 0x80
+			d.field(&x.Extra, "followersCount", d.at(), decInt64(&x.FollowersCount, d), "integer")
+		case "followersVisibility":
+			seen[0] |= 0x100
+			d.field(&x.Extra, "followersVisibility", d.at(), decEnum[UserFollowersVisibility](&x.FollowersVisibility, d), "string")
+		case "followingCount":
+			seen[0] |= 0x200
+			d.field(&x.Extra, "followingCount", d.at(), decInt64(&x.FollowingCount, d), "integer")
+		case "followingVisibility":
+			seen[0] |= 0x400
+			d.field(&x.Extra, "followingVisibility", d.at(), decEnum[UserFollowingVisibility](&x.FollowingVisibility, d), "string")
+		case "isBlocking":
+			seen[0] |= 0x800
+			d.field(&x.Extra, "isBlocking", d.at(), decPtr(&x.IsBlocking, d, decBool), "boolean")
+		case "isFollowing":
+			seen[0] |= 0x1000
+			d.field(&x.Extra, "isFollowing", d.at(), decPtr(&x.IsFollowing, d, decBool), "boolean")
+		case "isLocked":
+			seen[0] |= 0x2000
+			d.field(&x.Extra, "isLocked", d.at(), decBool(&x.IsLocked, d), "boolean")
+		case "isSuspended":
+			seen[0] |= 0x4000
+			d.field(&x.Extra, "isSuspended", d.at(), decBool(&x.IsSuspended, d), "boolean")
+		case "lang":
+			seen[0] |= 0x8000
+			if d.null() {
+			} else {
+				d.field(&x.Extra, "lang", d.at(), decPtr(&x.Lang, d, decString), "string or null")
+			}
+		case "lastFetchedAt":
+			seen[0] |= 0x10000
+			if d.null() {
+			} else {
+				d.field(&x.Extra, "lastFetchedAt", d.at(), decPtr(&x.LastFetchedAt, d, decTime), "date-time string or null")
+			}
+		case "notesCount":
+			seen[0] |= 0x20000
+			d.field(&x.Extra, "notesCount", d.at(), decInt64(&x.NotesCount, d), "integer")
+		case "notify":
+			seen[0] |= 0x40000
+			d.field(&x.Extra, "notify", d.at(), decPtr(&x.Notify, d, decEnum[UserNotify]), "string")
+		case "pinnedNoteIds":
+			seen[0] |= 0x80000
+			d.field(&x.Extra, "pinnedNoteIds", d.at(), func(p *[]string, d *jsonDecoder) bool {
+				return decSlice(p, d, decString)
+			}(&x.PinnedNoteIDs, d), "array of string")
+		case "pinnedNotes":
+			seen[0] |= 0x100000
+			d.field(&x.Extra, "pinnedNotes", d.at(), func(p *[]Note, d *jsonDecoder) bool {
+				return decSlice(p, d, (*Note).decodeJSON)
+			}(&x.PinnedNotes, d), "array of Note")
+		case "publicReactions":
+			seen[0] |= 0x200000
+			d.field(&x.Extra, "publicReactions", d.at(), decBool(&x.PublicReactions, d), "boolean")
+		case "roles":
+			seen[0] |= 0x400000
+			d.field(&x.Extra, "roles", d.at(), func(p *[]RoleLite, d *jsonDecoder) bool {
+				return decSlice(p, d, (*RoleLite).decodeJSON)
+			}(&x.Roles, d), "array of RoleLite")
+		case "twoFactorEnabled":
+			seen[0] |= 0x800000
+			d.field(&x.Extra, "twoFactorEnabled", d.at(), decPtr(&x.TwoFactorEnabled, d, decBool), "boolean")
+		case "updatedAt":
+			seen[0] |= 0x1000000
+			if d.null() {
+			} else {
+				d.field(&x.Extra, "updatedAt", d.at(), decPtr(&x.UpdatedAt, d, decTime), "date-time string or null")
+			}
+		case "uri":
+			seen[0] |= 0x2000000
+			if d.null() {
+			} else {
+				d.field(&x.Extra, "uri", d.at(), decPtr(&x.URI, d, decString), "string or null")
+			}
+		case "url":
+			seen[0] |= 0x4000000
+			if d.null() {
+			} else {
+				d.field(&x.Extra, "url", d.at(), decPtr(&x.URL, d, decString), "string or null")
+			}
+		default:
+			d.unknown(&x.Extra)
+		}
+	}
+	fieldsOfUserDetailedNotMeOnly.markMissing(&x.Extra, seen[:])
+	return true
+}
+func (x *UserDetailedNotMeOnly) encodeJSON(e *jsonEncoder) {
+	e.objectStart()
+	if e.field(&x.Extra, "alsoKnownAs") {
+		func(p *[]string, e *jsonEncoder) {
+			encSlice(p, e, encString)
+		}(&x.AlsoKnownAs, e)
+	}
+	if e.field(&x.Extra, "bannerUrl") {
+		encPtr(&x.BannerURL, e, encString)
+	}
+	if e.field(&x.Extra, "birthday") {
+		encPtr(&x.Birthday, e, encString)
+	}
+	if e.field(&x.Extra, "createdAt") {
+		encTime(&x.CreatedAt, e)
+	}
+	if e.field(&x.Extra, "description") {
+		encPtr(&x.Description, e, encString)
+	}
+	if e.field(&x.Extra, "fields") {
+		if x.Fields == nil {
+			e.rawBytes("[]")
+		} else {
+			func(p *[]Field, e *jsonEncoder) {
+				encSlice(p, e, (*Field).encodeJSON)
+			}(&x.Fields, e)
+		}
+	}
+	if x.FollowedMessage != nil || x.nulls&0x1 != 0 {
+		if e.field(&x.Extra, "followedMessage") {
+			encPtr(&x.FollowedMessage, e, encString)
+		}
+	}
+	if e.field(&x.Extra, "followersCount") {
+		encInt64(&x.FollowersCount, e)
+	}
+	if e.field(&x.Extra, "followersVisibility") {
+		encEnum[UserFollowersVisibility](&x.FollowersVisibility, e)
+	}
+	if e.field(&x.Extra, "followingCount") {
+		encInt64(&x.FollowingCount, e)
+	}
+	if e.field(&x.Extra, "followingVisibility") {
+		encEnum[UserFollowingVisibility](&x.FollowingVisibility, e)
+	}
+	if x.IsBlocking != nil {
+		if e.field(&x.Extra, "isBlocking") {
+			encPtr(&x.IsBlocking, e, encBool)
+		}
+	}
+	if x.IsFollowing != nil {
+		if e.field(&x.Extra, "isFollowing") {
+			encPtr(&x.IsFollowing, e, encBool)
+		}
+	}
+	if e.field(&x.Extra, "isLocked") {
+		encBool(&x.IsLocked, e)
+	}
+	if e.field(&x.Extra, "isSuspended") {
+		encBool(&x.IsSuspended, e)
+	}
+	if e.field(&x.Extra, "lang") {
+		encPtr(&x.Lang, e, encString)
+	}
+	if e.field(&x.Extra, "lastFetchedAt") {
+		encPtr(&x.LastFetchedAt, e, encTime)
+	}
+	if e.field(&x.Extra, "notesCount") {
+		encInt64(&x.NotesCount, e)
+	}
+	if x.Notify != nil {
+		if e.field(&x.Extra, "notify") {
+			encPtr(&x.Notify, e, encEnum[UserNotify])
+		}
+	}
+	if e.field(&x.Extra, "pinnedNoteIds") {
+		if x.PinnedNoteIDs == nil {
+			e.rawBytes("[]")
+		} else {
+			func(p *[]string, e *jsonEncoder) {
+				encSlice(p, e, encString)
+			}(&x.PinnedNoteIDs, e)
+		}
+	}
+	if e.field(&x.Extra, "pinnedNotes") {
+		if x.PinnedNotes == nil {
+			e.rawBytes("[]")
+		} else {
+			func(p *[]Note, e *jsonEncoder) {
+				encSlice(p, e, (*Note).encodeJSON)
+			}(&x.PinnedNotes, e)
+		}
+	}
+	if e.field(&x.Extra, "publicReactions") {
+		encBool(&x.PublicReactions, e)
+	}
+	if e.field(&x.Extra, "roles") {
+		if x.Roles == nil {
+			e.rawBytes("[]")
+		} else {
+			func(p *[]RoleLite, e *jsonEncoder) {
+				encSlice(p, e, (*RoleLite).encodeJSON)
+			}(&x.Roles, e)
+		}
+	}
+	if x.TwoFactorEnabled != nil {
+		if e.field(&x.Extra, "twoFactorEnabled") {
+			encPtr(&x.TwoFactorEnabled, e, encBool)
+		}
+	}
+	if e.field(&x.Extra, "updatedAt") {
+		encPtr(&x.UpdatedAt, e, encTime)
+	}
+	if e.field(&x.Extra, "uri") {
+		encPtr(&x.URI, e, encString)
+	}
+	if e.field(&x.Extra, "url") {
+		encPtr(&x.URL, e, encString)
+	}
+	x.Extra.encode(e)
+	e.objectEnd()
+}
+
+// UnmarshalJSON decodes x from JSON, keeping what its fields cannot hold (see Members).
+func (x *UserDetailedNotMeOnly) UnmarshalJSON(data []byte) error {
+	return unmarshalJSONValue(data, x)
+}
+
+// MarshalJSON encodes x as JSON, with what decoding kept.
+func (x UserDetailedNotMeOnly) MarshalJSON() ([]byte, error) {
+	return marshalJSONValue(&x)
+}
+
+// UserFollowersVisibility is the followersVisibility field of User.
+type UserFollowersVisibility string
 
 const (
-	UserLiteOnlineStatusUnknown UserLiteOnlineStatus = "unknown"
-	UserLiteOnlineStatusOnline  UserLiteOnlineStatus = "online"
-	UserLiteOnlineStatusActive  UserLiteOnlineStatus = "active"
-	UserLiteOnlineStatusOffline UserLiteOnlineStatus = "offline"
+	UserFollowersVisibilityPublic    UserFollowersVisibility = "public"
+	UserFollowersVisibilityFollowers UserFollowersVisibility = "followers"
+	UserFollowersVisibilityPrivate   UserFollowersVisibility = "private"
+)
+
+// UserFollowingVisibility is the followingVisibility field of User.
+type UserFollowingVisibility string
+
+const (
+	UserFollowingVisibilityPublic    UserFollowingVisibility = "public"
+	UserFollowingVisibilityFollowers UserFollowingVisibility = "followers"
+	UserFollowingVisibilityPrivate   UserFollowingVisibility = "private"
+)
+
+// UserLite is the UserLite object of Misskey's API.
+type UserLite struct {
+	AvatarBlurhash    *string            `json:"avatarBlurhash"`
+	AvatarDecorations []AvatarDecoration `json:"avatarDecorations"`
+	AvatarURL         *string            `json:"avatarUrl"`
+	// Custom emoji used in the name, keyed by shortcode.
+	Emojis map[string]string `json:"emojis"`
+	// Host of a remote account; `null` means this server.
+	Host *string `json:"host"`
+	ID   string  `json:"id"`
+	// Where a remote account lives; absent for local accounts.
+	Instance     *Instance        `json:"instance,omitzero"`
+	IsBot        *bool            `json:"isBot,omitzero"`
+	IsCat        *bool            `json:"isCat,omitzero"`
+	Name         *string          `json:"name"`
+	OnlineStatus UserOnlineStatus `json:"onlineStatus"`
+	Username     string           `json:"username"`
+
+	// Extra holds the members of the JSON object that no field above holds, as they were
+	// sent: members the API document does not declare, and declared members whose
+	// value does not fit the field's type. Encoding writes them back.
+	Extra Members `json:"-"`
+}
+
+// fieldsOfUserLite names the members of UserLite by field index, and says which are required.
+var fieldsOfUserLite = jsonFields{
+	names:    []string{"avatarBlurhash", "avatarDecorations", "avatarUrl", "emojis", "host", "id", "instance", "isBot", "isCat", "name", "onlineStatus", "username"},
+	required: []uint64{0xe3f},
+}
+
+func (x *UserLite) decodeJSON(d *jsonDecoder) bool {
+	if !d.objectStart() {
+		return false
+	}
+	*x = UserLite{}
+	var seen [1]uint64
+	n := 0
+	for ; d.nextMember(n); n++ {
+		switch string(d.key) {
+		case "avatarBlurhash":
+			seen[0] |= 0x1
+			if d.null() {
+			} else {
+				d.field(&x.Extra, "avatarBlurhash", d.at(), decPtr(&x.AvatarBlurhash, d, decString), "string or null")
+			}
+		case "avatarDecorations":
+			seen[0] |= 0x2
+			d.field(&x.Extra, "avatarDecorations", d.at(), func(p *[]AvatarDecoration, d *jsonDecoder) bool {
+				return decSlice(p, d, (*AvatarDecoration).decodeJSON)
+			}(&x.AvatarDecorations, d), "array of AvatarDecoration")
+		case "avatarUrl":
+			seen[0] |= 0x4
+			if d.null() {
+			} else {
+				d.field(&x.Extra, "avatarUrl", d.at(), decPtr(&x.AvatarURL, d, decString), "string or null")
+			}
+		case "emojis":
+			seen[0] |= 0x8
+			d.field(&x.Extra, "emojis", d.at(), func(p *map[string]string, d *jsonDecoder) bool {
+				return decMap(p, d, decString)
+			}(&x.Emojis, d), "object of string")
+		case "host":
+			seen[0] |= 0x10
+			if d.null() {
+			} else {
+				d.field(&x.Extra, "host", d.at(), decPtr(&x.Host, d, decString), "string or null")
+			}
+		case "id":
+			seen[0] |= 0x20
+			d.field(&x.Extra, "id", d.at(), decString(&x.ID, d), "string")
+		case "instance":
+			seen[0] |= 0x40
+			d.field(&x.Extra, "instance", d.at(), decPtr(&x.Instance, d, (*Instance).decodeJSON), "Instance")
+		case "isBot":
+			seen[0] |= 0x80
+			d.field(&x.Extra, "isBot", d.at(), decPtr(&x.IsBot, d, decBool), "boolean")
+		case "isCat":
+			seen[0] |= 0x100
+			d.field(&x.Extra, "isCat", d.at(), decPtr(&x.IsCat, d, decBool), "boolean")
+		case "name":
+			seen[0] |= 0x200
+			if d.null() {
+			} else {
+				d.field(&x.Extra, "name", d.at(), decPtr(&x.Name, d, decString), "string or null")
+			}
+		case "onlineStatus":
+			seen[0] |= 0x400
+			d.field(&x.Extra, "onlineStatus", d.at(), decEnum[UserOnlineStatus](&x.OnlineStatus, d), "string")
+		case "username":
+			seen[0] |= 0x800
+			d.field(&x.Extra, "username", d.at(), decString(&x.Username, d), "string")
+		default:
+			d.unknown(&x.Extra)
+		}
+	}
+	fieldsOfUserLite.markMissing(&x.Extra, seen[:])
+	return true
+}
+func (x *UserLite) encodeJSON(e *jsonEncoder) {
+	e.objectStart()
+	if e.field(&x.Extra, "avatarBlurhash") {
+		encPtr(&x.AvatarBlurhash, e, encString)
+	}
+	if e.field(&x.Extra, "avatarDecorations") {
+		if x.AvatarDecorations == nil {
+			e.rawBytes("[]")
+		} else {
+			func(p *[]AvatarDecoration, e *jsonEncoder) {
+				encSlice(p, e, (*AvatarDecoration).encodeJSON)
+			}(&x.AvatarDecorations, e)
+		}
+	}
+	if e.field(&x.Extra, "avatarUrl") {
+		encPtr(&x.AvatarURL, e, encString)
+	}
+	if e.field(&x.Extra, "emojis") {
+		if x.Emojis == nil {
+			e.rawBytes("{}")
+		} else {
+			func(p *map[string]string, e *jsonEncoder) {
+				encMap(p, e, encString)
+			}(&x.Emojis, e)
+		}
+	}
+	if e.field(&x.Extra, "host") {
+		encPtr(&x.Host, e, encString)
+	}
+	if e.field(&x.Extra, "id") {
+		encString(&x.ID, e)
+	}
+	if x.Instance != nil {
+		if e.field(&x.Extra, "instance") {
+			encPtr(&x.Instance, e, (*Instance).encodeJSON)
+		}
+	}
+	if x.IsBot != nil {
+		if e.field(&x.Extra, "isBot") {
+			encPtr(&x.IsBot, e, encBool)
+		}
+	}
+	if x.IsCat != nil {
+		if e.field(&x.Extra, "isCat") {
+			encPtr(&x.IsCat, e, encBool)
+		}
+	}
+	if e.field(&x.Extra, "name") {
+		encPtr(&x.Name, e, encString)
+	}
+	if e.field(&x.Extra, "onlineStatus") {
+		encEnum[UserOnlineStatus](&x.OnlineStatus, e)
+	}
+	if e.field(&x.Extra, "username") {
+		encString(&x.Username, e)
+	}
+	x.Extra.encode(e)
+	e.objectEnd()
+}
+
+// UnmarshalJSON decodes x from JSON, keeping what its fields cannot hold (see Members).
+func (x *UserLite) UnmarshalJSON(data []byte) error {
+	return unmarshalJSONValue(data, x)
+}
+
+// MarshalJSON encodes x as JSON, with what decoding kept.
+func (x UserLite) MarshalJSON() ([]byte, error) {
+	return marshalJSONValue(&x)
+}
+
+// UserNotify is the notify field of User.
+type UserNotify string
+
+const (
+	UserNotifyNormal UserNotify = "normal"
+	UserNotifyNone   UserNotify = "none"
+)
+
+// UserOnlineStatus is the onlineStatus field of User.
+type UserOnlineStatus string
+
+const (
+	UserOnlineStatusUnknown UserOnlineStatus = "unknown"
+	UserOnlineStatusOnline  UserOnlineStatus = "online"
+	UserOnlineStatusActive  UserOnlineStatus = "active"
+	UserOnlineStatusOffline UserOnlineStatus = "offline"
 )

@@ -19,6 +19,11 @@ type builder struct {
 	components map[string]*Type // by component schema name
 	enums      map[string]*Type // by property name and values, for de-duplication
 	all        []*Type
+	// endpointPaths maps the Go name of an endpoint to its path.
+	endpointPaths map[string]string
+	// order gives the property names of a schema in document order, or
+	// nil when unknown (then they are sorted).
+	order func(*openapi3.Schema) []string
 	// converting guards against a schema that refers to itself without a
 	// component in between (impossible in valid documents, possible in bad ones).
 	converting map[*openapi3.Schema]bool
@@ -39,7 +44,8 @@ func Build(doc *openapi3.T) (*API, error) {
 		methods:    newNameSet(append(reserved.clientMethods, vetMethods...)...),
 		components: map[string]*Type{},
 		enums:      map[string]*Type{},
-		converting: map[*openapi3.Schema]bool{},
+		converting:    map[*openapi3.Schema]bool{},
+		endpointPaths: map[string]string{},
 	}
 	if doc.Info != nil {
 		b.api.Title, b.api.Version = oneLineText(doc.Info.Title), oneLineText(doc.Info.Version)
@@ -65,6 +71,7 @@ func (b *builder) warn(ptr, format string, args ...any) {
 }
 
 func (b *builder) newType(t *Type) *Type {
+	t.created = len(b.all)
 	b.all = append(b.all, t)
 	return t
 }
@@ -135,6 +142,7 @@ func (b *builder) buildComponents() error {
 			Name:      b.types.claim(goName),
 			Component: name,
 			Pointer:   "#/components/schemas/" + pointerEscape(name),
+			fixed:     true,
 		})
 		b.components[name] = t
 	}
@@ -190,14 +198,23 @@ func componentRef(ref string) (string, bool) {
 
 // convCtx is where a schema is being converted.
 type convCtx struct {
-	ptr       string // JSON pointer of the schema
-	owner     string // Go name of the enclosing named type (inline types are named owner+field)
-	field     string // property (or role) the schema stands for
-	group     string // file group of the types made here
-	request   bool   // inside a request body
-	response  bool   // the schema is a whole response body
-	multipart bool   // inside a multipart request body
-	depth     int    // how many schemas enclose this one
+	ptr string // JSON pointer of the schema
+	// parent is the named type whose property (or alternative) the schema
+	// stands for, field that property, and item whether the schema is an
+	// element (or map value) of it. Inline types are named from these once
+	// the whole document is modelled.
+	parent *Type
+	field  string
+	item   bool
+	// fixedName is the name of the type made for this very schema (an
+	// endpoint's request or response), and role what it is in words.
+	fixedName, role string
+	endpoint        string // Go name of the endpoint whose body this is, if any
+	group           string // file group of the types made here
+	request         bool   // inside a request body
+	response        bool   // the schema is a whole response body
+	multipart       bool   // inside a multipart request body
+	depth           int    // how many schemas enclose this one
 }
 
 // maxSchemaDepth bounds how deeply inline schemas may nest (real documents
@@ -205,15 +222,35 @@ type convCtx struct {
 // square of the depth.
 const maxSchemaDepth = 64
 
-func (c convCtx) child(ptr, owner, field string) convCtx {
-	c.ptr, c.owner, c.field, c.response = ptr, owner, field, false
+func (c convCtx) child(ptr string, parent *Type, field string) convCtx {
+	c.ptr, c.parent, c.field, c.item, c.response = ptr, parent, field, false, false
+	c.fixedName, c.role = "", ""
 	c.depth++
 	return c
 }
 
-// inlineName is the Go name for a type made for an inline schema.
-func (b *builder) inlineName(c convCtx) string {
-	return b.types.claim(c.owner + exportedName(c.field))
+// elem is the context of an array's items or a map's values.
+func (c convCtx) elem(ptr string) convCtx {
+	c.ptr, c.item, c.response = ptr, true, false
+	c.fixedName, c.role = "", ""
+	c.depth++
+	return c
+}
+
+func (c convCtx) use() typeUse {
+	return typeUse{owner: c.parent, endpoint: c.endpoint, field: c.field, item: c.item}
+}
+
+// newInline makes a type for an inline schema at c. Its name is chosen in
+// finish, from where it is used, unless c fixes it.
+func (b *builder) newInline(c convCtx, kind TypeKind, doc string) *Type {
+	t := &Type{Kind: kind, Pointer: c.ptr, Group: c.group, Request: c.request, Doc: docText(doc)}
+	if c.fixedName != "" {
+		t.Name, t.fixed, t.Role = b.types.claim(c.fixedName), true, c.role
+	} else {
+		t.uses = []typeUse{c.use()}
+	}
+	return b.newType(t)
 }
 
 // defineNamed fills t (already named) from a component schema.
@@ -239,8 +276,10 @@ func (b *builder) defineNamed(t *Type, sref *openapi3.SchemaRef, c convCtx) erro
 		t.Kind = KindStruct
 		return b.fillStruct(t, shape, c)
 	case shapeUnion:
-		t.Kind = KindUnion
+		c.parent, c.field = t, ""
 		return b.fillUnion(t, shape, c)
+	case shapeObjectUnion:
+		return b.fillObjectUnion(t, shape, c)
 	case shapeEnum:
 		t.Kind = KindEnum
 		t.EnumValues = b.enumValues(t.Name, shape.enum)
@@ -249,7 +288,7 @@ func (b *builder) defineNamed(t *Type, sref *openapi3.SchemaRef, c convCtx) erro
 		return b.fillTuple(t, shape, c)
 	}
 	// Anything else: a named alias of the plain conversion.
-	c.owner, c.field = t.Name, ""
+	c.parent, c.field = t, ""
 	ref, nullable, err := b.convertShape(s, shape, c)
 	if err != nil {
 		return err
@@ -290,6 +329,8 @@ const (
 	shapeAny    // no type at all
 	shapeSingle // a composition with one real alternative (single), e.g. anyOf [$ref, null]
 	shapeTuple  // an array with prefixItems: typed positions
+	// shapeObjectUnion: oneOf/anyOf of objects, held in one struct
+	shapeObjectUnion
 )
 
 type shape struct {
@@ -307,6 +348,8 @@ type shape struct {
 	// shapeUnion
 	branches []*openapi3.SchemaRef
 	keyword  string // "oneOf", "anyOf" or "type"
+	// shapeObjectUnion
+	alts []objAlt
 	// shapeSingle
 	single *openapi3.SchemaRef
 	// shapeArray
@@ -409,12 +452,12 @@ func (b *builder) classify(s *openapi3.Schema, c convCtx) (shape, error) {
 		switch {
 		case len(real) == 0:
 			// Pure validation: the schema's own keywords give the shape.
-		case (isAnyOf || c.request) && allInlineObjects(real):
+		case (isAnyOf || (c.request && len(s.Properties) > 0)) && allInlineObjects(real):
 			// anyOf of objects (users/show: userId | userIds | username) is
-			// one object whose properties are each optional. So is a oneOf
-			// of objects in a request (v1's notifications/read:
-			// notificationId | notificationIds): the caller sets the
-			// properties of the alternative it means.
+			// one object whose properties are each optional: the caller sets
+			// the properties of the alternative it means. So is a oneOf of
+			// objects in a request whose schema has properties of its own.
+			// (Other oneOfs of objects are object unions, below.)
 			sh.kind = shapeStruct
 			sh.parts = append(sh.parts, s)
 			for _, r := range real {
@@ -435,10 +478,16 @@ func (b *builder) classify(s *openapi3.Schema, c convCtx) (shape, error) {
 			}
 			return sh, nil
 		default:
-			sh.kind, sh.branches, sh.keyword = shapeUnion, real, "oneOf"
+			sh.keyword = "oneOf"
 			if isAnyOf {
 				sh.keyword = "anyOf"
 			}
+			var objs []objAlt
+			if b.objectAlternatives(real, c.ptr, sh.keyword, nil, 0, &objs) {
+				sh.kind, sh.alts = shapeObjectUnion, objs
+				return sh, nil
+			}
+			sh.kind, sh.branches = shapeUnion, real
 			return sh, nil
 		}
 	}
@@ -608,7 +657,7 @@ func (b *builder) convert(sref *openapi3.SchemaRef, c convCtx) (*TypeRef, bool, 
 			// OpenAPI 3.1: properties written beside $ref add to the
 			// referenced schema (admin/accounts/create answers MeDetailed
 			// plus token): a struct that embeds the component and adds them.
-			st := b.newType(&Type{Name: b.inlineName(c), Kind: KindStruct, Pointer: c.ptr, Group: c.group, Request: c.request, Doc: docText(sref.Value.Description)})
+			st := b.newInline(c, KindStruct, sref.Value.Description)
 			sh := shape{kind: shapeStruct, parts: []*openapi3.Schema{extra}, embeds: []*openapi3.SchemaRef{{Ref: sref.Ref, Value: b.doc.Components.Schemas[name].Value}}}
 			if err := b.fillStruct(st, sh, c); err != nil {
 				return nil, false, err
@@ -676,13 +725,13 @@ func (b *builder) convertShape(s *openapi3.Schema, sh shape, c convCtx) (*TypeRe
 	case shapeEnum:
 		return &TypeRef{Kind: RefNamed, Named: b.enumType(sh.enum, c)}, sh.nullable, nil
 	case shapeArray:
-		elem, _, err := b.convert(sh.items, c.child(c.ptr+"/items", c.owner, c.field+"Item"))
+		elem, _, err := b.convert(sh.items, c.elem(c.ptr+"/items"))
 		if err != nil {
 			return nil, false, err
 		}
 		return &TypeRef{Kind: RefSlice, Elem: elem}, sh.nullable, nil
 	case shapeMap:
-		elem, _, err := b.convert(sh.values, c.child(c.ptr+"/additionalProperties", c.owner, c.field+"Value"))
+		elem, _, err := b.convert(sh.values, c.elem(c.ptr+"/additionalProperties"))
 		if err != nil {
 			return nil, false, err
 		}
@@ -703,20 +752,22 @@ func (b *builder) convertShape(s *openapi3.Schema, sh shape, c convCtx) (*TypeRe
 		ref, nullable, err := b.convert(sh.single, c)
 		return ref, nullable || sh.nullable, err
 	case shapeStruct:
-		t := b.newType(&Type{Name: b.inlineName(c), Kind: KindStruct, Pointer: c.ptr, Group: c.group, Request: c.request, Doc: docText(s.Description)})
+		t := b.newInline(c, KindStruct, s.Description)
 		if err := b.fillStruct(t, sh, c); err != nil {
 			return nil, false, err
 		}
 		return &TypeRef{Kind: RefNamed, Named: t}, sh.nullable, nil
 	case shapeTuple:
-		t := b.newType(&Type{Name: b.inlineName(c), Kind: KindTuple, Pointer: c.ptr, Group: c.group, Doc: docText(s.Description)})
+		t := b.newInline(c, KindTuple, s.Description)
 		if err := b.fillTuple(t, sh, c); err != nil {
 			return nil, false, err
 		}
 		return &TypeRef{Kind: RefNamed, Named: t}, sh.nullable, nil
 	case shapeUnion:
-		t := b.newType(&Type{Name: b.inlineName(c), Kind: KindUnion, Pointer: c.ptr, Group: c.group, Doc: docText(s.Description)})
-		if err := b.fillUnion(t, sh, c); err != nil {
+		return b.convertUnion(s, sh, c)
+	case shapeObjectUnion:
+		t := b.newInline(c, KindStruct, s.Description)
+		if err := b.fillObjectUnion(t, sh, c); err != nil {
 			return nil, false, err
 		}
 		return &TypeRef{Kind: RefNamed, Named: t}, sh.nullable, nil
@@ -725,18 +776,26 @@ func (b *builder) convertShape(s *openapi3.Schema, sh shape, c convCtx) (*TypeRe
 }
 
 // enumType returns the named type for a string enum, reusing one made
-// earlier for the same property name and values.
+// earlier for the same property name and values. Its name and the names of
+// its constants are chosen in finish, from every place it is used.
 func (b *builder) enumType(vals []string, c convCtx) *Type {
 	key := exportedName(c.field) + "\x00" + strings.Join(vals, "\x00")
 	if t, ok := b.enums[key]; ok {
+		t.uses = append(t.uses, c.use())
+		if t.Group != c.group {
+			t.Group = "" // used by several endpoint groups: types.go
+		}
 		return t
 	}
-	t := b.newType(&Type{Name: b.inlineName(c), Kind: KindEnum, Pointer: c.ptr, Group: c.group})
-	t.EnumValues = b.enumValues(t.Name, vals)
+	t := b.newInline(c, KindEnum, "")
+	for _, v := range vals {
+		t.EnumValues = append(t.EnumValues, EnumValue{Value: v})
+	}
 	b.enums[key] = t
 	return t
 }
 
+// enumValues names the constants of an enum type whose name is final.
 func (b *builder) enumValues(typeName string, vals []string) []EnumValue {
 	out := make([]EnumValue, 0, len(vals))
 	for _, v := range vals {

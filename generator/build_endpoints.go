@@ -75,6 +75,7 @@ func (b *builder) buildEndpoints() error {
 			Methods:    methods,
 			Tags:       append([]string(nil), op.Tags...),
 		}
+		b.endpointPaths[ep.GoName] = name
 		ep.Description = docText(strings.TrimSpace(footerRe.ReplaceAllString(op.Description, "")))
 		if ep.Description == "No description provided." {
 			ep.Description = ""
@@ -151,8 +152,10 @@ func (b *builder) endpointRequest(ep *Endpoint, op *openapi3.Operation, ptr stri
 	}
 	c := convCtx{
 		ptr:       ptr + "/requestBody/content/" + pointerEscape(ctype) + "/schema",
-		owner:     ep.GoName,
-		field:     "Request",
+		fixedName: ep.GoName + "Request",
+		role:      "the request of " + ep.Name,
+		endpoint:  ep.GoName,
+		field:     "request",
 		group:     ep.Group,
 		request:   true,
 		multipart: ep.Multipart,
@@ -209,10 +212,12 @@ func (b *builder) endpointResponse(ep *Endpoint, op *openapi3.Operation, ptr str
 			continue
 		}
 		c := convCtx{
-			ptr:      ptr + "/responses/" + pointerEscape(code) + "/content/application~1json/schema",
-			owner:    ep.GoName,
-			field:    "Response",
-			group:    ep.Group,
+			ptr:       ptr + "/responses/" + pointerEscape(code) + "/content/application~1json/schema",
+			fixedName: ep.GoName + "Response",
+			role:      "the response of " + ep.Name,
+			endpoint:  ep.GoName,
+			field:     "response",
+			group:     ep.Group,
 			response: true,
 		}
 		ref, _, err := b.convert(mt.Schema, c)
@@ -220,6 +225,7 @@ func (b *builder) endpointResponse(ep *Endpoint, op *openapi3.Operation, ptr str
 			return fmt.Errorf("endpoint %s: %w", ep.Name, err)
 		}
 		ep.Response = ref
+		b.splitListForm(ep)
 		return nil
 	}
 	return nil
@@ -301,4 +307,55 @@ var commonErrors = map[string]string{
 	"3d81ceae-475f-4600-b2a8-2bc116157532": "ErrInvalidParam",
 	"5d37dbcb-891e-41ca-a3d6-e690c97775ac": "ErrInternalError",
 	"60c46cd1-f23a-46b1-bebe-5d2b73951a84": "ErrIAmAI",
+}
+
+// splitListForm gives an endpoint that answers one object, or a list of
+// them when its request names several (users/show: userId or userIds), a
+// method per form instead of a union answer. The request decides when it
+// has both a property and its plural (userId, userIds).
+func (b *builder) splitListForm(ep *Endpoint) {
+	r := ep.Response
+	if r == nil || r.Kind != RefNamed || r.Named.Kind != KindUnion || len(r.Named.Branches) != 2 || ep.Request == nil {
+		return
+	}
+	var obj, list *Branch
+	for _, br := range r.Named.Branches {
+		switch br.JSONKind {
+		case "object":
+			obj = br
+		case "array":
+			list = br
+		}
+	}
+	if obj == nil || list == nil || list.Type.Kind != RefSlice || !sameRef(obj.Type, list.Type.Elem) {
+		return
+	}
+	names := map[string]*Field{}
+	for _, f := range allFields(ep.Request, nil) {
+		names[f.JSONName] = f
+	}
+	plural := false
+	for name, f := range names {
+		if p := names[name+"s"]; p != nil && f.Type.Kind == RefString && p.Type.Kind == RefSlice {
+			plural = true
+		}
+	}
+	if !plural {
+		return
+	}
+	b.dropType(r.Named)
+	ep.Response = obj.Type
+	ep.ListResponse = list.Type
+	ep.ListMethod = b.methods.claim(ep.GoName + "Many")
+}
+
+// sameRef reports whether two type refs denote the same Go type.
+func sameRef(a, b *TypeRef) bool {
+	for a != nil && b != nil {
+		if a.Kind != b.Kind || a.Named != b.Named {
+			return false
+		}
+		a, b = a.Elem, b.Elem
+	}
+	return a == nil && b == nil
 }

@@ -39,7 +39,8 @@ func (b *builder) fillStruct(t *Type, sh shape, c convCtx) error {
 				req[r] = true
 			}
 		}
-		for name, p := range s.Properties {
+		for _, name := range b.propertyNames(s) {
+			p := s.Properties[name]
 			if old, ok := props[name]; ok {
 				// The same property in two parts: required if either says so;
 				// the first part's schema wins.
@@ -64,9 +65,7 @@ func (b *builder) fillStruct(t *Type, sh shape, c convCtx) error {
 			}
 		}
 	}
-	sort.Strings(order)
-
-	fieldNames := newNameSet("Raw")
+	fieldNames := newNameSet(reservedFieldNames...)
 	for _, e := range t.Embeds {
 		fieldNames.reserve(e.Name)
 	}
@@ -79,10 +78,11 @@ func (b *builder) fillStruct(t *Type, sh shape, c convCtx) error {
 		if goName == "" {
 			goName = "Field"
 		}
-		ref, nullable, err := b.convert(p.sref, c.child(p.ptr, t.Name, name))
+		ref, nullable, err := b.convert(p.sref, c.child(p.ptr, t, name))
 		if err != nil {
 			return err
 		}
+		ref = b.permissionRef(name, ref)
 		doc := ""
 		if p.sref.Value != nil {
 			doc = docText(p.sref.Value.Description)
@@ -95,9 +95,38 @@ func (b *builder) fillStruct(t *Type, sh shape, c convCtx) error {
 			Required: p.required,
 			Nullable: nullable,
 			Pointer:  p.ptr,
+			NullBit:  -1,
 		})
 	}
 	return nil
+}
+
+// reservedFieldNames are the names a generated struct uses itself, which no
+// property may take: Extra (the members its fields do not hold) and the
+// methods every struct has.
+var reservedFieldNames = []string{"Extra", "Raw", "MarshalJSON", "UnmarshalJSON"}
+
+// propertyNames returns the property names of s in the order the document
+// lists them (names the order does not know come last, sorted).
+func (b *builder) propertyNames(s *openapi3.Schema) []string {
+	var out []string
+	seen := make(map[string]bool, len(s.Properties))
+	if b.order != nil {
+		for _, name := range b.order(s) {
+			if _, ok := s.Properties[name]; ok && !seen[name] {
+				seen[name] = true
+				out = append(out, name)
+			}
+		}
+	}
+	rest := make([]string, 0, len(s.Properties)-len(out))
+	for name := range s.Properties {
+		if !seen[name] {
+			rest = append(rest, name)
+		}
+	}
+	sort.Strings(rest)
+	return append(out, rest...)
 }
 
 // allFields returns the fields of t and of its embedded parts, outer
@@ -122,7 +151,7 @@ func (b *builder) fillTuple(t *Type, sh shape, c convCtx) error {
 	t.Kind = KindTuple
 	for i, p := range sh.tuple {
 		ptr := fmt.Sprintf("%s/prefixItems/%d", c.ptr, i)
-		ref, nullable, err := b.convert(p, c.child(ptr, t.Name, fmt.Sprintf("Item%d", i)))
+		ref, nullable, err := b.convert(p, c.child(ptr, t, fmt.Sprintf("item%d", i)))
 		if err != nil {
 			return err
 		}
@@ -133,7 +162,27 @@ func (b *builder) fillTuple(t *Type, sh shape, c convCtx) error {
 			Required: true,
 			Nullable: nullable,
 			Pointer:  ptr,
+			NullBit:  -1,
 		})
 	}
 	return nil
 }
+
+// permissionRef types the strings of a property that holds permissions
+// ("permission", "permissions": MiAuth, apps, access tokens) as Permission.
+func (b *builder) permissionRef(name string, ref *TypeRef) *TypeRef {
+	if name != "permission" && name != "permissions" {
+		return ref
+	}
+	switch {
+	case ref.Kind == RefString:
+		return &TypeRef{Kind: RefNamed, Named: permissionType}
+	case ref.Kind == RefSlice && ref.Elem.Kind == RefString:
+		return &TypeRef{Kind: RefSlice, Elem: &TypeRef{Kind: RefNamed, Named: permissionType}}
+	}
+	return ref
+}
+
+// permissionType is the runtime's Permission (a string type); it is not
+// emitted.
+var permissionType = &Type{Name: "Permission", Kind: KindEnum, fixed: true, created: -1}

@@ -545,27 +545,32 @@ func (c *diffTypes) fields(prefix string, of, nf []*Field, depth int) {
 			// A new required field breaks callers that do not send it.
 			c.emit(Change{Breaking: c.breaks(n.Required, false), Kind: ChangeFieldAdded, New: diffRefString(n.Type), Required: n.Required}, path)
 		case n == nil:
-			// A field the server no longer returns breaks readers; one it no
-			// longer reads is ignored.
-			c.emit(Change{Breaking: c.breaks(false, true), Kind: ChangeFieldRemoved, Old: diffRefString(o.Type), Required: o.Required}, path)
+			// The Go field is gone: code that sets or reads it no longer
+			// compiles, request or response.
+			c.emit(Change{Breaking: c.breaks(true, true), Kind: ChangeFieldRemoved, Old: diffRefString(o.Type), Required: o.Required}, path)
 		default:
 			c.field(path, o, n, depth)
 		}
 	}
 }
 
+// field compares two versions of a field. A change is breaking when the
+// server's contract breaks a caller (a request field made required, a
+// response field made nullable) and also whenever the Go field changes its
+// type (T to *T, *T to Optional[T]): code that used it no longer compiles.
 func (c *diffTypes) field(path string, o, n *Field, depth int) {
+	goChanged := o.Wrap != n.Wrap
 	switch {
 	case !o.Required && n.Required:
-		c.emit(Change{Breaking: c.breaks(true, false), Kind: ChangeFieldMadeRequired}, path)
+		c.emit(Change{Breaking: c.breaks(true, goChanged), Kind: ChangeFieldMadeRequired}, path)
 	case o.Required && !n.Required:
-		c.emit(Change{Breaking: c.breaks(false, true), Kind: ChangeFieldMadeOptional}, path)
+		c.emit(Change{Breaking: c.breaks(goChanged, true), Kind: ChangeFieldMadeOptional}, path)
 	}
 	switch {
 	case !o.Nullable && n.Nullable:
-		c.emit(Change{Breaking: c.breaks(false, true), Kind: ChangeFieldMadeNullable}, path)
+		c.emit(Change{Breaking: c.breaks(goChanged, true), Kind: ChangeFieldMadeNullable}, path)
 	case o.Nullable && !n.Nullable:
-		c.emit(Change{Breaking: c.breaks(true, false), Kind: ChangeFieldMadeNonNullable}, path)
+		c.emit(Change{Breaking: c.breaks(true, goChanged), Kind: ChangeFieldMadeNonNullable}, path)
 	}
 	c.refs(path, o.Type, n.Type, depth)
 }
@@ -573,8 +578,9 @@ func (c *diffTypes) field(path string, o, n *Field, depth int) {
 func (c *diffTypes) enum(path string, o, n *Type) {
 	ov, nv := diffEnumValues(o), diffEnumValues(n)
 	for _, v := range diffSetMinus(ov, nv) {
-		// A value the server no longer accepts breaks callers sending it.
-		c.emit(Change{Breaking: c.breaks(true, false), Kind: ChangeEnumValueRemoved, Old: v}, path)
+		// A value the server no longer accepts breaks callers sending it,
+		// and its Go constant is gone.
+		c.emit(Change{Breaking: c.breaks(true, true), Kind: ChangeEnumValueRemoved, Old: v}, path)
 	}
 	for _, v := range diffSetMinus(nv, ov) {
 		c.emit(Change{Kind: ChangeEnumValueAdded, New: v}, path)
@@ -595,7 +601,7 @@ func (c *diffTypes) union(path string, o, n *Type, depth int) {
 	ob, nb := diffBranches(o), diffBranches(n)
 	for _, k := range sortedKeys(ob) {
 		if nb[k] == nil {
-			c.emit(Change{Breaking: c.breaks(true, false), Kind: ChangeBranchRemoved, Old: k}, path)
+			c.emit(Change{Breaking: c.breaks(true, true), Kind: ChangeBranchRemoved, Old: k}, path)
 		}
 	}
 	for _, k := range sortedKeys(nb) {
@@ -612,8 +618,8 @@ func diffBranches(t *Type) map[string]*Branch {
 	for _, br := range t.Branches {
 		k := br.Name
 		switch {
-		case len(br.DiscValues) > 0:
-			k = strings.Join(br.DiscValues, "|")
+		case br.JSONKind != "":
+			k = br.JSONKind
 		case br.Type != nil && br.Type.Kind == RefNamed && br.Type.Named.Component != "":
 			k = br.Type.Named.Component
 		case br.Type != nil && br.Type.Kind != RefNamed:

@@ -22,14 +22,20 @@ type File struct {
 // emitter prints the model as Go. It only prints: every decision was taken
 // when the model was built.
 type emitter struct {
-	api   *API
-	pkg   string
-	perms map[string]string // permission value → Go constant
+	api       *API
+	pkg       string
+	perms     map[string]string // permission value → Go constant
+	pageItems map[*Type]bool    // item types of pagers: they get pageID
 }
 
 // Emit renders the model into the files of one package, sorted by name.
 func Emit(api *API, pkg string) ([]File, error) {
-	e := &emitter{api: api, pkg: pkg, perms: map[string]string{}}
+	e := &emitter{api: api, pkg: pkg, perms: map[string]string{}, pageItems: map[*Type]bool{}}
+	for _, ep := range api.Endpoints {
+		if ep.Pager != nil {
+			e.pageItems[ep.Pager.Item] = true
+		}
+	}
 	for _, p := range api.Permissions {
 		e.perms[p.Value] = p.GoName
 	}
@@ -194,17 +200,7 @@ func docLines(text string) []string {
 
 // typeDecl writes one named type and its methods.
 func (e *emitter) typeDecl(f *jen.File, t *Type) {
-	doc := []string{}
-	switch {
-	case t.Component != "":
-		doc = append(doc, fmt.Sprintf("%s is the %s schema of the API document.", t.Name, t.Component))
-	default:
-		doc = append(doc, fmt.Sprintf("%s is defined at %s.", t.Name, t.Pointer))
-	}
-	if d := docLines(t.Doc); len(d) > 0 {
-		doc = append(doc, "")
-		doc = append(doc, d...)
-	}
+	doc := typeDoc(t)
 	switch t.Kind {
 	case KindStruct:
 		e.structDecl(f, t, doc)
@@ -215,24 +211,55 @@ func (e *emitter) typeDecl(f *jen.File, t *Type) {
 	case KindTuple:
 		e.tupleDecl(f, t, doc)
 	case KindAlias:
-		for _, l := range doc {
-			f.Comment(l)
-		}
+		comment(f, doc)
 		if t.Alias.Kind == RefNamed {
 			f.Type().Id(t.Name).Op("=").Add(goType(t.Alias))
-		} else {
-			f.Type().Id(t.Name).Add(goType(t.Alias))
+			return
 		}
+		f.Type().Id(t.Name).Add(goType(t.Alias))
+		e.aliasCodec(f, t)
+	}
+}
+
+// typeDoc is the doc comment of a type: what it is in words, then the
+// document's description.
+func typeDoc(t *Type) []string {
+	var doc []string
+	d := docLines(t.Doc)
+	switch {
+	case len(d) > 0 && t.Component != "":
+		// The document's own words describe it; start with the name, as Go
+		// doc comments do.
+		doc = append(doc, fmt.Sprintf("%s is the %s object of Misskey's API.", t.Name, t.Component), "")
+		doc = append(doc, d...)
+	case t.Component != "":
+		doc = append(doc, fmt.Sprintf("%s is the %s object of Misskey's API.", t.Name, t.Component))
+	case t.Role != "":
+		doc = append(doc, fmt.Sprintf("%s is %s.", t.Name, t.Role))
+		if len(d) > 0 {
+			doc = append(doc, "")
+			doc = append(doc, d...)
+		}
+	default:
+		doc = append(doc, d...)
+	}
+	return doc
+}
+
+func comment(f *jen.File, lines []string) {
+	for _, l := range lines {
+		f.Comment(l)
 	}
 }
 
 func (e *emitter) structDecl(f *jen.File, t *Type, doc []string) {
-	if t.Request {
+	if hasWrap(t, WrapOptional) {
 		doc = append(doc, "", "Optional fields are sent only when set: Value(v) sends v, Null[T]() sends null.")
 	}
-	for _, l := range doc {
-		f.Comment(l)
+	if len(t.Variants) > 0 {
+		doc = append(doc, "", variantDoc(t))
 	}
+	comment(f, doc)
 	var fields []jen.Code
 	for _, em := range t.Embeds {
 		fields = append(fields, jen.Id(em.Name))
@@ -245,95 +272,135 @@ func (e *emitter) structDecl(f *jen.File, t *Type, doc []string) {
 		tag := fl.JSONName
 		if fl.Type.Kind == RefReader {
 			tag = "-"
-		} else if fl.OmitWhenZero() {
+		} else if !fl.Required {
 			tag += ",omitzero"
 		}
 		st.Id(fl.Name).Add(fieldType(fl)).Tag(map[string]string{"json": tag})
 		fields = append(fields, st)
 	}
+	fields = append(fields,
+		jen.Line().Comment("Extra holds the members of the JSON object that no field above holds, as they were").Line().
+			Comment("sent: members the API document does not declare, and declared members whose").Line().
+			Comment("value does not fit the field's type. Encoding writes them back.").Line().
+			Id("Extra").Id("Members").Tag(map[string]string{"json": "-"}))
+	if t.NullBits > 0 {
+		fields = append(fields, jen.Id("nulls").Add(nullsType(t.NullBits)).Comment("optional fields that were null"))
+	}
+	if len(t.Variants) > 0 && t.Discriminator == "" {
+		fields = append(fields, jen.Id("variant").Int().Comment("the alternative the JSON was, an index of variants"+t.Name))
+	}
 	f.Type().Id(t.Name).Struct(fields...)
+	e.variantMethods(f, t)
+	e.structCodec(f, t)
+	if e.pageItems[t] {
+		pageIDMethod(f, t)
+	}
+}
+
+func hasWrap(t *Type, w Wrap) bool {
+	for _, f := range t.Fields {
+		if f.Wrap == w {
+			return true
+		}
+	}
+	return false
+}
+
+// variantDoc says how a struct made from alternatives tells them apart.
+func variantDoc(t *Type) string {
+	if t.Discriminator != "" {
+		return fmt.Sprintf("It holds the fields of every alternative the API document gives; %s says which one it is.", t.DiscField.Name)
+	}
+	var names []string
+	for _, v := range t.Variants {
+		if v.Name != "" {
+			names = append(names, v.Name)
+		}
+	}
+	s := "It holds the fields of every alternative the API document gives"
+	if len(names) > 0 {
+		s += " (" + strings.Join(names, ", ") + ")"
+	}
+	return s + "; a field only some alternatives have is a pointer, nil when absent. The Is methods tell which alternative a decoded value is."
+}
+
+func (e *emitter) variantMethods(f *jen.File, t *Type) {
+	if t.Discriminator != "" {
+		return
+	}
+	groups := map[string][]int{}
+	var order []string
+	for i, v := range t.Variants {
+		if v.IsMethod != "" {
+			f.Commentf("%s reports whether the JSON x was decoded from is the %s alternative:", v.IsMethod, v.Name)
+			f.Comment("the one whose declared fields fit it best.")
+			f.Func().Params(jen.Id("x").Op("*").Id(t.Name)).Id(v.IsMethod).Params().Bool().Block(
+				jen.Return(jen.Id("x").Dot("variant").Op("==").Lit(i)))
+		}
+		for _, g := range v.Groups {
+			if _, ok := groups[g]; !ok {
+				order = append(order, g)
+			}
+			groups[g] = append(groups[g], i)
+		}
+	}
+	for _, g := range order {
+		var cond jen.Code
+		for _, i := range groups[g] {
+			c := jen.Id("x").Dot("variant").Op("==").Lit(i)
+			if cond == nil {
+				cond = c
+			} else {
+				cond = jen.Add(cond).Op("||").Add(c)
+			}
+		}
+		f.Commentf("%s reports whether the JSON x was decoded from is one of the %s alternatives.", g, strings.TrimPrefix(g, "Is"))
+		f.Func().Params(jen.Id("x").Op("*").Id(t.Name)).Id(g).Params().Bool().Block(jen.Return(cond))
+	}
 }
 
 func (e *emitter) enumDecl(f *jen.File, t *Type, doc []string) {
-	for _, l := range doc {
-		f.Comment(l)
-	}
+	comment(f, doc)
 	f.Type().Id(t.Name).String()
 	var consts []jen.Code
 	for _, v := range t.EnumValues {
-		consts = append(consts, jen.Id(v.GoName).Id(t.Name).Op("=").Lit(v.Value))
+		c := jen.Id(v.GoName).Id(t.Name).Op("=").Lit(v.Value)
+		if d := enumValueDoc(v.Value); d != "" {
+			c = jen.Comment(d).Line().Add(c)
+		}
+		consts = append(consts, c)
 	}
 	if len(consts) > 0 {
 		f.Const().Defs(consts...)
 	}
 }
 
+// enumValueDoc explains values whose Go name does not say it all: Misskey's
+// sort orders, where "+" means descending.
+func enumValueDoc(v string) string {
+	if len(v) > 1 && (v[0] == '+' || v[0] == '-') && exportedName(v[1:]) != "" {
+		if v[0] == '+' {
+			return fmt.Sprintf("%q sorts by %s, descending (largest or newest first).", v, v[1:])
+		}
+		return fmt.Sprintf("%q sorts by %s, ascending (smallest or oldest first).", v, v[1:])
+	}
+	return ""
+}
+
 func (e *emitter) unionDecl(f *jen.File, t *Type, doc []string) {
-	doc = append(doc, "", fmt.Sprintf("%s is a union: at most one of its fields is set.", t.Name))
-	if t.Discriminator != "" {
-		doc = append(doc, fmt.Sprintf("Decoding picks the field by the %q property; a value this package does not know keeps only Raw.", t.Discriminator))
-	} else {
-		doc = append(doc, "Decoding picks the field whose shape fits the JSON best; a value no field fits keeps only Raw.")
+	var kinds []string
+	for _, br := range t.Branches {
+		kinds = append(kinds, fmt.Sprintf("%s (%s)", br.JSONKind, br.Name))
 	}
-	for _, l := range doc {
-		f.Comment(l)
-	}
+	doc = append(doc, "", fmt.Sprintf("The value is one of: %s. Decoding sets the field of the JSON value's kind; a value that fits none keeps its JSON in Raw.", strings.Join(kinds, ", ")))
+	comment(f, doc)
 	var fields []jen.Code
 	for _, br := range t.Branches {
-		st := jen.Null()
-		if len(br.DiscValues) > 0 {
-			st.Comment(fmt.Sprintf("%s is set when %s is %s.", br.Name, t.Discriminator, quoteList(br.DiscValues))).Line()
-		}
-		st.Id(br.Name).Add(branchType(br)).Tag(map[string]string{"json": "-"})
-		fields = append(fields, st)
+		fields = append(fields, jen.Id(br.Name).Add(branchType(br)).Tag(map[string]string{"json": "-"}))
 	}
-	fields = append(fields, jen.Comment("Raw is the JSON the value was decoded from."), jen.Id("Raw").Qual("encoding/json", "RawMessage").Tag(map[string]string{"json": "-"}))
+	fields = append(fields, jen.Comment("Raw is the JSON of a value that fits no field above, as it was sent."), jen.Id("Raw").Qual("encoding/json", "RawMessage").Tag(map[string]string{"json": "-"}))
 	f.Type().Id(t.Name).Struct(fields...)
-
-	// UnmarshalJSON
-	var body []jen.Code
-	body = append(body, jen.Op("*").Id("u").Op("=").Id(t.Name).Values(jen.Dict{
-		jen.Id("Raw"): jen.Append(jen.Qual("encoding/json", "RawMessage").Parens(jen.Nil()), jen.Id("data").Op("...")),
-	}))
-	var cases []jen.Code
-	if t.Discriminator != "" {
-		for _, br := range t.Branches {
-			var vals []jen.Code
-			for _, v := range br.DiscValues {
-				vals = append(vals, jen.Lit(v))
-			}
-			cases = append(cases, jen.Case(vals...).Block(decodeBranch(br)...))
-		}
-		body = append(body, jen.Switch(jen.Id("jsonStringField").Call(jen.Id("data"), jen.Lit(t.Discriminator))).Block(cases...))
-	} else {
-		for i, br := range t.Branches {
-			cases = append(cases, jen.Case(jen.Lit(i)).Block(decodeBranch(br)...))
-		}
-		body = append(body, jen.Switch(jen.Id("unionPick").Call(jen.Id("data"), jen.Id(shapesVar(t)))).Block(cases...))
-		f.Commentf("%s describes the alternatives of %s for unionPick.", shapesVar(t), t.Name)
-		var shapes []jen.Code
-		for _, br := range t.Branches {
-			shapes = append(shapes, shapeLit(br.Shape))
-		}
-		f.Var().Id(shapesVar(t)).Op("=").Index().Id("unionShape").Values(shapes...)
-	}
-	body = append(body, jen.Return(jen.Nil()))
-	f.Comment("UnmarshalJSON decodes whichever alternative the JSON holds.")
-	f.Func().Params(jen.Id("u").Op("*").Id(t.Name)).Id("UnmarshalJSON").Params(jen.Id("data").Index().Byte()).Error().Block(body...)
-
-	// MarshalJSON
-	var mcases []jen.Code
-	for _, br := range t.Branches {
-		mcases = append(mcases, jen.Case(jen.Id("u").Dot(br.Name).Op("!=").Nil()).Block(
-			jen.Return(jen.Qual("encoding/json", "Marshal").Call(jen.Id("u").Dot(br.Name))),
-		))
-	}
-	mcases = append(mcases, jen.Case(jen.Id("u").Dot("Raw").Op("!=").Nil()).Block(jen.Return(jen.Id("u").Dot("Raw"), jen.Nil())))
-	f.Comment("MarshalJSON encodes the alternative that is set, or Raw when none is.")
-	f.Func().Params(jen.Id("u").Id(t.Name)).Id("MarshalJSON").Params().Params(jen.Index().Byte(), jen.Error()).Block(
-		jen.Switch().Block(mcases...),
-		jen.Return(jen.Index().Byte().Parens(jen.Lit("null")), jen.Nil()),
-	)
+	e.unionCodec(f, t)
 }
 
 // tupleDecl writes a tuple: a struct with one field per position, encoded
@@ -345,27 +412,15 @@ func (e *emitter) tupleDecl(f *jen.File, t *Type, doc []string) {
 	}
 	list := "[" + strings.Join(names, ", ") + "]"
 	doc = append(doc, "", fmt.Sprintf("%s is a tuple: in JSON, the array %s.", t.Name, list))
-	for _, l := range doc {
-		f.Comment(l)
-	}
-	var fields, ptrs, vals []jen.Code
+	comment(f, doc)
+	var fields []jen.Code
 	for _, fl := range t.Fields {
 		fields = append(fields, jen.Id(fl.Name).Add(fieldType(fl)))
-		ptrs = append(ptrs, jen.Op("&").Id("t").Dot(fl.Name))
-		vals = append(vals, jen.Id("t").Dot(fl.Name))
 	}
+	fields = append(fields, jen.Comment("Raw is the JSON of a value that is not such an array, as it was sent."), jen.Id("Raw").Qual("encoding/json", "RawMessage").Tag(map[string]string{"json": "-"}))
 	f.Type().Id(t.Name).Struct(fields...)
-	f.Commentf("UnmarshalJSON decodes the JSON array %s.", list)
-	f.Func().Params(jen.Id("t").Op("*").Id(t.Name)).Id("UnmarshalJSON").Params(jen.Id("data").Index().Byte()).Error().Block(
-		jen.Return(jen.Id("tupleDecode").Call(append([]jen.Code{jen.Id("data")}, ptrs...)...)),
-	)
-	f.Commentf("MarshalJSON encodes t as the JSON array %s.", list)
-	f.Func().Params(jen.Id("t").Id(t.Name)).Id("MarshalJSON").Params().Params(jen.Index().Byte(), jen.Error()).Block(
-		jen.Return(jen.Qual("encoding/json", "Marshal").Call(jen.Index().Any().Values(vals...))),
-	)
+	e.tupleCodec(f, t, list)
 }
-
-func shapesVar(t *Type) string { return "shapesOf" + t.Name }
 
 func quoteList(vals []string) string {
 	q := make([]string, len(vals))
@@ -382,38 +437,6 @@ func branchType(br *Branch) jen.Code {
 		return goType(br.Type)
 	}
 	return jen.Op("*").Add(goType(br.Type))
-}
-
-func decodeBranch(br *Branch) []jen.Code {
-	if isNilable(br.Type) {
-		return []jen.Code{jen.Return(jen.Id("unionDecode").Call(jen.Id("data"), jen.Op("&").Id("u").Dot(br.Name)))}
-	}
-	return []jen.Code{
-		jen.Id("u").Dot(br.Name).Op("=").New(goType(br.Type)),
-		jen.Return(jen.Id("unionDecode").Call(jen.Id("data"), jen.Id("u").Dot(br.Name))),
-	}
-}
-
-func shapeLit(s BranchShape) jen.Code {
-	d := jen.Dict{jen.Id("kind"): jen.Lit(s.JSONKind)}
-	if len(s.Required) > 0 {
-		d[jen.Id("required")] = stringSlice(s.Required)
-	}
-	if len(s.Known) > 0 {
-		d[jen.Id("known")] = stringSlice(s.Known)
-	}
-	if s.Elem != nil {
-		d[jen.Id("elem")] = jen.Op("&").Id("unionShape").Add(shapeLit(*s.Elem).(*jen.Statement))
-	}
-	return jen.Values(d)
-}
-
-func stringSlice(ss []string) jen.Code {
-	var vals []jen.Code
-	for _, s := range ss {
-		vals = append(vals, jen.Lit(s))
-	}
-	return jen.Index().String().Values(vals...)
 }
 
 func (e *emitter) typesFile(types []*Type) *jen.File {

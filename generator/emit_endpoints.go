@@ -20,7 +20,7 @@ func (e *emitter) groupFile(eps []*Endpoint, types []*Type) *jen.File {
 		e.errorVars(f, ep)
 		e.method(f, ep)
 		if ep.Pager != nil {
-			e.pagerMethod(f, ep)
+			e.pagerMethods(f, ep)
 		}
 		for _, t := range owned[ep.GoName] {
 			e.typeDecl(f, t)
@@ -136,6 +136,9 @@ func (e *emitter) method(f *jen.File, ep *Endpoint) {
 	for _, l := range e.methodDoc(ep) {
 		f.Comment(l)
 	}
+	if ep.Pager != nil {
+		f.Commentf("All(ctx, c.%s, req) walks every page.", ep.GoName)
+	}
 	params := []jen.Code{jen.Id("ctx").Qual("context", "Context")}
 	reqArg := jen.Nil()
 	if ep.Request != nil {
@@ -162,94 +165,94 @@ func (e *emitter) method(f *jen.File, ep *Endpoint) {
 		})
 		return
 	}
-	e.methodBody(f, ep, params, nil, func(resp jen.Code) jen.Code {
+	call := func(resp jen.Code) jen.Code {
 		return jen.Id("c").Dot("call").Call(jen.Id("ctx"), jen.Lit(ep.Name), reqArg, resp)
-	})
+	}
+	e.methodBody(f, ep, params, nil, call)
+	if ep.ListMethod != "" {
+		f.Commentf("%s calls %s for several at once (the request names them all, as in its", ep.ListMethod, ep.Name)
+		f.Commentf("plural field) and returns the list the server answers. See %s.", ep.GoName)
+		e.methodBodyFor(f, ep.ListMethod, ep.ListResponse, params, nil, call)
+	}
 }
 
 func (e *emitter) methodBody(f *jen.File, ep *Endpoint, params []jen.Code, prelude []jen.Code, call func(resp jen.Code) jen.Code) {
+	e.methodBodyFor(f, ep.GoName, ep.Response, params, prelude, call)
+}
+
+// respTarget is what a method hands the transport to decode into: the
+// response itself when its type has a codec, else an adapter.
+func respTarget(r *TypeRef) jen.Code {
+	if r.Kind == RefNamed && hasCodec(r.Named) {
+		return jen.Op("&").Id("resp")
+	}
+	return jen.Id("jsonTarget").Call(jen.Op("&").Id("resp"), decFunc(r))
+}
+
+// hasCodec reports whether a named type has decodeJSON and encodeJSON.
+func hasCodec(t *Type) bool {
+	switch t.Kind {
+	case KindStruct, KindUnion, KindTuple:
+		return true
+	case KindAlias:
+		return t.Alias.Kind != RefNamed
+	}
+	return false
+}
+
+func (e *emitter) methodBodyFor(f *jen.File, name string, response *TypeRef, params []jen.Code, prelude []jen.Code, call func(resp jen.Code) jen.Code) {
 	body := append([]jen.Code{}, prelude...)
-	if ep.Response == nil {
+	if response == nil {
 		body = append(body, jen.Return(call(jen.Nil())))
-		f.Func().Params(jen.Id("c").Op("*").Id("Client")).Id(ep.GoName).Params(params...).Error().Block(body...)
+		f.Func().Params(jen.Id("c").Op("*").Id("Client")).Id(name).Params(params...).Error().Block(body...)
 		return
 	}
-	rt := goType(ep.Response)
-	var results jen.Code
-	var ret jen.Code
-	var errRet jen.Code
-	if returnsPointer(ep.Response) {
-		results = jen.Params(jen.Op("*").Add(goType(ep.Response)), jen.Error())
+	rt := goType(response)
+	var results, ret, errRet jen.Code
+	if returnsPointer(response) {
+		results = jen.Params(jen.Op("*").Add(rt), jen.Error())
 		ret = jen.Op("&").Id("resp")
-		errRet = jen.Nil()
-	} else {
-		results = jen.Params(goType(ep.Response), jen.Error())
-		ret = jen.Id("resp")
-		errRet = jen.Id("resp")
-		if ep.Response.Kind == RefSlice || ep.Response.Kind == RefMap || ep.Response.Kind == RefRaw || ep.Response.Kind == RefAny {
-			errRet = jen.Nil()
-		}
-	}
-	if returnsPointer(ep.Response) {
 		// A 204 answer returns nil, not a pointer to a zero value.
 		body = append(body,
-			jen.Var().Id("resp").Add(rt),
-			jen.Id("p").Op(":=").Id("presence").Values(jen.Dict{jen.Id("target"): jen.Op("&").Id("resp")}),
+			jen.Var().Id("resp").Add(goType(response)),
+			jen.Id("p").Op(":=").Id("presence").Values(jen.Dict{jen.Id("target"): respTarget(response)}),
 			jen.If(jen.Err().Op(":=").Add(call(jen.Op("&").Id("p"))), jen.Err().Op("!=").Nil().Op("||").Op("!").Id("p").Dot("got")).Block(
 				jen.Return(jen.Nil(), jen.Err()),
 			),
 			jen.Return(ret, jen.Nil()),
 		)
 	} else {
+		results = jen.Params(rt, jen.Error())
+		ret = jen.Id("resp")
+		errRet = jen.Id("resp")
+		if response.Kind == RefSlice || response.Kind == RefMap || response.Kind == RefRaw || response.Kind == RefAny {
+			errRet = jen.Nil()
+		}
 		body = append(body,
 			jen.Var().Id("resp").Add(rt),
-			jen.If(jen.Err().Op(":=").Add(call(jen.Op("&").Id("resp"))), jen.Err().Op("!=").Nil()).Block(
+			jen.If(jen.Err().Op(":=").Add(call(respTarget(response))), jen.Err().Op("!=").Nil()).Block(
 				jen.Return(errRet, jen.Err()),
 			),
 			jen.Return(ret, jen.Nil()),
 		)
 	}
-	f.Func().Params(jen.Id("c").Op("*").Id("Client")).Id(ep.GoName).Params(params...).Add(results).Block(body...)
+	f.Func().Params(jen.Id("c").Op("*").Id("Client")).Id(name).Params(params...).Add(results).Block(body...)
 }
 
-func (e *emitter) pagerMethod(f *jen.File, ep *Endpoint) {
+// pagerMethods makes a request usable with All: it sets untilId. (Its
+// items tell their id: see pageIDMethod.)
+func (e *emitter) pagerMethods(f *jen.File, ep *Endpoint) {
 	p := ep.Pager
-	item := goType(p.Item)
-	f.Commentf("%s iterates over %s page by page, following untilId from the", p.Method, ep.Name)
-	f.Comment("newest item to the oldest. It stops after a page shorter than the requested")
-	f.Comment("limit (or an empty page when no limit is set), at the first error, which it")
-	f.Comment("yields, when the caller stops ranging, or when ctx ends. req may be nil; it")
-	f.Comment("is copied, not modified.")
-	var limit jen.Code = jen.Lit(0)
-	var pre []jen.Code
-	pre = append(pre,
-		jen.Var().Id("r").Id(ep.Request.Name),
-		jen.If(jen.Id("req").Op("!=").Nil()).Block(jen.Id("r").Op("=").Op("*").Id("req")),
-	)
-	if p.HasLimit {
-		pre = append(pre,
-			jen.Var().Id("limit").Int64(),
-			jen.If(jen.List(jen.Id("n"), jen.Id("ok")).Op(":=").Id("r").Dot(fieldByJSON(ep.Request, "limit").Name).Dot("Get").Call(), jen.Id("ok")).Block(jen.Id("limit").Op("=").Id("n")),
-		)
-		limit = jen.Id("limit")
-	}
-	var idFn jen.Code
-	if p.IDField != "" {
-		idFn = jen.Func().Params(jen.Id("v").Op("*").Add(item)).String().Block(jen.Return(jen.Id("v").Dot(p.IDField)))
+	req := ep.Request.Name
+	until := jen.Id("r").Dot(p.Until.Name)
+	var set jen.Code
+	if p.Until.Wrap == WrapOptional {
+		set = until.Clone().Op("=").Id("Value").Call(jen.Id("id"))
 	} else {
-		idFn = jen.Func().Params(jen.Id("v").Op("*").Add(item)).String().Block(jen.Return(jen.Id("jsonStringField").Call(jen.Id("v").Dot("Raw"), jen.Lit("id"))))
+		set = until.Clone().Op("=").Op("&").Id("id")
 	}
-	untilField := fieldByJSON(ep.Request, "untilId").Name
-	pre = append(pre, jen.Return(jen.Id("paginate").Call(jen.Id("ctx"), limit,
-		jen.Func().Params(jen.Id("ctx").Qual("context", "Context"), jen.Id("untilID").String()).Params(jen.Index().Add(item), jen.Error()).Block(
-			jen.If(jen.Id("untilID").Op("!=").Lit("")).Block(jen.Id("r").Dot(untilField).Op("=").Id("Value").Call(jen.Id("untilID"))),
-			jen.Return(jen.Id("c").Dot(ep.GoName).Call(jen.Id("ctx"), jen.Op("&").Id("r"))),
-		),
-		idFn,
-	)))
-	f.Func().Params(jen.Id("c").Op("*").Id("Client")).Id(p.Method).Params(
-		jen.Id("ctx").Qual("context", "Context"), jen.Id("req").Op("*").Id(ep.Request.Name),
-	).Qual("iter", "Seq2").Types(item, jen.Error()).Block(pre...)
+	f.Commentf("setUntilID makes r ask for the page before id (untilId), for All.")
+	f.Func().Params(jen.Id("r").Op("*").Id(req)).Id("setUntilID").Params(jen.Id("id").String()).Block(set)
 }
 
 func fieldByJSON(t *Type, name string) *Field {
@@ -301,4 +304,15 @@ func (e *emitter) permissionsFile() *jen.File {
 	f.Comment("endpointTable lists every endpoint of the API document, sorted by name.")
 	f.Var().Id("endpointTable").Op("=").Index().Id("EndpointInfo").Values(rows...)
 	return f
+}
+
+// pageIDMethod makes a type usable as an item of All: it tells its id.
+func pageIDMethod(f *jen.File, t *Type) {
+	for _, sf := range structFields(t) {
+		if sf.JSONName == "id" {
+			f.Comment("pageID returns x's id, for All.")
+			f.Func().Params(jen.Id("x").Op("*").Id(t.Name)).Id("pageID").Params().String().Block(jen.Return(sf.sel()))
+			return
+		}
+	}
 }

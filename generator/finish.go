@@ -4,11 +4,10 @@ import (
 	"sort"
 )
 
-// finish completes the model once every type exists: presence wrappers,
-// value cycles, union shapes, pagers, and the sorted type list.
+// finish completes the model once every type exists: embedded parts,
+// presence wrappers, value cycles, identical inline shapes merged, names,
+// pagers, and the sorted type list.
 func (b *builder) finish() {
-	sort.SliceStable(b.all, func(i, j int) bool { return b.all[i].Name < b.all[j].Name })
-	b.api.Types = b.all
 	for _, t := range b.all {
 		if t.Kind == KindStruct {
 			b.checkEmbeds(t)
@@ -30,18 +29,33 @@ func (b *builder) finish() {
 			breakValueCycles(t)
 		}
 	}
+	b.mergeIdentical()
+	b.nameTypes()
 	for _, t := range b.all {
-		if t.Kind == KindUnion {
-			for _, br := range t.Branches {
-				br.Shape = shapeOf(br.Type, 0)
-			}
+		if t.Kind == KindStruct {
+			assignNullBits(t)
 		}
 	}
 	for _, ep := range b.api.Endpoints {
-		if ep.Pager = pagerFor(ep); ep.Pager != nil {
-			ep.Pager.Method = b.methods.claim(ep.GoName + "All")
+		ep.Pager = pagerFor(ep)
+	}
+	sort.SliceStable(b.all, func(i, j int) bool { return b.all[i].Name < b.all[j].Name })
+	b.api.Types = b.all
+}
+
+// assignNullBits gives every optional nullable response field a bit that
+// records a JSON null, so that re-encoding a decoded value writes null
+// where the server sent null and leaves out what it left out.
+func assignNullBits(t *Type) {
+	n := 0
+	for _, f := range t.Fields {
+		f.NullBit = -1
+		if !t.Request && !f.Required && canBeNull(f) && f.Wrap != WrapOptional {
+			f.NullBit = n
+			n++
 		}
 	}
+	t.NullBits = n
 }
 
 // checkEmbeds keeps the allOf parts of t that Go can embed: a part that is
@@ -69,7 +83,7 @@ func (b *builder) checkEmbeds(t *Type) {
 	t.Embeds = kept
 	// An embedded part is a field named after its type; an own field that
 	// took that name (reserved were the names as written) moves aside.
-	names := newNameSet("Raw")
+	names := newNameSet(reservedFieldNames...)
 	for _, e := range kept {
 		names.reserve(e.Name)
 	}
@@ -122,7 +136,7 @@ func resolveEmbeds(t *Type, done map[*Type]bool) {
 		return
 	}
 	seen := map[string]bool{}
-	goNames := newNameSet("Raw")
+	goNames := newNameSet(reservedFieldNames...)
 	own := map[string]*Field{}      // t's own fields by JSON name
 	embedded := map[string]*Field{} // fields of the parts kept embedded
 	for _, f := range t.Fields {
@@ -187,18 +201,19 @@ func resolveEmbeds(t *Type, done map[*Type]bool) {
 		}
 	}
 	t.Embeds = kept
-	sort.SliceStable(t.Fields, func(i, j int) bool { return t.Fields[i].JSONName < t.Fields[j].JSONName })
 }
 
 // wrapFor decides how a field's presence is represented.
 //
 // Requests: a required field is its plain type (a pointer when it may be
-// null, nil sending null); an optional field is Optional[T], so the caller
-// can leave it out, send null, or send a value.
+// null: nil sends null); an optional field the document does not let be
+// null is a pointer (nil: not sent), so the compiler refuses null there; an
+// optional nullable field is Optional[T]: unset, Null[T]() or Value(v).
+// Slices and maps carry "not sent" (or null, when required) in nil.
 //
 // Responses: a required non-null field is its plain type; anything that may
-// be absent or null is a pointer. Slices, maps and any carry absence in nil
-// themselves.
+// be absent or null is a pointer (an optional nullable one also has a null
+// bit, see assignNullBits). Slices, maps and any carry absence in nil.
 func wrapFor(request bool, f *Field) Wrap {
 	nilable := isNilable(f.Type)
 	if f.Type.Kind == RefReader {
@@ -206,9 +221,11 @@ func wrapFor(request bool, f *Field) Wrap {
 	}
 	if request {
 		switch {
-		case !f.Required:
+		case !f.Required && f.Nullable:
 			return WrapOptional
-		case f.Nullable && !nilable:
+		case nilable:
+			return WrapNone
+		case !f.Required || f.Nullable:
 			return WrapPointer
 		}
 		return WrapNone
@@ -272,135 +289,34 @@ func containsByValue(x, target *Type, seen map[*Type]bool) bool {
 	return false
 }
 
-// shapeOf describes how a branch type looks in JSON.
-func shapeOf(r *TypeRef, depth int) BranchShape {
-	if depth > 8 {
-		return BranchShape{JSONKind: "any"}
-	}
-	switch r.Kind {
-	case RefString, RefTime:
-		return BranchShape{JSONKind: "string"}
-	case RefInt:
-		return BranchShape{JSONKind: "integer"}
-	case RefFloat:
-		return BranchShape{JSONKind: "number"}
-	case RefBool:
-		return BranchShape{JSONKind: "boolean"}
-	case RefSlice:
-		e := shapeOf(r.Elem, depth+1)
-		return BranchShape{JSONKind: "array", Elem: &e}
-	case RefMap:
-		return BranchShape{JSONKind: "object"}
-	case RefNamed:
-		t := r.Named
-		switch t.Kind {
-		case KindEnum:
-			return BranchShape{JSONKind: "string"}
-		case KindAlias:
-			return shapeOf(t.Alias, depth+1)
-		case KindStruct:
-			sh := BranchShape{JSONKind: "object"}
-			for _, f := range allFields(t, nil) {
-				sh.Known = append(sh.Known, f.JSONName)
-				if f.Required {
-					sh.Required = append(sh.Required, f.JSONName)
-				}
-			}
-			sh.Known, sh.Required = uniqSorted(sh.Known), uniqSorted(sh.Required)
-			return sh
-		case KindTuple:
-			return BranchShape{JSONKind: "array", Elem: &BranchShape{JSONKind: "any"}}
-		case KindUnion:
-			// A union inside a union: the kinds of its branches must agree.
-			var out *BranchShape
-			for _, br := range t.Branches {
-				s := shapeOf(br.Type, depth+1)
-				if out == nil {
-					out = &s
-					continue
-				}
-				if out.JSONKind != s.JSONKind {
-					return BranchShape{JSONKind: "any"}
-				}
-				out.Known = uniqSorted(append(out.Known, s.Known...))
-				out.Required = intersect(out.Required, s.Required)
-			}
-			if out == nil {
-				return BranchShape{JSONKind: "any"}
-			}
-			return *out
-		}
-	}
-	return BranchShape{JSONKind: "any"}
-}
-
-func uniqSorted(s []string) []string {
-	sort.Strings(s)
-	out := s[:0]
-	for i, x := range s {
-		if i == 0 || x != s[i-1] {
-			out = append(out, x)
-		}
-	}
-	return out
-}
-
-func intersect(a, b []string) []string {
-	in := map[string]bool{}
-	for _, x := range b {
-		in[x] = true
-	}
-	var out []string
-	for _, x := range a {
-		if in[x] {
-			out = append(out, x)
-		}
-	}
-	return out
-}
-
 // pagerFor returns how an endpoint pages, when its request takes untilId
-// and its response is a list of objects with an id.
+// and its response is a list of objects with a required string id.
 func pagerFor(ep *Endpoint) *Pager {
 	if ep.Request == nil || ep.Response == nil || ep.Response.Kind != RefSlice {
 		return nil
 	}
-	var until, limit *Field
+	p := &Pager{}
 	for _, f := range allFields(ep.Request, nil) {
 		switch f.JSONName {
 		case "untilId":
-			until = f
+			if f.Type.Kind == RefString && (f.Wrap == WrapPointer || f.Wrap == WrapOptional) {
+				p.Until = f
+			}
 		case "limit":
-			limit = f
+			if f.Type.Kind == RefInt && (f.Wrap == WrapPointer || f.Wrap == WrapOptional) {
+				p.Limit = f
+			}
 		}
-	}
-	if until == nil || until.Type.Kind != RefString || until.Wrap != WrapOptional {
-		return nil
-	}
-	if limit != nil && (limit.Type.Kind != RefInt || limit.Wrap != WrapOptional) {
-		limit = nil
 	}
 	item := ep.Response.Elem
-	if item.Kind != RefNamed {
+	if p.Until == nil || item.Kind != RefNamed || item.Named.Kind != KindStruct {
 		return nil
 	}
-	p := &Pager{Item: item, HasLimit: limit != nil}
-	switch item.Named.Kind {
-	case KindStruct:
-		for _, f := range allFields(item.Named, nil) {
-			if f.JSONName == "id" && f.Type.Kind == RefString && f.Wrap == WrapNone {
-				p.IDField = f.Name
-				return p
-			}
+	for _, f := range allFields(item.Named, nil) {
+		if f.JSONName == "id" && f.Type.Kind == RefString && f.Wrap == WrapNone {
+			p.Item, p.ID = item.Named, f
+			return p
 		}
-		return nil
-	case KindUnion:
-		for _, br := range item.Named.Branches {
-			if br.Shape.JSONKind != "object" || !contains(br.Shape.Known, "id") {
-				return nil
-			}
-		}
-		return p
 	}
 	return nil
 }

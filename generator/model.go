@@ -53,6 +53,12 @@ type Endpoint struct {
 	Response *TypeRef
 	Errors   []*ErrorCase // documented errors, sorted by status then code
 	Pager    *Pager       // non-nil when the endpoint pages with untilId
+
+	// ListMethod and ListResponse: an endpoint that answers one object, or
+	// a list of them when the request names several (users/show with
+	// userIds), has a second method for the list form.
+	ListMethod   string
+	ListResponse *TypeRef
 }
 
 // ErrorCase is one error an endpoint documents (from the examples of its
@@ -71,10 +77,10 @@ type ErrorCase struct {
 
 // Pager describes an endpoint that pages backwards with untilId.
 type Pager struct {
-	Item     *TypeRef // element of the response list
-	IDField  string   // Go name of the item's id field ("" for unions: read from raw JSON)
-	HasLimit bool
-	Method   string // Go name of the iterator method, e.g. "NotesTimelineAll"
+	Item  *Type  // element of the response list
+	ID    *Field // the item's id field
+	Until *Field // the request's untilId field
+	Limit *Field // the request's limit field, or nil
 }
 
 // TypeKind says what a named type is.
@@ -102,20 +108,67 @@ type Type struct {
 	// KindStruct; KindTuple uses Fields for its positions, in order, with
 	// JSONName "0", "1", ….
 	Embeds  []*Type  // allOf parts, embedded in order
-	Fields  []*Field // own fields, sorted by JSON name
+	Fields  []*Field // own fields, in the order the document lists them
 	Request bool     // fields follow request presence rules (absent / null / value)
+	// Variants are the alternatives of a oneOf/anyOf of objects that this
+	// struct holds all at once (every alternative's fields in one struct).
+	// With a Discriminator, the alternative is told by that property
+	// (DiscField, an enum field); without one, by which fields are present.
+	Variants  []*Variant
+	DiscField *Field
+	// NullBits is how many optional nullable response fields have a bit
+	// that records a JSON null (so that null and absent re-encode exactly).
+	NullBits int
 
 	// KindEnum.
 	EnumValues []EnumValue
 
-	// KindUnion.
+	// KindUnion: alternatives of different JSON kinds, one branch per kind.
 	Branches      []*Branch
-	Discriminator string // JSON property that selects the branch, or ""
+	Discriminator string // KindStruct with Variants: JSON property that selects the alternative, or ""
 
 	// KindAlias.
 	Alias *TypeRef
 
 	nullable bool // component schemas: the schema itself allows null
+
+	// Naming: inline types are named once the whole document is modelled
+	// (finish), from where they are used.
+	uses    []typeUse
+	created int  // creation order
+	fixed   bool // Name is final (components, endpoint requests and responses)
+	// Role says in words what the type is, for its doc comment when the
+	// document has no description: "the request of notes/create", "the
+	// poll field of Note".
+	Role string
+}
+
+// typeUse is one place an inline type is used: as field of owner, as an
+// element of an array field, as a value of a map field, or as a union
+// alternative.
+type typeUse struct {
+	owner    *Type  // nil at the top of an endpoint body
+	endpoint string // Go name of the endpoint whose body holds the use, if any
+	field    string // the property (or role) name, as the document spells it
+	item     bool   // an array element or map value of that field
+}
+
+// Variant is one alternative of a struct made from a oneOf/anyOf of
+// objects.
+type Variant struct {
+	// Name is the component name of the alternative ("MeDetailed"), or ""
+	// for an inline alternative; Is<Name> methods are generated for named
+	// ones.
+	Name       string
+	IsMethod   string   // Go name of the Is method, or ""
+	DiscValues []string // discriminator values that select it
+	// Known and Required are the fields (indexes into Type.Fields) the
+	// alternative declares and requires.
+	Known, Required []int
+	// Groups are the enclosing unions this alternative was expanded from
+	// (User = UserLite | UserDetailed, UserDetailed = NotMe | Me: MeDetailed
+	// has the group "UserDetailed"), for their Is methods.
+	Groups []string
 }
 
 // EnumValue is one constant of an enum.
@@ -135,6 +188,9 @@ type Field struct {
 	Pointer  string
 	// Wrap is how presence is represented in Go.
 	Wrap Wrap
+	// NullBit is the bit that records a JSON null for an optional nullable
+	// response field (Type.NullBits), or -1.
+	NullBit int
 }
 
 // Wrap is the Go representation of a field's presence.
@@ -179,19 +235,10 @@ type TypeRef struct {
 	Elem  *TypeRef // RefSlice, RefMap
 }
 
-// Branch is one alternative of a union.
+// Branch is one alternative of a union: the Go field that holds a value of
+// one JSON kind.
 type Branch struct {
-	Name       string // Go field name in the union struct
-	Type       *TypeRef
-	DiscValues []string // discriminator values that select it
-	Shape      BranchShape
-}
-
-// BranchShape is what the runtime needs to recognise a branch in JSON
-// when there is no discriminator.
-type BranchShape struct {
-	JSONKind string   // "object", "array", "string", "integer", "number", "boolean"
-	Required []string // object: required property names
-	Known    []string // object: all declared property names
-	Elem     *BranchShape
+	Name     string // Go field name in the union struct
+	Type     *TypeRef
+	JSONKind string // "object", "array", "string", "integer", "number", "boolean"
 }

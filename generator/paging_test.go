@@ -12,9 +12,11 @@ import (
 )
 
 // TestGeneratedPagingIterator generates the package for testdata/openapi.json
-// into a temporary module and runs, there, tests of NotesTimelineAll against
-// a fake server: which untilId each request sends, which notes are yielded,
-// and that stopping the range (or the context) stops the requests.
+// into a temporary module and runs, there, tests of All(ctx,
+// c.NotesTimeline, req) against a fake server: which untilId each request
+// sends, which notes are yielded (also when the server drops notes from a
+// page, as Misskey does), and that stopping the range (or the context)
+// stops the requests.
 func TestGeneratedPagingIterator(t *testing.T) {
 	if testing.Short() {
 		t.Skip("skipping: builds a generated package in a temporary module (-short)")
@@ -24,11 +26,11 @@ func TestGeneratedPagingIterator(t *testing.T) {
 	var pager bool
 	for _, ep := range api.Endpoints {
 		if ep.Name == "notes/timeline" {
-			pager = ep.Pager != nil && ep.Pager.Method == "NotesTimelineAll" && ep.Pager.HasLimit
+			pager = ep.Pager != nil && ep.Pager.Until != nil && ep.Pager.Limit != nil && ep.Pager.ID.JSONName == "id"
 		}
 	}
 	if !pager {
-		t.Fatal("notes/timeline has no NotesTimelineAll pager with a limit in the model")
+		t.Fatal("notes/timeline has no pager with untilId and limit in the model")
 	}
 	m := gentest.NewModule(t)
 	m.AddPackage(t, "misskey", files)
@@ -37,7 +39,7 @@ func TestGeneratedPagingIterator(t *testing.T) {
 	if err != nil {
 		t.Fatalf("go test in the generated module: %v\n%s", err, out)
 	}
-	for _, name := range []string{"Pages", "NoLimit", "BreakStops", "ContextAndRequest"} {
+	for _, name := range []string{"Pages", "ShortPages", "NoLimit", "BreakStops", "ContextAndRequest"} {
 		if !strings.Contains(out, "--- PASS: TestNotesTimelineAll"+name+" ") {
 			t.Errorf("TestNotesTimelineAll%s did not pass in the generated module:\n%s", name, out)
 		}
@@ -111,6 +113,13 @@ type timelineServer struct {
 }
 
 func newTimelineServer(t *testing.T, total, pageSize int) *timelineServer {
+	return newFilteringServer(t, total, pageSize, nil)
+}
+
+// newFilteringServer is newTimelineServer where the notes in hidden are
+// read but not answered, as Misskey drops notes the caller may not see (or
+// notifications whose note was deleted) after reading a page.
+func newFilteringServer(t *testing.T, total, pageSize int, hidden map[int]bool) *timelineServer {
 	s := &timelineServer{}
 	s.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method != http.MethodPost || r.URL.Path != "/api/notes/timeline" {
@@ -137,7 +146,10 @@ func newTimelineServer(t *testing.T, total, pageSize int) *timelineServer {
 			start++ // the page starts after (older than) untilId
 		}
 		page := []map[string]any{}
-		for i := start; i < total && len(page) < limit; i++ {
+		for i := start; i < total && i < start+limit; i++ {
+			if hidden[i] {
+				continue
+			}
 			page = append(page, map[string]any{
 				"id":                 fmt.Sprintf("n%d", i),
 				"createdAt":          "2026-01-02T03:04:05.000Z",
@@ -186,13 +198,14 @@ func ids(prefix string, from, to int) []string {
 	return out
 }
 
-// Three full pages of 4, then a short page of 2: four requests, each
-// following the last id of the page before, and all 14 notes in order.
+// Three full pages of 4, a short page of 2 and an empty one: five
+// requests, each following the last id of the page before, and all 14 notes
+// in order.
 func TestNotesTimelineAllPages(t *testing.T) {
 	srv := newTimelineServer(t, 14, 100)
 	c := misskey.NewClient(srv.URL, misskey.WithToken("tok"))
 	var got []string
-	for n, err := range c.NotesTimelineAll(context.Background(), &misskey.NotesTimelineRequest{Limit: misskey.Value[int64](4)}) {
+	for n, err := range misskey.All(context.Background(), c.NotesTimeline, &misskey.NotesTimelineRequest{Limit: misskey.Ptr[int64](4)}) {
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -201,7 +214,7 @@ func TestNotesTimelineAllPages(t *testing.T) {
 	if want := ids("n", 0, 14); !slices.Equal(got, want) {
 		t.Errorf("notes = %q, want %q", got, want)
 	}
-	if got, want := srv.untilIDs(), []string{"", "n3", "n7", "n11"}; !slices.Equal(got, want) {
+	if got, want := srv.untilIDs(), []string{"", "n3", "n7", "n11", "n13"}; !slices.Equal(got, want) {
 		t.Errorf("untilIds sent = %q, want %q", got, want)
 	}
 	srv.mu.Lock()
@@ -213,13 +226,34 @@ func TestNotesTimelineAllPages(t *testing.T) {
 	srv.mu.Unlock()
 }
 
-// Without a limit the walk cannot tell a short page: it stops at the empty
-// page after the last.
+// A page the server shortened by dropping notes after reading it (12 notes
+// where the 3 newest and two in the middle are hidden, limit 5) is not the
+// last: the walk goes on from its last id and finds every visible note.
+func TestNotesTimelineAllShortPages(t *testing.T) {
+	hidden := map[int]bool{0: true, 1: true, 2: true, 6: true, 7: true}
+	srv := newFilteringServer(t, 12, 100, hidden)
+	c := misskey.NewClient(srv.URL)
+	var got []string
+	for n, err := range misskey.All(context.Background(), c.NotesTimeline, &misskey.NotesTimelineRequest{Limit: misskey.Ptr[int64](5)}) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, n.ID)
+	}
+	if want := []string{"n3", "n4", "n5", "n8", "n9", "n10", "n11"}; !slices.Equal(got, want) {
+		t.Errorf("notes = %q, want %q", got, want)
+	}
+	if got, want := srv.untilIDs(), []string{"", "n4", "n9", "n11"}; !slices.Equal(got, want) {
+		t.Errorf("untilIds sent = %q, want %q", got, want)
+	}
+}
+
+// Without a limit the walk stops at the empty page after the last.
 func TestNotesTimelineAllNoLimit(t *testing.T) {
 	srv := newTimelineServer(t, 7, 3)
 	c := misskey.NewClient(srv.URL)
 	var got []string
-	for n, err := range c.NotesTimelineAll(context.Background(), nil) {
+	for n, err := range misskey.All(context.Background(), c.NotesTimeline, nil) {
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -240,7 +274,7 @@ func TestNotesTimelineAllBreakStops(t *testing.T) {
 		srv := newTimelineServer(t, 14, 100)
 		c := misskey.NewClient(srv.URL)
 		var got []string
-		for n, err := range c.NotesTimelineAll(context.Background(), &misskey.NotesTimelineRequest{Limit: misskey.Value[int64](4)}) {
+		for n, err := range misskey.All(context.Background(), c.NotesTimeline, &misskey.NotesTimelineRequest{Limit: misskey.Ptr[int64](4)}) {
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -263,12 +297,12 @@ func TestNotesTimelineAllBreakStops(t *testing.T) {
 func TestNotesTimelineAllContextAndRequest(t *testing.T) {
 	srv := newTimelineServer(t, 14, 100)
 	c := misskey.NewClient(srv.URL)
-	req := &misskey.NotesTimelineRequest{Limit: misskey.Value[int64](4)}
+	req := &misskey.NotesTimelineRequest{Limit: misskey.Ptr[int64](4)}
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	var got []string
 	var gotErr error
-	for n, err := range c.NotesTimelineAll(ctx, req) {
+	for n, err := range misskey.All(ctx, c.NotesTimeline, req) {
 		if err != nil {
 			gotErr = err
 			break
@@ -284,7 +318,7 @@ func TestNotesTimelineAllContextAndRequest(t *testing.T) {
 	if len(got) != 4 || srv.count() != 1 {
 		t.Errorf("%d notes, %d requests after cancelling; want 4 and 1", len(got), srv.count())
 	}
-	if req.UntilID.IsSet() {
+	if req.UntilID != nil {
 		t.Errorf("the caller's request was modified: untilId %v", req.UntilID)
 	}
 }

@@ -8,7 +8,6 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"slices"
 	"testing"
 	"time"
 )
@@ -83,25 +82,6 @@ func benchServer(b *testing.B) *httptest.Server {
 	return srv
 }
 
-func BenchmarkCall(b *testing.B) {
-	srv := benchServer(b)
-	c := NewClient(srv.URL, WithToken(testToken))
-	ctx := context.Background()
-	b.ReportAllocs()
-	for b.Loop() {
-		req := &benchCreateReq{Text: Value("hello from the benchmark"), CW: Value("cw"), Visibility: "public"}
-		// As a generated method does it: a presence wrapper tells 204 from a body.
-		var resp benchCreateResp
-		p := presence{target: &resp}
-		if err := c.call(ctx, "notes/create", req, &p); err != nil || !p.got {
-			b.Fatal(err)
-		}
-		if resp.CreatedNote.ID == "" {
-			b.Fatal("not decoded")
-		}
-	}
-}
-
 // handCall is what a careful programmer writes without a client library.
 func handCall(ctx context.Context, hc *http.Client, base, endpoint string, req, resp any) error {
 	body, err := json.Marshal(req)
@@ -168,49 +148,4 @@ func BenchmarkHandEncodeRequest(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
-}
-
-// BenchmarkCallVsHandWritten alternates the two calls, one each per
-// iteration, so that both see the same load on the machine, and reports the
-// ratio of their median times (time-ratio, target at most 1.1) and the
-// difference of their allocations (extra-allocs/op, target at most 2).
-func BenchmarkCallVsHandWritten(b *testing.B) {
-	srv := benchServer(b)
-	c := NewClient(srv.URL, WithToken(testToken))
-	ctx := context.Background()
-	ours := func() {
-		req := &benchCreateReq{Text: Value("hello from the benchmark"), CW: Value("cw"), Visibility: "public"}
-		var resp benchCreateResp
-		p := presence{target: &resp}
-		if err := c.call(ctx, "notes/create", req, &p); err != nil || !p.got {
-			b.Fatal(err)
-		}
-	}
-	hand := func() {
-		req := &handCreateReq{I: testToken, Text: "hello from the benchmark", CW: "cw", Visibility: "public"}
-		var resp benchCreateResp
-		if err := handCall(ctx, http.DefaultClient, srv.URL, "notes/create", req, &resp); err != nil {
-			b.Fatal(err)
-		}
-	}
-	ours() // warm up the connection and the pools
-	hand()
-	extraAllocs := testing.AllocsPerRun(200, ours) - testing.AllocsPerRun(200, hand)
-	var to, th []time.Duration
-	for b.Loop() {
-		t0 := time.Now()
-		ours()
-		t1 := time.Now()
-		hand()
-		t2 := time.Now()
-		to, th = append(to, t1.Sub(t0)), append(th, t2.Sub(t1))
-	}
-	b.ReportMetric(float64(median(to))/float64(median(th)), "time-ratio")
-	b.ReportMetric(extraAllocs, "extra-allocs/op")
-}
-
-func median(d []time.Duration) time.Duration {
-	s := append([]time.Duration(nil), d...)
-	slices.Sort(s)
-	return s[len(s)/2]
 }

@@ -7,100 +7,154 @@ import (
 	"testing"
 )
 
-// pages serves items "n0" … "n<total-1>" newest first, limit at a time,
-// starting after untilID, and records the untilIds it was asked for.
-type pages struct {
-	total, limit int
-	asked        []string
-	failAt       int // fail the call with this index (1-based); 0: never
+// pageReq and pageNote stand in for a generated request that pages with
+// untilId and the items it answers.
+type pageReq struct {
+	UntilID *string
+	Limit   *int64
 }
 
-func (p *pages) fetch(_ context.Context, untilID string) ([]string, error) {
-	p.asked = append(p.asked, untilID)
+func (r *pageReq) setUntilID(id string) { r.UntilID = &id }
+
+type pageNote struct{ ID string }
+
+func (n *pageNote) pageID() string { return n.ID }
+
+// pageServer serves items "n0" … "n<total-1>" newest first, limit at a
+// time, starting after untilId. drop[i] leaves the i-th page short, as
+// Misskey does when it filters out notes after reading a page; empty
+// answers with no items at all once the items run out.
+type pageServer struct {
+	total  int
+	drop   map[int]int
+	asked  []string
+	failAt int // fail the call with this index (1-based); 0: never
+}
+
+func (p *pageServer) call(_ context.Context, r *pageReq) ([]pageNote, error) {
+	until := ""
+	if r.UntilID != nil {
+		until = *r.UntilID
+	}
+	p.asked = append(p.asked, until)
 	if p.failAt == len(p.asked) {
 		return nil, errors.New("boom")
 	}
+	limit := 10
+	if r.Limit != nil {
+		limit = int(*r.Limit)
+	}
 	start := 0
-	if untilID != "" {
-		fmt.Sscanf(untilID, "n%d", &start)
+	if until != "" {
+		fmt.Sscanf(until, "n%d", &start)
 		start++
 	}
-	var out []string
-	for i := start; i < p.total && len(out) < p.limit; i++ {
-		out = append(out, fmt.Sprintf("n%d", i))
+	end := min(start+limit, p.total)
+	var out []pageNote
+	for i := start; i < end; i++ {
+		out = append(out, pageNote{fmt.Sprintf("n%d", i)})
+	}
+	if d := p.drop[len(p.asked)]; d > 0 && d < len(out) {
+		out = out[d:] // the newest items of the page were filtered out
 	}
 	return out, nil
 }
 
-func id(s *string) string { return *s }
-
-func TestPaginate(t *testing.T) {
-	ctx := context.Background()
-
-	p := &pages{total: 10, limit: 4}
+func collect(t *testing.T, seq func(func(pageNote, error) bool)) ([]string, error) {
+	t.Helper()
 	var got []string
-	for v, err := range paginate(ctx, 4, p.fetch, id) {
-		if err != nil {
-			t.Fatal(err)
+	var err error
+	for n, e := range seq {
+		if e != nil {
+			err = e
+			break
 		}
-		got = append(got, v)
+		got = append(got, n.ID)
+	}
+	return got, err
+}
+
+func TestAllWalksEveryPage(t *testing.T) {
+	ctx := context.Background()
+	limit := int64(4)
+	p := &pageServer{total: 10}
+	req := &pageReq{Limit: &limit}
+	got, err := collect(t, All(ctx, p.call, req))
+	if err != nil {
+		t.Fatal(err)
 	}
 	if len(got) != 10 || got[9] != "n9" {
 		t.Errorf("items %v", got)
 	}
-	if fmt.Sprint(p.asked) != "[ n3 n7]" { // the third page is short: no fourth request
+	// The third page is short (2 of 4): the walk still asks once more and
+	// ends at the empty page.
+	if fmt.Sprint(p.asked) != "[ n3 n7 n9]" {
 		t.Errorf("untilIds %q", p.asked)
 	}
-
-	// Without a limit the walk ends at the first empty page.
-	p = &pages{total: 8, limit: 4}
-	n := 0
-	for range paginate(ctx, 0, p.fetch, id) {
-		n++
+	if req.UntilID != nil {
+		t.Error("All modified the caller's request")
 	}
-	if n != 8 || len(p.asked) != 3 {
-		t.Errorf("no limit: %d items, %d requests", n, len(p.asked))
+}
+
+// TestAllShortPageIsNotTheEnd is the paging bug of i/notifications: the
+// server reads limit items and drops those whose note was deleted, so a
+// page can be short in the middle of the list.
+func TestAllShortPageIsNotTheEnd(t *testing.T) {
+	limit := int64(5)
+	p := &pageServer{total: 12, drop: map[int]int{1: 3}} // the first page loses its 3 newest items
+	got, err := collect(t, All(context.Background(), p.call, &pageReq{Limit: &limit}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 9 || got[0] != "n3" || got[8] != "n11" {
+		t.Errorf("items %v, want the 9 items n3…n11", got)
+	}
+}
+
+func TestAllStops(t *testing.T) {
+	ctx := context.Background()
+	limit := int64(3)
+
+	// At the first error, yielded once.
+	p := &pageServer{total: 10, failAt: 2}
+	got, err := collect(t, All(ctx, p.call, &pageReq{Limit: &limit}))
+	if err == nil || err.Error() != "boom" || len(got) != 3 {
+		t.Errorf("items %v, err %v", got, err)
 	}
 
-	// Stopping early sends no further request.
-	p = &pages{total: 100, limit: 4}
-	for v := range paginate(ctx, 4, p.fetch, id) {
-		if v == "n5" {
+	// When the caller stops ranging: no further request.
+	p = &pageServer{total: 10}
+	for n := range All(ctx, p.call, &pageReq{Limit: &limit}) {
+		if n.ID == "n1" {
 			break
 		}
 	}
-	if len(p.asked) != 2 {
-		t.Errorf("early stop: %d requests", len(p.asked))
+	if len(p.asked) != 1 {
+		t.Errorf("%d requests after break, want 1", len(p.asked))
 	}
 
-	// An error is yielded once and ends the walk.
-	p = &pages{total: 100, limit: 4, failAt: 2}
-	var errs int
-	for _, err := range paginate(ctx, 4, p.fetch, id) {
-		if err != nil {
-			errs++
-		}
-	}
-	if errs != 1 || len(p.asked) != 2 {
-		t.Errorf("error: %d errors, %d requests", errs, len(p.asked))
-	}
-
-	// A cancelled context ends the walk with its error.
+	// When ctx ends.
 	cctx, cancel := context.WithCancel(ctx)
-	cancel()
-	for _, err := range paginate(cctx, 4, (&pages{total: 10, limit: 4}).fetch, id) {
-		if !errors.Is(err, context.Canceled) {
-			t.Errorf("cancelled: %v", err)
+	defer cancel()
+	p = &pageServer{total: 10}
+	var last error
+	for n, err := range All(cctx, p.call, &pageReq{Limit: &limit}) {
+		if err != nil {
+			last = err
+			break
+		}
+		if n.ID == "n2" {
+			cancel()
 		}
 	}
-
-	// A server that repeats the same last id cannot make the walk loop.
-	same := func(context.Context, string) ([]string, error) { return []string{"a", "b"}, nil }
-	n = 0
-	for range paginate(ctx, 2, same, id) {
-		n++
+	if !errors.Is(last, context.Canceled) || len(p.asked) != 1 {
+		t.Errorf("err %v after %d requests", last, len(p.asked))
 	}
-	if n != 4 {
-		t.Errorf("stuck cursor: %d items, want 4 (two pages, then stop)", n)
+
+	// When a page makes no progress (a server that ignores untilId).
+	stuck := func(context.Context, *pageReq) ([]pageNote, error) { return []pageNote{{"a"}, {"b"}}, nil }
+	got, err = collect(t, All(ctx, stuck, nil))
+	if err != nil || len(got) != 4 {
+		t.Errorf("items %v, err %v: want the page twice, then a stop", got, err)
 	}
 }

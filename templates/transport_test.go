@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"reflect"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -278,40 +279,137 @@ func TestResponseSizeLimit(t *testing.T) {
 	}
 }
 
+// decodeTarget is written as the generator writes a struct.
 type decodeTarget struct {
 	ID    string           `json:"id"`
-	Count int              `json:"count"`
+	Count int64            `json:"count"`
 	Name  string           `json:"name"`
 	Opt   Optional[int64]  `json:"opt"`
 	Tags  []string         `json:"tags"`
 	After Optional[string] `json:"after"`
+	Extra Members          `json:"-"`
+}
+
+func (x *decodeTarget) decodeJSON(d *jsonDecoder) bool {
+	if !d.objectStart() {
+		return false
+	}
+	*x = decodeTarget{}
+	for n := 0; d.nextMember(n); n++ {
+		switch string(d.key) {
+		case "id":
+			d.field(&x.Extra, "id", d.at(), decString(&x.ID, d), "string")
+		case "count":
+			d.field(&x.Extra, "count", d.at(), decInt64(&x.Count, d), "integer")
+		case "name":
+			d.field(&x.Extra, "name", d.at(), decString(&x.Name, d), "string")
+		case "opt":
+			d.field(&x.Extra, "opt", d.at(), decOptional(&x.Opt, d, decInt64), "integer or null")
+		case "tags":
+			d.field(&x.Extra, "tags", d.at(), decSlice(&x.Tags, d, decString), "array of string")
+		case "after":
+			d.field(&x.Extra, "after", d.at(), decOptional(&x.After, d, decString), "string or null")
+		default:
+			d.unknown(&x.Extra)
+		}
+	}
+	return true
+}
+
+func (x *decodeTarget) encodeJSON(e *jsonEncoder) {
+	e.objectStart()
+	if x.Opt.IsSet() && e.field(&x.Extra, "opt") {
+		encOptional(&x.Opt, e, encInt64)
+	}
+	if e.field(&x.Extra, "id") {
+		encString(&x.ID, e)
+	}
+	if e.field(&x.Extra, "count") {
+		encInt64(&x.Count, e)
+	}
+	if e.field(&x.Extra, "tags") {
+		encSlice(&x.Tags, e, encString)
+	}
+	if e.field(&x.Extra, "name") {
+		encString(&x.Name, e)
+	}
+	if x.After.IsSet() && e.field(&x.Extra, "after") {
+		encOptional(&x.After, e, encString)
+	}
+	x.Extra.encode(e)
+	e.objectEnd()
 }
 
 func TestDecodeLenientAndStrict(t *testing.T) {
-	// Wrong types in a plain field, an Optional and an array element, each
-	// followed by fields that must still be decoded.
-	body := `{"opt":"not a number","id":"x","count":"many","tags":["a",2,"c"],"name":"n","after":"kept"}`
+	// Values that do not fit in a plain field, an Optional and an array
+	// element, each followed by fields that must still be decoded, and an
+	// undeclared member.
+	body := `{"opt":"not a number","id":"x","count":"many","tags":["a",2,"c"],"name":"n","after":"kept","new":{"a":1}}`
 	srv, _ := newServer(t, answer(200, "application/json", body))
 
+	var reported []Mismatch
+	lenient := NewClient(srv.URL, WithToken(testToken), WithMismatchHandler(func(endpoint string, ms []Mismatch) {
+		if endpoint != "notes/show" {
+			t.Errorf("handler endpoint %q", endpoint)
+		}
+		reported = append(reported, ms...)
+	}))
 	var got decodeTarget
-	if err := NewClient(srv.URL, WithToken(testToken)).call(context.Background(), "notes/show", nil, &got); err != nil {
+	if err := lenient.call(context.Background(), "notes/show", nil, &got); err != nil {
 		t.Fatalf("lenient: %v", err)
 	}
-	if got.ID != "x" || got.Name != "n" || got.Count != 0 || got.Opt.IsSet() || len(got.Tags) != 3 || got.Tags[2] != "c" || got.After.Or("") != "kept" {
+	if got.ID != "x" || got.Name != "n" || got.After.Or("") != "kept" {
 		t.Errorf("lenient decode = %+v", got)
+	}
+	var paths []string
+	for _, m := range reported {
+		paths = append(paths, m.Path)
+	}
+	if fmt.Sprint(paths) != "[/opt /count /tags]" {
+		t.Errorf("mismatches reported at %v, want /opt /count /tags", paths)
+	}
+	// Nothing is lost: re-encoding gives the body back.
+	again, err := marshalJSONValue(&got)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !sameJSON(t, again, []byte(body)) {
+		t.Errorf("re-encoded %s, want %s", again, body)
 	}
 
 	var strict decodeTarget
-	err := NewClient(srv.URL, WithToken(testToken), WithStrictDecoding()).call(context.Background(), "notes/show", nil, &strict)
+	err = NewClient(srv.URL, WithToken(testToken), WithStrictDecoding()).call(context.Background(), "notes/show", nil, &strict)
 	var decErr *DecodeError
-	var typeErr *json.UnmarshalTypeError
-	if !errors.As(err, &decErr) || !errors.As(err, &typeErr) {
-		t.Fatalf("strict: err = %v, want *DecodeError wrapping *json.UnmarshalTypeError", err)
+	var mmErr *MismatchError
+	if !errors.As(err, &decErr) || !errors.As(err, &mmErr) {
+		t.Fatalf("strict: err = %v, want *DecodeError wrapping *MismatchError", err)
 	}
-	if decErr.Endpoint != "notes/show" || decErr.StatusCode != 200 || decErr.ContentType != "application/json" {
-		t.Errorf("DecodeError = %+v", decErr)
+	if decErr.Endpoint != "notes/show" || decErr.StatusCode != 200 || decErr.ContentType != "application/json" || mmErr.Mismatches[0].Path != "/opt" {
+		t.Errorf("DecodeError = %+v, %+v", decErr, mmErr)
 	}
 	assertNoToken(t, err)
+
+	// The caller's own types (Call) decode with encoding/json, which cannot
+	// keep a value that does not fit: that is an error, never a zero.
+	var plain struct {
+		Count int `json:"count"`
+	}
+	if err := lenient.Call(context.Background(), "notes/show", nil, &plain); err == nil {
+		t.Error("Call into a type that cannot hold the value: no error")
+	}
+}
+
+// sameJSON reports whether a and b are the same JSON value.
+func sameJSON(t *testing.T, a, b []byte) bool {
+	t.Helper()
+	var x, y any
+	if err := json.Unmarshal(a, &x); err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(b, &y); err != nil {
+		t.Fatal(err)
+	}
+	return reflect.DeepEqual(x, y)
 }
 
 func TestDecodeErrors(t *testing.T) {
@@ -555,10 +653,8 @@ func TestPresence(t *testing.T) {
 				_, _ = io.WriteString(w, tc.body)
 			}))
 			defer srv.Close()
-			var out struct {
-				ID string `json:"id"`
-			}
-			p := presence{target: &out, got: true}
+			var out json.RawMessage
+			p := presence{target: jsonTarget(&out, decRaw), got: true}
 			if err := NewClient(srv.URL).call(context.Background(), "x", nil, &p); err != nil {
 				t.Fatal(err)
 			}
@@ -566,5 +662,31 @@ func TestPresence(t *testing.T) {
 				t.Errorf("got = %v, want %v", p.got, tc.want)
 			}
 		})
+	}
+}
+
+func TestForToken(t *testing.T) {
+	var bodies []string
+	srv, _ := newServer(t, func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		bodies = append(bodies, string(b)+" "+r.Header.Get("Authorization"))
+		w.WriteHeader(http.StatusNoContent)
+	})
+	hc := &http.Client{}
+	c := NewClient(srv.URL, WithToken("a"), WithHTTPClient(hc))
+	b := c.ForToken("b")
+	anon := c.ForToken("")
+	bearer := NewClient(srv.URL, WithToken("a"), WithBearerAuth()).ForToken("c")
+	for _, cl := range []*Client{c, b, anon, bearer} {
+		if err := cl.call(context.Background(), "x", nil, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want := []string{`{"i":"a"} `, `{"i":"b"} `, `{} `, `{} Bearer c`}
+	if fmt.Sprint(bodies) != fmt.Sprint(want) {
+		t.Errorf("sent %q, want %q", bodies, want)
+	}
+	if b.httpClient != hc || !b.HasToken() || anon.HasToken() || c.token != "a" {
+		t.Error("ForToken must share the HTTP client and leave the original alone")
 	}
 }
