@@ -38,12 +38,12 @@ func Build(doc *openapi3.T) (*API, error) {
 		return nil, err
 	}
 	b := &builder{
-		doc:        doc,
-		api:        &API{OpenAPI: doc.OpenAPI},
-		types:      newNameSet(reserved.pkg...),
-		methods:    newNameSet(append(reserved.clientMethods, vetMethods...)...),
-		components: map[string]*Type{},
-		enums:      map[string]*Type{},
+		doc:           doc,
+		api:           &API{OpenAPI: doc.OpenAPI},
+		types:         newNameSet(reserved.pkg...),
+		methods:       newNameSet(append(reserved.clientMethods, vetMethods...)...),
+		components:    map[string]*Type{},
+		enums:         map[string]*Type{},
 		converting:    map[*openapi3.Schema]bool{},
 		endpointPaths: map[string]string{},
 	}

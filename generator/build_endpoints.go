@@ -218,7 +218,7 @@ func (b *builder) endpointResponse(ep *Endpoint, op *openapi3.Operation, ptr str
 			endpoint:  ep.GoName,
 			field:     "response",
 			group:     ep.Group,
-			response: true,
+			response:  true,
 		}
 		ref, _, err := b.convert(mt.Schema, c)
 		if err != nil {
