@@ -546,8 +546,9 @@ func safeJSON(b []byte) json.RawMessage {
 const redacted = "<redacted>"
 
 // tokenForms returns the ways token can appear in a text: as it is, escaped
-// for a URL query (the streaming URL) or path, and escaped inside a JSON or
-// Go string (a request body quoted back, a %q of a URL). The longest come
+// for a URL query (the streaming URL) or path, escaped inside a JSON string
+// (a request body quoted back), and escaped once or twice inside a Go
+// string (a %q of a URL, or of an error that quotes one). The longest come
 // first, so that a form that contains another is replaced whole.
 func tokenForms(token string) []string {
 	if token == "" {
@@ -566,19 +567,58 @@ func tokenForms(token string) []string {
 	}
 	q := strconv.Quote(token)
 	add(q[1 : len(q)-1])
+	qq := strconv.Quote(q[1 : len(q)-1])
+	add(qq[1 : len(qq)-1])
 	slices.SortStableFunc(forms, func(a, b string) int { return len(b) - len(a) })
 	return forms
 }
 
-// redact removes every form of token (see tokenForms) from s.
+// minRedactedRun is the length from which a text that starts like a form of
+// the token is taken for the token cut short (a URL that lost its tail at a
+// '#' or '&' the token holds, say) and removed too.
+const minRedactedRun = 8
+
+// redact removes from s every form of token (see tokenForms), and then
+// every run of at least minRedactedRun bytes that a form starts with.
 func redact(s, token string) string {
 	if token == "" {
 		return s
 	}
-	for _, f := range tokenForms(token) {
+	forms := tokenForms(token)
+	for _, f := range forms {
 		s = strings.ReplaceAll(s, f, redacted)
 	}
+	for _, f := range forms {
+		s = redactRuns(s, f)
+	}
 	return s
+}
+
+// redactRuns replaces with the mark every occurrence in s of f, and of any
+// start of f at least minRedactedRun bytes long.
+func redactRuns(s, f string) string {
+	head := f[:min(len(f), minRedactedRun)]
+	var b strings.Builder
+	last := 0
+	for i := 0; ; {
+		j := strings.Index(s[i:], head)
+		if j < 0 {
+			break
+		}
+		j += i
+		k := len(head)
+		for k < len(f) && j+k < len(s) && s[j+k] == f[k] {
+			k++
+		}
+		b.WriteString(s[last:j])
+		b.WriteString(redacted)
+		last, i = j+k, j+k
+	}
+	if last == 0 {
+		return s
+	}
+	b.WriteString(s[last:])
+	return b.String()
 }
 
 // redactBytes is redact for bytes. It returns b itself when b holds no form
@@ -587,10 +627,8 @@ func redactBytes(b []byte, token string) []byte {
 	if token == "" {
 		return b
 	}
-	for _, f := range tokenForms(token) {
-		if bytes.Contains(b, []byte(f)) {
-			b = bytes.ReplaceAll(b, []byte(f), []byte(redacted))
-		}
+	if s := redact(string(b), token); s != string(b) {
+		return []byte(s)
 	}
 	return b
 }
