@@ -691,3 +691,30 @@ func TestRedirectLocationForms(t *testing.T) {
 		checkHostileError(t, err)
 	}
 }
+
+// TestMiAuthCheckRedirect: a token reached through a redirect would be
+// another server's; MiAuthCheck refuses it, and keeps the session id out of
+// the error.
+func TestMiAuthCheckRedirect(t *testing.T) {
+	other := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Write([]byte(`{"ok":true,"token":"evil-token","user":{"username":"mallory"}}`))
+	}))
+	defer other.Close()
+	const session = "0b6f1c8e-7a41-4d3c-9e55-2f8b1a9c7d10"
+	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, other.URL+r.URL.Path, http.StatusFound)
+	}))
+	defer api.Close()
+	for _, opts := range [][]Option{nil, {WithHTTPClient(&http.Client{})}} {
+		res, err := NewClient(api.URL, opts...).MiAuthCheck(context.Background(), session)
+		if err == nil || res != nil {
+			t.Fatalf("MiAuthCheck = %+v, %v: the other server's token was taken", res, err)
+		}
+		if !strings.Contains(err.Error(), "HTTP 302") || !strings.Contains(err.Error(), "redirected to "+other.URL+"/api/miauth/…/check") {
+			t.Errorf("err = %v", err)
+		}
+		if strings.Contains(err.Error(), session) {
+			t.Errorf("err = %v shows the session id", err)
+		}
+	}
+}
