@@ -8,6 +8,8 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -34,6 +36,12 @@ import (
 // (no body, an HTML page from a proxy, plain text) leaves Code and ID empty,
 // says what it was in Message and keeps a short, sanitised copy of the body
 // in Body.
+//
+// Every text an APIError holds that came from the server (Code, ID, Message,
+// Kind, Body, Location) has its control characters, bidirectional-text
+// controls and invalid UTF-8 written as Go escapes (\x1b, \u202e, \xe9), so
+// printing an error cannot drive the terminal it is printed on. Info is JSON
+// with the same characters written as \u escapes, which keeps its meaning.
 type APIError struct {
 	// StatusCode is the HTTP status of the answer.
 	StatusCode int
@@ -62,6 +70,11 @@ type APIError struct {
 	// Body is a short, sanitised copy of the body when it was not a Misskey
 	// error document (nil otherwise).
 	Body []byte
+	// Location is where a redirect (a 3xx answer) pointed, with the token
+	// removed. A Misskey API call is never redirected, so the client never
+	// takes an answer reached through a redirect as the endpoint's: see
+	// WithHTTPClient.
+	Location string
 }
 
 // Error returns, for example,
@@ -179,7 +192,8 @@ type DecodeError struct {
 	ContentType string
 	// Err is the error of encoding/json, such as a *json.SyntaxError.
 	Err error
-	// Snippet is the start of the body, sanitised and shortened.
+	// Snippet is the start of the body, sanitised (see APIError) and
+	// shortened.
 	Snippet string
 }
 
@@ -188,7 +202,8 @@ func (e *DecodeError) Error() string {
 	if ct == "" {
 		ct = "no content type"
 	}
-	s := "misskey: " + e.Endpoint + ": decoding " + strconv.Itoa(e.StatusCode) + " response (" + ct + "): " + e.Err.Error()
+	// The decoder's message can quote the body (a JSON object key, say).
+	s := "misskey: " + e.Endpoint + ": decoding " + strconv.Itoa(e.StatusCode) + " response (" + escapeControls(ct) + "): " + escapeControls(e.Err.Error())
 	if e.Snippet != "" {
 		s += "; body starts " + strconv.Quote(e.Snippet)
 	}
@@ -234,7 +249,8 @@ type misskeyError struct {
 }
 
 // newAPIError builds the error for a non-2xx answer. token is removed from
-// anything kept of the body.
+// anything kept of the body, and control characters are escaped (see
+// APIError). The error keeps no slice of body: body may be a pooled buffer.
 func newAPIError(endpoint string, status int, header http.Header, body []byte, token string, now time.Time) *APIError {
 	e := &APIError{StatusCode: status, Endpoint: endpoint}
 	ctype := header.Get("Content-Type")
@@ -248,17 +264,17 @@ func newAPIError(endpoint string, status int, header http.Header, body []byte, t
 			case len(errJSON) > 0 && errJSON[0] == '{':
 				var me misskeyError
 				if lenientUnmarshal(errJSON, &me) && (me.Code != "" || me.ID != "" || me.Message != "") {
-					e.Code, e.ID = redact(me.Code, token), redact(me.ID, token)
-					e.Message, e.Kind = redact(me.Message, token), redact(me.Kind, token)
+					e.Code, e.ID = serverText(me.Code, token), serverText(me.ID, token)
+					e.Message, e.Kind = serverText(me.Message, token), serverText(me.Kind, token)
 					if info := bytes.TrimSpace(me.Info); len(info) > 0 && !bytes.Equal(info, []byte("null")) {
-						e.Info = json.RawMessage(redactBytes(info, token))
+						e.Info = safeJSON(redactBytes(info, token))
 					}
 					parsed = true
 				}
 			case eb.StatusCode != 0 || eb.Message != "":
 				// fastify: {"statusCode":413,"code":"FST_ERR_…","error":"Payload Too Large","message":"…"}
-				e.Code = redact(eb.Code, token)
-				e.Message = redact(eb.Message, token)
+				e.Code = serverText(eb.Code, token)
+				e.Message = serverText(eb.Message, token)
 				e.Body = sanitize(body, token, maxErrorSnippet)
 				parsed = true
 			}
@@ -272,6 +288,12 @@ func newAPIError(endpoint string, status int, header http.Header, body []byte, t
 	return e
 }
 
+// serverText is a text of the server's made safe to keep in an error: the
+// token removed, control characters escaped.
+func serverText(s, token string) string {
+	return escapeControls(redact(s, token))
+}
+
 // lenientUnmarshal decodes data into v and reports whether data was JSON; a
 // member of the wrong type is left at its zero value.
 func lenientUnmarshal(data []byte, v any) bool {
@@ -280,7 +302,14 @@ func lenientUnmarshal(data []byte, v any) bool {
 	return err == nil || errors.As(err, &typeErr)
 }
 
-// describeBody says what a body that is not an error document was.
+// maxDescribedHead is how much of a body describeBody looks into for an HTML
+// title.
+const maxDescribedHead = 1024
+
+// describeBody says what a body that is not an error document was. Every
+// index it takes is an index into the slice it is used on: the body may hold
+// any bytes (a Latin-1 page, say), whose lower-case form can be longer or
+// shorter than the body.
 func describeBody(body []byte, ctype, token string) string {
 	if len(body) == 0 {
 		return "empty response body"
@@ -290,12 +319,12 @@ func describeBody(body []byte, ctype, token string) string {
 		mt = mt[:i]
 	}
 	mt = strings.TrimSpace(strings.ToLower(mt))
-	lower := bytes.ToLower(body[:min(len(body), 1024)])
-	if mt == "text/html" || bytes.HasPrefix(lower, []byte("<!doctype html")) || bytes.HasPrefix(lower, []byte("<html")) {
-		if i := bytes.Index(lower, []byte("<title>")); i >= 0 {
-			rest := body[i+len("<title>") : min(len(body), 1024)]
-			if j := bytes.Index(bytes.ToLower(rest), []byte("</title>")); j >= 0 {
-				if t := sanitize(rest[:j], token, 120); len(t) > 0 {
+	head := body[:min(len(body), maxDescribedHead):min(len(body), maxDescribedHead)]
+	if mt == "text/html" || hasPrefixFold(head, "<!doctype html") || hasPrefixFold(head, "<html") {
+		if i := indexFold(head, "<title>"); i >= 0 {
+			rest := head[i+len("<title>"):]
+			if j := indexFold(rest, "</title>"); j >= 0 {
+				if t := snippet(rest[:j], token, 120, false); len(t) > 0 {
 					return "HTML page instead of a Misskey error: " + strconv.Quote(string(t))
 				}
 			}
@@ -309,7 +338,37 @@ func describeBody(body []byte, ctype, token string) string {
 	if json.Valid(body) {
 		what = "JSON"
 	}
-	return "unexpected " + what + " (" + mt + ") instead of a Misskey error: " + strconv.Quote(string(sanitize(body, token, 120)))
+	return "unexpected " + what + " (" + escapeControls(mt) + ") instead of a Misskey error: " + strconv.Quote(string(snippet(body, token, 120, false)))
+}
+
+// indexFold returns the index in b of the first match of pattern, ignoring
+// the case of ASCII letters, or -1. pattern must be lower-case ASCII. Only
+// ASCII is folded, so a match has exactly len(pattern) bytes of b.
+func indexFold(b []byte, pattern string) int {
+	for i := 0; i+len(pattern) <= len(b); i++ {
+		if hasPrefixFold(b[i:], pattern) {
+			return i
+		}
+	}
+	return -1
+}
+
+// hasPrefixFold reports whether b starts with pattern, ignoring the case of
+// ASCII letters; pattern must be lower-case ASCII.
+func hasPrefixFold(b []byte, pattern string) bool {
+	if len(b) < len(pattern) {
+		return false
+	}
+	for i := 0; i < len(pattern); i++ {
+		c := b[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		if c != pattern[i] {
+			return false
+		}
+	}
+	return true
 }
 
 // retryAfter returns how long the server asked to wait: the Retry-After
@@ -352,25 +411,40 @@ func retryAfter(h string, e *APIError, now time.Time) time.Duration {
 }
 
 // sanitize returns the start of b as printable UTF-8 on one line, with the
-// token removed: at most n bytes, and "..." when b was longer.
+// token removed: runs of white space become one space, and control
+// characters, bidirectional-text controls and invalid UTF-8 are written as Go
+// escapes (see escapeControls). The result has at most n bytes, and "..."
+// after them when b was longer. It is a new slice: nothing of b is kept.
 func sanitize(b []byte, token string, n int) []byte {
+	return snippet(b, token, n, true)
+}
+
+// snippet is sanitize, with escape false for a text that is then quoted with
+// strconv.Quote, which escapes the same characters itself.
+func snippet(b []byte, token string, n int, escape bool) []byte {
 	b = bytes.TrimSpace(redactBytes(b, token))
 	if len(b) == 0 {
 		return nil
 	}
 	out := make([]byte, 0, min(len(b), n)+3)
 	space := false
+	var esc []byte
 	for len(b) > 0 {
 		r, size := utf8.DecodeRune(b)
-		if r == utf8.RuneError && size == 1 {
-			r = '?'
-		}
-		if unicode.IsSpace(r) || !unicode.IsPrint(r) {
+		invalid := r == utf8.RuneError && size == 1
+		if !invalid && unicode.IsSpace(r) {
 			space = true
 			b = b[size:]
 			continue
 		}
-		need := utf8.RuneLen(r)
+		esc = esc[:0]
+		switch {
+		case escape && (invalid || needsEscape(r)):
+			esc = appendEscape(esc, b[:size])
+		default:
+			esc = append(esc, b[:size]...)
+		}
+		need := len(esc)
 		if space && len(out) > 0 {
 			need++
 		}
@@ -381,7 +455,7 @@ func sanitize(b []byte, token string, n int) []byte {
 			out = append(out, ' ')
 		}
 		space = false
-		out = utf8.AppendRune(out, r)
+		out = append(out, esc...)
 		b = b[size:]
 	}
 	if len(b) > 0 {
@@ -390,27 +464,258 @@ func sanitize(b []byte, token string, n int) []byte {
 	return out
 }
 
+// needsEscape reports whether r must not reach a terminal as it is: a C0 or
+// C1 control character or DEL (which start terminal escape sequences, ring,
+// erase, move the cursor), or a bidirectional-text control (which reorders
+// what follows it on the line).
+func needsEscape(r rune) bool {
+	return r < 0x20 || (0x7f <= r && r < 0xa0) || (0x202a <= r && r <= 0x202e) || (0x2066 <= r && r <= 0x2069)
+}
+
+// escapeControls returns s with every rune needsEscape reports, and every
+// byte that is not valid UTF-8, written as a Go escape: \n, \r, \t, \x1b,
+// \u009b, \u202e, \xe9. Other text, backslashes included, is kept as it is.
+// s itself is returned when it has nothing to escape.
+func escapeControls(s string) string {
+	for i := 0; i < len(s); {
+		if c := s[i]; 0x20 <= c && c < 0x7f {
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if (r == utf8.RuneError && size == 1) || needsEscape(r) {
+			out := make([]byte, 0, len(s)+8)
+			out = append(out, s[:i]...)
+			for s = s[i:]; len(s) > 0; s = s[size:] {
+				r, size = utf8.DecodeRuneInString(s)
+				if (r == utf8.RuneError && size == 1) || needsEscape(r) {
+					out = appendEscape(out, []byte(s[:size]))
+				} else {
+					out = append(out, s[:size]...)
+				}
+			}
+			return string(out)
+		}
+		i += size
+	}
+	return s
+}
+
+// appendEscape appends the Go escape of one rune, given as its UTF-8 bytes,
+// or of one invalid byte.
+func appendEscape(dst, enc []byte) []byte {
+	const hex = "0123456789abcdef"
+	r, size := utf8.DecodeRune(enc)
+	switch {
+	case r == utf8.RuneError && size <= 1:
+		return append(dst, '\\', 'x', hex[enc[0]>>4], hex[enc[0]&15])
+	case r == '\n':
+		return append(dst, '\\', 'n')
+	case r == '\r':
+		return append(dst, '\\', 'r')
+	case r == '\t':
+		return append(dst, '\\', 't')
+	case r < 0x80:
+		return append(dst, '\\', 'x', hex[r>>4], hex[r&15])
+	}
+	return append(dst, '\\', 'u', hex[r>>12&15], hex[r>>8&15], hex[r>>4&15], hex[r&15])
+}
+
+// safeJSON returns a copy of the JSON value b in which the characters
+// needsEscape reports are written as \u escapes and invalid UTF-8 as
+// \ufffd. In valid JSON they can only stand inside strings, where the escape
+// means the same character (and invalid UTF-8 decodes to U+FFFD anyway), so
+// the value keeps its meaning. C0 characters cannot stand raw in valid JSON
+// and are escaped all the same.
+func safeJSON(b []byte) json.RawMessage {
+	out := make([]byte, 0, len(b))
+	const hex = "0123456789abcdef"
+	for len(b) > 0 {
+		r, size := utf8.DecodeRune(b)
+		switch {
+		case r == utf8.RuneError && size == 1:
+			out = append(out, `\ufffd`...)
+		case needsEscape(r):
+			out = append(out, '\\', 'u', hex[r>>12&15], hex[r>>8&15], hex[r>>4&15], hex[r&15])
+		default:
+			out = append(out, b[:size]...)
+		}
+		b = b[size:]
+	}
+	return out
+}
+
 const redacted = "<redacted>"
 
-// redact removes every occurrence of token from s.
+// tokenForms returns the ways token can appear in a text: as it is, escaped
+// for a URL query (the streaming URL) or path, escaped inside a JSON string
+// (a request body quoted back), and escaped once or twice inside a Go
+// string (a %q of a URL, or of an error that quotes one). The longest come
+// first, so that a form that contains another is replaced whole.
+func tokenForms(token string) []string {
+	if token == "" {
+		return nil
+	}
+	forms := []string{token}
+	add := func(f string) {
+		if f != "" && !slices.Contains(forms, f) {
+			forms = append(forms, f)
+		}
+	}
+	add(url.QueryEscape(token))
+	add(url.PathEscape(token))
+	if q, err := json.Marshal(token); err == nil {
+		add(string(q[1 : len(q)-1]))
+	}
+	q := strconv.Quote(token)
+	add(q[1 : len(q)-1])
+	qq := strconv.Quote(q[1 : len(q)-1])
+	add(qq[1 : len(qq)-1])
+	slices.SortStableFunc(forms, func(a, b string) int { return len(b) - len(a) })
+	return forms
+}
+
+// minRedactedRun is the length from which a text that starts like a form of
+// the token is taken for the token cut short (a URL that lost its tail at a
+// '#' or '&' the token holds, say) and removed too.
+const minRedactedRun = 8
+
+// redact removes from s every form of token (see tokenForms), and then
+// every run of at least minRedactedRun bytes that a form starts with.
 func redact(s, token string) string {
-	if token == "" || !strings.Contains(s, token) {
+	if token == "" {
 		return s
 	}
-	return strings.ReplaceAll(s, token, redacted)
+	forms := tokenForms(token)
+	for _, f := range forms {
+		s = strings.ReplaceAll(s, f, redacted)
+	}
+	for _, f := range forms {
+		s = redactRuns(s, f)
+	}
+	return s
 }
 
+// redactRuns replaces with the mark every occurrence in s of f, and of any
+// start of f at least minRedactedRun bytes long.
+func redactRuns(s, f string) string {
+	head := f[:min(len(f), minRedactedRun)]
+	var b strings.Builder
+	last := 0
+	for i := 0; ; {
+		j := strings.Index(s[i:], head)
+		if j < 0 {
+			break
+		}
+		j += i
+		k := len(head)
+		for k < len(f) && j+k < len(s) && s[j+k] == f[k] {
+			k++
+		}
+		b.WriteString(s[last:j])
+		b.WriteString(redacted)
+		last, i = j+k, j+k
+	}
+	if last == 0 {
+		return s
+	}
+	b.WriteString(s[last:])
+	return b.String()
+}
+
+// redactBytes is redact for bytes. It returns b itself when b holds no form
+// of the token.
 func redactBytes(b []byte, token string) []byte {
-	if token == "" || !bytes.Contains(b, []byte(token)) {
+	if token == "" {
 		return b
 	}
-	return bytes.ReplaceAll(b, []byte(token), []byte(redacted))
+	if s := redact(string(b), token); s != string(b) {
+		return []byte(s)
+	}
+	return b
 }
 
-// wrapTransportError wraps an error of the HTTP client with the endpoint.
-func wrapTransportError(endpoint string, err error, token string) error {
-	return &transportError{endpoint: endpoint, msg: redact(err.Error(), token), err: err}
+// escapeError returns err, or when its text has anything escapeControls
+// escapes, an error with the escaped text that unwraps to err. It is for
+// errors whose text can quote a server's bytes.
+func escapeError(err error) error {
+	if err == nil {
+		return nil
+	}
+	msg := err.Error()
+	if safe := escapeControls(msg); safe != msg {
+		return &escapedError{msg: safe, err: err}
+	}
+	return err
 }
+
+// escapedError is an error whose text was escaped; see escapeError.
+type escapedError struct {
+	msg string
+	err error
+}
+
+func (e *escapedError) Error() string { return e.msg }
+func (e *escapedError) Unwrap() error { return e.err }
+
+// wrapTransportError wraps an error of the HTTP client with the endpoint.
+// The token is removed from its whole chain (a redirect's Location can hold
+// it; see scrubError), and the message is escaped: net/http quotes bytes of
+// a malformed answer in some of its errors.
+func wrapTransportError(endpoint string, err error, token string) error {
+	scrubbed, _ := scrubError(err, token)
+	return &transportError{endpoint: endpoint, msg: serverText(err.Error(), token), err: scrubbed}
+}
+
+// scrubError returns err with every form of token (see tokenForms) removed
+// from the text of every error of its chain, and whether it had to change
+// anything. An error whose text, or whose chain, held the token is replaced
+// by one with the redacted text that wraps the scrubbed rest of the chain; a
+// *url.Error keeps its type, with the token removed from its URL. Errors
+// that never held the token are kept as they are, so errors.Is and
+// errors.As still find context.DeadlineExceeded or a *net.OpError.
+func scrubError(err error, token string) (error, bool) {
+	if err == nil || token == "" {
+		return err, false
+	}
+	if ue, ok := err.(*url.Error); ok {
+		inner, changed := scrubError(ue.Err, token)
+		u := redact(ue.URL, token)
+		if !changed && u == ue.URL {
+			return err, false
+		}
+		return &url.Error{Op: ue.Op, URL: u, Err: inner}, true
+	}
+	var next error
+	changed := false
+	switch w := err.(type) {
+	case interface{ Unwrap() error }:
+		next, changed = scrubError(w.Unwrap(), token)
+	case interface{ Unwrap() []error }:
+		var kids []error
+		for _, k := range w.Unwrap() {
+			sk, c := scrubError(k, token)
+			changed = changed || c
+			kids = append(kids, sk)
+		}
+		next = errors.Join(kids...)
+	}
+	msg := err.Error()
+	red := redact(msg, token)
+	if !changed && red == msg {
+		return err, false
+	}
+	return &scrubbedError{msg: red, next: next}, true
+}
+
+// scrubbedError stands for an error whose text held the token.
+type scrubbedError struct {
+	msg  string
+	next error
+}
+
+func (e *scrubbedError) Error() string { return e.msg }
+func (e *scrubbedError) Unwrap() error { return e.next }
 
 // errorf makes an error that starts with "misskey: endpoint: ".
 func errorf(endpoint, format string, args ...any) error {

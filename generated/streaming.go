@@ -35,14 +35,20 @@ import (
 // reported in-band by an EventDisconnected and an EventReconnected event;
 // events the server produced in between are lost, so an application that
 // needs them fetches them over the REST API after EventReconnected.
+//
+// Only Client.Stream waits for the network, within its context. The other
+// calls queue their frames for the stream's writer and return at once,
+// whatever the server does, and Close returns within StreamCloseTimeout. A
+// server that stops reading, or stops answering pings, is treated as gone.
 
 // ErrStreamClosed is returned by the methods of a Stream, or of one of its
 // connections, after the stream or the connection was closed.
 var ErrStreamClosed = errors.New("misskey: stream closed")
 
 // ErrStreamDisconnected is returned by Stream.Send and Connection.Send when
-// the socket is down and the stream is dialing again. Such messages are not
-// queued: they would make no sense to the new socket.
+// the socket is down and the stream is dialing again, or when the server has
+// stopped reading what the client sends, which drops the socket. Such
+// messages are not kept: they would make no sense to the new socket.
 var ErrStreamDisconnected = errors.New("misskey: stream disconnected, reconnecting")
 
 // Defaults of the StreamOptions.
@@ -53,12 +59,22 @@ const (
 	DefaultStreamEventBuffer = 64
 )
 
+// StreamCloseTimeout bounds Stream.Close, and the end of a stream whose
+// context is done: frames still queued are written and the close frame is
+// sent, and when the server has not answered it within this time the socket
+// is dropped without its answer.
+const StreamCloseTimeout = time.Second
+
 const (
 	streamDialTimeout  = 30 * time.Second // one handshake
 	streamWriteTimeout = 10 * time.Second // one frame
 	streamMaxPingWait  = 30 * time.Second // pong deadline, at most
 	// streamMaxMissedPings unanswered pings in a row end a connection.
 	streamMaxMissedPings = 2
+	// streamMaxQueued is how many bytes of frames may wait for the server to
+	// read them; more means the server stopped reading, and the socket is
+	// dropped (the reconnect restores every connection and note).
+	streamMaxQueued = 1 << 20
 )
 
 // StreamOption configures a Stream.
@@ -135,6 +151,12 @@ func WithEventBuffer(n int) StreamOption {
 // when its buffer is full the stream stops reading the socket. The stream
 // ends, and Events is closed, when the context given to Client.Stream is
 // done, when Close is called, or when it cannot continue (see Err).
+//
+// No method waits for the server. Connect (and the typed helpers), SubNote,
+// UnsubNote, Send and Connection.Close record what they do and queue its
+// frame, which the stream writes in order; Close waits at most
+// StreamCloseTimeout. A server that stops reading what the client sends is
+// treated as gone: its socket is dropped and dialed again.
 type Stream struct {
 	client *Client
 	cfg    streamConfig
@@ -151,7 +173,7 @@ type Stream struct {
 	delivering atomic.Bool
 
 	mu     sync.Mutex
-	ws     *websocket.Conn        // the current socket; nil while reconnecting
+	sock   *streamSocket          // the current socket; nil while reconnecting
 	conns  map[string]*Connection // open connections by id
 	order  []*Connection          // open connections, oldest first
 	notes  map[string]int         // captured note ids, with the number of SubNote calls
@@ -182,13 +204,13 @@ func (c *Client) Stream(ctx context.Context, opts ...StreamOption) (*Stream, err
 		o(&cfg)
 	}
 	s := newStream(ctx, c, cfg)
-	ws, err := s.dial(ctx)
+	sock, err := s.dial(ctx)
 	if err != nil {
 		s.cancel(err)
 		return nil, err
 	}
-	s.ws = ws
-	go s.run(ws)
+	s.sock = sock
+	go s.run(sock)
 	return s, nil
 }
 
@@ -260,8 +282,10 @@ func (s *Stream) Err() error {
 
 // Close closes the socket (with a WebSocket close frame), stops the stream's
 // goroutines, closes Events and the channels of its connections, and waits
-// for all of that. It is safe to call more than once and from any goroutine,
-// including the one that reads Events. It always returns nil.
+// for all of that: at most about StreamCloseTimeout, however the server
+// behaves. Frames queued before Close are written first, within that time.
+// It is safe to call more than once and from any goroutine, including the
+// one that reads Events. It always returns nil.
 func (s *Stream) Close() error {
 	s.cancel(errStreamCloseCalled)
 	<-s.done
@@ -328,7 +352,8 @@ func (c *Connection) Done() <-chan struct{} { return c.done }
 // Connect opens a connection to the named channel. params is encoded as JSON
 // (nil sends {}). The connection is recorded first and then announced to the
 // server, so it is also restored after every reconnect; Connect fails only
-// when params cannot be encoded or the stream is closed.
+// when params cannot be encoded or the stream is closed. It does not wait
+// for the server: the connect frame is queued.
 //
 // The server acknowledges the connection with an EventConnected event; events
 // of the channel may come before it. The typed helpers (Main, HomeTimeline,
@@ -344,7 +369,7 @@ func (s *Stream) Connect(channel string, params any, opts ...ConnectOption) (*Co
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.closed {
+	if s.endedLocked() {
 		return nil, ErrStreamClosed
 	}
 	s.nextID++
@@ -361,9 +386,9 @@ func (s *Stream) Connect(channel string, params any, opts ...ConnectOption) (*Co
 	}
 	s.conns[id] = c
 	s.order = append(s.order, c)
-	// A write that fails means the socket is going down: the reconnect sends
-	// the frame again.
-	_ = s.writeLocked(frame)
+	// Without a socket, or with one the server stopped reading, the
+	// reconnect sends the frame.
+	_ = s.sendLocked(frame)
 	return c, nil
 }
 
@@ -382,12 +407,12 @@ func streamParams(params any) (json.RawMessage, error) {
 	return b, nil
 }
 
-// Close disconnects from the channel: it sends a disconnect frame, stops
+// Close disconnects from the channel: it queues a disconnect frame, stops
 // delivering the connection's events (events already waiting in
 // Stream.Events stay there) and closes the connection's own channel, if any.
-// It is safe to call more than once; it always returns nil, since a
-// connection that could not be told to the server is not restored after the
-// reconnect either.
+// It does not wait for the server. It is safe to call more than once; it
+// always returns nil, since a connection that could not be told to the
+// server is not restored after the reconnect either.
 func (c *Connection) Close() error {
 	s := c.s
 	s.mu.Lock()
@@ -401,7 +426,7 @@ func (c *Connection) Close() error {
 			}
 		}
 		if frame, err := json.Marshal(streamOutFrame{Type: "disconnect", Body: streamIDBody{ID: c.id}}); err == nil {
-			_ = s.writeLocked(frame)
+			_ = s.sendLocked(frame)
 		}
 	}
 	s.mu.Unlock()
@@ -411,9 +436,11 @@ func (c *Connection) Close() error {
 
 // Send sends a message to the channel, {"type":"ch","body":{"id":ID,
 // "type":typ,"body":body}}, such as "requestLog" on serverStats or
-// "putStone" on reversiGame. Unlike connections, messages are not kept for
-// the next socket: while the stream reconnects Send fails with
-// ErrStreamDisconnected.
+// "putStone" on reversiGame. It queues the frame and does not wait for the
+// server; the stream writes queued frames in order. Unlike connections,
+// messages are not kept for the next socket: while the stream reconnects
+// Send fails with ErrStreamDisconnected, and a message still queued when the
+// socket drops is lost, as one the network lost would be.
 func (c *Connection) Send(typ string, body any) error {
 	frame, err := json.Marshal(streamOutFrame{Type: "ch", Body: streamChannelBody{ID: c.id, Type: typ, Body: body}})
 	if err != nil {
@@ -422,10 +449,10 @@ func (c *Connection) Send(typ string, body any) error {
 	s := c.s
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if c.closed || s.closed {
+	if c.closed || s.endedLocked() {
 		return ErrStreamClosed
 	}
-	if err := s.writeLocked(frame); err != nil {
+	if err := s.sendLocked(frame); err != nil {
 		return fmt.Errorf("misskey: stream: %s: send %s: %w", c.channel, typ, err)
 	}
 	return nil
@@ -469,28 +496,30 @@ func (c *Connection) deliver(ev StreamEvent, stop <-chan struct{}) bool {
 // SubNote starts capturing a note: the server then sends its reactions, poll
 // votes and deletion as EventNoteUpdated events. Subscriptions are counted,
 // as on the server: a note stays captured until UnsubNote was called as many
-// times as SubNote. They are restored after every reconnect.
+// times as SubNote. They are restored after every reconnect. SubNote does
+// not wait for the server: the frame is queued.
 func (s *Stream) SubNote(noteID string) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.closed {
+	if s.endedLocked() {
 		return ErrStreamClosed
 	}
 	s.notes[noteID]++
 	if s.notes[noteID] == 1 {
 		if frame, err := json.Marshal(streamOutFrame{Type: "subNote", Body: streamIDBody{ID: noteID}}); err == nil {
-			_ = s.writeLocked(frame)
+			_ = s.sendLocked(frame)
 		}
 	}
 	return nil
 }
 
 // UnsubNote undoes one SubNote call for the note; the last one tells the
-// server to stop capturing it. Updates already on their way may still arrive.
+// server to stop capturing it (the frame is queued, as for SubNote). Updates
+// already on their way may still arrive.
 func (s *Stream) UnsubNote(noteID string) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.closed {
+	if s.endedLocked() {
 		return ErrStreamClosed
 	}
 	n, ok := s.notes[noteID]
@@ -503,15 +532,15 @@ func (s *Stream) UnsubNote(noteID string) error {
 	}
 	delete(s.notes, noteID)
 	if frame, err := json.Marshal(streamOutFrame{Type: "unsubNote", Body: streamIDBody{ID: noteID}}); err == nil {
-		_ = s.writeLocked(frame)
+		_ = s.sendLocked(frame)
 	}
 	return nil
 }
 
 // Send sends a top-level frame {"type":typ,"body":body}, for messages this
-// package has no method for (e.g. "readNotification" on old servers). It is
-// not repeated after a reconnect; while the stream reconnects it fails with
-// ErrStreamDisconnected.
+// package has no method for (e.g. "readNotification" on old servers). Like
+// Connection.Send it queues the frame, is not repeated after a reconnect,
+// and fails with ErrStreamDisconnected while the stream reconnects.
 func (s *Stream) Send(typ string, body any) error {
 	frame, err := json.Marshal(streamOutFrame{Type: typ, Body: body})
 	if err != nil {
@@ -519,10 +548,10 @@ func (s *Stream) Send(typ string, body any) error {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.closed {
+	if s.endedLocked() {
 		return ErrStreamClosed
 	}
-	if err := s.writeLocked(frame); err != nil {
+	if err := s.sendLocked(frame); err != nil {
 		return fmt.Errorf("misskey: stream: send %s: %w", typ, err)
 	}
 	return nil
@@ -551,26 +580,157 @@ type streamChannelBody struct {
 	Body any    `json:"body"`
 }
 
-// writeLocked writes one text frame on the current socket. s.mu must be
-// held, which keeps the frames of connections, disconnections and note
-// subscriptions in order with the replay after a reconnect.
-func (s *Stream) writeLocked(frame []byte) error {
-	if s.ws == nil {
+// endedLocked reports whether the stream is ending or has ended. s.mu must
+// be held.
+func (s *Stream) endedLocked() bool {
+	return s.closed || s.ctx.Err() != nil
+}
+
+// sendLocked queues one text frame for the current socket. s.mu must be
+// held, which keeps frames in the order of the calls and after the replay of
+// a reconnect. It never waits: the socket's writer writes the queue. When
+// the server has left too much unread (streamMaxQueued), the socket is
+// dropped, to be dialed again, and the frame is not queued.
+func (s *Stream) sendLocked(frame []byte) error {
+	if s.sock == nil {
 		return ErrStreamDisconnected
 	}
-	// Not derived from s.ctx: a write racing with shutdown must not make the
-	// library drop the socket before the close frame is sent.
-	ctx, cancel := context.WithTimeout(context.Background(), streamWriteTimeout)
+	if !s.sock.push(frame, false) {
+		s.sock.drop()
+		return ErrStreamDisconnected
+	}
+	return nil
+}
+
+// streamSocket is one WebSocket of a stream, with the queue of frames its
+// writer goroutine (writeLoop) writes in order.
+type streamSocket struct {
+	ws *websocket.Conn
+	// conn is the connection under ws: closing it fails every read and
+	// write of ws at once, which nothing of the WebSocket library can do
+	// while it waits for the server's answer to a close frame.
+	conn io.Closer
+	// ctx is the context of every read and write on ws; drop cancels it.
+	// It is not derived from the stream's context, whose end must let the
+	// close frame out first.
+	ctx    context.Context
+	cancel context.CancelFunc
+
+	mu     sync.Mutex
+	queue  [][]byte
+	queued int           // bytes in queue
+	wake   chan struct{} // a frame was queued
+	flush  chan struct{} // closed: write what is queued, then return
+	done   chan struct{} // closed when writeLoop has returned
+}
+
+func newStreamSocket(ws *websocket.Conn, conn io.Closer) *streamSocket {
+	k := &streamSocket{
+		ws:    ws,
+		conn:  conn,
+		wake:  make(chan struct{}, 1),
+		flush: make(chan struct{}),
+		done:  make(chan struct{}),
+	}
+	k.ctx, k.cancel = context.WithCancel(context.Background())
+	return k
+}
+
+// push queues frame; unless force, it refuses when streamMaxQueued bytes
+// already wait.
+func (k *streamSocket) push(frame []byte, force bool) bool {
+	k.mu.Lock()
+	if !force && k.queued > 0 && k.queued+len(frame) > streamMaxQueued {
+		k.mu.Unlock()
+		return false
+	}
+	k.queue = append(k.queue, frame)
+	k.queued += len(frame)
+	k.mu.Unlock()
+	select {
+	case k.wake <- struct{}{}:
+	default:
+	}
+	return true
+}
+
+// next takes the oldest queued frame.
+func (k *streamSocket) next() ([]byte, bool) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if len(k.queue) == 0 {
+		return nil, false
+	}
+	f := k.queue[0]
+	k.queue[0] = nil
+	k.queue = k.queue[1:]
+	k.queued -= len(f)
+	return f, true
+}
+
+// drop makes the socket fail now: its reader and writer return, and the
+// stream dials again. It does not wait.
+func (k *streamSocket) drop() {
+	k.cancel()
+	if k.conn != nil {
+		_ = k.conn.Close()
+	}
+}
+
+// write writes one text frame, within streamWriteTimeout.
+func (k *streamSocket) write(frame []byte) error {
+	ctx, cancel := context.WithTimeout(k.ctx, streamWriteTimeout)
 	defer cancel()
-	return s.ws.Write(ctx, websocket.MessageText, frame)
+	return k.ws.Write(ctx, websocket.MessageText, frame)
+}
+
+// writeLoop writes the queued frames in order until the socket fails or is
+// dropped, or flush is closed and the queue is empty. A write that fails, or
+// takes streamWriteTimeout (the server stopped reading), drops the socket.
+func (k *streamSocket) writeLoop() {
+	defer close(k.done)
+	for {
+		for f, ok := k.next(); ok; f, ok = k.next() {
+			if k.write(f) != nil {
+				k.drop()
+				return
+			}
+		}
+		select {
+		case <-k.wake:
+		case <-k.flush:
+			for f, ok := k.next(); ok; f, ok = k.next() {
+				if k.write(f) != nil {
+					k.drop()
+					return
+				}
+			}
+			return
+		case <-k.ctx.Done():
+			return
+		}
+	}
+}
+
+// shutdown writes what is queued, closes the socket with a close frame and
+// waits for the server's answer, all within StreamCloseTimeout; then the
+// socket is dropped whatever the server does (the library alone would wait
+// up to 10 s for a server that ignores the close frame).
+func (k *streamSocket) shutdown() {
+	t := time.AfterFunc(StreamCloseTimeout, k.drop)
+	defer t.Stop()
+	close(k.flush)
+	<-k.done
+	_ = k.ws.Close(websocket.StatusNormalClosure, "")
+	k.drop()
 }
 
 // run supervises the stream: it serves the socket, reconnects when it drops,
 // and ends the stream.
-func (s *Stream) run(ws *websocket.Conn) {
+func (s *Stream) run(sock *streamSocket) {
 	defer s.finish()
 	for {
-		lost := s.serve(ws)
+		lost := s.serve(sock)
 		if lost == nil || s.ctx.Err() != nil {
 			return
 		}
@@ -582,7 +742,7 @@ func (s *Stream) run(ws *websocket.Conn) {
 			return
 		}
 		var err error
-		ws, err = s.redial()
+		sock, err = s.redial()
 		if err != nil {
 			if s.ctx.Err() == nil {
 				s.fail(err)
@@ -595,16 +755,19 @@ func (s *Stream) run(ws *websocket.Conn) {
 	}
 }
 
-// serve reads the socket until it drops (and returns why) or the stream's
-// context is done (and returns nil, after closing the socket).
+// serve runs the socket's reader and writer until it drops (and returns
+// why) or the stream's context is done (and returns nil, after closing the
+// socket within StreamCloseTimeout).
 //
 // Nothing that writes to the socket may use a context derived from the
 // stream's: the WebSocket library drops the socket when the context of a
 // write ends during the write, and the close frame would be lost.
-func (s *Stream) serve(ws *websocket.Conn) error {
+func (s *Stream) serve(sock *streamSocket) error {
+	ws := sock.ws
 	s.reads.Store(0)
+	go sock.writeLoop()
 	readErr := make(chan error, 1)
-	go func() { readErr <- s.readLoop(ws) }()
+	go func() { readErr <- s.readLoop(sock) }()
 
 	var tick <-chan time.Time
 	if s.cfg.heartbeat > 0 {
@@ -617,10 +780,11 @@ func (s *Stream) serve(ws *websocket.Conn) error {
 		dead   error      // the server stopped answering
 		missed int        // unanswered pings in a row
 	)
-	// stop waits for the reader and the heartbeat, once the socket is
-	// closing.
+	// stop waits for the reader, the writer and the heartbeat, once the
+	// socket is closing.
 	stop := func() {
 		<-readErr
+		<-sock.done
 		if beat != nil {
 			<-beat
 		}
@@ -629,29 +793,30 @@ func (s *Stream) serve(ws *websocket.Conn) error {
 		select {
 		case err := <-readErr:
 			readErr <- err // for stop
-			s.detach(ws)
+			s.detach(sock)
 			if s.ctx.Err() != nil {
-				_ = ws.Close(websocket.StatusNormalClosure, "")
+				sock.shutdown()
 				stop()
 				return nil
 			}
+			sock.drop()
 			_ = ws.CloseNow()
 			stop()
 			if dead != nil {
 				return dead
 			}
-			return fmt.Errorf("misskey: stream: connection lost: %w", err)
+			return escapeError(fmt.Errorf("misskey: stream: connection lost: %w", err))
 		case <-s.ctx.Done():
-			s.detach(ws)
-			// The reader sees the server's answer to the close frame, or the
-			// socket closing, and returns.
-			_ = ws.Close(websocket.StatusNormalClosure, "")
+			s.detach(sock)
+			// The reader keeps reading: it sees the server's answer to the
+			// close frame, or the socket closing, and returns.
+			sock.shutdown()
 			stop()
 			return nil
 		case <-tick:
 			if beat == nil && dead == nil {
 				beat = make(chan error, 1)
-				go func() { beat <- s.heartbeat(ws) }()
+				go func() { beat <- s.heartbeat(sock) }()
 			}
 		case err := <-beat:
 			beat = nil
@@ -663,6 +828,7 @@ func (s *Stream) serve(ws *websocket.Conn) error {
 			// nothing read meanwhile, is a server that is gone.
 			if missed++; missed >= streamMaxMissedPings && dead == nil {
 				dead = err
+				sock.drop()
 				_ = ws.CloseNow() // the reader fails and returns
 			}
 		}
@@ -671,17 +837,15 @@ func (s *Stream) serve(ws *websocket.Conn) error {
 
 // heartbeat sends "h" and pings the server. It returns an error when the
 // server did not answer and nothing else came from it meanwhile.
-func (s *Stream) heartbeat(ws *websocket.Conn) error {
-	ctx, cancel := context.WithTimeout(context.Background(), streamWriteTimeout)
-	err := ws.Write(ctx, websocket.MessageText, []byte("h"))
-	cancel()
-	if err != nil {
-		return nil // the reader sees the socket fail
+func (s *Stream) heartbeat(sock *streamSocket) error {
+	if !sock.push([]byte("h"), false) {
+		sock.drop() // the server stopped reading: the reader sees the socket fail
+		return nil
 	}
 	wait := min(s.cfg.heartbeat, streamMaxPingWait)
 	before := s.reads.Load()
-	ctx, cancel = context.WithTimeout(context.Background(), wait)
-	err = ws.Ping(ctx)
+	ctx, cancel := context.WithTimeout(sock.ctx, wait)
+	err := sock.ws.Ping(ctx)
 	cancel()
 	if err == nil || !errors.Is(err, context.DeadlineExceeded) {
 		return nil // answered, or the socket failed: the reader sees it
@@ -695,14 +859,22 @@ func (s *Stream) heartbeat(ws *websocket.Conn) error {
 	return fmt.Errorf("misskey: stream: no answer to a ping within %v", wait)
 }
 
-// readLoop reads and delivers frames until the socket fails or the stream's
-// context is done.
-func (s *Stream) readLoop(ws *websocket.Conn) error {
+// readLoop reads and delivers frames until the socket fails. Once the
+// stream's context is done it goes on reading, and discarding, until the
+// socket closes: that is how the close handshake, and its bound, work (see
+// streamSocket.shutdown).
+func (s *Stream) readLoop(sock *streamSocket) error {
 	var buf bytes.Buffer
 	for {
-		_, r, err := ws.Reader(context.Background())
+		_, r, err := sock.ws.Reader(sock.ctx)
 		if err != nil {
 			return err
+		}
+		if s.ctx.Err() != nil {
+			if _, err := io.Copy(io.Discard, r); err != nil {
+				return err
+			}
+			continue
 		}
 		buf.Reset()
 		if _, err := buf.ReadFrom(r); err != nil {
@@ -718,9 +890,7 @@ func (s *Stream) readLoop(ws *websocket.Conn) error {
 		if !ok {
 			continue
 		}
-		if !s.deliver(ev, c) {
-			return s.ctx.Err()
-		}
+		s.deliver(ev, c) // false: the stream is ending; read on, as above
 	}
 }
 
@@ -772,29 +942,27 @@ func (s *Stream) broadcastState(ev StreamEvent) bool {
 	return true
 }
 
-// detach forgets ws as the current socket.
-func (s *Stream) detach(ws *websocket.Conn) {
+// detach forgets sock as the current socket.
+func (s *Stream) detach(sock *streamSocket) {
 	s.mu.Lock()
-	if s.ws == ws {
-		s.ws = nil
+	if s.sock == sock {
+		s.sock = nil
 	}
 	s.mu.Unlock()
 }
 
-// attach makes ws the current socket and sends it every open connection and
-// note subscription.
-func (s *Stream) attach(ws *websocket.Conn) error {
+// attach makes sock the current socket and queues for it every open
+// connection and note subscription, ahead of anything sent later. It does
+// not wait for the server.
+func (s *Stream) attach(sock *streamSocket) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.closed {
+	if s.endedLocked() {
 		return ErrStreamClosed
 	}
-	s.ws = ws
+	s.sock = sock
 	for _, c := range s.order {
-		if err := s.writeLocked(c.connect); err != nil {
-			s.ws = nil
-			return err
-		}
+		sock.push(c.connect, true)
 	}
 	notes := make([]string, 0, len(s.notes))
 	for id := range s.notes {
@@ -802,21 +970,16 @@ func (s *Stream) attach(ws *websocket.Conn) error {
 	}
 	sort.Strings(notes)
 	for _, id := range notes {
-		frame, err := json.Marshal(streamOutFrame{Type: "subNote", Body: streamIDBody{ID: id}})
-		if err == nil {
-			err = s.writeLocked(frame)
-		}
-		if err != nil {
-			s.ws = nil
-			return err
+		if frame, err := json.Marshal(streamOutFrame{Type: "subNote", Body: streamIDBody{ID: id}}); err == nil {
+			sock.push(frame, true)
 		}
 	}
 	return nil
 }
 
-// redial dials until it has a socket with every subscription restored, the
+// redial dials until it has a socket with every subscription queued, the
 // stream's context is done, or the server refuses for good (401, 403).
-func (s *Stream) redial() (*websocket.Conn, error) {
+func (s *Stream) redial() (*streamSocket, error) {
 	var retryAfter time.Duration
 	for attempt := 0; ; attempt++ {
 		d := max(s.cfg.backoff(attempt), retryAfter)
@@ -827,7 +990,7 @@ func (s *Stream) redial() (*websocket.Conn, error) {
 			return nil, s.ctx.Err()
 		case <-t.C:
 		}
-		ws, err := s.dial(s.ctx)
+		sock, err := s.dial(s.ctx)
 		if err != nil {
 			if s.ctx.Err() != nil {
 				return nil, s.ctx.Err()
@@ -842,14 +1005,12 @@ func (s *Stream) redial() (*websocket.Conn, error) {
 			}
 			continue
 		}
-		if err := s.attach(ws); err != nil {
-			_ = ws.CloseNow()
-			if errors.Is(err, ErrStreamClosed) {
-				return nil, err
-			}
-			continue
+		if err := s.attach(sock); err != nil {
+			sock.drop()
+			_ = sock.ws.CloseNow()
+			return nil, err
 		}
-		return ws, nil
+		return sock, nil
 	}
 }
 
@@ -878,7 +1039,7 @@ func (s *Stream) fail(err error) {
 func (s *Stream) finish() {
 	s.mu.Lock()
 	s.closed = true
-	s.ws = nil
+	s.sock = nil
 	conns := s.order
 	s.order, s.conns, s.notes = nil, map[string]*Connection{}, map[string]int{}
 	for _, c := range conns {
@@ -903,31 +1064,88 @@ func (s *Stream) finish() {
 }
 
 // dial performs one handshake.
-func (s *Stream) dial(ctx context.Context) (*websocket.Conn, error) {
+func (s *Stream) dial(ctx context.Context) (*streamSocket, error) {
 	ctx, cancel := context.WithTimeout(ctx, streamDialTimeout)
 	defer cancel()
 	h := http.Header{}
 	if s.client.userAgent != "" {
 		h.Set("User-Agent", s.client.userAgent)
 	}
+	// A copy of the client (the caller's is not modified) whose transport
+	// keeps the connection the handshake switches to WebSocket.
+	hc := *s.client.httpClient
+	st := &streamTransport{base: hc.Transport}
+	if st.base == nil {
+		st.base = http.DefaultTransport
+	}
+	hc.Transport = st
 	// The URL holds the token: it is made here and never kept or shown.
-	ws, resp, err := websocket.Dial(ctx, s.client.streamingURL(), &websocket.DialOptions{
-		HTTPClient: s.client.httpClient,
+	u := s.client.streamingURL()
+	ws, resp, err := websocket.Dial(ctx, u, &websocket.DialOptions{
+		HTTPClient: &hc,
 		HTTPHeader: h,
 	})
 	if err != nil {
 		return nil, s.dialError(resp, err)
+	}
+	// As for calls (see WithHTTPClient): a socket reached through a redirect
+	// the caller's HTTP client followed is another server's.
+	if r := resp.Request; r != nil && r.Response != nil && !sameStreamTarget(r.URL, u) {
+		_ = ws.CloseNow()
+		first := r
+		for first.Response.Request != nil && first.Response.Request.Response != nil {
+			first = first.Response.Request
+		}
+		tok := s.client.token
+		return nil, &StreamDialError{
+			StatusCode: first.Response.StatusCode,
+			msg: "misskey: stream: dial: redirected to " + serverText(first.URL.String(), tok) +
+				" (the HTTP client followed it to " + serverText(r.URL.String(), tok) + "); the streaming endpoint is never redirected: check the base URL",
+		}
 	}
 	limit := s.client.maxBody
 	if limit <= 0 {
 		limit = DefaultMaxResponseBytes
 	}
 	ws.SetReadLimit(limit)
-	return ws, nil
+	return newStreamSocket(ws, st.conn), nil
 }
 
-// StreamDialError is a failed streaming handshake. Its text never contains
-// the access token.
+// streamTransport keeps the connection of the handshake's 101 answer, which
+// is the WebSocket's connection.
+type streamTransport struct {
+	base http.RoundTripper
+	conn io.Closer
+}
+
+func (t *streamTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	resp, err := t.base.RoundTrip(r)
+	if err == nil && resp.StatusCode == http.StatusSwitchingProtocols {
+		if c, ok := resp.Body.(io.Closer); ok {
+			t.conn = c
+		}
+	}
+	return resp, err
+}
+
+// sameStreamTarget reports whether u, the URL the handshake ended at, is the
+// streaming URL dialed (whose ws and wss schemes the handshake speaks as
+// http and https).
+func sameStreamTarget(u *url.URL, dialed string) bool {
+	v := *u
+	switch v.Scheme {
+	case "http":
+		v.Scheme = "ws"
+	case "https":
+		v.Scheme = "wss"
+	}
+	return v.String() == dialed
+}
+
+// StreamDialError is a failed streaming handshake. Neither its text nor any
+// error it wraps contains the access token, in any form (as it is, or
+// escaped for a URL's query or path), and text the server chose has its
+// control characters escaped.
 type StreamDialError struct {
 	// StatusCode is the HTTP status the server answered the handshake with,
 	// or 0 when there was no answer (network error, timeout).
@@ -942,7 +1160,8 @@ type StreamDialError struct {
 func (e *StreamDialError) Error() string { return e.msg }
 
 // Unwrap returns the underlying error, such as a *net.OpError or
-// context.DeadlineExceeded, without the URL (which holds the token).
+// context.DeadlineExceeded, with the token removed from the URL of a
+// *url.Error and from the text of every error of the chain.
 func (e *StreamDialError) Unwrap() error { return e.cause }
 
 // permanent reports whether dialing again cannot help: the token is invalid
@@ -954,15 +1173,10 @@ func (e *StreamDialError) permanent() bool {
 // dialError turns a handshake failure into a *StreamDialError without the
 // token.
 func (s *Stream) dialError(resp *http.Response, err error) error {
-	e := &StreamDialError{cause: err}
-	var ue *url.Error
-	if errors.As(err, &ue) {
-		e.cause = ue.Err // the *url.Error holds the URL, and with it the token
-	}
-	if s.client.token != "" && strings.Contains(fmt.Sprint(e.cause), s.client.token) {
-		e.cause = errors.New(streamRedact(e.cause.Error(), s.client.token))
-	}
-	msg := "misskey: stream: dial: " + streamRedact(err.Error(), s.client.token)
+	tok := s.client.token
+	e := &StreamDialError{}
+	e.cause, _ = scrubError(err, tok)
+	msg := "misskey: stream: dial: " + serverText(err.Error(), tok)
 	if resp != nil {
 		e.StatusCode = resp.StatusCode
 		if resp.Header != nil {
@@ -970,30 +1184,17 @@ func (s *Stream) dialError(resp *http.Response, err error) error {
 				e.RetryAfter = time.Duration(sec) * time.Second
 			}
 		}
+		if e.StatusCode >= 300 && e.StatusCode < 400 && resp.Header.Get("Location") != "" {
+			msg += ": redirected to " + s.client.location(resp) + "; the streaming endpoint is never redirected: check the base URL"
+		}
 		if resp.Body != nil {
 			b, _ := io.ReadAll(io.LimitReader(resp.Body, 256))
 			resp.Body.Close()
 			if b = bytes.TrimSpace(b); len(b) > 0 && e.StatusCode != http.StatusSwitchingProtocols {
-				msg += ": " + streamRedact(strings.ToValidUTF8(string(b), "?"), s.client.token)
+				msg += ": " + string(sanitize(b, tok, 256))
 			}
 		}
 	}
 	e.msg = msg
 	return e
-}
-
-// streamRedact removes the token, as is and URL-escaped, from s.
-func streamRedact(s, token string) string {
-	if token == "" {
-		return s
-	}
-	const mark = "<redacted>"
-	s = strings.ReplaceAll(s, token, mark)
-	if q := url.QueryEscape(token); q != token {
-		s = strings.ReplaceAll(s, q, mark)
-	}
-	if p := url.PathEscape(token); p != token {
-		s = strings.ReplaceAll(s, p, mark)
-	}
-	return s
 }

@@ -204,12 +204,57 @@ func (c *Client) exchange(ctx context.Context, endpoint string, body io.ReadClos
 		return wrapTransportError(endpoint, err, c.token)
 	}
 	defer hresp.Body.Close()
+	// Request.Response is set only on a request the HTTP client made to
+	// follow a redirect: two loads on the call path.
+	if r := hresp.Request; r != nil && r.Response != nil && !sameTarget(r, hreq) {
+		return c.redirectError(endpoint, hresp)
+	}
 	return c.handleResponse(endpoint, hresp, resp)
+}
+
+// sameTarget reports whether r, the last request of a redirect chain, went
+// where the call was sent, as the call: a POST to the endpoint's URL.
+func sameTarget(r, call *http.Request) bool {
+	return r.Method == call.Method && (r.URL == call.URL || r.URL.String() == call.URL.String())
+}
+
+// redirectError reports an answer the caller's HTTP client reached by
+// following a redirect (see WithHTTPClient): an *APIError with the status and
+// Location of the first redirect, whose Message says where the client ended
+// up. The answer itself is not read.
+func (c *Client) redirectError(endpoint string, hresp *http.Response) error {
+	drain(hresp.Body)
+	final := hresp.Request
+	// final.Response caused final; its Request was the one before; the
+	// first redirect is the Response of the second request of the chain.
+	first := final
+	for first.Response.Request != nil && first.Response.Request.Response != nil {
+		first = first.Response.Request
+	}
+	e := &APIError{StatusCode: first.Response.StatusCode, Endpoint: endpoint}
+	e.Location = serverText(first.URL.String(), c.token)
+	e.Message = "redirected to " + e.Location + " (the HTTP client followed it to " + final.Method + " " +
+		serverText(final.URL.String(), c.token) + ", which answered " + strconv.Itoa(hresp.StatusCode) +
+		"; that answer is not the endpoint's)" + redirectAdvice
+	return e
+}
+
+// redirectAdvice ends the message of an error for a redirect.
+const redirectAdvice = "; a Misskey API call is never redirected: check the base URL"
+
+// location returns the Location of a redirect answer, made absolute, with
+// the token removed and control characters escaped.
+func (c *Client) location(hresp *http.Response) string {
+	if u, err := hresp.Location(); err == nil {
+		return serverText(u.String(), c.token)
+	}
+	return serverText(hresp.Header.Get("Location"), c.token)
 }
 
 // maxErrorBody is the most of an error answer the client reads.
 const maxErrorBody = 64 << 10
 
+// readBufferPool holds the buffers answers are read into (see readPooled).
 var readBufferPool = sync.Pool{New: func() any { b := make([]byte, 0, 4096); return &b }}
 
 // errTooLarge reports a body over the limit readBody was given.
@@ -238,16 +283,15 @@ func (c *Client) handleResponse(endpoint string, hresp *http.Response, resp any)
 	if status < 200 || status > 299 {
 		bp := readBufferPool.Get().(*[]byte)
 		defer putReadBuffer(bp)
-		data, err := readBody(hresp.Body, (*bp)[:0], min(c.maxBody, maxErrorBody), hresp.ContentLength)
-		*bp = data[:0]
+		data, err := readPooled(bp, hresp.Body, min(c.maxBody, maxErrorBody), hresp.ContentLength)
 		if err != nil && err != errTooLarge && len(data) == 0 {
 			return wrapTransportError(endpoint, err, c.token)
 		}
 		e := newAPIError(endpoint, status, hresp.Header, data, c.token, time.Now())
-		if r := hresp.Request; r != nil && r.Method != http.MethodPost {
-			// A 301/302/303 turned the POST into a GET without its body
-			// (typically http:// redirected to https://).
-			e.Message += " (the server redirected the call to " + r.Method + " " + redact(r.URL.Redacted(), c.token) + "; check the base URL)"
+		if status >= 300 && status < 400 && hresp.Header.Get("Location") != "" {
+			// The client does not follow redirects (see WithHTTPClient).
+			e.Location = c.location(hresp)
+			e.Message = "redirected to " + e.Location + redirectAdvice
 		}
 		return e
 	}
@@ -257,8 +301,7 @@ func (c *Client) handleResponse(endpoint string, hresp *http.Response, resp any)
 	}
 	bp := readBufferPool.Get().(*[]byte)
 	defer putReadBuffer(bp)
-	data, err := readBody(hresp.Body, (*bp)[:0], c.maxBody, hresp.ContentLength)
-	*bp = data[:0]
+	data, err := readPooled(bp, hresp.Body, c.maxBody, hresp.ContentLength)
 	if err == errTooLarge {
 		return errorf(endpoint, "%w (%d bytes; see WithMaxResponseBytes)", ErrResponseTooLarge, c.maxBody)
 	}
@@ -333,6 +376,20 @@ func errorEnvelope(endpoint string, hresp *http.Response, data []byte, token str
 	return e
 }
 
+// readPooled reads r (see readBody) into the pooled buffer *bp, and keeps
+// the buffer, grown if it had to be, in *bp for the pool.
+//
+// The buffer held other answers before, possibly another client's, so the
+// result is clipped to this answer (data[:n:n]): nothing that reads it or
+// appends to it can reach a byte this answer did not write. Whatever an
+// error or a decoded value keeps of it must be copied, since the buffer goes
+// back to the pool when the call returns.
+func readPooled(bp *[]byte, r io.Reader, limit, hint int64) ([]byte, error) {
+	data, err := readBody(r, (*bp)[:0], limit, hint)
+	*bp = data[:0]
+	return data[:len(data):len(data)], err
+}
+
 func putReadBuffer(bp *[]byte) {
 	if cap(*bp) <= maxPooledBuffer {
 		readBufferPool.Put(bp)
@@ -341,7 +398,8 @@ func putReadBuffer(bp *[]byte) {
 
 // readBody appends r to buf, reading at most limit bytes. A body longer than
 // limit returns the first limit bytes and errTooLarge. hint is the body's
-// Content-Length, or -1.
+// Content-Length, or -1. The result has the capacity of the buffer it was
+// read into: see readPooled.
 func readBody(r io.Reader, buf []byte, limit, hint int64) ([]byte, error) {
 	if hint > limit {
 		return buf, errTooLarge

@@ -115,8 +115,8 @@ func TestNewAPIError(t *testing.T) {
 		{
 			name: "plain text", status: 503, header: http.Header{"Content-Type": {"text/plain"}, "Retry-After": {"120"}},
 			body:     "upstream connect error\x00 or disconnect",
-			want:     APIError{StatusCode: 503, Message: `unexpected response (text/plain) instead of a Misskey error: "upstream connect error or disconnect"`, RetryAfter: 2 * time.Minute},
-			wantBody: "upstream connect error or disconnect",
+			want:     APIError{StatusCode: 503, Message: `unexpected response (text/plain) instead of a Misskey error: "upstream connect error\x00 or disconnect"`, RetryAfter: 2 * time.Minute},
+			wantBody: `upstream connect error\x00 or disconnect`,
 		},
 		{
 			name: "other JSON", status: 500, header: http.Header{"Content-Type": {"application/json"}},
@@ -189,7 +189,7 @@ func TestAPIErrorBodyIsShortAndSanitised(t *testing.T) {
 		}
 	}
 	short := newAPIError("i", 500, http.Header{}, []byte("bad "+testToken+" \xff"), testToken, time.Now())
-	if want := "bad <redacted> ?"; string(short.Body) != want {
+	if want := `bad <redacted> \xff`; string(short.Body) != want {
 		t.Errorf("Body = %q, want %q", short.Body, want)
 	}
 	assertNoToken(t, short)

@@ -204,6 +204,11 @@ func (e *miauthStatusError) Error() string {
 	return s
 }
 
+// miauthHideSession replaces the session id, in any of its forms, in s.
+func miauthHideSession(s, session string) string {
+	return strings.ReplaceAll(redact(s, session), redacted, "…")
+}
+
 // transient reports whether the same check may succeed later.
 func (e *miauthStatusError) transient() bool {
 	return e.status == http.StatusTooManyRequests || e.status >= 500
@@ -239,6 +244,16 @@ func (c *Client) MiAuthCheck(ctx context.Context, session string) (*MiAuthResult
 		return nil, fmt.Errorf("misskey: miauth check: %w", err)
 	}
 	defer resp.Body.Close()
+	// A token reached through a redirect would be another server's (see
+	// WithHTTPClient); the session id in the URL is kept out of the error.
+	if r := resp.Request; r != nil && r.Response != nil && !sameTarget(r, req) {
+		drain(resp.Body)
+		return nil, &miauthStatusError{status: r.Response.StatusCode, message: "redirected to " + miauthHideSession(r.URL.String(), session) + " (followed by the HTTP client); not the check's answer"}
+	}
+	if resp.StatusCode >= 300 && resp.StatusCode < 400 {
+		drain(resp.Body)
+		return nil, &miauthStatusError{status: resp.StatusCode, message: "redirected to " + miauthHideSession(c.location(resp), session) + "; a MiAuth check is never redirected: check the base URL"}
+	}
 	limit := c.maxBody
 	if limit <= 0 {
 		limit = DefaultMaxResponseBytes
@@ -259,7 +274,7 @@ func (c *Client) MiAuthCheck(ctx context.Context, session string) (*MiAuthResult
 			} `json:"error"`
 		}
 		if json.Unmarshal(body, &apiErr) == nil {
-			e.code, e.message = apiErr.Error.Code, apiErr.Error.Message
+			e.code, e.message = escapeControls(apiErr.Error.Code), escapeControls(apiErr.Error.Message)
 		}
 		return nil, e
 	}

@@ -615,6 +615,10 @@ func TestTransportErrorWrapsEndpoint(t *testing.T) {
 	assertNoToken(t, err)
 }
 
+// TestRedirectToGetIsExplained: http:// redirected to https:// (here to
+// another path) is the common misconfiguration. The default client does not
+// follow it; a client that does gets a GET without the body, and the call
+// fails either way with the redirect's status and where it went.
 func TestRedirectToGetIsExplained(t *testing.T) {
 	var srv *httptest.Server
 	srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -625,12 +629,24 @@ func TestRedirectToGetIsExplained(t *testing.T) {
 		w.WriteHeader(http.StatusMethodNotAllowed) // what Misskey answers a GET on a POST endpoint
 	}))
 	defer srv.Close()
-	err := NewClient(srv.URL, WithToken(testToken)).call(context.Background(), "notes/create", &spliceReq{A: 1}, nil)
-	var apiErr *APIError
-	if !errors.As(err, &apiErr) || apiErr.StatusCode != 405 || !strings.Contains(apiErr.Message, "redirected the call to GET "+srv.URL+"/other/api/notes/create") {
-		t.Errorf("err = %v", err)
+	target := srv.URL + "/other/api/notes/create"
+	for _, tc := range []struct {
+		name string
+		opts []Option
+		want string
+	}{
+		{"default client", nil, "redirected to " + target + "; a Misskey API call is never redirected"},
+		{"client that follows", []Option{WithHTTPClient(http.DefaultClient)}, "redirected to " + target + " (the HTTP client followed it to GET " + target + ", which answered 405"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			err := NewClient(srv.URL, append(tc.opts, WithToken(testToken))...).call(context.Background(), "notes/create", &spliceReq{A: 1}, nil)
+			var apiErr *APIError
+			if !errors.As(err, &apiErr) || apiErr.StatusCode != 301 || apiErr.Location != target || !strings.Contains(apiErr.Message, tc.want) {
+				t.Errorf("err = %v, want a 301 APIError with Location %s and a message containing %q", err, target, tc.want)
+			}
+			assertNoToken(t, err)
+		})
 	}
-	assertNoToken(t, err)
 }
 
 // TestPresence checks that a generated method can tell an answer without a

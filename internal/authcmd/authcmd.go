@@ -14,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/misskey-gen/misskey-gen/internal/termsafe"
 	"github.com/misskey-gen/misskey-gen/templates"
 )
 
@@ -62,7 +63,12 @@ type config struct {
 // Run runs "misskey-gen auth" with args (the arguments after "auth") and
 // returns the exit status. Only the token goes to stdout; everything for
 // the person at the terminal goes to stderr.
+//
+// stderr is written through termsafe.Writer, since messages quote the
+// server's answers and the approving user's name; the token is printed only
+// when it is printable ASCII.
 func Run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	stderr = termsafe.Writer(stderr)
 	cfg, code, ok := parseFlags(args, stderr)
 	if !ok {
 		return code
@@ -120,11 +126,27 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	} else {
 		fmt.Fprintln(stderr, "Approved.")
 	}
+	if !printableToken(res.Token) {
+		fmt.Fprintln(stderr, "auth: the server sent a token that is not printable ASCII; not printing it")
+		return ExitFailure
+	}
 	if _, err := io.WriteString(stdout, res.Token+"\n"); err != nil {
 		fmt.Fprintf(stderr, "auth: writing the token: %v\n", err)
 		return ExitFailure
 	}
 	return ExitOK
+}
+
+// printableToken reports whether token is printable ASCII without spaces,
+// as Misskey's tokens are: anything else would reach the terminal, or the
+// shell variable the token is captured in, as it is.
+func printableToken(token string) bool {
+	for i := 0; i < len(token); i++ {
+		if token[i] <= ' ' || token[i] >= 0x7f {
+			return false
+		}
+	}
+	return token != ""
 }
 
 // parseFlags parses and checks args. On failure it has reported the problem

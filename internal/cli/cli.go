@@ -11,6 +11,7 @@ import (
 
 	"github.com/misskey-gen/misskey-gen/generator"
 	"github.com/misskey-gen/misskey-gen/internal/authcmd"
+	"github.com/misskey-gen/misskey-gen/internal/termsafe"
 )
 
 // Exit statuses.
@@ -36,7 +37,11 @@ Flags:
 `
 
 // Main runs the command line and returns the exit status.
+//
+// Everything it writes goes through termsafe.Writer: errors quote servers'
+// answers and diffs quote documents, and neither may drive the terminal.
 func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	stdout, stderr = termsafe.Writer(stdout), termsafe.Writer(stderr)
 	if len(args) > 0 {
 		switch args[0] {
 		case "auth":

@@ -35,6 +35,15 @@ type Client struct {
 	authHeader      []string // "Bearer TOKEN", in bearer mode
 }
 
+// defaultHTTPClient is the client of a Client made without WithHTTPClient:
+// http.DefaultTransport, no overall timeout, and redirects returned to the
+// caller instead of followed. Following one would take another server's
+// answer, or the answer to a GET without the call's body and token, for the
+// endpoint's.
+var defaultHTTPClient = &http.Client{
+	CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+}
+
 // Option configures a Client.
 type Option func(*Client)
 
@@ -43,8 +52,16 @@ func WithToken(token string) Option {
 	return func(c *Client) { c.token = token }
 }
 
-// WithHTTPClient sets the *http.Client used for every call. The default is a
-// client with no overall timeout: use the context of each call for deadlines.
+// WithHTTPClient sets the *http.Client used for every call (and for the
+// streaming handshake). hc is used as it is and never modified.
+//
+// The default is a client with no overall timeout (use the context of each
+// call for deadlines) that does not follow redirects: a Misskey API call is
+// never redirected, so a 3xx answer is an *APIError whose Location says where
+// it pointed. hc may follow redirects (http.DefaultClient does); an answer it
+// reached through one is still never taken as the endpoint's: the call fails
+// with an *APIError that has the first redirect's status and Location and
+// says where the client ended up.
 func WithHTTPClient(hc *http.Client) Option {
 	return func(c *Client) {
 		if hc != nil {
@@ -93,7 +110,7 @@ func WithStrictDecoding() Option {
 // "https://misskey.io". A bare host name ("misskey.io") means https.
 func NewClient(baseURL string, opts ...Option) *Client {
 	c := &Client{
-		httpClient: http.DefaultClient,
+		httpClient: defaultHTTPClient,
 		userAgent:  DefaultUserAgent,
 		maxBody:    DefaultMaxResponseBytes,
 	}

@@ -179,7 +179,7 @@ func (s *Stream) handleFrameUnchecked(data []byte) (ev StreamEvent, c *Connectio
 		ev.Type, err = streamString(env.typ)
 	}
 	if err != nil {
-		ev.Err = fmt.Errorf("misskey: stream: frame: %w", err)
+		ev.Err = escapeError(fmt.Errorf("misskey: stream: frame: %w", err))
 		return ev, nil, true
 	}
 	switch ev.Type {
@@ -198,20 +198,20 @@ func (s *Stream) handleFrameUnchecked(data []byte) (ev StreamEvent, c *Connectio
 		id, err = streamString(inner.id)
 	}
 	if err != nil {
-		ev.Err = fmt.Errorf("misskey: stream: %s frame: %w", ev.Type, err)
+		ev.Err = escapeError(fmt.Errorf("misskey: stream: %s frame: %w", ev.Type, err))
 		return ev, nil, true
 	}
 
 	if ev.Type == "noteUpdated" {
 		typ, err := streamString(inner.typ)
 		if err != nil {
-			ev.Err = fmt.Errorf("misskey: stream: noteUpdated frame: %w", err)
+			ev.Err = escapeError(fmt.Errorf("misskey: stream: noteUpdated frame: %w", err))
 			return ev, nil, true
 		}
 		ev.Kind, ev.NoteID, ev.Type, ev.Body = EventNoteUpdated, id, typ, inner.body
 		ev.Value, err = decodeNoteUpdate(typ, ev.Body)
 		if err != nil {
-			ev.Err = fmt.Errorf("misskey: stream: decode note update %q: %w", typ, err)
+			ev.Err = escapeError(fmt.Errorf("misskey: stream: decode note update %q: %w", typ, err))
 		}
 		return ev, nil, true
 	}
@@ -231,7 +231,7 @@ func (s *Stream) handleFrameUnchecked(data []byte) (ev StreamEvent, c *Connectio
 	}
 	typ, err := streamString(inner.typ)
 	if err != nil {
-		ev.Err = fmt.Errorf("misskey: stream: %s: channel frame: %w", c.channel, err)
+		ev.Err = escapeError(fmt.Errorf("misskey: stream: %s: channel frame: %w", c.channel, err))
 		return ev, c, true
 	}
 	ev.Kind, ev.Type, ev.Body = EventChannel, typ, inner.body
@@ -247,7 +247,7 @@ func (s *Stream) decodeEvent(channel, typ string, body json.RawMessage) (any, er
 		if where == "" {
 			where = "broadcast"
 		}
-		return nil, fmt.Errorf("misskey: stream: decode %s event %q: %w", where, typ, err)
+		return nil, escapeError(fmt.Errorf("misskey: stream: decode %s event %q: %w", where, typ, err))
 	}
 	return v, nil
 }
@@ -334,11 +334,11 @@ func streamString(raw []byte) (string, error) {
 		if raw == nil {
 			return "", errors.New(`no "type" or "id" member`)
 		}
-		return "", fmt.Errorf("not a string: %.40s", raw)
+		return "", fmt.Errorf("not a string: %s", escapeControls(string(raw[:min(len(raw), 40)])))
 	}
 	body := raw[1 : len(raw)-1]
 	for _, b := range body {
-		if b == '\\' || b >= 0x80 { // escapes, or UTF-8 to check
+		if b == '\\' || b >= 0x80 || b < 0x20 { // escapes, UTF-8 to check, or invalid
 			return streamUnquote(raw)
 		}
 	}
