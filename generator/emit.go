@@ -69,6 +69,7 @@ func Emit(api *API, pkg string) ([]File, error) {
 			return
 		}
 		files[i] = File{Name: jobs[i].name, Content: buf.Bytes()}
+		errs[i] = checkNoDirectives(files[i])
 	})
 	for _, err := range errs {
 		if err != nil {
@@ -172,8 +173,9 @@ func fieldType(f *Field) jen.Code {
 	return goType(f.Type)
 }
 
-// docLines splits doc text from the model (already made safe by docText
-// when the model was built) into Go comment lines.
+// docLines splits doc text from the model (its line breaks made "\n" by
+// docText when the model was built) into lines. They are printed through
+// commentLine, like every comment line.
 func docLines(text string) []string {
 	text = strings.TrimSpace(text)
 	if text == "" {
@@ -181,13 +183,7 @@ func docLines(text string) []string {
 	}
 	var out []string
 	for _, line := range strings.Split(text, "\n") {
-		line = strings.TrimRight(line, " \t")
-		if strings.HasPrefix(line, "/*") {
-			// jen prints a comment starting with /* as it stands, which
-			// would open a block comment.
-			line = "// " + line
-		}
-		out = append(out, line)
+		out = append(out, strings.TrimRight(line, " \t"))
 	}
 	return out
 }
@@ -216,7 +212,7 @@ func (e *emitter) typeDecl(f *jen.File, t *Type) {
 		e.tupleDecl(f, t, doc)
 	case KindAlias:
 		for _, l := range doc {
-			f.Comment(l)
+			f.Comment(commentLine(l))
 		}
 		if t.Alias.Kind == RefNamed {
 			f.Type().Id(t.Name).Op("=").Add(goType(t.Alias))
@@ -231,7 +227,7 @@ func (e *emitter) structDecl(f *jen.File, t *Type, doc []string) {
 		doc = append(doc, "", "Optional fields are sent only when set: Value(v) sends v, Null[T]() sends null.")
 	}
 	for _, l := range doc {
-		f.Comment(l)
+		f.Comment(commentLine(l))
 	}
 	var fields []jen.Code
 	for _, em := range t.Embeds {
@@ -240,7 +236,7 @@ func (e *emitter) structDecl(f *jen.File, t *Type, doc []string) {
 	for _, fl := range t.Fields {
 		st := jen.Null()
 		for _, l := range docLines(fl.Doc) {
-			st.Comment(l).Line()
+			st.Comment(commentLine(l)).Line()
 		}
 		tag := fl.JSONName
 		if fl.Type.Kind == RefReader {
@@ -256,7 +252,7 @@ func (e *emitter) structDecl(f *jen.File, t *Type, doc []string) {
 
 func (e *emitter) enumDecl(f *jen.File, t *Type, doc []string) {
 	for _, l := range doc {
-		f.Comment(l)
+		f.Comment(commentLine(l))
 	}
 	f.Type().Id(t.Name).String()
 	var consts []jen.Code
@@ -276,13 +272,13 @@ func (e *emitter) unionDecl(f *jen.File, t *Type, doc []string) {
 		doc = append(doc, "Decoding picks the field whose shape fits the JSON best; a value no field fits keeps only Raw.")
 	}
 	for _, l := range doc {
-		f.Comment(l)
+		f.Comment(commentLine(l))
 	}
 	var fields []jen.Code
 	for _, br := range t.Branches {
 		st := jen.Null()
 		if len(br.DiscValues) > 0 {
-			st.Comment(fmt.Sprintf("%s is set when %s is %s.", br.Name, t.Discriminator, quoteList(br.DiscValues))).Line()
+			st.Comment(commentLine(fmt.Sprintf("%s is set when %s is %s.", br.Name, t.Discriminator, quoteList(br.DiscValues)))).Line()
 		}
 		st.Id(br.Name).Add(branchType(br)).Tag(map[string]string{"json": "-"})
 		fields = append(fields, st)
@@ -346,7 +342,7 @@ func (e *emitter) tupleDecl(f *jen.File, t *Type, doc []string) {
 	list := "[" + strings.Join(names, ", ") + "]"
 	doc = append(doc, "", fmt.Sprintf("%s is a tuple: in JSON, the array %s.", t.Name, list))
 	for _, l := range doc {
-		f.Comment(l)
+		f.Comment(commentLine(l))
 	}
 	var fields, ptrs, vals []jen.Code
 	for _, fl := range t.Fields {

@@ -62,11 +62,11 @@ func (e *emitter) errorVars(f *jen.File, ep *Endpoint) {
 		if ec.Kind != "" {
 			d[jen.Id("Kind")] = jen.Lit(ec.Kind)
 		}
-		defs = append(defs, jen.Commentf("%s is returned by %s: %s (%d %s). Match it with errors.Is.", ec.GoName, ep.GoName, oneLine(ec.Message), ec.Status, ec.Code).Line().
+		defs = append(defs, jen.Comment(commentLine(fmt.Sprintf("%s is returned by %s: %s (%d %s). Match it with errors.Is.", ec.GoName, ep.GoName, oneLine(ec.Message), ec.Status, ec.Code))).Line().
 			Id(ec.GoName).Op("=").Op("&").Id("APIError").Values(d))
 	}
 	if len(defs) > 0 {
-		f.Commentf("Errors %s documents.", ep.Name)
+		f.Comment(commentLine(fmt.Sprintf("Errors %s documents.", ep.Name)))
 		f.Var().Defs(defs...)
 	}
 }
@@ -134,7 +134,7 @@ func returnsPointer(r *TypeRef) bool {
 
 func (e *emitter) method(f *jen.File, ep *Endpoint) {
 	for _, l := range e.methodDoc(ep) {
-		f.Comment(l)
+		f.Comment(commentLine(l))
 	}
 	params := []jen.Code{jen.Id("ctx").Qual("context", "Context")}
 	reqArg := jen.Nil()
@@ -215,7 +215,7 @@ func (e *emitter) methodBody(f *jen.File, ep *Endpoint, params []jen.Code, prelu
 func (e *emitter) pagerMethod(f *jen.File, ep *Endpoint) {
 	p := ep.Pager
 	item := goType(p.Item)
-	f.Commentf("%s iterates over %s page by page, following untilId from the", p.Method, ep.Name)
+	f.Comment(commentLine(fmt.Sprintf("%s iterates over %s page by page, following untilId from the", p.Method, ep.Name)))
 	f.Comment("newest item to the oldest. It stops after a page shorter than the requested")
 	f.Comment("limit (or an empty page when no limit is set), at the first error, which it")
 	f.Comment("yields, when the caller stops ranging, or when ctx ends. req may be nil; it")
