@@ -42,7 +42,8 @@ var fuzzSeeds = []string{
 // Nothing may panic; a refused document must be refused with an error that
 // says where; a generated package must print as Go without clashing names,
 // and no line of it may be a directive (checkNoDirectiveLines).
-// Seeds: testdata/openapi.json, fuzzSeeds, and the regression inputs under
+// Seeds: testdata/openapi.json, fuzzSeeds, the hostile corpus
+// (testdata/hostile), and the regression inputs under
 // testdata/fuzz/FuzzParse (each once made the generator fail).
 func FuzzParse(f *testing.F) {
 	if data, err := os.ReadFile(filepath.Join("..", "testdata", "openapi.json")); err == nil {
@@ -52,6 +53,12 @@ func FuzzParse(f *testing.F) {
 	}
 	for _, s := range fuzzSeeds {
 		f.Add([]byte(s))
+	}
+	hostile, _ := filepath.Glob(filepath.Join("testdata", "hostile", "*.json"))
+	for _, path := range hostile {
+		if data, err := os.ReadFile(path); err == nil && filepath.Base(path) != "cases.json" {
+			f.Add(data)
+		}
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		if len(data) > 4<<20 {
