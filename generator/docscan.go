@@ -1,6 +1,7 @@
 package generator
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"net/url"
@@ -109,7 +110,7 @@ type scanFrame struct {
 	examples bool // the value of an "examples" object: its members are Example objects
 
 	// Object members.
-	key      string // current member name
+	key      []byte // current member name (decoded; often a slice of the input)
 	hasRef   bool
 	ref      string // value of a "$ref" member
 	collect  bool   // record member names (this is a properties map)
@@ -286,10 +287,11 @@ func (s *docScanner) value(c byte) error {
 		}
 		f := scanFrame{obj: c == '{', start: s.i, ptrLen: len(s.ptr)}
 		if parent != nil {
-			f.data = parent.data || (parent.obj && isDataKeyword(parent.key) && !parent.propsMap) ||
-				(parent.examplev && parent.key == "value") || (parent.obj && parent.key == "examples" && c == '[' && !parent.propsMap)
+			key := string(parent.key) // compared, not kept: no copy
+			f.data = parent.data || (parent.obj && isDataKeyword(key) && !parent.propsMap) ||
+				(parent.examplev && key == "value") || (parent.obj && key == "examples" && c == '[' && !parent.propsMap)
 			if !f.data && parent.obj && !parent.propsMap {
-				switch parent.key {
+				switch key {
 				case "properties":
 					if f.obj {
 						f.propsMap, f.collect, f.owner = true, true, string(s.ptr[:parent.ptrLen])
@@ -314,9 +316,9 @@ func (s *docScanner) value(c byte) error {
 		if err != nil {
 			return err
 		}
-		if parent != nil && parent.obj && parent.key == "$ref" && !parent.data && !parent.propsMap {
+		if parent != nil && parent.obj && string(parent.key) == "$ref" && !parent.data && !parent.propsMap {
 			parent.hasRef = true
-			parent.ref = decodeJSONString(s.data[start:end])
+			parent.ref = string(decodeJSONString(s.data[start:end]))
 		}
 		return nil
 	}
@@ -365,46 +367,59 @@ func (s *docScanner) member() error {
 	s.i++
 	top.key = key
 	if top.collect {
-		top.names = append(top.names, key)
+		top.names = append(top.names, string(key))
 	}
-	s.ptr = append(append(s.ptr, '/'), jsonPointerToken(key)...)
+	s.ptr = append(s.ptr, '/')
+	for _, b := range key {
+		switch b {
+		case '~':
+			s.ptr = append(s.ptr, '~', '0')
+		case '/':
+			s.ptr = append(s.ptr, '~', '1')
+		default:
+			s.ptr = append(s.ptr, b)
+		}
+	}
 	return nil
 }
 
 // skipString moves past the string starting at s.i and returns the offset
 // just after its closing quote.
 func (s *docScanner) skipString() (int, error) {
-	for j := s.i + 1; j < len(s.data); j++ {
-		switch s.data[j] {
-		case '\\':
-			j++
-		case '"':
-			s.i = j + 1
+	for j := s.i + 1; ; {
+		k := bytes.IndexByte(s.data[j:], '"')
+		if k < 0 {
+			return 0, s.fail("invalid JSON: unterminated string")
+		}
+		q := j + k
+		// The quote ends the string unless an odd number of backslashes
+		// stands before it. (Each backslash is counted once: runs before
+		// different quotes do not overlap.)
+		n := 0
+		for p := q - 1; p > s.i && s.data[p] == '\\'; p-- {
+			n++
+		}
+		if n%2 == 0 {
+			s.i = q + 1
 			return s.i, nil
 		}
+		j = q + 1
 	}
-	return 0, s.fail("invalid JSON: unterminated string")
 }
 
 // decodeJSONString decodes a JSON string token exactly as encoding/json
-// (and so kin-openapi) does, quickly when it holds no escape.
-func decodeJSONString(tok []byte) string {
+// (and so kin-openapi) does. Without escapes it returns the token's inside,
+// not a copy.
+func decodeJSONString(tok []byte) []byte {
 	inner := tok[1 : len(tok)-1]
-	plain := true
-	for _, b := range inner {
-		if b == '\\' || b < 0x20 {
-			plain = false
-			break
-		}
-	}
-	if plain && utf8.Valid(inner) {
-		return string(inner)
+	if bytes.IndexByte(inner, '\\') < 0 && utf8.Valid(inner) {
+		return inner
 	}
 	var out string
 	if err := json.Unmarshal(tok, &out); err != nil {
-		return string(inner)
+		return inner
 	}
-	return out
+	return []byte(out)
 }
 
 // close ends the container on top of the stack (s.ptr is its pointer).
