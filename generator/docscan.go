@@ -574,7 +574,7 @@ func (s *docScanner) targetSize(ptr string) int64 {
 // the $ref, which kin-openapi appends to a copy as one more allOf part. An
 // order is kept only when it names exactly the schema's properties.
 func propertyOrders(doc *openapi3.T, byPtr map[string][]string) map[*openapi3.Schema][]string {
-	w := &orderWalker{byPtr: byPtr, out: map[*openapi3.Schema][]string{}, seen: map[*openapi3.Schema]bool{}}
+	w := &orderWalker{doc: doc, byPtr: byPtr, out: map[*openapi3.Schema][]string{}, seen: map[*openapi3.Schema]bool{}}
 	if c := doc.Components; c != nil {
 		for _, name := range sortedKeys(c.Schemas) {
 			w.schema(c.Schemas[name], "/components/schemas/"+jsonPointerToken(name))
@@ -623,6 +623,7 @@ func propertyOrders(doc *openapi3.T, byPtr map[string][]string) map[*openapi3.Sc
 
 // orderWalker walks kin-openapi's schemas alongside their JSON pointers.
 type orderWalker struct {
+	doc   *openapi3.T
 	byPtr map[string][]string
 	out   map[*openapi3.Schema][]string
 	seen  map[*openapi3.Schema]bool
@@ -641,11 +642,17 @@ func (w *orderWalker) schema(sref *openapi3.SchemaRef, ptr string) {
 		return
 	}
 	if sref.Ref != "" {
-		// Properties beside a $ref (OpenAPI 3.1): the last allOf part of
-		// kin-openapi's copy, standing at the $ref's own pointer.
-		if _, ok := w.byPtr[ptr]; ok && len(sref.Value.AllOf) > 0 {
-			if last := sref.Value.AllOf[len(sref.Value.AllOf)-1]; last != nil && last.Ref == "" {
-				w.schema(last, ptr)
+		// Properties beside a $ref (OpenAPI 3.1): kin-openapi resolves the
+		// $ref to a copy of the component with one more allOf part, which
+		// stands at the $ref's own pointer (refSiblingProperties).
+		if _, ok := w.byPtr[ptr]; ok && w.doc.Components != nil {
+			if name, ok := componentRef(sref.Ref); ok {
+				comp := w.doc.Components.Schemas[name]
+				if comp != nil && comp.Value != nil && comp.Value != sref.Value && len(sref.Value.AllOf) == len(comp.Value.AllOf)+1 {
+					if last := sref.Value.AllOf[len(sref.Value.AllOf)-1]; last != nil && last.Ref == "" {
+						w.schema(last, ptr)
+					}
+				}
 			}
 		}
 		return

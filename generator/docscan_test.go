@@ -315,6 +315,26 @@ func TestPropertyOrderShapes(t *testing.T) {
 	}
 }
 
+// TestPropertyOrderRefSiblings30: OpenAPI 3.0 ignores properties beside a
+// $ref, and they must not be taken for the component's own last allOf part
+// (which keeps its order at its own pointer).
+func TestPropertyOrderRefSiblings30(t *testing.T) {
+	doc := `{"openapi":"3.0.3","info":{"title":"t","version":"1"},"paths":{},"components":{"schemas":{` +
+		`"A":{"type":"object","properties":{"s":{"$ref":"#/components/schemas/C","properties":{"d":{},"c":{}}}}},` +
+		`"C":{"allOf":[{"type":"object","properties":{"b":{},"a":{}}},{"type":"object","properties":{"c":{},"d":{}}}]}}}}`
+	d, err := Load(&Input{Name: "siblings.json", Data: []byte(doc)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := d.T.Components.Schemas["C"].Value
+	if got := d.PropertyOrder(c.AllOf[1].Value); !slices.Equal(got, []string{"c", "d"}) {
+		t.Errorf("C's second allOf part: %v, want [c d]", got)
+	}
+	if got := d.PropertyOrder(c.AllOf[0].Value); !slices.Equal(got, []string{"b", "a"}) {
+		t.Errorf("C's first allOf part: %v, want [b a]", got)
+	}
+}
+
 func lastAllOf(s *openapi3.Schema) *openapi3.Schema {
 	if len(s.AllOf) == 0 {
 		return nil
