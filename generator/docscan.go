@@ -22,15 +22,15 @@ const (
 	// accepts (maxSchemaDepth, 64 schemas, two JSON levels each through
 	// "properties") needs fewer than 140. kin-openapi decodes every schema's
 	// bytes again for each schema around it, so its time per byte grows with
-	// depth: 1,000 levels of additionalProperties (41 KB) took 2.0 s,
-	// 4,900 levels (210 KB) 60 s and 3.4 GB.
+	// depth: 1,000 levels of additionalProperties (41 KB) took 2.0 s, and
+	// 4,900 levels (210 KB) 60 s and 3.4 GB (issue 12).
 	maxNestingDepth = 256
 
 	// The three work measures below may each reach workFactor times the
 	// document's size plus workFloor. The factor is several times what real
 	// documents reach (see each measure); the floor lets a small document
 	// be nested or cross-referenced as densely as it likes, since 4 MiB of
-	// any of these costs well under a second.
+	// any of these costs under half a second.
 	workFactor = 16
 	workFloor  = 4 << 20
 )
@@ -52,8 +52,8 @@ const (
 //     again for every $ref to it: 20,000 $refs to one 25 KB component
 //     (a 0.9 MB document) took 14.5 s, and a chain of 4,000 components each
 //     a bare $ref to the next took 14.8 s. Real documents: at most 1.2 ×
-//     their size. A cycle of bare $refs is refused outright (4,000 of them
-//     took kin-openapi 52 s before it gave up).
+//     their size. A cycle of bare $refs is refused outright (kin-openapi
+//     took 52 s over a cycle of 4,000).
 
 // scanResult is what scanDocument learnt about a document.
 type scanResult struct {
@@ -105,18 +105,13 @@ type scanFrame struct {
 	ptrLen int // length of the pointer of this container
 	index  int // next array index
 
-	data     bool // inside a value that is data, not document (example, default, enum, const, x-…)
-	propsMap bool // the value of a "properties" keyword: its members are schemas
-	examples bool // the value of an "examples" object: its members are Example objects
-
 	// Object members.
 	key      []byte // current member name (decoded; often a slice of the input)
 	hasRef   bool
 	ref      string // value of a "$ref" member
-	collect  bool   // record member names (this is a properties map)
-	owner    string // pointer of the schema whose properties these are
+	propsMap bool   // the value of a "properties" member: record its member names
+	owner    string // pointer of the object whose properties these are
 	names    []string
-	examplev bool // this is an Example object: its "value" is data
 }
 
 // refObject is an object with a string "$ref" member.
@@ -286,23 +281,15 @@ func (s *docScanner) value(c byte) error {
 			return s.fail("nested more than %d levels deep (real Misskey documents nest at most 18)", maxNestingDepth)
 		}
 		f := scanFrame{obj: c == '{', start: s.i, ptrLen: len(s.ptr)}
-		if parent != nil {
-			key := string(parent.key) // compared, not kept: no copy
-			f.data = parent.data || (parent.obj && isDataKeyword(key) && !parent.propsMap) ||
-				(parent.examplev && key == "value") || (parent.obj && key == "examples" && c == '[' && !parent.propsMap)
-			if !f.data && parent.obj && !parent.propsMap {
-				switch key {
-				case "properties":
-					if f.obj {
-						f.propsMap, f.collect, f.owner = true, true, string(s.ptr[:parent.ptrLen])
-					}
-				case "examples":
-					f.examples = f.obj
-				}
-			}
-			if !f.data && parent.examples {
-				f.examplev = true
-			}
+		// The scan does not know which objects are schemas. It records the
+		// members of every "properties" object, except one directly inside
+		// another (there "properties" is a property's name): a record at a
+		// pointer where no schema stands is never looked up. A map keyed by
+		// the document (components.schemas) with an entry called
+		// "properties" is taken for a properties object, so that entry's
+		// own order stays unknown.
+		if parent != nil && parent.obj && !parent.propsMap && f.obj && string(parent.key) == "properties" {
+			f.propsMap, f.owner = true, string(s.ptr[:parent.ptrLen])
 		}
 		s.stack = append(s.stack, f)
 		if len(s.stack) > s.res.depth {
@@ -316,7 +303,11 @@ func (s *docScanner) value(c byte) error {
 		if err != nil {
 			return err
 		}
-		if parent != nil && parent.obj && string(parent.key) == "$ref" && !parent.data && !parent.propsMap {
+		// Every string "$ref" member counts, wherever it stands: kin-openapi
+		// resolves $refs in what only structure tells from data (a schema
+		// component may be named "example" or "x-…"), so data is counted
+		// too, to be safe.
+		if parent != nil && parent.obj && string(parent.key) == "$ref" {
 			parent.hasRef = true
 			parent.ref = string(decodeJSONString(s.data[start:end]))
 		}
@@ -337,17 +328,6 @@ func (s *docScanner) value(c byte) error {
 	return nil
 }
 
-// isDataKeyword reports the members whose values are data, not document:
-// kin-openapi does not resolve $refs in them, and their "properties" are
-// not schemas.
-func isDataKeyword(k string) bool {
-	switch k {
-	case "example", "default", "enum", "const":
-		return true
-	}
-	return strings.HasPrefix(k, "x-")
-}
-
 // member reads a member name and its colon, and extends the pointer.
 func (s *docScanner) member() error {
 	top := &s.stack[len(s.stack)-1]
@@ -366,7 +346,7 @@ func (s *docScanner) member() error {
 	}
 	s.i++
 	top.key = key
-	if top.collect {
+	if top.propsMap {
 		top.names = append(top.names, string(key))
 	}
 	s.ptr = append(s.ptr, '/')
@@ -434,7 +414,7 @@ func (s *docScanner) close() error {
 			s.budget, workFactor, workFloor)
 	}
 	ptr := ""
-	if n-1 <= 3 || f.hasRef || f.collect {
+	if n-1 <= 3 || f.hasRef {
 		ptr = string(s.ptr)
 	}
 	if n-1 <= 3 { // a container at most 3 levels down: a component or above
@@ -447,7 +427,7 @@ func (s *docScanner) close() error {
 			s.refOrder = append(s.refOrder, r)
 		}
 	}
-	if f.collect {
+	if f.propsMap {
 		s.res.propOrder[f.owner] = uniqueInOrder(f.names)
 	}
 	s.stack = s.stack[:n-1]
