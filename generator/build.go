@@ -110,14 +110,12 @@ func oneLineText(s string) string {
 	return strings.Join(strings.FieldsFunc(s, func(r rune) bool { return badInText(r) || unicode.IsSpace(r) }), " ")
 }
 
-// docText makes a description from the document safe to print as Go
-// comment lines: NUL and byte order marks (which Go source cannot hold) are
-// dropped, and every kind of line break becomes "\n".
+// docText normalises a description from the document for the model: NUL
+// and byte order marks (which Go source cannot hold) are dropped, and every
+// kind of line break (isLineBreak) becomes "\n". The emitter prints each
+// line through commentLine.
 func docText(s string) string {
-	if s == "" {
-		return s
-	}
-	return strings.NewReplacer("\x00", "", "\ufeff", "", "\r\n", "\n", "\r", "\n", "\u2028", "\n", "\u2029", "\n").Replace(s)
+	return normalizeDocText(s)
 }
 
 func (b *builder) buildComponents() error {

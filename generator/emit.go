@@ -75,6 +75,7 @@ func Emit(api *API, pkg string) ([]File, error) {
 			return
 		}
 		files[i] = File{Name: jobs[i].name, Content: buf.Bytes()}
+		errs[i] = checkNoDirectives(files[i])
 	})
 	for _, err := range errs {
 		if err != nil {
@@ -178,8 +179,9 @@ func fieldType(f *Field) jen.Code {
 	return goType(f.Type)
 }
 
-// docLines splits doc text from the model (already made safe by docText
-// when the model was built) into Go comment lines.
+// docLines splits doc text from the model (its line breaks made "\n" by
+// docText when the model was built) into lines. They are printed through
+// commentLine, like every comment line.
 func docLines(text string) []string {
 	text = strings.TrimSpace(text)
 	if text == "" {
@@ -187,13 +189,7 @@ func docLines(text string) []string {
 	}
 	var out []string
 	for _, line := range strings.Split(text, "\n") {
-		line = strings.TrimRight(line, " \t")
-		if strings.HasPrefix(line, "/*") {
-			// jen prints a comment starting with /* as it stands, which
-			// would open a block comment.
-			line = "// " + line
-		}
-		out = append(out, line)
+		out = append(out, strings.TrimRight(line, " \t"))
 	}
 	return out
 }
@@ -246,9 +242,11 @@ func typeDoc(t *Type) []string {
 	return doc
 }
 
+// comment writes doc lines, each through commentLine like every comment
+// that may hold text from the document.
 func comment(f *jen.File, lines []string) {
 	for _, l := range lines {
-		f.Comment(l)
+		f.Comment(commentLine(l))
 	}
 }
 
@@ -267,7 +265,7 @@ func (e *emitter) structDecl(f *jen.File, t *Type, doc []string) {
 	for _, fl := range t.Fields {
 		st := jen.Null()
 		for _, l := range docLines(fl.Doc) {
-			st.Comment(l).Line()
+			st.Comment(commentLine(l)).Line()
 		}
 		tag := fl.JSONName
 		if fl.Type.Kind == RefReader {
@@ -332,7 +330,7 @@ func (e *emitter) variantMethods(f *jen.File, t *Type) {
 	var order []string
 	for i, v := range t.Variants {
 		if v.IsMethod != "" {
-			f.Commentf("%s reports whether the JSON x was decoded from is the %s alternative:", v.IsMethod, v.Name)
+			f.Comment(commentLine(fmt.Sprintf("%s reports whether the JSON x was decoded from is the %s alternative:", v.IsMethod, v.Name)))
 			f.Comment("the one whose declared fields fit it best.")
 			f.Func().Params(jen.Id("x").Op("*").Id(t.Name)).Id(v.IsMethod).Params().Bool().Block(
 				jen.Return(jen.Id("x").Dot("variant").Op("==").Lit(i)))
@@ -354,7 +352,7 @@ func (e *emitter) variantMethods(f *jen.File, t *Type) {
 				cond = jen.Add(cond).Op("||").Add(c)
 			}
 		}
-		f.Commentf("%s reports whether the JSON x was decoded from is one of the %s alternatives.", g, strings.TrimPrefix(g, "Is"))
+		f.Comment(commentLine(fmt.Sprintf("%s reports whether the JSON x was decoded from is one of the %s alternatives.", g, strings.TrimPrefix(g, "Is"))))
 		f.Func().Params(jen.Id("x").Op("*").Id(t.Name)).Id(g).Params().Bool().Block(jen.Return(cond))
 	}
 }
@@ -366,7 +364,7 @@ func (e *emitter) enumDecl(f *jen.File, t *Type, doc []string) {
 	for _, v := range t.EnumValues {
 		c := jen.Id(v.GoName).Id(t.Name).Op("=").Lit(v.Value)
 		if d := enumValueDoc(v.Value); d != "" {
-			c = jen.Comment(d).Line().Add(c)
+			c = jen.Comment(commentLine(d)).Line().Add(c)
 		}
 		consts = append(consts, c)
 	}

@@ -304,7 +304,7 @@ func (e *emitter) structCodec(f *jen.File, t *Type) {
 			names = append(names, jen.Lit(sf.JSONName))
 		}
 		tbl := "fieldsOf" + t.Name
-		f.Commentf("%s names the members of %s by field index, and says which are required.", tbl, t.Name)
+		f.Comment(commentLine(fmt.Sprintf("%s names the members of %s by field index, and says which are required.", tbl, t.Name)))
 		f.Var().Id(tbl).Op("=").Id("jsonFields").Values(jen.Dict{
 			jen.Id("names"):    jen.Index().String().Values(names...),
 			jen.Id("required"): bitsLit(setBits(len(fields), required)),
@@ -332,7 +332,7 @@ func (e *emitter) structCodec(f *jen.File, t *Type) {
 		for _, v := range t.Variants {
 			names = append(names, strconv.Quote(v.Name))
 		}
-		f.Commentf("%s are the alternatives of %s (%s), by the fields each declares and requires.", tbl, t.Name, strings.Join(names, ", "))
+		f.Comment(commentLine(fmt.Sprintf("%s are the alternatives of %s (%s), by the fields each declares and requires.", tbl, t.Name, strings.Join(names, ", "))))
 		f.Var().Id(tbl).Op("=").Index().Id("variantShape").Values(shapes...)
 		body = append(body, jen.Id("x").Dot("variant").Op("=").Id("pickVariant").Call(jen.Id("seen").Index(jen.Op(":")), jen.Id("n"), jen.Id(tbl)))
 	}

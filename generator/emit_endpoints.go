@@ -62,11 +62,11 @@ func (e *emitter) errorVars(f *jen.File, ep *Endpoint) {
 		if ec.Kind != "" {
 			d[jen.Id("Kind")] = jen.Lit(ec.Kind)
 		}
-		defs = append(defs, jen.Commentf("%s is returned by %s: %s (%d %s). Match it with errors.Is.", ec.GoName, ep.GoName, oneLine(ec.Message), ec.Status, ec.Code).Line().
+		defs = append(defs, jen.Comment(commentLine(fmt.Sprintf("%s is returned by %s: %s (%d %s). Match it with errors.Is.", ec.GoName, ep.GoName, oneLine(ec.Message), ec.Status, ec.Code))).Line().
 			Id(ec.GoName).Op("=").Op("&").Id("APIError").Values(d))
 	}
 	if len(defs) > 0 {
-		f.Commentf("Errors %s documents.", ep.Name)
+		f.Comment(commentLine(fmt.Sprintf("Errors %s documents.", ep.Name)))
 		f.Var().Defs(defs...)
 	}
 }
@@ -134,10 +134,10 @@ func returnsPointer(r *TypeRef) bool {
 
 func (e *emitter) method(f *jen.File, ep *Endpoint) {
 	for _, l := range e.methodDoc(ep) {
-		f.Comment(l)
+		f.Comment(commentLine(l))
 	}
 	if ep.Pager != nil {
-		f.Commentf("All(ctx, c.%s, req) walks every page.", ep.GoName)
+		f.Comment(commentLine(fmt.Sprintf("All(ctx, c.%s, req) walks every page.", ep.GoName)))
 	}
 	params := []jen.Code{jen.Id("ctx").Qual("context", "Context")}
 	reqArg := jen.Nil()
@@ -170,8 +170,8 @@ func (e *emitter) method(f *jen.File, ep *Endpoint) {
 	}
 	e.methodBody(f, ep, params, nil, call)
 	if ep.ListMethod != "" {
-		f.Commentf("%s calls %s for several at once (the request names them all, as in its", ep.ListMethod, ep.Name)
-		f.Commentf("plural field) and returns the list the server answers. See %s.", ep.GoName)
+		f.Comment(commentLine(fmt.Sprintf("%s calls %s for several at once (the request names them all, as in its", ep.ListMethod, ep.Name)))
+		f.Comment(commentLine(fmt.Sprintf("plural field) and returns the list the server answers. See %s.", ep.GoName)))
 		e.methodBodyFor(f, ep.ListMethod, ep.ListResponse, params, nil, call)
 	}
 }
@@ -251,7 +251,7 @@ func (e *emitter) pagerMethods(f *jen.File, ep *Endpoint) {
 	} else {
 		set = until.Clone().Op("=").Op("&").Id("id")
 	}
-	f.Commentf("setUntilID makes r ask for the page before id (untilId), for All.")
+	f.Comment(commentLine(fmt.Sprintf("setUntilID makes r ask for the page before id (untilId), for All.")))
 	f.Func().Params(jen.Id("r").Op("*").Id(req)).Id("setUntilID").Params(jen.Id("id").String()).Block(set)
 }
 

@@ -164,11 +164,41 @@ func readCapped(r io.Reader, max int64) ([]byte, error) {
 	return data, nil
 }
 
-// Parse checks the JSON and loads it with kin-openapi. Validation problems
-// are not errors: the documents of most Misskey versions fail strict
-// validation, and generation does not depend on it. The quirks of each
-// Misskey version are normalised when the model is built (build.go).
+// Document is a loaded API document: kin-openapi's view of it, and what
+// kin-openapi loses, read from the raw JSON.
+type Document struct {
+	T *openapi3.T
+
+	// propOrder holds the property names of the schemas with properties in
+	// document order (kin-openapi keeps them in a map).
+	propOrder map[*openapi3.Schema][]string
+}
+
+// PropertyOrder returns the names of s's properties in the order the
+// document writes them, or nil when s is not a schema of this document
+// whose order is known.
+func (d *Document) PropertyOrder(s *openapi3.Schema) []string {
+	if d == nil {
+		return nil
+	}
+	return d.propOrder[s]
+}
+
+// Parse is Load for callers that need only kin-openapi's document.
 func Parse(in *Input) (*openapi3.T, error) {
+	d, err := Load(in)
+	if err != nil {
+		return nil, err
+	}
+	return d.T, nil
+}
+
+// Load checks the JSON, bounds what the document may cost (scanDocument,
+// before kin-openapi sees it), and loads it with kin-openapi. Validation
+// problems are not errors: the documents of most Misskey versions fail
+// strict validation, and generation does not depend on it. The quirks of
+// each Misskey version are normalised when the model is built (build.go).
+func Load(in *Input) (*Document, error) {
 	var top struct {
 		OpenAPI string          `json:"openapi"`
 		Swagger any             `json:"swagger"`
@@ -196,6 +226,10 @@ func Parse(in *Input) (*openapi3.T, error) {
 	if p := bytes.TrimSpace(top.Paths); len(p) == 0 || p[0] != '{' {
 		return nil, fmt.Errorf("%s: #/paths: missing or not an object", in.Name)
 	}
+	scan, err := scanDocument(in.Data)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", in.Name, err)
+	}
 	doc, err := loadDocument(in.Data)
 	if err != nil {
 		// kin-openapi does not say where a bad $ref stands; find it.
@@ -204,7 +238,7 @@ func Parse(in *Input) (*openapi3.T, error) {
 		}
 		return nil, fmt.Errorf("%s: %w", in.Name, err)
 	}
-	return doc, nil
+	return &Document{T: doc, propOrder: propertyOrders(doc, scan.propOrder)}, nil
 }
 
 // loadDocument decodes and resolves a document with kin-openapi.

@@ -134,6 +134,7 @@ func unexportedName(exported string) string {
 // sorted.
 type nameSet struct {
 	used map[string]bool
+	next map[string]int // per base name, the smallest suffix not yet known taken
 }
 
 func newNameSet(reserved ...string) *nameSet {
@@ -155,10 +156,18 @@ func (ns *nameSet) claim(name string) string {
 		ns.used[name] = true
 		return name
 	}
-	for i := 2; ; i++ {
+	// Names are never released, so the suffixes below next[name] stay
+	// taken: starting there gives the same answer as starting at 2, without
+	// walking all of them again (n names that collide would cost n²).
+	if ns.next == nil {
+		ns.next = map[string]int{}
+	}
+	i := max(ns.next[name], 2)
+	for ; ; i++ {
 		cand := name + strconv.Itoa(i)
 		if !ns.used[cand] {
 			ns.used[cand] = true
+			ns.next[name] = i + 1
 			return cand
 		}
 	}

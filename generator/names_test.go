@@ -3,6 +3,7 @@ package generator
 import (
 	"go/token"
 	"reflect"
+	"strconv"
 	"testing"
 )
 
@@ -145,5 +146,44 @@ func TestValidJSONTagName(t *testing.T) {
 		if got := validJSONTagName(tt.in); got != tt.want {
 			t.Errorf("validJSONTagName(%q) = %v, want %v", tt.in, got, tt.want)
 		}
+	}
+}
+
+// TestClaimSuffixes: claim gives the smallest free suffix from 2 up, as a
+// walk from 2 on every call would, also when other names took suffixed
+// forms first; it remembers where to resume, so n colliding names cost n
+// steps, not n².
+func TestClaimSuffixes(t *testing.T) {
+	ns := newNameSet("A3")
+	naive := map[string]bool{"A3": true}
+	naiveClaim := func(name string) string {
+		if !naive[name] {
+			naive[name] = true
+			return name
+		}
+		for i := 2; ; i++ {
+			if c := name + strconv.Itoa(i); !naive[c] {
+				naive[c] = true
+				return c
+			}
+		}
+	}
+	for i, name := range []string{"A", "A", "A", "A5", "A", "A", "B", "A2", "A", "B", "A22", "A2", "A2", "A"} {
+		if got, want := ns.claim(name), naiveClaim(name); got != want {
+			t.Fatalf("claim #%d (%s) = %s, want %s", i, name, got, want)
+		}
+	}
+	ns.reserve("C2")
+	naive["C2"] = true
+	for range 3 {
+		if got, want := ns.claim("C"), naiveClaim("C"); got != want {
+			t.Fatalf("claim(C) = %s, want %s", got, want)
+		}
+	}
+	for range 20000 {
+		ns.claim("Z")
+	}
+	if got := ns.claim("Z"); got != "Z20001" {
+		t.Errorf("the 20,001st claim of Z = %s", got)
 	}
 }

@@ -207,8 +207,10 @@ var robustCases = []robustCase{
 			`"400":{"description":"e","content":{"application/json":{"examples":{"x":{"value":{"error":{"code":"BAD\n*/ CODE","id":"id\"\n","message":"/* m \u0000","kind":"client"}}}}}}}}}}},` +
 			`"components":{"schemas":{"C":{"type":"object","title":"*/","description":"/*\n\u0000","properties":{"q":{"type":"string"}}}}}}`},
 	{name: "deep nesting", doc: robustDoc(op("/deep", nested(40), nested(40)), `"Deep":`+nested(40))},
-	{name: "huge nesting", doc: robustDoc(op("/deep", nested(300), ""), ``),
-		wantErr: []string{"endpoint deep: #/paths/~1deep/post/requestBody/content/application~1json/schema/properties/x/properties/x/", "nested more than"}},
+	{name: "huge nesting", doc: robustDoc(op("/deep", nested(100), ""), ``),
+		wantErr: []string{"endpoint deep: #/paths/~1deep/post/requestBody/content/application~1json/schema/properties/x/properties/x/", "nested more than 64"}},
+	{name: "nesting refused before parsing", doc: robustDoc(op("/deep", nested(300), ""), ``),
+		wantErr: []string{"robust.json: #/paths/~1deep/post/requestBody/content/application~1json/schema/properties/x/properties/x/", "nested more than 256"}},
 	{name: "huge nesting in a component", doc: robustDoc(``, `"Deep":{"type":"array","items":`+strings.Repeat(`{"type":"array","items":`, 200)+`{"type":"string"}`+strings.Repeat("}", 201)),
 		wantErr: []string{"#/components/schemas/Deep/items/items/", "nested more than"}},
 	{name: "nesting beyond JSON", doc: `{"openapi":"3.1.0","paths":{"/a":` + strings.Repeat("[", 20000) + strings.Repeat("]", 20000) + `}}`,
