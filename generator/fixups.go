@@ -207,17 +207,17 @@ func validateFixup(f *Fixup) error {
 			return fmt.Errorf("requires %s: empty when", r.Place)
 		}
 		for _, w := range r.When {
-			if err := checkSchemaKeys(w, "requires.when", true); err != nil {
+			if err := checkSchemaKeys(w, "requires.when"); err != nil {
 				return err
 			}
 		}
 	}
 	for _, w := range f.When {
-		if err := checkSchemaKeys(w, "when", true); err != nil {
+		if err := checkSchemaKeys(w, "when"); err != nil {
 			return err
 		}
 	}
-	if err := checkSchemaKeys(f.Set, "set", false); err != nil {
+	if err := checkSchemaKeys(f.Set, "set"); err != nil {
 		return err
 	}
 	if _, ok := f.Set["$ref"]; ok {
@@ -246,7 +246,7 @@ func validateFixup(f *Fixup) error {
 		if !componentNamePattern.MatchString(name) {
 			return fmt.Errorf("components: bad name %q", name)
 		}
-		if err := checkSchemaKeys(f.Components[name], "components."+name, false); err != nil {
+		if err := checkSchemaKeys(f.Components[name], "components."+name); err != nil {
 			return err
 		}
 		if _, err := schemaRefFromJSON(f.Components[name]); err != nil {
@@ -358,9 +358,10 @@ var subschemaKeys = map[string]string{
 }
 
 // checkSchemaKeys rejects keywords kin-openapi does not know (a typo would
-// otherwise become an extension and never match or change anything). In a
-// pattern (when), null stands for "absent".
-func checkSchemaKeys(m map[string]any, where string, pattern bool) error {
+// otherwise become an extension and never match or change anything). A null
+// value is allowed: in a pattern (when) it stands for "absent", in set it
+// removes the keyword.
+func checkSchemaKeys(m map[string]any, where string) error {
 	keys := schemaKeys()
 	for _, k := range sortedKeys(m) {
 		v := m[k]
@@ -379,7 +380,7 @@ func checkSchemaKeys(m map[string]any, where string, pattern bool) error {
 			if !ok {
 				return fmt.Errorf("%s.%s: not a schema", where, k)
 			}
-			if err := checkSchemaKeys(sub, where+"."+k, pattern); err != nil {
+			if err := checkSchemaKeys(sub, where+"."+k); err != nil {
 				return err
 			}
 		case "list":
@@ -392,7 +393,7 @@ func checkSchemaKeys(m map[string]any, where string, pattern bool) error {
 				if !ok {
 					return fmt.Errorf("%s.%s[%d]: not a schema", where, k, i)
 				}
-				if err := checkSchemaKeys(sub, fmt.Sprintf("%s.%s[%d]", where, k, i), pattern); err != nil {
+				if err := checkSchemaKeys(sub, fmt.Sprintf("%s.%s[%d]", where, k, i)); err != nil {
 					return err
 				}
 			}
@@ -409,7 +410,7 @@ func checkSchemaKeys(m map[string]any, where string, pattern bool) error {
 				if !ok {
 					return fmt.Errorf("%s.%s.%s: not a schema", where, k, name)
 				}
-				if err := checkSchemaKeys(sub, where+"."+k+"."+name, pattern); err != nil {
+				if err := checkSchemaKeys(sub, where+"."+k+"."+name); err != nil {
 					return err
 				}
 			}

@@ -768,3 +768,17 @@ func TestFitsRejects(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkApplyFixups applies the table to the largest current document
+// (parsing is not timed).
+func BenchmarkApplyFixups(b *testing.B) {
+	spec := filepath.Join(fixupsShared(b, "specs"), "live-misskey-2026.3.2.json")
+	for b.Loop() {
+		b.StopTimer()
+		doc := parseFile(b, spec)
+		b.StartTimer()
+		if _, err := ApplyFixups(doc); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
