@@ -681,7 +681,7 @@ type IUpdateRequest struct {
 	IsCat               *bool                    `json:"isCat,omitzero"`
 	IsLocked            *bool                    `json:"isLocked,omitzero"`
 	Lang                Optional[IUpdateLang]    `json:"lang,omitzero"`
-	MutedWords          [][]string               `json:"mutedWords,omitzero"`
+	MutedWords          []MutedWord              `json:"mutedWords,omitzero"`
 	Name                Optional[string]         `json:"name,omitzero"`
 
 	// Extra holds the members of the JSON object that no field above holds, as they were
@@ -719,11 +719,9 @@ func (x *IUpdateRequest) decodeJSON(d *jsonDecoder) bool {
 		case "lang":
 			d.field(&x.Extra, "lang", d.at(), decOptional(&x.Lang, d, decEnum[IUpdateLang]), "string")
 		case "mutedWords":
-			d.field(&x.Extra, "mutedWords", d.at(), func(p *[][]string, d *jsonDecoder) bool {
-				return decSlice(p, d, func(p *[]string, d *jsonDecoder) bool {
-					return decSlice(p, d, decString)
-				})
-			}(&x.MutedWords, d), "array of array of string")
+			d.field(&x.Extra, "mutedWords", d.at(), func(p *[]MutedWord, d *jsonDecoder) bool {
+				return decSlice(p, d, (*MutedWord).decodeJSON)
+			}(&x.MutedWords, d), "array of MutedWord")
 		case "name":
 			d.field(&x.Extra, "name", d.at(), decOptional(&x.Name, d, decString), "string")
 		default:
@@ -783,10 +781,8 @@ func (x *IUpdateRequest) encodeJSON(e *jsonEncoder) {
 	}
 	if x.MutedWords != nil {
 		if e.field(&x.Extra, "mutedWords") {
-			func(p *[][]string, e *jsonEncoder) {
-				encSlice(p, e, func(p *[]string, e *jsonEncoder) {
-					encSlice(p, e, encString)
-				})
+			func(p *[]MutedWord, e *jsonEncoder) {
+				encSlice(p, e, (*MutedWord).encodeJSON)
 			}(&x.MutedWords, e)
 		}
 	}

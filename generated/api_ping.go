@@ -24,7 +24,7 @@ func (c *Client) Ping(ctx context.Context) (*PingResponse, error) {
 // PingResponse is the response of ping.
 type PingResponse struct {
 	// Unix time in milliseconds.
-	Pong float64 `json:"pong"`
+	Pong int64 `json:"pong"`
 
 	// Extra holds the members of the JSON object that no field above holds, as they were
 	// sent: members the API document does not declare, and declared members whose
@@ -49,7 +49,7 @@ func (x *PingResponse) decodeJSON(d *jsonDecoder) bool {
 		switch string(d.key) {
 		case "pong":
 			seen[0] |= 0x1
-			d.field(&x.Extra, "pong", d.at(), decFloat64(&x.Pong, d), "number")
+			d.field(&x.Extra, "pong", d.at(), decInt64(&x.Pong, d), "integer")
 		default:
 			d.unknown(&x.Extra)
 		}
@@ -60,7 +60,7 @@ func (x *PingResponse) decodeJSON(d *jsonDecoder) bool {
 func (x *PingResponse) encodeJSON(e *jsonEncoder) {
 	e.objectStart()
 	if e.field(&x.Extra, "pong") {
-		encFloat64(&x.Pong, e)
+		encInt64(&x.Pong, e)
 	}
 	x.Extra.encode(e)
 	e.objectEnd()

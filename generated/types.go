@@ -70,12 +70,12 @@ func (x Achievement) MarshalJSON() ([]byte, error) {
 
 // Ad is an element of the ads field of MetaLite.
 type Ad struct {
-	DayOfWeek int64   `json:"dayOfWeek"`
-	ID        string  `json:"id"`
-	ImageURL  string  `json:"imageUrl"`
-	Place     string  `json:"place"`
-	Ratio     float64 `json:"ratio"`
-	URL       string  `json:"url"`
+	DayOfWeek int64  `json:"dayOfWeek"`
+	ID        string `json:"id"`
+	ImageURL  string `json:"imageUrl"`
+	Place     string `json:"place"`
+	Ratio     int64  `json:"ratio"`
+	URL       string `json:"url"`
 
 	// Extra holds the members of the JSON object that no field above holds, as they were
 	// sent: members the API document does not declare, and declared members whose
@@ -112,7 +112,7 @@ func (x *Ad) decodeJSON(d *jsonDecoder) bool {
 			d.field(&x.Extra, "place", d.at(), decString(&x.Place, d), "string")
 		case "ratio":
 			seen[0] |= 0x10
-			d.field(&x.Extra, "ratio", d.at(), decFloat64(&x.Ratio, d), "number")
+			d.field(&x.Extra, "ratio", d.at(), decInt64(&x.Ratio, d), "integer")
 		case "url":
 			seen[0] |= 0x20
 			d.field(&x.Extra, "url", d.at(), decString(&x.URL, d), "string")
@@ -138,7 +138,7 @@ func (x *Ad) encodeJSON(e *jsonEncoder) {
 		encString(&x.Place, e)
 	}
 	if e.field(&x.Extra, "ratio") {
-		encFloat64(&x.Ratio, e)
+		encInt64(&x.Ratio, e)
 	}
 	if e.field(&x.Extra, "url") {
 		encString(&x.URL, e)
@@ -1029,10 +1029,10 @@ func (x *DriveFile) pageID() string {
 
 // DriveFileProperties is the properties field of DriveFile.
 type DriveFileProperties struct {
-	AvgColor    *string  `json:"avgColor,omitzero"`
-	Height      *float64 `json:"height,omitzero"`
-	Orientation *int64   `json:"orientation,omitzero"`
-	Width       *float64 `json:"width,omitzero"`
+	AvgColor    *string `json:"avgColor,omitzero"`
+	Height      *int64  `json:"height,omitzero"`
+	Orientation *int64  `json:"orientation,omitzero"`
+	Width       *int64  `json:"width,omitzero"`
 
 	// Extra holds the members of the JSON object that no field above holds, as they were
 	// sent: members the API document does not declare, and declared members whose
@@ -1051,11 +1051,11 @@ func (x *DriveFileProperties) decodeJSON(d *jsonDecoder) bool {
 		case "avgColor":
 			d.field(&x.Extra, "avgColor", d.at(), decPtr(&x.AvgColor, d, decString), "string")
 		case "height":
-			d.field(&x.Extra, "height", d.at(), decPtr(&x.Height, d, decFloat64), "number")
+			d.field(&x.Extra, "height", d.at(), decPtr(&x.Height, d, decInt64), "integer")
 		case "orientation":
 			d.field(&x.Extra, "orientation", d.at(), decPtr(&x.Orientation, d, decInt64), "integer")
 		case "width":
-			d.field(&x.Extra, "width", d.at(), decPtr(&x.Width, d, decFloat64), "number")
+			d.field(&x.Extra, "width", d.at(), decPtr(&x.Width, d, decInt64), "integer")
 		default:
 			d.unknown(&x.Extra)
 		}
@@ -1071,7 +1071,7 @@ func (x *DriveFileProperties) encodeJSON(e *jsonEncoder) {
 	}
 	if x.Height != nil {
 		if e.field(&x.Extra, "height") {
-			encPtr(&x.Height, e, encFloat64)
+			encPtr(&x.Height, e, encInt64)
 		}
 	}
 	if x.Orientation != nil {
@@ -1081,7 +1081,7 @@ func (x *DriveFileProperties) encodeJSON(e *jsonEncoder) {
 	}
 	if x.Width != nil {
 		if e.field(&x.Extra, "width") {
-			encPtr(&x.Width, e, encFloat64)
+			encPtr(&x.Width, e, encInt64)
 		}
 	}
 	x.Extra.encode(e)
@@ -1455,8 +1455,8 @@ func (x ErrorError) MarshalJSON() ([]byte, error) {
 
 // Features is the features field of MetaDetailedOnly.
 type Features struct {
-	GlobalTimeline bool  `json:"globalTimeline"`
-	LocalTimeline  bool  `json:"localTimeline"`
+	GlobalTimeline *bool `json:"globalTimeline,omitzero"`
+	LocalTimeline  *bool `json:"localTimeline,omitzero"`
 	Miauth         *bool `json:"miauth,omitzero"`
 	Registration   bool  `json:"registration"`
 
@@ -1469,7 +1469,7 @@ type Features struct {
 // fieldsOfFeatures names the members of Features by field index, and says which are required.
 var fieldsOfFeatures = jsonFields{
 	names:    []string{"globalTimeline", "localTimeline", "miauth", "registration"},
-	required: []uint64{0xb},
+	required: []uint64{0x8},
 }
 
 func (x *Features) decodeJSON(d *jsonDecoder) bool {
@@ -1483,10 +1483,10 @@ func (x *Features) decodeJSON(d *jsonDecoder) bool {
 		switch string(d.key) {
 		case "globalTimeline":
 			seen[0] |= 0x1
-			d.field(&x.Extra, "globalTimeline", d.at(), decBool(&x.GlobalTimeline, d), "boolean")
+			d.field(&x.Extra, "globalTimeline", d.at(), decPtr(&x.GlobalTimeline, d, decBool), "boolean")
 		case "localTimeline":
 			seen[0] |= 0x2
-			d.field(&x.Extra, "localTimeline", d.at(), decBool(&x.LocalTimeline, d), "boolean")
+			d.field(&x.Extra, "localTimeline", d.at(), decPtr(&x.LocalTimeline, d, decBool), "boolean")
 		case "miauth":
 			seen[0] |= 0x4
 			d.field(&x.Extra, "miauth", d.at(), decPtr(&x.Miauth, d, decBool), "boolean")
@@ -1502,11 +1502,15 @@ func (x *Features) decodeJSON(d *jsonDecoder) bool {
 }
 func (x *Features) encodeJSON(e *jsonEncoder) {
 	e.objectStart()
-	if e.field(&x.Extra, "globalTimeline") {
-		encBool(&x.GlobalTimeline, e)
+	if x.GlobalTimeline != nil {
+		if e.field(&x.Extra, "globalTimeline") {
+			encPtr(&x.GlobalTimeline, e, encBool)
+		}
 	}
-	if e.field(&x.Extra, "localTimeline") {
-		encBool(&x.LocalTimeline, e)
+	if x.LocalTimeline != nil {
+		if e.field(&x.Extra, "localTimeline") {
+			encPtr(&x.LocalTimeline, e, encBool)
+		}
 	}
 	if x.Miauth != nil {
 		if e.field(&x.Extra, "miauth") {
@@ -1709,7 +1713,7 @@ type MeDetailed struct {
 	LoggedInDays          int64         `json:"loggedInDays"`
 	MutedInstances        []string      `json:"mutedInstances"`
 	// Each inner list is one rule; its words must all match.
-	MutedWords [][]string `json:"mutedWords"`
+	MutedWords []MutedWord `json:"mutedWords"`
 	// The effective role policies. Which keys appear depends on the server version.
 	Policies                 map[string]any `json:"policies"`
 	TwoFactorEnabled         bool           `json:"twoFactorEnabled"`
@@ -1965,11 +1969,9 @@ func (x *MeDetailed) decodeJSON(d *jsonDecoder) bool {
 			}
 		case "mutedWords":
 			seen[0] |= 0x4000000000000
-			d.field(&x.Extra, "mutedWords", d.at(), func(p *[][]string, d *jsonDecoder) bool {
-				return decSlice(p, d, func(p *[]string, d *jsonDecoder) bool {
-					return decSlice(p, d, decString)
-				})
-			}(&x.MutedWords, d), "array of array of string")
+			d.field(&x.Extra, "mutedWords", d.at(), func(p *[]MutedWord, d *jsonDecoder) bool {
+				return decSlice(p, d, (*MutedWord).decodeJSON)
+			}(&x.MutedWords, d), "array of MutedWord")
 		case "policies":
 			seen[0] |= 0x8000000000000
 			d.field(&x.Extra, "policies", d.at(), func(p *map[string]any, d *jsonDecoder) bool {
@@ -2206,10 +2208,8 @@ func (x *MeDetailed) encodeJSON(e *jsonEncoder) {
 		if x.MutedWords == nil {
 			e.rawBytes("[]")
 		} else {
-			func(p *[][]string, e *jsonEncoder) {
-				encSlice(p, e, func(p *[]string, e *jsonEncoder) {
-					encSlice(p, e, encString)
-				})
+			func(p *[]MutedWord, e *jsonEncoder) {
+				encSlice(p, e, (*MutedWord).encodeJSON)
 			}(&x.MutedWords, e)
 		}
 	}
@@ -2259,7 +2259,7 @@ type MeDetailedOnly struct {
 	LoggedInDays          int64         `json:"loggedInDays"`
 	MutedInstances        []string      `json:"mutedInstances"`
 	// Each inner list is one rule; its words must all match.
-	MutedWords [][]string `json:"mutedWords"`
+	MutedWords []MutedWord `json:"mutedWords"`
 	// The effective role policies. Which keys appear depends on the server version.
 	Policies                 map[string]any `json:"policies"`
 	TwoFactorEnabled         bool           `json:"twoFactorEnabled"`
@@ -2351,11 +2351,9 @@ func (x *MeDetailedOnly) decodeJSON(d *jsonDecoder) bool {
 			}
 		case "mutedWords":
 			seen[0] |= 0x2000
-			d.field(&x.Extra, "mutedWords", d.at(), func(p *[][]string, d *jsonDecoder) bool {
-				return decSlice(p, d, func(p *[]string, d *jsonDecoder) bool {
-					return decSlice(p, d, decString)
-				})
-			}(&x.MutedWords, d), "array of array of string")
+			d.field(&x.Extra, "mutedWords", d.at(), func(p *[]MutedWord, d *jsonDecoder) bool {
+				return decSlice(p, d, (*MutedWord).decodeJSON)
+			}(&x.MutedWords, d), "array of MutedWord")
 		case "policies":
 			seen[0] |= 0x4000
 			d.field(&x.Extra, "policies", d.at(), func(p *map[string]any, d *jsonDecoder) bool {
@@ -2431,10 +2429,8 @@ func (x *MeDetailedOnly) encodeJSON(e *jsonEncoder) {
 		if x.MutedWords == nil {
 			e.rawBytes("[]")
 		} else {
-			func(p *[][]string, e *jsonEncoder) {
-				encSlice(p, e, func(p *[]string, e *jsonEncoder) {
-					encSlice(p, e, encString)
-				})
+			func(p *[]MutedWord, e *jsonEncoder) {
+				encSlice(p, e, (*MutedWord).encodeJSON)
 			}(&x.MutedWords, e)
 		}
 	}
@@ -2979,11 +2975,68 @@ const (
 	MetaLiteNoteSearchableScopeGlobal MetaLiteNoteSearchableScope = "global"
 )
 
+// MutedWord is the MutedWord object of Misskey's API.
+//
+// One muted-word entry: a group of keywords that must all occur, or a regular expression written as a string ("/spam/i").
+//
+// The value is one of: array (Keywords), string (Regex). Decoding sets the field of the JSON value's kind; a value that fits none keeps its JSON in Raw.
+type MutedWord struct {
+	Keywords []string `json:"-"`
+	Regex    *string  `json:"-"`
+	// Raw is the JSON of a value that fits no field above, as it was sent.
+	Raw json.RawMessage `json:"-"`
+}
+
+func (x *MutedWord) decodeJSON(d *jsonDecoder) bool {
+	*x = MutedWord{}
+	start := d.at()
+	ok := false
+	switch d.peek() {
+	case '[':
+		ok = func(p *[]string, d *jsonDecoder) bool {
+			return decSlice(p, d, decString)
+		}(&x.Keywords, d)
+	case '"':
+		ok = decPtr(&x.Regex, d, decString)
+	default:
+		d.skip()
+	}
+	if !ok {
+		*x = MutedWord{Raw: d.rawFrom(start)}
+		d.misfitAt(start, "array of string or string")
+	}
+	return true
+}
+func (x *MutedWord) encodeJSON(e *jsonEncoder) {
+	switch {
+	case x.Keywords != nil:
+		func(p *[]string, e *jsonEncoder) {
+			encSlice(p, e, encString)
+		}(&x.Keywords, e)
+	case x.Regex != nil:
+		encString(x.Regex, e)
+	case x.Raw != nil:
+		encRaw(&x.Raw, e)
+	default:
+		e.null()
+	}
+}
+
+// UnmarshalJSON decodes x from JSON, keeping what its fields cannot hold (see Members).
+func (x *MutedWord) UnmarshalJSON(data []byte) error {
+	return unmarshalJSONValue(data, x)
+}
+
+// MarshalJSON encodes x as JSON, with what decoding kept.
+func (x MutedWord) MarshalJSON() ([]byte, error) {
+	return marshalJSONValue(&x)
+}
+
 // Note is the Note object of Misskey's API.
 type Note struct {
 	Channel      *Channel  `json:"channel,omitzero"`
 	ChannelID    *string   `json:"channelId,omitzero"`
-	ClippedCount *float64  `json:"clippedCount,omitzero"`
+	ClippedCount *int64    `json:"clippedCount,omitzero"`
 	CreatedAt    time.Time `json:"createdAt"`
 	// Content warning shown instead of the text.
 	CW        *string           `json:"cw,omitzero"`
@@ -3059,7 +3112,7 @@ func (x *Note) decodeJSON(d *jsonDecoder) bool {
 			}
 		case "clippedCount":
 			seen[0] |= 0x4
-			d.field(&x.Extra, "clippedCount", d.at(), decPtr(&x.ClippedCount, d, decFloat64), "number")
+			d.field(&x.Extra, "clippedCount", d.at(), decPtr(&x.ClippedCount, d, decInt64), "integer")
 		case "createdAt":
 			seen[0] |= 0x8
 			d.field(&x.Extra, "createdAt", d.at(), decTime(&x.CreatedAt, d), "date-time string")
@@ -3232,7 +3285,7 @@ func (x *Note) encodeJSON(e *jsonEncoder) {
 	}
 	if x.ClippedCount != nil {
 		if e.field(&x.Extra, "clippedCount") {
-			encPtr(&x.ClippedCount, e, encFloat64)
+			encPtr(&x.ClippedCount, e, encInt64)
 		}
 	}
 	if e.field(&x.Extra, "createdAt") {
@@ -4711,7 +4764,7 @@ type User struct {
 	LoggedInDays          *int64        `json:"loggedInDays,omitzero"`
 	MutedInstances        []string      `json:"mutedInstances,omitzero"`
 	// Each inner list is one rule; its words must all match.
-	MutedWords [][]string `json:"mutedWords,omitzero"`
+	MutedWords []MutedWord `json:"mutedWords,omitzero"`
 	// The effective role policies. Which keys appear depends on the server version.
 	Policies                 map[string]any `json:"policies,omitzero"`
 	UnreadNotificationsCount *int64         `json:"unreadNotificationsCount,omitzero"`
@@ -5019,11 +5072,9 @@ func (x *User) decodeJSON(d *jsonDecoder) bool {
 			}
 		case "mutedWords":
 			seen[0] |= 0x8000000000000
-			d.field(&x.Extra, "mutedWords", d.at(), func(p *[][]string, d *jsonDecoder) bool {
-				return decSlice(p, d, func(p *[]string, d *jsonDecoder) bool {
-					return decSlice(p, d, decString)
-				})
-			}(&x.MutedWords, d), "array of array of string")
+			d.field(&x.Extra, "mutedWords", d.at(), func(p *[]MutedWord, d *jsonDecoder) bool {
+				return decSlice(p, d, (*MutedWord).decodeJSON)
+			}(&x.MutedWords, d), "array of MutedWord")
 		case "policies":
 			seen[0] |= 0x10000000000000
 			d.field(&x.Extra, "policies", d.at(), func(p *map[string]any, d *jsonDecoder) bool {
@@ -5307,10 +5358,8 @@ func (x *User) encodeJSON(e *jsonEncoder) {
 	}
 	if x.MutedWords != nil {
 		if e.field(&x.Extra, "mutedWords") {
-			func(p *[][]string, e *jsonEncoder) {
-				encSlice(p, e, func(p *[]string, e *jsonEncoder) {
-					encSlice(p, e, encString)
-				})
+			func(p *[]MutedWord, e *jsonEncoder) {
+				encSlice(p, e, (*MutedWord).encodeJSON)
 			}(&x.MutedWords, e)
 		}
 	}
@@ -5400,7 +5449,7 @@ type UserDetailed struct {
 	LoggedInDays          *int64        `json:"loggedInDays,omitzero"`
 	MutedInstances        []string      `json:"mutedInstances,omitzero"`
 	// Each inner list is one rule; its words must all match.
-	MutedWords [][]string `json:"mutedWords,omitzero"`
+	MutedWords []MutedWord `json:"mutedWords,omitzero"`
 	// The effective role policies. Which keys appear depends on the server version.
 	Policies                 map[string]any `json:"policies,omitzero"`
 	UnreadNotificationsCount *int64         `json:"unreadNotificationsCount,omitzero"`
@@ -5685,11 +5734,9 @@ func (x *UserDetailed) decodeJSON(d *jsonDecoder) bool {
 			}
 		case "mutedWords":
 			seen[0] |= 0x8000000000000
-			d.field(&x.Extra, "mutedWords", d.at(), func(p *[][]string, d *jsonDecoder) bool {
-				return decSlice(p, d, func(p *[]string, d *jsonDecoder) bool {
-					return decSlice(p, d, decString)
-				})
-			}(&x.MutedWords, d), "array of array of string")
+			d.field(&x.Extra, "mutedWords", d.at(), func(p *[]MutedWord, d *jsonDecoder) bool {
+				return decSlice(p, d, (*MutedWord).decodeJSON)
+			}(&x.MutedWords, d), "array of MutedWord")
 		case "policies":
 			seen[0] |= 0x10000000000000
 			d.field(&x.Extra, "policies", d.at(), func(p *map[string]any, d *jsonDecoder) bool {
@@ -5945,10 +5992,8 @@ func (x *UserDetailed) encodeJSON(e *jsonEncoder) {
 	}
 	if x.MutedWords != nil {
 		if e.field(&x.Extra, "mutedWords") {
-			func(p *[][]string, e *jsonEncoder) {
-				encSlice(p, e, func(p *[]string, e *jsonEncoder) {
-					encSlice(p, e, encString)
-				})
+			func(p *[]MutedWord, e *jsonEncoder) {
+				encSlice(p, e, (*MutedWord).encodeJSON)
 			}(&x.MutedWords, e)
 		}
 	}

@@ -248,17 +248,10 @@ func (d *APIDiff) endpoints(kind ChangeKind) []string {
 	return out
 }
 
-// LoadAPI parses and models a document, as generation does.
+// LoadAPI parses and models a document, as generation does (with the
+// fixups table).
 func LoadAPI(in *Input) (*API, error) {
-	doc, err := Parse(in)
-	if err != nil {
-		return nil, err
-	}
-	api, err := Build(doc)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", in.Name, err)
-	}
-	return api, nil
+	return loadAPI(in, false)
 }
 
 // diffRole says how a type is used: in requests (the client sends it), in

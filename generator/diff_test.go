@@ -96,10 +96,10 @@ const diffOldDoc = `{
     "Note": {"type": "object", "properties": {
       "id": {"type": "string"},
       "text": {"type": ["string", "null"]},
-      "renoteCount": {"type": "integer"},
+      "score": {"type": "integer"},
       "tags": {"type": "array", "items": {"type": "string"}},
       "user": {"$ref": "#/components/schemas/User"}
-    }, "required": ["id", "text", "renoteCount", "tags", "user"]},
+    }, "required": ["id", "text", "score", "tags", "user"]},
     "User": {"type": "object", "properties": {
       "id": {"type": "string"},
       "name": {"type": "string"},
@@ -164,11 +164,11 @@ const diffNewDoc = `{
     "Note": {"type": "object", "properties": {
       "id": {"type": "string"},
       "text": {"type": ["string", "null"]},
-      "renoteCount": {"type": "number"},
+      "score": {"type": "number"},
       "tags": {"type": "array", "items": {"type": "string"}},
       "reactions": {"type": "object", "additionalProperties": {"type": "integer"}},
       "user": {"$ref": "#/components/schemas/User"}
-    }, "required": ["id", "text", "renoteCount", "user", "reactions"]},
+    }, "required": ["id", "text", "score", "user", "reactions"]},
     "User": {"type": "object", "properties": {
       "id": {"type": "string"},
       "name": {"type": ["string", "null"]},
@@ -194,7 +194,7 @@ func TestDiffAPIs(t *testing.T) {
 		"! notes/create request field text: no longer nullable",
 		`! notes/create request field visibility: enum value "followers" removed`,
 		"! notes/show: now requires a credential (access token)",
-		"! type Note field renoteCount: type changed: integer → number",
+		"! type Note field score: type changed: integer → number",
 		"! type Note field tags: required → optional",
 		"! type User field isCat: removed (was required, boolean)",
 		"! type User field name: became nullable",

@@ -10,6 +10,9 @@ import (
 // Options control one generation.
 type Options struct {
 	Package string // package name of the output; default "misskey"
+	// Literal maps the document as written, without the fixups table
+	// (fixups.json) that corrects the types real servers contradict.
+	Literal bool
 }
 
 // Generate turns a document into the files of a Go package.
@@ -21,19 +24,36 @@ func Generate(in *Input, opts Options) ([]File, *API, error) {
 	if !token.IsIdentifier(pkg) || token.IsKeyword(pkg) || pkg == "_" {
 		return nil, nil, fmt.Errorf("package name %q is not a valid Go identifier", pkg)
 	}
-	doc, err := Parse(in)
+	api, err := loadAPI(in, opts.Literal)
 	if err != nil {
 		return nil, nil, err
-	}
-	api, err := Build(doc)
-	if err != nil {
-		return nil, nil, fmt.Errorf("%s: %w", in.Name, err)
 	}
 	files, err := Emit(api, pkg)
 	if err != nil {
 		return nil, nil, fmt.Errorf("%s: %w", in.Name, err)
 	}
 	return files, api, nil
+}
+
+// loadAPI parses a document, applies the fixups table unless literal is
+// set, and builds the model; API.Fixups says where the table changed it.
+func loadAPI(in *Input, literal bool) (*API, error) {
+	doc, err := Parse(in)
+	if err != nil {
+		return nil, err
+	}
+	var applied []AppliedFixup
+	if !literal {
+		if applied, err = ApplyFixups(doc); err != nil {
+			return nil, fmt.Errorf("%s: %w", in.Name, err)
+		}
+	}
+	api, err := Build(doc)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", in.Name, err)
+	}
+	api.Fixups = applied
+	return api, nil
 }
 
 // DefaultPackageName is the package name for an output directory: its base

@@ -14,6 +14,7 @@ type API struct {
 	Types       []*Type          // every named type, sorted by Name
 	Permissions []PermissionInfo // every permission any endpoint names, sorted
 	Warnings    []Warning        // what was odd in the document but did not stop the run
+	Fixups      []AppliedFixup   // where the fixups table corrected the document (fixups.go)
 }
 
 // PermissionInfo is one permission and the Go constant that names it.

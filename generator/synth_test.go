@@ -423,7 +423,9 @@ type objSpec struct {
 func (g *synth) flatten(s *openapi3.Schema) *objSpec {
 	spec := &objSpec{props: map[string]*openapi3.SchemaRef{}, required: map[string]bool{}}
 	g.flattenInto(s, spec, 0)
-	if len(spec.props) == 0 && len(spec.unions) == 0 && spec.additional == nil {
+	// {maxProperties: 0} (a manual role's empty condFormula, from the
+	// fixups table) is the empty object, not a free-form one.
+	if len(spec.props) == 0 && len(spec.unions) == 0 && spec.additional == nil && (s.MaxProps == nil || *s.MaxProps > 0) {
 		spec.freeForm = true
 	}
 	return spec

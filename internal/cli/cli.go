@@ -22,7 +22,7 @@ const (
 )
 
 const usage = `usage:
-  misskey-gen (-spec FILE|URL|- | -server HOST) -out DIR [-package NAME] [-check] [-v]
+  misskey-gen (-spec FILE|URL|- | -server HOST) -out DIR [-package NAME] [-check] [-literal] [-v]
   misskey-gen diff [-format text|markdown|json] [-fail-on-breaking] OLD NEW
   misskey-gen auth -server HOST -name APP (-permission a,b | -endpoints e,f) [flags]
   misskey-gen -version
@@ -57,7 +57,8 @@ func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 	out := fs.String("out", "", "output directory of the generated package")
 	pkg := fs.String("package", "", `package name (default: the output directory's name if it is a valid identifier, else "misskey")`)
 	check := fs.Bool("check", false, "write nothing; exit 1 and show the differences when -out is not current")
-	verbose := fs.Bool("v", false, "print the document's quirks the generator worked around")
+	verbose := fs.Bool("v", false, "print the document's quirks the generator worked around and where the fixups table corrected it")
+	literal := fs.Bool("literal", false, "map the document literally, without the fixups table")
 	version := fs.Bool("version", false, "print the version and exit")
 	fs.Usage = func() {
 		fmt.Fprint(stderr, usage)
@@ -103,7 +104,7 @@ func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 	if name == "" {
 		name = generator.DefaultPackageName(*out)
 	}
-	files, api, err := generator.Generate(in, generator.Options{Package: name})
+	files, api, err := generator.Generate(in, generator.Options{Package: name, Literal: *literal})
 	if err != nil {
 		fmt.Fprintln(stderr, "misskey-gen:", err)
 		return exitDrift
@@ -111,6 +112,9 @@ func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 	if *verbose {
 		for _, w := range api.Warnings {
 			fmt.Fprintln(stderr, "misskey-gen: note:", w)
+		}
+		for _, f := range api.Fixups {
+			fmt.Fprintln(stderr, "misskey-gen: fixup:", f)
 		}
 	}
 	if *check {

@@ -236,3 +236,29 @@ func TestMainServer(t *testing.T) {
 		t.Errorf("server down: exit %d, stderr %q", code, stderr)
 	}
 }
+
+// TestMainLiteral: the fixups table is on by default (-v lists where it
+// changed the document) and -literal maps the document as written.
+func TestMainLiteral(t *testing.T) {
+	spec, _ := testdataSpec(t)
+	fixedDir := filepath.Join(t.TempDir(), "misskey")
+	code, _, stderr := runCLI(t, "", "-spec", spec, "-out", fixedDir, "-v")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if !strings.Contains(stderr, "misskey-gen: fixup: muted-words at #/components/schemas/MeDetailedOnly/properties/mutedWords") {
+		t.Errorf("-v does not list the applied fixups:\n%s", stderr)
+	}
+	literalDir := filepath.Join(t.TempDir(), "misskey")
+	code, _, stderr = runCLI(t, "", "-spec", spec, "-out", literalDir, "-literal", "-v")
+	if code != 0 {
+		t.Fatalf("-literal: exit %d: %s", code, stderr)
+	}
+	if strings.Contains(stderr, "fixup:") {
+		t.Errorf("-literal applied fixups:\n%s", stderr)
+	}
+	fixed, literal := readPackage(t, fixedDir)["api_ping.go"], readPackage(t, literalDir)["api_ping.go"]
+	if !strings.Contains(fixed, "Pong int64") || !strings.Contains(literal, "Pong float64") {
+		t.Errorf("ping's pong: with fixups\n%s\nliteral\n%s", fixed, literal)
+	}
+}

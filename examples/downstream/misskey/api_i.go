@@ -351,7 +351,7 @@ type IUpdateRequest struct {
 	IsCat               Optional[bool]                                     `json:"isCat,omitzero"`
 	IsLocked            Optional[bool]                                     `json:"isLocked,omitzero"`
 	Lang                Optional[IUpdateRequestLang]                       `json:"lang,omitzero"`
-	MutedWords          Optional[[][]string]                               `json:"mutedWords,omitzero"`
+	MutedWords          Optional[[]MutedWord]                              `json:"mutedWords,omitzero"`
 	Name                Optional[string]                                   `json:"name,omitzero"`
 }
 

@@ -24,5 +24,5 @@ func (c *Client) Ping(ctx context.Context) (*PingResponse, error) {
 // PingResponse is defined at #/paths/~1ping/post/responses/200/content/application~1json/schema.
 type PingResponse struct {
 	// Unix time in milliseconds.
-	Pong float64 `json:"pong"`
+	Pong int64 `json:"pong"`
 }

@@ -102,10 +102,10 @@ type DriveFile struct {
 
 // DriveFileProperties is defined at #/components/schemas/DriveFile/properties/properties.
 type DriveFileProperties struct {
-	AvgColor    *string  `json:"avgColor,omitzero"`
-	Height      *float64 `json:"height,omitzero"`
-	Orientation *int64   `json:"orientation,omitzero"`
-	Width       *float64 `json:"width,omitzero"`
+	AvgColor    *string `json:"avgColor,omitzero"`
+	Height      *int64  `json:"height,omitzero"`
+	Orientation *int64  `json:"orientation,omitzero"`
+	Width       *int64  `json:"width,omitzero"`
 }
 
 // DriveFolder is the DriveFolder schema of the API document.
@@ -167,7 +167,7 @@ type MeDetailed struct {
 	LoggedInDays          int64                            `json:"loggedInDays"`
 	MutedInstances        []string                         `json:"mutedInstances"`
 	// Each inner list is one rule; its words must all match.
-	MutedWords [][]string `json:"mutedWords"`
+	MutedWords []MutedWord `json:"mutedWords"`
 	// The effective role policies. Which keys appear depends on the server version.
 	Policies                 map[string]any `json:"policies"`
 	TwoFactorEnabled         bool           `json:"twoFactorEnabled"`
@@ -191,7 +191,7 @@ type MeDetailedOnly struct {
 	LoggedInDays          int64                            `json:"loggedInDays"`
 	MutedInstances        []string                         `json:"mutedInstances"`
 	// Each inner list is one rule; its words must all match.
-	MutedWords [][]string `json:"mutedWords"`
+	MutedWords []MutedWord `json:"mutedWords"`
 	// The effective role policies. Which keys appear depends on the server version.
 	Policies                 map[string]any `json:"policies"`
 	TwoFactorEnabled         bool           `json:"twoFactorEnabled"`
@@ -220,8 +220,8 @@ type MetaDetailedOnly struct {
 
 // MetaDetailedOnlyFeatures is defined at #/components/schemas/MetaDetailedOnly/properties/features.
 type MetaDetailedOnlyFeatures struct {
-	GlobalTimeline bool  `json:"globalTimeline"`
-	LocalTimeline  bool  `json:"localTimeline"`
+	GlobalTimeline *bool `json:"globalTimeline,omitzero"`
+	LocalTimeline  *bool `json:"localTimeline,omitzero"`
 	Miauth         *bool `json:"miauth,omitzero"`
 	Registration   bool  `json:"registration"`
 }
@@ -248,12 +248,12 @@ type MetaLite struct {
 
 // MetaLiteAdsItem is defined at #/components/schemas/MetaLite/properties/ads/items.
 type MetaLiteAdsItem struct {
-	DayOfWeek int64   `json:"dayOfWeek"`
-	ID        string  `json:"id"`
-	ImageURL  string  `json:"imageUrl"`
-	Place     string  `json:"place"`
-	Ratio     float64 `json:"ratio"`
-	URL       string  `json:"url"`
+	DayOfWeek int64  `json:"dayOfWeek"`
+	ID        string `json:"id"`
+	ImageURL  string `json:"imageUrl"`
+	Place     string `json:"place"`
+	Ratio     int64  `json:"ratio"`
+	URL       string `json:"url"`
 }
 
 // MetaLiteNoteSearchableScope is defined at #/components/schemas/MetaLite/properties/noteSearchableScope.
@@ -264,11 +264,56 @@ const (
 	MetaLiteNoteSearchableScopeGlobal MetaLiteNoteSearchableScope = "global"
 )
 
+// MutedWord is the MutedWord schema of the API document.
+//
+// One muted-word entry: a group of keywords that must all occur, or a regular expression written as a string ("/spam/i").
+//
+// MutedWord is a union: at most one of its fields is set.
+// Decoding picks the field whose shape fits the JSON best; a value no field fits keeps only Raw.
+type MutedWord struct {
+	StringList []string `json:"-"`
+	String     *string  `json:"-"`
+	// Raw is the JSON the value was decoded from.
+	Raw json.RawMessage `json:"-"`
+}
+
+// shapesOfMutedWord describes the alternatives of MutedWord for unionPick.
+var shapesOfMutedWord = []unionShape{{
+	elem: &unionShape{kind: "string"},
+	kind: "array",
+}, {kind: "string"}}
+
+// UnmarshalJSON decodes whichever alternative the JSON holds.
+func (u *MutedWord) UnmarshalJSON(data []byte) error {
+	*u = MutedWord{Raw: append(json.RawMessage(nil), data...)}
+	switch unionPick(data, shapesOfMutedWord) {
+	case 0:
+		return unionDecode(data, &u.StringList)
+	case 1:
+		u.String = new(string)
+		return unionDecode(data, u.String)
+	}
+	return nil
+}
+
+// MarshalJSON encodes the alternative that is set, or Raw when none is.
+func (u MutedWord) MarshalJSON() ([]byte, error) {
+	switch {
+	case u.StringList != nil:
+		return json.Marshal(u.StringList)
+	case u.String != nil:
+		return json.Marshal(u.String)
+	case u.Raw != nil:
+		return u.Raw, nil
+	}
+	return []byte("null"), nil
+}
+
 // Note is the Note schema of the API document.
 type Note struct {
 	Channel      *Channel  `json:"channel,omitzero"`
 	ChannelID    *string   `json:"channelId,omitzero"`
-	ClippedCount *float64  `json:"clippedCount,omitzero"`
+	ClippedCount *int64    `json:"clippedCount,omitzero"`
 	CreatedAt    time.Time `json:"createdAt"`
 	// Content warning shown instead of the text.
 	CW        *string           `json:"cw,omitzero"`
@@ -535,7 +580,7 @@ type Role struct {
 	RoleLite
 	AsBadge                   bool                         `json:"asBadge"`
 	CanEditMembersByModerator bool                         `json:"canEditMembersByModerator"`
-	CondFormula               RoleCondFormulaValue         `json:"condFormula"`
+	CondFormula               RoleCondFormula              `json:"condFormula"`
 	CreatedAt                 time.Time                    `json:"createdAt"`
 	IsExplorable              bool                         `json:"isExplorable"`
 	IsPublic                  bool                         `json:"isPublic"`
@@ -543,6 +588,50 @@ type Role struct {
 	Target                    RoleTarget                   `json:"target"`
 	UpdatedAt                 time.Time                    `json:"updatedAt"`
 	UsersCount                int64                        `json:"usersCount"`
+}
+
+// RoleCondFormula is defined at #/components/schemas/Role/properties/condFormula.
+//
+// RoleCondFormula is a union: at most one of its fields is set.
+// Decoding picks the field whose shape fits the JSON best; a value no field fits keeps only Raw.
+type RoleCondFormula struct {
+	RoleCondFormulaValue *RoleCondFormulaValue `json:"-"`
+	ValueMap             map[string]any        `json:"-"`
+	// Raw is the JSON the value was decoded from.
+	Raw json.RawMessage `json:"-"`
+}
+
+// shapesOfRoleCondFormula describes the alternatives of RoleCondFormula for unionPick.
+var shapesOfRoleCondFormula = []unionShape{{
+	kind:     "object",
+	known:    []string{"id", "type", "value", "values"},
+	required: []string{"id", "type"},
+}, {kind: "object"}}
+
+// UnmarshalJSON decodes whichever alternative the JSON holds.
+func (u *RoleCondFormula) UnmarshalJSON(data []byte) error {
+	*u = RoleCondFormula{Raw: append(json.RawMessage(nil), data...)}
+	switch unionPick(data, shapesOfRoleCondFormula) {
+	case 0:
+		u.RoleCondFormulaValue = new(RoleCondFormulaValue)
+		return unionDecode(data, u.RoleCondFormulaValue)
+	case 1:
+		return unionDecode(data, &u.ValueMap)
+	}
+	return nil
+}
+
+// MarshalJSON encodes the alternative that is set, or Raw when none is.
+func (u RoleCondFormula) MarshalJSON() ([]byte, error) {
+	switch {
+	case u.RoleCondFormulaValue != nil:
+		return json.Marshal(u.RoleCondFormulaValue)
+	case u.ValueMap != nil:
+		return json.Marshal(u.ValueMap)
+	case u.Raw != nil:
+		return u.Raw, nil
+	}
+	return []byte("null"), nil
 }
 
 // RoleCondFormulaLogics is the RoleCondFormulaLogics schema of the API document.
