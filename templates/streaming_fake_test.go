@@ -397,6 +397,7 @@ func streamGoroutines() []string {
 	for _, g := range strings.Split(string(buf), "\n\n") {
 		if strings.Contains(g, "templates.(*Stream)") ||
 			strings.Contains(g, "templates.(*Connection)") ||
+			strings.Contains(g, "templates.(*sharedChannel)") ||
 			strings.Contains(g, "github.com/coder/websocket.") {
 			out = append(out, g)
 		}
