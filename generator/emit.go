@@ -59,6 +59,10 @@ func Emit(api *API, pkg string) ([]File, error) {
 	jobs = append(jobs, job{"types.go", e.typesFile(shared)})
 	jobs = append(jobs, job{"permissions.go", e.permissionsFile()})
 	jobs = append(jobs, job{"spec.go", e.specFile()})
+	jobs = append(jobs, job{"stream_events.go", e.streamEventsFile()})
+	if h := e.helpersFile(); h != nil {
+		jobs = append(jobs, job{"helpers.go", h})
+	}
 
 	files := make([]File, len(jobs))
 	errs := make([]error, len(jobs))
@@ -196,13 +200,17 @@ func docLines(text string) []string {
 func (e *emitter) typeDecl(f *jen.File, t *Type) {
 	doc := []string{}
 	switch {
+	case t.Component != "" && e.isSupplied(t):
+		// Its description says what it is (streaming_schema.json).
 	case t.Component != "":
 		doc = append(doc, fmt.Sprintf("%s is the %s schema of the API document.", t.Name, t.Component))
 	default:
 		doc = append(doc, fmt.Sprintf("%s is defined at %s.", t.Name, t.Pointer))
 	}
 	if d := docLines(t.Doc); len(d) > 0 {
-		doc = append(doc, "")
+		if len(doc) > 0 {
+			doc = append(doc, "")
+		}
 		doc = append(doc, d...)
 	}
 	switch t.Kind {

@@ -25,10 +25,15 @@ func Generate(in *Input, opts Options) ([]File, *API, error) {
 	if err != nil {
 		return nil, nil, err
 	}
+	supplied, err := addStreamingSchemas(doc)
+	if err != nil {
+		return nil, nil, err
+	}
 	api, err := Build(doc)
 	if err != nil {
 		return nil, nil, fmt.Errorf("%s: %w", in.Name, err)
 	}
+	api.Supplied = supplied
 	files, err := Emit(api, pkg)
 	if err != nil {
 		return nil, nil, fmt.Errorf("%s: %w", in.Name, err)

@@ -14,6 +14,10 @@ type API struct {
 	Types       []*Type          // every named type, sorted by Name
 	Permissions []PermissionInfo // every permission any endpoint names, sorted
 	Warnings    []Warning        // what was odd in the document but did not stop the run
+	// Supplied are the components misskey-gen added to the document
+	// (streaming_schema.json: streaming payloads, misskey-js's constant
+	// lists), sorted; Generate sets it.
+	Supplied []string
 }
 
 // PermissionInfo is one permission and the Go constant that names it.
