@@ -158,6 +158,11 @@ type Stream struct {
 	nextID uint64
 	closed bool  // no new connections: the stream is ending or ended
 	err    error // why the stream ended, once it has
+
+	// Shared connections (streaming_shared.go), by channel and parameters.
+	// sharedMu is taken before mu, never after.
+	sharedMu sync.Mutex
+	shared   map[string]*sharedChannel
 }
 
 // errStreamCloseCalled is the cancellation cause Close gives the stream's
@@ -273,6 +278,7 @@ type ConnectOption func(*connectConfig)
 
 type connectConfig struct {
 	separate bool
+	shared   bool
 }
 
 // SeparateEvents delivers the connection's events (and its EventConnected)
@@ -301,6 +307,10 @@ type Connection struct {
 
 	sendMu   sync.Mutex // held by the reader while it delivers to events
 	evClosed bool       // under sendMu: events is closed
+
+	// pool is the server-side connection a connection opened with Shared
+	// subscribes to; nil for other connections.
+	pool *sharedChannel
 }
 
 // String describes the connection, e.g. "misskey.Connection{homeTimeline 3}".
@@ -337,6 +347,9 @@ func (s *Stream) Connect(channel string, params any, opts ...ConnectOption) (*Co
 	var cc connectConfig
 	for _, o := range opts {
 		o(&cc)
+	}
+	if cc.shared {
+		return s.connectShared(channel, params)
 	}
 	p, err := streamParams(params)
 	if err != nil {
@@ -389,6 +402,10 @@ func streamParams(params any) (json.RawMessage, error) {
 // connection that could not be told to the server is not restored after the
 // reconnect either.
 func (c *Connection) Close() error {
+	if c.pool != nil {
+		c.pool.leave(c)
+		return nil
+	}
 	s := c.s
 	s.mu.Lock()
 	if !c.closed {
