@@ -296,7 +296,7 @@ func streamTestDecode(channel, event string, body json.RawMessage) (any, error) 
 }
 
 func withStreamDecoder(fn func(channel, event string, body json.RawMessage) (any, error)) StreamOption {
-	return func(c *streamConfig) { c.decode = fn }
+	return func(c *streamConfig) { c.decode, c.decodeChecksJSON = fn, false }
 }
 
 const streamTestToken = "tok3n+/=secret"
