@@ -74,6 +74,10 @@ type streamConfig struct {
 	// decodeStreamEvent, the function the generator writes from the API
 	// document; tests replace it.
 	decode func(channel, event string, body json.RawMessage) (any, error)
+	// decodeChecksJSON: decode fails on a body that is not one JSON value
+	// whenever it returns a value, as decodeStreamEvent does; it lets
+	// channel frames skip a scan (streaming_fastpath.go).
+	decodeChecksJSON bool
 }
 
 func defaultStreamConfig() streamConfig {
@@ -84,6 +88,8 @@ func defaultStreamConfig() streamConfig {
 		heartbeat:  DefaultStreamHeartbeat,
 		buffer:     DefaultStreamEventBuffer,
 		decode:     decodeStreamEvent,
+
+		decodeChecksJSON: true,
 	}
 }
 

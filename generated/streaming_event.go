@@ -165,6 +165,9 @@ var streamBroadcasts = map[string]bool{
 // body, and only a frame that no decoder consumed is checked whole, which
 // saves a pass over every note on a busy timeline.
 func (s *Stream) handleFrame(data []byte) (ev StreamEvent, c *Connection, ok bool) {
+	if ev, c, ok := s.channelFrameFast(data); ok {
+		return ev, c, true
+	}
 	ev, c, ok = s.handleFrameUnchecked(data)
 	if ok && ev.Value == nil && ev.Err == nil && !json.Valid(data) {
 		return StreamEvent{Raw: data, Err: errors.New("misskey: stream: frame is not JSON")}, nil, true
