@@ -2,6 +2,7 @@ package templates
 
 import (
 	"errors"
+	"fmt"
 	"testing"
 )
 
@@ -168,4 +169,20 @@ func TestNormalizeHost(t *testing.T) {
 			t.Errorf("NormalizeHost(%q) = %q, want an error", bad, got)
 		}
 	}
+}
+
+func ExampleParseAcctOrURL() {
+	for _, s := range []string{"@alice", "@bob@Example.COM", "https://misskey.example/@carol", "https://misskey.example/@dave@ドメイン.テスト"} {
+		a, err := ParseAcctOrURL(s, "misskey.example")
+		if err != nil {
+			fmt.Println(err)
+			continue
+		}
+		fmt.Printf("%-48s username %q host %q mention %s\n", s, a.Username, a.Host, a.Mention())
+	}
+	// Output:
+	// @alice                                           username "alice" host "" mention @alice
+	// @bob@Example.COM                                 username "bob" host "example.com" mention @bob@example.com
+	// https://misskey.example/@carol                   username "carol" host "" mention @carol
+	// https://misskey.example/@dave@ドメイン.テスト           username "dave" host "xn--eckwd4c7c.xn--zckzah" mention @dave@xn--eckwd4c7c.xn--zckzah
 }
