@@ -99,9 +99,9 @@ func (c *Client) AdminQueueStats(ctx context.Context) (*AdminQueueStatsResponse,
 
 // AdminQueueStatsResponse is the response of admin/queue/stats.
 type AdminQueueStatsResponse struct {
-	DB            QueueCount `json:"db"`
 	Deliver       QueueCount `json:"deliver"`
 	Inbox         QueueCount `json:"inbox"`
+	DB            QueueCount `json:"db"`
 	ObjectStorage QueueCount `json:"objectStorage"`
 
 	// Extra holds the members of the JSON object that no field above holds, as they were
@@ -112,7 +112,7 @@ type AdminQueueStatsResponse struct {
 
 // fieldsOfAdminQueueStatsResponse names the members of AdminQueueStatsResponse by field index, and says which are required.
 var fieldsOfAdminQueueStatsResponse = jsonFields{
-	names:    []string{"db", "deliver", "inbox", "objectStorage"},
+	names:    []string{"deliver", "inbox", "db", "objectStorage"},
 	required: []uint64{0xf},
 }
 
@@ -125,15 +125,15 @@ func (x *AdminQueueStatsResponse) decodeJSON(d *jsonDecoder) bool {
 	n := 0
 	for ; d.nextMember(n); n++ {
 		switch string(d.key) {
-		case "db":
-			seen[0] |= 0x1
-			d.field(&x.Extra, "db", d.at(), (*QueueCount).decodeJSON(&x.DB, d), "QueueCount")
 		case "deliver":
-			seen[0] |= 0x2
+			seen[0] |= 0x1
 			d.field(&x.Extra, "deliver", d.at(), (*QueueCount).decodeJSON(&x.Deliver, d), "QueueCount")
 		case "inbox":
-			seen[0] |= 0x4
+			seen[0] |= 0x2
 			d.field(&x.Extra, "inbox", d.at(), (*QueueCount).decodeJSON(&x.Inbox, d), "QueueCount")
+		case "db":
+			seen[0] |= 0x4
+			d.field(&x.Extra, "db", d.at(), (*QueueCount).decodeJSON(&x.DB, d), "QueueCount")
 		case "objectStorage":
 			seen[0] |= 0x8
 			d.field(&x.Extra, "objectStorage", d.at(), (*QueueCount).decodeJSON(&x.ObjectStorage, d), "QueueCount")
@@ -146,14 +146,14 @@ func (x *AdminQueueStatsResponse) decodeJSON(d *jsonDecoder) bool {
 }
 func (x *AdminQueueStatsResponse) encodeJSON(e *jsonEncoder) {
 	e.objectStart()
-	if e.field(&x.Extra, "db") {
-		(*QueueCount).encodeJSON(&x.DB, e)
-	}
 	if e.field(&x.Extra, "deliver") {
 		(*QueueCount).encodeJSON(&x.Deliver, e)
 	}
 	if e.field(&x.Extra, "inbox") {
 		(*QueueCount).encodeJSON(&x.Inbox, e)
+	}
+	if e.field(&x.Extra, "db") {
+		(*QueueCount).encodeJSON(&x.DB, e)
 	}
 	if e.field(&x.Extra, "objectStorage") {
 		(*QueueCount).encodeJSON(&x.ObjectStorage, e)
@@ -191,21 +191,21 @@ func (c *Client) AdminRolesCreate(ctx context.Context, req *AdminRolesCreateRequ
 
 // AdminRolesCreateRequest is the request of admin/roles/create.
 type AdminRolesCreateRequest struct {
-	AsBadge                   bool                 `json:"asBadge"`
-	CanEditMembersByModerator bool                 `json:"canEditMembersByModerator"`
-	Color                     *string              `json:"color"`
-	CondFormula               RoleCondFormulaValue `json:"condFormula"`
+	Name                      string               `json:"name"`
 	Description               string               `json:"description"`
-	DisplayOrder              int64                `json:"displayOrder"`
+	Color                     *string              `json:"color"`
 	IconURL                   *string              `json:"iconUrl"`
+	Target                    RoleTarget           `json:"target"`
+	CondFormula               RoleCondFormulaValue `json:"condFormula"`
+	IsPublic                  bool                 `json:"isPublic"`
+	IsModerator               bool                 `json:"isModerator"`
 	IsAdministrator           bool                 `json:"isAdministrator"`
 	IsExplorable              *bool                `json:"isExplorable,omitzero"`
-	IsModerator               bool                 `json:"isModerator"`
-	IsPublic                  bool                 `json:"isPublic"`
-	Name                      string               `json:"name"`
+	AsBadge                   bool                 `json:"asBadge"`
+	CanEditMembersByModerator bool                 `json:"canEditMembersByModerator"`
+	DisplayOrder              int64                `json:"displayOrder"`
 	// Policy overrides, keyed by policy name.
 	Policies map[string]any `json:"policies"`
-	Target   RoleTarget     `json:"target"`
 
 	// Extra holds the members of the JSON object that no field above holds, as they were
 	// sent: members the API document does not declare, and declared members whose
@@ -215,8 +215,8 @@ type AdminRolesCreateRequest struct {
 
 // fieldsOfAdminRolesCreateRequest names the members of AdminRolesCreateRequest by field index, and says which are required.
 var fieldsOfAdminRolesCreateRequest = jsonFields{
-	names:    []string{"asBadge", "canEditMembersByModerator", "color", "condFormula", "description", "displayOrder", "iconUrl", "isAdministrator", "isExplorable", "isModerator", "isPublic", "name", "policies", "target"},
-	required: []uint64{0x3eff},
+	names:    []string{"name", "description", "color", "iconUrl", "target", "condFormula", "isPublic", "isModerator", "isAdministrator", "isExplorable", "asBadge", "canEditMembersByModerator", "displayOrder", "policies"},
+	required: []uint64{0x3dff},
 }
 
 func (x *AdminRolesCreateRequest) decodeJSON(d *jsonDecoder) bool {
@@ -228,56 +228,56 @@ func (x *AdminRolesCreateRequest) decodeJSON(d *jsonDecoder) bool {
 	n := 0
 	for ; d.nextMember(n); n++ {
 		switch string(d.key) {
-		case "asBadge":
+		case "name":
 			seen[0] |= 0x1
-			d.field(&x.Extra, "asBadge", d.at(), decBool(&x.AsBadge, d), "boolean")
-		case "canEditMembersByModerator":
+			d.field(&x.Extra, "name", d.at(), decString(&x.Name, d), "string")
+		case "description":
 			seen[0] |= 0x2
-			d.field(&x.Extra, "canEditMembersByModerator", d.at(), decBool(&x.CanEditMembersByModerator, d), "boolean")
+			d.field(&x.Extra, "description", d.at(), decString(&x.Description, d), "string")
 		case "color":
 			seen[0] |= 0x4
 			if d.null() {
 			} else {
 				d.field(&x.Extra, "color", d.at(), decPtr(&x.Color, d, decString), "string or null")
 			}
-		case "condFormula":
-			seen[0] |= 0x8
-			d.field(&x.Extra, "condFormula", d.at(), (*RoleCondFormulaValue).decodeJSON(&x.CondFormula, d), "RoleCondFormulaValue")
-		case "description":
-			seen[0] |= 0x10
-			d.field(&x.Extra, "description", d.at(), decString(&x.Description, d), "string")
-		case "displayOrder":
-			seen[0] |= 0x20
-			d.field(&x.Extra, "displayOrder", d.at(), decInt64(&x.DisplayOrder, d), "integer")
 		case "iconUrl":
-			seen[0] |= 0x40
+			seen[0] |= 0x8
 			if d.null() {
 			} else {
 				d.field(&x.Extra, "iconUrl", d.at(), decPtr(&x.IconURL, d, decString), "string or null")
 			}
-		case "isAdministrator":
+		case "target":
+			seen[0] |= 0x10
+			d.field(&x.Extra, "target", d.at(), decEnum[RoleTarget](&x.Target, d), "string")
+		case "condFormula":
+			seen[0] |= 0x20
+			d.field(&x.Extra, "condFormula", d.at(), (*RoleCondFormulaValue).decodeJSON(&x.CondFormula, d), "RoleCondFormulaValue")
+		case "isPublic":
+			seen[0] |= 0x40
+			d.field(&x.Extra, "isPublic", d.at(), decBool(&x.IsPublic, d), "boolean")
+		case "isModerator":
 			seen[0] |= 0x80
+			d.field(&x.Extra, "isModerator", d.at(), decBool(&x.IsModerator, d), "boolean")
+		case "isAdministrator":
+			seen[0] |= 0x100
 			d.field(&x.Extra, "isAdministrator", d.at(), decBool(&x.IsAdministrator, d), "boolean")
 		case "isExplorable":
-			seen[0] |= 0x100
-			d.field(&x.Extra, "isExplorable", d.at(), decPtr(&x.IsExplorable, d, decBool), "boolean")
-		case "isModerator":
 			seen[0] |= 0x200
-			d.field(&x.Extra, "isModerator", d.at(), decBool(&x.IsModerator, d), "boolean")
-		case "isPublic":
+			d.field(&x.Extra, "isExplorable", d.at(), decPtr(&x.IsExplorable, d, decBool), "boolean")
+		case "asBadge":
 			seen[0] |= 0x400
-			d.field(&x.Extra, "isPublic", d.at(), decBool(&x.IsPublic, d), "boolean")
-		case "name":
+			d.field(&x.Extra, "asBadge", d.at(), decBool(&x.AsBadge, d), "boolean")
+		case "canEditMembersByModerator":
 			seen[0] |= 0x800
-			d.field(&x.Extra, "name", d.at(), decString(&x.Name, d), "string")
-		case "policies":
+			d.field(&x.Extra, "canEditMembersByModerator", d.at(), decBool(&x.CanEditMembersByModerator, d), "boolean")
+		case "displayOrder":
 			seen[0] |= 0x1000
+			d.field(&x.Extra, "displayOrder", d.at(), decInt64(&x.DisplayOrder, d), "integer")
+		case "policies":
+			seen[0] |= 0x2000
 			d.field(&x.Extra, "policies", d.at(), func(p *map[string]any, d *jsonDecoder) bool {
 				return decMap(p, d, decAny)
 			}(&x.Policies, d), "object of any value")
-		case "target":
-			seen[0] |= 0x2000
-			d.field(&x.Extra, "target", d.at(), decEnum[RoleTarget](&x.Target, d), "string")
 		default:
 			d.unknown(&x.Extra)
 		}
@@ -287,26 +287,29 @@ func (x *AdminRolesCreateRequest) decodeJSON(d *jsonDecoder) bool {
 }
 func (x *AdminRolesCreateRequest) encodeJSON(e *jsonEncoder) {
 	e.objectStart()
-	if e.field(&x.Extra, "asBadge") {
-		encBool(&x.AsBadge, e)
-	}
-	if e.field(&x.Extra, "canEditMembersByModerator") {
-		encBool(&x.CanEditMembersByModerator, e)
-	}
-	if e.field(&x.Extra, "color") {
-		encPtr(&x.Color, e, encString)
-	}
-	if e.field(&x.Extra, "condFormula") {
-		(*RoleCondFormulaValue).encodeJSON(&x.CondFormula, e)
+	if e.field(&x.Extra, "name") {
+		encString(&x.Name, e)
 	}
 	if e.field(&x.Extra, "description") {
 		encString(&x.Description, e)
 	}
-	if e.field(&x.Extra, "displayOrder") {
-		encInt64(&x.DisplayOrder, e)
+	if e.field(&x.Extra, "color") {
+		encPtr(&x.Color, e, encString)
 	}
 	if e.field(&x.Extra, "iconUrl") {
 		encPtr(&x.IconURL, e, encString)
+	}
+	if e.field(&x.Extra, "target") {
+		encEnum[RoleTarget](&x.Target, e)
+	}
+	if e.field(&x.Extra, "condFormula") {
+		(*RoleCondFormulaValue).encodeJSON(&x.CondFormula, e)
+	}
+	if e.field(&x.Extra, "isPublic") {
+		encBool(&x.IsPublic, e)
+	}
+	if e.field(&x.Extra, "isModerator") {
+		encBool(&x.IsModerator, e)
 	}
 	if e.field(&x.Extra, "isAdministrator") {
 		encBool(&x.IsAdministrator, e)
@@ -316,14 +319,14 @@ func (x *AdminRolesCreateRequest) encodeJSON(e *jsonEncoder) {
 			encPtr(&x.IsExplorable, e, encBool)
 		}
 	}
-	if e.field(&x.Extra, "isModerator") {
-		encBool(&x.IsModerator, e)
+	if e.field(&x.Extra, "asBadge") {
+		encBool(&x.AsBadge, e)
 	}
-	if e.field(&x.Extra, "isPublic") {
-		encBool(&x.IsPublic, e)
+	if e.field(&x.Extra, "canEditMembersByModerator") {
+		encBool(&x.CanEditMembersByModerator, e)
 	}
-	if e.field(&x.Extra, "name") {
-		encString(&x.Name, e)
+	if e.field(&x.Extra, "displayOrder") {
+		encInt64(&x.DisplayOrder, e)
 	}
 	if e.field(&x.Extra, "policies") {
 		if x.Policies == nil {
@@ -333,9 +336,6 @@ func (x *AdminRolesCreateRequest) encodeJSON(e *jsonEncoder) {
 				encMap(p, e, encAny)
 			}(&x.Policies, e)
 		}
-	}
-	if e.field(&x.Extra, "target") {
-		encEnum[RoleTarget](&x.Target, e)
 	}
 	x.Extra.encode(e)
 	e.objectEnd()

@@ -25,9 +25,9 @@ func (c *Client) ChartsActiveUsers(ctx context.Context, req *ChartsActiveUsersRe
 //
 // Optional fields are sent only when set: Value(v) sends v, Null[T]() sends null.
 type ChartsActiveUsersRequest struct {
+	Span   ChartsActiveUsersSpan `json:"span"`
 	Limit  *int64                `json:"limit,omitzero"`
 	Offset Optional[int64]       `json:"offset,omitzero"`
-	Span   ChartsActiveUsersSpan `json:"span"`
 
 	// Extra holds the members of the JSON object that no field above holds, as they were
 	// sent: members the API document does not declare, and declared members whose
@@ -37,8 +37,8 @@ type ChartsActiveUsersRequest struct {
 
 // fieldsOfChartsActiveUsersRequest names the members of ChartsActiveUsersRequest by field index, and says which are required.
 var fieldsOfChartsActiveUsersRequest = jsonFields{
-	names:    []string{"limit", "offset", "span"},
-	required: []uint64{0x4},
+	names:    []string{"span", "limit", "offset"},
+	required: []uint64{0x1},
 }
 
 func (x *ChartsActiveUsersRequest) decodeJSON(d *jsonDecoder) bool {
@@ -50,15 +50,15 @@ func (x *ChartsActiveUsersRequest) decodeJSON(d *jsonDecoder) bool {
 	n := 0
 	for ; d.nextMember(n); n++ {
 		switch string(d.key) {
-		case "limit":
+		case "span":
 			seen[0] |= 0x1
+			d.field(&x.Extra, "span", d.at(), decEnum[ChartsActiveUsersSpan](&x.Span, d), "string")
+		case "limit":
+			seen[0] |= 0x2
 			d.field(&x.Extra, "limit", d.at(), decPtr(&x.Limit, d, decInt64), "integer")
 		case "offset":
-			seen[0] |= 0x2
-			d.field(&x.Extra, "offset", d.at(), decOptional(&x.Offset, d, decInt64), "integer")
-		case "span":
 			seen[0] |= 0x4
-			d.field(&x.Extra, "span", d.at(), decEnum[ChartsActiveUsersSpan](&x.Span, d), "string")
+			d.field(&x.Extra, "offset", d.at(), decOptional(&x.Offset, d, decInt64), "integer")
 		default:
 			d.unknown(&x.Extra)
 		}
@@ -68,6 +68,9 @@ func (x *ChartsActiveUsersRequest) decodeJSON(d *jsonDecoder) bool {
 }
 func (x *ChartsActiveUsersRequest) encodeJSON(e *jsonEncoder) {
 	e.objectStart()
+	if e.field(&x.Extra, "span") {
+		encEnum[ChartsActiveUsersSpan](&x.Span, e)
+	}
 	if x.Limit != nil {
 		if e.field(&x.Extra, "limit") {
 			encPtr(&x.Limit, e, encInt64)
@@ -77,9 +80,6 @@ func (x *ChartsActiveUsersRequest) encodeJSON(e *jsonEncoder) {
 		if e.field(&x.Extra, "offset") {
 			encOptional(&x.Offset, e, encInt64)
 		}
-	}
-	if e.field(&x.Extra, "span") {
-		encEnum[ChartsActiveUsersSpan](&x.Span, e)
 	}
 	x.Extra.encode(e)
 	e.objectEnd()
@@ -98,9 +98,9 @@ func (x ChartsActiveUsersRequest) MarshalJSON() ([]byte, error) {
 // ChartsActiveUsersResponse is the response of charts/active-users.
 type ChartsActiveUsersResponse struct {
 	Read                 []int64 `json:"read"`
+	Write                []int64 `json:"write"`
 	ReadWrite            []int64 `json:"readWrite"`
 	RegisteredWithinWeek []int64 `json:"registeredWithinWeek"`
-	Write                []int64 `json:"write"`
 
 	// Extra holds the members of the JSON object that no field above holds, as they were
 	// sent: members the API document does not declare, and declared members whose
@@ -110,7 +110,7 @@ type ChartsActiveUsersResponse struct {
 
 // fieldsOfChartsActiveUsersResponse names the members of ChartsActiveUsersResponse by field index, and says which are required.
 var fieldsOfChartsActiveUsersResponse = jsonFields{
-	names:    []string{"read", "readWrite", "registeredWithinWeek", "write"},
+	names:    []string{"read", "write", "readWrite", "registeredWithinWeek"},
 	required: []uint64{0xf},
 }
 
@@ -128,21 +128,21 @@ func (x *ChartsActiveUsersResponse) decodeJSON(d *jsonDecoder) bool {
 			d.field(&x.Extra, "read", d.at(), func(p *[]int64, d *jsonDecoder) bool {
 				return decSlice(p, d, decInt64)
 			}(&x.Read, d), "array of integer")
-		case "readWrite":
+		case "write":
 			seen[0] |= 0x2
+			d.field(&x.Extra, "write", d.at(), func(p *[]int64, d *jsonDecoder) bool {
+				return decSlice(p, d, decInt64)
+			}(&x.Write, d), "array of integer")
+		case "readWrite":
+			seen[0] |= 0x4
 			d.field(&x.Extra, "readWrite", d.at(), func(p *[]int64, d *jsonDecoder) bool {
 				return decSlice(p, d, decInt64)
 			}(&x.ReadWrite, d), "array of integer")
 		case "registeredWithinWeek":
-			seen[0] |= 0x4
+			seen[0] |= 0x8
 			d.field(&x.Extra, "registeredWithinWeek", d.at(), func(p *[]int64, d *jsonDecoder) bool {
 				return decSlice(p, d, decInt64)
 			}(&x.RegisteredWithinWeek, d), "array of integer")
-		case "write":
-			seen[0] |= 0x8
-			d.field(&x.Extra, "write", d.at(), func(p *[]int64, d *jsonDecoder) bool {
-				return decSlice(p, d, decInt64)
-			}(&x.Write, d), "array of integer")
 		default:
 			d.unknown(&x.Extra)
 		}
@@ -161,6 +161,15 @@ func (x *ChartsActiveUsersResponse) encodeJSON(e *jsonEncoder) {
 			}(&x.Read, e)
 		}
 	}
+	if e.field(&x.Extra, "write") {
+		if x.Write == nil {
+			e.rawBytes("[]")
+		} else {
+			func(p *[]int64, e *jsonEncoder) {
+				encSlice(p, e, encInt64)
+			}(&x.Write, e)
+		}
+	}
 	if e.field(&x.Extra, "readWrite") {
 		if x.ReadWrite == nil {
 			e.rawBytes("[]")
@@ -177,15 +186,6 @@ func (x *ChartsActiveUsersResponse) encodeJSON(e *jsonEncoder) {
 			func(p *[]int64, e *jsonEncoder) {
 				encSlice(p, e, encInt64)
 			}(&x.RegisteredWithinWeek, e)
-		}
-	}
-	if e.field(&x.Extra, "write") {
-		if x.Write == nil {
-			e.rawBytes("[]")
-		} else {
-			func(p *[]int64, e *jsonEncoder) {
-				encSlice(p, e, encInt64)
-			}(&x.Write, e)
 		}
 	}
 	x.Extra.encode(e)

@@ -34,12 +34,12 @@ func (r *DriveFilesRequest) setUntilID(id string) {
 //
 // Optional fields are sent only when set: Value(v) sends v, Null[T]() sends null.
 type DriveFilesRequest struct {
-	FolderID Optional[string]         `json:"folderId,omitzero"`
 	Limit    *int64                   `json:"limit,omitzero"`
 	SinceID  *string                  `json:"sinceId,omitzero"`
-	Sort     Optional[DriveFilesSort] `json:"sort,omitzero"`
-	Type     Optional[string]         `json:"type,omitzero"`
 	UntilID  *string                  `json:"untilId,omitzero"`
+	FolderID Optional[string]         `json:"folderId,omitzero"`
+	Type     Optional[string]         `json:"type,omitzero"`
+	Sort     Optional[DriveFilesSort] `json:"sort,omitzero"`
 
 	// Extra holds the members of the JSON object that no field above holds, as they were
 	// sent: members the API document does not declare, and declared members whose
@@ -55,18 +55,18 @@ func (x *DriveFilesRequest) decodeJSON(d *jsonDecoder) bool {
 	n := 0
 	for ; d.nextMember(n); n++ {
 		switch string(d.key) {
-		case "folderId":
-			d.field(&x.Extra, "folderId", d.at(), decOptional(&x.FolderID, d, decString), "string")
 		case "limit":
 			d.field(&x.Extra, "limit", d.at(), decPtr(&x.Limit, d, decInt64), "integer")
 		case "sinceId":
 			d.field(&x.Extra, "sinceId", d.at(), decPtr(&x.SinceID, d, decString), "string")
-		case "sort":
-			d.field(&x.Extra, "sort", d.at(), decOptional(&x.Sort, d, decEnum[DriveFilesSort]), "string")
-		case "type":
-			d.field(&x.Extra, "type", d.at(), decOptional(&x.Type, d, decString), "string")
 		case "untilId":
 			d.field(&x.Extra, "untilId", d.at(), decPtr(&x.UntilID, d, decString), "string")
+		case "folderId":
+			d.field(&x.Extra, "folderId", d.at(), decOptional(&x.FolderID, d, decString), "string")
+		case "type":
+			d.field(&x.Extra, "type", d.at(), decOptional(&x.Type, d, decString), "string")
+		case "sort":
+			d.field(&x.Extra, "sort", d.at(), decOptional(&x.Sort, d, decEnum[DriveFilesSort]), "string")
 		default:
 			d.unknown(&x.Extra)
 		}
@@ -75,11 +75,6 @@ func (x *DriveFilesRequest) decodeJSON(d *jsonDecoder) bool {
 }
 func (x *DriveFilesRequest) encodeJSON(e *jsonEncoder) {
 	e.objectStart()
-	if x.FolderID.IsSet() {
-		if e.field(&x.Extra, "folderId") {
-			encOptional(&x.FolderID, e, encString)
-		}
-	}
 	if x.Limit != nil {
 		if e.field(&x.Extra, "limit") {
 			encPtr(&x.Limit, e, encInt64)
@@ -90,9 +85,14 @@ func (x *DriveFilesRequest) encodeJSON(e *jsonEncoder) {
 			encPtr(&x.SinceID, e, encString)
 		}
 	}
-	if x.Sort.IsSet() {
-		if e.field(&x.Extra, "sort") {
-			encOptional(&x.Sort, e, encEnum[DriveFilesSort])
+	if x.UntilID != nil {
+		if e.field(&x.Extra, "untilId") {
+			encPtr(&x.UntilID, e, encString)
+		}
+	}
+	if x.FolderID.IsSet() {
+		if e.field(&x.Extra, "folderId") {
+			encOptional(&x.FolderID, e, encString)
 		}
 	}
 	if x.Type.IsSet() {
@@ -100,9 +100,9 @@ func (x *DriveFilesRequest) encodeJSON(e *jsonEncoder) {
 			encOptional(&x.Type, e, encString)
 		}
 	}
-	if x.UntilID != nil {
-		if e.field(&x.Extra, "untilId") {
-			encPtr(&x.UntilID, e, encString)
+	if x.Sort.IsSet() {
+		if e.field(&x.Extra, "sort") {
+			encOptional(&x.Sort, e, encEnum[DriveFilesSort])
 		}
 	}
 	x.Extra.encode(e)
@@ -255,13 +255,13 @@ func (c *Client) DriveFilesCreate(ctx context.Context, req *DriveFilesCreateRequ
 //
 // Optional fields are sent only when set: Value(v) sends v, Null[T]() sends null.
 type DriveFilesCreateRequest struct {
-	Comment Optional[string] `json:"comment,omitzero"`
-	// The bytes of the file.
-	File        io.Reader        `json:"-"`
 	FolderID    Optional[string] `json:"folderId,omitzero"`
-	Force       *bool            `json:"force,omitzero"`
-	IsSensitive *bool            `json:"isSensitive,omitzero"`
 	Name        Optional[string] `json:"name,omitzero"`
+	Comment     Optional[string] `json:"comment,omitzero"`
+	IsSensitive *bool            `json:"isSensitive,omitzero"`
+	Force       *bool            `json:"force,omitzero"`
+	// The bytes of the file.
+	File io.Reader `json:"-"`
 
 	// Extra holds the members of the JSON object that no field above holds, as they were
 	// sent: members the API document does not declare, and declared members whose
@@ -277,16 +277,16 @@ func (x *DriveFilesCreateRequest) decodeJSON(d *jsonDecoder) bool {
 	n := 0
 	for ; d.nextMember(n); n++ {
 		switch string(d.key) {
-		case "comment":
-			d.field(&x.Extra, "comment", d.at(), decOptional(&x.Comment, d, decString), "string")
 		case "folderId":
 			d.field(&x.Extra, "folderId", d.at(), decOptional(&x.FolderID, d, decString), "string")
-		case "force":
-			d.field(&x.Extra, "force", d.at(), decPtr(&x.Force, d, decBool), "boolean")
-		case "isSensitive":
-			d.field(&x.Extra, "isSensitive", d.at(), decPtr(&x.IsSensitive, d, decBool), "boolean")
 		case "name":
 			d.field(&x.Extra, "name", d.at(), decOptional(&x.Name, d, decString), "string")
+		case "comment":
+			d.field(&x.Extra, "comment", d.at(), decOptional(&x.Comment, d, decString), "string")
+		case "isSensitive":
+			d.field(&x.Extra, "isSensitive", d.at(), decPtr(&x.IsSensitive, d, decBool), "boolean")
+		case "force":
+			d.field(&x.Extra, "force", d.at(), decPtr(&x.Force, d, decBool), "boolean")
 		default:
 			d.unknown(&x.Extra)
 		}
@@ -295,19 +295,19 @@ func (x *DriveFilesCreateRequest) decodeJSON(d *jsonDecoder) bool {
 }
 func (x *DriveFilesCreateRequest) encodeJSON(e *jsonEncoder) {
 	e.objectStart()
-	if x.Comment.IsSet() {
-		if e.field(&x.Extra, "comment") {
-			encOptional(&x.Comment, e, encString)
-		}
-	}
 	if x.FolderID.IsSet() {
 		if e.field(&x.Extra, "folderId") {
 			encOptional(&x.FolderID, e, encString)
 		}
 	}
-	if x.Force != nil {
-		if e.field(&x.Extra, "force") {
-			encPtr(&x.Force, e, encBool)
+	if x.Name.IsSet() {
+		if e.field(&x.Extra, "name") {
+			encOptional(&x.Name, e, encString)
+		}
+	}
+	if x.Comment.IsSet() {
+		if e.field(&x.Extra, "comment") {
+			encOptional(&x.Comment, e, encString)
 		}
 	}
 	if x.IsSensitive != nil {
@@ -315,9 +315,9 @@ func (x *DriveFilesCreateRequest) encodeJSON(e *jsonEncoder) {
 			encPtr(&x.IsSensitive, e, encBool)
 		}
 	}
-	if x.Name.IsSet() {
-		if e.field(&x.Extra, "name") {
-			encOptional(&x.Name, e, encString)
+	if x.Force != nil {
+		if e.field(&x.Extra, "force") {
+			encPtr(&x.Force, e, encBool)
 		}
 	}
 	x.Extra.encode(e)

@@ -86,12 +86,12 @@ const (
 
 // INotificationsRequest is the request of i/notifications.
 type INotificationsRequest struct {
-	ExcludeTypes []INotificationsExcludeType `json:"excludeTypes,omitzero"`
-	IncludeTypes []INotificationsIncludeType `json:"includeTypes,omitzero"`
 	Limit        *int64                      `json:"limit,omitzero"`
-	MarkAsRead   *bool                       `json:"markAsRead,omitzero"`
 	SinceID      *string                     `json:"sinceId,omitzero"`
 	UntilID      *string                     `json:"untilId,omitzero"`
+	MarkAsRead   *bool                       `json:"markAsRead,omitzero"`
+	IncludeTypes []INotificationsIncludeType `json:"includeTypes,omitzero"`
+	ExcludeTypes []INotificationsExcludeType `json:"excludeTypes,omitzero"`
 
 	// Extra holds the members of the JSON object that no field above holds, as they were
 	// sent: members the API document does not declare, and declared members whose
@@ -107,22 +107,22 @@ func (x *INotificationsRequest) decodeJSON(d *jsonDecoder) bool {
 	n := 0
 	for ; d.nextMember(n); n++ {
 		switch string(d.key) {
-		case "excludeTypes":
-			d.field(&x.Extra, "excludeTypes", d.at(), func(p *[]INotificationsExcludeType, d *jsonDecoder) bool {
-				return decSlice(p, d, decEnum[INotificationsExcludeType])
-			}(&x.ExcludeTypes, d), "array of string")
-		case "includeTypes":
-			d.field(&x.Extra, "includeTypes", d.at(), func(p *[]INotificationsIncludeType, d *jsonDecoder) bool {
-				return decSlice(p, d, decEnum[INotificationsIncludeType])
-			}(&x.IncludeTypes, d), "array of string")
 		case "limit":
 			d.field(&x.Extra, "limit", d.at(), decPtr(&x.Limit, d, decInt64), "integer")
-		case "markAsRead":
-			d.field(&x.Extra, "markAsRead", d.at(), decPtr(&x.MarkAsRead, d, decBool), "boolean")
 		case "sinceId":
 			d.field(&x.Extra, "sinceId", d.at(), decPtr(&x.SinceID, d, decString), "string")
 		case "untilId":
 			d.field(&x.Extra, "untilId", d.at(), decPtr(&x.UntilID, d, decString), "string")
+		case "markAsRead":
+			d.field(&x.Extra, "markAsRead", d.at(), decPtr(&x.MarkAsRead, d, decBool), "boolean")
+		case "includeTypes":
+			d.field(&x.Extra, "includeTypes", d.at(), func(p *[]INotificationsIncludeType, d *jsonDecoder) bool {
+				return decSlice(p, d, decEnum[INotificationsIncludeType])
+			}(&x.IncludeTypes, d), "array of string")
+		case "excludeTypes":
+			d.field(&x.Extra, "excludeTypes", d.at(), func(p *[]INotificationsExcludeType, d *jsonDecoder) bool {
+				return decSlice(p, d, decEnum[INotificationsExcludeType])
+			}(&x.ExcludeTypes, d), "array of string")
 		default:
 			d.unknown(&x.Extra)
 		}
@@ -131,28 +131,9 @@ func (x *INotificationsRequest) decodeJSON(d *jsonDecoder) bool {
 }
 func (x *INotificationsRequest) encodeJSON(e *jsonEncoder) {
 	e.objectStart()
-	if x.ExcludeTypes != nil {
-		if e.field(&x.Extra, "excludeTypes") {
-			func(p *[]INotificationsExcludeType, e *jsonEncoder) {
-				encSlice(p, e, encEnum[INotificationsExcludeType])
-			}(&x.ExcludeTypes, e)
-		}
-	}
-	if x.IncludeTypes != nil {
-		if e.field(&x.Extra, "includeTypes") {
-			func(p *[]INotificationsIncludeType, e *jsonEncoder) {
-				encSlice(p, e, encEnum[INotificationsIncludeType])
-			}(&x.IncludeTypes, e)
-		}
-	}
 	if x.Limit != nil {
 		if e.field(&x.Extra, "limit") {
 			encPtr(&x.Limit, e, encInt64)
-		}
-	}
-	if x.MarkAsRead != nil {
-		if e.field(&x.Extra, "markAsRead") {
-			encPtr(&x.MarkAsRead, e, encBool)
 		}
 	}
 	if x.SinceID != nil {
@@ -163,6 +144,25 @@ func (x *INotificationsRequest) encodeJSON(e *jsonEncoder) {
 	if x.UntilID != nil {
 		if e.field(&x.Extra, "untilId") {
 			encPtr(&x.UntilID, e, encString)
+		}
+	}
+	if x.MarkAsRead != nil {
+		if e.field(&x.Extra, "markAsRead") {
+			encPtr(&x.MarkAsRead, e, encBool)
+		}
+	}
+	if x.IncludeTypes != nil {
+		if e.field(&x.Extra, "includeTypes") {
+			func(p *[]INotificationsIncludeType, e *jsonEncoder) {
+				encSlice(p, e, encEnum[INotificationsIncludeType])
+			}(&x.IncludeTypes, e)
+		}
+	}
+	if x.ExcludeTypes != nil {
+		if e.field(&x.Extra, "excludeTypes") {
+			func(p *[]INotificationsExcludeType, e *jsonEncoder) {
+				encSlice(p, e, encEnum[INotificationsExcludeType])
+			}(&x.ExcludeTypes, e)
 		}
 	}
 	x.Extra.encode(e)
@@ -301,9 +301,9 @@ func (c *Client) IRegistryGet(ctx context.Context, req *IRegistryGetRequest) (js
 //
 // Optional fields are sent only when set: Value(v) sends v, Null[T]() sends null.
 type IRegistryGetRequest struct {
-	Domain Optional[string] `json:"domain,omitzero"`
 	Key    string           `json:"key"`
 	Scope  []string         `json:"scope"`
+	Domain Optional[string] `json:"domain,omitzero"`
 
 	// Extra holds the members of the JSON object that no field above holds, as they were
 	// sent: members the API document does not declare, and declared members whose
@@ -313,8 +313,8 @@ type IRegistryGetRequest struct {
 
 // fieldsOfIRegistryGetRequest names the members of IRegistryGetRequest by field index, and says which are required.
 var fieldsOfIRegistryGetRequest = jsonFields{
-	names:    []string{"domain", "key", "scope"},
-	required: []uint64{0x6},
+	names:    []string{"key", "scope", "domain"},
+	required: []uint64{0x3},
 }
 
 func (x *IRegistryGetRequest) decodeJSON(d *jsonDecoder) bool {
@@ -326,17 +326,17 @@ func (x *IRegistryGetRequest) decodeJSON(d *jsonDecoder) bool {
 	n := 0
 	for ; d.nextMember(n); n++ {
 		switch string(d.key) {
-		case "domain":
-			seen[0] |= 0x1
-			d.field(&x.Extra, "domain", d.at(), decOptional(&x.Domain, d, decString), "string")
 		case "key":
-			seen[0] |= 0x2
+			seen[0] |= 0x1
 			d.field(&x.Extra, "key", d.at(), decString(&x.Key, d), "string")
 		case "scope":
-			seen[0] |= 0x4
+			seen[0] |= 0x2
 			d.field(&x.Extra, "scope", d.at(), func(p *[]string, d *jsonDecoder) bool {
 				return decSlice(p, d, decString)
 			}(&x.Scope, d), "array of string")
+		case "domain":
+			seen[0] |= 0x4
+			d.field(&x.Extra, "domain", d.at(), decOptional(&x.Domain, d, decString), "string")
 		default:
 			d.unknown(&x.Extra)
 		}
@@ -346,11 +346,6 @@ func (x *IRegistryGetRequest) decodeJSON(d *jsonDecoder) bool {
 }
 func (x *IRegistryGetRequest) encodeJSON(e *jsonEncoder) {
 	e.objectStart()
-	if x.Domain.IsSet() {
-		if e.field(&x.Extra, "domain") {
-			encOptional(&x.Domain, e, encString)
-		}
-	}
 	if e.field(&x.Extra, "key") {
 		encString(&x.Key, e)
 	}
@@ -361,6 +356,11 @@ func (x *IRegistryGetRequest) encodeJSON(e *jsonEncoder) {
 			func(p *[]string, e *jsonEncoder) {
 				encSlice(p, e, encString)
 			}(&x.Scope, e)
+		}
+	}
+	if x.Domain.IsSet() {
+		if e.field(&x.Extra, "domain") {
+			encOptional(&x.Domain, e, encString)
 		}
 	}
 	x.Extra.encode(e)
@@ -392,11 +392,11 @@ func (c *Client) IRegistrySet(ctx context.Context, req *IRegistrySetRequest) err
 //
 // Optional fields are sent only when set: Value(v) sends v, Null[T]() sends null.
 type IRegistrySetRequest struct {
-	Domain Optional[string] `json:"domain,omitzero"`
-	Key    string           `json:"key"`
-	Scope  []string         `json:"scope"`
+	Key string `json:"key"`
 	// Scalar to store under the key.
-	Value *IRegistrySetValue `json:"value"`
+	Value  *IRegistrySetValue `json:"value"`
+	Scope  []string           `json:"scope"`
+	Domain Optional[string]   `json:"domain,omitzero"`
 
 	// Extra holds the members of the JSON object that no field above holds, as they were
 	// sent: members the API document does not declare, and declared members whose
@@ -406,8 +406,8 @@ type IRegistrySetRequest struct {
 
 // fieldsOfIRegistrySetRequest names the members of IRegistrySetRequest by field index, and says which are required.
 var fieldsOfIRegistrySetRequest = jsonFields{
-	names:    []string{"domain", "key", "scope", "value"},
-	required: []uint64{0xe},
+	names:    []string{"key", "value", "scope", "domain"},
+	required: []uint64{0x7},
 }
 
 func (x *IRegistrySetRequest) decodeJSON(d *jsonDecoder) bool {
@@ -419,23 +419,23 @@ func (x *IRegistrySetRequest) decodeJSON(d *jsonDecoder) bool {
 	n := 0
 	for ; d.nextMember(n); n++ {
 		switch string(d.key) {
-		case "domain":
-			seen[0] |= 0x1
-			d.field(&x.Extra, "domain", d.at(), decOptional(&x.Domain, d, decString), "string")
 		case "key":
-			seen[0] |= 0x2
+			seen[0] |= 0x1
 			d.field(&x.Extra, "key", d.at(), decString(&x.Key, d), "string")
+		case "value":
+			seen[0] |= 0x2
+			if d.null() {
+			} else {
+				d.field(&x.Extra, "value", d.at(), decPtr(&x.Value, d, (*IRegistrySetValue).decodeJSON), "IRegistrySetValue or null")
+			}
 		case "scope":
 			seen[0] |= 0x4
 			d.field(&x.Extra, "scope", d.at(), func(p *[]string, d *jsonDecoder) bool {
 				return decSlice(p, d, decString)
 			}(&x.Scope, d), "array of string")
-		case "value":
+		case "domain":
 			seen[0] |= 0x8
-			if d.null() {
-			} else {
-				d.field(&x.Extra, "value", d.at(), decPtr(&x.Value, d, (*IRegistrySetValue).decodeJSON), "IRegistrySetValue or null")
-			}
+			d.field(&x.Extra, "domain", d.at(), decOptional(&x.Domain, d, decString), "string")
 		default:
 			d.unknown(&x.Extra)
 		}
@@ -445,13 +445,11 @@ func (x *IRegistrySetRequest) decodeJSON(d *jsonDecoder) bool {
 }
 func (x *IRegistrySetRequest) encodeJSON(e *jsonEncoder) {
 	e.objectStart()
-	if x.Domain.IsSet() {
-		if e.field(&x.Extra, "domain") {
-			encOptional(&x.Domain, e, encString)
-		}
-	}
 	if e.field(&x.Extra, "key") {
 		encString(&x.Key, e)
+	}
+	if e.field(&x.Extra, "value") {
+		encPtr(&x.Value, e, (*IRegistrySetValue).encodeJSON)
 	}
 	if e.field(&x.Extra, "scope") {
 		if x.Scope == nil {
@@ -462,8 +460,10 @@ func (x *IRegistrySetRequest) encodeJSON(e *jsonEncoder) {
 			}(&x.Scope, e)
 		}
 	}
-	if e.field(&x.Extra, "value") {
-		encPtr(&x.Value, e, (*IRegistrySetValue).encodeJSON)
+	if x.Domain.IsSet() {
+		if e.field(&x.Extra, "domain") {
+			encOptional(&x.Domain, e, encString)
+		}
 	}
 	x.Extra.encode(e)
 	e.objectEnd()
@@ -671,18 +671,18 @@ const (
 //
 // Optional fields are sent only when set: Value(v) sends v, Null[T]() sends null.
 type IUpdateRequest struct {
-	AutoAcceptFollowed *bool            `json:"autoAcceptFollowed,omitzero"`
-	AvatarID           Optional[string] `json:"avatarId,omitzero"`
-	Birthday           Optional[string] `json:"birthday,omitzero"`
+	Name Optional[string] `json:"name,omitzero"`
 	// Profile text. `null` removes it.
 	Description         Optional[string]         `json:"description,omitzero"`
-	Fields              []Field                  `json:"fields,omitzero"`
-	FollowingVisibility *UserFollowingVisibility `json:"followingVisibility,omitzero"`
-	IsCat               *bool                    `json:"isCat,omitzero"`
-	IsLocked            *bool                    `json:"isLocked,omitzero"`
+	Birthday            Optional[string]         `json:"birthday,omitzero"`
 	Lang                Optional[IUpdateLang]    `json:"lang,omitzero"`
+	AvatarID            Optional[string]         `json:"avatarId,omitzero"`
+	Fields              []Field                  `json:"fields,omitzero"`
+	IsLocked            *bool                    `json:"isLocked,omitzero"`
+	IsCat               *bool                    `json:"isCat,omitzero"`
+	AutoAcceptFollowed  *bool                    `json:"autoAcceptFollowed,omitzero"`
+	FollowingVisibility *UserFollowingVisibility `json:"followingVisibility,omitzero"`
 	MutedWords          []MutedWord              `json:"mutedWords,omitzero"`
-	Name                Optional[string]         `json:"name,omitzero"`
 
 	// Extra holds the members of the JSON object that no field above holds, as they were
 	// sent: members the API document does not declare, and declared members whose
@@ -698,32 +698,32 @@ func (x *IUpdateRequest) decodeJSON(d *jsonDecoder) bool {
 	n := 0
 	for ; d.nextMember(n); n++ {
 		switch string(d.key) {
-		case "autoAcceptFollowed":
-			d.field(&x.Extra, "autoAcceptFollowed", d.at(), decPtr(&x.AutoAcceptFollowed, d, decBool), "boolean")
-		case "avatarId":
-			d.field(&x.Extra, "avatarId", d.at(), decOptional(&x.AvatarID, d, decString), "string")
-		case "birthday":
-			d.field(&x.Extra, "birthday", d.at(), decOptional(&x.Birthday, d, decString), "string")
+		case "name":
+			d.field(&x.Extra, "name", d.at(), decOptional(&x.Name, d, decString), "string")
 		case "description":
 			d.field(&x.Extra, "description", d.at(), decOptional(&x.Description, d, decString), "string")
+		case "birthday":
+			d.field(&x.Extra, "birthday", d.at(), decOptional(&x.Birthday, d, decString), "string")
+		case "lang":
+			d.field(&x.Extra, "lang", d.at(), decOptional(&x.Lang, d, decEnum[IUpdateLang]), "string")
+		case "avatarId":
+			d.field(&x.Extra, "avatarId", d.at(), decOptional(&x.AvatarID, d, decString), "string")
 		case "fields":
 			d.field(&x.Extra, "fields", d.at(), func(p *[]Field, d *jsonDecoder) bool {
 				return decSlice(p, d, (*Field).decodeJSON)
 			}(&x.Fields, d), "array of Field")
-		case "followingVisibility":
-			d.field(&x.Extra, "followingVisibility", d.at(), decPtr(&x.FollowingVisibility, d, decEnum[UserFollowingVisibility]), "string")
-		case "isCat":
-			d.field(&x.Extra, "isCat", d.at(), decPtr(&x.IsCat, d, decBool), "boolean")
 		case "isLocked":
 			d.field(&x.Extra, "isLocked", d.at(), decPtr(&x.IsLocked, d, decBool), "boolean")
-		case "lang":
-			d.field(&x.Extra, "lang", d.at(), decOptional(&x.Lang, d, decEnum[IUpdateLang]), "string")
+		case "isCat":
+			d.field(&x.Extra, "isCat", d.at(), decPtr(&x.IsCat, d, decBool), "boolean")
+		case "autoAcceptFollowed":
+			d.field(&x.Extra, "autoAcceptFollowed", d.at(), decPtr(&x.AutoAcceptFollowed, d, decBool), "boolean")
+		case "followingVisibility":
+			d.field(&x.Extra, "followingVisibility", d.at(), decPtr(&x.FollowingVisibility, d, decEnum[UserFollowingVisibility]), "string")
 		case "mutedWords":
 			d.field(&x.Extra, "mutedWords", d.at(), func(p *[]MutedWord, d *jsonDecoder) bool {
 				return decSlice(p, d, (*MutedWord).decodeJSON)
 			}(&x.MutedWords, d), "array of MutedWord")
-		case "name":
-			d.field(&x.Extra, "name", d.at(), decOptional(&x.Name, d, decString), "string")
 		default:
 			d.unknown(&x.Extra)
 		}
@@ -732,14 +732,14 @@ func (x *IUpdateRequest) decodeJSON(d *jsonDecoder) bool {
 }
 func (x *IUpdateRequest) encodeJSON(e *jsonEncoder) {
 	e.objectStart()
-	if x.AutoAcceptFollowed != nil {
-		if e.field(&x.Extra, "autoAcceptFollowed") {
-			encPtr(&x.AutoAcceptFollowed, e, encBool)
+	if x.Name.IsSet() {
+		if e.field(&x.Extra, "name") {
+			encOptional(&x.Name, e, encString)
 		}
 	}
-	if x.AvatarID.IsSet() {
-		if e.field(&x.Extra, "avatarId") {
-			encOptional(&x.AvatarID, e, encString)
+	if x.Description.IsSet() {
+		if e.field(&x.Extra, "description") {
+			encOptional(&x.Description, e, encString)
 		}
 	}
 	if x.Birthday.IsSet() {
@@ -747,9 +747,14 @@ func (x *IUpdateRequest) encodeJSON(e *jsonEncoder) {
 			encOptional(&x.Birthday, e, encString)
 		}
 	}
-	if x.Description.IsSet() {
-		if e.field(&x.Extra, "description") {
-			encOptional(&x.Description, e, encString)
+	if x.Lang.IsSet() {
+		if e.field(&x.Extra, "lang") {
+			encOptional(&x.Lang, e, encEnum[IUpdateLang])
+		}
+	}
+	if x.AvatarID.IsSet() {
+		if e.field(&x.Extra, "avatarId") {
+			encOptional(&x.AvatarID, e, encString)
 		}
 	}
 	if x.Fields != nil {
@@ -759,9 +764,9 @@ func (x *IUpdateRequest) encodeJSON(e *jsonEncoder) {
 			}(&x.Fields, e)
 		}
 	}
-	if x.FollowingVisibility != nil {
-		if e.field(&x.Extra, "followingVisibility") {
-			encPtr(&x.FollowingVisibility, e, encEnum[UserFollowingVisibility])
+	if x.IsLocked != nil {
+		if e.field(&x.Extra, "isLocked") {
+			encPtr(&x.IsLocked, e, encBool)
 		}
 	}
 	if x.IsCat != nil {
@@ -769,14 +774,14 @@ func (x *IUpdateRequest) encodeJSON(e *jsonEncoder) {
 			encPtr(&x.IsCat, e, encBool)
 		}
 	}
-	if x.IsLocked != nil {
-		if e.field(&x.Extra, "isLocked") {
-			encPtr(&x.IsLocked, e, encBool)
+	if x.AutoAcceptFollowed != nil {
+		if e.field(&x.Extra, "autoAcceptFollowed") {
+			encPtr(&x.AutoAcceptFollowed, e, encBool)
 		}
 	}
-	if x.Lang.IsSet() {
-		if e.field(&x.Extra, "lang") {
-			encOptional(&x.Lang, e, encEnum[IUpdateLang])
+	if x.FollowingVisibility != nil {
+		if e.field(&x.Extra, "followingVisibility") {
+			encPtr(&x.FollowingVisibility, e, encEnum[UserFollowingVisibility])
 		}
 	}
 	if x.MutedWords != nil {
@@ -784,11 +789,6 @@ func (x *IUpdateRequest) encodeJSON(e *jsonEncoder) {
 			func(p *[]MutedWord, e *jsonEncoder) {
 				encSlice(p, e, (*MutedWord).encodeJSON)
 			}(&x.MutedWords, e)
-		}
-	}
-	if x.Name.IsSet() {
-		if e.field(&x.Extra, "name") {
-			encOptional(&x.Name, e, encString)
 		}
 	}
 	x.Extra.encode(e)

@@ -72,26 +72,26 @@ func (x MetaRequest) MarshalJSON() ([]byte, error) {
 //
 // It holds the fields of every alternative the API document gives (MetaLite, MetaDetailed); a field only some alternatives have is a pointer, nil when absent. The Is methods tell which alternative a decoded value is.
 type MetaResponse struct {
-	Ads                 []Ad                        `json:"ads"`
-	Description         *string                     `json:"description"`
-	DisableRegistration bool                        `json:"disableRegistration"`
-	IconURL             *string                     `json:"iconUrl"`
-	Langs               []string                    `json:"langs"`
 	MaintainerName      *string                     `json:"maintainerName"`
-	MascotImageURL      string                      `json:"mascotImageUrl"`
-	MaxFileSize         int64                       `json:"maxFileSize"`
-	MaxNoteTextLength   int64                       `json:"maxNoteTextLength"`
-	Name                *string                     `json:"name"`
-	NoteSearchableScope MetaLiteNoteSearchableScope `json:"noteSearchableScope"`
-	RepositoryURL       *string                     `json:"repositoryUrl"`
-	ServerRules         []string                    `json:"serverRules"`
-	ThemeColor          *string                     `json:"themeColor,omitzero"`
-	URI                 string                      `json:"uri"`
 	Version             string                      `json:"version"`
-	CacheRemoteFiles    *bool                       `json:"cacheRemoteFiles,omitzero"`
+	Name                *string                     `json:"name"`
+	URI                 string                      `json:"uri"`
+	Description         *string                     `json:"description"`
+	Langs               []string                    `json:"langs"`
+	RepositoryURL       *string                     `json:"repositoryUrl"`
+	IconURL             *string                     `json:"iconUrl"`
+	MascotImageURL      string                      `json:"mascotImageUrl"`
+	DisableRegistration bool                        `json:"disableRegistration"`
+	MaxNoteTextLength   int64                       `json:"maxNoteTextLength"`
+	Ads                 []Ad                        `json:"ads"`
+	ThemeColor          *string                     `json:"themeColor,omitzero"`
+	ServerRules         []string                    `json:"serverRules"`
+	NoteSearchableScope MetaLiteNoteSearchableScope `json:"noteSearchableScope"`
+	MaxFileSize         int64                       `json:"maxFileSize"`
 	Features            *Features                   `json:"features,omitzero"`
 	ProxyAccountName    *string                     `json:"proxyAccountName,omitzero"`
 	RequireSetup        *bool                       `json:"requireSetup,omitzero"`
+	CacheRemoteFiles    *bool                       `json:"cacheRemoteFiles,omitzero"`
 
 	// Extra holds the members of the JSON object that no field above holds, as they were
 	// sent: members the API document does not declare, and declared members whose
@@ -115,17 +115,17 @@ func (x *MetaResponse) IsMetaDetailed() bool {
 
 // fieldsOfMetaResponse names the members of MetaResponse by field index, and says which are required.
 var fieldsOfMetaResponse = jsonFields{
-	names:    []string{"ads", "description", "disableRegistration", "iconUrl", "langs", "maintainerName", "mascotImageUrl", "maxFileSize", "maxNoteTextLength", "name", "noteSearchableScope", "repositoryUrl", "serverRules", "themeColor", "uri", "version", "cacheRemoteFiles", "features", "proxyAccountName", "requireSetup"},
-	required: []uint64{0xdfff},
+	names:    []string{"maintainerName", "version", "name", "uri", "description", "langs", "repositoryUrl", "iconUrl", "mascotImageUrl", "disableRegistration", "maxNoteTextLength", "ads", "themeColor", "serverRules", "noteSearchableScope", "maxFileSize", "features", "proxyAccountName", "requireSetup", "cacheRemoteFiles"},
+	required: []uint64{0xefff},
 }
 
 // variantsOfMetaResponse are the alternatives of MetaResponse ("MetaLite", "MetaDetailed"), by the fields each declares and requires.
 var variantsOfMetaResponse = []variantShape{{
 	known:    []uint64{0xffff},
-	required: []uint64{0xdfff},
+	required: []uint64{0xefff},
 }, {
 	known:    []uint64{0xfffff},
-	required: []uint64{0xddfff},
+	required: []uint64{0xeefff},
 }}
 
 func (x *MetaResponse) decodeJSON(d *jsonDecoder) bool {
@@ -137,95 +137,95 @@ func (x *MetaResponse) decodeJSON(d *jsonDecoder) bool {
 	n := 0
 	for ; d.nextMember(n); n++ {
 		switch string(d.key) {
-		case "ads":
-			seen[0] |= 0x1
-			d.field(&x.Extra, "ads", d.at(), func(p *[]Ad, d *jsonDecoder) bool {
-				return decSlice(p, d, (*Ad).decodeJSON)
-			}(&x.Ads, d), "array of Ad")
-		case "description":
-			seen[0] |= 0x2
-			if d.null() {
-			} else {
-				d.field(&x.Extra, "description", d.at(), decPtr(&x.Description, d, decString), "string or null")
-			}
-		case "disableRegistration":
-			seen[0] |= 0x4
-			d.field(&x.Extra, "disableRegistration", d.at(), decBool(&x.DisableRegistration, d), "boolean")
-		case "iconUrl":
-			seen[0] |= 0x8
-			if d.null() {
-			} else {
-				d.field(&x.Extra, "iconUrl", d.at(), decPtr(&x.IconURL, d, decString), "string or null")
-			}
-		case "langs":
-			seen[0] |= 0x10
-			d.field(&x.Extra, "langs", d.at(), func(p *[]string, d *jsonDecoder) bool {
-				return decSlice(p, d, decString)
-			}(&x.Langs, d), "array of string")
 		case "maintainerName":
-			seen[0] |= 0x20
+			seen[0] |= 0x1
 			if d.null() {
 			} else {
 				d.field(&x.Extra, "maintainerName", d.at(), decPtr(&x.MaintainerName, d, decString), "string or null")
 			}
-		case "mascotImageUrl":
-			seen[0] |= 0x40
-			d.field(&x.Extra, "mascotImageUrl", d.at(), decString(&x.MascotImageURL, d), "string")
-		case "maxFileSize":
-			seen[0] |= 0x80
-			d.field(&x.Extra, "maxFileSize", d.at(), decInt64(&x.MaxFileSize, d), "integer")
-		case "maxNoteTextLength":
-			seen[0] |= 0x100
-			d.field(&x.Extra, "maxNoteTextLength", d.at(), decInt64(&x.MaxNoteTextLength, d), "integer")
+		case "version":
+			seen[0] |= 0x2
+			d.field(&x.Extra, "version", d.at(), decString(&x.Version, d), "string")
 		case "name":
-			seen[0] |= 0x200
+			seen[0] |= 0x4
 			if d.null() {
 			} else {
 				d.field(&x.Extra, "name", d.at(), decPtr(&x.Name, d, decString), "string or null")
 			}
-		case "noteSearchableScope":
-			seen[0] |= 0x400
-			d.field(&x.Extra, "noteSearchableScope", d.at(), decEnum[MetaLiteNoteSearchableScope](&x.NoteSearchableScope, d), "string")
+		case "uri":
+			seen[0] |= 0x8
+			d.field(&x.Extra, "uri", d.at(), decString(&x.URI, d), "string")
+		case "description":
+			seen[0] |= 0x10
+			if d.null() {
+			} else {
+				d.field(&x.Extra, "description", d.at(), decPtr(&x.Description, d, decString), "string or null")
+			}
+		case "langs":
+			seen[0] |= 0x20
+			d.field(&x.Extra, "langs", d.at(), func(p *[]string, d *jsonDecoder) bool {
+				return decSlice(p, d, decString)
+			}(&x.Langs, d), "array of string")
 		case "repositoryUrl":
-			seen[0] |= 0x800
+			seen[0] |= 0x40
 			if d.null() {
 			} else {
 				d.field(&x.Extra, "repositoryUrl", d.at(), decPtr(&x.RepositoryURL, d, decString), "string or null")
 			}
-		case "serverRules":
-			seen[0] |= 0x1000
-			d.field(&x.Extra, "serverRules", d.at(), func(p *[]string, d *jsonDecoder) bool {
-				return decSlice(p, d, decString)
-			}(&x.ServerRules, d), "array of string")
+		case "iconUrl":
+			seen[0] |= 0x80
+			if d.null() {
+			} else {
+				d.field(&x.Extra, "iconUrl", d.at(), decPtr(&x.IconURL, d, decString), "string or null")
+			}
+		case "mascotImageUrl":
+			seen[0] |= 0x100
+			d.field(&x.Extra, "mascotImageUrl", d.at(), decString(&x.MascotImageURL, d), "string")
+		case "disableRegistration":
+			seen[0] |= 0x200
+			d.field(&x.Extra, "disableRegistration", d.at(), decBool(&x.DisableRegistration, d), "boolean")
+		case "maxNoteTextLength":
+			seen[0] |= 0x400
+			d.field(&x.Extra, "maxNoteTextLength", d.at(), decInt64(&x.MaxNoteTextLength, d), "integer")
+		case "ads":
+			seen[0] |= 0x800
+			d.field(&x.Extra, "ads", d.at(), func(p *[]Ad, d *jsonDecoder) bool {
+				return decSlice(p, d, (*Ad).decodeJSON)
+			}(&x.Ads, d), "array of Ad")
 		case "themeColor":
-			seen[0] |= 0x2000
+			seen[0] |= 0x1000
 			if d.null() {
 				x.nulls |= 0x1
 			} else {
 				d.field(&x.Extra, "themeColor", d.at(), decPtr(&x.ThemeColor, d, decString), "string or null")
 			}
-		case "uri":
+		case "serverRules":
+			seen[0] |= 0x2000
+			d.field(&x.Extra, "serverRules", d.at(), func(p *[]string, d *jsonDecoder) bool {
+				return decSlice(p, d, decString)
+			}(&x.ServerRules, d), "array of string")
+		case "noteSearchableScope":
 			seen[0] |= 0x4000
-			d.field(&x.Extra, "uri", d.at(), decString(&x.URI, d), "string")
-		case "version":
+			d.field(&x.Extra, "noteSearchableScope", d.at(), decEnum[MetaLiteNoteSearchableScope](&x.NoteSearchableScope, d), "string")
+		case "maxFileSize":
 			seen[0] |= 0x8000
-			d.field(&x.Extra, "version", d.at(), decString(&x.Version, d), "string")
-		case "cacheRemoteFiles":
-			seen[0] |= 0x10000
-			d.field(&x.Extra, "cacheRemoteFiles", d.at(), decPtr(&x.CacheRemoteFiles, d, decBool), "boolean")
+			d.field(&x.Extra, "maxFileSize", d.at(), decInt64(&x.MaxFileSize, d), "integer")
 		case "features":
-			seen[0] |= 0x20000
+			seen[0] |= 0x10000
 			d.field(&x.Extra, "features", d.at(), decPtr(&x.Features, d, (*Features).decodeJSON), "Features")
 		case "proxyAccountName":
-			seen[0] |= 0x40000
+			seen[0] |= 0x20000
 			if d.null() {
 				x.nulls |= 0x2
 			} else {
 				d.field(&x.Extra, "proxyAccountName", d.at(), decPtr(&x.ProxyAccountName, d, decString), "string or null")
 			}
 		case "requireSetup":
-			seen[0] |= 0x80000
+			seen[0] |= 0x40000
 			d.field(&x.Extra, "requireSetup", d.at(), decPtr(&x.RequireSetup, d, decBool), "boolean")
+		case "cacheRemoteFiles":
+			seen[0] |= 0x80000
+			d.field(&x.Extra, "cacheRemoteFiles", d.at(), decPtr(&x.CacheRemoteFiles, d, decBool), "boolean")
 		default:
 			d.unknown(&x.Extra)
 		}
@@ -236,23 +236,20 @@ func (x *MetaResponse) decodeJSON(d *jsonDecoder) bool {
 }
 func (x *MetaResponse) encodeJSON(e *jsonEncoder) {
 	e.objectStart()
-	if e.field(&x.Extra, "ads") {
-		if x.Ads == nil {
-			e.rawBytes("[]")
-		} else {
-			func(p *[]Ad, e *jsonEncoder) {
-				encSlice(p, e, (*Ad).encodeJSON)
-			}(&x.Ads, e)
-		}
+	if e.field(&x.Extra, "maintainerName") {
+		encPtr(&x.MaintainerName, e, encString)
+	}
+	if e.field(&x.Extra, "version") {
+		encString(&x.Version, e)
+	}
+	if e.field(&x.Extra, "name") {
+		encPtr(&x.Name, e, encString)
+	}
+	if e.field(&x.Extra, "uri") {
+		encString(&x.URI, e)
 	}
 	if e.field(&x.Extra, "description") {
 		encPtr(&x.Description, e, encString)
-	}
-	if e.field(&x.Extra, "disableRegistration") {
-		encBool(&x.DisableRegistration, e)
-	}
-	if e.field(&x.Extra, "iconUrl") {
-		encPtr(&x.IconURL, e, encString)
 	}
 	if e.field(&x.Extra, "langs") {
 		if x.Langs == nil {
@@ -263,26 +260,34 @@ func (x *MetaResponse) encodeJSON(e *jsonEncoder) {
 			}(&x.Langs, e)
 		}
 	}
-	if e.field(&x.Extra, "maintainerName") {
-		encPtr(&x.MaintainerName, e, encString)
+	if e.field(&x.Extra, "repositoryUrl") {
+		encPtr(&x.RepositoryURL, e, encString)
+	}
+	if e.field(&x.Extra, "iconUrl") {
+		encPtr(&x.IconURL, e, encString)
 	}
 	if e.field(&x.Extra, "mascotImageUrl") {
 		encString(&x.MascotImageURL, e)
 	}
-	if e.field(&x.Extra, "maxFileSize") {
-		encInt64(&x.MaxFileSize, e)
+	if e.field(&x.Extra, "disableRegistration") {
+		encBool(&x.DisableRegistration, e)
 	}
 	if e.field(&x.Extra, "maxNoteTextLength") {
 		encInt64(&x.MaxNoteTextLength, e)
 	}
-	if e.field(&x.Extra, "name") {
-		encPtr(&x.Name, e, encString)
+	if e.field(&x.Extra, "ads") {
+		if x.Ads == nil {
+			e.rawBytes("[]")
+		} else {
+			func(p *[]Ad, e *jsonEncoder) {
+				encSlice(p, e, (*Ad).encodeJSON)
+			}(&x.Ads, e)
+		}
 	}
-	if e.field(&x.Extra, "noteSearchableScope") {
-		encEnum[MetaLiteNoteSearchableScope](&x.NoteSearchableScope, e)
-	}
-	if e.field(&x.Extra, "repositoryUrl") {
-		encPtr(&x.RepositoryURL, e, encString)
+	if x.ThemeColor != nil || x.nulls&0x1 != 0 {
+		if e.field(&x.Extra, "themeColor") {
+			encPtr(&x.ThemeColor, e, encString)
+		}
 	}
 	if e.field(&x.Extra, "serverRules") {
 		if x.ServerRules == nil {
@@ -293,21 +298,11 @@ func (x *MetaResponse) encodeJSON(e *jsonEncoder) {
 			}(&x.ServerRules, e)
 		}
 	}
-	if x.ThemeColor != nil || x.nulls&0x1 != 0 {
-		if e.field(&x.Extra, "themeColor") {
-			encPtr(&x.ThemeColor, e, encString)
-		}
+	if e.field(&x.Extra, "noteSearchableScope") {
+		encEnum[MetaLiteNoteSearchableScope](&x.NoteSearchableScope, e)
 	}
-	if e.field(&x.Extra, "uri") {
-		encString(&x.URI, e)
-	}
-	if e.field(&x.Extra, "version") {
-		encString(&x.Version, e)
-	}
-	if x.CacheRemoteFiles != nil {
-		if e.field(&x.Extra, "cacheRemoteFiles") {
-			encPtr(&x.CacheRemoteFiles, e, encBool)
-		}
+	if e.field(&x.Extra, "maxFileSize") {
+		encInt64(&x.MaxFileSize, e)
 	}
 	if x.Features != nil {
 		if e.field(&x.Extra, "features") {
@@ -322,6 +317,11 @@ func (x *MetaResponse) encodeJSON(e *jsonEncoder) {
 	if x.RequireSetup != nil {
 		if e.field(&x.Extra, "requireSetup") {
 			encPtr(&x.RequireSetup, e, encBool)
+		}
+	}
+	if x.CacheRemoteFiles != nil {
+		if e.field(&x.Extra, "cacheRemoteFiles") {
+			encPtr(&x.CacheRemoteFiles, e, encBool)
 		}
 	}
 	x.Extra.encode(e)

@@ -62,9 +62,9 @@ func (c *Client) NotesCreate(ctx context.Context, req *NotesCreateRequest) (*Not
 // Optional fields are sent only when set: Value(v) sends v, Null[T]() sends null.
 type NotesCreatePoll struct {
 	Choices      []string        `json:"choices"`
-	ExpiredAfter Optional[int64] `json:"expiredAfter,omitzero"`
-	ExpiresAt    Optional[int64] `json:"expiresAt,omitzero"`
 	Multiple     *bool           `json:"multiple,omitzero"`
+	ExpiresAt    Optional[int64] `json:"expiresAt,omitzero"`
+	ExpiredAfter Optional[int64] `json:"expiredAfter,omitzero"`
 
 	// Extra holds the members of the JSON object that no field above holds, as they were
 	// sent: members the API document does not declare, and declared members whose
@@ -74,7 +74,7 @@ type NotesCreatePoll struct {
 
 // fieldsOfNotesCreatePoll names the members of NotesCreatePoll by field index, and says which are required.
 var fieldsOfNotesCreatePoll = jsonFields{
-	names:    []string{"choices", "expiredAfter", "expiresAt", "multiple"},
+	names:    []string{"choices", "multiple", "expiresAt", "expiredAfter"},
 	required: []uint64{0x1},
 }
 
@@ -92,15 +92,15 @@ func (x *NotesCreatePoll) decodeJSON(d *jsonDecoder) bool {
 			d.field(&x.Extra, "choices", d.at(), func(p *[]string, d *jsonDecoder) bool {
 				return decSlice(p, d, decString)
 			}(&x.Choices, d), "array of string")
-		case "expiredAfter":
+		case "multiple":
 			seen[0] |= 0x2
-			d.field(&x.Extra, "expiredAfter", d.at(), decOptional(&x.ExpiredAfter, d, decInt64), "integer")
+			d.field(&x.Extra, "multiple", d.at(), decPtr(&x.Multiple, d, decBool), "boolean")
 		case "expiresAt":
 			seen[0] |= 0x4
 			d.field(&x.Extra, "expiresAt", d.at(), decOptional(&x.ExpiresAt, d, decInt64), "integer")
-		case "multiple":
+		case "expiredAfter":
 			seen[0] |= 0x8
-			d.field(&x.Extra, "multiple", d.at(), decPtr(&x.Multiple, d, decBool), "boolean")
+			d.field(&x.Extra, "expiredAfter", d.at(), decOptional(&x.ExpiredAfter, d, decInt64), "integer")
 		default:
 			d.unknown(&x.Extra)
 		}
@@ -119,9 +119,9 @@ func (x *NotesCreatePoll) encodeJSON(e *jsonEncoder) {
 			}(&x.Choices, e)
 		}
 	}
-	if x.ExpiredAfter.IsSet() {
-		if e.field(&x.Extra, "expiredAfter") {
-			encOptional(&x.ExpiredAfter, e, encInt64)
+	if x.Multiple != nil {
+		if e.field(&x.Extra, "multiple") {
+			encPtr(&x.Multiple, e, encBool)
 		}
 	}
 	if x.ExpiresAt.IsSet() {
@@ -129,9 +129,9 @@ func (x *NotesCreatePoll) encodeJSON(e *jsonEncoder) {
 			encOptional(&x.ExpiresAt, e, encInt64)
 		}
 	}
-	if x.Multiple != nil {
-		if e.field(&x.Extra, "multiple") {
-			encPtr(&x.Multiple, e, encBool)
+	if x.ExpiredAfter.IsSet() {
+		if e.field(&x.Extra, "expiredAfter") {
+			encOptional(&x.ExpiredAfter, e, encInt64)
 		}
 	}
 	x.Extra.encode(e)
@@ -152,20 +152,20 @@ func (x NotesCreatePoll) MarshalJSON() ([]byte, error) {
 //
 // Optional fields are sent only when set: Value(v) sends v, Null[T]() sends null.
 type NotesCreateRequest struct {
-	ChannelID Optional[string] `json:"channelId,omitzero"`
-	CW        Optional[string] `json:"cw,omitzero"`
-	FileIDs   []string         `json:"fileIds,omitzero"`
-	LocalOnly *bool            `json:"localOnly,omitzero"`
-	// Older name of fileIds.
-	MediaIDs           []string                         `json:"mediaIds,omitzero"`
-	NoExtractMentions  *bool                            `json:"noExtractMentions,omitzero"`
-	Poll               Optional[NotesCreatePoll]        `json:"poll,omitzero"`
-	ReactionAcceptance Optional[NoteReactionAcceptance] `json:"reactionAcceptance,omitzero"`
-	RenoteID           Optional[string]                 `json:"renoteId,omitzero"`
-	ReplyID            Optional[string]                 `json:"replyId,omitzero"`
-	Text               Optional[string]                 `json:"text,omitzero"`
 	Visibility         *NoteVisibility                  `json:"visibility,omitzero"`
 	VisibleUserIDs     []string                         `json:"visibleUserIds,omitzero"`
+	CW                 Optional[string]                 `json:"cw,omitzero"`
+	LocalOnly          *bool                            `json:"localOnly,omitzero"`
+	ReactionAcceptance Optional[NoteReactionAcceptance] `json:"reactionAcceptance,omitzero"`
+	NoExtractMentions  *bool                            `json:"noExtractMentions,omitzero"`
+	Text               Optional[string]                 `json:"text,omitzero"`
+	FileIDs            []string                         `json:"fileIds,omitzero"`
+	// Older name of fileIds.
+	MediaIDs  []string                  `json:"mediaIds,omitzero"`
+	ReplyID   Optional[string]          `json:"replyId,omitzero"`
+	RenoteID  Optional[string]          `json:"renoteId,omitzero"`
+	ChannelID Optional[string]          `json:"channelId,omitzero"`
+	Poll      Optional[NotesCreatePoll] `json:"poll,omitzero"`
 
 	// Extra holds the members of the JSON object that no field above holds, as they were
 	// sent: members the API document does not declare, and declared members whose
@@ -181,38 +181,38 @@ func (x *NotesCreateRequest) decodeJSON(d *jsonDecoder) bool {
 	n := 0
 	for ; d.nextMember(n); n++ {
 		switch string(d.key) {
-		case "channelId":
-			d.field(&x.Extra, "channelId", d.at(), decOptional(&x.ChannelID, d, decString), "string")
-		case "cw":
-			d.field(&x.Extra, "cw", d.at(), decOptional(&x.CW, d, decString), "string")
-		case "fileIds":
-			d.field(&x.Extra, "fileIds", d.at(), func(p *[]string, d *jsonDecoder) bool {
-				return decSlice(p, d, decString)
-			}(&x.FileIDs, d), "array of string")
-		case "localOnly":
-			d.field(&x.Extra, "localOnly", d.at(), decPtr(&x.LocalOnly, d, decBool), "boolean")
-		case "mediaIds":
-			d.field(&x.Extra, "mediaIds", d.at(), func(p *[]string, d *jsonDecoder) bool {
-				return decSlice(p, d, decString)
-			}(&x.MediaIDs, d), "array of string")
-		case "noExtractMentions":
-			d.field(&x.Extra, "noExtractMentions", d.at(), decPtr(&x.NoExtractMentions, d, decBool), "boolean")
-		case "poll":
-			d.field(&x.Extra, "poll", d.at(), decOptional(&x.Poll, d, (*NotesCreatePoll).decodeJSON), "NotesCreatePoll")
-		case "reactionAcceptance":
-			d.field(&x.Extra, "reactionAcceptance", d.at(), decOptional(&x.ReactionAcceptance, d, decEnum[NoteReactionAcceptance]), "string")
-		case "renoteId":
-			d.field(&x.Extra, "renoteId", d.at(), decOptional(&x.RenoteID, d, decString), "string")
-		case "replyId":
-			d.field(&x.Extra, "replyId", d.at(), decOptional(&x.ReplyID, d, decString), "string")
-		case "text":
-			d.field(&x.Extra, "text", d.at(), decOptional(&x.Text, d, decString), "string")
 		case "visibility":
 			d.field(&x.Extra, "visibility", d.at(), decPtr(&x.Visibility, d, decEnum[NoteVisibility]), "string")
 		case "visibleUserIds":
 			d.field(&x.Extra, "visibleUserIds", d.at(), func(p *[]string, d *jsonDecoder) bool {
 				return decSlice(p, d, decString)
 			}(&x.VisibleUserIDs, d), "array of string")
+		case "cw":
+			d.field(&x.Extra, "cw", d.at(), decOptional(&x.CW, d, decString), "string")
+		case "localOnly":
+			d.field(&x.Extra, "localOnly", d.at(), decPtr(&x.LocalOnly, d, decBool), "boolean")
+		case "reactionAcceptance":
+			d.field(&x.Extra, "reactionAcceptance", d.at(), decOptional(&x.ReactionAcceptance, d, decEnum[NoteReactionAcceptance]), "string")
+		case "noExtractMentions":
+			d.field(&x.Extra, "noExtractMentions", d.at(), decPtr(&x.NoExtractMentions, d, decBool), "boolean")
+		case "text":
+			d.field(&x.Extra, "text", d.at(), decOptional(&x.Text, d, decString), "string")
+		case "fileIds":
+			d.field(&x.Extra, "fileIds", d.at(), func(p *[]string, d *jsonDecoder) bool {
+				return decSlice(p, d, decString)
+			}(&x.FileIDs, d), "array of string")
+		case "mediaIds":
+			d.field(&x.Extra, "mediaIds", d.at(), func(p *[]string, d *jsonDecoder) bool {
+				return decSlice(p, d, decString)
+			}(&x.MediaIDs, d), "array of string")
+		case "replyId":
+			d.field(&x.Extra, "replyId", d.at(), decOptional(&x.ReplyID, d, decString), "string")
+		case "renoteId":
+			d.field(&x.Extra, "renoteId", d.at(), decOptional(&x.RenoteID, d, decString), "string")
+		case "channelId":
+			d.field(&x.Extra, "channelId", d.at(), decOptional(&x.ChannelID, d, decString), "string")
+		case "poll":
+			d.field(&x.Extra, "poll", d.at(), decOptional(&x.Poll, d, (*NotesCreatePoll).decodeJSON), "NotesCreatePoll")
 		default:
 			d.unknown(&x.Extra)
 		}
@@ -221,65 +221,6 @@ func (x *NotesCreateRequest) decodeJSON(d *jsonDecoder) bool {
 }
 func (x *NotesCreateRequest) encodeJSON(e *jsonEncoder) {
 	e.objectStart()
-	if x.ChannelID.IsSet() {
-		if e.field(&x.Extra, "channelId") {
-			encOptional(&x.ChannelID, e, encString)
-		}
-	}
-	if x.CW.IsSet() {
-		if e.field(&x.Extra, "cw") {
-			encOptional(&x.CW, e, encString)
-		}
-	}
-	if x.FileIDs != nil {
-		if e.field(&x.Extra, "fileIds") {
-			func(p *[]string, e *jsonEncoder) {
-				encSlice(p, e, encString)
-			}(&x.FileIDs, e)
-		}
-	}
-	if x.LocalOnly != nil {
-		if e.field(&x.Extra, "localOnly") {
-			encPtr(&x.LocalOnly, e, encBool)
-		}
-	}
-	if x.MediaIDs != nil {
-		if e.field(&x.Extra, "mediaIds") {
-			func(p *[]string, e *jsonEncoder) {
-				encSlice(p, e, encString)
-			}(&x.MediaIDs, e)
-		}
-	}
-	if x.NoExtractMentions != nil {
-		if e.field(&x.Extra, "noExtractMentions") {
-			encPtr(&x.NoExtractMentions, e, encBool)
-		}
-	}
-	if x.Poll.IsSet() {
-		if e.field(&x.Extra, "poll") {
-			encOptional(&x.Poll, e, (*NotesCreatePoll).encodeJSON)
-		}
-	}
-	if x.ReactionAcceptance.IsSet() {
-		if e.field(&x.Extra, "reactionAcceptance") {
-			encOptional(&x.ReactionAcceptance, e, encEnum[NoteReactionAcceptance])
-		}
-	}
-	if x.RenoteID.IsSet() {
-		if e.field(&x.Extra, "renoteId") {
-			encOptional(&x.RenoteID, e, encString)
-		}
-	}
-	if x.ReplyID.IsSet() {
-		if e.field(&x.Extra, "replyId") {
-			encOptional(&x.ReplyID, e, encString)
-		}
-	}
-	if x.Text.IsSet() {
-		if e.field(&x.Extra, "text") {
-			encOptional(&x.Text, e, encString)
-		}
-	}
 	if x.Visibility != nil {
 		if e.field(&x.Extra, "visibility") {
 			encPtr(&x.Visibility, e, encEnum[NoteVisibility])
@@ -290,6 +231,65 @@ func (x *NotesCreateRequest) encodeJSON(e *jsonEncoder) {
 			func(p *[]string, e *jsonEncoder) {
 				encSlice(p, e, encString)
 			}(&x.VisibleUserIDs, e)
+		}
+	}
+	if x.CW.IsSet() {
+		if e.field(&x.Extra, "cw") {
+			encOptional(&x.CW, e, encString)
+		}
+	}
+	if x.LocalOnly != nil {
+		if e.field(&x.Extra, "localOnly") {
+			encPtr(&x.LocalOnly, e, encBool)
+		}
+	}
+	if x.ReactionAcceptance.IsSet() {
+		if e.field(&x.Extra, "reactionAcceptance") {
+			encOptional(&x.ReactionAcceptance, e, encEnum[NoteReactionAcceptance])
+		}
+	}
+	if x.NoExtractMentions != nil {
+		if e.field(&x.Extra, "noExtractMentions") {
+			encPtr(&x.NoExtractMentions, e, encBool)
+		}
+	}
+	if x.Text.IsSet() {
+		if e.field(&x.Extra, "text") {
+			encOptional(&x.Text, e, encString)
+		}
+	}
+	if x.FileIDs != nil {
+		if e.field(&x.Extra, "fileIds") {
+			func(p *[]string, e *jsonEncoder) {
+				encSlice(p, e, encString)
+			}(&x.FileIDs, e)
+		}
+	}
+	if x.MediaIDs != nil {
+		if e.field(&x.Extra, "mediaIds") {
+			func(p *[]string, e *jsonEncoder) {
+				encSlice(p, e, encString)
+			}(&x.MediaIDs, e)
+		}
+	}
+	if x.ReplyID.IsSet() {
+		if e.field(&x.Extra, "replyId") {
+			encOptional(&x.ReplyID, e, encString)
+		}
+	}
+	if x.RenoteID.IsSet() {
+		if e.field(&x.Extra, "renoteId") {
+			encOptional(&x.RenoteID, e, encString)
+		}
+	}
+	if x.ChannelID.IsSet() {
+		if e.field(&x.Extra, "channelId") {
+			encOptional(&x.ChannelID, e, encString)
+		}
+	}
+	if x.Poll.IsSet() {
+		if e.field(&x.Extra, "poll") {
+			encOptional(&x.Poll, e, (*NotesCreatePoll).encodeJSON)
 		}
 	}
 	x.Extra.encode(e)
@@ -482,16 +482,16 @@ func (r *NotesLocalTimelineRequest) setUntilID(id string) {
 
 // NotesLocalTimelineRequest is the request of notes/local-timeline.
 type NotesLocalTimelineRequest struct {
-	Limit *int64 `json:"limit,omitzero"`
-	// Unix time in milliseconds.
-	SinceDate *int64  `json:"sinceDate,omitzero"`
-	SinceID   *string `json:"sinceId,omitzero"`
-	// Unix time in milliseconds.
-	UntilDate   *int64  `json:"untilDate,omitzero"`
-	UntilID     *string `json:"untilId,omitzero"`
 	WithFiles   *bool   `json:"withFiles,omitzero"`
 	WithRenotes *bool   `json:"withRenotes,omitzero"`
 	WithReplies *bool   `json:"withReplies,omitzero"`
+	Limit       *int64  `json:"limit,omitzero"`
+	SinceID     *string `json:"sinceId,omitzero"`
+	UntilID     *string `json:"untilId,omitzero"`
+	// Unix time in milliseconds.
+	SinceDate *int64 `json:"sinceDate,omitzero"`
+	// Unix time in milliseconds.
+	UntilDate *int64 `json:"untilDate,omitzero"`
 
 	// Extra holds the members of the JSON object that no field above holds, as they were
 	// sent: members the API document does not declare, and declared members whose
@@ -507,22 +507,22 @@ func (x *NotesLocalTimelineRequest) decodeJSON(d *jsonDecoder) bool {
 	n := 0
 	for ; d.nextMember(n); n++ {
 		switch string(d.key) {
-		case "limit":
-			d.field(&x.Extra, "limit", d.at(), decPtr(&x.Limit, d, decInt64), "integer")
-		case "sinceDate":
-			d.field(&x.Extra, "sinceDate", d.at(), decPtr(&x.SinceDate, d, decInt64), "integer")
-		case "sinceId":
-			d.field(&x.Extra, "sinceId", d.at(), decPtr(&x.SinceID, d, decString), "string")
-		case "untilDate":
-			d.field(&x.Extra, "untilDate", d.at(), decPtr(&x.UntilDate, d, decInt64), "integer")
-		case "untilId":
-			d.field(&x.Extra, "untilId", d.at(), decPtr(&x.UntilID, d, decString), "string")
 		case "withFiles":
 			d.field(&x.Extra, "withFiles", d.at(), decPtr(&x.WithFiles, d, decBool), "boolean")
 		case "withRenotes":
 			d.field(&x.Extra, "withRenotes", d.at(), decPtr(&x.WithRenotes, d, decBool), "boolean")
 		case "withReplies":
 			d.field(&x.Extra, "withReplies", d.at(), decPtr(&x.WithReplies, d, decBool), "boolean")
+		case "limit":
+			d.field(&x.Extra, "limit", d.at(), decPtr(&x.Limit, d, decInt64), "integer")
+		case "sinceId":
+			d.field(&x.Extra, "sinceId", d.at(), decPtr(&x.SinceID, d, decString), "string")
+		case "untilId":
+			d.field(&x.Extra, "untilId", d.at(), decPtr(&x.UntilID, d, decString), "string")
+		case "sinceDate":
+			d.field(&x.Extra, "sinceDate", d.at(), decPtr(&x.SinceDate, d, decInt64), "integer")
+		case "untilDate":
+			d.field(&x.Extra, "untilDate", d.at(), decPtr(&x.UntilDate, d, decInt64), "integer")
 		default:
 			d.unknown(&x.Extra)
 		}
@@ -531,31 +531,6 @@ func (x *NotesLocalTimelineRequest) decodeJSON(d *jsonDecoder) bool {
 }
 func (x *NotesLocalTimelineRequest) encodeJSON(e *jsonEncoder) {
 	e.objectStart()
-	if x.Limit != nil {
-		if e.field(&x.Extra, "limit") {
-			encPtr(&x.Limit, e, encInt64)
-		}
-	}
-	if x.SinceDate != nil {
-		if e.field(&x.Extra, "sinceDate") {
-			encPtr(&x.SinceDate, e, encInt64)
-		}
-	}
-	if x.SinceID != nil {
-		if e.field(&x.Extra, "sinceId") {
-			encPtr(&x.SinceID, e, encString)
-		}
-	}
-	if x.UntilDate != nil {
-		if e.field(&x.Extra, "untilDate") {
-			encPtr(&x.UntilDate, e, encInt64)
-		}
-	}
-	if x.UntilID != nil {
-		if e.field(&x.Extra, "untilId") {
-			encPtr(&x.UntilID, e, encString)
-		}
-	}
 	if x.WithFiles != nil {
 		if e.field(&x.Extra, "withFiles") {
 			encPtr(&x.WithFiles, e, encBool)
@@ -569,6 +544,31 @@ func (x *NotesLocalTimelineRequest) encodeJSON(e *jsonEncoder) {
 	if x.WithReplies != nil {
 		if e.field(&x.Extra, "withReplies") {
 			encPtr(&x.WithReplies, e, encBool)
+		}
+	}
+	if x.Limit != nil {
+		if e.field(&x.Extra, "limit") {
+			encPtr(&x.Limit, e, encInt64)
+		}
+	}
+	if x.SinceID != nil {
+		if e.field(&x.Extra, "sinceId") {
+			encPtr(&x.SinceID, e, encString)
+		}
+	}
+	if x.UntilID != nil {
+		if e.field(&x.Extra, "untilId") {
+			encPtr(&x.UntilID, e, encString)
+		}
+	}
+	if x.SinceDate != nil {
+		if e.field(&x.Extra, "sinceDate") {
+			encPtr(&x.SinceDate, e, encInt64)
+		}
+	}
+	if x.UntilDate != nil {
+		if e.field(&x.Extra, "untilDate") {
+			encPtr(&x.UntilDate, e, encInt64)
 		}
 	}
 	x.Extra.encode(e)
@@ -618,8 +618,8 @@ func (c *Client) NotesPollsVote(ctx context.Context, req *NotesPollsVoteRequest)
 
 // NotesPollsVoteRequest is the request of notes/polls/vote.
 type NotesPollsVoteRequest struct {
-	Choice int64  `json:"choice"`
 	NoteID string `json:"noteId"`
+	Choice int64  `json:"choice"`
 
 	// Extra holds the members of the JSON object that no field above holds, as they were
 	// sent: members the API document does not declare, and declared members whose
@@ -629,7 +629,7 @@ type NotesPollsVoteRequest struct {
 
 // fieldsOfNotesPollsVoteRequest names the members of NotesPollsVoteRequest by field index, and says which are required.
 var fieldsOfNotesPollsVoteRequest = jsonFields{
-	names:    []string{"choice", "noteId"},
+	names:    []string{"noteId", "choice"},
 	required: []uint64{0x3},
 }
 
@@ -642,12 +642,12 @@ func (x *NotesPollsVoteRequest) decodeJSON(d *jsonDecoder) bool {
 	n := 0
 	for ; d.nextMember(n); n++ {
 		switch string(d.key) {
-		case "choice":
-			seen[0] |= 0x1
-			d.field(&x.Extra, "choice", d.at(), decInt64(&x.Choice, d), "integer")
 		case "noteId":
-			seen[0] |= 0x2
+			seen[0] |= 0x1
 			d.field(&x.Extra, "noteId", d.at(), decString(&x.NoteID, d), "string")
+		case "choice":
+			seen[0] |= 0x2
+			d.field(&x.Extra, "choice", d.at(), decInt64(&x.Choice, d), "integer")
 		default:
 			d.unknown(&x.Extra)
 		}
@@ -657,11 +657,11 @@ func (x *NotesPollsVoteRequest) decodeJSON(d *jsonDecoder) bool {
 }
 func (x *NotesPollsVoteRequest) encodeJSON(e *jsonEncoder) {
 	e.objectStart()
-	if e.field(&x.Extra, "choice") {
-		encInt64(&x.Choice, e)
-	}
 	if e.field(&x.Extra, "noteId") {
 		encString(&x.NoteID, e)
+	}
+	if e.field(&x.Extra, "choice") {
+		encInt64(&x.Choice, e)
 	}
 	x.Extra.encode(e)
 	e.objectEnd()
@@ -716,11 +716,11 @@ func (r *NotesReactionsRequest) setUntilID(id string) {
 //
 // Optional fields are sent only when set: Value(v) sends v, Null[T]() sends null.
 type NotesReactionsRequest struct {
-	Limit   *int64           `json:"limit,omitzero"`
 	NoteID  string           `json:"noteId"`
+	Type    Optional[string] `json:"type,omitzero"`
+	Limit   *int64           `json:"limit,omitzero"`
 	Offset  *int64           `json:"offset,omitzero"`
 	SinceID *string          `json:"sinceId,omitzero"`
-	Type    Optional[string] `json:"type,omitzero"`
 	UntilID *string          `json:"untilId,omitzero"`
 
 	// Extra holds the members of the JSON object that no field above holds, as they were
@@ -731,8 +731,8 @@ type NotesReactionsRequest struct {
 
 // fieldsOfNotesReactionsRequest names the members of NotesReactionsRequest by field index, and says which are required.
 var fieldsOfNotesReactionsRequest = jsonFields{
-	names:    []string{"limit", "noteId", "offset", "sinceId", "type", "untilId"},
-	required: []uint64{0x2},
+	names:    []string{"noteId", "type", "limit", "offset", "sinceId", "untilId"},
+	required: []uint64{0x1},
 }
 
 func (x *NotesReactionsRequest) decodeJSON(d *jsonDecoder) bool {
@@ -744,21 +744,21 @@ func (x *NotesReactionsRequest) decodeJSON(d *jsonDecoder) bool {
 	n := 0
 	for ; d.nextMember(n); n++ {
 		switch string(d.key) {
-		case "limit":
-			seen[0] |= 0x1
-			d.field(&x.Extra, "limit", d.at(), decPtr(&x.Limit, d, decInt64), "integer")
 		case "noteId":
-			seen[0] |= 0x2
+			seen[0] |= 0x1
 			d.field(&x.Extra, "noteId", d.at(), decString(&x.NoteID, d), "string")
-		case "offset":
+		case "type":
+			seen[0] |= 0x2
+			d.field(&x.Extra, "type", d.at(), decOptional(&x.Type, d, decString), "string")
+		case "limit":
 			seen[0] |= 0x4
+			d.field(&x.Extra, "limit", d.at(), decPtr(&x.Limit, d, decInt64), "integer")
+		case "offset":
+			seen[0] |= 0x8
 			d.field(&x.Extra, "offset", d.at(), decPtr(&x.Offset, d, decInt64), "integer")
 		case "sinceId":
-			seen[0] |= 0x8
-			d.field(&x.Extra, "sinceId", d.at(), decPtr(&x.SinceID, d, decString), "string")
-		case "type":
 			seen[0] |= 0x10
-			d.field(&x.Extra, "type", d.at(), decOptional(&x.Type, d, decString), "string")
+			d.field(&x.Extra, "sinceId", d.at(), decPtr(&x.SinceID, d, decString), "string")
 		case "untilId":
 			seen[0] |= 0x20
 			d.field(&x.Extra, "untilId", d.at(), decPtr(&x.UntilID, d, decString), "string")
@@ -771,13 +771,18 @@ func (x *NotesReactionsRequest) decodeJSON(d *jsonDecoder) bool {
 }
 func (x *NotesReactionsRequest) encodeJSON(e *jsonEncoder) {
 	e.objectStart()
+	if e.field(&x.Extra, "noteId") {
+		encString(&x.NoteID, e)
+	}
+	if x.Type.IsSet() {
+		if e.field(&x.Extra, "type") {
+			encOptional(&x.Type, e, encString)
+		}
+	}
 	if x.Limit != nil {
 		if e.field(&x.Extra, "limit") {
 			encPtr(&x.Limit, e, encInt64)
 		}
-	}
-	if e.field(&x.Extra, "noteId") {
-		encString(&x.NoteID, e)
 	}
 	if x.Offset != nil {
 		if e.field(&x.Extra, "offset") {
@@ -787,11 +792,6 @@ func (x *NotesReactionsRequest) encodeJSON(e *jsonEncoder) {
 	if x.SinceID != nil {
 		if e.field(&x.Extra, "sinceId") {
 			encPtr(&x.SinceID, e, encString)
-		}
-	}
-	if x.Type.IsSet() {
-		if e.field(&x.Extra, "type") {
-			encOptional(&x.Type, e, encString)
 		}
 	}
 	if x.UntilID != nil {
@@ -932,13 +932,13 @@ func (r *NotesSearchByTagRequest) setUntilID(id string) {
 //
 // Optional fields are sent only when set: Value(v) sends v, Null[T]() sends null.
 type NotesSearchByTagRequest struct {
-	Limit     *int64         `json:"limit,omitzero"`
-	Poll      Optional[bool] `json:"poll,omitzero"`
-	Renote    Optional[bool] `json:"renote,omitzero"`
 	Reply     Optional[bool] `json:"reply,omitzero"`
+	Renote    Optional[bool] `json:"renote,omitzero"`
+	WithFiles *bool          `json:"withFiles,omitzero"`
+	Poll      Optional[bool] `json:"poll,omitzero"`
+	Limit     *int64         `json:"limit,omitzero"`
 	SinceID   *string        `json:"sinceId,omitzero"`
 	UntilID   *string        `json:"untilId,omitzero"`
-	WithFiles *bool          `json:"withFiles,omitzero"`
 	Tag       *string        `json:"tag,omitzero"`
 	// Outer list: any of; inner list: all of.
 	Query [][]string `json:"query,omitzero"`
@@ -957,20 +957,20 @@ func (x *NotesSearchByTagRequest) decodeJSON(d *jsonDecoder) bool {
 	n := 0
 	for ; d.nextMember(n); n++ {
 		switch string(d.key) {
-		case "limit":
-			d.field(&x.Extra, "limit", d.at(), decPtr(&x.Limit, d, decInt64), "integer")
-		case "poll":
-			d.field(&x.Extra, "poll", d.at(), decOptional(&x.Poll, d, decBool), "boolean")
-		case "renote":
-			d.field(&x.Extra, "renote", d.at(), decOptional(&x.Renote, d, decBool), "boolean")
 		case "reply":
 			d.field(&x.Extra, "reply", d.at(), decOptional(&x.Reply, d, decBool), "boolean")
+		case "renote":
+			d.field(&x.Extra, "renote", d.at(), decOptional(&x.Renote, d, decBool), "boolean")
+		case "withFiles":
+			d.field(&x.Extra, "withFiles", d.at(), decPtr(&x.WithFiles, d, decBool), "boolean")
+		case "poll":
+			d.field(&x.Extra, "poll", d.at(), decOptional(&x.Poll, d, decBool), "boolean")
+		case "limit":
+			d.field(&x.Extra, "limit", d.at(), decPtr(&x.Limit, d, decInt64), "integer")
 		case "sinceId":
 			d.field(&x.Extra, "sinceId", d.at(), decPtr(&x.SinceID, d, decString), "string")
 		case "untilId":
 			d.field(&x.Extra, "untilId", d.at(), decPtr(&x.UntilID, d, decString), "string")
-		case "withFiles":
-			d.field(&x.Extra, "withFiles", d.at(), decPtr(&x.WithFiles, d, decBool), "boolean")
 		case "tag":
 			d.field(&x.Extra, "tag", d.at(), decPtr(&x.Tag, d, decString), "string")
 		case "query":
@@ -987,14 +987,9 @@ func (x *NotesSearchByTagRequest) decodeJSON(d *jsonDecoder) bool {
 }
 func (x *NotesSearchByTagRequest) encodeJSON(e *jsonEncoder) {
 	e.objectStart()
-	if x.Limit != nil {
-		if e.field(&x.Extra, "limit") {
-			encPtr(&x.Limit, e, encInt64)
-		}
-	}
-	if x.Poll.IsSet() {
-		if e.field(&x.Extra, "poll") {
-			encOptional(&x.Poll, e, encBool)
+	if x.Reply.IsSet() {
+		if e.field(&x.Extra, "reply") {
+			encOptional(&x.Reply, e, encBool)
 		}
 	}
 	if x.Renote.IsSet() {
@@ -1002,9 +997,19 @@ func (x *NotesSearchByTagRequest) encodeJSON(e *jsonEncoder) {
 			encOptional(&x.Renote, e, encBool)
 		}
 	}
-	if x.Reply.IsSet() {
-		if e.field(&x.Extra, "reply") {
-			encOptional(&x.Reply, e, encBool)
+	if x.WithFiles != nil {
+		if e.field(&x.Extra, "withFiles") {
+			encPtr(&x.WithFiles, e, encBool)
+		}
+	}
+	if x.Poll.IsSet() {
+		if e.field(&x.Extra, "poll") {
+			encOptional(&x.Poll, e, encBool)
+		}
+	}
+	if x.Limit != nil {
+		if e.field(&x.Extra, "limit") {
+			encPtr(&x.Limit, e, encInt64)
 		}
 	}
 	if x.SinceID != nil {
@@ -1015,11 +1020,6 @@ func (x *NotesSearchByTagRequest) encodeJSON(e *jsonEncoder) {
 	if x.UntilID != nil {
 		if e.field(&x.Extra, "untilId") {
 			encPtr(&x.UntilID, e, encString)
-		}
-	}
-	if x.WithFiles != nil {
-		if e.field(&x.Extra, "withFiles") {
-			encPtr(&x.WithFiles, e, encBool)
 		}
 	}
 	if x.Tag != nil {
@@ -1158,17 +1158,17 @@ func (r *NotesTimelineRequest) setUntilID(id string) {
 
 // NotesTimelineRequest is the request of notes/timeline.
 type NotesTimelineRequest struct {
+	Limit   *int64  `json:"limit,omitzero"`
+	SinceID *string `json:"sinceId,omitzero"`
+	UntilID *string `json:"untilId,omitzero"`
+	// Unix time in milliseconds.
+	SinceDate *int64 `json:"sinceDate,omitzero"`
+	// Unix time in milliseconds.
+	UntilDate        *int64 `json:"untilDate,omitzero"`
 	AllowPartial     *bool  `json:"allowPartial,omitzero"`
 	IncludeMyRenotes *bool  `json:"includeMyRenotes,omitzero"`
-	Limit            *int64 `json:"limit,omitzero"`
-	// Unix time in milliseconds.
-	SinceDate *int64  `json:"sinceDate,omitzero"`
-	SinceID   *string `json:"sinceId,omitzero"`
-	// Unix time in milliseconds.
-	UntilDate   *int64  `json:"untilDate,omitzero"`
-	UntilID     *string `json:"untilId,omitzero"`
-	WithFiles   *bool   `json:"withFiles,omitzero"`
-	WithRenotes *bool   `json:"withRenotes,omitzero"`
+	WithFiles        *bool  `json:"withFiles,omitzero"`
+	WithRenotes      *bool  `json:"withRenotes,omitzero"`
 
 	// Extra holds the members of the JSON object that no field above holds, as they were
 	// sent: members the API document does not declare, and declared members whose
@@ -1184,20 +1184,20 @@ func (x *NotesTimelineRequest) decodeJSON(d *jsonDecoder) bool {
 	n := 0
 	for ; d.nextMember(n); n++ {
 		switch string(d.key) {
+		case "limit":
+			d.field(&x.Extra, "limit", d.at(), decPtr(&x.Limit, d, decInt64), "integer")
+		case "sinceId":
+			d.field(&x.Extra, "sinceId", d.at(), decPtr(&x.SinceID, d, decString), "string")
+		case "untilId":
+			d.field(&x.Extra, "untilId", d.at(), decPtr(&x.UntilID, d, decString), "string")
+		case "sinceDate":
+			d.field(&x.Extra, "sinceDate", d.at(), decPtr(&x.SinceDate, d, decInt64), "integer")
+		case "untilDate":
+			d.field(&x.Extra, "untilDate", d.at(), decPtr(&x.UntilDate, d, decInt64), "integer")
 		case "allowPartial":
 			d.field(&x.Extra, "allowPartial", d.at(), decPtr(&x.AllowPartial, d, decBool), "boolean")
 		case "includeMyRenotes":
 			d.field(&x.Extra, "includeMyRenotes", d.at(), decPtr(&x.IncludeMyRenotes, d, decBool), "boolean")
-		case "limit":
-			d.field(&x.Extra, "limit", d.at(), decPtr(&x.Limit, d, decInt64), "integer")
-		case "sinceDate":
-			d.field(&x.Extra, "sinceDate", d.at(), decPtr(&x.SinceDate, d, decInt64), "integer")
-		case "sinceId":
-			d.field(&x.Extra, "sinceId", d.at(), decPtr(&x.SinceID, d, decString), "string")
-		case "untilDate":
-			d.field(&x.Extra, "untilDate", d.at(), decPtr(&x.UntilDate, d, decInt64), "integer")
-		case "untilId":
-			d.field(&x.Extra, "untilId", d.at(), decPtr(&x.UntilID, d, decString), "string")
 		case "withFiles":
 			d.field(&x.Extra, "withFiles", d.at(), decPtr(&x.WithFiles, d, decBool), "boolean")
 		case "withRenotes":
@@ -1210,6 +1210,31 @@ func (x *NotesTimelineRequest) decodeJSON(d *jsonDecoder) bool {
 }
 func (x *NotesTimelineRequest) encodeJSON(e *jsonEncoder) {
 	e.objectStart()
+	if x.Limit != nil {
+		if e.field(&x.Extra, "limit") {
+			encPtr(&x.Limit, e, encInt64)
+		}
+	}
+	if x.SinceID != nil {
+		if e.field(&x.Extra, "sinceId") {
+			encPtr(&x.SinceID, e, encString)
+		}
+	}
+	if x.UntilID != nil {
+		if e.field(&x.Extra, "untilId") {
+			encPtr(&x.UntilID, e, encString)
+		}
+	}
+	if x.SinceDate != nil {
+		if e.field(&x.Extra, "sinceDate") {
+			encPtr(&x.SinceDate, e, encInt64)
+		}
+	}
+	if x.UntilDate != nil {
+		if e.field(&x.Extra, "untilDate") {
+			encPtr(&x.UntilDate, e, encInt64)
+		}
+	}
 	if x.AllowPartial != nil {
 		if e.field(&x.Extra, "allowPartial") {
 			encPtr(&x.AllowPartial, e, encBool)
@@ -1218,31 +1243,6 @@ func (x *NotesTimelineRequest) encodeJSON(e *jsonEncoder) {
 	if x.IncludeMyRenotes != nil {
 		if e.field(&x.Extra, "includeMyRenotes") {
 			encPtr(&x.IncludeMyRenotes, e, encBool)
-		}
-	}
-	if x.Limit != nil {
-		if e.field(&x.Extra, "limit") {
-			encPtr(&x.Limit, e, encInt64)
-		}
-	}
-	if x.SinceDate != nil {
-		if e.field(&x.Extra, "sinceDate") {
-			encPtr(&x.SinceDate, e, encInt64)
-		}
-	}
-	if x.SinceID != nil {
-		if e.field(&x.Extra, "sinceId") {
-			encPtr(&x.SinceID, e, encString)
-		}
-	}
-	if x.UntilDate != nil {
-		if e.field(&x.Extra, "untilDate") {
-			encPtr(&x.UntilDate, e, encInt64)
-		}
-	}
-	if x.UntilID != nil {
-		if e.field(&x.Extra, "untilId") {
-			encPtr(&x.UntilID, e, encString)
 		}
 	}
 	if x.WithFiles != nil {

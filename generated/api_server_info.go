@@ -23,8 +23,8 @@ func (c *Client) ServerInfo(ctx context.Context) (*ServerInfoResponse, error) {
 
 // ServerInfoCPU is the cpu field of ServerInfoResponse.
 type ServerInfoCPU struct {
-	Cores int64  `json:"cores"`
 	Model string `json:"model"`
+	Cores int64  `json:"cores"`
 
 	// Extra holds the members of the JSON object that no field above holds, as they were
 	// sent: members the API document does not declare, and declared members whose
@@ -34,7 +34,7 @@ type ServerInfoCPU struct {
 
 // fieldsOfServerInfoCPU names the members of ServerInfoCPU by field index, and says which are required.
 var fieldsOfServerInfoCPU = jsonFields{
-	names:    []string{"cores", "model"},
+	names:    []string{"model", "cores"},
 	required: []uint64{0x3},
 }
 
@@ -47,12 +47,12 @@ func (x *ServerInfoCPU) decodeJSON(d *jsonDecoder) bool {
 	n := 0
 	for ; d.nextMember(n); n++ {
 		switch string(d.key) {
-		case "cores":
-			seen[0] |= 0x1
-			d.field(&x.Extra, "cores", d.at(), decInt64(&x.Cores, d), "integer")
 		case "model":
-			seen[0] |= 0x2
+			seen[0] |= 0x1
 			d.field(&x.Extra, "model", d.at(), decString(&x.Model, d), "string")
+		case "cores":
+			seen[0] |= 0x2
+			d.field(&x.Extra, "cores", d.at(), decInt64(&x.Cores, d), "integer")
 		default:
 			d.unknown(&x.Extra)
 		}
@@ -62,11 +62,11 @@ func (x *ServerInfoCPU) decodeJSON(d *jsonDecoder) bool {
 }
 func (x *ServerInfoCPU) encodeJSON(e *jsonEncoder) {
 	e.objectStart()
-	if e.field(&x.Extra, "cores") {
-		encInt64(&x.Cores, e)
-	}
 	if e.field(&x.Extra, "model") {
 		encString(&x.Model, e)
+	}
+	if e.field(&x.Extra, "cores") {
+		encInt64(&x.Cores, e)
 	}
 	x.Extra.encode(e)
 	e.objectEnd()
@@ -199,10 +199,10 @@ func (x ServerInfoMem) MarshalJSON() ([]byte, error) {
 
 // ServerInfoResponse is the response of server-info.
 type ServerInfoResponse struct {
-	CPU     ServerInfoCPU `json:"cpu"`
-	Fs      ServerInfoFs  `json:"fs"`
 	Machine string        `json:"machine"`
+	CPU     ServerInfoCPU `json:"cpu"`
 	Mem     ServerInfoMem `json:"mem"`
+	Fs      ServerInfoFs  `json:"fs"`
 
 	// Extra holds the members of the JSON object that no field above holds, as they were
 	// sent: members the API document does not declare, and declared members whose
@@ -212,7 +212,7 @@ type ServerInfoResponse struct {
 
 // fieldsOfServerInfoResponse names the members of ServerInfoResponse by field index, and says which are required.
 var fieldsOfServerInfoResponse = jsonFields{
-	names:    []string{"cpu", "fs", "machine", "mem"},
+	names:    []string{"machine", "cpu", "mem", "fs"},
 	required: []uint64{0xf},
 }
 
@@ -225,18 +225,18 @@ func (x *ServerInfoResponse) decodeJSON(d *jsonDecoder) bool {
 	n := 0
 	for ; d.nextMember(n); n++ {
 		switch string(d.key) {
-		case "cpu":
-			seen[0] |= 0x1
-			d.field(&x.Extra, "cpu", d.at(), (*ServerInfoCPU).decodeJSON(&x.CPU, d), "ServerInfoCPU")
-		case "fs":
-			seen[0] |= 0x2
-			d.field(&x.Extra, "fs", d.at(), (*ServerInfoFs).decodeJSON(&x.Fs, d), "ServerInfoFs")
 		case "machine":
-			seen[0] |= 0x4
+			seen[0] |= 0x1
 			d.field(&x.Extra, "machine", d.at(), decString(&x.Machine, d), "string")
+		case "cpu":
+			seen[0] |= 0x2
+			d.field(&x.Extra, "cpu", d.at(), (*ServerInfoCPU).decodeJSON(&x.CPU, d), "ServerInfoCPU")
 		case "mem":
-			seen[0] |= 0x8
+			seen[0] |= 0x4
 			d.field(&x.Extra, "mem", d.at(), (*ServerInfoMem).decodeJSON(&x.Mem, d), "ServerInfoMem")
+		case "fs":
+			seen[0] |= 0x8
+			d.field(&x.Extra, "fs", d.at(), (*ServerInfoFs).decodeJSON(&x.Fs, d), "ServerInfoFs")
 		default:
 			d.unknown(&x.Extra)
 		}
@@ -246,17 +246,17 @@ func (x *ServerInfoResponse) decodeJSON(d *jsonDecoder) bool {
 }
 func (x *ServerInfoResponse) encodeJSON(e *jsonEncoder) {
 	e.objectStart()
-	if e.field(&x.Extra, "cpu") {
-		(*ServerInfoCPU).encodeJSON(&x.CPU, e)
-	}
-	if e.field(&x.Extra, "fs") {
-		(*ServerInfoFs).encodeJSON(&x.Fs, e)
-	}
 	if e.field(&x.Extra, "machine") {
 		encString(&x.Machine, e)
 	}
+	if e.field(&x.Extra, "cpu") {
+		(*ServerInfoCPU).encodeJSON(&x.CPU, e)
+	}
 	if e.field(&x.Extra, "mem") {
 		(*ServerInfoMem).encodeJSON(&x.Mem, e)
+	}
+	if e.field(&x.Extra, "fs") {
+		(*ServerInfoFs).encodeJSON(&x.Fs, e)
 	}
 	x.Extra.encode(e)
 	e.objectEnd()

@@ -25,13 +25,13 @@ func (c *Client) Test(ctx context.Context, req *TestRequest) (*TestResponse, err
 //
 // Optional fields are sent only when set: Value(v) sends v, Null[T]() sends null.
 type TestRequest struct {
-	Default *string `json:"default,omitzero"`
-	// Name of a callback; echoed unchanged.
-	Func            *string          `json:"func,omitzero"`
-	ID              *string          `json:"id,omitzero"`
-	NullableDefault Optional[string] `json:"nullableDefault,omitzero"`
 	Required        bool             `json:"required"`
 	String          *string          `json:"string,omitzero"`
+	Default         *string          `json:"default,omitzero"`
+	NullableDefault Optional[string] `json:"nullableDefault,omitzero"`
+	ID              *string          `json:"id,omitzero"`
+	// Name of a callback; echoed unchanged.
+	Func *string `json:"func,omitzero"`
 
 	// Extra holds the members of the JSON object that no field above holds, as they were
 	// sent: members the API document does not declare, and declared members whose
@@ -41,8 +41,8 @@ type TestRequest struct {
 
 // fieldsOfTestRequest names the members of TestRequest by field index, and says which are required.
 var fieldsOfTestRequest = jsonFields{
-	names:    []string{"default", "func", "id", "nullableDefault", "required", "string"},
-	required: []uint64{0x10},
+	names:    []string{"required", "string", "default", "nullableDefault", "id", "func"},
+	required: []uint64{0x1},
 }
 
 func (x *TestRequest) decodeJSON(d *jsonDecoder) bool {
@@ -54,24 +54,24 @@ func (x *TestRequest) decodeJSON(d *jsonDecoder) bool {
 	n := 0
 	for ; d.nextMember(n); n++ {
 		switch string(d.key) {
-		case "default":
+		case "required":
 			seen[0] |= 0x1
-			d.field(&x.Extra, "default", d.at(), decPtr(&x.Default, d, decString), "string")
-		case "func":
+			d.field(&x.Extra, "required", d.at(), decBool(&x.Required, d), "boolean")
+		case "string":
 			seen[0] |= 0x2
-			d.field(&x.Extra, "func", d.at(), decPtr(&x.Func, d, decString), "string")
-		case "id":
+			d.field(&x.Extra, "string", d.at(), decPtr(&x.String, d, decString), "string")
+		case "default":
 			seen[0] |= 0x4
-			d.field(&x.Extra, "id", d.at(), decPtr(&x.ID, d, decString), "string")
+			d.field(&x.Extra, "default", d.at(), decPtr(&x.Default, d, decString), "string")
 		case "nullableDefault":
 			seen[0] |= 0x8
 			d.field(&x.Extra, "nullableDefault", d.at(), decOptional(&x.NullableDefault, d, decString), "string")
-		case "required":
+		case "id":
 			seen[0] |= 0x10
-			d.field(&x.Extra, "required", d.at(), decBool(&x.Required, d), "boolean")
-		case "string":
+			d.field(&x.Extra, "id", d.at(), decPtr(&x.ID, d, decString), "string")
+		case "func":
 			seen[0] |= 0x20
-			d.field(&x.Extra, "string", d.at(), decPtr(&x.String, d, decString), "string")
+			d.field(&x.Extra, "func", d.at(), decPtr(&x.Func, d, decString), "string")
 		default:
 			d.unknown(&x.Extra)
 		}
@@ -81,19 +81,17 @@ func (x *TestRequest) decodeJSON(d *jsonDecoder) bool {
 }
 func (x *TestRequest) encodeJSON(e *jsonEncoder) {
 	e.objectStart()
+	if e.field(&x.Extra, "required") {
+		encBool(&x.Required, e)
+	}
+	if x.String != nil {
+		if e.field(&x.Extra, "string") {
+			encPtr(&x.String, e, encString)
+		}
+	}
 	if x.Default != nil {
 		if e.field(&x.Extra, "default") {
 			encPtr(&x.Default, e, encString)
-		}
-	}
-	if x.Func != nil {
-		if e.field(&x.Extra, "func") {
-			encPtr(&x.Func, e, encString)
-		}
-	}
-	if x.ID != nil {
-		if e.field(&x.Extra, "id") {
-			encPtr(&x.ID, e, encString)
 		}
 	}
 	if x.NullableDefault.IsSet() {
@@ -101,12 +99,14 @@ func (x *TestRequest) encodeJSON(e *jsonEncoder) {
 			encOptional(&x.NullableDefault, e, encString)
 		}
 	}
-	if e.field(&x.Extra, "required") {
-		encBool(&x.Required, e)
+	if x.ID != nil {
+		if e.field(&x.Extra, "id") {
+			encPtr(&x.ID, e, encString)
+		}
 	}
-	if x.String != nil {
-		if e.field(&x.Extra, "string") {
-			encPtr(&x.String, e, encString)
+	if x.Func != nil {
+		if e.field(&x.Extra, "func") {
+			encPtr(&x.Func, e, encString)
 		}
 	}
 	x.Extra.encode(e)
@@ -125,12 +125,12 @@ func (x TestRequest) MarshalJSON() ([]byte, error) {
 
 // TestResponse is the response of test.
 type TestResponse struct {
-	Default         *string `json:"default,omitzero"`
-	Func            *string `json:"func,omitzero"`
 	ID              *string `json:"id,omitzero"`
-	NullableDefault *string `json:"nullableDefault,omitzero"`
 	Required        bool    `json:"required"`
 	String          *string `json:"string,omitzero"`
+	Default         *string `json:"default,omitzero"`
+	NullableDefault *string `json:"nullableDefault,omitzero"`
+	Func            *string `json:"func,omitzero"`
 
 	// Extra holds the members of the JSON object that no field above holds, as they were
 	// sent: members the API document does not declare, and declared members whose
@@ -141,8 +141,8 @@ type TestResponse struct {
 
 // fieldsOfTestResponse names the members of TestResponse by field index, and says which are required.
 var fieldsOfTestResponse = jsonFields{
-	names:    []string{"default", "func", "id", "nullableDefault", "required", "string"},
-	required: []uint64{0x10},
+	names:    []string{"id", "required", "string", "default", "nullableDefault", "func"},
+	required: []uint64{0x2},
 }
 
 func (x *TestResponse) decodeJSON(d *jsonDecoder) bool {
@@ -154,28 +154,28 @@ func (x *TestResponse) decodeJSON(d *jsonDecoder) bool {
 	n := 0
 	for ; d.nextMember(n); n++ {
 		switch string(d.key) {
-		case "default":
-			seen[0] |= 0x1
-			d.field(&x.Extra, "default", d.at(), decPtr(&x.Default, d, decString), "string")
-		case "func":
-			seen[0] |= 0x2
-			d.field(&x.Extra, "func", d.at(), decPtr(&x.Func, d, decString), "string")
 		case "id":
-			seen[0] |= 0x4
+			seen[0] |= 0x1
 			d.field(&x.Extra, "id", d.at(), decPtr(&x.ID, d, decString), "string")
-		case "nullableDefault":
+		case "required":
+			seen[0] |= 0x2
+			d.field(&x.Extra, "required", d.at(), decBool(&x.Required, d), "boolean")
+		case "string":
+			seen[0] |= 0x4
+			d.field(&x.Extra, "string", d.at(), decPtr(&x.String, d, decString), "string")
+		case "default":
 			seen[0] |= 0x8
+			d.field(&x.Extra, "default", d.at(), decPtr(&x.Default, d, decString), "string")
+		case "nullableDefault":
+			seen[0] |= 0x10
 			if d.null() {
 				x.nulls |= 0x1
 			} else {
 				d.field(&x.Extra, "nullableDefault", d.at(), decPtr(&x.NullableDefault, d, decString), "string or null")
 			}
-		case "required":
-			seen[0] |= 0x10
-			d.field(&x.Extra, "required", d.at(), decBool(&x.Required, d), "boolean")
-		case "string":
+		case "func":
 			seen[0] |= 0x20
-			d.field(&x.Extra, "string", d.at(), decPtr(&x.String, d, decString), "string")
+			d.field(&x.Extra, "func", d.at(), decPtr(&x.Func, d, decString), "string")
 		default:
 			d.unknown(&x.Extra)
 		}
@@ -185,24 +185,9 @@ func (x *TestResponse) decodeJSON(d *jsonDecoder) bool {
 }
 func (x *TestResponse) encodeJSON(e *jsonEncoder) {
 	e.objectStart()
-	if x.Default != nil {
-		if e.field(&x.Extra, "default") {
-			encPtr(&x.Default, e, encString)
-		}
-	}
-	if x.Func != nil {
-		if e.field(&x.Extra, "func") {
-			encPtr(&x.Func, e, encString)
-		}
-	}
 	if x.ID != nil {
 		if e.field(&x.Extra, "id") {
 			encPtr(&x.ID, e, encString)
-		}
-	}
-	if x.NullableDefault != nil || x.nulls&0x1 != 0 {
-		if e.field(&x.Extra, "nullableDefault") {
-			encPtr(&x.NullableDefault, e, encString)
 		}
 	}
 	if e.field(&x.Extra, "required") {
@@ -211,6 +196,21 @@ func (x *TestResponse) encodeJSON(e *jsonEncoder) {
 	if x.String != nil {
 		if e.field(&x.Extra, "string") {
 			encPtr(&x.String, e, encString)
+		}
+	}
+	if x.Default != nil {
+		if e.field(&x.Extra, "default") {
+			encPtr(&x.Default, e, encString)
+		}
+	}
+	if x.NullableDefault != nil || x.nulls&0x1 != 0 {
+		if e.field(&x.Extra, "nullableDefault") {
+			encPtr(&x.NullableDefault, e, encString)
+		}
+	}
+	if x.Func != nil {
+		if e.field(&x.Extra, "func") {
+			encPtr(&x.Func, e, encString)
 		}
 	}
 	x.Extra.encode(e)

@@ -44,18 +44,18 @@ func (r *UsersNotesRequest) setUntilID(id string) {
 
 // UsersNotesRequest is the request of users/notes.
 type UsersNotesRequest struct {
-	Limit *int64 `json:"limit,omitzero"`
-	// Unix time in milliseconds.
-	SinceDate *int64  `json:"sinceDate,omitzero"`
-	SinceID   *string `json:"sinceId,omitzero"`
-	// Unix time in milliseconds.
-	UntilDate        *int64  `json:"untilDate,omitzero"`
-	UntilID          *string `json:"untilId,omitzero"`
 	UserID           string  `json:"userId"`
+	WithReplies      *bool   `json:"withReplies,omitzero"`
+	WithRenotes      *bool   `json:"withRenotes,omitzero"`
 	WithChannelNotes *bool   `json:"withChannelNotes,omitzero"`
 	WithFiles        *bool   `json:"withFiles,omitzero"`
-	WithRenotes      *bool   `json:"withRenotes,omitzero"`
-	WithReplies      *bool   `json:"withReplies,omitzero"`
+	Limit            *int64  `json:"limit,omitzero"`
+	SinceID          *string `json:"sinceId,omitzero"`
+	UntilID          *string `json:"untilId,omitzero"`
+	// Unix time in milliseconds.
+	SinceDate *int64 `json:"sinceDate,omitzero"`
+	// Unix time in milliseconds.
+	UntilDate *int64 `json:"untilDate,omitzero"`
 
 	// Extra holds the members of the JSON object that no field above holds, as they were
 	// sent: members the API document does not declare, and declared members whose
@@ -65,8 +65,8 @@ type UsersNotesRequest struct {
 
 // fieldsOfUsersNotesRequest names the members of UsersNotesRequest by field index, and says which are required.
 var fieldsOfUsersNotesRequest = jsonFields{
-	names:    []string{"limit", "sinceDate", "sinceId", "untilDate", "untilId", "userId", "withChannelNotes", "withFiles", "withRenotes", "withReplies"},
-	required: []uint64{0x20},
+	names:    []string{"userId", "withReplies", "withRenotes", "withChannelNotes", "withFiles", "limit", "sinceId", "untilId", "sinceDate", "untilDate"},
+	required: []uint64{0x1},
 }
 
 func (x *UsersNotesRequest) decodeJSON(d *jsonDecoder) bool {
@@ -78,36 +78,36 @@ func (x *UsersNotesRequest) decodeJSON(d *jsonDecoder) bool {
 	n := 0
 	for ; d.nextMember(n); n++ {
 		switch string(d.key) {
-		case "limit":
-			seen[0] |= 0x1
-			d.field(&x.Extra, "limit", d.at(), decPtr(&x.Limit, d, decInt64), "integer")
-		case "sinceDate":
-			seen[0] |= 0x2
-			d.field(&x.Extra, "sinceDate", d.at(), decPtr(&x.SinceDate, d, decInt64), "integer")
-		case "sinceId":
-			seen[0] |= 0x4
-			d.field(&x.Extra, "sinceId", d.at(), decPtr(&x.SinceID, d, decString), "string")
-		case "untilDate":
-			seen[0] |= 0x8
-			d.field(&x.Extra, "untilDate", d.at(), decPtr(&x.UntilDate, d, decInt64), "integer")
-		case "untilId":
-			seen[0] |= 0x10
-			d.field(&x.Extra, "untilId", d.at(), decPtr(&x.UntilID, d, decString), "string")
 		case "userId":
-			seen[0] |= 0x20
+			seen[0] |= 0x1
 			d.field(&x.Extra, "userId", d.at(), decString(&x.UserID, d), "string")
+		case "withReplies":
+			seen[0] |= 0x2
+			d.field(&x.Extra, "withReplies", d.at(), decPtr(&x.WithReplies, d, decBool), "boolean")
+		case "withRenotes":
+			seen[0] |= 0x4
+			d.field(&x.Extra, "withRenotes", d.at(), decPtr(&x.WithRenotes, d, decBool), "boolean")
 		case "withChannelNotes":
-			seen[0] |= 0x40
+			seen[0] |= 0x8
 			d.field(&x.Extra, "withChannelNotes", d.at(), decPtr(&x.WithChannelNotes, d, decBool), "boolean")
 		case "withFiles":
-			seen[0] |= 0x80
+			seen[0] |= 0x10
 			d.field(&x.Extra, "withFiles", d.at(), decPtr(&x.WithFiles, d, decBool), "boolean")
-		case "withRenotes":
+		case "limit":
+			seen[0] |= 0x20
+			d.field(&x.Extra, "limit", d.at(), decPtr(&x.Limit, d, decInt64), "integer")
+		case "sinceId":
+			seen[0] |= 0x40
+			d.field(&x.Extra, "sinceId", d.at(), decPtr(&x.SinceID, d, decString), "string")
+		case "untilId":
+			seen[0] |= 0x80
+			d.field(&x.Extra, "untilId", d.at(), decPtr(&x.UntilID, d, decString), "string")
+		case "sinceDate":
 			seen[0] |= 0x100
-			d.field(&x.Extra, "withRenotes", d.at(), decPtr(&x.WithRenotes, d, decBool), "boolean")
-		case "withReplies":
+			d.field(&x.Extra, "sinceDate", d.at(), decPtr(&x.SinceDate, d, decInt64), "integer")
+		case "untilDate":
 			seen[0] |= 0x200
-			d.field(&x.Extra, "withReplies", d.at(), decPtr(&x.WithReplies, d, decBool), "boolean")
+			d.field(&x.Extra, "untilDate", d.at(), decPtr(&x.UntilDate, d, decInt64), "integer")
 		default:
 			d.unknown(&x.Extra)
 		}
@@ -117,33 +117,18 @@ func (x *UsersNotesRequest) decodeJSON(d *jsonDecoder) bool {
 }
 func (x *UsersNotesRequest) encodeJSON(e *jsonEncoder) {
 	e.objectStart()
-	if x.Limit != nil {
-		if e.field(&x.Extra, "limit") {
-			encPtr(&x.Limit, e, encInt64)
-		}
-	}
-	if x.SinceDate != nil {
-		if e.field(&x.Extra, "sinceDate") {
-			encPtr(&x.SinceDate, e, encInt64)
-		}
-	}
-	if x.SinceID != nil {
-		if e.field(&x.Extra, "sinceId") {
-			encPtr(&x.SinceID, e, encString)
-		}
-	}
-	if x.UntilDate != nil {
-		if e.field(&x.Extra, "untilDate") {
-			encPtr(&x.UntilDate, e, encInt64)
-		}
-	}
-	if x.UntilID != nil {
-		if e.field(&x.Extra, "untilId") {
-			encPtr(&x.UntilID, e, encString)
-		}
-	}
 	if e.field(&x.Extra, "userId") {
 		encString(&x.UserID, e)
+	}
+	if x.WithReplies != nil {
+		if e.field(&x.Extra, "withReplies") {
+			encPtr(&x.WithReplies, e, encBool)
+		}
+	}
+	if x.WithRenotes != nil {
+		if e.field(&x.Extra, "withRenotes") {
+			encPtr(&x.WithRenotes, e, encBool)
+		}
 	}
 	if x.WithChannelNotes != nil {
 		if e.field(&x.Extra, "withChannelNotes") {
@@ -155,14 +140,29 @@ func (x *UsersNotesRequest) encodeJSON(e *jsonEncoder) {
 			encPtr(&x.WithFiles, e, encBool)
 		}
 	}
-	if x.WithRenotes != nil {
-		if e.field(&x.Extra, "withRenotes") {
-			encPtr(&x.WithRenotes, e, encBool)
+	if x.Limit != nil {
+		if e.field(&x.Extra, "limit") {
+			encPtr(&x.Limit, e, encInt64)
 		}
 	}
-	if x.WithReplies != nil {
-		if e.field(&x.Extra, "withReplies") {
-			encPtr(&x.WithReplies, e, encBool)
+	if x.SinceID != nil {
+		if e.field(&x.Extra, "sinceId") {
+			encPtr(&x.SinceID, e, encString)
+		}
+	}
+	if x.UntilID != nil {
+		if e.field(&x.Extra, "untilId") {
+			encPtr(&x.UntilID, e, encString)
+		}
+	}
+	if x.SinceDate != nil {
+		if e.field(&x.Extra, "sinceDate") {
+			encPtr(&x.SinceDate, e, encInt64)
+		}
+	}
+	if x.UntilDate != nil {
+		if e.field(&x.Extra, "untilDate") {
+			encPtr(&x.UntilDate, e, encInt64)
 		}
 	}
 	x.Extra.encode(e)
@@ -307,13 +307,13 @@ func (x UsersRelationResponse) MarshalJSON() ([]byte, error) {
 
 // UsersRelationResponseValue is the object field of UsersRelationResponse.
 type UsersRelationResponseValue struct {
+	ID                             string `json:"id"`
+	IsFollowing                    bool   `json:"isFollowing"`
 	HasPendingFollowRequestFromYou bool   `json:"hasPendingFollowRequestFromYou"`
 	HasPendingFollowRequestToYou   bool   `json:"hasPendingFollowRequestToYou"`
-	ID                             string `json:"id"`
-	IsBlocked                      bool   `json:"isBlocked"`
-	IsBlocking                     bool   `json:"isBlocking"`
 	IsFollowed                     bool   `json:"isFollowed"`
-	IsFollowing                    bool   `json:"isFollowing"`
+	IsBlocking                     bool   `json:"isBlocking"`
+	IsBlocked                      bool   `json:"isBlocked"`
 	IsMuted                        bool   `json:"isMuted"`
 	IsRenoteMuted                  bool   `json:"isRenoteMuted"`
 
@@ -325,7 +325,7 @@ type UsersRelationResponseValue struct {
 
 // fieldsOfUsersRelationResponseValue names the members of UsersRelationResponseValue by field index, and says which are required.
 var fieldsOfUsersRelationResponseValue = jsonFields{
-	names:    []string{"hasPendingFollowRequestFromYou", "hasPendingFollowRequestToYou", "id", "isBlocked", "isBlocking", "isFollowed", "isFollowing", "isMuted", "isRenoteMuted"},
+	names:    []string{"id", "isFollowing", "hasPendingFollowRequestFromYou", "hasPendingFollowRequestToYou", "isFollowed", "isBlocking", "isBlocked", "isMuted", "isRenoteMuted"},
 	required: []uint64{0x1ff},
 }
 
@@ -338,27 +338,27 @@ func (x *UsersRelationResponseValue) decodeJSON(d *jsonDecoder) bool {
 	n := 0
 	for ; d.nextMember(n); n++ {
 		switch string(d.key) {
-		case "hasPendingFollowRequestFromYou":
+		case "id":
 			seen[0] |= 0x1
+			d.field(&x.Extra, "id", d.at(), decString(&x.ID, d), "string")
+		case "isFollowing":
+			seen[0] |= 0x2
+			d.field(&x.Extra, "isFollowing", d.at(), decBool(&x.IsFollowing, d), "boolean")
+		case "hasPendingFollowRequestFromYou":
+			seen[0] |= 0x4
 			d.field(&x.Extra, "hasPendingFollowRequestFromYou", d.at(), decBool(&x.HasPendingFollowRequestFromYou, d), "boolean")
 		case "hasPendingFollowRequestToYou":
-			seen[0] |= 0x2
-			d.field(&x.Extra, "hasPendingFollowRequestToYou", d.at(), decBool(&x.HasPendingFollowRequestToYou, d), "boolean")
-		case "id":
-			seen[0] |= 0x4
-			d.field(&x.Extra, "id", d.at(), decString(&x.ID, d), "string")
-		case "isBlocked":
 			seen[0] |= 0x8
-			d.field(&x.Extra, "isBlocked", d.at(), decBool(&x.IsBlocked, d), "boolean")
-		case "isBlocking":
-			seen[0] |= 0x10
-			d.field(&x.Extra, "isBlocking", d.at(), decBool(&x.IsBlocking, d), "boolean")
+			d.field(&x.Extra, "hasPendingFollowRequestToYou", d.at(), decBool(&x.HasPendingFollowRequestToYou, d), "boolean")
 		case "isFollowed":
-			seen[0] |= 0x20
+			seen[0] |= 0x10
 			d.field(&x.Extra, "isFollowed", d.at(), decBool(&x.IsFollowed, d), "boolean")
-		case "isFollowing":
+		case "isBlocking":
+			seen[0] |= 0x20
+			d.field(&x.Extra, "isBlocking", d.at(), decBool(&x.IsBlocking, d), "boolean")
+		case "isBlocked":
 			seen[0] |= 0x40
-			d.field(&x.Extra, "isFollowing", d.at(), decBool(&x.IsFollowing, d), "boolean")
+			d.field(&x.Extra, "isBlocked", d.at(), decBool(&x.IsBlocked, d), "boolean")
 		case "isMuted":
 			seen[0] |= 0x80
 			d.field(&x.Extra, "isMuted", d.at(), decBool(&x.IsMuted, d), "boolean")
@@ -374,26 +374,26 @@ func (x *UsersRelationResponseValue) decodeJSON(d *jsonDecoder) bool {
 }
 func (x *UsersRelationResponseValue) encodeJSON(e *jsonEncoder) {
 	e.objectStart()
+	if e.field(&x.Extra, "id") {
+		encString(&x.ID, e)
+	}
+	if e.field(&x.Extra, "isFollowing") {
+		encBool(&x.IsFollowing, e)
+	}
 	if e.field(&x.Extra, "hasPendingFollowRequestFromYou") {
 		encBool(&x.HasPendingFollowRequestFromYou, e)
 	}
 	if e.field(&x.Extra, "hasPendingFollowRequestToYou") {
 		encBool(&x.HasPendingFollowRequestToYou, e)
 	}
-	if e.field(&x.Extra, "id") {
-		encString(&x.ID, e)
-	}
-	if e.field(&x.Extra, "isBlocked") {
-		encBool(&x.IsBlocked, e)
+	if e.field(&x.Extra, "isFollowed") {
+		encBool(&x.IsFollowed, e)
 	}
 	if e.field(&x.Extra, "isBlocking") {
 		encBool(&x.IsBlocking, e)
 	}
-	if e.field(&x.Extra, "isFollowed") {
-		encBool(&x.IsFollowed, e)
-	}
-	if e.field(&x.Extra, "isFollowing") {
-		encBool(&x.IsFollowing, e)
+	if e.field(&x.Extra, "isBlocked") {
+		encBool(&x.IsBlocked, e)
 	}
 	if e.field(&x.Extra, "isMuted") {
 		encBool(&x.IsMuted, e)

@@ -34,7 +34,7 @@ func TestIUpdateSendsAbsentNullAndValue(t *testing.T) {
 		{"value sets", IUpdateRequest{Description: Value("x")}, `{"i":"tok","description":"x"}`},
 		{"absent leaves alone", IUpdateRequest{}, `{"i":"tok"}`},
 		{"empty string is a value", IUpdateRequest{Description: Value("")}, `{"i":"tok","description":""}`},
-		{"with others", IUpdateRequest{Description: Null[string](), Name: Value("Alice"), IsCat: Ptr(false)}, `{"i":"tok","description":null,"isCat":false,"name":"Alice"}`},
+		{"with others", IUpdateRequest{Description: Null[string](), Name: Value("Alice"), IsCat: Ptr(false)}, `{"i":"tok","name":"Alice","description":null,"isCat":false}`},
 	}
 	for _, withToken := range []bool{true, false} {
 		var opts []Option

@@ -44,3 +44,24 @@ func (t jsonTargetOf[T]) encodeJSON(e *jsonEncoder) { e.null() }
 func jsonTarget[T any](p *T, dec func(*T, *jsonDecoder) bool) jsonValue {
 	return jsonTargetOf[T]{p: p, dec: dec}
 }
+
+// decodeEventAs decodes the body of a streaming event into v, for the
+// generated decodeStreamEvent: v itself is the event's value.
+func decodeEventAs(body []byte, v jsonValue, strict bool) (any, []Mismatch, error) {
+	ms, err := decodeJSONValue(nil, body, v, strict)
+	if err != nil {
+		return nil, nil, err
+	}
+	return v, ms, nil
+}
+
+// decodeEventID decodes the body of a streaming event that is an id (a
+// deleted file's, an unread mention's): its value is the id, as a T.
+func decodeEventID[T ~string](body []byte, strict bool) (any, []Mismatch, error) {
+	var id T
+	ms, err := decodeJSONValue(nil, body, jsonTarget(&id, decEnum[T]), strict)
+	if err != nil {
+		return nil, nil, err
+	}
+	return id, ms, nil
+}

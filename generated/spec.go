@@ -9,69 +9,8 @@
 //	me, err := c.I(ctx)
 package misskey
 
-import "encoding/json"
-
 // generatorVersion is the misskey-gen version that generated this package.
 const generatorVersion = "v0.1.0"
 
 // APIVersion is the version of the API document this package was generated from.
 const APIVersion = "2099.1.0-testdata"
-
-// StreamURLUploadFinished is the body of main's urlUploadFinished: a drive/files/upload-from-url finished.
-type StreamURLUploadFinished struct {
-	Marker string     `json:"marker"`
-	File   *DriveFile `json:"file"`
-}
-
-// StreamRegistryUpdated is the body of main's registryUpdated: a registry value changed.
-type StreamRegistryUpdated struct {
-	Scope []string `json:"scope"`
-	Key   string   `json:"key"`
-	Value any      `json:"value"`
-}
-
-// decodeStreamEvent types the body of a streaming event with the entity types
-// of this package. It returns (nil, nil) for events it has no type for; the
-// event then carries only its raw JSON. channel is "" for broadcast frames.
-func decodeStreamEvent(channel, event string, body json.RawMessage) (any, error) {
-	switch channel + ":" + event {
-	case "main:readAntenna", "main:unreadAntenna":
-		v := new(Antenna)
-		return v, unionDecode(body, v)
-	case "drive:fileCreated", "drive:fileUpdated", "main:driveFileCreated":
-		v := new(DriveFile)
-		return v, unionDecode(body, v)
-	case "drive:folderCreated", "drive:folderUpdated":
-		v := new(DriveFolder)
-		return v, unionDecode(body, v)
-	case "main:meUpdated":
-		v := new(MeDetailed)
-		return v, unionDecode(body, v)
-	case "antenna:note", "channel:note", "globalTimeline:note", "hashtag:note", "homeTimeline:note", "hybridTimeline:note", "localTimeline:note", "main:mention", "main:renote", "main:reply", "roleTimeline:note", "userList:note":
-		v := new(Note)
-		return v, unionDecode(body, v)
-	case "main:notification", "main:unreadNotification":
-		v := new(Notification)
-		return v, unionDecode(body, v)
-	case "main:registryUpdated":
-		v := new(StreamRegistryUpdated)
-		return v, unionDecode(body, v)
-	case "main:urlUploadFinished":
-		v := new(StreamURLUploadFinished)
-		return v, unionDecode(body, v)
-	case "main:unfollow":
-		v := new(UserDetailed)
-		return v, unionDecode(body, v)
-	case "main:follow":
-		v := new(UserDetailedNotMe)
-		return v, unionDecode(body, v)
-	case "main:followed", "main:receiveFollowRequest":
-		v := new(UserLite)
-		return v, unionDecode(body, v)
-	case "chatRoom:deleted", "chatUser:deleted", "drive:fileDeleted", "drive:folderDeleted", "main:unreadMention", "main:unreadSpecifiedNote":
-		var id string
-		err := unionDecode(body, &id)
-		return id, err
-	}
-	return nil, nil
-}

@@ -75,8 +75,9 @@ type StreamEvent struct {
 	// Type is the type of the event: the channel's event type for
 	// EventChannel ("note", "notification", "mention", ...), the update type
 	// for EventNoteUpdated, and the frame's type for EventBroadcast,
-	// EventUnknown and EventConnected ("connected").
-	Type string
+	// EventUnknown and EventConnected ("connected"). The EventType constants
+	// name the types Misskey sends.
+	Type EventType
 	// NoteID is the captured note of an EventNoteUpdated.
 	NoteID string
 	// Body is the event's payload as the server sent it.
@@ -84,6 +85,11 @@ type StreamEvent struct {
 	// Value is Body decoded into a typed value, or nil when there is no type
 	// for the event or decoding failed (then Err says why).
 	Value any
+	// Mismatches are the values of Body that did not fit the Go types of
+	// Value (kept as sent, in the Extra members of the struct that holds
+	// them), with their JSON Pointer in Body. With WithStrictDecoding such
+	// a value makes Err instead.
+	Mismatches []Mismatch
 	// Err is a decoding error for this event alone (the stream goes on), or
 	// for EventDisconnected why the socket dropped.
 	Err error
@@ -164,6 +170,9 @@ var streamBroadcasts = map[string]bool{
 // body, and only a frame that no decoder consumed is checked whole, which
 // saves a pass over every note on a busy timeline.
 func (s *Stream) handleFrame(data []byte) (ev StreamEvent, c *Connection, ok bool) {
+	if ev, c, ok := s.channelFrameFast(data); ok {
+		return ev, c, true
+	}
 	ev, c, ok = s.handleFrameUnchecked(data)
 	if ok && ev.Value == nil && ev.Err == nil && !json.Valid(data) {
 		return StreamEvent{Raw: data, Err: errors.New("misskey: stream: frame is not JSON")}, nil, true
@@ -174,9 +183,11 @@ func (s *Stream) handleFrame(data []byte) (ev StreamEvent, c *Connection, ok boo
 func (s *Stream) handleFrameUnchecked(data []byte) (ev StreamEvent, c *Connection, ok bool) {
 	ev.Raw = data
 	env, err := parseStreamEnvelope(data)
+	var typ string
 	if err == nil {
 		ev.Body = env.body
-		ev.Type, err = streamString(env.typ)
+		typ, err = streamString(env.typ)
+		ev.Type = EventType(typ)
 	}
 	if err != nil {
 		ev.Err = escapeError(fmt.Errorf("misskey: stream: frame: %w", err))
@@ -185,10 +196,10 @@ func (s *Stream) handleFrameUnchecked(data []byte) (ev StreamEvent, c *Connectio
 	switch ev.Type {
 	case "channel", "connected", "noteUpdated":
 	default:
-		if streamBroadcasts[ev.Type] {
+		if streamBroadcasts[typ] {
 			ev.Kind = EventBroadcast
 		}
-		ev.Value, ev.Err = s.decodeEvent("", ev.Type, ev.Body)
+		ev.Value, ev.Mismatches, ev.Err = s.decodeEvent("", typ, ev.Body)
 		return ev, nil, true
 	}
 
@@ -208,7 +219,7 @@ func (s *Stream) handleFrameUnchecked(data []byte) (ev StreamEvent, c *Connectio
 			ev.Err = escapeError(fmt.Errorf("misskey: stream: noteUpdated frame: %w", err))
 			return ev, nil, true
 		}
-		ev.Kind, ev.NoteID, ev.Type, ev.Body = EventNoteUpdated, id, typ, inner.body
+		ev.Kind, ev.NoteID, ev.Type, ev.Body = EventNoteUpdated, id, EventType(typ), inner.body
 		ev.Value, err = decodeNoteUpdate(typ, ev.Body)
 		if err != nil {
 			ev.Err = escapeError(fmt.Errorf("misskey: stream: decode note update %q: %w", typ, err))
@@ -229,27 +240,27 @@ func (s *Stream) handleFrameUnchecked(data []byte) (ev StreamEvent, c *Connectio
 		ev.Kind = EventConnected
 		return ev, c, true
 	}
-	typ, err := streamString(inner.typ)
+	typ, err = streamString(inner.typ)
 	if err != nil {
 		ev.Err = escapeError(fmt.Errorf("misskey: stream: %s: channel frame: %w", c.channel, err))
 		return ev, c, true
 	}
-	ev.Kind, ev.Type, ev.Body = EventChannel, typ, inner.body
-	ev.Value, ev.Err = s.decodeEvent(c.channel, typ, ev.Body)
+	ev.Kind, ev.Type, ev.Body = EventChannel, EventType(typ), inner.body
+	ev.Value, ev.Mismatches, ev.Err = s.decodeEvent(c.channel, typ, ev.Body)
 	return ev, c, true
 }
 
 // decodeEvent calls the stream's decoder; a decoding error leaves no value.
-func (s *Stream) decodeEvent(channel, typ string, body json.RawMessage) (any, error) {
-	v, err := s.cfg.decode(channel, typ, body)
+func (s *Stream) decodeEvent(channel, typ string, body json.RawMessage) (any, []Mismatch, error) {
+	v, ms, err := s.cfg.decode(channel, typ, body, s.client != nil && s.client.strict)
 	if err != nil {
 		where := channel
 		if where == "" {
 			where = "broadcast"
 		}
-		return nil, escapeError(fmt.Errorf("misskey: stream: decode %s event %q: %w", where, typ, err))
+		return nil, nil, escapeError(fmt.Errorf("misskey: stream: decode %s event %q: %w", where, typ, err))
 	}
-	return v, nil
+	return v, ms, nil
 }
 
 // streamEnvelope holds the raw values of the "id", "type" and "body" members

@@ -70,12 +70,12 @@ func (x Achievement) MarshalJSON() ([]byte, error) {
 
 // Ad is an element of the ads field of MetaLite.
 type Ad struct {
-	DayOfWeek int64  `json:"dayOfWeek"`
 	ID        string `json:"id"`
-	ImageURL  string `json:"imageUrl"`
+	URL       string `json:"url"`
 	Place     string `json:"place"`
 	Ratio     int64  `json:"ratio"`
-	URL       string `json:"url"`
+	ImageURL  string `json:"imageUrl"`
+	DayOfWeek int64  `json:"dayOfWeek"`
 
 	// Extra holds the members of the JSON object that no field above holds, as they were
 	// sent: members the API document does not declare, and declared members whose
@@ -85,7 +85,7 @@ type Ad struct {
 
 // fieldsOfAd names the members of Ad by field index, and says which are required.
 var fieldsOfAd = jsonFields{
-	names:    []string{"dayOfWeek", "id", "imageUrl", "place", "ratio", "url"},
+	names:    []string{"id", "url", "place", "ratio", "imageUrl", "dayOfWeek"},
 	required: []uint64{0x3f},
 }
 
@@ -98,24 +98,24 @@ func (x *Ad) decodeJSON(d *jsonDecoder) bool {
 	n := 0
 	for ; d.nextMember(n); n++ {
 		switch string(d.key) {
-		case "dayOfWeek":
-			seen[0] |= 0x1
-			d.field(&x.Extra, "dayOfWeek", d.at(), decInt64(&x.DayOfWeek, d), "integer")
 		case "id":
-			seen[0] |= 0x2
+			seen[0] |= 0x1
 			d.field(&x.Extra, "id", d.at(), decString(&x.ID, d), "string")
-		case "imageUrl":
-			seen[0] |= 0x4
-			d.field(&x.Extra, "imageUrl", d.at(), decString(&x.ImageURL, d), "string")
+		case "url":
+			seen[0] |= 0x2
+			d.field(&x.Extra, "url", d.at(), decString(&x.URL, d), "string")
 		case "place":
-			seen[0] |= 0x8
+			seen[0] |= 0x4
 			d.field(&x.Extra, "place", d.at(), decString(&x.Place, d), "string")
 		case "ratio":
-			seen[0] |= 0x10
+			seen[0] |= 0x8
 			d.field(&x.Extra, "ratio", d.at(), decInt64(&x.Ratio, d), "integer")
-		case "url":
+		case "imageUrl":
+			seen[0] |= 0x10
+			d.field(&x.Extra, "imageUrl", d.at(), decString(&x.ImageURL, d), "string")
+		case "dayOfWeek":
 			seen[0] |= 0x20
-			d.field(&x.Extra, "url", d.at(), decString(&x.URL, d), "string")
+			d.field(&x.Extra, "dayOfWeek", d.at(), decInt64(&x.DayOfWeek, d), "integer")
 		default:
 			d.unknown(&x.Extra)
 		}
@@ -125,14 +125,11 @@ func (x *Ad) decodeJSON(d *jsonDecoder) bool {
 }
 func (x *Ad) encodeJSON(e *jsonEncoder) {
 	e.objectStart()
-	if e.field(&x.Extra, "dayOfWeek") {
-		encInt64(&x.DayOfWeek, e)
-	}
 	if e.field(&x.Extra, "id") {
 		encString(&x.ID, e)
 	}
-	if e.field(&x.Extra, "imageUrl") {
-		encString(&x.ImageURL, e)
+	if e.field(&x.Extra, "url") {
+		encString(&x.URL, e)
 	}
 	if e.field(&x.Extra, "place") {
 		encString(&x.Place, e)
@@ -140,8 +137,11 @@ func (x *Ad) encodeJSON(e *jsonEncoder) {
 	if e.field(&x.Extra, "ratio") {
 		encInt64(&x.Ratio, e)
 	}
-	if e.field(&x.Extra, "url") {
-		encString(&x.URL, e)
+	if e.field(&x.Extra, "imageUrl") {
+		encString(&x.ImageURL, e)
+	}
+	if e.field(&x.Extra, "dayOfWeek") {
+		encInt64(&x.DayOfWeek, e)
 	}
 	x.Extra.encode(e)
 	e.objectEnd()
@@ -159,22 +159,22 @@ func (x Ad) MarshalJSON() ([]byte, error) {
 
 // Antenna is the Antenna object of Misskey's API.
 type Antenna struct {
-	CaseSensitive   bool       `json:"caseSensitive"`
-	CreatedAt       time.Time  `json:"createdAt"`
-	ExcludeBots     bool       `json:"excludeBots"`
-	ExcludeKeywords [][]string `json:"excludeKeywords"`
-	HasUnreadNote   bool       `json:"hasUnreadNote"`
 	ID              string     `json:"id"`
-	IsActive        bool       `json:"isActive"`
-	Keywords        [][]string `json:"keywords"`
-	LocalOnly       bool       `json:"localOnly"`
+	CreatedAt       time.Time  `json:"createdAt"`
 	Name            string     `json:"name"`
-	Notify          bool       `json:"notify"`
+	Keywords        [][]string `json:"keywords"`
+	ExcludeKeywords [][]string `json:"excludeKeywords"`
 	Src             AntennaSrc `json:"src"`
 	UserListID      *string    `json:"userListId"`
 	Users           []string   `json:"users"`
-	WithFile        bool       `json:"withFile"`
+	CaseSensitive   bool       `json:"caseSensitive"`
+	LocalOnly       bool       `json:"localOnly"`
+	ExcludeBots     bool       `json:"excludeBots"`
 	WithReplies     bool       `json:"withReplies"`
+	WithFile        bool       `json:"withFile"`
+	IsActive        bool       `json:"isActive"`
+	HasUnreadNote   bool       `json:"hasUnreadNote"`
+	Notify          bool       `json:"notify"`
 
 	// Extra holds the members of the JSON object that no field above holds, as they were
 	// sent: members the API document does not declare, and declared members whose
@@ -184,7 +184,7 @@ type Antenna struct {
 
 // fieldsOfAntenna names the members of Antenna by field index, and says which are required.
 var fieldsOfAntenna = jsonFields{
-	names:    []string{"caseSensitive", "createdAt", "excludeBots", "excludeKeywords", "hasUnreadNote", "id", "isActive", "keywords", "localOnly", "name", "notify", "src", "userListId", "users", "withFile", "withReplies"},
+	names:    []string{"id", "createdAt", "name", "keywords", "excludeKeywords", "src", "userListId", "users", "caseSensitive", "localOnly", "excludeBots", "withReplies", "withFile", "isActive", "hasUnreadNote", "notify"},
 	required: []uint64{0xffff},
 }
 
@@ -197,67 +197,67 @@ func (x *Antenna) decodeJSON(d *jsonDecoder) bool {
 	n := 0
 	for ; d.nextMember(n); n++ {
 		switch string(d.key) {
-		case "caseSensitive":
+		case "id":
 			seen[0] |= 0x1
-			d.field(&x.Extra, "caseSensitive", d.at(), decBool(&x.CaseSensitive, d), "boolean")
+			d.field(&x.Extra, "id", d.at(), decString(&x.ID, d), "string")
 		case "createdAt":
 			seen[0] |= 0x2
 			d.field(&x.Extra, "createdAt", d.at(), decTime(&x.CreatedAt, d), "date-time string")
-		case "excludeBots":
+		case "name":
 			seen[0] |= 0x4
-			d.field(&x.Extra, "excludeBots", d.at(), decBool(&x.ExcludeBots, d), "boolean")
-		case "excludeKeywords":
-			seen[0] |= 0x8
-			d.field(&x.Extra, "excludeKeywords", d.at(), func(p *[][]string, d *jsonDecoder) bool {
-				return decSlice(p, d, func(p *[]string, d *jsonDecoder) bool {
-					return decSlice(p, d, decString)
-				})
-			}(&x.ExcludeKeywords, d), "array of array of string")
-		case "hasUnreadNote":
-			seen[0] |= 0x10
-			d.field(&x.Extra, "hasUnreadNote", d.at(), decBool(&x.HasUnreadNote, d), "boolean")
-		case "id":
-			seen[0] |= 0x20
-			d.field(&x.Extra, "id", d.at(), decString(&x.ID, d), "string")
-		case "isActive":
-			seen[0] |= 0x40
-			d.field(&x.Extra, "isActive", d.at(), decBool(&x.IsActive, d), "boolean")
+			d.field(&x.Extra, "name", d.at(), decString(&x.Name, d), "string")
 		case "keywords":
-			seen[0] |= 0x80
+			seen[0] |= 0x8
 			d.field(&x.Extra, "keywords", d.at(), func(p *[][]string, d *jsonDecoder) bool {
 				return decSlice(p, d, func(p *[]string, d *jsonDecoder) bool {
 					return decSlice(p, d, decString)
 				})
 			}(&x.Keywords, d), "array of array of string")
-		case "localOnly":
-			seen[0] |= 0x100
-			d.field(&x.Extra, "localOnly", d.at(), decBool(&x.LocalOnly, d), "boolean")
-		case "name":
-			seen[0] |= 0x200
-			d.field(&x.Extra, "name", d.at(), decString(&x.Name, d), "string")
-		case "notify":
-			seen[0] |= 0x400
-			d.field(&x.Extra, "notify", d.at(), decBool(&x.Notify, d), "boolean")
+		case "excludeKeywords":
+			seen[0] |= 0x10
+			d.field(&x.Extra, "excludeKeywords", d.at(), func(p *[][]string, d *jsonDecoder) bool {
+				return decSlice(p, d, func(p *[]string, d *jsonDecoder) bool {
+					return decSlice(p, d, decString)
+				})
+			}(&x.ExcludeKeywords, d), "array of array of string")
 		case "src":
-			seen[0] |= 0x800
+			seen[0] |= 0x20
 			d.field(&x.Extra, "src", d.at(), decEnum[AntennaSrc](&x.Src, d), "string")
 		case "userListId":
-			seen[0] |= 0x1000
+			seen[0] |= 0x40
 			if d.null() {
 			} else {
 				d.field(&x.Extra, "userListId", d.at(), decPtr(&x.UserListID, d, decString), "string or null")
 			}
 		case "users":
-			seen[0] |= 0x2000
+			seen[0] |= 0x80
 			d.field(&x.Extra, "users", d.at(), func(p *[]string, d *jsonDecoder) bool {
 				return decSlice(p, d, decString)
 			}(&x.Users, d), "array of string")
-		case "withFile":
-			seen[0] |= 0x4000
-			d.field(&x.Extra, "withFile", d.at(), decBool(&x.WithFile, d), "boolean")
+		case "caseSensitive":
+			seen[0] |= 0x100
+			d.field(&x.Extra, "caseSensitive", d.at(), decBool(&x.CaseSensitive, d), "boolean")
+		case "localOnly":
+			seen[0] |= 0x200
+			d.field(&x.Extra, "localOnly", d.at(), decBool(&x.LocalOnly, d), "boolean")
+		case "excludeBots":
+			seen[0] |= 0x400
+			d.field(&x.Extra, "excludeBots", d.at(), decBool(&x.ExcludeBots, d), "boolean")
 		case "withReplies":
-			seen[0] |= 0x8000
+			seen[0] |= 0x800
 			d.field(&x.Extra, "withReplies", d.at(), decBool(&x.WithReplies, d), "boolean")
+		case "withFile":
+			seen[0] |= 0x1000
+			d.field(&x.Extra, "withFile", d.at(), decBool(&x.WithFile, d), "boolean")
+		case "isActive":
+			seen[0] |= 0x2000
+			d.field(&x.Extra, "isActive", d.at(), decBool(&x.IsActive, d), "boolean")
+		case "hasUnreadNote":
+			seen[0] |= 0x4000
+			d.field(&x.Extra, "hasUnreadNote", d.at(), decBool(&x.HasUnreadNote, d), "boolean")
+		case "notify":
+			seen[0] |= 0x8000
+			d.field(&x.Extra, "notify", d.at(), decBool(&x.Notify, d), "boolean")
 		default:
 			d.unknown(&x.Extra)
 		}
@@ -267,34 +267,14 @@ func (x *Antenna) decodeJSON(d *jsonDecoder) bool {
 }
 func (x *Antenna) encodeJSON(e *jsonEncoder) {
 	e.objectStart()
-	if e.field(&x.Extra, "caseSensitive") {
-		encBool(&x.CaseSensitive, e)
+	if e.field(&x.Extra, "id") {
+		encString(&x.ID, e)
 	}
 	if e.field(&x.Extra, "createdAt") {
 		encTime(&x.CreatedAt, e)
 	}
-	if e.field(&x.Extra, "excludeBots") {
-		encBool(&x.ExcludeBots, e)
-	}
-	if e.field(&x.Extra, "excludeKeywords") {
-		if x.ExcludeKeywords == nil {
-			e.rawBytes("[]")
-		} else {
-			func(p *[][]string, e *jsonEncoder) {
-				encSlice(p, e, func(p *[]string, e *jsonEncoder) {
-					encSlice(p, e, encString)
-				})
-			}(&x.ExcludeKeywords, e)
-		}
-	}
-	if e.field(&x.Extra, "hasUnreadNote") {
-		encBool(&x.HasUnreadNote, e)
-	}
-	if e.field(&x.Extra, "id") {
-		encString(&x.ID, e)
-	}
-	if e.field(&x.Extra, "isActive") {
-		encBool(&x.IsActive, e)
+	if e.field(&x.Extra, "name") {
+		encString(&x.Name, e)
 	}
 	if e.field(&x.Extra, "keywords") {
 		if x.Keywords == nil {
@@ -307,14 +287,16 @@ func (x *Antenna) encodeJSON(e *jsonEncoder) {
 			}(&x.Keywords, e)
 		}
 	}
-	if e.field(&x.Extra, "localOnly") {
-		encBool(&x.LocalOnly, e)
-	}
-	if e.field(&x.Extra, "name") {
-		encString(&x.Name, e)
-	}
-	if e.field(&x.Extra, "notify") {
-		encBool(&x.Notify, e)
+	if e.field(&x.Extra, "excludeKeywords") {
+		if x.ExcludeKeywords == nil {
+			e.rawBytes("[]")
+		} else {
+			func(p *[][]string, e *jsonEncoder) {
+				encSlice(p, e, func(p *[]string, e *jsonEncoder) {
+					encSlice(p, e, encString)
+				})
+			}(&x.ExcludeKeywords, e)
+		}
 	}
 	if e.field(&x.Extra, "src") {
 		encEnum[AntennaSrc](&x.Src, e)
@@ -331,11 +313,29 @@ func (x *Antenna) encodeJSON(e *jsonEncoder) {
 			}(&x.Users, e)
 		}
 	}
-	if e.field(&x.Extra, "withFile") {
-		encBool(&x.WithFile, e)
+	if e.field(&x.Extra, "caseSensitive") {
+		encBool(&x.CaseSensitive, e)
+	}
+	if e.field(&x.Extra, "localOnly") {
+		encBool(&x.LocalOnly, e)
+	}
+	if e.field(&x.Extra, "excludeBots") {
+		encBool(&x.ExcludeBots, e)
 	}
 	if e.field(&x.Extra, "withReplies") {
 		encBool(&x.WithReplies, e)
+	}
+	if e.field(&x.Extra, "withFile") {
+		encBool(&x.WithFile, e)
+	}
+	if e.field(&x.Extra, "isActive") {
+		encBool(&x.IsActive, e)
+	}
+	if e.field(&x.Extra, "hasUnreadNote") {
+		encBool(&x.HasUnreadNote, e)
+	}
+	if e.field(&x.Extra, "notify") {
+		encBool(&x.Notify, e)
 	}
 	x.Extra.encode(e)
 	e.objectEnd()
@@ -364,10 +364,10 @@ const (
 
 // AvatarDecoration is an element of the avatarDecorations field of User.
 type AvatarDecoration struct {
+	ID string `json:"id"`
 	// Rotation in turns (0.5 = half a turn).
 	Angle *float64 `json:"angle,omitzero"`
 	FlipH *bool    `json:"flipH,omitzero"`
-	ID    string   `json:"id"`
 	URL   string   `json:"url"`
 
 	// Extra holds the members of the JSON object that no field above holds, as they were
@@ -378,8 +378,8 @@ type AvatarDecoration struct {
 
 // fieldsOfAvatarDecoration names the members of AvatarDecoration by field index, and says which are required.
 var fieldsOfAvatarDecoration = jsonFields{
-	names:    []string{"angle", "flipH", "id", "url"},
-	required: []uint64{0xc},
+	names:    []string{"id", "angle", "flipH", "url"},
+	required: []uint64{0x9},
 }
 
 func (x *AvatarDecoration) decodeJSON(d *jsonDecoder) bool {
@@ -391,15 +391,15 @@ func (x *AvatarDecoration) decodeJSON(d *jsonDecoder) bool {
 	n := 0
 	for ; d.nextMember(n); n++ {
 		switch string(d.key) {
-		case "angle":
+		case "id":
 			seen[0] |= 0x1
+			d.field(&x.Extra, "id", d.at(), decString(&x.ID, d), "string")
+		case "angle":
+			seen[0] |= 0x2
 			d.field(&x.Extra, "angle", d.at(), decPtr(&x.Angle, d, decFloat64), "number")
 		case "flipH":
-			seen[0] |= 0x2
-			d.field(&x.Extra, "flipH", d.at(), decPtr(&x.FlipH, d, decBool), "boolean")
-		case "id":
 			seen[0] |= 0x4
-			d.field(&x.Extra, "id", d.at(), decString(&x.ID, d), "string")
+			d.field(&x.Extra, "flipH", d.at(), decPtr(&x.FlipH, d, decBool), "boolean")
 		case "url":
 			seen[0] |= 0x8
 			d.field(&x.Extra, "url", d.at(), decString(&x.URL, d), "string")
@@ -412,6 +412,9 @@ func (x *AvatarDecoration) decodeJSON(d *jsonDecoder) bool {
 }
 func (x *AvatarDecoration) encodeJSON(e *jsonEncoder) {
 	e.objectStart()
+	if e.field(&x.Extra, "id") {
+		encString(&x.ID, e)
+	}
 	if x.Angle != nil {
 		if e.field(&x.Extra, "angle") {
 			encPtr(&x.Angle, e, encFloat64)
@@ -421,9 +424,6 @@ func (x *AvatarDecoration) encodeJSON(e *jsonEncoder) {
 		if e.field(&x.Extra, "flipH") {
 			encPtr(&x.FlipH, e, encBool)
 		}
-	}
-	if e.field(&x.Extra, "id") {
-		encString(&x.ID, e)
 	}
 	if e.field(&x.Extra, "url") {
 		encString(&x.URL, e)
@@ -444,10 +444,10 @@ func (x AvatarDecoration) MarshalJSON() ([]byte, error) {
 
 // Blocking is the Blocking object of Misskey's API.
 type Blocking struct {
-	Blockee   User      `json:"blockee"`
-	BlockeeID string    `json:"blockeeId"`
-	CreatedAt time.Time `json:"createdAt"`
 	ID        string    `json:"id"`
+	CreatedAt time.Time `json:"createdAt"`
+	BlockeeID string    `json:"blockeeId"`
+	Blockee   User      `json:"blockee"`
 
 	// Extra holds the members of the JSON object that no field above holds, as they were
 	// sent: members the API document does not declare, and declared members whose
@@ -457,7 +457,7 @@ type Blocking struct {
 
 // fieldsOfBlocking names the members of Blocking by field index, and says which are required.
 var fieldsOfBlocking = jsonFields{
-	names:    []string{"blockee", "blockeeId", "createdAt", "id"},
+	names:    []string{"id", "createdAt", "blockeeId", "blockee"},
 	required: []uint64{0xf},
 }
 
@@ -470,18 +470,18 @@ func (x *Blocking) decodeJSON(d *jsonDecoder) bool {
 	n := 0
 	for ; d.nextMember(n); n++ {
 		switch string(d.key) {
-		case "blockee":
-			seen[0] |= 0x1
-			d.field(&x.Extra, "blockee", d.at(), (*User).decodeJSON(&x.Blockee, d), "User")
-		case "blockeeId":
-			seen[0] |= 0x2
-			d.field(&x.Extra, "blockeeId", d.at(), decString(&x.BlockeeID, d), "string")
-		case "createdAt":
-			seen[0] |= 0x4
-			d.field(&x.Extra, "createdAt", d.at(), decTime(&x.CreatedAt, d), "date-time string")
 		case "id":
-			seen[0] |= 0x8
+			seen[0] |= 0x1
 			d.field(&x.Extra, "id", d.at(), decString(&x.ID, d), "string")
+		case "createdAt":
+			seen[0] |= 0x2
+			d.field(&x.Extra, "createdAt", d.at(), decTime(&x.CreatedAt, d), "date-time string")
+		case "blockeeId":
+			seen[0] |= 0x4
+			d.field(&x.Extra, "blockeeId", d.at(), decString(&x.BlockeeID, d), "string")
+		case "blockee":
+			seen[0] |= 0x8
+			d.field(&x.Extra, "blockee", d.at(), (*User).decodeJSON(&x.Blockee, d), "User")
 		default:
 			d.unknown(&x.Extra)
 		}
@@ -491,17 +491,17 @@ func (x *Blocking) decodeJSON(d *jsonDecoder) bool {
 }
 func (x *Blocking) encodeJSON(e *jsonEncoder) {
 	e.objectStart()
-	if e.field(&x.Extra, "blockee") {
-		(*User).encodeJSON(&x.Blockee, e)
-	}
-	if e.field(&x.Extra, "blockeeId") {
-		encString(&x.BlockeeID, e)
+	if e.field(&x.Extra, "id") {
+		encString(&x.ID, e)
 	}
 	if e.field(&x.Extra, "createdAt") {
 		encTime(&x.CreatedAt, e)
 	}
-	if e.field(&x.Extra, "id") {
-		encString(&x.ID, e)
+	if e.field(&x.Extra, "blockeeId") {
+		encString(&x.BlockeeID, e)
+	}
+	if e.field(&x.Extra, "blockee") {
+		(*User).encodeJSON(&x.Blockee, e)
 	}
 	x.Extra.encode(e)
 	e.objectEnd()
@@ -524,20 +524,20 @@ func (x *Blocking) pageID() string {
 
 // Channel is the Channel object of Misskey's API.
 type Channel struct {
-	BannerURL     *string    `json:"bannerUrl"`
-	Color         string     `json:"color"`
-	CreatedAt     time.Time  `json:"createdAt"`
-	Description   *string    `json:"description"`
 	ID            string     `json:"id"`
-	IsFollowing   *bool      `json:"isFollowing,omitzero"`
-	IsSensitive   bool       `json:"isSensitive"`
+	CreatedAt     time.Time  `json:"createdAt"`
 	LastNotedAt   *time.Time `json:"lastNotedAt"`
 	Name          string     `json:"name"`
-	NotesCount    int64      `json:"notesCount"`
-	PinnedNoteIDs []string   `json:"pinnedNoteIds"`
-	PinnedNotes   []Note     `json:"pinnedNotes,omitzero"`
+	Description   *string    `json:"description"`
 	UserID        *string    `json:"userId"`
+	BannerURL     *string    `json:"bannerUrl"`
+	PinnedNoteIDs []string   `json:"pinnedNoteIds"`
+	Color         string     `json:"color"`
 	UsersCount    int64      `json:"usersCount"`
+	NotesCount    int64      `json:"notesCount"`
+	IsSensitive   bool       `json:"isSensitive"`
+	IsFollowing   *bool      `json:"isFollowing,omitzero"`
+	PinnedNotes   []Note     `json:"pinnedNotes,omitzero"`
 
 	// Extra holds the members of the JSON object that no field above holds, as they were
 	// sent: members the API document does not declare, and declared members whose
@@ -547,8 +547,8 @@ type Channel struct {
 
 // fieldsOfChannel names the members of Channel by field index, and says which are required.
 var fieldsOfChannel = jsonFields{
-	names:    []string{"bannerUrl", "color", "createdAt", "description", "id", "isFollowing", "isSensitive", "lastNotedAt", "name", "notesCount", "pinnedNoteIds", "pinnedNotes", "userId", "usersCount"},
-	required: []uint64{0x37df},
+	names:    []string{"id", "createdAt", "lastNotedAt", "name", "description", "userId", "bannerUrl", "pinnedNoteIds", "color", "usersCount", "notesCount", "isSensitive", "isFollowing", "pinnedNotes"},
+	required: []uint64{0xfff},
 }
 
 func (x *Channel) decodeJSON(d *jsonDecoder) bool {
@@ -560,64 +560,64 @@ func (x *Channel) decodeJSON(d *jsonDecoder) bool {
 	n := 0
 	for ; d.nextMember(n); n++ {
 		switch string(d.key) {
-		case "bannerUrl":
-			seen[0] |= 0x1
-			if d.null() {
-			} else {
-				d.field(&x.Extra, "bannerUrl", d.at(), decPtr(&x.BannerURL, d, decString), "string or null")
-			}
-		case "color":
-			seen[0] |= 0x2
-			d.field(&x.Extra, "color", d.at(), decString(&x.Color, d), "string")
-		case "createdAt":
-			seen[0] |= 0x4
-			d.field(&x.Extra, "createdAt", d.at(), decTime(&x.CreatedAt, d), "date-time string")
-		case "description":
-			seen[0] |= 0x8
-			if d.null() {
-			} else {
-				d.field(&x.Extra, "description", d.at(), decPtr(&x.Description, d, decString), "string or null")
-			}
 		case "id":
-			seen[0] |= 0x10
+			seen[0] |= 0x1
 			d.field(&x.Extra, "id", d.at(), decString(&x.ID, d), "string")
-		case "isFollowing":
-			seen[0] |= 0x20
-			d.field(&x.Extra, "isFollowing", d.at(), decPtr(&x.IsFollowing, d, decBool), "boolean")
-		case "isSensitive":
-			seen[0] |= 0x40
-			d.field(&x.Extra, "isSensitive", d.at(), decBool(&x.IsSensitive, d), "boolean")
+		case "createdAt":
+			seen[0] |= 0x2
+			d.field(&x.Extra, "createdAt", d.at(), decTime(&x.CreatedAt, d), "date-time string")
 		case "lastNotedAt":
-			seen[0] |= 0x80
+			seen[0] |= 0x4
 			if d.null() {
 			} else {
 				d.field(&x.Extra, "lastNotedAt", d.at(), decPtr(&x.LastNotedAt, d, decTime), "date-time string or null")
 			}
 		case "name":
-			seen[0] |= 0x100
+			seen[0] |= 0x8
 			d.field(&x.Extra, "name", d.at(), decString(&x.Name, d), "string")
-		case "notesCount":
-			seen[0] |= 0x200
-			d.field(&x.Extra, "notesCount", d.at(), decInt64(&x.NotesCount, d), "integer")
-		case "pinnedNoteIds":
-			seen[0] |= 0x400
-			d.field(&x.Extra, "pinnedNoteIds", d.at(), func(p *[]string, d *jsonDecoder) bool {
-				return decSlice(p, d, decString)
-			}(&x.PinnedNoteIDs, d), "array of string")
-		case "pinnedNotes":
-			seen[0] |= 0x800
-			d.field(&x.Extra, "pinnedNotes", d.at(), func(p *[]Note, d *jsonDecoder) bool {
-				return decSlice(p, d, (*Note).decodeJSON)
-			}(&x.PinnedNotes, d), "array of Note")
+		case "description":
+			seen[0] |= 0x10
+			if d.null() {
+			} else {
+				d.field(&x.Extra, "description", d.at(), decPtr(&x.Description, d, decString), "string or null")
+			}
 		case "userId":
-			seen[0] |= 0x1000
+			seen[0] |= 0x20
 			if d.null() {
 			} else {
 				d.field(&x.Extra, "userId", d.at(), decPtr(&x.UserID, d, decString), "string or null")
 			}
+		case "bannerUrl":
+			seen[0] |= 0x40
+			if d.null() {
+			} else {
+				d.field(&x.Extra, "bannerUrl", d.at(), decPtr(&x.BannerURL, d, decString), "string or null")
+			}
+		case "pinnedNoteIds":
+			seen[0] |= 0x80
+			d.field(&x.Extra, "pinnedNoteIds", d.at(), func(p *[]string, d *jsonDecoder) bool {
+				return decSlice(p, d, decString)
+			}(&x.PinnedNoteIDs, d), "array of string")
+		case "color":
+			seen[0] |= 0x100
+			d.field(&x.Extra, "color", d.at(), decString(&x.Color, d), "string")
 		case "usersCount":
-			seen[0] |= 0x2000
+			seen[0] |= 0x200
 			d.field(&x.Extra, "usersCount", d.at(), decInt64(&x.UsersCount, d), "integer")
+		case "notesCount":
+			seen[0] |= 0x400
+			d.field(&x.Extra, "notesCount", d.at(), decInt64(&x.NotesCount, d), "integer")
+		case "isSensitive":
+			seen[0] |= 0x800
+			d.field(&x.Extra, "isSensitive", d.at(), decBool(&x.IsSensitive, d), "boolean")
+		case "isFollowing":
+			seen[0] |= 0x1000
+			d.field(&x.Extra, "isFollowing", d.at(), decPtr(&x.IsFollowing, d, decBool), "boolean")
+		case "pinnedNotes":
+			seen[0] |= 0x2000
+			d.field(&x.Extra, "pinnedNotes", d.at(), func(p *[]Note, d *jsonDecoder) bool {
+				return decSlice(p, d, (*Note).decodeJSON)
+			}(&x.PinnedNotes, d), "array of Note")
 		default:
 			d.unknown(&x.Extra)
 		}
@@ -627,28 +627,11 @@ func (x *Channel) decodeJSON(d *jsonDecoder) bool {
 }
 func (x *Channel) encodeJSON(e *jsonEncoder) {
 	e.objectStart()
-	if e.field(&x.Extra, "bannerUrl") {
-		encPtr(&x.BannerURL, e, encString)
-	}
-	if e.field(&x.Extra, "color") {
-		encString(&x.Color, e)
-	}
-	if e.field(&x.Extra, "createdAt") {
-		encTime(&x.CreatedAt, e)
-	}
-	if e.field(&x.Extra, "description") {
-		encPtr(&x.Description, e, encString)
-	}
 	if e.field(&x.Extra, "id") {
 		encString(&x.ID, e)
 	}
-	if x.IsFollowing != nil {
-		if e.field(&x.Extra, "isFollowing") {
-			encPtr(&x.IsFollowing, e, encBool)
-		}
-	}
-	if e.field(&x.Extra, "isSensitive") {
-		encBool(&x.IsSensitive, e)
+	if e.field(&x.Extra, "createdAt") {
+		encTime(&x.CreatedAt, e)
 	}
 	if e.field(&x.Extra, "lastNotedAt") {
 		encPtr(&x.LastNotedAt, e, encTime)
@@ -656,8 +639,14 @@ func (x *Channel) encodeJSON(e *jsonEncoder) {
 	if e.field(&x.Extra, "name") {
 		encString(&x.Name, e)
 	}
-	if e.field(&x.Extra, "notesCount") {
-		encInt64(&x.NotesCount, e)
+	if e.field(&x.Extra, "description") {
+		encPtr(&x.Description, e, encString)
+	}
+	if e.field(&x.Extra, "userId") {
+		encPtr(&x.UserID, e, encString)
+	}
+	if e.field(&x.Extra, "bannerUrl") {
+		encPtr(&x.BannerURL, e, encString)
 	}
 	if e.field(&x.Extra, "pinnedNoteIds") {
 		if x.PinnedNoteIDs == nil {
@@ -668,18 +657,29 @@ func (x *Channel) encodeJSON(e *jsonEncoder) {
 			}(&x.PinnedNoteIDs, e)
 		}
 	}
+	if e.field(&x.Extra, "color") {
+		encString(&x.Color, e)
+	}
+	if e.field(&x.Extra, "usersCount") {
+		encInt64(&x.UsersCount, e)
+	}
+	if e.field(&x.Extra, "notesCount") {
+		encInt64(&x.NotesCount, e)
+	}
+	if e.field(&x.Extra, "isSensitive") {
+		encBool(&x.IsSensitive, e)
+	}
+	if x.IsFollowing != nil {
+		if e.field(&x.Extra, "isFollowing") {
+			encPtr(&x.IsFollowing, e, encBool)
+		}
+	}
 	if x.PinnedNotes != nil {
 		if e.field(&x.Extra, "pinnedNotes") {
 			func(p *[]Note, e *jsonEncoder) {
 				encSlice(p, e, (*Note).encodeJSON)
 			}(&x.PinnedNotes, e)
 		}
-	}
-	if e.field(&x.Extra, "userId") {
-		encPtr(&x.UserID, e, encString)
-	}
-	if e.field(&x.Extra, "usersCount") {
-		encInt64(&x.UsersCount, e)
 	}
 	x.Extra.encode(e)
 	e.objectEnd()
@@ -702,17 +702,17 @@ func (x *Channel) pageID() string {
 
 // Clip is the Clip object of Misskey's API.
 type Clip struct {
-	CreatedAt      time.Time  `json:"createdAt"`
-	Description    *string    `json:"description"`
-	FavoritedCount int64      `json:"favoritedCount"`
 	ID             string     `json:"id"`
-	IsFavorited    *bool      `json:"isFavorited,omitzero"`
-	IsPublic       bool       `json:"isPublic"`
+	CreatedAt      time.Time  `json:"createdAt"`
 	LastClippedAt  *time.Time `json:"lastClippedAt"`
-	Name           string     `json:"name"`
-	NotesCount     *int64     `json:"notesCount,omitzero"`
-	User           UserLite   `json:"user"`
 	UserID         string     `json:"userId"`
+	User           UserLite   `json:"user"`
+	Name           string     `json:"name"`
+	Description    *string    `json:"description"`
+	IsPublic       bool       `json:"isPublic"`
+	FavoritedCount int64      `json:"favoritedCount"`
+	IsFavorited    *bool      `json:"isFavorited,omitzero"`
+	NotesCount     *int64     `json:"notesCount,omitzero"`
 
 	// Extra holds the members of the JSON object that no field above holds, as they were
 	// sent: members the API document does not declare, and declared members whose
@@ -722,8 +722,8 @@ type Clip struct {
 
 // fieldsOfClip names the members of Clip by field index, and says which are required.
 var fieldsOfClip = jsonFields{
-	names:    []string{"createdAt", "description", "favoritedCount", "id", "isFavorited", "isPublic", "lastClippedAt", "name", "notesCount", "user", "userId"},
-	required: []uint64{0x6ef},
+	names:    []string{"id", "createdAt", "lastClippedAt", "userId", "user", "name", "description", "isPublic", "favoritedCount", "isFavorited", "notesCount"},
+	required: []uint64{0x1ff},
 }
 
 func (x *Clip) decodeJSON(d *jsonDecoder) bool {
@@ -735,45 +735,45 @@ func (x *Clip) decodeJSON(d *jsonDecoder) bool {
 	n := 0
 	for ; d.nextMember(n); n++ {
 		switch string(d.key) {
-		case "createdAt":
-			seen[0] |= 0x1
-			d.field(&x.Extra, "createdAt", d.at(), decTime(&x.CreatedAt, d), "date-time string")
-		case "description":
-			seen[0] |= 0x2
-			if d.null() {
-			} else {
-				d.field(&x.Extra, "description", d.at(), decPtr(&x.Description, d, decString), "string or null")
-			}
-		case "favoritedCount":
-			seen[0] |= 0x4
-			d.field(&x.Extra, "favoritedCount", d.at(), decInt64(&x.FavoritedCount, d), "integer")
 		case "id":
-			seen[0] |= 0x8
+			seen[0] |= 0x1
 			d.field(&x.Extra, "id", d.at(), decString(&x.ID, d), "string")
-		case "isFavorited":
-			seen[0] |= 0x10
-			d.field(&x.Extra, "isFavorited", d.at(), decPtr(&x.IsFavorited, d, decBool), "boolean")
-		case "isPublic":
-			seen[0] |= 0x20
-			d.field(&x.Extra, "isPublic", d.at(), decBool(&x.IsPublic, d), "boolean")
+		case "createdAt":
+			seen[0] |= 0x2
+			d.field(&x.Extra, "createdAt", d.at(), decTime(&x.CreatedAt, d), "date-time string")
 		case "lastClippedAt":
-			seen[0] |= 0x40
+			seen[0] |= 0x4
 			if d.null() {
 			} else {
 				d.field(&x.Extra, "lastClippedAt", d.at(), decPtr(&x.LastClippedAt, d, decTime), "date-time string or null")
 			}
-		case "name":
-			seen[0] |= 0x80
-			d.field(&x.Extra, "name", d.at(), decString(&x.Name, d), "string")
-		case "notesCount":
-			seen[0] |= 0x100
-			d.field(&x.Extra, "notesCount", d.at(), decPtr(&x.NotesCount, d, decInt64), "integer")
-		case "user":
-			seen[0] |= 0x200
-			d.field(&x.Extra, "user", d.at(), (*UserLite).decodeJSON(&x.User, d), "UserLite")
 		case "userId":
-			seen[0] |= 0x400
+			seen[0] |= 0x8
 			d.field(&x.Extra, "userId", d.at(), decString(&x.UserID, d), "string")
+		case "user":
+			seen[0] |= 0x10
+			d.field(&x.Extra, "user", d.at(), (*UserLite).decodeJSON(&x.User, d), "UserLite")
+		case "name":
+			seen[0] |= 0x20
+			d.field(&x.Extra, "name", d.at(), decString(&x.Name, d), "string")
+		case "description":
+			seen[0] |= 0x40
+			if d.null() {
+			} else {
+				d.field(&x.Extra, "description", d.at(), decPtr(&x.Description, d, decString), "string or null")
+			}
+		case "isPublic":
+			seen[0] |= 0x80
+			d.field(&x.Extra, "isPublic", d.at(), decBool(&x.IsPublic, d), "boolean")
+		case "favoritedCount":
+			seen[0] |= 0x100
+			d.field(&x.Extra, "favoritedCount", d.at(), decInt64(&x.FavoritedCount, d), "integer")
+		case "isFavorited":
+			seen[0] |= 0x200
+			d.field(&x.Extra, "isFavorited", d.at(), decPtr(&x.IsFavorited, d, decBool), "boolean")
+		case "notesCount":
+			seen[0] |= 0x400
+			d.field(&x.Extra, "notesCount", d.at(), decPtr(&x.NotesCount, d, decInt64), "integer")
 		default:
 			d.unknown(&x.Extra)
 		}
@@ -783,42 +783,42 @@ func (x *Clip) decodeJSON(d *jsonDecoder) bool {
 }
 func (x *Clip) encodeJSON(e *jsonEncoder) {
 	e.objectStart()
+	if e.field(&x.Extra, "id") {
+		encString(&x.ID, e)
+	}
 	if e.field(&x.Extra, "createdAt") {
 		encTime(&x.CreatedAt, e)
+	}
+	if e.field(&x.Extra, "lastClippedAt") {
+		encPtr(&x.LastClippedAt, e, encTime)
+	}
+	if e.field(&x.Extra, "userId") {
+		encString(&x.UserID, e)
+	}
+	if e.field(&x.Extra, "user") {
+		(*UserLite).encodeJSON(&x.User, e)
+	}
+	if e.field(&x.Extra, "name") {
+		encString(&x.Name, e)
 	}
 	if e.field(&x.Extra, "description") {
 		encPtr(&x.Description, e, encString)
 	}
+	if e.field(&x.Extra, "isPublic") {
+		encBool(&x.IsPublic, e)
+	}
 	if e.field(&x.Extra, "favoritedCount") {
 		encInt64(&x.FavoritedCount, e)
-	}
-	if e.field(&x.Extra, "id") {
-		encString(&x.ID, e)
 	}
 	if x.IsFavorited != nil {
 		if e.field(&x.Extra, "isFavorited") {
 			encPtr(&x.IsFavorited, e, encBool)
 		}
 	}
-	if e.field(&x.Extra, "isPublic") {
-		encBool(&x.IsPublic, e)
-	}
-	if e.field(&x.Extra, "lastClippedAt") {
-		encPtr(&x.LastClippedAt, e, encTime)
-	}
-	if e.field(&x.Extra, "name") {
-		encString(&x.Name, e)
-	}
 	if x.NotesCount != nil {
 		if e.field(&x.Extra, "notesCount") {
 			encPtr(&x.NotesCount, e, encInt64)
 		}
-	}
-	if e.field(&x.Extra, "user") {
-		(*UserLite).encodeJSON(&x.User, e)
-	}
-	if e.field(&x.Extra, "userId") {
-		encString(&x.UserID, e)
 	}
 	x.Extra.encode(e)
 	e.objectEnd()
@@ -836,23 +836,23 @@ func (x Clip) MarshalJSON() ([]byte, error) {
 
 // DriveFile is the DriveFile object of Misskey's API.
 type DriveFile struct {
-	Blurhash     *string             `json:"blurhash"`
-	Comment      *string             `json:"comment"`
-	CreatedAt    time.Time           `json:"createdAt"`
-	Folder       *DriveFolder        `json:"folder,omitzero"`
-	FolderID     *string             `json:"folderId"`
-	ID           string              `json:"id"`
-	IsSensitive  bool                `json:"isSensitive"`
-	Md5          string              `json:"md5"`
-	Name         string              `json:"name"`
-	Properties   DriveFileProperties `json:"properties"`
-	Size         int64               `json:"size"`
-	ThumbnailURL *string             `json:"thumbnailUrl"`
+	ID        string    `json:"id"`
+	CreatedAt time.Time `json:"createdAt"`
+	Name      string    `json:"name"`
 	// MIME type.
-	Type   string    `json:"type"`
-	URL    string    `json:"url"`
-	User   *UserLite `json:"user,omitzero"`
-	UserID *string   `json:"userId"`
+	Type         string              `json:"type"`
+	Md5          string              `json:"md5"`
+	Size         int64               `json:"size"`
+	IsSensitive  bool                `json:"isSensitive"`
+	Blurhash     *string             `json:"blurhash"`
+	Properties   DriveFileProperties `json:"properties"`
+	URL          string              `json:"url"`
+	ThumbnailURL *string             `json:"thumbnailUrl"`
+	Comment      *string             `json:"comment"`
+	FolderID     *string             `json:"folderId"`
+	Folder       *DriveFolder        `json:"folder,omitzero"`
+	UserID       *string             `json:"userId"`
+	User         *UserLite           `json:"user,omitzero"`
 
 	// Extra holds the members of the JSON object that no field above holds, as they were
 	// sent: members the API document does not declare, and declared members whose
@@ -863,8 +863,8 @@ type DriveFile struct {
 
 // fieldsOfDriveFile names the members of DriveFile by field index, and says which are required.
 var fieldsOfDriveFile = jsonFields{
-	names:    []string{"blurhash", "comment", "createdAt", "folder", "folderId", "id", "isSensitive", "md5", "name", "properties", "size", "thumbnailUrl", "type", "url", "user", "userId"},
-	required: []uint64{0xbff7},
+	names:    []string{"id", "createdAt", "name", "type", "md5", "size", "isSensitive", "blurhash", "properties", "url", "thumbnailUrl", "comment", "folderId", "folder", "userId", "user"},
+	required: []uint64{0x5fff},
 }
 
 func (x *DriveFile) decodeJSON(d *jsonDecoder) bool {
@@ -876,76 +876,76 @@ func (x *DriveFile) decodeJSON(d *jsonDecoder) bool {
 	n := 0
 	for ; d.nextMember(n); n++ {
 		switch string(d.key) {
-		case "blurhash":
+		case "id":
 			seen[0] |= 0x1
+			d.field(&x.Extra, "id", d.at(), decString(&x.ID, d), "string")
+		case "createdAt":
+			seen[0] |= 0x2
+			d.field(&x.Extra, "createdAt", d.at(), decTime(&x.CreatedAt, d), "date-time string")
+		case "name":
+			seen[0] |= 0x4
+			d.field(&x.Extra, "name", d.at(), decString(&x.Name, d), "string")
+		case "type":
+			seen[0] |= 0x8
+			d.field(&x.Extra, "type", d.at(), decString(&x.Type, d), "string")
+		case "md5":
+			seen[0] |= 0x10
+			d.field(&x.Extra, "md5", d.at(), decString(&x.Md5, d), "string")
+		case "size":
+			seen[0] |= 0x20
+			d.field(&x.Extra, "size", d.at(), decInt64(&x.Size, d), "integer")
+		case "isSensitive":
+			seen[0] |= 0x40
+			d.field(&x.Extra, "isSensitive", d.at(), decBool(&x.IsSensitive, d), "boolean")
+		case "blurhash":
+			seen[0] |= 0x80
 			if d.null() {
 			} else {
 				d.field(&x.Extra, "blurhash", d.at(), decPtr(&x.Blurhash, d, decString), "string or null")
 			}
+		case "properties":
+			seen[0] |= 0x100
+			d.field(&x.Extra, "properties", d.at(), (*DriveFileProperties).decodeJSON(&x.Properties, d), "DriveFileProperties")
+		case "url":
+			seen[0] |= 0x200
+			d.field(&x.Extra, "url", d.at(), decString(&x.URL, d), "string")
+		case "thumbnailUrl":
+			seen[0] |= 0x400
+			if d.null() {
+			} else {
+				d.field(&x.Extra, "thumbnailUrl", d.at(), decPtr(&x.ThumbnailURL, d, decString), "string or null")
+			}
 		case "comment":
-			seen[0] |= 0x2
+			seen[0] |= 0x800
 			if d.null() {
 			} else {
 				d.field(&x.Extra, "comment", d.at(), decPtr(&x.Comment, d, decString), "string or null")
 			}
-		case "createdAt":
-			seen[0] |= 0x4
-			d.field(&x.Extra, "createdAt", d.at(), decTime(&x.CreatedAt, d), "date-time string")
+		case "folderId":
+			seen[0] |= 0x1000
+			if d.null() {
+			} else {
+				d.field(&x.Extra, "folderId", d.at(), decPtr(&x.FolderID, d, decString), "string or null")
+			}
 		case "folder":
-			seen[0] |= 0x8
+			seen[0] |= 0x2000
 			if d.null() {
 				x.nulls |= 0x1
 			} else {
 				d.field(&x.Extra, "folder", d.at(), decPtr(&x.Folder, d, (*DriveFolder).decodeJSON), "DriveFolder or null")
 			}
-		case "folderId":
-			seen[0] |= 0x10
-			if d.null() {
-			} else {
-				d.field(&x.Extra, "folderId", d.at(), decPtr(&x.FolderID, d, decString), "string or null")
-			}
-		case "id":
-			seen[0] |= 0x20
-			d.field(&x.Extra, "id", d.at(), decString(&x.ID, d), "string")
-		case "isSensitive":
-			seen[0] |= 0x40
-			d.field(&x.Extra, "isSensitive", d.at(), decBool(&x.IsSensitive, d), "boolean")
-		case "md5":
-			seen[0] |= 0x80
-			d.field(&x.Extra, "md5", d.at(), decString(&x.Md5, d), "string")
-		case "name":
-			seen[0] |= 0x100
-			d.field(&x.Extra, "name", d.at(), decString(&x.Name, d), "string")
-		case "properties":
-			seen[0] |= 0x200
-			d.field(&x.Extra, "properties", d.at(), (*DriveFileProperties).decodeJSON(&x.Properties, d), "DriveFileProperties")
-		case "size":
-			seen[0] |= 0x400
-			d.field(&x.Extra, "size", d.at(), decInt64(&x.Size, d), "integer")
-		case "thumbnailUrl":
-			seen[0] |= 0x800
-			if d.null() {
-			} else {
-				d.field(&x.Extra, "thumbnailUrl", d.at(), decPtr(&x.ThumbnailURL, d, decString), "string or null")
-			}
-		case "type":
-			seen[0] |= 0x1000
-			d.field(&x.Extra, "type", d.at(), decString(&x.Type, d), "string")
-		case "url":
-			seen[0] |= 0x2000
-			d.field(&x.Extra, "url", d.at(), decString(&x.URL, d), "string")
-		case "user":
+		case "userId":
 			seen[0] |= 0x4000
+			if d.null() {
+			} else {
+				d.field(&x.Extra, "userId", d.at(), decPtr(&x.UserID, d, decString), "string or null")
+			}
+		case "user":
+			seen[0] |= 0x8000
 			if d.null() {
 				x.nulls |= 0x2
 			} else {
 				d.field(&x.Extra, "user", d.at(), decPtr(&x.User, d, (*UserLite).decodeJSON), "UserLite or null")
-			}
-		case "userId":
-			seen[0] |= 0x8000
-			if d.null() {
-			} else {
-				d.field(&x.Extra, "userId", d.at(), decPtr(&x.UserID, d, decString), "string or null")
 			}
 		default:
 			d.unknown(&x.Extra)
@@ -956,57 +956,57 @@ func (x *DriveFile) decodeJSON(d *jsonDecoder) bool {
 }
 func (x *DriveFile) encodeJSON(e *jsonEncoder) {
 	e.objectStart()
+	if e.field(&x.Extra, "id") {
+		encString(&x.ID, e)
+	}
+	if e.field(&x.Extra, "createdAt") {
+		encTime(&x.CreatedAt, e)
+	}
+	if e.field(&x.Extra, "name") {
+		encString(&x.Name, e)
+	}
+	if e.field(&x.Extra, "type") {
+		encString(&x.Type, e)
+	}
+	if e.field(&x.Extra, "md5") {
+		encString(&x.Md5, e)
+	}
+	if e.field(&x.Extra, "size") {
+		encInt64(&x.Size, e)
+	}
+	if e.field(&x.Extra, "isSensitive") {
+		encBool(&x.IsSensitive, e)
+	}
 	if e.field(&x.Extra, "blurhash") {
 		encPtr(&x.Blurhash, e, encString)
+	}
+	if e.field(&x.Extra, "properties") {
+		(*DriveFileProperties).encodeJSON(&x.Properties, e)
+	}
+	if e.field(&x.Extra, "url") {
+		encString(&x.URL, e)
+	}
+	if e.field(&x.Extra, "thumbnailUrl") {
+		encPtr(&x.ThumbnailURL, e, encString)
 	}
 	if e.field(&x.Extra, "comment") {
 		encPtr(&x.Comment, e, encString)
 	}
-	if e.field(&x.Extra, "createdAt") {
-		encTime(&x.CreatedAt, e)
+	if e.field(&x.Extra, "folderId") {
+		encPtr(&x.FolderID, e, encString)
 	}
 	if x.Folder != nil || x.nulls&0x1 != 0 {
 		if e.field(&x.Extra, "folder") {
 			encPtr(&x.Folder, e, (*DriveFolder).encodeJSON)
 		}
 	}
-	if e.field(&x.Extra, "folderId") {
-		encPtr(&x.FolderID, e, encString)
-	}
-	if e.field(&x.Extra, "id") {
-		encString(&x.ID, e)
-	}
-	if e.field(&x.Extra, "isSensitive") {
-		encBool(&x.IsSensitive, e)
-	}
-	if e.field(&x.Extra, "md5") {
-		encString(&x.Md5, e)
-	}
-	if e.field(&x.Extra, "name") {
-		encString(&x.Name, e)
-	}
-	if e.field(&x.Extra, "properties") {
-		(*DriveFileProperties).encodeJSON(&x.Properties, e)
-	}
-	if e.field(&x.Extra, "size") {
-		encInt64(&x.Size, e)
-	}
-	if e.field(&x.Extra, "thumbnailUrl") {
-		encPtr(&x.ThumbnailURL, e, encString)
-	}
-	if e.field(&x.Extra, "type") {
-		encString(&x.Type, e)
-	}
-	if e.field(&x.Extra, "url") {
-		encString(&x.URL, e)
+	if e.field(&x.Extra, "userId") {
+		encPtr(&x.UserID, e, encString)
 	}
 	if x.User != nil || x.nulls&0x2 != 0 {
 		if e.field(&x.Extra, "user") {
 			encPtr(&x.User, e, (*UserLite).encodeJSON)
 		}
-	}
-	if e.field(&x.Extra, "userId") {
-		encPtr(&x.UserID, e, encString)
 	}
 	x.Extra.encode(e)
 	e.objectEnd()
@@ -1029,10 +1029,10 @@ func (x *DriveFile) pageID() string {
 
 // DriveFileProperties is the properties field of DriveFile.
 type DriveFileProperties struct {
-	AvgColor    *string `json:"avgColor,omitzero"`
+	Width       *int64  `json:"width,omitzero"`
 	Height      *int64  `json:"height,omitzero"`
 	Orientation *int64  `json:"orientation,omitzero"`
-	Width       *int64  `json:"width,omitzero"`
+	AvgColor    *string `json:"avgColor,omitzero"`
 
 	// Extra holds the members of the JSON object that no field above holds, as they were
 	// sent: members the API document does not declare, and declared members whose
@@ -1048,14 +1048,14 @@ func (x *DriveFileProperties) decodeJSON(d *jsonDecoder) bool {
 	n := 0
 	for ; d.nextMember(n); n++ {
 		switch string(d.key) {
-		case "avgColor":
-			d.field(&x.Extra, "avgColor", d.at(), decPtr(&x.AvgColor, d, decString), "string")
+		case "width":
+			d.field(&x.Extra, "width", d.at(), decPtr(&x.Width, d, decInt64), "integer")
 		case "height":
 			d.field(&x.Extra, "height", d.at(), decPtr(&x.Height, d, decInt64), "integer")
 		case "orientation":
 			d.field(&x.Extra, "orientation", d.at(), decPtr(&x.Orientation, d, decInt64), "integer")
-		case "width":
-			d.field(&x.Extra, "width", d.at(), decPtr(&x.Width, d, decInt64), "integer")
+		case "avgColor":
+			d.field(&x.Extra, "avgColor", d.at(), decPtr(&x.AvgColor, d, decString), "string")
 		default:
 			d.unknown(&x.Extra)
 		}
@@ -1064,9 +1064,9 @@ func (x *DriveFileProperties) decodeJSON(d *jsonDecoder) bool {
 }
 func (x *DriveFileProperties) encodeJSON(e *jsonEncoder) {
 	e.objectStart()
-	if x.AvgColor != nil {
-		if e.field(&x.Extra, "avgColor") {
-			encPtr(&x.AvgColor, e, encString)
+	if x.Width != nil {
+		if e.field(&x.Extra, "width") {
+			encPtr(&x.Width, e, encInt64)
 		}
 	}
 	if x.Height != nil {
@@ -1079,9 +1079,9 @@ func (x *DriveFileProperties) encodeJSON(e *jsonEncoder) {
 			encPtr(&x.Orientation, e, encInt64)
 		}
 	}
-	if x.Width != nil {
-		if e.field(&x.Extra, "width") {
-			encPtr(&x.Width, e, encInt64)
+	if x.AvgColor != nil {
+		if e.field(&x.Extra, "avgColor") {
+			encPtr(&x.AvgColor, e, encString)
 		}
 	}
 	x.Extra.encode(e)
@@ -1100,13 +1100,13 @@ func (x DriveFileProperties) MarshalJSON() ([]byte, error) {
 
 // DriveFolder is the DriveFolder object of Misskey's API.
 type DriveFolder struct {
-	CreatedAt    time.Time    `json:"createdAt"`
-	FilesCount   *int64       `json:"filesCount,omitzero"`
-	FoldersCount *int64       `json:"foldersCount,omitzero"`
 	ID           string       `json:"id"`
+	CreatedAt    time.Time    `json:"createdAt"`
 	Name         string       `json:"name"`
-	Parent       *DriveFolder `json:"parent,omitzero"`
 	ParentID     *string      `json:"parentId"`
+	FoldersCount *int64       `json:"foldersCount,omitzero"`
+	FilesCount   *int64       `json:"filesCount,omitzero"`
+	Parent       *DriveFolder `json:"parent,omitzero"`
 
 	// Extra holds the members of the JSON object that no field above holds, as they were
 	// sent: members the API document does not declare, and declared members whose
@@ -1117,8 +1117,8 @@ type DriveFolder struct {
 
 // fieldsOfDriveFolder names the members of DriveFolder by field index, and says which are required.
 var fieldsOfDriveFolder = jsonFields{
-	names:    []string{"createdAt", "filesCount", "foldersCount", "id", "name", "parent", "parentId"},
-	required: []uint64{0x59},
+	names:    []string{"id", "createdAt", "name", "parentId", "foldersCount", "filesCount", "parent"},
+	required: []uint64{0xf},
 }
 
 func (x *DriveFolder) decodeJSON(d *jsonDecoder) bool {
@@ -1130,33 +1130,33 @@ func (x *DriveFolder) decodeJSON(d *jsonDecoder) bool {
 	n := 0
 	for ; d.nextMember(n); n++ {
 		switch string(d.key) {
-		case "createdAt":
-			seen[0] |= 0x1
-			d.field(&x.Extra, "createdAt", d.at(), decTime(&x.CreatedAt, d), "date-time string")
-		case "filesCount":
-			seen[0] |= 0x2
-			d.field(&x.Extra, "filesCount", d.at(), decPtr(&x.FilesCount, d, decInt64), "integer")
-		case "foldersCount":
-			seen[0] |= 0x4
-			d.field(&x.Extra, "foldersCount", d.at(), decPtr(&x.FoldersCount, d, decInt64), "integer")
 		case "id":
-			seen[0] |= 0x8
+			seen[0] |= 0x1
 			d.field(&x.Extra, "id", d.at(), decString(&x.ID, d), "string")
+		case "createdAt":
+			seen[0] |= 0x2
+			d.field(&x.Extra, "createdAt", d.at(), decTime(&x.CreatedAt, d), "date-time string")
 		case "name":
-			seen[0] |= 0x10
+			seen[0] |= 0x4
 			d.field(&x.Extra, "name", d.at(), decString(&x.Name, d), "string")
-		case "parent":
+		case "parentId":
+			seen[0] |= 0x8
+			if d.null() {
+			} else {
+				d.field(&x.Extra, "parentId", d.at(), decPtr(&x.ParentID, d, decString), "string or null")
+			}
+		case "foldersCount":
+			seen[0] |= 0x10
+			d.field(&x.Extra, "foldersCount", d.at(), decPtr(&x.FoldersCount, d, decInt64), "integer")
+		case "filesCount":
 			seen[0] |= 0x20
+			d.field(&x.Extra, "filesCount", d.at(), decPtr(&x.FilesCount, d, decInt64), "integer")
+		case "parent":
+			seen[0] |= 0x40
 			if d.null() {
 				x.nulls |= 0x1
 			} else {
 				d.field(&x.Extra, "parent", d.at(), decPtr(&x.Parent, d, (*DriveFolder).decodeJSON), "DriveFolder or null")
-			}
-		case "parentId":
-			seen[0] |= 0x40
-			if d.null() {
-			} else {
-				d.field(&x.Extra, "parentId", d.at(), decPtr(&x.ParentID, d, decString), "string or null")
 			}
 		default:
 			d.unknown(&x.Extra)
@@ -1167,32 +1167,32 @@ func (x *DriveFolder) decodeJSON(d *jsonDecoder) bool {
 }
 func (x *DriveFolder) encodeJSON(e *jsonEncoder) {
 	e.objectStart()
+	if e.field(&x.Extra, "id") {
+		encString(&x.ID, e)
+	}
 	if e.field(&x.Extra, "createdAt") {
 		encTime(&x.CreatedAt, e)
 	}
-	if x.FilesCount != nil {
-		if e.field(&x.Extra, "filesCount") {
-			encPtr(&x.FilesCount, e, encInt64)
-		}
+	if e.field(&x.Extra, "name") {
+		encString(&x.Name, e)
+	}
+	if e.field(&x.Extra, "parentId") {
+		encPtr(&x.ParentID, e, encString)
 	}
 	if x.FoldersCount != nil {
 		if e.field(&x.Extra, "foldersCount") {
 			encPtr(&x.FoldersCount, e, encInt64)
 		}
 	}
-	if e.field(&x.Extra, "id") {
-		encString(&x.ID, e)
-	}
-	if e.field(&x.Extra, "name") {
-		encString(&x.Name, e)
+	if x.FilesCount != nil {
+		if e.field(&x.Extra, "filesCount") {
+			encPtr(&x.FilesCount, e, encInt64)
+		}
 	}
 	if x.Parent != nil || x.nulls&0x1 != 0 {
 		if e.field(&x.Extra, "parent") {
 			encPtr(&x.Parent, e, (*DriveFolder).encodeJSON)
 		}
-	}
-	if e.field(&x.Extra, "parentId") {
-		encPtr(&x.ParentID, e, encString)
 	}
 	x.Extra.encode(e)
 	e.objectEnd()
@@ -1211,12 +1211,12 @@ func (x DriveFolder) MarshalJSON() ([]byte, error) {
 // EmojiSimple is the EmojiSimple object of Misskey's API.
 type EmojiSimple struct {
 	Aliases                                 []string `json:"aliases"`
-	Category                                *string  `json:"category"`
-	IsSensitive                             *bool    `json:"isSensitive,omitzero"`
-	LocalOnly                               *bool    `json:"localOnly,omitzero"`
 	Name                                    string   `json:"name"`
-	RoleIDsThatCanBeUsedThisEmojiAsReaction []string `json:"roleIdsThatCanBeUsedThisEmojiAsReaction,omitzero"`
+	Category                                *string  `json:"category"`
 	URL                                     string   `json:"url"`
+	LocalOnly                               *bool    `json:"localOnly,omitzero"`
+	IsSensitive                             *bool    `json:"isSensitive,omitzero"`
+	RoleIDsThatCanBeUsedThisEmojiAsReaction []string `json:"roleIdsThatCanBeUsedThisEmojiAsReaction,omitzero"`
 
 	// Extra holds the members of the JSON object that no field above holds, as they were
 	// sent: members the API document does not declare, and declared members whose
@@ -1226,8 +1226,8 @@ type EmojiSimple struct {
 
 // fieldsOfEmojiSimple names the members of EmojiSimple by field index, and says which are required.
 var fieldsOfEmojiSimple = jsonFields{
-	names:    []string{"aliases", "category", "isSensitive", "localOnly", "name", "roleIdsThatCanBeUsedThisEmojiAsReaction", "url"},
-	required: []uint64{0x53},
+	names:    []string{"aliases", "name", "category", "url", "localOnly", "isSensitive", "roleIdsThatCanBeUsedThisEmojiAsReaction"},
+	required: []uint64{0xf},
 }
 
 func (x *EmojiSimple) decodeJSON(d *jsonDecoder) bool {
@@ -1244,29 +1244,29 @@ func (x *EmojiSimple) decodeJSON(d *jsonDecoder) bool {
 			d.field(&x.Extra, "aliases", d.at(), func(p *[]string, d *jsonDecoder) bool {
 				return decSlice(p, d, decString)
 			}(&x.Aliases, d), "array of string")
-		case "category":
+		case "name":
 			seen[0] |= 0x2
+			d.field(&x.Extra, "name", d.at(), decString(&x.Name, d), "string")
+		case "category":
+			seen[0] |= 0x4
 			if d.null() {
 			} else {
 				d.field(&x.Extra, "category", d.at(), decPtr(&x.Category, d, decString), "string or null")
 			}
-		case "isSensitive":
-			seen[0] |= 0x4
-			d.field(&x.Extra, "isSensitive", d.at(), decPtr(&x.IsSensitive, d, decBool), "boolean")
-		case "localOnly":
+		case "url":
 			seen[0] |= 0x8
-			d.field(&x.Extra, "localOnly", d.at(), decPtr(&x.LocalOnly, d, decBool), "boolean")
-		case "name":
+			d.field(&x.Extra, "url", d.at(), decString(&x.URL, d), "string")
+		case "localOnly":
 			seen[0] |= 0x10
-			d.field(&x.Extra, "name", d.at(), decString(&x.Name, d), "string")
-		case "roleIdsThatCanBeUsedThisEmojiAsReaction":
+			d.field(&x.Extra, "localOnly", d.at(), decPtr(&x.LocalOnly, d, decBool), "boolean")
+		case "isSensitive":
 			seen[0] |= 0x20
+			d.field(&x.Extra, "isSensitive", d.at(), decPtr(&x.IsSensitive, d, decBool), "boolean")
+		case "roleIdsThatCanBeUsedThisEmojiAsReaction":
+			seen[0] |= 0x40
 			d.field(&x.Extra, "roleIdsThatCanBeUsedThisEmojiAsReaction", d.at(), func(p *[]string, d *jsonDecoder) bool {
 				return decSlice(p, d, decString)
 			}(&x.RoleIDsThatCanBeUsedThisEmojiAsReaction, d), "array of string")
-		case "url":
-			seen[0] |= 0x40
-			d.field(&x.Extra, "url", d.at(), decString(&x.URL, d), "string")
 		default:
 			d.unknown(&x.Extra)
 		}
@@ -1285,21 +1285,24 @@ func (x *EmojiSimple) encodeJSON(e *jsonEncoder) {
 			}(&x.Aliases, e)
 		}
 	}
+	if e.field(&x.Extra, "name") {
+		encString(&x.Name, e)
+	}
 	if e.field(&x.Extra, "category") {
 		encPtr(&x.Category, e, encString)
 	}
-	if x.IsSensitive != nil {
-		if e.field(&x.Extra, "isSensitive") {
-			encPtr(&x.IsSensitive, e, encBool)
-		}
+	if e.field(&x.Extra, "url") {
+		encString(&x.URL, e)
 	}
 	if x.LocalOnly != nil {
 		if e.field(&x.Extra, "localOnly") {
 			encPtr(&x.LocalOnly, e, encBool)
 		}
 	}
-	if e.field(&x.Extra, "name") {
-		encString(&x.Name, e)
+	if x.IsSensitive != nil {
+		if e.field(&x.Extra, "isSensitive") {
+			encPtr(&x.IsSensitive, e, encBool)
+		}
 	}
 	if x.RoleIDsThatCanBeUsedThisEmojiAsReaction != nil {
 		if e.field(&x.Extra, "roleIdsThatCanBeUsedThisEmojiAsReaction") {
@@ -1307,9 +1310,6 @@ func (x *EmojiSimple) encodeJSON(e *jsonEncoder) {
 				encSlice(p, e, encString)
 			}(&x.RoleIDsThatCanBeUsedThisEmojiAsReaction, e)
 		}
-	}
-	if e.field(&x.Extra, "url") {
-		encString(&x.URL, e)
 	}
 	x.Extra.encode(e)
 	e.objectEnd()
@@ -1386,10 +1386,10 @@ func (x Error) MarshalJSON() ([]byte, error) {
 type ErrorError struct {
 	// Machine-readable code; unique within one endpoint.
 	Code string `json:"code"`
-	// Stable identifier of this error; never changes between releases.
-	ID string `json:"id"`
 	// Human-readable explanation, in English.
 	Message string `json:"message"`
+	// Stable identifier of this error; never changes between releases.
+	ID string `json:"id"`
 
 	// Extra holds the members of the JSON object that no field above holds, as they were
 	// sent: members the API document does not declare, and declared members whose
@@ -1399,7 +1399,7 @@ type ErrorError struct {
 
 // fieldsOfErrorError names the members of ErrorError by field index, and says which are required.
 var fieldsOfErrorError = jsonFields{
-	names:    []string{"code", "id", "message"},
+	names:    []string{"code", "message", "id"},
 	required: []uint64{0x7},
 }
 
@@ -1415,12 +1415,12 @@ func (x *ErrorError) decodeJSON(d *jsonDecoder) bool {
 		case "code":
 			seen[0] |= 0x1
 			d.field(&x.Extra, "code", d.at(), decString(&x.Code, d), "string")
-		case "id":
-			seen[0] |= 0x2
-			d.field(&x.Extra, "id", d.at(), decString(&x.ID, d), "string")
 		case "message":
-			seen[0] |= 0x4
+			seen[0] |= 0x2
 			d.field(&x.Extra, "message", d.at(), decString(&x.Message, d), "string")
+		case "id":
+			seen[0] |= 0x4
+			d.field(&x.Extra, "id", d.at(), decString(&x.ID, d), "string")
 		default:
 			d.unknown(&x.Extra)
 		}
@@ -1433,11 +1433,11 @@ func (x *ErrorError) encodeJSON(e *jsonEncoder) {
 	if e.field(&x.Extra, "code") {
 		encString(&x.Code, e)
 	}
-	if e.field(&x.Extra, "id") {
-		encString(&x.ID, e)
-	}
 	if e.field(&x.Extra, "message") {
 		encString(&x.Message, e)
+	}
+	if e.field(&x.Extra, "id") {
+		encString(&x.ID, e)
 	}
 	x.Extra.encode(e)
 	e.objectEnd()
@@ -1455,10 +1455,10 @@ func (x ErrorError) MarshalJSON() ([]byte, error) {
 
 // Features is the features field of MetaDetailedOnly.
 type Features struct {
-	GlobalTimeline *bool `json:"globalTimeline,omitzero"`
-	LocalTimeline  *bool `json:"localTimeline,omitzero"`
-	Miauth         *bool `json:"miauth,omitzero"`
 	Registration   bool  `json:"registration"`
+	LocalTimeline  *bool `json:"localTimeline,omitzero"`
+	GlobalTimeline *bool `json:"globalTimeline,omitzero"`
+	Miauth         *bool `json:"miauth,omitzero"`
 
 	// Extra holds the members of the JSON object that no field above holds, as they were
 	// sent: members the API document does not declare, and declared members whose
@@ -1468,8 +1468,8 @@ type Features struct {
 
 // fieldsOfFeatures names the members of Features by field index, and says which are required.
 var fieldsOfFeatures = jsonFields{
-	names:    []string{"globalTimeline", "localTimeline", "miauth", "registration"},
-	required: []uint64{0x8},
+	names:    []string{"registration", "localTimeline", "globalTimeline", "miauth"},
+	required: []uint64{0x1},
 }
 
 func (x *Features) decodeJSON(d *jsonDecoder) bool {
@@ -1481,18 +1481,18 @@ func (x *Features) decodeJSON(d *jsonDecoder) bool {
 	n := 0
 	for ; d.nextMember(n); n++ {
 		switch string(d.key) {
-		case "globalTimeline":
+		case "registration":
 			seen[0] |= 0x1
-			d.field(&x.Extra, "globalTimeline", d.at(), decPtr(&x.GlobalTimeline, d, decBool), "boolean")
+			d.field(&x.Extra, "registration", d.at(), decBool(&x.Registration, d), "boolean")
 		case "localTimeline":
 			seen[0] |= 0x2
 			d.field(&x.Extra, "localTimeline", d.at(), decPtr(&x.LocalTimeline, d, decBool), "boolean")
-		case "miauth":
+		case "globalTimeline":
 			seen[0] |= 0x4
-			d.field(&x.Extra, "miauth", d.at(), decPtr(&x.Miauth, d, decBool), "boolean")
-		case "registration":
+			d.field(&x.Extra, "globalTimeline", d.at(), decPtr(&x.GlobalTimeline, d, decBool), "boolean")
+		case "miauth":
 			seen[0] |= 0x8
-			d.field(&x.Extra, "registration", d.at(), decBool(&x.Registration, d), "boolean")
+			d.field(&x.Extra, "miauth", d.at(), decPtr(&x.Miauth, d, decBool), "boolean")
 		default:
 			d.unknown(&x.Extra)
 		}
@@ -1502,23 +1502,23 @@ func (x *Features) decodeJSON(d *jsonDecoder) bool {
 }
 func (x *Features) encodeJSON(e *jsonEncoder) {
 	e.objectStart()
-	if x.GlobalTimeline != nil {
-		if e.field(&x.Extra, "globalTimeline") {
-			encPtr(&x.GlobalTimeline, e, encBool)
-		}
+	if e.field(&x.Extra, "registration") {
+		encBool(&x.Registration, e)
 	}
 	if x.LocalTimeline != nil {
 		if e.field(&x.Extra, "localTimeline") {
 			encPtr(&x.LocalTimeline, e, encBool)
 		}
 	}
+	if x.GlobalTimeline != nil {
+		if e.field(&x.Extra, "globalTimeline") {
+			encPtr(&x.GlobalTimeline, e, encBool)
+		}
+	}
 	if x.Miauth != nil {
 		if e.field(&x.Extra, "miauth") {
 			encPtr(&x.Miauth, e, encBool)
 		}
-	}
-	if e.field(&x.Extra, "registration") {
-		encBool(&x.Registration, e)
 	}
 	x.Extra.encode(e)
 	e.objectEnd()
@@ -1599,12 +1599,12 @@ func (x Field) MarshalJSON() ([]byte, error) {
 //
 // Where a remote account lives; absent for local accounts.
 type Instance struct {
-	// Old spelling kept by a few forks; prefer iconUrl.
-	IconURL      *string `json:"iconURL,omitzero"`
-	IconURL2     *string `json:"iconUrl"`
 	Name         *string `json:"name"`
 	SoftwareName *string `json:"softwareName"`
-	ThemeColor   *string `json:"themeColor"`
+	IconURL      *string `json:"iconUrl"`
+	// Old spelling kept by a few forks; prefer iconUrl.
+	IconURL2   *string `json:"iconURL,omitzero"`
+	ThemeColor *string `json:"themeColor"`
 
 	// Extra holds the members of the JSON object that no field above holds, as they were
 	// sent: members the API document does not declare, and declared members whose
@@ -1614,8 +1614,8 @@ type Instance struct {
 
 // fieldsOfInstance names the members of Instance by field index, and says which are required.
 var fieldsOfInstance = jsonFields{
-	names:    []string{"iconURL", "iconUrl", "name", "softwareName", "themeColor"},
-	required: []uint64{0x1e},
+	names:    []string{"name", "softwareName", "iconUrl", "iconURL", "themeColor"},
+	required: []uint64{0x17},
 }
 
 func (x *Instance) decodeJSON(d *jsonDecoder) bool {
@@ -1627,27 +1627,27 @@ func (x *Instance) decodeJSON(d *jsonDecoder) bool {
 	n := 0
 	for ; d.nextMember(n); n++ {
 		switch string(d.key) {
-		case "iconURL":
-			seen[0] |= 0x1
-			d.field(&x.Extra, "iconURL", d.at(), decPtr(&x.IconURL, d, decString), "string")
-		case "iconUrl":
-			seen[0] |= 0x2
-			if d.null() {
-			} else {
-				d.field(&x.Extra, "iconUrl", d.at(), decPtr(&x.IconURL2, d, decString), "string or null")
-			}
 		case "name":
-			seen[0] |= 0x4
+			seen[0] |= 0x1
 			if d.null() {
 			} else {
 				d.field(&x.Extra, "name", d.at(), decPtr(&x.Name, d, decString), "string or null")
 			}
 		case "softwareName":
-			seen[0] |= 0x8
+			seen[0] |= 0x2
 			if d.null() {
 			} else {
 				d.field(&x.Extra, "softwareName", d.at(), decPtr(&x.SoftwareName, d, decString), "string or null")
 			}
+		case "iconUrl":
+			seen[0] |= 0x4
+			if d.null() {
+			} else {
+				d.field(&x.Extra, "iconUrl", d.at(), decPtr(&x.IconURL, d, decString), "string or null")
+			}
+		case "iconURL":
+			seen[0] |= 0x8
+			d.field(&x.Extra, "iconURL", d.at(), decPtr(&x.IconURL2, d, decString), "string")
 		case "themeColor":
 			seen[0] |= 0x10
 			if d.null() {
@@ -1663,19 +1663,19 @@ func (x *Instance) decodeJSON(d *jsonDecoder) bool {
 }
 func (x *Instance) encodeJSON(e *jsonEncoder) {
 	e.objectStart()
-	if x.IconURL != nil {
-		if e.field(&x.Extra, "iconURL") {
-			encPtr(&x.IconURL, e, encString)
-		}
-	}
-	if e.field(&x.Extra, "iconUrl") {
-		encPtr(&x.IconURL2, e, encString)
-	}
 	if e.field(&x.Extra, "name") {
 		encPtr(&x.Name, e, encString)
 	}
 	if e.field(&x.Extra, "softwareName") {
 		encPtr(&x.SoftwareName, e, encString)
+	}
+	if e.field(&x.Extra, "iconUrl") {
+		encPtr(&x.IconURL, e, encString)
+	}
+	if x.IconURL2 != nil {
+		if e.field(&x.Extra, "iconURL") {
+			encPtr(&x.IconURL2, e, encString)
+		}
 	}
 	if e.field(&x.Extra, "themeColor") {
 		encPtr(&x.ThemeColor, e, encString)
@@ -1698,26 +1698,26 @@ func (x Instance) MarshalJSON() ([]byte, error) {
 type MeDetailed struct {
 	UserLite
 	UserDetailedNotMeOnly
-	// Legacy alias of twoFactorEnabled that some forks still send.
-	X2FAEnabled           *bool         `json:"2faEnabled,omitzero"`
-	Achievements          []Achievement `json:"achievements"`
-	AutoAcceptFollowed    bool          `json:"autoAcceptFollowed"`
-	AvatarID              *string       `json:"avatarId"`
-	Email                 *string       `json:"email,omitzero"`
-	FollowedMessage       *string       `json:"followedMessage"`
-	HasUnreadNotification bool          `json:"hasUnreadNotification"`
-	IsAdmin               *bool         `json:"isAdmin"`
-	IsDeleted             bool          `json:"isDeleted"`
-	IsExplorable          bool          `json:"isExplorable"`
-	IsModerator           *bool         `json:"isModerator"`
-	LoggedInDays          int64         `json:"loggedInDays"`
-	MutedInstances        []string      `json:"mutedInstances"`
+	AvatarID                 *string `json:"avatarId"`
+	IsModerator              *bool   `json:"isModerator"`
+	IsAdmin                  *bool   `json:"isAdmin"`
+	AutoAcceptFollowed       bool    `json:"autoAcceptFollowed"`
+	IsExplorable             bool    `json:"isExplorable"`
+	IsDeleted                bool    `json:"isDeleted"`
+	HasUnreadNotification    bool    `json:"hasUnreadNotification"`
+	UnreadNotificationsCount int64   `json:"unreadNotificationsCount"`
 	// Each inner list is one rule; its words must all match.
-	MutedWords []MutedWord `json:"mutedWords"`
+	MutedWords     []MutedWord `json:"mutedWords"`
+	MutedInstances []string    `json:"mutedInstances"`
+	Email          *string     `json:"email,omitzero"`
 	// The effective role policies. Which keys appear depends on the server version.
-	Policies                 map[string]any `json:"policies"`
-	TwoFactorEnabled         bool           `json:"twoFactorEnabled"`
-	UnreadNotificationsCount int64          `json:"unreadNotificationsCount"`
+	Policies         map[string]any `json:"policies"`
+	TwoFactorEnabled bool           `json:"twoFactorEnabled"`
+	FollowedMessage  *string        `json:"followedMessage"`
+	// Legacy alias of twoFactorEnabled that some forks still send.
+	X2FAEnabled  *bool         `json:"2faEnabled,omitzero"`
+	LoggedInDays int64         `json:"loggedInDays"`
+	Achievements []Achievement `json:"achievements"`
 
 	// Extra holds the members of the JSON object that no field above holds, as they were
 	// sent: members the API document does not declare, and declared members whose
@@ -1728,8 +1728,8 @@ type MeDetailed struct {
 
 // fieldsOfMeDetailed names the members of MeDetailed by field index, and says which are required.
 var fieldsOfMeDetailed = jsonFields{
-	names:    []string{"avatarBlurhash", "avatarDecorations", "avatarUrl", "emojis", "host", "id", "instance", "isBot", "isCat", "name", "onlineStatus", "username", "alsoKnownAs", "bannerUrl", "birthday", "createdAt", "description", "fields", "followersCount", "followersVisibility", "followingCount", "followingVisibility", "isBlocking", "isFollowing", "isLocked", "isSuspended", "lang", "lastFetchedAt", "notesCount", "notify", "pinnedNoteIds", "pinnedNotes", "publicReactions", "roles", "updatedAt", "uri", "url", "2faEnabled", "achievements", "autoAcceptFollowed", "avatarId", "email", "followedMessage", "hasUnreadNotification", "isAdmin", "isDeleted", "isExplorable", "isModerator", "loggedInDays", "mutedInstances", "mutedWords", "policies", "twoFactorEnabled", "unreadNotificationsCount"},
-	required: []uint64{0x3ffddfdf3ffe3f},
+	names:    []string{"id", "name", "username", "host", "avatarUrl", "avatarBlurhash", "avatarDecorations", "isBot", "isCat", "instance", "emojis", "onlineStatus", "url", "uri", "alsoKnownAs", "createdAt", "updatedAt", "lastFetchedAt", "bannerUrl", "isLocked", "isSuspended", "description", "birthday", "lang", "fields", "followersCount", "followingCount", "notesCount", "pinnedNoteIds", "pinnedNotes", "publicReactions", "followingVisibility", "followersVisibility", "roles", "isFollowing", "isBlocking", "notify", "avatarId", "isModerator", "isAdmin", "autoAcceptFollowed", "isExplorable", "isDeleted", "hasUnreadNotification", "unreadNotificationsCount", "mutedWords", "mutedInstances", "email", "policies", "twoFactorEnabled", "followedMessage", "2faEnabled", "loggedInDays", "achievements"},
+	required: []uint64{0x377fe3fffffc7f},
 }
 
 func (x *MeDetailed) decodeJSON(d *jsonDecoder) bool {
@@ -1741,248 +1741,248 @@ func (x *MeDetailed) decodeJSON(d *jsonDecoder) bool {
 	n := 0
 	for ; d.nextMember(n); n++ {
 		switch string(d.key) {
-		case "avatarBlurhash":
+		case "id":
 			seen[0] |= 0x1
+			d.field(&x.Extra, "id", d.at(), decString(&x.UserLite.ID, d), "string")
+		case "name":
+			seen[0] |= 0x2
+			if d.null() {
+			} else {
+				d.field(&x.Extra, "name", d.at(), decPtr(&x.UserLite.Name, d, decString), "string or null")
+			}
+		case "username":
+			seen[0] |= 0x4
+			d.field(&x.Extra, "username", d.at(), decString(&x.UserLite.Username, d), "string")
+		case "host":
+			seen[0] |= 0x8
+			if d.null() {
+			} else {
+				d.field(&x.Extra, "host", d.at(), decPtr(&x.UserLite.Host, d, decString), "string or null")
+			}
+		case "avatarUrl":
+			seen[0] |= 0x10
+			if d.null() {
+			} else {
+				d.field(&x.Extra, "avatarUrl", d.at(), decPtr(&x.UserLite.AvatarURL, d, decString), "string or null")
+			}
+		case "avatarBlurhash":
+			seen[0] |= 0x20
 			if d.null() {
 			} else {
 				d.field(&x.Extra, "avatarBlurhash", d.at(), decPtr(&x.UserLite.AvatarBlurhash, d, decString), "string or null")
 			}
 		case "avatarDecorations":
-			seen[0] |= 0x2
+			seen[0] |= 0x40
 			d.field(&x.Extra, "avatarDecorations", d.at(), func(p *[]AvatarDecoration, d *jsonDecoder) bool {
 				return decSlice(p, d, (*AvatarDecoration).decodeJSON)
 			}(&x.UserLite.AvatarDecorations, d), "array of AvatarDecoration")
-		case "avatarUrl":
-			seen[0] |= 0x4
-			if d.null() {
-			} else {
-				d.field(&x.Extra, "avatarUrl", d.at(), decPtr(&x.UserLite.AvatarURL, d, decString), "string or null")
-			}
-		case "emojis":
-			seen[0] |= 0x8
-			d.field(&x.Extra, "emojis", d.at(), func(p *map[string]string, d *jsonDecoder) bool {
-				return decMap(p, d, decString)
-			}(&x.UserLite.Emojis, d), "object of string")
-		case "host":
-			seen[0] |= 0x10
-			if d.null() {
-			} else {
-				d.field(&x.Extra, "host", d.at(), decPtr(&x.UserLite.Host, d, decString), "string or null")
-			}
-		case "id":
-			seen[0] |= 0x20
-			d.field(&x.Extra, "id", d.at(), decString(&x.UserLite.ID, d), "string")
-		case "instance":
-			seen[0] |= 0x40
-			d.field(&x.Extra, "instance", d.at(), decPtr(&x.UserLite.Instance, d, (*Instance).decodeJSON), "Instance")
 		case "isBot":
 			seen[0] |= 0x80
 			d.field(&x.Extra, "isBot", d.at(), decPtr(&x.UserLite.IsBot, d, decBool), "boolean")
 		case "isCat":
 			seen[0] |= 0x100
 			d.field(&x.Extra, "isCat", d.at(), decPtr(&x.UserLite.IsCat, d, decBool), "boolean")
-		case "name":
+		case "instance":
 			seen[0] |= 0x200
+			d.field(&x.Extra, "instance", d.at(), decPtr(&x.UserLite.Instance, d, (*Instance).decodeJSON), "Instance")
+		case "emojis":
+			seen[0] |= 0x400
+			d.field(&x.Extra, "emojis", d.at(), func(p *map[string]string, d *jsonDecoder) bool {
+				return decMap(p, d, decString)
+			}(&x.UserLite.Emojis, d), "object of string")
+		case "onlineStatus":
+			seen[0] |= 0x800
+			d.field(&x.Extra, "onlineStatus", d.at(), decEnum[UserOnlineStatus](&x.UserLite.OnlineStatus, d), "string")
+		case "url":
+			seen[0] |= 0x1000
 			if d.null() {
 			} else {
-				d.field(&x.Extra, "name", d.at(), decPtr(&x.UserLite.Name, d, decString), "string or null")
+				d.field(&x.Extra, "url", d.at(), decPtr(&x.UserDetailedNotMeOnly.URL, d, decString), "string or null")
 			}
-		case "onlineStatus":
-			seen[0] |= 0x400
-			d.field(&x.Extra, "onlineStatus", d.at(), decEnum[UserOnlineStatus](&x.UserLite.OnlineStatus, d), "string")
-		case "username":
-			seen[0] |= 0x800
-			d.field(&x.Extra, "username", d.at(), decString(&x.UserLite.Username, d), "string")
+		case "uri":
+			seen[0] |= 0x2000
+			if d.null() {
+			} else {
+				d.field(&x.Extra, "uri", d.at(), decPtr(&x.UserDetailedNotMeOnly.URI, d, decString), "string or null")
+			}
 		case "alsoKnownAs":
-			seen[0] |= 0x1000
+			seen[0] |= 0x4000
 			if d.null() {
 			} else {
 				d.field(&x.Extra, "alsoKnownAs", d.at(), func(p *[]string, d *jsonDecoder) bool {
 					return decSlice(p, d, decString)
 				}(&x.UserDetailedNotMeOnly.AlsoKnownAs, d), "array of string or null")
 			}
-		case "bannerUrl":
-			seen[0] |= 0x2000
-			if d.null() {
-			} else {
-				d.field(&x.Extra, "bannerUrl", d.at(), decPtr(&x.UserDetailedNotMeOnly.BannerURL, d, decString), "string or null")
-			}
-		case "birthday":
-			seen[0] |= 0x4000
-			if d.null() {
-			} else {
-				d.field(&x.Extra, "birthday", d.at(), decPtr(&x.UserDetailedNotMeOnly.Birthday, d, decString), "string or null")
-			}
 		case "createdAt":
 			seen[0] |= 0x8000
 			d.field(&x.Extra, "createdAt", d.at(), decTime(&x.UserDetailedNotMeOnly.CreatedAt, d), "date-time string")
-		case "description":
+		case "updatedAt":
 			seen[0] |= 0x10000
 			if d.null() {
 			} else {
-				d.field(&x.Extra, "description", d.at(), decPtr(&x.UserDetailedNotMeOnly.Description, d, decString), "string or null")
-			}
-		case "fields":
-			seen[0] |= 0x20000
-			d.field(&x.Extra, "fields", d.at(), func(p *[]Field, d *jsonDecoder) bool {
-				return decSlice(p, d, (*Field).decodeJSON)
-			}(&x.UserDetailedNotMeOnly.Fields, d), "array of Field")
-		case "followersCount":
-			seen[0] |= 0x40000
-			d.field(&x.Extra, "followersCount", d.at(), decInt64(&x.UserDetailedNotMeOnly.FollowersCount, d), "integer")
-		case "followersVisibility":
-			seen[0] |= 0x80000
-			d.field(&x.Extra, "followersVisibility", d.at(), decEnum[UserFollowersVisibility](&x.UserDetailedNotMeOnly.FollowersVisibility, d), "string")
-		case "followingCount":
-			seen[0] |= 0x100000
-			d.field(&x.Extra, "followingCount", d.at(), decInt64(&x.UserDetailedNotMeOnly.FollowingCount, d), "integer")
-		case "followingVisibility":
-			seen[0] |= 0x200000
-			d.field(&x.Extra, "followingVisibility", d.at(), decEnum[UserFollowingVisibility](&x.UserDetailedNotMeOnly.FollowingVisibility, d), "string")
-		case "isBlocking":
-			seen[0] |= 0x400000
-			d.field(&x.Extra, "isBlocking", d.at(), decPtr(&x.UserDetailedNotMeOnly.IsBlocking, d, decBool), "boolean")
-		case "isFollowing":
-			seen[0] |= 0x800000
-			d.field(&x.Extra, "isFollowing", d.at(), decPtr(&x.UserDetailedNotMeOnly.IsFollowing, d, decBool), "boolean")
-		case "isLocked":
-			seen[0] |= 0x1000000
-			d.field(&x.Extra, "isLocked", d.at(), decBool(&x.UserDetailedNotMeOnly.IsLocked, d), "boolean")
-		case "isSuspended":
-			seen[0] |= 0x2000000
-			d.field(&x.Extra, "isSuspended", d.at(), decBool(&x.UserDetailedNotMeOnly.IsSuspended, d), "boolean")
-		case "lang":
-			seen[0] |= 0x4000000
-			if d.null() {
-			} else {
-				d.field(&x.Extra, "lang", d.at(), decPtr(&x.UserDetailedNotMeOnly.Lang, d, decString), "string or null")
+				d.field(&x.Extra, "updatedAt", d.at(), decPtr(&x.UserDetailedNotMeOnly.UpdatedAt, d, decTime), "date-time string or null")
 			}
 		case "lastFetchedAt":
-			seen[0] |= 0x8000000
+			seen[0] |= 0x20000
 			if d.null() {
 			} else {
 				d.field(&x.Extra, "lastFetchedAt", d.at(), decPtr(&x.UserDetailedNotMeOnly.LastFetchedAt, d, decTime), "date-time string or null")
 			}
+		case "bannerUrl":
+			seen[0] |= 0x40000
+			if d.null() {
+			} else {
+				d.field(&x.Extra, "bannerUrl", d.at(), decPtr(&x.UserDetailedNotMeOnly.BannerURL, d, decString), "string or null")
+			}
+		case "isLocked":
+			seen[0] |= 0x80000
+			d.field(&x.Extra, "isLocked", d.at(), decBool(&x.UserDetailedNotMeOnly.IsLocked, d), "boolean")
+		case "isSuspended":
+			seen[0] |= 0x100000
+			d.field(&x.Extra, "isSuspended", d.at(), decBool(&x.UserDetailedNotMeOnly.IsSuspended, d), "boolean")
+		case "description":
+			seen[0] |= 0x200000
+			if d.null() {
+			} else {
+				d.field(&x.Extra, "description", d.at(), decPtr(&x.UserDetailedNotMeOnly.Description, d, decString), "string or null")
+			}
+		case "birthday":
+			seen[0] |= 0x400000
+			if d.null() {
+			} else {
+				d.field(&x.Extra, "birthday", d.at(), decPtr(&x.UserDetailedNotMeOnly.Birthday, d, decString), "string or null")
+			}
+		case "lang":
+			seen[0] |= 0x800000
+			if d.null() {
+			} else {
+				d.field(&x.Extra, "lang", d.at(), decPtr(&x.UserDetailedNotMeOnly.Lang, d, decString), "string or null")
+			}
+		case "fields":
+			seen[0] |= 0x1000000
+			d.field(&x.Extra, "fields", d.at(), func(p *[]Field, d *jsonDecoder) bool {
+				return decSlice(p, d, (*Field).decodeJSON)
+			}(&x.UserDetailedNotMeOnly.Fields, d), "array of Field")
+		case "followersCount":
+			seen[0] |= 0x2000000
+			d.field(&x.Extra, "followersCount", d.at(), decInt64(&x.UserDetailedNotMeOnly.FollowersCount, d), "integer")
+		case "followingCount":
+			seen[0] |= 0x4000000
+			d.field(&x.Extra, "followingCount", d.at(), decInt64(&x.UserDetailedNotMeOnly.FollowingCount, d), "integer")
 		case "notesCount":
-			seen[0] |= 0x10000000
+			seen[0] |= 0x8000000
 			d.field(&x.Extra, "notesCount", d.at(), decInt64(&x.UserDetailedNotMeOnly.NotesCount, d), "integer")
-		case "notify":
-			seen[0] |= 0x20000000
-			d.field(&x.Extra, "notify", d.at(), decPtr(&x.UserDetailedNotMeOnly.Notify, d, decEnum[UserNotify]), "string")
 		case "pinnedNoteIds":
-			seen[0] |= 0x40000000
+			seen[0] |= 0x10000000
 			d.field(&x.Extra, "pinnedNoteIds", d.at(), func(p *[]string, d *jsonDecoder) bool {
 				return decSlice(p, d, decString)
 			}(&x.UserDetailedNotMeOnly.PinnedNoteIDs, d), "array of string")
 		case "pinnedNotes":
-			seen[0] |= 0x80000000
+			seen[0] |= 0x20000000
 			d.field(&x.Extra, "pinnedNotes", d.at(), func(p *[]Note, d *jsonDecoder) bool {
 				return decSlice(p, d, (*Note).decodeJSON)
 			}(&x.UserDetailedNotMeOnly.PinnedNotes, d), "array of Note")
 		case "publicReactions":
-			seen[0] |= 0x100000000
+			seen[0] |= 0x40000000
 			d.field(&x.Extra, "publicReactions", d.at(), decBool(&x.UserDetailedNotMeOnly.PublicReactions, d), "boolean")
+		case "followingVisibility":
+			seen[0] |= 0x80000000
+			d.field(&x.Extra, "followingVisibility", d.at(), decEnum[UserFollowingVisibility](&x.UserDetailedNotMeOnly.FollowingVisibility, d), "string")
+		case "followersVisibility":
+			seen[0] |= 0x100000000
+			d.field(&x.Extra, "followersVisibility", d.at(), decEnum[UserFollowersVisibility](&x.UserDetailedNotMeOnly.FollowersVisibility, d), "string")
 		case "roles":
 			seen[0] |= 0x200000000
 			d.field(&x.Extra, "roles", d.at(), func(p *[]RoleLite, d *jsonDecoder) bool {
 				return decSlice(p, d, (*RoleLite).decodeJSON)
 			}(&x.UserDetailedNotMeOnly.Roles, d), "array of RoleLite")
-		case "updatedAt":
+		case "isFollowing":
 			seen[0] |= 0x400000000
-			if d.null() {
-			} else {
-				d.field(&x.Extra, "updatedAt", d.at(), decPtr(&x.UserDetailedNotMeOnly.UpdatedAt, d, decTime), "date-time string or null")
-			}
-		case "uri":
+			d.field(&x.Extra, "isFollowing", d.at(), decPtr(&x.UserDetailedNotMeOnly.IsFollowing, d, decBool), "boolean")
+		case "isBlocking":
 			seen[0] |= 0x800000000
-			if d.null() {
-			} else {
-				d.field(&x.Extra, "uri", d.at(), decPtr(&x.UserDetailedNotMeOnly.URI, d, decString), "string or null")
-			}
-		case "url":
+			d.field(&x.Extra, "isBlocking", d.at(), decPtr(&x.UserDetailedNotMeOnly.IsBlocking, d, decBool), "boolean")
+		case "notify":
 			seen[0] |= 0x1000000000
-			if d.null() {
-			} else {
-				d.field(&x.Extra, "url", d.at(), decPtr(&x.UserDetailedNotMeOnly.URL, d, decString), "string or null")
-			}
-		case "2faEnabled":
-			seen[0] |= 0x2000000000
-			d.field(&x.Extra, "2faEnabled", d.at(), decPtr(&x.X2FAEnabled, d, decBool), "boolean")
-		case "achievements":
-			seen[0] |= 0x4000000000
-			d.field(&x.Extra, "achievements", d.at(), func(p *[]Achievement, d *jsonDecoder) bool {
-				return decSlice(p, d, (*Achievement).decodeJSON)
-			}(&x.Achievements, d), "array of Achievement")
-		case "autoAcceptFollowed":
-			seen[0] |= 0x8000000000
-			d.field(&x.Extra, "autoAcceptFollowed", d.at(), decBool(&x.AutoAcceptFollowed, d), "boolean")
+			d.field(&x.Extra, "notify", d.at(), decPtr(&x.UserDetailedNotMeOnly.Notify, d, decEnum[UserNotify]), "string")
 		case "avatarId":
-			seen[0] |= 0x10000000000
+			seen[0] |= 0x2000000000
 			if d.null() {
 			} else {
 				d.field(&x.Extra, "avatarId", d.at(), decPtr(&x.AvatarID, d, decString), "string or null")
 			}
-		case "email":
-			seen[0] |= 0x20000000000
-			if d.null() {
-				x.nulls |= 0x1
-			} else {
-				d.field(&x.Extra, "email", d.at(), decPtr(&x.Email, d, decString), "string or null")
-			}
-		case "followedMessage":
-			seen[0] |= 0x40000000000
-			if d.null() {
-			} else {
-				d.field(&x.Extra, "followedMessage", d.at(), decPtr(&x.FollowedMessage, d, decString), "string or null")
-			}
-		case "hasUnreadNotification":
-			seen[0] |= 0x80000000000
-			d.field(&x.Extra, "hasUnreadNotification", d.at(), decBool(&x.HasUnreadNotification, d), "boolean")
-		case "isAdmin":
-			seen[0] |= 0x100000000000
-			if d.null() {
-			} else {
-				d.field(&x.Extra, "isAdmin", d.at(), decPtr(&x.IsAdmin, d, decBool), "boolean or null")
-			}
-		case "isDeleted":
-			seen[0] |= 0x200000000000
-			d.field(&x.Extra, "isDeleted", d.at(), decBool(&x.IsDeleted, d), "boolean")
-		case "isExplorable":
-			seen[0] |= 0x400000000000
-			d.field(&x.Extra, "isExplorable", d.at(), decBool(&x.IsExplorable, d), "boolean")
 		case "isModerator":
-			seen[0] |= 0x800000000000
+			seen[0] |= 0x4000000000
 			if d.null() {
 			} else {
 				d.field(&x.Extra, "isModerator", d.at(), decPtr(&x.IsModerator, d, decBool), "boolean or null")
 			}
-		case "loggedInDays":
-			seen[0] |= 0x1000000000000
-			d.field(&x.Extra, "loggedInDays", d.at(), decInt64(&x.LoggedInDays, d), "integer")
+		case "isAdmin":
+			seen[0] |= 0x8000000000
+			if d.null() {
+			} else {
+				d.field(&x.Extra, "isAdmin", d.at(), decPtr(&x.IsAdmin, d, decBool), "boolean or null")
+			}
+		case "autoAcceptFollowed":
+			seen[0] |= 0x10000000000
+			d.field(&x.Extra, "autoAcceptFollowed", d.at(), decBool(&x.AutoAcceptFollowed, d), "boolean")
+		case "isExplorable":
+			seen[0] |= 0x20000000000
+			d.field(&x.Extra, "isExplorable", d.at(), decBool(&x.IsExplorable, d), "boolean")
+		case "isDeleted":
+			seen[0] |= 0x40000000000
+			d.field(&x.Extra, "isDeleted", d.at(), decBool(&x.IsDeleted, d), "boolean")
+		case "hasUnreadNotification":
+			seen[0] |= 0x80000000000
+			d.field(&x.Extra, "hasUnreadNotification", d.at(), decBool(&x.HasUnreadNotification, d), "boolean")
+		case "unreadNotificationsCount":
+			seen[0] |= 0x100000000000
+			d.field(&x.Extra, "unreadNotificationsCount", d.at(), decInt64(&x.UnreadNotificationsCount, d), "integer")
+		case "mutedWords":
+			seen[0] |= 0x200000000000
+			d.field(&x.Extra, "mutedWords", d.at(), func(p *[]MutedWord, d *jsonDecoder) bool {
+				return decSlice(p, d, (*MutedWord).decodeJSON)
+			}(&x.MutedWords, d), "array of MutedWord")
 		case "mutedInstances":
-			seen[0] |= 0x2000000000000
+			seen[0] |= 0x400000000000
 			if d.null() {
 			} else {
 				d.field(&x.Extra, "mutedInstances", d.at(), func(p *[]string, d *jsonDecoder) bool {
 					return decSlice(p, d, decString)
 				}(&x.MutedInstances, d), "array of string or null")
 			}
-		case "mutedWords":
-			seen[0] |= 0x4000000000000
-			d.field(&x.Extra, "mutedWords", d.at(), func(p *[]MutedWord, d *jsonDecoder) bool {
-				return decSlice(p, d, (*MutedWord).decodeJSON)
-			}(&x.MutedWords, d), "array of MutedWord")
+		case "email":
+			seen[0] |= 0x800000000000
+			if d.null() {
+				x.nulls |= 0x1
+			} else {
+				d.field(&x.Extra, "email", d.at(), decPtr(&x.Email, d, decString), "string or null")
+			}
 		case "policies":
-			seen[0] |= 0x8000000000000
+			seen[0] |= 0x1000000000000
 			d.field(&x.Extra, "policies", d.at(), func(p *map[string]any, d *jsonDecoder) bool {
 				return decMap(p, d, decAny)
 			}(&x.Policies, d), "object of any value")
 		case "twoFactorEnabled":
-			seen[0] |= 0x10000000000000
+			seen[0] |= 0x2000000000000
 			d.field(&x.Extra, "twoFactorEnabled", d.at(), decBool(&x.TwoFactorEnabled, d), "boolean")
-		case "unreadNotificationsCount":
+		case "followedMessage":
+			seen[0] |= 0x4000000000000
+			if d.null() {
+			} else {
+				d.field(&x.Extra, "followedMessage", d.at(), decPtr(&x.FollowedMessage, d, decString), "string or null")
+			}
+		case "2faEnabled":
+			seen[0] |= 0x8000000000000
+			d.field(&x.Extra, "2faEnabled", d.at(), decPtr(&x.X2FAEnabled, d, decBool), "boolean")
+		case "loggedInDays":
+			seen[0] |= 0x10000000000000
+			d.field(&x.Extra, "loggedInDays", d.at(), decInt64(&x.LoggedInDays, d), "integer")
+		case "achievements":
 			seen[0] |= 0x20000000000000
-			d.field(&x.Extra, "unreadNotificationsCount", d.at(), decInt64(&x.UnreadNotificationsCount, d), "integer")
+			d.field(&x.Extra, "achievements", d.at(), func(p *[]Achievement, d *jsonDecoder) bool {
+				return decSlice(p, d, (*Achievement).decodeJSON)
+			}(&x.Achievements, d), "array of Achievement")
 		default:
 			d.unknown(&x.Extra)
 		}
@@ -1992,6 +1992,21 @@ func (x *MeDetailed) decodeJSON(d *jsonDecoder) bool {
 }
 func (x *MeDetailed) encodeJSON(e *jsonEncoder) {
 	e.objectStart()
+	if e.field(&x.Extra, "id") {
+		encString(&x.UserLite.ID, e)
+	}
+	if e.field(&x.Extra, "name") {
+		encPtr(&x.UserLite.Name, e, encString)
+	}
+	if e.field(&x.Extra, "username") {
+		encString(&x.UserLite.Username, e)
+	}
+	if e.field(&x.Extra, "host") {
+		encPtr(&x.UserLite.Host, e, encString)
+	}
+	if e.field(&x.Extra, "avatarUrl") {
+		encPtr(&x.UserLite.AvatarURL, e, encString)
+	}
 	if e.field(&x.Extra, "avatarBlurhash") {
 		encPtr(&x.UserLite.AvatarBlurhash, e, encString)
 	}
@@ -2004,29 +2019,6 @@ func (x *MeDetailed) encodeJSON(e *jsonEncoder) {
 			}(&x.UserLite.AvatarDecorations, e)
 		}
 	}
-	if e.field(&x.Extra, "avatarUrl") {
-		encPtr(&x.UserLite.AvatarURL, e, encString)
-	}
-	if e.field(&x.Extra, "emojis") {
-		if x.UserLite.Emojis == nil {
-			e.rawBytes("{}")
-		} else {
-			func(p *map[string]string, e *jsonEncoder) {
-				encMap(p, e, encString)
-			}(&x.UserLite.Emojis, e)
-		}
-	}
-	if e.field(&x.Extra, "host") {
-		encPtr(&x.UserLite.Host, e, encString)
-	}
-	if e.field(&x.Extra, "id") {
-		encString(&x.UserLite.ID, e)
-	}
-	if x.UserLite.Instance != nil {
-		if e.field(&x.Extra, "instance") {
-			encPtr(&x.UserLite.Instance, e, (*Instance).encodeJSON)
-		}
-	}
 	if x.UserLite.IsBot != nil {
 		if e.field(&x.Extra, "isBot") {
 			encPtr(&x.UserLite.IsBot, e, encBool)
@@ -2037,31 +2029,60 @@ func (x *MeDetailed) encodeJSON(e *jsonEncoder) {
 			encPtr(&x.UserLite.IsCat, e, encBool)
 		}
 	}
-	if e.field(&x.Extra, "name") {
-		encPtr(&x.UserLite.Name, e, encString)
+	if x.UserLite.Instance != nil {
+		if e.field(&x.Extra, "instance") {
+			encPtr(&x.UserLite.Instance, e, (*Instance).encodeJSON)
+		}
+	}
+	if e.field(&x.Extra, "emojis") {
+		if x.UserLite.Emojis == nil {
+			e.rawBytes("{}")
+		} else {
+			func(p *map[string]string, e *jsonEncoder) {
+				encMap(p, e, encString)
+			}(&x.UserLite.Emojis, e)
+		}
 	}
 	if e.field(&x.Extra, "onlineStatus") {
 		encEnum[UserOnlineStatus](&x.UserLite.OnlineStatus, e)
 	}
-	if e.field(&x.Extra, "username") {
-		encString(&x.UserLite.Username, e)
+	if e.field(&x.Extra, "url") {
+		encPtr(&x.UserDetailedNotMeOnly.URL, e, encString)
+	}
+	if e.field(&x.Extra, "uri") {
+		encPtr(&x.UserDetailedNotMeOnly.URI, e, encString)
 	}
 	if e.field(&x.Extra, "alsoKnownAs") {
 		func(p *[]string, e *jsonEncoder) {
 			encSlice(p, e, encString)
 		}(&x.UserDetailedNotMeOnly.AlsoKnownAs, e)
 	}
+	if e.field(&x.Extra, "createdAt") {
+		encTime(&x.UserDetailedNotMeOnly.CreatedAt, e)
+	}
+	if e.field(&x.Extra, "updatedAt") {
+		encPtr(&x.UserDetailedNotMeOnly.UpdatedAt, e, encTime)
+	}
+	if e.field(&x.Extra, "lastFetchedAt") {
+		encPtr(&x.UserDetailedNotMeOnly.LastFetchedAt, e, encTime)
+	}
 	if e.field(&x.Extra, "bannerUrl") {
 		encPtr(&x.UserDetailedNotMeOnly.BannerURL, e, encString)
+	}
+	if e.field(&x.Extra, "isLocked") {
+		encBool(&x.UserDetailedNotMeOnly.IsLocked, e)
+	}
+	if e.field(&x.Extra, "isSuspended") {
+		encBool(&x.UserDetailedNotMeOnly.IsSuspended, e)
+	}
+	if e.field(&x.Extra, "description") {
+		encPtr(&x.UserDetailedNotMeOnly.Description, e, encString)
 	}
 	if e.field(&x.Extra, "birthday") {
 		encPtr(&x.UserDetailedNotMeOnly.Birthday, e, encString)
 	}
-	if e.field(&x.Extra, "createdAt") {
-		encTime(&x.UserDetailedNotMeOnly.CreatedAt, e)
-	}
-	if e.field(&x.Extra, "description") {
-		encPtr(&x.UserDetailedNotMeOnly.Description, e, encString)
+	if e.field(&x.Extra, "lang") {
+		encPtr(&x.UserDetailedNotMeOnly.Lang, e, encString)
 	}
 	if e.field(&x.Extra, "fields") {
 		if x.UserDetailedNotMeOnly.Fields == nil {
@@ -2075,44 +2096,11 @@ func (x *MeDetailed) encodeJSON(e *jsonEncoder) {
 	if e.field(&x.Extra, "followersCount") {
 		encInt64(&x.UserDetailedNotMeOnly.FollowersCount, e)
 	}
-	if e.field(&x.Extra, "followersVisibility") {
-		encEnum[UserFollowersVisibility](&x.UserDetailedNotMeOnly.FollowersVisibility, e)
-	}
 	if e.field(&x.Extra, "followingCount") {
 		encInt64(&x.UserDetailedNotMeOnly.FollowingCount, e)
 	}
-	if e.field(&x.Extra, "followingVisibility") {
-		encEnum[UserFollowingVisibility](&x.UserDetailedNotMeOnly.FollowingVisibility, e)
-	}
-	if x.UserDetailedNotMeOnly.IsBlocking != nil {
-		if e.field(&x.Extra, "isBlocking") {
-			encPtr(&x.UserDetailedNotMeOnly.IsBlocking, e, encBool)
-		}
-	}
-	if x.UserDetailedNotMeOnly.IsFollowing != nil {
-		if e.field(&x.Extra, "isFollowing") {
-			encPtr(&x.UserDetailedNotMeOnly.IsFollowing, e, encBool)
-		}
-	}
-	if e.field(&x.Extra, "isLocked") {
-		encBool(&x.UserDetailedNotMeOnly.IsLocked, e)
-	}
-	if e.field(&x.Extra, "isSuspended") {
-		encBool(&x.UserDetailedNotMeOnly.IsSuspended, e)
-	}
-	if e.field(&x.Extra, "lang") {
-		encPtr(&x.UserDetailedNotMeOnly.Lang, e, encString)
-	}
-	if e.field(&x.Extra, "lastFetchedAt") {
-		encPtr(&x.UserDetailedNotMeOnly.LastFetchedAt, e, encTime)
-	}
 	if e.field(&x.Extra, "notesCount") {
 		encInt64(&x.UserDetailedNotMeOnly.NotesCount, e)
-	}
-	if x.UserDetailedNotMeOnly.Notify != nil {
-		if e.field(&x.Extra, "notify") {
-			encPtr(&x.UserDetailedNotMeOnly.Notify, e, encEnum[UserNotify])
-		}
 	}
 	if e.field(&x.Extra, "pinnedNoteIds") {
 		if x.UserDetailedNotMeOnly.PinnedNoteIDs == nil {
@@ -2135,6 +2123,12 @@ func (x *MeDetailed) encodeJSON(e *jsonEncoder) {
 	if e.field(&x.Extra, "publicReactions") {
 		encBool(&x.UserDetailedNotMeOnly.PublicReactions, e)
 	}
+	if e.field(&x.Extra, "followingVisibility") {
+		encEnum[UserFollowingVisibility](&x.UserDetailedNotMeOnly.FollowingVisibility, e)
+	}
+	if e.field(&x.Extra, "followersVisibility") {
+		encEnum[UserFollowersVisibility](&x.UserDetailedNotMeOnly.FollowersVisibility, e)
+	}
 	if e.field(&x.Extra, "roles") {
 		if x.UserDetailedNotMeOnly.Roles == nil {
 			e.rawBytes("[]")
@@ -2144,65 +2138,44 @@ func (x *MeDetailed) encodeJSON(e *jsonEncoder) {
 			}(&x.UserDetailedNotMeOnly.Roles, e)
 		}
 	}
-	if e.field(&x.Extra, "updatedAt") {
-		encPtr(&x.UserDetailedNotMeOnly.UpdatedAt, e, encTime)
-	}
-	if e.field(&x.Extra, "uri") {
-		encPtr(&x.UserDetailedNotMeOnly.URI, e, encString)
-	}
-	if e.field(&x.Extra, "url") {
-		encPtr(&x.UserDetailedNotMeOnly.URL, e, encString)
-	}
-	if x.X2FAEnabled != nil {
-		if e.field(&x.Extra, "2faEnabled") {
-			encPtr(&x.X2FAEnabled, e, encBool)
+	if x.UserDetailedNotMeOnly.IsFollowing != nil {
+		if e.field(&x.Extra, "isFollowing") {
+			encPtr(&x.UserDetailedNotMeOnly.IsFollowing, e, encBool)
 		}
 	}
-	if e.field(&x.Extra, "achievements") {
-		if x.Achievements == nil {
-			e.rawBytes("[]")
-		} else {
-			func(p *[]Achievement, e *jsonEncoder) {
-				encSlice(p, e, (*Achievement).encodeJSON)
-			}(&x.Achievements, e)
+	if x.UserDetailedNotMeOnly.IsBlocking != nil {
+		if e.field(&x.Extra, "isBlocking") {
+			encPtr(&x.UserDetailedNotMeOnly.IsBlocking, e, encBool)
 		}
 	}
-	if e.field(&x.Extra, "autoAcceptFollowed") {
-		encBool(&x.AutoAcceptFollowed, e)
+	if x.UserDetailedNotMeOnly.Notify != nil {
+		if e.field(&x.Extra, "notify") {
+			encPtr(&x.UserDetailedNotMeOnly.Notify, e, encEnum[UserNotify])
+		}
 	}
 	if e.field(&x.Extra, "avatarId") {
 		encPtr(&x.AvatarID, e, encString)
 	}
-	if x.Email != nil || x.nulls&0x1 != 0 {
-		if e.field(&x.Extra, "email") {
-			encPtr(&x.Email, e, encString)
-		}
-	}
-	if e.field(&x.Extra, "followedMessage") {
-		encPtr(&x.FollowedMessage, e, encString)
-	}
-	if e.field(&x.Extra, "hasUnreadNotification") {
-		encBool(&x.HasUnreadNotification, e)
+	if e.field(&x.Extra, "isModerator") {
+		encPtr(&x.IsModerator, e, encBool)
 	}
 	if e.field(&x.Extra, "isAdmin") {
 		encPtr(&x.IsAdmin, e, encBool)
 	}
-	if e.field(&x.Extra, "isDeleted") {
-		encBool(&x.IsDeleted, e)
+	if e.field(&x.Extra, "autoAcceptFollowed") {
+		encBool(&x.AutoAcceptFollowed, e)
 	}
 	if e.field(&x.Extra, "isExplorable") {
 		encBool(&x.IsExplorable, e)
 	}
-	if e.field(&x.Extra, "isModerator") {
-		encPtr(&x.IsModerator, e, encBool)
+	if e.field(&x.Extra, "isDeleted") {
+		encBool(&x.IsDeleted, e)
 	}
-	if e.field(&x.Extra, "loggedInDays") {
-		encInt64(&x.LoggedInDays, e)
+	if e.field(&x.Extra, "hasUnreadNotification") {
+		encBool(&x.HasUnreadNotification, e)
 	}
-	if e.field(&x.Extra, "mutedInstances") {
-		func(p *[]string, e *jsonEncoder) {
-			encSlice(p, e, encString)
-		}(&x.MutedInstances, e)
+	if e.field(&x.Extra, "unreadNotificationsCount") {
+		encInt64(&x.UnreadNotificationsCount, e)
 	}
 	if e.field(&x.Extra, "mutedWords") {
 		if x.MutedWords == nil {
@@ -2211,6 +2184,16 @@ func (x *MeDetailed) encodeJSON(e *jsonEncoder) {
 			func(p *[]MutedWord, e *jsonEncoder) {
 				encSlice(p, e, (*MutedWord).encodeJSON)
 			}(&x.MutedWords, e)
+		}
+	}
+	if e.field(&x.Extra, "mutedInstances") {
+		func(p *[]string, e *jsonEncoder) {
+			encSlice(p, e, encString)
+		}(&x.MutedInstances, e)
+	}
+	if x.Email != nil || x.nulls&0x1 != 0 {
+		if e.field(&x.Extra, "email") {
+			encPtr(&x.Email, e, encString)
 		}
 	}
 	if e.field(&x.Extra, "policies") {
@@ -2225,8 +2208,25 @@ func (x *MeDetailed) encodeJSON(e *jsonEncoder) {
 	if e.field(&x.Extra, "twoFactorEnabled") {
 		encBool(&x.TwoFactorEnabled, e)
 	}
-	if e.field(&x.Extra, "unreadNotificationsCount") {
-		encInt64(&x.UnreadNotificationsCount, e)
+	if e.field(&x.Extra, "followedMessage") {
+		encPtr(&x.FollowedMessage, e, encString)
+	}
+	if x.X2FAEnabled != nil {
+		if e.field(&x.Extra, "2faEnabled") {
+			encPtr(&x.X2FAEnabled, e, encBool)
+		}
+	}
+	if e.field(&x.Extra, "loggedInDays") {
+		encInt64(&x.LoggedInDays, e)
+	}
+	if e.field(&x.Extra, "achievements") {
+		if x.Achievements == nil {
+			e.rawBytes("[]")
+		} else {
+			func(p *[]Achievement, e *jsonEncoder) {
+				encSlice(p, e, (*Achievement).encodeJSON)
+			}(&x.Achievements, e)
+		}
 	}
 	x.Extra.encode(e)
 	e.objectEnd()
@@ -2244,26 +2244,26 @@ func (x MeDetailed) MarshalJSON() ([]byte, error) {
 
 // MeDetailedOnly is the MeDetailedOnly object of Misskey's API.
 type MeDetailedOnly struct {
-	// Legacy alias of twoFactorEnabled that some forks still send.
-	X2FAEnabled           *bool         `json:"2faEnabled,omitzero"`
-	Achievements          []Achievement `json:"achievements"`
-	AutoAcceptFollowed    bool          `json:"autoAcceptFollowed"`
-	AvatarID              *string       `json:"avatarId"`
-	Email                 *string       `json:"email,omitzero"`
-	FollowedMessage       *string       `json:"followedMessage"`
-	HasUnreadNotification bool          `json:"hasUnreadNotification"`
-	IsAdmin               *bool         `json:"isAdmin"`
-	IsDeleted             bool          `json:"isDeleted"`
-	IsExplorable          bool          `json:"isExplorable"`
-	IsModerator           *bool         `json:"isModerator"`
-	LoggedInDays          int64         `json:"loggedInDays"`
-	MutedInstances        []string      `json:"mutedInstances"`
+	AvatarID                 *string `json:"avatarId"`
+	IsModerator              *bool   `json:"isModerator"`
+	IsAdmin                  *bool   `json:"isAdmin"`
+	AutoAcceptFollowed       bool    `json:"autoAcceptFollowed"`
+	IsExplorable             bool    `json:"isExplorable"`
+	IsDeleted                bool    `json:"isDeleted"`
+	HasUnreadNotification    bool    `json:"hasUnreadNotification"`
+	UnreadNotificationsCount int64   `json:"unreadNotificationsCount"`
 	// Each inner list is one rule; its words must all match.
-	MutedWords []MutedWord `json:"mutedWords"`
+	MutedWords     []MutedWord `json:"mutedWords"`
+	MutedInstances []string    `json:"mutedInstances"`
+	Email          *string     `json:"email,omitzero"`
 	// The effective role policies. Which keys appear depends on the server version.
-	Policies                 map[string]any `json:"policies"`
-	TwoFactorEnabled         bool           `json:"twoFactorEnabled"`
-	UnreadNotificationsCount int64          `json:"unreadNotificationsCount"`
+	Policies         map[string]any `json:"policies"`
+	TwoFactorEnabled bool           `json:"twoFactorEnabled"`
+	FollowedMessage  *string        `json:"followedMessage"`
+	// Legacy alias of twoFactorEnabled that some forks still send.
+	X2FAEnabled  *bool         `json:"2faEnabled,omitzero"`
+	LoggedInDays int64         `json:"loggedInDays"`
+	Achievements []Achievement `json:"achievements"`
 
 	// Extra holds the members of the JSON object that no field above holds, as they were
 	// sent: members the API document does not declare, and declared members whose
@@ -2274,8 +2274,8 @@ type MeDetailedOnly struct {
 
 // fieldsOfMeDetailedOnly names the members of MeDetailedOnly by field index, and says which are required.
 var fieldsOfMeDetailedOnly = jsonFields{
-	names:    []string{"2faEnabled", "achievements", "autoAcceptFollowed", "avatarId", "email", "followedMessage", "hasUnreadNotification", "isAdmin", "isDeleted", "isExplorable", "isModerator", "loggedInDays", "mutedInstances", "mutedWords", "policies", "twoFactorEnabled", "unreadNotificationsCount"},
-	required: []uint64{0x1ffee},
+	names:    []string{"avatarId", "isModerator", "isAdmin", "autoAcceptFollowed", "isExplorable", "isDeleted", "hasUnreadNotification", "unreadNotificationsCount", "mutedWords", "mutedInstances", "email", "policies", "twoFactorEnabled", "followedMessage", "2faEnabled", "loggedInDays", "achievements"},
+	required: []uint64{0x1bbff},
 }
 
 func (x *MeDetailedOnly) decodeJSON(d *jsonDecoder) bool {
@@ -2287,84 +2287,84 @@ func (x *MeDetailedOnly) decodeJSON(d *jsonDecoder) bool {
 	n := 0
 	for ; d.nextMember(n); n++ {
 		switch string(d.key) {
-		case "2faEnabled":
-			seen[0] |= 0x1
-			d.field(&x.Extra, "2faEnabled", d.at(), decPtr(&x.X2FAEnabled, d, decBool), "boolean")
-		case "achievements":
-			seen[0] |= 0x2
-			d.field(&x.Extra, "achievements", d.at(), func(p *[]Achievement, d *jsonDecoder) bool {
-				return decSlice(p, d, (*Achievement).decodeJSON)
-			}(&x.Achievements, d), "array of Achievement")
-		case "autoAcceptFollowed":
-			seen[0] |= 0x4
-			d.field(&x.Extra, "autoAcceptFollowed", d.at(), decBool(&x.AutoAcceptFollowed, d), "boolean")
 		case "avatarId":
-			seen[0] |= 0x8
+			seen[0] |= 0x1
 			if d.null() {
 			} else {
 				d.field(&x.Extra, "avatarId", d.at(), decPtr(&x.AvatarID, d, decString), "string or null")
 			}
-		case "email":
-			seen[0] |= 0x10
-			if d.null() {
-				x.nulls |= 0x1
-			} else {
-				d.field(&x.Extra, "email", d.at(), decPtr(&x.Email, d, decString), "string or null")
-			}
-		case "followedMessage":
-			seen[0] |= 0x20
-			if d.null() {
-			} else {
-				d.field(&x.Extra, "followedMessage", d.at(), decPtr(&x.FollowedMessage, d, decString), "string or null")
-			}
-		case "hasUnreadNotification":
-			seen[0] |= 0x40
-			d.field(&x.Extra, "hasUnreadNotification", d.at(), decBool(&x.HasUnreadNotification, d), "boolean")
-		case "isAdmin":
-			seen[0] |= 0x80
-			if d.null() {
-			} else {
-				d.field(&x.Extra, "isAdmin", d.at(), decPtr(&x.IsAdmin, d, decBool), "boolean or null")
-			}
-		case "isDeleted":
-			seen[0] |= 0x100
-			d.field(&x.Extra, "isDeleted", d.at(), decBool(&x.IsDeleted, d), "boolean")
-		case "isExplorable":
-			seen[0] |= 0x200
-			d.field(&x.Extra, "isExplorable", d.at(), decBool(&x.IsExplorable, d), "boolean")
 		case "isModerator":
-			seen[0] |= 0x400
+			seen[0] |= 0x2
 			if d.null() {
 			} else {
 				d.field(&x.Extra, "isModerator", d.at(), decPtr(&x.IsModerator, d, decBool), "boolean or null")
 			}
-		case "loggedInDays":
-			seen[0] |= 0x800
-			d.field(&x.Extra, "loggedInDays", d.at(), decInt64(&x.LoggedInDays, d), "integer")
+		case "isAdmin":
+			seen[0] |= 0x4
+			if d.null() {
+			} else {
+				d.field(&x.Extra, "isAdmin", d.at(), decPtr(&x.IsAdmin, d, decBool), "boolean or null")
+			}
+		case "autoAcceptFollowed":
+			seen[0] |= 0x8
+			d.field(&x.Extra, "autoAcceptFollowed", d.at(), decBool(&x.AutoAcceptFollowed, d), "boolean")
+		case "isExplorable":
+			seen[0] |= 0x10
+			d.field(&x.Extra, "isExplorable", d.at(), decBool(&x.IsExplorable, d), "boolean")
+		case "isDeleted":
+			seen[0] |= 0x20
+			d.field(&x.Extra, "isDeleted", d.at(), decBool(&x.IsDeleted, d), "boolean")
+		case "hasUnreadNotification":
+			seen[0] |= 0x40
+			d.field(&x.Extra, "hasUnreadNotification", d.at(), decBool(&x.HasUnreadNotification, d), "boolean")
+		case "unreadNotificationsCount":
+			seen[0] |= 0x80
+			d.field(&x.Extra, "unreadNotificationsCount", d.at(), decInt64(&x.UnreadNotificationsCount, d), "integer")
+		case "mutedWords":
+			seen[0] |= 0x100
+			d.field(&x.Extra, "mutedWords", d.at(), func(p *[]MutedWord, d *jsonDecoder) bool {
+				return decSlice(p, d, (*MutedWord).decodeJSON)
+			}(&x.MutedWords, d), "array of MutedWord")
 		case "mutedInstances":
-			seen[0] |= 0x1000
+			seen[0] |= 0x200
 			if d.null() {
 			} else {
 				d.field(&x.Extra, "mutedInstances", d.at(), func(p *[]string, d *jsonDecoder) bool {
 					return decSlice(p, d, decString)
 				}(&x.MutedInstances, d), "array of string or null")
 			}
-		case "mutedWords":
-			seen[0] |= 0x2000
-			d.field(&x.Extra, "mutedWords", d.at(), func(p *[]MutedWord, d *jsonDecoder) bool {
-				return decSlice(p, d, (*MutedWord).decodeJSON)
-			}(&x.MutedWords, d), "array of MutedWord")
+		case "email":
+			seen[0] |= 0x400
+			if d.null() {
+				x.nulls |= 0x1
+			} else {
+				d.field(&x.Extra, "email", d.at(), decPtr(&x.Email, d, decString), "string or null")
+			}
 		case "policies":
-			seen[0] |= 0x4000
+			seen[0] |= 0x800
 			d.field(&x.Extra, "policies", d.at(), func(p *map[string]any, d *jsonDecoder) bool {
 				return decMap(p, d, decAny)
 			}(&x.Policies, d), "object of any value")
 		case "twoFactorEnabled":
-			seen[0] |= 0x8000
+			seen[0] |= 0x1000
 			d.field(&x.Extra, "twoFactorEnabled", d.at(), decBool(&x.TwoFactorEnabled, d), "boolean")
-		case "unreadNotificationsCount":
+		case "followedMessage":
+			seen[0] |= 0x2000
+			if d.null() {
+			} else {
+				d.field(&x.Extra, "followedMessage", d.at(), decPtr(&x.FollowedMessage, d, decString), "string or null")
+			}
+		case "2faEnabled":
+			seen[0] |= 0x4000
+			d.field(&x.Extra, "2faEnabled", d.at(), decPtr(&x.X2FAEnabled, d, decBool), "boolean")
+		case "loggedInDays":
+			seen[0] |= 0x8000
+			d.field(&x.Extra, "loggedInDays", d.at(), decInt64(&x.LoggedInDays, d), "integer")
+		case "achievements":
 			seen[0] |= 0x10000
-			d.field(&x.Extra, "unreadNotificationsCount", d.at(), decInt64(&x.UnreadNotificationsCount, d), "integer")
+			d.field(&x.Extra, "achievements", d.at(), func(p *[]Achievement, d *jsonDecoder) bool {
+				return decSlice(p, d, (*Achievement).decodeJSON)
+			}(&x.Achievements, d), "array of Achievement")
 		default:
 			d.unknown(&x.Extra)
 		}
@@ -2374,56 +2374,29 @@ func (x *MeDetailedOnly) decodeJSON(d *jsonDecoder) bool {
 }
 func (x *MeDetailedOnly) encodeJSON(e *jsonEncoder) {
 	e.objectStart()
-	if x.X2FAEnabled != nil {
-		if e.field(&x.Extra, "2faEnabled") {
-			encPtr(&x.X2FAEnabled, e, encBool)
-		}
-	}
-	if e.field(&x.Extra, "achievements") {
-		if x.Achievements == nil {
-			e.rawBytes("[]")
-		} else {
-			func(p *[]Achievement, e *jsonEncoder) {
-				encSlice(p, e, (*Achievement).encodeJSON)
-			}(&x.Achievements, e)
-		}
-	}
-	if e.field(&x.Extra, "autoAcceptFollowed") {
-		encBool(&x.AutoAcceptFollowed, e)
-	}
 	if e.field(&x.Extra, "avatarId") {
 		encPtr(&x.AvatarID, e, encString)
-	}
-	if x.Email != nil || x.nulls&0x1 != 0 {
-		if e.field(&x.Extra, "email") {
-			encPtr(&x.Email, e, encString)
-		}
-	}
-	if e.field(&x.Extra, "followedMessage") {
-		encPtr(&x.FollowedMessage, e, encString)
-	}
-	if e.field(&x.Extra, "hasUnreadNotification") {
-		encBool(&x.HasUnreadNotification, e)
-	}
-	if e.field(&x.Extra, "isAdmin") {
-		encPtr(&x.IsAdmin, e, encBool)
-	}
-	if e.field(&x.Extra, "isDeleted") {
-		encBool(&x.IsDeleted, e)
-	}
-	if e.field(&x.Extra, "isExplorable") {
-		encBool(&x.IsExplorable, e)
 	}
 	if e.field(&x.Extra, "isModerator") {
 		encPtr(&x.IsModerator, e, encBool)
 	}
-	if e.field(&x.Extra, "loggedInDays") {
-		encInt64(&x.LoggedInDays, e)
+	if e.field(&x.Extra, "isAdmin") {
+		encPtr(&x.IsAdmin, e, encBool)
 	}
-	if e.field(&x.Extra, "mutedInstances") {
-		func(p *[]string, e *jsonEncoder) {
-			encSlice(p, e, encString)
-		}(&x.MutedInstances, e)
+	if e.field(&x.Extra, "autoAcceptFollowed") {
+		encBool(&x.AutoAcceptFollowed, e)
+	}
+	if e.field(&x.Extra, "isExplorable") {
+		encBool(&x.IsExplorable, e)
+	}
+	if e.field(&x.Extra, "isDeleted") {
+		encBool(&x.IsDeleted, e)
+	}
+	if e.field(&x.Extra, "hasUnreadNotification") {
+		encBool(&x.HasUnreadNotification, e)
+	}
+	if e.field(&x.Extra, "unreadNotificationsCount") {
+		encInt64(&x.UnreadNotificationsCount, e)
 	}
 	if e.field(&x.Extra, "mutedWords") {
 		if x.MutedWords == nil {
@@ -2432,6 +2405,16 @@ func (x *MeDetailedOnly) encodeJSON(e *jsonEncoder) {
 			func(p *[]MutedWord, e *jsonEncoder) {
 				encSlice(p, e, (*MutedWord).encodeJSON)
 			}(&x.MutedWords, e)
+		}
+	}
+	if e.field(&x.Extra, "mutedInstances") {
+		func(p *[]string, e *jsonEncoder) {
+			encSlice(p, e, encString)
+		}(&x.MutedInstances, e)
+	}
+	if x.Email != nil || x.nulls&0x1 != 0 {
+		if e.field(&x.Extra, "email") {
+			encPtr(&x.Email, e, encString)
 		}
 	}
 	if e.field(&x.Extra, "policies") {
@@ -2446,8 +2429,25 @@ func (x *MeDetailedOnly) encodeJSON(e *jsonEncoder) {
 	if e.field(&x.Extra, "twoFactorEnabled") {
 		encBool(&x.TwoFactorEnabled, e)
 	}
-	if e.field(&x.Extra, "unreadNotificationsCount") {
-		encInt64(&x.UnreadNotificationsCount, e)
+	if e.field(&x.Extra, "followedMessage") {
+		encPtr(&x.FollowedMessage, e, encString)
+	}
+	if x.X2FAEnabled != nil {
+		if e.field(&x.Extra, "2faEnabled") {
+			encPtr(&x.X2FAEnabled, e, encBool)
+		}
+	}
+	if e.field(&x.Extra, "loggedInDays") {
+		encInt64(&x.LoggedInDays, e)
+	}
+	if e.field(&x.Extra, "achievements") {
+		if x.Achievements == nil {
+			e.rawBytes("[]")
+		} else {
+			func(p *[]Achievement, e *jsonEncoder) {
+				encSlice(p, e, (*Achievement).encodeJSON)
+			}(&x.Achievements, e)
+		}
 	}
 	x.Extra.encode(e)
 	e.objectEnd()
@@ -2476,8 +2476,8 @@ type MetaDetailed struct {
 
 // fieldsOfMetaDetailed names the members of MetaDetailed by field index, and says which are required.
 var fieldsOfMetaDetailed = jsonFields{
-	names:    []string{"ads", "description", "disableRegistration", "iconUrl", "langs", "maintainerName", "mascotImageUrl", "maxFileSize", "maxNoteTextLength", "name", "noteSearchableScope", "repositoryUrl", "serverRules", "themeColor", "uri", "version", "cacheRemoteFiles", "features", "proxyAccountName", "requireSetup"},
-	required: []uint64{0xddfff},
+	names:    []string{"maintainerName", "version", "name", "uri", "description", "langs", "repositoryUrl", "iconUrl", "mascotImageUrl", "disableRegistration", "maxNoteTextLength", "ads", "themeColor", "serverRules", "noteSearchableScope", "maxFileSize", "features", "proxyAccountName", "requireSetup", "cacheRemoteFiles"},
+	required: []uint64{0xeefff},
 }
 
 func (x *MetaDetailed) decodeJSON(d *jsonDecoder) bool {
@@ -2489,94 +2489,94 @@ func (x *MetaDetailed) decodeJSON(d *jsonDecoder) bool {
 	n := 0
 	for ; d.nextMember(n); n++ {
 		switch string(d.key) {
-		case "ads":
-			seen[0] |= 0x1
-			d.field(&x.Extra, "ads", d.at(), func(p *[]Ad, d *jsonDecoder) bool {
-				return decSlice(p, d, (*Ad).decodeJSON)
-			}(&x.MetaLite.Ads, d), "array of Ad")
-		case "description":
-			seen[0] |= 0x2
-			if d.null() {
-			} else {
-				d.field(&x.Extra, "description", d.at(), decPtr(&x.MetaLite.Description, d, decString), "string or null")
-			}
-		case "disableRegistration":
-			seen[0] |= 0x4
-			d.field(&x.Extra, "disableRegistration", d.at(), decBool(&x.MetaLite.DisableRegistration, d), "boolean")
-		case "iconUrl":
-			seen[0] |= 0x8
-			if d.null() {
-			} else {
-				d.field(&x.Extra, "iconUrl", d.at(), decPtr(&x.MetaLite.IconURL, d, decString), "string or null")
-			}
-		case "langs":
-			seen[0] |= 0x10
-			d.field(&x.Extra, "langs", d.at(), func(p *[]string, d *jsonDecoder) bool {
-				return decSlice(p, d, decString)
-			}(&x.MetaLite.Langs, d), "array of string")
 		case "maintainerName":
-			seen[0] |= 0x20
+			seen[0] |= 0x1
 			if d.null() {
 			} else {
 				d.field(&x.Extra, "maintainerName", d.at(), decPtr(&x.MetaLite.MaintainerName, d, decString), "string or null")
 			}
-		case "mascotImageUrl":
-			seen[0] |= 0x40
-			d.field(&x.Extra, "mascotImageUrl", d.at(), decString(&x.MetaLite.MascotImageURL, d), "string")
-		case "maxFileSize":
-			seen[0] |= 0x80
-			d.field(&x.Extra, "maxFileSize", d.at(), decInt64(&x.MetaLite.MaxFileSize, d), "integer")
-		case "maxNoteTextLength":
-			seen[0] |= 0x100
-			d.field(&x.Extra, "maxNoteTextLength", d.at(), decInt64(&x.MetaLite.MaxNoteTextLength, d), "integer")
+		case "version":
+			seen[0] |= 0x2
+			d.field(&x.Extra, "version", d.at(), decString(&x.MetaLite.Version, d), "string")
 		case "name":
-			seen[0] |= 0x200
+			seen[0] |= 0x4
 			if d.null() {
 			} else {
 				d.field(&x.Extra, "name", d.at(), decPtr(&x.MetaLite.Name, d, decString), "string or null")
 			}
-		case "noteSearchableScope":
-			seen[0] |= 0x400
-			d.field(&x.Extra, "noteSearchableScope", d.at(), decEnum[MetaLiteNoteSearchableScope](&x.MetaLite.NoteSearchableScope, d), "string")
+		case "uri":
+			seen[0] |= 0x8
+			d.field(&x.Extra, "uri", d.at(), decString(&x.MetaLite.URI, d), "string")
+		case "description":
+			seen[0] |= 0x10
+			if d.null() {
+			} else {
+				d.field(&x.Extra, "description", d.at(), decPtr(&x.MetaLite.Description, d, decString), "string or null")
+			}
+		case "langs":
+			seen[0] |= 0x20
+			d.field(&x.Extra, "langs", d.at(), func(p *[]string, d *jsonDecoder) bool {
+				return decSlice(p, d, decString)
+			}(&x.MetaLite.Langs, d), "array of string")
 		case "repositoryUrl":
-			seen[0] |= 0x800
+			seen[0] |= 0x40
 			if d.null() {
 			} else {
 				d.field(&x.Extra, "repositoryUrl", d.at(), decPtr(&x.MetaLite.RepositoryURL, d, decString), "string or null")
 			}
-		case "serverRules":
-			seen[0] |= 0x1000
-			d.field(&x.Extra, "serverRules", d.at(), func(p *[]string, d *jsonDecoder) bool {
-				return decSlice(p, d, decString)
-			}(&x.MetaLite.ServerRules, d), "array of string")
+		case "iconUrl":
+			seen[0] |= 0x80
+			if d.null() {
+			} else {
+				d.field(&x.Extra, "iconUrl", d.at(), decPtr(&x.MetaLite.IconURL, d, decString), "string or null")
+			}
+		case "mascotImageUrl":
+			seen[0] |= 0x100
+			d.field(&x.Extra, "mascotImageUrl", d.at(), decString(&x.MetaLite.MascotImageURL, d), "string")
+		case "disableRegistration":
+			seen[0] |= 0x200
+			d.field(&x.Extra, "disableRegistration", d.at(), decBool(&x.MetaLite.DisableRegistration, d), "boolean")
+		case "maxNoteTextLength":
+			seen[0] |= 0x400
+			d.field(&x.Extra, "maxNoteTextLength", d.at(), decInt64(&x.MetaLite.MaxNoteTextLength, d), "integer")
+		case "ads":
+			seen[0] |= 0x800
+			d.field(&x.Extra, "ads", d.at(), func(p *[]Ad, d *jsonDecoder) bool {
+				return decSlice(p, d, (*Ad).decodeJSON)
+			}(&x.MetaLite.Ads, d), "array of Ad")
 		case "themeColor":
-			seen[0] |= 0x2000
+			seen[0] |= 0x1000
 			if d.null() {
 				x.MetaLite.nulls |= 0x1
 			} else {
 				d.field(&x.Extra, "themeColor", d.at(), decPtr(&x.MetaLite.ThemeColor, d, decString), "string or null")
 			}
-		case "uri":
+		case "serverRules":
+			seen[0] |= 0x2000
+			d.field(&x.Extra, "serverRules", d.at(), func(p *[]string, d *jsonDecoder) bool {
+				return decSlice(p, d, decString)
+			}(&x.MetaLite.ServerRules, d), "array of string")
+		case "noteSearchableScope":
 			seen[0] |= 0x4000
-			d.field(&x.Extra, "uri", d.at(), decString(&x.MetaLite.URI, d), "string")
-		case "version":
+			d.field(&x.Extra, "noteSearchableScope", d.at(), decEnum[MetaLiteNoteSearchableScope](&x.MetaLite.NoteSearchableScope, d), "string")
+		case "maxFileSize":
 			seen[0] |= 0x8000
-			d.field(&x.Extra, "version", d.at(), decString(&x.MetaLite.Version, d), "string")
-		case "cacheRemoteFiles":
-			seen[0] |= 0x10000
-			d.field(&x.Extra, "cacheRemoteFiles", d.at(), decBool(&x.MetaDetailedOnly.CacheRemoteFiles, d), "boolean")
+			d.field(&x.Extra, "maxFileSize", d.at(), decInt64(&x.MetaLite.MaxFileSize, d), "integer")
 		case "features":
-			seen[0] |= 0x20000
+			seen[0] |= 0x10000
 			d.field(&x.Extra, "features", d.at(), decPtr(&x.MetaDetailedOnly.Features, d, (*Features).decodeJSON), "Features")
 		case "proxyAccountName":
-			seen[0] |= 0x40000
+			seen[0] |= 0x20000
 			if d.null() {
 			} else {
 				d.field(&x.Extra, "proxyAccountName", d.at(), decPtr(&x.MetaDetailedOnly.ProxyAccountName, d, decString), "string or null")
 			}
 		case "requireSetup":
-			seen[0] |= 0x80000
+			seen[0] |= 0x40000
 			d.field(&x.Extra, "requireSetup", d.at(), decBool(&x.MetaDetailedOnly.RequireSetup, d), "boolean")
+		case "cacheRemoteFiles":
+			seen[0] |= 0x80000
+			d.field(&x.Extra, "cacheRemoteFiles", d.at(), decBool(&x.MetaDetailedOnly.CacheRemoteFiles, d), "boolean")
 		default:
 			d.unknown(&x.Extra)
 		}
@@ -2586,23 +2586,20 @@ func (x *MetaDetailed) decodeJSON(d *jsonDecoder) bool {
 }
 func (x *MetaDetailed) encodeJSON(e *jsonEncoder) {
 	e.objectStart()
-	if e.field(&x.Extra, "ads") {
-		if x.MetaLite.Ads == nil {
-			e.rawBytes("[]")
-		} else {
-			func(p *[]Ad, e *jsonEncoder) {
-				encSlice(p, e, (*Ad).encodeJSON)
-			}(&x.MetaLite.Ads, e)
-		}
+	if e.field(&x.Extra, "maintainerName") {
+		encPtr(&x.MetaLite.MaintainerName, e, encString)
+	}
+	if e.field(&x.Extra, "version") {
+		encString(&x.MetaLite.Version, e)
+	}
+	if e.field(&x.Extra, "name") {
+		encPtr(&x.MetaLite.Name, e, encString)
+	}
+	if e.field(&x.Extra, "uri") {
+		encString(&x.MetaLite.URI, e)
 	}
 	if e.field(&x.Extra, "description") {
 		encPtr(&x.MetaLite.Description, e, encString)
-	}
-	if e.field(&x.Extra, "disableRegistration") {
-		encBool(&x.MetaLite.DisableRegistration, e)
-	}
-	if e.field(&x.Extra, "iconUrl") {
-		encPtr(&x.MetaLite.IconURL, e, encString)
 	}
 	if e.field(&x.Extra, "langs") {
 		if x.MetaLite.Langs == nil {
@@ -2613,26 +2610,34 @@ func (x *MetaDetailed) encodeJSON(e *jsonEncoder) {
 			}(&x.MetaLite.Langs, e)
 		}
 	}
-	if e.field(&x.Extra, "maintainerName") {
-		encPtr(&x.MetaLite.MaintainerName, e, encString)
+	if e.field(&x.Extra, "repositoryUrl") {
+		encPtr(&x.MetaLite.RepositoryURL, e, encString)
+	}
+	if e.field(&x.Extra, "iconUrl") {
+		encPtr(&x.MetaLite.IconURL, e, encString)
 	}
 	if e.field(&x.Extra, "mascotImageUrl") {
 		encString(&x.MetaLite.MascotImageURL, e)
 	}
-	if e.field(&x.Extra, "maxFileSize") {
-		encInt64(&x.MetaLite.MaxFileSize, e)
+	if e.field(&x.Extra, "disableRegistration") {
+		encBool(&x.MetaLite.DisableRegistration, e)
 	}
 	if e.field(&x.Extra, "maxNoteTextLength") {
 		encInt64(&x.MetaLite.MaxNoteTextLength, e)
 	}
-	if e.field(&x.Extra, "name") {
-		encPtr(&x.MetaLite.Name, e, encString)
+	if e.field(&x.Extra, "ads") {
+		if x.MetaLite.Ads == nil {
+			e.rawBytes("[]")
+		} else {
+			func(p *[]Ad, e *jsonEncoder) {
+				encSlice(p, e, (*Ad).encodeJSON)
+			}(&x.MetaLite.Ads, e)
+		}
 	}
-	if e.field(&x.Extra, "noteSearchableScope") {
-		encEnum[MetaLiteNoteSearchableScope](&x.MetaLite.NoteSearchableScope, e)
-	}
-	if e.field(&x.Extra, "repositoryUrl") {
-		encPtr(&x.MetaLite.RepositoryURL, e, encString)
+	if x.MetaLite.ThemeColor != nil || x.MetaLite.nulls&0x1 != 0 {
+		if e.field(&x.Extra, "themeColor") {
+			encPtr(&x.MetaLite.ThemeColor, e, encString)
+		}
 	}
 	if e.field(&x.Extra, "serverRules") {
 		if x.MetaLite.ServerRules == nil {
@@ -2643,19 +2648,11 @@ func (x *MetaDetailed) encodeJSON(e *jsonEncoder) {
 			}(&x.MetaLite.ServerRules, e)
 		}
 	}
-	if x.MetaLite.ThemeColor != nil || x.MetaLite.nulls&0x1 != 0 {
-		if e.field(&x.Extra, "themeColor") {
-			encPtr(&x.MetaLite.ThemeColor, e, encString)
-		}
+	if e.field(&x.Extra, "noteSearchableScope") {
+		encEnum[MetaLiteNoteSearchableScope](&x.MetaLite.NoteSearchableScope, e)
 	}
-	if e.field(&x.Extra, "uri") {
-		encString(&x.MetaLite.URI, e)
-	}
-	if e.field(&x.Extra, "version") {
-		encString(&x.MetaLite.Version, e)
-	}
-	if e.field(&x.Extra, "cacheRemoteFiles") {
-		encBool(&x.MetaDetailedOnly.CacheRemoteFiles, e)
+	if e.field(&x.Extra, "maxFileSize") {
+		encInt64(&x.MetaLite.MaxFileSize, e)
 	}
 	if x.MetaDetailedOnly.Features != nil {
 		if e.field(&x.Extra, "features") {
@@ -2667,6 +2664,9 @@ func (x *MetaDetailed) encodeJSON(e *jsonEncoder) {
 	}
 	if e.field(&x.Extra, "requireSetup") {
 		encBool(&x.MetaDetailedOnly.RequireSetup, e)
+	}
+	if e.field(&x.Extra, "cacheRemoteFiles") {
+		encBool(&x.MetaDetailedOnly.CacheRemoteFiles, e)
 	}
 	x.Extra.encode(e)
 	e.objectEnd()
@@ -2684,10 +2684,10 @@ func (x MetaDetailed) MarshalJSON() ([]byte, error) {
 
 // MetaDetailedOnly is the MetaDetailedOnly object of Misskey's API.
 type MetaDetailedOnly struct {
-	CacheRemoteFiles bool      `json:"cacheRemoteFiles"`
 	Features         *Features `json:"features,omitzero"`
 	ProxyAccountName *string   `json:"proxyAccountName"`
 	RequireSetup     bool      `json:"requireSetup"`
+	CacheRemoteFiles bool      `json:"cacheRemoteFiles"`
 
 	// Extra holds the members of the JSON object that no field above holds, as they were
 	// sent: members the API document does not declare, and declared members whose
@@ -2697,8 +2697,8 @@ type MetaDetailedOnly struct {
 
 // fieldsOfMetaDetailedOnly names the members of MetaDetailedOnly by field index, and says which are required.
 var fieldsOfMetaDetailedOnly = jsonFields{
-	names:    []string{"cacheRemoteFiles", "features", "proxyAccountName", "requireSetup"},
-	required: []uint64{0xd},
+	names:    []string{"features", "proxyAccountName", "requireSetup", "cacheRemoteFiles"},
+	required: []uint64{0xe},
 }
 
 func (x *MetaDetailedOnly) decodeJSON(d *jsonDecoder) bool {
@@ -2710,21 +2710,21 @@ func (x *MetaDetailedOnly) decodeJSON(d *jsonDecoder) bool {
 	n := 0
 	for ; d.nextMember(n); n++ {
 		switch string(d.key) {
-		case "cacheRemoteFiles":
-			seen[0] |= 0x1
-			d.field(&x.Extra, "cacheRemoteFiles", d.at(), decBool(&x.CacheRemoteFiles, d), "boolean")
 		case "features":
-			seen[0] |= 0x2
+			seen[0] |= 0x1
 			d.field(&x.Extra, "features", d.at(), decPtr(&x.Features, d, (*Features).decodeJSON), "Features")
 		case "proxyAccountName":
-			seen[0] |= 0x4
+			seen[0] |= 0x2
 			if d.null() {
 			} else {
 				d.field(&x.Extra, "proxyAccountName", d.at(), decPtr(&x.ProxyAccountName, d, decString), "string or null")
 			}
 		case "requireSetup":
-			seen[0] |= 0x8
+			seen[0] |= 0x4
 			d.field(&x.Extra, "requireSetup", d.at(), decBool(&x.RequireSetup, d), "boolean")
+		case "cacheRemoteFiles":
+			seen[0] |= 0x8
+			d.field(&x.Extra, "cacheRemoteFiles", d.at(), decBool(&x.CacheRemoteFiles, d), "boolean")
 		default:
 			d.unknown(&x.Extra)
 		}
@@ -2734,9 +2734,6 @@ func (x *MetaDetailedOnly) decodeJSON(d *jsonDecoder) bool {
 }
 func (x *MetaDetailedOnly) encodeJSON(e *jsonEncoder) {
 	e.objectStart()
-	if e.field(&x.Extra, "cacheRemoteFiles") {
-		encBool(&x.CacheRemoteFiles, e)
-	}
 	if x.Features != nil {
 		if e.field(&x.Extra, "features") {
 			encPtr(&x.Features, e, (*Features).encodeJSON)
@@ -2747,6 +2744,9 @@ func (x *MetaDetailedOnly) encodeJSON(e *jsonEncoder) {
 	}
 	if e.field(&x.Extra, "requireSetup") {
 		encBool(&x.RequireSetup, e)
+	}
+	if e.field(&x.Extra, "cacheRemoteFiles") {
+		encBool(&x.CacheRemoteFiles, e)
 	}
 	x.Extra.encode(e)
 	e.objectEnd()
@@ -2764,22 +2764,22 @@ func (x MetaDetailedOnly) MarshalJSON() ([]byte, error) {
 
 // MetaLite is the MetaLite object of Misskey's API.
 type MetaLite struct {
-	Ads                 []Ad                        `json:"ads"`
-	Description         *string                     `json:"description"`
-	DisableRegistration bool                        `json:"disableRegistration"`
-	IconURL             *string                     `json:"iconUrl"`
-	Langs               []string                    `json:"langs"`
 	MaintainerName      *string                     `json:"maintainerName"`
-	MascotImageURL      string                      `json:"mascotImageUrl"`
-	MaxFileSize         int64                       `json:"maxFileSize"`
-	MaxNoteTextLength   int64                       `json:"maxNoteTextLength"`
-	Name                *string                     `json:"name"`
-	NoteSearchableScope MetaLiteNoteSearchableScope `json:"noteSearchableScope"`
-	RepositoryURL       *string                     `json:"repositoryUrl"`
-	ServerRules         []string                    `json:"serverRules"`
-	ThemeColor          *string                     `json:"themeColor,omitzero"`
-	URI                 string                      `json:"uri"`
 	Version             string                      `json:"version"`
+	Name                *string                     `json:"name"`
+	URI                 string                      `json:"uri"`
+	Description         *string                     `json:"description"`
+	Langs               []string                    `json:"langs"`
+	RepositoryURL       *string                     `json:"repositoryUrl"`
+	IconURL             *string                     `json:"iconUrl"`
+	MascotImageURL      string                      `json:"mascotImageUrl"`
+	DisableRegistration bool                        `json:"disableRegistration"`
+	MaxNoteTextLength   int64                       `json:"maxNoteTextLength"`
+	Ads                 []Ad                        `json:"ads"`
+	ThemeColor          *string                     `json:"themeColor,omitzero"`
+	ServerRules         []string                    `json:"serverRules"`
+	NoteSearchableScope MetaLiteNoteSearchableScope `json:"noteSearchableScope"`
+	MaxFileSize         int64                       `json:"maxFileSize"`
 
 	// Extra holds the members of the JSON object that no field above holds, as they were
 	// sent: members the API document does not declare, and declared members whose
@@ -2790,8 +2790,8 @@ type MetaLite struct {
 
 // fieldsOfMetaLite names the members of MetaLite by field index, and says which are required.
 var fieldsOfMetaLite = jsonFields{
-	names:    []string{"ads", "description", "disableRegistration", "iconUrl", "langs", "maintainerName", "mascotImageUrl", "maxFileSize", "maxNoteTextLength", "name", "noteSearchableScope", "repositoryUrl", "serverRules", "themeColor", "uri", "version"},
-	required: []uint64{0xdfff},
+	names:    []string{"maintainerName", "version", "name", "uri", "description", "langs", "repositoryUrl", "iconUrl", "mascotImageUrl", "disableRegistration", "maxNoteTextLength", "ads", "themeColor", "serverRules", "noteSearchableScope", "maxFileSize"},
+	required: []uint64{0xefff},
 }
 
 func (x *MetaLite) decodeJSON(d *jsonDecoder) bool {
@@ -2803,79 +2803,79 @@ func (x *MetaLite) decodeJSON(d *jsonDecoder) bool {
 	n := 0
 	for ; d.nextMember(n); n++ {
 		switch string(d.key) {
-		case "ads":
-			seen[0] |= 0x1
-			d.field(&x.Extra, "ads", d.at(), func(p *[]Ad, d *jsonDecoder) bool {
-				return decSlice(p, d, (*Ad).decodeJSON)
-			}(&x.Ads, d), "array of Ad")
-		case "description":
-			seen[0] |= 0x2
-			if d.null() {
-			} else {
-				d.field(&x.Extra, "description", d.at(), decPtr(&x.Description, d, decString), "string or null")
-			}
-		case "disableRegistration":
-			seen[0] |= 0x4
-			d.field(&x.Extra, "disableRegistration", d.at(), decBool(&x.DisableRegistration, d), "boolean")
-		case "iconUrl":
-			seen[0] |= 0x8
-			if d.null() {
-			} else {
-				d.field(&x.Extra, "iconUrl", d.at(), decPtr(&x.IconURL, d, decString), "string or null")
-			}
-		case "langs":
-			seen[0] |= 0x10
-			d.field(&x.Extra, "langs", d.at(), func(p *[]string, d *jsonDecoder) bool {
-				return decSlice(p, d, decString)
-			}(&x.Langs, d), "array of string")
 		case "maintainerName":
-			seen[0] |= 0x20
+			seen[0] |= 0x1
 			if d.null() {
 			} else {
 				d.field(&x.Extra, "maintainerName", d.at(), decPtr(&x.MaintainerName, d, decString), "string or null")
 			}
-		case "mascotImageUrl":
-			seen[0] |= 0x40
-			d.field(&x.Extra, "mascotImageUrl", d.at(), decString(&x.MascotImageURL, d), "string")
-		case "maxFileSize":
-			seen[0] |= 0x80
-			d.field(&x.Extra, "maxFileSize", d.at(), decInt64(&x.MaxFileSize, d), "integer")
-		case "maxNoteTextLength":
-			seen[0] |= 0x100
-			d.field(&x.Extra, "maxNoteTextLength", d.at(), decInt64(&x.MaxNoteTextLength, d), "integer")
+		case "version":
+			seen[0] |= 0x2
+			d.field(&x.Extra, "version", d.at(), decString(&x.Version, d), "string")
 		case "name":
-			seen[0] |= 0x200
+			seen[0] |= 0x4
 			if d.null() {
 			} else {
 				d.field(&x.Extra, "name", d.at(), decPtr(&x.Name, d, decString), "string or null")
 			}
-		case "noteSearchableScope":
-			seen[0] |= 0x400
-			d.field(&x.Extra, "noteSearchableScope", d.at(), decEnum[MetaLiteNoteSearchableScope](&x.NoteSearchableScope, d), "string")
+		case "uri":
+			seen[0] |= 0x8
+			d.field(&x.Extra, "uri", d.at(), decString(&x.URI, d), "string")
+		case "description":
+			seen[0] |= 0x10
+			if d.null() {
+			} else {
+				d.field(&x.Extra, "description", d.at(), decPtr(&x.Description, d, decString), "string or null")
+			}
+		case "langs":
+			seen[0] |= 0x20
+			d.field(&x.Extra, "langs", d.at(), func(p *[]string, d *jsonDecoder) bool {
+				return decSlice(p, d, decString)
+			}(&x.Langs, d), "array of string")
 		case "repositoryUrl":
-			seen[0] |= 0x800
+			seen[0] |= 0x40
 			if d.null() {
 			} else {
 				d.field(&x.Extra, "repositoryUrl", d.at(), decPtr(&x.RepositoryURL, d, decString), "string or null")
 			}
-		case "serverRules":
-			seen[0] |= 0x1000
-			d.field(&x.Extra, "serverRules", d.at(), func(p *[]string, d *jsonDecoder) bool {
-				return decSlice(p, d, decString)
-			}(&x.ServerRules, d), "array of string")
+		case "iconUrl":
+			seen[0] |= 0x80
+			if d.null() {
+			} else {
+				d.field(&x.Extra, "iconUrl", d.at(), decPtr(&x.IconURL, d, decString), "string or null")
+			}
+		case "mascotImageUrl":
+			seen[0] |= 0x100
+			d.field(&x.Extra, "mascotImageUrl", d.at(), decString(&x.MascotImageURL, d), "string")
+		case "disableRegistration":
+			seen[0] |= 0x200
+			d.field(&x.Extra, "disableRegistration", d.at(), decBool(&x.DisableRegistration, d), "boolean")
+		case "maxNoteTextLength":
+			seen[0] |= 0x400
+			d.field(&x.Extra, "maxNoteTextLength", d.at(), decInt64(&x.MaxNoteTextLength, d), "integer")
+		case "ads":
+			seen[0] |= 0x800
+			d.field(&x.Extra, "ads", d.at(), func(p *[]Ad, d *jsonDecoder) bool {
+				return decSlice(p, d, (*Ad).decodeJSON)
+			}(&x.Ads, d), "array of Ad")
 		case "themeColor":
-			seen[0] |= 0x2000
+			seen[0] |= 0x1000
 			if d.null() {
 				x.nulls |= 0x1
 			} else {
 				d.field(&x.Extra, "themeColor", d.at(), decPtr(&x.ThemeColor, d, decString), "string or null")
 			}
-		case "uri":
+		case "serverRules":
+			seen[0] |= 0x2000
+			d.field(&x.Extra, "serverRules", d.at(), func(p *[]string, d *jsonDecoder) bool {
+				return decSlice(p, d, decString)
+			}(&x.ServerRules, d), "array of string")
+		case "noteSearchableScope":
 			seen[0] |= 0x4000
-			d.field(&x.Extra, "uri", d.at(), decString(&x.URI, d), "string")
-		case "version":
+			d.field(&x.Extra, "noteSearchableScope", d.at(), decEnum[MetaLiteNoteSearchableScope](&x.NoteSearchableScope, d), "string")
+		case "maxFileSize":
 			seen[0] |= 0x8000
-			d.field(&x.Extra, "version", d.at(), decString(&x.Version, d), "string")
+			d.field(&x.Extra, "maxFileSize", d.at(), decInt64(&x.MaxFileSize, d), "integer")
 		default:
 			d.unknown(&x.Extra)
 		}
@@ -2885,23 +2885,20 @@ func (x *MetaLite) decodeJSON(d *jsonDecoder) bool {
 }
 func (x *MetaLite) encodeJSON(e *jsonEncoder) {
 	e.objectStart()
-	if e.field(&x.Extra, "ads") {
-		if x.Ads == nil {
-			e.rawBytes("[]")
-		} else {
-			func(p *[]Ad, e *jsonEncoder) {
-				encSlice(p, e, (*Ad).encodeJSON)
-			}(&x.Ads, e)
-		}
+	if e.field(&x.Extra, "maintainerName") {
+		encPtr(&x.MaintainerName, e, encString)
+	}
+	if e.field(&x.Extra, "version") {
+		encString(&x.Version, e)
+	}
+	if e.field(&x.Extra, "name") {
+		encPtr(&x.Name, e, encString)
+	}
+	if e.field(&x.Extra, "uri") {
+		encString(&x.URI, e)
 	}
 	if e.field(&x.Extra, "description") {
 		encPtr(&x.Description, e, encString)
-	}
-	if e.field(&x.Extra, "disableRegistration") {
-		encBool(&x.DisableRegistration, e)
-	}
-	if e.field(&x.Extra, "iconUrl") {
-		encPtr(&x.IconURL, e, encString)
 	}
 	if e.field(&x.Extra, "langs") {
 		if x.Langs == nil {
@@ -2912,26 +2909,34 @@ func (x *MetaLite) encodeJSON(e *jsonEncoder) {
 			}(&x.Langs, e)
 		}
 	}
-	if e.field(&x.Extra, "maintainerName") {
-		encPtr(&x.MaintainerName, e, encString)
+	if e.field(&x.Extra, "repositoryUrl") {
+		encPtr(&x.RepositoryURL, e, encString)
+	}
+	if e.field(&x.Extra, "iconUrl") {
+		encPtr(&x.IconURL, e, encString)
 	}
 	if e.field(&x.Extra, "mascotImageUrl") {
 		encString(&x.MascotImageURL, e)
 	}
-	if e.field(&x.Extra, "maxFileSize") {
-		encInt64(&x.MaxFileSize, e)
+	if e.field(&x.Extra, "disableRegistration") {
+		encBool(&x.DisableRegistration, e)
 	}
 	if e.field(&x.Extra, "maxNoteTextLength") {
 		encInt64(&x.MaxNoteTextLength, e)
 	}
-	if e.field(&x.Extra, "name") {
-		encPtr(&x.Name, e, encString)
+	if e.field(&x.Extra, "ads") {
+		if x.Ads == nil {
+			e.rawBytes("[]")
+		} else {
+			func(p *[]Ad, e *jsonEncoder) {
+				encSlice(p, e, (*Ad).encodeJSON)
+			}(&x.Ads, e)
+		}
 	}
-	if e.field(&x.Extra, "noteSearchableScope") {
-		encEnum[MetaLiteNoteSearchableScope](&x.NoteSearchableScope, e)
-	}
-	if e.field(&x.Extra, "repositoryUrl") {
-		encPtr(&x.RepositoryURL, e, encString)
+	if x.ThemeColor != nil || x.nulls&0x1 != 0 {
+		if e.field(&x.Extra, "themeColor") {
+			encPtr(&x.ThemeColor, e, encString)
+		}
 	}
 	if e.field(&x.Extra, "serverRules") {
 		if x.ServerRules == nil {
@@ -2942,16 +2947,11 @@ func (x *MetaLite) encodeJSON(e *jsonEncoder) {
 			}(&x.ServerRules, e)
 		}
 	}
-	if x.ThemeColor != nil || x.nulls&0x1 != 0 {
-		if e.field(&x.Extra, "themeColor") {
-			encPtr(&x.ThemeColor, e, encString)
-		}
+	if e.field(&x.Extra, "noteSearchableScope") {
+		encEnum[MetaLiteNoteSearchableScope](&x.NoteSearchableScope, e)
 	}
-	if e.field(&x.Extra, "uri") {
-		encString(&x.URI, e)
-	}
-	if e.field(&x.Extra, "version") {
-		encString(&x.Version, e)
+	if e.field(&x.Extra, "maxFileSize") {
+		encInt64(&x.MaxFileSize, e)
 	}
 	x.Extra.encode(e)
 	e.objectEnd()
@@ -2973,6 +2973,1241 @@ type MetaLiteNoteSearchableScope string
 const (
 	MetaLiteNoteSearchableScopeLocal  MetaLiteNoteSearchableScope = "local"
 	MetaLiteNoteSearchableScopeGlobal MetaLiteNoteSearchableScope = "global"
+)
+
+// ModerationLogAbuseReportInfo is the info of resolveAbuseReport, forwardAbuseReport and updateAbuseReportNote moderation logs.
+type ModerationLogAbuseReportInfo struct {
+	After *string `json:"after,omitzero"`
+	// Before is the moderation note before the change (updateAbuseReportNote).
+	Before    *string `json:"before,omitzero"`
+	Forwarded *bool   `json:"forwarded,omitzero"`
+	// Report is the server's stored record of the report, free-form.
+	Report     map[string]any `json:"report,omitzero"`
+	ReportID   string         `json:"reportId"`
+	ResolvedAs *string        `json:"resolvedAs,omitzero"`
+
+	// Extra holds the members of the JSON object that no field above holds, as they were
+	// sent: members the API document does not declare, and declared members whose
+	// value does not fit the field's type. Encoding writes them back.
+	Extra Members `json:"-"`
+	nulls uint64  // optional fields that were null
+}
+
+// fieldsOfModerationLogAbuseReportInfo names the members of ModerationLogAbuseReportInfo by field index, and says which are required.
+var fieldsOfModerationLogAbuseReportInfo = jsonFields{
+	names:    []string{"after", "before", "forwarded", "report", "reportId", "resolvedAs"},
+	required: []uint64{0x10},
+}
+
+func (x *ModerationLogAbuseReportInfo) decodeJSON(d *jsonDecoder) bool {
+	if !d.objectStart() {
+		return false
+	}
+	*x = ModerationLogAbuseReportInfo{}
+	var seen [1]uint64
+	n := 0
+	for ; d.nextMember(n); n++ {
+		switch string(d.key) {
+		case "after":
+			seen[0] |= 0x1
+			if d.null() {
+				x.nulls |= 0x1
+			} else {
+				d.field(&x.Extra, "after", d.at(), decPtr(&x.After, d, decString), "string or null")
+			}
+		case "before":
+			seen[0] |= 0x2
+			if d.null() {
+				x.nulls |= 0x2
+			} else {
+				d.field(&x.Extra, "before", d.at(), decPtr(&x.Before, d, decString), "string or null")
+			}
+		case "forwarded":
+			seen[0] |= 0x4
+			d.field(&x.Extra, "forwarded", d.at(), decPtr(&x.Forwarded, d, decBool), "boolean")
+		case "report":
+			seen[0] |= 0x8
+			d.field(&x.Extra, "report", d.at(), func(p *map[string]any, d *jsonDecoder) bool {
+				return decMap(p, d, decAny)
+			}(&x.Report, d), "object of any value")
+		case "reportId":
+			seen[0] |= 0x10
+			d.field(&x.Extra, "reportId", d.at(), decString(&x.ReportID, d), "string")
+		case "resolvedAs":
+			seen[0] |= 0x20
+			if d.null() {
+				x.nulls |= 0x4
+			} else {
+				d.field(&x.Extra, "resolvedAs", d.at(), decPtr(&x.ResolvedAs, d, decString), "string or null")
+			}
+		default:
+			d.unknown(&x.Extra)
+		}
+	}
+	fieldsOfModerationLogAbuseReportInfo.markMissing(&x.Extra, seen[:])
+	return true
+}
+func (x *ModerationLogAbuseReportInfo) encodeJSON(e *jsonEncoder) {
+	e.objectStart()
+	if x.After != nil || x.nulls&0x1 != 0 {
+		if e.field(&x.Extra, "after") {
+			encPtr(&x.After, e, encString)
+		}
+	}
+	if x.Before != nil || x.nulls&0x2 != 0 {
+		if e.field(&x.Extra, "before") {
+			encPtr(&x.Before, e, encString)
+		}
+	}
+	if x.Forwarded != nil {
+		if e.field(&x.Extra, "forwarded") {
+			encPtr(&x.Forwarded, e, encBool)
+		}
+	}
+	if x.Report != nil {
+		if e.field(&x.Extra, "report") {
+			func(p *map[string]any, e *jsonEncoder) {
+				encMap(p, e, encAny)
+			}(&x.Report, e)
+		}
+	}
+	if e.field(&x.Extra, "reportId") {
+		encString(&x.ReportID, e)
+	}
+	if x.ResolvedAs != nil || x.nulls&0x4 != 0 {
+		if e.field(&x.Extra, "resolvedAs") {
+			encPtr(&x.ResolvedAs, e, encString)
+		}
+	}
+	x.Extra.encode(e)
+	e.objectEnd()
+}
+
+// UnmarshalJSON decodes x from JSON, keeping what its fields cannot hold (see Members).
+func (x *ModerationLogAbuseReportInfo) UnmarshalJSON(data []byte) error {
+	return unmarshalJSONValue(data, x)
+}
+
+// MarshalJSON encodes x as JSON, with what decoding kept.
+func (x ModerationLogAbuseReportInfo) MarshalJSON() ([]byte, error) {
+	return marshalJSONValue(&x)
+}
+
+// ModerationLogContentInfo is the info of deleteNote, deletePage, deleteFlash and deleteGalleryPost moderation logs: a moderator deleted a user's content. The content is the server's stored record, free-form.
+type ModerationLogContentInfo struct {
+	Flash             map[string]any `json:"flash,omitzero"`
+	FlashID           *string        `json:"flashId,omitzero"`
+	FlashUserID       *string        `json:"flashUserId,omitzero"`
+	FlashUserUsername *string        `json:"flashUserUsername,omitzero"`
+	Note              map[string]any `json:"note,omitzero"`
+	NoteID            *string        `json:"noteId,omitzero"`
+	NoteUserHost      *string        `json:"noteUserHost,omitzero"`
+	NoteUserID        *string        `json:"noteUserId,omitzero"`
+	NoteUserUsername  *string        `json:"noteUserUsername,omitzero"`
+	Page              map[string]any `json:"page,omitzero"`
+	PageID            *string        `json:"pageId,omitzero"`
+	PageUserID        *string        `json:"pageUserId,omitzero"`
+	PageUserUsername  *string        `json:"pageUserUsername,omitzero"`
+	Post              map[string]any `json:"post,omitzero"`
+	PostID            *string        `json:"postId,omitzero"`
+	PostUserID        *string        `json:"postUserId,omitzero"`
+	PostUserUsername  *string        `json:"postUserUsername,omitzero"`
+
+	// Extra holds the members of the JSON object that no field above holds, as they were
+	// sent: members the API document does not declare, and declared members whose
+	// value does not fit the field's type. Encoding writes them back.
+	Extra Members `json:"-"`
+	nulls uint64  // optional fields that were null
+}
+
+func (x *ModerationLogContentInfo) decodeJSON(d *jsonDecoder) bool {
+	if !d.objectStart() {
+		return false
+	}
+	*x = ModerationLogContentInfo{}
+	n := 0
+	for ; d.nextMember(n); n++ {
+		switch string(d.key) {
+		case "flash":
+			d.field(&x.Extra, "flash", d.at(), func(p *map[string]any, d *jsonDecoder) bool {
+				return decMap(p, d, decAny)
+			}(&x.Flash, d), "object of any value")
+		case "flashId":
+			d.field(&x.Extra, "flashId", d.at(), decPtr(&x.FlashID, d, decString), "string")
+		case "flashUserId":
+			d.field(&x.Extra, "flashUserId", d.at(), decPtr(&x.FlashUserID, d, decString), "string")
+		case "flashUserUsername":
+			d.field(&x.Extra, "flashUserUsername", d.at(), decPtr(&x.FlashUserUsername, d, decString), "string")
+		case "note":
+			d.field(&x.Extra, "note", d.at(), func(p *map[string]any, d *jsonDecoder) bool {
+				return decMap(p, d, decAny)
+			}(&x.Note, d), "object of any value")
+		case "noteId":
+			d.field(&x.Extra, "noteId", d.at(), decPtr(&x.NoteID, d, decString), "string")
+		case "noteUserHost":
+			if d.null() {
+				x.nulls |= 0x1
+			} else {
+				d.field(&x.Extra, "noteUserHost", d.at(), decPtr(&x.NoteUserHost, d, decString), "string or null")
+			}
+		case "noteUserId":
+			d.field(&x.Extra, "noteUserId", d.at(), decPtr(&x.NoteUserID, d, decString), "string")
+		case "noteUserUsername":
+			d.field(&x.Extra, "noteUserUsername", d.at(), decPtr(&x.NoteUserUsername, d, decString), "string")
+		case "page":
+			d.field(&x.Extra, "page", d.at(), func(p *map[string]any, d *jsonDecoder) bool {
+				return decMap(p, d, decAny)
+			}(&x.Page, d), "object of any value")
+		case "pageId":
+			d.field(&x.Extra, "pageId", d.at(), decPtr(&x.PageID, d, decString), "string")
+		case "pageUserId":
+			d.field(&x.Extra, "pageUserId", d.at(), decPtr(&x.PageUserID, d, decString), "string")
+		case "pageUserUsername":
+			d.field(&x.Extra, "pageUserUsername", d.at(), decPtr(&x.PageUserUsername, d, decString), "string")
+		case "post":
+			d.field(&x.Extra, "post", d.at(), func(p *map[string]any, d *jsonDecoder) bool {
+				return decMap(p, d, decAny)
+			}(&x.Post, d), "object of any value")
+		case "postId":
+			d.field(&x.Extra, "postId", d.at(), decPtr(&x.PostID, d, decString), "string")
+		case "postUserId":
+			d.field(&x.Extra, "postUserId", d.at(), decPtr(&x.PostUserID, d, decString), "string")
+		case "postUserUsername":
+			d.field(&x.Extra, "postUserUsername", d.at(), decPtr(&x.PostUserUsername, d, decString), "string")
+		default:
+			d.unknown(&x.Extra)
+		}
+	}
+	return true
+}
+func (x *ModerationLogContentInfo) encodeJSON(e *jsonEncoder) {
+	e.objectStart()
+	if x.Flash != nil {
+		if e.field(&x.Extra, "flash") {
+			func(p *map[string]any, e *jsonEncoder) {
+				encMap(p, e, encAny)
+			}(&x.Flash, e)
+		}
+	}
+	if x.FlashID != nil {
+		if e.field(&x.Extra, "flashId") {
+			encPtr(&x.FlashID, e, encString)
+		}
+	}
+	if x.FlashUserID != nil {
+		if e.field(&x.Extra, "flashUserId") {
+			encPtr(&x.FlashUserID, e, encString)
+		}
+	}
+	if x.FlashUserUsername != nil {
+		if e.field(&x.Extra, "flashUserUsername") {
+			encPtr(&x.FlashUserUsername, e, encString)
+		}
+	}
+	if x.Note != nil {
+		if e.field(&x.Extra, "note") {
+			func(p *map[string]any, e *jsonEncoder) {
+				encMap(p, e, encAny)
+			}(&x.Note, e)
+		}
+	}
+	if x.NoteID != nil {
+		if e.field(&x.Extra, "noteId") {
+			encPtr(&x.NoteID, e, encString)
+		}
+	}
+	if x.NoteUserHost != nil || x.nulls&0x1 != 0 {
+		if e.field(&x.Extra, "noteUserHost") {
+			encPtr(&x.NoteUserHost, e, encString)
+		}
+	}
+	if x.NoteUserID != nil {
+		if e.field(&x.Extra, "noteUserId") {
+			encPtr(&x.NoteUserID, e, encString)
+		}
+	}
+	if x.NoteUserUsername != nil {
+		if e.field(&x.Extra, "noteUserUsername") {
+			encPtr(&x.NoteUserUsername, e, encString)
+		}
+	}
+	if x.Page != nil {
+		if e.field(&x.Extra, "page") {
+			func(p *map[string]any, e *jsonEncoder) {
+				encMap(p, e, encAny)
+			}(&x.Page, e)
+		}
+	}
+	if x.PageID != nil {
+		if e.field(&x.Extra, "pageId") {
+			encPtr(&x.PageID, e, encString)
+		}
+	}
+	if x.PageUserID != nil {
+		if e.field(&x.Extra, "pageUserId") {
+			encPtr(&x.PageUserID, e, encString)
+		}
+	}
+	if x.PageUserUsername != nil {
+		if e.field(&x.Extra, "pageUserUsername") {
+			encPtr(&x.PageUserUsername, e, encString)
+		}
+	}
+	if x.Post != nil {
+		if e.field(&x.Extra, "post") {
+			func(p *map[string]any, e *jsonEncoder) {
+				encMap(p, e, encAny)
+			}(&x.Post, e)
+		}
+	}
+	if x.PostID != nil {
+		if e.field(&x.Extra, "postId") {
+			encPtr(&x.PostID, e, encString)
+		}
+	}
+	if x.PostUserID != nil {
+		if e.field(&x.Extra, "postUserId") {
+			encPtr(&x.PostUserID, e, encString)
+		}
+	}
+	if x.PostUserUsername != nil {
+		if e.field(&x.Extra, "postUserUsername") {
+			encPtr(&x.PostUserUsername, e, encString)
+		}
+	}
+	x.Extra.encode(e)
+	e.objectEnd()
+}
+
+// UnmarshalJSON decodes x from JSON, keeping what its fields cannot hold (see Members).
+func (x *ModerationLogContentInfo) UnmarshalJSON(data []byte) error {
+	return unmarshalJSONValue(data, x)
+}
+
+// MarshalJSON encodes x as JSON, with what decoding kept.
+func (x ModerationLogContentInfo) MarshalJSON() ([]byte, error) {
+	return marshalJSONValue(&x)
+}
+
+// ModerationLogDriveFileInfo is the info of deleteDriveFile, markSensitiveDriveFile and unmarkSensitiveDriveFile moderation logs.
+type ModerationLogDriveFileInfo struct {
+	FileID           string  `json:"fileId"`
+	FileUserHost     *string `json:"fileUserHost,omitzero"`
+	FileUserID       *string `json:"fileUserId,omitzero"`
+	FileUserUsername *string `json:"fileUserUsername,omitzero"`
+
+	// Extra holds the members of the JSON object that no field above holds, as they were
+	// sent: members the API document does not declare, and declared members whose
+	// value does not fit the field's type. Encoding writes them back.
+	Extra Members `json:"-"`
+	nulls uint64  // optional fields that were null
+}
+
+// fieldsOfModerationLogDriveFileInfo names the members of ModerationLogDriveFileInfo by field index, and says which are required.
+var fieldsOfModerationLogDriveFileInfo = jsonFields{
+	names:    []string{"fileId", "fileUserHost", "fileUserId", "fileUserUsername"},
+	required: []uint64{0x1},
+}
+
+func (x *ModerationLogDriveFileInfo) decodeJSON(d *jsonDecoder) bool {
+	if !d.objectStart() {
+		return false
+	}
+	*x = ModerationLogDriveFileInfo{}
+	var seen [1]uint64
+	n := 0
+	for ; d.nextMember(n); n++ {
+		switch string(d.key) {
+		case "fileId":
+			seen[0] |= 0x1
+			d.field(&x.Extra, "fileId", d.at(), decString(&x.FileID, d), "string")
+		case "fileUserHost":
+			seen[0] |= 0x2
+			if d.null() {
+				x.nulls |= 0x1
+			} else {
+				d.field(&x.Extra, "fileUserHost", d.at(), decPtr(&x.FileUserHost, d, decString), "string or null")
+			}
+		case "fileUserId":
+			seen[0] |= 0x4
+			if d.null() {
+				x.nulls |= 0x2
+			} else {
+				d.field(&x.Extra, "fileUserId", d.at(), decPtr(&x.FileUserID, d, decString), "string or null")
+			}
+		case "fileUserUsername":
+			seen[0] |= 0x8
+			if d.null() {
+				x.nulls |= 0x4
+			} else {
+				d.field(&x.Extra, "fileUserUsername", d.at(), decPtr(&x.FileUserUsername, d, decString), "string or null")
+			}
+		default:
+			d.unknown(&x.Extra)
+		}
+	}
+	fieldsOfModerationLogDriveFileInfo.markMissing(&x.Extra, seen[:])
+	return true
+}
+func (x *ModerationLogDriveFileInfo) encodeJSON(e *jsonEncoder) {
+	e.objectStart()
+	if e.field(&x.Extra, "fileId") {
+		encString(&x.FileID, e)
+	}
+	if x.FileUserHost != nil || x.nulls&0x1 != 0 {
+		if e.field(&x.Extra, "fileUserHost") {
+			encPtr(&x.FileUserHost, e, encString)
+		}
+	}
+	if x.FileUserID != nil || x.nulls&0x2 != 0 {
+		if e.field(&x.Extra, "fileUserId") {
+			encPtr(&x.FileUserID, e, encString)
+		}
+	}
+	if x.FileUserUsername != nil || x.nulls&0x4 != 0 {
+		if e.field(&x.Extra, "fileUserUsername") {
+			encPtr(&x.FileUserUsername, e, encString)
+		}
+	}
+	x.Extra.encode(e)
+	e.objectEnd()
+}
+
+// UnmarshalJSON decodes x from JSON, keeping what its fields cannot hold (see Members).
+func (x *ModerationLogDriveFileInfo) UnmarshalJSON(data []byte) error {
+	return unmarshalJSONValue(data, x)
+}
+
+// MarshalJSON encodes x as JSON, with what decoding kept.
+func (x ModerationLogDriveFileInfo) MarshalJSON() ([]byte, error) {
+	return marshalJSONValue(&x)
+}
+
+// ModerationLogEntityInfo is the info of the moderation logs that record a change to one server object: custom emoji, roles, announcements, ads, avatar decorations, system webhooks, abuse report recipients, chat rooms, and the server settings. The object is the server's stored record, not an API entity, so it stays free-form: the create and delete logs hold it under a name of its own (emoji, role, announcement, ad, avatarDecoration, webhook, recipient, room), update logs hold Before and After.
+type ModerationLogEntityInfo struct {
+	Ad   map[string]any `json:"ad,omitzero"`
+	AdID *string        `json:"adId,omitzero"`
+	// After is the object after an update, any JSON value.
+	After              any            `json:"after,omitzero"`
+	Announcement       map[string]any `json:"announcement,omitzero"`
+	AnnouncementID     *string        `json:"announcementId,omitzero"`
+	AvatarDecoration   map[string]any `json:"avatarDecoration,omitzero"`
+	AvatarDecorationID *string        `json:"avatarDecorationId,omitzero"`
+	// Before is the object before an update, any JSON value.
+	Before          any            `json:"before,omitzero"`
+	Emoji           map[string]any `json:"emoji,omitzero"`
+	EmojiID         *string        `json:"emojiId,omitzero"`
+	Recipient       map[string]any `json:"recipient,omitzero"`
+	RecipientID     *string        `json:"recipientId,omitzero"`
+	Role            map[string]any `json:"role,omitzero"`
+	RoleID          *string        `json:"roleId,omitzero"`
+	Room            map[string]any `json:"room,omitzero"`
+	RoomID          *string        `json:"roomId,omitzero"`
+	SystemWebhookID *string        `json:"systemWebhookId,omitzero"`
+	UserHost        *string        `json:"userHost,omitzero"`
+	// UserID is the user a user announcement is for.
+	UserID       *string        `json:"userId,omitzero"`
+	UserUsername *string        `json:"userUsername,omitzero"`
+	Webhook      map[string]any `json:"webhook,omitzero"`
+
+	// Extra holds the members of the JSON object that no field above holds, as they were
+	// sent: members the API document does not declare, and declared members whose
+	// value does not fit the field's type. Encoding writes them back.
+	Extra Members `json:"-"`
+	nulls uint64  // optional fields that were null
+}
+
+func (x *ModerationLogEntityInfo) decodeJSON(d *jsonDecoder) bool {
+	if !d.objectStart() {
+		return false
+	}
+	*x = ModerationLogEntityInfo{}
+	n := 0
+	for ; d.nextMember(n); n++ {
+		switch string(d.key) {
+		case "ad":
+			d.field(&x.Extra, "ad", d.at(), func(p *map[string]any, d *jsonDecoder) bool {
+				return decMap(p, d, decAny)
+			}(&x.Ad, d), "object of any value")
+		case "adId":
+			d.field(&x.Extra, "adId", d.at(), decPtr(&x.AdID, d, decString), "string")
+		case "after":
+			if d.null() {
+				x.nulls |= 0x1
+			} else {
+				d.field(&x.Extra, "after", d.at(), decAny(&x.After, d), "any value")
+			}
+		case "announcement":
+			d.field(&x.Extra, "announcement", d.at(), func(p *map[string]any, d *jsonDecoder) bool {
+				return decMap(p, d, decAny)
+			}(&x.Announcement, d), "object of any value")
+		case "announcementId":
+			d.field(&x.Extra, "announcementId", d.at(), decPtr(&x.AnnouncementID, d, decString), "string")
+		case "avatarDecoration":
+			d.field(&x.Extra, "avatarDecoration", d.at(), func(p *map[string]any, d *jsonDecoder) bool {
+				return decMap(p, d, decAny)
+			}(&x.AvatarDecoration, d), "object of any value")
+		case "avatarDecorationId":
+			d.field(&x.Extra, "avatarDecorationId", d.at(), decPtr(&x.AvatarDecorationID, d, decString), "string")
+		case "before":
+			if d.null() {
+				x.nulls |= 0x2
+			} else {
+				d.field(&x.Extra, "before", d.at(), decAny(&x.Before, d), "any value")
+			}
+		case "emoji":
+			d.field(&x.Extra, "emoji", d.at(), func(p *map[string]any, d *jsonDecoder) bool {
+				return decMap(p, d, decAny)
+			}(&x.Emoji, d), "object of any value")
+		case "emojiId":
+			d.field(&x.Extra, "emojiId", d.at(), decPtr(&x.EmojiID, d, decString), "string")
+		case "recipient":
+			d.field(&x.Extra, "recipient", d.at(), func(p *map[string]any, d *jsonDecoder) bool {
+				return decMap(p, d, decAny)
+			}(&x.Recipient, d), "object of any value")
+		case "recipientId":
+			d.field(&x.Extra, "recipientId", d.at(), decPtr(&x.RecipientID, d, decString), "string")
+		case "role":
+			d.field(&x.Extra, "role", d.at(), func(p *map[string]any, d *jsonDecoder) bool {
+				return decMap(p, d, decAny)
+			}(&x.Role, d), "object of any value")
+		case "roleId":
+			d.field(&x.Extra, "roleId", d.at(), decPtr(&x.RoleID, d, decString), "string")
+		case "room":
+			d.field(&x.Extra, "room", d.at(), func(p *map[string]any, d *jsonDecoder) bool {
+				return decMap(p, d, decAny)
+			}(&x.Room, d), "object of any value")
+		case "roomId":
+			d.field(&x.Extra, "roomId", d.at(), decPtr(&x.RoomID, d, decString), "string")
+		case "systemWebhookId":
+			d.field(&x.Extra, "systemWebhookId", d.at(), decPtr(&x.SystemWebhookID, d, decString), "string")
+		case "userHost":
+			if d.null() {
+				x.nulls |= 0x4
+			} else {
+				d.field(&x.Extra, "userHost", d.at(), decPtr(&x.UserHost, d, decString), "string or null")
+			}
+		case "userId":
+			d.field(&x.Extra, "userId", d.at(), decPtr(&x.UserID, d, decString), "string")
+		case "userUsername":
+			d.field(&x.Extra, "userUsername", d.at(), decPtr(&x.UserUsername, d, decString), "string")
+		case "webhook":
+			d.field(&x.Extra, "webhook", d.at(), func(p *map[string]any, d *jsonDecoder) bool {
+				return decMap(p, d, decAny)
+			}(&x.Webhook, d), "object of any value")
+		default:
+			d.unknown(&x.Extra)
+		}
+	}
+	return true
+}
+func (x *ModerationLogEntityInfo) encodeJSON(e *jsonEncoder) {
+	e.objectStart()
+	if x.Ad != nil {
+		if e.field(&x.Extra, "ad") {
+			func(p *map[string]any, e *jsonEncoder) {
+				encMap(p, e, encAny)
+			}(&x.Ad, e)
+		}
+	}
+	if x.AdID != nil {
+		if e.field(&x.Extra, "adId") {
+			encPtr(&x.AdID, e, encString)
+		}
+	}
+	if x.After != nil || x.nulls&0x1 != 0 {
+		if e.field(&x.Extra, "after") {
+			encAny(&x.After, e)
+		}
+	}
+	if x.Announcement != nil {
+		if e.field(&x.Extra, "announcement") {
+			func(p *map[string]any, e *jsonEncoder) {
+				encMap(p, e, encAny)
+			}(&x.Announcement, e)
+		}
+	}
+	if x.AnnouncementID != nil {
+		if e.field(&x.Extra, "announcementId") {
+			encPtr(&x.AnnouncementID, e, encString)
+		}
+	}
+	if x.AvatarDecoration != nil {
+		if e.field(&x.Extra, "avatarDecoration") {
+			func(p *map[string]any, e *jsonEncoder) {
+				encMap(p, e, encAny)
+			}(&x.AvatarDecoration, e)
+		}
+	}
+	if x.AvatarDecorationID != nil {
+		if e.field(&x.Extra, "avatarDecorationId") {
+			encPtr(&x.AvatarDecorationID, e, encString)
+		}
+	}
+	if x.Before != nil || x.nulls&0x2 != 0 {
+		if e.field(&x.Extra, "before") {
+			encAny(&x.Before, e)
+		}
+	}
+	if x.Emoji != nil {
+		if e.field(&x.Extra, "emoji") {
+			func(p *map[string]any, e *jsonEncoder) {
+				encMap(p, e, encAny)
+			}(&x.Emoji, e)
+		}
+	}
+	if x.EmojiID != nil {
+		if e.field(&x.Extra, "emojiId") {
+			encPtr(&x.EmojiID, e, encString)
+		}
+	}
+	if x.Recipient != nil {
+		if e.field(&x.Extra, "recipient") {
+			func(p *map[string]any, e *jsonEncoder) {
+				encMap(p, e, encAny)
+			}(&x.Recipient, e)
+		}
+	}
+	if x.RecipientID != nil {
+		if e.field(&x.Extra, "recipientId") {
+			encPtr(&x.RecipientID, e, encString)
+		}
+	}
+	if x.Role != nil {
+		if e.field(&x.Extra, "role") {
+			func(p *map[string]any, e *jsonEncoder) {
+				encMap(p, e, encAny)
+			}(&x.Role, e)
+		}
+	}
+	if x.RoleID != nil {
+		if e.field(&x.Extra, "roleId") {
+			encPtr(&x.RoleID, e, encString)
+		}
+	}
+	if x.Room != nil {
+		if e.field(&x.Extra, "room") {
+			func(p *map[string]any, e *jsonEncoder) {
+				encMap(p, e, encAny)
+			}(&x.Room, e)
+		}
+	}
+	if x.RoomID != nil {
+		if e.field(&x.Extra, "roomId") {
+			encPtr(&x.RoomID, e, encString)
+		}
+	}
+	if x.SystemWebhookID != nil {
+		if e.field(&x.Extra, "systemWebhookId") {
+			encPtr(&x.SystemWebhookID, e, encString)
+		}
+	}
+	if x.UserHost != nil || x.nulls&0x4 != 0 {
+		if e.field(&x.Extra, "userHost") {
+			encPtr(&x.UserHost, e, encString)
+		}
+	}
+	if x.UserID != nil {
+		if e.field(&x.Extra, "userId") {
+			encPtr(&x.UserID, e, encString)
+		}
+	}
+	if x.UserUsername != nil {
+		if e.field(&x.Extra, "userUsername") {
+			encPtr(&x.UserUsername, e, encString)
+		}
+	}
+	if x.Webhook != nil {
+		if e.field(&x.Extra, "webhook") {
+			func(p *map[string]any, e *jsonEncoder) {
+				encMap(p, e, encAny)
+			}(&x.Webhook, e)
+		}
+	}
+	x.Extra.encode(e)
+	e.objectEnd()
+}
+
+// UnmarshalJSON decodes x from JSON, keeping what its fields cannot hold (see Members).
+func (x *ModerationLogEntityInfo) UnmarshalJSON(data []byte) error {
+	return unmarshalJSONValue(data, x)
+}
+
+// MarshalJSON encodes x as JSON, with what decoding kept.
+func (x ModerationLogEntityInfo) MarshalJSON() ([]byte, error) {
+	return marshalJSONValue(&x)
+}
+
+// ModerationLogInstanceInfo is the info of suspendRemoteInstance, unsuspendRemoteInstance and updateRemoteInstanceNote moderation logs.
+type ModerationLogInstanceInfo struct {
+	After *string `json:"after,omitzero"`
+	// Before is the moderation note before the change (updateRemoteInstanceNote).
+	Before *string `json:"before,omitzero"`
+	Host   string  `json:"host"`
+	ID     string  `json:"id"`
+
+	// Extra holds the members of the JSON object that no field above holds, as they were
+	// sent: members the API document does not declare, and declared members whose
+	// value does not fit the field's type. Encoding writes them back.
+	Extra Members `json:"-"`
+	nulls uint64  // optional fields that were null
+}
+
+// fieldsOfModerationLogInstanceInfo names the members of ModerationLogInstanceInfo by field index, and says which are required.
+var fieldsOfModerationLogInstanceInfo = jsonFields{
+	names:    []string{"after", "before", "host", "id"},
+	required: []uint64{0xc},
+}
+
+func (x *ModerationLogInstanceInfo) decodeJSON(d *jsonDecoder) bool {
+	if !d.objectStart() {
+		return false
+	}
+	*x = ModerationLogInstanceInfo{}
+	var seen [1]uint64
+	n := 0
+	for ; d.nextMember(n); n++ {
+		switch string(d.key) {
+		case "after":
+			seen[0] |= 0x1
+			if d.null() {
+				x.nulls |= 0x1
+			} else {
+				d.field(&x.Extra, "after", d.at(), decPtr(&x.After, d, decString), "string or null")
+			}
+		case "before":
+			seen[0] |= 0x2
+			if d.null() {
+				x.nulls |= 0x2
+			} else {
+				d.field(&x.Extra, "before", d.at(), decPtr(&x.Before, d, decString), "string or null")
+			}
+		case "host":
+			seen[0] |= 0x4
+			d.field(&x.Extra, "host", d.at(), decString(&x.Host, d), "string")
+		case "id":
+			seen[0] |= 0x8
+			d.field(&x.Extra, "id", d.at(), decString(&x.ID, d), "string")
+		default:
+			d.unknown(&x.Extra)
+		}
+	}
+	fieldsOfModerationLogInstanceInfo.markMissing(&x.Extra, seen[:])
+	return true
+}
+func (x *ModerationLogInstanceInfo) encodeJSON(e *jsonEncoder) {
+	e.objectStart()
+	if x.After != nil || x.nulls&0x1 != 0 {
+		if e.field(&x.Extra, "after") {
+			encPtr(&x.After, e, encString)
+		}
+	}
+	if x.Before != nil || x.nulls&0x2 != 0 {
+		if e.field(&x.Extra, "before") {
+			encPtr(&x.Before, e, encString)
+		}
+	}
+	if e.field(&x.Extra, "host") {
+		encString(&x.Host, e)
+	}
+	if e.field(&x.Extra, "id") {
+		encString(&x.ID, e)
+	}
+	x.Extra.encode(e)
+	e.objectEnd()
+}
+
+// UnmarshalJSON decodes x from JSON, keeping what its fields cannot hold (see Members).
+func (x *ModerationLogInstanceInfo) UnmarshalJSON(data []byte) error {
+	return unmarshalJSONValue(data, x)
+}
+
+// MarshalJSON encodes x as JSON, with what decoding kept.
+func (x ModerationLogInstanceInfo) MarshalJSON() ([]byte, error) {
+	return marshalJSONValue(&x)
+}
+
+// ModerationLogInvitationInfo is the info of createInvitation moderation logs.
+type ModerationLogInvitationInfo struct {
+	Invitations []map[string]any `json:"invitations"`
+
+	// Extra holds the members of the JSON object that no field above holds, as they were
+	// sent: members the API document does not declare, and declared members whose
+	// value does not fit the field's type. Encoding writes them back.
+	Extra Members `json:"-"`
+}
+
+// fieldsOfModerationLogInvitationInfo names the members of ModerationLogInvitationInfo by field index, and says which are required.
+var fieldsOfModerationLogInvitationInfo = jsonFields{
+	names:    []string{"invitations"},
+	required: []uint64{0x1},
+}
+
+func (x *ModerationLogInvitationInfo) decodeJSON(d *jsonDecoder) bool {
+	if !d.objectStart() {
+		return false
+	}
+	*x = ModerationLogInvitationInfo{}
+	var seen [1]uint64
+	n := 0
+	for ; d.nextMember(n); n++ {
+		switch string(d.key) {
+		case "invitations":
+			seen[0] |= 0x1
+			d.field(&x.Extra, "invitations", d.at(), func(p *[]map[string]any, d *jsonDecoder) bool {
+				return decSlice(p, d, func(p *map[string]any, d *jsonDecoder) bool {
+					return decMap(p, d, decAny)
+				})
+			}(&x.Invitations, d), "array of object of any value")
+		default:
+			d.unknown(&x.Extra)
+		}
+	}
+	fieldsOfModerationLogInvitationInfo.markMissing(&x.Extra, seen[:])
+	return true
+}
+func (x *ModerationLogInvitationInfo) encodeJSON(e *jsonEncoder) {
+	e.objectStart()
+	if e.field(&x.Extra, "invitations") {
+		if x.Invitations == nil {
+			e.rawBytes("[]")
+		} else {
+			func(p *[]map[string]any, e *jsonEncoder) {
+				encSlice(p, e, func(p *map[string]any, e *jsonEncoder) {
+					encMap(p, e, encAny)
+				})
+			}(&x.Invitations, e)
+		}
+	}
+	x.Extra.encode(e)
+	e.objectEnd()
+}
+
+// UnmarshalJSON decodes x from JSON, keeping what its fields cannot hold (see Members).
+func (x *ModerationLogInvitationInfo) UnmarshalJSON(data []byte) error {
+	return unmarshalJSONValue(data, x)
+}
+
+// MarshalJSON encodes x as JSON, with what decoding kept.
+func (x ModerationLogInvitationInfo) MarshalJSON() ([]byte, error) {
+	return marshalJSONValue(&x)
+}
+
+// ModerationLogRoleAssignmentInfo is the info of assignRole and unassignRole moderation logs.
+type ModerationLogRoleAssignmentInfo struct {
+	// ExpiresAt is when an assignment ends (assignRole only).
+	ExpiresAt    *time.Time `json:"expiresAt,omitzero"`
+	Memo         *string    `json:"memo,omitzero"`
+	RoleID       string     `json:"roleId"`
+	RoleName     string     `json:"roleName"`
+	UserHost     *string    `json:"userHost"`
+	UserID       string     `json:"userId"`
+	UserUsername string     `json:"userUsername"`
+
+	// Extra holds the members of the JSON object that no field above holds, as they were
+	// sent: members the API document does not declare, and declared members whose
+	// value does not fit the field's type. Encoding writes them back.
+	Extra Members `json:"-"`
+	nulls uint64  // optional fields that were null
+}
+
+// fieldsOfModerationLogRoleAssignmentInfo names the members of ModerationLogRoleAssignmentInfo by field index, and says which are required.
+var fieldsOfModerationLogRoleAssignmentInfo = jsonFields{
+	names:    []string{"expiresAt", "memo", "roleId", "roleName", "userHost", "userId", "userUsername"},
+	required: []uint64{0x7c},
+}
+
+func (x *ModerationLogRoleAssignmentInfo) decodeJSON(d *jsonDecoder) bool {
+	if !d.objectStart() {
+		return false
+	}
+	*x = ModerationLogRoleAssignmentInfo{}
+	var seen [1]uint64
+	n := 0
+	for ; d.nextMember(n); n++ {
+		switch string(d.key) {
+		case "expiresAt":
+			seen[0] |= 0x1
+			if d.null() {
+				x.nulls |= 0x1
+			} else {
+				d.field(&x.Extra, "expiresAt", d.at(), decPtr(&x.ExpiresAt, d, decTime), "date-time string or null")
+			}
+		case "memo":
+			seen[0] |= 0x2
+			if d.null() {
+				x.nulls |= 0x2
+			} else {
+				d.field(&x.Extra, "memo", d.at(), decPtr(&x.Memo, d, decString), "string or null")
+			}
+		case "roleId":
+			seen[0] |= 0x4
+			d.field(&x.Extra, "roleId", d.at(), decString(&x.RoleID, d), "string")
+		case "roleName":
+			seen[0] |= 0x8
+			d.field(&x.Extra, "roleName", d.at(), decString(&x.RoleName, d), "string")
+		case "userHost":
+			seen[0] |= 0x10
+			if d.null() {
+			} else {
+				d.field(&x.Extra, "userHost", d.at(), decPtr(&x.UserHost, d, decString), "string or null")
+			}
+		case "userId":
+			seen[0] |= 0x20
+			d.field(&x.Extra, "userId", d.at(), decString(&x.UserID, d), "string")
+		case "userUsername":
+			seen[0] |= 0x40
+			d.field(&x.Extra, "userUsername", d.at(), decString(&x.UserUsername, d), "string")
+		default:
+			d.unknown(&x.Extra)
+		}
+	}
+	fieldsOfModerationLogRoleAssignmentInfo.markMissing(&x.Extra, seen[:])
+	return true
+}
+func (x *ModerationLogRoleAssignmentInfo) encodeJSON(e *jsonEncoder) {
+	e.objectStart()
+	if x.ExpiresAt != nil || x.nulls&0x1 != 0 {
+		if e.field(&x.Extra, "expiresAt") {
+			encPtr(&x.ExpiresAt, e, encTime)
+		}
+	}
+	if x.Memo != nil || x.nulls&0x2 != 0 {
+		if e.field(&x.Extra, "memo") {
+			encPtr(&x.Memo, e, encString)
+		}
+	}
+	if e.field(&x.Extra, "roleId") {
+		encString(&x.RoleID, e)
+	}
+	if e.field(&x.Extra, "roleName") {
+		encString(&x.RoleName, e)
+	}
+	if e.field(&x.Extra, "userHost") {
+		encPtr(&x.UserHost, e, encString)
+	}
+	if e.field(&x.Extra, "userId") {
+		encString(&x.UserID, e)
+	}
+	if e.field(&x.Extra, "userUsername") {
+		encString(&x.UserUsername, e)
+	}
+	x.Extra.encode(e)
+	e.objectEnd()
+}
+
+// UnmarshalJSON decodes x from JSON, keeping what its fields cannot hold (see Members).
+func (x *ModerationLogRoleAssignmentInfo) UnmarshalJSON(data []byte) error {
+	return unmarshalJSONValue(data, x)
+}
+
+// MarshalJSON encodes x as JSON, with what decoding kept.
+func (x ModerationLogRoleAssignmentInfo) MarshalJSON() ([]byte, error) {
+	return marshalJSONValue(&x)
+}
+
+// ModerationLogTextChangeInfo is the info of updateProxyAccountDescription moderation logs.
+type ModerationLogTextChangeInfo struct {
+	After  *string `json:"after,omitzero"`
+	Before *string `json:"before,omitzero"`
+
+	// Extra holds the members of the JSON object that no field above holds, as they were
+	// sent: members the API document does not declare, and declared members whose
+	// value does not fit the field's type. Encoding writes them back.
+	Extra Members `json:"-"`
+	nulls uint64  // optional fields that were null
+}
+
+func (x *ModerationLogTextChangeInfo) decodeJSON(d *jsonDecoder) bool {
+	if !d.objectStart() {
+		return false
+	}
+	*x = ModerationLogTextChangeInfo{}
+	n := 0
+	for ; d.nextMember(n); n++ {
+		switch string(d.key) {
+		case "after":
+			if d.null() {
+				x.nulls |= 0x1
+			} else {
+				d.field(&x.Extra, "after", d.at(), decPtr(&x.After, d, decString), "string or null")
+			}
+		case "before":
+			if d.null() {
+				x.nulls |= 0x2
+			} else {
+				d.field(&x.Extra, "before", d.at(), decPtr(&x.Before, d, decString), "string or null")
+			}
+		default:
+			d.unknown(&x.Extra)
+		}
+	}
+	return true
+}
+func (x *ModerationLogTextChangeInfo) encodeJSON(e *jsonEncoder) {
+	e.objectStart()
+	if x.After != nil || x.nulls&0x1 != 0 {
+		if e.field(&x.Extra, "after") {
+			encPtr(&x.After, e, encString)
+		}
+	}
+	if x.Before != nil || x.nulls&0x2 != 0 {
+		if e.field(&x.Extra, "before") {
+			encPtr(&x.Before, e, encString)
+		}
+	}
+	x.Extra.encode(e)
+	e.objectEnd()
+}
+
+// UnmarshalJSON decodes x from JSON, keeping what its fields cannot hold (see Members).
+func (x *ModerationLogTextChangeInfo) UnmarshalJSON(data []byte) error {
+	return unmarshalJSONValue(data, x)
+}
+
+// MarshalJSON encodes x as JSON, with what decoding kept.
+func (x ModerationLogTextChangeInfo) MarshalJSON() ([]byte, error) {
+	return marshalJSONValue(&x)
+}
+
+// ModerationLogType is the type of a moderation log entry (admin/show-moderation-logs), as misskey-js's moderationLogTypes lists them. DecodeModerationLogInfo gives the typed info of each.
+type ModerationLogType string
+
+const (
+	ModerationLogTypeUpdateServerSettings                   ModerationLogType = "updateServerSettings"
+	ModerationLogTypeSuspend                                ModerationLogType = "suspend"
+	ModerationLogTypeUnsuspend                              ModerationLogType = "unsuspend"
+	ModerationLogTypeUpdateUserNote                         ModerationLogType = "updateUserNote"
+	ModerationLogTypeAddCustomEmoji                         ModerationLogType = "addCustomEmoji"
+	ModerationLogTypeUpdateCustomEmoji                      ModerationLogType = "updateCustomEmoji"
+	ModerationLogTypeDeleteCustomEmoji                      ModerationLogType = "deleteCustomEmoji"
+	ModerationLogTypeAssignRole                             ModerationLogType = "assignRole"
+	ModerationLogTypeUnassignRole                           ModerationLogType = "unassignRole"
+	ModerationLogTypeCreateRole                             ModerationLogType = "createRole"
+	ModerationLogTypeUpdateRole                             ModerationLogType = "updateRole"
+	ModerationLogTypeDeleteRole                             ModerationLogType = "deleteRole"
+	ModerationLogTypeClearQueue                             ModerationLogType = "clearQueue"
+	ModerationLogTypePromoteQueue                           ModerationLogType = "promoteQueue"
+	ModerationLogTypeDeleteDriveFile                        ModerationLogType = "deleteDriveFile"
+	ModerationLogTypeDeleteNote                             ModerationLogType = "deleteNote"
+	ModerationLogTypeCreateGlobalAnnouncement               ModerationLogType = "createGlobalAnnouncement"
+	ModerationLogTypeCreateUserAnnouncement                 ModerationLogType = "createUserAnnouncement"
+	ModerationLogTypeUpdateGlobalAnnouncement               ModerationLogType = "updateGlobalAnnouncement"
+	ModerationLogTypeUpdateUserAnnouncement                 ModerationLogType = "updateUserAnnouncement"
+	ModerationLogTypeDeleteGlobalAnnouncement               ModerationLogType = "deleteGlobalAnnouncement"
+	ModerationLogTypeDeleteUserAnnouncement                 ModerationLogType = "deleteUserAnnouncement"
+	ModerationLogTypeResetPassword                          ModerationLogType = "resetPassword"
+	ModerationLogTypeSuspendRemoteInstance                  ModerationLogType = "suspendRemoteInstance"
+	ModerationLogTypeUnsuspendRemoteInstance                ModerationLogType = "unsuspendRemoteInstance"
+	ModerationLogTypeUpdateRemoteInstanceNote               ModerationLogType = "updateRemoteInstanceNote"
+	ModerationLogTypeMarkSensitiveDriveFile                 ModerationLogType = "markSensitiveDriveFile"
+	ModerationLogTypeUnmarkSensitiveDriveFile               ModerationLogType = "unmarkSensitiveDriveFile"
+	ModerationLogTypeResolveAbuseReport                     ModerationLogType = "resolveAbuseReport"
+	ModerationLogTypeForwardAbuseReport                     ModerationLogType = "forwardAbuseReport"
+	ModerationLogTypeUpdateAbuseReportNote                  ModerationLogType = "updateAbuseReportNote"
+	ModerationLogTypeCreateInvitation                       ModerationLogType = "createInvitation"
+	ModerationLogTypeCreateAd                               ModerationLogType = "createAd"
+	ModerationLogTypeUpdateAd                               ModerationLogType = "updateAd"
+	ModerationLogTypeDeleteAd                               ModerationLogType = "deleteAd"
+	ModerationLogTypeCreateAvatarDecoration                 ModerationLogType = "createAvatarDecoration"
+	ModerationLogTypeUpdateAvatarDecoration                 ModerationLogType = "updateAvatarDecoration"
+	ModerationLogTypeDeleteAvatarDecoration                 ModerationLogType = "deleteAvatarDecoration"
+	ModerationLogTypeUnsetUserAvatar                        ModerationLogType = "unsetUserAvatar"
+	ModerationLogTypeUnsetUserBanner                        ModerationLogType = "unsetUserBanner"
+	ModerationLogTypeCreateSystemWebhook                    ModerationLogType = "createSystemWebhook"
+	ModerationLogTypeUpdateSystemWebhook                    ModerationLogType = "updateSystemWebhook"
+	ModerationLogTypeDeleteSystemWebhook                    ModerationLogType = "deleteSystemWebhook"
+	ModerationLogTypeCreateAbuseReportNotificationRecipient ModerationLogType = "createAbuseReportNotificationRecipient"
+	ModerationLogTypeUpdateAbuseReportNotificationRecipient ModerationLogType = "updateAbuseReportNotificationRecipient"
+	ModerationLogTypeDeleteAbuseReportNotificationRecipient ModerationLogType = "deleteAbuseReportNotificationRecipient"
+	ModerationLogTypeDeleteAccount                          ModerationLogType = "deleteAccount"
+	ModerationLogTypeDeletePage                             ModerationLogType = "deletePage"
+	ModerationLogTypeDeleteFlash                            ModerationLogType = "deleteFlash"
+	ModerationLogTypeDeleteGalleryPost                      ModerationLogType = "deleteGalleryPost"
+	ModerationLogTypeDeleteChatRoom                         ModerationLogType = "deleteChatRoom"
+	ModerationLogTypeUpdateProxyAccountDescription          ModerationLogType = "updateProxyAccountDescription"
+)
+
+// ModerationLogUserInfo is the info of suspend, unsuspend, resetPassword and deleteAccount moderation logs, and of unsetUserAvatar and unsetUserBanner (with FileID).
+type ModerationLogUserInfo struct {
+	// FileID is the avatar or banner that was unset.
+	FileID       *string `json:"fileId,omitzero"`
+	UserHost     *string `json:"userHost"`
+	UserID       string  `json:"userId"`
+	UserUsername string  `json:"userUsername"`
+
+	// Extra holds the members of the JSON object that no field above holds, as they were
+	// sent: members the API document does not declare, and declared members whose
+	// value does not fit the field's type. Encoding writes them back.
+	Extra Members `json:"-"`
+}
+
+// fieldsOfModerationLogUserInfo names the members of ModerationLogUserInfo by field index, and says which are required.
+var fieldsOfModerationLogUserInfo = jsonFields{
+	names:    []string{"fileId", "userHost", "userId", "userUsername"},
+	required: []uint64{0xe},
+}
+
+func (x *ModerationLogUserInfo) decodeJSON(d *jsonDecoder) bool {
+	if !d.objectStart() {
+		return false
+	}
+	*x = ModerationLogUserInfo{}
+	var seen [1]uint64
+	n := 0
+	for ; d.nextMember(n); n++ {
+		switch string(d.key) {
+		case "fileId":
+			seen[0] |= 0x1
+			d.field(&x.Extra, "fileId", d.at(), decPtr(&x.FileID, d, decString), "string")
+		case "userHost":
+			seen[0] |= 0x2
+			if d.null() {
+			} else {
+				d.field(&x.Extra, "userHost", d.at(), decPtr(&x.UserHost, d, decString), "string or null")
+			}
+		case "userId":
+			seen[0] |= 0x4
+			d.field(&x.Extra, "userId", d.at(), decString(&x.UserID, d), "string")
+		case "userUsername":
+			seen[0] |= 0x8
+			d.field(&x.Extra, "userUsername", d.at(), decString(&x.UserUsername, d), "string")
+		default:
+			d.unknown(&x.Extra)
+		}
+	}
+	fieldsOfModerationLogUserInfo.markMissing(&x.Extra, seen[:])
+	return true
+}
+func (x *ModerationLogUserInfo) encodeJSON(e *jsonEncoder) {
+	e.objectStart()
+	if x.FileID != nil {
+		if e.field(&x.Extra, "fileId") {
+			encPtr(&x.FileID, e, encString)
+		}
+	}
+	if e.field(&x.Extra, "userHost") {
+		encPtr(&x.UserHost, e, encString)
+	}
+	if e.field(&x.Extra, "userId") {
+		encString(&x.UserID, e)
+	}
+	if e.field(&x.Extra, "userUsername") {
+		encString(&x.UserUsername, e)
+	}
+	x.Extra.encode(e)
+	e.objectEnd()
+}
+
+// UnmarshalJSON decodes x from JSON, keeping what its fields cannot hold (see Members).
+func (x *ModerationLogUserInfo) UnmarshalJSON(data []byte) error {
+	return unmarshalJSONValue(data, x)
+}
+
+// MarshalJSON encodes x as JSON, with what decoding kept.
+func (x ModerationLogUserInfo) MarshalJSON() ([]byte, error) {
+	return marshalJSONValue(&x)
+}
+
+// ModerationLogUserNoteInfo is the info of updateUserNote moderation logs: a moderator changed the memo on a user.
+type ModerationLogUserNoteInfo struct {
+	After        *string `json:"after"`
+	Before       *string `json:"before"`
+	UserHost     *string `json:"userHost"`
+	UserID       string  `json:"userId"`
+	UserUsername string  `json:"userUsername"`
+
+	// Extra holds the members of the JSON object that no field above holds, as they were
+	// sent: members the API document does not declare, and declared members whose
+	// value does not fit the field's type. Encoding writes them back.
+	Extra Members `json:"-"`
+}
+
+// fieldsOfModerationLogUserNoteInfo names the members of ModerationLogUserNoteInfo by field index, and says which are required.
+var fieldsOfModerationLogUserNoteInfo = jsonFields{
+	names:    []string{"after", "before", "userHost", "userId", "userUsername"},
+	required: []uint64{0x1f},
+}
+
+func (x *ModerationLogUserNoteInfo) decodeJSON(d *jsonDecoder) bool {
+	if !d.objectStart() {
+		return false
+	}
+	*x = ModerationLogUserNoteInfo{}
+	var seen [1]uint64
+	n := 0
+	for ; d.nextMember(n); n++ {
+		switch string(d.key) {
+		case "after":
+			seen[0] |= 0x1
+			if d.null() {
+			} else {
+				d.field(&x.Extra, "after", d.at(), decPtr(&x.After, d, decString), "string or null")
+			}
+		case "before":
+			seen[0] |= 0x2
+			if d.null() {
+			} else {
+				d.field(&x.Extra, "before", d.at(), decPtr(&x.Before, d, decString), "string or null")
+			}
+		case "userHost":
+			seen[0] |= 0x4
+			if d.null() {
+			} else {
+				d.field(&x.Extra, "userHost", d.at(), decPtr(&x.UserHost, d, decString), "string or null")
+			}
+		case "userId":
+			seen[0] |= 0x8
+			d.field(&x.Extra, "userId", d.at(), decString(&x.UserID, d), "string")
+		case "userUsername":
+			seen[0] |= 0x10
+			d.field(&x.Extra, "userUsername", d.at(), decString(&x.UserUsername, d), "string")
+		default:
+			d.unknown(&x.Extra)
+		}
+	}
+	fieldsOfModerationLogUserNoteInfo.markMissing(&x.Extra, seen[:])
+	return true
+}
+func (x *ModerationLogUserNoteInfo) encodeJSON(e *jsonEncoder) {
+	e.objectStart()
+	if e.field(&x.Extra, "after") {
+		encPtr(&x.After, e, encString)
+	}
+	if e.field(&x.Extra, "before") {
+		encPtr(&x.Before, e, encString)
+	}
+	if e.field(&x.Extra, "userHost") {
+		encPtr(&x.UserHost, e, encString)
+	}
+	if e.field(&x.Extra, "userId") {
+		encString(&x.UserID, e)
+	}
+	if e.field(&x.Extra, "userUsername") {
+		encString(&x.UserUsername, e)
+	}
+	x.Extra.encode(e)
+	e.objectEnd()
+}
+
+// UnmarshalJSON decodes x from JSON, keeping what its fields cannot hold (see Members).
+func (x *ModerationLogUserNoteInfo) UnmarshalJSON(data []byte) error {
+	return unmarshalJSONValue(data, x)
+}
+
+// MarshalJSON encodes x as JSON, with what decoding kept.
+func (x ModerationLogUserNoteInfo) MarshalJSON() ([]byte, error) {
+	return marshalJSONValue(&x)
+}
+
+// MutedNoteReason is why a note was muted, as misskey-js's mutedNoteReasons lists them.
+type MutedNoteReason string
+
+const (
+	MutedNoteReasonWord   MutedNoteReason = "word"
+	MutedNoteReasonManual MutedNoteReason = "manual"
+	MutedNoteReasonSpam   MutedNoteReason = "spam"
+	MutedNoteReasonOther  MutedNoteReason = "other"
 )
 
 // MutedWord is the MutedWord object of Misskey's API.
@@ -3034,45 +4269,45 @@ func (x MutedWord) MarshalJSON() ([]byte, error) {
 
 // Note is the Note object of Misskey's API.
 type Note struct {
-	Channel      *Channel  `json:"channel,omitzero"`
-	ChannelID    *string   `json:"channelId,omitzero"`
-	ClippedCount *int64    `json:"clippedCount,omitzero"`
-	CreatedAt    time.Time `json:"createdAt"`
+	ID        string     `json:"id"`
+	CreatedAt time.Time  `json:"createdAt"`
+	DeletedAt *time.Time `json:"deletedAt,omitzero"`
+	Text      *string    `json:"text"`
 	// Content warning shown instead of the text.
-	CW        *string           `json:"cw,omitzero"`
-	DeletedAt *time.Time        `json:"deletedAt,omitzero"`
-	Emojis    map[string]string `json:"emojis,omitzero"`
-	FileIDs   []string          `json:"fileIds,omitzero"`
-	Files     []DriveFile       `json:"files,omitzero"`
-	// Original HTML body as the origin server sent it.
-	HTML               *string                 `json:"html,omitzero"`
-	ID                 string                  `json:"id"`
+	CW                 *string                 `json:"cw,omitzero"`
+	UserID             string                  `json:"userId"`
+	User               UserLite                `json:"user"`
+	ReplyID            *string                 `json:"replyId,omitzero"`
+	RenoteID           *string                 `json:"renoteId,omitzero"`
+	Reply              *Note                   `json:"reply,omitzero"`
+	Renote             *Note                   `json:"renote,omitzero"`
 	IsHidden           *bool                   `json:"isHidden,omitzero"`
-	LocalOnly          *bool                   `json:"localOnly,omitzero"`
+	Visibility         NoteVisibility          `json:"visibility"`
 	Mentions           []string                `json:"mentions,omitzero"`
-	MyReaction         *string                 `json:"myReaction,omitzero"`
+	VisibleUserIDs     []string                `json:"visibleUserIds,omitzero"`
+	FileIDs            []string                `json:"fileIds,omitzero"`
+	Files              []DriveFile             `json:"files,omitzero"`
+	Tags               []string                `json:"tags,omitzero"`
 	Poll               *NotePoll               `json:"poll,omitzero"`
+	Emojis             map[string]string       `json:"emojis,omitzero"`
+	ChannelID          *string                 `json:"channelId,omitzero"`
+	Channel            *Channel                `json:"channel,omitzero"`
+	LocalOnly          *bool                   `json:"localOnly,omitzero"`
 	ReactionAcceptance *NoteReactionAcceptance `json:"reactionAcceptance"`
-	ReactionCount      int64                   `json:"reactionCount"`
 	ReactionEmojis     map[string]string       `json:"reactionEmojis"`
 	// How many times each reaction was used, keyed by reaction.
-	Reactions    map[string]int64 `json:"reactions"`
-	Renote       *Note            `json:"renote,omitzero"`
-	RenoteCount  int64            `json:"renoteCount"`
-	RenoteID     *string          `json:"renoteId,omitzero"`
-	RepliesCount int64            `json:"repliesCount"`
-	Reply        *Note            `json:"reply,omitzero"`
-	ReplyID      *string          `json:"replyId,omitzero"`
-	Tags         []string         `json:"tags,omitzero"`
-	Text         *string          `json:"text"`
+	Reactions     map[string]int64 `json:"reactions"`
+	ReactionCount int64            `json:"reactionCount"`
+	RenoteCount   int64            `json:"renoteCount"`
+	RepliesCount  int64            `json:"repliesCount"`
+	ClippedCount  *int64           `json:"clippedCount,omitzero"`
 	// ActivityPub id; remote notes only.
 	URI *string `json:"uri,omitzero"`
 	// Human-facing page on the origin server; remote notes only.
-	URL            *string        `json:"url,omitzero"`
-	User           UserLite       `json:"user"`
-	UserID         string         `json:"userId"`
-	Visibility     NoteVisibility `json:"visibility"`
-	VisibleUserIDs []string       `json:"visibleUserIds,omitzero"`
+	URL *string `json:"url,omitzero"`
+	// Original HTML body as the origin server sent it.
+	HTML       *string `json:"html,omitzero"`
+	MyReaction *string `json:"myReaction,omitzero"`
 
 	// Extra holds the members of the JSON object that no field above holds, as they were
 	// sent: members the API document does not declare, and declared members whose
@@ -3083,8 +4318,8 @@ type Note struct {
 
 // fieldsOfNote names the members of Note by field index, and says which are required.
 var fieldsOfNote = jsonFields{
-	names:    []string{"channel", "channelId", "clippedCount", "createdAt", "cw", "deletedAt", "emojis", "fileIds", "files", "html", "id", "isHidden", "localOnly", "mentions", "myReaction", "poll", "reactionAcceptance", "reactionCount", "reactionEmojis", "reactions", "renote", "renoteCount", "renoteId", "repliesCount", "reply", "replyId", "tags", "text", "uri", "url", "user", "userId", "visibility", "visibleUserIds"},
-	required: []uint64{0x1c8af0408},
+	names:    []string{"id", "createdAt", "deletedAt", "text", "cw", "userId", "user", "replyId", "renoteId", "reply", "renote", "isHidden", "visibility", "mentions", "visibleUserIds", "fileIds", "files", "tags", "poll", "emojis", "channelId", "channel", "localOnly", "reactionAcceptance", "reactionEmojis", "reactions", "reactionCount", "renoteCount", "repliesCount", "clippedCount", "uri", "url", "html", "myReaction"},
+	required: []uint64{0x1f80106b},
 }
 
 func (x *Note) decodeJSON(d *jsonDecoder) bool {
@@ -3096,174 +4331,174 @@ func (x *Note) decodeJSON(d *jsonDecoder) bool {
 	n := 0
 	for ; d.nextMember(n); n++ {
 		switch string(d.key) {
-		case "channel":
+		case "id":
 			seen[0] |= 0x1
+			d.field(&x.Extra, "id", d.at(), decString(&x.ID, d), "string")
+		case "createdAt":
+			seen[0] |= 0x2
+			d.field(&x.Extra, "createdAt", d.at(), decTime(&x.CreatedAt, d), "date-time string")
+		case "deletedAt":
+			seen[0] |= 0x4
 			if d.null() {
 				x.nulls |= 0x1
 			} else {
-				d.field(&x.Extra, "channel", d.at(), decPtr(&x.Channel, d, (*Channel).decodeJSON), "Channel or null")
+				d.field(&x.Extra, "deletedAt", d.at(), decPtr(&x.DeletedAt, d, decTime), "date-time string or null")
 			}
-		case "channelId":
-			seen[0] |= 0x2
-			if d.null() {
-				x.nulls |= 0x2
-			} else {
-				d.field(&x.Extra, "channelId", d.at(), decPtr(&x.ChannelID, d, decString), "string or null")
-			}
-		case "clippedCount":
-			seen[0] |= 0x4
-			d.field(&x.Extra, "clippedCount", d.at(), decPtr(&x.ClippedCount, d, decInt64), "integer")
-		case "createdAt":
+		case "text":
 			seen[0] |= 0x8
-			d.field(&x.Extra, "createdAt", d.at(), decTime(&x.CreatedAt, d), "date-time string")
+			if d.null() {
+			} else {
+				d.field(&x.Extra, "text", d.at(), decPtr(&x.Text, d, decString), "string or null")
+			}
 		case "cw":
 			seen[0] |= 0x10
 			if d.null() {
-				x.nulls |= 0x4
+				x.nulls |= 0x2
 			} else {
 				d.field(&x.Extra, "cw", d.at(), decPtr(&x.CW, d, decString), "string or null")
 			}
-		case "deletedAt":
+		case "userId":
 			seen[0] |= 0x20
+			d.field(&x.Extra, "userId", d.at(), decString(&x.UserID, d), "string")
+		case "user":
+			seen[0] |= 0x40
+			d.field(&x.Extra, "user", d.at(), (*UserLite).decodeJSON(&x.User, d), "UserLite")
+		case "replyId":
+			seen[0] |= 0x80
+			if d.null() {
+				x.nulls |= 0x4
+			} else {
+				d.field(&x.Extra, "replyId", d.at(), decPtr(&x.ReplyID, d, decString), "string or null")
+			}
+		case "renoteId":
+			seen[0] |= 0x100
 			if d.null() {
 				x.nulls |= 0x8
 			} else {
-				d.field(&x.Extra, "deletedAt", d.at(), decPtr(&x.DeletedAt, d, decTime), "date-time string or null")
+				d.field(&x.Extra, "renoteId", d.at(), decPtr(&x.RenoteID, d, decString), "string or null")
 			}
-		case "emojis":
-			seen[0] |= 0x40
-			d.field(&x.Extra, "emojis", d.at(), func(p *map[string]string, d *jsonDecoder) bool {
-				return decMap(p, d, decString)
-			}(&x.Emojis, d), "object of string")
-		case "fileIds":
-			seen[0] |= 0x80
-			d.field(&x.Extra, "fileIds", d.at(), func(p *[]string, d *jsonDecoder) bool {
-				return decSlice(p, d, decString)
-			}(&x.FileIDs, d), "array of string")
-		case "files":
-			seen[0] |= 0x100
-			d.field(&x.Extra, "files", d.at(), func(p *[]DriveFile, d *jsonDecoder) bool {
-				return decSlice(p, d, (*DriveFile).decodeJSON)
-			}(&x.Files, d), "array of DriveFile")
-		case "html":
+		case "reply":
 			seen[0] |= 0x200
 			if d.null() {
 				x.nulls |= 0x10
 			} else {
-				d.field(&x.Extra, "html", d.at(), decPtr(&x.HTML, d, decString), "string or null")
+				d.field(&x.Extra, "reply", d.at(), decPtr(&x.Reply, d, (*Note).decodeJSON), "Note or null")
 			}
-		case "id":
+		case "renote":
 			seen[0] |= 0x400
-			d.field(&x.Extra, "id", d.at(), decString(&x.ID, d), "string")
+			if d.null() {
+				x.nulls |= 0x20
+			} else {
+				d.field(&x.Extra, "renote", d.at(), decPtr(&x.Renote, d, (*Note).decodeJSON), "Note or null")
+			}
 		case "isHidden":
 			seen[0] |= 0x800
 			d.field(&x.Extra, "isHidden", d.at(), decPtr(&x.IsHidden, d, decBool), "boolean")
-		case "localOnly":
+		case "visibility":
 			seen[0] |= 0x1000
-			d.field(&x.Extra, "localOnly", d.at(), decPtr(&x.LocalOnly, d, decBool), "boolean")
+			d.field(&x.Extra, "visibility", d.at(), decEnum[NoteVisibility](&x.Visibility, d), "string")
 		case "mentions":
 			seen[0] |= 0x2000
 			d.field(&x.Extra, "mentions", d.at(), func(p *[]string, d *jsonDecoder) bool {
 				return decSlice(p, d, decString)
 			}(&x.Mentions, d), "array of string")
-		case "myReaction":
+		case "visibleUserIds":
 			seen[0] |= 0x4000
-			if d.null() {
-				x.nulls |= 0x20
-			} else {
-				d.field(&x.Extra, "myReaction", d.at(), decPtr(&x.MyReaction, d, decString), "string or null")
-			}
-		case "poll":
+			d.field(&x.Extra, "visibleUserIds", d.at(), func(p *[]string, d *jsonDecoder) bool {
+				return decSlice(p, d, decString)
+			}(&x.VisibleUserIDs, d), "array of string")
+		case "fileIds":
 			seen[0] |= 0x8000
+			d.field(&x.Extra, "fileIds", d.at(), func(p *[]string, d *jsonDecoder) bool {
+				return decSlice(p, d, decString)
+			}(&x.FileIDs, d), "array of string")
+		case "files":
+			seen[0] |= 0x10000
+			d.field(&x.Extra, "files", d.at(), func(p *[]DriveFile, d *jsonDecoder) bool {
+				return decSlice(p, d, (*DriveFile).decodeJSON)
+			}(&x.Files, d), "array of DriveFile")
+		case "tags":
+			seen[0] |= 0x20000
+			d.field(&x.Extra, "tags", d.at(), func(p *[]string, d *jsonDecoder) bool {
+				return decSlice(p, d, decString)
+			}(&x.Tags, d), "array of string")
+		case "poll":
+			seen[0] |= 0x40000
 			if d.null() {
 				x.nulls |= 0x40
 			} else {
 				d.field(&x.Extra, "poll", d.at(), decPtr(&x.Poll, d, (*NotePoll).decodeJSON), "NotePoll or null")
 			}
-		case "reactionAcceptance":
-			seen[0] |= 0x10000
-			if d.null() {
-			} else {
-				d.field(&x.Extra, "reactionAcceptance", d.at(), decPtr(&x.ReactionAcceptance, d, decEnum[NoteReactionAcceptance]), "string or null")
-			}
-		case "reactionCount":
-			seen[0] |= 0x20000
-			d.field(&x.Extra, "reactionCount", d.at(), decInt64(&x.ReactionCount, d), "integer")
-		case "reactionEmojis":
-			seen[0] |= 0x40000
-			d.field(&x.Extra, "reactionEmojis", d.at(), func(p *map[string]string, d *jsonDecoder) bool {
-				return decMap(p, d, decString)
-			}(&x.ReactionEmojis, d), "object of string")
-		case "reactions":
+		case "emojis":
 			seen[0] |= 0x80000
-			d.field(&x.Extra, "reactions", d.at(), func(p *map[string]int64, d *jsonDecoder) bool {
-				return decMap(p, d, decInt64)
-			}(&x.Reactions, d), "object of integer")
-		case "renote":
+			d.field(&x.Extra, "emojis", d.at(), func(p *map[string]string, d *jsonDecoder) bool {
+				return decMap(p, d, decString)
+			}(&x.Emojis, d), "object of string")
+		case "channelId":
 			seen[0] |= 0x100000
 			if d.null() {
 				x.nulls |= 0x80
 			} else {
-				d.field(&x.Extra, "renote", d.at(), decPtr(&x.Renote, d, (*Note).decodeJSON), "Note or null")
+				d.field(&x.Extra, "channelId", d.at(), decPtr(&x.ChannelID, d, decString), "string or null")
 			}
-		case "renoteCount":
+		case "channel":
 			seen[0] |= 0x200000
-			d.field(&x.Extra, "renoteCount", d.at(), decInt64(&x.RenoteCount, d), "integer")
-		case "renoteId":
-			seen[0] |= 0x400000
 			if d.null() {
 				x.nulls |= 0x100
 			} else {
-				d.field(&x.Extra, "renoteId", d.at(), decPtr(&x.RenoteID, d, decString), "string or null")
+				d.field(&x.Extra, "channel", d.at(), decPtr(&x.Channel, d, (*Channel).decodeJSON), "Channel or null")
 			}
-		case "repliesCount":
+		case "localOnly":
+			seen[0] |= 0x400000
+			d.field(&x.Extra, "localOnly", d.at(), decPtr(&x.LocalOnly, d, decBool), "boolean")
+		case "reactionAcceptance":
 			seen[0] |= 0x800000
-			d.field(&x.Extra, "repliesCount", d.at(), decInt64(&x.RepliesCount, d), "integer")
-		case "reply":
+			if d.null() {
+			} else {
+				d.field(&x.Extra, "reactionAcceptance", d.at(), decPtr(&x.ReactionAcceptance, d, decEnum[NoteReactionAcceptance]), "string or null")
+			}
+		case "reactionEmojis":
 			seen[0] |= 0x1000000
+			d.field(&x.Extra, "reactionEmojis", d.at(), func(p *map[string]string, d *jsonDecoder) bool {
+				return decMap(p, d, decString)
+			}(&x.ReactionEmojis, d), "object of string")
+		case "reactions":
+			seen[0] |= 0x2000000
+			d.field(&x.Extra, "reactions", d.at(), func(p *map[string]int64, d *jsonDecoder) bool {
+				return decMap(p, d, decInt64)
+			}(&x.Reactions, d), "object of integer")
+		case "reactionCount":
+			seen[0] |= 0x4000000
+			d.field(&x.Extra, "reactionCount", d.at(), decInt64(&x.ReactionCount, d), "integer")
+		case "renoteCount":
+			seen[0] |= 0x8000000
+			d.field(&x.Extra, "renoteCount", d.at(), decInt64(&x.RenoteCount, d), "integer")
+		case "repliesCount":
+			seen[0] |= 0x10000000
+			d.field(&x.Extra, "repliesCount", d.at(), decInt64(&x.RepliesCount, d), "integer")
+		case "clippedCount":
+			seen[0] |= 0x20000000
+			d.field(&x.Extra, "clippedCount", d.at(), decPtr(&x.ClippedCount, d, decInt64), "integer")
+		case "uri":
+			seen[0] |= 0x40000000
+			d.field(&x.Extra, "uri", d.at(), decPtr(&x.URI, d, decString), "string")
+		case "url":
+			seen[0] |= 0x80000000
+			d.field(&x.Extra, "url", d.at(), decPtr(&x.URL, d, decString), "string")
+		case "html":
+			seen[0] |= 0x100000000
 			if d.null() {
 				x.nulls |= 0x200
 			} else {
-				d.field(&x.Extra, "reply", d.at(), decPtr(&x.Reply, d, (*Note).decodeJSON), "Note or null")
+				d.field(&x.Extra, "html", d.at(), decPtr(&x.HTML, d, decString), "string or null")
 			}
-		case "replyId":
-			seen[0] |= 0x2000000
+		case "myReaction":
+			seen[0] |= 0x200000000
 			if d.null() {
 				x.nulls |= 0x400
 			} else {
-				d.field(&x.Extra, "replyId", d.at(), decPtr(&x.ReplyID, d, decString), "string or null")
+				d.field(&x.Extra, "myReaction", d.at(), decPtr(&x.MyReaction, d, decString), "string or null")
 			}
-		case "tags":
-			seen[0] |= 0x4000000
-			d.field(&x.Extra, "tags", d.at(), func(p *[]string, d *jsonDecoder) bool {
-				return decSlice(p, d, decString)
-			}(&x.Tags, d), "array of string")
-		case "text":
-			seen[0] |= 0x8000000
-			if d.null() {
-			} else {
-				d.field(&x.Extra, "text", d.at(), decPtr(&x.Text, d, decString), "string or null")
-			}
-		case "uri":
-			seen[0] |= 0x10000000
-			d.field(&x.Extra, "uri", d.at(), decPtr(&x.URI, d, decString), "string")
-		case "url":
-			seen[0] |= 0x20000000
-			d.field(&x.Extra, "url", d.at(), decPtr(&x.URL, d, decString), "string")
-		case "user":
-			seen[0] |= 0x40000000
-			d.field(&x.Extra, "user", d.at(), (*UserLite).decodeJSON(&x.User, d), "UserLite")
-		case "userId":
-			seen[0] |= 0x80000000
-			d.field(&x.Extra, "userId", d.at(), decString(&x.UserID, d), "string")
-		case "visibility":
-			seen[0] |= 0x100000000
-			d.field(&x.Extra, "visibility", d.at(), decEnum[NoteVisibility](&x.Visibility, d), "string")
-		case "visibleUserIds":
-			seen[0] |= 0x200000000
-			d.field(&x.Extra, "visibleUserIds", d.at(), func(p *[]string, d *jsonDecoder) bool {
-				return decSlice(p, d, decString)
-			}(&x.VisibleUserIDs, d), "array of string")
 		default:
 			d.unknown(&x.Extra)
 		}
@@ -3273,39 +4508,71 @@ func (x *Note) decodeJSON(d *jsonDecoder) bool {
 }
 func (x *Note) encodeJSON(e *jsonEncoder) {
 	e.objectStart()
-	if x.Channel != nil || x.nulls&0x1 != 0 {
-		if e.field(&x.Extra, "channel") {
-			encPtr(&x.Channel, e, (*Channel).encodeJSON)
-		}
-	}
-	if x.ChannelID != nil || x.nulls&0x2 != 0 {
-		if e.field(&x.Extra, "channelId") {
-			encPtr(&x.ChannelID, e, encString)
-		}
-	}
-	if x.ClippedCount != nil {
-		if e.field(&x.Extra, "clippedCount") {
-			encPtr(&x.ClippedCount, e, encInt64)
-		}
+	if e.field(&x.Extra, "id") {
+		encString(&x.ID, e)
 	}
 	if e.field(&x.Extra, "createdAt") {
 		encTime(&x.CreatedAt, e)
 	}
-	if x.CW != nil || x.nulls&0x4 != 0 {
-		if e.field(&x.Extra, "cw") {
-			encPtr(&x.CW, e, encString)
-		}
-	}
-	if x.DeletedAt != nil || x.nulls&0x8 != 0 {
+	if x.DeletedAt != nil || x.nulls&0x1 != 0 {
 		if e.field(&x.Extra, "deletedAt") {
 			encPtr(&x.DeletedAt, e, encTime)
 		}
 	}
-	if x.Emojis != nil {
-		if e.field(&x.Extra, "emojis") {
-			func(p *map[string]string, e *jsonEncoder) {
-				encMap(p, e, encString)
-			}(&x.Emojis, e)
+	if e.field(&x.Extra, "text") {
+		encPtr(&x.Text, e, encString)
+	}
+	if x.CW != nil || x.nulls&0x2 != 0 {
+		if e.field(&x.Extra, "cw") {
+			encPtr(&x.CW, e, encString)
+		}
+	}
+	if e.field(&x.Extra, "userId") {
+		encString(&x.UserID, e)
+	}
+	if e.field(&x.Extra, "user") {
+		(*UserLite).encodeJSON(&x.User, e)
+	}
+	if x.ReplyID != nil || x.nulls&0x4 != 0 {
+		if e.field(&x.Extra, "replyId") {
+			encPtr(&x.ReplyID, e, encString)
+		}
+	}
+	if x.RenoteID != nil || x.nulls&0x8 != 0 {
+		if e.field(&x.Extra, "renoteId") {
+			encPtr(&x.RenoteID, e, encString)
+		}
+	}
+	if x.Reply != nil || x.nulls&0x10 != 0 {
+		if e.field(&x.Extra, "reply") {
+			encPtr(&x.Reply, e, (*Note).encodeJSON)
+		}
+	}
+	if x.Renote != nil || x.nulls&0x20 != 0 {
+		if e.field(&x.Extra, "renote") {
+			encPtr(&x.Renote, e, (*Note).encodeJSON)
+		}
+	}
+	if x.IsHidden != nil {
+		if e.field(&x.Extra, "isHidden") {
+			encPtr(&x.IsHidden, e, encBool)
+		}
+	}
+	if e.field(&x.Extra, "visibility") {
+		encEnum[NoteVisibility](&x.Visibility, e)
+	}
+	if x.Mentions != nil {
+		if e.field(&x.Extra, "mentions") {
+			func(p *[]string, e *jsonEncoder) {
+				encSlice(p, e, encString)
+			}(&x.Mentions, e)
+		}
+	}
+	if x.VisibleUserIDs != nil {
+		if e.field(&x.Extra, "visibleUserIds") {
+			func(p *[]string, e *jsonEncoder) {
+				encSlice(p, e, encString)
+			}(&x.VisibleUserIDs, e)
 		}
 	}
 	if x.FileIDs != nil {
@@ -3322,34 +4589,11 @@ func (x *Note) encodeJSON(e *jsonEncoder) {
 			}(&x.Files, e)
 		}
 	}
-	if x.HTML != nil || x.nulls&0x10 != 0 {
-		if e.field(&x.Extra, "html") {
-			encPtr(&x.HTML, e, encString)
-		}
-	}
-	if e.field(&x.Extra, "id") {
-		encString(&x.ID, e)
-	}
-	if x.IsHidden != nil {
-		if e.field(&x.Extra, "isHidden") {
-			encPtr(&x.IsHidden, e, encBool)
-		}
-	}
-	if x.LocalOnly != nil {
-		if e.field(&x.Extra, "localOnly") {
-			encPtr(&x.LocalOnly, e, encBool)
-		}
-	}
-	if x.Mentions != nil {
-		if e.field(&x.Extra, "mentions") {
+	if x.Tags != nil {
+		if e.field(&x.Extra, "tags") {
 			func(p *[]string, e *jsonEncoder) {
 				encSlice(p, e, encString)
-			}(&x.Mentions, e)
-		}
-	}
-	if x.MyReaction != nil || x.nulls&0x20 != 0 {
-		if e.field(&x.Extra, "myReaction") {
-			encPtr(&x.MyReaction, e, encString)
+			}(&x.Tags, e)
 		}
 	}
 	if x.Poll != nil || x.nulls&0x40 != 0 {
@@ -3357,11 +4601,30 @@ func (x *Note) encodeJSON(e *jsonEncoder) {
 			encPtr(&x.Poll, e, (*NotePoll).encodeJSON)
 		}
 	}
+	if x.Emojis != nil {
+		if e.field(&x.Extra, "emojis") {
+			func(p *map[string]string, e *jsonEncoder) {
+				encMap(p, e, encString)
+			}(&x.Emojis, e)
+		}
+	}
+	if x.ChannelID != nil || x.nulls&0x80 != 0 {
+		if e.field(&x.Extra, "channelId") {
+			encPtr(&x.ChannelID, e, encString)
+		}
+	}
+	if x.Channel != nil || x.nulls&0x100 != 0 {
+		if e.field(&x.Extra, "channel") {
+			encPtr(&x.Channel, e, (*Channel).encodeJSON)
+		}
+	}
+	if x.LocalOnly != nil {
+		if e.field(&x.Extra, "localOnly") {
+			encPtr(&x.LocalOnly, e, encBool)
+		}
+	}
 	if e.field(&x.Extra, "reactionAcceptance") {
 		encPtr(&x.ReactionAcceptance, e, encEnum[NoteReactionAcceptance])
-	}
-	if e.field(&x.Extra, "reactionCount") {
-		encInt64(&x.ReactionCount, e)
 	}
 	if e.field(&x.Extra, "reactionEmojis") {
 		if x.ReactionEmojis == nil {
@@ -3381,41 +4644,19 @@ func (x *Note) encodeJSON(e *jsonEncoder) {
 			}(&x.Reactions, e)
 		}
 	}
-	if x.Renote != nil || x.nulls&0x80 != 0 {
-		if e.field(&x.Extra, "renote") {
-			encPtr(&x.Renote, e, (*Note).encodeJSON)
-		}
+	if e.field(&x.Extra, "reactionCount") {
+		encInt64(&x.ReactionCount, e)
 	}
 	if e.field(&x.Extra, "renoteCount") {
 		encInt64(&x.RenoteCount, e)
 	}
-	if x.RenoteID != nil || x.nulls&0x100 != 0 {
-		if e.field(&x.Extra, "renoteId") {
-			encPtr(&x.RenoteID, e, encString)
-		}
-	}
 	if e.field(&x.Extra, "repliesCount") {
 		encInt64(&x.RepliesCount, e)
 	}
-	if x.Reply != nil || x.nulls&0x200 != 0 {
-		if e.field(&x.Extra, "reply") {
-			encPtr(&x.Reply, e, (*Note).encodeJSON)
+	if x.ClippedCount != nil {
+		if e.field(&x.Extra, "clippedCount") {
+			encPtr(&x.ClippedCount, e, encInt64)
 		}
-	}
-	if x.ReplyID != nil || x.nulls&0x400 != 0 {
-		if e.field(&x.Extra, "replyId") {
-			encPtr(&x.ReplyID, e, encString)
-		}
-	}
-	if x.Tags != nil {
-		if e.field(&x.Extra, "tags") {
-			func(p *[]string, e *jsonEncoder) {
-				encSlice(p, e, encString)
-			}(&x.Tags, e)
-		}
-	}
-	if e.field(&x.Extra, "text") {
-		encPtr(&x.Text, e, encString)
 	}
 	if x.URI != nil {
 		if e.field(&x.Extra, "uri") {
@@ -3427,20 +4668,14 @@ func (x *Note) encodeJSON(e *jsonEncoder) {
 			encPtr(&x.URL, e, encString)
 		}
 	}
-	if e.field(&x.Extra, "user") {
-		(*UserLite).encodeJSON(&x.User, e)
+	if x.HTML != nil || x.nulls&0x200 != 0 {
+		if e.field(&x.Extra, "html") {
+			encPtr(&x.HTML, e, encString)
+		}
 	}
-	if e.field(&x.Extra, "userId") {
-		encString(&x.UserID, e)
-	}
-	if e.field(&x.Extra, "visibility") {
-		encEnum[NoteVisibility](&x.Visibility, e)
-	}
-	if x.VisibleUserIDs != nil {
-		if e.field(&x.Extra, "visibleUserIds") {
-			func(p *[]string, e *jsonEncoder) {
-				encSlice(p, e, encString)
-			}(&x.VisibleUserIDs, e)
+	if x.MyReaction != nil || x.nulls&0x400 != 0 {
+		if e.field(&x.Extra, "myReaction") {
+			encPtr(&x.MyReaction, e, encString)
 		}
 	}
 	x.Extra.encode(e)
@@ -3464,9 +4699,9 @@ func (x *Note) pageID() string {
 
 // NotePoll is the poll field of Note.
 type NotePoll struct {
-	Choices   []NotePollChoice `json:"choices"`
 	ExpiresAt *time.Time       `json:"expiresAt,omitzero"`
 	Multiple  bool             `json:"multiple"`
+	Choices   []NotePollChoice `json:"choices"`
 
 	// Extra holds the members of the JSON object that no field above holds, as they were
 	// sent: members the API document does not declare, and declared members whose
@@ -3477,8 +4712,8 @@ type NotePoll struct {
 
 // fieldsOfNotePoll names the members of NotePoll by field index, and says which are required.
 var fieldsOfNotePoll = jsonFields{
-	names:    []string{"choices", "expiresAt", "multiple"},
-	required: []uint64{0x5},
+	names:    []string{"expiresAt", "multiple", "choices"},
+	required: []uint64{0x6},
 }
 
 func (x *NotePoll) decodeJSON(d *jsonDecoder) bool {
@@ -3490,21 +4725,21 @@ func (x *NotePoll) decodeJSON(d *jsonDecoder) bool {
 	n := 0
 	for ; d.nextMember(n); n++ {
 		switch string(d.key) {
-		case "choices":
-			seen[0] |= 0x1
-			d.field(&x.Extra, "choices", d.at(), func(p *[]NotePollChoice, d *jsonDecoder) bool {
-				return decSlice(p, d, (*NotePollChoice).decodeJSON)
-			}(&x.Choices, d), "array of NotePollChoice")
 		case "expiresAt":
-			seen[0] |= 0x2
+			seen[0] |= 0x1
 			if d.null() {
 				x.nulls |= 0x1
 			} else {
 				d.field(&x.Extra, "expiresAt", d.at(), decPtr(&x.ExpiresAt, d, decTime), "date-time string or null")
 			}
 		case "multiple":
-			seen[0] |= 0x4
+			seen[0] |= 0x2
 			d.field(&x.Extra, "multiple", d.at(), decBool(&x.Multiple, d), "boolean")
+		case "choices":
+			seen[0] |= 0x4
+			d.field(&x.Extra, "choices", d.at(), func(p *[]NotePollChoice, d *jsonDecoder) bool {
+				return decSlice(p, d, (*NotePollChoice).decodeJSON)
+			}(&x.Choices, d), "array of NotePollChoice")
 		default:
 			d.unknown(&x.Extra)
 		}
@@ -3514,6 +4749,14 @@ func (x *NotePoll) decodeJSON(d *jsonDecoder) bool {
 }
 func (x *NotePoll) encodeJSON(e *jsonEncoder) {
 	e.objectStart()
+	if x.ExpiresAt != nil || x.nulls&0x1 != 0 {
+		if e.field(&x.Extra, "expiresAt") {
+			encPtr(&x.ExpiresAt, e, encTime)
+		}
+	}
+	if e.field(&x.Extra, "multiple") {
+		encBool(&x.Multiple, e)
+	}
 	if e.field(&x.Extra, "choices") {
 		if x.Choices == nil {
 			e.rawBytes("[]")
@@ -3522,14 +4765,6 @@ func (x *NotePoll) encodeJSON(e *jsonEncoder) {
 				encSlice(p, e, (*NotePollChoice).encodeJSON)
 			}(&x.Choices, e)
 		}
-	}
-	if x.ExpiresAt != nil || x.nulls&0x1 != 0 {
-		if e.field(&x.Extra, "expiresAt") {
-			encPtr(&x.ExpiresAt, e, encTime)
-		}
-	}
-	if e.field(&x.Extra, "multiple") {
-		encBool(&x.Multiple, e)
 	}
 	x.Extra.encode(e)
 	e.objectEnd()
@@ -3615,10 +4850,10 @@ func (x NotePollChoice) MarshalJSON() ([]byte, error) {
 
 // NoteReaction is the NoteReaction object of Misskey's API.
 type NoteReaction struct {
-	CreatedAt time.Time `json:"createdAt"`
 	ID        string    `json:"id"`
-	Type      string    `json:"type"`
+	CreatedAt time.Time `json:"createdAt"`
 	User      UserLite  `json:"user"`
+	Type      string    `json:"type"`
 
 	// Extra holds the members of the JSON object that no field above holds, as they were
 	// sent: members the API document does not declare, and declared members whose
@@ -3628,7 +4863,7 @@ type NoteReaction struct {
 
 // fieldsOfNoteReaction names the members of NoteReaction by field index, and says which are required.
 var fieldsOfNoteReaction = jsonFields{
-	names:    []string{"createdAt", "id", "type", "user"},
+	names:    []string{"id", "createdAt", "user", "type"},
 	required: []uint64{0xf},
 }
 
@@ -3641,18 +4876,18 @@ func (x *NoteReaction) decodeJSON(d *jsonDecoder) bool {
 	n := 0
 	for ; d.nextMember(n); n++ {
 		switch string(d.key) {
-		case "createdAt":
-			seen[0] |= 0x1
-			d.field(&x.Extra, "createdAt", d.at(), decTime(&x.CreatedAt, d), "date-time string")
 		case "id":
-			seen[0] |= 0x2
+			seen[0] |= 0x1
 			d.field(&x.Extra, "id", d.at(), decString(&x.ID, d), "string")
-		case "type":
-			seen[0] |= 0x4
-			d.field(&x.Extra, "type", d.at(), decString(&x.Type, d), "string")
+		case "createdAt":
+			seen[0] |= 0x2
+			d.field(&x.Extra, "createdAt", d.at(), decTime(&x.CreatedAt, d), "date-time string")
 		case "user":
-			seen[0] |= 0x8
+			seen[0] |= 0x4
 			d.field(&x.Extra, "user", d.at(), (*UserLite).decodeJSON(&x.User, d), "UserLite")
+		case "type":
+			seen[0] |= 0x8
+			d.field(&x.Extra, "type", d.at(), decString(&x.Type, d), "string")
 		default:
 			d.unknown(&x.Extra)
 		}
@@ -3662,17 +4897,17 @@ func (x *NoteReaction) decodeJSON(d *jsonDecoder) bool {
 }
 func (x *NoteReaction) encodeJSON(e *jsonEncoder) {
 	e.objectStart()
-	if e.field(&x.Extra, "createdAt") {
-		encTime(&x.CreatedAt, e)
-	}
 	if e.field(&x.Extra, "id") {
 		encString(&x.ID, e)
 	}
-	if e.field(&x.Extra, "type") {
-		encString(&x.Type, e)
+	if e.field(&x.Extra, "createdAt") {
+		encTime(&x.CreatedAt, e)
 	}
 	if e.field(&x.Extra, "user") {
 		(*UserLite).encodeJSON(&x.User, e)
+	}
+	if e.field(&x.Extra, "type") {
+		encString(&x.Type, e)
 	}
 	x.Extra.encode(e)
 	e.objectEnd()
@@ -3717,12 +4952,12 @@ const (
 //
 // It holds the fields of every alternative the API document gives; Type says which one it is.
 type Notification struct {
-	CreatedAt time.Time        `json:"createdAt"`
 	ID        string           `json:"id"`
-	Note      *Note            `json:"note,omitzero"`
+	CreatedAt time.Time        `json:"createdAt"`
 	Type      NotificationType `json:"type"`
 	User      *UserLite        `json:"user,omitzero"`
 	UserID    *string          `json:"userId,omitzero"`
+	Note      *Note            `json:"note,omitzero"`
 	Reaction  *string          `json:"reaction,omitzero"`
 	Body      *string          `json:"body,omitzero"`
 	Header    *string          `json:"header,omitzero"`
@@ -3737,8 +4972,8 @@ type Notification struct {
 
 // fieldsOfNotification names the members of Notification by field index, and says which are required.
 var fieldsOfNotification = jsonFields{
-	names:    []string{"createdAt", "id", "note", "type", "user", "userId", "reaction", "body", "header", "icon"},
-	required: []uint64{0xb},
+	names:    []string{"id", "createdAt", "type", "user", "userId", "note", "reaction", "body", "header", "icon"},
+	required: []uint64{0x7},
 }
 
 func (x *Notification) decodeJSON(d *jsonDecoder) bool {
@@ -3750,24 +4985,24 @@ func (x *Notification) decodeJSON(d *jsonDecoder) bool {
 	n := 0
 	for ; d.nextMember(n); n++ {
 		switch string(d.key) {
-		case "createdAt":
-			seen[0] |= 0x1
-			d.field(&x.Extra, "createdAt", d.at(), decTime(&x.CreatedAt, d), "date-time string")
 		case "id":
-			seen[0] |= 0x2
+			seen[0] |= 0x1
 			d.field(&x.Extra, "id", d.at(), decString(&x.ID, d), "string")
-		case "note":
-			seen[0] |= 0x4
-			d.field(&x.Extra, "note", d.at(), decPtr(&x.Note, d, (*Note).decodeJSON), "Note")
+		case "createdAt":
+			seen[0] |= 0x2
+			d.field(&x.Extra, "createdAt", d.at(), decTime(&x.CreatedAt, d), "date-time string")
 		case "type":
-			seen[0] |= 0x8
+			seen[0] |= 0x4
 			d.field(&x.Extra, "type", d.at(), decEnum[NotificationType](&x.Type, d), "string")
 		case "user":
-			seen[0] |= 0x10
+			seen[0] |= 0x8
 			d.field(&x.Extra, "user", d.at(), decPtr(&x.User, d, (*UserLite).decodeJSON), "UserLite")
 		case "userId":
-			seen[0] |= 0x20
+			seen[0] |= 0x10
 			d.field(&x.Extra, "userId", d.at(), decPtr(&x.UserID, d, decString), "string")
+		case "note":
+			seen[0] |= 0x20
+			d.field(&x.Extra, "note", d.at(), decPtr(&x.Note, d, (*Note).decodeJSON), "Note")
 		case "reaction":
 			seen[0] |= 0x40
 			d.field(&x.Extra, "reaction", d.at(), decPtr(&x.Reaction, d, decString), "string")
@@ -3797,16 +5032,11 @@ func (x *Notification) decodeJSON(d *jsonDecoder) bool {
 }
 func (x *Notification) encodeJSON(e *jsonEncoder) {
 	e.objectStart()
-	if e.field(&x.Extra, "createdAt") {
-		encTime(&x.CreatedAt, e)
-	}
 	if e.field(&x.Extra, "id") {
 		encString(&x.ID, e)
 	}
-	if x.Note != nil {
-		if e.field(&x.Extra, "note") {
-			encPtr(&x.Note, e, (*Note).encodeJSON)
-		}
+	if e.field(&x.Extra, "createdAt") {
+		encTime(&x.CreatedAt, e)
 	}
 	if e.field(&x.Extra, "type") {
 		encEnum[NotificationType](&x.Type, e)
@@ -3819,6 +5049,11 @@ func (x *Notification) encodeJSON(e *jsonEncoder) {
 	if x.UserID != nil {
 		if e.field(&x.Extra, "userId") {
 			encPtr(&x.UserID, e, encString)
+		}
+	}
+	if x.Note != nil {
+		if e.field(&x.Extra, "note") {
+			encPtr(&x.Note, e, (*Note).encodeJSON)
 		}
 	}
 	if x.Reaction != nil {
@@ -3874,11 +5109,11 @@ const (
 
 // QueueCount is the QueueCount object of Misskey's API.
 type QueueCount struct {
+	Waiting   int64 `json:"waiting"`
 	Active    int64 `json:"active"`
 	Completed int64 `json:"completed"`
-	Delayed   int64 `json:"delayed"`
 	Failed    int64 `json:"failed"`
-	Waiting   int64 `json:"waiting"`
+	Delayed   int64 `json:"delayed"`
 	// Jobs parked until their child jobs finish.
 	WaitingChildren *int64 `json:"waiting-children,omitzero"`
 
@@ -3890,7 +5125,7 @@ type QueueCount struct {
 
 // fieldsOfQueueCount names the members of QueueCount by field index, and says which are required.
 var fieldsOfQueueCount = jsonFields{
-	names:    []string{"active", "completed", "delayed", "failed", "waiting", "waiting-children"},
+	names:    []string{"waiting", "active", "completed", "failed", "delayed", "waiting-children"},
 	required: []uint64{0x1f},
 }
 
@@ -3903,21 +5138,21 @@ func (x *QueueCount) decodeJSON(d *jsonDecoder) bool {
 	n := 0
 	for ; d.nextMember(n); n++ {
 		switch string(d.key) {
-		case "active":
+		case "waiting":
 			seen[0] |= 0x1
+			d.field(&x.Extra, "waiting", d.at(), decInt64(&x.Waiting, d), "integer")
+		case "active":
+			seen[0] |= 0x2
 			d.field(&x.Extra, "active", d.at(), decInt64(&x.Active, d), "integer")
 		case "completed":
-			seen[0] |= 0x2
-			d.field(&x.Extra, "completed", d.at(), decInt64(&x.Completed, d), "integer")
-		case "delayed":
 			seen[0] |= 0x4
-			d.field(&x.Extra, "delayed", d.at(), decInt64(&x.Delayed, d), "integer")
+			d.field(&x.Extra, "completed", d.at(), decInt64(&x.Completed, d), "integer")
 		case "failed":
 			seen[0] |= 0x8
 			d.field(&x.Extra, "failed", d.at(), decInt64(&x.Failed, d), "integer")
-		case "waiting":
+		case "delayed":
 			seen[0] |= 0x10
-			d.field(&x.Extra, "waiting", d.at(), decInt64(&x.Waiting, d), "integer")
+			d.field(&x.Extra, "delayed", d.at(), decInt64(&x.Delayed, d), "integer")
 		case "waiting-children":
 			seen[0] |= 0x20
 			d.field(&x.Extra, "waiting-children", d.at(), decPtr(&x.WaitingChildren, d, decInt64), "integer")
@@ -3930,20 +5165,20 @@ func (x *QueueCount) decodeJSON(d *jsonDecoder) bool {
 }
 func (x *QueueCount) encodeJSON(e *jsonEncoder) {
 	e.objectStart()
+	if e.field(&x.Extra, "waiting") {
+		encInt64(&x.Waiting, e)
+	}
 	if e.field(&x.Extra, "active") {
 		encInt64(&x.Active, e)
 	}
 	if e.field(&x.Extra, "completed") {
 		encInt64(&x.Completed, e)
 	}
-	if e.field(&x.Extra, "delayed") {
-		encInt64(&x.Delayed, e)
-	}
 	if e.field(&x.Extra, "failed") {
 		encInt64(&x.Failed, e)
 	}
-	if e.field(&x.Extra, "waiting") {
-		encInt64(&x.Waiting, e)
+	if e.field(&x.Extra, "delayed") {
+		encInt64(&x.Delayed, e)
 	}
 	if x.WaitingChildren != nil {
 		if e.field(&x.Extra, "waiting-children") {
@@ -3964,18 +5199,34 @@ func (x QueueCount) MarshalJSON() ([]byte, error) {
 	return marshalJSONValue(&x)
 }
 
+// QueueType names a job queue of the server, as misskey-js's queueTypes lists them (postScheduledNote since 2025).
+type QueueType string
+
+const (
+	QueueTypeSystem                QueueType = "system"
+	QueueTypeEndedPollNotification QueueType = "endedPollNotification"
+	QueueTypePostScheduledNote     QueueType = "postScheduledNote"
+	QueueTypeDeliver               QueueType = "deliver"
+	QueueTypeInbox                 QueueType = "inbox"
+	QueueTypeDB                    QueueType = "db"
+	QueueTypeRelationship          QueueType = "relationship"
+	QueueTypeObjectStorage         QueueType = "objectStorage"
+	QueueTypeUserWebhookDeliver    QueueType = "userWebhookDeliver"
+	QueueTypeSystemWebhookDeliver  QueueType = "systemWebhookDeliver"
+)
+
 // Role is the Role object of Misskey's API.
 type Role struct {
 	RoleLite
+	CreatedAt                 time.Time             `json:"createdAt"`
+	UpdatedAt                 time.Time             `json:"updatedAt"`
+	Target                    RoleTarget            `json:"target"`
+	CondFormula               RoleCondFormulaValue  `json:"condFormula"`
+	IsPublic                  bool                  `json:"isPublic"`
+	IsExplorable              bool                  `json:"isExplorable"`
 	AsBadge                   bool                  `json:"asBadge"`
 	CanEditMembersByModerator bool                  `json:"canEditMembersByModerator"`
-	CondFormula               RoleCondFormulaValue  `json:"condFormula"`
-	CreatedAt                 time.Time             `json:"createdAt"`
-	IsExplorable              bool                  `json:"isExplorable"`
-	IsPublic                  bool                  `json:"isPublic"`
 	Policies                  map[string]RolePolicy `json:"policies"`
-	Target                    RoleTarget            `json:"target"`
-	UpdatedAt                 time.Time             `json:"updatedAt"`
 	UsersCount                int64                 `json:"usersCount"`
 
 	// Extra holds the members of the JSON object that no field above holds, as they were
@@ -3986,7 +5237,7 @@ type Role struct {
 
 // fieldsOfRole names the members of Role by field index, and says which are required.
 var fieldsOfRole = jsonFields{
-	names:    []string{"color", "description", "displayOrder", "iconUrl", "id", "isAdministrator", "isModerator", "name", "asBadge", "canEditMembersByModerator", "condFormula", "createdAt", "isExplorable", "isPublic", "policies", "target", "updatedAt", "usersCount"},
+	names:    []string{"id", "name", "color", "iconUrl", "description", "isModerator", "isAdministrator", "displayOrder", "createdAt", "updatedAt", "target", "condFormula", "isPublic", "isExplorable", "asBadge", "canEditMembersByModerator", "policies", "usersCount"},
 	required: []uint64{0x3ffff},
 }
 
@@ -3999,65 +5250,65 @@ func (x *Role) decodeJSON(d *jsonDecoder) bool {
 	n := 0
 	for ; d.nextMember(n); n++ {
 		switch string(d.key) {
-		case "color":
+		case "id":
 			seen[0] |= 0x1
+			d.field(&x.Extra, "id", d.at(), decString(&x.RoleLite.ID, d), "string")
+		case "name":
+			seen[0] |= 0x2
+			d.field(&x.Extra, "name", d.at(), decString(&x.RoleLite.Name, d), "string")
+		case "color":
+			seen[0] |= 0x4
 			if d.null() {
 			} else {
 				d.field(&x.Extra, "color", d.at(), decPtr(&x.RoleLite.Color, d, decString), "string or null")
 			}
-		case "description":
-			seen[0] |= 0x2
-			d.field(&x.Extra, "description", d.at(), decString(&x.RoleLite.Description, d), "string")
-		case "displayOrder":
-			seen[0] |= 0x4
-			d.field(&x.Extra, "displayOrder", d.at(), decInt64(&x.RoleLite.DisplayOrder, d), "integer")
 		case "iconUrl":
 			seen[0] |= 0x8
 			if d.null() {
 			} else {
 				d.field(&x.Extra, "iconUrl", d.at(), decPtr(&x.RoleLite.IconURL, d, decString), "string or null")
 			}
-		case "id":
+		case "description":
 			seen[0] |= 0x10
-			d.field(&x.Extra, "id", d.at(), decString(&x.RoleLite.ID, d), "string")
-		case "isAdministrator":
-			seen[0] |= 0x20
-			d.field(&x.Extra, "isAdministrator", d.at(), decBool(&x.RoleLite.IsAdministrator, d), "boolean")
+			d.field(&x.Extra, "description", d.at(), decString(&x.RoleLite.Description, d), "string")
 		case "isModerator":
-			seen[0] |= 0x40
+			seen[0] |= 0x20
 			d.field(&x.Extra, "isModerator", d.at(), decBool(&x.RoleLite.IsModerator, d), "boolean")
-		case "name":
+		case "isAdministrator":
+			seen[0] |= 0x40
+			d.field(&x.Extra, "isAdministrator", d.at(), decBool(&x.RoleLite.IsAdministrator, d), "boolean")
+		case "displayOrder":
 			seen[0] |= 0x80
-			d.field(&x.Extra, "name", d.at(), decString(&x.RoleLite.Name, d), "string")
-		case "asBadge":
+			d.field(&x.Extra, "displayOrder", d.at(), decInt64(&x.RoleLite.DisplayOrder, d), "integer")
+		case "createdAt":
 			seen[0] |= 0x100
+			d.field(&x.Extra, "createdAt", d.at(), decTime(&x.CreatedAt, d), "date-time string")
+		case "updatedAt":
+			seen[0] |= 0x200
+			d.field(&x.Extra, "updatedAt", d.at(), decTime(&x.UpdatedAt, d), "date-time string")
+		case "target":
+			seen[0] |= 0x400
+			d.field(&x.Extra, "target", d.at(), decEnum[RoleTarget](&x.Target, d), "string")
+		case "condFormula":
+			seen[0] |= 0x800
+			d.field(&x.Extra, "condFormula", d.at(), (*RoleCondFormulaValue).decodeJSON(&x.CondFormula, d), "RoleCondFormulaValue")
+		case "isPublic":
+			seen[0] |= 0x1000
+			d.field(&x.Extra, "isPublic", d.at(), decBool(&x.IsPublic, d), "boolean")
+		case "isExplorable":
+			seen[0] |= 0x2000
+			d.field(&x.Extra, "isExplorable", d.at(), decBool(&x.IsExplorable, d), "boolean")
+		case "asBadge":
+			seen[0] |= 0x4000
 			d.field(&x.Extra, "asBadge", d.at(), decBool(&x.AsBadge, d), "boolean")
 		case "canEditMembersByModerator":
-			seen[0] |= 0x200
+			seen[0] |= 0x8000
 			d.field(&x.Extra, "canEditMembersByModerator", d.at(), decBool(&x.CanEditMembersByModerator, d), "boolean")
-		case "condFormula":
-			seen[0] |= 0x400
-			d.field(&x.Extra, "condFormula", d.at(), (*RoleCondFormulaValue).decodeJSON(&x.CondFormula, d), "RoleCondFormulaValue")
-		case "createdAt":
-			seen[0] |= 0x800
-			d.field(&x.Extra, "createdAt", d.at(), decTime(&x.CreatedAt, d), "date-time string")
-		case "isExplorable":
-			seen[0] |= 0x1000
-			d.field(&x.Extra, "isExplorable", d.at(), decBool(&x.IsExplorable, d), "boolean")
-		case "isPublic":
-			seen[0] |= 0x2000
-			d.field(&x.Extra, "isPublic", d.at(), decBool(&x.IsPublic, d), "boolean")
 		case "policies":
-			seen[0] |= 0x4000
+			seen[0] |= 0x10000
 			d.field(&x.Extra, "policies", d.at(), func(p *map[string]RolePolicy, d *jsonDecoder) bool {
 				return decMap(p, d, (*RolePolicy).decodeJSON)
 			}(&x.Policies, d), "object of RolePolicy")
-		case "target":
-			seen[0] |= 0x8000
-			d.field(&x.Extra, "target", d.at(), decEnum[RoleTarget](&x.Target, d), "string")
-		case "updatedAt":
-			seen[0] |= 0x10000
-			d.field(&x.Extra, "updatedAt", d.at(), decTime(&x.UpdatedAt, d), "date-time string")
 		case "usersCount":
 			seen[0] |= 0x20000
 			d.field(&x.Extra, "usersCount", d.at(), decInt64(&x.UsersCount, d), "integer")
@@ -4070,47 +5321,53 @@ func (x *Role) decodeJSON(d *jsonDecoder) bool {
 }
 func (x *Role) encodeJSON(e *jsonEncoder) {
 	e.objectStart()
+	if e.field(&x.Extra, "id") {
+		encString(&x.RoleLite.ID, e)
+	}
+	if e.field(&x.Extra, "name") {
+		encString(&x.RoleLite.Name, e)
+	}
 	if e.field(&x.Extra, "color") {
 		encPtr(&x.RoleLite.Color, e, encString)
-	}
-	if e.field(&x.Extra, "description") {
-		encString(&x.RoleLite.Description, e)
-	}
-	if e.field(&x.Extra, "displayOrder") {
-		encInt64(&x.RoleLite.DisplayOrder, e)
 	}
 	if e.field(&x.Extra, "iconUrl") {
 		encPtr(&x.RoleLite.IconURL, e, encString)
 	}
-	if e.field(&x.Extra, "id") {
-		encString(&x.RoleLite.ID, e)
-	}
-	if e.field(&x.Extra, "isAdministrator") {
-		encBool(&x.RoleLite.IsAdministrator, e)
+	if e.field(&x.Extra, "description") {
+		encString(&x.RoleLite.Description, e)
 	}
 	if e.field(&x.Extra, "isModerator") {
 		encBool(&x.RoleLite.IsModerator, e)
 	}
-	if e.field(&x.Extra, "name") {
-		encString(&x.RoleLite.Name, e)
+	if e.field(&x.Extra, "isAdministrator") {
+		encBool(&x.RoleLite.IsAdministrator, e)
+	}
+	if e.field(&x.Extra, "displayOrder") {
+		encInt64(&x.RoleLite.DisplayOrder, e)
+	}
+	if e.field(&x.Extra, "createdAt") {
+		encTime(&x.CreatedAt, e)
+	}
+	if e.field(&x.Extra, "updatedAt") {
+		encTime(&x.UpdatedAt, e)
+	}
+	if e.field(&x.Extra, "target") {
+		encEnum[RoleTarget](&x.Target, e)
+	}
+	if e.field(&x.Extra, "condFormula") {
+		(*RoleCondFormulaValue).encodeJSON(&x.CondFormula, e)
+	}
+	if e.field(&x.Extra, "isPublic") {
+		encBool(&x.IsPublic, e)
+	}
+	if e.field(&x.Extra, "isExplorable") {
+		encBool(&x.IsExplorable, e)
 	}
 	if e.field(&x.Extra, "asBadge") {
 		encBool(&x.AsBadge, e)
 	}
 	if e.field(&x.Extra, "canEditMembersByModerator") {
 		encBool(&x.CanEditMembersByModerator, e)
-	}
-	if e.field(&x.Extra, "condFormula") {
-		(*RoleCondFormulaValue).encodeJSON(&x.CondFormula, e)
-	}
-	if e.field(&x.Extra, "createdAt") {
-		encTime(&x.CreatedAt, e)
-	}
-	if e.field(&x.Extra, "isExplorable") {
-		encBool(&x.IsExplorable, e)
-	}
-	if e.field(&x.Extra, "isPublic") {
-		encBool(&x.IsPublic, e)
 	}
 	if e.field(&x.Extra, "policies") {
 		if x.Policies == nil {
@@ -4120,12 +5377,6 @@ func (x *Role) encodeJSON(e *jsonEncoder) {
 				encMap(p, e, (*RolePolicy).encodeJSON)
 			}(&x.Policies, e)
 		}
-	}
-	if e.field(&x.Extra, "target") {
-		encEnum[RoleTarget](&x.Target, e)
-	}
-	if e.field(&x.Extra, "updatedAt") {
-		encTime(&x.UpdatedAt, e)
 	}
 	if e.field(&x.Extra, "usersCount") {
 		encInt64(&x.UsersCount, e)
@@ -4470,14 +5721,14 @@ const (
 
 // RoleLite is the RoleLite object of Misskey's API.
 type RoleLite struct {
-	Color           *string `json:"color"`
-	Description     string  `json:"description"`
-	DisplayOrder    int64   `json:"displayOrder"`
-	IconURL         *string `json:"iconUrl"`
 	ID              string  `json:"id"`
-	IsAdministrator bool    `json:"isAdministrator"`
-	IsModerator     bool    `json:"isModerator"`
 	Name            string  `json:"name"`
+	Color           *string `json:"color"`
+	IconURL         *string `json:"iconUrl"`
+	Description     string  `json:"description"`
+	IsModerator     bool    `json:"isModerator"`
+	IsAdministrator bool    `json:"isAdministrator"`
+	DisplayOrder    int64   `json:"displayOrder"`
 
 	// Extra holds the members of the JSON object that no field above holds, as they were
 	// sent: members the API document does not declare, and declared members whose
@@ -4487,7 +5738,7 @@ type RoleLite struct {
 
 // fieldsOfRoleLite names the members of RoleLite by field index, and says which are required.
 var fieldsOfRoleLite = jsonFields{
-	names:    []string{"color", "description", "displayOrder", "iconUrl", "id", "isAdministrator", "isModerator", "name"},
+	names:    []string{"id", "name", "color", "iconUrl", "description", "isModerator", "isAdministrator", "displayOrder"},
 	required: []uint64{0xff},
 }
 
@@ -4500,36 +5751,36 @@ func (x *RoleLite) decodeJSON(d *jsonDecoder) bool {
 	n := 0
 	for ; d.nextMember(n); n++ {
 		switch string(d.key) {
-		case "color":
+		case "id":
 			seen[0] |= 0x1
+			d.field(&x.Extra, "id", d.at(), decString(&x.ID, d), "string")
+		case "name":
+			seen[0] |= 0x2
+			d.field(&x.Extra, "name", d.at(), decString(&x.Name, d), "string")
+		case "color":
+			seen[0] |= 0x4
 			if d.null() {
 			} else {
 				d.field(&x.Extra, "color", d.at(), decPtr(&x.Color, d, decString), "string or null")
 			}
-		case "description":
-			seen[0] |= 0x2
-			d.field(&x.Extra, "description", d.at(), decString(&x.Description, d), "string")
-		case "displayOrder":
-			seen[0] |= 0x4
-			d.field(&x.Extra, "displayOrder", d.at(), decInt64(&x.DisplayOrder, d), "integer")
 		case "iconUrl":
 			seen[0] |= 0x8
 			if d.null() {
 			} else {
 				d.field(&x.Extra, "iconUrl", d.at(), decPtr(&x.IconURL, d, decString), "string or null")
 			}
-		case "id":
+		case "description":
 			seen[0] |= 0x10
-			d.field(&x.Extra, "id", d.at(), decString(&x.ID, d), "string")
-		case "isAdministrator":
-			seen[0] |= 0x20
-			d.field(&x.Extra, "isAdministrator", d.at(), decBool(&x.IsAdministrator, d), "boolean")
+			d.field(&x.Extra, "description", d.at(), decString(&x.Description, d), "string")
 		case "isModerator":
-			seen[0] |= 0x40
+			seen[0] |= 0x20
 			d.field(&x.Extra, "isModerator", d.at(), decBool(&x.IsModerator, d), "boolean")
-		case "name":
+		case "isAdministrator":
+			seen[0] |= 0x40
+			d.field(&x.Extra, "isAdministrator", d.at(), decBool(&x.IsAdministrator, d), "boolean")
+		case "displayOrder":
 			seen[0] |= 0x80
-			d.field(&x.Extra, "name", d.at(), decString(&x.Name, d), "string")
+			d.field(&x.Extra, "displayOrder", d.at(), decInt64(&x.DisplayOrder, d), "integer")
 		default:
 			d.unknown(&x.Extra)
 		}
@@ -4539,29 +5790,29 @@ func (x *RoleLite) decodeJSON(d *jsonDecoder) bool {
 }
 func (x *RoleLite) encodeJSON(e *jsonEncoder) {
 	e.objectStart()
+	if e.field(&x.Extra, "id") {
+		encString(&x.ID, e)
+	}
+	if e.field(&x.Extra, "name") {
+		encString(&x.Name, e)
+	}
 	if e.field(&x.Extra, "color") {
 		encPtr(&x.Color, e, encString)
-	}
-	if e.field(&x.Extra, "description") {
-		encString(&x.Description, e)
-	}
-	if e.field(&x.Extra, "displayOrder") {
-		encInt64(&x.DisplayOrder, e)
 	}
 	if e.field(&x.Extra, "iconUrl") {
 		encPtr(&x.IconURL, e, encString)
 	}
-	if e.field(&x.Extra, "id") {
-		encString(&x.ID, e)
-	}
-	if e.field(&x.Extra, "isAdministrator") {
-		encBool(&x.IsAdministrator, e)
+	if e.field(&x.Extra, "description") {
+		encString(&x.Description, e)
 	}
 	if e.field(&x.Extra, "isModerator") {
 		encBool(&x.IsModerator, e)
 	}
-	if e.field(&x.Extra, "name") {
-		encString(&x.Name, e)
+	if e.field(&x.Extra, "isAdministrator") {
+		encBool(&x.IsAdministrator, e)
+	}
+	if e.field(&x.Extra, "displayOrder") {
+		encInt64(&x.DisplayOrder, e)
 	}
 	x.Extra.encode(e)
 	e.objectEnd()
@@ -4579,9 +5830,9 @@ func (x RoleLite) MarshalJSON() ([]byte, error) {
 
 // RolePolicy is an element of the policies field of Role.
 type RolePolicy struct {
+	Value      RolePolicyValue `json:"value"`
 	Priority   int64           `json:"priority"`
 	UseDefault bool            `json:"useDefault"`
-	Value      RolePolicyValue `json:"value"`
 
 	// Extra holds the members of the JSON object that no field above holds, as they were
 	// sent: members the API document does not declare, and declared members whose
@@ -4591,7 +5842,7 @@ type RolePolicy struct {
 
 // fieldsOfRolePolicy names the members of RolePolicy by field index, and says which are required.
 var fieldsOfRolePolicy = jsonFields{
-	names:    []string{"priority", "useDefault", "value"},
+	names:    []string{"value", "priority", "useDefault"},
 	required: []uint64{0x7},
 }
 
@@ -4604,15 +5855,15 @@ func (x *RolePolicy) decodeJSON(d *jsonDecoder) bool {
 	n := 0
 	for ; d.nextMember(n); n++ {
 		switch string(d.key) {
-		case "priority":
+		case "value":
 			seen[0] |= 0x1
+			d.field(&x.Extra, "value", d.at(), (*RolePolicyValue).decodeJSON(&x.Value, d), "RolePolicyValue")
+		case "priority":
+			seen[0] |= 0x2
 			d.field(&x.Extra, "priority", d.at(), decInt64(&x.Priority, d), "integer")
 		case "useDefault":
-			seen[0] |= 0x2
-			d.field(&x.Extra, "useDefault", d.at(), decBool(&x.UseDefault, d), "boolean")
-		case "value":
 			seen[0] |= 0x4
-			d.field(&x.Extra, "value", d.at(), (*RolePolicyValue).decodeJSON(&x.Value, d), "RolePolicyValue")
+			d.field(&x.Extra, "useDefault", d.at(), decBool(&x.UseDefault, d), "boolean")
 		default:
 			d.unknown(&x.Extra)
 		}
@@ -4622,14 +5873,14 @@ func (x *RolePolicy) decodeJSON(d *jsonDecoder) bool {
 }
 func (x *RolePolicy) encodeJSON(e *jsonEncoder) {
 	e.objectStart()
+	if e.field(&x.Extra, "value") {
+		(*RolePolicyValue).encodeJSON(&x.Value, e)
+	}
 	if e.field(&x.Extra, "priority") {
 		encInt64(&x.Priority, e)
 	}
 	if e.field(&x.Extra, "useDefault") {
 		encBool(&x.UseDefault, e)
-	}
-	if e.field(&x.Extra, "value") {
-		(*RolePolicyValue).encodeJSON(&x.Value, e)
 	}
 	x.Extra.encode(e)
 	e.objectEnd()
@@ -4703,6 +5954,6518 @@ const (
 	RoleTargetManual      RoleTarget = "manual"
 	RoleTargetConditional RoleTarget = "conditional"
 )
+
+// StreamChatMessageDeleted is the payload of chatUser's and chatRoom's deleted event: the id of the deleted message.
+type StreamChatMessageDeleted string
+
+func (x *StreamChatMessageDeleted) decodeJSON(d *jsonDecoder) bool {
+	return decString((*string)(x), d)
+}
+func (x *StreamChatMessageDeleted) encodeJSON(e *jsonEncoder) {
+	encString((*string)(x), e)
+}
+
+// UnmarshalJSON decodes x from JSON, keeping what its fields cannot hold (see Members).
+func (x *StreamChatMessageDeleted) UnmarshalJSON(data []byte) error {
+	return unmarshalJSONValue(data, x)
+}
+
+// MarshalJSON encodes x as JSON, with what decoding kept.
+func (x StreamChatMessageDeleted) MarshalJSON() ([]byte, error) {
+	return marshalJSONValue(&x)
+}
+
+// StreamChatReacted is the payload of chatUser's and chatRoom's react event: someone reacted to a message.
+type StreamChatReacted struct {
+	MessageID string    `json:"messageId"`
+	Reaction  string    `json:"reaction"`
+	User      *UserLite `json:"user,omitzero"`
+
+	// Extra holds the members of the JSON object that no field above holds, as they were
+	// sent: members the API document does not declare, and declared members whose
+	// value does not fit the field's type. Encoding writes them back.
+	Extra Members `json:"-"`
+}
+
+// fieldsOfStreamChatReacted names the members of StreamChatReacted by field index, and says which are required.
+var fieldsOfStreamChatReacted = jsonFields{
+	names:    []string{"messageId", "reaction", "user"},
+	required: []uint64{0x3},
+}
+
+func (x *StreamChatReacted) decodeJSON(d *jsonDecoder) bool {
+	if !d.objectStart() {
+		return false
+	}
+	*x = StreamChatReacted{}
+	var seen [1]uint64
+	n := 0
+	for ; d.nextMember(n); n++ {
+		switch string(d.key) {
+		case "messageId":
+			seen[0] |= 0x1
+			d.field(&x.Extra, "messageId", d.at(), decString(&x.MessageID, d), "string")
+		case "reaction":
+			seen[0] |= 0x2
+			d.field(&x.Extra, "reaction", d.at(), decString(&x.Reaction, d), "string")
+		case "user":
+			seen[0] |= 0x4
+			d.field(&x.Extra, "user", d.at(), decPtr(&x.User, d, (*UserLite).decodeJSON), "UserLite")
+		default:
+			d.unknown(&x.Extra)
+		}
+	}
+	fieldsOfStreamChatReacted.markMissing(&x.Extra, seen[:])
+	return true
+}
+func (x *StreamChatReacted) encodeJSON(e *jsonEncoder) {
+	e.objectStart()
+	if e.field(&x.Extra, "messageId") {
+		encString(&x.MessageID, e)
+	}
+	if e.field(&x.Extra, "reaction") {
+		encString(&x.Reaction, e)
+	}
+	if x.User != nil {
+		if e.field(&x.Extra, "user") {
+			encPtr(&x.User, e, (*UserLite).encodeJSON)
+		}
+	}
+	x.Extra.encode(e)
+	e.objectEnd()
+}
+
+// UnmarshalJSON decodes x from JSON, keeping what its fields cannot hold (see Members).
+func (x *StreamChatReacted) UnmarshalJSON(data []byte) error {
+	return unmarshalJSONValue(data, x)
+}
+
+// MarshalJSON encodes x as JSON, with what decoding kept.
+func (x StreamChatReacted) MarshalJSON() ([]byte, error) {
+	return marshalJSONValue(&x)
+}
+
+// StreamChatUnreacted is the payload of chatUser's and chatRoom's unreact event: someone removed a reaction.
+type StreamChatUnreacted struct {
+	MessageID string    `json:"messageId"`
+	Reaction  string    `json:"reaction"`
+	User      *UserLite `json:"user,omitzero"`
+
+	// Extra holds the members of the JSON object that no field above holds, as they were
+	// sent: members the API document does not declare, and declared members whose
+	// value does not fit the field's type. Encoding writes them back.
+	Extra Members `json:"-"`
+}
+
+// fieldsOfStreamChatUnreacted names the members of StreamChatUnreacted by field index, and says which are required.
+var fieldsOfStreamChatUnreacted = jsonFields{
+	names:    []string{"messageId", "reaction", "user"},
+	required: []uint64{0x3},
+}
+
+func (x *StreamChatUnreacted) decodeJSON(d *jsonDecoder) bool {
+	if !d.objectStart() {
+		return false
+	}
+	*x = StreamChatUnreacted{}
+	var seen [1]uint64
+	n := 0
+	for ; d.nextMember(n); n++ {
+		switch string(d.key) {
+		case "messageId":
+			seen[0] |= 0x1
+			d.field(&x.Extra, "messageId", d.at(), decString(&x.MessageID, d), "string")
+		case "reaction":
+			seen[0] |= 0x2
+			d.field(&x.Extra, "reaction", d.at(), decString(&x.Reaction, d), "string")
+		case "user":
+			seen[0] |= 0x4
+			d.field(&x.Extra, "user", d.at(), decPtr(&x.User, d, (*UserLite).decodeJSON), "UserLite")
+		default:
+			d.unknown(&x.Extra)
+		}
+	}
+	fieldsOfStreamChatUnreacted.markMissing(&x.Extra, seen[:])
+	return true
+}
+func (x *StreamChatUnreacted) encodeJSON(e *jsonEncoder) {
+	e.objectStart()
+	if e.field(&x.Extra, "messageId") {
+		encString(&x.MessageID, e)
+	}
+	if e.field(&x.Extra, "reaction") {
+		encString(&x.Reaction, e)
+	}
+	if x.User != nil {
+		if e.field(&x.Extra, "user") {
+			encPtr(&x.User, e, (*UserLite).encodeJSON)
+		}
+	}
+	x.Extra.encode(e)
+	e.objectEnd()
+}
+
+// UnmarshalJSON decodes x from JSON, keeping what its fields cannot hold (see Members).
+func (x *StreamChatUnreacted) UnmarshalJSON(data []byte) error {
+	return unmarshalJSONValue(data, x)
+}
+
+// MarshalJSON encodes x as JSON, with what decoding kept.
+func (x StreamChatUnreacted) MarshalJSON() ([]byte, error) {
+	return marshalJSONValue(&x)
+}
+
+// StreamDriveFileCreated is the payload of main's driveFileCreated event: a file the account uploaded.
+type StreamDriveFileCreated struct {
+	DriveFile
+
+	// Extra holds the members of the JSON object that no field above holds, as they were
+	// sent: members the API document does not declare, and declared members whose
+	// value does not fit the field's type. Encoding writes them back.
+	Extra Members `json:"-"`
+}
+
+// fieldsOfStreamDriveFileCreated names the members of StreamDriveFileCreated by field index, and says which are required.
+var fieldsOfStreamDriveFileCreated = jsonFields{
+	names:    []string{"id", "createdAt", "name", "type", "md5", "size", "isSensitive", "blurhash", "properties", "url", "thumbnailUrl", "comment", "folderId", "folder", "userId", "user"},
+	required: []uint64{0x5fff},
+}
+
+func (x *StreamDriveFileCreated) decodeJSON(d *jsonDecoder) bool {
+	if !d.objectStart() {
+		return false
+	}
+	*x = StreamDriveFileCreated{}
+	var seen [1]uint64
+	n := 0
+	for ; d.nextMember(n); n++ {
+		switch string(d.key) {
+		case "id":
+			seen[0] |= 0x1
+			d.field(&x.Extra, "id", d.at(), decString(&x.DriveFile.ID, d), "string")
+		case "createdAt":
+			seen[0] |= 0x2
+			d.field(&x.Extra, "createdAt", d.at(), decTime(&x.DriveFile.CreatedAt, d), "date-time string")
+		case "name":
+			seen[0] |= 0x4
+			d.field(&x.Extra, "name", d.at(), decString(&x.DriveFile.Name, d), "string")
+		case "type":
+			seen[0] |= 0x8
+			d.field(&x.Extra, "type", d.at(), decString(&x.DriveFile.Type, d), "string")
+		case "md5":
+			seen[0] |= 0x10
+			d.field(&x.Extra, "md5", d.at(), decString(&x.DriveFile.Md5, d), "string")
+		case "size":
+			seen[0] |= 0x20
+			d.field(&x.Extra, "size", d.at(), decInt64(&x.DriveFile.Size, d), "integer")
+		case "isSensitive":
+			seen[0] |= 0x40
+			d.field(&x.Extra, "isSensitive", d.at(), decBool(&x.DriveFile.IsSensitive, d), "boolean")
+		case "blurhash":
+			seen[0] |= 0x80
+			if d.null() {
+			} else {
+				d.field(&x.Extra, "blurhash", d.at(), decPtr(&x.DriveFile.Blurhash, d, decString), "string or null")
+			}
+		case "properties":
+			seen[0] |= 0x100
+			d.field(&x.Extra, "properties", d.at(), (*DriveFileProperties).decodeJSON(&x.DriveFile.Properties, d), "DriveFileProperties")
+		case "url":
+			seen[0] |= 0x200
+			d.field(&x.Extra, "url", d.at(), decString(&x.DriveFile.URL, d), "string")
+		case "thumbnailUrl":
+			seen[0] |= 0x400
+			if d.null() {
+			} else {
+				d.field(&x.Extra, "thumbnailUrl", d.at(), decPtr(&x.DriveFile.ThumbnailURL, d, decString), "string or null")
+			}
+		case "comment":
+			seen[0] |= 0x800
+			if d.null() {
+			} else {
+				d.field(&x.Extra, "comment", d.at(), decPtr(&x.DriveFile.Comment, d, decString), "string or null")
+			}
+		case "folderId":
+			seen[0] |= 0x1000
+			if d.null() {
+			} else {
+				d.field(&x.Extra, "folderId", d.at(), decPtr(&x.DriveFile.FolderID, d, decString), "string or null")
+			}
+		case "folder":
+			seen[0] |= 0x2000
+			if d.null() {
+				x.DriveFile.nulls |= 0x1
+			} else {
+				d.field(&x.Extra, "folder", d.at(), decPtr(&x.DriveFile.Folder, d, (*DriveFolder).decodeJSON), "DriveFolder or null")
+			}
+		case "userId":
+			seen[0] |= 0x4000
+			if d.null() {
+			} else {
+				d.field(&x.Extra, "userId", d.at(), decPtr(&x.DriveFile.UserID, d, decString), "string or null")
+			}
+		case "user":
+			seen[0] |= 0x8000
+			if d.null() {
+				x.DriveFile.nulls |= 0x2
+			} else {
+				d.field(&x.Extra, "user", d.at(), decPtr(&x.DriveFile.User, d, (*UserLite).decodeJSON), "UserLite or null")
+			}
+		default:
+			d.unknown(&x.Extra)
+		}
+	}
+	fieldsOfStreamDriveFileCreated.markMissing(&x.Extra, seen[:])
+	return true
+}
+func (x *StreamDriveFileCreated) encodeJSON(e *jsonEncoder) {
+	e.objectStart()
+	if e.field(&x.Extra, "id") {
+		encString(&x.DriveFile.ID, e)
+	}
+	if e.field(&x.Extra, "createdAt") {
+		encTime(&x.DriveFile.CreatedAt, e)
+	}
+	if e.field(&x.Extra, "name") {
+		encString(&x.DriveFile.Name, e)
+	}
+	if e.field(&x.Extra, "type") {
+		encString(&x.DriveFile.Type, e)
+	}
+	if e.field(&x.Extra, "md5") {
+		encString(&x.DriveFile.Md5, e)
+	}
+	if e.field(&x.Extra, "size") {
+		encInt64(&x.DriveFile.Size, e)
+	}
+	if e.field(&x.Extra, "isSensitive") {
+		encBool(&x.DriveFile.IsSensitive, e)
+	}
+	if e.field(&x.Extra, "blurhash") {
+		encPtr(&x.DriveFile.Blurhash, e, encString)
+	}
+	if e.field(&x.Extra, "properties") {
+		(*DriveFileProperties).encodeJSON(&x.DriveFile.Properties, e)
+	}
+	if e.field(&x.Extra, "url") {
+		encString(&x.DriveFile.URL, e)
+	}
+	if e.field(&x.Extra, "thumbnailUrl") {
+		encPtr(&x.DriveFile.ThumbnailURL, e, encString)
+	}
+	if e.field(&x.Extra, "comment") {
+		encPtr(&x.DriveFile.Comment, e, encString)
+	}
+	if e.field(&x.Extra, "folderId") {
+		encPtr(&x.DriveFile.FolderID, e, encString)
+	}
+	if x.DriveFile.Folder != nil || x.DriveFile.nulls&0x1 != 0 {
+		if e.field(&x.Extra, "folder") {
+			encPtr(&x.DriveFile.Folder, e, (*DriveFolder).encodeJSON)
+		}
+	}
+	if e.field(&x.Extra, "userId") {
+		encPtr(&x.DriveFile.UserID, e, encString)
+	}
+	if x.DriveFile.User != nil || x.DriveFile.nulls&0x2 != 0 {
+		if e.field(&x.Extra, "user") {
+			encPtr(&x.DriveFile.User, e, (*UserLite).encodeJSON)
+		}
+	}
+	x.Extra.encode(e)
+	e.objectEnd()
+}
+
+// UnmarshalJSON decodes x from JSON, keeping what its fields cannot hold (see Members).
+func (x *StreamDriveFileCreated) UnmarshalJSON(data []byte) error {
+	return unmarshalJSONValue(data, x)
+}
+
+// MarshalJSON encodes x as JSON, with what decoding kept.
+func (x StreamDriveFileCreated) MarshalJSON() ([]byte, error) {
+	return marshalJSONValue(&x)
+}
+
+// StreamFileCreated is the payload of drive's fileCreated event.
+type StreamFileCreated struct {
+	DriveFile
+
+	// Extra holds the members of the JSON object that no field above holds, as they were
+	// sent: members the API document does not declare, and declared members whose
+	// value does not fit the field's type. Encoding writes them back.
+	Extra Members `json:"-"`
+}
+
+// fieldsOfStreamFileCreated names the members of StreamFileCreated by field index, and says which are required.
+var fieldsOfStreamFileCreated = jsonFields{
+	names:    []string{"id", "createdAt", "name", "type", "md5", "size", "isSensitive", "blurhash", "properties", "url", "thumbnailUrl", "comment", "folderId", "folder", "userId", "user"},
+	required: []uint64{0x5fff},
+}
+
+func (x *StreamFileCreated) decodeJSON(d *jsonDecoder) bool {
+	if !d.objectStart() {
+		return false
+	}
+	*x = StreamFileCreated{}
+	var seen [1]uint64
+	n := 0
+	for ; d.nextMember(n); n++ {
+		switch string(d.key) {
+		case "id":
+			seen[0] |= 0x1
+			d.field(&x.Extra, "id", d.at(), decString(&x.DriveFile.ID, d), "string")
+		case "createdAt":
+			seen[0] |= 0x2
+			d.field(&x.Extra, "createdAt", d.at(), decTime(&x.DriveFile.CreatedAt, d), "date-time string")
+		case "name":
+			seen[0] |= 0x4
+			d.field(&x.Extra, "name", d.at(), decString(&x.DriveFile.Name, d), "string")
+		case "type":
+			seen[0] |= 0x8
+			d.field(&x.Extra, "type", d.at(), decString(&x.DriveFile.Type, d), "string")
+		case "md5":
+			seen[0] |= 0x10
+			d.field(&x.Extra, "md5", d.at(), decString(&x.DriveFile.Md5, d), "string")
+		case "size":
+			seen[0] |= 0x20
+			d.field(&x.Extra, "size", d.at(), decInt64(&x.DriveFile.Size, d), "integer")
+		case "isSensitive":
+			seen[0] |= 0x40
+			d.field(&x.Extra, "isSensitive", d.at(), decBool(&x.DriveFile.IsSensitive, d), "boolean")
+		case "blurhash":
+			seen[0] |= 0x80
+			if d.null() {
+			} else {
+				d.field(&x.Extra, "blurhash", d.at(), decPtr(&x.DriveFile.Blurhash, d, decString), "string or null")
+			}
+		case "properties":
+			seen[0] |= 0x100
+			d.field(&x.Extra, "properties", d.at(), (*DriveFileProperties).decodeJSON(&x.DriveFile.Properties, d), "DriveFileProperties")
+		case "url":
+			seen[0] |= 0x200
+			d.field(&x.Extra, "url", d.at(), decString(&x.DriveFile.URL, d), "string")
+		case "thumbnailUrl":
+			seen[0] |= 0x400
+			if d.null() {
+			} else {
+				d.field(&x.Extra, "thumbnailUrl", d.at(), decPtr(&x.DriveFile.ThumbnailURL, d, decString), "string or null")
+			}
+		case "comment":
+			seen[0] |= 0x800
+			if d.null() {
+			} else {
+				d.field(&x.Extra, "comment", d.at(), decPtr(&x.DriveFile.Comment, d, decString), "string or null")
+			}
+		case "folderId":
+			seen[0] |= 0x1000
+			if d.null() {
+			} else {
+				d.field(&x.Extra, "folderId", d.at(), decPtr(&x.DriveFile.FolderID, d, decString), "string or null")
+			}
+		case "folder":
+			seen[0] |= 0x2000
+			if d.null() {
+				x.DriveFile.nulls |= 0x1
+			} else {
+				d.field(&x.Extra, "folder", d.at(), decPtr(&x.DriveFile.Folder, d, (*DriveFolder).decodeJSON), "DriveFolder or null")
+			}
+		case "userId":
+			seen[0] |= 0x4000
+			if d.null() {
+			} else {
+				d.field(&x.Extra, "userId", d.at(), decPtr(&x.DriveFile.UserID, d, decString), "string or null")
+			}
+		case "user":
+			seen[0] |= 0x8000
+			if d.null() {
+				x.DriveFile.nulls |= 0x2
+			} else {
+				d.field(&x.Extra, "user", d.at(), decPtr(&x.DriveFile.User, d, (*UserLite).decodeJSON), "UserLite or null")
+			}
+		default:
+			d.unknown(&x.Extra)
+		}
+	}
+	fieldsOfStreamFileCreated.markMissing(&x.Extra, seen[:])
+	return true
+}
+func (x *StreamFileCreated) encodeJSON(e *jsonEncoder) {
+	e.objectStart()
+	if e.field(&x.Extra, "id") {
+		encString(&x.DriveFile.ID, e)
+	}
+	if e.field(&x.Extra, "createdAt") {
+		encTime(&x.DriveFile.CreatedAt, e)
+	}
+	if e.field(&x.Extra, "name") {
+		encString(&x.DriveFile.Name, e)
+	}
+	if e.field(&x.Extra, "type") {
+		encString(&x.DriveFile.Type, e)
+	}
+	if e.field(&x.Extra, "md5") {
+		encString(&x.DriveFile.Md5, e)
+	}
+	if e.field(&x.Extra, "size") {
+		encInt64(&x.DriveFile.Size, e)
+	}
+	if e.field(&x.Extra, "isSensitive") {
+		encBool(&x.DriveFile.IsSensitive, e)
+	}
+	if e.field(&x.Extra, "blurhash") {
+		encPtr(&x.DriveFile.Blurhash, e, encString)
+	}
+	if e.field(&x.Extra, "properties") {
+		(*DriveFileProperties).encodeJSON(&x.DriveFile.Properties, e)
+	}
+	if e.field(&x.Extra, "url") {
+		encString(&x.DriveFile.URL, e)
+	}
+	if e.field(&x.Extra, "thumbnailUrl") {
+		encPtr(&x.DriveFile.ThumbnailURL, e, encString)
+	}
+	if e.field(&x.Extra, "comment") {
+		encPtr(&x.DriveFile.Comment, e, encString)
+	}
+	if e.field(&x.Extra, "folderId") {
+		encPtr(&x.DriveFile.FolderID, e, encString)
+	}
+	if x.DriveFile.Folder != nil || x.DriveFile.nulls&0x1 != 0 {
+		if e.field(&x.Extra, "folder") {
+			encPtr(&x.DriveFile.Folder, e, (*DriveFolder).encodeJSON)
+		}
+	}
+	if e.field(&x.Extra, "userId") {
+		encPtr(&x.DriveFile.UserID, e, encString)
+	}
+	if x.DriveFile.User != nil || x.DriveFile.nulls&0x2 != 0 {
+		if e.field(&x.Extra, "user") {
+			encPtr(&x.DriveFile.User, e, (*UserLite).encodeJSON)
+		}
+	}
+	x.Extra.encode(e)
+	e.objectEnd()
+}
+
+// UnmarshalJSON decodes x from JSON, keeping what its fields cannot hold (see Members).
+func (x *StreamFileCreated) UnmarshalJSON(data []byte) error {
+	return unmarshalJSONValue(data, x)
+}
+
+// MarshalJSON encodes x as JSON, with what decoding kept.
+func (x StreamFileCreated) MarshalJSON() ([]byte, error) {
+	return marshalJSONValue(&x)
+}
+
+// StreamFileDeleted is the payload of drive's fileDeleted event: the id of the deleted file.
+type StreamFileDeleted string
+
+func (x *StreamFileDeleted) decodeJSON(d *jsonDecoder) bool {
+	return decString((*string)(x), d)
+}
+func (x *StreamFileDeleted) encodeJSON(e *jsonEncoder) {
+	encString((*string)(x), e)
+}
+
+// UnmarshalJSON decodes x from JSON, keeping what its fields cannot hold (see Members).
+func (x *StreamFileDeleted) UnmarshalJSON(data []byte) error {
+	return unmarshalJSONValue(data, x)
+}
+
+// MarshalJSON encodes x as JSON, with what decoding kept.
+func (x StreamFileDeleted) MarshalJSON() ([]byte, error) {
+	return marshalJSONValue(&x)
+}
+
+// StreamFileUpdated is the payload of drive's fileUpdated event.
+type StreamFileUpdated struct {
+	DriveFile
+
+	// Extra holds the members of the JSON object that no field above holds, as they were
+	// sent: members the API document does not declare, and declared members whose
+	// value does not fit the field's type. Encoding writes them back.
+	Extra Members `json:"-"`
+}
+
+// fieldsOfStreamFileUpdated names the members of StreamFileUpdated by field index, and says which are required.
+var fieldsOfStreamFileUpdated = jsonFields{
+	names:    []string{"id", "createdAt", "name", "type", "md5", "size", "isSensitive", "blurhash", "properties", "url", "thumbnailUrl", "comment", "folderId", "folder", "userId", "user"},
+	required: []uint64{0x5fff},
+}
+
+func (x *StreamFileUpdated) decodeJSON(d *jsonDecoder) bool {
+	if !d.objectStart() {
+		return false
+	}
+	*x = StreamFileUpdated{}
+	var seen [1]uint64
+	n := 0
+	for ; d.nextMember(n); n++ {
+		switch string(d.key) {
+		case "id":
+			seen[0] |= 0x1
+			d.field(&x.Extra, "id", d.at(), decString(&x.DriveFile.ID, d), "string")
+		case "createdAt":
+			seen[0] |= 0x2
+			d.field(&x.Extra, "createdAt", d.at(), decTime(&x.DriveFile.CreatedAt, d), "date-time string")
+		case "name":
+			seen[0] |= 0x4
+			d.field(&x.Extra, "name", d.at(), decString(&x.DriveFile.Name, d), "string")
+		case "type":
+			seen[0] |= 0x8
+			d.field(&x.Extra, "type", d.at(), decString(&x.DriveFile.Type, d), "string")
+		case "md5":
+			seen[0] |= 0x10
+			d.field(&x.Extra, "md5", d.at(), decString(&x.DriveFile.Md5, d), "string")
+		case "size":
+			seen[0] |= 0x20
+			d.field(&x.Extra, "size", d.at(), decInt64(&x.DriveFile.Size, d), "integer")
+		case "isSensitive":
+			seen[0] |= 0x40
+			d.field(&x.Extra, "isSensitive", d.at(), decBool(&x.DriveFile.IsSensitive, d), "boolean")
+		case "blurhash":
+			seen[0] |= 0x80
+			if d.null() {
+			} else {
+				d.field(&x.Extra, "blurhash", d.at(), decPtr(&x.DriveFile.Blurhash, d, decString), "string or null")
+			}
+		case "properties":
+			seen[0] |= 0x100
+			d.field(&x.Extra, "properties", d.at(), (*DriveFileProperties).decodeJSON(&x.DriveFile.Properties, d), "DriveFileProperties")
+		case "url":
+			seen[0] |= 0x200
+			d.field(&x.Extra, "url", d.at(), decString(&x.DriveFile.URL, d), "string")
+		case "thumbnailUrl":
+			seen[0] |= 0x400
+			if d.null() {
+			} else {
+				d.field(&x.Extra, "thumbnailUrl", d.at(), decPtr(&x.DriveFile.ThumbnailURL, d, decString), "string or null")
+			}
+		case "comment":
+			seen[0] |= 0x800
+			if d.null() {
+			} else {
+				d.field(&x.Extra, "comment", d.at(), decPtr(&x.DriveFile.Comment, d, decString), "string or null")
+			}
+		case "folderId":
+			seen[0] |= 0x1000
+			if d.null() {
+			} else {
+				d.field(&x.Extra, "folderId", d.at(), decPtr(&x.DriveFile.FolderID, d, decString), "string or null")
+			}
+		case "folder":
+			seen[0] |= 0x2000
+			if d.null() {
+				x.DriveFile.nulls |= 0x1
+			} else {
+				d.field(&x.Extra, "folder", d.at(), decPtr(&x.DriveFile.Folder, d, (*DriveFolder).decodeJSON), "DriveFolder or null")
+			}
+		case "userId":
+			seen[0] |= 0x4000
+			if d.null() {
+			} else {
+				d.field(&x.Extra, "userId", d.at(), decPtr(&x.DriveFile.UserID, d, decString), "string or null")
+			}
+		case "user":
+			seen[0] |= 0x8000
+			if d.null() {
+				x.DriveFile.nulls |= 0x2
+			} else {
+				d.field(&x.Extra, "user", d.at(), decPtr(&x.DriveFile.User, d, (*UserLite).decodeJSON), "UserLite or null")
+			}
+		default:
+			d.unknown(&x.Extra)
+		}
+	}
+	fieldsOfStreamFileUpdated.markMissing(&x.Extra, seen[:])
+	return true
+}
+func (x *StreamFileUpdated) encodeJSON(e *jsonEncoder) {
+	e.objectStart()
+	if e.field(&x.Extra, "id") {
+		encString(&x.DriveFile.ID, e)
+	}
+	if e.field(&x.Extra, "createdAt") {
+		encTime(&x.DriveFile.CreatedAt, e)
+	}
+	if e.field(&x.Extra, "name") {
+		encString(&x.DriveFile.Name, e)
+	}
+	if e.field(&x.Extra, "type") {
+		encString(&x.DriveFile.Type, e)
+	}
+	if e.field(&x.Extra, "md5") {
+		encString(&x.DriveFile.Md5, e)
+	}
+	if e.field(&x.Extra, "size") {
+		encInt64(&x.DriveFile.Size, e)
+	}
+	if e.field(&x.Extra, "isSensitive") {
+		encBool(&x.DriveFile.IsSensitive, e)
+	}
+	if e.field(&x.Extra, "blurhash") {
+		encPtr(&x.DriveFile.Blurhash, e, encString)
+	}
+	if e.field(&x.Extra, "properties") {
+		(*DriveFileProperties).encodeJSON(&x.DriveFile.Properties, e)
+	}
+	if e.field(&x.Extra, "url") {
+		encString(&x.DriveFile.URL, e)
+	}
+	if e.field(&x.Extra, "thumbnailUrl") {
+		encPtr(&x.DriveFile.ThumbnailURL, e, encString)
+	}
+	if e.field(&x.Extra, "comment") {
+		encPtr(&x.DriveFile.Comment, e, encString)
+	}
+	if e.field(&x.Extra, "folderId") {
+		encPtr(&x.DriveFile.FolderID, e, encString)
+	}
+	if x.DriveFile.Folder != nil || x.DriveFile.nulls&0x1 != 0 {
+		if e.field(&x.Extra, "folder") {
+			encPtr(&x.DriveFile.Folder, e, (*DriveFolder).encodeJSON)
+		}
+	}
+	if e.field(&x.Extra, "userId") {
+		encPtr(&x.DriveFile.UserID, e, encString)
+	}
+	if x.DriveFile.User != nil || x.DriveFile.nulls&0x2 != 0 {
+		if e.field(&x.Extra, "user") {
+			encPtr(&x.DriveFile.User, e, (*UserLite).encodeJSON)
+		}
+	}
+	x.Extra.encode(e)
+	e.objectEnd()
+}
+
+// UnmarshalJSON decodes x from JSON, keeping what its fields cannot hold (see Members).
+func (x *StreamFileUpdated) UnmarshalJSON(data []byte) error {
+	return unmarshalJSONValue(data, x)
+}
+
+// MarshalJSON encodes x as JSON, with what decoding kept.
+func (x StreamFileUpdated) MarshalJSON() ([]byte, error) {
+	return marshalJSONValue(&x)
+}
+
+// StreamFolderCreated is the payload of drive's folderCreated event.
+type StreamFolderCreated struct {
+	DriveFolder
+
+	// Extra holds the members of the JSON object that no field above holds, as they were
+	// sent: members the API document does not declare, and declared members whose
+	// value does not fit the field's type. Encoding writes them back.
+	Extra Members `json:"-"`
+}
+
+// fieldsOfStreamFolderCreated names the members of StreamFolderCreated by field index, and says which are required.
+var fieldsOfStreamFolderCreated = jsonFields{
+	names:    []string{"id", "createdAt", "name", "parentId", "foldersCount", "filesCount", "parent"},
+	required: []uint64{0xf},
+}
+
+func (x *StreamFolderCreated) decodeJSON(d *jsonDecoder) bool {
+	if !d.objectStart() {
+		return false
+	}
+	*x = StreamFolderCreated{}
+	var seen [1]uint64
+	n := 0
+	for ; d.nextMember(n); n++ {
+		switch string(d.key) {
+		case "id":
+			seen[0] |= 0x1
+			d.field(&x.Extra, "id", d.at(), decString(&x.DriveFolder.ID, d), "string")
+		case "createdAt":
+			seen[0] |= 0x2
+			d.field(&x.Extra, "createdAt", d.at(), decTime(&x.DriveFolder.CreatedAt, d), "date-time string")
+		case "name":
+			seen[0] |= 0x4
+			d.field(&x.Extra, "name", d.at(), decString(&x.DriveFolder.Name, d), "string")
+		case "parentId":
+			seen[0] |= 0x8
+			if d.null() {
+			} else {
+				d.field(&x.Extra, "parentId", d.at(), decPtr(&x.DriveFolder.ParentID, d, decString), "string or null")
+			}
+		case "foldersCount":
+			seen[0] |= 0x10
+			d.field(&x.Extra, "foldersCount", d.at(), decPtr(&x.DriveFolder.FoldersCount, d, decInt64), "integer")
+		case "filesCount":
+			seen[0] |= 0x20
+			d.field(&x.Extra, "filesCount", d.at(), decPtr(&x.DriveFolder.FilesCount, d, decInt64), "integer")
+		case "parent":
+			seen[0] |= 0x40
+			if d.null() {
+				x.DriveFolder.nulls |= 0x1
+			} else {
+				d.field(&x.Extra, "parent", d.at(), decPtr(&x.DriveFolder.Parent, d, (*DriveFolder).decodeJSON), "DriveFolder or null")
+			}
+		default:
+			d.unknown(&x.Extra)
+		}
+	}
+	fieldsOfStreamFolderCreated.markMissing(&x.Extra, seen[:])
+	return true
+}
+func (x *StreamFolderCreated) encodeJSON(e *jsonEncoder) {
+	e.objectStart()
+	if e.field(&x.Extra, "id") {
+		encString(&x.DriveFolder.ID, e)
+	}
+	if e.field(&x.Extra, "createdAt") {
+		encTime(&x.DriveFolder.CreatedAt, e)
+	}
+	if e.field(&x.Extra, "name") {
+		encString(&x.DriveFolder.Name, e)
+	}
+	if e.field(&x.Extra, "parentId") {
+		encPtr(&x.DriveFolder.ParentID, e, encString)
+	}
+	if x.DriveFolder.FoldersCount != nil {
+		if e.field(&x.Extra, "foldersCount") {
+			encPtr(&x.DriveFolder.FoldersCount, e, encInt64)
+		}
+	}
+	if x.DriveFolder.FilesCount != nil {
+		if e.field(&x.Extra, "filesCount") {
+			encPtr(&x.DriveFolder.FilesCount, e, encInt64)
+		}
+	}
+	if x.DriveFolder.Parent != nil || x.DriveFolder.nulls&0x1 != 0 {
+		if e.field(&x.Extra, "parent") {
+			encPtr(&x.DriveFolder.Parent, e, (*DriveFolder).encodeJSON)
+		}
+	}
+	x.Extra.encode(e)
+	e.objectEnd()
+}
+
+// UnmarshalJSON decodes x from JSON, keeping what its fields cannot hold (see Members).
+func (x *StreamFolderCreated) UnmarshalJSON(data []byte) error {
+	return unmarshalJSONValue(data, x)
+}
+
+// MarshalJSON encodes x as JSON, with what decoding kept.
+func (x StreamFolderCreated) MarshalJSON() ([]byte, error) {
+	return marshalJSONValue(&x)
+}
+
+// StreamFolderDeleted is the payload of drive's folderDeleted event: the id of the deleted folder.
+type StreamFolderDeleted string
+
+func (x *StreamFolderDeleted) decodeJSON(d *jsonDecoder) bool {
+	return decString((*string)(x), d)
+}
+func (x *StreamFolderDeleted) encodeJSON(e *jsonEncoder) {
+	encString((*string)(x), e)
+}
+
+// UnmarshalJSON decodes x from JSON, keeping what its fields cannot hold (see Members).
+func (x *StreamFolderDeleted) UnmarshalJSON(data []byte) error {
+	return unmarshalJSONValue(data, x)
+}
+
+// MarshalJSON encodes x as JSON, with what decoding kept.
+func (x StreamFolderDeleted) MarshalJSON() ([]byte, error) {
+	return marshalJSONValue(&x)
+}
+
+// StreamFolderUpdated is the payload of drive's folderUpdated event.
+type StreamFolderUpdated struct {
+	DriveFolder
+
+	// Extra holds the members of the JSON object that no field above holds, as they were
+	// sent: members the API document does not declare, and declared members whose
+	// value does not fit the field's type. Encoding writes them back.
+	Extra Members `json:"-"`
+}
+
+// fieldsOfStreamFolderUpdated names the members of StreamFolderUpdated by field index, and says which are required.
+var fieldsOfStreamFolderUpdated = jsonFields{
+	names:    []string{"id", "createdAt", "name", "parentId", "foldersCount", "filesCount", "parent"},
+	required: []uint64{0xf},
+}
+
+func (x *StreamFolderUpdated) decodeJSON(d *jsonDecoder) bool {
+	if !d.objectStart() {
+		return false
+	}
+	*x = StreamFolderUpdated{}
+	var seen [1]uint64
+	n := 0
+	for ; d.nextMember(n); n++ {
+		switch string(d.key) {
+		case "id":
+			seen[0] |= 0x1
+			d.field(&x.Extra, "id", d.at(), decString(&x.DriveFolder.ID, d), "string")
+		case "createdAt":
+			seen[0] |= 0x2
+			d.field(&x.Extra, "createdAt", d.at(), decTime(&x.DriveFolder.CreatedAt, d), "date-time string")
+		case "name":
+			seen[0] |= 0x4
+			d.field(&x.Extra, "name", d.at(), decString(&x.DriveFolder.Name, d), "string")
+		case "parentId":
+			seen[0] |= 0x8
+			if d.null() {
+			} else {
+				d.field(&x.Extra, "parentId", d.at(), decPtr(&x.DriveFolder.ParentID, d, decString), "string or null")
+			}
+		case "foldersCount":
+			seen[0] |= 0x10
+			d.field(&x.Extra, "foldersCount", d.at(), decPtr(&x.DriveFolder.FoldersCount, d, decInt64), "integer")
+		case "filesCount":
+			seen[0] |= 0x20
+			d.field(&x.Extra, "filesCount", d.at(), decPtr(&x.DriveFolder.FilesCount, d, decInt64), "integer")
+		case "parent":
+			seen[0] |= 0x40
+			if d.null() {
+				x.DriveFolder.nulls |= 0x1
+			} else {
+				d.field(&x.Extra, "parent", d.at(), decPtr(&x.DriveFolder.Parent, d, (*DriveFolder).decodeJSON), "DriveFolder or null")
+			}
+		default:
+			d.unknown(&x.Extra)
+		}
+	}
+	fieldsOfStreamFolderUpdated.markMissing(&x.Extra, seen[:])
+	return true
+}
+func (x *StreamFolderUpdated) encodeJSON(e *jsonEncoder) {
+	e.objectStart()
+	if e.field(&x.Extra, "id") {
+		encString(&x.DriveFolder.ID, e)
+	}
+	if e.field(&x.Extra, "createdAt") {
+		encTime(&x.DriveFolder.CreatedAt, e)
+	}
+	if e.field(&x.Extra, "name") {
+		encString(&x.DriveFolder.Name, e)
+	}
+	if e.field(&x.Extra, "parentId") {
+		encPtr(&x.DriveFolder.ParentID, e, encString)
+	}
+	if x.DriveFolder.FoldersCount != nil {
+		if e.field(&x.Extra, "foldersCount") {
+			encPtr(&x.DriveFolder.FoldersCount, e, encInt64)
+		}
+	}
+	if x.DriveFolder.FilesCount != nil {
+		if e.field(&x.Extra, "filesCount") {
+			encPtr(&x.DriveFolder.FilesCount, e, encInt64)
+		}
+	}
+	if x.DriveFolder.Parent != nil || x.DriveFolder.nulls&0x1 != 0 {
+		if e.field(&x.Extra, "parent") {
+			encPtr(&x.DriveFolder.Parent, e, (*DriveFolder).encodeJSON)
+		}
+	}
+	x.Extra.encode(e)
+	e.objectEnd()
+}
+
+// UnmarshalJSON decodes x from JSON, keeping what its fields cannot hold (see Members).
+func (x *StreamFolderUpdated) UnmarshalJSON(data []byte) error {
+	return unmarshalJSONValue(data, x)
+}
+
+// MarshalJSON encodes x as JSON, with what decoding kept.
+func (x StreamFolderUpdated) MarshalJSON() ([]byte, error) {
+	return marshalJSONValue(&x)
+}
+
+// StreamFollow is the payload of main's follow event: a user the account now follows.
+type StreamFollow struct {
+	UserDetailed
+
+	// Extra holds the members of the JSON object that no field above holds, as they were
+	// sent: members the API document does not declare, and declared members whose
+	// value does not fit the field's type. Encoding writes them back.
+	Extra Members `json:"-"`
+}
+
+// fieldsOfStreamFollow names the members of StreamFollow by field index, and says which are required.
+var fieldsOfStreamFollow = jsonFields{
+	names:    []string{"avatarBlurhash", "avatarDecorations", "avatarUrl", "emojis", "host", "id", "instance", "isBot", "isCat", "name", "onlineStatus", "username", "alsoKnownAs", "bannerUrl", "birthday", "createdAt", "description", "fields", "followedMessage", "followersCount", "followersVisibility", "followingCount", "followingVisibility", "isBlocking", "isFollowing", "isLocked", "isSuspended", "lang", "lastFetchedAt", "notesCount", "notify", "pinnedNoteIds", "pinnedNotes", "publicReactions", "roles", "twoFactorEnabled", "updatedAt", "uri", "url", "2faEnabled", "achievements", "autoAcceptFollowed", "avatarId", "email", "hasUnreadNotification", "isAdmin", "isDeleted", "isExplorable", "isModerator", "loggedInDays", "mutedInstances", "mutedWords", "policies", "unreadNotificationsCount"},
+	required: []uint64{0x77be7bfe3f},
+}
+
+func (x *StreamFollow) decodeJSON(d *jsonDecoder) bool {
+	if !d.objectStart() {
+		return false
+	}
+	*x = StreamFollow{}
+	var seen [1]uint64
+	n := 0
+	for ; d.nextMember(n); n++ {
+		switch string(d.key) {
+		case "avatarBlurhash":
+			seen[0] |= 0x1
+			if d.null() {
+			} else {
+				d.field(&x.Extra, "avatarBlurhash", d.at(), decPtr(&x.UserDetailed.AvatarBlurhash, d, decString), "string or null")
+			}
+		case "avatarDecorations":
+			seen[0] |= 0x2
+			d.field(&x.Extra, "avatarDecorations", d.at(), func(p *[]AvatarDecoration, d *jsonDecoder) bool {
+				return decSlice(p, d, (*AvatarDecoration).decodeJSON)
+			}(&x.UserDetailed.AvatarDecorations, d), "array of AvatarDecoration")
+		case "avatarUrl":
+			seen[0] |= 0x4
+			if d.null() {
+			} else {
+				d.field(&x.Extra, "avatarUrl", d.at(), decPtr(&x.UserDetailed.AvatarURL, d, decString), "string or null")
+			}
+		case "emojis":
+			seen[0] |= 0x8
+			d.field(&x.Extra, "emojis", d.at(), func(p *map[string]string, d *jsonDecoder) bool {
+				return decMap(p, d, decString)
+			}(&x.UserDetailed.Emojis, d), "object of string")
+		case "host":
+			seen[0] |= 0x10
+			if d.null() {
+			} else {
+				d.field(&x.Extra, "host", d.at(), decPtr(&x.UserDetailed.Host, d, decString), "string or null")
+			}
+		case "id":
+			seen[0] |= 0x20
+			d.field(&x.Extra, "id", d.at(), decString(&x.UserDetailed.ID, d), "string")
+		case "instance":
+			seen[0] |= 0x40
+			d.field(&x.Extra, "instance", d.at(), decPtr(&x.UserDetailed.Instance, d, (*Instance).decodeJSON), "Instance")
+		case "isBot":
+			seen[0] |= 0x80
+			d.field(&x.Extra, "isBot", d.at(), decPtr(&x.UserDetailed.IsBot, d, decBool), "boolean")
+		case "isCat":
+			seen[0] |= 0x100
+			d.field(&x.Extra, "isCat", d.at(), decPtr(&x.UserDetailed.IsCat, d, decBool), "boolean")
+		case "name":
+			seen[0] |= 0x200
+			if d.null() {
+			} else {
+				d.field(&x.Extra, "name", d.at(), decPtr(&x.UserDetailed.Name, d, decString), "string or null")
+			}
+		case "onlineStatus":
+			seen[0] |= 0x400
+			d.field(&x.Extra, "onlineStatus", d.at(), decEnum[UserOnlineStatus](&x.UserDetailed.OnlineStatus, d), "string")
+		case "username":
+			seen[0] |= 0x800
+			d.field(&x.Extra, "username", d.at(), decString(&x.UserDetailed.Username, d), "string")
+		case "alsoKnownAs":
+			seen[0] |= 0x1000
+			if d.null() {
+			} else {
+				d.field(&x.Extra, "alsoKnownAs", d.at(), func(p *[]string, d *jsonDecoder) bool {
+					return decSlice(p, d, decString)
+				}(&x.UserDetailed.AlsoKnownAs, d), "array of string or null")
+			}
+		case "bannerUrl":
+			seen[0] |= 0x2000
+			if d.null() {
+			} else {
+				d.field(&x.Extra, "bannerUrl", d.at(), decPtr(&x.UserDetailed.BannerURL, d, decString), "string or null")
+			}
+		case "birthday":
+			seen[0] |= 0x4000
+			if d.null() {
+			} else {
+				d.field(&x.Extra, "birthday", d.at(), decPtr(&x.UserDetailed.Birthday, d, decString), "string or null")
+			}
+		case "createdAt":
+			seen[0] |= 0x8000
+			d.field(&x.Extra, "createdAt", d.at(), decTime(&x.UserDetailed.CreatedAt, d), "date-time string")
+		case "description":
+			seen[0] |= 0x10000
+			if d.null() {
+			} else {
+				d.field(&x.Extra, "description", d.at(), decPtr(&x.UserDetailed.Description, d, decString), "string or null")
+			}
+		case "fields":
+			seen[0] |= 0x20000
+			d.field(&x.Extra, "fields", d.at(), func(p *[]Field, d *jsonDecoder) bool {
+				return decSlice(p, d, (*Field).decodeJSON)
+			}(&x.UserDetailed.Fields, d), "array of Field")
+		case "followedMessage":
+			seen[0] |= 0x40000
+			if d.null() {
+				x.UserDetailed.nulls |= 0x1
+			} else {
+				d.field(&x.Extra, "followedMessage", d.at(), decPtr(&x.UserDetailed.FollowedMessage, d, decString), "string or null")
+			}
+		case "followersCount":
+			seen[0] |= 0x80000
+			d.field(&x.Extra, "followersCount", d.at(), decInt64(&x.UserDetailed.FollowersCount, d), "integer")
+		case "followersVisibility":
+			seen[0] |= 0x100000
+			d.field(&x.Extra, "followersVisibility", d.at(), decEnum[UserFollowersVisibility](&x.UserDetailed.FollowersVisibility, d), "string")
+		case "followingCount":
+			seen[0] |= 0x200000
+			d.field(&x.Extra, "followingCount", d.at(), decInt64(&x.UserDetailed.FollowingCount, d), "integer")
+		case "followingVisibility":
+			seen[0] |= 0x400000
+			d.field(&x.Extra, "followingVisibility", d.at(), decEnum[UserFollowingVisibility](&x.UserDetailed.FollowingVisibility, d), "string")
+		case "isBlocking":
+			seen[0] |= 0x800000
+			d.field(&x.Extra, "isBlocking", d.at(), decPtr(&x.UserDetailed.IsBlocking, d, decBool), "boolean")
+		case "isFollowing":
+			seen[0] |= 0x1000000
+			d.field(&x.Extra, "isFollowing", d.at(), decPtr(&x.UserDetailed.IsFollowing, d, decBool), "boolean")
+		case "isLocked":
+			seen[0] |= 0x2000000
+			d.field(&x.Extra, "isLocked", d.at(), decBool(&x.UserDetailed.IsLocked, d), "boolean")
+		case "isSuspended":
+			seen[0] |= 0x4000000
+			d.field(&x.Extra, "isSuspended", d.at(), decBool(&x.UserDetailed.IsSuspended, d), "boolean")
+		case "lang":
+			seen[0] |= 0x8000000
+			if d.null() {
+			} else {
+				d.field(&x.Extra, "lang", d.at(), decPtr(&x.UserDetailed.Lang, d, decString), "string or null")
+			}
+		case "lastFetchedAt":
+			seen[0] |= 0x10000000
+			if d.null() {
+			} else {
+				d.field(&x.Extra, "lastFetchedAt", d.at(), decPtr(&x.UserDetailed.LastFetchedAt, d, decTime), "date-time string or null")
+			}
+		case "notesCount":
+			seen[0] |= 0x20000000
+			d.field(&x.Extra, "notesCount", d.at(), decInt64(&x.UserDetailed.NotesCount, d), "integer")
+		case "notify":
+			seen[0] |= 0x40000000
+			d.field(&x.Extra, "notify", d.at(), decPtr(&x.UserDetailed.Notify, d, decEnum[UserNotify]), "string")
+		case "pinnedNoteIds":
+			seen[0] |= 0x80000000
+			d.field(&x.Extra, "pinnedNoteIds", d.at(), func(p *[]string, d *jsonDecoder) bool {
+				return decSlice(p, d, decString)
+			}(&x.UserDetailed.PinnedNoteIDs, d), "array of string")
+		case "pinnedNotes":
+			seen[0] |= 0x100000000
+			d.field(&x.Extra, "pinnedNotes", d.at(), func(p *[]Note, d *jsonDecoder) bool {
+				return decSlice(p, d, (*Note).decodeJSON)
+			}(&x.UserDetailed.PinnedNotes, d), "array of Note")
+		case "publicReactions":
+			seen[0] |= 0x200000000
+			d.field(&x.Extra, "publicReactions", d.at(), decBool(&x.UserDetailed.PublicReactions, d), "boolean")
+		case "roles":
+			seen[0] |= 0x400000000
+			d.field(&x.Extra, "roles", d.at(), func(p *[]RoleLite, d *jsonDecoder) bool {
+				return decSlice(p, d, (*RoleLite).decodeJSON)
+			}(&x.UserDetailed.Roles, d), "array of RoleLite")
+		case "twoFactorEnabled":
+			seen[0] |= 0x800000000
+			d.field(&x.Extra, "twoFactorEnabled", d.at(), decPtr(&x.UserDetailed.TwoFactorEnabled, d, decBool), "boolean")
+		case "updatedAt":
+			seen[0] |= 0x1000000000
+			if d.null() {
+			} else {
+				d.field(&x.Extra, "updatedAt", d.at(), decPtr(&x.UserDetailed.UpdatedAt, d, decTime), "date-time string or null")
+			}
+		case "uri":
+			seen[0] |= 0x2000000000
+			if d.null() {
+			} else {
+				d.field(&x.Extra, "uri", d.at(), decPtr(&x.UserDetailed.URI, d, decString), "string or null")
+			}
+		case "url":
+			seen[0] |= 0x4000000000
+			if d.null() {
+			} else {
+				d.field(&x.Extra, "url", d.at(), decPtr(&x.UserDetailed.URL, d, decString), "string or null")
+			}
+		case "2faEnabled":
+			seen[0] |= 0x8000000000
+			d.field(&x.Extra, "2faEnabled", d.at(), decPtr(&x.UserDetailed.X2FAEnabled, d, decBool), "boolean")
+		case "achievements":
+			seen[0] |= 0x10000000000
+			d.field(&x.Extra, "achievements", d.at(), func(p *[]Achievement, d *jsonDecoder) bool {
+				return decSlice(p, d, (*Achievement).decodeJSON)
+			}(&x.UserDetailed.Achievements, d), "array of Achievement")
+		case "autoAcceptFollowed":
+			seen[0] |= 0x20000000000
+			d.field(&x.Extra, "autoAcceptFollowed", d.at(), decPtr(&x.UserDetailed.AutoAcceptFollowed, d, decBool), "boolean")
+		case "avatarId":
+			seen[0] |= 0x40000000000
+			if d.null() {
+				x.UserDetailed.nulls |= 0x2
+			} else {
+				d.field(&x.Extra, "avatarId", d.at(), decPtr(&x.UserDetailed.AvatarID, d, decString), "string or null")
+			}
+		case "email":
+			seen[0] |= 0x80000000000
+			if d.null() {
+				x.UserDetailed.nulls |= 0x4
+			} else {
+				d.field(&x.Extra, "email", d.at(), decPtr(&x.UserDetailed.Email, d, decString), "string or null")
+			}
+		case "hasUnreadNotification":
+			seen[0] |= 0x100000000000
+			d.field(&x.Extra, "hasUnreadNotification", d.at(), decPtr(&x.UserDetailed.HasUnreadNotification, d, decBool), "boolean")
+		case "isAdmin":
+			seen[0] |= 0x200000000000
+			if d.null() {
+				x.UserDetailed.nulls |= 0x8
+			} else {
+				d.field(&x.Extra, "isAdmin", d.at(), decPtr(&x.UserDetailed.IsAdmin, d, decBool), "boolean or null")
+			}
+		case "isDeleted":
+			seen[0] |= 0x400000000000
+			d.field(&x.Extra, "isDeleted", d.at(), decPtr(&x.UserDetailed.IsDeleted, d, decBool), "boolean")
+		case "isExplorable":
+			seen[0] |= 0x800000000000
+			d.field(&x.Extra, "isExplorable", d.at(), decPtr(&x.UserDetailed.IsExplorable, d, decBool), "boolean")
+		case "isModerator":
+			seen[0] |= 0x1000000000000
+			if d.null() {
+				x.UserDetailed.nulls |= 0x10
+			} else {
+				d.field(&x.Extra, "isModerator", d.at(), decPtr(&x.UserDetailed.IsModerator, d, decBool), "boolean or null")
+			}
+		case "loggedInDays":
+			seen[0] |= 0x2000000000000
+			d.field(&x.Extra, "loggedInDays", d.at(), decPtr(&x.UserDetailed.LoggedInDays, d, decInt64), "integer")
+		case "mutedInstances":
+			seen[0] |= 0x4000000000000
+			if d.null() {
+				x.UserDetailed.nulls |= 0x20
+			} else {
+				d.field(&x.Extra, "mutedInstances", d.at(), func(p *[]string, d *jsonDecoder) bool {
+					return decSlice(p, d, decString)
+				}(&x.UserDetailed.MutedInstances, d), "array of string or null")
+			}
+		case "mutedWords":
+			seen[0] |= 0x8000000000000
+			d.field(&x.Extra, "mutedWords", d.at(), func(p *[]MutedWord, d *jsonDecoder) bool {
+				return decSlice(p, d, (*MutedWord).decodeJSON)
+			}(&x.UserDetailed.MutedWords, d), "array of MutedWord")
+		case "policies":
+			seen[0] |= 0x10000000000000
+			d.field(&x.Extra, "policies", d.at(), func(p *map[string]any, d *jsonDecoder) bool {
+				return decMap(p, d, decAny)
+			}(&x.UserDetailed.Policies, d), "object of any value")
+		case "unreadNotificationsCount":
+			seen[0] |= 0x20000000000000
+			d.field(&x.Extra, "unreadNotificationsCount", d.at(), decPtr(&x.UserDetailed.UnreadNotificationsCount, d, decInt64), "integer")
+		default:
+			d.unknown(&x.Extra)
+		}
+	}
+	fieldsOfStreamFollow.markMissing(&x.Extra, seen[:])
+	return true
+}
+func (x *StreamFollow) encodeJSON(e *jsonEncoder) {
+	e.objectStart()
+	if e.field(&x.Extra, "avatarBlurhash") {
+		encPtr(&x.UserDetailed.AvatarBlurhash, e, encString)
+	}
+	if e.field(&x.Extra, "avatarDecorations") {
+		if x.UserDetailed.AvatarDecorations == nil {
+			e.rawBytes("[]")
+		} else {
+			func(p *[]AvatarDecoration, e *jsonEncoder) {
+				encSlice(p, e, (*AvatarDecoration).encodeJSON)
+			}(&x.UserDetailed.AvatarDecorations, e)
+		}
+	}
+	if e.field(&x.Extra, "avatarUrl") {
+		encPtr(&x.UserDetailed.AvatarURL, e, encString)
+	}
+	if e.field(&x.Extra, "emojis") {
+		if x.UserDetailed.Emojis == nil {
+			e.rawBytes("{}")
+		} else {
+			func(p *map[string]string, e *jsonEncoder) {
+				encMap(p, e, encString)
+			}(&x.UserDetailed.Emojis, e)
+		}
+	}
+	if e.field(&x.Extra, "host") {
+		encPtr(&x.UserDetailed.Host, e, encString)
+	}
+	if e.field(&x.Extra, "id") {
+		encString(&x.UserDetailed.ID, e)
+	}
+	if x.UserDetailed.Instance != nil {
+		if e.field(&x.Extra, "instance") {
+			encPtr(&x.UserDetailed.Instance, e, (*Instance).encodeJSON)
+		}
+	}
+	if x.UserDetailed.IsBot != nil {
+		if e.field(&x.Extra, "isBot") {
+			encPtr(&x.UserDetailed.IsBot, e, encBool)
+		}
+	}
+	if x.UserDetailed.IsCat != nil {
+		if e.field(&x.Extra, "isCat") {
+			encPtr(&x.UserDetailed.IsCat, e, encBool)
+		}
+	}
+	if e.field(&x.Extra, "name") {
+		encPtr(&x.UserDetailed.Name, e, encString)
+	}
+	if e.field(&x.Extra, "onlineStatus") {
+		encEnum[UserOnlineStatus](&x.UserDetailed.OnlineStatus, e)
+	}
+	if e.field(&x.Extra, "username") {
+		encString(&x.UserDetailed.Username, e)
+	}
+	if e.field(&x.Extra, "alsoKnownAs") {
+		func(p *[]string, e *jsonEncoder) {
+			encSlice(p, e, encString)
+		}(&x.UserDetailed.AlsoKnownAs, e)
+	}
+	if e.field(&x.Extra, "bannerUrl") {
+		encPtr(&x.UserDetailed.BannerURL, e, encString)
+	}
+	if e.field(&x.Extra, "birthday") {
+		encPtr(&x.UserDetailed.Birthday, e, encString)
+	}
+	if e.field(&x.Extra, "createdAt") {
+		encTime(&x.UserDetailed.CreatedAt, e)
+	}
+	if e.field(&x.Extra, "description") {
+		encPtr(&x.UserDetailed.Description, e, encString)
+	}
+	if e.field(&x.Extra, "fields") {
+		if x.UserDetailed.Fields == nil {
+			e.rawBytes("[]")
+		} else {
+			func(p *[]Field, e *jsonEncoder) {
+				encSlice(p, e, (*Field).encodeJSON)
+			}(&x.UserDetailed.Fields, e)
+		}
+	}
+	if x.UserDetailed.FollowedMessage != nil || x.UserDetailed.nulls&0x1 != 0 {
+		if e.field(&x.Extra, "followedMessage") {
+			encPtr(&x.UserDetailed.FollowedMessage, e, encString)
+		}
+	}
+	if e.field(&x.Extra, "followersCount") {
+		encInt64(&x.UserDetailed.FollowersCount, e)
+	}
+	if e.field(&x.Extra, "followersVisibility") {
+		encEnum[UserFollowersVisibility](&x.UserDetailed.FollowersVisibility, e)
+	}
+	if e.field(&x.Extra, "followingCount") {
+		encInt64(&x.UserDetailed.FollowingCount, e)
+	}
+	if e.field(&x.Extra, "followingVisibility") {
+		encEnum[UserFollowingVisibility](&x.UserDetailed.FollowingVisibility, e)
+	}
+	if x.UserDetailed.IsBlocking != nil {
+		if e.field(&x.Extra, "isBlocking") {
+			encPtr(&x.UserDetailed.IsBlocking, e, encBool)
+		}
+	}
+	if x.UserDetailed.IsFollowing != nil {
+		if e.field(&x.Extra, "isFollowing") {
+			encPtr(&x.UserDetailed.IsFollowing, e, encBool)
+		}
+	}
+	if e.field(&x.Extra, "isLocked") {
+		encBool(&x.UserDetailed.IsLocked, e)
+	}
+	if e.field(&x.Extra, "isSuspended") {
+		encBool(&x.UserDetailed.IsSuspended, e)
+	}
+	if e.field(&x.Extra, "lang") {
+		encPtr(&x.UserDetailed.Lang, e, encString)
+	}
+	if e.field(&x.Extra, "lastFetchedAt") {
+		encPtr(&x.UserDetailed.LastFetchedAt, e, encTime)
+	}
+	if e.field(&x.Extra, "notesCount") {
+		encInt64(&x.UserDetailed.NotesCount, e)
+	}
+	if x.UserDetailed.Notify != nil {
+		if e.field(&x.Extra, "notify") {
+			encPtr(&x.UserDetailed.Notify, e, encEnum[UserNotify])
+		}
+	}
+	if e.field(&x.Extra, "pinnedNoteIds") {
+		if x.UserDetailed.PinnedNoteIDs == nil {
+			e.rawBytes("[]")
+		} else {
+			func(p *[]string, e *jsonEncoder) {
+				encSlice(p, e, encString)
+			}(&x.UserDetailed.PinnedNoteIDs, e)
+		}
+	}
+	if e.field(&x.Extra, "pinnedNotes") {
+		if x.UserDetailed.PinnedNotes == nil {
+			e.rawBytes("[]")
+		} else {
+			func(p *[]Note, e *jsonEncoder) {
+				encSlice(p, e, (*Note).encodeJSON)
+			}(&x.UserDetailed.PinnedNotes, e)
+		}
+	}
+	if e.field(&x.Extra, "publicReactions") {
+		encBool(&x.UserDetailed.PublicReactions, e)
+	}
+	if e.field(&x.Extra, "roles") {
+		if x.UserDetailed.Roles == nil {
+			e.rawBytes("[]")
+		} else {
+			func(p *[]RoleLite, e *jsonEncoder) {
+				encSlice(p, e, (*RoleLite).encodeJSON)
+			}(&x.UserDetailed.Roles, e)
+		}
+	}
+	if x.UserDetailed.TwoFactorEnabled != nil {
+		if e.field(&x.Extra, "twoFactorEnabled") {
+			encPtr(&x.UserDetailed.TwoFactorEnabled, e, encBool)
+		}
+	}
+	if e.field(&x.Extra, "updatedAt") {
+		encPtr(&x.UserDetailed.UpdatedAt, e, encTime)
+	}
+	if e.field(&x.Extra, "uri") {
+		encPtr(&x.UserDetailed.URI, e, encString)
+	}
+	if e.field(&x.Extra, "url") {
+		encPtr(&x.UserDetailed.URL, e, encString)
+	}
+	if x.UserDetailed.X2FAEnabled != nil {
+		if e.field(&x.Extra, "2faEnabled") {
+			encPtr(&x.UserDetailed.X2FAEnabled, e, encBool)
+		}
+	}
+	if x.UserDetailed.Achievements != nil {
+		if e.field(&x.Extra, "achievements") {
+			func(p *[]Achievement, e *jsonEncoder) {
+				encSlice(p, e, (*Achievement).encodeJSON)
+			}(&x.UserDetailed.Achievements, e)
+		}
+	}
+	if x.UserDetailed.AutoAcceptFollowed != nil {
+		if e.field(&x.Extra, "autoAcceptFollowed") {
+			encPtr(&x.UserDetailed.AutoAcceptFollowed, e, encBool)
+		}
+	}
+	if x.UserDetailed.AvatarID != nil || x.UserDetailed.nulls&0x2 != 0 {
+		if e.field(&x.Extra, "avatarId") {
+			encPtr(&x.UserDetailed.AvatarID, e, encString)
+		}
+	}
+	if x.UserDetailed.Email != nil || x.UserDetailed.nulls&0x4 != 0 {
+		if e.field(&x.Extra, "email") {
+			encPtr(&x.UserDetailed.Email, e, encString)
+		}
+	}
+	if x.UserDetailed.HasUnreadNotification != nil {
+		if e.field(&x.Extra, "hasUnreadNotification") {
+			encPtr(&x.UserDetailed.HasUnreadNotification, e, encBool)
+		}
+	}
+	if x.UserDetailed.IsAdmin != nil || x.UserDetailed.nulls&0x8 != 0 {
+		if e.field(&x.Extra, "isAdmin") {
+			encPtr(&x.UserDetailed.IsAdmin, e, encBool)
+		}
+	}
+	if x.UserDetailed.IsDeleted != nil {
+		if e.field(&x.Extra, "isDeleted") {
+			encPtr(&x.UserDetailed.IsDeleted, e, encBool)
+		}
+	}
+	if x.UserDetailed.IsExplorable != nil {
+		if e.field(&x.Extra, "isExplorable") {
+			encPtr(&x.UserDetailed.IsExplorable, e, encBool)
+		}
+	}
+	if x.UserDetailed.IsModerator != nil || x.UserDetailed.nulls&0x10 != 0 {
+		if e.field(&x.Extra, "isModerator") {
+			encPtr(&x.UserDetailed.IsModerator, e, encBool)
+		}
+	}
+	if x.UserDetailed.LoggedInDays != nil {
+		if e.field(&x.Extra, "loggedInDays") {
+			encPtr(&x.UserDetailed.LoggedInDays, e, encInt64)
+		}
+	}
+	if x.UserDetailed.MutedInstances != nil || x.UserDetailed.nulls&0x20 != 0 {
+		if e.field(&x.Extra, "mutedInstances") {
+			func(p *[]string, e *jsonEncoder) {
+				encSlice(p, e, encString)
+			}(&x.UserDetailed.MutedInstances, e)
+		}
+	}
+	if x.UserDetailed.MutedWords != nil {
+		if e.field(&x.Extra, "mutedWords") {
+			func(p *[]MutedWord, e *jsonEncoder) {
+				encSlice(p, e, (*MutedWord).encodeJSON)
+			}(&x.UserDetailed.MutedWords, e)
+		}
+	}
+	if x.UserDetailed.Policies != nil {
+		if e.field(&x.Extra, "policies") {
+			func(p *map[string]any, e *jsonEncoder) {
+				encMap(p, e, encAny)
+			}(&x.UserDetailed.Policies, e)
+		}
+	}
+	if x.UserDetailed.UnreadNotificationsCount != nil {
+		if e.field(&x.Extra, "unreadNotificationsCount") {
+			encPtr(&x.UserDetailed.UnreadNotificationsCount, e, encInt64)
+		}
+	}
+	x.Extra.encode(e)
+	e.objectEnd()
+}
+
+// UnmarshalJSON decodes x from JSON, keeping what its fields cannot hold (see Members).
+func (x *StreamFollow) UnmarshalJSON(data []byte) error {
+	return unmarshalJSONValue(data, x)
+}
+
+// MarshalJSON encodes x as JSON, with what decoding kept.
+func (x StreamFollow) MarshalJSON() ([]byte, error) {
+	return marshalJSONValue(&x)
+}
+
+// StreamFollowed is the payload of main's followed event: a user who now follows the account. Servers send a UserLite or a detailed user; every field either holds is kept.
+type StreamFollowed struct {
+	User
+
+	// Extra holds the members of the JSON object that no field above holds, as they were
+	// sent: members the API document does not declare, and declared members whose
+	// value does not fit the field's type. Encoding writes them back.
+	Extra Members `json:"-"`
+}
+
+// fieldsOfStreamFollowed names the members of StreamFollowed by field index, and says which are required.
+var fieldsOfStreamFollowed = jsonFields{
+	names:    []string{"avatarBlurhash", "avatarDecorations", "avatarUrl", "emojis", "host", "id", "instance", "isBot", "isCat", "name", "onlineStatus", "username", "alsoKnownAs", "bannerUrl", "birthday", "createdAt", "description", "fields", "followedMessage", "followersCount", "followersVisibility", "followingCount", "followingVisibility", "isBlocking", "isFollowing", "isLocked", "isSuspended", "lang", "lastFetchedAt", "notesCount", "notify", "pinnedNoteIds", "pinnedNotes", "publicReactions", "roles", "twoFactorEnabled", "updatedAt", "uri", "url", "2faEnabled", "achievements", "autoAcceptFollowed", "avatarId", "email", "hasUnreadNotification", "isAdmin", "isDeleted", "isExplorable", "isModerator", "loggedInDays", "mutedInstances", "mutedWords", "policies", "unreadNotificationsCount"},
+	required: []uint64{0xe3f},
+}
+
+func (x *StreamFollowed) decodeJSON(d *jsonDecoder) bool {
+	if !d.objectStart() {
+		return false
+	}
+	*x = StreamFollowed{}
+	var seen [1]uint64
+	n := 0
+	for ; d.nextMember(n); n++ {
+		switch string(d.key) {
+		case "avatarBlurhash":
+			seen[0] |= 0x1
+			if d.null() {
+			} else {
+				d.field(&x.Extra, "avatarBlurhash", d.at(), decPtr(&x.User.AvatarBlurhash, d, decString), "string or null")
+			}
+		case "avatarDecorations":
+			seen[0] |= 0x2
+			d.field(&x.Extra, "avatarDecorations", d.at(), func(p *[]AvatarDecoration, d *jsonDecoder) bool {
+				return decSlice(p, d, (*AvatarDecoration).decodeJSON)
+			}(&x.User.AvatarDecorations, d), "array of AvatarDecoration")
+		case "avatarUrl":
+			seen[0] |= 0x4
+			if d.null() {
+			} else {
+				d.field(&x.Extra, "avatarUrl", d.at(), decPtr(&x.User.AvatarURL, d, decString), "string or null")
+			}
+		case "emojis":
+			seen[0] |= 0x8
+			d.field(&x.Extra, "emojis", d.at(), func(p *map[string]string, d *jsonDecoder) bool {
+				return decMap(p, d, decString)
+			}(&x.User.Emojis, d), "object of string")
+		case "host":
+			seen[0] |= 0x10
+			if d.null() {
+			} else {
+				d.field(&x.Extra, "host", d.at(), decPtr(&x.User.Host, d, decString), "string or null")
+			}
+		case "id":
+			seen[0] |= 0x20
+			d.field(&x.Extra, "id", d.at(), decString(&x.User.ID, d), "string")
+		case "instance":
+			seen[0] |= 0x40
+			d.field(&x.Extra, "instance", d.at(), decPtr(&x.User.Instance, d, (*Instance).decodeJSON), "Instance")
+		case "isBot":
+			seen[0] |= 0x80
+			d.field(&x.Extra, "isBot", d.at(), decPtr(&x.User.IsBot, d, decBool), "boolean")
+		case "isCat":
+			seen[0] |= 0x100
+			d.field(&x.Extra, "isCat", d.at(), decPtr(&x.User.IsCat, d, decBool), "boolean")
+		case "name":
+			seen[0] |= 0x200
+			if d.null() {
+			} else {
+				d.field(&x.Extra, "name", d.at(), decPtr(&x.User.Name, d, decString), "string or null")
+			}
+		case "onlineStatus":
+			seen[0] |= 0x400
+			d.field(&x.Extra, "onlineStatus", d.at(), decEnum[UserOnlineStatus](&x.User.OnlineStatus, d), "string")
+		case "username":
+			seen[0] |= 0x800
+			d.field(&x.Extra, "username", d.at(), decString(&x.User.Username, d), "string")
+		case "alsoKnownAs":
+			seen[0] |= 0x1000
+			if d.null() {
+				x.User.nulls |= 0x1
+			} else {
+				d.field(&x.Extra, "alsoKnownAs", d.at(), func(p *[]string, d *jsonDecoder) bool {
+					return decSlice(p, d, decString)
+				}(&x.User.AlsoKnownAs, d), "array of string or null")
+			}
+		case "bannerUrl":
+			seen[0] |= 0x2000
+			if d.null() {
+				x.User.nulls |= 0x2
+			} else {
+				d.field(&x.Extra, "bannerUrl", d.at(), decPtr(&x.User.BannerURL, d, decString), "string or null")
+			}
+		case "birthday":
+			seen[0] |= 0x4000
+			if d.null() {
+				x.User.nulls |= 0x4
+			} else {
+				d.field(&x.Extra, "birthday", d.at(), decPtr(&x.User.Birthday, d, decString), "string or null")
+			}
+		case "createdAt":
+			seen[0] |= 0x8000
+			d.field(&x.Extra, "createdAt", d.at(), decPtr(&x.User.CreatedAt, d, decTime), "date-time string")
+		case "description":
+			seen[0] |= 0x10000
+			if d.null() {
+				x.User.nulls |= 0x8
+			} else {
+				d.field(&x.Extra, "description", d.at(), decPtr(&x.User.Description, d, decString), "string or null")
+			}
+		case "fields":
+			seen[0] |= 0x20000
+			d.field(&x.Extra, "fields", d.at(), func(p *[]Field, d *jsonDecoder) bool {
+				return decSlice(p, d, (*Field).decodeJSON)
+			}(&x.User.Fields, d), "array of Field")
+		case "followedMessage":
+			seen[0] |= 0x40000
+			if d.null() {
+				x.User.nulls |= 0x10
+			} else {
+				d.field(&x.Extra, "followedMessage", d.at(), decPtr(&x.User.FollowedMessage, d, decString), "string or null")
+			}
+		case "followersCount":
+			seen[0] |= 0x80000
+			d.field(&x.Extra, "followersCount", d.at(), decPtr(&x.User.FollowersCount, d, decInt64), "integer")
+		case "followersVisibility":
+			seen[0] |= 0x100000
+			d.field(&x.Extra, "followersVisibility", d.at(), decPtr(&x.User.FollowersVisibility, d, decEnum[UserFollowersVisibility]), "string")
+		case "followingCount":
+			seen[0] |= 0x200000
+			d.field(&x.Extra, "followingCount", d.at(), decPtr(&x.User.FollowingCount, d, decInt64), "integer")
+		case "followingVisibility":
+			seen[0] |= 0x400000
+			d.field(&x.Extra, "followingVisibility", d.at(), decPtr(&x.User.FollowingVisibility, d, decEnum[UserFollowingVisibility]), "string")
+		case "isBlocking":
+			seen[0] |= 0x800000
+			d.field(&x.Extra, "isBlocking", d.at(), decPtr(&x.User.IsBlocking, d, decBool), "boolean")
+		case "isFollowing":
+			seen[0] |= 0x1000000
+			d.field(&x.Extra, "isFollowing", d.at(), decPtr(&x.User.IsFollowing, d, decBool), "boolean")
+		case "isLocked":
+			seen[0] |= 0x2000000
+			d.field(&x.Extra, "isLocked", d.at(), decPtr(&x.User.IsLocked, d, decBool), "boolean")
+		case "isSuspended":
+			seen[0] |= 0x4000000
+			d.field(&x.Extra, "isSuspended", d.at(), decPtr(&x.User.IsSuspended, d, decBool), "boolean")
+		case "lang":
+			seen[0] |= 0x8000000
+			if d.null() {
+				x.User.nulls |= 0x20
+			} else {
+				d.field(&x.Extra, "lang", d.at(), decPtr(&x.User.Lang, d, decString), "string or null")
+			}
+		case "lastFetchedAt":
+			seen[0] |= 0x10000000
+			if d.null() {
+				x.User.nulls |= 0x40
+			} else {
+				d.field(&x.Extra, "lastFetchedAt", d.at(), decPtr(&x.User.LastFetchedAt, d, decTime), "date-time string or null")
+			}
+		case "notesCount":
+			seen[0] |= 0x20000000
+			d.field(&x.Extra, "notesCount", d.at(), decPtr(&x.User.NotesCount, d, decInt64), "integer")
+		case "notify":
+			seen[0] |= 0x40000000
+			d.field(&x.Extra, "notify", d.at(), decPtr(&x.User.Notify, d, decEnum[UserNotify]), "string")
+		case "pinnedNoteIds":
+			seen[0] |= 0x80000000
+			d.field(&x.Extra, "pinnedNoteIds", d.at(), func(p *[]string, d *jsonDecoder) bool {
+				return decSlice(p, d, decString)
+			}(&x.User.PinnedNoteIDs, d), "array of string")
+		case "pinnedNotes":
+			seen[0] |= 0x100000000
+			d.field(&x.Extra, "pinnedNotes", d.at(), func(p *[]Note, d *jsonDecoder) bool {
+				return decSlice(p, d, (*Note).decodeJSON)
+			}(&x.User.PinnedNotes, d), "array of Note")
+		case "publicReactions":
+			seen[0] |= 0x200000000
+			d.field(&x.Extra, "publicReactions", d.at(), decPtr(&x.User.PublicReactions, d, decBool), "boolean")
+		case "roles":
+			seen[0] |= 0x400000000
+			d.field(&x.Extra, "roles", d.at(), func(p *[]RoleLite, d *jsonDecoder) bool {
+				return decSlice(p, d, (*RoleLite).decodeJSON)
+			}(&x.User.Roles, d), "array of RoleLite")
+		case "twoFactorEnabled":
+			seen[0] |= 0x800000000
+			d.field(&x.Extra, "twoFactorEnabled", d.at(), decPtr(&x.User.TwoFactorEnabled, d, decBool), "boolean")
+		case "updatedAt":
+			seen[0] |= 0x1000000000
+			if d.null() {
+				x.User.nulls |= 0x80
+			} else {
+				d.field(&x.Extra, "updatedAt", d.at(), decPtr(&x.User.UpdatedAt, d, decTime), "date-time string or null")
+			}
+		case "uri":
+			seen[0] |= 0x2000000000
+			if d.null() {
+				x.User.nulls |= 0x100
+			} else {
+				d.field(&x.Extra, "uri", d.at(), decPtr(&x.User.URI, d, decString), "string or null")
+			}
+		case "url":
+			seen[0] |= 0x4000000000
+			if d.null() {
+				x.User.nulls |= 0x200
+			} else {
+				d.field(&x.Extra, "url", d.at(), decPtr(&x.User.URL, d, decString), "string or null")
+			}
+		case "2faEnabled":
+			seen[0] |= 0x8000000000
+			d.field(&x.Extra, "2faEnabled", d.at(), decPtr(&x.User.X2FAEnabled, d, decBool), "boolean")
+		case "achievements":
+			seen[0] |= 0x10000000000
+			d.field(&x.Extra, "achievements", d.at(), func(p *[]Achievement, d *jsonDecoder) bool {
+				return decSlice(p, d, (*Achievement).decodeJSON)
+			}(&x.User.Achievements, d), "array of Achievement")
+		case "autoAcceptFollowed":
+			seen[0] |= 0x20000000000
+			d.field(&x.Extra, "autoAcceptFollowed", d.at(), decPtr(&x.User.AutoAcceptFollowed, d, decBool), "boolean")
+		case "avatarId":
+			seen[0] |= 0x40000000000
+			if d.null() {
+				x.User.nulls |= 0x400
+			} else {
+				d.field(&x.Extra, "avatarId", d.at(), decPtr(&x.User.AvatarID, d, decString), "string or null")
+			}
+		case "email":
+			seen[0] |= 0x80000000000
+			if d.null() {
+				x.User.nulls |= 0x800
+			} else {
+				d.field(&x.Extra, "email", d.at(), decPtr(&x.User.Email, d, decString), "string or null")
+			}
+		case "hasUnreadNotification":
+			seen[0] |= 0x100000000000
+			d.field(&x.Extra, "hasUnreadNotification", d.at(), decPtr(&x.User.HasUnreadNotification, d, decBool), "boolean")
+		case "isAdmin":
+			seen[0] |= 0x200000000000
+			if d.null() {
+				x.User.nulls |= 0x1000
+			} else {
+				d.field(&x.Extra, "isAdmin", d.at(), decPtr(&x.User.IsAdmin, d, decBool), "boolean or null")
+			}
+		case "isDeleted":
+			seen[0] |= 0x400000000000
+			d.field(&x.Extra, "isDeleted", d.at(), decPtr(&x.User.IsDeleted, d, decBool), "boolean")
+		case "isExplorable":
+			seen[0] |= 0x800000000000
+			d.field(&x.Extra, "isExplorable", d.at(), decPtr(&x.User.IsExplorable, d, decBool), "boolean")
+		case "isModerator":
+			seen[0] |= 0x1000000000000
+			if d.null() {
+				x.User.nulls |= 0x2000
+			} else {
+				d.field(&x.Extra, "isModerator", d.at(), decPtr(&x.User.IsModerator, d, decBool), "boolean or null")
+			}
+		case "loggedInDays":
+			seen[0] |= 0x2000000000000
+			d.field(&x.Extra, "loggedInDays", d.at(), decPtr(&x.User.LoggedInDays, d, decInt64), "integer")
+		case "mutedInstances":
+			seen[0] |= 0x4000000000000
+			if d.null() {
+				x.User.nulls |= 0x4000
+			} else {
+				d.field(&x.Extra, "mutedInstances", d.at(), func(p *[]string, d *jsonDecoder) bool {
+					return decSlice(p, d, decString)
+				}(&x.User.MutedInstances, d), "array of string or null")
+			}
+		case "mutedWords":
+			seen[0] |= 0x8000000000000
+			d.field(&x.Extra, "mutedWords", d.at(), func(p *[]MutedWord, d *jsonDecoder) bool {
+				return decSlice(p, d, (*MutedWord).decodeJSON)
+			}(&x.User.MutedWords, d), "array of MutedWord")
+		case "policies":
+			seen[0] |= 0x10000000000000
+			d.field(&x.Extra, "policies", d.at(), func(p *map[string]any, d *jsonDecoder) bool {
+				return decMap(p, d, decAny)
+			}(&x.User.Policies, d), "object of any value")
+		case "unreadNotificationsCount":
+			seen[0] |= 0x20000000000000
+			d.field(&x.Extra, "unreadNotificationsCount", d.at(), decPtr(&x.User.UnreadNotificationsCount, d, decInt64), "integer")
+		default:
+			d.unknown(&x.Extra)
+		}
+	}
+	fieldsOfStreamFollowed.markMissing(&x.Extra, seen[:])
+	return true
+}
+func (x *StreamFollowed) encodeJSON(e *jsonEncoder) {
+	e.objectStart()
+	if e.field(&x.Extra, "avatarBlurhash") {
+		encPtr(&x.User.AvatarBlurhash, e, encString)
+	}
+	if e.field(&x.Extra, "avatarDecorations") {
+		if x.User.AvatarDecorations == nil {
+			e.rawBytes("[]")
+		} else {
+			func(p *[]AvatarDecoration, e *jsonEncoder) {
+				encSlice(p, e, (*AvatarDecoration).encodeJSON)
+			}(&x.User.AvatarDecorations, e)
+		}
+	}
+	if e.field(&x.Extra, "avatarUrl") {
+		encPtr(&x.User.AvatarURL, e, encString)
+	}
+	if e.field(&x.Extra, "emojis") {
+		if x.User.Emojis == nil {
+			e.rawBytes("{}")
+		} else {
+			func(p *map[string]string, e *jsonEncoder) {
+				encMap(p, e, encString)
+			}(&x.User.Emojis, e)
+		}
+	}
+	if e.field(&x.Extra, "host") {
+		encPtr(&x.User.Host, e, encString)
+	}
+	if e.field(&x.Extra, "id") {
+		encString(&x.User.ID, e)
+	}
+	if x.User.Instance != nil {
+		if e.field(&x.Extra, "instance") {
+			encPtr(&x.User.Instance, e, (*Instance).encodeJSON)
+		}
+	}
+	if x.User.IsBot != nil {
+		if e.field(&x.Extra, "isBot") {
+			encPtr(&x.User.IsBot, e, encBool)
+		}
+	}
+	if x.User.IsCat != nil {
+		if e.field(&x.Extra, "isCat") {
+			encPtr(&x.User.IsCat, e, encBool)
+		}
+	}
+	if e.field(&x.Extra, "name") {
+		encPtr(&x.User.Name, e, encString)
+	}
+	if e.field(&x.Extra, "onlineStatus") {
+		encEnum[UserOnlineStatus](&x.User.OnlineStatus, e)
+	}
+	if e.field(&x.Extra, "username") {
+		encString(&x.User.Username, e)
+	}
+	if x.User.AlsoKnownAs != nil || x.User.nulls&0x1 != 0 {
+		if e.field(&x.Extra, "alsoKnownAs") {
+			func(p *[]string, e *jsonEncoder) {
+				encSlice(p, e, encString)
+			}(&x.User.AlsoKnownAs, e)
+		}
+	}
+	if x.User.BannerURL != nil || x.User.nulls&0x2 != 0 {
+		if e.field(&x.Extra, "bannerUrl") {
+			encPtr(&x.User.BannerURL, e, encString)
+		}
+	}
+	if x.User.Birthday != nil || x.User.nulls&0x4 != 0 {
+		if e.field(&x.Extra, "birthday") {
+			encPtr(&x.User.Birthday, e, encString)
+		}
+	}
+	if x.User.CreatedAt != nil {
+		if e.field(&x.Extra, "createdAt") {
+			encPtr(&x.User.CreatedAt, e, encTime)
+		}
+	}
+	if x.User.Description != nil || x.User.nulls&0x8 != 0 {
+		if e.field(&x.Extra, "description") {
+			encPtr(&x.User.Description, e, encString)
+		}
+	}
+	if x.User.Fields != nil {
+		if e.field(&x.Extra, "fields") {
+			func(p *[]Field, e *jsonEncoder) {
+				encSlice(p, e, (*Field).encodeJSON)
+			}(&x.User.Fields, e)
+		}
+	}
+	if x.User.FollowedMessage != nil || x.User.nulls&0x10 != 0 {
+		if e.field(&x.Extra, "followedMessage") {
+			encPtr(&x.User.FollowedMessage, e, encString)
+		}
+	}
+	if x.User.FollowersCount != nil {
+		if e.field(&x.Extra, "followersCount") {
+			encPtr(&x.User.FollowersCount, e, encInt64)
+		}
+	}
+	if x.User.FollowersVisibility != nil {
+		if e.field(&x.Extra, "followersVisibility") {
+			encPtr(&x.User.FollowersVisibility, e, encEnum[UserFollowersVisibility])
+		}
+	}
+	if x.User.FollowingCount != nil {
+		if e.field(&x.Extra, "followingCount") {
+			encPtr(&x.User.FollowingCount, e, encInt64)
+		}
+	}
+	if x.User.FollowingVisibility != nil {
+		if e.field(&x.Extra, "followingVisibility") {
+			encPtr(&x.User.FollowingVisibility, e, encEnum[UserFollowingVisibility])
+		}
+	}
+	if x.User.IsBlocking != nil {
+		if e.field(&x.Extra, "isBlocking") {
+			encPtr(&x.User.IsBlocking, e, encBool)
+		}
+	}
+	if x.User.IsFollowing != nil {
+		if e.field(&x.Extra, "isFollowing") {
+			encPtr(&x.User.IsFollowing, e, encBool)
+		}
+	}
+	if x.User.IsLocked != nil {
+		if e.field(&x.Extra, "isLocked") {
+			encPtr(&x.User.IsLocked, e, encBool)
+		}
+	}
+	if x.User.IsSuspended != nil {
+		if e.field(&x.Extra, "isSuspended") {
+			encPtr(&x.User.IsSuspended, e, encBool)
+		}
+	}
+	if x.User.Lang != nil || x.User.nulls&0x20 != 0 {
+		if e.field(&x.Extra, "lang") {
+			encPtr(&x.User.Lang, e, encString)
+		}
+	}
+	if x.User.LastFetchedAt != nil || x.User.nulls&0x40 != 0 {
+		if e.field(&x.Extra, "lastFetchedAt") {
+			encPtr(&x.User.LastFetchedAt, e, encTime)
+		}
+	}
+	if x.User.NotesCount != nil {
+		if e.field(&x.Extra, "notesCount") {
+			encPtr(&x.User.NotesCount, e, encInt64)
+		}
+	}
+	if x.User.Notify != nil {
+		if e.field(&x.Extra, "notify") {
+			encPtr(&x.User.Notify, e, encEnum[UserNotify])
+		}
+	}
+	if x.User.PinnedNoteIDs != nil {
+		if e.field(&x.Extra, "pinnedNoteIds") {
+			func(p *[]string, e *jsonEncoder) {
+				encSlice(p, e, encString)
+			}(&x.User.PinnedNoteIDs, e)
+		}
+	}
+	if x.User.PinnedNotes != nil {
+		if e.field(&x.Extra, "pinnedNotes") {
+			func(p *[]Note, e *jsonEncoder) {
+				encSlice(p, e, (*Note).encodeJSON)
+			}(&x.User.PinnedNotes, e)
+		}
+	}
+	if x.User.PublicReactions != nil {
+		if e.field(&x.Extra, "publicReactions") {
+			encPtr(&x.User.PublicReactions, e, encBool)
+		}
+	}
+	if x.User.Roles != nil {
+		if e.field(&x.Extra, "roles") {
+			func(p *[]RoleLite, e *jsonEncoder) {
+				encSlice(p, e, (*RoleLite).encodeJSON)
+			}(&x.User.Roles, e)
+		}
+	}
+	if x.User.TwoFactorEnabled != nil {
+		if e.field(&x.Extra, "twoFactorEnabled") {
+			encPtr(&x.User.TwoFactorEnabled, e, encBool)
+		}
+	}
+	if x.User.UpdatedAt != nil || x.User.nulls&0x80 != 0 {
+		if e.field(&x.Extra, "updatedAt") {
+			encPtr(&x.User.UpdatedAt, e, encTime)
+		}
+	}
+	if x.User.URI != nil || x.User.nulls&0x100 != 0 {
+		if e.field(&x.Extra, "uri") {
+			encPtr(&x.User.URI, e, encString)
+		}
+	}
+	if x.User.URL != nil || x.User.nulls&0x200 != 0 {
+		if e.field(&x.Extra, "url") {
+			encPtr(&x.User.URL, e, encString)
+		}
+	}
+	if x.User.X2FAEnabled != nil {
+		if e.field(&x.Extra, "2faEnabled") {
+			encPtr(&x.User.X2FAEnabled, e, encBool)
+		}
+	}
+	if x.User.Achievements != nil {
+		if e.field(&x.Extra, "achievements") {
+			func(p *[]Achievement, e *jsonEncoder) {
+				encSlice(p, e, (*Achievement).encodeJSON)
+			}(&x.User.Achievements, e)
+		}
+	}
+	if x.User.AutoAcceptFollowed != nil {
+		if e.field(&x.Extra, "autoAcceptFollowed") {
+			encPtr(&x.User.AutoAcceptFollowed, e, encBool)
+		}
+	}
+	if x.User.AvatarID != nil || x.User.nulls&0x400 != 0 {
+		if e.field(&x.Extra, "avatarId") {
+			encPtr(&x.User.AvatarID, e, encString)
+		}
+	}
+	if x.User.Email != nil || x.User.nulls&0x800 != 0 {
+		if e.field(&x.Extra, "email") {
+			encPtr(&x.User.Email, e, encString)
+		}
+	}
+	if x.User.HasUnreadNotification != nil {
+		if e.field(&x.Extra, "hasUnreadNotification") {
+			encPtr(&x.User.HasUnreadNotification, e, encBool)
+		}
+	}
+	if x.User.IsAdmin != nil || x.User.nulls&0x1000 != 0 {
+		if e.field(&x.Extra, "isAdmin") {
+			encPtr(&x.User.IsAdmin, e, encBool)
+		}
+	}
+	if x.User.IsDeleted != nil {
+		if e.field(&x.Extra, "isDeleted") {
+			encPtr(&x.User.IsDeleted, e, encBool)
+		}
+	}
+	if x.User.IsExplorable != nil {
+		if e.field(&x.Extra, "isExplorable") {
+			encPtr(&x.User.IsExplorable, e, encBool)
+		}
+	}
+	if x.User.IsModerator != nil || x.User.nulls&0x2000 != 0 {
+		if e.field(&x.Extra, "isModerator") {
+			encPtr(&x.User.IsModerator, e, encBool)
+		}
+	}
+	if x.User.LoggedInDays != nil {
+		if e.field(&x.Extra, "loggedInDays") {
+			encPtr(&x.User.LoggedInDays, e, encInt64)
+		}
+	}
+	if x.User.MutedInstances != nil || x.User.nulls&0x4000 != 0 {
+		if e.field(&x.Extra, "mutedInstances") {
+			func(p *[]string, e *jsonEncoder) {
+				encSlice(p, e, encString)
+			}(&x.User.MutedInstances, e)
+		}
+	}
+	if x.User.MutedWords != nil {
+		if e.field(&x.Extra, "mutedWords") {
+			func(p *[]MutedWord, e *jsonEncoder) {
+				encSlice(p, e, (*MutedWord).encodeJSON)
+			}(&x.User.MutedWords, e)
+		}
+	}
+	if x.User.Policies != nil {
+		if e.field(&x.Extra, "policies") {
+			func(p *map[string]any, e *jsonEncoder) {
+				encMap(p, e, encAny)
+			}(&x.User.Policies, e)
+		}
+	}
+	if x.User.UnreadNotificationsCount != nil {
+		if e.field(&x.Extra, "unreadNotificationsCount") {
+			encPtr(&x.User.UnreadNotificationsCount, e, encInt64)
+		}
+	}
+	x.Extra.encode(e)
+	e.objectEnd()
+}
+
+// UnmarshalJSON decodes x from JSON, keeping what its fields cannot hold (see Members).
+func (x *StreamFollowed) UnmarshalJSON(data []byte) error {
+	return unmarshalJSONValue(data, x)
+}
+
+// MarshalJSON encodes x as JSON, with what decoding kept.
+func (x StreamFollowed) MarshalJSON() ([]byte, error) {
+	return marshalJSONValue(&x)
+}
+
+// StreamMeUpdated is the payload of main's meUpdated event: the account itself after a change.
+type StreamMeUpdated struct {
+	MeDetailed
+
+	// Extra holds the members of the JSON object that no field above holds, as they were
+	// sent: members the API document does not declare, and declared members whose
+	// value does not fit the field's type. Encoding writes them back.
+	Extra Members `json:"-"`
+}
+
+// fieldsOfStreamMeUpdated names the members of StreamMeUpdated by field index, and says which are required.
+var fieldsOfStreamMeUpdated = jsonFields{
+	names:    []string{"id", "name", "username", "host", "avatarUrl", "avatarBlurhash", "avatarDecorations", "isBot", "isCat", "instance", "emojis", "onlineStatus", "url", "uri", "alsoKnownAs", "createdAt", "updatedAt", "lastFetchedAt", "bannerUrl", "isLocked", "isSuspended", "description", "birthday", "lang", "fields", "followersCount", "followingCount", "notesCount", "pinnedNoteIds", "pinnedNotes", "publicReactions", "followingVisibility", "followersVisibility", "roles", "isFollowing", "isBlocking", "notify", "avatarId", "isModerator", "isAdmin", "autoAcceptFollowed", "isExplorable", "isDeleted", "hasUnreadNotification", "unreadNotificationsCount", "mutedWords", "mutedInstances", "email", "policies", "twoFactorEnabled", "followedMessage", "2faEnabled", "loggedInDays", "achievements"},
+	required: []uint64{0x377fe3fffffc7f},
+}
+
+func (x *StreamMeUpdated) decodeJSON(d *jsonDecoder) bool {
+	if !d.objectStart() {
+		return false
+	}
+	*x = StreamMeUpdated{}
+	var seen [1]uint64
+	n := 0
+	for ; d.nextMember(n); n++ {
+		switch string(d.key) {
+		case "id":
+			seen[0] |= 0x1
+			d.field(&x.Extra, "id", d.at(), decString(&x.MeDetailed.UserLite.ID, d), "string")
+		case "name":
+			seen[0] |= 0x2
+			if d.null() {
+			} else {
+				d.field(&x.Extra, "name", d.at(), decPtr(&x.MeDetailed.UserLite.Name, d, decString), "string or null")
+			}
+		case "username":
+			seen[0] |= 0x4
+			d.field(&x.Extra, "username", d.at(), decString(&x.MeDetailed.UserLite.Username, d), "string")
+		case "host":
+			seen[0] |= 0x8
+			if d.null() {
+			} else {
+				d.field(&x.Extra, "host", d.at(), decPtr(&x.MeDetailed.UserLite.Host, d, decString), "string or null")
+			}
+		case "avatarUrl":
+			seen[0] |= 0x10
+			if d.null() {
+			} else {
+				d.field(&x.Extra, "avatarUrl", d.at(), decPtr(&x.MeDetailed.UserLite.AvatarURL, d, decString), "string or null")
+			}
+		case "avatarBlurhash":
+			seen[0] |= 0x20
+			if d.null() {
+			} else {
+				d.field(&x.Extra, "avatarBlurhash", d.at(), decPtr(&x.MeDetailed.UserLite.AvatarBlurhash, d, decString), "string or null")
+			}
+		case "avatarDecorations":
+			seen[0] |= 0x40
+			d.field(&x.Extra, "avatarDecorations", d.at(), func(p *[]AvatarDecoration, d *jsonDecoder) bool {
+				return decSlice(p, d, (*AvatarDecoration).decodeJSON)
+			}(&x.MeDetailed.UserLite.AvatarDecorations, d), "array of AvatarDecoration")
+		case "isBot":
+			seen[0] |= 0x80
+			d.field(&x.Extra, "isBot", d.at(), decPtr(&x.MeDetailed.UserLite.IsBot, d, decBool), "boolean")
+		case "isCat":
+			seen[0] |= 0x100
+			d.field(&x.Extra, "isCat", d.at(), decPtr(&x.MeDetailed.UserLite.IsCat, d, decBool), "boolean")
+		case "instance":
+			seen[0] |= 0x200
+			d.field(&x.Extra, "instance", d.at(), decPtr(&x.MeDetailed.UserLite.Instance, d, (*Instance).decodeJSON), "Instance")
+		case "emojis":
+			seen[0] |= 0x400
+			d.field(&x.Extra, "emojis", d.at(), func(p *map[string]string, d *jsonDecoder) bool {
+				return decMap(p, d, decString)
+			}(&x.MeDetailed.UserLite.Emojis, d), "object of string")
+		case "onlineStatus":
+			seen[0] |= 0x800
+			d.field(&x.Extra, "onlineStatus", d.at(), decEnum[UserOnlineStatus](&x.MeDetailed.UserLite.OnlineStatus, d), "string")
+		case "url":
+			seen[0] |= 0x1000
+			if d.null() {
+			} else {
+				d.field(&x.Extra, "url", d.at(), decPtr(&x.MeDetailed.UserDetailedNotMeOnly.URL, d, decString), "string or null")
+			}
+		case "uri":
+			seen[0] |= 0x2000
+			if d.null() {
+			} else {
+				d.field(&x.Extra, "uri", d.at(), decPtr(&x.MeDetailed.UserDetailedNotMeOnly.URI, d, decString), "string or null")
+			}
+		case "alsoKnownAs":
+			seen[0] |= 0x4000
+			if d.null() {
+			} else {
+				d.field(&x.Extra, "alsoKnownAs", d.at(), func(p *[]string, d *jsonDecoder) bool {
+					return decSlice(p, d, decString)
+				}(&x.MeDetailed.UserDetailedNotMeOnly.AlsoKnownAs, d), "array of string or null")
+			}
+		case "createdAt":
+			seen[0] |= 0x8000
+			d.field(&x.Extra, "createdAt", d.at(), decTime(&x.MeDetailed.UserDetailedNotMeOnly.CreatedAt, d), "date-time string")
+		case "updatedAt":
+			seen[0] |= 0x10000
+			if d.null() {
+			} else {
+				d.field(&x.Extra, "updatedAt", d.at(), decPtr(&x.MeDetailed.UserDetailedNotMeOnly.UpdatedAt, d, decTime), "date-time string or null")
+			}
+		case "lastFetchedAt":
+			seen[0] |= 0x20000
+			if d.null() {
+			} else {
+				d.field(&x.Extra, "lastFetchedAt", d.at(), decPtr(&x.MeDetailed.UserDetailedNotMeOnly.LastFetchedAt, d, decTime), "date-time string or null")
+			}
+		case "bannerUrl":
+			seen[0] |= 0x40000
+			if d.null() {
+			} else {
+				d.field(&x.Extra, "bannerUrl", d.at(), decPtr(&x.MeDetailed.UserDetailedNotMeOnly.BannerURL, d, decString), "string or null")
+			}
+		case "isLocked":
+			seen[0] |= 0x80000
+			d.field(&x.Extra, "isLocked", d.at(), decBool(&x.MeDetailed.UserDetailedNotMeOnly.IsLocked, d), "boolean")
+		case "isSuspended":
+			seen[0] |= 0x100000
+			d.field(&x.Extra, "isSuspended", d.at(), decBool(&x.MeDetailed.UserDetailedNotMeOnly.IsSuspended, d), "boolean")
+		case "description":
+			seen[0] |= 0x200000
+			if d.null() {
+			} else {
+				d.field(&x.Extra, "description", d.at(), decPtr(&x.MeDetailed.UserDetailedNotMeOnly.Description, d, decString), "string or null")
+			}
+		case "birthday":
+			seen[0] |= 0x400000
+			if d.null() {
+			} else {
+				d.field(&x.Extra, "birthday", d.at(), decPtr(&x.MeDetailed.UserDetailedNotMeOnly.Birthday, d, decString), "string or null")
+			}
+		case "lang":
+			seen[0] |= 0x800000
+			if d.null() {
+			} else {
+				d.field(&x.Extra, "lang", d.at(), decPtr(&x.MeDetailed.UserDetailedNotMeOnly.Lang, d, decString), "string or null")
+			}
+		case "fields":
+			seen[0] |= 0x1000000
+			d.field(&x.Extra, "fields", d.at(), func(p *[]Field, d *jsonDecoder) bool {
+				return decSlice(p, d, (*Field).decodeJSON)
+			}(&x.MeDetailed.UserDetailedNotMeOnly.Fields, d), "array of Field")
+		case "followersCount":
+			seen[0] |= 0x2000000
+			d.field(&x.Extra, "followersCount", d.at(), decInt64(&x.MeDetailed.UserDetailedNotMeOnly.FollowersCount, d), "integer")
+		case "followingCount":
+			seen[0] |= 0x4000000
+			d.field(&x.Extra, "followingCount", d.at(), decInt64(&x.MeDetailed.UserDetailedNotMeOnly.FollowingCount, d), "integer")
+		case "notesCount":
+			seen[0] |= 0x8000000
+			d.field(&x.Extra, "notesCount", d.at(), decInt64(&x.MeDetailed.UserDetailedNotMeOnly.NotesCount, d), "integer")
+		case "pinnedNoteIds":
+			seen[0] |= 0x10000000
+			d.field(&x.Extra, "pinnedNoteIds", d.at(), func(p *[]string, d *jsonDecoder) bool {
+				return decSlice(p, d, decString)
+			}(&x.MeDetailed.UserDetailedNotMeOnly.PinnedNoteIDs, d), "array of string")
+		case "pinnedNotes":
+			seen[0] |= 0x20000000
+			d.field(&x.Extra, "pinnedNotes", d.at(), func(p *[]Note, d *jsonDecoder) bool {
+				return decSlice(p, d, (*Note).decodeJSON)
+			}(&x.MeDetailed.UserDetailedNotMeOnly.PinnedNotes, d), "array of Note")
+		case "publicReactions":
+			seen[0] |= 0x40000000
+			d.field(&x.Extra, "publicReactions", d.at(), decBool(&x.MeDetailed.UserDetailedNotMeOnly.PublicReactions, d), "boolean")
+		case "followingVisibility":
+			seen[0] |= 0x80000000
+			d.field(&x.Extra, "followingVisibility", d.at(), decEnum[UserFollowingVisibility](&x.MeDetailed.UserDetailedNotMeOnly.FollowingVisibility, d), "string")
+		case "followersVisibility":
+			seen[0] |= 0x100000000
+			d.field(&x.Extra, "followersVisibility", d.at(), decEnum[UserFollowersVisibility](&x.MeDetailed.UserDetailedNotMeOnly.FollowersVisibility, d), "string")
+		case "roles":
+			seen[0] |= 0x200000000
+			d.field(&x.Extra, "roles", d.at(), func(p *[]RoleLite, d *jsonDecoder) bool {
+				return decSlice(p, d, (*RoleLite).decodeJSON)
+			}(&x.MeDetailed.UserDetailedNotMeOnly.Roles, d), "array of RoleLite")
+		case "isFollowing":
+			seen[0] |= 0x400000000
+			d.field(&x.Extra, "isFollowing", d.at(), decPtr(&x.MeDetailed.UserDetailedNotMeOnly.IsFollowing, d, decBool), "boolean")
+		case "isBlocking":
+			seen[0] |= 0x800000000
+			d.field(&x.Extra, "isBlocking", d.at(), decPtr(&x.MeDetailed.UserDetailedNotMeOnly.IsBlocking, d, decBool), "boolean")
+		case "notify":
+			seen[0] |= 0x1000000000
+			d.field(&x.Extra, "notify", d.at(), decPtr(&x.MeDetailed.UserDetailedNotMeOnly.Notify, d, decEnum[UserNotify]), "string")
+		case "avatarId":
+			seen[0] |= 0x2000000000
+			if d.null() {
+			} else {
+				d.field(&x.Extra, "avatarId", d.at(), decPtr(&x.MeDetailed.AvatarID, d, decString), "string or null")
+			}
+		case "isModerator":
+			seen[0] |= 0x4000000000
+			if d.null() {
+			} else {
+				d.field(&x.Extra, "isModerator", d.at(), decPtr(&x.MeDetailed.IsModerator, d, decBool), "boolean or null")
+			}
+		case "isAdmin":
+			seen[0] |= 0x8000000000
+			if d.null() {
+			} else {
+				d.field(&x.Extra, "isAdmin", d.at(), decPtr(&x.MeDetailed.IsAdmin, d, decBool), "boolean or null")
+			}
+		case "autoAcceptFollowed":
+			seen[0] |= 0x10000000000
+			d.field(&x.Extra, "autoAcceptFollowed", d.at(), decBool(&x.MeDetailed.AutoAcceptFollowed, d), "boolean")
+		case "isExplorable":
+			seen[0] |= 0x20000000000
+			d.field(&x.Extra, "isExplorable", d.at(), decBool(&x.MeDetailed.IsExplorable, d), "boolean")
+		case "isDeleted":
+			seen[0] |= 0x40000000000
+			d.field(&x.Extra, "isDeleted", d.at(), decBool(&x.MeDetailed.IsDeleted, d), "boolean")
+		case "hasUnreadNotification":
+			seen[0] |= 0x80000000000
+			d.field(&x.Extra, "hasUnreadNotification", d.at(), decBool(&x.MeDetailed.HasUnreadNotification, d), "boolean")
+		case "unreadNotificationsCount":
+			seen[0] |= 0x100000000000
+			d.field(&x.Extra, "unreadNotificationsCount", d.at(), decInt64(&x.MeDetailed.UnreadNotificationsCount, d), "integer")
+		case "mutedWords":
+			seen[0] |= 0x200000000000
+			d.field(&x.Extra, "mutedWords", d.at(), func(p *[]MutedWord, d *jsonDecoder) bool {
+				return decSlice(p, d, (*MutedWord).decodeJSON)
+			}(&x.MeDetailed.MutedWords, d), "array of MutedWord")
+		case "mutedInstances":
+			seen[0] |= 0x400000000000
+			if d.null() {
+			} else {
+				d.field(&x.Extra, "mutedInstances", d.at(), func(p *[]string, d *jsonDecoder) bool {
+					return decSlice(p, d, decString)
+				}(&x.MeDetailed.MutedInstances, d), "array of string or null")
+			}
+		case "email":
+			seen[0] |= 0x800000000000
+			if d.null() {
+				x.MeDetailed.nulls |= 0x1
+			} else {
+				d.field(&x.Extra, "email", d.at(), decPtr(&x.MeDetailed.Email, d, decString), "string or null")
+			}
+		case "policies":
+			seen[0] |= 0x1000000000000
+			d.field(&x.Extra, "policies", d.at(), func(p *map[string]any, d *jsonDecoder) bool {
+				return decMap(p, d, decAny)
+			}(&x.MeDetailed.Policies, d), "object of any value")
+		case "twoFactorEnabled":
+			seen[0] |= 0x2000000000000
+			d.field(&x.Extra, "twoFactorEnabled", d.at(), decBool(&x.MeDetailed.TwoFactorEnabled, d), "boolean")
+		case "followedMessage":
+			seen[0] |= 0x4000000000000
+			if d.null() {
+			} else {
+				d.field(&x.Extra, "followedMessage", d.at(), decPtr(&x.MeDetailed.FollowedMessage, d, decString), "string or null")
+			}
+		case "2faEnabled":
+			seen[0] |= 0x8000000000000
+			d.field(&x.Extra, "2faEnabled", d.at(), decPtr(&x.MeDetailed.X2FAEnabled, d, decBool), "boolean")
+		case "loggedInDays":
+			seen[0] |= 0x10000000000000
+			d.field(&x.Extra, "loggedInDays", d.at(), decInt64(&x.MeDetailed.LoggedInDays, d), "integer")
+		case "achievements":
+			seen[0] |= 0x20000000000000
+			d.field(&x.Extra, "achievements", d.at(), func(p *[]Achievement, d *jsonDecoder) bool {
+				return decSlice(p, d, (*Achievement).decodeJSON)
+			}(&x.MeDetailed.Achievements, d), "array of Achievement")
+		default:
+			d.unknown(&x.Extra)
+		}
+	}
+	fieldsOfStreamMeUpdated.markMissing(&x.Extra, seen[:])
+	return true
+}
+func (x *StreamMeUpdated) encodeJSON(e *jsonEncoder) {
+	e.objectStart()
+	if e.field(&x.Extra, "id") {
+		encString(&x.MeDetailed.UserLite.ID, e)
+	}
+	if e.field(&x.Extra, "name") {
+		encPtr(&x.MeDetailed.UserLite.Name, e, encString)
+	}
+	if e.field(&x.Extra, "username") {
+		encString(&x.MeDetailed.UserLite.Username, e)
+	}
+	if e.field(&x.Extra, "host") {
+		encPtr(&x.MeDetailed.UserLite.Host, e, encString)
+	}
+	if e.field(&x.Extra, "avatarUrl") {
+		encPtr(&x.MeDetailed.UserLite.AvatarURL, e, encString)
+	}
+	if e.field(&x.Extra, "avatarBlurhash") {
+		encPtr(&x.MeDetailed.UserLite.AvatarBlurhash, e, encString)
+	}
+	if e.field(&x.Extra, "avatarDecorations") {
+		if x.MeDetailed.UserLite.AvatarDecorations == nil {
+			e.rawBytes("[]")
+		} else {
+			func(p *[]AvatarDecoration, e *jsonEncoder) {
+				encSlice(p, e, (*AvatarDecoration).encodeJSON)
+			}(&x.MeDetailed.UserLite.AvatarDecorations, e)
+		}
+	}
+	if x.MeDetailed.UserLite.IsBot != nil {
+		if e.field(&x.Extra, "isBot") {
+			encPtr(&x.MeDetailed.UserLite.IsBot, e, encBool)
+		}
+	}
+	if x.MeDetailed.UserLite.IsCat != nil {
+		if e.field(&x.Extra, "isCat") {
+			encPtr(&x.MeDetailed.UserLite.IsCat, e, encBool)
+		}
+	}
+	if x.MeDetailed.UserLite.Instance != nil {
+		if e.field(&x.Extra, "instance") {
+			encPtr(&x.MeDetailed.UserLite.Instance, e, (*Instance).encodeJSON)
+		}
+	}
+	if e.field(&x.Extra, "emojis") {
+		if x.MeDetailed.UserLite.Emojis == nil {
+			e.rawBytes("{}")
+		} else {
+			func(p *map[string]string, e *jsonEncoder) {
+				encMap(p, e, encString)
+			}(&x.MeDetailed.UserLite.Emojis, e)
+		}
+	}
+	if e.field(&x.Extra, "onlineStatus") {
+		encEnum[UserOnlineStatus](&x.MeDetailed.UserLite.OnlineStatus, e)
+	}
+	if e.field(&x.Extra, "url") {
+		encPtr(&x.MeDetailed.UserDetailedNotMeOnly.URL, e, encString)
+	}
+	if e.field(&x.Extra, "uri") {
+		encPtr(&x.MeDetailed.UserDetailedNotMeOnly.URI, e, encString)
+	}
+	if e.field(&x.Extra, "alsoKnownAs") {
+		func(p *[]string, e *jsonEncoder) {
+			encSlice(p, e, encString)
+		}(&x.MeDetailed.UserDetailedNotMeOnly.AlsoKnownAs, e)
+	}
+	if e.field(&x.Extra, "createdAt") {
+		encTime(&x.MeDetailed.UserDetailedNotMeOnly.CreatedAt, e)
+	}
+	if e.field(&x.Extra, "updatedAt") {
+		encPtr(&x.MeDetailed.UserDetailedNotMeOnly.UpdatedAt, e, encTime)
+	}
+	if e.field(&x.Extra, "lastFetchedAt") {
+		encPtr(&x.MeDetailed.UserDetailedNotMeOnly.LastFetchedAt, e, encTime)
+	}
+	if e.field(&x.Extra, "bannerUrl") {
+		encPtr(&x.MeDetailed.UserDetailedNotMeOnly.BannerURL, e, encString)
+	}
+	if e.field(&x.Extra, "isLocked") {
+		encBool(&x.MeDetailed.UserDetailedNotMeOnly.IsLocked, e)
+	}
+	if e.field(&x.Extra, "isSuspended") {
+		encBool(&x.MeDetailed.UserDetailedNotMeOnly.IsSuspended, e)
+	}
+	if e.field(&x.Extra, "description") {
+		encPtr(&x.MeDetailed.UserDetailedNotMeOnly.Description, e, encString)
+	}
+	if e.field(&x.Extra, "birthday") {
+		encPtr(&x.MeDetailed.UserDetailedNotMeOnly.Birthday, e, encString)
+	}
+	if e.field(&x.Extra, "lang") {
+		encPtr(&x.MeDetailed.UserDetailedNotMeOnly.Lang, e, encString)
+	}
+	if e.field(&x.Extra, "fields") {
+		if x.MeDetailed.UserDetailedNotMeOnly.Fields == nil {
+			e.rawBytes("[]")
+		} else {
+			func(p *[]Field, e *jsonEncoder) {
+				encSlice(p, e, (*Field).encodeJSON)
+			}(&x.MeDetailed.UserDetailedNotMeOnly.Fields, e)
+		}
+	}
+	if e.field(&x.Extra, "followersCount") {
+		encInt64(&x.MeDetailed.UserDetailedNotMeOnly.FollowersCount, e)
+	}
+	if e.field(&x.Extra, "followingCount") {
+		encInt64(&x.MeDetailed.UserDetailedNotMeOnly.FollowingCount, e)
+	}
+	if e.field(&x.Extra, "notesCount") {
+		encInt64(&x.MeDetailed.UserDetailedNotMeOnly.NotesCount, e)
+	}
+	if e.field(&x.Extra, "pinnedNoteIds") {
+		if x.MeDetailed.UserDetailedNotMeOnly.PinnedNoteIDs == nil {
+			e.rawBytes("[]")
+		} else {
+			func(p *[]string, e *jsonEncoder) {
+				encSlice(p, e, encString)
+			}(&x.MeDetailed.UserDetailedNotMeOnly.PinnedNoteIDs, e)
+		}
+	}
+	if e.field(&x.Extra, "pinnedNotes") {
+		if x.MeDetailed.UserDetailedNotMeOnly.PinnedNotes == nil {
+			e.rawBytes("[]")
+		} else {
+			func(p *[]Note, e *jsonEncoder) {
+				encSlice(p, e, (*Note).encodeJSON)
+			}(&x.MeDetailed.UserDetailedNotMeOnly.PinnedNotes, e)
+		}
+	}
+	if e.field(&x.Extra, "publicReactions") {
+		encBool(&x.MeDetailed.UserDetailedNotMeOnly.PublicReactions, e)
+	}
+	if e.field(&x.Extra, "followingVisibility") {
+		encEnum[UserFollowingVisibility](&x.MeDetailed.UserDetailedNotMeOnly.FollowingVisibility, e)
+	}
+	if e.field(&x.Extra, "followersVisibility") {
+		encEnum[UserFollowersVisibility](&x.MeDetailed.UserDetailedNotMeOnly.FollowersVisibility, e)
+	}
+	if e.field(&x.Extra, "roles") {
+		if x.MeDetailed.UserDetailedNotMeOnly.Roles == nil {
+			e.rawBytes("[]")
+		} else {
+			func(p *[]RoleLite, e *jsonEncoder) {
+				encSlice(p, e, (*RoleLite).encodeJSON)
+			}(&x.MeDetailed.UserDetailedNotMeOnly.Roles, e)
+		}
+	}
+	if x.MeDetailed.UserDetailedNotMeOnly.IsFollowing != nil {
+		if e.field(&x.Extra, "isFollowing") {
+			encPtr(&x.MeDetailed.UserDetailedNotMeOnly.IsFollowing, e, encBool)
+		}
+	}
+	if x.MeDetailed.UserDetailedNotMeOnly.IsBlocking != nil {
+		if e.field(&x.Extra, "isBlocking") {
+			encPtr(&x.MeDetailed.UserDetailedNotMeOnly.IsBlocking, e, encBool)
+		}
+	}
+	if x.MeDetailed.UserDetailedNotMeOnly.Notify != nil {
+		if e.field(&x.Extra, "notify") {
+			encPtr(&x.MeDetailed.UserDetailedNotMeOnly.Notify, e, encEnum[UserNotify])
+		}
+	}
+	if e.field(&x.Extra, "avatarId") {
+		encPtr(&x.MeDetailed.AvatarID, e, encString)
+	}
+	if e.field(&x.Extra, "isModerator") {
+		encPtr(&x.MeDetailed.IsModerator, e, encBool)
+	}
+	if e.field(&x.Extra, "isAdmin") {
+		encPtr(&x.MeDetailed.IsAdmin, e, encBool)
+	}
+	if e.field(&x.Extra, "autoAcceptFollowed") {
+		encBool(&x.MeDetailed.AutoAcceptFollowed, e)
+	}
+	if e.field(&x.Extra, "isExplorable") {
+		encBool(&x.MeDetailed.IsExplorable, e)
+	}
+	if e.field(&x.Extra, "isDeleted") {
+		encBool(&x.MeDetailed.IsDeleted, e)
+	}
+	if e.field(&x.Extra, "hasUnreadNotification") {
+		encBool(&x.MeDetailed.HasUnreadNotification, e)
+	}
+	if e.field(&x.Extra, "unreadNotificationsCount") {
+		encInt64(&x.MeDetailed.UnreadNotificationsCount, e)
+	}
+	if e.field(&x.Extra, "mutedWords") {
+		if x.MeDetailed.MutedWords == nil {
+			e.rawBytes("[]")
+		} else {
+			func(p *[]MutedWord, e *jsonEncoder) {
+				encSlice(p, e, (*MutedWord).encodeJSON)
+			}(&x.MeDetailed.MutedWords, e)
+		}
+	}
+	if e.field(&x.Extra, "mutedInstances") {
+		func(p *[]string, e *jsonEncoder) {
+			encSlice(p, e, encString)
+		}(&x.MeDetailed.MutedInstances, e)
+	}
+	if x.MeDetailed.Email != nil || x.MeDetailed.nulls&0x1 != 0 {
+		if e.field(&x.Extra, "email") {
+			encPtr(&x.MeDetailed.Email, e, encString)
+		}
+	}
+	if e.field(&x.Extra, "policies") {
+		if x.MeDetailed.Policies == nil {
+			e.rawBytes("{}")
+		} else {
+			func(p *map[string]any, e *jsonEncoder) {
+				encMap(p, e, encAny)
+			}(&x.MeDetailed.Policies, e)
+		}
+	}
+	if e.field(&x.Extra, "twoFactorEnabled") {
+		encBool(&x.MeDetailed.TwoFactorEnabled, e)
+	}
+	if e.field(&x.Extra, "followedMessage") {
+		encPtr(&x.MeDetailed.FollowedMessage, e, encString)
+	}
+	if x.MeDetailed.X2FAEnabled != nil {
+		if e.field(&x.Extra, "2faEnabled") {
+			encPtr(&x.MeDetailed.X2FAEnabled, e, encBool)
+		}
+	}
+	if e.field(&x.Extra, "loggedInDays") {
+		encInt64(&x.MeDetailed.LoggedInDays, e)
+	}
+	if e.field(&x.Extra, "achievements") {
+		if x.MeDetailed.Achievements == nil {
+			e.rawBytes("[]")
+		} else {
+			func(p *[]Achievement, e *jsonEncoder) {
+				encSlice(p, e, (*Achievement).encodeJSON)
+			}(&x.MeDetailed.Achievements, e)
+		}
+	}
+	x.Extra.encode(e)
+	e.objectEnd()
+}
+
+// UnmarshalJSON decodes x from JSON, keeping what its fields cannot hold (see Members).
+func (x *StreamMeUpdated) UnmarshalJSON(data []byte) error {
+	return unmarshalJSONValue(data, x)
+}
+
+// MarshalJSON encodes x as JSON, with what decoding kept.
+func (x StreamMeUpdated) MarshalJSON() ([]byte, error) {
+	return marshalJSONValue(&x)
+}
+
+// StreamMention is the payload of main's mention event: a note that mentions the account.
+type StreamMention struct {
+	Note
+
+	// Extra holds the members of the JSON object that no field above holds, as they were
+	// sent: members the API document does not declare, and declared members whose
+	// value does not fit the field's type. Encoding writes them back.
+	Extra Members `json:"-"`
+}
+
+// fieldsOfStreamMention names the members of StreamMention by field index, and says which are required.
+var fieldsOfStreamMention = jsonFields{
+	names:    []string{"id", "createdAt", "deletedAt", "text", "cw", "userId", "user", "replyId", "renoteId", "reply", "renote", "isHidden", "visibility", "mentions", "visibleUserIds", "fileIds", "files", "tags", "poll", "emojis", "channelId", "channel", "localOnly", "reactionAcceptance", "reactionEmojis", "reactions", "reactionCount", "renoteCount", "repliesCount", "clippedCount", "uri", "url", "html", "myReaction"},
+	required: []uint64{0x1f80106b},
+}
+
+func (x *StreamMention) decodeJSON(d *jsonDecoder) bool {
+	if !d.objectStart() {
+		return false
+	}
+	*x = StreamMention{}
+	var seen [1]uint64
+	n := 0
+	for ; d.nextMember(n); n++ {
+		switch string(d.key) {
+		case "id":
+			seen[0] |= 0x1
+			d.field(&x.Extra, "id", d.at(), decString(&x.Note.ID, d), "string")
+		case "createdAt":
+			seen[0] |= 0x2
+			d.field(&x.Extra, "createdAt", d.at(), decTime(&x.Note.CreatedAt, d), "date-time string")
+		case "deletedAt":
+			seen[0] |= 0x4
+			if d.null() {
+				x.Note.nulls |= 0x1
+			} else {
+				d.field(&x.Extra, "deletedAt", d.at(), decPtr(&x.Note.DeletedAt, d, decTime), "date-time string or null")
+			}
+		case "text":
+			seen[0] |= 0x8
+			if d.null() {
+			} else {
+				d.field(&x.Extra, "text", d.at(), decPtr(&x.Note.Text, d, decString), "string or null")
+			}
+		case "cw":
+			seen[0] |= 0x10
+			if d.null() {
+				x.Note.nulls |= 0x2
+			} else {
+				d.field(&x.Extra, "cw", d.at(), decPtr(&x.Note.CW, d, decString), "string or null")
+			}
+		case "userId":
+			seen[0] |= 0x20
+			d.field(&x.Extra, "userId", d.at(), decString(&x.Note.UserID, d), "string")
+		case "user":
+			seen[0] |= 0x40
+			d.field(&x.Extra, "user", d.at(), (*UserLite).decodeJSON(&x.Note.User, d), "UserLite")
+		case "replyId":
+			seen[0] |= 0x80
+			if d.null() {
+				x.Note.nulls |= 0x4
+			} else {
+				d.field(&x.Extra, "replyId", d.at(), decPtr(&x.Note.ReplyID, d, decString), "string or null")
+			}
+		case "renoteId":
+			seen[0] |= 0x100
+			if d.null() {
+				x.Note.nulls |= 0x8
+			} else {
+				d.field(&x.Extra, "renoteId", d.at(), decPtr(&x.Note.RenoteID, d, decString), "string or null")
+			}
+		case "reply":
+			seen[0] |= 0x200
+			if d.null() {
+				x.Note.nulls |= 0x10
+			} else {
+				d.field(&x.Extra, "reply", d.at(), decPtr(&x.Note.Reply, d, (*Note).decodeJSON), "Note or null")
+			}
+		case "renote":
+			seen[0] |= 0x400
+			if d.null() {
+				x.Note.nulls |= 0x20
+			} else {
+				d.field(&x.Extra, "renote", d.at(), decPtr(&x.Note.Renote, d, (*Note).decodeJSON), "Note or null")
+			}
+		case "isHidden":
+			seen[0] |= 0x800
+			d.field(&x.Extra, "isHidden", d.at(), decPtr(&x.Note.IsHidden, d, decBool), "boolean")
+		case "visibility":
+			seen[0] |= 0x1000
+			d.field(&x.Extra, "visibility", d.at(), decEnum[NoteVisibility](&x.Note.Visibility, d), "string")
+		case "mentions":
+			seen[0] |= 0x2000
+			d.field(&x.Extra, "mentions", d.at(), func(p *[]string, d *jsonDecoder) bool {
+				return decSlice(p, d, decString)
+			}(&x.Note.Mentions, d), "array of string")
+		case "visibleUserIds":
+			seen[0] |= 0x4000
+			d.field(&x.Extra, "visibleUserIds", d.at(), func(p *[]string, d *jsonDecoder) bool {
+				return decSlice(p, d, decString)
+			}(&x.Note.VisibleUserIDs, d), "array of string")
+		case "fileIds":
+			seen[0] |= 0x8000
+			d.field(&x.Extra, "fileIds", d.at(), func(p *[]string, d *jsonDecoder) bool {
+				return decSlice(p, d, decString)
+			}(&x.Note.FileIDs, d), "array of string")
+		case "files":
+			seen[0] |= 0x10000
+			d.field(&x.Extra, "files", d.at(), func(p *[]DriveFile, d *jsonDecoder) bool {
+				return decSlice(p, d, (*DriveFile).decodeJSON)
+			}(&x.Note.Files, d), "array of DriveFile")
+		case "tags":
+			seen[0] |= 0x20000
+			d.field(&x.Extra, "tags", d.at(), func(p *[]string, d *jsonDecoder) bool {
+				return decSlice(p, d, decString)
+			}(&x.Note.Tags, d), "array of string")
+		case "poll":
+			seen[0] |= 0x40000
+			if d.null() {
+				x.Note.nulls |= 0x40
+			} else {
+				d.field(&x.Extra, "poll", d.at(), decPtr(&x.Note.Poll, d, (*NotePoll).decodeJSON), "NotePoll or null")
+			}
+		case "emojis":
+			seen[0] |= 0x80000
+			d.field(&x.Extra, "emojis", d.at(), func(p *map[string]string, d *jsonDecoder) bool {
+				return decMap(p, d, decString)
+			}(&x.Note.Emojis, d), "object of string")
+		case "channelId":
+			seen[0] |= 0x100000
+			if d.null() {
+				x.Note.nulls |= 0x80
+			} else {
+				d.field(&x.Extra, "channelId", d.at(), decPtr(&x.Note.ChannelID, d, decString), "string or null")
+			}
+		case "channel":
+			seen[0] |= 0x200000
+			if d.null() {
+				x.Note.nulls |= 0x100
+			} else {
+				d.field(&x.Extra, "channel", d.at(), decPtr(&x.Note.Channel, d, (*Channel).decodeJSON), "Channel or null")
+			}
+		case "localOnly":
+			seen[0] |= 0x400000
+			d.field(&x.Extra, "localOnly", d.at(), decPtr(&x.Note.LocalOnly, d, decBool), "boolean")
+		case "reactionAcceptance":
+			seen[0] |= 0x800000
+			if d.null() {
+			} else {
+				d.field(&x.Extra, "reactionAcceptance", d.at(), decPtr(&x.Note.ReactionAcceptance, d, decEnum[NoteReactionAcceptance]), "string or null")
+			}
+		case "reactionEmojis":
+			seen[0] |= 0x1000000
+			d.field(&x.Extra, "reactionEmojis", d.at(), func(p *map[string]string, d *jsonDecoder) bool {
+				return decMap(p, d, decString)
+			}(&x.Note.ReactionEmojis, d), "object of string")
+		case "reactions":
+			seen[0] |= 0x2000000
+			d.field(&x.Extra, "reactions", d.at(), func(p *map[string]int64, d *jsonDecoder) bool {
+				return decMap(p, d, decInt64)
+			}(&x.Note.Reactions, d), "object of integer")
+		case "reactionCount":
+			seen[0] |= 0x4000000
+			d.field(&x.Extra, "reactionCount", d.at(), decInt64(&x.Note.ReactionCount, d), "integer")
+		case "renoteCount":
+			seen[0] |= 0x8000000
+			d.field(&x.Extra, "renoteCount", d.at(), decInt64(&x.Note.RenoteCount, d), "integer")
+		case "repliesCount":
+			seen[0] |= 0x10000000
+			d.field(&x.Extra, "repliesCount", d.at(), decInt64(&x.Note.RepliesCount, d), "integer")
+		case "clippedCount":
+			seen[0] |= 0x20000000
+			d.field(&x.Extra, "clippedCount", d.at(), decPtr(&x.Note.ClippedCount, d, decInt64), "integer")
+		case "uri":
+			seen[0] |= 0x40000000
+			d.field(&x.Extra, "uri", d.at(), decPtr(&x.Note.URI, d, decString), "string")
+		case "url":
+			seen[0] |= 0x80000000
+			d.field(&x.Extra, "url", d.at(), decPtr(&x.Note.URL, d, decString), "string")
+		case "html":
+			seen[0] |= 0x100000000
+			if d.null() {
+				x.Note.nulls |= 0x200
+			} else {
+				d.field(&x.Extra, "html", d.at(), decPtr(&x.Note.HTML, d, decString), "string or null")
+			}
+		case "myReaction":
+			seen[0] |= 0x200000000
+			if d.null() {
+				x.Note.nulls |= 0x400
+			} else {
+				d.field(&x.Extra, "myReaction", d.at(), decPtr(&x.Note.MyReaction, d, decString), "string or null")
+			}
+		default:
+			d.unknown(&x.Extra)
+		}
+	}
+	fieldsOfStreamMention.markMissing(&x.Extra, seen[:])
+	return true
+}
+func (x *StreamMention) encodeJSON(e *jsonEncoder) {
+	e.objectStart()
+	if e.field(&x.Extra, "id") {
+		encString(&x.Note.ID, e)
+	}
+	if e.field(&x.Extra, "createdAt") {
+		encTime(&x.Note.CreatedAt, e)
+	}
+	if x.Note.DeletedAt != nil || x.Note.nulls&0x1 != 0 {
+		if e.field(&x.Extra, "deletedAt") {
+			encPtr(&x.Note.DeletedAt, e, encTime)
+		}
+	}
+	if e.field(&x.Extra, "text") {
+		encPtr(&x.Note.Text, e, encString)
+	}
+	if x.Note.CW != nil || x.Note.nulls&0x2 != 0 {
+		if e.field(&x.Extra, "cw") {
+			encPtr(&x.Note.CW, e, encString)
+		}
+	}
+	if e.field(&x.Extra, "userId") {
+		encString(&x.Note.UserID, e)
+	}
+	if e.field(&x.Extra, "user") {
+		(*UserLite).encodeJSON(&x.Note.User, e)
+	}
+	if x.Note.ReplyID != nil || x.Note.nulls&0x4 != 0 {
+		if e.field(&x.Extra, "replyId") {
+			encPtr(&x.Note.ReplyID, e, encString)
+		}
+	}
+	if x.Note.RenoteID != nil || x.Note.nulls&0x8 != 0 {
+		if e.field(&x.Extra, "renoteId") {
+			encPtr(&x.Note.RenoteID, e, encString)
+		}
+	}
+	if x.Note.Reply != nil || x.Note.nulls&0x10 != 0 {
+		if e.field(&x.Extra, "reply") {
+			encPtr(&x.Note.Reply, e, (*Note).encodeJSON)
+		}
+	}
+	if x.Note.Renote != nil || x.Note.nulls&0x20 != 0 {
+		if e.field(&x.Extra, "renote") {
+			encPtr(&x.Note.Renote, e, (*Note).encodeJSON)
+		}
+	}
+	if x.Note.IsHidden != nil {
+		if e.field(&x.Extra, "isHidden") {
+			encPtr(&x.Note.IsHidden, e, encBool)
+		}
+	}
+	if e.field(&x.Extra, "visibility") {
+		encEnum[NoteVisibility](&x.Note.Visibility, e)
+	}
+	if x.Note.Mentions != nil {
+		if e.field(&x.Extra, "mentions") {
+			func(p *[]string, e *jsonEncoder) {
+				encSlice(p, e, encString)
+			}(&x.Note.Mentions, e)
+		}
+	}
+	if x.Note.VisibleUserIDs != nil {
+		if e.field(&x.Extra, "visibleUserIds") {
+			func(p *[]string, e *jsonEncoder) {
+				encSlice(p, e, encString)
+			}(&x.Note.VisibleUserIDs, e)
+		}
+	}
+	if x.Note.FileIDs != nil {
+		if e.field(&x.Extra, "fileIds") {
+			func(p *[]string, e *jsonEncoder) {
+				encSlice(p, e, encString)
+			}(&x.Note.FileIDs, e)
+		}
+	}
+	if x.Note.Files != nil {
+		if e.field(&x.Extra, "files") {
+			func(p *[]DriveFile, e *jsonEncoder) {
+				encSlice(p, e, (*DriveFile).encodeJSON)
+			}(&x.Note.Files, e)
+		}
+	}
+	if x.Note.Tags != nil {
+		if e.field(&x.Extra, "tags") {
+			func(p *[]string, e *jsonEncoder) {
+				encSlice(p, e, encString)
+			}(&x.Note.Tags, e)
+		}
+	}
+	if x.Note.Poll != nil || x.Note.nulls&0x40 != 0 {
+		if e.field(&x.Extra, "poll") {
+			encPtr(&x.Note.Poll, e, (*NotePoll).encodeJSON)
+		}
+	}
+	if x.Note.Emojis != nil {
+		if e.field(&x.Extra, "emojis") {
+			func(p *map[string]string, e *jsonEncoder) {
+				encMap(p, e, encString)
+			}(&x.Note.Emojis, e)
+		}
+	}
+	if x.Note.ChannelID != nil || x.Note.nulls&0x80 != 0 {
+		if e.field(&x.Extra, "channelId") {
+			encPtr(&x.Note.ChannelID, e, encString)
+		}
+	}
+	if x.Note.Channel != nil || x.Note.nulls&0x100 != 0 {
+		if e.field(&x.Extra, "channel") {
+			encPtr(&x.Note.Channel, e, (*Channel).encodeJSON)
+		}
+	}
+	if x.Note.LocalOnly != nil {
+		if e.field(&x.Extra, "localOnly") {
+			encPtr(&x.Note.LocalOnly, e, encBool)
+		}
+	}
+	if e.field(&x.Extra, "reactionAcceptance") {
+		encPtr(&x.Note.ReactionAcceptance, e, encEnum[NoteReactionAcceptance])
+	}
+	if e.field(&x.Extra, "reactionEmojis") {
+		if x.Note.ReactionEmojis == nil {
+			e.rawBytes("{}")
+		} else {
+			func(p *map[string]string, e *jsonEncoder) {
+				encMap(p, e, encString)
+			}(&x.Note.ReactionEmojis, e)
+		}
+	}
+	if e.field(&x.Extra, "reactions") {
+		if x.Note.Reactions == nil {
+			e.rawBytes("{}")
+		} else {
+			func(p *map[string]int64, e *jsonEncoder) {
+				encMap(p, e, encInt64)
+			}(&x.Note.Reactions, e)
+		}
+	}
+	if e.field(&x.Extra, "reactionCount") {
+		encInt64(&x.Note.ReactionCount, e)
+	}
+	if e.field(&x.Extra, "renoteCount") {
+		encInt64(&x.Note.RenoteCount, e)
+	}
+	if e.field(&x.Extra, "repliesCount") {
+		encInt64(&x.Note.RepliesCount, e)
+	}
+	if x.Note.ClippedCount != nil {
+		if e.field(&x.Extra, "clippedCount") {
+			encPtr(&x.Note.ClippedCount, e, encInt64)
+		}
+	}
+	if x.Note.URI != nil {
+		if e.field(&x.Extra, "uri") {
+			encPtr(&x.Note.URI, e, encString)
+		}
+	}
+	if x.Note.URL != nil {
+		if e.field(&x.Extra, "url") {
+			encPtr(&x.Note.URL, e, encString)
+		}
+	}
+	if x.Note.HTML != nil || x.Note.nulls&0x200 != 0 {
+		if e.field(&x.Extra, "html") {
+			encPtr(&x.Note.HTML, e, encString)
+		}
+	}
+	if x.Note.MyReaction != nil || x.Note.nulls&0x400 != 0 {
+		if e.field(&x.Extra, "myReaction") {
+			encPtr(&x.Note.MyReaction, e, encString)
+		}
+	}
+	x.Extra.encode(e)
+	e.objectEnd()
+}
+
+// UnmarshalJSON decodes x from JSON, keeping what its fields cannot hold (see Members).
+func (x *StreamMention) UnmarshalJSON(data []byte) error {
+	return unmarshalJSONValue(data, x)
+}
+
+// MarshalJSON encodes x as JSON, with what decoding kept.
+func (x StreamMention) MarshalJSON() ([]byte, error) {
+	return marshalJSONValue(&x)
+}
+
+// StreamNewAbuseUserReport is the payload of admin's newAbuseUserReport event: a user reported another.
+type StreamNewAbuseUserReport struct {
+	Comment string `json:"comment"`
+	// ID is the id of the report.
+	ID           string `json:"id"`
+	ReporterID   string `json:"reporterId"`
+	TargetUserID string `json:"targetUserId"`
+
+	// Extra holds the members of the JSON object that no field above holds, as they were
+	// sent: members the API document does not declare, and declared members whose
+	// value does not fit the field's type. Encoding writes them back.
+	Extra Members `json:"-"`
+}
+
+// fieldsOfStreamNewAbuseUserReport names the members of StreamNewAbuseUserReport by field index, and says which are required.
+var fieldsOfStreamNewAbuseUserReport = jsonFields{
+	names:    []string{"comment", "id", "reporterId", "targetUserId"},
+	required: []uint64{0xf},
+}
+
+func (x *StreamNewAbuseUserReport) decodeJSON(d *jsonDecoder) bool {
+	if !d.objectStart() {
+		return false
+	}
+	*x = StreamNewAbuseUserReport{}
+	var seen [1]uint64
+	n := 0
+	for ; d.nextMember(n); n++ {
+		switch string(d.key) {
+		case "comment":
+			seen[0] |= 0x1
+			d.field(&x.Extra, "comment", d.at(), decString(&x.Comment, d), "string")
+		case "id":
+			seen[0] |= 0x2
+			d.field(&x.Extra, "id", d.at(), decString(&x.ID, d), "string")
+		case "reporterId":
+			seen[0] |= 0x4
+			d.field(&x.Extra, "reporterId", d.at(), decString(&x.ReporterID, d), "string")
+		case "targetUserId":
+			seen[0] |= 0x8
+			d.field(&x.Extra, "targetUserId", d.at(), decString(&x.TargetUserID, d), "string")
+		default:
+			d.unknown(&x.Extra)
+		}
+	}
+	fieldsOfStreamNewAbuseUserReport.markMissing(&x.Extra, seen[:])
+	return true
+}
+func (x *StreamNewAbuseUserReport) encodeJSON(e *jsonEncoder) {
+	e.objectStart()
+	if e.field(&x.Extra, "comment") {
+		encString(&x.Comment, e)
+	}
+	if e.field(&x.Extra, "id") {
+		encString(&x.ID, e)
+	}
+	if e.field(&x.Extra, "reporterId") {
+		encString(&x.ReporterID, e)
+	}
+	if e.field(&x.Extra, "targetUserId") {
+		encString(&x.TargetUserID, e)
+	}
+	x.Extra.encode(e)
+	e.objectEnd()
+}
+
+// UnmarshalJSON decodes x from JSON, keeping what its fields cannot hold (see Members).
+func (x *StreamNewAbuseUserReport) UnmarshalJSON(data []byte) error {
+	return unmarshalJSONValue(data, x)
+}
+
+// MarshalJSON encodes x as JSON, with what decoding kept.
+func (x StreamNewAbuseUserReport) MarshalJSON() ([]byte, error) {
+	return marshalJSONValue(&x)
+}
+
+// StreamPageEvent is the payload of main's pageEvent event: a user triggered an event button on one of the account's pages.
+type StreamPageEvent struct {
+	// Event is the name the page's button gives the event.
+	Event  string `json:"event"`
+	PageID string `json:"pageId"`
+	User   User   `json:"user"`
+	UserID string `json:"userId"`
+	// Var is the value of the page variable the button sends, any JSON value.
+	Var any `json:"var,omitzero"`
+
+	// Extra holds the members of the JSON object that no field above holds, as they were
+	// sent: members the API document does not declare, and declared members whose
+	// value does not fit the field's type. Encoding writes them back.
+	Extra Members `json:"-"`
+	nulls uint64  // optional fields that were null
+}
+
+// fieldsOfStreamPageEvent names the members of StreamPageEvent by field index, and says which are required.
+var fieldsOfStreamPageEvent = jsonFields{
+	names:    []string{"event", "pageId", "user", "userId", "var"},
+	required: []uint64{0xf},
+}
+
+func (x *StreamPageEvent) decodeJSON(d *jsonDecoder) bool {
+	if !d.objectStart() {
+		return false
+	}
+	*x = StreamPageEvent{}
+	var seen [1]uint64
+	n := 0
+	for ; d.nextMember(n); n++ {
+		switch string(d.key) {
+		case "event":
+			seen[0] |= 0x1
+			d.field(&x.Extra, "event", d.at(), decString(&x.Event, d), "string")
+		case "pageId":
+			seen[0] |= 0x2
+			d.field(&x.Extra, "pageId", d.at(), decString(&x.PageID, d), "string")
+		case "user":
+			seen[0] |= 0x4
+			d.field(&x.Extra, "user", d.at(), (*User).decodeJSON(&x.User, d), "User")
+		case "userId":
+			seen[0] |= 0x8
+			d.field(&x.Extra, "userId", d.at(), decString(&x.UserID, d), "string")
+		case "var":
+			seen[0] |= 0x10
+			if d.null() {
+				x.nulls |= 0x1
+			} else {
+				d.field(&x.Extra, "var", d.at(), decAny(&x.Var, d), "any value")
+			}
+		default:
+			d.unknown(&x.Extra)
+		}
+	}
+	fieldsOfStreamPageEvent.markMissing(&x.Extra, seen[:])
+	return true
+}
+func (x *StreamPageEvent) encodeJSON(e *jsonEncoder) {
+	e.objectStart()
+	if e.field(&x.Extra, "event") {
+		encString(&x.Event, e)
+	}
+	if e.field(&x.Extra, "pageId") {
+		encString(&x.PageID, e)
+	}
+	if e.field(&x.Extra, "user") {
+		(*User).encodeJSON(&x.User, e)
+	}
+	if e.field(&x.Extra, "userId") {
+		encString(&x.UserID, e)
+	}
+	if x.Var != nil || x.nulls&0x1 != 0 {
+		if e.field(&x.Extra, "var") {
+			encAny(&x.Var, e)
+		}
+	}
+	x.Extra.encode(e)
+	e.objectEnd()
+}
+
+// UnmarshalJSON decodes x from JSON, keeping what its fields cannot hold (see Members).
+func (x *StreamPageEvent) UnmarshalJSON(data []byte) error {
+	return unmarshalJSONValue(data, x)
+}
+
+// MarshalJSON encodes x as JSON, with what decoding kept.
+func (x StreamPageEvent) MarshalJSON() ([]byte, error) {
+	return marshalJSONValue(&x)
+}
+
+// StreamQueueCounts are the job counts of one queue in a StreamQueueStats.
+type StreamQueueCounts struct {
+	Active int64 `json:"active"`
+	// ActiveSincePrevTick is how many jobs became active since the previous stats.
+	ActiveSincePrevTick int64 `json:"activeSincePrevTick"`
+	Delayed             int64 `json:"delayed"`
+	Waiting             int64 `json:"waiting"`
+
+	// Extra holds the members of the JSON object that no field above holds, as they were
+	// sent: members the API document does not declare, and declared members whose
+	// value does not fit the field's type. Encoding writes them back.
+	Extra Members `json:"-"`
+}
+
+// fieldsOfStreamQueueCounts names the members of StreamQueueCounts by field index, and says which are required.
+var fieldsOfStreamQueueCounts = jsonFields{
+	names:    []string{"active", "activeSincePrevTick", "delayed", "waiting"},
+	required: []uint64{0xf},
+}
+
+func (x *StreamQueueCounts) decodeJSON(d *jsonDecoder) bool {
+	if !d.objectStart() {
+		return false
+	}
+	*x = StreamQueueCounts{}
+	var seen [1]uint64
+	n := 0
+	for ; d.nextMember(n); n++ {
+		switch string(d.key) {
+		case "active":
+			seen[0] |= 0x1
+			d.field(&x.Extra, "active", d.at(), decInt64(&x.Active, d), "integer")
+		case "activeSincePrevTick":
+			seen[0] |= 0x2
+			d.field(&x.Extra, "activeSincePrevTick", d.at(), decInt64(&x.ActiveSincePrevTick, d), "integer")
+		case "delayed":
+			seen[0] |= 0x4
+			d.field(&x.Extra, "delayed", d.at(), decInt64(&x.Delayed, d), "integer")
+		case "waiting":
+			seen[0] |= 0x8
+			d.field(&x.Extra, "waiting", d.at(), decInt64(&x.Waiting, d), "integer")
+		default:
+			d.unknown(&x.Extra)
+		}
+	}
+	fieldsOfStreamQueueCounts.markMissing(&x.Extra, seen[:])
+	return true
+}
+func (x *StreamQueueCounts) encodeJSON(e *jsonEncoder) {
+	e.objectStart()
+	if e.field(&x.Extra, "active") {
+		encInt64(&x.Active, e)
+	}
+	if e.field(&x.Extra, "activeSincePrevTick") {
+		encInt64(&x.ActiveSincePrevTick, e)
+	}
+	if e.field(&x.Extra, "delayed") {
+		encInt64(&x.Delayed, e)
+	}
+	if e.field(&x.Extra, "waiting") {
+		encInt64(&x.Waiting, e)
+	}
+	x.Extra.encode(e)
+	e.objectEnd()
+}
+
+// UnmarshalJSON decodes x from JSON, keeping what its fields cannot hold (see Members).
+func (x *StreamQueueCounts) UnmarshalJSON(data []byte) error {
+	return unmarshalJSONValue(data, x)
+}
+
+// MarshalJSON encodes x as JSON, with what decoding kept.
+func (x StreamQueueCounts) MarshalJSON() ([]byte, error) {
+	return marshalJSONValue(&x)
+}
+
+// StreamQueueStats is the payload of queueStats's stats event, sent every 10 s: the deliver and inbox job queues.
+type StreamQueueStats struct {
+	// StreamQueueCounts are the job counts of one queue in a StreamQueueStats.
+	Deliver StreamQueueCounts `json:"deliver"`
+	// StreamQueueCounts are the job counts of one queue in a StreamQueueStats.
+	Inbox StreamQueueCounts `json:"inbox"`
+
+	// Extra holds the members of the JSON object that no field above holds, as they were
+	// sent: members the API document does not declare, and declared members whose
+	// value does not fit the field's type. Encoding writes them back.
+	Extra Members `json:"-"`
+}
+
+// fieldsOfStreamQueueStats names the members of StreamQueueStats by field index, and says which are required.
+var fieldsOfStreamQueueStats = jsonFields{
+	names:    []string{"deliver", "inbox"},
+	required: []uint64{0x3},
+}
+
+func (x *StreamQueueStats) decodeJSON(d *jsonDecoder) bool {
+	if !d.objectStart() {
+		return false
+	}
+	*x = StreamQueueStats{}
+	var seen [1]uint64
+	n := 0
+	for ; d.nextMember(n); n++ {
+		switch string(d.key) {
+		case "deliver":
+			seen[0] |= 0x1
+			d.field(&x.Extra, "deliver", d.at(), (*StreamQueueCounts).decodeJSON(&x.Deliver, d), "StreamQueueCounts")
+		case "inbox":
+			seen[0] |= 0x2
+			d.field(&x.Extra, "inbox", d.at(), (*StreamQueueCounts).decodeJSON(&x.Inbox, d), "StreamQueueCounts")
+		default:
+			d.unknown(&x.Extra)
+		}
+	}
+	fieldsOfStreamQueueStats.markMissing(&x.Extra, seen[:])
+	return true
+}
+func (x *StreamQueueStats) encodeJSON(e *jsonEncoder) {
+	e.objectStart()
+	if e.field(&x.Extra, "deliver") {
+		(*StreamQueueCounts).encodeJSON(&x.Deliver, e)
+	}
+	if e.field(&x.Extra, "inbox") {
+		(*StreamQueueCounts).encodeJSON(&x.Inbox, e)
+	}
+	x.Extra.encode(e)
+	e.objectEnd()
+}
+
+// UnmarshalJSON decodes x from JSON, keeping what its fields cannot hold (see Members).
+func (x *StreamQueueStats) UnmarshalJSON(data []byte) error {
+	return unmarshalJSONValue(data, x)
+}
+
+// MarshalJSON encodes x as JSON, with what decoding kept.
+func (x StreamQueueStats) MarshalJSON() ([]byte, error) {
+	return marshalJSONValue(&x)
+}
+
+// StreamQueueStatsLog is the payload of queueStats's statsLog event, the answer to RequestLog: past stats, newest first.
+type StreamQueueStatsLog []StreamQueueStats
+
+func (x *StreamQueueStatsLog) decodeJSON(d *jsonDecoder) bool {
+	return func(p *[]StreamQueueStats, d *jsonDecoder) bool {
+		return decSlice(p, d, (*StreamQueueStats).decodeJSON)
+	}((*[]StreamQueueStats)(x), d)
+}
+func (x *StreamQueueStatsLog) encodeJSON(e *jsonEncoder) {
+	func(p *[]StreamQueueStats, e *jsonEncoder) {
+		encSlice(p, e, (*StreamQueueStats).encodeJSON)
+	}((*[]StreamQueueStats)(x), e)
+}
+
+// UnmarshalJSON decodes x from JSON, keeping what its fields cannot hold (see Members).
+func (x *StreamQueueStatsLog) UnmarshalJSON(data []byte) error {
+	return unmarshalJSONValue(data, x)
+}
+
+// MarshalJSON encodes x as JSON, with what decoding kept.
+func (x StreamQueueStatsLog) MarshalJSON() ([]byte, error) {
+	return marshalJSONValue(&x)
+}
+
+// StreamReadAntenna is the payload of main's readAntenna event: an antenna whose notes were all read.
+type StreamReadAntenna struct {
+	Antenna
+
+	// Extra holds the members of the JSON object that no field above holds, as they were
+	// sent: members the API document does not declare, and declared members whose
+	// value does not fit the field's type. Encoding writes them back.
+	Extra Members `json:"-"`
+}
+
+// fieldsOfStreamReadAntenna names the members of StreamReadAntenna by field index, and says which are required.
+var fieldsOfStreamReadAntenna = jsonFields{
+	names:    []string{"id", "createdAt", "name", "keywords", "excludeKeywords", "src", "userListId", "users", "caseSensitive", "localOnly", "excludeBots", "withReplies", "withFile", "isActive", "hasUnreadNote", "notify"},
+	required: []uint64{0xffff},
+}
+
+func (x *StreamReadAntenna) decodeJSON(d *jsonDecoder) bool {
+	if !d.objectStart() {
+		return false
+	}
+	*x = StreamReadAntenna{}
+	var seen [1]uint64
+	n := 0
+	for ; d.nextMember(n); n++ {
+		switch string(d.key) {
+		case "id":
+			seen[0] |= 0x1
+			d.field(&x.Extra, "id", d.at(), decString(&x.Antenna.ID, d), "string")
+		case "createdAt":
+			seen[0] |= 0x2
+			d.field(&x.Extra, "createdAt", d.at(), decTime(&x.Antenna.CreatedAt, d), "date-time string")
+		case "name":
+			seen[0] |= 0x4
+			d.field(&x.Extra, "name", d.at(), decString(&x.Antenna.Name, d), "string")
+		case "keywords":
+			seen[0] |= 0x8
+			d.field(&x.Extra, "keywords", d.at(), func(p *[][]string, d *jsonDecoder) bool {
+				return decSlice(p, d, func(p *[]string, d *jsonDecoder) bool {
+					return decSlice(p, d, decString)
+				})
+			}(&x.Antenna.Keywords, d), "array of array of string")
+		case "excludeKeywords":
+			seen[0] |= 0x10
+			d.field(&x.Extra, "excludeKeywords", d.at(), func(p *[][]string, d *jsonDecoder) bool {
+				return decSlice(p, d, func(p *[]string, d *jsonDecoder) bool {
+					return decSlice(p, d, decString)
+				})
+			}(&x.Antenna.ExcludeKeywords, d), "array of array of string")
+		case "src":
+			seen[0] |= 0x20
+			d.field(&x.Extra, "src", d.at(), decEnum[AntennaSrc](&x.Antenna.Src, d), "string")
+		case "userListId":
+			seen[0] |= 0x40
+			if d.null() {
+			} else {
+				d.field(&x.Extra, "userListId", d.at(), decPtr(&x.Antenna.UserListID, d, decString), "string or null")
+			}
+		case "users":
+			seen[0] |= 0x80
+			d.field(&x.Extra, "users", d.at(), func(p *[]string, d *jsonDecoder) bool {
+				return decSlice(p, d, decString)
+			}(&x.Antenna.Users, d), "array of string")
+		case "caseSensitive":
+			seen[0] |= 0x100
+			d.field(&x.Extra, "caseSensitive", d.at(), decBool(&x.Antenna.CaseSensitive, d), "boolean")
+		case "localOnly":
+			seen[0] |= 0x200
+			d.field(&x.Extra, "localOnly", d.at(), decBool(&x.Antenna.LocalOnly, d), "boolean")
+		case "excludeBots":
+			seen[0] |= 0x400
+			d.field(&x.Extra, "excludeBots", d.at(), decBool(&x.Antenna.ExcludeBots, d), "boolean")
+		case "withReplies":
+			seen[0] |= 0x800
+			d.field(&x.Extra, "withReplies", d.at(), decBool(&x.Antenna.WithReplies, d), "boolean")
+		case "withFile":
+			seen[0] |= 0x1000
+			d.field(&x.Extra, "withFile", d.at(), decBool(&x.Antenna.WithFile, d), "boolean")
+		case "isActive":
+			seen[0] |= 0x2000
+			d.field(&x.Extra, "isActive", d.at(), decBool(&x.Antenna.IsActive, d), "boolean")
+		case "hasUnreadNote":
+			seen[0] |= 0x4000
+			d.field(&x.Extra, "hasUnreadNote", d.at(), decBool(&x.Antenna.HasUnreadNote, d), "boolean")
+		case "notify":
+			seen[0] |= 0x8000
+			d.field(&x.Extra, "notify", d.at(), decBool(&x.Antenna.Notify, d), "boolean")
+		default:
+			d.unknown(&x.Extra)
+		}
+	}
+	fieldsOfStreamReadAntenna.markMissing(&x.Extra, seen[:])
+	return true
+}
+func (x *StreamReadAntenna) encodeJSON(e *jsonEncoder) {
+	e.objectStart()
+	if e.field(&x.Extra, "id") {
+		encString(&x.Antenna.ID, e)
+	}
+	if e.field(&x.Extra, "createdAt") {
+		encTime(&x.Antenna.CreatedAt, e)
+	}
+	if e.field(&x.Extra, "name") {
+		encString(&x.Antenna.Name, e)
+	}
+	if e.field(&x.Extra, "keywords") {
+		if x.Antenna.Keywords == nil {
+			e.rawBytes("[]")
+		} else {
+			func(p *[][]string, e *jsonEncoder) {
+				encSlice(p, e, func(p *[]string, e *jsonEncoder) {
+					encSlice(p, e, encString)
+				})
+			}(&x.Antenna.Keywords, e)
+		}
+	}
+	if e.field(&x.Extra, "excludeKeywords") {
+		if x.Antenna.ExcludeKeywords == nil {
+			e.rawBytes("[]")
+		} else {
+			func(p *[][]string, e *jsonEncoder) {
+				encSlice(p, e, func(p *[]string, e *jsonEncoder) {
+					encSlice(p, e, encString)
+				})
+			}(&x.Antenna.ExcludeKeywords, e)
+		}
+	}
+	if e.field(&x.Extra, "src") {
+		encEnum[AntennaSrc](&x.Antenna.Src, e)
+	}
+	if e.field(&x.Extra, "userListId") {
+		encPtr(&x.Antenna.UserListID, e, encString)
+	}
+	if e.field(&x.Extra, "users") {
+		if x.Antenna.Users == nil {
+			e.rawBytes("[]")
+		} else {
+			func(p *[]string, e *jsonEncoder) {
+				encSlice(p, e, encString)
+			}(&x.Antenna.Users, e)
+		}
+	}
+	if e.field(&x.Extra, "caseSensitive") {
+		encBool(&x.Antenna.CaseSensitive, e)
+	}
+	if e.field(&x.Extra, "localOnly") {
+		encBool(&x.Antenna.LocalOnly, e)
+	}
+	if e.field(&x.Extra, "excludeBots") {
+		encBool(&x.Antenna.ExcludeBots, e)
+	}
+	if e.field(&x.Extra, "withReplies") {
+		encBool(&x.Antenna.WithReplies, e)
+	}
+	if e.field(&x.Extra, "withFile") {
+		encBool(&x.Antenna.WithFile, e)
+	}
+	if e.field(&x.Extra, "isActive") {
+		encBool(&x.Antenna.IsActive, e)
+	}
+	if e.field(&x.Extra, "hasUnreadNote") {
+		encBool(&x.Antenna.HasUnreadNote, e)
+	}
+	if e.field(&x.Extra, "notify") {
+		encBool(&x.Antenna.Notify, e)
+	}
+	x.Extra.encode(e)
+	e.objectEnd()
+}
+
+// UnmarshalJSON decodes x from JSON, keeping what its fields cannot hold (see Members).
+func (x *StreamReadAntenna) UnmarshalJSON(data []byte) error {
+	return unmarshalJSONValue(data, x)
+}
+
+// MarshalJSON encodes x as JSON, with what decoding kept.
+func (x StreamReadAntenna) MarshalJSON() ([]byte, error) {
+	return marshalJSONValue(&x)
+}
+
+// StreamReceiveFollowRequest is the payload of main's receiveFollowRequest event: the user who asks to follow the account. Servers send a UserLite or a detailed user; every field either holds is kept.
+type StreamReceiveFollowRequest struct {
+	User
+
+	// Extra holds the members of the JSON object that no field above holds, as they were
+	// sent: members the API document does not declare, and declared members whose
+	// value does not fit the field's type. Encoding writes them back.
+	Extra Members `json:"-"`
+}
+
+// fieldsOfStreamReceiveFollowRequest names the members of StreamReceiveFollowRequest by field index, and says which are required.
+var fieldsOfStreamReceiveFollowRequest = jsonFields{
+	names:    []string{"avatarBlurhash", "avatarDecorations", "avatarUrl", "emojis", "host", "id", "instance", "isBot", "isCat", "name", "onlineStatus", "username", "alsoKnownAs", "bannerUrl", "birthday", "createdAt", "description", "fields", "followedMessage", "followersCount", "followersVisibility", "followingCount", "followingVisibility", "isBlocking", "isFollowing", "isLocked", "isSuspended", "lang", "lastFetchedAt", "notesCount", "notify", "pinnedNoteIds", "pinnedNotes", "publicReactions", "roles", "twoFactorEnabled", "updatedAt", "uri", "url", "2faEnabled", "achievements", "autoAcceptFollowed", "avatarId", "email", "hasUnreadNotification", "isAdmin", "isDeleted", "isExplorable", "isModerator", "loggedInDays", "mutedInstances", "mutedWords", "policies", "unreadNotificationsCount"},
+	required: []uint64{0xe3f},
+}
+
+func (x *StreamReceiveFollowRequest) decodeJSON(d *jsonDecoder) bool {
+	if !d.objectStart() {
+		return false
+	}
+	*x = StreamReceiveFollowRequest{}
+	var seen [1]uint64
+	n := 0
+	for ; d.nextMember(n); n++ {
+		switch string(d.key) {
+		case "avatarBlurhash":
+			seen[0] |= 0x1
+			if d.null() {
+			} else {
+				d.field(&x.Extra, "avatarBlurhash", d.at(), decPtr(&x.User.AvatarBlurhash, d, decString), "string or null")
+			}
+		case "avatarDecorations":
+			seen[0] |= 0x2
+			d.field(&x.Extra, "avatarDecorations", d.at(), func(p *[]AvatarDecoration, d *jsonDecoder) bool {
+				return decSlice(p, d, (*AvatarDecoration).decodeJSON)
+			}(&x.User.AvatarDecorations, d), "array of AvatarDecoration")
+		case "avatarUrl":
+			seen[0] |= 0x4
+			if d.null() {
+			} else {
+				d.field(&x.Extra, "avatarUrl", d.at(), decPtr(&x.User.AvatarURL, d, decString), "string or null")
+			}
+		case "emojis":
+			seen[0] |= 0x8
+			d.field(&x.Extra, "emojis", d.at(), func(p *map[string]string, d *jsonDecoder) bool {
+				return decMap(p, d, decString)
+			}(&x.User.Emojis, d), "object of string")
+		case "host":
+			seen[0] |= 0x10
+			if d.null() {
+			} else {
+				d.field(&x.Extra, "host", d.at(), decPtr(&x.User.Host, d, decString), "string or null")
+			}
+		case "id":
+			seen[0] |= 0x20
+			d.field(&x.Extra, "id", d.at(), decString(&x.User.ID, d), "string")
+		case "instance":
+			seen[0] |= 0x40
+			d.field(&x.Extra, "instance", d.at(), decPtr(&x.User.Instance, d, (*Instance).decodeJSON), "Instance")
+		case "isBot":
+			seen[0] |= 0x80
+			d.field(&x.Extra, "isBot", d.at(), decPtr(&x.User.IsBot, d, decBool), "boolean")
+		case "isCat":
+			seen[0] |= 0x100
+			d.field(&x.Extra, "isCat", d.at(), decPtr(&x.User.IsCat, d, decBool), "boolean")
+		case "name":
+			seen[0] |= 0x200
+			if d.null() {
+			} else {
+				d.field(&x.Extra, "name", d.at(), decPtr(&x.User.Name, d, decString), "string or null")
+			}
+		case "onlineStatus":
+			seen[0] |= 0x400
+			d.field(&x.Extra, "onlineStatus", d.at(), decEnum[UserOnlineStatus](&x.User.OnlineStatus, d), "string")
+		case "username":
+			seen[0] |= 0x800
+			d.field(&x.Extra, "username", d.at(), decString(&x.User.Username, d), "string")
+		case "alsoKnownAs":
+			seen[0] |= 0x1000
+			if d.null() {
+				x.User.nulls |= 0x1
+			} else {
+				d.field(&x.Extra, "alsoKnownAs", d.at(), func(p *[]string, d *jsonDecoder) bool {
+					return decSlice(p, d, decString)
+				}(&x.User.AlsoKnownAs, d), "array of string or null")
+			}
+		case "bannerUrl":
+			seen[0] |= 0x2000
+			if d.null() {
+				x.User.nulls |= 0x2
+			} else {
+				d.field(&x.Extra, "bannerUrl", d.at(), decPtr(&x.User.BannerURL, d, decString), "string or null")
+			}
+		case "birthday":
+			seen[0] |= 0x4000
+			if d.null() {
+				x.User.nulls |= 0x4
+			} else {
+				d.field(&x.Extra, "birthday", d.at(), decPtr(&x.User.Birthday, d, decString), "string or null")
+			}
+		case "createdAt":
+			seen[0] |= 0x8000
+			d.field(&x.Extra, "createdAt", d.at(), decPtr(&x.User.CreatedAt, d, decTime), "date-time string")
+		case "description":
+			seen[0] |= 0x10000
+			if d.null() {
+				x.User.nulls |= 0x8
+			} else {
+				d.field(&x.Extra, "description", d.at(), decPtr(&x.User.Description, d, decString), "string or null")
+			}
+		case "fields":
+			seen[0] |= 0x20000
+			d.field(&x.Extra, "fields", d.at(), func(p *[]Field, d *jsonDecoder) bool {
+				return decSlice(p, d, (*Field).decodeJSON)
+			}(&x.User.Fields, d), "array of Field")
+		case "followedMessage":
+			seen[0] |= 0x40000
+			if d.null() {
+				x.User.nulls |= 0x10
+			} else {
+				d.field(&x.Extra, "followedMessage", d.at(), decPtr(&x.User.FollowedMessage, d, decString), "string or null")
+			}
+		case "followersCount":
+			seen[0] |= 0x80000
+			d.field(&x.Extra, "followersCount", d.at(), decPtr(&x.User.FollowersCount, d, decInt64), "integer")
+		case "followersVisibility":
+			seen[0] |= 0x100000
+			d.field(&x.Extra, "followersVisibility", d.at(), decPtr(&x.User.FollowersVisibility, d, decEnum[UserFollowersVisibility]), "string")
+		case "followingCount":
+			seen[0] |= 0x200000
+			d.field(&x.Extra, "followingCount", d.at(), decPtr(&x.User.FollowingCount, d, decInt64), "integer")
+		case "followingVisibility":
+			seen[0] |= 0x400000
+			d.field(&x.Extra, "followingVisibility", d.at(), decPtr(&x.User.FollowingVisibility, d, decEnum[UserFollowingVisibility]), "string")
+		case "isBlocking":
+			seen[0] |= 0x800000
+			d.field(&x.Extra, "isBlocking", d.at(), decPtr(&x.User.IsBlocking, d, decBool), "boolean")
+		case "isFollowing":
+			seen[0] |= 0x1000000
+			d.field(&x.Extra, "isFollowing", d.at(), decPtr(&x.User.IsFollowing, d, decBool), "boolean")
+		case "isLocked":
+			seen[0] |= 0x2000000
+			d.field(&x.Extra, "isLocked", d.at(), decPtr(&x.User.IsLocked, d, decBool), "boolean")
+		case "isSuspended":
+			seen[0] |= 0x4000000
+			d.field(&x.Extra, "isSuspended", d.at(), decPtr(&x.User.IsSuspended, d, decBool), "boolean")
+		case "lang":
+			seen[0] |= 0x8000000
+			if d.null() {
+				x.User.nulls |= 0x20
+			} else {
+				d.field(&x.Extra, "lang", d.at(), decPtr(&x.User.Lang, d, decString), "string or null")
+			}
+		case "lastFetchedAt":
+			seen[0] |= 0x10000000
+			if d.null() {
+				x.User.nulls |= 0x40
+			} else {
+				d.field(&x.Extra, "lastFetchedAt", d.at(), decPtr(&x.User.LastFetchedAt, d, decTime), "date-time string or null")
+			}
+		case "notesCount":
+			seen[0] |= 0x20000000
+			d.field(&x.Extra, "notesCount", d.at(), decPtr(&x.User.NotesCount, d, decInt64), "integer")
+		case "notify":
+			seen[0] |= 0x40000000
+			d.field(&x.Extra, "notify", d.at(), decPtr(&x.User.Notify, d, decEnum[UserNotify]), "string")
+		case "pinnedNoteIds":
+			seen[0] |= 0x80000000
+			d.field(&x.Extra, "pinnedNoteIds", d.at(), func(p *[]string, d *jsonDecoder) bool {
+				return decSlice(p, d, decString)
+			}(&x.User.PinnedNoteIDs, d), "array of string")
+		case "pinnedNotes":
+			seen[0] |= 0x100000000
+			d.field(&x.Extra, "pinnedNotes", d.at(), func(p *[]Note, d *jsonDecoder) bool {
+				return decSlice(p, d, (*Note).decodeJSON)
+			}(&x.User.PinnedNotes, d), "array of Note")
+		case "publicReactions":
+			seen[0] |= 0x200000000
+			d.field(&x.Extra, "publicReactions", d.at(), decPtr(&x.User.PublicReactions, d, decBool), "boolean")
+		case "roles":
+			seen[0] |= 0x400000000
+			d.field(&x.Extra, "roles", d.at(), func(p *[]RoleLite, d *jsonDecoder) bool {
+				return decSlice(p, d, (*RoleLite).decodeJSON)
+			}(&x.User.Roles, d), "array of RoleLite")
+		case "twoFactorEnabled":
+			seen[0] |= 0x800000000
+			d.field(&x.Extra, "twoFactorEnabled", d.at(), decPtr(&x.User.TwoFactorEnabled, d, decBool), "boolean")
+		case "updatedAt":
+			seen[0] |= 0x1000000000
+			if d.null() {
+				x.User.nulls |= 0x80
+			} else {
+				d.field(&x.Extra, "updatedAt", d.at(), decPtr(&x.User.UpdatedAt, d, decTime), "date-time string or null")
+			}
+		case "uri":
+			seen[0] |= 0x2000000000
+			if d.null() {
+				x.User.nulls |= 0x100
+			} else {
+				d.field(&x.Extra, "uri", d.at(), decPtr(&x.User.URI, d, decString), "string or null")
+			}
+		case "url":
+			seen[0] |= 0x4000000000
+			if d.null() {
+				x.User.nulls |= 0x200
+			} else {
+				d.field(&x.Extra, "url", d.at(), decPtr(&x.User.URL, d, decString), "string or null")
+			}
+		case "2faEnabled":
+			seen[0] |= 0x8000000000
+			d.field(&x.Extra, "2faEnabled", d.at(), decPtr(&x.User.X2FAEnabled, d, decBool), "boolean")
+		case "achievements":
+			seen[0] |= 0x10000000000
+			d.field(&x.Extra, "achievements", d.at(), func(p *[]Achievement, d *jsonDecoder) bool {
+				return decSlice(p, d, (*Achievement).decodeJSON)
+			}(&x.User.Achievements, d), "array of Achievement")
+		case "autoAcceptFollowed":
+			seen[0] |= 0x20000000000
+			d.field(&x.Extra, "autoAcceptFollowed", d.at(), decPtr(&x.User.AutoAcceptFollowed, d, decBool), "boolean")
+		case "avatarId":
+			seen[0] |= 0x40000000000
+			if d.null() {
+				x.User.nulls |= 0x400
+			} else {
+				d.field(&x.Extra, "avatarId", d.at(), decPtr(&x.User.AvatarID, d, decString), "string or null")
+			}
+		case "email":
+			seen[0] |= 0x80000000000
+			if d.null() {
+				x.User.nulls |= 0x800
+			} else {
+				d.field(&x.Extra, "email", d.at(), decPtr(&x.User.Email, d, decString), "string or null")
+			}
+		case "hasUnreadNotification":
+			seen[0] |= 0x100000000000
+			d.field(&x.Extra, "hasUnreadNotification", d.at(), decPtr(&x.User.HasUnreadNotification, d, decBool), "boolean")
+		case "isAdmin":
+			seen[0] |= 0x200000000000
+			if d.null() {
+				x.User.nulls |= 0x1000
+			} else {
+				d.field(&x.Extra, "isAdmin", d.at(), decPtr(&x.User.IsAdmin, d, decBool), "boolean or null")
+			}
+		case "isDeleted":
+			seen[0] |= 0x400000000000
+			d.field(&x.Extra, "isDeleted", d.at(), decPtr(&x.User.IsDeleted, d, decBool), "boolean")
+		case "isExplorable":
+			seen[0] |= 0x800000000000
+			d.field(&x.Extra, "isExplorable", d.at(), decPtr(&x.User.IsExplorable, d, decBool), "boolean")
+		case "isModerator":
+			seen[0] |= 0x1000000000000
+			if d.null() {
+				x.User.nulls |= 0x2000
+			} else {
+				d.field(&x.Extra, "isModerator", d.at(), decPtr(&x.User.IsModerator, d, decBool), "boolean or null")
+			}
+		case "loggedInDays":
+			seen[0] |= 0x2000000000000
+			d.field(&x.Extra, "loggedInDays", d.at(), decPtr(&x.User.LoggedInDays, d, decInt64), "integer")
+		case "mutedInstances":
+			seen[0] |= 0x4000000000000
+			if d.null() {
+				x.User.nulls |= 0x4000
+			} else {
+				d.field(&x.Extra, "mutedInstances", d.at(), func(p *[]string, d *jsonDecoder) bool {
+					return decSlice(p, d, decString)
+				}(&x.User.MutedInstances, d), "array of string or null")
+			}
+		case "mutedWords":
+			seen[0] |= 0x8000000000000
+			d.field(&x.Extra, "mutedWords", d.at(), func(p *[]MutedWord, d *jsonDecoder) bool {
+				return decSlice(p, d, (*MutedWord).decodeJSON)
+			}(&x.User.MutedWords, d), "array of MutedWord")
+		case "policies":
+			seen[0] |= 0x10000000000000
+			d.field(&x.Extra, "policies", d.at(), func(p *map[string]any, d *jsonDecoder) bool {
+				return decMap(p, d, decAny)
+			}(&x.User.Policies, d), "object of any value")
+		case "unreadNotificationsCount":
+			seen[0] |= 0x20000000000000
+			d.field(&x.Extra, "unreadNotificationsCount", d.at(), decPtr(&x.User.UnreadNotificationsCount, d, decInt64), "integer")
+		default:
+			d.unknown(&x.Extra)
+		}
+	}
+	fieldsOfStreamReceiveFollowRequest.markMissing(&x.Extra, seen[:])
+	return true
+}
+func (x *StreamReceiveFollowRequest) encodeJSON(e *jsonEncoder) {
+	e.objectStart()
+	if e.field(&x.Extra, "avatarBlurhash") {
+		encPtr(&x.User.AvatarBlurhash, e, encString)
+	}
+	if e.field(&x.Extra, "avatarDecorations") {
+		if x.User.AvatarDecorations == nil {
+			e.rawBytes("[]")
+		} else {
+			func(p *[]AvatarDecoration, e *jsonEncoder) {
+				encSlice(p, e, (*AvatarDecoration).encodeJSON)
+			}(&x.User.AvatarDecorations, e)
+		}
+	}
+	if e.field(&x.Extra, "avatarUrl") {
+		encPtr(&x.User.AvatarURL, e, encString)
+	}
+	if e.field(&x.Extra, "emojis") {
+		if x.User.Emojis == nil {
+			e.rawBytes("{}")
+		} else {
+			func(p *map[string]string, e *jsonEncoder) {
+				encMap(p, e, encString)
+			}(&x.User.Emojis, e)
+		}
+	}
+	if e.field(&x.Extra, "host") {
+		encPtr(&x.User.Host, e, encString)
+	}
+	if e.field(&x.Extra, "id") {
+		encString(&x.User.ID, e)
+	}
+	if x.User.Instance != nil {
+		if e.field(&x.Extra, "instance") {
+			encPtr(&x.User.Instance, e, (*Instance).encodeJSON)
+		}
+	}
+	if x.User.IsBot != nil {
+		if e.field(&x.Extra, "isBot") {
+			encPtr(&x.User.IsBot, e, encBool)
+		}
+	}
+	if x.User.IsCat != nil {
+		if e.field(&x.Extra, "isCat") {
+			encPtr(&x.User.IsCat, e, encBool)
+		}
+	}
+	if e.field(&x.Extra, "name") {
+		encPtr(&x.User.Name, e, encString)
+	}
+	if e.field(&x.Extra, "onlineStatus") {
+		encEnum[UserOnlineStatus](&x.User.OnlineStatus, e)
+	}
+	if e.field(&x.Extra, "username") {
+		encString(&x.User.Username, e)
+	}
+	if x.User.AlsoKnownAs != nil || x.User.nulls&0x1 != 0 {
+		if e.field(&x.Extra, "alsoKnownAs") {
+			func(p *[]string, e *jsonEncoder) {
+				encSlice(p, e, encString)
+			}(&x.User.AlsoKnownAs, e)
+		}
+	}
+	if x.User.BannerURL != nil || x.User.nulls&0x2 != 0 {
+		if e.field(&x.Extra, "bannerUrl") {
+			encPtr(&x.User.BannerURL, e, encString)
+		}
+	}
+	if x.User.Birthday != nil || x.User.nulls&0x4 != 0 {
+		if e.field(&x.Extra, "birthday") {
+			encPtr(&x.User.Birthday, e, encString)
+		}
+	}
+	if x.User.CreatedAt != nil {
+		if e.field(&x.Extra, "createdAt") {
+			encPtr(&x.User.CreatedAt, e, encTime)
+		}
+	}
+	if x.User.Description != nil || x.User.nulls&0x8 != 0 {
+		if e.field(&x.Extra, "description") {
+			encPtr(&x.User.Description, e, encString)
+		}
+	}
+	if x.User.Fields != nil {
+		if e.field(&x.Extra, "fields") {
+			func(p *[]Field, e *jsonEncoder) {
+				encSlice(p, e, (*Field).encodeJSON)
+			}(&x.User.Fields, e)
+		}
+	}
+	if x.User.FollowedMessage != nil || x.User.nulls&0x10 != 0 {
+		if e.field(&x.Extra, "followedMessage") {
+			encPtr(&x.User.FollowedMessage, e, encString)
+		}
+	}
+	if x.User.FollowersCount != nil {
+		if e.field(&x.Extra, "followersCount") {
+			encPtr(&x.User.FollowersCount, e, encInt64)
+		}
+	}
+	if x.User.FollowersVisibility != nil {
+		if e.field(&x.Extra, "followersVisibility") {
+			encPtr(&x.User.FollowersVisibility, e, encEnum[UserFollowersVisibility])
+		}
+	}
+	if x.User.FollowingCount != nil {
+		if e.field(&x.Extra, "followingCount") {
+			encPtr(&x.User.FollowingCount, e, encInt64)
+		}
+	}
+	if x.User.FollowingVisibility != nil {
+		if e.field(&x.Extra, "followingVisibility") {
+			encPtr(&x.User.FollowingVisibility, e, encEnum[UserFollowingVisibility])
+		}
+	}
+	if x.User.IsBlocking != nil {
+		if e.field(&x.Extra, "isBlocking") {
+			encPtr(&x.User.IsBlocking, e, encBool)
+		}
+	}
+	if x.User.IsFollowing != nil {
+		if e.field(&x.Extra, "isFollowing") {
+			encPtr(&x.User.IsFollowing, e, encBool)
+		}
+	}
+	if x.User.IsLocked != nil {
+		if e.field(&x.Extra, "isLocked") {
+			encPtr(&x.User.IsLocked, e, encBool)
+		}
+	}
+	if x.User.IsSuspended != nil {
+		if e.field(&x.Extra, "isSuspended") {
+			encPtr(&x.User.IsSuspended, e, encBool)
+		}
+	}
+	if x.User.Lang != nil || x.User.nulls&0x20 != 0 {
+		if e.field(&x.Extra, "lang") {
+			encPtr(&x.User.Lang, e, encString)
+		}
+	}
+	if x.User.LastFetchedAt != nil || x.User.nulls&0x40 != 0 {
+		if e.field(&x.Extra, "lastFetchedAt") {
+			encPtr(&x.User.LastFetchedAt, e, encTime)
+		}
+	}
+	if x.User.NotesCount != nil {
+		if e.field(&x.Extra, "notesCount") {
+			encPtr(&x.User.NotesCount, e, encInt64)
+		}
+	}
+	if x.User.Notify != nil {
+		if e.field(&x.Extra, "notify") {
+			encPtr(&x.User.Notify, e, encEnum[UserNotify])
+		}
+	}
+	if x.User.PinnedNoteIDs != nil {
+		if e.field(&x.Extra, "pinnedNoteIds") {
+			func(p *[]string, e *jsonEncoder) {
+				encSlice(p, e, encString)
+			}(&x.User.PinnedNoteIDs, e)
+		}
+	}
+	if x.User.PinnedNotes != nil {
+		if e.field(&x.Extra, "pinnedNotes") {
+			func(p *[]Note, e *jsonEncoder) {
+				encSlice(p, e, (*Note).encodeJSON)
+			}(&x.User.PinnedNotes, e)
+		}
+	}
+	if x.User.PublicReactions != nil {
+		if e.field(&x.Extra, "publicReactions") {
+			encPtr(&x.User.PublicReactions, e, encBool)
+		}
+	}
+	if x.User.Roles != nil {
+		if e.field(&x.Extra, "roles") {
+			func(p *[]RoleLite, e *jsonEncoder) {
+				encSlice(p, e, (*RoleLite).encodeJSON)
+			}(&x.User.Roles, e)
+		}
+	}
+	if x.User.TwoFactorEnabled != nil {
+		if e.field(&x.Extra, "twoFactorEnabled") {
+			encPtr(&x.User.TwoFactorEnabled, e, encBool)
+		}
+	}
+	if x.User.UpdatedAt != nil || x.User.nulls&0x80 != 0 {
+		if e.field(&x.Extra, "updatedAt") {
+			encPtr(&x.User.UpdatedAt, e, encTime)
+		}
+	}
+	if x.User.URI != nil || x.User.nulls&0x100 != 0 {
+		if e.field(&x.Extra, "uri") {
+			encPtr(&x.User.URI, e, encString)
+		}
+	}
+	if x.User.URL != nil || x.User.nulls&0x200 != 0 {
+		if e.field(&x.Extra, "url") {
+			encPtr(&x.User.URL, e, encString)
+		}
+	}
+	if x.User.X2FAEnabled != nil {
+		if e.field(&x.Extra, "2faEnabled") {
+			encPtr(&x.User.X2FAEnabled, e, encBool)
+		}
+	}
+	if x.User.Achievements != nil {
+		if e.field(&x.Extra, "achievements") {
+			func(p *[]Achievement, e *jsonEncoder) {
+				encSlice(p, e, (*Achievement).encodeJSON)
+			}(&x.User.Achievements, e)
+		}
+	}
+	if x.User.AutoAcceptFollowed != nil {
+		if e.field(&x.Extra, "autoAcceptFollowed") {
+			encPtr(&x.User.AutoAcceptFollowed, e, encBool)
+		}
+	}
+	if x.User.AvatarID != nil || x.User.nulls&0x400 != 0 {
+		if e.field(&x.Extra, "avatarId") {
+			encPtr(&x.User.AvatarID, e, encString)
+		}
+	}
+	if x.User.Email != nil || x.User.nulls&0x800 != 0 {
+		if e.field(&x.Extra, "email") {
+			encPtr(&x.User.Email, e, encString)
+		}
+	}
+	if x.User.HasUnreadNotification != nil {
+		if e.field(&x.Extra, "hasUnreadNotification") {
+			encPtr(&x.User.HasUnreadNotification, e, encBool)
+		}
+	}
+	if x.User.IsAdmin != nil || x.User.nulls&0x1000 != 0 {
+		if e.field(&x.Extra, "isAdmin") {
+			encPtr(&x.User.IsAdmin, e, encBool)
+		}
+	}
+	if x.User.IsDeleted != nil {
+		if e.field(&x.Extra, "isDeleted") {
+			encPtr(&x.User.IsDeleted, e, encBool)
+		}
+	}
+	if x.User.IsExplorable != nil {
+		if e.field(&x.Extra, "isExplorable") {
+			encPtr(&x.User.IsExplorable, e, encBool)
+		}
+	}
+	if x.User.IsModerator != nil || x.User.nulls&0x2000 != 0 {
+		if e.field(&x.Extra, "isModerator") {
+			encPtr(&x.User.IsModerator, e, encBool)
+		}
+	}
+	if x.User.LoggedInDays != nil {
+		if e.field(&x.Extra, "loggedInDays") {
+			encPtr(&x.User.LoggedInDays, e, encInt64)
+		}
+	}
+	if x.User.MutedInstances != nil || x.User.nulls&0x4000 != 0 {
+		if e.field(&x.Extra, "mutedInstances") {
+			func(p *[]string, e *jsonEncoder) {
+				encSlice(p, e, encString)
+			}(&x.User.MutedInstances, e)
+		}
+	}
+	if x.User.MutedWords != nil {
+		if e.field(&x.Extra, "mutedWords") {
+			func(p *[]MutedWord, e *jsonEncoder) {
+				encSlice(p, e, (*MutedWord).encodeJSON)
+			}(&x.User.MutedWords, e)
+		}
+	}
+	if x.User.Policies != nil {
+		if e.field(&x.Extra, "policies") {
+			func(p *map[string]any, e *jsonEncoder) {
+				encMap(p, e, encAny)
+			}(&x.User.Policies, e)
+		}
+	}
+	if x.User.UnreadNotificationsCount != nil {
+		if e.field(&x.Extra, "unreadNotificationsCount") {
+			encPtr(&x.User.UnreadNotificationsCount, e, encInt64)
+		}
+	}
+	x.Extra.encode(e)
+	e.objectEnd()
+}
+
+// UnmarshalJSON decodes x from JSON, keeping what its fields cannot hold (see Members).
+func (x *StreamReceiveFollowRequest) UnmarshalJSON(data []byte) error {
+	return unmarshalJSONValue(data, x)
+}
+
+// MarshalJSON encodes x as JSON, with what decoding kept.
+func (x StreamReceiveFollowRequest) MarshalJSON() ([]byte, error) {
+	return marshalJSONValue(&x)
+}
+
+// StreamRegistryUpdated is the payload of main's registryUpdated event: a registry value changed.
+type StreamRegistryUpdated struct {
+	Key   string   `json:"key"`
+	Scope []string `json:"scope,omitzero"`
+	// Value is the new value, any JSON value.
+	Value any `json:"value,omitzero"`
+
+	// Extra holds the members of the JSON object that no field above holds, as they were
+	// sent: members the API document does not declare, and declared members whose
+	// value does not fit the field's type. Encoding writes them back.
+	Extra Members `json:"-"`
+	nulls uint64  // optional fields that were null
+}
+
+// fieldsOfStreamRegistryUpdated names the members of StreamRegistryUpdated by field index, and says which are required.
+var fieldsOfStreamRegistryUpdated = jsonFields{
+	names:    []string{"key", "scope", "value"},
+	required: []uint64{0x1},
+}
+
+func (x *StreamRegistryUpdated) decodeJSON(d *jsonDecoder) bool {
+	if !d.objectStart() {
+		return false
+	}
+	*x = StreamRegistryUpdated{}
+	var seen [1]uint64
+	n := 0
+	for ; d.nextMember(n); n++ {
+		switch string(d.key) {
+		case "key":
+			seen[0] |= 0x1
+			d.field(&x.Extra, "key", d.at(), decString(&x.Key, d), "string")
+		case "scope":
+			seen[0] |= 0x2
+			d.field(&x.Extra, "scope", d.at(), func(p *[]string, d *jsonDecoder) bool {
+				return decSlice(p, d, decString)
+			}(&x.Scope, d), "array of string")
+		case "value":
+			seen[0] |= 0x4
+			if d.null() {
+				x.nulls |= 0x1
+			} else {
+				d.field(&x.Extra, "value", d.at(), decAny(&x.Value, d), "any value")
+			}
+		default:
+			d.unknown(&x.Extra)
+		}
+	}
+	fieldsOfStreamRegistryUpdated.markMissing(&x.Extra, seen[:])
+	return true
+}
+func (x *StreamRegistryUpdated) encodeJSON(e *jsonEncoder) {
+	e.objectStart()
+	if e.field(&x.Extra, "key") {
+		encString(&x.Key, e)
+	}
+	if x.Scope != nil {
+		if e.field(&x.Extra, "scope") {
+			func(p *[]string, e *jsonEncoder) {
+				encSlice(p, e, encString)
+			}(&x.Scope, e)
+		}
+	}
+	if x.Value != nil || x.nulls&0x1 != 0 {
+		if e.field(&x.Extra, "value") {
+			encAny(&x.Value, e)
+		}
+	}
+	x.Extra.encode(e)
+	e.objectEnd()
+}
+
+// UnmarshalJSON decodes x from JSON, keeping what its fields cannot hold (see Members).
+func (x *StreamRegistryUpdated) UnmarshalJSON(data []byte) error {
+	return unmarshalJSONValue(data, x)
+}
+
+// MarshalJSON encodes x as JSON, with what decoding kept.
+func (x StreamRegistryUpdated) MarshalJSON() ([]byte, error) {
+	return marshalJSONValue(&x)
+}
+
+// StreamRenote is the payload of main's renote event: a renote or quote of one of the account's notes.
+type StreamRenote struct {
+	Note
+
+	// Extra holds the members of the JSON object that no field above holds, as they were
+	// sent: members the API document does not declare, and declared members whose
+	// value does not fit the field's type. Encoding writes them back.
+	Extra Members `json:"-"`
+}
+
+// fieldsOfStreamRenote names the members of StreamRenote by field index, and says which are required.
+var fieldsOfStreamRenote = jsonFields{
+	names:    []string{"id", "createdAt", "deletedAt", "text", "cw", "userId", "user", "replyId", "renoteId", "reply", "renote", "isHidden", "visibility", "mentions", "visibleUserIds", "fileIds", "files", "tags", "poll", "emojis", "channelId", "channel", "localOnly", "reactionAcceptance", "reactionEmojis", "reactions", "reactionCount", "renoteCount", "repliesCount", "clippedCount", "uri", "url", "html", "myReaction"},
+	required: []uint64{0x1f80106b},
+}
+
+func (x *StreamRenote) decodeJSON(d *jsonDecoder) bool {
+	if !d.objectStart() {
+		return false
+	}
+	*x = StreamRenote{}
+	var seen [1]uint64
+	n := 0
+	for ; d.nextMember(n); n++ {
+		switch string(d.key) {
+		case "id":
+			seen[0] |= 0x1
+			d.field(&x.Extra, "id", d.at(), decString(&x.Note.ID, d), "string")
+		case "createdAt":
+			seen[0] |= 0x2
+			d.field(&x.Extra, "createdAt", d.at(), decTime(&x.Note.CreatedAt, d), "date-time string")
+		case "deletedAt":
+			seen[0] |= 0x4
+			if d.null() {
+				x.Note.nulls |= 0x1
+			} else {
+				d.field(&x.Extra, "deletedAt", d.at(), decPtr(&x.Note.DeletedAt, d, decTime), "date-time string or null")
+			}
+		case "text":
+			seen[0] |= 0x8
+			if d.null() {
+			} else {
+				d.field(&x.Extra, "text", d.at(), decPtr(&x.Note.Text, d, decString), "string or null")
+			}
+		case "cw":
+			seen[0] |= 0x10
+			if d.null() {
+				x.Note.nulls |= 0x2
+			} else {
+				d.field(&x.Extra, "cw", d.at(), decPtr(&x.Note.CW, d, decString), "string or null")
+			}
+		case "userId":
+			seen[0] |= 0x20
+			d.field(&x.Extra, "userId", d.at(), decString(&x.Note.UserID, d), "string")
+		case "user":
+			seen[0] |= 0x40
+			d.field(&x.Extra, "user", d.at(), (*UserLite).decodeJSON(&x.Note.User, d), "UserLite")
+		case "replyId":
+			seen[0] |= 0x80
+			if d.null() {
+				x.Note.nulls |= 0x4
+			} else {
+				d.field(&x.Extra, "replyId", d.at(), decPtr(&x.Note.ReplyID, d, decString), "string or null")
+			}
+		case "renoteId":
+			seen[0] |= 0x100
+			if d.null() {
+				x.Note.nulls |= 0x8
+			} else {
+				d.field(&x.Extra, "renoteId", d.at(), decPtr(&x.Note.RenoteID, d, decString), "string or null")
+			}
+		case "reply":
+			seen[0] |= 0x200
+			if d.null() {
+				x.Note.nulls |= 0x10
+			} else {
+				d.field(&x.Extra, "reply", d.at(), decPtr(&x.Note.Reply, d, (*Note).decodeJSON), "Note or null")
+			}
+		case "renote":
+			seen[0] |= 0x400
+			if d.null() {
+				x.Note.nulls |= 0x20
+			} else {
+				d.field(&x.Extra, "renote", d.at(), decPtr(&x.Note.Renote, d, (*Note).decodeJSON), "Note or null")
+			}
+		case "isHidden":
+			seen[0] |= 0x800
+			d.field(&x.Extra, "isHidden", d.at(), decPtr(&x.Note.IsHidden, d, decBool), "boolean")
+		case "visibility":
+			seen[0] |= 0x1000
+			d.field(&x.Extra, "visibility", d.at(), decEnum[NoteVisibility](&x.Note.Visibility, d), "string")
+		case "mentions":
+			seen[0] |= 0x2000
+			d.field(&x.Extra, "mentions", d.at(), func(p *[]string, d *jsonDecoder) bool {
+				return decSlice(p, d, decString)
+			}(&x.Note.Mentions, d), "array of string")
+		case "visibleUserIds":
+			seen[0] |= 0x4000
+			d.field(&x.Extra, "visibleUserIds", d.at(), func(p *[]string, d *jsonDecoder) bool {
+				return decSlice(p, d, decString)
+			}(&x.Note.VisibleUserIDs, d), "array of string")
+		case "fileIds":
+			seen[0] |= 0x8000
+			d.field(&x.Extra, "fileIds", d.at(), func(p *[]string, d *jsonDecoder) bool {
+				return decSlice(p, d, decString)
+			}(&x.Note.FileIDs, d), "array of string")
+		case "files":
+			seen[0] |= 0x10000
+			d.field(&x.Extra, "files", d.at(), func(p *[]DriveFile, d *jsonDecoder) bool {
+				return decSlice(p, d, (*DriveFile).decodeJSON)
+			}(&x.Note.Files, d), "array of DriveFile")
+		case "tags":
+			seen[0] |= 0x20000
+			d.field(&x.Extra, "tags", d.at(), func(p *[]string, d *jsonDecoder) bool {
+				return decSlice(p, d, decString)
+			}(&x.Note.Tags, d), "array of string")
+		case "poll":
+			seen[0] |= 0x40000
+			if d.null() {
+				x.Note.nulls |= 0x40
+			} else {
+				d.field(&x.Extra, "poll", d.at(), decPtr(&x.Note.Poll, d, (*NotePoll).decodeJSON), "NotePoll or null")
+			}
+		case "emojis":
+			seen[0] |= 0x80000
+			d.field(&x.Extra, "emojis", d.at(), func(p *map[string]string, d *jsonDecoder) bool {
+				return decMap(p, d, decString)
+			}(&x.Note.Emojis, d), "object of string")
+		case "channelId":
+			seen[0] |= 0x100000
+			if d.null() {
+				x.Note.nulls |= 0x80
+			} else {
+				d.field(&x.Extra, "channelId", d.at(), decPtr(&x.Note.ChannelID, d, decString), "string or null")
+			}
+		case "channel":
+			seen[0] |= 0x200000
+			if d.null() {
+				x.Note.nulls |= 0x100
+			} else {
+				d.field(&x.Extra, "channel", d.at(), decPtr(&x.Note.Channel, d, (*Channel).decodeJSON), "Channel or null")
+			}
+		case "localOnly":
+			seen[0] |= 0x400000
+			d.field(&x.Extra, "localOnly", d.at(), decPtr(&x.Note.LocalOnly, d, decBool), "boolean")
+		case "reactionAcceptance":
+			seen[0] |= 0x800000
+			if d.null() {
+			} else {
+				d.field(&x.Extra, "reactionAcceptance", d.at(), decPtr(&x.Note.ReactionAcceptance, d, decEnum[NoteReactionAcceptance]), "string or null")
+			}
+		case "reactionEmojis":
+			seen[0] |= 0x1000000
+			d.field(&x.Extra, "reactionEmojis", d.at(), func(p *map[string]string, d *jsonDecoder) bool {
+				return decMap(p, d, decString)
+			}(&x.Note.ReactionEmojis, d), "object of string")
+		case "reactions":
+			seen[0] |= 0x2000000
+			d.field(&x.Extra, "reactions", d.at(), func(p *map[string]int64, d *jsonDecoder) bool {
+				return decMap(p, d, decInt64)
+			}(&x.Note.Reactions, d), "object of integer")
+		case "reactionCount":
+			seen[0] |= 0x4000000
+			d.field(&x.Extra, "reactionCount", d.at(), decInt64(&x.Note.ReactionCount, d), "integer")
+		case "renoteCount":
+			seen[0] |= 0x8000000
+			d.field(&x.Extra, "renoteCount", d.at(), decInt64(&x.Note.RenoteCount, d), "integer")
+		case "repliesCount":
+			seen[0] |= 0x10000000
+			d.field(&x.Extra, "repliesCount", d.at(), decInt64(&x.Note.RepliesCount, d), "integer")
+		case "clippedCount":
+			seen[0] |= 0x20000000
+			d.field(&x.Extra, "clippedCount", d.at(), decPtr(&x.Note.ClippedCount, d, decInt64), "integer")
+		case "uri":
+			seen[0] |= 0x40000000
+			d.field(&x.Extra, "uri", d.at(), decPtr(&x.Note.URI, d, decString), "string")
+		case "url":
+			seen[0] |= 0x80000000
+			d.field(&x.Extra, "url", d.at(), decPtr(&x.Note.URL, d, decString), "string")
+		case "html":
+			seen[0] |= 0x100000000
+			if d.null() {
+				x.Note.nulls |= 0x200
+			} else {
+				d.field(&x.Extra, "html", d.at(), decPtr(&x.Note.HTML, d, decString), "string or null")
+			}
+		case "myReaction":
+			seen[0] |= 0x200000000
+			if d.null() {
+				x.Note.nulls |= 0x400
+			} else {
+				d.field(&x.Extra, "myReaction", d.at(), decPtr(&x.Note.MyReaction, d, decString), "string or null")
+			}
+		default:
+			d.unknown(&x.Extra)
+		}
+	}
+	fieldsOfStreamRenote.markMissing(&x.Extra, seen[:])
+	return true
+}
+func (x *StreamRenote) encodeJSON(e *jsonEncoder) {
+	e.objectStart()
+	if e.field(&x.Extra, "id") {
+		encString(&x.Note.ID, e)
+	}
+	if e.field(&x.Extra, "createdAt") {
+		encTime(&x.Note.CreatedAt, e)
+	}
+	if x.Note.DeletedAt != nil || x.Note.nulls&0x1 != 0 {
+		if e.field(&x.Extra, "deletedAt") {
+			encPtr(&x.Note.DeletedAt, e, encTime)
+		}
+	}
+	if e.field(&x.Extra, "text") {
+		encPtr(&x.Note.Text, e, encString)
+	}
+	if x.Note.CW != nil || x.Note.nulls&0x2 != 0 {
+		if e.field(&x.Extra, "cw") {
+			encPtr(&x.Note.CW, e, encString)
+		}
+	}
+	if e.field(&x.Extra, "userId") {
+		encString(&x.Note.UserID, e)
+	}
+	if e.field(&x.Extra, "user") {
+		(*UserLite).encodeJSON(&x.Note.User, e)
+	}
+	if x.Note.ReplyID != nil || x.Note.nulls&0x4 != 0 {
+		if e.field(&x.Extra, "replyId") {
+			encPtr(&x.Note.ReplyID, e, encString)
+		}
+	}
+	if x.Note.RenoteID != nil || x.Note.nulls&0x8 != 0 {
+		if e.field(&x.Extra, "renoteId") {
+			encPtr(&x.Note.RenoteID, e, encString)
+		}
+	}
+	if x.Note.Reply != nil || x.Note.nulls&0x10 != 0 {
+		if e.field(&x.Extra, "reply") {
+			encPtr(&x.Note.Reply, e, (*Note).encodeJSON)
+		}
+	}
+	if x.Note.Renote != nil || x.Note.nulls&0x20 != 0 {
+		if e.field(&x.Extra, "renote") {
+			encPtr(&x.Note.Renote, e, (*Note).encodeJSON)
+		}
+	}
+	if x.Note.IsHidden != nil {
+		if e.field(&x.Extra, "isHidden") {
+			encPtr(&x.Note.IsHidden, e, encBool)
+		}
+	}
+	if e.field(&x.Extra, "visibility") {
+		encEnum[NoteVisibility](&x.Note.Visibility, e)
+	}
+	if x.Note.Mentions != nil {
+		if e.field(&x.Extra, "mentions") {
+			func(p *[]string, e *jsonEncoder) {
+				encSlice(p, e, encString)
+			}(&x.Note.Mentions, e)
+		}
+	}
+	if x.Note.VisibleUserIDs != nil {
+		if e.field(&x.Extra, "visibleUserIds") {
+			func(p *[]string, e *jsonEncoder) {
+				encSlice(p, e, encString)
+			}(&x.Note.VisibleUserIDs, e)
+		}
+	}
+	if x.Note.FileIDs != nil {
+		if e.field(&x.Extra, "fileIds") {
+			func(p *[]string, e *jsonEncoder) {
+				encSlice(p, e, encString)
+			}(&x.Note.FileIDs, e)
+		}
+	}
+	if x.Note.Files != nil {
+		if e.field(&x.Extra, "files") {
+			func(p *[]DriveFile, e *jsonEncoder) {
+				encSlice(p, e, (*DriveFile).encodeJSON)
+			}(&x.Note.Files, e)
+		}
+	}
+	if x.Note.Tags != nil {
+		if e.field(&x.Extra, "tags") {
+			func(p *[]string, e *jsonEncoder) {
+				encSlice(p, e, encString)
+			}(&x.Note.Tags, e)
+		}
+	}
+	if x.Note.Poll != nil || x.Note.nulls&0x40 != 0 {
+		if e.field(&x.Extra, "poll") {
+			encPtr(&x.Note.Poll, e, (*NotePoll).encodeJSON)
+		}
+	}
+	if x.Note.Emojis != nil {
+		if e.field(&x.Extra, "emojis") {
+			func(p *map[string]string, e *jsonEncoder) {
+				encMap(p, e, encString)
+			}(&x.Note.Emojis, e)
+		}
+	}
+	if x.Note.ChannelID != nil || x.Note.nulls&0x80 != 0 {
+		if e.field(&x.Extra, "channelId") {
+			encPtr(&x.Note.ChannelID, e, encString)
+		}
+	}
+	if x.Note.Channel != nil || x.Note.nulls&0x100 != 0 {
+		if e.field(&x.Extra, "channel") {
+			encPtr(&x.Note.Channel, e, (*Channel).encodeJSON)
+		}
+	}
+	if x.Note.LocalOnly != nil {
+		if e.field(&x.Extra, "localOnly") {
+			encPtr(&x.Note.LocalOnly, e, encBool)
+		}
+	}
+	if e.field(&x.Extra, "reactionAcceptance") {
+		encPtr(&x.Note.ReactionAcceptance, e, encEnum[NoteReactionAcceptance])
+	}
+	if e.field(&x.Extra, "reactionEmojis") {
+		if x.Note.ReactionEmojis == nil {
+			e.rawBytes("{}")
+		} else {
+			func(p *map[string]string, e *jsonEncoder) {
+				encMap(p, e, encString)
+			}(&x.Note.ReactionEmojis, e)
+		}
+	}
+	if e.field(&x.Extra, "reactions") {
+		if x.Note.Reactions == nil {
+			e.rawBytes("{}")
+		} else {
+			func(p *map[string]int64, e *jsonEncoder) {
+				encMap(p, e, encInt64)
+			}(&x.Note.Reactions, e)
+		}
+	}
+	if e.field(&x.Extra, "reactionCount") {
+		encInt64(&x.Note.ReactionCount, e)
+	}
+	if e.field(&x.Extra, "renoteCount") {
+		encInt64(&x.Note.RenoteCount, e)
+	}
+	if e.field(&x.Extra, "repliesCount") {
+		encInt64(&x.Note.RepliesCount, e)
+	}
+	if x.Note.ClippedCount != nil {
+		if e.field(&x.Extra, "clippedCount") {
+			encPtr(&x.Note.ClippedCount, e, encInt64)
+		}
+	}
+	if x.Note.URI != nil {
+		if e.field(&x.Extra, "uri") {
+			encPtr(&x.Note.URI, e, encString)
+		}
+	}
+	if x.Note.URL != nil {
+		if e.field(&x.Extra, "url") {
+			encPtr(&x.Note.URL, e, encString)
+		}
+	}
+	if x.Note.HTML != nil || x.Note.nulls&0x200 != 0 {
+		if e.field(&x.Extra, "html") {
+			encPtr(&x.Note.HTML, e, encString)
+		}
+	}
+	if x.Note.MyReaction != nil || x.Note.nulls&0x400 != 0 {
+		if e.field(&x.Extra, "myReaction") {
+			encPtr(&x.Note.MyReaction, e, encString)
+		}
+	}
+	x.Extra.encode(e)
+	e.objectEnd()
+}
+
+// UnmarshalJSON decodes x from JSON, keeping what its fields cannot hold (see Members).
+func (x *StreamRenote) UnmarshalJSON(data []byte) error {
+	return unmarshalJSONValue(data, x)
+}
+
+// MarshalJSON encodes x as JSON, with what decoding kept.
+func (x StreamRenote) MarshalJSON() ([]byte, error) {
+	return marshalJSONValue(&x)
+}
+
+// StreamReply is the payload of main's reply event: a reply to one of the account's notes.
+type StreamReply struct {
+	Note
+
+	// Extra holds the members of the JSON object that no field above holds, as they were
+	// sent: members the API document does not declare, and declared members whose
+	// value does not fit the field's type. Encoding writes them back.
+	Extra Members `json:"-"`
+}
+
+// fieldsOfStreamReply names the members of StreamReply by field index, and says which are required.
+var fieldsOfStreamReply = jsonFields{
+	names:    []string{"id", "createdAt", "deletedAt", "text", "cw", "userId", "user", "replyId", "renoteId", "reply", "renote", "isHidden", "visibility", "mentions", "visibleUserIds", "fileIds", "files", "tags", "poll", "emojis", "channelId", "channel", "localOnly", "reactionAcceptance", "reactionEmojis", "reactions", "reactionCount", "renoteCount", "repliesCount", "clippedCount", "uri", "url", "html", "myReaction"},
+	required: []uint64{0x1f80106b},
+}
+
+func (x *StreamReply) decodeJSON(d *jsonDecoder) bool {
+	if !d.objectStart() {
+		return false
+	}
+	*x = StreamReply{}
+	var seen [1]uint64
+	n := 0
+	for ; d.nextMember(n); n++ {
+		switch string(d.key) {
+		case "id":
+			seen[0] |= 0x1
+			d.field(&x.Extra, "id", d.at(), decString(&x.Note.ID, d), "string")
+		case "createdAt":
+			seen[0] |= 0x2
+			d.field(&x.Extra, "createdAt", d.at(), decTime(&x.Note.CreatedAt, d), "date-time string")
+		case "deletedAt":
+			seen[0] |= 0x4
+			if d.null() {
+				x.Note.nulls |= 0x1
+			} else {
+				d.field(&x.Extra, "deletedAt", d.at(), decPtr(&x.Note.DeletedAt, d, decTime), "date-time string or null")
+			}
+		case "text":
+			seen[0] |= 0x8
+			if d.null() {
+			} else {
+				d.field(&x.Extra, "text", d.at(), decPtr(&x.Note.Text, d, decString), "string or null")
+			}
+		case "cw":
+			seen[0] |= 0x10
+			if d.null() {
+				x.Note.nulls |= 0x2
+			} else {
+				d.field(&x.Extra, "cw", d.at(), decPtr(&x.Note.CW, d, decString), "string or null")
+			}
+		case "userId":
+			seen[0] |= 0x20
+			d.field(&x.Extra, "userId", d.at(), decString(&x.Note.UserID, d), "string")
+		case "user":
+			seen[0] |= 0x40
+			d.field(&x.Extra, "user", d.at(), (*UserLite).decodeJSON(&x.Note.User, d), "UserLite")
+		case "replyId":
+			seen[0] |= 0x80
+			if d.null() {
+				x.Note.nulls |= 0x4
+			} else {
+				d.field(&x.Extra, "replyId", d.at(), decPtr(&x.Note.ReplyID, d, decString), "string or null")
+			}
+		case "renoteId":
+			seen[0] |= 0x100
+			if d.null() {
+				x.Note.nulls |= 0x8
+			} else {
+				d.field(&x.Extra, "renoteId", d.at(), decPtr(&x.Note.RenoteID, d, decString), "string or null")
+			}
+		case "reply":
+			seen[0] |= 0x200
+			if d.null() {
+				x.Note.nulls |= 0x10
+			} else {
+				d.field(&x.Extra, "reply", d.at(), decPtr(&x.Note.Reply, d, (*Note).decodeJSON), "Note or null")
+			}
+		case "renote":
+			seen[0] |= 0x400
+			if d.null() {
+				x.Note.nulls |= 0x20
+			} else {
+				d.field(&x.Extra, "renote", d.at(), decPtr(&x.Note.Renote, d, (*Note).decodeJSON), "Note or null")
+			}
+		case "isHidden":
+			seen[0] |= 0x800
+			d.field(&x.Extra, "isHidden", d.at(), decPtr(&x.Note.IsHidden, d, decBool), "boolean")
+		case "visibility":
+			seen[0] |= 0x1000
+			d.field(&x.Extra, "visibility", d.at(), decEnum[NoteVisibility](&x.Note.Visibility, d), "string")
+		case "mentions":
+			seen[0] |= 0x2000
+			d.field(&x.Extra, "mentions", d.at(), func(p *[]string, d *jsonDecoder) bool {
+				return decSlice(p, d, decString)
+			}(&x.Note.Mentions, d), "array of string")
+		case "visibleUserIds":
+			seen[0] |= 0x4000
+			d.field(&x.Extra, "visibleUserIds", d.at(), func(p *[]string, d *jsonDecoder) bool {
+				return decSlice(p, d, decString)
+			}(&x.Note.VisibleUserIDs, d), "array of string")
+		case "fileIds":
+			seen[0] |= 0x8000
+			d.field(&x.Extra, "fileIds", d.at(), func(p *[]string, d *jsonDecoder) bool {
+				return decSlice(p, d, decString)
+			}(&x.Note.FileIDs, d), "array of string")
+		case "files":
+			seen[0] |= 0x10000
+			d.field(&x.Extra, "files", d.at(), func(p *[]DriveFile, d *jsonDecoder) bool {
+				return decSlice(p, d, (*DriveFile).decodeJSON)
+			}(&x.Note.Files, d), "array of DriveFile")
+		case "tags":
+			seen[0] |= 0x20000
+			d.field(&x.Extra, "tags", d.at(), func(p *[]string, d *jsonDecoder) bool {
+				return decSlice(p, d, decString)
+			}(&x.Note.Tags, d), "array of string")
+		case "poll":
+			seen[0] |= 0x40000
+			if d.null() {
+				x.Note.nulls |= 0x40
+			} else {
+				d.field(&x.Extra, "poll", d.at(), decPtr(&x.Note.Poll, d, (*NotePoll).decodeJSON), "NotePoll or null")
+			}
+		case "emojis":
+			seen[0] |= 0x80000
+			d.field(&x.Extra, "emojis", d.at(), func(p *map[string]string, d *jsonDecoder) bool {
+				return decMap(p, d, decString)
+			}(&x.Note.Emojis, d), "object of string")
+		case "channelId":
+			seen[0] |= 0x100000
+			if d.null() {
+				x.Note.nulls |= 0x80
+			} else {
+				d.field(&x.Extra, "channelId", d.at(), decPtr(&x.Note.ChannelID, d, decString), "string or null")
+			}
+		case "channel":
+			seen[0] |= 0x200000
+			if d.null() {
+				x.Note.nulls |= 0x100
+			} else {
+				d.field(&x.Extra, "channel", d.at(), decPtr(&x.Note.Channel, d, (*Channel).decodeJSON), "Channel or null")
+			}
+		case "localOnly":
+			seen[0] |= 0x400000
+			d.field(&x.Extra, "localOnly", d.at(), decPtr(&x.Note.LocalOnly, d, decBool), "boolean")
+		case "reactionAcceptance":
+			seen[0] |= 0x800000
+			if d.null() {
+			} else {
+				d.field(&x.Extra, "reactionAcceptance", d.at(), decPtr(&x.Note.ReactionAcceptance, d, decEnum[NoteReactionAcceptance]), "string or null")
+			}
+		case "reactionEmojis":
+			seen[0] |= 0x1000000
+			d.field(&x.Extra, "reactionEmojis", d.at(), func(p *map[string]string, d *jsonDecoder) bool {
+				return decMap(p, d, decString)
+			}(&x.Note.ReactionEmojis, d), "object of string")
+		case "reactions":
+			seen[0] |= 0x2000000
+			d.field(&x.Extra, "reactions", d.at(), func(p *map[string]int64, d *jsonDecoder) bool {
+				return decMap(p, d, decInt64)
+			}(&x.Note.Reactions, d), "object of integer")
+		case "reactionCount":
+			seen[0] |= 0x4000000
+			d.field(&x.Extra, "reactionCount", d.at(), decInt64(&x.Note.ReactionCount, d), "integer")
+		case "renoteCount":
+			seen[0] |= 0x8000000
+			d.field(&x.Extra, "renoteCount", d.at(), decInt64(&x.Note.RenoteCount, d), "integer")
+		case "repliesCount":
+			seen[0] |= 0x10000000
+			d.field(&x.Extra, "repliesCount", d.at(), decInt64(&x.Note.RepliesCount, d), "integer")
+		case "clippedCount":
+			seen[0] |= 0x20000000
+			d.field(&x.Extra, "clippedCount", d.at(), decPtr(&x.Note.ClippedCount, d, decInt64), "integer")
+		case "uri":
+			seen[0] |= 0x40000000
+			d.field(&x.Extra, "uri", d.at(), decPtr(&x.Note.URI, d, decString), "string")
+		case "url":
+			seen[0] |= 0x80000000
+			d.field(&x.Extra, "url", d.at(), decPtr(&x.Note.URL, d, decString), "string")
+		case "html":
+			seen[0] |= 0x100000000
+			if d.null() {
+				x.Note.nulls |= 0x200
+			} else {
+				d.field(&x.Extra, "html", d.at(), decPtr(&x.Note.HTML, d, decString), "string or null")
+			}
+		case "myReaction":
+			seen[0] |= 0x200000000
+			if d.null() {
+				x.Note.nulls |= 0x400
+			} else {
+				d.field(&x.Extra, "myReaction", d.at(), decPtr(&x.Note.MyReaction, d, decString), "string or null")
+			}
+		default:
+			d.unknown(&x.Extra)
+		}
+	}
+	fieldsOfStreamReply.markMissing(&x.Extra, seen[:])
+	return true
+}
+func (x *StreamReply) encodeJSON(e *jsonEncoder) {
+	e.objectStart()
+	if e.field(&x.Extra, "id") {
+		encString(&x.Note.ID, e)
+	}
+	if e.field(&x.Extra, "createdAt") {
+		encTime(&x.Note.CreatedAt, e)
+	}
+	if x.Note.DeletedAt != nil || x.Note.nulls&0x1 != 0 {
+		if e.field(&x.Extra, "deletedAt") {
+			encPtr(&x.Note.DeletedAt, e, encTime)
+		}
+	}
+	if e.field(&x.Extra, "text") {
+		encPtr(&x.Note.Text, e, encString)
+	}
+	if x.Note.CW != nil || x.Note.nulls&0x2 != 0 {
+		if e.field(&x.Extra, "cw") {
+			encPtr(&x.Note.CW, e, encString)
+		}
+	}
+	if e.field(&x.Extra, "userId") {
+		encString(&x.Note.UserID, e)
+	}
+	if e.field(&x.Extra, "user") {
+		(*UserLite).encodeJSON(&x.Note.User, e)
+	}
+	if x.Note.ReplyID != nil || x.Note.nulls&0x4 != 0 {
+		if e.field(&x.Extra, "replyId") {
+			encPtr(&x.Note.ReplyID, e, encString)
+		}
+	}
+	if x.Note.RenoteID != nil || x.Note.nulls&0x8 != 0 {
+		if e.field(&x.Extra, "renoteId") {
+			encPtr(&x.Note.RenoteID, e, encString)
+		}
+	}
+	if x.Note.Reply != nil || x.Note.nulls&0x10 != 0 {
+		if e.field(&x.Extra, "reply") {
+			encPtr(&x.Note.Reply, e, (*Note).encodeJSON)
+		}
+	}
+	if x.Note.Renote != nil || x.Note.nulls&0x20 != 0 {
+		if e.field(&x.Extra, "renote") {
+			encPtr(&x.Note.Renote, e, (*Note).encodeJSON)
+		}
+	}
+	if x.Note.IsHidden != nil {
+		if e.field(&x.Extra, "isHidden") {
+			encPtr(&x.Note.IsHidden, e, encBool)
+		}
+	}
+	if e.field(&x.Extra, "visibility") {
+		encEnum[NoteVisibility](&x.Note.Visibility, e)
+	}
+	if x.Note.Mentions != nil {
+		if e.field(&x.Extra, "mentions") {
+			func(p *[]string, e *jsonEncoder) {
+				encSlice(p, e, encString)
+			}(&x.Note.Mentions, e)
+		}
+	}
+	if x.Note.VisibleUserIDs != nil {
+		if e.field(&x.Extra, "visibleUserIds") {
+			func(p *[]string, e *jsonEncoder) {
+				encSlice(p, e, encString)
+			}(&x.Note.VisibleUserIDs, e)
+		}
+	}
+	if x.Note.FileIDs != nil {
+		if e.field(&x.Extra, "fileIds") {
+			func(p *[]string, e *jsonEncoder) {
+				encSlice(p, e, encString)
+			}(&x.Note.FileIDs, e)
+		}
+	}
+	if x.Note.Files != nil {
+		if e.field(&x.Extra, "files") {
+			func(p *[]DriveFile, e *jsonEncoder) {
+				encSlice(p, e, (*DriveFile).encodeJSON)
+			}(&x.Note.Files, e)
+		}
+	}
+	if x.Note.Tags != nil {
+		if e.field(&x.Extra, "tags") {
+			func(p *[]string, e *jsonEncoder) {
+				encSlice(p, e, encString)
+			}(&x.Note.Tags, e)
+		}
+	}
+	if x.Note.Poll != nil || x.Note.nulls&0x40 != 0 {
+		if e.field(&x.Extra, "poll") {
+			encPtr(&x.Note.Poll, e, (*NotePoll).encodeJSON)
+		}
+	}
+	if x.Note.Emojis != nil {
+		if e.field(&x.Extra, "emojis") {
+			func(p *map[string]string, e *jsonEncoder) {
+				encMap(p, e, encString)
+			}(&x.Note.Emojis, e)
+		}
+	}
+	if x.Note.ChannelID != nil || x.Note.nulls&0x80 != 0 {
+		if e.field(&x.Extra, "channelId") {
+			encPtr(&x.Note.ChannelID, e, encString)
+		}
+	}
+	if x.Note.Channel != nil || x.Note.nulls&0x100 != 0 {
+		if e.field(&x.Extra, "channel") {
+			encPtr(&x.Note.Channel, e, (*Channel).encodeJSON)
+		}
+	}
+	if x.Note.LocalOnly != nil {
+		if e.field(&x.Extra, "localOnly") {
+			encPtr(&x.Note.LocalOnly, e, encBool)
+		}
+	}
+	if e.field(&x.Extra, "reactionAcceptance") {
+		encPtr(&x.Note.ReactionAcceptance, e, encEnum[NoteReactionAcceptance])
+	}
+	if e.field(&x.Extra, "reactionEmojis") {
+		if x.Note.ReactionEmojis == nil {
+			e.rawBytes("{}")
+		} else {
+			func(p *map[string]string, e *jsonEncoder) {
+				encMap(p, e, encString)
+			}(&x.Note.ReactionEmojis, e)
+		}
+	}
+	if e.field(&x.Extra, "reactions") {
+		if x.Note.Reactions == nil {
+			e.rawBytes("{}")
+		} else {
+			func(p *map[string]int64, e *jsonEncoder) {
+				encMap(p, e, encInt64)
+			}(&x.Note.Reactions, e)
+		}
+	}
+	if e.field(&x.Extra, "reactionCount") {
+		encInt64(&x.Note.ReactionCount, e)
+	}
+	if e.field(&x.Extra, "renoteCount") {
+		encInt64(&x.Note.RenoteCount, e)
+	}
+	if e.field(&x.Extra, "repliesCount") {
+		encInt64(&x.Note.RepliesCount, e)
+	}
+	if x.Note.ClippedCount != nil {
+		if e.field(&x.Extra, "clippedCount") {
+			encPtr(&x.Note.ClippedCount, e, encInt64)
+		}
+	}
+	if x.Note.URI != nil {
+		if e.field(&x.Extra, "uri") {
+			encPtr(&x.Note.URI, e, encString)
+		}
+	}
+	if x.Note.URL != nil {
+		if e.field(&x.Extra, "url") {
+			encPtr(&x.Note.URL, e, encString)
+		}
+	}
+	if x.Note.HTML != nil || x.Note.nulls&0x200 != 0 {
+		if e.field(&x.Extra, "html") {
+			encPtr(&x.Note.HTML, e, encString)
+		}
+	}
+	if x.Note.MyReaction != nil || x.Note.nulls&0x400 != 0 {
+		if e.field(&x.Extra, "myReaction") {
+			encPtr(&x.Note.MyReaction, e, encString)
+		}
+	}
+	x.Extra.encode(e)
+	e.objectEnd()
+}
+
+// UnmarshalJSON decodes x from JSON, keeping what its fields cannot hold (see Members).
+func (x *StreamReply) UnmarshalJSON(data []byte) error {
+	return unmarshalJSONValue(data, x)
+}
+
+// MarshalJSON encodes x as JSON, with what decoding kept.
+func (x StreamReply) MarshalJSON() ([]byte, error) {
+	return marshalJSONValue(&x)
+}
+
+// StreamReversiCanceled is the payload of reversiGame's canceled event: a player left the game before it started.
+type StreamReversiCanceled struct {
+	// UserID is the player who canceled.
+	UserID string `json:"userId"`
+
+	// Extra holds the members of the JSON object that no field above holds, as they were
+	// sent: members the API document does not declare, and declared members whose
+	// value does not fit the field's type. Encoding writes them back.
+	Extra Members `json:"-"`
+}
+
+// fieldsOfStreamReversiCanceled names the members of StreamReversiCanceled by field index, and says which are required.
+var fieldsOfStreamReversiCanceled = jsonFields{
+	names:    []string{"userId"},
+	required: []uint64{0x1},
+}
+
+func (x *StreamReversiCanceled) decodeJSON(d *jsonDecoder) bool {
+	if !d.objectStart() {
+		return false
+	}
+	*x = StreamReversiCanceled{}
+	var seen [1]uint64
+	n := 0
+	for ; d.nextMember(n); n++ {
+		switch string(d.key) {
+		case "userId":
+			seen[0] |= 0x1
+			d.field(&x.Extra, "userId", d.at(), decString(&x.UserID, d), "string")
+		default:
+			d.unknown(&x.Extra)
+		}
+	}
+	fieldsOfStreamReversiCanceled.markMissing(&x.Extra, seen[:])
+	return true
+}
+func (x *StreamReversiCanceled) encodeJSON(e *jsonEncoder) {
+	e.objectStart()
+	if e.field(&x.Extra, "userId") {
+		encString(&x.UserID, e)
+	}
+	x.Extra.encode(e)
+	e.objectEnd()
+}
+
+// UnmarshalJSON decodes x from JSON, keeping what its fields cannot hold (see Members).
+func (x *StreamReversiCanceled) UnmarshalJSON(data []byte) error {
+	return unmarshalJSONValue(data, x)
+}
+
+// MarshalJSON encodes x as JSON, with what decoding kept.
+func (x StreamReversiCanceled) MarshalJSON() ([]byte, error) {
+	return marshalJSONValue(&x)
+}
+
+// StreamReversiInvited is the payload of reversi's invited event: a user invites the account to a game.
+type StreamReversiInvited struct {
+	User User `json:"user"`
+
+	// Extra holds the members of the JSON object that no field above holds, as they were
+	// sent: members the API document does not declare, and declared members whose
+	// value does not fit the field's type. Encoding writes them back.
+	Extra Members `json:"-"`
+}
+
+// fieldsOfStreamReversiInvited names the members of StreamReversiInvited by field index, and says which are required.
+var fieldsOfStreamReversiInvited = jsonFields{
+	names:    []string{"user"},
+	required: []uint64{0x1},
+}
+
+func (x *StreamReversiInvited) decodeJSON(d *jsonDecoder) bool {
+	if !d.objectStart() {
+		return false
+	}
+	*x = StreamReversiInvited{}
+	var seen [1]uint64
+	n := 0
+	for ; d.nextMember(n); n++ {
+		switch string(d.key) {
+		case "user":
+			seen[0] |= 0x1
+			d.field(&x.Extra, "user", d.at(), (*User).decodeJSON(&x.User, d), "User")
+		default:
+			d.unknown(&x.Extra)
+		}
+	}
+	fieldsOfStreamReversiInvited.markMissing(&x.Extra, seen[:])
+	return true
+}
+func (x *StreamReversiInvited) encodeJSON(e *jsonEncoder) {
+	e.objectStart()
+	if e.field(&x.Extra, "user") {
+		(*User).encodeJSON(&x.User, e)
+	}
+	x.Extra.encode(e)
+	e.objectEnd()
+}
+
+// UnmarshalJSON decodes x from JSON, keeping what its fields cannot hold (see Members).
+func (x *StreamReversiInvited) UnmarshalJSON(data []byte) error {
+	return unmarshalJSONValue(data, x)
+}
+
+// MarshalJSON encodes x as JSON, with what decoding kept.
+func (x StreamReversiInvited) MarshalJSON() ([]byte, error) {
+	return marshalJSONValue(&x)
+}
+
+// StreamReversiLog is the payload of reversiGame's log event: a stone was put.
+type StreamReversiLog struct {
+	// ID is the id the player gave PutStone, which lets it recognise its own move.
+	ID *string `json:"id,omitzero"`
+	// Operation is "put".
+	Operation string `json:"operation"`
+	// Player is true for the black player.
+	Player bool `json:"player"`
+	// Pos is the index of the cell on the board.
+	Pos int64 `json:"pos"`
+	// Time is when, in milliseconds since the Unix epoch.
+	Time int64 `json:"time"`
+
+	// Extra holds the members of the JSON object that no field above holds, as they were
+	// sent: members the API document does not declare, and declared members whose
+	// value does not fit the field's type. Encoding writes them back.
+	Extra Members `json:"-"`
+	nulls uint64  // optional fields that were null
+}
+
+// fieldsOfStreamReversiLog names the members of StreamReversiLog by field index, and says which are required.
+var fieldsOfStreamReversiLog = jsonFields{
+	names:    []string{"id", "operation", "player", "pos", "time"},
+	required: []uint64{0x1e},
+}
+
+func (x *StreamReversiLog) decodeJSON(d *jsonDecoder) bool {
+	if !d.objectStart() {
+		return false
+	}
+	*x = StreamReversiLog{}
+	var seen [1]uint64
+	n := 0
+	for ; d.nextMember(n); n++ {
+		switch string(d.key) {
+		case "id":
+			seen[0] |= 0x1
+			if d.null() {
+				x.nulls |= 0x1
+			} else {
+				d.field(&x.Extra, "id", d.at(), decPtr(&x.ID, d, decString), "string or null")
+			}
+		case "operation":
+			seen[0] |= 0x2
+			d.field(&x.Extra, "operation", d.at(), decString(&x.Operation, d), "string")
+		case "player":
+			seen[0] |= 0x4
+			d.field(&x.Extra, "player", d.at(), decBool(&x.Player, d), "boolean")
+		case "pos":
+			seen[0] |= 0x8
+			d.field(&x.Extra, "pos", d.at(), decInt64(&x.Pos, d), "integer")
+		case "time":
+			seen[0] |= 0x10
+			d.field(&x.Extra, "time", d.at(), decInt64(&x.Time, d), "integer")
+		default:
+			d.unknown(&x.Extra)
+		}
+	}
+	fieldsOfStreamReversiLog.markMissing(&x.Extra, seen[:])
+	return true
+}
+func (x *StreamReversiLog) encodeJSON(e *jsonEncoder) {
+	e.objectStart()
+	if x.ID != nil || x.nulls&0x1 != 0 {
+		if e.field(&x.Extra, "id") {
+			encPtr(&x.ID, e, encString)
+		}
+	}
+	if e.field(&x.Extra, "operation") {
+		encString(&x.Operation, e)
+	}
+	if e.field(&x.Extra, "player") {
+		encBool(&x.Player, e)
+	}
+	if e.field(&x.Extra, "pos") {
+		encInt64(&x.Pos, e)
+	}
+	if e.field(&x.Extra, "time") {
+		encInt64(&x.Time, e)
+	}
+	x.Extra.encode(e)
+	e.objectEnd()
+}
+
+// UnmarshalJSON decodes x from JSON, keeping what its fields cannot hold (see Members).
+func (x *StreamReversiLog) UnmarshalJSON(data []byte) error {
+	return unmarshalJSONValue(data, x)
+}
+
+// MarshalJSON encodes x as JSON, with what decoding kept.
+func (x StreamReversiLog) MarshalJSON() ([]byte, error) {
+	return marshalJSONValue(&x)
+}
+
+// StreamReversiReadyStates is the payload of reversiGame's changeReadyStates event: whether each player is ready.
+type StreamReversiReadyStates struct {
+	User1 bool `json:"user1"`
+	User2 bool `json:"user2"`
+
+	// Extra holds the members of the JSON object that no field above holds, as they were
+	// sent: members the API document does not declare, and declared members whose
+	// value does not fit the field's type. Encoding writes them back.
+	Extra Members `json:"-"`
+}
+
+// fieldsOfStreamReversiReadyStates names the members of StreamReversiReadyStates by field index, and says which are required.
+var fieldsOfStreamReversiReadyStates = jsonFields{
+	names:    []string{"user1", "user2"},
+	required: []uint64{0x3},
+}
+
+func (x *StreamReversiReadyStates) decodeJSON(d *jsonDecoder) bool {
+	if !d.objectStart() {
+		return false
+	}
+	*x = StreamReversiReadyStates{}
+	var seen [1]uint64
+	n := 0
+	for ; d.nextMember(n); n++ {
+		switch string(d.key) {
+		case "user1":
+			seen[0] |= 0x1
+			d.field(&x.Extra, "user1", d.at(), decBool(&x.User1, d), "boolean")
+		case "user2":
+			seen[0] |= 0x2
+			d.field(&x.Extra, "user2", d.at(), decBool(&x.User2, d), "boolean")
+		default:
+			d.unknown(&x.Extra)
+		}
+	}
+	fieldsOfStreamReversiReadyStates.markMissing(&x.Extra, seen[:])
+	return true
+}
+func (x *StreamReversiReadyStates) encodeJSON(e *jsonEncoder) {
+	e.objectStart()
+	if e.field(&x.Extra, "user1") {
+		encBool(&x.User1, e)
+	}
+	if e.field(&x.Extra, "user2") {
+		encBool(&x.User2, e)
+	}
+	x.Extra.encode(e)
+	e.objectEnd()
+}
+
+// UnmarshalJSON decodes x from JSON, keeping what its fields cannot hold (see Members).
+func (x *StreamReversiReadyStates) UnmarshalJSON(data []byte) error {
+	return unmarshalJSONValue(data, x)
+}
+
+// MarshalJSON encodes x as JSON, with what decoding kept.
+func (x StreamReversiReadyStates) MarshalJSON() ([]byte, error) {
+	return marshalJSONValue(&x)
+}
+
+// StreamReversiSettingsUpdated is the payload of reversiGame's updateSettings event: a player changed a setting of the game before it started.
+type StreamReversiSettingsUpdated struct {
+	// Key is the setting: map, bw, isLlotheo, canPutEverywhere, loopedBoard or timeLimitForEachTurn.
+	Key    string `json:"key"`
+	UserID string `json:"userId"`
+	// Value is the new value of the setting, any JSON value.
+	Value any `json:"value,omitzero"`
+
+	// Extra holds the members of the JSON object that no field above holds, as they were
+	// sent: members the API document does not declare, and declared members whose
+	// value does not fit the field's type. Encoding writes them back.
+	Extra Members `json:"-"`
+	nulls uint64  // optional fields that were null
+}
+
+// fieldsOfStreamReversiSettingsUpdated names the members of StreamReversiSettingsUpdated by field index, and says which are required.
+var fieldsOfStreamReversiSettingsUpdated = jsonFields{
+	names:    []string{"key", "userId", "value"},
+	required: []uint64{0x3},
+}
+
+func (x *StreamReversiSettingsUpdated) decodeJSON(d *jsonDecoder) bool {
+	if !d.objectStart() {
+		return false
+	}
+	*x = StreamReversiSettingsUpdated{}
+	var seen [1]uint64
+	n := 0
+	for ; d.nextMember(n); n++ {
+		switch string(d.key) {
+		case "key":
+			seen[0] |= 0x1
+			d.field(&x.Extra, "key", d.at(), decString(&x.Key, d), "string")
+		case "userId":
+			seen[0] |= 0x2
+			d.field(&x.Extra, "userId", d.at(), decString(&x.UserID, d), "string")
+		case "value":
+			seen[0] |= 0x4
+			if d.null() {
+				x.nulls |= 0x1
+			} else {
+				d.field(&x.Extra, "value", d.at(), decAny(&x.Value, d), "any value")
+			}
+		default:
+			d.unknown(&x.Extra)
+		}
+	}
+	fieldsOfStreamReversiSettingsUpdated.markMissing(&x.Extra, seen[:])
+	return true
+}
+func (x *StreamReversiSettingsUpdated) encodeJSON(e *jsonEncoder) {
+	e.objectStart()
+	if e.field(&x.Extra, "key") {
+		encString(&x.Key, e)
+	}
+	if e.field(&x.Extra, "userId") {
+		encString(&x.UserID, e)
+	}
+	if x.Value != nil || x.nulls&0x1 != 0 {
+		if e.field(&x.Extra, "value") {
+			encAny(&x.Value, e)
+		}
+	}
+	x.Extra.encode(e)
+	e.objectEnd()
+}
+
+// UnmarshalJSON decodes x from JSON, keeping what its fields cannot hold (see Members).
+func (x *StreamReversiSettingsUpdated) UnmarshalJSON(data []byte) error {
+	return unmarshalJSONValue(data, x)
+}
+
+// MarshalJSON encodes x as JSON, with what decoding kept.
+func (x StreamReversiSettingsUpdated) MarshalJSON() ([]byte, error) {
+	return marshalJSONValue(&x)
+}
+
+// StreamServerStats is the payload of serverStats's stats event, sent every 2 s when the server has enableServerMachineStats on.
+type StreamServerStats struct {
+	// CPU is the CPU usage, from 0 to 1.
+	CPU float64              `json:"cpu"`
+	Fs  StreamServerStatsFs  `json:"fs"`
+	Mem StreamServerStatsMem `json:"mem"`
+	Net StreamServerStatsNet `json:"net"`
+
+	// Extra holds the members of the JSON object that no field above holds, as they were
+	// sent: members the API document does not declare, and declared members whose
+	// value does not fit the field's type. Encoding writes them back.
+	Extra Members `json:"-"`
+}
+
+// fieldsOfStreamServerStats names the members of StreamServerStats by field index, and says which are required.
+var fieldsOfStreamServerStats = jsonFields{
+	names:    []string{"cpu", "fs", "mem", "net"},
+	required: []uint64{0xf},
+}
+
+func (x *StreamServerStats) decodeJSON(d *jsonDecoder) bool {
+	if !d.objectStart() {
+		return false
+	}
+	*x = StreamServerStats{}
+	var seen [1]uint64
+	n := 0
+	for ; d.nextMember(n); n++ {
+		switch string(d.key) {
+		case "cpu":
+			seen[0] |= 0x1
+			d.field(&x.Extra, "cpu", d.at(), decFloat64(&x.CPU, d), "number")
+		case "fs":
+			seen[0] |= 0x2
+			d.field(&x.Extra, "fs", d.at(), (*StreamServerStatsFs).decodeJSON(&x.Fs, d), "StreamServerStatsFs")
+		case "mem":
+			seen[0] |= 0x4
+			d.field(&x.Extra, "mem", d.at(), (*StreamServerStatsMem).decodeJSON(&x.Mem, d), "StreamServerStatsMem")
+		case "net":
+			seen[0] |= 0x8
+			d.field(&x.Extra, "net", d.at(), (*StreamServerStatsNet).decodeJSON(&x.Net, d), "StreamServerStatsNet")
+		default:
+			d.unknown(&x.Extra)
+		}
+	}
+	fieldsOfStreamServerStats.markMissing(&x.Extra, seen[:])
+	return true
+}
+func (x *StreamServerStats) encodeJSON(e *jsonEncoder) {
+	e.objectStart()
+	if e.field(&x.Extra, "cpu") {
+		encFloat64(&x.CPU, e)
+	}
+	if e.field(&x.Extra, "fs") {
+		(*StreamServerStatsFs).encodeJSON(&x.Fs, e)
+	}
+	if e.field(&x.Extra, "mem") {
+		(*StreamServerStatsMem).encodeJSON(&x.Mem, e)
+	}
+	if e.field(&x.Extra, "net") {
+		(*StreamServerStatsNet).encodeJSON(&x.Net, e)
+	}
+	x.Extra.encode(e)
+	e.objectEnd()
+}
+
+// UnmarshalJSON decodes x from JSON, keeping what its fields cannot hold (see Members).
+func (x *StreamServerStats) UnmarshalJSON(data []byte) error {
+	return unmarshalJSONValue(data, x)
+}
+
+// MarshalJSON encodes x as JSON, with what decoding kept.
+func (x StreamServerStats) MarshalJSON() ([]byte, error) {
+	return marshalJSONValue(&x)
+}
+
+// StreamServerStatsFs is the fs field of StreamServerStats.
+type StreamServerStatsFs struct {
+	// R is disk reads per second.
+	R float64 `json:"r"`
+	// W is disk writes per second.
+	W float64 `json:"w"`
+
+	// Extra holds the members of the JSON object that no field above holds, as they were
+	// sent: members the API document does not declare, and declared members whose
+	// value does not fit the field's type. Encoding writes them back.
+	Extra Members `json:"-"`
+}
+
+// fieldsOfStreamServerStatsFs names the members of StreamServerStatsFs by field index, and says which are required.
+var fieldsOfStreamServerStatsFs = jsonFields{
+	names:    []string{"r", "w"},
+	required: []uint64{0x3},
+}
+
+func (x *StreamServerStatsFs) decodeJSON(d *jsonDecoder) bool {
+	if !d.objectStart() {
+		return false
+	}
+	*x = StreamServerStatsFs{}
+	var seen [1]uint64
+	n := 0
+	for ; d.nextMember(n); n++ {
+		switch string(d.key) {
+		case "r":
+			seen[0] |= 0x1
+			d.field(&x.Extra, "r", d.at(), decFloat64(&x.R, d), "number")
+		case "w":
+			seen[0] |= 0x2
+			d.field(&x.Extra, "w", d.at(), decFloat64(&x.W, d), "number")
+		default:
+			d.unknown(&x.Extra)
+		}
+	}
+	fieldsOfStreamServerStatsFs.markMissing(&x.Extra, seen[:])
+	return true
+}
+func (x *StreamServerStatsFs) encodeJSON(e *jsonEncoder) {
+	e.objectStart()
+	if e.field(&x.Extra, "r") {
+		encFloat64(&x.R, e)
+	}
+	if e.field(&x.Extra, "w") {
+		encFloat64(&x.W, e)
+	}
+	x.Extra.encode(e)
+	e.objectEnd()
+}
+
+// UnmarshalJSON decodes x from JSON, keeping what its fields cannot hold (see Members).
+func (x *StreamServerStatsFs) UnmarshalJSON(data []byte) error {
+	return unmarshalJSONValue(data, x)
+}
+
+// MarshalJSON encodes x as JSON, with what decoding kept.
+func (x StreamServerStatsFs) MarshalJSON() ([]byte, error) {
+	return marshalJSONValue(&x)
+}
+
+// StreamServerStatsLog is the payload of serverStats's statsLog event, the answer to RequestLog: past stats, newest first.
+type StreamServerStatsLog []StreamServerStats
+
+func (x *StreamServerStatsLog) decodeJSON(d *jsonDecoder) bool {
+	return func(p *[]StreamServerStats, d *jsonDecoder) bool {
+		return decSlice(p, d, (*StreamServerStats).decodeJSON)
+	}((*[]StreamServerStats)(x), d)
+}
+func (x *StreamServerStatsLog) encodeJSON(e *jsonEncoder) {
+	func(p *[]StreamServerStats, e *jsonEncoder) {
+		encSlice(p, e, (*StreamServerStats).encodeJSON)
+	}((*[]StreamServerStats)(x), e)
+}
+
+// UnmarshalJSON decodes x from JSON, keeping what its fields cannot hold (see Members).
+func (x *StreamServerStatsLog) UnmarshalJSON(data []byte) error {
+	return unmarshalJSONValue(data, x)
+}
+
+// MarshalJSON encodes x as JSON, with what decoding kept.
+func (x StreamServerStatsLog) MarshalJSON() ([]byte, error) {
+	return marshalJSONValue(&x)
+}
+
+// StreamServerStatsMem is the mem field of StreamServerStats.
+type StreamServerStatsMem struct {
+	// Active is the active memory, in bytes.
+	Active float64 `json:"active"`
+	// Used is the memory in use, in bytes.
+	Used float64 `json:"used"`
+
+	// Extra holds the members of the JSON object that no field above holds, as they were
+	// sent: members the API document does not declare, and declared members whose
+	// value does not fit the field's type. Encoding writes them back.
+	Extra Members `json:"-"`
+}
+
+// fieldsOfStreamServerStatsMem names the members of StreamServerStatsMem by field index, and says which are required.
+var fieldsOfStreamServerStatsMem = jsonFields{
+	names:    []string{"active", "used"},
+	required: []uint64{0x3},
+}
+
+func (x *StreamServerStatsMem) decodeJSON(d *jsonDecoder) bool {
+	if !d.objectStart() {
+		return false
+	}
+	*x = StreamServerStatsMem{}
+	var seen [1]uint64
+	n := 0
+	for ; d.nextMember(n); n++ {
+		switch string(d.key) {
+		case "active":
+			seen[0] |= 0x1
+			d.field(&x.Extra, "active", d.at(), decFloat64(&x.Active, d), "number")
+		case "used":
+			seen[0] |= 0x2
+			d.field(&x.Extra, "used", d.at(), decFloat64(&x.Used, d), "number")
+		default:
+			d.unknown(&x.Extra)
+		}
+	}
+	fieldsOfStreamServerStatsMem.markMissing(&x.Extra, seen[:])
+	return true
+}
+func (x *StreamServerStatsMem) encodeJSON(e *jsonEncoder) {
+	e.objectStart()
+	if e.field(&x.Extra, "active") {
+		encFloat64(&x.Active, e)
+	}
+	if e.field(&x.Extra, "used") {
+		encFloat64(&x.Used, e)
+	}
+	x.Extra.encode(e)
+	e.objectEnd()
+}
+
+// UnmarshalJSON decodes x from JSON, keeping what its fields cannot hold (see Members).
+func (x *StreamServerStatsMem) UnmarshalJSON(data []byte) error {
+	return unmarshalJSONValue(data, x)
+}
+
+// MarshalJSON encodes x as JSON, with what decoding kept.
+func (x StreamServerStatsMem) MarshalJSON() ([]byte, error) {
+	return marshalJSONValue(&x)
+}
+
+// StreamServerStatsNet is the net field of StreamServerStats.
+type StreamServerStatsNet struct {
+	// Rx is bytes received per second.
+	Rx float64 `json:"rx"`
+	// Tx is bytes sent per second.
+	Tx float64 `json:"tx"`
+
+	// Extra holds the members of the JSON object that no field above holds, as they were
+	// sent: members the API document does not declare, and declared members whose
+	// value does not fit the field's type. Encoding writes them back.
+	Extra Members `json:"-"`
+}
+
+// fieldsOfStreamServerStatsNet names the members of StreamServerStatsNet by field index, and says which are required.
+var fieldsOfStreamServerStatsNet = jsonFields{
+	names:    []string{"rx", "tx"},
+	required: []uint64{0x3},
+}
+
+func (x *StreamServerStatsNet) decodeJSON(d *jsonDecoder) bool {
+	if !d.objectStart() {
+		return false
+	}
+	*x = StreamServerStatsNet{}
+	var seen [1]uint64
+	n := 0
+	for ; d.nextMember(n); n++ {
+		switch string(d.key) {
+		case "rx":
+			seen[0] |= 0x1
+			d.field(&x.Extra, "rx", d.at(), decFloat64(&x.Rx, d), "number")
+		case "tx":
+			seen[0] |= 0x2
+			d.field(&x.Extra, "tx", d.at(), decFloat64(&x.Tx, d), "number")
+		default:
+			d.unknown(&x.Extra)
+		}
+	}
+	fieldsOfStreamServerStatsNet.markMissing(&x.Extra, seen[:])
+	return true
+}
+func (x *StreamServerStatsNet) encodeJSON(e *jsonEncoder) {
+	e.objectStart()
+	if e.field(&x.Extra, "rx") {
+		encFloat64(&x.Rx, e)
+	}
+	if e.field(&x.Extra, "tx") {
+		encFloat64(&x.Tx, e)
+	}
+	x.Extra.encode(e)
+	e.objectEnd()
+}
+
+// UnmarshalJSON decodes x from JSON, keeping what its fields cannot hold (see Members).
+func (x *StreamServerStatsNet) UnmarshalJSON(data []byte) error {
+	return unmarshalJSONValue(data, x)
+}
+
+// MarshalJSON encodes x as JSON, with what decoding kept.
+func (x StreamServerStatsNet) MarshalJSON() ([]byte, error) {
+	return marshalJSONValue(&x)
+}
+
+// StreamURLUploadFinished is the payload of main's urlUploadFinished event: a drive/files/upload-from-url finished.
+type StreamURLUploadFinished struct {
+	File DriveFile `json:"file"`
+	// Marker is the marker the upload request gave, if any.
+	Marker *string `json:"marker,omitzero"`
+
+	// Extra holds the members of the JSON object that no field above holds, as they were
+	// sent: members the API document does not declare, and declared members whose
+	// value does not fit the field's type. Encoding writes them back.
+	Extra Members `json:"-"`
+	nulls uint64  // optional fields that were null
+}
+
+// fieldsOfStreamURLUploadFinished names the members of StreamURLUploadFinished by field index, and says which are required.
+var fieldsOfStreamURLUploadFinished = jsonFields{
+	names:    []string{"file", "marker"},
+	required: []uint64{0x1},
+}
+
+func (x *StreamURLUploadFinished) decodeJSON(d *jsonDecoder) bool {
+	if !d.objectStart() {
+		return false
+	}
+	*x = StreamURLUploadFinished{}
+	var seen [1]uint64
+	n := 0
+	for ; d.nextMember(n); n++ {
+		switch string(d.key) {
+		case "file":
+			seen[0] |= 0x1
+			d.field(&x.Extra, "file", d.at(), (*DriveFile).decodeJSON(&x.File, d), "DriveFile")
+		case "marker":
+			seen[0] |= 0x2
+			if d.null() {
+				x.nulls |= 0x1
+			} else {
+				d.field(&x.Extra, "marker", d.at(), decPtr(&x.Marker, d, decString), "string or null")
+			}
+		default:
+			d.unknown(&x.Extra)
+		}
+	}
+	fieldsOfStreamURLUploadFinished.markMissing(&x.Extra, seen[:])
+	return true
+}
+func (x *StreamURLUploadFinished) encodeJSON(e *jsonEncoder) {
+	e.objectStart()
+	if e.field(&x.Extra, "file") {
+		(*DriveFile).encodeJSON(&x.File, e)
+	}
+	if x.Marker != nil || x.nulls&0x1 != 0 {
+		if e.field(&x.Extra, "marker") {
+			encPtr(&x.Marker, e, encString)
+		}
+	}
+	x.Extra.encode(e)
+	e.objectEnd()
+}
+
+// UnmarshalJSON decodes x from JSON, keeping what its fields cannot hold (see Members).
+func (x *StreamURLUploadFinished) UnmarshalJSON(data []byte) error {
+	return unmarshalJSONValue(data, x)
+}
+
+// MarshalJSON encodes x as JSON, with what decoding kept.
+func (x StreamURLUploadFinished) MarshalJSON() ([]byte, error) {
+	return marshalJSONValue(&x)
+}
+
+// StreamUnfollow is the payload of main's unfollow event: a user the account no longer follows.
+type StreamUnfollow struct {
+	UserDetailed
+
+	// Extra holds the members of the JSON object that no field above holds, as they were
+	// sent: members the API document does not declare, and declared members whose
+	// value does not fit the field's type. Encoding writes them back.
+	Extra Members `json:"-"`
+}
+
+// fieldsOfStreamUnfollow names the members of StreamUnfollow by field index, and says which are required.
+var fieldsOfStreamUnfollow = jsonFields{
+	names:    []string{"avatarBlurhash", "avatarDecorations", "avatarUrl", "emojis", "host", "id", "instance", "isBot", "isCat", "name", "onlineStatus", "username", "alsoKnownAs", "bannerUrl", "birthday", "createdAt", "description", "fields", "followedMessage", "followersCount", "followersVisibility", "followingCount", "followingVisibility", "isBlocking", "isFollowing", "isLocked", "isSuspended", "lang", "lastFetchedAt", "notesCount", "notify", "pinnedNoteIds", "pinnedNotes", "publicReactions", "roles", "twoFactorEnabled", "updatedAt", "uri", "url", "2faEnabled", "achievements", "autoAcceptFollowed", "avatarId", "email", "hasUnreadNotification", "isAdmin", "isDeleted", "isExplorable", "isModerator", "loggedInDays", "mutedInstances", "mutedWords", "policies", "unreadNotificationsCount"},
+	required: []uint64{0x77be7bfe3f},
+}
+
+func (x *StreamUnfollow) decodeJSON(d *jsonDecoder) bool {
+	if !d.objectStart() {
+		return false
+	}
+	*x = StreamUnfollow{}
+	var seen [1]uint64
+	n := 0
+	for ; d.nextMember(n); n++ {
+		switch string(d.key) {
+		case "avatarBlurhash":
+			seen[0] |= 0x1
+			if d.null() {
+			} else {
+				d.field(&x.Extra, "avatarBlurhash", d.at(), decPtr(&x.UserDetailed.AvatarBlurhash, d, decString), "string or null")
+			}
+		case "avatarDecorations":
+			seen[0] |= 0x2
+			d.field(&x.Extra, "avatarDecorations", d.at(), func(p *[]AvatarDecoration, d *jsonDecoder) bool {
+				return decSlice(p, d, (*AvatarDecoration).decodeJSON)
+			}(&x.UserDetailed.AvatarDecorations, d), "array of AvatarDecoration")
+		case "avatarUrl":
+			seen[0] |= 0x4
+			if d.null() {
+			} else {
+				d.field(&x.Extra, "avatarUrl", d.at(), decPtr(&x.UserDetailed.AvatarURL, d, decString), "string or null")
+			}
+		case "emojis":
+			seen[0] |= 0x8
+			d.field(&x.Extra, "emojis", d.at(), func(p *map[string]string, d *jsonDecoder) bool {
+				return decMap(p, d, decString)
+			}(&x.UserDetailed.Emojis, d), "object of string")
+		case "host":
+			seen[0] |= 0x10
+			if d.null() {
+			} else {
+				d.field(&x.Extra, "host", d.at(), decPtr(&x.UserDetailed.Host, d, decString), "string or null")
+			}
+		case "id":
+			seen[0] |= 0x20
+			d.field(&x.Extra, "id", d.at(), decString(&x.UserDetailed.ID, d), "string")
+		case "instance":
+			seen[0] |= 0x40
+			d.field(&x.Extra, "instance", d.at(), decPtr(&x.UserDetailed.Instance, d, (*Instance).decodeJSON), "Instance")
+		case "isBot":
+			seen[0] |= 0x80
+			d.field(&x.Extra, "isBot", d.at(), decPtr(&x.UserDetailed.IsBot, d, decBool), "boolean")
+		case "isCat":
+			seen[0] |= 0x100
+			d.field(&x.Extra, "isCat", d.at(), decPtr(&x.UserDetailed.IsCat, d, decBool), "boolean")
+		case "name":
+			seen[0] |= 0x200
+			if d.null() {
+			} else {
+				d.field(&x.Extra, "name", d.at(), decPtr(&x.UserDetailed.Name, d, decString), "string or null")
+			}
+		case "onlineStatus":
+			seen[0] |= 0x400
+			d.field(&x.Extra, "onlineStatus", d.at(), decEnum[UserOnlineStatus](&x.UserDetailed.OnlineStatus, d), "string")
+		case "username":
+			seen[0] |= 0x800
+			d.field(&x.Extra, "username", d.at(), decString(&x.UserDetailed.Username, d), "string")
+		case "alsoKnownAs":
+			seen[0] |= 0x1000
+			if d.null() {
+			} else {
+				d.field(&x.Extra, "alsoKnownAs", d.at(), func(p *[]string, d *jsonDecoder) bool {
+					return decSlice(p, d, decString)
+				}(&x.UserDetailed.AlsoKnownAs, d), "array of string or null")
+			}
+		case "bannerUrl":
+			seen[0] |= 0x2000
+			if d.null() {
+			} else {
+				d.field(&x.Extra, "bannerUrl", d.at(), decPtr(&x.UserDetailed.BannerURL, d, decString), "string or null")
+			}
+		case "birthday":
+			seen[0] |= 0x4000
+			if d.null() {
+			} else {
+				d.field(&x.Extra, "birthday", d.at(), decPtr(&x.UserDetailed.Birthday, d, decString), "string or null")
+			}
+		case "createdAt":
+			seen[0] |= 0x8000
+			d.field(&x.Extra, "createdAt", d.at(), decTime(&x.UserDetailed.CreatedAt, d), "date-time string")
+		case "description":
+			seen[0] |= 0x10000
+			if d.null() {
+			} else {
+				d.field(&x.Extra, "description", d.at(), decPtr(&x.UserDetailed.Description, d, decString), "string or null")
+			}
+		case "fields":
+			seen[0] |= 0x20000
+			d.field(&x.Extra, "fields", d.at(), func(p *[]Field, d *jsonDecoder) bool {
+				return decSlice(p, d, (*Field).decodeJSON)
+			}(&x.UserDetailed.Fields, d), "array of Field")
+		case "followedMessage":
+			seen[0] |= 0x40000
+			if d.null() {
+				x.UserDetailed.nulls |= 0x1
+			} else {
+				d.field(&x.Extra, "followedMessage", d.at(), decPtr(&x.UserDetailed.FollowedMessage, d, decString), "string or null")
+			}
+		case "followersCount":
+			seen[0] |= 0x80000
+			d.field(&x.Extra, "followersCount", d.at(), decInt64(&x.UserDetailed.FollowersCount, d), "integer")
+		case "followersVisibility":
+			seen[0] |= 0x100000
+			d.field(&x.Extra, "followersVisibility", d.at(), decEnum[UserFollowersVisibility](&x.UserDetailed.FollowersVisibility, d), "string")
+		case "followingCount":
+			seen[0] |= 0x200000
+			d.field(&x.Extra, "followingCount", d.at(), decInt64(&x.UserDetailed.FollowingCount, d), "integer")
+		case "followingVisibility":
+			seen[0] |= 0x400000
+			d.field(&x.Extra, "followingVisibility", d.at(), decEnum[UserFollowingVisibility](&x.UserDetailed.FollowingVisibility, d), "string")
+		case "isBlocking":
+			seen[0] |= 0x800000
+			d.field(&x.Extra, "isBlocking", d.at(), decPtr(&x.UserDetailed.IsBlocking, d, decBool), "boolean")
+		case "isFollowing":
+			seen[0] |= 0x1000000
+			d.field(&x.Extra, "isFollowing", d.at(), decPtr(&x.UserDetailed.IsFollowing, d, decBool), "boolean")
+		case "isLocked":
+			seen[0] |= 0x2000000
+			d.field(&x.Extra, "isLocked", d.at(), decBool(&x.UserDetailed.IsLocked, d), "boolean")
+		case "isSuspended":
+			seen[0] |= 0x4000000
+			d.field(&x.Extra, "isSuspended", d.at(), decBool(&x.UserDetailed.IsSuspended, d), "boolean")
+		case "lang":
+			seen[0] |= 0x8000000
+			if d.null() {
+			} else {
+				d.field(&x.Extra, "lang", d.at(), decPtr(&x.UserDetailed.Lang, d, decString), "string or null")
+			}
+		case "lastFetchedAt":
+			seen[0] |= 0x10000000
+			if d.null() {
+			} else {
+				d.field(&x.Extra, "lastFetchedAt", d.at(), decPtr(&x.UserDetailed.LastFetchedAt, d, decTime), "date-time string or null")
+			}
+		case "notesCount":
+			seen[0] |= 0x20000000
+			d.field(&x.Extra, "notesCount", d.at(), decInt64(&x.UserDetailed.NotesCount, d), "integer")
+		case "notify":
+			seen[0] |= 0x40000000
+			d.field(&x.Extra, "notify", d.at(), decPtr(&x.UserDetailed.Notify, d, decEnum[UserNotify]), "string")
+		case "pinnedNoteIds":
+			seen[0] |= 0x80000000
+			d.field(&x.Extra, "pinnedNoteIds", d.at(), func(p *[]string, d *jsonDecoder) bool {
+				return decSlice(p, d, decString)
+			}(&x.UserDetailed.PinnedNoteIDs, d), "array of string")
+		case "pinnedNotes":
+			seen[0] |= 0x100000000
+			d.field(&x.Extra, "pinnedNotes", d.at(), func(p *[]Note, d *jsonDecoder) bool {
+				return decSlice(p, d, (*Note).decodeJSON)
+			}(&x.UserDetailed.PinnedNotes, d), "array of Note")
+		case "publicReactions":
+			seen[0] |= 0x200000000
+			d.field(&x.Extra, "publicReactions", d.at(), decBool(&x.UserDetailed.PublicReactions, d), "boolean")
+		case "roles":
+			seen[0] |= 0x400000000
+			d.field(&x.Extra, "roles", d.at(), func(p *[]RoleLite, d *jsonDecoder) bool {
+				return decSlice(p, d, (*RoleLite).decodeJSON)
+			}(&x.UserDetailed.Roles, d), "array of RoleLite")
+		case "twoFactorEnabled":
+			seen[0] |= 0x800000000
+			d.field(&x.Extra, "twoFactorEnabled", d.at(), decPtr(&x.UserDetailed.TwoFactorEnabled, d, decBool), "boolean")
+		case "updatedAt":
+			seen[0] |= 0x1000000000
+			if d.null() {
+			} else {
+				d.field(&x.Extra, "updatedAt", d.at(), decPtr(&x.UserDetailed.UpdatedAt, d, decTime), "date-time string or null")
+			}
+		case "uri":
+			seen[0] |= 0x2000000000
+			if d.null() {
+			} else {
+				d.field(&x.Extra, "uri", d.at(), decPtr(&x.UserDetailed.URI, d, decString), "string or null")
+			}
+		case "url":
+			seen[0] |= 0x4000000000
+			if d.null() {
+			} else {
+				d.field(&x.Extra, "url", d.at(), decPtr(&x.UserDetailed.URL, d, decString), "string or null")
+			}
+		case "2faEnabled":
+			seen[0] |= 0x8000000000
+			d.field(&x.Extra, "2faEnabled", d.at(), decPtr(&x.UserDetailed.X2FAEnabled, d, decBool), "boolean")
+		case "achievements":
+			seen[0] |= 0x10000000000
+			d.field(&x.Extra, "achievements", d.at(), func(p *[]Achievement, d *jsonDecoder) bool {
+				return decSlice(p, d, (*Achievement).decodeJSON)
+			}(&x.UserDetailed.Achievements, d), "array of Achievement")
+		case "autoAcceptFollowed":
+			seen[0] |= 0x20000000000
+			d.field(&x.Extra, "autoAcceptFollowed", d.at(), decPtr(&x.UserDetailed.AutoAcceptFollowed, d, decBool), "boolean")
+		case "avatarId":
+			seen[0] |= 0x40000000000
+			if d.null() {
+				x.UserDetailed.nulls |= 0x2
+			} else {
+				d.field(&x.Extra, "avatarId", d.at(), decPtr(&x.UserDetailed.AvatarID, d, decString), "string or null")
+			}
+		case "email":
+			seen[0] |= 0x80000000000
+			if d.null() {
+				x.UserDetailed.nulls |= 0x4
+			} else {
+				d.field(&x.Extra, "email", d.at(), decPtr(&x.UserDetailed.Email, d, decString), "string or null")
+			}
+		case "hasUnreadNotification":
+			seen[0] |= 0x100000000000
+			d.field(&x.Extra, "hasUnreadNotification", d.at(), decPtr(&x.UserDetailed.HasUnreadNotification, d, decBool), "boolean")
+		case "isAdmin":
+			seen[0] |= 0x200000000000
+			if d.null() {
+				x.UserDetailed.nulls |= 0x8
+			} else {
+				d.field(&x.Extra, "isAdmin", d.at(), decPtr(&x.UserDetailed.IsAdmin, d, decBool), "boolean or null")
+			}
+		case "isDeleted":
+			seen[0] |= 0x400000000000
+			d.field(&x.Extra, "isDeleted", d.at(), decPtr(&x.UserDetailed.IsDeleted, d, decBool), "boolean")
+		case "isExplorable":
+			seen[0] |= 0x800000000000
+			d.field(&x.Extra, "isExplorable", d.at(), decPtr(&x.UserDetailed.IsExplorable, d, decBool), "boolean")
+		case "isModerator":
+			seen[0] |= 0x1000000000000
+			if d.null() {
+				x.UserDetailed.nulls |= 0x10
+			} else {
+				d.field(&x.Extra, "isModerator", d.at(), decPtr(&x.UserDetailed.IsModerator, d, decBool), "boolean or null")
+			}
+		case "loggedInDays":
+			seen[0] |= 0x2000000000000
+			d.field(&x.Extra, "loggedInDays", d.at(), decPtr(&x.UserDetailed.LoggedInDays, d, decInt64), "integer")
+		case "mutedInstances":
+			seen[0] |= 0x4000000000000
+			if d.null() {
+				x.UserDetailed.nulls |= 0x20
+			} else {
+				d.field(&x.Extra, "mutedInstances", d.at(), func(p *[]string, d *jsonDecoder) bool {
+					return decSlice(p, d, decString)
+				}(&x.UserDetailed.MutedInstances, d), "array of string or null")
+			}
+		case "mutedWords":
+			seen[0] |= 0x8000000000000
+			d.field(&x.Extra, "mutedWords", d.at(), func(p *[]MutedWord, d *jsonDecoder) bool {
+				return decSlice(p, d, (*MutedWord).decodeJSON)
+			}(&x.UserDetailed.MutedWords, d), "array of MutedWord")
+		case "policies":
+			seen[0] |= 0x10000000000000
+			d.field(&x.Extra, "policies", d.at(), func(p *map[string]any, d *jsonDecoder) bool {
+				return decMap(p, d, decAny)
+			}(&x.UserDetailed.Policies, d), "object of any value")
+		case "unreadNotificationsCount":
+			seen[0] |= 0x20000000000000
+			d.field(&x.Extra, "unreadNotificationsCount", d.at(), decPtr(&x.UserDetailed.UnreadNotificationsCount, d, decInt64), "integer")
+		default:
+			d.unknown(&x.Extra)
+		}
+	}
+	fieldsOfStreamUnfollow.markMissing(&x.Extra, seen[:])
+	return true
+}
+func (x *StreamUnfollow) encodeJSON(e *jsonEncoder) {
+	e.objectStart()
+	if e.field(&x.Extra, "avatarBlurhash") {
+		encPtr(&x.UserDetailed.AvatarBlurhash, e, encString)
+	}
+	if e.field(&x.Extra, "avatarDecorations") {
+		if x.UserDetailed.AvatarDecorations == nil {
+			e.rawBytes("[]")
+		} else {
+			func(p *[]AvatarDecoration, e *jsonEncoder) {
+				encSlice(p, e, (*AvatarDecoration).encodeJSON)
+			}(&x.UserDetailed.AvatarDecorations, e)
+		}
+	}
+	if e.field(&x.Extra, "avatarUrl") {
+		encPtr(&x.UserDetailed.AvatarURL, e, encString)
+	}
+	if e.field(&x.Extra, "emojis") {
+		if x.UserDetailed.Emojis == nil {
+			e.rawBytes("{}")
+		} else {
+			func(p *map[string]string, e *jsonEncoder) {
+				encMap(p, e, encString)
+			}(&x.UserDetailed.Emojis, e)
+		}
+	}
+	if e.field(&x.Extra, "host") {
+		encPtr(&x.UserDetailed.Host, e, encString)
+	}
+	if e.field(&x.Extra, "id") {
+		encString(&x.UserDetailed.ID, e)
+	}
+	if x.UserDetailed.Instance != nil {
+		if e.field(&x.Extra, "instance") {
+			encPtr(&x.UserDetailed.Instance, e, (*Instance).encodeJSON)
+		}
+	}
+	if x.UserDetailed.IsBot != nil {
+		if e.field(&x.Extra, "isBot") {
+			encPtr(&x.UserDetailed.IsBot, e, encBool)
+		}
+	}
+	if x.UserDetailed.IsCat != nil {
+		if e.field(&x.Extra, "isCat") {
+			encPtr(&x.UserDetailed.IsCat, e, encBool)
+		}
+	}
+	if e.field(&x.Extra, "name") {
+		encPtr(&x.UserDetailed.Name, e, encString)
+	}
+	if e.field(&x.Extra, "onlineStatus") {
+		encEnum[UserOnlineStatus](&x.UserDetailed.OnlineStatus, e)
+	}
+	if e.field(&x.Extra, "username") {
+		encString(&x.UserDetailed.Username, e)
+	}
+	if e.field(&x.Extra, "alsoKnownAs") {
+		func(p *[]string, e *jsonEncoder) {
+			encSlice(p, e, encString)
+		}(&x.UserDetailed.AlsoKnownAs, e)
+	}
+	if e.field(&x.Extra, "bannerUrl") {
+		encPtr(&x.UserDetailed.BannerURL, e, encString)
+	}
+	if e.field(&x.Extra, "birthday") {
+		encPtr(&x.UserDetailed.Birthday, e, encString)
+	}
+	if e.field(&x.Extra, "createdAt") {
+		encTime(&x.UserDetailed.CreatedAt, e)
+	}
+	if e.field(&x.Extra, "description") {
+		encPtr(&x.UserDetailed.Description, e, encString)
+	}
+	if e.field(&x.Extra, "fields") {
+		if x.UserDetailed.Fields == nil {
+			e.rawBytes("[]")
+		} else {
+			func(p *[]Field, e *jsonEncoder) {
+				encSlice(p, e, (*Field).encodeJSON)
+			}(&x.UserDetailed.Fields, e)
+		}
+	}
+	if x.UserDetailed.FollowedMessage != nil || x.UserDetailed.nulls&0x1 != 0 {
+		if e.field(&x.Extra, "followedMessage") {
+			encPtr(&x.UserDetailed.FollowedMessage, e, encString)
+		}
+	}
+	if e.field(&x.Extra, "followersCount") {
+		encInt64(&x.UserDetailed.FollowersCount, e)
+	}
+	if e.field(&x.Extra, "followersVisibility") {
+		encEnum[UserFollowersVisibility](&x.UserDetailed.FollowersVisibility, e)
+	}
+	if e.field(&x.Extra, "followingCount") {
+		encInt64(&x.UserDetailed.FollowingCount, e)
+	}
+	if e.field(&x.Extra, "followingVisibility") {
+		encEnum[UserFollowingVisibility](&x.UserDetailed.FollowingVisibility, e)
+	}
+	if x.UserDetailed.IsBlocking != nil {
+		if e.field(&x.Extra, "isBlocking") {
+			encPtr(&x.UserDetailed.IsBlocking, e, encBool)
+		}
+	}
+	if x.UserDetailed.IsFollowing != nil {
+		if e.field(&x.Extra, "isFollowing") {
+			encPtr(&x.UserDetailed.IsFollowing, e, encBool)
+		}
+	}
+	if e.field(&x.Extra, "isLocked") {
+		encBool(&x.UserDetailed.IsLocked, e)
+	}
+	if e.field(&x.Extra, "isSuspended") {
+		encBool(&x.UserDetailed.IsSuspended, e)
+	}
+	if e.field(&x.Extra, "lang") {
+		encPtr(&x.UserDetailed.Lang, e, encString)
+	}
+	if e.field(&x.Extra, "lastFetchedAt") {
+		encPtr(&x.UserDetailed.LastFetchedAt, e, encTime)
+	}
+	if e.field(&x.Extra, "notesCount") {
+		encInt64(&x.UserDetailed.NotesCount, e)
+	}
+	if x.UserDetailed.Notify != nil {
+		if e.field(&x.Extra, "notify") {
+			encPtr(&x.UserDetailed.Notify, e, encEnum[UserNotify])
+		}
+	}
+	if e.field(&x.Extra, "pinnedNoteIds") {
+		if x.UserDetailed.PinnedNoteIDs == nil {
+			e.rawBytes("[]")
+		} else {
+			func(p *[]string, e *jsonEncoder) {
+				encSlice(p, e, encString)
+			}(&x.UserDetailed.PinnedNoteIDs, e)
+		}
+	}
+	if e.field(&x.Extra, "pinnedNotes") {
+		if x.UserDetailed.PinnedNotes == nil {
+			e.rawBytes("[]")
+		} else {
+			func(p *[]Note, e *jsonEncoder) {
+				encSlice(p, e, (*Note).encodeJSON)
+			}(&x.UserDetailed.PinnedNotes, e)
+		}
+	}
+	if e.field(&x.Extra, "publicReactions") {
+		encBool(&x.UserDetailed.PublicReactions, e)
+	}
+	if e.field(&x.Extra, "roles") {
+		if x.UserDetailed.Roles == nil {
+			e.rawBytes("[]")
+		} else {
+			func(p *[]RoleLite, e *jsonEncoder) {
+				encSlice(p, e, (*RoleLite).encodeJSON)
+			}(&x.UserDetailed.Roles, e)
+		}
+	}
+	if x.UserDetailed.TwoFactorEnabled != nil {
+		if e.field(&x.Extra, "twoFactorEnabled") {
+			encPtr(&x.UserDetailed.TwoFactorEnabled, e, encBool)
+		}
+	}
+	if e.field(&x.Extra, "updatedAt") {
+		encPtr(&x.UserDetailed.UpdatedAt, e, encTime)
+	}
+	if e.field(&x.Extra, "uri") {
+		encPtr(&x.UserDetailed.URI, e, encString)
+	}
+	if e.field(&x.Extra, "url") {
+		encPtr(&x.UserDetailed.URL, e, encString)
+	}
+	if x.UserDetailed.X2FAEnabled != nil {
+		if e.field(&x.Extra, "2faEnabled") {
+			encPtr(&x.UserDetailed.X2FAEnabled, e, encBool)
+		}
+	}
+	if x.UserDetailed.Achievements != nil {
+		if e.field(&x.Extra, "achievements") {
+			func(p *[]Achievement, e *jsonEncoder) {
+				encSlice(p, e, (*Achievement).encodeJSON)
+			}(&x.UserDetailed.Achievements, e)
+		}
+	}
+	if x.UserDetailed.AutoAcceptFollowed != nil {
+		if e.field(&x.Extra, "autoAcceptFollowed") {
+			encPtr(&x.UserDetailed.AutoAcceptFollowed, e, encBool)
+		}
+	}
+	if x.UserDetailed.AvatarID != nil || x.UserDetailed.nulls&0x2 != 0 {
+		if e.field(&x.Extra, "avatarId") {
+			encPtr(&x.UserDetailed.AvatarID, e, encString)
+		}
+	}
+	if x.UserDetailed.Email != nil || x.UserDetailed.nulls&0x4 != 0 {
+		if e.field(&x.Extra, "email") {
+			encPtr(&x.UserDetailed.Email, e, encString)
+		}
+	}
+	if x.UserDetailed.HasUnreadNotification != nil {
+		if e.field(&x.Extra, "hasUnreadNotification") {
+			encPtr(&x.UserDetailed.HasUnreadNotification, e, encBool)
+		}
+	}
+	if x.UserDetailed.IsAdmin != nil || x.UserDetailed.nulls&0x8 != 0 {
+		if e.field(&x.Extra, "isAdmin") {
+			encPtr(&x.UserDetailed.IsAdmin, e, encBool)
+		}
+	}
+	if x.UserDetailed.IsDeleted != nil {
+		if e.field(&x.Extra, "isDeleted") {
+			encPtr(&x.UserDetailed.IsDeleted, e, encBool)
+		}
+	}
+	if x.UserDetailed.IsExplorable != nil {
+		if e.field(&x.Extra, "isExplorable") {
+			encPtr(&x.UserDetailed.IsExplorable, e, encBool)
+		}
+	}
+	if x.UserDetailed.IsModerator != nil || x.UserDetailed.nulls&0x10 != 0 {
+		if e.field(&x.Extra, "isModerator") {
+			encPtr(&x.UserDetailed.IsModerator, e, encBool)
+		}
+	}
+	if x.UserDetailed.LoggedInDays != nil {
+		if e.field(&x.Extra, "loggedInDays") {
+			encPtr(&x.UserDetailed.LoggedInDays, e, encInt64)
+		}
+	}
+	if x.UserDetailed.MutedInstances != nil || x.UserDetailed.nulls&0x20 != 0 {
+		if e.field(&x.Extra, "mutedInstances") {
+			func(p *[]string, e *jsonEncoder) {
+				encSlice(p, e, encString)
+			}(&x.UserDetailed.MutedInstances, e)
+		}
+	}
+	if x.UserDetailed.MutedWords != nil {
+		if e.field(&x.Extra, "mutedWords") {
+			func(p *[]MutedWord, e *jsonEncoder) {
+				encSlice(p, e, (*MutedWord).encodeJSON)
+			}(&x.UserDetailed.MutedWords, e)
+		}
+	}
+	if x.UserDetailed.Policies != nil {
+		if e.field(&x.Extra, "policies") {
+			func(p *map[string]any, e *jsonEncoder) {
+				encMap(p, e, encAny)
+			}(&x.UserDetailed.Policies, e)
+		}
+	}
+	if x.UserDetailed.UnreadNotificationsCount != nil {
+		if e.field(&x.Extra, "unreadNotificationsCount") {
+			encPtr(&x.UserDetailed.UnreadNotificationsCount, e, encInt64)
+		}
+	}
+	x.Extra.encode(e)
+	e.objectEnd()
+}
+
+// UnmarshalJSON decodes x from JSON, keeping what its fields cannot hold (see Members).
+func (x *StreamUnfollow) UnmarshalJSON(data []byte) error {
+	return unmarshalJSONValue(data, x)
+}
+
+// MarshalJSON encodes x as JSON, with what decoding kept.
+func (x StreamUnfollow) MarshalJSON() ([]byte, error) {
+	return marshalJSONValue(&x)
+}
+
+// StreamUnreadAntenna is the payload of main's unreadAntenna event: an antenna that caught a note the account has not read.
+type StreamUnreadAntenna struct {
+	Antenna
+
+	// Extra holds the members of the JSON object that no field above holds, as they were
+	// sent: members the API document does not declare, and declared members whose
+	// value does not fit the field's type. Encoding writes them back.
+	Extra Members `json:"-"`
+}
+
+// fieldsOfStreamUnreadAntenna names the members of StreamUnreadAntenna by field index, and says which are required.
+var fieldsOfStreamUnreadAntenna = jsonFields{
+	names:    []string{"id", "createdAt", "name", "keywords", "excludeKeywords", "src", "userListId", "users", "caseSensitive", "localOnly", "excludeBots", "withReplies", "withFile", "isActive", "hasUnreadNote", "notify"},
+	required: []uint64{0xffff},
+}
+
+func (x *StreamUnreadAntenna) decodeJSON(d *jsonDecoder) bool {
+	if !d.objectStart() {
+		return false
+	}
+	*x = StreamUnreadAntenna{}
+	var seen [1]uint64
+	n := 0
+	for ; d.nextMember(n); n++ {
+		switch string(d.key) {
+		case "id":
+			seen[0] |= 0x1
+			d.field(&x.Extra, "id", d.at(), decString(&x.Antenna.ID, d), "string")
+		case "createdAt":
+			seen[0] |= 0x2
+			d.field(&x.Extra, "createdAt", d.at(), decTime(&x.Antenna.CreatedAt, d), "date-time string")
+		case "name":
+			seen[0] |= 0x4
+			d.field(&x.Extra, "name", d.at(), decString(&x.Antenna.Name, d), "string")
+		case "keywords":
+			seen[0] |= 0x8
+			d.field(&x.Extra, "keywords", d.at(), func(p *[][]string, d *jsonDecoder) bool {
+				return decSlice(p, d, func(p *[]string, d *jsonDecoder) bool {
+					return decSlice(p, d, decString)
+				})
+			}(&x.Antenna.Keywords, d), "array of array of string")
+		case "excludeKeywords":
+			seen[0] |= 0x10
+			d.field(&x.Extra, "excludeKeywords", d.at(), func(p *[][]string, d *jsonDecoder) bool {
+				return decSlice(p, d, func(p *[]string, d *jsonDecoder) bool {
+					return decSlice(p, d, decString)
+				})
+			}(&x.Antenna.ExcludeKeywords, d), "array of array of string")
+		case "src":
+			seen[0] |= 0x20
+			d.field(&x.Extra, "src", d.at(), decEnum[AntennaSrc](&x.Antenna.Src, d), "string")
+		case "userListId":
+			seen[0] |= 0x40
+			if d.null() {
+			} else {
+				d.field(&x.Extra, "userListId", d.at(), decPtr(&x.Antenna.UserListID, d, decString), "string or null")
+			}
+		case "users":
+			seen[0] |= 0x80
+			d.field(&x.Extra, "users", d.at(), func(p *[]string, d *jsonDecoder) bool {
+				return decSlice(p, d, decString)
+			}(&x.Antenna.Users, d), "array of string")
+		case "caseSensitive":
+			seen[0] |= 0x100
+			d.field(&x.Extra, "caseSensitive", d.at(), decBool(&x.Antenna.CaseSensitive, d), "boolean")
+		case "localOnly":
+			seen[0] |= 0x200
+			d.field(&x.Extra, "localOnly", d.at(), decBool(&x.Antenna.LocalOnly, d), "boolean")
+		case "excludeBots":
+			seen[0] |= 0x400
+			d.field(&x.Extra, "excludeBots", d.at(), decBool(&x.Antenna.ExcludeBots, d), "boolean")
+		case "withReplies":
+			seen[0] |= 0x800
+			d.field(&x.Extra, "withReplies", d.at(), decBool(&x.Antenna.WithReplies, d), "boolean")
+		case "withFile":
+			seen[0] |= 0x1000
+			d.field(&x.Extra, "withFile", d.at(), decBool(&x.Antenna.WithFile, d), "boolean")
+		case "isActive":
+			seen[0] |= 0x2000
+			d.field(&x.Extra, "isActive", d.at(), decBool(&x.Antenna.IsActive, d), "boolean")
+		case "hasUnreadNote":
+			seen[0] |= 0x4000
+			d.field(&x.Extra, "hasUnreadNote", d.at(), decBool(&x.Antenna.HasUnreadNote, d), "boolean")
+		case "notify":
+			seen[0] |= 0x8000
+			d.field(&x.Extra, "notify", d.at(), decBool(&x.Antenna.Notify, d), "boolean")
+		default:
+			d.unknown(&x.Extra)
+		}
+	}
+	fieldsOfStreamUnreadAntenna.markMissing(&x.Extra, seen[:])
+	return true
+}
+func (x *StreamUnreadAntenna) encodeJSON(e *jsonEncoder) {
+	e.objectStart()
+	if e.field(&x.Extra, "id") {
+		encString(&x.Antenna.ID, e)
+	}
+	if e.field(&x.Extra, "createdAt") {
+		encTime(&x.Antenna.CreatedAt, e)
+	}
+	if e.field(&x.Extra, "name") {
+		encString(&x.Antenna.Name, e)
+	}
+	if e.field(&x.Extra, "keywords") {
+		if x.Antenna.Keywords == nil {
+			e.rawBytes("[]")
+		} else {
+			func(p *[][]string, e *jsonEncoder) {
+				encSlice(p, e, func(p *[]string, e *jsonEncoder) {
+					encSlice(p, e, encString)
+				})
+			}(&x.Antenna.Keywords, e)
+		}
+	}
+	if e.field(&x.Extra, "excludeKeywords") {
+		if x.Antenna.ExcludeKeywords == nil {
+			e.rawBytes("[]")
+		} else {
+			func(p *[][]string, e *jsonEncoder) {
+				encSlice(p, e, func(p *[]string, e *jsonEncoder) {
+					encSlice(p, e, encString)
+				})
+			}(&x.Antenna.ExcludeKeywords, e)
+		}
+	}
+	if e.field(&x.Extra, "src") {
+		encEnum[AntennaSrc](&x.Antenna.Src, e)
+	}
+	if e.field(&x.Extra, "userListId") {
+		encPtr(&x.Antenna.UserListID, e, encString)
+	}
+	if e.field(&x.Extra, "users") {
+		if x.Antenna.Users == nil {
+			e.rawBytes("[]")
+		} else {
+			func(p *[]string, e *jsonEncoder) {
+				encSlice(p, e, encString)
+			}(&x.Antenna.Users, e)
+		}
+	}
+	if e.field(&x.Extra, "caseSensitive") {
+		encBool(&x.Antenna.CaseSensitive, e)
+	}
+	if e.field(&x.Extra, "localOnly") {
+		encBool(&x.Antenna.LocalOnly, e)
+	}
+	if e.field(&x.Extra, "excludeBots") {
+		encBool(&x.Antenna.ExcludeBots, e)
+	}
+	if e.field(&x.Extra, "withReplies") {
+		encBool(&x.Antenna.WithReplies, e)
+	}
+	if e.field(&x.Extra, "withFile") {
+		encBool(&x.Antenna.WithFile, e)
+	}
+	if e.field(&x.Extra, "isActive") {
+		encBool(&x.Antenna.IsActive, e)
+	}
+	if e.field(&x.Extra, "hasUnreadNote") {
+		encBool(&x.Antenna.HasUnreadNote, e)
+	}
+	if e.field(&x.Extra, "notify") {
+		encBool(&x.Antenna.Notify, e)
+	}
+	x.Extra.encode(e)
+	e.objectEnd()
+}
+
+// UnmarshalJSON decodes x from JSON, keeping what its fields cannot hold (see Members).
+func (x *StreamUnreadAntenna) UnmarshalJSON(data []byte) error {
+	return unmarshalJSONValue(data, x)
+}
+
+// MarshalJSON encodes x as JSON, with what decoding kept.
+func (x StreamUnreadAntenna) MarshalJSON() ([]byte, error) {
+	return marshalJSONValue(&x)
+}
+
+// StreamUnreadMention is the payload of main's unreadMention event (servers before 2025): the id of a note that mentions the account.
+type StreamUnreadMention string
+
+func (x *StreamUnreadMention) decodeJSON(d *jsonDecoder) bool {
+	return decString((*string)(x), d)
+}
+func (x *StreamUnreadMention) encodeJSON(e *jsonEncoder) {
+	encString((*string)(x), e)
+}
+
+// UnmarshalJSON decodes x from JSON, keeping what its fields cannot hold (see Members).
+func (x *StreamUnreadMention) UnmarshalJSON(data []byte) error {
+	return unmarshalJSONValue(data, x)
+}
+
+// MarshalJSON encodes x as JSON, with what decoding kept.
+func (x StreamUnreadMention) MarshalJSON() ([]byte, error) {
+	return marshalJSONValue(&x)
+}
+
+// StreamUnreadNotification is the payload of main's unreadNotification event: a notification still unread a moment after it was made (the same notification also came as a notification event).
+type StreamUnreadNotification struct {
+	Notification
+
+	// Extra holds the members of the JSON object that no field above holds, as they were
+	// sent: members the API document does not declare, and declared members whose
+	// value does not fit the field's type. Encoding writes them back.
+	Extra Members `json:"-"`
+}
+
+// fieldsOfStreamUnreadNotification names the members of StreamUnreadNotification by field index, and says which are required.
+var fieldsOfStreamUnreadNotification = jsonFields{
+	names:    []string{"id", "createdAt", "type", "user", "userId", "note", "reaction", "body", "header", "icon"},
+	required: []uint64{0x7},
+}
+
+func (x *StreamUnreadNotification) decodeJSON(d *jsonDecoder) bool {
+	if !d.objectStart() {
+		return false
+	}
+	*x = StreamUnreadNotification{}
+	var seen [1]uint64
+	n := 0
+	for ; d.nextMember(n); n++ {
+		switch string(d.key) {
+		case "id":
+			seen[0] |= 0x1
+			d.field(&x.Extra, "id", d.at(), decString(&x.Notification.ID, d), "string")
+		case "createdAt":
+			seen[0] |= 0x2
+			d.field(&x.Extra, "createdAt", d.at(), decTime(&x.Notification.CreatedAt, d), "date-time string")
+		case "type":
+			seen[0] |= 0x4
+			d.field(&x.Extra, "type", d.at(), decEnum[NotificationType](&x.Notification.Type, d), "string")
+		case "user":
+			seen[0] |= 0x8
+			d.field(&x.Extra, "user", d.at(), decPtr(&x.Notification.User, d, (*UserLite).decodeJSON), "UserLite")
+		case "userId":
+			seen[0] |= 0x10
+			d.field(&x.Extra, "userId", d.at(), decPtr(&x.Notification.UserID, d, decString), "string")
+		case "note":
+			seen[0] |= 0x20
+			d.field(&x.Extra, "note", d.at(), decPtr(&x.Notification.Note, d, (*Note).decodeJSON), "Note")
+		case "reaction":
+			seen[0] |= 0x40
+			d.field(&x.Extra, "reaction", d.at(), decPtr(&x.Notification.Reaction, d, decString), "string")
+		case "body":
+			seen[0] |= 0x80
+			d.field(&x.Extra, "body", d.at(), decPtr(&x.Notification.Body, d, decString), "string")
+		case "header":
+			seen[0] |= 0x100
+			if d.null() {
+				x.Notification.nulls |= 0x1
+			} else {
+				d.field(&x.Extra, "header", d.at(), decPtr(&x.Notification.Header, d, decString), "string or null")
+			}
+		case "icon":
+			seen[0] |= 0x200
+			if d.null() {
+				x.Notification.nulls |= 0x2
+			} else {
+				d.field(&x.Extra, "icon", d.at(), decPtr(&x.Notification.Icon, d, decString), "string or null")
+			}
+		default:
+			d.unknown(&x.Extra)
+		}
+	}
+	fieldsOfStreamUnreadNotification.markMissing(&x.Extra, seen[:])
+	return true
+}
+func (x *StreamUnreadNotification) encodeJSON(e *jsonEncoder) {
+	e.objectStart()
+	if e.field(&x.Extra, "id") {
+		encString(&x.Notification.ID, e)
+	}
+	if e.field(&x.Extra, "createdAt") {
+		encTime(&x.Notification.CreatedAt, e)
+	}
+	if e.field(&x.Extra, "type") {
+		encEnum[NotificationType](&x.Notification.Type, e)
+	}
+	if x.Notification.User != nil {
+		if e.field(&x.Extra, "user") {
+			encPtr(&x.Notification.User, e, (*UserLite).encodeJSON)
+		}
+	}
+	if x.Notification.UserID != nil {
+		if e.field(&x.Extra, "userId") {
+			encPtr(&x.Notification.UserID, e, encString)
+		}
+	}
+	if x.Notification.Note != nil {
+		if e.field(&x.Extra, "note") {
+			encPtr(&x.Notification.Note, e, (*Note).encodeJSON)
+		}
+	}
+	if x.Notification.Reaction != nil {
+		if e.field(&x.Extra, "reaction") {
+			encPtr(&x.Notification.Reaction, e, encString)
+		}
+	}
+	if x.Notification.Body != nil {
+		if e.field(&x.Extra, "body") {
+			encPtr(&x.Notification.Body, e, encString)
+		}
+	}
+	if x.Notification.Header != nil || x.Notification.nulls&0x1 != 0 {
+		if e.field(&x.Extra, "header") {
+			encPtr(&x.Notification.Header, e, encString)
+		}
+	}
+	if x.Notification.Icon != nil || x.Notification.nulls&0x2 != 0 {
+		if e.field(&x.Extra, "icon") {
+			encPtr(&x.Notification.Icon, e, encString)
+		}
+	}
+	x.Extra.encode(e)
+	e.objectEnd()
+}
+
+// UnmarshalJSON decodes x from JSON, keeping what its fields cannot hold (see Members).
+func (x *StreamUnreadNotification) UnmarshalJSON(data []byte) error {
+	return unmarshalJSONValue(data, x)
+}
+
+// MarshalJSON encodes x as JSON, with what decoding kept.
+func (x StreamUnreadNotification) MarshalJSON() ([]byte, error) {
+	return marshalJSONValue(&x)
+}
+
+// StreamUnreadSpecifiedNote is the payload of main's unreadSpecifiedNote event (servers before 2025): the id of a direct note to the account.
+type StreamUnreadSpecifiedNote string
+
+func (x *StreamUnreadSpecifiedNote) decodeJSON(d *jsonDecoder) bool {
+	return decString((*string)(x), d)
+}
+func (x *StreamUnreadSpecifiedNote) encodeJSON(e *jsonEncoder) {
+	encString((*string)(x), e)
+}
+
+// UnmarshalJSON decodes x from JSON, keeping what its fields cannot hold (see Members).
+func (x *StreamUnreadSpecifiedNote) UnmarshalJSON(data []byte) error {
+	return unmarshalJSONValue(data, x)
+}
+
+// MarshalJSON encodes x as JSON, with what decoding kept.
+func (x StreamUnreadSpecifiedNote) MarshalJSON() ([]byte, error) {
+	return marshalJSONValue(&x)
+}
 
 // User is the User object of Misskey's API.
 //
@@ -6036,8 +13799,8 @@ type UserDetailedNotMe struct {
 
 // fieldsOfUserDetailedNotMe names the members of UserDetailedNotMe by field index, and says which are required.
 var fieldsOfUserDetailedNotMe = jsonFields{
-	names:    []string{"avatarBlurhash", "avatarDecorations", "avatarUrl", "emojis", "host", "id", "instance", "isBot", "isCat", "name", "onlineStatus", "username", "alsoKnownAs", "bannerUrl", "birthday", "createdAt", "description", "fields", "followedMessage", "followersCount", "followersVisibility", "followingCount", "followingVisibility", "isBlocking", "isFollowing", "isLocked", "isSuspended", "lang", "lastFetchedAt", "notesCount", "notify", "pinnedNoteIds", "pinnedNotes", "publicReactions", "roles", "twoFactorEnabled", "updatedAt", "uri", "url"},
-	required: []uint64{0x77be7bfe3f},
+	names:    []string{"id", "name", "username", "host", "avatarUrl", "avatarBlurhash", "avatarDecorations", "isBot", "isCat", "instance", "emojis", "onlineStatus", "url", "uri", "alsoKnownAs", "createdAt", "updatedAt", "lastFetchedAt", "bannerUrl", "isLocked", "isSuspended", "description", "birthday", "lang", "fields", "followersCount", "followingCount", "notesCount", "pinnedNoteIds", "pinnedNotes", "publicReactions", "followingVisibility", "followersVisibility", "twoFactorEnabled", "followedMessage", "roles", "isFollowing", "isBlocking", "notify"},
+	required: []uint64{0x9fffffc7f},
 }
 
 func (x *UserDetailedNotMe) decodeJSON(d *jsonDecoder) bool {
@@ -6049,180 +13812,180 @@ func (x *UserDetailedNotMe) decodeJSON(d *jsonDecoder) bool {
 	n := 0
 	for ; d.nextMember(n); n++ {
 		switch string(d.key) {
-		case "avatarBlurhash":
+		case "id":
 			seen[0] |= 0x1
+			d.field(&x.Extra, "id", d.at(), decString(&x.UserLite.ID, d), "string")
+		case "name":
+			seen[0] |= 0x2
+			if d.null() {
+			} else {
+				d.field(&x.Extra, "name", d.at(), decPtr(&x.UserLite.Name, d, decString), "string or null")
+			}
+		case "username":
+			seen[0] |= 0x4
+			d.field(&x.Extra, "username", d.at(), decString(&x.UserLite.Username, d), "string")
+		case "host":
+			seen[0] |= 0x8
+			if d.null() {
+			} else {
+				d.field(&x.Extra, "host", d.at(), decPtr(&x.UserLite.Host, d, decString), "string or null")
+			}
+		case "avatarUrl":
+			seen[0] |= 0x10
+			if d.null() {
+			} else {
+				d.field(&x.Extra, "avatarUrl", d.at(), decPtr(&x.UserLite.AvatarURL, d, decString), "string or null")
+			}
+		case "avatarBlurhash":
+			seen[0] |= 0x20
 			if d.null() {
 			} else {
 				d.field(&x.Extra, "avatarBlurhash", d.at(), decPtr(&x.UserLite.AvatarBlurhash, d, decString), "string or null")
 			}
 		case "avatarDecorations":
-			seen[0] |= 0x2
+			seen[0] |= 0x40
 			d.field(&x.Extra, "avatarDecorations", d.at(), func(p *[]AvatarDecoration, d *jsonDecoder) bool {
 				return decSlice(p, d, (*AvatarDecoration).decodeJSON)
 			}(&x.UserLite.AvatarDecorations, d), "array of AvatarDecoration")
-		case "avatarUrl":
-			seen[0] |= 0x4
-			if d.null() {
-			} else {
-				d.field(&x.Extra, "avatarUrl", d.at(), decPtr(&x.UserLite.AvatarURL, d, decString), "string or null")
-			}
-		case "emojis":
-			seen[0] |= 0x8
-			d.field(&x.Extra, "emojis", d.at(), func(p *map[string]string, d *jsonDecoder) bool {
-				return decMap(p, d, decString)
-			}(&x.UserLite.Emojis, d), "object of string")
-		case "host":
-			seen[0] |= 0x10
-			if d.null() {
-			} else {
-				d.field(&x.Extra, "host", d.at(), decPtr(&x.UserLite.Host, d, decString), "string or null")
-			}
-		case "id":
-			seen[0] |= 0x20
-			d.field(&x.Extra, "id", d.at(), decString(&x.UserLite.ID, d), "string")
-		case "instance":
-			seen[0] |= 0x40
-			d.field(&x.Extra, "instance", d.at(), decPtr(&x.UserLite.Instance, d, (*Instance).decodeJSON), "Instance")
 		case "isBot":
 			seen[0] |= 0x80
 			d.field(&x.Extra, "isBot", d.at(), decPtr(&x.UserLite.IsBot, d, decBool), "boolean")
 		case "isCat":
 			seen[0] |= 0x100
 			d.field(&x.Extra, "isCat", d.at(), decPtr(&x.UserLite.IsCat, d, decBool), "boolean")
-		case "name":
+		case "instance":
 			seen[0] |= 0x200
+			d.field(&x.Extra, "instance", d.at(), decPtr(&x.UserLite.Instance, d, (*Instance).decodeJSON), "Instance")
+		case "emojis":
+			seen[0] |= 0x400
+			d.field(&x.Extra, "emojis", d.at(), func(p *map[string]string, d *jsonDecoder) bool {
+				return decMap(p, d, decString)
+			}(&x.UserLite.Emojis, d), "object of string")
+		case "onlineStatus":
+			seen[0] |= 0x800
+			d.field(&x.Extra, "onlineStatus", d.at(), decEnum[UserOnlineStatus](&x.UserLite.OnlineStatus, d), "string")
+		case "url":
+			seen[0] |= 0x1000
 			if d.null() {
 			} else {
-				d.field(&x.Extra, "name", d.at(), decPtr(&x.UserLite.Name, d, decString), "string or null")
+				d.field(&x.Extra, "url", d.at(), decPtr(&x.UserDetailedNotMeOnly.URL, d, decString), "string or null")
 			}
-		case "onlineStatus":
-			seen[0] |= 0x400
-			d.field(&x.Extra, "onlineStatus", d.at(), decEnum[UserOnlineStatus](&x.UserLite.OnlineStatus, d), "string")
-		case "username":
-			seen[0] |= 0x800
-			d.field(&x.Extra, "username", d.at(), decString(&x.UserLite.Username, d), "string")
+		case "uri":
+			seen[0] |= 0x2000
+			if d.null() {
+			} else {
+				d.field(&x.Extra, "uri", d.at(), decPtr(&x.UserDetailedNotMeOnly.URI, d, decString), "string or null")
+			}
 		case "alsoKnownAs":
-			seen[0] |= 0x1000
+			seen[0] |= 0x4000
 			if d.null() {
 			} else {
 				d.field(&x.Extra, "alsoKnownAs", d.at(), func(p *[]string, d *jsonDecoder) bool {
 					return decSlice(p, d, decString)
 				}(&x.UserDetailedNotMeOnly.AlsoKnownAs, d), "array of string or null")
 			}
+		case "createdAt":
+			seen[0] |= 0x8000
+			d.field(&x.Extra, "createdAt", d.at(), decTime(&x.UserDetailedNotMeOnly.CreatedAt, d), "date-time string")
+		case "updatedAt":
+			seen[0] |= 0x10000
+			if d.null() {
+			} else {
+				d.field(&x.Extra, "updatedAt", d.at(), decPtr(&x.UserDetailedNotMeOnly.UpdatedAt, d, decTime), "date-time string or null")
+			}
+		case "lastFetchedAt":
+			seen[0] |= 0x20000
+			if d.null() {
+			} else {
+				d.field(&x.Extra, "lastFetchedAt", d.at(), decPtr(&x.UserDetailedNotMeOnly.LastFetchedAt, d, decTime), "date-time string or null")
+			}
 		case "bannerUrl":
-			seen[0] |= 0x2000
+			seen[0] |= 0x40000
 			if d.null() {
 			} else {
 				d.field(&x.Extra, "bannerUrl", d.at(), decPtr(&x.UserDetailedNotMeOnly.BannerURL, d, decString), "string or null")
 			}
-		case "birthday":
-			seen[0] |= 0x4000
-			if d.null() {
-			} else {
-				d.field(&x.Extra, "birthday", d.at(), decPtr(&x.UserDetailedNotMeOnly.Birthday, d, decString), "string or null")
-			}
-		case "createdAt":
-			seen[0] |= 0x8000
-			d.field(&x.Extra, "createdAt", d.at(), decTime(&x.UserDetailedNotMeOnly.CreatedAt, d), "date-time string")
+		case "isLocked":
+			seen[0] |= 0x80000
+			d.field(&x.Extra, "isLocked", d.at(), decBool(&x.UserDetailedNotMeOnly.IsLocked, d), "boolean")
+		case "isSuspended":
+			seen[0] |= 0x100000
+			d.field(&x.Extra, "isSuspended", d.at(), decBool(&x.UserDetailedNotMeOnly.IsSuspended, d), "boolean")
 		case "description":
-			seen[0] |= 0x10000
+			seen[0] |= 0x200000
 			if d.null() {
 			} else {
 				d.field(&x.Extra, "description", d.at(), decPtr(&x.UserDetailedNotMeOnly.Description, d, decString), "string or null")
 			}
+		case "birthday":
+			seen[0] |= 0x400000
+			if d.null() {
+			} else {
+				d.field(&x.Extra, "birthday", d.at(), decPtr(&x.UserDetailedNotMeOnly.Birthday, d, decString), "string or null")
+			}
+		case "lang":
+			seen[0] |= 0x800000
+			if d.null() {
+			} else {
+				d.field(&x.Extra, "lang", d.at(), decPtr(&x.UserDetailedNotMeOnly.Lang, d, decString), "string or null")
+			}
 		case "fields":
-			seen[0] |= 0x20000
+			seen[0] |= 0x1000000
 			d.field(&x.Extra, "fields", d.at(), func(p *[]Field, d *jsonDecoder) bool {
 				return decSlice(p, d, (*Field).decodeJSON)
 			}(&x.UserDetailedNotMeOnly.Fields, d), "array of Field")
+		case "followersCount":
+			seen[0] |= 0x2000000
+			d.field(&x.Extra, "followersCount", d.at(), decInt64(&x.UserDetailedNotMeOnly.FollowersCount, d), "integer")
+		case "followingCount":
+			seen[0] |= 0x4000000
+			d.field(&x.Extra, "followingCount", d.at(), decInt64(&x.UserDetailedNotMeOnly.FollowingCount, d), "integer")
+		case "notesCount":
+			seen[0] |= 0x8000000
+			d.field(&x.Extra, "notesCount", d.at(), decInt64(&x.UserDetailedNotMeOnly.NotesCount, d), "integer")
+		case "pinnedNoteIds":
+			seen[0] |= 0x10000000
+			d.field(&x.Extra, "pinnedNoteIds", d.at(), func(p *[]string, d *jsonDecoder) bool {
+				return decSlice(p, d, decString)
+			}(&x.UserDetailedNotMeOnly.PinnedNoteIDs, d), "array of string")
+		case "pinnedNotes":
+			seen[0] |= 0x20000000
+			d.field(&x.Extra, "pinnedNotes", d.at(), func(p *[]Note, d *jsonDecoder) bool {
+				return decSlice(p, d, (*Note).decodeJSON)
+			}(&x.UserDetailedNotMeOnly.PinnedNotes, d), "array of Note")
+		case "publicReactions":
+			seen[0] |= 0x40000000
+			d.field(&x.Extra, "publicReactions", d.at(), decBool(&x.UserDetailedNotMeOnly.PublicReactions, d), "boolean")
+		case "followingVisibility":
+			seen[0] |= 0x80000000
+			d.field(&x.Extra, "followingVisibility", d.at(), decEnum[UserFollowingVisibility](&x.UserDetailedNotMeOnly.FollowingVisibility, d), "string")
+		case "followersVisibility":
+			seen[0] |= 0x100000000
+			d.field(&x.Extra, "followersVisibility", d.at(), decEnum[UserFollowersVisibility](&x.UserDetailedNotMeOnly.FollowersVisibility, d), "string")
+		case "twoFactorEnabled":
+			seen[0] |= 0x200000000
+			d.field(&x.Extra, "twoFactorEnabled", d.at(), decPtr(&x.UserDetailedNotMeOnly.TwoFactorEnabled, d, decBool), "boolean")
 		case "followedMessage":
-			seen[0] |= 0x40000
+			seen[0] |= 0x400000000
 			if d.null() {
 				x.UserDetailedNotMeOnly.nulls |= 0x1
 			} else {
 				d.field(&x.Extra, "followedMessage", d.at(), decPtr(&x.UserDetailedNotMeOnly.FollowedMessage, d, decString), "string or null")
 			}
-		case "followersCount":
-			seen[0] |= 0x80000
-			d.field(&x.Extra, "followersCount", d.at(), decInt64(&x.UserDetailedNotMeOnly.FollowersCount, d), "integer")
-		case "followersVisibility":
-			seen[0] |= 0x100000
-			d.field(&x.Extra, "followersVisibility", d.at(), decEnum[UserFollowersVisibility](&x.UserDetailedNotMeOnly.FollowersVisibility, d), "string")
-		case "followingCount":
-			seen[0] |= 0x200000
-			d.field(&x.Extra, "followingCount", d.at(), decInt64(&x.UserDetailedNotMeOnly.FollowingCount, d), "integer")
-		case "followingVisibility":
-			seen[0] |= 0x400000
-			d.field(&x.Extra, "followingVisibility", d.at(), decEnum[UserFollowingVisibility](&x.UserDetailedNotMeOnly.FollowingVisibility, d), "string")
-		case "isBlocking":
-			seen[0] |= 0x800000
-			d.field(&x.Extra, "isBlocking", d.at(), decPtr(&x.UserDetailedNotMeOnly.IsBlocking, d, decBool), "boolean")
-		case "isFollowing":
-			seen[0] |= 0x1000000
-			d.field(&x.Extra, "isFollowing", d.at(), decPtr(&x.UserDetailedNotMeOnly.IsFollowing, d, decBool), "boolean")
-		case "isLocked":
-			seen[0] |= 0x2000000
-			d.field(&x.Extra, "isLocked", d.at(), decBool(&x.UserDetailedNotMeOnly.IsLocked, d), "boolean")
-		case "isSuspended":
-			seen[0] |= 0x4000000
-			d.field(&x.Extra, "isSuspended", d.at(), decBool(&x.UserDetailedNotMeOnly.IsSuspended, d), "boolean")
-		case "lang":
-			seen[0] |= 0x8000000
-			if d.null() {
-			} else {
-				d.field(&x.Extra, "lang", d.at(), decPtr(&x.UserDetailedNotMeOnly.Lang, d, decString), "string or null")
-			}
-		case "lastFetchedAt":
-			seen[0] |= 0x10000000
-			if d.null() {
-			} else {
-				d.field(&x.Extra, "lastFetchedAt", d.at(), decPtr(&x.UserDetailedNotMeOnly.LastFetchedAt, d, decTime), "date-time string or null")
-			}
-		case "notesCount":
-			seen[0] |= 0x20000000
-			d.field(&x.Extra, "notesCount", d.at(), decInt64(&x.UserDetailedNotMeOnly.NotesCount, d), "integer")
-		case "notify":
-			seen[0] |= 0x40000000
-			d.field(&x.Extra, "notify", d.at(), decPtr(&x.UserDetailedNotMeOnly.Notify, d, decEnum[UserNotify]), "string")
-		case "pinnedNoteIds":
-			seen[0] |= 0x80000000
-			d.field(&x.Extra, "pinnedNoteIds", d.at(), func(p *[]string, d *jsonDecoder) bool {
-				return decSlice(p, d, decString)
-			}(&x.UserDetailedNotMeOnly.PinnedNoteIDs, d), "array of string")
-		case "pinnedNotes":
-			seen[0] |= 0x100000000
-			d.field(&x.Extra, "pinnedNotes", d.at(), func(p *[]Note, d *jsonDecoder) bool {
-				return decSlice(p, d, (*Note).decodeJSON)
-			}(&x.UserDetailedNotMeOnly.PinnedNotes, d), "array of Note")
-		case "publicReactions":
-			seen[0] |= 0x200000000
-			d.field(&x.Extra, "publicReactions", d.at(), decBool(&x.UserDetailedNotMeOnly.PublicReactions, d), "boolean")
 		case "roles":
-			seen[0] |= 0x400000000
+			seen[0] |= 0x800000000
 			d.field(&x.Extra, "roles", d.at(), func(p *[]RoleLite, d *jsonDecoder) bool {
 				return decSlice(p, d, (*RoleLite).decodeJSON)
 			}(&x.UserDetailedNotMeOnly.Roles, d), "array of RoleLite")
-		case "twoFactorEnabled":
-			seen[0] |= 0x800000000
-			d.field(&x.Extra, "twoFactorEnabled", d.at(), decPtr(&x.UserDetailedNotMeOnly.TwoFactorEnabled, d, decBool), "boolean")
-		case "updatedAt":
+		case "isFollowing":
 			seen[0] |= 0x1000000000
-			if d.null() {
-			} else {
-				d.field(&x.Extra, "updatedAt", d.at(), decPtr(&x.UserDetailedNotMeOnly.UpdatedAt, d, decTime), "date-time string or null")
-			}
-		case "uri":
+			d.field(&x.Extra, "isFollowing", d.at(), decPtr(&x.UserDetailedNotMeOnly.IsFollowing, d, decBool), "boolean")
+		case "isBlocking":
 			seen[0] |= 0x2000000000
-			if d.null() {
-			} else {
-				d.field(&x.Extra, "uri", d.at(), decPtr(&x.UserDetailedNotMeOnly.URI, d, decString), "string or null")
-			}
-		case "url":
+			d.field(&x.Extra, "isBlocking", d.at(), decPtr(&x.UserDetailedNotMeOnly.IsBlocking, d, decBool), "boolean")
+		case "notify":
 			seen[0] |= 0x4000000000
-			if d.null() {
-			} else {
-				d.field(&x.Extra, "url", d.at(), decPtr(&x.UserDetailedNotMeOnly.URL, d, decString), "string or null")
-			}
+			d.field(&x.Extra, "notify", d.at(), decPtr(&x.UserDetailedNotMeOnly.Notify, d, decEnum[UserNotify]), "string")
 		default:
 			d.unknown(&x.Extra)
 		}
@@ -6232,6 +13995,21 @@ func (x *UserDetailedNotMe) decodeJSON(d *jsonDecoder) bool {
 }
 func (x *UserDetailedNotMe) encodeJSON(e *jsonEncoder) {
 	e.objectStart()
+	if e.field(&x.Extra, "id") {
+		encString(&x.UserLite.ID, e)
+	}
+	if e.field(&x.Extra, "name") {
+		encPtr(&x.UserLite.Name, e, encString)
+	}
+	if e.field(&x.Extra, "username") {
+		encString(&x.UserLite.Username, e)
+	}
+	if e.field(&x.Extra, "host") {
+		encPtr(&x.UserLite.Host, e, encString)
+	}
+	if e.field(&x.Extra, "avatarUrl") {
+		encPtr(&x.UserLite.AvatarURL, e, encString)
+	}
 	if e.field(&x.Extra, "avatarBlurhash") {
 		encPtr(&x.UserLite.AvatarBlurhash, e, encString)
 	}
@@ -6244,29 +14022,6 @@ func (x *UserDetailedNotMe) encodeJSON(e *jsonEncoder) {
 			}(&x.UserLite.AvatarDecorations, e)
 		}
 	}
-	if e.field(&x.Extra, "avatarUrl") {
-		encPtr(&x.UserLite.AvatarURL, e, encString)
-	}
-	if e.field(&x.Extra, "emojis") {
-		if x.UserLite.Emojis == nil {
-			e.rawBytes("{}")
-		} else {
-			func(p *map[string]string, e *jsonEncoder) {
-				encMap(p, e, encString)
-			}(&x.UserLite.Emojis, e)
-		}
-	}
-	if e.field(&x.Extra, "host") {
-		encPtr(&x.UserLite.Host, e, encString)
-	}
-	if e.field(&x.Extra, "id") {
-		encString(&x.UserLite.ID, e)
-	}
-	if x.UserLite.Instance != nil {
-		if e.field(&x.Extra, "instance") {
-			encPtr(&x.UserLite.Instance, e, (*Instance).encodeJSON)
-		}
-	}
 	if x.UserLite.IsBot != nil {
 		if e.field(&x.Extra, "isBot") {
 			encPtr(&x.UserLite.IsBot, e, encBool)
@@ -6277,31 +14032,60 @@ func (x *UserDetailedNotMe) encodeJSON(e *jsonEncoder) {
 			encPtr(&x.UserLite.IsCat, e, encBool)
 		}
 	}
-	if e.field(&x.Extra, "name") {
-		encPtr(&x.UserLite.Name, e, encString)
+	if x.UserLite.Instance != nil {
+		if e.field(&x.Extra, "instance") {
+			encPtr(&x.UserLite.Instance, e, (*Instance).encodeJSON)
+		}
+	}
+	if e.field(&x.Extra, "emojis") {
+		if x.UserLite.Emojis == nil {
+			e.rawBytes("{}")
+		} else {
+			func(p *map[string]string, e *jsonEncoder) {
+				encMap(p, e, encString)
+			}(&x.UserLite.Emojis, e)
+		}
 	}
 	if e.field(&x.Extra, "onlineStatus") {
 		encEnum[UserOnlineStatus](&x.UserLite.OnlineStatus, e)
 	}
-	if e.field(&x.Extra, "username") {
-		encString(&x.UserLite.Username, e)
+	if e.field(&x.Extra, "url") {
+		encPtr(&x.UserDetailedNotMeOnly.URL, e, encString)
+	}
+	if e.field(&x.Extra, "uri") {
+		encPtr(&x.UserDetailedNotMeOnly.URI, e, encString)
 	}
 	if e.field(&x.Extra, "alsoKnownAs") {
 		func(p *[]string, e *jsonEncoder) {
 			encSlice(p, e, encString)
 		}(&x.UserDetailedNotMeOnly.AlsoKnownAs, e)
 	}
+	if e.field(&x.Extra, "createdAt") {
+		encTime(&x.UserDetailedNotMeOnly.CreatedAt, e)
+	}
+	if e.field(&x.Extra, "updatedAt") {
+		encPtr(&x.UserDetailedNotMeOnly.UpdatedAt, e, encTime)
+	}
+	if e.field(&x.Extra, "lastFetchedAt") {
+		encPtr(&x.UserDetailedNotMeOnly.LastFetchedAt, e, encTime)
+	}
 	if e.field(&x.Extra, "bannerUrl") {
 		encPtr(&x.UserDetailedNotMeOnly.BannerURL, e, encString)
+	}
+	if e.field(&x.Extra, "isLocked") {
+		encBool(&x.UserDetailedNotMeOnly.IsLocked, e)
+	}
+	if e.field(&x.Extra, "isSuspended") {
+		encBool(&x.UserDetailedNotMeOnly.IsSuspended, e)
+	}
+	if e.field(&x.Extra, "description") {
+		encPtr(&x.UserDetailedNotMeOnly.Description, e, encString)
 	}
 	if e.field(&x.Extra, "birthday") {
 		encPtr(&x.UserDetailedNotMeOnly.Birthday, e, encString)
 	}
-	if e.field(&x.Extra, "createdAt") {
-		encTime(&x.UserDetailedNotMeOnly.CreatedAt, e)
-	}
-	if e.field(&x.Extra, "description") {
-		encPtr(&x.UserDetailedNotMeOnly.Description, e, encString)
+	if e.field(&x.Extra, "lang") {
+		encPtr(&x.UserDetailedNotMeOnly.Lang, e, encString)
 	}
 	if e.field(&x.Extra, "fields") {
 		if x.UserDetailedNotMeOnly.Fields == nil {
@@ -6312,52 +14096,14 @@ func (x *UserDetailedNotMe) encodeJSON(e *jsonEncoder) {
 			}(&x.UserDetailedNotMeOnly.Fields, e)
 		}
 	}
-	if x.UserDetailedNotMeOnly.FollowedMessage != nil || x.UserDetailedNotMeOnly.nulls&0x1 != 0 {
-		if e.field(&x.Extra, "followedMessage") {
-			encPtr(&x.UserDetailedNotMeOnly.FollowedMessage, e, encString)
-		}
-	}
 	if e.field(&x.Extra, "followersCount") {
 		encInt64(&x.UserDetailedNotMeOnly.FollowersCount, e)
-	}
-	if e.field(&x.Extra, "followersVisibility") {
-		encEnum[UserFollowersVisibility](&x.UserDetailedNotMeOnly.FollowersVisibility, e)
 	}
 	if e.field(&x.Extra, "followingCount") {
 		encInt64(&x.UserDetailedNotMeOnly.FollowingCount, e)
 	}
-	if e.field(&x.Extra, "followingVisibility") {
-		encEnum[UserFollowingVisibility](&x.UserDetailedNotMeOnly.FollowingVisibility, e)
-	}
-	if x.UserDetailedNotMeOnly.IsBlocking != nil {
-		if e.field(&x.Extra, "isBlocking") {
-			encPtr(&x.UserDetailedNotMeOnly.IsBlocking, e, encBool)
-		}
-	}
-	if x.UserDetailedNotMeOnly.IsFollowing != nil {
-		if e.field(&x.Extra, "isFollowing") {
-			encPtr(&x.UserDetailedNotMeOnly.IsFollowing, e, encBool)
-		}
-	}
-	if e.field(&x.Extra, "isLocked") {
-		encBool(&x.UserDetailedNotMeOnly.IsLocked, e)
-	}
-	if e.field(&x.Extra, "isSuspended") {
-		encBool(&x.UserDetailedNotMeOnly.IsSuspended, e)
-	}
-	if e.field(&x.Extra, "lang") {
-		encPtr(&x.UserDetailedNotMeOnly.Lang, e, encString)
-	}
-	if e.field(&x.Extra, "lastFetchedAt") {
-		encPtr(&x.UserDetailedNotMeOnly.LastFetchedAt, e, encTime)
-	}
 	if e.field(&x.Extra, "notesCount") {
 		encInt64(&x.UserDetailedNotMeOnly.NotesCount, e)
-	}
-	if x.UserDetailedNotMeOnly.Notify != nil {
-		if e.field(&x.Extra, "notify") {
-			encPtr(&x.UserDetailedNotMeOnly.Notify, e, encEnum[UserNotify])
-		}
 	}
 	if e.field(&x.Extra, "pinnedNoteIds") {
 		if x.UserDetailedNotMeOnly.PinnedNoteIDs == nil {
@@ -6380,6 +14126,22 @@ func (x *UserDetailedNotMe) encodeJSON(e *jsonEncoder) {
 	if e.field(&x.Extra, "publicReactions") {
 		encBool(&x.UserDetailedNotMeOnly.PublicReactions, e)
 	}
+	if e.field(&x.Extra, "followingVisibility") {
+		encEnum[UserFollowingVisibility](&x.UserDetailedNotMeOnly.FollowingVisibility, e)
+	}
+	if e.field(&x.Extra, "followersVisibility") {
+		encEnum[UserFollowersVisibility](&x.UserDetailedNotMeOnly.FollowersVisibility, e)
+	}
+	if x.UserDetailedNotMeOnly.TwoFactorEnabled != nil {
+		if e.field(&x.Extra, "twoFactorEnabled") {
+			encPtr(&x.UserDetailedNotMeOnly.TwoFactorEnabled, e, encBool)
+		}
+	}
+	if x.UserDetailedNotMeOnly.FollowedMessage != nil || x.UserDetailedNotMeOnly.nulls&0x1 != 0 {
+		if e.field(&x.Extra, "followedMessage") {
+			encPtr(&x.UserDetailedNotMeOnly.FollowedMessage, e, encString)
+		}
+	}
 	if e.field(&x.Extra, "roles") {
 		if x.UserDetailedNotMeOnly.Roles == nil {
 			e.rawBytes("[]")
@@ -6389,19 +14151,20 @@ func (x *UserDetailedNotMe) encodeJSON(e *jsonEncoder) {
 			}(&x.UserDetailedNotMeOnly.Roles, e)
 		}
 	}
-	if x.UserDetailedNotMeOnly.TwoFactorEnabled != nil {
-		if e.field(&x.Extra, "twoFactorEnabled") {
-			encPtr(&x.UserDetailedNotMeOnly.TwoFactorEnabled, e, encBool)
+	if x.UserDetailedNotMeOnly.IsFollowing != nil {
+		if e.field(&x.Extra, "isFollowing") {
+			encPtr(&x.UserDetailedNotMeOnly.IsFollowing, e, encBool)
 		}
 	}
-	if e.field(&x.Extra, "updatedAt") {
-		encPtr(&x.UserDetailedNotMeOnly.UpdatedAt, e, encTime)
+	if x.UserDetailedNotMeOnly.IsBlocking != nil {
+		if e.field(&x.Extra, "isBlocking") {
+			encPtr(&x.UserDetailedNotMeOnly.IsBlocking, e, encBool)
+		}
 	}
-	if e.field(&x.Extra, "uri") {
-		encPtr(&x.UserDetailedNotMeOnly.URI, e, encString)
-	}
-	if e.field(&x.Extra, "url") {
-		encPtr(&x.UserDetailedNotMeOnly.URL, e, encString)
+	if x.UserDetailedNotMeOnly.Notify != nil {
+		if e.field(&x.Extra, "notify") {
+			encPtr(&x.UserDetailedNotMeOnly.Notify, e, encEnum[UserNotify])
+		}
 	}
 	x.Extra.encode(e)
 	e.objectEnd()
@@ -6419,33 +14182,33 @@ func (x UserDetailedNotMe) MarshalJSON() ([]byte, error) {
 
 // UserDetailedNotMeOnly is the UserDetailedNotMeOnly object of Misskey's API.
 type UserDetailedNotMeOnly struct {
+	URL                 *string                 `json:"url"`
+	URI                 *string                 `json:"uri"`
 	AlsoKnownAs         []string                `json:"alsoKnownAs"`
-	BannerURL           *string                 `json:"bannerUrl"`
-	Birthday            *string                 `json:"birthday"`
 	CreatedAt           time.Time               `json:"createdAt"`
-	Description         *string                 `json:"description"`
-	Fields              []Field                 `json:"fields"`
-	FollowedMessage     *string                 `json:"followedMessage,omitzero"`
-	FollowersCount      int64                   `json:"followersCount"`
-	FollowersVisibility UserFollowersVisibility `json:"followersVisibility"`
-	FollowingCount      int64                   `json:"followingCount"`
-	FollowingVisibility UserFollowingVisibility `json:"followingVisibility"`
-	IsBlocking          *bool                   `json:"isBlocking,omitzero"`
-	IsFollowing         *bool                   `json:"isFollowing,omitzero"`
+	UpdatedAt           *time.Time              `json:"updatedAt"`
+	LastFetchedAt       *time.Time              `json:"lastFetchedAt"`
+	BannerURL           *string                 `json:"bannerUrl"`
 	IsLocked            bool                    `json:"isLocked"`
 	IsSuspended         bool                    `json:"isSuspended"`
+	Description         *string                 `json:"description"`
+	Birthday            *string                 `json:"birthday"`
 	Lang                *string                 `json:"lang"`
-	LastFetchedAt       *time.Time              `json:"lastFetchedAt"`
+	Fields              []Field                 `json:"fields"`
+	FollowersCount      int64                   `json:"followersCount"`
+	FollowingCount      int64                   `json:"followingCount"`
 	NotesCount          int64                   `json:"notesCount"`
-	Notify              *UserNotify             `json:"notify,omitzero"`
 	PinnedNoteIDs       []string                `json:"pinnedNoteIds"`
 	PinnedNotes         []Note                  `json:"pinnedNotes"`
 	PublicReactions     bool                    `json:"publicReactions"`
-	Roles               []RoleLite              `json:"roles"`
+	FollowingVisibility UserFollowingVisibility `json:"followingVisibility"`
+	FollowersVisibility UserFollowersVisibility `json:"followersVisibility"`
 	TwoFactorEnabled    *bool                   `json:"twoFactorEnabled,omitzero"`
-	UpdatedAt           *time.Time              `json:"updatedAt"`
-	URI                 *string                 `json:"uri"`
-	URL                 *string                 `json:"url"`
+	FollowedMessage     *string                 `json:"followedMessage,omitzero"`
+	Roles               []RoleLite              `json:"roles"`
+	IsFollowing         *bool                   `json:"isFollowing,omitzero"`
+	IsBlocking          *bool                   `json:"isBlocking,omitzero"`
+	Notify              *UserNotify             `json:"notify,omitzero"`
 
 	// Extra holds the members of the JSON object that no field above holds, as they were
 	// sent: members the API document does not declare, and declared members whose
@@ -6456,8 +14219,8 @@ type UserDetailedNotMeOnly struct {
 
 // fieldsOfUserDetailedNotMeOnly names the members of UserDetailedNotMeOnly by field index, and says which are required.
 var fieldsOfUserDetailedNotMeOnly = jsonFields{
-	names:    []string{"alsoKnownAs", "bannerUrl", "birthday", "createdAt", "description", "fields", "followedMessage", "followersCount", "followersVisibility", "followingCount", "followingVisibility", "isBlocking", "isFollowing", "isLocked", "isSuspended", "lang", "lastFetchedAt", "notesCount", "notify", "pinnedNoteIds", "pinnedNotes", "publicReactions", "roles", "twoFactorEnabled", "updatedAt", "uri", "url"},
-	required: []uint64{0x77be7bf},
+	names:    []string{"url", "uri", "alsoKnownAs", "createdAt", "updatedAt", "lastFetchedAt", "bannerUrl", "isLocked", "isSuspended", "description", "birthday", "lang", "fields", "followersCount", "followingCount", "notesCount", "pinnedNoteIds", "pinnedNotes", "publicReactions", "followingVisibility", "followersVisibility", "twoFactorEnabled", "followedMessage", "roles", "isFollowing", "isBlocking", "notify"},
+	required: []uint64{0x9fffff},
 }
 
 func (x *UserDetailedNotMeOnly) decodeJSON(d *jsonDecoder) bool {
@@ -6469,128 +14232,128 @@ func (x *UserDetailedNotMeOnly) decodeJSON(d *jsonDecoder) bool {
 	n := 0
 	for ; d.nextMember(n); n++ {
 		switch string(d.key) {
-		case "alsoKnownAs":
+		case "url":
 			seen[0] |= 0x1
+			if d.null() {
+			} else {
+				d.field(&x.Extra, "url", d.at(), decPtr(&x.URL, d, decString), "string or null")
+			}
+		case "uri":
+			seen[0] |= 0x2
+			if d.null() {
+			} else {
+				d.field(&x.Extra, "uri", d.at(), decPtr(&x.URI, d, decString), "string or null")
+			}
+		case "alsoKnownAs":
+			seen[0] |= 0x4
 			if d.null() {
 			} else {
 				d.field(&x.Extra, "alsoKnownAs", d.at(), func(p *[]string, d *jsonDecoder) bool {
 					return decSlice(p, d, decString)
 				}(&x.AlsoKnownAs, d), "array of string or null")
 			}
+		case "createdAt":
+			seen[0] |= 0x8
+			d.field(&x.Extra, "createdAt", d.at(), decTime(&x.CreatedAt, d), "date-time string")
+		case "updatedAt":
+			seen[0] |= 0x10
+			if d.null() {
+			} else {
+				d.field(&x.Extra, "updatedAt", d.at(), decPtr(&x.UpdatedAt, d, decTime), "date-time string or null")
+			}
+		case "lastFetchedAt":
+			seen[0] |= 0x20
+			if d.null() {
+			} else {
+				d.field(&x.Extra, "lastFetchedAt", d.at(), decPtr(&x.LastFetchedAt, d, decTime), "date-time string or null")
+			}
 		case "bannerUrl":
-			seen[0] |= 0x2
+			seen[0] |= 0x40
 			if d.null() {
 			} else {
 				d.field(&x.Extra, "bannerUrl", d.at(), decPtr(&x.BannerURL, d, decString), "string or null")
 			}
-		case "birthday":
-			seen[0] |= 0x4
-			if d.null() {
-			} else {
-				d.field(&x.Extra, "birthday", d.at(), decPtr(&x.Birthday, d, decString), "string or null")
-			}
-		case "createdAt":
-			seen[0] |= 0x8
-			d.field(&x.Extra, "createdAt", d.at(), decTime(&x.CreatedAt, d), "date-time string")
+		case "isLocked":
+			seen[0] |= 0x80
+			d.field(&x.Extra, "isLocked", d.at(), decBool(&x.IsLocked, d), "boolean")
+		case "isSuspended":
+			seen[0] |= 0x100
+			d.field(&x.Extra, "isSuspended", d.at(), decBool(&x.IsSuspended, d), "boolean")
 		case "description":
-			seen[0] |= 0x10
+			seen[0] |= 0x200
 			if d.null() {
 			} else {
 				d.field(&x.Extra, "description", d.at(), decPtr(&x.Description, d, decString), "string or null")
 			}
+		case "birthday":
+			seen[0] |= 0x400
+			if d.null() {
+			} else {
+				d.field(&x.Extra, "birthday", d.at(), decPtr(&x.Birthday, d, decString), "string or null")
+			}
+		case "lang":
+			seen[0] |= 0x800
+			if d.null() {
+			} else {
+				d.field(&x.Extra, "lang", d.at(), decPtr(&x.Lang, d, decString), "string or null")
+			}
 		case "fields":
-			seen[0] |= 0x20
+			seen[0] |= 0x1000
 			d.field(&x.Extra, "fields", d.at(), func(p *[]Field, d *jsonDecoder) bool {
 				return decSlice(p, d, (*Field).decodeJSON)
 			}(&x.Fields, d), "array of Field")
+		case "followersCount":
+			seen[0] |= 0x2000
+			d.field(&x.Extra, "followersCount", d.at(), decInt64(&x.FollowersCount, d), "integer")
+		case "followingCount":
+			seen[0] |= 0x4000
+			d.field(&x.Extra, "followingCount", d.at(), decInt64(&x.FollowingCount, d), "integer")
+		case "notesCount":
+			seen[0] |= 0x8000
+			d.field(&x.Extra, "notesCount", d.at(), decInt64(&x.NotesCount, d), "integer")
+		case "pinnedNoteIds":
+			seen[0] |= 0x10000
+			d.field(&x.Extra, "pinnedNoteIds", d.at(), func(p *[]string, d *jsonDecoder) bool {
+				return decSlice(p, d, decString)
+			}(&x.PinnedNoteIDs, d), "array of string")
+		case "pinnedNotes":
+			seen[0] |= 0x20000
+			d.field(&x.Extra, "pinnedNotes", d.at(), func(p *[]Note, d *jsonDecoder) bool {
+				return decSlice(p, d, (*Note).decodeJSON)
+			}(&x.PinnedNotes, d), "array of Note")
+		case "publicReactions":
+			seen[0] |= 0x40000
+			d.field(&x.Extra, "publicReactions", d.at(), decBool(&x.PublicReactions, d), "boolean")
+		case "followingVisibility":
+			seen[0] |= 0x80000
+			d.field(&x.Extra, "followingVisibility", d.at(), decEnum[UserFollowingVisibility](&x.FollowingVisibility, d), "string")
+		case "followersVisibility":
+			seen[0] |= 0x100000
+			d.field(&x.Extra, "followersVisibility", d.at(), decEnum[UserFollowersVisibility](&x.FollowersVisibility, d), "string")
+		case "twoFactorEnabled":
+			seen[0] |= 0x200000
+			d.field(&x.Extra, "twoFactorEnabled", d.at(), decPtr(&x.TwoFactorEnabled, d, decBool), "boolean")
 		case "followedMessage":
-			seen[0] |= 0x40
+			seen[0] |= 0x400000
 			if d.null() {
 				x.nulls |= 0x1
 			} else {
 				d.field(&x.Extra, "followedMessage", d.at(), decPtr(&x.FollowedMessage, d, decString), "string or null")
 			}
-		case "followersCount":
-			seen[0] |= 0x80
-			d.field(&x.Extra, "followersCount", d.at(), decInt64(&x.FollowersCount, d), "integer")
-		case "followersVisibility":
-			seen[0] |= 0x100
-			d.field(&x.Extra, "followersVisibility", d.at(), decEnum[UserFollowersVisibility](&x.FollowersVisibility, d), "string")
-		case "followingCount":
-			seen[0] |= 0x200
-			d.field(&x.Extra, "followingCount", d.at(), decInt64(&x.FollowingCount, d), "integer")
-		case "followingVisibility":
-			seen[0] |= 0x400
-			d.field(&x.Extra, "followingVisibility", d.at(), decEnum[UserFollowingVisibility](&x.FollowingVisibility, d), "string")
-		case "isBlocking":
-			seen[0] |= 0x800
-			d.field(&x.Extra, "isBlocking", d.at(), decPtr(&x.IsBlocking, d, decBool), "boolean")
-		case "isFollowing":
-			seen[0] |= 0x1000
-			d.field(&x.Extra, "isFollowing", d.at(), decPtr(&x.IsFollowing, d, decBool), "boolean")
-		case "isLocked":
-			seen[0] |= 0x2000
-			d.field(&x.Extra, "isLocked", d.at(), decBool(&x.IsLocked, d), "boolean")
-		case "isSuspended":
-			seen[0] |= 0x4000
-			d.field(&x.Extra, "isSuspended", d.at(), decBool(&x.IsSuspended, d), "boolean")
-		case "lang":
-			seen[0] |= 0x8000
-			if d.null() {
-			} else {
-				d.field(&x.Extra, "lang", d.at(), decPtr(&x.Lang, d, decString), "string or null")
-			}
-		case "lastFetchedAt":
-			seen[0] |= 0x10000
-			if d.null() {
-			} else {
-				d.field(&x.Extra, "lastFetchedAt", d.at(), decPtr(&x.LastFetchedAt, d, decTime), "date-time string or null")
-			}
-		case "notesCount":
-			seen[0] |= 0x20000
-			d.field(&x.Extra, "notesCount", d.at(), decInt64(&x.NotesCount, d), "integer")
-		case "notify":
-			seen[0] |= 0x40000
-			d.field(&x.Extra, "notify", d.at(), decPtr(&x.Notify, d, decEnum[UserNotify]), "string")
-		case "pinnedNoteIds":
-			seen[0] |= 0x80000
-			d.field(&x.Extra, "pinnedNoteIds", d.at(), func(p *[]string, d *jsonDecoder) bool {
-				return decSlice(p, d, decString)
-			}(&x.PinnedNoteIDs, d), "array of string")
-		case "pinnedNotes":
-			seen[0] |= 0x100000
-			d.field(&x.Extra, "pinnedNotes", d.at(), func(p *[]Note, d *jsonDecoder) bool {
-				return decSlice(p, d, (*Note).decodeJSON)
-			}(&x.PinnedNotes, d), "array of Note")
-		case "publicReactions":
-			seen[0] |= 0x200000
-			d.field(&x.Extra, "publicReactions", d.at(), decBool(&x.PublicReactions, d), "boolean")
 		case "roles":
-			seen[0] |= 0x400000
+			seen[0] |= 0x800000
 			d.field(&x.Extra, "roles", d.at(), func(p *[]RoleLite, d *jsonDecoder) bool {
 				return decSlice(p, d, (*RoleLite).decodeJSON)
 			}(&x.Roles, d), "array of RoleLite")
-		case "twoFactorEnabled":
-			seen[0] |= 0x800000
-			d.field(&x.Extra, "twoFactorEnabled", d.at(), decPtr(&x.TwoFactorEnabled, d, decBool), "boolean")
-		case "updatedAt":
+		case "isFollowing":
 			seen[0] |= 0x1000000
-			if d.null() {
-			} else {
-				d.field(&x.Extra, "updatedAt", d.at(), decPtr(&x.UpdatedAt, d, decTime), "date-time string or null")
-			}
-		case "uri":
+			d.field(&x.Extra, "isFollowing", d.at(), decPtr(&x.IsFollowing, d, decBool), "boolean")
+		case "isBlocking":
 			seen[0] |= 0x2000000
-			if d.null() {
-			} else {
-				d.field(&x.Extra, "uri", d.at(), decPtr(&x.URI, d, decString), "string or null")
-			}
-		case "url":
+			d.field(&x.Extra, "isBlocking", d.at(), decPtr(&x.IsBlocking, d, decBool), "boolean")
+		case "notify":
 			seen[0] |= 0x4000000
-			if d.null() {
-			} else {
-				d.field(&x.Extra, "url", d.at(), decPtr(&x.URL, d, decString), "string or null")
-			}
+			d.field(&x.Extra, "notify", d.at(), decPtr(&x.Notify, d, decEnum[UserNotify]), "string")
 		default:
 			d.unknown(&x.Extra)
 		}
@@ -6600,22 +14363,43 @@ func (x *UserDetailedNotMeOnly) decodeJSON(d *jsonDecoder) bool {
 }
 func (x *UserDetailedNotMeOnly) encodeJSON(e *jsonEncoder) {
 	e.objectStart()
+	if e.field(&x.Extra, "url") {
+		encPtr(&x.URL, e, encString)
+	}
+	if e.field(&x.Extra, "uri") {
+		encPtr(&x.URI, e, encString)
+	}
 	if e.field(&x.Extra, "alsoKnownAs") {
 		func(p *[]string, e *jsonEncoder) {
 			encSlice(p, e, encString)
 		}(&x.AlsoKnownAs, e)
 	}
+	if e.field(&x.Extra, "createdAt") {
+		encTime(&x.CreatedAt, e)
+	}
+	if e.field(&x.Extra, "updatedAt") {
+		encPtr(&x.UpdatedAt, e, encTime)
+	}
+	if e.field(&x.Extra, "lastFetchedAt") {
+		encPtr(&x.LastFetchedAt, e, encTime)
+	}
 	if e.field(&x.Extra, "bannerUrl") {
 		encPtr(&x.BannerURL, e, encString)
+	}
+	if e.field(&x.Extra, "isLocked") {
+		encBool(&x.IsLocked, e)
+	}
+	if e.field(&x.Extra, "isSuspended") {
+		encBool(&x.IsSuspended, e)
+	}
+	if e.field(&x.Extra, "description") {
+		encPtr(&x.Description, e, encString)
 	}
 	if e.field(&x.Extra, "birthday") {
 		encPtr(&x.Birthday, e, encString)
 	}
-	if e.field(&x.Extra, "createdAt") {
-		encTime(&x.CreatedAt, e)
-	}
-	if e.field(&x.Extra, "description") {
-		encPtr(&x.Description, e, encString)
+	if e.field(&x.Extra, "lang") {
+		encPtr(&x.Lang, e, encString)
 	}
 	if e.field(&x.Extra, "fields") {
 		if x.Fields == nil {
@@ -6626,52 +14410,14 @@ func (x *UserDetailedNotMeOnly) encodeJSON(e *jsonEncoder) {
 			}(&x.Fields, e)
 		}
 	}
-	if x.FollowedMessage != nil || x.nulls&0x1 != 0 {
-		if e.field(&x.Extra, "followedMessage") {
-			encPtr(&x.FollowedMessage, e, encString)
-		}
-	}
 	if e.field(&x.Extra, "followersCount") {
 		encInt64(&x.FollowersCount, e)
-	}
-	if e.field(&x.Extra, "followersVisibility") {
-		encEnum[UserFollowersVisibility](&x.FollowersVisibility, e)
 	}
 	if e.field(&x.Extra, "followingCount") {
 		encInt64(&x.FollowingCount, e)
 	}
-	if e.field(&x.Extra, "followingVisibility") {
-		encEnum[UserFollowingVisibility](&x.FollowingVisibility, e)
-	}
-	if x.IsBlocking != nil {
-		if e.field(&x.Extra, "isBlocking") {
-			encPtr(&x.IsBlocking, e, encBool)
-		}
-	}
-	if x.IsFollowing != nil {
-		if e.field(&x.Extra, "isFollowing") {
-			encPtr(&x.IsFollowing, e, encBool)
-		}
-	}
-	if e.field(&x.Extra, "isLocked") {
-		encBool(&x.IsLocked, e)
-	}
-	if e.field(&x.Extra, "isSuspended") {
-		encBool(&x.IsSuspended, e)
-	}
-	if e.field(&x.Extra, "lang") {
-		encPtr(&x.Lang, e, encString)
-	}
-	if e.field(&x.Extra, "lastFetchedAt") {
-		encPtr(&x.LastFetchedAt, e, encTime)
-	}
 	if e.field(&x.Extra, "notesCount") {
 		encInt64(&x.NotesCount, e)
-	}
-	if x.Notify != nil {
-		if e.field(&x.Extra, "notify") {
-			encPtr(&x.Notify, e, encEnum[UserNotify])
-		}
 	}
 	if e.field(&x.Extra, "pinnedNoteIds") {
 		if x.PinnedNoteIDs == nil {
@@ -6694,6 +14440,22 @@ func (x *UserDetailedNotMeOnly) encodeJSON(e *jsonEncoder) {
 	if e.field(&x.Extra, "publicReactions") {
 		encBool(&x.PublicReactions, e)
 	}
+	if e.field(&x.Extra, "followingVisibility") {
+		encEnum[UserFollowingVisibility](&x.FollowingVisibility, e)
+	}
+	if e.field(&x.Extra, "followersVisibility") {
+		encEnum[UserFollowersVisibility](&x.FollowersVisibility, e)
+	}
+	if x.TwoFactorEnabled != nil {
+		if e.field(&x.Extra, "twoFactorEnabled") {
+			encPtr(&x.TwoFactorEnabled, e, encBool)
+		}
+	}
+	if x.FollowedMessage != nil || x.nulls&0x1 != 0 {
+		if e.field(&x.Extra, "followedMessage") {
+			encPtr(&x.FollowedMessage, e, encString)
+		}
+	}
 	if e.field(&x.Extra, "roles") {
 		if x.Roles == nil {
 			e.rawBytes("[]")
@@ -6703,19 +14465,20 @@ func (x *UserDetailedNotMeOnly) encodeJSON(e *jsonEncoder) {
 			}(&x.Roles, e)
 		}
 	}
-	if x.TwoFactorEnabled != nil {
-		if e.field(&x.Extra, "twoFactorEnabled") {
-			encPtr(&x.TwoFactorEnabled, e, encBool)
+	if x.IsFollowing != nil {
+		if e.field(&x.Extra, "isFollowing") {
+			encPtr(&x.IsFollowing, e, encBool)
 		}
 	}
-	if e.field(&x.Extra, "updatedAt") {
-		encPtr(&x.UpdatedAt, e, encTime)
+	if x.IsBlocking != nil {
+		if e.field(&x.Extra, "isBlocking") {
+			encPtr(&x.IsBlocking, e, encBool)
+		}
 	}
-	if e.field(&x.Extra, "uri") {
-		encPtr(&x.URI, e, encString)
-	}
-	if e.field(&x.Extra, "url") {
-		encPtr(&x.URL, e, encString)
+	if x.Notify != nil {
+		if e.field(&x.Extra, "notify") {
+			encPtr(&x.Notify, e, encEnum[UserNotify])
+		}
 	}
 	x.Extra.encode(e)
 	e.objectEnd()
@@ -6751,21 +14514,21 @@ const (
 
 // UserLite is the UserLite object of Misskey's API.
 type UserLite struct {
+	ID       string  `json:"id"`
+	Name     *string `json:"name"`
+	Username string  `json:"username"`
+	// Host of a remote account; `null` means this server.
+	Host              *string            `json:"host"`
+	AvatarURL         *string            `json:"avatarUrl"`
 	AvatarBlurhash    *string            `json:"avatarBlurhash"`
 	AvatarDecorations []AvatarDecoration `json:"avatarDecorations"`
-	AvatarURL         *string            `json:"avatarUrl"`
-	// Custom emoji used in the name, keyed by shortcode.
-	Emojis map[string]string `json:"emojis"`
-	// Host of a remote account; `null` means this server.
-	Host *string `json:"host"`
-	ID   string  `json:"id"`
+	IsBot             *bool              `json:"isBot,omitzero"`
+	IsCat             *bool              `json:"isCat,omitzero"`
 	// Where a remote account lives; absent for local accounts.
-	Instance     *Instance        `json:"instance,omitzero"`
-	IsBot        *bool            `json:"isBot,omitzero"`
-	IsCat        *bool            `json:"isCat,omitzero"`
-	Name         *string          `json:"name"`
-	OnlineStatus UserOnlineStatus `json:"onlineStatus"`
-	Username     string           `json:"username"`
+	Instance *Instance `json:"instance,omitzero"`
+	// Custom emoji used in the name, keyed by shortcode.
+	Emojis       map[string]string `json:"emojis"`
+	OnlineStatus UserOnlineStatus  `json:"onlineStatus"`
 
 	// Extra holds the members of the JSON object that no field above holds, as they were
 	// sent: members the API document does not declare, and declared members whose
@@ -6775,8 +14538,8 @@ type UserLite struct {
 
 // fieldsOfUserLite names the members of UserLite by field index, and says which are required.
 var fieldsOfUserLite = jsonFields{
-	names:    []string{"avatarBlurhash", "avatarDecorations", "avatarUrl", "emojis", "host", "id", "instance", "isBot", "isCat", "name", "onlineStatus", "username"},
-	required: []uint64{0xe3f},
+	names:    []string{"id", "name", "username", "host", "avatarUrl", "avatarBlurhash", "avatarDecorations", "isBot", "isCat", "instance", "emojis", "onlineStatus"},
+	required: []uint64{0xc7f},
 }
 
 func (x *UserLite) decodeJSON(d *jsonDecoder) bool {
@@ -6788,58 +14551,58 @@ func (x *UserLite) decodeJSON(d *jsonDecoder) bool {
 	n := 0
 	for ; d.nextMember(n); n++ {
 		switch string(d.key) {
-		case "avatarBlurhash":
+		case "id":
 			seen[0] |= 0x1
+			d.field(&x.Extra, "id", d.at(), decString(&x.ID, d), "string")
+		case "name":
+			seen[0] |= 0x2
+			if d.null() {
+			} else {
+				d.field(&x.Extra, "name", d.at(), decPtr(&x.Name, d, decString), "string or null")
+			}
+		case "username":
+			seen[0] |= 0x4
+			d.field(&x.Extra, "username", d.at(), decString(&x.Username, d), "string")
+		case "host":
+			seen[0] |= 0x8
+			if d.null() {
+			} else {
+				d.field(&x.Extra, "host", d.at(), decPtr(&x.Host, d, decString), "string or null")
+			}
+		case "avatarUrl":
+			seen[0] |= 0x10
+			if d.null() {
+			} else {
+				d.field(&x.Extra, "avatarUrl", d.at(), decPtr(&x.AvatarURL, d, decString), "string or null")
+			}
+		case "avatarBlurhash":
+			seen[0] |= 0x20
 			if d.null() {
 			} else {
 				d.field(&x.Extra, "avatarBlurhash", d.at(), decPtr(&x.AvatarBlurhash, d, decString), "string or null")
 			}
 		case "avatarDecorations":
-			seen[0] |= 0x2
+			seen[0] |= 0x40
 			d.field(&x.Extra, "avatarDecorations", d.at(), func(p *[]AvatarDecoration, d *jsonDecoder) bool {
 				return decSlice(p, d, (*AvatarDecoration).decodeJSON)
 			}(&x.AvatarDecorations, d), "array of AvatarDecoration")
-		case "avatarUrl":
-			seen[0] |= 0x4
-			if d.null() {
-			} else {
-				d.field(&x.Extra, "avatarUrl", d.at(), decPtr(&x.AvatarURL, d, decString), "string or null")
-			}
-		case "emojis":
-			seen[0] |= 0x8
-			d.field(&x.Extra, "emojis", d.at(), func(p *map[string]string, d *jsonDecoder) bool {
-				return decMap(p, d, decString)
-			}(&x.Emojis, d), "object of string")
-		case "host":
-			seen[0] |= 0x10
-			if d.null() {
-			} else {
-				d.field(&x.Extra, "host", d.at(), decPtr(&x.Host, d, decString), "string or null")
-			}
-		case "id":
-			seen[0] |= 0x20
-			d.field(&x.Extra, "id", d.at(), decString(&x.ID, d), "string")
-		case "instance":
-			seen[0] |= 0x40
-			d.field(&x.Extra, "instance", d.at(), decPtr(&x.Instance, d, (*Instance).decodeJSON), "Instance")
 		case "isBot":
 			seen[0] |= 0x80
 			d.field(&x.Extra, "isBot", d.at(), decPtr(&x.IsBot, d, decBool), "boolean")
 		case "isCat":
 			seen[0] |= 0x100
 			d.field(&x.Extra, "isCat", d.at(), decPtr(&x.IsCat, d, decBool), "boolean")
-		case "name":
+		case "instance":
 			seen[0] |= 0x200
-			if d.null() {
-			} else {
-				d.field(&x.Extra, "name", d.at(), decPtr(&x.Name, d, decString), "string or null")
-			}
-		case "onlineStatus":
+			d.field(&x.Extra, "instance", d.at(), decPtr(&x.Instance, d, (*Instance).decodeJSON), "Instance")
+		case "emojis":
 			seen[0] |= 0x400
-			d.field(&x.Extra, "onlineStatus", d.at(), decEnum[UserOnlineStatus](&x.OnlineStatus, d), "string")
-		case "username":
+			d.field(&x.Extra, "emojis", d.at(), func(p *map[string]string, d *jsonDecoder) bool {
+				return decMap(p, d, decString)
+			}(&x.Emojis, d), "object of string")
+		case "onlineStatus":
 			seen[0] |= 0x800
-			d.field(&x.Extra, "username", d.at(), decString(&x.Username, d), "string")
+			d.field(&x.Extra, "onlineStatus", d.at(), decEnum[UserOnlineStatus](&x.OnlineStatus, d), "string")
 		default:
 			d.unknown(&x.Extra)
 		}
@@ -6849,6 +14612,21 @@ func (x *UserLite) decodeJSON(d *jsonDecoder) bool {
 }
 func (x *UserLite) encodeJSON(e *jsonEncoder) {
 	e.objectStart()
+	if e.field(&x.Extra, "id") {
+		encString(&x.ID, e)
+	}
+	if e.field(&x.Extra, "name") {
+		encPtr(&x.Name, e, encString)
+	}
+	if e.field(&x.Extra, "username") {
+		encString(&x.Username, e)
+	}
+	if e.field(&x.Extra, "host") {
+		encPtr(&x.Host, e, encString)
+	}
+	if e.field(&x.Extra, "avatarUrl") {
+		encPtr(&x.AvatarURL, e, encString)
+	}
 	if e.field(&x.Extra, "avatarBlurhash") {
 		encPtr(&x.AvatarBlurhash, e, encString)
 	}
@@ -6861,29 +14639,6 @@ func (x *UserLite) encodeJSON(e *jsonEncoder) {
 			}(&x.AvatarDecorations, e)
 		}
 	}
-	if e.field(&x.Extra, "avatarUrl") {
-		encPtr(&x.AvatarURL, e, encString)
-	}
-	if e.field(&x.Extra, "emojis") {
-		if x.Emojis == nil {
-			e.rawBytes("{}")
-		} else {
-			func(p *map[string]string, e *jsonEncoder) {
-				encMap(p, e, encString)
-			}(&x.Emojis, e)
-		}
-	}
-	if e.field(&x.Extra, "host") {
-		encPtr(&x.Host, e, encString)
-	}
-	if e.field(&x.Extra, "id") {
-		encString(&x.ID, e)
-	}
-	if x.Instance != nil {
-		if e.field(&x.Extra, "instance") {
-			encPtr(&x.Instance, e, (*Instance).encodeJSON)
-		}
-	}
 	if x.IsBot != nil {
 		if e.field(&x.Extra, "isBot") {
 			encPtr(&x.IsBot, e, encBool)
@@ -6894,14 +14649,22 @@ func (x *UserLite) encodeJSON(e *jsonEncoder) {
 			encPtr(&x.IsCat, e, encBool)
 		}
 	}
-	if e.field(&x.Extra, "name") {
-		encPtr(&x.Name, e, encString)
+	if x.Instance != nil {
+		if e.field(&x.Extra, "instance") {
+			encPtr(&x.Instance, e, (*Instance).encodeJSON)
+		}
+	}
+	if e.field(&x.Extra, "emojis") {
+		if x.Emojis == nil {
+			e.rawBytes("{}")
+		} else {
+			func(p *map[string]string, e *jsonEncoder) {
+				encMap(p, e, encString)
+			}(&x.Emojis, e)
+		}
 	}
 	if e.field(&x.Extra, "onlineStatus") {
 		encEnum[UserOnlineStatus](&x.OnlineStatus, e)
-	}
-	if e.field(&x.Extra, "username") {
-		encString(&x.Username, e)
 	}
 	x.Extra.encode(e)
 	e.objectEnd()

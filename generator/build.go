@@ -33,6 +33,16 @@ type builder struct {
 // problems it cannot work around are returned as an error naming the JSON
 // pointer.
 func Build(doc *openapi3.T) (*API, error) {
+	return build(doc, nil)
+}
+
+// BuildDocument models a loaded document, with struct fields in the order
+// the document lists the properties.
+func BuildDocument(d *Document) (*API, error) {
+	return build(d.T, d.PropertyOrder)
+}
+
+func build(doc *openapi3.T, order func(*openapi3.Schema) []string) (*API, error) {
 	reserved, err := runtimeIdentifiers()
 	if err != nil {
 		return nil, err
@@ -46,6 +56,7 @@ func Build(doc *openapi3.T) (*API, error) {
 		enums:         map[string]*Type{},
 		converting:    map[*openapi3.Schema]bool{},
 		endpointPaths: map[string]string{},
+		order:         order,
 	}
 	if doc.Info != nil {
 		b.api.Title, b.api.Version = oneLineText(doc.Info.Title), oneLineText(doc.Info.Version)

@@ -65,6 +65,10 @@ func Emit(api *API, pkg string) ([]File, error) {
 	jobs = append(jobs, job{"types.go", e.typesFile(shared)})
 	jobs = append(jobs, job{"permissions.go", e.permissionsFile()})
 	jobs = append(jobs, job{"spec.go", e.specFile()})
+	jobs = append(jobs, job{"stream_events.go", e.streamEventsFile()})
+	if h := e.helpersFile(); h != nil {
+		jobs = append(jobs, job{"helpers.go", h})
+	}
 
 	files := make([]File, len(jobs))
 	errs := make([]error, len(jobs))
@@ -197,6 +201,9 @@ func docLines(text string) []string {
 // typeDecl writes one named type and its methods.
 func (e *emitter) typeDecl(f *jen.File, t *Type) {
 	doc := typeDoc(t)
+	if t.Component != "" && e.isSupplied(t) && t.Doc != "" {
+		doc = docLines(t.Doc) // its description says what it is (streaming_schema.json)
+	}
 	switch t.Kind {
 	case KindStruct:
 		e.structDecl(f, t, doc)

@@ -8,8 +8,7 @@ import (
 	"github.com/misskey-gen/misskey-gen/templates"
 )
 
-// specFile writes the package doc, the version strings and the streaming
-// event table.
+// specFile writes the package doc and the version strings.
 func (e *emitter) specFile() *jen.File {
 	f := e.newFile()
 	title := e.api.Title
@@ -27,7 +26,6 @@ func (e *emitter) specFile() *jen.File {
 	f.Const().Id("generatorVersion").Op("=").Lit(Version)
 	f.Comment("APIVersion is the version of the API document this package was generated from.")
 	f.Const().Id("APIVersion").Op("=").Lit(e.api.Version)
-	e.streamDecoder(f)
 	return f
 }
 

@@ -73,6 +73,11 @@ func (b *builder) checkEmbeds(t *Type) {
 			x = x.Alias.Named
 		}
 		switch {
+		case x.Kind == KindUnion && len(t.Embeds) == 1 && len(t.Fields) == 0 && !seen[x]:
+			// A pure wrapper (allOf [$ref Union, {type: object}]): its JSON
+			// is the union's, whose promoted methods encode and decode it.
+			seen[x] = true
+			kept = append(kept, x)
 		case x.Kind != KindStruct:
 			b.warn(t.Pointer, "allOf part %s is not an object; it is not part of %s", e.Name, t.Name)
 		case !seen[x]:

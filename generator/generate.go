@@ -36,23 +36,29 @@ func Generate(in *Input, opts Options) ([]File, *API, error) {
 }
 
 // loadAPI parses a document, applies the fixups table unless literal is
-// set, and builds the model; API.Fixups says where the table changed it.
+// set, adds the streaming payload schemas the document lacks, and builds
+// the model; API.Fixups says where the table changed the document and
+// API.Supplied what was added.
 func loadAPI(in *Input, literal bool) (*API, error) {
-	doc, err := Parse(in)
+	d, err := Load(in)
 	if err != nil {
 		return nil, err
 	}
 	var applied []AppliedFixup
 	if !literal {
-		if applied, err = ApplyFixups(doc); err != nil {
+		if applied, err = ApplyFixups(d.T); err != nil {
 			return nil, fmt.Errorf("%s: %w", in.Name, err)
 		}
 	}
-	api, err := Build(doc)
+	supplied, err := addStreamingSchemas(d.T)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", in.Name, err)
 	}
-	api.Fixups = applied
+	api, err := BuildDocument(d)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", in.Name, err)
+	}
+	api.Fixups, api.Supplied = applied, supplied
 	return api, nil
 }
 

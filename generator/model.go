@@ -15,6 +15,10 @@ type API struct {
 	Permissions []PermissionInfo // every permission any endpoint names, sorted
 	Warnings    []Warning        // what was odd in the document but did not stop the run
 	Fixups      []AppliedFixup   // where the fixups table corrected the document (fixups.go)
+	// Supplied are the components misskey-gen added to the document
+	// (streaming_schema.json: streaming payloads, misskey-js's constant
+	// lists), sorted; Generate sets it.
+	Supplied []string
 }
 
 // PermissionInfo is one permission and the Go constant that names it.

@@ -78,7 +78,7 @@ func runtimeIdentifiers() (runtimeNames, error) {
 		for _, n := range []string{"APIVersion", "AllPermissions", "generatorVersion", "endpointTable", "decodeStreamEvent"} {
 			pkg[n] = true
 		}
-		for _, n := range streamWrapperNames() {
+		for _, n := range helperNames {
 			pkg[n] = true
 		}
 		runtimeCache = runtimeNames{pkg: sortedKeys(pkg), clientMethods: sortedKeys(methods)}

@@ -341,7 +341,7 @@ func testStreamServerStopsReading(t *testing.T) {
 func timedConnect(t *testing.T, s *Stream, limit time.Duration) *Connection {
 	t.Helper()
 	var c *Connection
-	if err := timed(t, "Connect", limit, func() (err error) { c, err = s.ServerStats(); return err }); err != nil {
+	if err := timed(t, "Connect", limit, func() (err error) { c, err = s.Connect("serverStats", nil); return err }); err != nil {
 		t.Fatal(err)
 	}
 	return c

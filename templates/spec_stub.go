@@ -23,8 +23,9 @@ var endpointTable = []EndpointInfo{
 
 // decodeStreamEvent decodes the body of a streaming event into the entity
 // type the document defines for it. The generated version returns, for
-// example, *Note for a timeline's "note" event. It returns (nil, nil) when it
+// example, *Note for a timeline's "note" event, with the values that did
+// not fit their types (an error instead when strict). It returns nil when it
 // has no type for the event, and the caller keeps the raw JSON.
-func decodeStreamEvent(channel, event string, body json.RawMessage) (any, error) {
-	return nil, nil
+func decodeStreamEvent(channel, event string, body json.RawMessage, strict bool) (any, []Mismatch, error) {
+	return nil, nil, nil
 }

@@ -84,10 +84,15 @@ type streamConfig struct {
 	maxBackoff time.Duration
 	heartbeat  time.Duration
 	buffer     int
-	// decode turns the body of an event into a typed value. It is
+	// decode turns the body of an event into a typed value, with the values
+	// that did not fit their types (strict: an error instead). It is
 	// decodeStreamEvent, the function the generator writes from the API
 	// document; tests replace it.
-	decode func(channel, event string, body json.RawMessage) (any, error)
+	decode func(channel, event string, body json.RawMessage, strict bool) (any, []Mismatch, error)
+	// decodeChecksJSON: decode fails on a body that is not one JSON value
+	// whenever it returns a value, as decodeStreamEvent does; it lets
+	// channel frames skip a scan (streaming_fastpath.go).
+	decodeChecksJSON bool
 }
 
 func defaultStreamConfig() streamConfig {
@@ -98,6 +103,8 @@ func defaultStreamConfig() streamConfig {
 		heartbeat:  DefaultStreamHeartbeat,
 		buffer:     DefaultStreamEventBuffer,
 		decode:     decodeStreamEvent,
+
+		decodeChecksJSON: true,
 	}
 }
 
@@ -178,6 +185,11 @@ type Stream struct {
 	nextID uint64
 	closed bool  // no new connections: the stream is ending or ended
 	err    error // why the stream ended, once it has
+
+	// Shared connections (streaming_shared.go), by channel and parameters.
+	// sharedMu is taken before mu, never after.
+	sharedMu sync.Mutex
+	shared   map[string]*sharedChannel
 }
 
 // errStreamCloseCalled is the cancellation cause Close gives the stream's
@@ -295,6 +307,7 @@ type ConnectOption func(*connectConfig)
 
 type connectConfig struct {
 	separate bool
+	shared   bool
 }
 
 // SeparateEvents delivers the connection's events (and its EventConnected)
@@ -323,6 +336,10 @@ type Connection struct {
 
 	sendMu   sync.Mutex // held by the reader while it delivers to events
 	evClosed bool       // under sendMu: events is closed
+
+	// pool is the server-side connection a connection opened with Shared
+	// subscribes to; nil for other connections.
+	pool *sharedChannel
 }
 
 // String describes the connection, e.g. "misskey.Connection{homeTimeline 3}".
@@ -360,6 +377,9 @@ func (s *Stream) Connect(channel string, params any, opts ...ConnectOption) (*Co
 	var cc connectConfig
 	for _, o := range opts {
 		o(&cc)
+	}
+	if cc.shared {
+		return s.connectShared(channel, params)
 	}
 	p, err := streamParams(params)
 	if err != nil {
@@ -412,6 +432,10 @@ func streamParams(params any) (json.RawMessage, error) {
 // always returns nil, since a connection that could not be told to the
 // server is not restored after the reconnect either.
 func (c *Connection) Close() error {
+	if c.pool != nil {
+		c.pool.leave(c)
+		return nil
+	}
 	s := c.s
 	s.mu.Lock()
 	if !c.closed {

@@ -288,15 +288,15 @@ type streamDecoded struct {
 
 // streamTestDecode stands in for the generated decodeStreamEvent: it records what
 // it was called with, and fails for the event type "decodeError".
-func streamTestDecode(channel, event string, body json.RawMessage) (any, error) {
+func streamTestDecode(channel, event string, body json.RawMessage, strict bool) (any, []Mismatch, error) {
 	if event == "decodeError" {
-		return nil, errors.New("test decoder refuses")
+		return nil, nil, errors.New("test decoder refuses")
 	}
-	return &streamDecoded{Channel: channel, Event: event, Body: string(body)}, nil
+	return &streamDecoded{Channel: channel, Event: event, Body: string(body)}, nil, nil
 }
 
-func withStreamDecoder(fn func(channel, event string, body json.RawMessage) (any, error)) StreamOption {
-	return func(c *streamConfig) { c.decode = fn }
+func withStreamDecoder(fn func(channel, event string, body json.RawMessage, strict bool) (any, []Mismatch, error)) StreamOption {
+	return func(c *streamConfig) { c.decode, c.decodeChecksJSON = fn, false }
 }
 
 const streamTestToken = "tok3n+/=secret"
@@ -397,6 +397,7 @@ func streamGoroutines() []string {
 	for _, g := range strings.Split(string(buf), "\n\n") {
 		if strings.Contains(g, "templates.(*Stream)") ||
 			strings.Contains(g, "templates.(*Connection)") ||
+			strings.Contains(g, "templates.(*sharedChannel)") ||
 			strings.Contains(g, "github.com/coder/websocket.") {
 			out = append(out, g)
 		}

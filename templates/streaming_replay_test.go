@@ -137,9 +137,17 @@ func streamConnectLike(t testing.TB, s *Stream, channel string, params json.RawM
 	case "admin":
 		c, err = s.Admin()
 	case "serverStats":
-		c, err = s.ServerStats()
+		c, err = statsConn(s.ServerStats())
 	case "queueStats":
-		c, err = s.QueueStats()
+		c, err = statsConn(s.QueueStats())
+	case "chatUser":
+		c, err = chatConn(s.ChatUser(ids.OtherID))
+	case "chatRoom":
+		c, err = chatConn(s.ChatRoom(ids.RoomID))
+	case "reversiGame":
+		c, err = gameConn(s.ReversiGame(ids.GameID))
+	case "reversi":
+		c, err = s.Reversi()
 	default:
 		c, err = s.Connect(channel, params)
 	}
@@ -263,7 +271,7 @@ func replayStreamRecording(t *testing.T, f *fakeStreamServer, lines []streamReco
 				t.Errorf("line %d: got %v %s/%s, want connected on %s", i+1, ev.Kind, ev.Channel, ev.ConnectionID, c.Channel())
 			}
 		case "channel":
-			if ev.Kind != EventChannel || ev.Connection != c || ev.Channel != c.Channel() || ev.ConnectionID != c.ID() || ev.Type != body.Type {
+			if ev.Kind != EventChannel || ev.Connection != c || ev.Channel != c.Channel() || ev.ConnectionID != c.ID() || string(ev.Type) != body.Type {
 				t.Errorf("line %d: got %v %s/%s on %s, want channel %s/%s", i+1, ev.Kind, ev.Channel, ev.Type, ev.ConnectionID, c.Channel(), body.Type)
 			}
 			if !bytes.Equal(ev.Body, body.Body) {
@@ -274,7 +282,7 @@ func replayStreamRecording(t *testing.T, f *fakeStreamServer, lines []streamReco
 				t.Errorf("line %d: decoder called as (%+v), want (%s, %s)", i+1, ev.Value, want.Channel, want.Event)
 			}
 		case "noteUpdated":
-			if ev.Kind != EventNoteUpdated || ev.NoteID != body.ID || ev.Type != body.Type || !bytes.Equal(ev.Body, body.Body) {
+			if ev.Kind != EventNoteUpdated || ev.NoteID != body.ID || string(ev.Type) != body.Type || !bytes.Equal(ev.Body, body.Body) {
 				t.Errorf("line %d: got %v %s/%s, want noteUpdated %s/%s", i+1, ev.Kind, ev.NoteID, ev.Type, body.ID, body.Type)
 			}
 			checkStreamNoteUpdate(t, ev, body.Body)
@@ -283,7 +291,7 @@ func replayStreamRecording(t *testing.T, f *fakeStreamServer, lines []streamReco
 			if streamBroadcasts[fr.Type] {
 				want = EventBroadcast
 			}
-			if ev.Kind != want || ev.Type != fr.Type || !bytes.Equal(ev.Body, fr.Body) {
+			if ev.Kind != want || string(ev.Type) != fr.Type || !bytes.Equal(ev.Body, fr.Body) {
 				t.Errorf("line %d: got %v %s, want %v %s", i+1, ev.Kind, ev.Type, want, fr.Type)
 			}
 			if v := ev.Value.(*streamDecoded); v.Channel != "" || v.Event != fr.Type {

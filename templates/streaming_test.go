@@ -116,12 +116,12 @@ func TestStreamChannelParams(t *testing.T) {
 		{func() (*Connection, error) { return s.ChannelTimeline("C1") }, "channel", `{"channelId":"C1"}`},
 		{func() (*Connection, error) { return s.Drive() }, "drive", `{}`},
 		{func() (*Connection, error) { return s.Admin() }, "admin", `{}`},
-		{func() (*Connection, error) { return s.ServerStats() }, "serverStats", `{}`},
-		{func() (*Connection, error) { return s.QueueStats() }, "queueStats", `{}`},
-		{func() (*Connection, error) { return s.ReversiGame("G1") }, "reversiGame", `{"gameId":"G1"}`},
+		{func() (*Connection, error) { return statsConn(s.ServerStats()) }, "serverStats", `{}`},
+		{func() (*Connection, error) { return statsConn(s.QueueStats()) }, "queueStats", `{}`},
+		{func() (*Connection, error) { return gameConn(s.ReversiGame("G1")) }, "reversiGame", `{"gameId":"G1"}`},
 		{func() (*Connection, error) { return s.Reversi() }, "reversi", `{}`},
-		{func() (*Connection, error) { return s.ChatUser("U1") }, "chatUser", `{"otherId":"U1"}`},
-		{func() (*Connection, error) { return s.ChatRoom("R2") }, "chatRoom", `{"roomId":"R2"}`},
+		{func() (*Connection, error) { return chatConn(s.ChatUser("U1")) }, "chatUser", `{"otherId":"U1"}`},
+		{func() (*Connection, error) { return chatConn(s.ChatRoom("R2")) }, "chatRoom", `{"roomId":"R2"}`},
 		{func() (*Connection, error) { return s.Connect("custom", json.RawMessage(`{"x":1}`)) }, "custom", `{"x":1}`},
 		{func() (*Connection, error) { return s.Connect("custom", (*HomeTimelineParams)(nil)) }, "custom", `{}`},
 	}
@@ -203,7 +203,7 @@ func TestStreamSubscribeAndReceive(t *testing.T) {
 	}
 	for _, e := range events {
 		ev := streamRecv(t, s.Events())
-		if ev.Kind != EventChannel || ev.Connection != e.c || ev.Channel != e.c.Channel() || ev.ConnectionID != e.c.ID() || ev.Type != e.typ {
+		if ev.Kind != EventChannel || ev.Connection != e.c || ev.Channel != e.c.Channel() || ev.ConnectionID != e.c.ID() || string(ev.Type) != e.typ {
 			t.Errorf("event = %v %s/%s on %s, want channel %s/%s on %s", ev.Kind, ev.Channel, ev.Type, ev.ConnectionID, e.c.Channel(), e.typ, e.c.ID())
 		}
 		if string(ev.Body) != e.body {
@@ -399,7 +399,7 @@ func TestStreamUnknownAndMalformedFrames(t *testing.T) {
 	for _, tt := range tests {
 		ev := streamRecv(t, s.Events())
 		w := tt.want
-		if ev.Kind != w.kind || ev.Type != w.typ || string(ev.Body) != w.body || (ev.Err != nil) != w.wantErr || !reflect.DeepEqual(ev.Value, w.value) {
+		if ev.Kind != w.kind || string(ev.Type) != w.typ || string(ev.Body) != w.body || (ev.Err != nil) != w.wantErr || !reflect.DeepEqual(ev.Value, w.value) {
 			t.Errorf("frame %s\n got kind %v type %q body %s value %#v err %v\nwant kind %v type %q body %s value %#v err %v",
 				tt.frame, ev.Kind, ev.Type, ev.Body, ev.Value, ev.Err, w.kind, w.typ, w.body, w.value, w.wantErr)
 		}

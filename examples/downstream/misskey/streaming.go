@@ -90,6 +90,10 @@ type streamConfig struct {
 	// decodeStreamEvent, the function the generator writes from the API
 	// document; tests replace it.
 	decode func(channel, event string, body json.RawMessage) (any, error)
+	// decodeChecksJSON: decode fails on a body that is not one JSON value
+	// whenever it returns a value, as decodeStreamEvent does; it lets
+	// channel frames skip a scan (streaming_fastpath.go).
+	decodeChecksJSON bool
 }
 
 func defaultStreamConfig() streamConfig {
@@ -100,6 +104,8 @@ func defaultStreamConfig() streamConfig {
 		heartbeat:  DefaultStreamHeartbeat,
 		buffer:     DefaultStreamEventBuffer,
 		decode:     decodeStreamEvent,
+
+		decodeChecksJSON: true,
 	}
 }
 
@@ -180,6 +186,11 @@ type Stream struct {
 	nextID uint64
 	closed bool  // no new connections: the stream is ending or ended
 	err    error // why the stream ended, once it has
+
+	// Shared connections (streaming_shared.go), by channel and parameters.
+	// sharedMu is taken before mu, never after.
+	sharedMu sync.Mutex
+	shared   map[string]*sharedChannel
 }
 
 // errStreamCloseCalled is the cancellation cause Close gives the stream's
@@ -297,6 +308,7 @@ type ConnectOption func(*connectConfig)
 
 type connectConfig struct {
 	separate bool
+	shared   bool
 }
 
 // SeparateEvents delivers the connection's events (and its EventConnected)
@@ -325,6 +337,10 @@ type Connection struct {
 
 	sendMu   sync.Mutex // held by the reader while it delivers to events
 	evClosed bool       // under sendMu: events is closed
+
+	// pool is the server-side connection a connection opened with Shared
+	// subscribes to; nil for other connections.
+	pool *sharedChannel
 }
 
 // String describes the connection, e.g. "misskey.Connection{homeTimeline 3}".
@@ -362,6 +378,9 @@ func (s *Stream) Connect(channel string, params any, opts ...ConnectOption) (*Co
 	var cc connectConfig
 	for _, o := range opts {
 		o(&cc)
+	}
+	if cc.shared {
+		return s.connectShared(channel, params)
 	}
 	p, err := streamParams(params)
 	if err != nil {
@@ -414,6 +433,10 @@ func streamParams(params any) (json.RawMessage, error) {
 // always returns nil, since a connection that could not be told to the
 // server is not restored after the reconnect either.
 func (c *Connection) Close() error {
+	if c.pool != nil {
+		c.pool.leave(c)
+		return nil
+	}
 	s := c.s
 	s.mu.Lock()
 	if !c.closed {

@@ -159,24 +159,35 @@ func (s *Stream) Admin(opts ...ConnectOption) (*Connection, error) {
 }
 
 // ServerStats connects to the serverStats channel: "stats" events, and a
-// "statsLog" answer to the message
-// Send("requestLog", map[string]any{"id": "any id", "length": 50}).
-func (s *Stream) ServerStats(opts ...ConnectOption) (*Connection, error) {
-	return s.Connect("serverStats", nil, opts...)
+// "statsLog" answer to StatsConnection.RequestLog.
+func (s *Stream) ServerStats(opts ...ConnectOption) (*StatsConnection, error) {
+	c, err := s.Connect("serverStats", nil, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return &StatsConnection{c}, nil
 }
 
 // QueueStats connects to the queueStats channel: "stats" events, and a
-// "statsLog" answer to the message
-// Send("requestLog", map[string]any{"id": "any id", "length": 50}).
-func (s *Stream) QueueStats(opts ...ConnectOption) (*Connection, error) {
-	return s.Connect("queueStats", nil, opts...)
+// "statsLog" answer to StatsConnection.RequestLog.
+func (s *Stream) QueueStats(opts ...ConnectOption) (*StatsConnection, error) {
+	c, err := s.Connect("queueStats", nil, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return &StatsConnection{c}, nil
 }
 
 // ReversiGame connects to the reversiGame channel of one game: started,
-// ended, canceled, changeReadyStates, updateSettings, log. It receives the
-// messages putStone, ready, cancel, updateSettings and claimTimeIsUp.
-func (s *Stream) ReversiGame(gameID string, opts ...ConnectOption) (*Connection, error) {
-	return s.Connect("reversiGame", streamGameParams{GameID: gameID}, opts...)
+// ended, canceled, changeReadyStates, updateSettings, log. The methods of
+// ReversiGameConnection send the moves (putStone, ready, cancel,
+// updateSettings, claimTimeIsUp).
+func (s *Stream) ReversiGame(gameID string, opts ...ConnectOption) (*ReversiGameConnection, error) {
+	c, err := s.Connect("reversiGame", streamGameParams{GameID: gameID}, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return &ReversiGameConnection{c}, nil
 }
 
 // Reversi connects to the reversi channel: matched, invited.
@@ -185,15 +196,23 @@ func (s *Stream) Reversi(opts ...ConnectOption) (*Connection, error) {
 }
 
 // ChatUser connects to the chatUser channel of the chat with another user
-// (Misskey 2025 and newer): message, deleted, react, unreact. It receives the
-// message "read" with {"id": messageID}.
-func (s *Stream) ChatUser(otherID string, opts ...ConnectOption) (*Connection, error) {
-	return s.Connect("chatUser", streamChatUserParams{OtherID: otherID}, opts...)
+// (Misskey 2025 and newer): message, deleted, react, unreact.
+// ChatConnection.Read marks the chat read.
+func (s *Stream) ChatUser(otherID string, opts ...ConnectOption) (*ChatConnection, error) {
+	c, err := s.Connect("chatUser", streamChatUserParams{OtherID: otherID}, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return &ChatConnection{c}, nil
 }
 
 // ChatRoom connects to the chatRoom channel of a chat room (Misskey 2025 and
-// newer): message, deleted, react, unreact. It receives the message "read"
-// with {"id": messageID}.
-func (s *Stream) ChatRoom(roomID string, opts ...ConnectOption) (*Connection, error) {
-	return s.Connect("chatRoom", streamChatRoomParams{RoomID: roomID}, opts...)
+// newer): message, deleted, react, unreact. ChatConnection.Read marks the
+// room read.
+func (s *Stream) ChatRoom(roomID string, opts ...ConnectOption) (*ChatConnection, error) {
+	c, err := s.Connect("chatRoom", streamChatRoomParams{RoomID: roomID}, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return &ChatConnection{c}, nil
 }

@@ -75,8 +75,9 @@ type StreamEvent struct {
 	// Type is the type of the event: the channel's event type for
 	// EventChannel ("note", "notification", "mention", ...), the update type
 	// for EventNoteUpdated, and the frame's type for EventBroadcast,
-	// EventUnknown and EventConnected ("connected").
-	Type string
+	// EventUnknown and EventConnected ("connected"). The EventType constants
+	// name the types Misskey sends.
+	Type EventType
 	// NoteID is the captured note of an EventNoteUpdated.
 	NoteID string
 	// Body is the event's payload as the server sent it.
@@ -164,6 +165,9 @@ var streamBroadcasts = map[string]bool{
 // body, and only a frame that no decoder consumed is checked whole, which
 // saves a pass over every note on a busy timeline.
 func (s *Stream) handleFrame(data []byte) (ev StreamEvent, c *Connection, ok bool) {
+	if ev, c, ok := s.channelFrameFast(data); ok {
+		return ev, c, true
+	}
 	ev, c, ok = s.handleFrameUnchecked(data)
 	if ok && ev.Value == nil && ev.Err == nil && !json.Valid(data) {
 		return StreamEvent{Raw: data, Err: errors.New("misskey: stream: frame is not JSON")}, nil, true
@@ -174,9 +178,11 @@ func (s *Stream) handleFrame(data []byte) (ev StreamEvent, c *Connection, ok boo
 func (s *Stream) handleFrameUnchecked(data []byte) (ev StreamEvent, c *Connection, ok bool) {
 	ev.Raw = data
 	env, err := parseStreamEnvelope(data)
+	var typ string
 	if err == nil {
 		ev.Body = env.body
-		ev.Type, err = streamString(env.typ)
+		typ, err = streamString(env.typ)
+		ev.Type = EventType(typ)
 	}
 	if err != nil {
 		ev.Err = escapeError(fmt.Errorf("misskey: stream: frame: %w", err))
@@ -185,10 +191,10 @@ func (s *Stream) handleFrameUnchecked(data []byte) (ev StreamEvent, c *Connectio
 	switch ev.Type {
 	case "channel", "connected", "noteUpdated":
 	default:
-		if streamBroadcasts[ev.Type] {
+		if streamBroadcasts[typ] {
 			ev.Kind = EventBroadcast
 		}
-		ev.Value, ev.Err = s.decodeEvent("", ev.Type, ev.Body)
+		ev.Value, ev.Err = s.decodeEvent("", typ, ev.Body)
 		return ev, nil, true
 	}
 
@@ -208,7 +214,7 @@ func (s *Stream) handleFrameUnchecked(data []byte) (ev StreamEvent, c *Connectio
 			ev.Err = escapeError(fmt.Errorf("misskey: stream: noteUpdated frame: %w", err))
 			return ev, nil, true
 		}
-		ev.Kind, ev.NoteID, ev.Type, ev.Body = EventNoteUpdated, id, typ, inner.body
+		ev.Kind, ev.NoteID, ev.Type, ev.Body = EventNoteUpdated, id, EventType(typ), inner.body
 		ev.Value, err = decodeNoteUpdate(typ, ev.Body)
 		if err != nil {
 			ev.Err = escapeError(fmt.Errorf("misskey: stream: decode note update %q: %w", typ, err))
@@ -229,12 +235,12 @@ func (s *Stream) handleFrameUnchecked(data []byte) (ev StreamEvent, c *Connectio
 		ev.Kind = EventConnected
 		return ev, c, true
 	}
-	typ, err := streamString(inner.typ)
+	typ, err = streamString(inner.typ)
 	if err != nil {
 		ev.Err = escapeError(fmt.Errorf("misskey: stream: %s: channel frame: %w", c.channel, err))
 		return ev, c, true
 	}
-	ev.Kind, ev.Type, ev.Body = EventChannel, typ, inner.body
+	ev.Kind, ev.Type, ev.Body = EventChannel, EventType(typ), inner.body
 	ev.Value, ev.Err = s.decodeEvent(c.channel, typ, ev.Body)
 	return ev, c, true
 }

@@ -102,10 +102,10 @@ type DriveFile struct {
 
 // DriveFileProperties is defined at #/components/schemas/DriveFile/properties/properties.
 type DriveFileProperties struct {
-	AvgColor    *string `json:"avgColor,omitzero"`
-	Height      *int64  `json:"height,omitzero"`
-	Orientation *int64  `json:"orientation,omitzero"`
-	Width       *int64  `json:"width,omitzero"`
+	AvgColor    *string  `json:"avgColor,omitzero"`
+	Height      *float64 `json:"height,omitzero"`
+	Orientation *int64   `json:"orientation,omitzero"`
+	Width       *float64 `json:"width,omitzero"`
 }
 
 // DriveFolder is the DriveFolder schema of the API document.
@@ -167,7 +167,7 @@ type MeDetailed struct {
 	LoggedInDays          int64                            `json:"loggedInDays"`
 	MutedInstances        []string                         `json:"mutedInstances"`
 	// Each inner list is one rule; its words must all match.
-	MutedWords []MutedWord `json:"mutedWords"`
+	MutedWords [][]string `json:"mutedWords"`
 	// The effective role policies. Which keys appear depends on the server version.
 	Policies                 map[string]any `json:"policies"`
 	TwoFactorEnabled         bool           `json:"twoFactorEnabled"`
@@ -191,7 +191,7 @@ type MeDetailedOnly struct {
 	LoggedInDays          int64                            `json:"loggedInDays"`
 	MutedInstances        []string                         `json:"mutedInstances"`
 	// Each inner list is one rule; its words must all match.
-	MutedWords []MutedWord `json:"mutedWords"`
+	MutedWords [][]string `json:"mutedWords"`
 	// The effective role policies. Which keys appear depends on the server version.
 	Policies                 map[string]any `json:"policies"`
 	TwoFactorEnabled         bool           `json:"twoFactorEnabled"`
@@ -220,8 +220,8 @@ type MetaDetailedOnly struct {
 
 // MetaDetailedOnlyFeatures is defined at #/components/schemas/MetaDetailedOnly/properties/features.
 type MetaDetailedOnlyFeatures struct {
-	GlobalTimeline *bool `json:"globalTimeline,omitzero"`
-	LocalTimeline  *bool `json:"localTimeline,omitzero"`
+	GlobalTimeline bool  `json:"globalTimeline"`
+	LocalTimeline  bool  `json:"localTimeline"`
 	Miauth         *bool `json:"miauth,omitzero"`
 	Registration   bool  `json:"registration"`
 }
@@ -248,12 +248,12 @@ type MetaLite struct {
 
 // MetaLiteAdsItem is defined at #/components/schemas/MetaLite/properties/ads/items.
 type MetaLiteAdsItem struct {
-	DayOfWeek int64  `json:"dayOfWeek"`
-	ID        string `json:"id"`
-	ImageURL  string `json:"imageUrl"`
-	Place     string `json:"place"`
-	Ratio     int64  `json:"ratio"`
-	URL       string `json:"url"`
+	DayOfWeek int64   `json:"dayOfWeek"`
+	ID        string  `json:"id"`
+	ImageURL  string  `json:"imageUrl"`
+	Place     string  `json:"place"`
+	Ratio     float64 `json:"ratio"`
+	URL       string  `json:"url"`
 }
 
 // MetaLiteNoteSearchableScope is defined at #/components/schemas/MetaLite/properties/noteSearchableScope.
@@ -264,56 +264,198 @@ const (
 	MetaLiteNoteSearchableScopeGlobal MetaLiteNoteSearchableScope = "global"
 )
 
-// MutedWord is the MutedWord schema of the API document.
-//
-// One muted-word entry: a group of keywords that must all occur, or a regular expression written as a string ("/spam/i").
-//
-// MutedWord is a union: at most one of its fields is set.
-// Decoding picks the field whose shape fits the JSON best; a value no field fits keeps only Raw.
-type MutedWord struct {
-	StringList []string `json:"-"`
-	String     *string  `json:"-"`
-	// Raw is the JSON the value was decoded from.
-	Raw json.RawMessage `json:"-"`
+// ModerationLogAbuseReportInfo is the info of resolveAbuseReport, forwardAbuseReport and updateAbuseReportNote moderation logs.
+type ModerationLogAbuseReportInfo struct {
+	After *string `json:"after,omitzero"`
+	// Before is the moderation note before the change (updateAbuseReportNote).
+	Before    *string `json:"before,omitzero"`
+	Forwarded *bool   `json:"forwarded,omitzero"`
+	// Report is the server's stored record of the report, free-form.
+	Report     map[string]any `json:"report,omitzero"`
+	ReportID   string         `json:"reportId"`
+	ResolvedAs *string        `json:"resolvedAs,omitzero"`
 }
 
-// shapesOfMutedWord describes the alternatives of MutedWord for unionPick.
-var shapesOfMutedWord = []unionShape{{
-	elem: &unionShape{kind: "string"},
-	kind: "array",
-}, {kind: "string"}}
-
-// UnmarshalJSON decodes whichever alternative the JSON holds.
-func (u *MutedWord) UnmarshalJSON(data []byte) error {
-	*u = MutedWord{Raw: append(json.RawMessage(nil), data...)}
-	switch unionPick(data, shapesOfMutedWord) {
-	case 0:
-		return unionDecode(data, &u.StringList)
-	case 1:
-		u.String = new(string)
-		return unionDecode(data, u.String)
-	}
-	return nil
+// ModerationLogContentInfo is the info of deleteNote, deletePage, deleteFlash and deleteGalleryPost moderation logs: a moderator deleted a user's content. The content is the server's stored record, free-form.
+type ModerationLogContentInfo struct {
+	Flash             map[string]any `json:"flash,omitzero"`
+	FlashID           *string        `json:"flashId,omitzero"`
+	FlashUserID       *string        `json:"flashUserId,omitzero"`
+	FlashUserUsername *string        `json:"flashUserUsername,omitzero"`
+	Note              map[string]any `json:"note,omitzero"`
+	NoteID            *string        `json:"noteId,omitzero"`
+	NoteUserHost      *string        `json:"noteUserHost,omitzero"`
+	NoteUserID        *string        `json:"noteUserId,omitzero"`
+	NoteUserUsername  *string        `json:"noteUserUsername,omitzero"`
+	Page              map[string]any `json:"page,omitzero"`
+	PageID            *string        `json:"pageId,omitzero"`
+	PageUserID        *string        `json:"pageUserId,omitzero"`
+	PageUserUsername  *string        `json:"pageUserUsername,omitzero"`
+	Post              map[string]any `json:"post,omitzero"`
+	PostID            *string        `json:"postId,omitzero"`
+	PostUserID        *string        `json:"postUserId,omitzero"`
+	PostUserUsername  *string        `json:"postUserUsername,omitzero"`
 }
 
-// MarshalJSON encodes the alternative that is set, or Raw when none is.
-func (u MutedWord) MarshalJSON() ([]byte, error) {
-	switch {
-	case u.StringList != nil:
-		return json.Marshal(u.StringList)
-	case u.String != nil:
-		return json.Marshal(u.String)
-	case u.Raw != nil:
-		return u.Raw, nil
-	}
-	return []byte("null"), nil
+// ModerationLogDriveFileInfo is the info of deleteDriveFile, markSensitiveDriveFile and unmarkSensitiveDriveFile moderation logs.
+type ModerationLogDriveFileInfo struct {
+	FileID           string  `json:"fileId"`
+	FileUserHost     *string `json:"fileUserHost,omitzero"`
+	FileUserID       *string `json:"fileUserId,omitzero"`
+	FileUserUsername *string `json:"fileUserUsername,omitzero"`
 }
+
+// ModerationLogEntityInfo is the info of the moderation logs that record a change to one server object: custom emoji, roles, announcements, ads, avatar decorations, system webhooks, abuse report recipients, chat rooms, and the server settings. The object is the server's stored record, not an API entity, so it stays free-form: the create and delete logs hold it under a name of its own (emoji, role, announcement, ad, avatarDecoration, webhook, recipient, room), update logs hold Before and After.
+type ModerationLogEntityInfo struct {
+	Ad   map[string]any `json:"ad,omitzero"`
+	AdID *string        `json:"adId,omitzero"`
+	// After is the object after an update, any JSON value.
+	After              any            `json:"after,omitzero"`
+	Announcement       map[string]any `json:"announcement,omitzero"`
+	AnnouncementID     *string        `json:"announcementId,omitzero"`
+	AvatarDecoration   map[string]any `json:"avatarDecoration,omitzero"`
+	AvatarDecorationID *string        `json:"avatarDecorationId,omitzero"`
+	// Before is the object before an update, any JSON value.
+	Before          any            `json:"before,omitzero"`
+	Emoji           map[string]any `json:"emoji,omitzero"`
+	EmojiID         *string        `json:"emojiId,omitzero"`
+	Recipient       map[string]any `json:"recipient,omitzero"`
+	RecipientID     *string        `json:"recipientId,omitzero"`
+	Role            map[string]any `json:"role,omitzero"`
+	RoleID          *string        `json:"roleId,omitzero"`
+	Room            map[string]any `json:"room,omitzero"`
+	RoomID          *string        `json:"roomId,omitzero"`
+	SystemWebhookID *string        `json:"systemWebhookId,omitzero"`
+	UserHost        *string        `json:"userHost,omitzero"`
+	// UserID is the user a user announcement is for.
+	UserID       *string        `json:"userId,omitzero"`
+	UserUsername *string        `json:"userUsername,omitzero"`
+	Webhook      map[string]any `json:"webhook,omitzero"`
+}
+
+// ModerationLogInstanceInfo is the info of suspendRemoteInstance, unsuspendRemoteInstance and updateRemoteInstanceNote moderation logs.
+type ModerationLogInstanceInfo struct {
+	After *string `json:"after,omitzero"`
+	// Before is the moderation note before the change (updateRemoteInstanceNote).
+	Before *string `json:"before,omitzero"`
+	Host   string  `json:"host"`
+	ID     string  `json:"id"`
+}
+
+// ModerationLogInvitationInfo is the info of createInvitation moderation logs.
+type ModerationLogInvitationInfo struct {
+	Invitations []map[string]any `json:"invitations"`
+}
+
+// ModerationLogRoleAssignmentInfo is the info of assignRole and unassignRole moderation logs.
+type ModerationLogRoleAssignmentInfo struct {
+	// ExpiresAt is when an assignment ends (assignRole only).
+	ExpiresAt    *time.Time `json:"expiresAt,omitzero"`
+	Memo         *string    `json:"memo,omitzero"`
+	RoleID       string     `json:"roleId"`
+	RoleName     string     `json:"roleName"`
+	UserHost     *string    `json:"userHost"`
+	UserID       string     `json:"userId"`
+	UserUsername string     `json:"userUsername"`
+}
+
+// ModerationLogTextChangeInfo is the info of updateProxyAccountDescription moderation logs.
+type ModerationLogTextChangeInfo struct {
+	After  *string `json:"after,omitzero"`
+	Before *string `json:"before,omitzero"`
+}
+
+// ModerationLogType is the type of a moderation log entry (admin/show-moderation-logs), as misskey-js's moderationLogTypes lists them. DecodeModerationLogInfo gives the typed info of each.
+type ModerationLogType string
+
+const (
+	ModerationLogTypeUpdateServerSettings                   ModerationLogType = "updateServerSettings"
+	ModerationLogTypeSuspend                                ModerationLogType = "suspend"
+	ModerationLogTypeUnsuspend                              ModerationLogType = "unsuspend"
+	ModerationLogTypeUpdateUserNote                         ModerationLogType = "updateUserNote"
+	ModerationLogTypeAddCustomEmoji                         ModerationLogType = "addCustomEmoji"
+	ModerationLogTypeUpdateCustomEmoji                      ModerationLogType = "updateCustomEmoji"
+	ModerationLogTypeDeleteCustomEmoji                      ModerationLogType = "deleteCustomEmoji"
+	ModerationLogTypeAssignRole                             ModerationLogType = "assignRole"
+	ModerationLogTypeUnassignRole                           ModerationLogType = "unassignRole"
+	ModerationLogTypeCreateRole                             ModerationLogType = "createRole"
+	ModerationLogTypeUpdateRole                             ModerationLogType = "updateRole"
+	ModerationLogTypeDeleteRole                             ModerationLogType = "deleteRole"
+	ModerationLogTypeClearQueue                             ModerationLogType = "clearQueue"
+	ModerationLogTypePromoteQueue                           ModerationLogType = "promoteQueue"
+	ModerationLogTypeDeleteDriveFile                        ModerationLogType = "deleteDriveFile"
+	ModerationLogTypeDeleteNote                             ModerationLogType = "deleteNote"
+	ModerationLogTypeCreateGlobalAnnouncement               ModerationLogType = "createGlobalAnnouncement"
+	ModerationLogTypeCreateUserAnnouncement                 ModerationLogType = "createUserAnnouncement"
+	ModerationLogTypeUpdateGlobalAnnouncement               ModerationLogType = "updateGlobalAnnouncement"
+	ModerationLogTypeUpdateUserAnnouncement                 ModerationLogType = "updateUserAnnouncement"
+	ModerationLogTypeDeleteGlobalAnnouncement               ModerationLogType = "deleteGlobalAnnouncement"
+	ModerationLogTypeDeleteUserAnnouncement                 ModerationLogType = "deleteUserAnnouncement"
+	ModerationLogTypeResetPassword                          ModerationLogType = "resetPassword"
+	ModerationLogTypeSuspendRemoteInstance                  ModerationLogType = "suspendRemoteInstance"
+	ModerationLogTypeUnsuspendRemoteInstance                ModerationLogType = "unsuspendRemoteInstance"
+	ModerationLogTypeUpdateRemoteInstanceNote               ModerationLogType = "updateRemoteInstanceNote"
+	ModerationLogTypeMarkSensitiveDriveFile                 ModerationLogType = "markSensitiveDriveFile"
+	ModerationLogTypeUnmarkSensitiveDriveFile               ModerationLogType = "unmarkSensitiveDriveFile"
+	ModerationLogTypeResolveAbuseReport                     ModerationLogType = "resolveAbuseReport"
+	ModerationLogTypeForwardAbuseReport                     ModerationLogType = "forwardAbuseReport"
+	ModerationLogTypeUpdateAbuseReportNote                  ModerationLogType = "updateAbuseReportNote"
+	ModerationLogTypeCreateInvitation                       ModerationLogType = "createInvitation"
+	ModerationLogTypeCreateAd                               ModerationLogType = "createAd"
+	ModerationLogTypeUpdateAd                               ModerationLogType = "updateAd"
+	ModerationLogTypeDeleteAd                               ModerationLogType = "deleteAd"
+	ModerationLogTypeCreateAvatarDecoration                 ModerationLogType = "createAvatarDecoration"
+	ModerationLogTypeUpdateAvatarDecoration                 ModerationLogType = "updateAvatarDecoration"
+	ModerationLogTypeDeleteAvatarDecoration                 ModerationLogType = "deleteAvatarDecoration"
+	ModerationLogTypeUnsetUserAvatar                        ModerationLogType = "unsetUserAvatar"
+	ModerationLogTypeUnsetUserBanner                        ModerationLogType = "unsetUserBanner"
+	ModerationLogTypeCreateSystemWebhook                    ModerationLogType = "createSystemWebhook"
+	ModerationLogTypeUpdateSystemWebhook                    ModerationLogType = "updateSystemWebhook"
+	ModerationLogTypeDeleteSystemWebhook                    ModerationLogType = "deleteSystemWebhook"
+	ModerationLogTypeCreateAbuseReportNotificationRecipient ModerationLogType = "createAbuseReportNotificationRecipient"
+	ModerationLogTypeUpdateAbuseReportNotificationRecipient ModerationLogType = "updateAbuseReportNotificationRecipient"
+	ModerationLogTypeDeleteAbuseReportNotificationRecipient ModerationLogType = "deleteAbuseReportNotificationRecipient"
+	ModerationLogTypeDeleteAccount                          ModerationLogType = "deleteAccount"
+	ModerationLogTypeDeletePage                             ModerationLogType = "deletePage"
+	ModerationLogTypeDeleteFlash                            ModerationLogType = "deleteFlash"
+	ModerationLogTypeDeleteGalleryPost                      ModerationLogType = "deleteGalleryPost"
+	ModerationLogTypeDeleteChatRoom                         ModerationLogType = "deleteChatRoom"
+	ModerationLogTypeUpdateProxyAccountDescription          ModerationLogType = "updateProxyAccountDescription"
+)
+
+// ModerationLogUserInfo is the info of suspend, unsuspend, resetPassword and deleteAccount moderation logs, and of unsetUserAvatar and unsetUserBanner (with FileID).
+type ModerationLogUserInfo struct {
+	// FileID is the avatar or banner that was unset.
+	FileID       *string `json:"fileId,omitzero"`
+	UserHost     *string `json:"userHost"`
+	UserID       string  `json:"userId"`
+	UserUsername string  `json:"userUsername"`
+}
+
+// ModerationLogUserNoteInfo is the info of updateUserNote moderation logs: a moderator changed the memo on a user.
+type ModerationLogUserNoteInfo struct {
+	After        *string `json:"after"`
+	Before       *string `json:"before"`
+	UserHost     *string `json:"userHost"`
+	UserID       string  `json:"userId"`
+	UserUsername string  `json:"userUsername"`
+}
+
+// MutedNoteReason is why a note was muted, as misskey-js's mutedNoteReasons lists them.
+type MutedNoteReason string
+
+const (
+	MutedNoteReasonWord   MutedNoteReason = "word"
+	MutedNoteReasonManual MutedNoteReason = "manual"
+	MutedNoteReasonSpam   MutedNoteReason = "spam"
+	MutedNoteReasonOther  MutedNoteReason = "other"
+)
 
 // Note is the Note schema of the API document.
 type Note struct {
 	Channel      *Channel  `json:"channel,omitzero"`
 	ChannelID    *string   `json:"channelId,omitzero"`
-	ClippedCount *int64    `json:"clippedCount,omitzero"`
+	ClippedCount *float64  `json:"clippedCount,omitzero"`
 	CreatedAt    time.Time `json:"createdAt"`
 	// Content warning shown instead of the text.
 	CW        *string           `json:"cw,omitzero"`
@@ -575,12 +717,28 @@ type QueueCount struct {
 	WaitingChildren *int64 `json:"waiting-children,omitzero"`
 }
 
+// QueueType names a job queue of the server, as misskey-js's queueTypes lists them (postScheduledNote since 2025).
+type QueueType string
+
+const (
+	QueueTypeSystem                QueueType = "system"
+	QueueTypeEndedPollNotification QueueType = "endedPollNotification"
+	QueueTypePostScheduledNote     QueueType = "postScheduledNote"
+	QueueTypeDeliver               QueueType = "deliver"
+	QueueTypeInbox                 QueueType = "inbox"
+	QueueTypeDB                    QueueType = "db"
+	QueueTypeRelationship          QueueType = "relationship"
+	QueueTypeObjectStorage         QueueType = "objectStorage"
+	QueueTypeUserWebhookDeliver    QueueType = "userWebhookDeliver"
+	QueueTypeSystemWebhookDeliver  QueueType = "systemWebhookDeliver"
+)
+
 // Role is the Role schema of the API document.
 type Role struct {
 	RoleLite
 	AsBadge                   bool                         `json:"asBadge"`
 	CanEditMembersByModerator bool                         `json:"canEditMembersByModerator"`
-	CondFormula               RoleCondFormula              `json:"condFormula"`
+	CondFormula               RoleCondFormulaValue         `json:"condFormula"`
 	CreatedAt                 time.Time                    `json:"createdAt"`
 	IsExplorable              bool                         `json:"isExplorable"`
 	IsPublic                  bool                         `json:"isPublic"`
@@ -588,50 +746,6 @@ type Role struct {
 	Target                    RoleTarget                   `json:"target"`
 	UpdatedAt                 time.Time                    `json:"updatedAt"`
 	UsersCount                int64                        `json:"usersCount"`
-}
-
-// RoleCondFormula is defined at #/components/schemas/Role/properties/condFormula.
-//
-// RoleCondFormula is a union: at most one of its fields is set.
-// Decoding picks the field whose shape fits the JSON best; a value no field fits keeps only Raw.
-type RoleCondFormula struct {
-	RoleCondFormulaValue *RoleCondFormulaValue `json:"-"`
-	ValueMap             map[string]any        `json:"-"`
-	// Raw is the JSON the value was decoded from.
-	Raw json.RawMessage `json:"-"`
-}
-
-// shapesOfRoleCondFormula describes the alternatives of RoleCondFormula for unionPick.
-var shapesOfRoleCondFormula = []unionShape{{
-	kind:     "object",
-	known:    []string{"id", "type", "value", "values"},
-	required: []string{"id", "type"},
-}, {kind: "object"}}
-
-// UnmarshalJSON decodes whichever alternative the JSON holds.
-func (u *RoleCondFormula) UnmarshalJSON(data []byte) error {
-	*u = RoleCondFormula{Raw: append(json.RawMessage(nil), data...)}
-	switch unionPick(data, shapesOfRoleCondFormula) {
-	case 0:
-		u.RoleCondFormulaValue = new(RoleCondFormulaValue)
-		return unionDecode(data, u.RoleCondFormulaValue)
-	case 1:
-		return unionDecode(data, &u.ValueMap)
-	}
-	return nil
-}
-
-// MarshalJSON encodes the alternative that is set, or Raw when none is.
-func (u RoleCondFormula) MarshalJSON() ([]byte, error) {
-	switch {
-	case u.RoleCondFormulaValue != nil:
-		return json.Marshal(u.RoleCondFormulaValue)
-	case u.ValueMap != nil:
-		return json.Marshal(u.ValueMap)
-	case u.Raw != nil:
-		return u.Raw, nil
-	}
-	return []byte("null"), nil
 }
 
 // RoleCondFormulaLogics is the RoleCondFormulaLogics schema of the API document.
@@ -791,6 +905,246 @@ const (
 	RoleTargetManual      RoleTarget = "manual"
 	RoleTargetConditional RoleTarget = "conditional"
 )
+
+// StreamChatMessageDeleted is the payload of chatUser's and chatRoom's deleted event: the id of the deleted message.
+type StreamChatMessageDeleted string
+
+// StreamChatReacted is the payload of chatUser's and chatRoom's react event: someone reacted to a message.
+type StreamChatReacted struct {
+	MessageID string    `json:"messageId"`
+	Reaction  string    `json:"reaction"`
+	User      *UserLite `json:"user,omitzero"`
+}
+
+// StreamChatUnreacted is the payload of chatUser's and chatRoom's unreact event: someone removed a reaction.
+type StreamChatUnreacted struct {
+	MessageID string    `json:"messageId"`
+	Reaction  string    `json:"reaction"`
+	User      *UserLite `json:"user,omitzero"`
+}
+
+// StreamDriveFileCreated is the payload of main's driveFileCreated event: a file the account uploaded.
+type StreamDriveFileCreated struct {
+	DriveFile
+}
+
+// StreamFileCreated is the payload of drive's fileCreated event.
+type StreamFileCreated struct {
+	DriveFile
+}
+
+// StreamFileDeleted is the payload of drive's fileDeleted event: the id of the deleted file.
+type StreamFileDeleted string
+
+// StreamFileUpdated is the payload of drive's fileUpdated event.
+type StreamFileUpdated struct {
+	DriveFile
+}
+
+// StreamFolderCreated is the payload of drive's folderCreated event.
+type StreamFolderCreated struct {
+	DriveFolder
+}
+
+// StreamFolderDeleted is the payload of drive's folderDeleted event: the id of the deleted folder.
+type StreamFolderDeleted string
+
+// StreamFolderUpdated is the payload of drive's folderUpdated event.
+type StreamFolderUpdated struct {
+	DriveFolder
+}
+
+// StreamFollow is the payload of main's follow event: a user the account now follows.
+type StreamFollow struct {
+	UserDetailed
+}
+
+// StreamFollowed is the payload of main's followed event: a user who now follows the account. Servers send a UserLite or a detailed user; every field either holds is kept.
+type StreamFollowed struct {
+	User
+}
+
+// StreamMeUpdated is the payload of main's meUpdated event: the account itself after a change.
+type StreamMeUpdated struct {
+	MeDetailed
+}
+
+// StreamMention is the payload of main's mention event: a note that mentions the account.
+type StreamMention struct {
+	Note
+}
+
+// StreamNewAbuseUserReport is the payload of admin's newAbuseUserReport event: a user reported another.
+type StreamNewAbuseUserReport struct {
+	Comment string `json:"comment"`
+	// ID is the id of the report.
+	ID           string `json:"id"`
+	ReporterID   string `json:"reporterId"`
+	TargetUserID string `json:"targetUserId"`
+}
+
+// StreamPageEvent is the payload of main's pageEvent event: a user triggered an event button on one of the account's pages.
+type StreamPageEvent struct {
+	// Event is the name the page's button gives the event.
+	Event  string `json:"event"`
+	PageID string `json:"pageId"`
+	User   User   `json:"user"`
+	UserID string `json:"userId"`
+	// Var is the value of the page variable the button sends, any JSON value.
+	Var any `json:"var,omitzero"`
+}
+
+// StreamQueueCounts are the job counts of one queue in a StreamQueueStats.
+type StreamQueueCounts struct {
+	Active int64 `json:"active"`
+	// ActiveSincePrevTick is how many jobs became active since the previous stats.
+	ActiveSincePrevTick int64 `json:"activeSincePrevTick"`
+	Delayed             int64 `json:"delayed"`
+	Waiting             int64 `json:"waiting"`
+}
+
+// StreamQueueStats is the payload of queueStats's stats event, sent every 10 s: the deliver and inbox job queues.
+type StreamQueueStats struct {
+	// StreamQueueCounts are the job counts of one queue in a StreamQueueStats.
+	Deliver StreamQueueCounts `json:"deliver"`
+	// StreamQueueCounts are the job counts of one queue in a StreamQueueStats.
+	Inbox StreamQueueCounts `json:"inbox"`
+}
+
+// StreamQueueStatsLog is the payload of queueStats's statsLog event, the answer to RequestLog: past stats, newest first.
+type StreamQueueStatsLog []StreamQueueStats
+
+// StreamReadAntenna is the payload of main's readAntenna event: an antenna whose notes were all read.
+type StreamReadAntenna struct {
+	Antenna
+}
+
+// StreamReceiveFollowRequest is the payload of main's receiveFollowRequest event: the user who asks to follow the account. Servers send a UserLite or a detailed user; every field either holds is kept.
+type StreamReceiveFollowRequest struct {
+	User
+}
+
+// StreamRegistryUpdated is the payload of main's registryUpdated event: a registry value changed.
+type StreamRegistryUpdated struct {
+	Key   string   `json:"key"`
+	Scope []string `json:"scope,omitzero"`
+	// Value is the new value, any JSON value.
+	Value any `json:"value,omitzero"`
+}
+
+// StreamRenote is the payload of main's renote event: a renote or quote of one of the account's notes.
+type StreamRenote struct {
+	Note
+}
+
+// StreamReply is the payload of main's reply event: a reply to one of the account's notes.
+type StreamReply struct {
+	Note
+}
+
+// StreamReversiCanceled is the payload of reversiGame's canceled event: a player left the game before it started.
+type StreamReversiCanceled struct {
+	// UserID is the player who canceled.
+	UserID string `json:"userId"`
+}
+
+// StreamReversiInvited is the payload of reversi's invited event: a user invites the account to a game.
+type StreamReversiInvited struct {
+	User User `json:"user"`
+}
+
+// StreamReversiLog is the payload of reversiGame's log event: a stone was put.
+type StreamReversiLog struct {
+	// ID is the id the player gave PutStone, which lets it recognise its own move.
+	ID *string `json:"id,omitzero"`
+	// Operation is "put".
+	Operation string `json:"operation"`
+	// Player is true for the black player.
+	Player bool `json:"player"`
+	// Pos is the index of the cell on the board.
+	Pos int64 `json:"pos"`
+	// Time is when, in milliseconds since the Unix epoch.
+	Time int64 `json:"time"`
+}
+
+// StreamReversiReadyStates is the payload of reversiGame's changeReadyStates event: whether each player is ready.
+type StreamReversiReadyStates struct {
+	User1 bool `json:"user1"`
+	User2 bool `json:"user2"`
+}
+
+// StreamReversiSettingsUpdated is the payload of reversiGame's updateSettings event: a player changed a setting of the game before it started.
+type StreamReversiSettingsUpdated struct {
+	// Key is the setting: map, bw, isLlotheo, canPutEverywhere, loopedBoard or timeLimitForEachTurn.
+	Key    string `json:"key"`
+	UserID string `json:"userId"`
+	// Value is the new value of the setting, any JSON value.
+	Value any `json:"value,omitzero"`
+}
+
+// StreamServerStats is the payload of serverStats's stats event, sent every 2 s when the server has enableServerMachineStats on.
+type StreamServerStats struct {
+	// CPU is the CPU usage, from 0 to 1.
+	CPU float64              `json:"cpu"`
+	Fs  StreamServerStatsFs  `json:"fs"`
+	Mem StreamServerStatsMem `json:"mem"`
+	Net StreamServerStatsNet `json:"net"`
+}
+
+// StreamServerStatsFs is defined at #/components/schemas/StreamServerStats/properties/fs.
+type StreamServerStatsFs struct {
+	// R is disk reads per second.
+	R float64 `json:"r"`
+	// W is disk writes per second.
+	W float64 `json:"w"`
+}
+
+// StreamServerStatsLog is the payload of serverStats's statsLog event, the answer to RequestLog: past stats, newest first.
+type StreamServerStatsLog []StreamServerStats
+
+// StreamServerStatsMem is defined at #/components/schemas/StreamServerStats/properties/mem.
+type StreamServerStatsMem struct {
+	// Active is the active memory, in bytes.
+	Active float64 `json:"active"`
+	// Used is the memory in use, in bytes.
+	Used float64 `json:"used"`
+}
+
+// StreamServerStatsNet is defined at #/components/schemas/StreamServerStats/properties/net.
+type StreamServerStatsNet struct {
+	// Rx is bytes received per second.
+	Rx float64 `json:"rx"`
+	// Tx is bytes sent per second.
+	Tx float64 `json:"tx"`
+}
+
+// StreamURLUploadFinished is the payload of main's urlUploadFinished event: a drive/files/upload-from-url finished.
+type StreamURLUploadFinished struct {
+	File DriveFile `json:"file"`
+	// Marker is the marker the upload request gave, if any.
+	Marker *string `json:"marker,omitzero"`
+}
+
+// StreamUnfollow is the payload of main's unfollow event: a user the account no longer follows.
+type StreamUnfollow struct {
+	UserDetailed
+}
+
+// StreamUnreadAntenna is the payload of main's unreadAntenna event: an antenna that caught a note the account has not read.
+type StreamUnreadAntenna struct {
+	Antenna
+}
+
+// StreamUnreadMention is the payload of main's unreadMention event (servers before 2025): the id of a note that mentions the account.
+type StreamUnreadMention string
+
+// StreamUnreadNotification is the payload of main's unreadNotification event: a notification still unread a moment after it was made (the same notification also came as a notification event).
+type StreamUnreadNotification struct {
+	Notification
+}
+
+// StreamUnreadSpecifiedNote is the payload of main's unreadSpecifiedNote event (servers before 2025): the id of a direct note to the account.
+type StreamUnreadSpecifiedNote string
 
 // User is the User schema of the API document.
 //

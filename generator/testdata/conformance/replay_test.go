@@ -855,9 +855,17 @@ func replayConnect(s *Stream, channel string, params json.RawMessage) (*Connecti
 	case "admin":
 		return s.Admin()
 	case "serverStats":
-		return s.ServerStats()
+		c, err := s.ServerStats()
+		if err != nil {
+			return nil, err
+		}
+		return c.Connection, nil
 	case "queueStats":
-		return s.QueueStats()
+		c, err := s.QueueStats()
+		if err != nil {
+			return nil, err
+		}
+		return c.Connection, nil
 	}
 	return nil, fmt.Errorf("no typed helper for channel %q", channel)
 }
@@ -1024,7 +1032,7 @@ func replaySession(t *testing.T, ws *replayWS, file string, lines []replayLine, 
 		}
 		fr.Delivered = true
 		fr.Kind = ev.Kind.String()
-		fr.GotType, fr.GotChan = ev.Type, ev.Channel
+		fr.GotType, fr.GotChan = string(ev.Type), ev.Channel
 		fr.RawEqual = bytes.Equal(ev.Raw, send)
 		fr.Body = ev.Body
 		if ev.Err != nil {
