@@ -149,6 +149,7 @@ func (b *builder) endpointRequest(ep *Endpoint, op *openapi3.Operation, ptr stri
 	if mt.Schema == nil {
 		return nil
 	}
+	ep.RequestSchema = validationSchema(mt.Schema, ep.Multipart)
 	c := convCtx{
 		ptr:       ptr + "/requestBody/content/" + pointerEscape(ctype) + "/schema",
 		owner:     ep.GoName,

@@ -10,6 +10,12 @@ import (
 // Options control one generation.
 type Options struct {
 	Package string // package name of the output; default "misskey"
+	// ImportPath is the import path of the generated package. When it is
+	// set, the output also has the subpackage misskeytest (files named
+	// "misskeytest/…"), a fake server for tests that imports the client by
+	// this path (see ImportPathOf). When it is empty, misskeytest is not
+	// generated.
+	ImportPath string
 }
 
 // Generate turns a document into the files of a Go package.
@@ -20,6 +26,11 @@ func Generate(in *Input, opts Options) ([]File, *API, error) {
 	}
 	if !token.IsIdentifier(pkg) || token.IsKeyword(pkg) || pkg == "_" {
 		return nil, nil, fmt.Errorf("package name %q is not a valid Go identifier", pkg)
+	}
+	if opts.ImportPath != "" {
+		if err := checkImportPath(opts.ImportPath); err != nil {
+			return nil, nil, err
+		}
 	}
 	doc, err := Parse(in)
 	if err != nil {
@@ -32,6 +43,13 @@ func Generate(in *Input, opts Options) ([]File, *API, error) {
 	files, err := Emit(api, pkg)
 	if err != nil {
 		return nil, nil, fmt.Errorf("%s: %w", in.Name, err)
+	}
+	if opts.ImportPath != "" {
+		ts, err := EmitTestServer(api, opts.ImportPath)
+		if err != nil {
+			return nil, nil, fmt.Errorf("%s: %w", in.Name, err)
+		}
+		files = append(files, ts...)
 	}
 	return files, api, nil
 }

@@ -48,6 +48,14 @@ type Endpoint struct {
 	// no parameters.
 	Request   *Type
 	Multipart bool
+	// RequestSchema is the request body's schema as JSON Schema, reduced to
+	// the keywords that validate a request (type, nullable, enum, const,
+	// bounds, lengths, pattern, format, items, properties, required,
+	// additionalProperties, anyOf, oneOf, allOf, not, if/then/else), with
+	// $refs inlined and file (format: binary) properties of a multipart
+	// body left out. "" when the endpoint takes no body. The generated
+	// misskeytest package validates calls with it.
+	RequestSchema string
 	// Response is the type of a successful response body; nil when the
 	// endpoint answers 204 with no content.
 	Response *TypeRef

@@ -244,12 +244,26 @@ type handler func(ctx context.Context, req any, body json.RawMessage) (any, erro
 // what it wants) and leave the rest to the server.
 var ErrFallThrough = errors.New("misskeytest: fall through to the default answer")
 
-// SetHandler answers endpoint with h, which gets the parameters as sent
-// (without the token) and returns the response: any value encoding/json
-// encodes (a json.RawMessage as it is; nil answers 204 No Content), or an
-// error (see Handle<Endpoint>). It works for endpoints the API document does
-// not list (a fork's additions, called with Client.Call); those skip the
-// credential and parameter checks. A nil h removes the handler.
+// SetHandler answers endpoint with h, which gets the parameters as sent,
+// without the token. The typed Handle<Endpoint> methods do the same with the
+// parameters decoded into the endpoint's request type. A handler runs after
+// the checks a real server makes (token, rate limit, credential,
+// permission, parameters), so it sees only calls the real server would
+// answer, and CallerID tells it who called.
+//
+// What h returns is sent as Misskey sends it:
+//   - a value: encoded with encoding/json (a json.RawMessage as it is) with
+//     200 OK; nil, a nil pointer or JSON null answers 204 No Content;
+//   - a *misskey.APIError, such as a generated misskey.Err… value: Misskey's
+//     error body {"error":{"message","code","id","kind","info"}} with its
+//     StatusCode (by Kind when 0: 400 client, 403 permission, else 500) and,
+//     when RetryAfter is set, a Retry-After header;
+//   - ErrFallThrough: the call is answered as if h were not set;
+//   - any other error: 500 INTERNAL_ERROR with the error's text in info.
+//
+// SetHandler also works for endpoints the API document does not list (a
+// fork's additions, called with Client.Call); those skip the credential and
+// parameter checks. A nil h removes the handler.
 func (s *Server) SetHandler(endpoint string, h func(ctx context.Context, body json.RawMessage) (any, error)) {
 	if h == nil {
 		s.setHandler(endpoint, nil)
