@@ -71,6 +71,8 @@ func (st *state) packUserDetailed(u *user, viewer string) object {
 		"pinnedNoteIds": []any{}, "pinnedNotes": []any{}, "pinnedPageId": nil, "pinnedPage": nil,
 		"publicReactions": true, "followersVisibility": "public", "followingVisibility": "public",
 		"roles": []any{}, "memo": nil,
+		"twoFactorEnabled": false, "usePasswordLessLogin": false, "securityKeys": false,
+		"chatScope": "mutual", "canChat": true, "followedMessage": nil,
 	}) {
 		o[k] = v
 	}
@@ -96,13 +98,21 @@ func (st *state) packUserDetailed(u *user, viewer string) object {
 			"mutedWords":               []any{}, "hardMutedWords": []any{}, "mutedInstances": []any{},
 			"notificationRecieveConfig": object{}, "emailNotificationTypes": []any{},
 			"achievements": []any{}, "loggedInDays": 1,
-			"twoFactorEnabled": false, "usePasswordLessLogin": false, "securityKeys": false,
+			"email": nil, "emailVerified": false, "hasUnreadChatMessages": false,
+			"mutingNotificationTypes": []any{}, "securityKeysList": []any{},
 			"policies": object{
-				"gtlAvailable": true, "ltlAvailable": true, "canPublicNote": true, "canInvite": false,
-				"canManageCustomEmojis": false, "canSearchNotes": true, "canHideAds": false,
-				"driveCapacityMb": 100, "pinLimit": 5, "antennaLimit": 5, "wordMuteLimit": 200,
-				"webhookLimit": 3, "clipLimit": 10, "noteEachClipsLimit": 200, "userListLimit": 10,
-				"userEachUserListsLimit": 50, "rateLimitFactor": 1,
+				"gtlAvailable": true, "ltlAvailable": true, "canPublicNote": true, "mentionLimit": 20,
+				"canInvite": false, "inviteLimit": 0, "inviteLimitCycle": 10080, "inviteExpirationTime": 0,
+				"canManageCustomEmojis": false, "canManageAvatarDecorations": false,
+				"canSearchNotes": true, "canSearchUsers": true, "canUseTranslator": true, "canHideAds": false,
+				"driveCapacityMb": 100, "maxFileSizeMb": 30, "alwaysMarkNsfw": false, "canUpdateBioMedia": true,
+				"pinLimit": 5, "antennaLimit": 5, "wordMuteLimit": 200, "webhookLimit": 3, "clipLimit": 10,
+				"noteEachClipsLimit": 200, "userListLimit": 10, "userEachUserListsLimit": 50,
+				"rateLimitFactor": 1, "avatarDecorationLimit": 1,
+				"canImportAntennas": false, "canImportBlocking": false, "canImportFollowing": false,
+				"canImportMuting": false, "canImportUserLists": false, "chatAvailability": "available",
+				"uploadableFileTypes": []string{"text/*", "application/json", "image/*", "video/*", "audio/*"},
+				"noteDraftLimit":      10, "scheduledNoteLimit": 1, "watermarkAvailable": true,
 			},
 		}) {
 			o[k] = v
@@ -169,7 +179,9 @@ func (st *state) packNote(n *note, viewer string, detail bool, depth int) object
 		"files":              files,
 		"replyId":            nullable(n.replyID),
 		"renoteId":           nullable(n.renoteID),
-		"clippedCount":       0,
+	}
+	if detail {
+		o["clippedCount"] = 0
 	}
 	if len(n.mentions) > 0 {
 		o["mentions"] = n.mentions
@@ -258,7 +270,7 @@ func (st *state) packFile(f *driveFile) object {
 }
 
 func (st *state) packNotification(n *notification) object {
-	o := object{"id": n.id, "createdAt": timeJSON(n.createdAt), "type": n.typ, "isRead": n.read}
+	o := object{"id": n.id, "createdAt": timeJSON(n.createdAt), "type": n.typ}
 	if u := st.users[n.notifierID]; u != nil {
 		o["userId"] = u.id
 		o["user"] = st.packUserLite(u)

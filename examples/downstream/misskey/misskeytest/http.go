@@ -92,7 +92,7 @@ func roundTrip[T any](data []byte) []byte {
 			return data
 		}
 	}
-	out, err := json.Marshal(v)
+	out, err := marshalJSON(v)
 	if err != nil {
 		return data
 	}
@@ -335,7 +335,7 @@ func (c *callState) encode(resp any, core bool) answer {
 	case []byte:
 		data = v
 	default:
-		b, err := json.Marshal(v)
+		b, err := marshalJSON(v)
 		if err != nil {
 			e := *misskey.ErrInternalError
 			e.Info = mustJSON(map[string]any{"e": map[string]any{"message": "misskeytest: encoding the response: " + err.Error(), "code": "Error"}})
@@ -514,8 +514,20 @@ func castFormFields(sch *schema, params map[string]any) *misskey.APIError {
 	return nil
 }
 
+// marshalJSON encodes v as Misskey does: without escaping <, > and &.
+func marshalJSON(v any) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
+}
+
+// mustJSON is marshalJSON for values that always encode.
 func mustJSON(v any) []byte {
-	b, err := json.Marshal(v)
+	b, err := marshalJSON(v)
 	if err != nil {
 		panic("misskeytest: " + err.Error())
 	}
