@@ -326,7 +326,9 @@ func (s *Server) publishMainLocked(userID, typ string, body []byte) {
 }
 
 // DropStreams closes every stream's socket at once, as a restarting server
-// would, and returns how many it closed. Clients dial again; the server
+// would, and returns how many it closed. The dropped streams are gone when
+// it returns (Connected no longer sees their connections), so a
+// WaitConnected after it waits for the clients to dial again; the server
 // accepts them as before.
 func (s *Server) DropStreams() int {
 	s.mu.Lock()
@@ -334,8 +336,10 @@ func (s *Server) DropStreams() int {
 	n := 0
 	for c := range s.streams {
 		c.drop()
+		delete(s.streams, c)
 		n++
 	}
+	s.notifyLocked()
 	return n
 }
 
