@@ -110,7 +110,7 @@ func (st *state) packUserDetailed(u *user, viewer string) object {
 				"canImportAntennas": false, "canImportBlocking": false, "canImportFollowing": false,
 				"canImportMuting": false, "canImportUserLists": false, "chatAvailability": "available",
 				"uploadableFileTypes": []string{"text/*", "application/json", "image/*", "video/*", "audio/*"},
-				"noteDraftLimit": 10, "scheduledNoteLimit": 1, "watermarkAvailable": true,
+				"noteDraftLimit":      10, "scheduledNoteLimit": 1, "watermarkAvailable": true,
 			},
 		}) {
 			o[k] = v

@@ -496,3 +496,32 @@ func TestHandleNamesAreFree(t *testing.T) {
 		}
 	}
 }
+
+// TestRobustness: a handler that panics answers 500, and an endpoint of the
+// server's own Misskey that acts as the caller refuses an anonymous call
+// even where the document needs no credential (a fork's document, say).
+func TestRobustness(t *testing.T) {
+	defs := append([]endpointDef(nil), endpointDefs...)
+	for i := range defs {
+		if defs[i].name == "notes/create" {
+			defs[i].credential = false
+		}
+	}
+	srv := newServer(defs, conformEntity)
+	defer srv.Close()
+	ctx := testCtx(t)
+	anon := misskey.NewClient(srv.URL)
+	if err := anon.Call(ctx, "notes/create", map[string]any{"text": "x"}, nil); !errors.Is(err, misskey.ErrCredentialRequired) {
+		t.Errorf("anonymous notes/create: %v", err)
+	}
+	srv.SetHandler("ping", func(ctx context.Context, body json.RawMessage) (any, error) { panic("oops") })
+	err := anon.Call(ctx, "ping", nil, nil)
+	if !errors.Is(err, misskey.ErrInternalError) || !strings.Contains(string(err.(*misskey.APIError).Info), "oops") {
+		t.Errorf("panicking handler: %v", err)
+	}
+	// The server still works.
+	srv.SetHandler("ping", nil)
+	if err := anon.Call(ctx, "ping", nil, nil); err != nil {
+		t.Errorf("after the panic: %v", err)
+	}
+}
