@@ -27,7 +27,24 @@
 // The server records every call (Calls, WaitCalls), pushes any event to
 // connected streams (Emit), drops every stream to exercise reconnection
 // (DropStreams), limits the rate of an endpoint (SetRateLimit) and approves
-// MiAuth sessions (ApproveMiAuth).
+// MiAuth sessions (ApproveMiAuth). Wait, WaitConnected and WaitCaptured let a
+// test wait for what a program under test does in its own goroutines.
+//
+// A test of a bot that answers mentions:
+//
+//	srv := misskeytest.NewServer(t)
+//	bot, alice := srv.AddUser("bot", misskeytest.AsBot()), srv.AddUser("alice")
+//	go runBot(ctx, srv.Client(bot))
+//	if err := srv.WaitConnected(ctx, bot.ID, "main"); err != nil { … }
+//	note, err := srv.Client(alice).NotesCreate(ctx, &misskey.NotesCreateRequest{Text: misskey.Value("@bot hi")})
+//	calls, err := srv.WaitCalls(ctx, "notes/create", 2) // alice's note, the bot's reply
+//	reply := calls[1].Request.(*misskey.NotesCreateRequest)
+//
+// What the server does not do: federation, remote users, custom emoji,
+// channels, lists, antennas, roles, moderation, and most of the 400
+// endpoints; give those a handler. Its answers follow Misskey 2026.3 and
+// are passed through the client's types, so they have the shape of the
+// document the client was generated from.
 package misskeytest
 
 import (
@@ -263,9 +280,10 @@ var ErrFallThrough = errors.New("misskeytest: fall through to the default answer
 //   - ErrFallThrough: the call is answered as if h were not set;
 //   - any other error: 500 INTERNAL_ERROR with the error's text in info.
 //
-// SetHandler also works for endpoints the API document does not list (a
-// fork's additions, called with Client.Call); those skip the credential and
-// parameter checks. A nil h removes the handler.
+// Calls run concurrently, so h may be called from several goroutines at
+// once. SetHandler also works for endpoints the API document does not list
+// (a fork's additions, called with Client.Call); those skip the credential
+// and parameter checks. A nil h removes the handler.
 func (s *Server) SetHandler(endpoint string, h func(ctx context.Context, body json.RawMessage) (any, error)) {
 	if h == nil {
 		s.setHandler(endpoint, nil)

@@ -7,6 +7,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"mime"
 	"net/http"
@@ -239,19 +240,14 @@ func (c *callState) run(r *http.Request, h handler) answer {
 	}
 	resp, err := any(nil), ErrFallThrough
 	if h != nil {
-		resp, err = h(ctx, req, c.body)
+		resp, err = c.runHandler(h, ctx, req)
 		if err == nil {
 			return c.encode(resp, false)
 		}
 	}
 	if errors.Is(err, ErrFallThrough) {
 		if core := coreEndpoints[c.name]; core != nil && c.def != nil {
-			s.mu.Lock()
-			resp, err = core(c)
-			if err == nil {
-				s.notifyLocked()
-			}
-			s.mu.Unlock()
+			resp, err = c.runCore(core)
 			if err == nil {
 				return c.encode(resp, true)
 			}
@@ -266,6 +262,41 @@ func (c *callState) run(r *http.Request, h handler) answer {
 	e := *misskey.ErrInternalError
 	e.Info = mustJSON(map[string]any{"e": map[string]any{"message": err.Error(), "code": "Error", "id": "00000000-0000-4000-8000-000000000000"}})
 	return errorAnswer(&e, 0)
+}
+
+// runHandler calls a handler; a panic becomes an error.
+func (c *callState) runHandler(h handler, ctx context.Context, req any) (resp any, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			c.s.log("the handler of %s panicked: %v", c.name, r)
+			resp, err = nil, fmt.Errorf("misskeytest: the handler of %s panicked: %v", c.name, r)
+		}
+	}()
+	return h(ctx, req, c.body)
+}
+
+// runCore calls the server's own Misskey with the state locked; a panic (a
+// bug) becomes an error rather than a server that hangs.
+func (c *callState) runCore(core coreFunc) (resp any, err error) {
+	s := c.s
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	defer func() {
+		if r := recover(); r != nil {
+			s.log("%s panicked: %v", c.name, r)
+			resp, err = nil, fmt.Errorf("misskeytest: %s panicked: %v", c.name, r)
+		}
+	}()
+	if needsUser[c.name] && c.userID == "" {
+		// The document says no credential is needed, but answering needs a
+		// user.
+		return nil, misskey.ErrCredentialRequired
+	}
+	resp, err = core(c)
+	if err == nil {
+		s.notifyLocked()
+	}
+	return resp, err
 }
 
 // paramsValue returns the parameters as the validator takes them.
