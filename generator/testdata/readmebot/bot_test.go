@@ -13,7 +13,7 @@ import (
 
 func TestBot(t *testing.T) {
 	srv := misskeytest.NewServer(t)
-	bot := srv.AddUser("pingbot", misskeytest.AsBot())
+	bot := srv.AddUser("bot", misskeytest.AsBot())
 	alice := srv.AddUser("alice")
 	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
 	defer cancel()
@@ -51,9 +51,9 @@ func TestBot(t *testing.T) {
 		return notes
 	}
 
-	first := ping("@pingbot ping")   // the reply fails
-	ping("@pingbot how are you?")    // not a ping: no reply
-	second := ping("@pingbot ping!") // answered
+	first := ping("@bot ping")   // the reply fails
+	ping("@bot how are you?")    // not a ping: no reply
+	second := ping("@bot ping!") // answered
 	// Calls are recorded before they are answered: alice's three, the bot's two.
 	calls, err := srv.WaitCalls(ctx, "notes/create", 5)
 	if err != nil {
@@ -80,7 +80,7 @@ func TestBot(t *testing.T) {
 	if err := srv.WaitConnected(ctx, bot.ID, "main"); err != nil {
 		t.Fatal(err)
 	}
-	third := ping("@pingbot ping again")
+	third := ping("@bot ping again")
 	if err := srv.Wait(ctx, func() bool { return len(replies(third)) == 1 }); err != nil {
 		t.Fatal(err)
 	}
