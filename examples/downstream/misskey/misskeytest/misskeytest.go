@@ -187,7 +187,9 @@ func (s *Server) Wait(ctx context.Context, cond func() bool) error {
 	}
 }
 
-// A Call is one API call the server received.
+// A Call is one API call the server received: every call to an endpoint the
+// document lists or a handler answers, refused ones included (see Status
+// and Err).
 type Call struct {
 	// Endpoint is the endpoint's name, such as "notes/create".
 	Endpoint string
