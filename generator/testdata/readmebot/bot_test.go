@@ -81,8 +81,11 @@ func TestBot(t *testing.T) {
 		t.Fatal(err)
 	}
 	third := ping("@bot ping again")
-	if err := srv.Wait(ctx, func() bool { return len(replies(third)) == 1 }); err != nil {
+	if _, err := srv.WaitCalls(ctx, "notes/create", 7); err != nil {
 		t.Fatal(err)
+	}
+	if got := replies(third); len(got) != 1 {
+		t.Errorf("replies after the reconnect: %+v", got)
 	}
 
 	cancel()
