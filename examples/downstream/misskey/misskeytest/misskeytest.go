@@ -169,7 +169,8 @@ func (s *Server) notifyLocked() {
 
 // Wait blocks until cond returns true or ctx ends. cond is called at once
 // and again after every change of the server's state (a call, a stream
-// frame, a new note …); it may call the server's methods. Give ctx a
+// frame, a new note …); it may call the server's methods (but not its API
+// over HTTP, which is itself a change and would make Wait spin). Give ctx a
 // deadline: a condition that never holds waits until ctx ends.
 func (s *Server) Wait(ctx context.Context, cond func() bool) error {
 	for {
