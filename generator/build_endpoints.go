@@ -150,6 +150,7 @@ func (b *builder) endpointRequest(ep *Endpoint, op *openapi3.Operation, ptr stri
 	if mt.Schema == nil {
 		return nil
 	}
+	ep.RequestSchema = validationSchema(mt.Schema, ep.Multipart)
 	c := convCtx{
 		ptr:       ptr + "/requestBody/content/" + pointerEscape(ctype) + "/schema",
 		fixedName: ep.GoName + "Request",
@@ -334,15 +335,17 @@ func (b *builder) splitListForm(ep *Endpoint) {
 	for _, f := range allFields(ep.Request, nil) {
 		names[f.JSONName] = f
 	}
-	plural := false
-	for name, f := range names {
-		if p := names[name+"s"]; p != nil && f.Type.Kind == RefString && p.Type.Kind == RefSlice {
-			plural = true
+	var plural *Field
+	for _, name := range sortedKeys(names) {
+		if p := names[name+"s"]; p != nil && names[name].Type.Kind == RefString && p.Type.Kind == RefSlice {
+			plural = p
+			break
 		}
 	}
-	if !plural {
+	if plural == nil {
 		return
 	}
+	ep.ListField = plural
 	b.dropType(r.Named)
 	ep.Response = obj.Type
 	ep.ListResponse = list.Type

@@ -13,6 +13,12 @@ type Options struct {
 	// Literal maps the document as written, without the fixups table
 	// (fixups.json) that corrects the types real servers contradict.
 	Literal bool
+	// ImportPath is the import path of the generated package. When it is
+	// set, the output also has the subpackage misskeytest (files named
+	// "misskeytest/…"), a fake server for tests that imports the client by
+	// this path (see ImportPathOf). When it is empty, misskeytest is not
+	// generated.
+	ImportPath string
 }
 
 // Generate turns a document into the files of a Go package.
@@ -24,6 +30,11 @@ func Generate(in *Input, opts Options) ([]File, *API, error) {
 	if !token.IsIdentifier(pkg) || token.IsKeyword(pkg) || pkg == "_" {
 		return nil, nil, fmt.Errorf("package name %q is not a valid Go identifier", pkg)
 	}
+	if opts.ImportPath != "" {
+		if err := checkImportPath(opts.ImportPath); err != nil {
+			return nil, nil, err
+		}
+	}
 	api, err := loadAPI(in, opts.Literal)
 	if err != nil {
 		return nil, nil, err
@@ -31,6 +42,13 @@ func Generate(in *Input, opts Options) ([]File, *API, error) {
 	files, err := Emit(api, pkg)
 	if err != nil {
 		return nil, nil, fmt.Errorf("%s: %w", in.Name, err)
+	}
+	if opts.ImportPath != "" {
+		ts, err := EmitTestServer(api, opts.ImportPath)
+		if err != nil {
+			return nil, nil, fmt.Errorf("%s: %w", in.Name, err)
+		}
+		files = append(files, ts...)
 	}
 	return files, api, nil
 }

@@ -19,8 +19,12 @@ var update = flag.Bool("update", false, "rewrite generated/ from testdata/openap
 // rewrites it, as make generate does).
 func TestGeneratedUpToDate(t *testing.T) {
 	root := gentest.RepoRoot()
-	files, _ := gentest.Generate(t, filepath.Join(root, "testdata", "openapi.json"), "misskey")
 	dir := filepath.Join(root, "generated")
+	importPath, err := generator.ImportPathOf(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	files, _ := gentest.GenerateWith(t, filepath.Join(root, "testdata", "openapi.json"), generator.Options{Package: "misskey", ImportPath: importPath})
 	if *update {
 		if err := generator.Write(dir, files); err != nil {
 			t.Fatal(err)

@@ -53,6 +53,14 @@ type Endpoint struct {
 	// no parameters.
 	Request   *Type
 	Multipart bool
+	// RequestSchema is the request body's schema as JSON Schema, reduced to
+	// the keywords that validate a request (type, nullable, enum, const,
+	// bounds, lengths, pattern, format, items, properties, required,
+	// additionalProperties, anyOf, oneOf, allOf, not, if/then/else), with
+	// $refs inlined and file (format: binary) properties of a multipart
+	// body left out. "" when the endpoint takes no body. The generated
+	// misskeytest package validates calls with it.
+	RequestSchema string
 	// Response is the type of a successful response body; nil when the
 	// endpoint answers 204 with no content.
 	Response *TypeRef
@@ -64,6 +72,7 @@ type Endpoint struct {
 	// userIds), has a second method for the list form.
 	ListMethod   string
 	ListResponse *TypeRef
+	ListField    *Field // the request's plural field that asks for the list form (userIds)
 }
 
 // ErrorCase is one error an endpoint documents (from the examples of its

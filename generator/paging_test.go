@@ -58,7 +58,11 @@ func TestDownstreamExampleIsCurrent(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	files, _, err := generator.Generate(&generator.Input{Name: "api.json", Data: data}, generator.Options{Package: "misskey"})
+	importPath, err := generator.ImportPathOf(filepath.Join(dir, "misskey"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	files, _, err := generator.Generate(&generator.Input{Name: "api.json", Data: data}, generator.Options{Package: "misskey", ImportPath: importPath})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -8,6 +8,7 @@ import (
 	"go/token"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -18,19 +19,36 @@ import (
 )
 
 // TestRealSpecs generates a client for every real Misskey document in
-// ../shared/specs, twice (the outputs must be byte-identical), puts them all
-// in one temporary module with a table that calls every endpoint, and runs
-// go build and go vet over it. Each package must have exactly one method
-// per distinct endpoint path of its document.
+// ../shared/specs, with its misskeytest fake server, twice (the outputs must
+// be byte-identical), puts them all in one temporary module with a table
+// that calls every endpoint, and runs go build and go vet over it. Each
+// package must have exactly one method per distinct endpoint path of its
+// document. The bot of README.md and its test (testdata/readmebot) go
+// beside the client of the newest document, and that test runs.
 func TestRealSpecs(t *testing.T) {
 	specs := gentest.Specs(t)
 	mod := gentest.NewModule(t)
+	const botSpec = "live-misskey-2026.3.2"
+	botDir := ""
 	for _, spec := range specs {
 		name := strings.TrimSuffix(filepath.Base(spec), ".json")
 		sub := "specs/" + packageDir(name)
-		files, api := gentest.Generate(t, spec, "misskey")
-		again, _ := gentest.Generate(t, spec, "misskey")
+		files, api := gentest.GenerateWith(t, spec, generator.Options{Package: "misskey", ImportPath: mod.Path + "/" + sub})
+		again, _ := gentest.GenerateWith(t, spec, generator.Options{Package: "misskey", ImportPath: mod.Path + "/" + sub})
 		assertSameFiles(t, name, files, again)
+		if !slices.ContainsFunc(files, func(f generator.File) bool { return f.Name == generator.TestServerDir+"/handlers.go" }) {
+			t.Errorf("%s: no misskeytest", name)
+		}
+		if name == botSpec {
+			botDir = sub + "/readmebot"
+			for _, f := range []string{"bot.go", "bot_test.go"} {
+				src, err := os.ReadFile(filepath.Join("testdata", "readmebot", f))
+				if err != nil {
+					t.Fatal(err)
+				}
+				mod.AddFile(t, botDir, f, bytes.ReplaceAll(src, []byte(`"example.com/mybot/misskey`), []byte(`"`+mod.Path+"/"+sub)))
+			}
+		}
 
 		paths := documentPaths(t, spec)
 		if len(api.Endpoints) != len(paths) {
@@ -49,6 +67,12 @@ func TestRealSpecs(t *testing.T) {
 	}
 	if out, err := mod.Go(nil, "vet", "./..."); err != nil {
 		t.Fatalf("go vet of the generated packages failed:\n%s", out)
+	}
+	if botDir == "" {
+		t.Fatalf("../shared/specs has no %s.json for the README's bot", botSpec)
+	}
+	if out, err := mod.Go(nil, "test", "-count=1", "./"+botDir); err != nil {
+		t.Fatalf("the README's bot test failed:\n%s", out)
 	}
 }
 

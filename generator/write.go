@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -18,12 +19,14 @@ func IsGenerated(content []byte) bool {
 	return string(bytes.TrimSpace(line)) == "// "+Header
 }
 
-// Write puts files into dir. Everything is first written to a temporary
-// directory beside dir; only when all files are complete are they moved
-// into place, and generated files that the new output no longer has are
-// removed. Files in dir that misskey-gen did not generate are never
-// touched. A failure at any step leaves dir exactly as it was: files
-// already replaced are put back from the temporary directory.
+// Write puts files into dir; a file named "misskeytest/x.go" goes into that
+// subdirectory. Everything is first written to a temporary directory beside
+// dir; only when all files are complete are they moved into place, and
+// generated files that the new output no longer has are removed, in dir and
+// in its generated subdirectories (an emptied subdirectory goes too).
+// Files that misskey-gen did not generate are never touched. A failure at
+// any step leaves dir exactly as it was: files already replaced are put
+// back from the temporary directory.
 func Write(dir string, files []File) error {
 	return writeFiles(dir, files, os.Rename)
 }
@@ -32,17 +35,29 @@ func Write(dir string, files []File) error {
 // tests can make the move into place fail part way.
 func writeFiles(dir string, files []File, rename func(oldpath, newpath string) error) error {
 	names := map[string]bool{}
+	subs := map[string]bool{} // subdirectories the files go to
 	for _, f := range files {
-		if f.Name == "" || f.Name != filepath.Base(f.Name) || f.Name == "." || f.Name == ".." || f.Name == previousDir {
-			return fmt.Errorf("cannot write a file named %q", f.Name)
+		sub, err := checkFileName(f.Name)
+		if err != nil {
+			return err
 		}
 		if names[f.Name] {
 			return fmt.Errorf("two files named %s", f.Name)
 		}
 		names[f.Name] = true
+		if sub != "" {
+			subs[sub] = true
+		}
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
+	}
+	// A subdirectory must be a directory.
+	for _, sub := range sortedKeys(subs) {
+		path := filepath.Join(dir, sub)
+		if fi, err := os.Lstat(path); err == nil && !fi.IsDir() {
+			return fmt.Errorf("%s exists and is not a directory; not replacing it", path)
+		}
 	}
 	// Refuse to overwrite a file the user wrote, or anything not a file.
 	for _, f := range files {
@@ -67,6 +82,17 @@ func writeFiles(dir string, files []File, rename func(oldpath, newpath string) e
 		return err
 	}
 	defer os.RemoveAll(tmp)
+	prev := filepath.Join(tmp, previousDir)
+	if err := os.Mkdir(prev, 0o755); err != nil {
+		return err
+	}
+	for _, sub := range generatedSubdirs {
+		for _, d := range []string{filepath.Join(tmp, sub), filepath.Join(prev, sub)} {
+			if err := os.Mkdir(d, 0o755); err != nil {
+				return err
+			}
+		}
+	}
 	for _, f := range files {
 		if err := os.WriteFile(filepath.Join(tmp, f.Name), f.Content, 0o644); err != nil {
 			return err
@@ -78,16 +104,13 @@ func writeFiles(dir string, files []File, rename func(oldpath, newpath string) e
 	}
 	// Move the new files in and the stale ones out. Every file replaced or
 	// removed is kept in tmp/previousDir until all moves have succeeded.
-	prev := filepath.Join(tmp, previousDir)
-	if err := os.Mkdir(prev, 0o755); err != nil {
-		return err
-	}
 	type move struct {
 		name   string
 		saved  bool // the old file is in prev
 		placed bool // the new file is in dir
 	}
 	var moves []move
+	var made []string // subdirectories this run created
 	rollback := func(cause error) error {
 		var errs []error
 		for i := len(moves) - 1; i >= 0; i-- {
@@ -104,10 +127,25 @@ func writeFiles(dir string, files []File, rename func(oldpath, newpath string) e
 				}
 			}
 		}
+		for _, d := range made {
+			if err := os.Remove(d); err != nil {
+				errs = append(errs, err)
+			}
+		}
 		if len(errs) > 0 {
 			return fmt.Errorf("%w; restoring the previous files also failed: %w", cause, errors.Join(errs...))
 		}
 		return cause
+	}
+	for _, sub := range sortedKeys(subs) {
+		path := filepath.Join(dir, sub)
+		if _, err := os.Lstat(path); err == nil {
+			continue
+		}
+		if err := os.Mkdir(path, 0o755); err != nil {
+			return rollback(err)
+		}
+		made = append(made, path)
 	}
 	for _, f := range files {
 		target := filepath.Join(dir, f.Name)
@@ -133,35 +171,74 @@ func writeFiles(dir string, files []File, rename func(oldpath, newpath string) e
 		}
 		moves = append(moves, move{name: name, saved: true})
 	}
+	// A generated subpackage the output no longer has goes away with its
+	// last file; a directory that still holds the user's files stays.
+	for _, sub := range generatedSubdirs {
+		if !subs[sub] {
+			_ = os.Remove(filepath.Join(dir, sub))
+		}
+	}
 	return nil
+}
+
+// generatedSubdirs are the subdirectories of the output that misskey-gen
+// writes packages to; their generated files are removed when the output no
+// longer has them.
+var generatedSubdirs = []string{TestServerDir}
+
+// checkFileName accepts "name.go" and "<subdir>/name.go" for a subdirectory
+// of generatedSubdirs, and returns the subdirectory.
+func checkFileName(name string) (string, error) {
+	sub, base, nested := strings.Cut(name, "/")
+	if !nested {
+		sub, base = "", name
+	}
+	if base == "" || base != filepath.Base(base) || base == "." || base == ".." || base == previousDir ||
+		strings.ContainsAny(base, `/\`) || (nested && !slices.Contains(generatedSubdirs, sub)) {
+		return "", fmt.Errorf("cannot write a file named %q", name)
+	}
+	return sub, nil
 }
 
 // previousDir is the directory inside Write's temporary directory that
 // holds the files a run replaces until it has succeeded.
 const previousDir = "previous"
 
-// staleFiles lists the generated .go files in dir that files does not have.
+// staleFiles lists the generated .go files in dir, and in its generated
+// subdirectories, that files does not have; those in a subdirectory as
+// "<subdir>/name.go".
 func staleFiles(dir string, files []File) ([]string, error) {
 	want := map[string]bool{}
 	for _, f := range files {
 		want[f.Name] = true
 	}
-	entries, err := os.ReadDir(dir)
-	if err != nil {
-		return nil, err
-	}
 	var out []string
-	for _, e := range entries {
-		name := e.Name()
-		if e.IsDir() || want[name] || !strings.HasSuffix(name, ".go") {
-			continue
+	for _, sub := range append([]string{""}, generatedSubdirs...) {
+		d := filepath.Join(dir, sub)
+		if sub != "" {
+			if fi, err := os.Lstat(d); err != nil || !fi.IsDir() {
+				continue
+			}
 		}
-		b, err := os.ReadFile(filepath.Join(dir, name))
+		entries, err := os.ReadDir(d)
 		if err != nil {
 			return nil, err
 		}
-		if IsGenerated(b) {
-			out = append(out, name)
+		for _, e := range entries {
+			name := e.Name()
+			if sub != "" {
+				name = sub + "/" + name
+			}
+			if e.IsDir() || want[name] || !strings.HasSuffix(name, ".go") {
+				continue
+			}
+			b, err := os.ReadFile(filepath.Join(dir, name))
+			if err != nil {
+				return nil, err
+			}
+			if IsGenerated(b) {
+				out = append(out, name)
+			}
 		}
 	}
 	sort.Strings(out)

@@ -11,4 +11,9 @@
 //   - spec_stub.go, which declares the few identifiers the generator emits from
 //     the document (version strings, the endpoint table, stream event
 //     decoding), so that this package builds and tests on its own.
+//
+// The subdirectory misskeytest is the runtime of the fake server generated
+// beside every client (<out>/misskeytest). It is copied the same way, with
+// its import of this package rewritten to the client's import path; its own
+// spec_stub.go stands in for the endpoint table the generator emits.
 package templates

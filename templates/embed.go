@@ -11,6 +11,9 @@ import (
 //go:embed *.go
 var files embed.FS
 
+//go:embed misskeytest/*.go
+var testServerFiles embed.FS
+
 // notCopied lists the files of this package that are not part of a generated
 // package.
 var notCopied = map[string]bool{
@@ -28,7 +31,19 @@ type RuntimeFile struct {
 
 // Files returns the runtime files in name order.
 func Files() ([]RuntimeFile, error) {
-	entries, err := fs.ReadDir(files, ".")
+	return readFiles(files, ".")
+}
+
+// TestServerFiles returns the files of the fake server, package misskeytest
+// (templates/misskeytest), in name order. They import the runtime as
+// misskey "github.com/misskey-gen/misskey-gen/templates", which the
+// generator rewrites to the generated client's import path.
+func TestServerFiles() ([]RuntimeFile, error) {
+	return readFiles(testServerFiles, "misskeytest")
+}
+
+func readFiles(fsys embed.FS, dir string) ([]RuntimeFile, error) {
+	entries, err := fs.ReadDir(fsys, dir)
 	if err != nil {
 		return nil, err
 	}
@@ -38,7 +53,7 @@ func Files() ([]RuntimeFile, error) {
 		if e.IsDir() || notCopied[name] || strings.HasSuffix(name, "_test.go") || path.Ext(name) != ".go" {
 			continue
 		}
-		b, err := files.ReadFile(name)
+		b, err := fsys.ReadFile(path.Join(dir, name))
 		if err != nil {
 			return nil, err
 		}

@@ -3,15 +3,13 @@ package main
 import (
 	"bytes"
 	"context"
-	"encoding/json"
-	"net/http"
-	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
-	"github.com/coder/websocket"
+	misskey "github.com/misskey-gen/misskey-gen/generated"
+	"github.com/misskey-gen/misskey-gen/generated/misskeytest"
 )
 
 // syncBuffer is a bytes.Buffer safe for one writer and one reader.
@@ -32,64 +30,63 @@ func (s *syncBuffer) String() string {
 	return s.b.String()
 }
 
-// TestRun follows a fake server's local timeline: a note arrives, the
-// program subscribes to it, and a reaction to it arrives.
-func TestRun(t *testing.T) {
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.Path != "/streaming" || r.URL.Query().Get("i") != "tok" {
-			http.Error(w, "bad request", http.StatusBadRequest)
-			return
-		}
-		ws, err := websocket.Accept(w, r, nil)
-		if err != nil {
-			return
-		}
-		defer ws.CloseNow()
-		ctx := r.Context()
-		for {
-			_, data, err := ws.Read(ctx)
-			if err != nil {
-				return
-			}
-			var f struct {
-				Type string `json:"type"`
-				Body struct {
-					Channel string `json:"channel"`
-					ID      string `json:"id"`
-				} `json:"body"`
-			}
-			if json.Unmarshal(data, &f) != nil {
-				continue
-			}
-			switch {
-			case f.Type == "connect" && f.Body.Channel == "localTimeline":
-				note := `{"type":"channel","body":{"id":"` + f.Body.ID + `","type":"note","body":{"id":"n1","createdAt":"2026-01-02T03:04:05.000Z","userId":"u1","user":{"id":"u1","username":"alice","host":null,"name":null,"avatarUrl":null,"avatarBlurhash":null,"isBot":false,"isCat":false,"emojis":{},"onlineStatus":"online"},"text":"hello  world","cw":null,"visibility":"public","reactionAcceptance":null,"renoteCount":0,"repliesCount":0,"reactionCount":0,"reactions":{},"reactionEmojis":{},"fileIds":[],"files":[],"replyId":null,"renoteId":null}}}`
-				_ = ws.Write(ctx, websocket.MessageText, []byte(note))
-			case f.Type == "subNote" || f.Type == "s" || f.Type == "sr":
-				_ = ws.Write(ctx, websocket.MessageText, []byte(`{"type":"noteUpdated","body":{"id":"n1","type":"reacted","body":{"reaction":"👍","userId":"u2"}}}`))
-			}
-		}
-	}))
-	defer srv.Close()
-
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	var out syncBuffer
-	done := make(chan error, 1)
-	go func() { done <- run(ctx, &out, srv.URL, "tok", "local") }()
-
+// waitOutput waits until the program has printed want.
+func waitOutput(t *testing.T, out *syncBuffer, want string) {
+	t.Helper()
 	deadline := time.Now().Add(10 * time.Second)
-	for !strings.Contains(out.String(), "reacted") && time.Now().Before(deadline) {
+	for !strings.Contains(out.String(), want) {
+		if time.Now().After(deadline) {
+			t.Fatalf("the output lacks %q:\n%s", want, out.String())
+		}
 		time.Sleep(10 * time.Millisecond)
 	}
+}
+
+// TestRun follows the local timeline of a misskeytest server: bob posts, the
+// program prints the note and captures it, bob's reaction shows up; then the
+// server drops the stream, the program reconnects, and the deletion of the
+// captured note still arrives.
+func TestRun(t *testing.T) {
+	srv := misskeytest.NewServer(t)
+	alice, bob := srv.AddUser("alice"), srv.AddUser("bob")
+	ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second)
+	defer cancel()
+
+	var out syncBuffer
+	done := make(chan error, 1)
+	go func() { done <- run(ctx, &out, srv.URL, alice.Token, "local") }()
+	if err := srv.WaitConnected(ctx, alice.ID, "localTimeline"); err != nil {
+		t.Fatal(err)
+	}
+
+	c := srv.Client(bob)
+	created, err := c.NotesCreate(ctx, &misskey.NotesCreateRequest{Text: misskey.Value("hello  world")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	note := created.CreatedNote.ID
+	waitOutput(t, &out, "@bob: hello world")
+	if err := srv.WaitCaptured(ctx, note); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.NotesReactionsCreate(ctx, &misskey.NotesReactionsCreateRequest{NoteID: note, Reaction: "👍"}); err != nil {
+		t.Fatal(err)
+	}
+	waitOutput(t, &out, bob.ID+" reacted 👍 to "+note)
+
+	srv.DropStreams()
+	waitOutput(t, &out, "-- disconnected")
+	waitOutput(t, &out, "-- reconnected")
+	if err := srv.WaitCaptured(ctx, note); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.NotesDelete(ctx, &misskey.NotesDeleteRequest{NoteID: note}); err != nil {
+		t.Fatal(err)
+	}
+	waitOutput(t, &out, note+" was deleted")
+
 	cancel()
 	if err := <-done; err != nil {
 		t.Fatal(err)
-	}
-	got := out.String()
-	for _, want := range []string{"@alice: hello world", "u2 reacted 👍 to n1"} {
-		if !strings.Contains(got, want) {
-			t.Errorf("output lacks %q:\n%s", want, got)
-		}
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"path/filepath"
 
 	"github.com/misskey-gen/misskey-gen/generator"
 	"github.com/misskey-gen/misskey-gen/internal/authcmd"
@@ -22,7 +23,7 @@ const (
 )
 
 const usage = `usage:
-  misskey-gen (-spec FILE|URL|- | -server HOST) -out DIR [-package NAME] [-check] [-literal] [-v]
+  misskey-gen (-spec FILE|URL|- | -server HOST) -out DIR [-package NAME] [-import-path PATH] [-misskeytest=false] [-check] [-literal] [-v]
   misskey-gen diff [-format text|markdown|json] [-fail-on-breaking] OLD NEW
   misskey-gen auth -server HOST -name APP (-permission a,b | -endpoints e,f) [flags]
   misskey-gen -version
@@ -32,6 +33,11 @@ document. -server takes a host name ("misskey.io") or a URL of the server
 ("https://misskey.io", "https://misskey.io/api-doc") and fetches
 https://HOST/api.json. -check writes nothing: it exits 1 and shows what
 differs when DIR is not what the document generates.
+
+Next to the client, DIR/misskeytest is a fake server for the tests of
+programs that use it. It imports the client by its import path, worked out
+from the go.mod in DIR or above it, or given with -import-path. With neither,
+misskeytest is not generated (and a note says so).
 
 Flags:
 `
@@ -56,6 +62,8 @@ func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 	server := fs.String("server", "", "Misskey server to fetch the API document from (HOST or https://HOST)")
 	out := fs.String("out", "", "output directory of the generated package")
 	pkg := fs.String("package", "", `package name (default: the output directory's name if it is a valid identifier, else "misskey")`)
+	importPath := fs.String("import-path", "", "import path of the generated package, which DIR/misskeytest imports (default: from the go.mod in DIR or above)")
+	testServer := fs.Bool("misskeytest", true, "also generate DIR/misskeytest, a fake server for tests")
 	check := fs.Bool("check", false, "write nothing; exit 1 and show the differences when -out is not current")
 	verbose := fs.Bool("v", false, "print the document's quirks the generator worked around and where the fixups table corrected it")
 	literal := fs.Bool("literal", false, "map the document literally, without the fixups table")
@@ -104,7 +112,19 @@ func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 	if name == "" {
 		name = generator.DefaultPackageName(*out)
 	}
-	files, api, err := generator.Generate(in, generator.Options{Package: name, Literal: *literal})
+	opts := generator.Options{Package: name, Literal: *literal}
+	if *testServer {
+		opts.ImportPath = *importPath
+		if opts.ImportPath == "" {
+			ip, err := generator.ImportPathOf(*out)
+			if err != nil {
+				fmt.Fprintf(stderr, "misskey-gen: note: %s not generated: %v; give -import-path (or -misskeytest=false)\n",
+					filepath.Join(*out, generator.TestServerDir), err)
+			}
+			opts.ImportPath = ip
+		}
+	}
+	files, api, err := generator.Generate(in, opts)
 	if err != nil {
 		fmt.Fprintln(stderr, "misskey-gen:", err)
 		return exitDrift

@@ -41,6 +41,10 @@ func readPackage(t *testing.T, dir string) map[string]string {
 	}
 	out := map[string]string{}
 	for _, e := range entries {
+		if e.IsDir() {
+			out[e.Name()] = "dir"
+			continue
+		}
 		b, err := os.ReadFile(filepath.Join(dir, e.Name()))
 		if err != nil {
 			t.Fatal(err)
@@ -91,9 +95,21 @@ func TestMainUsageErrors(t *testing.T) {
 	}
 }
 
+// newModule returns a temporary directory with a go.mod of module
+// example.com/bot.
+func newModule(t *testing.T) string {
+	t.Helper()
+	root := t.TempDir()
+	if err := os.WriteFile(filepath.Join(root, "go.mod"), []byte("module example.com/bot\n\ngo 1.25\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return root
+}
+
 func TestMainGenerateAndCheck(t *testing.T) {
 	spec, data := testdataSpec(t)
-	out := filepath.Join(t.TempDir(), "misskey")
+	root := newModule(t)
+	out := filepath.Join(root, "misskey")
 
 	code, stdout, stderr := runCLI(t, "", "-spec", spec, "-out", out)
 	if code != 0 || stdout != "" || stderr != "" {
@@ -118,8 +134,13 @@ func TestMainGenerateAndCheck(t *testing.T) {
 		}
 	})
 
+	ts := readPackage(t, filepath.Join(out, "misskeytest"))
+	if !strings.Contains(ts["endpoints.go"], `misskey "example.com/bot/misskey"`) || !strings.Contains(ts["handlers.go"], "func (s *Server) HandleNotesCreate(") {
+		t.Errorf("misskeytest does not import the client by the go.mod's path, or lacks its handlers")
+	}
+
 	t.Run("stdin", func(t *testing.T) {
-		out2 := filepath.Join(t.TempDir(), "misskey")
+		out2 := filepath.Join(root, "stdin", "misskey")
 		code, stdout, stderr := runCLI(t, string(data), "-spec", "-", "-out", out2)
 		if code != 0 || stdout != "" || stderr != "" {
 			t.Fatalf("exit %d, stdout %q, stderr %q", code, stdout, stderr)
@@ -129,7 +150,7 @@ func TestMainGenerateAndCheck(t *testing.T) {
 			t.Errorf("%d files from stdin, %d from the file", len(got), len(written))
 		}
 		for name, content := range written {
-			if got[name] != content {
+			if name != "misskeytest" && got[name] != content {
 				t.Errorf("%s differs between -spec FILE and -spec -", name)
 			}
 		}
@@ -173,6 +194,55 @@ func TestMainGenerateAndCheck(t *testing.T) {
 			t.Error("regenerating did not restore types.go")
 		}
 	})
+}
+
+// TestMainTestServer covers where misskeytest's import of the client comes
+// from: the go.mod, -import-path, or nowhere (then it is not generated and
+// a note says why).
+func TestMainTestServer(t *testing.T) {
+	spec, _ := testdataSpec(t)
+	noModule := t.TempDir()
+
+	out := filepath.Join(noModule, "a", "misskey")
+	code, stdout, stderr := runCLI(t, "", "-spec", spec, "-out", out)
+	if code != 0 || stdout != "" || !strings.Contains(stderr, "misskeytest not generated") || !strings.Contains(stderr, "no go.mod found") || !strings.Contains(stderr, "-import-path") {
+		t.Errorf("no go.mod: exit %d, stdout %q, stderr %q", code, stdout, stderr)
+	}
+	if _, err := os.Stat(filepath.Join(out, "misskeytest")); !os.IsNotExist(err) {
+		t.Errorf("misskeytest written without an import path: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(out, "client.go")); err != nil {
+		t.Errorf("the client was not written: %v", err)
+	}
+
+	out = filepath.Join(noModule, "b", "misskey")
+	code, _, stderr = runCLI(t, "", "-spec", spec, "-out", out, "-import-path", "example.org/x/misskey")
+	if code != 0 || stderr != "" {
+		t.Fatalf("-import-path: exit %d, stderr %q", code, stderr)
+	}
+	ts := readPackage(t, filepath.Join(out, "misskeytest"))
+	if !strings.Contains(ts["endpoints.go"], `misskey "example.org/x/misskey"`) {
+		t.Error("-import-path not used")
+	}
+	if code, stdout, stderr = runCLI(t, "", "-spec", spec, "-out", out, "-import-path", "example.org/x/misskey", "-check"); code != 0 || stdout != "" || stderr != "" {
+		t.Errorf("-check: exit %d, stdout %q, stderr %q", code, stdout, stderr)
+	}
+	// Without the path, -check reports misskeytest as going away.
+	code, stdout, _ = runCLI(t, "", "-spec", spec, "-out", out, "-check")
+	if code != 1 || !strings.Contains(stdout, "removed: misskeytest/handlers.go") {
+		t.Errorf("-check without the path: exit %d, stdout %.300q", code, stdout)
+	}
+
+	code, _, stderr = runCLI(t, "", "-spec", spec, "-out", out, "-misskeytest=false")
+	if code != 0 || stderr != "" {
+		t.Fatalf("-misskeytest=false: exit %d, stderr %q", code, stderr)
+	}
+	if _, err := os.Stat(filepath.Join(out, "misskeytest")); !os.IsNotExist(err) {
+		t.Errorf("-misskeytest=false left misskeytest: %v", err)
+	}
+	if code, _, stderr = runCLI(t, "", "-spec", spec, "-out", out, "-import-path", "not a path"); code != 1 || !strings.Contains(stderr, "import path") {
+		t.Errorf("bad -import-path: exit %d, stderr %q", code, stderr)
+	}
 }
 
 func TestMainGenerationErrors(t *testing.T) {

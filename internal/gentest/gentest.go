@@ -133,11 +133,17 @@ func (m *Module) Go(env []string, args ...string) (string, error) {
 // error.
 func Generate(t testing.TB, specPath, pkg string) ([]generator.File, *generator.API) {
 	t.Helper()
+	return GenerateWith(t, specPath, generator.Options{Package: pkg})
+}
+
+// GenerateWith is Generate with options (an ImportPath adds misskeytest).
+func GenerateWith(t testing.TB, specPath string, opts generator.Options) ([]generator.File, *generator.API) {
+	t.Helper()
 	data, err := os.ReadFile(specPath)
 	if err != nil {
 		t.Fatal(err)
 	}
-	files, api, err := generator.Generate(&generator.Input{Name: specPath, Data: data}, generator.Options{Package: pkg})
+	files, api, err := generator.Generate(&generator.Input{Name: specPath, Data: data}, opts)
 	if err != nil {
 		t.Fatalf("generate %s: %v", specPath, err)
 	}
