@@ -237,12 +237,16 @@ func (x *AdminRolesCreateRequest) decodeJSON(d *jsonDecoder) bool {
 		case "color":
 			seen[0] |= 0x4
 			if d.null() {
+				x.Color = nil
+				x.Extra.forgetDeclared("color")
 			} else {
 				d.field(&x.Extra, "color", d.at(), decPtr(&x.Color, d, decString), "string or null")
 			}
 		case "iconUrl":
 			seen[0] |= 0x8
 			if d.null() {
+				x.IconURL = nil
+				x.Extra.forgetDeclared("iconUrl")
 			} else {
 				d.field(&x.Extra, "iconUrl", d.at(), decPtr(&x.IconURL, d, decString), "string or null")
 			}

@@ -425,6 +425,8 @@ func (x *IRegistrySetRequest) decodeJSON(d *jsonDecoder) bool {
 		case "value":
 			seen[0] |= 0x2
 			if d.null() {
+				x.Value = nil
+				x.Extra.forgetDeclared("value")
 			} else {
 				d.field(&x.Extra, "value", d.at(), decPtr(&x.Value, d, (*IRegistrySetValue).decodeJSON), "IRegistrySetValue or null")
 			}

@@ -140,6 +140,8 @@ func (x *MetaResponse) decodeJSON(d *jsonDecoder) bool {
 		case "maintainerName":
 			seen[0] |= 0x1
 			if d.null() {
+				x.MaintainerName = nil
+				x.Extra.forgetDeclared("maintainerName")
 			} else {
 				d.field(&x.Extra, "maintainerName", d.at(), decPtr(&x.MaintainerName, d, decString), "string or null")
 			}
@@ -149,6 +151,8 @@ func (x *MetaResponse) decodeJSON(d *jsonDecoder) bool {
 		case "name":
 			seen[0] |= 0x4
 			if d.null() {
+				x.Name = nil
+				x.Extra.forgetDeclared("name")
 			} else {
 				d.field(&x.Extra, "name", d.at(), decPtr(&x.Name, d, decString), "string or null")
 			}
@@ -158,6 +162,8 @@ func (x *MetaResponse) decodeJSON(d *jsonDecoder) bool {
 		case "description":
 			seen[0] |= 0x10
 			if d.null() {
+				x.Description = nil
+				x.Extra.forgetDeclared("description")
 			} else {
 				d.field(&x.Extra, "description", d.at(), decPtr(&x.Description, d, decString), "string or null")
 			}
@@ -169,12 +175,16 @@ func (x *MetaResponse) decodeJSON(d *jsonDecoder) bool {
 		case "repositoryUrl":
 			seen[0] |= 0x40
 			if d.null() {
+				x.RepositoryURL = nil
+				x.Extra.forgetDeclared("repositoryUrl")
 			} else {
 				d.field(&x.Extra, "repositoryUrl", d.at(), decPtr(&x.RepositoryURL, d, decString), "string or null")
 			}
 		case "iconUrl":
 			seen[0] |= 0x80
 			if d.null() {
+				x.IconURL = nil
+				x.Extra.forgetDeclared("iconUrl")
 			} else {
 				d.field(&x.Extra, "iconUrl", d.at(), decPtr(&x.IconURL, d, decString), "string or null")
 			}
@@ -195,7 +205,9 @@ func (x *MetaResponse) decodeJSON(d *jsonDecoder) bool {
 		case "themeColor":
 			seen[0] |= 0x1000
 			if d.null() {
+				x.ThemeColor = nil
 				x.nulls |= 0x1
+				x.Extra.forgetDeclared("themeColor")
 			} else {
 				d.field(&x.Extra, "themeColor", d.at(), decPtr(&x.ThemeColor, d, decString), "string or null")
 			}
@@ -216,7 +228,9 @@ func (x *MetaResponse) decodeJSON(d *jsonDecoder) bool {
 		case "proxyAccountName":
 			seen[0] |= 0x20000
 			if d.null() {
+				x.ProxyAccountName = nil
 				x.nulls |= 0x2
+				x.Extra.forgetDeclared("proxyAccountName")
 			} else {
 				d.field(&x.Extra, "proxyAccountName", d.at(), decPtr(&x.ProxyAccountName, d, decString), "string or null")
 			}

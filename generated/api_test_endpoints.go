@@ -169,7 +169,9 @@ func (x *TestResponse) decodeJSON(d *jsonDecoder) bool {
 		case "nullableDefault":
 			seen[0] |= 0x10
 			if d.null() {
+				x.NullableDefault = nil
 				x.nulls |= 0x1
+				x.Extra.forgetDeclared("nullableDefault")
 			} else {
 				d.field(&x.Extra, "nullableDefault", d.at(), decPtr(&x.NullableDefault, d, decString), "string or null")
 			}

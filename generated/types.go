@@ -226,6 +226,8 @@ func (x *Antenna) decodeJSON(d *jsonDecoder) bool {
 		case "userListId":
 			seen[0] |= 0x40
 			if d.null() {
+				x.UserListID = nil
+				x.Extra.forgetDeclared("userListId")
 			} else {
 				d.field(&x.Extra, "userListId", d.at(), decPtr(&x.UserListID, d, decString), "string or null")
 			}
@@ -569,6 +571,8 @@ func (x *Channel) decodeJSON(d *jsonDecoder) bool {
 		case "lastNotedAt":
 			seen[0] |= 0x4
 			if d.null() {
+				x.LastNotedAt = nil
+				x.Extra.forgetDeclared("lastNotedAt")
 			} else {
 				d.field(&x.Extra, "lastNotedAt", d.at(), decPtr(&x.LastNotedAt, d, decTime), "date-time string or null")
 			}
@@ -578,18 +582,24 @@ func (x *Channel) decodeJSON(d *jsonDecoder) bool {
 		case "description":
 			seen[0] |= 0x10
 			if d.null() {
+				x.Description = nil
+				x.Extra.forgetDeclared("description")
 			} else {
 				d.field(&x.Extra, "description", d.at(), decPtr(&x.Description, d, decString), "string or null")
 			}
 		case "userId":
 			seen[0] |= 0x20
 			if d.null() {
+				x.UserID = nil
+				x.Extra.forgetDeclared("userId")
 			} else {
 				d.field(&x.Extra, "userId", d.at(), decPtr(&x.UserID, d, decString), "string or null")
 			}
 		case "bannerUrl":
 			seen[0] |= 0x40
 			if d.null() {
+				x.BannerURL = nil
+				x.Extra.forgetDeclared("bannerUrl")
 			} else {
 				d.field(&x.Extra, "bannerUrl", d.at(), decPtr(&x.BannerURL, d, decString), "string or null")
 			}
@@ -744,6 +754,8 @@ func (x *Clip) decodeJSON(d *jsonDecoder) bool {
 		case "lastClippedAt":
 			seen[0] |= 0x4
 			if d.null() {
+				x.LastClippedAt = nil
+				x.Extra.forgetDeclared("lastClippedAt")
 			} else {
 				d.field(&x.Extra, "lastClippedAt", d.at(), decPtr(&x.LastClippedAt, d, decTime), "date-time string or null")
 			}
@@ -759,6 +771,8 @@ func (x *Clip) decodeJSON(d *jsonDecoder) bool {
 		case "description":
 			seen[0] |= 0x40
 			if d.null() {
+				x.Description = nil
+				x.Extra.forgetDeclared("description")
 			} else {
 				d.field(&x.Extra, "description", d.at(), decPtr(&x.Description, d, decString), "string or null")
 			}
@@ -900,6 +914,8 @@ func (x *DriveFile) decodeJSON(d *jsonDecoder) bool {
 		case "blurhash":
 			seen[0] |= 0x80
 			if d.null() {
+				x.Blurhash = nil
+				x.Extra.forgetDeclared("blurhash")
 			} else {
 				d.field(&x.Extra, "blurhash", d.at(), decPtr(&x.Blurhash, d, decString), "string or null")
 			}
@@ -912,38 +928,50 @@ func (x *DriveFile) decodeJSON(d *jsonDecoder) bool {
 		case "thumbnailUrl":
 			seen[0] |= 0x400
 			if d.null() {
+				x.ThumbnailURL = nil
+				x.Extra.forgetDeclared("thumbnailUrl")
 			} else {
 				d.field(&x.Extra, "thumbnailUrl", d.at(), decPtr(&x.ThumbnailURL, d, decString), "string or null")
 			}
 		case "comment":
 			seen[0] |= 0x800
 			if d.null() {
+				x.Comment = nil
+				x.Extra.forgetDeclared("comment")
 			} else {
 				d.field(&x.Extra, "comment", d.at(), decPtr(&x.Comment, d, decString), "string or null")
 			}
 		case "folderId":
 			seen[0] |= 0x1000
 			if d.null() {
+				x.FolderID = nil
+				x.Extra.forgetDeclared("folderId")
 			} else {
 				d.field(&x.Extra, "folderId", d.at(), decPtr(&x.FolderID, d, decString), "string or null")
 			}
 		case "folder":
 			seen[0] |= 0x2000
 			if d.null() {
+				x.Folder = nil
 				x.nulls |= 0x1
+				x.Extra.forgetDeclared("folder")
 			} else {
 				d.field(&x.Extra, "folder", d.at(), decPtr(&x.Folder, d, (*DriveFolder).decodeJSON), "DriveFolder or null")
 			}
 		case "userId":
 			seen[0] |= 0x4000
 			if d.null() {
+				x.UserID = nil
+				x.Extra.forgetDeclared("userId")
 			} else {
 				d.field(&x.Extra, "userId", d.at(), decPtr(&x.UserID, d, decString), "string or null")
 			}
 		case "user":
 			seen[0] |= 0x8000
 			if d.null() {
+				x.User = nil
 				x.nulls |= 0x2
+				x.Extra.forgetDeclared("user")
 			} else {
 				d.field(&x.Extra, "user", d.at(), decPtr(&x.User, d, (*UserLite).decodeJSON), "UserLite or null")
 			}
@@ -1142,6 +1170,8 @@ func (x *DriveFolder) decodeJSON(d *jsonDecoder) bool {
 		case "parentId":
 			seen[0] |= 0x8
 			if d.null() {
+				x.ParentID = nil
+				x.Extra.forgetDeclared("parentId")
 			} else {
 				d.field(&x.Extra, "parentId", d.at(), decPtr(&x.ParentID, d, decString), "string or null")
 			}
@@ -1154,7 +1184,9 @@ func (x *DriveFolder) decodeJSON(d *jsonDecoder) bool {
 		case "parent":
 			seen[0] |= 0x40
 			if d.null() {
+				x.Parent = nil
 				x.nulls |= 0x1
+				x.Extra.forgetDeclared("parent")
 			} else {
 				d.field(&x.Extra, "parent", d.at(), decPtr(&x.Parent, d, (*DriveFolder).decodeJSON), "DriveFolder or null")
 			}
@@ -1250,6 +1282,8 @@ func (x *EmojiSimple) decodeJSON(d *jsonDecoder) bool {
 		case "category":
 			seen[0] |= 0x4
 			if d.null() {
+				x.Category = nil
+				x.Extra.forgetDeclared("category")
 			} else {
 				d.field(&x.Extra, "category", d.at(), decPtr(&x.Category, d, decString), "string or null")
 			}
@@ -1630,18 +1664,24 @@ func (x *Instance) decodeJSON(d *jsonDecoder) bool {
 		case "name":
 			seen[0] |= 0x1
 			if d.null() {
+				x.Name = nil
+				x.Extra.forgetDeclared("name")
 			} else {
 				d.field(&x.Extra, "name", d.at(), decPtr(&x.Name, d, decString), "string or null")
 			}
 		case "softwareName":
 			seen[0] |= 0x2
 			if d.null() {
+				x.SoftwareName = nil
+				x.Extra.forgetDeclared("softwareName")
 			} else {
 				d.field(&x.Extra, "softwareName", d.at(), decPtr(&x.SoftwareName, d, decString), "string or null")
 			}
 		case "iconUrl":
 			seen[0] |= 0x4
 			if d.null() {
+				x.IconURL = nil
+				x.Extra.forgetDeclared("iconUrl")
 			} else {
 				d.field(&x.Extra, "iconUrl", d.at(), decPtr(&x.IconURL, d, decString), "string or null")
 			}
@@ -1651,6 +1691,8 @@ func (x *Instance) decodeJSON(d *jsonDecoder) bool {
 		case "themeColor":
 			seen[0] |= 0x10
 			if d.null() {
+				x.ThemeColor = nil
+				x.Extra.forgetDeclared("themeColor")
 			} else {
 				d.field(&x.Extra, "themeColor", d.at(), decPtr(&x.ThemeColor, d, decString), "string or null")
 			}
@@ -1747,6 +1789,8 @@ func (x *MeDetailed) decodeJSON(d *jsonDecoder) bool {
 		case "name":
 			seen[0] |= 0x2
 			if d.null() {
+				x.UserLite.Name = nil
+				x.Extra.forgetDeclared("name")
 			} else {
 				d.field(&x.Extra, "name", d.at(), decPtr(&x.UserLite.Name, d, decString), "string or null")
 			}
@@ -1756,18 +1800,24 @@ func (x *MeDetailed) decodeJSON(d *jsonDecoder) bool {
 		case "host":
 			seen[0] |= 0x8
 			if d.null() {
+				x.UserLite.Host = nil
+				x.Extra.forgetDeclared("host")
 			} else {
 				d.field(&x.Extra, "host", d.at(), decPtr(&x.UserLite.Host, d, decString), "string or null")
 			}
 		case "avatarUrl":
 			seen[0] |= 0x10
 			if d.null() {
+				x.UserLite.AvatarURL = nil
+				x.Extra.forgetDeclared("avatarUrl")
 			} else {
 				d.field(&x.Extra, "avatarUrl", d.at(), decPtr(&x.UserLite.AvatarURL, d, decString), "string or null")
 			}
 		case "avatarBlurhash":
 			seen[0] |= 0x20
 			if d.null() {
+				x.UserLite.AvatarBlurhash = nil
+				x.Extra.forgetDeclared("avatarBlurhash")
 			} else {
 				d.field(&x.Extra, "avatarBlurhash", d.at(), decPtr(&x.UserLite.AvatarBlurhash, d, decString), "string or null")
 			}
@@ -1796,18 +1846,24 @@ func (x *MeDetailed) decodeJSON(d *jsonDecoder) bool {
 		case "url":
 			seen[0] |= 0x1000
 			if d.null() {
+				x.UserDetailedNotMeOnly.URL = nil
+				x.Extra.forgetDeclared("url")
 			} else {
 				d.field(&x.Extra, "url", d.at(), decPtr(&x.UserDetailedNotMeOnly.URL, d, decString), "string or null")
 			}
 		case "uri":
 			seen[0] |= 0x2000
 			if d.null() {
+				x.UserDetailedNotMeOnly.URI = nil
+				x.Extra.forgetDeclared("uri")
 			} else {
 				d.field(&x.Extra, "uri", d.at(), decPtr(&x.UserDetailedNotMeOnly.URI, d, decString), "string or null")
 			}
 		case "alsoKnownAs":
 			seen[0] |= 0x4000
 			if d.null() {
+				x.UserDetailedNotMeOnly.AlsoKnownAs = nil
+				x.Extra.forgetDeclared("alsoKnownAs")
 			} else {
 				d.field(&x.Extra, "alsoKnownAs", d.at(), func(p *[]string, d *jsonDecoder) bool {
 					return decSlice(p, d, decString)
@@ -1819,18 +1875,24 @@ func (x *MeDetailed) decodeJSON(d *jsonDecoder) bool {
 		case "updatedAt":
 			seen[0] |= 0x10000
 			if d.null() {
+				x.UserDetailedNotMeOnly.UpdatedAt = nil
+				x.Extra.forgetDeclared("updatedAt")
 			} else {
 				d.field(&x.Extra, "updatedAt", d.at(), decPtr(&x.UserDetailedNotMeOnly.UpdatedAt, d, decTime), "date-time string or null")
 			}
 		case "lastFetchedAt":
 			seen[0] |= 0x20000
 			if d.null() {
+				x.UserDetailedNotMeOnly.LastFetchedAt = nil
+				x.Extra.forgetDeclared("lastFetchedAt")
 			} else {
 				d.field(&x.Extra, "lastFetchedAt", d.at(), decPtr(&x.UserDetailedNotMeOnly.LastFetchedAt, d, decTime), "date-time string or null")
 			}
 		case "bannerUrl":
 			seen[0] |= 0x40000
 			if d.null() {
+				x.UserDetailedNotMeOnly.BannerURL = nil
+				x.Extra.forgetDeclared("bannerUrl")
 			} else {
 				d.field(&x.Extra, "bannerUrl", d.at(), decPtr(&x.UserDetailedNotMeOnly.BannerURL, d, decString), "string or null")
 			}
@@ -1843,18 +1905,24 @@ func (x *MeDetailed) decodeJSON(d *jsonDecoder) bool {
 		case "description":
 			seen[0] |= 0x200000
 			if d.null() {
+				x.UserDetailedNotMeOnly.Description = nil
+				x.Extra.forgetDeclared("description")
 			} else {
 				d.field(&x.Extra, "description", d.at(), decPtr(&x.UserDetailedNotMeOnly.Description, d, decString), "string or null")
 			}
 		case "birthday":
 			seen[0] |= 0x400000
 			if d.null() {
+				x.UserDetailedNotMeOnly.Birthday = nil
+				x.Extra.forgetDeclared("birthday")
 			} else {
 				d.field(&x.Extra, "birthday", d.at(), decPtr(&x.UserDetailedNotMeOnly.Birthday, d, decString), "string or null")
 			}
 		case "lang":
 			seen[0] |= 0x800000
 			if d.null() {
+				x.UserDetailedNotMeOnly.Lang = nil
+				x.Extra.forgetDeclared("lang")
 			} else {
 				d.field(&x.Extra, "lang", d.at(), decPtr(&x.UserDetailedNotMeOnly.Lang, d, decString), "string or null")
 			}
@@ -1908,18 +1976,24 @@ func (x *MeDetailed) decodeJSON(d *jsonDecoder) bool {
 		case "avatarId":
 			seen[0] |= 0x2000000000
 			if d.null() {
+				x.AvatarID = nil
+				x.Extra.forgetDeclared("avatarId")
 			} else {
 				d.field(&x.Extra, "avatarId", d.at(), decPtr(&x.AvatarID, d, decString), "string or null")
 			}
 		case "isModerator":
 			seen[0] |= 0x4000000000
 			if d.null() {
+				x.IsModerator = nil
+				x.Extra.forgetDeclared("isModerator")
 			} else {
 				d.field(&x.Extra, "isModerator", d.at(), decPtr(&x.IsModerator, d, decBool), "boolean or null")
 			}
 		case "isAdmin":
 			seen[0] |= 0x8000000000
 			if d.null() {
+				x.IsAdmin = nil
+				x.Extra.forgetDeclared("isAdmin")
 			} else {
 				d.field(&x.Extra, "isAdmin", d.at(), decPtr(&x.IsAdmin, d, decBool), "boolean or null")
 			}
@@ -1946,6 +2020,8 @@ func (x *MeDetailed) decodeJSON(d *jsonDecoder) bool {
 		case "mutedInstances":
 			seen[0] |= 0x400000000000
 			if d.null() {
+				x.MutedInstances = nil
+				x.Extra.forgetDeclared("mutedInstances")
 			} else {
 				d.field(&x.Extra, "mutedInstances", d.at(), func(p *[]string, d *jsonDecoder) bool {
 					return decSlice(p, d, decString)
@@ -1954,7 +2030,9 @@ func (x *MeDetailed) decodeJSON(d *jsonDecoder) bool {
 		case "email":
 			seen[0] |= 0x800000000000
 			if d.null() {
+				x.Email = nil
 				x.nulls |= 0x1
+				x.Extra.forgetDeclared("email")
 			} else {
 				d.field(&x.Extra, "email", d.at(), decPtr(&x.Email, d, decString), "string or null")
 			}
@@ -1969,6 +2047,8 @@ func (x *MeDetailed) decodeJSON(d *jsonDecoder) bool {
 		case "followedMessage":
 			seen[0] |= 0x4000000000000
 			if d.null() {
+				x.FollowedMessage = nil
+				x.Extra.forgetDeclared("followedMessage")
 			} else {
 				d.field(&x.Extra, "followedMessage", d.at(), decPtr(&x.FollowedMessage, d, decString), "string or null")
 			}
@@ -2290,18 +2370,24 @@ func (x *MeDetailedOnly) decodeJSON(d *jsonDecoder) bool {
 		case "avatarId":
 			seen[0] |= 0x1
 			if d.null() {
+				x.AvatarID = nil
+				x.Extra.forgetDeclared("avatarId")
 			} else {
 				d.field(&x.Extra, "avatarId", d.at(), decPtr(&x.AvatarID, d, decString), "string or null")
 			}
 		case "isModerator":
 			seen[0] |= 0x2
 			if d.null() {
+				x.IsModerator = nil
+				x.Extra.forgetDeclared("isModerator")
 			} else {
 				d.field(&x.Extra, "isModerator", d.at(), decPtr(&x.IsModerator, d, decBool), "boolean or null")
 			}
 		case "isAdmin":
 			seen[0] |= 0x4
 			if d.null() {
+				x.IsAdmin = nil
+				x.Extra.forgetDeclared("isAdmin")
 			} else {
 				d.field(&x.Extra, "isAdmin", d.at(), decPtr(&x.IsAdmin, d, decBool), "boolean or null")
 			}
@@ -2328,6 +2414,8 @@ func (x *MeDetailedOnly) decodeJSON(d *jsonDecoder) bool {
 		case "mutedInstances":
 			seen[0] |= 0x200
 			if d.null() {
+				x.MutedInstances = nil
+				x.Extra.forgetDeclared("mutedInstances")
 			} else {
 				d.field(&x.Extra, "mutedInstances", d.at(), func(p *[]string, d *jsonDecoder) bool {
 					return decSlice(p, d, decString)
@@ -2336,7 +2424,9 @@ func (x *MeDetailedOnly) decodeJSON(d *jsonDecoder) bool {
 		case "email":
 			seen[0] |= 0x400
 			if d.null() {
+				x.Email = nil
 				x.nulls |= 0x1
+				x.Extra.forgetDeclared("email")
 			} else {
 				d.field(&x.Extra, "email", d.at(), decPtr(&x.Email, d, decString), "string or null")
 			}
@@ -2351,6 +2441,8 @@ func (x *MeDetailedOnly) decodeJSON(d *jsonDecoder) bool {
 		case "followedMessage":
 			seen[0] |= 0x2000
 			if d.null() {
+				x.FollowedMessage = nil
+				x.Extra.forgetDeclared("followedMessage")
 			} else {
 				d.field(&x.Extra, "followedMessage", d.at(), decPtr(&x.FollowedMessage, d, decString), "string or null")
 			}
@@ -2492,6 +2584,8 @@ func (x *MetaDetailed) decodeJSON(d *jsonDecoder) bool {
 		case "maintainerName":
 			seen[0] |= 0x1
 			if d.null() {
+				x.MetaLite.MaintainerName = nil
+				x.Extra.forgetDeclared("maintainerName")
 			} else {
 				d.field(&x.Extra, "maintainerName", d.at(), decPtr(&x.MetaLite.MaintainerName, d, decString), "string or null")
 			}
@@ -2501,6 +2595,8 @@ func (x *MetaDetailed) decodeJSON(d *jsonDecoder) bool {
 		case "name":
 			seen[0] |= 0x4
 			if d.null() {
+				x.MetaLite.Name = nil
+				x.Extra.forgetDeclared("name")
 			} else {
 				d.field(&x.Extra, "name", d.at(), decPtr(&x.MetaLite.Name, d, decString), "string or null")
 			}
@@ -2510,6 +2606,8 @@ func (x *MetaDetailed) decodeJSON(d *jsonDecoder) bool {
 		case "description":
 			seen[0] |= 0x10
 			if d.null() {
+				x.MetaLite.Description = nil
+				x.Extra.forgetDeclared("description")
 			} else {
 				d.field(&x.Extra, "description", d.at(), decPtr(&x.MetaLite.Description, d, decString), "string or null")
 			}
@@ -2521,12 +2619,16 @@ func (x *MetaDetailed) decodeJSON(d *jsonDecoder) bool {
 		case "repositoryUrl":
 			seen[0] |= 0x40
 			if d.null() {
+				x.MetaLite.RepositoryURL = nil
+				x.Extra.forgetDeclared("repositoryUrl")
 			} else {
 				d.field(&x.Extra, "repositoryUrl", d.at(), decPtr(&x.MetaLite.RepositoryURL, d, decString), "string or null")
 			}
 		case "iconUrl":
 			seen[0] |= 0x80
 			if d.null() {
+				x.MetaLite.IconURL = nil
+				x.Extra.forgetDeclared("iconUrl")
 			} else {
 				d.field(&x.Extra, "iconUrl", d.at(), decPtr(&x.MetaLite.IconURL, d, decString), "string or null")
 			}
@@ -2547,7 +2649,9 @@ func (x *MetaDetailed) decodeJSON(d *jsonDecoder) bool {
 		case "themeColor":
 			seen[0] |= 0x1000
 			if d.null() {
+				x.MetaLite.ThemeColor = nil
 				x.MetaLite.nulls |= 0x1
+				x.Extra.forgetDeclared("themeColor")
 			} else {
 				d.field(&x.Extra, "themeColor", d.at(), decPtr(&x.MetaLite.ThemeColor, d, decString), "string or null")
 			}
@@ -2568,6 +2672,8 @@ func (x *MetaDetailed) decodeJSON(d *jsonDecoder) bool {
 		case "proxyAccountName":
 			seen[0] |= 0x20000
 			if d.null() {
+				x.MetaDetailedOnly.ProxyAccountName = nil
+				x.Extra.forgetDeclared("proxyAccountName")
 			} else {
 				d.field(&x.Extra, "proxyAccountName", d.at(), decPtr(&x.MetaDetailedOnly.ProxyAccountName, d, decString), "string or null")
 			}
@@ -2716,6 +2822,8 @@ func (x *MetaDetailedOnly) decodeJSON(d *jsonDecoder) bool {
 		case "proxyAccountName":
 			seen[0] |= 0x2
 			if d.null() {
+				x.ProxyAccountName = nil
+				x.Extra.forgetDeclared("proxyAccountName")
 			} else {
 				d.field(&x.Extra, "proxyAccountName", d.at(), decPtr(&x.ProxyAccountName, d, decString), "string or null")
 			}
@@ -2806,6 +2914,8 @@ func (x *MetaLite) decodeJSON(d *jsonDecoder) bool {
 		case "maintainerName":
 			seen[0] |= 0x1
 			if d.null() {
+				x.MaintainerName = nil
+				x.Extra.forgetDeclared("maintainerName")
 			} else {
 				d.field(&x.Extra, "maintainerName", d.at(), decPtr(&x.MaintainerName, d, decString), "string or null")
 			}
@@ -2815,6 +2925,8 @@ func (x *MetaLite) decodeJSON(d *jsonDecoder) bool {
 		case "name":
 			seen[0] |= 0x4
 			if d.null() {
+				x.Name = nil
+				x.Extra.forgetDeclared("name")
 			} else {
 				d.field(&x.Extra, "name", d.at(), decPtr(&x.Name, d, decString), "string or null")
 			}
@@ -2824,6 +2936,8 @@ func (x *MetaLite) decodeJSON(d *jsonDecoder) bool {
 		case "description":
 			seen[0] |= 0x10
 			if d.null() {
+				x.Description = nil
+				x.Extra.forgetDeclared("description")
 			} else {
 				d.field(&x.Extra, "description", d.at(), decPtr(&x.Description, d, decString), "string or null")
 			}
@@ -2835,12 +2949,16 @@ func (x *MetaLite) decodeJSON(d *jsonDecoder) bool {
 		case "repositoryUrl":
 			seen[0] |= 0x40
 			if d.null() {
+				x.RepositoryURL = nil
+				x.Extra.forgetDeclared("repositoryUrl")
 			} else {
 				d.field(&x.Extra, "repositoryUrl", d.at(), decPtr(&x.RepositoryURL, d, decString), "string or null")
 			}
 		case "iconUrl":
 			seen[0] |= 0x80
 			if d.null() {
+				x.IconURL = nil
+				x.Extra.forgetDeclared("iconUrl")
 			} else {
 				d.field(&x.Extra, "iconUrl", d.at(), decPtr(&x.IconURL, d, decString), "string or null")
 			}
@@ -2861,7 +2979,9 @@ func (x *MetaLite) decodeJSON(d *jsonDecoder) bool {
 		case "themeColor":
 			seen[0] |= 0x1000
 			if d.null() {
+				x.ThemeColor = nil
 				x.nulls |= 0x1
+				x.Extra.forgetDeclared("themeColor")
 			} else {
 				d.field(&x.Extra, "themeColor", d.at(), decPtr(&x.ThemeColor, d, decString), "string or null")
 			}
@@ -3011,14 +3131,18 @@ func (x *ModerationLogAbuseReportInfo) decodeJSON(d *jsonDecoder) bool {
 		case "after":
 			seen[0] |= 0x1
 			if d.null() {
+				x.After = nil
 				x.nulls |= 0x1
+				x.Extra.forgetDeclared("after")
 			} else {
 				d.field(&x.Extra, "after", d.at(), decPtr(&x.After, d, decString), "string or null")
 			}
 		case "before":
 			seen[0] |= 0x2
 			if d.null() {
+				x.Before = nil
 				x.nulls |= 0x2
+				x.Extra.forgetDeclared("before")
 			} else {
 				d.field(&x.Extra, "before", d.at(), decPtr(&x.Before, d, decString), "string or null")
 			}
@@ -3036,7 +3160,9 @@ func (x *ModerationLogAbuseReportInfo) decodeJSON(d *jsonDecoder) bool {
 		case "resolvedAs":
 			seen[0] |= 0x20
 			if d.null() {
+				x.ResolvedAs = nil
 				x.nulls |= 0x4
+				x.Extra.forgetDeclared("resolvedAs")
 			} else {
 				d.field(&x.Extra, "resolvedAs", d.at(), decPtr(&x.ResolvedAs, d, decString), "string or null")
 			}
@@ -3146,7 +3272,9 @@ func (x *ModerationLogContentInfo) decodeJSON(d *jsonDecoder) bool {
 			d.field(&x.Extra, "noteId", d.at(), decPtr(&x.NoteID, d, decString), "string")
 		case "noteUserHost":
 			if d.null() {
+				x.NoteUserHost = nil
 				x.nulls |= 0x1
+				x.Extra.forgetDeclared("noteUserHost")
 			} else {
 				d.field(&x.Extra, "noteUserHost", d.at(), decPtr(&x.NoteUserHost, d, decString), "string or null")
 			}
@@ -3324,21 +3452,27 @@ func (x *ModerationLogDriveFileInfo) decodeJSON(d *jsonDecoder) bool {
 		case "fileUserHost":
 			seen[0] |= 0x2
 			if d.null() {
+				x.FileUserHost = nil
 				x.nulls |= 0x1
+				x.Extra.forgetDeclared("fileUserHost")
 			} else {
 				d.field(&x.Extra, "fileUserHost", d.at(), decPtr(&x.FileUserHost, d, decString), "string or null")
 			}
 		case "fileUserId":
 			seen[0] |= 0x4
 			if d.null() {
+				x.FileUserID = nil
 				x.nulls |= 0x2
+				x.Extra.forgetDeclared("fileUserId")
 			} else {
 				d.field(&x.Extra, "fileUserId", d.at(), decPtr(&x.FileUserID, d, decString), "string or null")
 			}
 		case "fileUserUsername":
 			seen[0] |= 0x8
 			if d.null() {
+				x.FileUserUsername = nil
 				x.nulls |= 0x4
+				x.Extra.forgetDeclared("fileUserUsername")
 			} else {
 				d.field(&x.Extra, "fileUserUsername", d.at(), decPtr(&x.FileUserUsername, d, decString), "string or null")
 			}
@@ -3433,7 +3567,9 @@ func (x *ModerationLogEntityInfo) decodeJSON(d *jsonDecoder) bool {
 			d.field(&x.Extra, "adId", d.at(), decPtr(&x.AdID, d, decString), "string")
 		case "after":
 			if d.null() {
+				x.After = nil
 				x.nulls |= 0x1
+				x.Extra.forgetDeclared("after")
 			} else {
 				d.field(&x.Extra, "after", d.at(), decAny(&x.After, d), "any value")
 			}
@@ -3451,7 +3587,9 @@ func (x *ModerationLogEntityInfo) decodeJSON(d *jsonDecoder) bool {
 			d.field(&x.Extra, "avatarDecorationId", d.at(), decPtr(&x.AvatarDecorationID, d, decString), "string")
 		case "before":
 			if d.null() {
+				x.Before = nil
 				x.nulls |= 0x2
+				x.Extra.forgetDeclared("before")
 			} else {
 				d.field(&x.Extra, "before", d.at(), decAny(&x.Before, d), "any value")
 			}
@@ -3483,7 +3621,9 @@ func (x *ModerationLogEntityInfo) decodeJSON(d *jsonDecoder) bool {
 			d.field(&x.Extra, "systemWebhookId", d.at(), decPtr(&x.SystemWebhookID, d, decString), "string")
 		case "userHost":
 			if d.null() {
+				x.UserHost = nil
 				x.nulls |= 0x4
+				x.Extra.forgetDeclared("userHost")
 			} else {
 				d.field(&x.Extra, "userHost", d.at(), decPtr(&x.UserHost, d, decString), "string or null")
 			}
@@ -3671,14 +3811,18 @@ func (x *ModerationLogInstanceInfo) decodeJSON(d *jsonDecoder) bool {
 		case "after":
 			seen[0] |= 0x1
 			if d.null() {
+				x.After = nil
 				x.nulls |= 0x1
+				x.Extra.forgetDeclared("after")
 			} else {
 				d.field(&x.Extra, "after", d.at(), decPtr(&x.After, d, decString), "string or null")
 			}
 		case "before":
 			seen[0] |= 0x2
 			if d.null() {
+				x.Before = nil
 				x.nulls |= 0x2
+				x.Extra.forgetDeclared("before")
 			} else {
 				d.field(&x.Extra, "before", d.at(), decPtr(&x.Before, d, decString), "string or null")
 			}
@@ -3829,14 +3973,18 @@ func (x *ModerationLogRoleAssignmentInfo) decodeJSON(d *jsonDecoder) bool {
 		case "expiresAt":
 			seen[0] |= 0x1
 			if d.null() {
+				x.ExpiresAt = nil
 				x.nulls |= 0x1
+				x.Extra.forgetDeclared("expiresAt")
 			} else {
 				d.field(&x.Extra, "expiresAt", d.at(), decPtr(&x.ExpiresAt, d, decTime), "date-time string or null")
 			}
 		case "memo":
 			seen[0] |= 0x2
 			if d.null() {
+				x.Memo = nil
 				x.nulls |= 0x2
+				x.Extra.forgetDeclared("memo")
 			} else {
 				d.field(&x.Extra, "memo", d.at(), decPtr(&x.Memo, d, decString), "string or null")
 			}
@@ -3849,6 +3997,8 @@ func (x *ModerationLogRoleAssignmentInfo) decodeJSON(d *jsonDecoder) bool {
 		case "userHost":
 			seen[0] |= 0x10
 			if d.null() {
+				x.UserHost = nil
+				x.Extra.forgetDeclared("userHost")
 			} else {
 				d.field(&x.Extra, "userHost", d.at(), decPtr(&x.UserHost, d, decString), "string or null")
 			}
@@ -3928,13 +4078,17 @@ func (x *ModerationLogTextChangeInfo) decodeJSON(d *jsonDecoder) bool {
 		switch string(d.key) {
 		case "after":
 			if d.null() {
+				x.After = nil
 				x.nulls |= 0x1
+				x.Extra.forgetDeclared("after")
 			} else {
 				d.field(&x.Extra, "after", d.at(), decPtr(&x.After, d, decString), "string or null")
 			}
 		case "before":
 			if d.null() {
+				x.Before = nil
 				x.nulls |= 0x2
+				x.Extra.forgetDeclared("before")
 			} else {
 				d.field(&x.Extra, "before", d.at(), decPtr(&x.Before, d, decString), "string or null")
 			}
@@ -4063,6 +4217,8 @@ func (x *ModerationLogUserInfo) decodeJSON(d *jsonDecoder) bool {
 		case "userHost":
 			seen[0] |= 0x2
 			if d.null() {
+				x.UserHost = nil
+				x.Extra.forgetDeclared("userHost")
 			} else {
 				d.field(&x.Extra, "userHost", d.at(), decPtr(&x.UserHost, d, decString), "string or null")
 			}
@@ -4141,18 +4297,24 @@ func (x *ModerationLogUserNoteInfo) decodeJSON(d *jsonDecoder) bool {
 		case "after":
 			seen[0] |= 0x1
 			if d.null() {
+				x.After = nil
+				x.Extra.forgetDeclared("after")
 			} else {
 				d.field(&x.Extra, "after", d.at(), decPtr(&x.After, d, decString), "string or null")
 			}
 		case "before":
 			seen[0] |= 0x2
 			if d.null() {
+				x.Before = nil
+				x.Extra.forgetDeclared("before")
 			} else {
 				d.field(&x.Extra, "before", d.at(), decPtr(&x.Before, d, decString), "string or null")
 			}
 		case "userHost":
 			seen[0] |= 0x4
 			if d.null() {
+				x.UserHost = nil
+				x.Extra.forgetDeclared("userHost")
 			} else {
 				d.field(&x.Extra, "userHost", d.at(), decPtr(&x.UserHost, d, decString), "string or null")
 			}
@@ -4340,20 +4502,26 @@ func (x *Note) decodeJSON(d *jsonDecoder) bool {
 		case "deletedAt":
 			seen[0] |= 0x4
 			if d.null() {
+				x.DeletedAt = nil
 				x.nulls |= 0x1
+				x.Extra.forgetDeclared("deletedAt")
 			} else {
 				d.field(&x.Extra, "deletedAt", d.at(), decPtr(&x.DeletedAt, d, decTime), "date-time string or null")
 			}
 		case "text":
 			seen[0] |= 0x8
 			if d.null() {
+				x.Text = nil
+				x.Extra.forgetDeclared("text")
 			} else {
 				d.field(&x.Extra, "text", d.at(), decPtr(&x.Text, d, decString), "string or null")
 			}
 		case "cw":
 			seen[0] |= 0x10
 			if d.null() {
+				x.CW = nil
 				x.nulls |= 0x2
+				x.Extra.forgetDeclared("cw")
 			} else {
 				d.field(&x.Extra, "cw", d.at(), decPtr(&x.CW, d, decString), "string or null")
 			}
@@ -4366,28 +4534,36 @@ func (x *Note) decodeJSON(d *jsonDecoder) bool {
 		case "replyId":
 			seen[0] |= 0x80
 			if d.null() {
+				x.ReplyID = nil
 				x.nulls |= 0x4
+				x.Extra.forgetDeclared("replyId")
 			} else {
 				d.field(&x.Extra, "replyId", d.at(), decPtr(&x.ReplyID, d, decString), "string or null")
 			}
 		case "renoteId":
 			seen[0] |= 0x100
 			if d.null() {
+				x.RenoteID = nil
 				x.nulls |= 0x8
+				x.Extra.forgetDeclared("renoteId")
 			} else {
 				d.field(&x.Extra, "renoteId", d.at(), decPtr(&x.RenoteID, d, decString), "string or null")
 			}
 		case "reply":
 			seen[0] |= 0x200
 			if d.null() {
+				x.Reply = nil
 				x.nulls |= 0x10
+				x.Extra.forgetDeclared("reply")
 			} else {
 				d.field(&x.Extra, "reply", d.at(), decPtr(&x.Reply, d, (*Note).decodeJSON), "Note or null")
 			}
 		case "renote":
 			seen[0] |= 0x400
 			if d.null() {
+				x.Renote = nil
 				x.nulls |= 0x20
+				x.Extra.forgetDeclared("renote")
 			} else {
 				d.field(&x.Extra, "renote", d.at(), decPtr(&x.Renote, d, (*Note).decodeJSON), "Note or null")
 			}
@@ -4425,7 +4601,9 @@ func (x *Note) decodeJSON(d *jsonDecoder) bool {
 		case "poll":
 			seen[0] |= 0x40000
 			if d.null() {
+				x.Poll = nil
 				x.nulls |= 0x40
+				x.Extra.forgetDeclared("poll")
 			} else {
 				d.field(&x.Extra, "poll", d.at(), decPtr(&x.Poll, d, (*NotePoll).decodeJSON), "NotePoll or null")
 			}
@@ -4437,14 +4615,18 @@ func (x *Note) decodeJSON(d *jsonDecoder) bool {
 		case "channelId":
 			seen[0] |= 0x100000
 			if d.null() {
+				x.ChannelID = nil
 				x.nulls |= 0x80
+				x.Extra.forgetDeclared("channelId")
 			} else {
 				d.field(&x.Extra, "channelId", d.at(), decPtr(&x.ChannelID, d, decString), "string or null")
 			}
 		case "channel":
 			seen[0] |= 0x200000
 			if d.null() {
+				x.Channel = nil
 				x.nulls |= 0x100
+				x.Extra.forgetDeclared("channel")
 			} else {
 				d.field(&x.Extra, "channel", d.at(), decPtr(&x.Channel, d, (*Channel).decodeJSON), "Channel or null")
 			}
@@ -4454,6 +4636,8 @@ func (x *Note) decodeJSON(d *jsonDecoder) bool {
 		case "reactionAcceptance":
 			seen[0] |= 0x800000
 			if d.null() {
+				x.ReactionAcceptance = nil
+				x.Extra.forgetDeclared("reactionAcceptance")
 			} else {
 				d.field(&x.Extra, "reactionAcceptance", d.at(), decPtr(&x.ReactionAcceptance, d, decEnum[NoteReactionAcceptance]), "string or null")
 			}
@@ -4488,14 +4672,18 @@ func (x *Note) decodeJSON(d *jsonDecoder) bool {
 		case "html":
 			seen[0] |= 0x100000000
 			if d.null() {
+				x.HTML = nil
 				x.nulls |= 0x200
+				x.Extra.forgetDeclared("html")
 			} else {
 				d.field(&x.Extra, "html", d.at(), decPtr(&x.HTML, d, decString), "string or null")
 			}
 		case "myReaction":
 			seen[0] |= 0x200000000
 			if d.null() {
+				x.MyReaction = nil
 				x.nulls |= 0x400
+				x.Extra.forgetDeclared("myReaction")
 			} else {
 				d.field(&x.Extra, "myReaction", d.at(), decPtr(&x.MyReaction, d, decString), "string or null")
 			}
@@ -4728,7 +4916,9 @@ func (x *NotePoll) decodeJSON(d *jsonDecoder) bool {
 		case "expiresAt":
 			seen[0] |= 0x1
 			if d.null() {
+				x.ExpiresAt = nil
 				x.nulls |= 0x1
+				x.Extra.forgetDeclared("expiresAt")
 			} else {
 				d.field(&x.Extra, "expiresAt", d.at(), decPtr(&x.ExpiresAt, d, decTime), "date-time string or null")
 			}
@@ -5012,14 +5202,18 @@ func (x *Notification) decodeJSON(d *jsonDecoder) bool {
 		case "header":
 			seen[0] |= 0x100
 			if d.null() {
+				x.Header = nil
 				x.nulls |= 0x1
+				x.Extra.forgetDeclared("header")
 			} else {
 				d.field(&x.Extra, "header", d.at(), decPtr(&x.Header, d, decString), "string or null")
 			}
 		case "icon":
 			seen[0] |= 0x200
 			if d.null() {
+				x.Icon = nil
 				x.nulls |= 0x2
+				x.Extra.forgetDeclared("icon")
 			} else {
 				d.field(&x.Extra, "icon", d.at(), decPtr(&x.Icon, d, decString), "string or null")
 			}
@@ -5259,12 +5453,16 @@ func (x *Role) decodeJSON(d *jsonDecoder) bool {
 		case "color":
 			seen[0] |= 0x4
 			if d.null() {
+				x.RoleLite.Color = nil
+				x.Extra.forgetDeclared("color")
 			} else {
 				d.field(&x.Extra, "color", d.at(), decPtr(&x.RoleLite.Color, d, decString), "string or null")
 			}
 		case "iconUrl":
 			seen[0] |= 0x8
 			if d.null() {
+				x.RoleLite.IconURL = nil
+				x.Extra.forgetDeclared("iconUrl")
 			} else {
 				d.field(&x.Extra, "iconUrl", d.at(), decPtr(&x.RoleLite.IconURL, d, decString), "string or null")
 			}
@@ -5760,12 +5958,16 @@ func (x *RoleLite) decodeJSON(d *jsonDecoder) bool {
 		case "color":
 			seen[0] |= 0x4
 			if d.null() {
+				x.Color = nil
+				x.Extra.forgetDeclared("color")
 			} else {
 				d.field(&x.Extra, "color", d.at(), decPtr(&x.Color, d, decString), "string or null")
 			}
 		case "iconUrl":
 			seen[0] |= 0x8
 			if d.null() {
+				x.IconURL = nil
+				x.Extra.forgetDeclared("iconUrl")
 			} else {
 				d.field(&x.Extra, "iconUrl", d.at(), decPtr(&x.IconURL, d, decString), "string or null")
 			}
@@ -6164,6 +6366,8 @@ func (x *StreamDriveFileCreated) decodeJSON(d *jsonDecoder) bool {
 		case "blurhash":
 			seen[0] |= 0x80
 			if d.null() {
+				x.DriveFile.Blurhash = nil
+				x.Extra.forgetDeclared("blurhash")
 			} else {
 				d.field(&x.Extra, "blurhash", d.at(), decPtr(&x.DriveFile.Blurhash, d, decString), "string or null")
 			}
@@ -6176,38 +6380,50 @@ func (x *StreamDriveFileCreated) decodeJSON(d *jsonDecoder) bool {
 		case "thumbnailUrl":
 			seen[0] |= 0x400
 			if d.null() {
+				x.DriveFile.ThumbnailURL = nil
+				x.Extra.forgetDeclared("thumbnailUrl")
 			} else {
 				d.field(&x.Extra, "thumbnailUrl", d.at(), decPtr(&x.DriveFile.ThumbnailURL, d, decString), "string or null")
 			}
 		case "comment":
 			seen[0] |= 0x800
 			if d.null() {
+				x.DriveFile.Comment = nil
+				x.Extra.forgetDeclared("comment")
 			} else {
 				d.field(&x.Extra, "comment", d.at(), decPtr(&x.DriveFile.Comment, d, decString), "string or null")
 			}
 		case "folderId":
 			seen[0] |= 0x1000
 			if d.null() {
+				x.DriveFile.FolderID = nil
+				x.Extra.forgetDeclared("folderId")
 			} else {
 				d.field(&x.Extra, "folderId", d.at(), decPtr(&x.DriveFile.FolderID, d, decString), "string or null")
 			}
 		case "folder":
 			seen[0] |= 0x2000
 			if d.null() {
+				x.DriveFile.Folder = nil
 				x.DriveFile.nulls |= 0x1
+				x.Extra.forgetDeclared("folder")
 			} else {
 				d.field(&x.Extra, "folder", d.at(), decPtr(&x.DriveFile.Folder, d, (*DriveFolder).decodeJSON), "DriveFolder or null")
 			}
 		case "userId":
 			seen[0] |= 0x4000
 			if d.null() {
+				x.DriveFile.UserID = nil
+				x.Extra.forgetDeclared("userId")
 			} else {
 				d.field(&x.Extra, "userId", d.at(), decPtr(&x.DriveFile.UserID, d, decString), "string or null")
 			}
 		case "user":
 			seen[0] |= 0x8000
 			if d.null() {
+				x.DriveFile.User = nil
 				x.DriveFile.nulls |= 0x2
+				x.Extra.forgetDeclared("user")
 			} else {
 				d.field(&x.Extra, "user", d.at(), decPtr(&x.DriveFile.User, d, (*UserLite).decodeJSON), "UserLite or null")
 			}
@@ -6335,6 +6551,8 @@ func (x *StreamFileCreated) decodeJSON(d *jsonDecoder) bool {
 		case "blurhash":
 			seen[0] |= 0x80
 			if d.null() {
+				x.DriveFile.Blurhash = nil
+				x.Extra.forgetDeclared("blurhash")
 			} else {
 				d.field(&x.Extra, "blurhash", d.at(), decPtr(&x.DriveFile.Blurhash, d, decString), "string or null")
 			}
@@ -6347,38 +6565,50 @@ func (x *StreamFileCreated) decodeJSON(d *jsonDecoder) bool {
 		case "thumbnailUrl":
 			seen[0] |= 0x400
 			if d.null() {
+				x.DriveFile.ThumbnailURL = nil
+				x.Extra.forgetDeclared("thumbnailUrl")
 			} else {
 				d.field(&x.Extra, "thumbnailUrl", d.at(), decPtr(&x.DriveFile.ThumbnailURL, d, decString), "string or null")
 			}
 		case "comment":
 			seen[0] |= 0x800
 			if d.null() {
+				x.DriveFile.Comment = nil
+				x.Extra.forgetDeclared("comment")
 			} else {
 				d.field(&x.Extra, "comment", d.at(), decPtr(&x.DriveFile.Comment, d, decString), "string or null")
 			}
 		case "folderId":
 			seen[0] |= 0x1000
 			if d.null() {
+				x.DriveFile.FolderID = nil
+				x.Extra.forgetDeclared("folderId")
 			} else {
 				d.field(&x.Extra, "folderId", d.at(), decPtr(&x.DriveFile.FolderID, d, decString), "string or null")
 			}
 		case "folder":
 			seen[0] |= 0x2000
 			if d.null() {
+				x.DriveFile.Folder = nil
 				x.DriveFile.nulls |= 0x1
+				x.Extra.forgetDeclared("folder")
 			} else {
 				d.field(&x.Extra, "folder", d.at(), decPtr(&x.DriveFile.Folder, d, (*DriveFolder).decodeJSON), "DriveFolder or null")
 			}
 		case "userId":
 			seen[0] |= 0x4000
 			if d.null() {
+				x.DriveFile.UserID = nil
+				x.Extra.forgetDeclared("userId")
 			} else {
 				d.field(&x.Extra, "userId", d.at(), decPtr(&x.DriveFile.UserID, d, decString), "string or null")
 			}
 		case "user":
 			seen[0] |= 0x8000
 			if d.null() {
+				x.DriveFile.User = nil
 				x.DriveFile.nulls |= 0x2
+				x.Extra.forgetDeclared("user")
 			} else {
 				d.field(&x.Extra, "user", d.at(), decPtr(&x.DriveFile.User, d, (*UserLite).decodeJSON), "UserLite or null")
 			}
@@ -6526,6 +6756,8 @@ func (x *StreamFileUpdated) decodeJSON(d *jsonDecoder) bool {
 		case "blurhash":
 			seen[0] |= 0x80
 			if d.null() {
+				x.DriveFile.Blurhash = nil
+				x.Extra.forgetDeclared("blurhash")
 			} else {
 				d.field(&x.Extra, "blurhash", d.at(), decPtr(&x.DriveFile.Blurhash, d, decString), "string or null")
 			}
@@ -6538,38 +6770,50 @@ func (x *StreamFileUpdated) decodeJSON(d *jsonDecoder) bool {
 		case "thumbnailUrl":
 			seen[0] |= 0x400
 			if d.null() {
+				x.DriveFile.ThumbnailURL = nil
+				x.Extra.forgetDeclared("thumbnailUrl")
 			} else {
 				d.field(&x.Extra, "thumbnailUrl", d.at(), decPtr(&x.DriveFile.ThumbnailURL, d, decString), "string or null")
 			}
 		case "comment":
 			seen[0] |= 0x800
 			if d.null() {
+				x.DriveFile.Comment = nil
+				x.Extra.forgetDeclared("comment")
 			} else {
 				d.field(&x.Extra, "comment", d.at(), decPtr(&x.DriveFile.Comment, d, decString), "string or null")
 			}
 		case "folderId":
 			seen[0] |= 0x1000
 			if d.null() {
+				x.DriveFile.FolderID = nil
+				x.Extra.forgetDeclared("folderId")
 			} else {
 				d.field(&x.Extra, "folderId", d.at(), decPtr(&x.DriveFile.FolderID, d, decString), "string or null")
 			}
 		case "folder":
 			seen[0] |= 0x2000
 			if d.null() {
+				x.DriveFile.Folder = nil
 				x.DriveFile.nulls |= 0x1
+				x.Extra.forgetDeclared("folder")
 			} else {
 				d.field(&x.Extra, "folder", d.at(), decPtr(&x.DriveFile.Folder, d, (*DriveFolder).decodeJSON), "DriveFolder or null")
 			}
 		case "userId":
 			seen[0] |= 0x4000
 			if d.null() {
+				x.DriveFile.UserID = nil
+				x.Extra.forgetDeclared("userId")
 			} else {
 				d.field(&x.Extra, "userId", d.at(), decPtr(&x.DriveFile.UserID, d, decString), "string or null")
 			}
 		case "user":
 			seen[0] |= 0x8000
 			if d.null() {
+				x.DriveFile.User = nil
 				x.DriveFile.nulls |= 0x2
+				x.Extra.forgetDeclared("user")
 			} else {
 				d.field(&x.Extra, "user", d.at(), decPtr(&x.DriveFile.User, d, (*UserLite).decodeJSON), "UserLite or null")
 			}
@@ -6685,6 +6929,8 @@ func (x *StreamFolderCreated) decodeJSON(d *jsonDecoder) bool {
 		case "parentId":
 			seen[0] |= 0x8
 			if d.null() {
+				x.DriveFolder.ParentID = nil
+				x.Extra.forgetDeclared("parentId")
 			} else {
 				d.field(&x.Extra, "parentId", d.at(), decPtr(&x.DriveFolder.ParentID, d, decString), "string or null")
 			}
@@ -6697,7 +6943,9 @@ func (x *StreamFolderCreated) decodeJSON(d *jsonDecoder) bool {
 		case "parent":
 			seen[0] |= 0x40
 			if d.null() {
+				x.DriveFolder.Parent = nil
 				x.DriveFolder.nulls |= 0x1
+				x.Extra.forgetDeclared("parent")
 			} else {
 				d.field(&x.Extra, "parent", d.at(), decPtr(&x.DriveFolder.Parent, d, (*DriveFolder).decodeJSON), "DriveFolder or null")
 			}
@@ -6808,6 +7056,8 @@ func (x *StreamFolderUpdated) decodeJSON(d *jsonDecoder) bool {
 		case "parentId":
 			seen[0] |= 0x8
 			if d.null() {
+				x.DriveFolder.ParentID = nil
+				x.Extra.forgetDeclared("parentId")
 			} else {
 				d.field(&x.Extra, "parentId", d.at(), decPtr(&x.DriveFolder.ParentID, d, decString), "string or null")
 			}
@@ -6820,7 +7070,9 @@ func (x *StreamFolderUpdated) decodeJSON(d *jsonDecoder) bool {
 		case "parent":
 			seen[0] |= 0x40
 			if d.null() {
+				x.DriveFolder.Parent = nil
 				x.DriveFolder.nulls |= 0x1
+				x.Extra.forgetDeclared("parent")
 			} else {
 				d.field(&x.Extra, "parent", d.at(), decPtr(&x.DriveFolder.Parent, d, (*DriveFolder).decodeJSON), "DriveFolder or null")
 			}
@@ -6902,6 +7154,8 @@ func (x *StreamFollow) decodeJSON(d *jsonDecoder) bool {
 		case "avatarBlurhash":
 			seen[0] |= 0x1
 			if d.null() {
+				x.UserDetailed.AvatarBlurhash = nil
+				x.Extra.forgetDeclared("avatarBlurhash")
 			} else {
 				d.field(&x.Extra, "avatarBlurhash", d.at(), decPtr(&x.UserDetailed.AvatarBlurhash, d, decString), "string or null")
 			}
@@ -6913,6 +7167,8 @@ func (x *StreamFollow) decodeJSON(d *jsonDecoder) bool {
 		case "avatarUrl":
 			seen[0] |= 0x4
 			if d.null() {
+				x.UserDetailed.AvatarURL = nil
+				x.Extra.forgetDeclared("avatarUrl")
 			} else {
 				d.field(&x.Extra, "avatarUrl", d.at(), decPtr(&x.UserDetailed.AvatarURL, d, decString), "string or null")
 			}
@@ -6924,6 +7180,8 @@ func (x *StreamFollow) decodeJSON(d *jsonDecoder) bool {
 		case "host":
 			seen[0] |= 0x10
 			if d.null() {
+				x.UserDetailed.Host = nil
+				x.Extra.forgetDeclared("host")
 			} else {
 				d.field(&x.Extra, "host", d.at(), decPtr(&x.UserDetailed.Host, d, decString), "string or null")
 			}
@@ -6942,6 +7200,8 @@ func (x *StreamFollow) decodeJSON(d *jsonDecoder) bool {
 		case "name":
 			seen[0] |= 0x200
 			if d.null() {
+				x.UserDetailed.Name = nil
+				x.Extra.forgetDeclared("name")
 			} else {
 				d.field(&x.Extra, "name", d.at(), decPtr(&x.UserDetailed.Name, d, decString), "string or null")
 			}
@@ -6954,6 +7214,8 @@ func (x *StreamFollow) decodeJSON(d *jsonDecoder) bool {
 		case "alsoKnownAs":
 			seen[0] |= 0x1000
 			if d.null() {
+				x.UserDetailed.AlsoKnownAs = nil
+				x.Extra.forgetDeclared("alsoKnownAs")
 			} else {
 				d.field(&x.Extra, "alsoKnownAs", d.at(), func(p *[]string, d *jsonDecoder) bool {
 					return decSlice(p, d, decString)
@@ -6962,12 +7224,16 @@ func (x *StreamFollow) decodeJSON(d *jsonDecoder) bool {
 		case "bannerUrl":
 			seen[0] |= 0x2000
 			if d.null() {
+				x.UserDetailed.BannerURL = nil
+				x.Extra.forgetDeclared("bannerUrl")
 			} else {
 				d.field(&x.Extra, "bannerUrl", d.at(), decPtr(&x.UserDetailed.BannerURL, d, decString), "string or null")
 			}
 		case "birthday":
 			seen[0] |= 0x4000
 			if d.null() {
+				x.UserDetailed.Birthday = nil
+				x.Extra.forgetDeclared("birthday")
 			} else {
 				d.field(&x.Extra, "birthday", d.at(), decPtr(&x.UserDetailed.Birthday, d, decString), "string or null")
 			}
@@ -6977,6 +7243,8 @@ func (x *StreamFollow) decodeJSON(d *jsonDecoder) bool {
 		case "description":
 			seen[0] |= 0x10000
 			if d.null() {
+				x.UserDetailed.Description = nil
+				x.Extra.forgetDeclared("description")
 			} else {
 				d.field(&x.Extra, "description", d.at(), decPtr(&x.UserDetailed.Description, d, decString), "string or null")
 			}
@@ -6988,7 +7256,9 @@ func (x *StreamFollow) decodeJSON(d *jsonDecoder) bool {
 		case "followedMessage":
 			seen[0] |= 0x40000
 			if d.null() {
+				x.UserDetailed.FollowedMessage = nil
 				x.UserDetailed.nulls |= 0x1
+				x.Extra.forgetDeclared("followedMessage")
 			} else {
 				d.field(&x.Extra, "followedMessage", d.at(), decPtr(&x.UserDetailed.FollowedMessage, d, decString), "string or null")
 			}
@@ -7019,12 +7289,16 @@ func (x *StreamFollow) decodeJSON(d *jsonDecoder) bool {
 		case "lang":
 			seen[0] |= 0x8000000
 			if d.null() {
+				x.UserDetailed.Lang = nil
+				x.Extra.forgetDeclared("lang")
 			} else {
 				d.field(&x.Extra, "lang", d.at(), decPtr(&x.UserDetailed.Lang, d, decString), "string or null")
 			}
 		case "lastFetchedAt":
 			seen[0] |= 0x10000000
 			if d.null() {
+				x.UserDetailed.LastFetchedAt = nil
+				x.Extra.forgetDeclared("lastFetchedAt")
 			} else {
 				d.field(&x.Extra, "lastFetchedAt", d.at(), decPtr(&x.UserDetailed.LastFetchedAt, d, decTime), "date-time string or null")
 			}
@@ -7058,18 +7332,24 @@ func (x *StreamFollow) decodeJSON(d *jsonDecoder) bool {
 		case "updatedAt":
 			seen[0] |= 0x1000000000
 			if d.null() {
+				x.UserDetailed.UpdatedAt = nil
+				x.Extra.forgetDeclared("updatedAt")
 			} else {
 				d.field(&x.Extra, "updatedAt", d.at(), decPtr(&x.UserDetailed.UpdatedAt, d, decTime), "date-time string or null")
 			}
 		case "uri":
 			seen[0] |= 0x2000000000
 			if d.null() {
+				x.UserDetailed.URI = nil
+				x.Extra.forgetDeclared("uri")
 			} else {
 				d.field(&x.Extra, "uri", d.at(), decPtr(&x.UserDetailed.URI, d, decString), "string or null")
 			}
 		case "url":
 			seen[0] |= 0x4000000000
 			if d.null() {
+				x.UserDetailed.URL = nil
+				x.Extra.forgetDeclared("url")
 			} else {
 				d.field(&x.Extra, "url", d.at(), decPtr(&x.UserDetailed.URL, d, decString), "string or null")
 			}
@@ -7087,14 +7367,18 @@ func (x *StreamFollow) decodeJSON(d *jsonDecoder) bool {
 		case "avatarId":
 			seen[0] |= 0x40000000000
 			if d.null() {
+				x.UserDetailed.AvatarID = nil
 				x.UserDetailed.nulls |= 0x2
+				x.Extra.forgetDeclared("avatarId")
 			} else {
 				d.field(&x.Extra, "avatarId", d.at(), decPtr(&x.UserDetailed.AvatarID, d, decString), "string or null")
 			}
 		case "email":
 			seen[0] |= 0x80000000000
 			if d.null() {
+				x.UserDetailed.Email = nil
 				x.UserDetailed.nulls |= 0x4
+				x.Extra.forgetDeclared("email")
 			} else {
 				d.field(&x.Extra, "email", d.at(), decPtr(&x.UserDetailed.Email, d, decString), "string or null")
 			}
@@ -7104,7 +7388,9 @@ func (x *StreamFollow) decodeJSON(d *jsonDecoder) bool {
 		case "isAdmin":
 			seen[0] |= 0x200000000000
 			if d.null() {
+				x.UserDetailed.IsAdmin = nil
 				x.UserDetailed.nulls |= 0x8
+				x.Extra.forgetDeclared("isAdmin")
 			} else {
 				d.field(&x.Extra, "isAdmin", d.at(), decPtr(&x.UserDetailed.IsAdmin, d, decBool), "boolean or null")
 			}
@@ -7117,7 +7403,9 @@ func (x *StreamFollow) decodeJSON(d *jsonDecoder) bool {
 		case "isModerator":
 			seen[0] |= 0x1000000000000
 			if d.null() {
+				x.UserDetailed.IsModerator = nil
 				x.UserDetailed.nulls |= 0x10
+				x.Extra.forgetDeclared("isModerator")
 			} else {
 				d.field(&x.Extra, "isModerator", d.at(), decPtr(&x.UserDetailed.IsModerator, d, decBool), "boolean or null")
 			}
@@ -7127,7 +7415,9 @@ func (x *StreamFollow) decodeJSON(d *jsonDecoder) bool {
 		case "mutedInstances":
 			seen[0] |= 0x4000000000000
 			if d.null() {
+				x.UserDetailed.MutedInstances = nil
 				x.UserDetailed.nulls |= 0x20
+				x.Extra.forgetDeclared("mutedInstances")
 			} else {
 				d.field(&x.Extra, "mutedInstances", d.at(), func(p *[]string, d *jsonDecoder) bool {
 					return decSlice(p, d, decString)
@@ -7451,6 +7741,8 @@ func (x *StreamFollowed) decodeJSON(d *jsonDecoder) bool {
 		case "avatarBlurhash":
 			seen[0] |= 0x1
 			if d.null() {
+				x.User.AvatarBlurhash = nil
+				x.Extra.forgetDeclared("avatarBlurhash")
 			} else {
 				d.field(&x.Extra, "avatarBlurhash", d.at(), decPtr(&x.User.AvatarBlurhash, d, decString), "string or null")
 			}
@@ -7462,6 +7754,8 @@ func (x *StreamFollowed) decodeJSON(d *jsonDecoder) bool {
 		case "avatarUrl":
 			seen[0] |= 0x4
 			if d.null() {
+				x.User.AvatarURL = nil
+				x.Extra.forgetDeclared("avatarUrl")
 			} else {
 				d.field(&x.Extra, "avatarUrl", d.at(), decPtr(&x.User.AvatarURL, d, decString), "string or null")
 			}
@@ -7473,6 +7767,8 @@ func (x *StreamFollowed) decodeJSON(d *jsonDecoder) bool {
 		case "host":
 			seen[0] |= 0x10
 			if d.null() {
+				x.User.Host = nil
+				x.Extra.forgetDeclared("host")
 			} else {
 				d.field(&x.Extra, "host", d.at(), decPtr(&x.User.Host, d, decString), "string or null")
 			}
@@ -7491,6 +7787,8 @@ func (x *StreamFollowed) decodeJSON(d *jsonDecoder) bool {
 		case "name":
 			seen[0] |= 0x200
 			if d.null() {
+				x.User.Name = nil
+				x.Extra.forgetDeclared("name")
 			} else {
 				d.field(&x.Extra, "name", d.at(), decPtr(&x.User.Name, d, decString), "string or null")
 			}
@@ -7503,7 +7801,9 @@ func (x *StreamFollowed) decodeJSON(d *jsonDecoder) bool {
 		case "alsoKnownAs":
 			seen[0] |= 0x1000
 			if d.null() {
+				x.User.AlsoKnownAs = nil
 				x.User.nulls |= 0x1
+				x.Extra.forgetDeclared("alsoKnownAs")
 			} else {
 				d.field(&x.Extra, "alsoKnownAs", d.at(), func(p *[]string, d *jsonDecoder) bool {
 					return decSlice(p, d, decString)
@@ -7512,14 +7812,18 @@ func (x *StreamFollowed) decodeJSON(d *jsonDecoder) bool {
 		case "bannerUrl":
 			seen[0] |= 0x2000
 			if d.null() {
+				x.User.BannerURL = nil
 				x.User.nulls |= 0x2
+				x.Extra.forgetDeclared("bannerUrl")
 			} else {
 				d.field(&x.Extra, "bannerUrl", d.at(), decPtr(&x.User.BannerURL, d, decString), "string or null")
 			}
 		case "birthday":
 			seen[0] |= 0x4000
 			if d.null() {
+				x.User.Birthday = nil
 				x.User.nulls |= 0x4
+				x.Extra.forgetDeclared("birthday")
 			} else {
 				d.field(&x.Extra, "birthday", d.at(), decPtr(&x.User.Birthday, d, decString), "string or null")
 			}
@@ -7529,7 +7833,9 @@ func (x *StreamFollowed) decodeJSON(d *jsonDecoder) bool {
 		case "description":
 			seen[0] |= 0x10000
 			if d.null() {
+				x.User.Description = nil
 				x.User.nulls |= 0x8
+				x.Extra.forgetDeclared("description")
 			} else {
 				d.field(&x.Extra, "description", d.at(), decPtr(&x.User.Description, d, decString), "string or null")
 			}
@@ -7541,7 +7847,9 @@ func (x *StreamFollowed) decodeJSON(d *jsonDecoder) bool {
 		case "followedMessage":
 			seen[0] |= 0x40000
 			if d.null() {
+				x.User.FollowedMessage = nil
 				x.User.nulls |= 0x10
+				x.Extra.forgetDeclared("followedMessage")
 			} else {
 				d.field(&x.Extra, "followedMessage", d.at(), decPtr(&x.User.FollowedMessage, d, decString), "string or null")
 			}
@@ -7572,14 +7880,18 @@ func (x *StreamFollowed) decodeJSON(d *jsonDecoder) bool {
 		case "lang":
 			seen[0] |= 0x8000000
 			if d.null() {
+				x.User.Lang = nil
 				x.User.nulls |= 0x20
+				x.Extra.forgetDeclared("lang")
 			} else {
 				d.field(&x.Extra, "lang", d.at(), decPtr(&x.User.Lang, d, decString), "string or null")
 			}
 		case "lastFetchedAt":
 			seen[0] |= 0x10000000
 			if d.null() {
+				x.User.LastFetchedAt = nil
 				x.User.nulls |= 0x40
+				x.Extra.forgetDeclared("lastFetchedAt")
 			} else {
 				d.field(&x.Extra, "lastFetchedAt", d.at(), decPtr(&x.User.LastFetchedAt, d, decTime), "date-time string or null")
 			}
@@ -7613,21 +7925,27 @@ func (x *StreamFollowed) decodeJSON(d *jsonDecoder) bool {
 		case "updatedAt":
 			seen[0] |= 0x1000000000
 			if d.null() {
+				x.User.UpdatedAt = nil
 				x.User.nulls |= 0x80
+				x.Extra.forgetDeclared("updatedAt")
 			} else {
 				d.field(&x.Extra, "updatedAt", d.at(), decPtr(&x.User.UpdatedAt, d, decTime), "date-time string or null")
 			}
 		case "uri":
 			seen[0] |= 0x2000000000
 			if d.null() {
+				x.User.URI = nil
 				x.User.nulls |= 0x100
+				x.Extra.forgetDeclared("uri")
 			} else {
 				d.field(&x.Extra, "uri", d.at(), decPtr(&x.User.URI, d, decString), "string or null")
 			}
 		case "url":
 			seen[0] |= 0x4000000000
 			if d.null() {
+				x.User.URL = nil
 				x.User.nulls |= 0x200
+				x.Extra.forgetDeclared("url")
 			} else {
 				d.field(&x.Extra, "url", d.at(), decPtr(&x.User.URL, d, decString), "string or null")
 			}
@@ -7645,14 +7963,18 @@ func (x *StreamFollowed) decodeJSON(d *jsonDecoder) bool {
 		case "avatarId":
 			seen[0] |= 0x40000000000
 			if d.null() {
+				x.User.AvatarID = nil
 				x.User.nulls |= 0x400
+				x.Extra.forgetDeclared("avatarId")
 			} else {
 				d.field(&x.Extra, "avatarId", d.at(), decPtr(&x.User.AvatarID, d, decString), "string or null")
 			}
 		case "email":
 			seen[0] |= 0x80000000000
 			if d.null() {
+				x.User.Email = nil
 				x.User.nulls |= 0x800
+				x.Extra.forgetDeclared("email")
 			} else {
 				d.field(&x.Extra, "email", d.at(), decPtr(&x.User.Email, d, decString), "string or null")
 			}
@@ -7662,7 +7984,9 @@ func (x *StreamFollowed) decodeJSON(d *jsonDecoder) bool {
 		case "isAdmin":
 			seen[0] |= 0x200000000000
 			if d.null() {
+				x.User.IsAdmin = nil
 				x.User.nulls |= 0x1000
+				x.Extra.forgetDeclared("isAdmin")
 			} else {
 				d.field(&x.Extra, "isAdmin", d.at(), decPtr(&x.User.IsAdmin, d, decBool), "boolean or null")
 			}
@@ -7675,7 +7999,9 @@ func (x *StreamFollowed) decodeJSON(d *jsonDecoder) bool {
 		case "isModerator":
 			seen[0] |= 0x1000000000000
 			if d.null() {
+				x.User.IsModerator = nil
 				x.User.nulls |= 0x2000
+				x.Extra.forgetDeclared("isModerator")
 			} else {
 				d.field(&x.Extra, "isModerator", d.at(), decPtr(&x.User.IsModerator, d, decBool), "boolean or null")
 			}
@@ -7685,7 +8011,9 @@ func (x *StreamFollowed) decodeJSON(d *jsonDecoder) bool {
 		case "mutedInstances":
 			seen[0] |= 0x4000000000000
 			if d.null() {
+				x.User.MutedInstances = nil
 				x.User.nulls |= 0x4000
+				x.Extra.forgetDeclared("mutedInstances")
 			} else {
 				d.field(&x.Extra, "mutedInstances", d.at(), func(p *[]string, d *jsonDecoder) bool {
 					return decSlice(p, d, decString)
@@ -8040,6 +8368,8 @@ func (x *StreamMeUpdated) decodeJSON(d *jsonDecoder) bool {
 		case "name":
 			seen[0] |= 0x2
 			if d.null() {
+				x.MeDetailed.UserLite.Name = nil
+				x.Extra.forgetDeclared("name")
 			} else {
 				d.field(&x.Extra, "name", d.at(), decPtr(&x.MeDetailed.UserLite.Name, d, decString), "string or null")
 			}
@@ -8049,18 +8379,24 @@ func (x *StreamMeUpdated) decodeJSON(d *jsonDecoder) bool {
 		case "host":
 			seen[0] |= 0x8
 			if d.null() {
+				x.MeDetailed.UserLite.Host = nil
+				x.Extra.forgetDeclared("host")
 			} else {
 				d.field(&x.Extra, "host", d.at(), decPtr(&x.MeDetailed.UserLite.Host, d, decString), "string or null")
 			}
 		case "avatarUrl":
 			seen[0] |= 0x10
 			if d.null() {
+				x.MeDetailed.UserLite.AvatarURL = nil
+				x.Extra.forgetDeclared("avatarUrl")
 			} else {
 				d.field(&x.Extra, "avatarUrl", d.at(), decPtr(&x.MeDetailed.UserLite.AvatarURL, d, decString), "string or null")
 			}
 		case "avatarBlurhash":
 			seen[0] |= 0x20
 			if d.null() {
+				x.MeDetailed.UserLite.AvatarBlurhash = nil
+				x.Extra.forgetDeclared("avatarBlurhash")
 			} else {
 				d.field(&x.Extra, "avatarBlurhash", d.at(), decPtr(&x.MeDetailed.UserLite.AvatarBlurhash, d, decString), "string or null")
 			}
@@ -8089,18 +8425,24 @@ func (x *StreamMeUpdated) decodeJSON(d *jsonDecoder) bool {
 		case "url":
 			seen[0] |= 0x1000
 			if d.null() {
+				x.MeDetailed.UserDetailedNotMeOnly.URL = nil
+				x.Extra.forgetDeclared("url")
 			} else {
 				d.field(&x.Extra, "url", d.at(), decPtr(&x.MeDetailed.UserDetailedNotMeOnly.URL, d, decString), "string or null")
 			}
 		case "uri":
 			seen[0] |= 0x2000
 			if d.null() {
+				x.MeDetailed.UserDetailedNotMeOnly.URI = nil
+				x.Extra.forgetDeclared("uri")
 			} else {
 				d.field(&x.Extra, "uri", d.at(), decPtr(&x.MeDetailed.UserDetailedNotMeOnly.URI, d, decString), "string or null")
 			}
 		case "alsoKnownAs":
 			seen[0] |= 0x4000
 			if d.null() {
+				x.MeDetailed.UserDetailedNotMeOnly.AlsoKnownAs = nil
+				x.Extra.forgetDeclared("alsoKnownAs")
 			} else {
 				d.field(&x.Extra, "alsoKnownAs", d.at(), func(p *[]string, d *jsonDecoder) bool {
 					return decSlice(p, d, decString)
@@ -8112,18 +8454,24 @@ func (x *StreamMeUpdated) decodeJSON(d *jsonDecoder) bool {
 		case "updatedAt":
 			seen[0] |= 0x10000
 			if d.null() {
+				x.MeDetailed.UserDetailedNotMeOnly.UpdatedAt = nil
+				x.Extra.forgetDeclared("updatedAt")
 			} else {
 				d.field(&x.Extra, "updatedAt", d.at(), decPtr(&x.MeDetailed.UserDetailedNotMeOnly.UpdatedAt, d, decTime), "date-time string or null")
 			}
 		case "lastFetchedAt":
 			seen[0] |= 0x20000
 			if d.null() {
+				x.MeDetailed.UserDetailedNotMeOnly.LastFetchedAt = nil
+				x.Extra.forgetDeclared("lastFetchedAt")
 			} else {
 				d.field(&x.Extra, "lastFetchedAt", d.at(), decPtr(&x.MeDetailed.UserDetailedNotMeOnly.LastFetchedAt, d, decTime), "date-time string or null")
 			}
 		case "bannerUrl":
 			seen[0] |= 0x40000
 			if d.null() {
+				x.MeDetailed.UserDetailedNotMeOnly.BannerURL = nil
+				x.Extra.forgetDeclared("bannerUrl")
 			} else {
 				d.field(&x.Extra, "bannerUrl", d.at(), decPtr(&x.MeDetailed.UserDetailedNotMeOnly.BannerURL, d, decString), "string or null")
 			}
@@ -8136,18 +8484,24 @@ func (x *StreamMeUpdated) decodeJSON(d *jsonDecoder) bool {
 		case "description":
 			seen[0] |= 0x200000
 			if d.null() {
+				x.MeDetailed.UserDetailedNotMeOnly.Description = nil
+				x.Extra.forgetDeclared("description")
 			} else {
 				d.field(&x.Extra, "description", d.at(), decPtr(&x.MeDetailed.UserDetailedNotMeOnly.Description, d, decString), "string or null")
 			}
 		case "birthday":
 			seen[0] |= 0x400000
 			if d.null() {
+				x.MeDetailed.UserDetailedNotMeOnly.Birthday = nil
+				x.Extra.forgetDeclared("birthday")
 			} else {
 				d.field(&x.Extra, "birthday", d.at(), decPtr(&x.MeDetailed.UserDetailedNotMeOnly.Birthday, d, decString), "string or null")
 			}
 		case "lang":
 			seen[0] |= 0x800000
 			if d.null() {
+				x.MeDetailed.UserDetailedNotMeOnly.Lang = nil
+				x.Extra.forgetDeclared("lang")
 			} else {
 				d.field(&x.Extra, "lang", d.at(), decPtr(&x.MeDetailed.UserDetailedNotMeOnly.Lang, d, decString), "string or null")
 			}
@@ -8201,18 +8555,24 @@ func (x *StreamMeUpdated) decodeJSON(d *jsonDecoder) bool {
 		case "avatarId":
 			seen[0] |= 0x2000000000
 			if d.null() {
+				x.MeDetailed.AvatarID = nil
+				x.Extra.forgetDeclared("avatarId")
 			} else {
 				d.field(&x.Extra, "avatarId", d.at(), decPtr(&x.MeDetailed.AvatarID, d, decString), "string or null")
 			}
 		case "isModerator":
 			seen[0] |= 0x4000000000
 			if d.null() {
+				x.MeDetailed.IsModerator = nil
+				x.Extra.forgetDeclared("isModerator")
 			} else {
 				d.field(&x.Extra, "isModerator", d.at(), decPtr(&x.MeDetailed.IsModerator, d, decBool), "boolean or null")
 			}
 		case "isAdmin":
 			seen[0] |= 0x8000000000
 			if d.null() {
+				x.MeDetailed.IsAdmin = nil
+				x.Extra.forgetDeclared("isAdmin")
 			} else {
 				d.field(&x.Extra, "isAdmin", d.at(), decPtr(&x.MeDetailed.IsAdmin, d, decBool), "boolean or null")
 			}
@@ -8239,6 +8599,8 @@ func (x *StreamMeUpdated) decodeJSON(d *jsonDecoder) bool {
 		case "mutedInstances":
 			seen[0] |= 0x400000000000
 			if d.null() {
+				x.MeDetailed.MutedInstances = nil
+				x.Extra.forgetDeclared("mutedInstances")
 			} else {
 				d.field(&x.Extra, "mutedInstances", d.at(), func(p *[]string, d *jsonDecoder) bool {
 					return decSlice(p, d, decString)
@@ -8247,7 +8609,9 @@ func (x *StreamMeUpdated) decodeJSON(d *jsonDecoder) bool {
 		case "email":
 			seen[0] |= 0x800000000000
 			if d.null() {
+				x.MeDetailed.Email = nil
 				x.MeDetailed.nulls |= 0x1
+				x.Extra.forgetDeclared("email")
 			} else {
 				d.field(&x.Extra, "email", d.at(), decPtr(&x.MeDetailed.Email, d, decString), "string or null")
 			}
@@ -8262,6 +8626,8 @@ func (x *StreamMeUpdated) decodeJSON(d *jsonDecoder) bool {
 		case "followedMessage":
 			seen[0] |= 0x4000000000000
 			if d.null() {
+				x.MeDetailed.FollowedMessage = nil
+				x.Extra.forgetDeclared("followedMessage")
 			} else {
 				d.field(&x.Extra, "followedMessage", d.at(), decPtr(&x.MeDetailed.FollowedMessage, d, decString), "string or null")
 			}
@@ -8569,20 +8935,26 @@ func (x *StreamMention) decodeJSON(d *jsonDecoder) bool {
 		case "deletedAt":
 			seen[0] |= 0x4
 			if d.null() {
+				x.Note.DeletedAt = nil
 				x.Note.nulls |= 0x1
+				x.Extra.forgetDeclared("deletedAt")
 			} else {
 				d.field(&x.Extra, "deletedAt", d.at(), decPtr(&x.Note.DeletedAt, d, decTime), "date-time string or null")
 			}
 		case "text":
 			seen[0] |= 0x8
 			if d.null() {
+				x.Note.Text = nil
+				x.Extra.forgetDeclared("text")
 			} else {
 				d.field(&x.Extra, "text", d.at(), decPtr(&x.Note.Text, d, decString), "string or null")
 			}
 		case "cw":
 			seen[0] |= 0x10
 			if d.null() {
+				x.Note.CW = nil
 				x.Note.nulls |= 0x2
+				x.Extra.forgetDeclared("cw")
 			} else {
 				d.field(&x.Extra, "cw", d.at(), decPtr(&x.Note.CW, d, decString), "string or null")
 			}
@@ -8595,28 +8967,36 @@ func (x *StreamMention) decodeJSON(d *jsonDecoder) bool {
 		case "replyId":
 			seen[0] |= 0x80
 			if d.null() {
+				x.Note.ReplyID = nil
 				x.Note.nulls |= 0x4
+				x.Extra.forgetDeclared("replyId")
 			} else {
 				d.field(&x.Extra, "replyId", d.at(), decPtr(&x.Note.ReplyID, d, decString), "string or null")
 			}
 		case "renoteId":
 			seen[0] |= 0x100
 			if d.null() {
+				x.Note.RenoteID = nil
 				x.Note.nulls |= 0x8
+				x.Extra.forgetDeclared("renoteId")
 			} else {
 				d.field(&x.Extra, "renoteId", d.at(), decPtr(&x.Note.RenoteID, d, decString), "string or null")
 			}
 		case "reply":
 			seen[0] |= 0x200
 			if d.null() {
+				x.Note.Reply = nil
 				x.Note.nulls |= 0x10
+				x.Extra.forgetDeclared("reply")
 			} else {
 				d.field(&x.Extra, "reply", d.at(), decPtr(&x.Note.Reply, d, (*Note).decodeJSON), "Note or null")
 			}
 		case "renote":
 			seen[0] |= 0x400
 			if d.null() {
+				x.Note.Renote = nil
 				x.Note.nulls |= 0x20
+				x.Extra.forgetDeclared("renote")
 			} else {
 				d.field(&x.Extra, "renote", d.at(), decPtr(&x.Note.Renote, d, (*Note).decodeJSON), "Note or null")
 			}
@@ -8654,7 +9034,9 @@ func (x *StreamMention) decodeJSON(d *jsonDecoder) bool {
 		case "poll":
 			seen[0] |= 0x40000
 			if d.null() {
+				x.Note.Poll = nil
 				x.Note.nulls |= 0x40
+				x.Extra.forgetDeclared("poll")
 			} else {
 				d.field(&x.Extra, "poll", d.at(), decPtr(&x.Note.Poll, d, (*NotePoll).decodeJSON), "NotePoll or null")
 			}
@@ -8666,14 +9048,18 @@ func (x *StreamMention) decodeJSON(d *jsonDecoder) bool {
 		case "channelId":
 			seen[0] |= 0x100000
 			if d.null() {
+				x.Note.ChannelID = nil
 				x.Note.nulls |= 0x80
+				x.Extra.forgetDeclared("channelId")
 			} else {
 				d.field(&x.Extra, "channelId", d.at(), decPtr(&x.Note.ChannelID, d, decString), "string or null")
 			}
 		case "channel":
 			seen[0] |= 0x200000
 			if d.null() {
+				x.Note.Channel = nil
 				x.Note.nulls |= 0x100
+				x.Extra.forgetDeclared("channel")
 			} else {
 				d.field(&x.Extra, "channel", d.at(), decPtr(&x.Note.Channel, d, (*Channel).decodeJSON), "Channel or null")
 			}
@@ -8683,6 +9069,8 @@ func (x *StreamMention) decodeJSON(d *jsonDecoder) bool {
 		case "reactionAcceptance":
 			seen[0] |= 0x800000
 			if d.null() {
+				x.Note.ReactionAcceptance = nil
+				x.Extra.forgetDeclared("reactionAcceptance")
 			} else {
 				d.field(&x.Extra, "reactionAcceptance", d.at(), decPtr(&x.Note.ReactionAcceptance, d, decEnum[NoteReactionAcceptance]), "string or null")
 			}
@@ -8717,14 +9105,18 @@ func (x *StreamMention) decodeJSON(d *jsonDecoder) bool {
 		case "html":
 			seen[0] |= 0x100000000
 			if d.null() {
+				x.Note.HTML = nil
 				x.Note.nulls |= 0x200
+				x.Extra.forgetDeclared("html")
 			} else {
 				d.field(&x.Extra, "html", d.at(), decPtr(&x.Note.HTML, d, decString), "string or null")
 			}
 		case "myReaction":
 			seen[0] |= 0x200000000
 			if d.null() {
+				x.Note.MyReaction = nil
 				x.Note.nulls |= 0x400
+				x.Extra.forgetDeclared("myReaction")
 			} else {
 				d.field(&x.Extra, "myReaction", d.at(), decPtr(&x.Note.MyReaction, d, decString), "string or null")
 			}
@@ -9044,7 +9436,9 @@ func (x *StreamPageEvent) decodeJSON(d *jsonDecoder) bool {
 		case "var":
 			seen[0] |= 0x10
 			if d.null() {
+				x.Var = nil
 				x.nulls |= 0x1
+				x.Extra.forgetDeclared("var")
 			} else {
 				d.field(&x.Extra, "var", d.at(), decAny(&x.Var, d), "any value")
 			}
@@ -9305,6 +9699,8 @@ func (x *StreamReadAntenna) decodeJSON(d *jsonDecoder) bool {
 		case "userListId":
 			seen[0] |= 0x40
 			if d.null() {
+				x.Antenna.UserListID = nil
+				x.Extra.forgetDeclared("userListId")
 			} else {
 				d.field(&x.Extra, "userListId", d.at(), decPtr(&x.Antenna.UserListID, d, decString), "string or null")
 			}
@@ -9458,6 +9854,8 @@ func (x *StreamReceiveFollowRequest) decodeJSON(d *jsonDecoder) bool {
 		case "avatarBlurhash":
 			seen[0] |= 0x1
 			if d.null() {
+				x.User.AvatarBlurhash = nil
+				x.Extra.forgetDeclared("avatarBlurhash")
 			} else {
 				d.field(&x.Extra, "avatarBlurhash", d.at(), decPtr(&x.User.AvatarBlurhash, d, decString), "string or null")
 			}
@@ -9469,6 +9867,8 @@ func (x *StreamReceiveFollowRequest) decodeJSON(d *jsonDecoder) bool {
 		case "avatarUrl":
 			seen[0] |= 0x4
 			if d.null() {
+				x.User.AvatarURL = nil
+				x.Extra.forgetDeclared("avatarUrl")
 			} else {
 				d.field(&x.Extra, "avatarUrl", d.at(), decPtr(&x.User.AvatarURL, d, decString), "string or null")
 			}
@@ -9480,6 +9880,8 @@ func (x *StreamReceiveFollowRequest) decodeJSON(d *jsonDecoder) bool {
 		case "host":
 			seen[0] |= 0x10
 			if d.null() {
+				x.User.Host = nil
+				x.Extra.forgetDeclared("host")
 			} else {
 				d.field(&x.Extra, "host", d.at(), decPtr(&x.User.Host, d, decString), "string or null")
 			}
@@ -9498,6 +9900,8 @@ func (x *StreamReceiveFollowRequest) decodeJSON(d *jsonDecoder) bool {
 		case "name":
 			seen[0] |= 0x200
 			if d.null() {
+				x.User.Name = nil
+				x.Extra.forgetDeclared("name")
 			} else {
 				d.field(&x.Extra, "name", d.at(), decPtr(&x.User.Name, d, decString), "string or null")
 			}
@@ -9510,7 +9914,9 @@ func (x *StreamReceiveFollowRequest) decodeJSON(d *jsonDecoder) bool {
 		case "alsoKnownAs":
 			seen[0] |= 0x1000
 			if d.null() {
+				x.User.AlsoKnownAs = nil
 				x.User.nulls |= 0x1
+				x.Extra.forgetDeclared("alsoKnownAs")
 			} else {
 				d.field(&x.Extra, "alsoKnownAs", d.at(), func(p *[]string, d *jsonDecoder) bool {
 					return decSlice(p, d, decString)
@@ -9519,14 +9925,18 @@ func (x *StreamReceiveFollowRequest) decodeJSON(d *jsonDecoder) bool {
 		case "bannerUrl":
 			seen[0] |= 0x2000
 			if d.null() {
+				x.User.BannerURL = nil
 				x.User.nulls |= 0x2
+				x.Extra.forgetDeclared("bannerUrl")
 			} else {
 				d.field(&x.Extra, "bannerUrl", d.at(), decPtr(&x.User.BannerURL, d, decString), "string or null")
 			}
 		case "birthday":
 			seen[0] |= 0x4000
 			if d.null() {
+				x.User.Birthday = nil
 				x.User.nulls |= 0x4
+				x.Extra.forgetDeclared("birthday")
 			} else {
 				d.field(&x.Extra, "birthday", d.at(), decPtr(&x.User.Birthday, d, decString), "string or null")
 			}
@@ -9536,7 +9946,9 @@ func (x *StreamReceiveFollowRequest) decodeJSON(d *jsonDecoder) bool {
 		case "description":
 			seen[0] |= 0x10000
 			if d.null() {
+				x.User.Description = nil
 				x.User.nulls |= 0x8
+				x.Extra.forgetDeclared("description")
 			} else {
 				d.field(&x.Extra, "description", d.at(), decPtr(&x.User.Description, d, decString), "string or null")
 			}
@@ -9548,7 +9960,9 @@ func (x *StreamReceiveFollowRequest) decodeJSON(d *jsonDecoder) bool {
 		case "followedMessage":
 			seen[0] |= 0x40000
 			if d.null() {
+				x.User.FollowedMessage = nil
 				x.User.nulls |= 0x10
+				x.Extra.forgetDeclared("followedMessage")
 			} else {
 				d.field(&x.Extra, "followedMessage", d.at(), decPtr(&x.User.FollowedMessage, d, decString), "string or null")
 			}
@@ -9579,14 +9993,18 @@ func (x *StreamReceiveFollowRequest) decodeJSON(d *jsonDecoder) bool {
 		case "lang":
 			seen[0] |= 0x8000000
 			if d.null() {
+				x.User.Lang = nil
 				x.User.nulls |= 0x20
+				x.Extra.forgetDeclared("lang")
 			} else {
 				d.field(&x.Extra, "lang", d.at(), decPtr(&x.User.Lang, d, decString), "string or null")
 			}
 		case "lastFetchedAt":
 			seen[0] |= 0x10000000
 			if d.null() {
+				x.User.LastFetchedAt = nil
 				x.User.nulls |= 0x40
+				x.Extra.forgetDeclared("lastFetchedAt")
 			} else {
 				d.field(&x.Extra, "lastFetchedAt", d.at(), decPtr(&x.User.LastFetchedAt, d, decTime), "date-time string or null")
 			}
@@ -9620,21 +10038,27 @@ func (x *StreamReceiveFollowRequest) decodeJSON(d *jsonDecoder) bool {
 		case "updatedAt":
 			seen[0] |= 0x1000000000
 			if d.null() {
+				x.User.UpdatedAt = nil
 				x.User.nulls |= 0x80
+				x.Extra.forgetDeclared("updatedAt")
 			} else {
 				d.field(&x.Extra, "updatedAt", d.at(), decPtr(&x.User.UpdatedAt, d, decTime), "date-time string or null")
 			}
 		case "uri":
 			seen[0] |= 0x2000000000
 			if d.null() {
+				x.User.URI = nil
 				x.User.nulls |= 0x100
+				x.Extra.forgetDeclared("uri")
 			} else {
 				d.field(&x.Extra, "uri", d.at(), decPtr(&x.User.URI, d, decString), "string or null")
 			}
 		case "url":
 			seen[0] |= 0x4000000000
 			if d.null() {
+				x.User.URL = nil
 				x.User.nulls |= 0x200
+				x.Extra.forgetDeclared("url")
 			} else {
 				d.field(&x.Extra, "url", d.at(), decPtr(&x.User.URL, d, decString), "string or null")
 			}
@@ -9652,14 +10076,18 @@ func (x *StreamReceiveFollowRequest) decodeJSON(d *jsonDecoder) bool {
 		case "avatarId":
 			seen[0] |= 0x40000000000
 			if d.null() {
+				x.User.AvatarID = nil
 				x.User.nulls |= 0x400
+				x.Extra.forgetDeclared("avatarId")
 			} else {
 				d.field(&x.Extra, "avatarId", d.at(), decPtr(&x.User.AvatarID, d, decString), "string or null")
 			}
 		case "email":
 			seen[0] |= 0x80000000000
 			if d.null() {
+				x.User.Email = nil
 				x.User.nulls |= 0x800
+				x.Extra.forgetDeclared("email")
 			} else {
 				d.field(&x.Extra, "email", d.at(), decPtr(&x.User.Email, d, decString), "string or null")
 			}
@@ -9669,7 +10097,9 @@ func (x *StreamReceiveFollowRequest) decodeJSON(d *jsonDecoder) bool {
 		case "isAdmin":
 			seen[0] |= 0x200000000000
 			if d.null() {
+				x.User.IsAdmin = nil
 				x.User.nulls |= 0x1000
+				x.Extra.forgetDeclared("isAdmin")
 			} else {
 				d.field(&x.Extra, "isAdmin", d.at(), decPtr(&x.User.IsAdmin, d, decBool), "boolean or null")
 			}
@@ -9682,7 +10112,9 @@ func (x *StreamReceiveFollowRequest) decodeJSON(d *jsonDecoder) bool {
 		case "isModerator":
 			seen[0] |= 0x1000000000000
 			if d.null() {
+				x.User.IsModerator = nil
 				x.User.nulls |= 0x2000
+				x.Extra.forgetDeclared("isModerator")
 			} else {
 				d.field(&x.Extra, "isModerator", d.at(), decPtr(&x.User.IsModerator, d, decBool), "boolean or null")
 			}
@@ -9692,7 +10124,9 @@ func (x *StreamReceiveFollowRequest) decodeJSON(d *jsonDecoder) bool {
 		case "mutedInstances":
 			seen[0] |= 0x4000000000000
 			if d.null() {
+				x.User.MutedInstances = nil
 				x.User.nulls |= 0x4000
+				x.Extra.forgetDeclared("mutedInstances")
 			} else {
 				d.field(&x.Extra, "mutedInstances", d.at(), func(p *[]string, d *jsonDecoder) bool {
 					return decSlice(p, d, decString)
@@ -10056,7 +10490,9 @@ func (x *StreamRegistryUpdated) decodeJSON(d *jsonDecoder) bool {
 		case "value":
 			seen[0] |= 0x4
 			if d.null() {
+				x.Value = nil
 				x.nulls |= 0x1
+				x.Extra.forgetDeclared("value")
 			} else {
 				d.field(&x.Extra, "value", d.at(), decAny(&x.Value, d), "any value")
 			}
@@ -10132,20 +10568,26 @@ func (x *StreamRenote) decodeJSON(d *jsonDecoder) bool {
 		case "deletedAt":
 			seen[0] |= 0x4
 			if d.null() {
+				x.Note.DeletedAt = nil
 				x.Note.nulls |= 0x1
+				x.Extra.forgetDeclared("deletedAt")
 			} else {
 				d.field(&x.Extra, "deletedAt", d.at(), decPtr(&x.Note.DeletedAt, d, decTime), "date-time string or null")
 			}
 		case "text":
 			seen[0] |= 0x8
 			if d.null() {
+				x.Note.Text = nil
+				x.Extra.forgetDeclared("text")
 			} else {
 				d.field(&x.Extra, "text", d.at(), decPtr(&x.Note.Text, d, decString), "string or null")
 			}
 		case "cw":
 			seen[0] |= 0x10
 			if d.null() {
+				x.Note.CW = nil
 				x.Note.nulls |= 0x2
+				x.Extra.forgetDeclared("cw")
 			} else {
 				d.field(&x.Extra, "cw", d.at(), decPtr(&x.Note.CW, d, decString), "string or null")
 			}
@@ -10158,28 +10600,36 @@ func (x *StreamRenote) decodeJSON(d *jsonDecoder) bool {
 		case "replyId":
 			seen[0] |= 0x80
 			if d.null() {
+				x.Note.ReplyID = nil
 				x.Note.nulls |= 0x4
+				x.Extra.forgetDeclared("replyId")
 			} else {
 				d.field(&x.Extra, "replyId", d.at(), decPtr(&x.Note.ReplyID, d, decString), "string or null")
 			}
 		case "renoteId":
 			seen[0] |= 0x100
 			if d.null() {
+				x.Note.RenoteID = nil
 				x.Note.nulls |= 0x8
+				x.Extra.forgetDeclared("renoteId")
 			} else {
 				d.field(&x.Extra, "renoteId", d.at(), decPtr(&x.Note.RenoteID, d, decString), "string or null")
 			}
 		case "reply":
 			seen[0] |= 0x200
 			if d.null() {
+				x.Note.Reply = nil
 				x.Note.nulls |= 0x10
+				x.Extra.forgetDeclared("reply")
 			} else {
 				d.field(&x.Extra, "reply", d.at(), decPtr(&x.Note.Reply, d, (*Note).decodeJSON), "Note or null")
 			}
 		case "renote":
 			seen[0] |= 0x400
 			if d.null() {
+				x.Note.Renote = nil
 				x.Note.nulls |= 0x20
+				x.Extra.forgetDeclared("renote")
 			} else {
 				d.field(&x.Extra, "renote", d.at(), decPtr(&x.Note.Renote, d, (*Note).decodeJSON), "Note or null")
 			}
@@ -10217,7 +10667,9 @@ func (x *StreamRenote) decodeJSON(d *jsonDecoder) bool {
 		case "poll":
 			seen[0] |= 0x40000
 			if d.null() {
+				x.Note.Poll = nil
 				x.Note.nulls |= 0x40
+				x.Extra.forgetDeclared("poll")
 			} else {
 				d.field(&x.Extra, "poll", d.at(), decPtr(&x.Note.Poll, d, (*NotePoll).decodeJSON), "NotePoll or null")
 			}
@@ -10229,14 +10681,18 @@ func (x *StreamRenote) decodeJSON(d *jsonDecoder) bool {
 		case "channelId":
 			seen[0] |= 0x100000
 			if d.null() {
+				x.Note.ChannelID = nil
 				x.Note.nulls |= 0x80
+				x.Extra.forgetDeclared("channelId")
 			} else {
 				d.field(&x.Extra, "channelId", d.at(), decPtr(&x.Note.ChannelID, d, decString), "string or null")
 			}
 		case "channel":
 			seen[0] |= 0x200000
 			if d.null() {
+				x.Note.Channel = nil
 				x.Note.nulls |= 0x100
+				x.Extra.forgetDeclared("channel")
 			} else {
 				d.field(&x.Extra, "channel", d.at(), decPtr(&x.Note.Channel, d, (*Channel).decodeJSON), "Channel or null")
 			}
@@ -10246,6 +10702,8 @@ func (x *StreamRenote) decodeJSON(d *jsonDecoder) bool {
 		case "reactionAcceptance":
 			seen[0] |= 0x800000
 			if d.null() {
+				x.Note.ReactionAcceptance = nil
+				x.Extra.forgetDeclared("reactionAcceptance")
 			} else {
 				d.field(&x.Extra, "reactionAcceptance", d.at(), decPtr(&x.Note.ReactionAcceptance, d, decEnum[NoteReactionAcceptance]), "string or null")
 			}
@@ -10280,14 +10738,18 @@ func (x *StreamRenote) decodeJSON(d *jsonDecoder) bool {
 		case "html":
 			seen[0] |= 0x100000000
 			if d.null() {
+				x.Note.HTML = nil
 				x.Note.nulls |= 0x200
+				x.Extra.forgetDeclared("html")
 			} else {
 				d.field(&x.Extra, "html", d.at(), decPtr(&x.Note.HTML, d, decString), "string or null")
 			}
 		case "myReaction":
 			seen[0] |= 0x200000000
 			if d.null() {
+				x.Note.MyReaction = nil
 				x.Note.nulls |= 0x400
+				x.Extra.forgetDeclared("myReaction")
 			} else {
 				d.field(&x.Extra, "myReaction", d.at(), decPtr(&x.Note.MyReaction, d, decString), "string or null")
 			}
@@ -10518,20 +10980,26 @@ func (x *StreamReply) decodeJSON(d *jsonDecoder) bool {
 		case "deletedAt":
 			seen[0] |= 0x4
 			if d.null() {
+				x.Note.DeletedAt = nil
 				x.Note.nulls |= 0x1
+				x.Extra.forgetDeclared("deletedAt")
 			} else {
 				d.field(&x.Extra, "deletedAt", d.at(), decPtr(&x.Note.DeletedAt, d, decTime), "date-time string or null")
 			}
 		case "text":
 			seen[0] |= 0x8
 			if d.null() {
+				x.Note.Text = nil
+				x.Extra.forgetDeclared("text")
 			} else {
 				d.field(&x.Extra, "text", d.at(), decPtr(&x.Note.Text, d, decString), "string or null")
 			}
 		case "cw":
 			seen[0] |= 0x10
 			if d.null() {
+				x.Note.CW = nil
 				x.Note.nulls |= 0x2
+				x.Extra.forgetDeclared("cw")
 			} else {
 				d.field(&x.Extra, "cw", d.at(), decPtr(&x.Note.CW, d, decString), "string or null")
 			}
@@ -10544,28 +11012,36 @@ func (x *StreamReply) decodeJSON(d *jsonDecoder) bool {
 		case "replyId":
 			seen[0] |= 0x80
 			if d.null() {
+				x.Note.ReplyID = nil
 				x.Note.nulls |= 0x4
+				x.Extra.forgetDeclared("replyId")
 			} else {
 				d.field(&x.Extra, "replyId", d.at(), decPtr(&x.Note.ReplyID, d, decString), "string or null")
 			}
 		case "renoteId":
 			seen[0] |= 0x100
 			if d.null() {
+				x.Note.RenoteID = nil
 				x.Note.nulls |= 0x8
+				x.Extra.forgetDeclared("renoteId")
 			} else {
 				d.field(&x.Extra, "renoteId", d.at(), decPtr(&x.Note.RenoteID, d, decString), "string or null")
 			}
 		case "reply":
 			seen[0] |= 0x200
 			if d.null() {
+				x.Note.Reply = nil
 				x.Note.nulls |= 0x10
+				x.Extra.forgetDeclared("reply")
 			} else {
 				d.field(&x.Extra, "reply", d.at(), decPtr(&x.Note.Reply, d, (*Note).decodeJSON), "Note or null")
 			}
 		case "renote":
 			seen[0] |= 0x400
 			if d.null() {
+				x.Note.Renote = nil
 				x.Note.nulls |= 0x20
+				x.Extra.forgetDeclared("renote")
 			} else {
 				d.field(&x.Extra, "renote", d.at(), decPtr(&x.Note.Renote, d, (*Note).decodeJSON), "Note or null")
 			}
@@ -10603,7 +11079,9 @@ func (x *StreamReply) decodeJSON(d *jsonDecoder) bool {
 		case "poll":
 			seen[0] |= 0x40000
 			if d.null() {
+				x.Note.Poll = nil
 				x.Note.nulls |= 0x40
+				x.Extra.forgetDeclared("poll")
 			} else {
 				d.field(&x.Extra, "poll", d.at(), decPtr(&x.Note.Poll, d, (*NotePoll).decodeJSON), "NotePoll or null")
 			}
@@ -10615,14 +11093,18 @@ func (x *StreamReply) decodeJSON(d *jsonDecoder) bool {
 		case "channelId":
 			seen[0] |= 0x100000
 			if d.null() {
+				x.Note.ChannelID = nil
 				x.Note.nulls |= 0x80
+				x.Extra.forgetDeclared("channelId")
 			} else {
 				d.field(&x.Extra, "channelId", d.at(), decPtr(&x.Note.ChannelID, d, decString), "string or null")
 			}
 		case "channel":
 			seen[0] |= 0x200000
 			if d.null() {
+				x.Note.Channel = nil
 				x.Note.nulls |= 0x100
+				x.Extra.forgetDeclared("channel")
 			} else {
 				d.field(&x.Extra, "channel", d.at(), decPtr(&x.Note.Channel, d, (*Channel).decodeJSON), "Channel or null")
 			}
@@ -10632,6 +11114,8 @@ func (x *StreamReply) decodeJSON(d *jsonDecoder) bool {
 		case "reactionAcceptance":
 			seen[0] |= 0x800000
 			if d.null() {
+				x.Note.ReactionAcceptance = nil
+				x.Extra.forgetDeclared("reactionAcceptance")
 			} else {
 				d.field(&x.Extra, "reactionAcceptance", d.at(), decPtr(&x.Note.ReactionAcceptance, d, decEnum[NoteReactionAcceptance]), "string or null")
 			}
@@ -10666,14 +11150,18 @@ func (x *StreamReply) decodeJSON(d *jsonDecoder) bool {
 		case "html":
 			seen[0] |= 0x100000000
 			if d.null() {
+				x.Note.HTML = nil
 				x.Note.nulls |= 0x200
+				x.Extra.forgetDeclared("html")
 			} else {
 				d.field(&x.Extra, "html", d.at(), decPtr(&x.Note.HTML, d, decString), "string or null")
 			}
 		case "myReaction":
 			seen[0] |= 0x200000000
 			if d.null() {
+				x.Note.MyReaction = nil
 				x.Note.nulls |= 0x400
+				x.Extra.forgetDeclared("myReaction")
 			} else {
 				d.field(&x.Extra, "myReaction", d.at(), decPtr(&x.Note.MyReaction, d, decString), "string or null")
 			}
@@ -11017,7 +11505,9 @@ func (x *StreamReversiLog) decodeJSON(d *jsonDecoder) bool {
 		case "id":
 			seen[0] |= 0x1
 			if d.null() {
+				x.ID = nil
 				x.nulls |= 0x1
+				x.Extra.forgetDeclared("id")
 			} else {
 				d.field(&x.Extra, "id", d.at(), decPtr(&x.ID, d, decString), "string or null")
 			}
@@ -11173,7 +11663,9 @@ func (x *StreamReversiSettingsUpdated) decodeJSON(d *jsonDecoder) bool {
 		case "value":
 			seen[0] |= 0x4
 			if d.null() {
+				x.Value = nil
 				x.nulls |= 0x1
+				x.Extra.forgetDeclared("value")
 			} else {
 				d.field(&x.Extra, "value", d.at(), decAny(&x.Value, d), "any value")
 			}
@@ -11534,7 +12026,9 @@ func (x *StreamURLUploadFinished) decodeJSON(d *jsonDecoder) bool {
 		case "marker":
 			seen[0] |= 0x2
 			if d.null() {
+				x.Marker = nil
 				x.nulls |= 0x1
+				x.Extra.forgetDeclared("marker")
 			} else {
 				d.field(&x.Extra, "marker", d.at(), decPtr(&x.Marker, d, decString), "string or null")
 			}
@@ -11597,6 +12091,8 @@ func (x *StreamUnfollow) decodeJSON(d *jsonDecoder) bool {
 		case "avatarBlurhash":
 			seen[0] |= 0x1
 			if d.null() {
+				x.UserDetailed.AvatarBlurhash = nil
+				x.Extra.forgetDeclared("avatarBlurhash")
 			} else {
 				d.field(&x.Extra, "avatarBlurhash", d.at(), decPtr(&x.UserDetailed.AvatarBlurhash, d, decString), "string or null")
 			}
@@ -11608,6 +12104,8 @@ func (x *StreamUnfollow) decodeJSON(d *jsonDecoder) bool {
 		case "avatarUrl":
 			seen[0] |= 0x4
 			if d.null() {
+				x.UserDetailed.AvatarURL = nil
+				x.Extra.forgetDeclared("avatarUrl")
 			} else {
 				d.field(&x.Extra, "avatarUrl", d.at(), decPtr(&x.UserDetailed.AvatarURL, d, decString), "string or null")
 			}
@@ -11619,6 +12117,8 @@ func (x *StreamUnfollow) decodeJSON(d *jsonDecoder) bool {
 		case "host":
 			seen[0] |= 0x10
 			if d.null() {
+				x.UserDetailed.Host = nil
+				x.Extra.forgetDeclared("host")
 			} else {
 				d.field(&x.Extra, "host", d.at(), decPtr(&x.UserDetailed.Host, d, decString), "string or null")
 			}
@@ -11637,6 +12137,8 @@ func (x *StreamUnfollow) decodeJSON(d *jsonDecoder) bool {
 		case "name":
 			seen[0] |= 0x200
 			if d.null() {
+				x.UserDetailed.Name = nil
+				x.Extra.forgetDeclared("name")
 			} else {
 				d.field(&x.Extra, "name", d.at(), decPtr(&x.UserDetailed.Name, d, decString), "string or null")
 			}
@@ -11649,6 +12151,8 @@ func (x *StreamUnfollow) decodeJSON(d *jsonDecoder) bool {
 		case "alsoKnownAs":
 			seen[0] |= 0x1000
 			if d.null() {
+				x.UserDetailed.AlsoKnownAs = nil
+				x.Extra.forgetDeclared("alsoKnownAs")
 			} else {
 				d.field(&x.Extra, "alsoKnownAs", d.at(), func(p *[]string, d *jsonDecoder) bool {
 					return decSlice(p, d, decString)
@@ -11657,12 +12161,16 @@ func (x *StreamUnfollow) decodeJSON(d *jsonDecoder) bool {
 		case "bannerUrl":
 			seen[0] |= 0x2000
 			if d.null() {
+				x.UserDetailed.BannerURL = nil
+				x.Extra.forgetDeclared("bannerUrl")
 			} else {
 				d.field(&x.Extra, "bannerUrl", d.at(), decPtr(&x.UserDetailed.BannerURL, d, decString), "string or null")
 			}
 		case "birthday":
 			seen[0] |= 0x4000
 			if d.null() {
+				x.UserDetailed.Birthday = nil
+				x.Extra.forgetDeclared("birthday")
 			} else {
 				d.field(&x.Extra, "birthday", d.at(), decPtr(&x.UserDetailed.Birthday, d, decString), "string or null")
 			}
@@ -11672,6 +12180,8 @@ func (x *StreamUnfollow) decodeJSON(d *jsonDecoder) bool {
 		case "description":
 			seen[0] |= 0x10000
 			if d.null() {
+				x.UserDetailed.Description = nil
+				x.Extra.forgetDeclared("description")
 			} else {
 				d.field(&x.Extra, "description", d.at(), decPtr(&x.UserDetailed.Description, d, decString), "string or null")
 			}
@@ -11683,7 +12193,9 @@ func (x *StreamUnfollow) decodeJSON(d *jsonDecoder) bool {
 		case "followedMessage":
 			seen[0] |= 0x40000
 			if d.null() {
+				x.UserDetailed.FollowedMessage = nil
 				x.UserDetailed.nulls |= 0x1
+				x.Extra.forgetDeclared("followedMessage")
 			} else {
 				d.field(&x.Extra, "followedMessage", d.at(), decPtr(&x.UserDetailed.FollowedMessage, d, decString), "string or null")
 			}
@@ -11714,12 +12226,16 @@ func (x *StreamUnfollow) decodeJSON(d *jsonDecoder) bool {
 		case "lang":
 			seen[0] |= 0x8000000
 			if d.null() {
+				x.UserDetailed.Lang = nil
+				x.Extra.forgetDeclared("lang")
 			} else {
 				d.field(&x.Extra, "lang", d.at(), decPtr(&x.UserDetailed.Lang, d, decString), "string or null")
 			}
 		case "lastFetchedAt":
 			seen[0] |= 0x10000000
 			if d.null() {
+				x.UserDetailed.LastFetchedAt = nil
+				x.Extra.forgetDeclared("lastFetchedAt")
 			} else {
 				d.field(&x.Extra, "lastFetchedAt", d.at(), decPtr(&x.UserDetailed.LastFetchedAt, d, decTime), "date-time string or null")
 			}
@@ -11753,18 +12269,24 @@ func (x *StreamUnfollow) decodeJSON(d *jsonDecoder) bool {
 		case "updatedAt":
 			seen[0] |= 0x1000000000
 			if d.null() {
+				x.UserDetailed.UpdatedAt = nil
+				x.Extra.forgetDeclared("updatedAt")
 			} else {
 				d.field(&x.Extra, "updatedAt", d.at(), decPtr(&x.UserDetailed.UpdatedAt, d, decTime), "date-time string or null")
 			}
 		case "uri":
 			seen[0] |= 0x2000000000
 			if d.null() {
+				x.UserDetailed.URI = nil
+				x.Extra.forgetDeclared("uri")
 			} else {
 				d.field(&x.Extra, "uri", d.at(), decPtr(&x.UserDetailed.URI, d, decString), "string or null")
 			}
 		case "url":
 			seen[0] |= 0x4000000000
 			if d.null() {
+				x.UserDetailed.URL = nil
+				x.Extra.forgetDeclared("url")
 			} else {
 				d.field(&x.Extra, "url", d.at(), decPtr(&x.UserDetailed.URL, d, decString), "string or null")
 			}
@@ -11782,14 +12304,18 @@ func (x *StreamUnfollow) decodeJSON(d *jsonDecoder) bool {
 		case "avatarId":
 			seen[0] |= 0x40000000000
 			if d.null() {
+				x.UserDetailed.AvatarID = nil
 				x.UserDetailed.nulls |= 0x2
+				x.Extra.forgetDeclared("avatarId")
 			} else {
 				d.field(&x.Extra, "avatarId", d.at(), decPtr(&x.UserDetailed.AvatarID, d, decString), "string or null")
 			}
 		case "email":
 			seen[0] |= 0x80000000000
 			if d.null() {
+				x.UserDetailed.Email = nil
 				x.UserDetailed.nulls |= 0x4
+				x.Extra.forgetDeclared("email")
 			} else {
 				d.field(&x.Extra, "email", d.at(), decPtr(&x.UserDetailed.Email, d, decString), "string or null")
 			}
@@ -11799,7 +12325,9 @@ func (x *StreamUnfollow) decodeJSON(d *jsonDecoder) bool {
 		case "isAdmin":
 			seen[0] |= 0x200000000000
 			if d.null() {
+				x.UserDetailed.IsAdmin = nil
 				x.UserDetailed.nulls |= 0x8
+				x.Extra.forgetDeclared("isAdmin")
 			} else {
 				d.field(&x.Extra, "isAdmin", d.at(), decPtr(&x.UserDetailed.IsAdmin, d, decBool), "boolean or null")
 			}
@@ -11812,7 +12340,9 @@ func (x *StreamUnfollow) decodeJSON(d *jsonDecoder) bool {
 		case "isModerator":
 			seen[0] |= 0x1000000000000
 			if d.null() {
+				x.UserDetailed.IsModerator = nil
 				x.UserDetailed.nulls |= 0x10
+				x.Extra.forgetDeclared("isModerator")
 			} else {
 				d.field(&x.Extra, "isModerator", d.at(), decPtr(&x.UserDetailed.IsModerator, d, decBool), "boolean or null")
 			}
@@ -11822,7 +12352,9 @@ func (x *StreamUnfollow) decodeJSON(d *jsonDecoder) bool {
 		case "mutedInstances":
 			seen[0] |= 0x4000000000000
 			if d.null() {
+				x.UserDetailed.MutedInstances = nil
 				x.UserDetailed.nulls |= 0x20
+				x.Extra.forgetDeclared("mutedInstances")
 			} else {
 				d.field(&x.Extra, "mutedInstances", d.at(), func(p *[]string, d *jsonDecoder) bool {
 					return decSlice(p, d, decString)
@@ -12172,6 +12704,8 @@ func (x *StreamUnreadAntenna) decodeJSON(d *jsonDecoder) bool {
 		case "userListId":
 			seen[0] |= 0x40
 			if d.null() {
+				x.Antenna.UserListID = nil
+				x.Extra.forgetDeclared("userListId")
 			} else {
 				d.field(&x.Extra, "userListId", d.at(), decPtr(&x.Antenna.UserListID, d, decString), "string or null")
 			}
@@ -12369,14 +12903,18 @@ func (x *StreamUnreadNotification) decodeJSON(d *jsonDecoder) bool {
 		case "header":
 			seen[0] |= 0x100
 			if d.null() {
+				x.Notification.Header = nil
 				x.Notification.nulls |= 0x1
+				x.Extra.forgetDeclared("header")
 			} else {
 				d.field(&x.Extra, "header", d.at(), decPtr(&x.Notification.Header, d, decString), "string or null")
 			}
 		case "icon":
 			seen[0] |= 0x200
 			if d.null() {
+				x.Notification.Icon = nil
 				x.Notification.nulls |= 0x2
+				x.Extra.forgetDeclared("icon")
 			} else {
 				d.field(&x.Extra, "icon", d.at(), decPtr(&x.Notification.Icon, d, decString), "string or null")
 			}
@@ -12593,6 +13131,8 @@ func (x *User) decodeJSON(d *jsonDecoder) bool {
 		case "avatarBlurhash":
 			seen[0] |= 0x1
 			if d.null() {
+				x.AvatarBlurhash = nil
+				x.Extra.forgetDeclared("avatarBlurhash")
 			} else {
 				d.field(&x.Extra, "avatarBlurhash", d.at(), decPtr(&x.AvatarBlurhash, d, decString), "string or null")
 			}
@@ -12604,6 +13144,8 @@ func (x *User) decodeJSON(d *jsonDecoder) bool {
 		case "avatarUrl":
 			seen[0] |= 0x4
 			if d.null() {
+				x.AvatarURL = nil
+				x.Extra.forgetDeclared("avatarUrl")
 			} else {
 				d.field(&x.Extra, "avatarUrl", d.at(), decPtr(&x.AvatarURL, d, decString), "string or null")
 			}
@@ -12615,6 +13157,8 @@ func (x *User) decodeJSON(d *jsonDecoder) bool {
 		case "host":
 			seen[0] |= 0x10
 			if d.null() {
+				x.Host = nil
+				x.Extra.forgetDeclared("host")
 			} else {
 				d.field(&x.Extra, "host", d.at(), decPtr(&x.Host, d, decString), "string or null")
 			}
@@ -12633,6 +13177,8 @@ func (x *User) decodeJSON(d *jsonDecoder) bool {
 		case "name":
 			seen[0] |= 0x200
 			if d.null() {
+				x.Name = nil
+				x.Extra.forgetDeclared("name")
 			} else {
 				d.field(&x.Extra, "name", d.at(), decPtr(&x.Name, d, decString), "string or null")
 			}
@@ -12645,7 +13191,9 @@ func (x *User) decodeJSON(d *jsonDecoder) bool {
 		case "alsoKnownAs":
 			seen[0] |= 0x1000
 			if d.null() {
+				x.AlsoKnownAs = nil
 				x.nulls |= 0x1
+				x.Extra.forgetDeclared("alsoKnownAs")
 			} else {
 				d.field(&x.Extra, "alsoKnownAs", d.at(), func(p *[]string, d *jsonDecoder) bool {
 					return decSlice(p, d, decString)
@@ -12654,14 +13202,18 @@ func (x *User) decodeJSON(d *jsonDecoder) bool {
 		case "bannerUrl":
 			seen[0] |= 0x2000
 			if d.null() {
+				x.BannerURL = nil
 				x.nulls |= 0x2
+				x.Extra.forgetDeclared("bannerUrl")
 			} else {
 				d.field(&x.Extra, "bannerUrl", d.at(), decPtr(&x.BannerURL, d, decString), "string or null")
 			}
 		case "birthday":
 			seen[0] |= 0x4000
 			if d.null() {
+				x.Birthday = nil
 				x.nulls |= 0x4
+				x.Extra.forgetDeclared("birthday")
 			} else {
 				d.field(&x.Extra, "birthday", d.at(), decPtr(&x.Birthday, d, decString), "string or null")
 			}
@@ -12671,7 +13223,9 @@ func (x *User) decodeJSON(d *jsonDecoder) bool {
 		case "description":
 			seen[0] |= 0x10000
 			if d.null() {
+				x.Description = nil
 				x.nulls |= 0x8
+				x.Extra.forgetDeclared("description")
 			} else {
 				d.field(&x.Extra, "description", d.at(), decPtr(&x.Description, d, decString), "string or null")
 			}
@@ -12683,7 +13237,9 @@ func (x *User) decodeJSON(d *jsonDecoder) bool {
 		case "followedMessage":
 			seen[0] |= 0x40000
 			if d.null() {
+				x.FollowedMessage = nil
 				x.nulls |= 0x10
+				x.Extra.forgetDeclared("followedMessage")
 			} else {
 				d.field(&x.Extra, "followedMessage", d.at(), decPtr(&x.FollowedMessage, d, decString), "string or null")
 			}
@@ -12714,14 +13270,18 @@ func (x *User) decodeJSON(d *jsonDecoder) bool {
 		case "lang":
 			seen[0] |= 0x8000000
 			if d.null() {
+				x.Lang = nil
 				x.nulls |= 0x20
+				x.Extra.forgetDeclared("lang")
 			} else {
 				d.field(&x.Extra, "lang", d.at(), decPtr(&x.Lang, d, decString), "string or null")
 			}
 		case "lastFetchedAt":
 			seen[0] |= 0x10000000
 			if d.null() {
+				x.LastFetchedAt = nil
 				x.nulls |= 0x40
+				x.Extra.forgetDeclared("lastFetchedAt")
 			} else {
 				d.field(&x.Extra, "lastFetchedAt", d.at(), decPtr(&x.LastFetchedAt, d, decTime), "date-time string or null")
 			}
@@ -12755,21 +13315,27 @@ func (x *User) decodeJSON(d *jsonDecoder) bool {
 		case "updatedAt":
 			seen[0] |= 0x1000000000
 			if d.null() {
+				x.UpdatedAt = nil
 				x.nulls |= 0x80
+				x.Extra.forgetDeclared("updatedAt")
 			} else {
 				d.field(&x.Extra, "updatedAt", d.at(), decPtr(&x.UpdatedAt, d, decTime), "date-time string or null")
 			}
 		case "uri":
 			seen[0] |= 0x2000000000
 			if d.null() {
+				x.URI = nil
 				x.nulls |= 0x100
+				x.Extra.forgetDeclared("uri")
 			} else {
 				d.field(&x.Extra, "uri", d.at(), decPtr(&x.URI, d, decString), "string or null")
 			}
 		case "url":
 			seen[0] |= 0x4000000000
 			if d.null() {
+				x.URL = nil
 				x.nulls |= 0x200
+				x.Extra.forgetDeclared("url")
 			} else {
 				d.field(&x.Extra, "url", d.at(), decPtr(&x.URL, d, decString), "string or null")
 			}
@@ -12787,14 +13353,18 @@ func (x *User) decodeJSON(d *jsonDecoder) bool {
 		case "avatarId":
 			seen[0] |= 0x40000000000
 			if d.null() {
+				x.AvatarID = nil
 				x.nulls |= 0x400
+				x.Extra.forgetDeclared("avatarId")
 			} else {
 				d.field(&x.Extra, "avatarId", d.at(), decPtr(&x.AvatarID, d, decString), "string or null")
 			}
 		case "email":
 			seen[0] |= 0x80000000000
 			if d.null() {
+				x.Email = nil
 				x.nulls |= 0x800
+				x.Extra.forgetDeclared("email")
 			} else {
 				d.field(&x.Extra, "email", d.at(), decPtr(&x.Email, d, decString), "string or null")
 			}
@@ -12804,7 +13374,9 @@ func (x *User) decodeJSON(d *jsonDecoder) bool {
 		case "isAdmin":
 			seen[0] |= 0x200000000000
 			if d.null() {
+				x.IsAdmin = nil
 				x.nulls |= 0x1000
+				x.Extra.forgetDeclared("isAdmin")
 			} else {
 				d.field(&x.Extra, "isAdmin", d.at(), decPtr(&x.IsAdmin, d, decBool), "boolean or null")
 			}
@@ -12817,7 +13389,9 @@ func (x *User) decodeJSON(d *jsonDecoder) bool {
 		case "isModerator":
 			seen[0] |= 0x1000000000000
 			if d.null() {
+				x.IsModerator = nil
 				x.nulls |= 0x2000
+				x.Extra.forgetDeclared("isModerator")
 			} else {
 				d.field(&x.Extra, "isModerator", d.at(), decPtr(&x.IsModerator, d, decBool), "boolean or null")
 			}
@@ -12827,7 +13401,9 @@ func (x *User) decodeJSON(d *jsonDecoder) bool {
 		case "mutedInstances":
 			seen[0] |= 0x4000000000000
 			if d.null() {
+				x.MutedInstances = nil
 				x.nulls |= 0x4000
+				x.Extra.forgetDeclared("mutedInstances")
 			} else {
 				d.field(&x.Extra, "mutedInstances", d.at(), func(p *[]string, d *jsonDecoder) bool {
 					return decSlice(p, d, decString)
@@ -13264,6 +13840,8 @@ func (x *UserDetailed) decodeJSON(d *jsonDecoder) bool {
 		case "avatarBlurhash":
 			seen[0] |= 0x1
 			if d.null() {
+				x.AvatarBlurhash = nil
+				x.Extra.forgetDeclared("avatarBlurhash")
 			} else {
 				d.field(&x.Extra, "avatarBlurhash", d.at(), decPtr(&x.AvatarBlurhash, d, decString), "string or null")
 			}
@@ -13275,6 +13853,8 @@ func (x *UserDetailed) decodeJSON(d *jsonDecoder) bool {
 		case "avatarUrl":
 			seen[0] |= 0x4
 			if d.null() {
+				x.AvatarURL = nil
+				x.Extra.forgetDeclared("avatarUrl")
 			} else {
 				d.field(&x.Extra, "avatarUrl", d.at(), decPtr(&x.AvatarURL, d, decString), "string or null")
 			}
@@ -13286,6 +13866,8 @@ func (x *UserDetailed) decodeJSON(d *jsonDecoder) bool {
 		case "host":
 			seen[0] |= 0x10
 			if d.null() {
+				x.Host = nil
+				x.Extra.forgetDeclared("host")
 			} else {
 				d.field(&x.Extra, "host", d.at(), decPtr(&x.Host, d, decString), "string or null")
 			}
@@ -13304,6 +13886,8 @@ func (x *UserDetailed) decodeJSON(d *jsonDecoder) bool {
 		case "name":
 			seen[0] |= 0x200
 			if d.null() {
+				x.Name = nil
+				x.Extra.forgetDeclared("name")
 			} else {
 				d.field(&x.Extra, "name", d.at(), decPtr(&x.Name, d, decString), "string or null")
 			}
@@ -13316,6 +13900,8 @@ func (x *UserDetailed) decodeJSON(d *jsonDecoder) bool {
 		case "alsoKnownAs":
 			seen[0] |= 0x1000
 			if d.null() {
+				x.AlsoKnownAs = nil
+				x.Extra.forgetDeclared("alsoKnownAs")
 			} else {
 				d.field(&x.Extra, "alsoKnownAs", d.at(), func(p *[]string, d *jsonDecoder) bool {
 					return decSlice(p, d, decString)
@@ -13324,12 +13910,16 @@ func (x *UserDetailed) decodeJSON(d *jsonDecoder) bool {
 		case "bannerUrl":
 			seen[0] |= 0x2000
 			if d.null() {
+				x.BannerURL = nil
+				x.Extra.forgetDeclared("bannerUrl")
 			} else {
 				d.field(&x.Extra, "bannerUrl", d.at(), decPtr(&x.BannerURL, d, decString), "string or null")
 			}
 		case "birthday":
 			seen[0] |= 0x4000
 			if d.null() {
+				x.Birthday = nil
+				x.Extra.forgetDeclared("birthday")
 			} else {
 				d.field(&x.Extra, "birthday", d.at(), decPtr(&x.Birthday, d, decString), "string or null")
 			}
@@ -13339,6 +13929,8 @@ func (x *UserDetailed) decodeJSON(d *jsonDecoder) bool {
 		case "description":
 			seen[0] |= 0x10000
 			if d.null() {
+				x.Description = nil
+				x.Extra.forgetDeclared("description")
 			} else {
 				d.field(&x.Extra, "description", d.at(), decPtr(&x.Description, d, decString), "string or null")
 			}
@@ -13350,7 +13942,9 @@ func (x *UserDetailed) decodeJSON(d *jsonDecoder) bool {
 		case "followedMessage":
 			seen[0] |= 0x40000
 			if d.null() {
+				x.FollowedMessage = nil
 				x.nulls |= 0x1
+				x.Extra.forgetDeclared("followedMessage")
 			} else {
 				d.field(&x.Extra, "followedMessage", d.at(), decPtr(&x.FollowedMessage, d, decString), "string or null")
 			}
@@ -13381,12 +13975,16 @@ func (x *UserDetailed) decodeJSON(d *jsonDecoder) bool {
 		case "lang":
 			seen[0] |= 0x8000000
 			if d.null() {
+				x.Lang = nil
+				x.Extra.forgetDeclared("lang")
 			} else {
 				d.field(&x.Extra, "lang", d.at(), decPtr(&x.Lang, d, decString), "string or null")
 			}
 		case "lastFetchedAt":
 			seen[0] |= 0x10000000
 			if d.null() {
+				x.LastFetchedAt = nil
+				x.Extra.forgetDeclared("lastFetchedAt")
 			} else {
 				d.field(&x.Extra, "lastFetchedAt", d.at(), decPtr(&x.LastFetchedAt, d, decTime), "date-time string or null")
 			}
@@ -13420,18 +14018,24 @@ func (x *UserDetailed) decodeJSON(d *jsonDecoder) bool {
 		case "updatedAt":
 			seen[0] |= 0x1000000000
 			if d.null() {
+				x.UpdatedAt = nil
+				x.Extra.forgetDeclared("updatedAt")
 			} else {
 				d.field(&x.Extra, "updatedAt", d.at(), decPtr(&x.UpdatedAt, d, decTime), "date-time string or null")
 			}
 		case "uri":
 			seen[0] |= 0x2000000000
 			if d.null() {
+				x.URI = nil
+				x.Extra.forgetDeclared("uri")
 			} else {
 				d.field(&x.Extra, "uri", d.at(), decPtr(&x.URI, d, decString), "string or null")
 			}
 		case "url":
 			seen[0] |= 0x4000000000
 			if d.null() {
+				x.URL = nil
+				x.Extra.forgetDeclared("url")
 			} else {
 				d.field(&x.Extra, "url", d.at(), decPtr(&x.URL, d, decString), "string or null")
 			}
@@ -13449,14 +14053,18 @@ func (x *UserDetailed) decodeJSON(d *jsonDecoder) bool {
 		case "avatarId":
 			seen[0] |= 0x40000000000
 			if d.null() {
+				x.AvatarID = nil
 				x.nulls |= 0x2
+				x.Extra.forgetDeclared("avatarId")
 			} else {
 				d.field(&x.Extra, "avatarId", d.at(), decPtr(&x.AvatarID, d, decString), "string or null")
 			}
 		case "email":
 			seen[0] |= 0x80000000000
 			if d.null() {
+				x.Email = nil
 				x.nulls |= 0x4
+				x.Extra.forgetDeclared("email")
 			} else {
 				d.field(&x.Extra, "email", d.at(), decPtr(&x.Email, d, decString), "string or null")
 			}
@@ -13466,7 +14074,9 @@ func (x *UserDetailed) decodeJSON(d *jsonDecoder) bool {
 		case "isAdmin":
 			seen[0] |= 0x200000000000
 			if d.null() {
+				x.IsAdmin = nil
 				x.nulls |= 0x8
+				x.Extra.forgetDeclared("isAdmin")
 			} else {
 				d.field(&x.Extra, "isAdmin", d.at(), decPtr(&x.IsAdmin, d, decBool), "boolean or null")
 			}
@@ -13479,7 +14089,9 @@ func (x *UserDetailed) decodeJSON(d *jsonDecoder) bool {
 		case "isModerator":
 			seen[0] |= 0x1000000000000
 			if d.null() {
+				x.IsModerator = nil
 				x.nulls |= 0x10
+				x.Extra.forgetDeclared("isModerator")
 			} else {
 				d.field(&x.Extra, "isModerator", d.at(), decPtr(&x.IsModerator, d, decBool), "boolean or null")
 			}
@@ -13489,7 +14101,9 @@ func (x *UserDetailed) decodeJSON(d *jsonDecoder) bool {
 		case "mutedInstances":
 			seen[0] |= 0x4000000000000
 			if d.null() {
+				x.MutedInstances = nil
 				x.nulls |= 0x20
+				x.Extra.forgetDeclared("mutedInstances")
 			} else {
 				d.field(&x.Extra, "mutedInstances", d.at(), func(p *[]string, d *jsonDecoder) bool {
 					return decSlice(p, d, decString)
@@ -13818,6 +14432,8 @@ func (x *UserDetailedNotMe) decodeJSON(d *jsonDecoder) bool {
 		case "name":
 			seen[0] |= 0x2
 			if d.null() {
+				x.UserLite.Name = nil
+				x.Extra.forgetDeclared("name")
 			} else {
 				d.field(&x.Extra, "name", d.at(), decPtr(&x.UserLite.Name, d, decString), "string or null")
 			}
@@ -13827,18 +14443,24 @@ func (x *UserDetailedNotMe) decodeJSON(d *jsonDecoder) bool {
 		case "host":
 			seen[0] |= 0x8
 			if d.null() {
+				x.UserLite.Host = nil
+				x.Extra.forgetDeclared("host")
 			} else {
 				d.field(&x.Extra, "host", d.at(), decPtr(&x.UserLite.Host, d, decString), "string or null")
 			}
 		case "avatarUrl":
 			seen[0] |= 0x10
 			if d.null() {
+				x.UserLite.AvatarURL = nil
+				x.Extra.forgetDeclared("avatarUrl")
 			} else {
 				d.field(&x.Extra, "avatarUrl", d.at(), decPtr(&x.UserLite.AvatarURL, d, decString), "string or null")
 			}
 		case "avatarBlurhash":
 			seen[0] |= 0x20
 			if d.null() {
+				x.UserLite.AvatarBlurhash = nil
+				x.Extra.forgetDeclared("avatarBlurhash")
 			} else {
 				d.field(&x.Extra, "avatarBlurhash", d.at(), decPtr(&x.UserLite.AvatarBlurhash, d, decString), "string or null")
 			}
@@ -13867,18 +14489,24 @@ func (x *UserDetailedNotMe) decodeJSON(d *jsonDecoder) bool {
 		case "url":
 			seen[0] |= 0x1000
 			if d.null() {
+				x.UserDetailedNotMeOnly.URL = nil
+				x.Extra.forgetDeclared("url")
 			} else {
 				d.field(&x.Extra, "url", d.at(), decPtr(&x.UserDetailedNotMeOnly.URL, d, decString), "string or null")
 			}
 		case "uri":
 			seen[0] |= 0x2000
 			if d.null() {
+				x.UserDetailedNotMeOnly.URI = nil
+				x.Extra.forgetDeclared("uri")
 			} else {
 				d.field(&x.Extra, "uri", d.at(), decPtr(&x.UserDetailedNotMeOnly.URI, d, decString), "string or null")
 			}
 		case "alsoKnownAs":
 			seen[0] |= 0x4000
 			if d.null() {
+				x.UserDetailedNotMeOnly.AlsoKnownAs = nil
+				x.Extra.forgetDeclared("alsoKnownAs")
 			} else {
 				d.field(&x.Extra, "alsoKnownAs", d.at(), func(p *[]string, d *jsonDecoder) bool {
 					return decSlice(p, d, decString)
@@ -13890,18 +14518,24 @@ func (x *UserDetailedNotMe) decodeJSON(d *jsonDecoder) bool {
 		case "updatedAt":
 			seen[0] |= 0x10000
 			if d.null() {
+				x.UserDetailedNotMeOnly.UpdatedAt = nil
+				x.Extra.forgetDeclared("updatedAt")
 			} else {
 				d.field(&x.Extra, "updatedAt", d.at(), decPtr(&x.UserDetailedNotMeOnly.UpdatedAt, d, decTime), "date-time string or null")
 			}
 		case "lastFetchedAt":
 			seen[0] |= 0x20000
 			if d.null() {
+				x.UserDetailedNotMeOnly.LastFetchedAt = nil
+				x.Extra.forgetDeclared("lastFetchedAt")
 			} else {
 				d.field(&x.Extra, "lastFetchedAt", d.at(), decPtr(&x.UserDetailedNotMeOnly.LastFetchedAt, d, decTime), "date-time string or null")
 			}
 		case "bannerUrl":
 			seen[0] |= 0x40000
 			if d.null() {
+				x.UserDetailedNotMeOnly.BannerURL = nil
+				x.Extra.forgetDeclared("bannerUrl")
 			} else {
 				d.field(&x.Extra, "bannerUrl", d.at(), decPtr(&x.UserDetailedNotMeOnly.BannerURL, d, decString), "string or null")
 			}
@@ -13914,18 +14548,24 @@ func (x *UserDetailedNotMe) decodeJSON(d *jsonDecoder) bool {
 		case "description":
 			seen[0] |= 0x200000
 			if d.null() {
+				x.UserDetailedNotMeOnly.Description = nil
+				x.Extra.forgetDeclared("description")
 			} else {
 				d.field(&x.Extra, "description", d.at(), decPtr(&x.UserDetailedNotMeOnly.Description, d, decString), "string or null")
 			}
 		case "birthday":
 			seen[0] |= 0x400000
 			if d.null() {
+				x.UserDetailedNotMeOnly.Birthday = nil
+				x.Extra.forgetDeclared("birthday")
 			} else {
 				d.field(&x.Extra, "birthday", d.at(), decPtr(&x.UserDetailedNotMeOnly.Birthday, d, decString), "string or null")
 			}
 		case "lang":
 			seen[0] |= 0x800000
 			if d.null() {
+				x.UserDetailedNotMeOnly.Lang = nil
+				x.Extra.forgetDeclared("lang")
 			} else {
 				d.field(&x.Extra, "lang", d.at(), decPtr(&x.UserDetailedNotMeOnly.Lang, d, decString), "string or null")
 			}
@@ -13968,7 +14608,9 @@ func (x *UserDetailedNotMe) decodeJSON(d *jsonDecoder) bool {
 		case "followedMessage":
 			seen[0] |= 0x400000000
 			if d.null() {
+				x.UserDetailedNotMeOnly.FollowedMessage = nil
 				x.UserDetailedNotMeOnly.nulls |= 0x1
+				x.Extra.forgetDeclared("followedMessage")
 			} else {
 				d.field(&x.Extra, "followedMessage", d.at(), decPtr(&x.UserDetailedNotMeOnly.FollowedMessage, d, decString), "string or null")
 			}
@@ -14235,18 +14877,24 @@ func (x *UserDetailedNotMeOnly) decodeJSON(d *jsonDecoder) bool {
 		case "url":
 			seen[0] |= 0x1
 			if d.null() {
+				x.URL = nil
+				x.Extra.forgetDeclared("url")
 			} else {
 				d.field(&x.Extra, "url", d.at(), decPtr(&x.URL, d, decString), "string or null")
 			}
 		case "uri":
 			seen[0] |= 0x2
 			if d.null() {
+				x.URI = nil
+				x.Extra.forgetDeclared("uri")
 			} else {
 				d.field(&x.Extra, "uri", d.at(), decPtr(&x.URI, d, decString), "string or null")
 			}
 		case "alsoKnownAs":
 			seen[0] |= 0x4
 			if d.null() {
+				x.AlsoKnownAs = nil
+				x.Extra.forgetDeclared("alsoKnownAs")
 			} else {
 				d.field(&x.Extra, "alsoKnownAs", d.at(), func(p *[]string, d *jsonDecoder) bool {
 					return decSlice(p, d, decString)
@@ -14258,18 +14906,24 @@ func (x *UserDetailedNotMeOnly) decodeJSON(d *jsonDecoder) bool {
 		case "updatedAt":
 			seen[0] |= 0x10
 			if d.null() {
+				x.UpdatedAt = nil
+				x.Extra.forgetDeclared("updatedAt")
 			} else {
 				d.field(&x.Extra, "updatedAt", d.at(), decPtr(&x.UpdatedAt, d, decTime), "date-time string or null")
 			}
 		case "lastFetchedAt":
 			seen[0] |= 0x20
 			if d.null() {
+				x.LastFetchedAt = nil
+				x.Extra.forgetDeclared("lastFetchedAt")
 			} else {
 				d.field(&x.Extra, "lastFetchedAt", d.at(), decPtr(&x.LastFetchedAt, d, decTime), "date-time string or null")
 			}
 		case "bannerUrl":
 			seen[0] |= 0x40
 			if d.null() {
+				x.BannerURL = nil
+				x.Extra.forgetDeclared("bannerUrl")
 			} else {
 				d.field(&x.Extra, "bannerUrl", d.at(), decPtr(&x.BannerURL, d, decString), "string or null")
 			}
@@ -14282,18 +14936,24 @@ func (x *UserDetailedNotMeOnly) decodeJSON(d *jsonDecoder) bool {
 		case "description":
 			seen[0] |= 0x200
 			if d.null() {
+				x.Description = nil
+				x.Extra.forgetDeclared("description")
 			} else {
 				d.field(&x.Extra, "description", d.at(), decPtr(&x.Description, d, decString), "string or null")
 			}
 		case "birthday":
 			seen[0] |= 0x400
 			if d.null() {
+				x.Birthday = nil
+				x.Extra.forgetDeclared("birthday")
 			} else {
 				d.field(&x.Extra, "birthday", d.at(), decPtr(&x.Birthday, d, decString), "string or null")
 			}
 		case "lang":
 			seen[0] |= 0x800
 			if d.null() {
+				x.Lang = nil
+				x.Extra.forgetDeclared("lang")
 			} else {
 				d.field(&x.Extra, "lang", d.at(), decPtr(&x.Lang, d, decString), "string or null")
 			}
@@ -14336,7 +14996,9 @@ func (x *UserDetailedNotMeOnly) decodeJSON(d *jsonDecoder) bool {
 		case "followedMessage":
 			seen[0] |= 0x400000
 			if d.null() {
+				x.FollowedMessage = nil
 				x.nulls |= 0x1
+				x.Extra.forgetDeclared("followedMessage")
 			} else {
 				d.field(&x.Extra, "followedMessage", d.at(), decPtr(&x.FollowedMessage, d, decString), "string or null")
 			}
@@ -14557,6 +15219,8 @@ func (x *UserLite) decodeJSON(d *jsonDecoder) bool {
 		case "name":
 			seen[0] |= 0x2
 			if d.null() {
+				x.Name = nil
+				x.Extra.forgetDeclared("name")
 			} else {
 				d.field(&x.Extra, "name", d.at(), decPtr(&x.Name, d, decString), "string or null")
 			}
@@ -14566,18 +15230,24 @@ func (x *UserLite) decodeJSON(d *jsonDecoder) bool {
 		case "host":
 			seen[0] |= 0x8
 			if d.null() {
+				x.Host = nil
+				x.Extra.forgetDeclared("host")
 			} else {
 				d.field(&x.Extra, "host", d.at(), decPtr(&x.Host, d, decString), "string or null")
 			}
 		case "avatarUrl":
 			seen[0] |= 0x10
 			if d.null() {
+				x.AvatarURL = nil
+				x.Extra.forgetDeclared("avatarUrl")
 			} else {
 				d.field(&x.Extra, "avatarUrl", d.at(), decPtr(&x.AvatarURL, d, decString), "string or null")
 			}
 		case "avatarBlurhash":
 			seen[0] |= 0x20
 			if d.null() {
+				x.AvatarBlurhash = nil
+				x.Extra.forgetDeclared("avatarBlurhash")
 			} else {
 				d.field(&x.Extra, "avatarBlurhash", d.at(), decPtr(&x.AvatarBlurhash, d, decString), "string or null")
 			}

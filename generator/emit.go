@@ -75,7 +75,10 @@ func Emit(api *API, pkg string) ([]File, error) {
 	parallel(len(jobs), func(i int) {
 		var buf bytes.Buffer
 		if err := jobs[i].f.Render(&buf); err != nil {
-			errs[i] = fmt.Errorf("formatting %s: %w", jobs[i].name, err)
+			// jen appends the whole unformatted file to its error: keep the
+			// message, which has the line and column.
+			msg, _, _ := strings.Cut(err.Error(), " while formatting source")
+			errs[i] = fmt.Errorf("formatting %s (a generator bug; please report it): %s", jobs[i].name, msg)
 			return
 		}
 		files[i] = File{Name: jobs[i].name, Content: buf.Bytes()}

@@ -387,11 +387,14 @@ func decodeFieldStmt(sf structField, t *Type) []jen.Code {
 		return []jen.Code{field}
 	}
 	// A null leaves the field nil; an optional field remembers it was null.
-	var onNull []jen.Code
+	// (The field and Extra are reset too, for an object that repeats the
+	// member: the last one counts.)
+	onNull := []jen.Code{sf.sel().Op("=").Nil()}
 	if sf.NullBit >= 0 {
 		word, mask := nullBit(sf, t)
 		onNull = append(onNull, word.Op("|=").Add(mask))
 	}
+	onNull = append(onNull, jen.Id("x").Dot("Extra").Dot("forgetDeclared").Call(jen.Lit(sf.JSONName)))
 	return []jen.Code{jen.If(jen.Id("d").Dot("null").Call()).Block(onNull...).Else().Block(field)}
 }
 

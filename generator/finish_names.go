@@ -85,15 +85,22 @@ func (b *builder) mergeIdentical() {
 		}
 		canon[s] = t
 	}
+	b.mergeSubsets(replace, func(f *Field) string {
+		return fmt.Sprintf("%s %d %t %t %s", f.Name, f.Wrap, f.Required, f.Nullable, refSig(f.Type))
+	})
 	if len(replace) == 0 {
 		return
+	}
+	final := func(t *Type) *Type {
+		for to, ok := replace[t]; ok; to, ok = replace[t] {
+			t = to
+		}
+		return t
 	}
 	fix := func(r *TypeRef) {
 		for ; r != nil; r = r.Elem {
 			if r.Kind == RefNamed {
-				if to, ok := replace[r.Named]; ok {
-					r.Named = to
-				}
+				r.Named = final(r.Named)
 			}
 		}
 	}
@@ -114,8 +121,8 @@ func (b *builder) mergeIdentical() {
 	b.all = kept
 	for _, t := range b.all {
 		for i := range t.uses {
-			if to, ok := replace[t.uses[i].owner]; ok {
-				t.uses[i].owner = to
+			if t.uses[i].owner != nil {
+				t.uses[i].owner = final(t.uses[i].owner)
 			}
 		}
 	}
@@ -409,4 +416,77 @@ func ownerName(u typeUse) string {
 		return u.owner.Name
 	}
 	return u.endpoint
+}
+
+// mergeSubsets makes an inline object whose fields are a subset of another
+// inline object of the same property name (all optional, the shared ones
+// identical) use that other type: i/update's notificationRecieveConfig
+// lacks three members MeDetailed's has, and one type lets a setting read
+// from the server be written back. Misskey takes members a request schema
+// does not declare.
+func (b *builder) mergeSubsets(replace map[*Type]*Type, fieldSig func(*Field) string) {
+	byField := map[string][]*Type{}
+	for _, t := range b.all {
+		if _, gone := replace[t]; gone || t.fixed || t.Kind != KindStruct || len(t.Embeds) > 0 || len(t.Variants) > 0 || len(t.Fields) == 0 {
+			continue
+		}
+		field := ""
+		for i, u := range t.uses {
+			if u.item || (i > 0 && u.field != field) {
+				field = ""
+				break
+			}
+			field = u.field
+		}
+		if field == "" {
+			continue
+		}
+		optional := true
+		for _, f := range t.Fields {
+			optional = optional && !f.Required
+		}
+		if optional {
+			byField[field] = append(byField[field], t)
+		}
+	}
+	fields := func(t *Type) map[string]string {
+		m := map[string]string{}
+		for _, f := range t.Fields {
+			m[f.JSONName] = fieldSig(f)
+		}
+		return m
+	}
+	for _, group := range byField {
+		for _, small := range group {
+			if _, gone := replace[small]; gone {
+				continue
+			}
+			ss := fields(small)
+			for _, big := range group {
+				if big == small || len(big.Fields) <= len(small.Fields) {
+					continue
+				}
+				if _, gone := replace[big]; gone {
+					continue
+				}
+				bs := fields(big)
+				subset := true
+				for name, fs := range ss {
+					if bs[name] != fs {
+						subset = false
+						break
+					}
+				}
+				if subset {
+					replace[small] = big
+					big.uses = append(big.uses, small.uses...)
+					big.Request = big.Request || small.Request
+					if big.Group != small.Group {
+						big.Group = ""
+					}
+					break
+				}
+			}
+		}
+	}
 }
