@@ -50,7 +50,7 @@ func build(doc *openapi3.T, order func(*openapi3.Schema) []string) (*API, error)
 	b := &builder{
 		doc:           doc,
 		api:           &API{OpenAPI: doc.OpenAPI},
-		types:         newNameSet(reserved.pkg...),
+		types:         newNameSet(append(reserved.pkg, reservedFieldNames...)...),
 		methods:       newNameSet(append(reserved.clientMethods, vetMethods...)...),
 		components:    map[string]*Type{},
 		enums:         map[string]*Type{},

@@ -218,13 +218,20 @@ func (e *emitter) typeDecl(f *jen.File, t *Type) {
 		e.tupleDecl(f, t, doc)
 	case KindAlias:
 		comment(f, doc)
-		if t.Alias.Kind == RefNamed {
+		if isTrueAlias(t) {
 			f.Type().Id(t.Name).Op("=").Add(goType(t.Alias))
 			return
 		}
 		f.Type().Id(t.Name).Add(goType(t.Alias))
 		e.aliasCodec(f, t)
 	}
+}
+
+// isTrueAlias reports whether a KindAlias type is written as a Go alias
+// (type A = B): of another named type, or of any (an interface, which
+// cannot have the codec methods).
+func isTrueAlias(t *Type) bool {
+	return t.Alias.Kind == RefNamed || t.Alias.Kind == RefAny
 }
 
 // typeDoc is the doc comment of a type: what it is in words, then the

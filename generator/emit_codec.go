@@ -37,7 +37,7 @@ func decFunc(r *TypeRef) jen.Code {
 		switch {
 		case t.Kind == KindEnum:
 			return jen.Id("decEnum").Types(jen.Id(t.Name))
-		case t.Kind == KindAlias && t.Alias.Kind == RefNamed:
+		case t.Kind == KindAlias && isTrueAlias(t):
 			return decFunc(t.Alias)
 		}
 		return jen.Parens(jen.Op("*").Id(t.Name)).Dot("decodeJSON")
@@ -74,7 +74,7 @@ func encFunc(r *TypeRef) jen.Code {
 		switch {
 		case t.Kind == KindEnum:
 			return jen.Id("encEnum").Types(jen.Id(t.Name))
-		case t.Kind == KindAlias && t.Alias.Kind == RefNamed:
+		case t.Kind == KindAlias && isTrueAlias(t):
 			return encFunc(t.Alias)
 		}
 		return jen.Parens(jen.Op("*").Id(t.Name)).Dot("encodeJSON")

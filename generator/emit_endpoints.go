@@ -195,7 +195,7 @@ func hasCodec(t *Type) bool {
 	case KindStruct, KindUnion, KindTuple:
 		return true
 	case KindAlias:
-		return t.Alias.Kind != RefNamed
+		return !isTrueAlias(t)
 	}
 	return false
 }

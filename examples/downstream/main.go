@@ -48,7 +48,7 @@ func main() {
 	if *text != "" {
 		res, err := c.NotesCreate(ctx, &misskey.NotesCreateRequest{
 			Text:       misskey.Value(*text),
-			Visibility: misskey.Value(misskey.NoteVisibilityHome),
+			Visibility: misskey.Ptr(misskey.NoteVisibilityHome),
 		})
 		var apiErr *misskey.APIError
 		switch {
@@ -62,10 +62,10 @@ func main() {
 		fmt.Println("posted", res.CreatedNote.ID)
 	}
 
-	// NotesTimelineAll follows untilId from the newest note to older ones,
-	// fetching the next page only when the loop asks for more.
+	// All follows untilId from the newest note to older ones, fetching the
+	// next page only when the loop asks for more.
 	n := 0
-	for note, err := range c.NotesTimelineAll(ctx, &misskey.NotesTimelineRequest{Limit: misskey.Value[int64](20)}) {
+	for note, err := range misskey.All(ctx, c.NotesTimeline, &misskey.NotesTimelineRequest{Limit: misskey.Ptr[int64](20)}) {
 		if err != nil {
 			log.Fatal(err)
 		}

@@ -156,7 +156,8 @@ func GenerateWith(t testing.TB, specPath string, opts generator.Options) ([]gene
 //
 // with one entry per endpoint of api. Each entry decodes req (a JSON object)
 // into the endpoint's request type, if it has one, and calls the typed
-// method; multipart file fields get a small in-memory file. The result is
+// method (the list-form method, as UsersShowMany, when the request names
+// several); multipart file fields get a small in-memory file. The result is
 // the method's response value (nil for endpoints without one). It is meant
 // for _test.go files of a generated package.
 func CallTable(api *generator.API, pkg string) []byte {
@@ -175,6 +176,10 @@ func CallTable(api *generator.API, pkg string) []byte {
 				fmt.Fprintf(&b, "\t\tr.%s = strings.NewReader(\"file contents\")\n", f)
 			}
 			args += ", &r"
+		}
+		if ep.ListMethod != "" && ep.ListField != nil && ep.Request != nil {
+			// The list form is called when the request asks for it.
+			fmt.Fprintf(&b, "\t\tif len(r.%s) > 0 {\n\t\t\treturn c.%s(%s)\n\t\t}\n", ep.ListField.Name, ep.ListMethod, args)
 		}
 		if ep.Response == nil {
 			fmt.Fprintf(&b, "\t\treturn nil, c.%s(%s)\n", ep.GoName, args)

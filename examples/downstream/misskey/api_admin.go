@@ -21,12 +21,79 @@ func (c *Client) AdminQueueStats(ctx context.Context) (*AdminQueueStatsResponse,
 	return &resp, nil
 }
 
-// AdminQueueStatsResponse is defined at #/paths/~1admin~1queue~1stats/post/responses/200/content/application~1json/schema.
+// AdminQueueStatsResponse is the response of admin/queue/stats.
 type AdminQueueStatsResponse struct {
-	DB            QueueCount `json:"db"`
 	Deliver       QueueCount `json:"deliver"`
 	Inbox         QueueCount `json:"inbox"`
+	DB            QueueCount `json:"db"`
 	ObjectStorage QueueCount `json:"objectStorage"`
+
+	// Extra holds the members of the JSON object that no field above holds, as they were
+	// sent: members the API document does not declare, and declared members whose
+	// value does not fit the field's type. Encoding writes them back.
+	Extra Members `json:"-"`
+}
+
+// fieldsOfAdminQueueStatsResponse names the members of AdminQueueStatsResponse by field index, and says which are required.
+var fieldsOfAdminQueueStatsResponse = jsonFields{
+	names:    []string{"deliver", "inbox", "db", "objectStorage"},
+	required: []uint64{0xf},
+}
+
+func (x *AdminQueueStatsResponse) decodeJSON(d *jsonDecoder) bool {
+	if !d.objectStart() {
+		return false
+	}
+	*x = AdminQueueStatsResponse{}
+	var seen [1]uint64
+	n := 0
+	for ; d.nextMember(n); n++ {
+		switch string(d.key) {
+		case "deliver":
+			seen[0] |= 0x1
+			d.field(&x.Extra, "deliver", d.at(), (*QueueCount).decodeJSON(&x.Deliver, d), "QueueCount")
+		case "inbox":
+			seen[0] |= 0x2
+			d.field(&x.Extra, "inbox", d.at(), (*QueueCount).decodeJSON(&x.Inbox, d), "QueueCount")
+		case "db":
+			seen[0] |= 0x4
+			d.field(&x.Extra, "db", d.at(), (*QueueCount).decodeJSON(&x.DB, d), "QueueCount")
+		case "objectStorage":
+			seen[0] |= 0x8
+			d.field(&x.Extra, "objectStorage", d.at(), (*QueueCount).decodeJSON(&x.ObjectStorage, d), "QueueCount")
+		default:
+			d.unknown(&x.Extra)
+		}
+	}
+	fieldsOfAdminQueueStatsResponse.markMissing(&x.Extra, seen[:])
+	return true
+}
+func (x *AdminQueueStatsResponse) encodeJSON(e *jsonEncoder) {
+	e.objectStart()
+	if e.field(&x.Extra, "deliver") {
+		(*QueueCount).encodeJSON(&x.Deliver, e)
+	}
+	if e.field(&x.Extra, "inbox") {
+		(*QueueCount).encodeJSON(&x.Inbox, e)
+	}
+	if e.field(&x.Extra, "db") {
+		(*QueueCount).encodeJSON(&x.DB, e)
+	}
+	if e.field(&x.Extra, "objectStorage") {
+		(*QueueCount).encodeJSON(&x.ObjectStorage, e)
+	}
+	x.Extra.encode(e)
+	e.objectEnd()
+}
+
+// UnmarshalJSON decodes x from JSON, keeping what its fields cannot hold (see Members).
+func (x *AdminQueueStatsResponse) UnmarshalJSON(data []byte) error {
+	return unmarshalJSONValue(data, x)
+}
+
+// MarshalJSON encodes x as JSON, with what decoding kept.
+func (x AdminQueueStatsResponse) MarshalJSON() ([]byte, error) {
+	return marshalJSONValue(&x)
 }
 
 // AdminRolesCreate calls admin/roles/create (POST /api/admin/roles/create).
@@ -46,25 +113,170 @@ func (c *Client) AdminRolesCreate(ctx context.Context, req *AdminRolesCreateRequ
 	return &resp, nil
 }
 
-// AdminRolesCreateRequest is defined at #/paths/~1admin~1roles~1create/post/requestBody/content/application~1json/schema.
-//
-// Optional fields are sent only when set: Value(v) sends v, Null[T]() sends null.
+// AdminRolesCreateRequest is the request of admin/roles/create.
 type AdminRolesCreateRequest struct {
+	Name                      string               `json:"name"`
+	Description               string               `json:"description"`
+	Color                     *string              `json:"color"`
+	IconURL                   *string              `json:"iconUrl"`
+	Target                    RoleTarget           `json:"target"`
+	CondFormula               RoleCondFormulaValue `json:"condFormula"`
+	IsPublic                  bool                 `json:"isPublic"`
+	IsModerator               bool                 `json:"isModerator"`
+	IsAdministrator           bool                 `json:"isAdministrator"`
+	IsExplorable              *bool                `json:"isExplorable,omitzero"`
 	AsBadge                   bool                 `json:"asBadge"`
 	CanEditMembersByModerator bool                 `json:"canEditMembersByModerator"`
-	Color                     *string              `json:"color"`
-	CondFormula               RoleCondFormulaValue `json:"condFormula"`
-	Description               string               `json:"description"`
 	DisplayOrder              int64                `json:"displayOrder"`
-	IconURL                   *string              `json:"iconUrl"`
-	IsAdministrator           bool                 `json:"isAdministrator"`
-	IsExplorable              Optional[bool]       `json:"isExplorable,omitzero"`
-	IsModerator               bool                 `json:"isModerator"`
-	IsPublic                  bool                 `json:"isPublic"`
-	Name                      string               `json:"name"`
 	// Policy overrides, keyed by policy name.
 	Policies map[string]any `json:"policies"`
-	Target   RoleTarget     `json:"target"`
+
+	// Extra holds the members of the JSON object that no field above holds, as they were
+	// sent: members the API document does not declare, and declared members whose
+	// value does not fit the field's type. Encoding writes them back.
+	Extra Members `json:"-"`
+}
+
+// fieldsOfAdminRolesCreateRequest names the members of AdminRolesCreateRequest by field index, and says which are required.
+var fieldsOfAdminRolesCreateRequest = jsonFields{
+	names:    []string{"name", "description", "color", "iconUrl", "target", "condFormula", "isPublic", "isModerator", "isAdministrator", "isExplorable", "asBadge", "canEditMembersByModerator", "displayOrder", "policies"},
+	required: []uint64{0x3dff},
+}
+
+func (x *AdminRolesCreateRequest) decodeJSON(d *jsonDecoder) bool {
+	if !d.objectStart() {
+		return false
+	}
+	*x = AdminRolesCreateRequest{}
+	var seen [1]uint64
+	n := 0
+	for ; d.nextMember(n); n++ {
+		switch string(d.key) {
+		case "name":
+			seen[0] |= 0x1
+			d.field(&x.Extra, "name", d.at(), decString(&x.Name, d), "string")
+		case "description":
+			seen[0] |= 0x2
+			d.field(&x.Extra, "description", d.at(), decString(&x.Description, d), "string")
+		case "color":
+			seen[0] |= 0x4
+			if d.null() {
+				x.Color = nil
+				x.Extra.forgetDeclared("color")
+			} else {
+				d.field(&x.Extra, "color", d.at(), decPtr(&x.Color, d, decString), "string or null")
+			}
+		case "iconUrl":
+			seen[0] |= 0x8
+			if d.null() {
+				x.IconURL = nil
+				x.Extra.forgetDeclared("iconUrl")
+			} else {
+				d.field(&x.Extra, "iconUrl", d.at(), decPtr(&x.IconURL, d, decString), "string or null")
+			}
+		case "target":
+			seen[0] |= 0x10
+			d.field(&x.Extra, "target", d.at(), decEnum[RoleTarget](&x.Target, d), "string")
+		case "condFormula":
+			seen[0] |= 0x20
+			d.field(&x.Extra, "condFormula", d.at(), (*RoleCondFormulaValue).decodeJSON(&x.CondFormula, d), "RoleCondFormulaValue")
+		case "isPublic":
+			seen[0] |= 0x40
+			d.field(&x.Extra, "isPublic", d.at(), decBool(&x.IsPublic, d), "boolean")
+		case "isModerator":
+			seen[0] |= 0x80
+			d.field(&x.Extra, "isModerator", d.at(), decBool(&x.IsModerator, d), "boolean")
+		case "isAdministrator":
+			seen[0] |= 0x100
+			d.field(&x.Extra, "isAdministrator", d.at(), decBool(&x.IsAdministrator, d), "boolean")
+		case "isExplorable":
+			seen[0] |= 0x200
+			d.field(&x.Extra, "isExplorable", d.at(), decPtr(&x.IsExplorable, d, decBool), "boolean")
+		case "asBadge":
+			seen[0] |= 0x400
+			d.field(&x.Extra, "asBadge", d.at(), decBool(&x.AsBadge, d), "boolean")
+		case "canEditMembersByModerator":
+			seen[0] |= 0x800
+			d.field(&x.Extra, "canEditMembersByModerator", d.at(), decBool(&x.CanEditMembersByModerator, d), "boolean")
+		case "displayOrder":
+			seen[0] |= 0x1000
+			d.field(&x.Extra, "displayOrder", d.at(), decInt64(&x.DisplayOrder, d), "integer")
+		case "policies":
+			seen[0] |= 0x2000
+			d.field(&x.Extra, "policies", d.at(), func(p *map[string]any, d *jsonDecoder) bool {
+				return decMap(p, d, decAny)
+			}(&x.Policies, d), "object of any value")
+		default:
+			d.unknown(&x.Extra)
+		}
+	}
+	fieldsOfAdminRolesCreateRequest.markMissing(&x.Extra, seen[:])
+	return true
+}
+func (x *AdminRolesCreateRequest) encodeJSON(e *jsonEncoder) {
+	e.objectStart()
+	if e.field(&x.Extra, "name") {
+		encString(&x.Name, e)
+	}
+	if e.field(&x.Extra, "description") {
+		encString(&x.Description, e)
+	}
+	if e.field(&x.Extra, "color") {
+		encPtr(&x.Color, e, encString)
+	}
+	if e.field(&x.Extra, "iconUrl") {
+		encPtr(&x.IconURL, e, encString)
+	}
+	if e.field(&x.Extra, "target") {
+		encEnum[RoleTarget](&x.Target, e)
+	}
+	if e.field(&x.Extra, "condFormula") {
+		(*RoleCondFormulaValue).encodeJSON(&x.CondFormula, e)
+	}
+	if e.field(&x.Extra, "isPublic") {
+		encBool(&x.IsPublic, e)
+	}
+	if e.field(&x.Extra, "isModerator") {
+		encBool(&x.IsModerator, e)
+	}
+	if e.field(&x.Extra, "isAdministrator") {
+		encBool(&x.IsAdministrator, e)
+	}
+	if x.IsExplorable != nil {
+		if e.field(&x.Extra, "isExplorable") {
+			encPtr(&x.IsExplorable, e, encBool)
+		}
+	}
+	if e.field(&x.Extra, "asBadge") {
+		encBool(&x.AsBadge, e)
+	}
+	if e.field(&x.Extra, "canEditMembersByModerator") {
+		encBool(&x.CanEditMembersByModerator, e)
+	}
+	if e.field(&x.Extra, "displayOrder") {
+		encInt64(&x.DisplayOrder, e)
+	}
+	if e.field(&x.Extra, "policies") {
+		if x.Policies == nil {
+			e.rawBytes("{}")
+		} else {
+			func(p *map[string]any, e *jsonEncoder) {
+				encMap(p, e, encAny)
+			}(&x.Policies, e)
+		}
+	}
+	x.Extra.encode(e)
+	e.objectEnd()
+}
+
+// UnmarshalJSON decodes x from JSON, keeping what its fields cannot hold (see Members).
+func (x *AdminRolesCreateRequest) UnmarshalJSON(data []byte) error {
+	return unmarshalJSONValue(data, x)
+}
+
+// MarshalJSON encodes x as JSON, with what decoding kept.
+func (x AdminRolesCreateRequest) MarshalJSON() ([]byte, error) {
+	return marshalJSONValue(&x)
 }
 
 // Errors admin/roles/show documents.
@@ -97,9 +309,56 @@ func (c *Client) AdminRolesShow(ctx context.Context, req *AdminRolesShowRequest)
 	return &resp, nil
 }
 
-// AdminRolesShowRequest is defined at #/paths/~1admin~1roles~1show/post/requestBody/content/application~1json/schema.
-//
-// Optional fields are sent only when set: Value(v) sends v, Null[T]() sends null.
+// AdminRolesShowRequest is the request of admin/roles/show.
 type AdminRolesShowRequest struct {
 	RoleID string `json:"roleId"`
+
+	// Extra holds the members of the JSON object that no field above holds, as they were
+	// sent: members the API document does not declare, and declared members whose
+	// value does not fit the field's type. Encoding writes them back.
+	Extra Members `json:"-"`
+}
+
+// fieldsOfAdminRolesShowRequest names the members of AdminRolesShowRequest by field index, and says which are required.
+var fieldsOfAdminRolesShowRequest = jsonFields{
+	names:    []string{"roleId"},
+	required: []uint64{0x1},
+}
+
+func (x *AdminRolesShowRequest) decodeJSON(d *jsonDecoder) bool {
+	if !d.objectStart() {
+		return false
+	}
+	*x = AdminRolesShowRequest{}
+	var seen [1]uint64
+	n := 0
+	for ; d.nextMember(n); n++ {
+		switch string(d.key) {
+		case "roleId":
+			seen[0] |= 0x1
+			d.field(&x.Extra, "roleId", d.at(), decString(&x.RoleID, d), "string")
+		default:
+			d.unknown(&x.Extra)
+		}
+	}
+	fieldsOfAdminRolesShowRequest.markMissing(&x.Extra, seen[:])
+	return true
+}
+func (x *AdminRolesShowRequest) encodeJSON(e *jsonEncoder) {
+	e.objectStart()
+	if e.field(&x.Extra, "roleId") {
+		encString(&x.RoleID, e)
+	}
+	x.Extra.encode(e)
+	e.objectEnd()
+}
+
+// UnmarshalJSON decodes x from JSON, keeping what its fields cannot hold (see Members).
+func (x *AdminRolesShowRequest) UnmarshalJSON(data []byte) error {
+	return unmarshalJSONValue(data, x)
+}
+
+// MarshalJSON encodes x as JSON, with what decoding kept.
+func (x AdminRolesShowRequest) MarshalJSON() ([]byte, error) {
+	return marshalJSONValue(&x)
 }

@@ -41,20 +41,175 @@ func (c *Client) AntennasCreate(ctx context.Context, req *AntennasCreateRequest)
 	return &resp, nil
 }
 
-// AntennasCreateRequest is defined at #/paths/~1antennas~1create/post/requestBody/content/application~1json/schema.
+// AntennasCreateRequest is the request of antennas/create.
 //
 // Optional fields are sent only when set: Value(v) sends v, Null[T]() sends null.
 type AntennasCreateRequest struct {
-	CaseSensitive   bool             `json:"caseSensitive"`
-	ExcludeBots     Optional[bool]   `json:"excludeBots,omitzero"`
-	ExcludeKeywords [][]string       `json:"excludeKeywords"`
-	Keywords        [][]string       `json:"keywords"`
-	LocalOnly       Optional[bool]   `json:"localOnly,omitzero"`
 	Name            string           `json:"name"`
-	Notify          Optional[bool]   `json:"notify,omitzero"`
 	Src             AntennaSrc       `json:"src"`
 	UserListID      Optional[string] `json:"userListId,omitzero"`
+	Keywords        [][]string       `json:"keywords"`
+	ExcludeKeywords [][]string       `json:"excludeKeywords"`
 	Users           []string         `json:"users"`
-	WithFile        bool             `json:"withFile"`
+	CaseSensitive   bool             `json:"caseSensitive"`
+	LocalOnly       *bool            `json:"localOnly,omitzero"`
+	ExcludeBots     *bool            `json:"excludeBots,omitzero"`
 	WithReplies     bool             `json:"withReplies"`
+	WithFile        bool             `json:"withFile"`
+	Notify          *bool            `json:"notify,omitzero"`
+
+	// Extra holds the members of the JSON object that no field above holds, as they were
+	// sent: members the API document does not declare, and declared members whose
+	// value does not fit the field's type. Encoding writes them back.
+	Extra Members `json:"-"`
+}
+
+// fieldsOfAntennasCreateRequest names the members of AntennasCreateRequest by field index, and says which are required.
+var fieldsOfAntennasCreateRequest = jsonFields{
+	names:    []string{"name", "src", "userListId", "keywords", "excludeKeywords", "users", "caseSensitive", "localOnly", "excludeBots", "withReplies", "withFile", "notify"},
+	required: []uint64{0x67b},
+}
+
+func (x *AntennasCreateRequest) decodeJSON(d *jsonDecoder) bool {
+	if !d.objectStart() {
+		return false
+	}
+	*x = AntennasCreateRequest{}
+	var seen [1]uint64
+	n := 0
+	for ; d.nextMember(n); n++ {
+		switch string(d.key) {
+		case "name":
+			seen[0] |= 0x1
+			d.field(&x.Extra, "name", d.at(), decString(&x.Name, d), "string")
+		case "src":
+			seen[0] |= 0x2
+			d.field(&x.Extra, "src", d.at(), decEnum[AntennaSrc](&x.Src, d), "string")
+		case "userListId":
+			seen[0] |= 0x4
+			d.field(&x.Extra, "userListId", d.at(), decOptional(&x.UserListID, d, decString), "string")
+		case "keywords":
+			seen[0] |= 0x8
+			d.field(&x.Extra, "keywords", d.at(), func(p *[][]string, d *jsonDecoder) bool {
+				return decSlice(p, d, func(p *[]string, d *jsonDecoder) bool {
+					return decSlice(p, d, decString)
+				})
+			}(&x.Keywords, d), "array of array of string")
+		case "excludeKeywords":
+			seen[0] |= 0x10
+			d.field(&x.Extra, "excludeKeywords", d.at(), func(p *[][]string, d *jsonDecoder) bool {
+				return decSlice(p, d, func(p *[]string, d *jsonDecoder) bool {
+					return decSlice(p, d, decString)
+				})
+			}(&x.ExcludeKeywords, d), "array of array of string")
+		case "users":
+			seen[0] |= 0x20
+			d.field(&x.Extra, "users", d.at(), func(p *[]string, d *jsonDecoder) bool {
+				return decSlice(p, d, decString)
+			}(&x.Users, d), "array of string")
+		case "caseSensitive":
+			seen[0] |= 0x40
+			d.field(&x.Extra, "caseSensitive", d.at(), decBool(&x.CaseSensitive, d), "boolean")
+		case "localOnly":
+			seen[0] |= 0x80
+			d.field(&x.Extra, "localOnly", d.at(), decPtr(&x.LocalOnly, d, decBool), "boolean")
+		case "excludeBots":
+			seen[0] |= 0x100
+			d.field(&x.Extra, "excludeBots", d.at(), decPtr(&x.ExcludeBots, d, decBool), "boolean")
+		case "withReplies":
+			seen[0] |= 0x200
+			d.field(&x.Extra, "withReplies", d.at(), decBool(&x.WithReplies, d), "boolean")
+		case "withFile":
+			seen[0] |= 0x400
+			d.field(&x.Extra, "withFile", d.at(), decBool(&x.WithFile, d), "boolean")
+		case "notify":
+			seen[0] |= 0x800
+			d.field(&x.Extra, "notify", d.at(), decPtr(&x.Notify, d, decBool), "boolean")
+		default:
+			d.unknown(&x.Extra)
+		}
+	}
+	fieldsOfAntennasCreateRequest.markMissing(&x.Extra, seen[:])
+	return true
+}
+func (x *AntennasCreateRequest) encodeJSON(e *jsonEncoder) {
+	e.objectStart()
+	if e.field(&x.Extra, "name") {
+		encString(&x.Name, e)
+	}
+	if e.field(&x.Extra, "src") {
+		encEnum[AntennaSrc](&x.Src, e)
+	}
+	if x.UserListID.IsSet() {
+		if e.field(&x.Extra, "userListId") {
+			encOptional(&x.UserListID, e, encString)
+		}
+	}
+	if e.field(&x.Extra, "keywords") {
+		if x.Keywords == nil {
+			e.rawBytes("[]")
+		} else {
+			func(p *[][]string, e *jsonEncoder) {
+				encSlice(p, e, func(p *[]string, e *jsonEncoder) {
+					encSlice(p, e, encString)
+				})
+			}(&x.Keywords, e)
+		}
+	}
+	if e.field(&x.Extra, "excludeKeywords") {
+		if x.ExcludeKeywords == nil {
+			e.rawBytes("[]")
+		} else {
+			func(p *[][]string, e *jsonEncoder) {
+				encSlice(p, e, func(p *[]string, e *jsonEncoder) {
+					encSlice(p, e, encString)
+				})
+			}(&x.ExcludeKeywords, e)
+		}
+	}
+	if e.field(&x.Extra, "users") {
+		if x.Users == nil {
+			e.rawBytes("[]")
+		} else {
+			func(p *[]string, e *jsonEncoder) {
+				encSlice(p, e, encString)
+			}(&x.Users, e)
+		}
+	}
+	if e.field(&x.Extra, "caseSensitive") {
+		encBool(&x.CaseSensitive, e)
+	}
+	if x.LocalOnly != nil {
+		if e.field(&x.Extra, "localOnly") {
+			encPtr(&x.LocalOnly, e, encBool)
+		}
+	}
+	if x.ExcludeBots != nil {
+		if e.field(&x.Extra, "excludeBots") {
+			encPtr(&x.ExcludeBots, e, encBool)
+		}
+	}
+	if e.field(&x.Extra, "withReplies") {
+		encBool(&x.WithReplies, e)
+	}
+	if e.field(&x.Extra, "withFile") {
+		encBool(&x.WithFile, e)
+	}
+	if x.Notify != nil {
+		if e.field(&x.Extra, "notify") {
+			encPtr(&x.Notify, e, encBool)
+		}
+	}
+	x.Extra.encode(e)
+	e.objectEnd()
+}
+
+// UnmarshalJSON decodes x from JSON, keeping what its fields cannot hold (see Members).
+func (x *AntennasCreateRequest) UnmarshalJSON(data []byte) error {
+	return unmarshalJSONValue(data, x)
+}
+
+// MarshalJSON encodes x as JSON, with what decoding kept.
+func (x AntennasCreateRequest) MarshalJSON() ([]byte, error) {
+	return marshalJSONValue(&x)
 }

@@ -2,10 +2,7 @@
 
 package misskey
 
-import (
-	"context"
-	"iter"
-)
+import "context"
 
 // BlockingList calls blocking/list (POST /api/blocking/list).
 //
@@ -14,43 +11,81 @@ import (
 // Credential required: yes. Permission: read:blocks.
 //
 // Documented errors (match with errors.Is): ErrInvalidParam, ErrCredentialRequired, ErrAuthenticationFailed, ErrIAmAI, ErrInternalError.
+// All(ctx, c.BlockingList, req) walks every page.
 func (c *Client) BlockingList(ctx context.Context, req *BlockingListRequest) ([]Blocking, error) {
 	var resp []Blocking
-	if err := c.call(ctx, "blocking/list", req, &resp); err != nil {
+	if err := c.call(ctx, "blocking/list", req, jsonTarget(&resp, func(p *[]Blocking, d *jsonDecoder) bool {
+		return decSlice(p, d, (*Blocking).decodeJSON)
+	})); err != nil {
 		return nil, err
 	}
 	return resp, nil
 }
 
-// BlockingListAll iterates over blocking/list page by page, following untilId from the
-// newest item to the oldest. It stops after a page shorter than the requested
-// limit (or an empty page when no limit is set), at the first error, which it
-// yields, when the caller stops ranging, or when ctx ends. req may be nil; it
-// is copied, not modified.
-func (c *Client) BlockingListAll(ctx context.Context, req *BlockingListRequest) iter.Seq2[Blocking, error] {
-	var r BlockingListRequest
-	if req != nil {
-		r = *req
-	}
-	var limit int64
-	if n, ok := r.Limit.Get(); ok {
-		limit = n
-	}
-	return paginate(ctx, limit, func(ctx context.Context, untilID string) ([]Blocking, error) {
-		if untilID != "" {
-			r.UntilID = Value(untilID)
-		}
-		return c.BlockingList(ctx, &r)
-	}, func(v *Blocking) string {
-		return v.ID
-	})
+// setUntilID makes r ask for the page before id (untilId), for All.
+func (r *BlockingListRequest) setUntilID(id string) {
+	r.UntilID = &id
 }
 
-// BlockingListRequest is defined at #/paths/~1blocking~1list/post/requestBody/content/application~1json/schema.
-//
-// Optional fields are sent only when set: Value(v) sends v, Null[T]() sends null.
+// BlockingListRequest is the request of blocking/list.
 type BlockingListRequest struct {
-	Limit   Optional[int64]  `json:"limit,omitzero"`
-	SinceID Optional[string] `json:"sinceId,omitzero"`
-	UntilID Optional[string] `json:"untilId,omitzero"`
+	Limit   *int64  `json:"limit,omitzero"`
+	SinceID *string `json:"sinceId,omitzero"`
+	UntilID *string `json:"untilId,omitzero"`
+
+	// Extra holds the members of the JSON object that no field above holds, as they were
+	// sent: members the API document does not declare, and declared members whose
+	// value does not fit the field's type. Encoding writes them back.
+	Extra Members `json:"-"`
+}
+
+func (x *BlockingListRequest) decodeJSON(d *jsonDecoder) bool {
+	if !d.objectStart() {
+		return false
+	}
+	*x = BlockingListRequest{}
+	n := 0
+	for ; d.nextMember(n); n++ {
+		switch string(d.key) {
+		case "limit":
+			d.field(&x.Extra, "limit", d.at(), decPtr(&x.Limit, d, decInt64), "integer")
+		case "sinceId":
+			d.field(&x.Extra, "sinceId", d.at(), decPtr(&x.SinceID, d, decString), "string")
+		case "untilId":
+			d.field(&x.Extra, "untilId", d.at(), decPtr(&x.UntilID, d, decString), "string")
+		default:
+			d.unknown(&x.Extra)
+		}
+	}
+	return true
+}
+func (x *BlockingListRequest) encodeJSON(e *jsonEncoder) {
+	e.objectStart()
+	if x.Limit != nil {
+		if e.field(&x.Extra, "limit") {
+			encPtr(&x.Limit, e, encInt64)
+		}
+	}
+	if x.SinceID != nil {
+		if e.field(&x.Extra, "sinceId") {
+			encPtr(&x.SinceID, e, encString)
+		}
+	}
+	if x.UntilID != nil {
+		if e.field(&x.Extra, "untilId") {
+			encPtr(&x.UntilID, e, encString)
+		}
+	}
+	x.Extra.encode(e)
+	e.objectEnd()
+}
+
+// UnmarshalJSON decodes x from JSON, keeping what its fields cannot hold (see Members).
+func (x *BlockingListRequest) UnmarshalJSON(data []byte) error {
+	return unmarshalJSONValue(data, x)
+}
+
+// MarshalJSON encodes x as JSON, with what decoding kept.
+func (x BlockingListRequest) MarshalJSON() ([]byte, error) {
+	return marshalJSONValue(&x)
 }

@@ -2,10 +2,7 @@
 
 package misskey
 
-import (
-	"context"
-	"iter"
-)
+import "context"
 
 // ChannelsFollowed calls channels/followed (POST /api/channels/followed).
 //
@@ -14,45 +11,83 @@ import (
 // Credential required: yes. Permission: read:channels.
 //
 // Documented errors (match with errors.Is): ErrInvalidParam, ErrCredentialRequired, ErrAuthenticationFailed, ErrIAmAI, ErrInternalError.
+// All(ctx, c.ChannelsFollowed, req) walks every page.
 func (c *Client) ChannelsFollowed(ctx context.Context, req *ChannelsFollowedRequest) ([]Channel, error) {
 	var resp []Channel
-	if err := c.call(ctx, "channels/followed", req, &resp); err != nil {
+	if err := c.call(ctx, "channels/followed", req, jsonTarget(&resp, func(p *[]Channel, d *jsonDecoder) bool {
+		return decSlice(p, d, (*Channel).decodeJSON)
+	})); err != nil {
 		return nil, err
 	}
 	return resp, nil
 }
 
-// ChannelsFollowedAll iterates over channels/followed page by page, following untilId from the
-// newest item to the oldest. It stops after a page shorter than the requested
-// limit (or an empty page when no limit is set), at the first error, which it
-// yields, when the caller stops ranging, or when ctx ends. req may be nil; it
-// is copied, not modified.
-func (c *Client) ChannelsFollowedAll(ctx context.Context, req *ChannelsFollowedRequest) iter.Seq2[Channel, error] {
-	var r ChannelsFollowedRequest
-	if req != nil {
-		r = *req
-	}
-	var limit int64
-	if n, ok := r.Limit.Get(); ok {
-		limit = n
-	}
-	return paginate(ctx, limit, func(ctx context.Context, untilID string) ([]Channel, error) {
-		if untilID != "" {
-			r.UntilID = Value(untilID)
-		}
-		return c.ChannelsFollowed(ctx, &r)
-	}, func(v *Channel) string {
-		return v.ID
-	})
+// setUntilID makes r ask for the page before id (untilId), for All.
+func (r *ChannelsFollowedRequest) setUntilID(id string) {
+	r.UntilID = &id
 }
 
-// ChannelsFollowedRequest is defined at #/paths/~1channels~1followed/post/requestBody/content/application~1json/schema.
-//
-// Optional fields are sent only when set: Value(v) sends v, Null[T]() sends null.
+// ChannelsFollowedRequest is the request of channels/followed.
 type ChannelsFollowedRequest struct {
-	Limit   Optional[int64]  `json:"limit,omitzero"`
-	SinceID Optional[string] `json:"sinceId,omitzero"`
-	UntilID Optional[string] `json:"untilId,omitzero"`
+	Limit   *int64  `json:"limit,omitzero"`
+	SinceID *string `json:"sinceId,omitzero"`
+	UntilID *string `json:"untilId,omitzero"`
+
+	// Extra holds the members of the JSON object that no field above holds, as they were
+	// sent: members the API document does not declare, and declared members whose
+	// value does not fit the field's type. Encoding writes them back.
+	Extra Members `json:"-"`
+}
+
+func (x *ChannelsFollowedRequest) decodeJSON(d *jsonDecoder) bool {
+	if !d.objectStart() {
+		return false
+	}
+	*x = ChannelsFollowedRequest{}
+	n := 0
+	for ; d.nextMember(n); n++ {
+		switch string(d.key) {
+		case "limit":
+			d.field(&x.Extra, "limit", d.at(), decPtr(&x.Limit, d, decInt64), "integer")
+		case "sinceId":
+			d.field(&x.Extra, "sinceId", d.at(), decPtr(&x.SinceID, d, decString), "string")
+		case "untilId":
+			d.field(&x.Extra, "untilId", d.at(), decPtr(&x.UntilID, d, decString), "string")
+		default:
+			d.unknown(&x.Extra)
+		}
+	}
+	return true
+}
+func (x *ChannelsFollowedRequest) encodeJSON(e *jsonEncoder) {
+	e.objectStart()
+	if x.Limit != nil {
+		if e.field(&x.Extra, "limit") {
+			encPtr(&x.Limit, e, encInt64)
+		}
+	}
+	if x.SinceID != nil {
+		if e.field(&x.Extra, "sinceId") {
+			encPtr(&x.SinceID, e, encString)
+		}
+	}
+	if x.UntilID != nil {
+		if e.field(&x.Extra, "untilId") {
+			encPtr(&x.UntilID, e, encString)
+		}
+	}
+	x.Extra.encode(e)
+	e.objectEnd()
+}
+
+// UnmarshalJSON decodes x from JSON, keeping what its fields cannot hold (see Members).
+func (x *ChannelsFollowedRequest) UnmarshalJSON(data []byte) error {
+	return unmarshalJSONValue(data, x)
+}
+
+// MarshalJSON encodes x as JSON, with what decoding kept.
+func (x ChannelsFollowedRequest) MarshalJSON() ([]byte, error) {
+	return marshalJSONValue(&x)
 }
 
 // Errors channels/show documents.
@@ -84,9 +119,56 @@ func (c *Client) ChannelsShow(ctx context.Context, req *ChannelsShowRequest) (*C
 	return &resp, nil
 }
 
-// ChannelsShowRequest is defined at #/paths/~1channels~1show/post/requestBody/content/application~1json/schema.
-//
-// Optional fields are sent only when set: Value(v) sends v, Null[T]() sends null.
+// ChannelsShowRequest is the request of channels/show.
 type ChannelsShowRequest struct {
 	ChannelID string `json:"channelId"`
+
+	// Extra holds the members of the JSON object that no field above holds, as they were
+	// sent: members the API document does not declare, and declared members whose
+	// value does not fit the field's type. Encoding writes them back.
+	Extra Members `json:"-"`
+}
+
+// fieldsOfChannelsShowRequest names the members of ChannelsShowRequest by field index, and says which are required.
+var fieldsOfChannelsShowRequest = jsonFields{
+	names:    []string{"channelId"},
+	required: []uint64{0x1},
+}
+
+func (x *ChannelsShowRequest) decodeJSON(d *jsonDecoder) bool {
+	if !d.objectStart() {
+		return false
+	}
+	*x = ChannelsShowRequest{}
+	var seen [1]uint64
+	n := 0
+	for ; d.nextMember(n); n++ {
+		switch string(d.key) {
+		case "channelId":
+			seen[0] |= 0x1
+			d.field(&x.Extra, "channelId", d.at(), decString(&x.ChannelID, d), "string")
+		default:
+			d.unknown(&x.Extra)
+		}
+	}
+	fieldsOfChannelsShowRequest.markMissing(&x.Extra, seen[:])
+	return true
+}
+func (x *ChannelsShowRequest) encodeJSON(e *jsonEncoder) {
+	e.objectStart()
+	if e.field(&x.Extra, "channelId") {
+		encString(&x.ChannelID, e)
+	}
+	x.Extra.encode(e)
+	e.objectEnd()
+}
+
+// UnmarshalJSON decodes x from JSON, keeping what its fields cannot hold (see Members).
+func (x *ChannelsShowRequest) UnmarshalJSON(data []byte) error {
+	return unmarshalJSONValue(data, x)
+}
+
+// MarshalJSON encodes x as JSON, with what decoding kept.
+func (x ChannelsShowRequest) MarshalJSON() ([]byte, error) {
+	return marshalJSONValue(&x)
 }

@@ -21,27 +21,191 @@ func (c *Client) ChartsActiveUsers(ctx context.Context, req *ChartsActiveUsersRe
 	return &resp, nil
 }
 
-// ChartsActiveUsersRequest is defined at #/paths/~1charts~1active-users/post/requestBody/content/application~1json/schema.
+// ChartsActiveUsersRequest is the request of charts/active-users.
 //
 // Optional fields are sent only when set: Value(v) sends v, Null[T]() sends null.
 type ChartsActiveUsersRequest struct {
-	Limit  Optional[int64]              `json:"limit,omitzero"`
-	Offset Optional[int64]              `json:"offset,omitzero"`
-	Span   ChartsActiveUsersRequestSpan `json:"span"`
+	Span   ChartsActiveUsersSpan `json:"span"`
+	Limit  *int64                `json:"limit,omitzero"`
+	Offset Optional[int64]       `json:"offset,omitzero"`
+
+	// Extra holds the members of the JSON object that no field above holds, as they were
+	// sent: members the API document does not declare, and declared members whose
+	// value does not fit the field's type. Encoding writes them back.
+	Extra Members `json:"-"`
 }
 
-// ChartsActiveUsersRequestSpan is defined at #/paths/~1charts~1active-users/post/requestBody/content/application~1json/schema/properties/span.
-type ChartsActiveUsersRequestSpan string
+// fieldsOfChartsActiveUsersRequest names the members of ChartsActiveUsersRequest by field index, and says which are required.
+var fieldsOfChartsActiveUsersRequest = jsonFields{
+	names:    []string{"span", "limit", "offset"},
+	required: []uint64{0x1},
+}
 
-const (
-	ChartsActiveUsersRequestSpanDay  ChartsActiveUsersRequestSpan = "day"
-	ChartsActiveUsersRequestSpanHour ChartsActiveUsersRequestSpan = "hour"
-)
+func (x *ChartsActiveUsersRequest) decodeJSON(d *jsonDecoder) bool {
+	if !d.objectStart() {
+		return false
+	}
+	*x = ChartsActiveUsersRequest{}
+	var seen [1]uint64
+	n := 0
+	for ; d.nextMember(n); n++ {
+		switch string(d.key) {
+		case "span":
+			seen[0] |= 0x1
+			d.field(&x.Extra, "span", d.at(), decEnum[ChartsActiveUsersSpan](&x.Span, d), "string")
+		case "limit":
+			seen[0] |= 0x2
+			d.field(&x.Extra, "limit", d.at(), decPtr(&x.Limit, d, decInt64), "integer")
+		case "offset":
+			seen[0] |= 0x4
+			d.field(&x.Extra, "offset", d.at(), decOptional(&x.Offset, d, decInt64), "integer")
+		default:
+			d.unknown(&x.Extra)
+		}
+	}
+	fieldsOfChartsActiveUsersRequest.markMissing(&x.Extra, seen[:])
+	return true
+}
+func (x *ChartsActiveUsersRequest) encodeJSON(e *jsonEncoder) {
+	e.objectStart()
+	if e.field(&x.Extra, "span") {
+		encEnum[ChartsActiveUsersSpan](&x.Span, e)
+	}
+	if x.Limit != nil {
+		if e.field(&x.Extra, "limit") {
+			encPtr(&x.Limit, e, encInt64)
+		}
+	}
+	if x.Offset.IsSet() {
+		if e.field(&x.Extra, "offset") {
+			encOptional(&x.Offset, e, encInt64)
+		}
+	}
+	x.Extra.encode(e)
+	e.objectEnd()
+}
 
-// ChartsActiveUsersResponse is defined at #/paths/~1charts~1active-users/post/responses/200/content/application~1json/schema.
+// UnmarshalJSON decodes x from JSON, keeping what its fields cannot hold (see Members).
+func (x *ChartsActiveUsersRequest) UnmarshalJSON(data []byte) error {
+	return unmarshalJSONValue(data, x)
+}
+
+// MarshalJSON encodes x as JSON, with what decoding kept.
+func (x ChartsActiveUsersRequest) MarshalJSON() ([]byte, error) {
+	return marshalJSONValue(&x)
+}
+
+// ChartsActiveUsersResponse is the response of charts/active-users.
 type ChartsActiveUsersResponse struct {
 	Read                 []int64 `json:"read"`
+	Write                []int64 `json:"write"`
 	ReadWrite            []int64 `json:"readWrite"`
 	RegisteredWithinWeek []int64 `json:"registeredWithinWeek"`
-	Write                []int64 `json:"write"`
+
+	// Extra holds the members of the JSON object that no field above holds, as they were
+	// sent: members the API document does not declare, and declared members whose
+	// value does not fit the field's type. Encoding writes them back.
+	Extra Members `json:"-"`
 }
+
+// fieldsOfChartsActiveUsersResponse names the members of ChartsActiveUsersResponse by field index, and says which are required.
+var fieldsOfChartsActiveUsersResponse = jsonFields{
+	names:    []string{"read", "write", "readWrite", "registeredWithinWeek"},
+	required: []uint64{0xf},
+}
+
+func (x *ChartsActiveUsersResponse) decodeJSON(d *jsonDecoder) bool {
+	if !d.objectStart() {
+		return false
+	}
+	*x = ChartsActiveUsersResponse{}
+	var seen [1]uint64
+	n := 0
+	for ; d.nextMember(n); n++ {
+		switch string(d.key) {
+		case "read":
+			seen[0] |= 0x1
+			d.field(&x.Extra, "read", d.at(), func(p *[]int64, d *jsonDecoder) bool {
+				return decSlice(p, d, decInt64)
+			}(&x.Read, d), "array of integer")
+		case "write":
+			seen[0] |= 0x2
+			d.field(&x.Extra, "write", d.at(), func(p *[]int64, d *jsonDecoder) bool {
+				return decSlice(p, d, decInt64)
+			}(&x.Write, d), "array of integer")
+		case "readWrite":
+			seen[0] |= 0x4
+			d.field(&x.Extra, "readWrite", d.at(), func(p *[]int64, d *jsonDecoder) bool {
+				return decSlice(p, d, decInt64)
+			}(&x.ReadWrite, d), "array of integer")
+		case "registeredWithinWeek":
+			seen[0] |= 0x8
+			d.field(&x.Extra, "registeredWithinWeek", d.at(), func(p *[]int64, d *jsonDecoder) bool {
+				return decSlice(p, d, decInt64)
+			}(&x.RegisteredWithinWeek, d), "array of integer")
+		default:
+			d.unknown(&x.Extra)
+		}
+	}
+	fieldsOfChartsActiveUsersResponse.markMissing(&x.Extra, seen[:])
+	return true
+}
+func (x *ChartsActiveUsersResponse) encodeJSON(e *jsonEncoder) {
+	e.objectStart()
+	if e.field(&x.Extra, "read") {
+		if x.Read == nil {
+			e.rawBytes("[]")
+		} else {
+			func(p *[]int64, e *jsonEncoder) {
+				encSlice(p, e, encInt64)
+			}(&x.Read, e)
+		}
+	}
+	if e.field(&x.Extra, "write") {
+		if x.Write == nil {
+			e.rawBytes("[]")
+		} else {
+			func(p *[]int64, e *jsonEncoder) {
+				encSlice(p, e, encInt64)
+			}(&x.Write, e)
+		}
+	}
+	if e.field(&x.Extra, "readWrite") {
+		if x.ReadWrite == nil {
+			e.rawBytes("[]")
+		} else {
+			func(p *[]int64, e *jsonEncoder) {
+				encSlice(p, e, encInt64)
+			}(&x.ReadWrite, e)
+		}
+	}
+	if e.field(&x.Extra, "registeredWithinWeek") {
+		if x.RegisteredWithinWeek == nil {
+			e.rawBytes("[]")
+		} else {
+			func(p *[]int64, e *jsonEncoder) {
+				encSlice(p, e, encInt64)
+			}(&x.RegisteredWithinWeek, e)
+		}
+	}
+	x.Extra.encode(e)
+	e.objectEnd()
+}
+
+// UnmarshalJSON decodes x from JSON, keeping what its fields cannot hold (see Members).
+func (x *ChartsActiveUsersResponse) UnmarshalJSON(data []byte) error {
+	return unmarshalJSONValue(data, x)
+}
+
+// MarshalJSON encodes x as JSON, with what decoding kept.
+func (x ChartsActiveUsersResponse) MarshalJSON() ([]byte, error) {
+	return marshalJSONValue(&x)
+}
+
+// ChartsActiveUsersSpan is the span field of ChartsActiveUsersRequest.
+type ChartsActiveUsersSpan string
+
+const (
+	ChartsActiveUsersSpanDay  ChartsActiveUsersSpan = "day"
+	ChartsActiveUsersSpanHour ChartsActiveUsersSpan = "hour"
+)

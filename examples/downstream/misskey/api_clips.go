@@ -13,7 +13,9 @@ import "context"
 // Documented errors (match with errors.Is): ErrInvalidParam, ErrCredentialRequired, ErrAuthenticationFailed, ErrIAmAI, ErrInternalError.
 func (c *Client) ClipsList(ctx context.Context) ([]Clip, error) {
 	var resp []Clip
-	if err := c.call(ctx, "clips/list", nil, &resp); err != nil {
+	if err := c.call(ctx, "clips/list", nil, jsonTarget(&resp, func(p *[]Clip, d *jsonDecoder) bool {
+		return decSlice(p, d, (*Clip).decodeJSON)
+	})); err != nil {
 		return nil, err
 	}
 	return resp, nil

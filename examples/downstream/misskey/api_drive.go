@@ -5,7 +5,6 @@ package misskey
 import (
 	"context"
 	"io"
-	"iter"
 )
 
 // DriveFiles calls drive/files (POST /api/drive/files).
@@ -15,60 +14,127 @@ import (
 // Credential required: yes. Permission: read:drive.
 //
 // Documented errors (match with errors.Is): ErrInvalidParam, ErrCredentialRequired, ErrAuthenticationFailed, ErrIAmAI, ErrInternalError.
+// All(ctx, c.DriveFiles, req) walks every page.
 func (c *Client) DriveFiles(ctx context.Context, req *DriveFilesRequest) ([]DriveFile, error) {
 	var resp []DriveFile
-	if err := c.call(ctx, "drive/files", req, &resp); err != nil {
+	if err := c.call(ctx, "drive/files", req, jsonTarget(&resp, func(p *[]DriveFile, d *jsonDecoder) bool {
+		return decSlice(p, d, (*DriveFile).decodeJSON)
+	})); err != nil {
 		return nil, err
 	}
 	return resp, nil
 }
 
-// DriveFilesAll iterates over drive/files page by page, following untilId from the
-// newest item to the oldest. It stops after a page shorter than the requested
-// limit (or an empty page when no limit is set), at the first error, which it
-// yields, when the caller stops ranging, or when ctx ends. req may be nil; it
-// is copied, not modified.
-func (c *Client) DriveFilesAll(ctx context.Context, req *DriveFilesRequest) iter.Seq2[DriveFile, error] {
-	var r DriveFilesRequest
-	if req != nil {
-		r = *req
-	}
-	var limit int64
-	if n, ok := r.Limit.Get(); ok {
-		limit = n
-	}
-	return paginate(ctx, limit, func(ctx context.Context, untilID string) ([]DriveFile, error) {
-		if untilID != "" {
-			r.UntilID = Value(untilID)
-		}
-		return c.DriveFiles(ctx, &r)
-	}, func(v *DriveFile) string {
-		return v.ID
-	})
+// setUntilID makes r ask for the page before id (untilId), for All.
+func (r *DriveFilesRequest) setUntilID(id string) {
+	r.UntilID = &id
 }
 
-// DriveFilesRequest is defined at #/paths/~1drive~1files/post/requestBody/content/application~1json/schema.
+// DriveFilesRequest is the request of drive/files.
 //
 // Optional fields are sent only when set: Value(v) sends v, Null[T]() sends null.
 type DriveFilesRequest struct {
-	FolderID Optional[string]                `json:"folderId,omitzero"`
-	Limit    Optional[int64]                 `json:"limit,omitzero"`
-	SinceID  Optional[string]                `json:"sinceId,omitzero"`
-	Sort     Optional[DriveFilesRequestSort] `json:"sort,omitzero"`
-	Type     Optional[string]                `json:"type,omitzero"`
-	UntilID  Optional[string]                `json:"untilId,omitzero"`
+	Limit    *int64                   `json:"limit,omitzero"`
+	SinceID  *string                  `json:"sinceId,omitzero"`
+	UntilID  *string                  `json:"untilId,omitzero"`
+	FolderID Optional[string]         `json:"folderId,omitzero"`
+	Type     Optional[string]         `json:"type,omitzero"`
+	Sort     Optional[DriveFilesSort] `json:"sort,omitzero"`
+
+	// Extra holds the members of the JSON object that no field above holds, as they were
+	// sent: members the API document does not declare, and declared members whose
+	// value does not fit the field's type. Encoding writes them back.
+	Extra Members `json:"-"`
 }
 
-// DriveFilesRequestSort is defined at #/paths/~1drive~1files/post/requestBody/content/application~1json/schema/properties/sort.
-type DriveFilesRequestSort string
+func (x *DriveFilesRequest) decodeJSON(d *jsonDecoder) bool {
+	if !d.objectStart() {
+		return false
+	}
+	*x = DriveFilesRequest{}
+	n := 0
+	for ; d.nextMember(n); n++ {
+		switch string(d.key) {
+		case "limit":
+			d.field(&x.Extra, "limit", d.at(), decPtr(&x.Limit, d, decInt64), "integer")
+		case "sinceId":
+			d.field(&x.Extra, "sinceId", d.at(), decPtr(&x.SinceID, d, decString), "string")
+		case "untilId":
+			d.field(&x.Extra, "untilId", d.at(), decPtr(&x.UntilID, d, decString), "string")
+		case "folderId":
+			d.field(&x.Extra, "folderId", d.at(), decOptional(&x.FolderID, d, decString), "string")
+		case "type":
+			d.field(&x.Extra, "type", d.at(), decOptional(&x.Type, d, decString), "string")
+		case "sort":
+			d.field(&x.Extra, "sort", d.at(), decOptional(&x.Sort, d, decEnum[DriveFilesSort]), "string")
+		default:
+			d.unknown(&x.Extra)
+		}
+	}
+	return true
+}
+func (x *DriveFilesRequest) encodeJSON(e *jsonEncoder) {
+	e.objectStart()
+	if x.Limit != nil {
+		if e.field(&x.Extra, "limit") {
+			encPtr(&x.Limit, e, encInt64)
+		}
+	}
+	if x.SinceID != nil {
+		if e.field(&x.Extra, "sinceId") {
+			encPtr(&x.SinceID, e, encString)
+		}
+	}
+	if x.UntilID != nil {
+		if e.field(&x.Extra, "untilId") {
+			encPtr(&x.UntilID, e, encString)
+		}
+	}
+	if x.FolderID.IsSet() {
+		if e.field(&x.Extra, "folderId") {
+			encOptional(&x.FolderID, e, encString)
+		}
+	}
+	if x.Type.IsSet() {
+		if e.field(&x.Extra, "type") {
+			encOptional(&x.Type, e, encString)
+		}
+	}
+	if x.Sort.IsSet() {
+		if e.field(&x.Extra, "sort") {
+			encOptional(&x.Sort, e, encEnum[DriveFilesSort])
+		}
+	}
+	x.Extra.encode(e)
+	e.objectEnd()
+}
+
+// UnmarshalJSON decodes x from JSON, keeping what its fields cannot hold (see Members).
+func (x *DriveFilesRequest) UnmarshalJSON(data []byte) error {
+	return unmarshalJSONValue(data, x)
+}
+
+// MarshalJSON encodes x as JSON, with what decoding kept.
+func (x DriveFilesRequest) MarshalJSON() ([]byte, error) {
+	return marshalJSONValue(&x)
+}
+
+// DriveFilesSort is the sort field of DriveFilesRequest.
+type DriveFilesSort string
 
 const (
-	DriveFilesRequestSortCreatedAt  DriveFilesRequestSort = "+createdAt"
-	DriveFilesRequestSortCreatedAt2 DriveFilesRequestSort = "-createdAt"
-	DriveFilesRequestSortName       DriveFilesRequestSort = "+name"
-	DriveFilesRequestSortName2      DriveFilesRequestSort = "-name"
-	DriveFilesRequestSortSize       DriveFilesRequestSort = "+size"
-	DriveFilesRequestSortSize2      DriveFilesRequestSort = "-size"
+	// "+createdAt" sorts by createdAt, descending (largest or newest first).
+	DriveFilesSortCreatedAt DriveFilesSort = "+createdAt"
+	// "-createdAt" sorts by createdAt, ascending (smallest or oldest first).
+	DriveFilesSortCreatedAt2 DriveFilesSort = "-createdAt"
+	// "+name" sorts by name, descending (largest or newest first).
+	DriveFilesSortName DriveFilesSort = "+name"
+	// "-name" sorts by name, ascending (smallest or oldest first).
+	DriveFilesSortName2 DriveFilesSort = "-name"
+	// "+size" sorts by size, descending (largest or newest first).
+	DriveFilesSortSize DriveFilesSort = "+size"
+	// "-size" sorts by size, ascending (smallest or oldest first).
+	DriveFilesSortSize2 DriveFilesSort = "-size"
 )
 
 // DriveFilesCheckExistence calls drive/files/check-existence (POST /api/drive/files/check-existence).
@@ -80,17 +146,64 @@ const (
 // Documented errors (match with errors.Is): ErrInvalidParam, ErrCredentialRequired, ErrAuthenticationFailed, ErrIAmAI, ErrInternalError.
 func (c *Client) DriveFilesCheckExistence(ctx context.Context, req *DriveFilesCheckExistenceRequest) (bool, error) {
 	var resp bool
-	if err := c.call(ctx, "drive/files/check-existence", req, &resp); err != nil {
+	if err := c.call(ctx, "drive/files/check-existence", req, jsonTarget(&resp, decBool)); err != nil {
 		return resp, err
 	}
 	return resp, nil
 }
 
-// DriveFilesCheckExistenceRequest is defined at #/paths/~1drive~1files~1check-existence/post/requestBody/content/application~1json/schema.
-//
-// Optional fields are sent only when set: Value(v) sends v, Null[T]() sends null.
+// DriveFilesCheckExistenceRequest is the request of drive/files/check-existence.
 type DriveFilesCheckExistenceRequest struct {
 	Md5 string `json:"md5"`
+
+	// Extra holds the members of the JSON object that no field above holds, as they were
+	// sent: members the API document does not declare, and declared members whose
+	// value does not fit the field's type. Encoding writes them back.
+	Extra Members `json:"-"`
+}
+
+// fieldsOfDriveFilesCheckExistenceRequest names the members of DriveFilesCheckExistenceRequest by field index, and says which are required.
+var fieldsOfDriveFilesCheckExistenceRequest = jsonFields{
+	names:    []string{"md5"},
+	required: []uint64{0x1},
+}
+
+func (x *DriveFilesCheckExistenceRequest) decodeJSON(d *jsonDecoder) bool {
+	if !d.objectStart() {
+		return false
+	}
+	*x = DriveFilesCheckExistenceRequest{}
+	var seen [1]uint64
+	n := 0
+	for ; d.nextMember(n); n++ {
+		switch string(d.key) {
+		case "md5":
+			seen[0] |= 0x1
+			d.field(&x.Extra, "md5", d.at(), decString(&x.Md5, d), "string")
+		default:
+			d.unknown(&x.Extra)
+		}
+	}
+	fieldsOfDriveFilesCheckExistenceRequest.markMissing(&x.Extra, seen[:])
+	return true
+}
+func (x *DriveFilesCheckExistenceRequest) encodeJSON(e *jsonEncoder) {
+	e.objectStart()
+	if e.field(&x.Extra, "md5") {
+		encString(&x.Md5, e)
+	}
+	x.Extra.encode(e)
+	e.objectEnd()
+}
+
+// UnmarshalJSON decodes x from JSON, keeping what its fields cannot hold (see Members).
+func (x *DriveFilesCheckExistenceRequest) UnmarshalJSON(data []byte) error {
+	return unmarshalJSONValue(data, x)
+}
+
+// MarshalJSON encodes x as JSON, with what decoding kept.
+func (x DriveFilesCheckExistenceRequest) MarshalJSON() ([]byte, error) {
+	return marshalJSONValue(&x)
 }
 
 // Errors drive/files/create documents.
@@ -138,17 +251,87 @@ func (c *Client) DriveFilesCreate(ctx context.Context, req *DriveFilesCreateRequ
 	return &resp, nil
 }
 
-// DriveFilesCreateRequest is defined at #/paths/~1drive~1files~1create/post/requestBody/content/multipart~1form-data/schema.
+// DriveFilesCreateRequest is the request of drive/files/create.
 //
 // Optional fields are sent only when set: Value(v) sends v, Null[T]() sends null.
 type DriveFilesCreateRequest struct {
-	Comment Optional[string] `json:"comment,omitzero"`
-	// The bytes of the file.
-	File        io.Reader        `json:"-"`
 	FolderID    Optional[string] `json:"folderId,omitzero"`
-	Force       Optional[bool]   `json:"force,omitzero"`
-	IsSensitive Optional[bool]   `json:"isSensitive,omitzero"`
 	Name        Optional[string] `json:"name,omitzero"`
+	Comment     Optional[string] `json:"comment,omitzero"`
+	IsSensitive *bool            `json:"isSensitive,omitzero"`
+	Force       *bool            `json:"force,omitzero"`
+	// The bytes of the file.
+	File io.Reader `json:"-"`
+
+	// Extra holds the members of the JSON object that no field above holds, as they were
+	// sent: members the API document does not declare, and declared members whose
+	// value does not fit the field's type. Encoding writes them back.
+	Extra Members `json:"-"`
+}
+
+func (x *DriveFilesCreateRequest) decodeJSON(d *jsonDecoder) bool {
+	if !d.objectStart() {
+		return false
+	}
+	*x = DriveFilesCreateRequest{}
+	n := 0
+	for ; d.nextMember(n); n++ {
+		switch string(d.key) {
+		case "folderId":
+			d.field(&x.Extra, "folderId", d.at(), decOptional(&x.FolderID, d, decString), "string")
+		case "name":
+			d.field(&x.Extra, "name", d.at(), decOptional(&x.Name, d, decString), "string")
+		case "comment":
+			d.field(&x.Extra, "comment", d.at(), decOptional(&x.Comment, d, decString), "string")
+		case "isSensitive":
+			d.field(&x.Extra, "isSensitive", d.at(), decPtr(&x.IsSensitive, d, decBool), "boolean")
+		case "force":
+			d.field(&x.Extra, "force", d.at(), decPtr(&x.Force, d, decBool), "boolean")
+		default:
+			d.unknown(&x.Extra)
+		}
+	}
+	return true
+}
+func (x *DriveFilesCreateRequest) encodeJSON(e *jsonEncoder) {
+	e.objectStart()
+	if x.FolderID.IsSet() {
+		if e.field(&x.Extra, "folderId") {
+			encOptional(&x.FolderID, e, encString)
+		}
+	}
+	if x.Name.IsSet() {
+		if e.field(&x.Extra, "name") {
+			encOptional(&x.Name, e, encString)
+		}
+	}
+	if x.Comment.IsSet() {
+		if e.field(&x.Extra, "comment") {
+			encOptional(&x.Comment, e, encString)
+		}
+	}
+	if x.IsSensitive != nil {
+		if e.field(&x.Extra, "isSensitive") {
+			encPtr(&x.IsSensitive, e, encBool)
+		}
+	}
+	if x.Force != nil {
+		if e.field(&x.Extra, "force") {
+			encPtr(&x.Force, e, encBool)
+		}
+	}
+	x.Extra.encode(e)
+	e.objectEnd()
+}
+
+// UnmarshalJSON decodes x from JSON, keeping what its fields cannot hold (see Members).
+func (x *DriveFilesCreateRequest) UnmarshalJSON(data []byte) error {
+	return unmarshalJSONValue(data, x)
+}
+
+// MarshalJSON encodes x as JSON, with what decoding kept.
+func (x DriveFilesCreateRequest) MarshalJSON() ([]byte, error) {
+	return marshalJSONValue(&x)
 }
 
 // Errors drive/folders/show documents.
@@ -180,9 +363,56 @@ func (c *Client) DriveFoldersShow(ctx context.Context, req *DriveFoldersShowRequ
 	return &resp, nil
 }
 
-// DriveFoldersShowRequest is defined at #/paths/~1drive~1folders~1show/post/requestBody/content/application~1json/schema.
-//
-// Optional fields are sent only when set: Value(v) sends v, Null[T]() sends null.
+// DriveFoldersShowRequest is the request of drive/folders/show.
 type DriveFoldersShowRequest struct {
 	FolderID string `json:"folderId"`
+
+	// Extra holds the members of the JSON object that no field above holds, as they were
+	// sent: members the API document does not declare, and declared members whose
+	// value does not fit the field's type. Encoding writes them back.
+	Extra Members `json:"-"`
+}
+
+// fieldsOfDriveFoldersShowRequest names the members of DriveFoldersShowRequest by field index, and says which are required.
+var fieldsOfDriveFoldersShowRequest = jsonFields{
+	names:    []string{"folderId"},
+	required: []uint64{0x1},
+}
+
+func (x *DriveFoldersShowRequest) decodeJSON(d *jsonDecoder) bool {
+	if !d.objectStart() {
+		return false
+	}
+	*x = DriveFoldersShowRequest{}
+	var seen [1]uint64
+	n := 0
+	for ; d.nextMember(n); n++ {
+		switch string(d.key) {
+		case "folderId":
+			seen[0] |= 0x1
+			d.field(&x.Extra, "folderId", d.at(), decString(&x.FolderID, d), "string")
+		default:
+			d.unknown(&x.Extra)
+		}
+	}
+	fieldsOfDriveFoldersShowRequest.markMissing(&x.Extra, seen[:])
+	return true
+}
+func (x *DriveFoldersShowRequest) encodeJSON(e *jsonEncoder) {
+	e.objectStart()
+	if e.field(&x.Extra, "folderId") {
+		encString(&x.FolderID, e)
+	}
+	x.Extra.encode(e)
+	e.objectEnd()
+}
+
+// UnmarshalJSON decodes x from JSON, keeping what its fields cannot hold (see Members).
+func (x *DriveFoldersShowRequest) UnmarshalJSON(data []byte) error {
+	return unmarshalJSONValue(data, x)
+}
+
+// MarshalJSON encodes x as JSON, with what decoding kept.
+func (x DriveFoldersShowRequest) MarshalJSON() ([]byte, error) {
+	return marshalJSONValue(&x)
 }

@@ -21,7 +21,64 @@ func (c *Client) Emojis(ctx context.Context) (*EmojisResponse, error) {
 	return &resp, nil
 }
 
-// EmojisResponse is defined at #/paths/~1emojis/post/responses/200/content/application~1json/schema.
+// EmojisResponse is the response of emojis.
 type EmojisResponse struct {
 	Emojis []EmojiSimple `json:"emojis"`
+
+	// Extra holds the members of the JSON object that no field above holds, as they were
+	// sent: members the API document does not declare, and declared members whose
+	// value does not fit the field's type. Encoding writes them back.
+	Extra Members `json:"-"`
+}
+
+// fieldsOfEmojisResponse names the members of EmojisResponse by field index, and says which are required.
+var fieldsOfEmojisResponse = jsonFields{
+	names:    []string{"emojis"},
+	required: []uint64{0x1},
+}
+
+func (x *EmojisResponse) decodeJSON(d *jsonDecoder) bool {
+	if !d.objectStart() {
+		return false
+	}
+	*x = EmojisResponse{}
+	var seen [1]uint64
+	n := 0
+	for ; d.nextMember(n); n++ {
+		switch string(d.key) {
+		case "emojis":
+			seen[0] |= 0x1
+			d.field(&x.Extra, "emojis", d.at(), func(p *[]EmojiSimple, d *jsonDecoder) bool {
+				return decSlice(p, d, (*EmojiSimple).decodeJSON)
+			}(&x.Emojis, d), "array of EmojiSimple")
+		default:
+			d.unknown(&x.Extra)
+		}
+	}
+	fieldsOfEmojisResponse.markMissing(&x.Extra, seen[:])
+	return true
+}
+func (x *EmojisResponse) encodeJSON(e *jsonEncoder) {
+	e.objectStart()
+	if e.field(&x.Extra, "emojis") {
+		if x.Emojis == nil {
+			e.rawBytes("[]")
+		} else {
+			func(p *[]EmojiSimple, e *jsonEncoder) {
+				encSlice(p, e, (*EmojiSimple).encodeJSON)
+			}(&x.Emojis, e)
+		}
+	}
+	x.Extra.encode(e)
+	e.objectEnd()
+}
+
+// UnmarshalJSON decodes x from JSON, keeping what its fields cannot hold (see Members).
+func (x *EmojisResponse) UnmarshalJSON(data []byte) error {
+	return unmarshalJSONValue(data, x)
+}
+
+// MarshalJSON encodes x as JSON, with what decoding kept.
+func (x EmojisResponse) MarshalJSON() ([]byte, error) {
+	return marshalJSONValue(&x)
 }

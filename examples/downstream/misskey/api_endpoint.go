@@ -21,20 +21,179 @@ func (c *Client) Endpoint(ctx context.Context, req *EndpointRequest) (*EndpointR
 	return &resp, nil
 }
 
-// EndpointRequest is defined at #/paths/~1endpoint/post/requestBody/content/application~1json/schema.
-//
-// Optional fields are sent only when set: Value(v) sends v, Null[T]() sends null.
-type EndpointRequest struct {
-	Endpoint string `json:"endpoint"`
-}
-
-// EndpointResponse is defined at #/paths/~1endpoint/post/responses/200/content/application~1json/schema.
-type EndpointResponse struct {
-	Params []EndpointResponseParamsItem `json:"params"`
-}
-
-// EndpointResponseParamsItem is defined at #/paths/~1endpoint/post/responses/200/content/application~1json/schema/properties/params/items.
-type EndpointResponseParamsItem struct {
+// EndpointParam is an element of the params field of EndpointResponse.
+type EndpointParam struct {
 	Name string `json:"name"`
 	Type string `json:"type"`
+
+	// Extra holds the members of the JSON object that no field above holds, as they were
+	// sent: members the API document does not declare, and declared members whose
+	// value does not fit the field's type. Encoding writes them back.
+	Extra Members `json:"-"`
+}
+
+// fieldsOfEndpointParam names the members of EndpointParam by field index, and says which are required.
+var fieldsOfEndpointParam = jsonFields{
+	names:    []string{"name", "type"},
+	required: []uint64{0x3},
+}
+
+func (x *EndpointParam) decodeJSON(d *jsonDecoder) bool {
+	if !d.objectStart() {
+		return false
+	}
+	*x = EndpointParam{}
+	var seen [1]uint64
+	n := 0
+	for ; d.nextMember(n); n++ {
+		switch string(d.key) {
+		case "name":
+			seen[0] |= 0x1
+			d.field(&x.Extra, "name", d.at(), decString(&x.Name, d), "string")
+		case "type":
+			seen[0] |= 0x2
+			d.field(&x.Extra, "type", d.at(), decString(&x.Type, d), "string")
+		default:
+			d.unknown(&x.Extra)
+		}
+	}
+	fieldsOfEndpointParam.markMissing(&x.Extra, seen[:])
+	return true
+}
+func (x *EndpointParam) encodeJSON(e *jsonEncoder) {
+	e.objectStart()
+	if e.field(&x.Extra, "name") {
+		encString(&x.Name, e)
+	}
+	if e.field(&x.Extra, "type") {
+		encString(&x.Type, e)
+	}
+	x.Extra.encode(e)
+	e.objectEnd()
+}
+
+// UnmarshalJSON decodes x from JSON, keeping what its fields cannot hold (see Members).
+func (x *EndpointParam) UnmarshalJSON(data []byte) error {
+	return unmarshalJSONValue(data, x)
+}
+
+// MarshalJSON encodes x as JSON, with what decoding kept.
+func (x EndpointParam) MarshalJSON() ([]byte, error) {
+	return marshalJSONValue(&x)
+}
+
+// EndpointRequest is the request of endpoint.
+type EndpointRequest struct {
+	Endpoint string `json:"endpoint"`
+
+	// Extra holds the members of the JSON object that no field above holds, as they were
+	// sent: members the API document does not declare, and declared members whose
+	// value does not fit the field's type. Encoding writes them back.
+	Extra Members `json:"-"`
+}
+
+// fieldsOfEndpointRequest names the members of EndpointRequest by field index, and says which are required.
+var fieldsOfEndpointRequest = jsonFields{
+	names:    []string{"endpoint"},
+	required: []uint64{0x1},
+}
+
+func (x *EndpointRequest) decodeJSON(d *jsonDecoder) bool {
+	if !d.objectStart() {
+		return false
+	}
+	*x = EndpointRequest{}
+	var seen [1]uint64
+	n := 0
+	for ; d.nextMember(n); n++ {
+		switch string(d.key) {
+		case "endpoint":
+			seen[0] |= 0x1
+			d.field(&x.Extra, "endpoint", d.at(), decString(&x.Endpoint, d), "string")
+		default:
+			d.unknown(&x.Extra)
+		}
+	}
+	fieldsOfEndpointRequest.markMissing(&x.Extra, seen[:])
+	return true
+}
+func (x *EndpointRequest) encodeJSON(e *jsonEncoder) {
+	e.objectStart()
+	if e.field(&x.Extra, "endpoint") {
+		encString(&x.Endpoint, e)
+	}
+	x.Extra.encode(e)
+	e.objectEnd()
+}
+
+// UnmarshalJSON decodes x from JSON, keeping what its fields cannot hold (see Members).
+func (x *EndpointRequest) UnmarshalJSON(data []byte) error {
+	return unmarshalJSONValue(data, x)
+}
+
+// MarshalJSON encodes x as JSON, with what decoding kept.
+func (x EndpointRequest) MarshalJSON() ([]byte, error) {
+	return marshalJSONValue(&x)
+}
+
+// EndpointResponse is the response of endpoint.
+type EndpointResponse struct {
+	Params []EndpointParam `json:"params"`
+
+	// Extra holds the members of the JSON object that no field above holds, as they were
+	// sent: members the API document does not declare, and declared members whose
+	// value does not fit the field's type. Encoding writes them back.
+	Extra Members `json:"-"`
+}
+
+// fieldsOfEndpointResponse names the members of EndpointResponse by field index, and says which are required.
+var fieldsOfEndpointResponse = jsonFields{
+	names:    []string{"params"},
+	required: []uint64{0x1},
+}
+
+func (x *EndpointResponse) decodeJSON(d *jsonDecoder) bool {
+	if !d.objectStart() {
+		return false
+	}
+	*x = EndpointResponse{}
+	var seen [1]uint64
+	n := 0
+	for ; d.nextMember(n); n++ {
+		switch string(d.key) {
+		case "params":
+			seen[0] |= 0x1
+			d.field(&x.Extra, "params", d.at(), func(p *[]EndpointParam, d *jsonDecoder) bool {
+				return decSlice(p, d, (*EndpointParam).decodeJSON)
+			}(&x.Params, d), "array of EndpointParam")
+		default:
+			d.unknown(&x.Extra)
+		}
+	}
+	fieldsOfEndpointResponse.markMissing(&x.Extra, seen[:])
+	return true
+}
+func (x *EndpointResponse) encodeJSON(e *jsonEncoder) {
+	e.objectStart()
+	if e.field(&x.Extra, "params") {
+		if x.Params == nil {
+			e.rawBytes("[]")
+		} else {
+			func(p *[]EndpointParam, e *jsonEncoder) {
+				encSlice(p, e, (*EndpointParam).encodeJSON)
+			}(&x.Params, e)
+		}
+	}
+	x.Extra.encode(e)
+	e.objectEnd()
+}
+
+// UnmarshalJSON decodes x from JSON, keeping what its fields cannot hold (see Members).
+func (x *EndpointResponse) UnmarshalJSON(data []byte) error {
+	return unmarshalJSONValue(data, x)
+}
+
+// MarshalJSON encodes x as JSON, with what decoding kept.
+func (x EndpointResponse) MarshalJSON() ([]byte, error) {
+	return marshalJSONValue(&x)
 }

@@ -13,7 +13,9 @@ import "context"
 // Documented errors (match with errors.Is): ErrInvalidParam, ErrCredentialRequired, ErrAuthenticationFailed, ErrIAmAI, ErrInternalError.
 func (c *Client) Endpoints(ctx context.Context) ([]string, error) {
 	var resp []string
-	if err := c.call(ctx, "endpoints", nil, &resp); err != nil {
+	if err := c.call(ctx, "endpoints", nil, jsonTarget(&resp, func(p *[]string, d *jsonDecoder) bool {
+		return decSlice(p, d, decString)
+	})); err != nil {
 		return nil, err
 	}
 	return resp, nil

@@ -41,10 +41,65 @@ func (c *Client) FollowingCreate(ctx context.Context, req *FollowingCreateReques
 	return &resp, nil
 }
 
-// FollowingCreateRequest is defined at #/paths/~1following~1create/post/requestBody/content/application~1json/schema.
-//
-// Optional fields are sent only when set: Value(v) sends v, Null[T]() sends null.
+// FollowingCreateRequest is the request of following/create.
 type FollowingCreateRequest struct {
-	UserID      string         `json:"userId"`
-	WithReplies Optional[bool] `json:"withReplies,omitzero"`
+	UserID      string `json:"userId"`
+	WithReplies *bool  `json:"withReplies,omitzero"`
+
+	// Extra holds the members of the JSON object that no field above holds, as they were
+	// sent: members the API document does not declare, and declared members whose
+	// value does not fit the field's type. Encoding writes them back.
+	Extra Members `json:"-"`
+}
+
+// fieldsOfFollowingCreateRequest names the members of FollowingCreateRequest by field index, and says which are required.
+var fieldsOfFollowingCreateRequest = jsonFields{
+	names:    []string{"userId", "withReplies"},
+	required: []uint64{0x1},
+}
+
+func (x *FollowingCreateRequest) decodeJSON(d *jsonDecoder) bool {
+	if !d.objectStart() {
+		return false
+	}
+	*x = FollowingCreateRequest{}
+	var seen [1]uint64
+	n := 0
+	for ; d.nextMember(n); n++ {
+		switch string(d.key) {
+		case "userId":
+			seen[0] |= 0x1
+			d.field(&x.Extra, "userId", d.at(), decString(&x.UserID, d), "string")
+		case "withReplies":
+			seen[0] |= 0x2
+			d.field(&x.Extra, "withReplies", d.at(), decPtr(&x.WithReplies, d, decBool), "boolean")
+		default:
+			d.unknown(&x.Extra)
+		}
+	}
+	fieldsOfFollowingCreateRequest.markMissing(&x.Extra, seen[:])
+	return true
+}
+func (x *FollowingCreateRequest) encodeJSON(e *jsonEncoder) {
+	e.objectStart()
+	if e.field(&x.Extra, "userId") {
+		encString(&x.UserID, e)
+	}
+	if x.WithReplies != nil {
+		if e.field(&x.Extra, "withReplies") {
+			encPtr(&x.WithReplies, e, encBool)
+		}
+	}
+	x.Extra.encode(e)
+	e.objectEnd()
+}
+
+// UnmarshalJSON decodes x from JSON, keeping what its fields cannot hold (see Members).
+func (x *FollowingCreateRequest) UnmarshalJSON(data []byte) error {
+	return unmarshalJSONValue(data, x)
+}
+
+// MarshalJSON encodes x as JSON, with what decoding kept.
+func (x FollowingCreateRequest) MarshalJSON() ([]byte, error) {
+	return marshalJSONValue(&x)
 }

@@ -21,7 +21,56 @@ func (c *Client) GetOnlineUsersCount(ctx context.Context) (*GetOnlineUsersCountR
 	return &resp, nil
 }
 
-// GetOnlineUsersCountResponse is defined at #/paths/~1get-online-users-count/post/responses/200/content/application~1json/schema.
+// GetOnlineUsersCountResponse is the response of get-online-users-count.
 type GetOnlineUsersCountResponse struct {
 	Count int64 `json:"count"`
+
+	// Extra holds the members of the JSON object that no field above holds, as they were
+	// sent: members the API document does not declare, and declared members whose
+	// value does not fit the field's type. Encoding writes them back.
+	Extra Members `json:"-"`
+}
+
+// fieldsOfGetOnlineUsersCountResponse names the members of GetOnlineUsersCountResponse by field index, and says which are required.
+var fieldsOfGetOnlineUsersCountResponse = jsonFields{
+	names:    []string{"count"},
+	required: []uint64{0x1},
+}
+
+func (x *GetOnlineUsersCountResponse) decodeJSON(d *jsonDecoder) bool {
+	if !d.objectStart() {
+		return false
+	}
+	*x = GetOnlineUsersCountResponse{}
+	var seen [1]uint64
+	n := 0
+	for ; d.nextMember(n); n++ {
+		switch string(d.key) {
+		case "count":
+			seen[0] |= 0x1
+			d.field(&x.Extra, "count", d.at(), decInt64(&x.Count, d), "integer")
+		default:
+			d.unknown(&x.Extra)
+		}
+	}
+	fieldsOfGetOnlineUsersCountResponse.markMissing(&x.Extra, seen[:])
+	return true
+}
+func (x *GetOnlineUsersCountResponse) encodeJSON(e *jsonEncoder) {
+	e.objectStart()
+	if e.field(&x.Extra, "count") {
+		encInt64(&x.Count, e)
+	}
+	x.Extra.encode(e)
+	e.objectEnd()
+}
+
+// UnmarshalJSON decodes x from JSON, keeping what its fields cannot hold (see Members).
+func (x *GetOnlineUsersCountResponse) UnmarshalJSON(data []byte) error {
+	return unmarshalJSONValue(data, x)
+}
+
+// MarshalJSON encodes x as JSON, with what decoding kept.
+func (x GetOnlineUsersCountResponse) MarshalJSON() ([]byte, error) {
+	return marshalJSONValue(&x)
 }

@@ -5,7 +5,6 @@ package misskey
 import (
 	"context"
 	"encoding/json"
-	"iter"
 )
 
 // Errors i documents.
@@ -45,73 +44,140 @@ func (c *Client) I(ctx context.Context) (*MeDetailed, error) {
 // Credential required: yes. Permission: read:notifications.
 //
 // Documented errors (match with errors.Is): ErrInvalidParam, ErrCredentialRequired, ErrAuthenticationFailed, ErrIAmAI, ErrRateLimitExceeded, ErrInternalError.
+// All(ctx, c.INotifications, req) walks every page.
 func (c *Client) INotifications(ctx context.Context, req *INotificationsRequest) ([]Notification, error) {
 	var resp []Notification
-	if err := c.call(ctx, "i/notifications", req, &resp); err != nil {
+	if err := c.call(ctx, "i/notifications", req, jsonTarget(&resp, func(p *[]Notification, d *jsonDecoder) bool {
+		return decSlice(p, d, (*Notification).decodeJSON)
+	})); err != nil {
 		return nil, err
 	}
 	return resp, nil
 }
 
-// INotificationsAll iterates over i/notifications page by page, following untilId from the
-// newest item to the oldest. It stops after a page shorter than the requested
-// limit (or an empty page when no limit is set), at the first error, which it
-// yields, when the caller stops ranging, or when ctx ends. req may be nil; it
-// is copied, not modified.
-func (c *Client) INotificationsAll(ctx context.Context, req *INotificationsRequest) iter.Seq2[Notification, error] {
-	var r INotificationsRequest
-	if req != nil {
-		r = *req
-	}
-	var limit int64
-	if n, ok := r.Limit.Get(); ok {
-		limit = n
-	}
-	return paginate(ctx, limit, func(ctx context.Context, untilID string) ([]Notification, error) {
-		if untilID != "" {
-			r.UntilID = Value(untilID)
-		}
-		return c.INotifications(ctx, &r)
-	}, func(v *Notification) string {
-		return jsonStringField(v.Raw, "id")
-	})
+// setUntilID makes r ask for the page before id (untilId), for All.
+func (r *INotificationsRequest) setUntilID(id string) {
+	r.UntilID = &id
 }
 
-// INotificationsRequest is defined at #/paths/~1i~1notifications/post/requestBody/content/application~1json/schema.
-//
-// Optional fields are sent only when set: Value(v) sends v, Null[T]() sends null.
+// INotificationsExcludeType is an element of the excludeTypes field of INotificationsRequest.
+type INotificationsExcludeType string
+
+const (
+	INotificationsExcludeTypeNote      INotificationsExcludeType = "note"
+	INotificationsExcludeTypeFollow    INotificationsExcludeType = "follow"
+	INotificationsExcludeTypeMention   INotificationsExcludeType = "mention"
+	INotificationsExcludeTypeReaction  INotificationsExcludeType = "reaction"
+	INotificationsExcludeTypePollEnded INotificationsExcludeType = "pollEnded"
+	INotificationsExcludeTypeApp       INotificationsExcludeType = "app"
+)
+
+// INotificationsIncludeType is an element of the includeTypes field of INotificationsRequest.
+type INotificationsIncludeType string
+
+const (
+	INotificationsIncludeTypeNote      INotificationsIncludeType = "note"
+	INotificationsIncludeTypeFollow    INotificationsIncludeType = "follow"
+	INotificationsIncludeTypeMention   INotificationsIncludeType = "mention"
+	INotificationsIncludeTypeReaction  INotificationsIncludeType = "reaction"
+	INotificationsIncludeTypePollEnded INotificationsIncludeType = "pollEnded"
+	INotificationsIncludeTypeApp       INotificationsIncludeType = "app"
+)
+
+// INotificationsRequest is the request of i/notifications.
 type INotificationsRequest struct {
-	ExcludeTypes Optional[[]INotificationsRequestExcludeTypesItem] `json:"excludeTypes,omitzero"`
-	IncludeTypes Optional[[]INotificationsRequestIncludeTypesItem] `json:"includeTypes,omitzero"`
-	Limit        Optional[int64]                                   `json:"limit,omitzero"`
-	MarkAsRead   Optional[bool]                                    `json:"markAsRead,omitzero"`
-	SinceID      Optional[string]                                  `json:"sinceId,omitzero"`
-	UntilID      Optional[string]                                  `json:"untilId,omitzero"`
+	Limit        *int64                      `json:"limit,omitzero"`
+	SinceID      *string                     `json:"sinceId,omitzero"`
+	UntilID      *string                     `json:"untilId,omitzero"`
+	MarkAsRead   *bool                       `json:"markAsRead,omitzero"`
+	IncludeTypes []INotificationsIncludeType `json:"includeTypes,omitzero"`
+	ExcludeTypes []INotificationsExcludeType `json:"excludeTypes,omitzero"`
+
+	// Extra holds the members of the JSON object that no field above holds, as they were
+	// sent: members the API document does not declare, and declared members whose
+	// value does not fit the field's type. Encoding writes them back.
+	Extra Members `json:"-"`
 }
 
-// INotificationsRequestExcludeTypesItem is defined at #/paths/~1i~1notifications/post/requestBody/content/application~1json/schema/properties/excludeTypes/items.
-type INotificationsRequestExcludeTypesItem string
+func (x *INotificationsRequest) decodeJSON(d *jsonDecoder) bool {
+	if !d.objectStart() {
+		return false
+	}
+	*x = INotificationsRequest{}
+	n := 0
+	for ; d.nextMember(n); n++ {
+		switch string(d.key) {
+		case "limit":
+			d.field(&x.Extra, "limit", d.at(), decPtr(&x.Limit, d, decInt64), "integer")
+		case "sinceId":
+			d.field(&x.Extra, "sinceId", d.at(), decPtr(&x.SinceID, d, decString), "string")
+		case "untilId":
+			d.field(&x.Extra, "untilId", d.at(), decPtr(&x.UntilID, d, decString), "string")
+		case "markAsRead":
+			d.field(&x.Extra, "markAsRead", d.at(), decPtr(&x.MarkAsRead, d, decBool), "boolean")
+		case "includeTypes":
+			d.field(&x.Extra, "includeTypes", d.at(), func(p *[]INotificationsIncludeType, d *jsonDecoder) bool {
+				return decSlice(p, d, decEnum[INotificationsIncludeType])
+			}(&x.IncludeTypes, d), "array of string")
+		case "excludeTypes":
+			d.field(&x.Extra, "excludeTypes", d.at(), func(p *[]INotificationsExcludeType, d *jsonDecoder) bool {
+				return decSlice(p, d, decEnum[INotificationsExcludeType])
+			}(&x.ExcludeTypes, d), "array of string")
+		default:
+			d.unknown(&x.Extra)
+		}
+	}
+	return true
+}
+func (x *INotificationsRequest) encodeJSON(e *jsonEncoder) {
+	e.objectStart()
+	if x.Limit != nil {
+		if e.field(&x.Extra, "limit") {
+			encPtr(&x.Limit, e, encInt64)
+		}
+	}
+	if x.SinceID != nil {
+		if e.field(&x.Extra, "sinceId") {
+			encPtr(&x.SinceID, e, encString)
+		}
+	}
+	if x.UntilID != nil {
+		if e.field(&x.Extra, "untilId") {
+			encPtr(&x.UntilID, e, encString)
+		}
+	}
+	if x.MarkAsRead != nil {
+		if e.field(&x.Extra, "markAsRead") {
+			encPtr(&x.MarkAsRead, e, encBool)
+		}
+	}
+	if x.IncludeTypes != nil {
+		if e.field(&x.Extra, "includeTypes") {
+			func(p *[]INotificationsIncludeType, e *jsonEncoder) {
+				encSlice(p, e, encEnum[INotificationsIncludeType])
+			}(&x.IncludeTypes, e)
+		}
+	}
+	if x.ExcludeTypes != nil {
+		if e.field(&x.Extra, "excludeTypes") {
+			func(p *[]INotificationsExcludeType, e *jsonEncoder) {
+				encSlice(p, e, encEnum[INotificationsExcludeType])
+			}(&x.ExcludeTypes, e)
+		}
+	}
+	x.Extra.encode(e)
+	e.objectEnd()
+}
 
-const (
-	INotificationsRequestExcludeTypesItemNote      INotificationsRequestExcludeTypesItem = "note"
-	INotificationsRequestExcludeTypesItemFollow    INotificationsRequestExcludeTypesItem = "follow"
-	INotificationsRequestExcludeTypesItemMention   INotificationsRequestExcludeTypesItem = "mention"
-	INotificationsRequestExcludeTypesItemReaction  INotificationsRequestExcludeTypesItem = "reaction"
-	INotificationsRequestExcludeTypesItemPollEnded INotificationsRequestExcludeTypesItem = "pollEnded"
-	INotificationsRequestExcludeTypesItemApp       INotificationsRequestExcludeTypesItem = "app"
-)
+// UnmarshalJSON decodes x from JSON, keeping what its fields cannot hold (see Members).
+func (x *INotificationsRequest) UnmarshalJSON(data []byte) error {
+	return unmarshalJSONValue(data, x)
+}
 
-// INotificationsRequestIncludeTypesItem is defined at #/paths/~1i~1notifications/post/requestBody/content/application~1json/schema/properties/includeTypes/items.
-type INotificationsRequestIncludeTypesItem string
-
-const (
-	INotificationsRequestIncludeTypesItemNote      INotificationsRequestIncludeTypesItem = "note"
-	INotificationsRequestIncludeTypesItemFollow    INotificationsRequestIncludeTypesItem = "follow"
-	INotificationsRequestIncludeTypesItemMention   INotificationsRequestIncludeTypesItem = "mention"
-	INotificationsRequestIncludeTypesItemReaction  INotificationsRequestIncludeTypesItem = "reaction"
-	INotificationsRequestIncludeTypesItemPollEnded INotificationsRequestIncludeTypesItem = "pollEnded"
-	INotificationsRequestIncludeTypesItemApp       INotificationsRequestIncludeTypesItem = "app"
-)
+// MarshalJSON encodes x as JSON, with what decoding kept.
+func (x INotificationsRequest) MarshalJSON() ([]byte, error) {
+	return marshalJSONValue(&x)
+}
 
 // Errors i/pin documents.
 var (
@@ -150,11 +216,58 @@ func (c *Client) IPin(ctx context.Context, req *IPinRequest) (*MeDetailed, error
 	return &resp, nil
 }
 
-// IPinRequest is defined at #/paths/~1i~1pin/post/requestBody/content/application~1json/schema.
-//
-// Optional fields are sent only when set: Value(v) sends v, Null[T]() sends null.
+// IPinRequest is the request of i/pin.
 type IPinRequest struct {
 	NoteID string `json:"noteId"`
+
+	// Extra holds the members of the JSON object that no field above holds, as they were
+	// sent: members the API document does not declare, and declared members whose
+	// value does not fit the field's type. Encoding writes them back.
+	Extra Members `json:"-"`
+}
+
+// fieldsOfIPinRequest names the members of IPinRequest by field index, and says which are required.
+var fieldsOfIPinRequest = jsonFields{
+	names:    []string{"noteId"},
+	required: []uint64{0x1},
+}
+
+func (x *IPinRequest) decodeJSON(d *jsonDecoder) bool {
+	if !d.objectStart() {
+		return false
+	}
+	*x = IPinRequest{}
+	var seen [1]uint64
+	n := 0
+	for ; d.nextMember(n); n++ {
+		switch string(d.key) {
+		case "noteId":
+			seen[0] |= 0x1
+			d.field(&x.Extra, "noteId", d.at(), decString(&x.NoteID, d), "string")
+		default:
+			d.unknown(&x.Extra)
+		}
+	}
+	fieldsOfIPinRequest.markMissing(&x.Extra, seen[:])
+	return true
+}
+func (x *IPinRequest) encodeJSON(e *jsonEncoder) {
+	e.objectStart()
+	if e.field(&x.Extra, "noteId") {
+		encString(&x.NoteID, e)
+	}
+	x.Extra.encode(e)
+	e.objectEnd()
+}
+
+// UnmarshalJSON decodes x from JSON, keeping what its fields cannot hold (see Members).
+func (x *IPinRequest) UnmarshalJSON(data []byte) error {
+	return unmarshalJSONValue(data, x)
+}
+
+// MarshalJSON encodes x as JSON, with what decoding kept.
+func (x IPinRequest) MarshalJSON() ([]byte, error) {
+	return marshalJSONValue(&x)
 }
 
 // Errors i/registry/get documents.
@@ -178,19 +291,90 @@ var (
 // Documented errors (match with errors.Is): ErrInvalidParam, ErrIRegistryGetNoSuchKey, ErrCredentialRequired, ErrAuthenticationFailed, ErrIAmAI, ErrInternalError.
 func (c *Client) IRegistryGet(ctx context.Context, req *IRegistryGetRequest) (json.RawMessage, error) {
 	var resp json.RawMessage
-	if err := c.call(ctx, "i/registry/get", req, &resp); err != nil {
+	if err := c.call(ctx, "i/registry/get", req, jsonTarget(&resp, decRaw)); err != nil {
 		return nil, err
 	}
 	return resp, nil
 }
 
-// IRegistryGetRequest is defined at #/paths/~1i~1registry~1get/post/requestBody/content/application~1json/schema.
+// IRegistryGetRequest is the request of i/registry/get.
 //
 // Optional fields are sent only when set: Value(v) sends v, Null[T]() sends null.
 type IRegistryGetRequest struct {
-	Domain Optional[string] `json:"domain,omitzero"`
 	Key    string           `json:"key"`
 	Scope  []string         `json:"scope"`
+	Domain Optional[string] `json:"domain,omitzero"`
+
+	// Extra holds the members of the JSON object that no field above holds, as they were
+	// sent: members the API document does not declare, and declared members whose
+	// value does not fit the field's type. Encoding writes them back.
+	Extra Members `json:"-"`
+}
+
+// fieldsOfIRegistryGetRequest names the members of IRegistryGetRequest by field index, and says which are required.
+var fieldsOfIRegistryGetRequest = jsonFields{
+	names:    []string{"key", "scope", "domain"},
+	required: []uint64{0x3},
+}
+
+func (x *IRegistryGetRequest) decodeJSON(d *jsonDecoder) bool {
+	if !d.objectStart() {
+		return false
+	}
+	*x = IRegistryGetRequest{}
+	var seen [1]uint64
+	n := 0
+	for ; d.nextMember(n); n++ {
+		switch string(d.key) {
+		case "key":
+			seen[0] |= 0x1
+			d.field(&x.Extra, "key", d.at(), decString(&x.Key, d), "string")
+		case "scope":
+			seen[0] |= 0x2
+			d.field(&x.Extra, "scope", d.at(), func(p *[]string, d *jsonDecoder) bool {
+				return decSlice(p, d, decString)
+			}(&x.Scope, d), "array of string")
+		case "domain":
+			seen[0] |= 0x4
+			d.field(&x.Extra, "domain", d.at(), decOptional(&x.Domain, d, decString), "string")
+		default:
+			d.unknown(&x.Extra)
+		}
+	}
+	fieldsOfIRegistryGetRequest.markMissing(&x.Extra, seen[:])
+	return true
+}
+func (x *IRegistryGetRequest) encodeJSON(e *jsonEncoder) {
+	e.objectStart()
+	if e.field(&x.Extra, "key") {
+		encString(&x.Key, e)
+	}
+	if e.field(&x.Extra, "scope") {
+		if x.Scope == nil {
+			e.rawBytes("[]")
+		} else {
+			func(p *[]string, e *jsonEncoder) {
+				encSlice(p, e, encString)
+			}(&x.Scope, e)
+		}
+	}
+	if x.Domain.IsSet() {
+		if e.field(&x.Extra, "domain") {
+			encOptional(&x.Domain, e, encString)
+		}
+	}
+	x.Extra.encode(e)
+	e.objectEnd()
+}
+
+// UnmarshalJSON decodes x from JSON, keeping what its fields cannot hold (see Members).
+func (x *IRegistryGetRequest) UnmarshalJSON(data []byte) error {
+	return unmarshalJSONValue(data, x)
+}
+
+// MarshalJSON encodes x as JSON, with what decoding kept.
+func (x IRegistryGetRequest) MarshalJSON() ([]byte, error) {
+	return marshalJSONValue(&x)
 }
 
 // IRegistrySet calls i/registry/set (POST /api/i/registry/set).
@@ -204,64 +388,155 @@ func (c *Client) IRegistrySet(ctx context.Context, req *IRegistrySetRequest) err
 	return c.call(ctx, "i/registry/set", req, nil)
 }
 
-// IRegistrySetRequest is defined at #/paths/~1i~1registry~1set/post/requestBody/content/application~1json/schema.
+// IRegistrySetRequest is the request of i/registry/set.
 //
 // Optional fields are sent only when set: Value(v) sends v, Null[T]() sends null.
 type IRegistrySetRequest struct {
-	Domain Optional[string] `json:"domain,omitzero"`
-	Key    string           `json:"key"`
-	Scope  []string         `json:"scope"`
+	Key string `json:"key"`
 	// Scalar to store under the key.
-	Value *IRegistrySetRequestValue `json:"value"`
+	Value  *IRegistrySetValue `json:"value"`
+	Scope  []string           `json:"scope"`
+	Domain Optional[string]   `json:"domain,omitzero"`
+
+	// Extra holds the members of the JSON object that no field above holds, as they were
+	// sent: members the API document does not declare, and declared members whose
+	// value does not fit the field's type. Encoding writes them back.
+	Extra Members `json:"-"`
 }
 
-// IRegistrySetRequestValue is defined at #/paths/~1i~1registry~1set/post/requestBody/content/application~1json/schema/properties/value.
+// fieldsOfIRegistrySetRequest names the members of IRegistrySetRequest by field index, and says which are required.
+var fieldsOfIRegistrySetRequest = jsonFields{
+	names:    []string{"key", "value", "scope", "domain"},
+	required: []uint64{0x7},
+}
+
+func (x *IRegistrySetRequest) decodeJSON(d *jsonDecoder) bool {
+	if !d.objectStart() {
+		return false
+	}
+	*x = IRegistrySetRequest{}
+	var seen [1]uint64
+	n := 0
+	for ; d.nextMember(n); n++ {
+		switch string(d.key) {
+		case "key":
+			seen[0] |= 0x1
+			d.field(&x.Extra, "key", d.at(), decString(&x.Key, d), "string")
+		case "value":
+			seen[0] |= 0x2
+			if d.null() {
+				x.Value = nil
+				x.Extra.forgetDeclared("value")
+			} else {
+				d.field(&x.Extra, "value", d.at(), decPtr(&x.Value, d, (*IRegistrySetValue).decodeJSON), "IRegistrySetValue or null")
+			}
+		case "scope":
+			seen[0] |= 0x4
+			d.field(&x.Extra, "scope", d.at(), func(p *[]string, d *jsonDecoder) bool {
+				return decSlice(p, d, decString)
+			}(&x.Scope, d), "array of string")
+		case "domain":
+			seen[0] |= 0x8
+			d.field(&x.Extra, "domain", d.at(), decOptional(&x.Domain, d, decString), "string")
+		default:
+			d.unknown(&x.Extra)
+		}
+	}
+	fieldsOfIRegistrySetRequest.markMissing(&x.Extra, seen[:])
+	return true
+}
+func (x *IRegistrySetRequest) encodeJSON(e *jsonEncoder) {
+	e.objectStart()
+	if e.field(&x.Extra, "key") {
+		encString(&x.Key, e)
+	}
+	if e.field(&x.Extra, "value") {
+		encPtr(&x.Value, e, (*IRegistrySetValue).encodeJSON)
+	}
+	if e.field(&x.Extra, "scope") {
+		if x.Scope == nil {
+			e.rawBytes("[]")
+		} else {
+			func(p *[]string, e *jsonEncoder) {
+				encSlice(p, e, encString)
+			}(&x.Scope, e)
+		}
+	}
+	if x.Domain.IsSet() {
+		if e.field(&x.Extra, "domain") {
+			encOptional(&x.Domain, e, encString)
+		}
+	}
+	x.Extra.encode(e)
+	e.objectEnd()
+}
+
+// UnmarshalJSON decodes x from JSON, keeping what its fields cannot hold (see Members).
+func (x *IRegistrySetRequest) UnmarshalJSON(data []byte) error {
+	return unmarshalJSONValue(data, x)
+}
+
+// MarshalJSON encodes x as JSON, with what decoding kept.
+func (x IRegistrySetRequest) MarshalJSON() ([]byte, error) {
+	return marshalJSONValue(&x)
+}
+
+// IRegistrySetValue is the value field of IRegistrySetRequest.
 //
 // Scalar to store under the key.
 //
-// IRegistrySetRequestValue is a union: at most one of its fields is set.
-// Decoding picks the field whose shape fits the JSON best; a value no field fits keeps only Raw.
-type IRegistrySetRequestValue struct {
+// The value is one of: string (String), number (Float), boolean (Bool). Decoding sets the field of the JSON value's kind; a value that fits none keeps its JSON in Raw.
+type IRegistrySetValue struct {
 	String *string  `json:"-"`
 	Float  *float64 `json:"-"`
 	Bool   *bool    `json:"-"`
-	// Raw is the JSON the value was decoded from.
+	// Raw is the JSON of a value that fits no field above, as it was sent.
 	Raw json.RawMessage `json:"-"`
 }
 
-// shapesOfIRegistrySetRequestValue describes the alternatives of IRegistrySetRequestValue for unionPick.
-var shapesOfIRegistrySetRequestValue = []unionShape{{kind: "string"}, {kind: "number"}, {kind: "boolean"}}
-
-// UnmarshalJSON decodes whichever alternative the JSON holds.
-func (u *IRegistrySetRequestValue) UnmarshalJSON(data []byte) error {
-	*u = IRegistrySetRequestValue{Raw: append(json.RawMessage(nil), data...)}
-	switch unionPick(data, shapesOfIRegistrySetRequestValue) {
-	case 0:
-		u.String = new(string)
-		return unionDecode(data, u.String)
-	case 1:
-		u.Float = new(float64)
-		return unionDecode(data, u.Float)
-	case 2:
-		u.Bool = new(bool)
-		return unionDecode(data, u.Bool)
+func (x *IRegistrySetValue) decodeJSON(d *jsonDecoder) bool {
+	*x = IRegistrySetValue{}
+	start := d.at()
+	ok := false
+	switch d.peek() {
+	case '"':
+		ok = decPtr(&x.String, d, decString)
+	case 't', 'f':
+		ok = decPtr(&x.Bool, d, decBool)
+	case '-', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9':
+		ok = decPtr(&x.Float, d, decFloat64)
+	default:
+		d.skip()
 	}
-	return nil
+	if !ok {
+		*x = IRegistrySetValue{Raw: d.rawFrom(start)}
+		d.misfitAt(start, "string or number or boolean")
+	}
+	return true
+}
+func (x *IRegistrySetValue) encodeJSON(e *jsonEncoder) {
+	switch {
+	case x.String != nil:
+		encString(x.String, e)
+	case x.Float != nil:
+		encFloat64(x.Float, e)
+	case x.Bool != nil:
+		encBool(x.Bool, e)
+	case x.Raw != nil:
+		encRaw(&x.Raw, e)
+	default:
+		e.null()
+	}
 }
 
-// MarshalJSON encodes the alternative that is set, or Raw when none is.
-func (u IRegistrySetRequestValue) MarshalJSON() ([]byte, error) {
-	switch {
-	case u.String != nil:
-		return json.Marshal(u.String)
-	case u.Float != nil:
-		return json.Marshal(u.Float)
-	case u.Bool != nil:
-		return json.Marshal(u.Bool)
-	case u.Raw != nil:
-		return u.Raw, nil
-	}
-	return []byte("null"), nil
+// UnmarshalJSON decodes x from JSON, keeping what its fields cannot hold (see Members).
+func (x *IRegistrySetValue) UnmarshalJSON(data []byte) error {
+	return unmarshalJSONValue(data, x)
+}
+
+// MarshalJSON encodes x as JSON, with what decoding kept.
+func (x IRegistrySetValue) MarshalJSON() ([]byte, error) {
+	return marshalJSONValue(&x)
 }
 
 // Errors i/unpin documents.
@@ -293,11 +568,58 @@ func (c *Client) IUnpin(ctx context.Context, req *IUnpinRequest) (*MeDetailed, e
 	return &resp, nil
 }
 
-// IUnpinRequest is defined at #/paths/~1i~1unpin/post/requestBody/content/application~1json/schema.
-//
-// Optional fields are sent only when set: Value(v) sends v, Null[T]() sends null.
+// IUnpinRequest is the request of i/unpin.
 type IUnpinRequest struct {
 	NoteID string `json:"noteId"`
+
+	// Extra holds the members of the JSON object that no field above holds, as they were
+	// sent: members the API document does not declare, and declared members whose
+	// value does not fit the field's type. Encoding writes them back.
+	Extra Members `json:"-"`
+}
+
+// fieldsOfIUnpinRequest names the members of IUnpinRequest by field index, and says which are required.
+var fieldsOfIUnpinRequest = jsonFields{
+	names:    []string{"noteId"},
+	required: []uint64{0x1},
+}
+
+func (x *IUnpinRequest) decodeJSON(d *jsonDecoder) bool {
+	if !d.objectStart() {
+		return false
+	}
+	*x = IUnpinRequest{}
+	var seen [1]uint64
+	n := 0
+	for ; d.nextMember(n); n++ {
+		switch string(d.key) {
+		case "noteId":
+			seen[0] |= 0x1
+			d.field(&x.Extra, "noteId", d.at(), decString(&x.NoteID, d), "string")
+		default:
+			d.unknown(&x.Extra)
+		}
+	}
+	fieldsOfIUnpinRequest.markMissing(&x.Extra, seen[:])
+	return true
+}
+func (x *IUnpinRequest) encodeJSON(e *jsonEncoder) {
+	e.objectStart()
+	if e.field(&x.Extra, "noteId") {
+		encString(&x.NoteID, e)
+	}
+	x.Extra.encode(e)
+	e.objectEnd()
+}
+
+// UnmarshalJSON decodes x from JSON, keeping what its fields cannot hold (see Members).
+func (x *IUnpinRequest) UnmarshalJSON(data []byte) error {
+	return unmarshalJSONValue(data, x)
+}
+
+// MarshalJSON encodes x as JSON, with what decoding kept.
+func (x IUnpinRequest) MarshalJSON() ([]byte, error) {
+	return marshalJSONValue(&x)
 }
 
 // Errors i/update documents.
@@ -337,38 +659,150 @@ func (c *Client) IUpdate(ctx context.Context, req *IUpdateRequest) (*MeDetailed,
 	return &resp, nil
 }
 
-// IUpdateRequest is defined at #/paths/~1i~1update/post/requestBody/content/application~1json/schema.
+// IUpdateLang is the lang field of IUpdateRequest.
+type IUpdateLang string
+
+const (
+	IUpdateLangEnUS IUpdateLang = "en-US"
+	IUpdateLangJaJP IUpdateLang = "ja-JP"
+	IUpdateLangDeDE IUpdateLang = "de-DE"
+	IUpdateLangFrFR IUpdateLang = "fr-FR"
+)
+
+// IUpdateRequest is the request of i/update.
 //
 // Optional fields are sent only when set: Value(v) sends v, Null[T]() sends null.
 type IUpdateRequest struct {
-	AutoAcceptFollowed Optional[bool]   `json:"autoAcceptFollowed,omitzero"`
-	AvatarID           Optional[string] `json:"avatarId,omitzero"`
-	Birthday           Optional[string] `json:"birthday,omitzero"`
+	Name Optional[string] `json:"name,omitzero"`
 	// Profile text. `null` removes it.
-	Description         Optional[string]                                   `json:"description,omitzero"`
-	Fields              Optional[[]IUpdateRequestFieldsItem]               `json:"fields,omitzero"`
-	FollowingVisibility Optional[UserDetailedNotMeOnlyFollowingVisibility] `json:"followingVisibility,omitzero"`
-	IsCat               Optional[bool]                                     `json:"isCat,omitzero"`
-	IsLocked            Optional[bool]                                     `json:"isLocked,omitzero"`
-	Lang                Optional[IUpdateRequestLang]                       `json:"lang,omitzero"`
-	MutedWords          Optional[[]MutedWord]                              `json:"mutedWords,omitzero"`
-	Name                Optional[string]                                   `json:"name,omitzero"`
+	Description         Optional[string]         `json:"description,omitzero"`
+	Birthday            Optional[string]         `json:"birthday,omitzero"`
+	Lang                Optional[IUpdateLang]    `json:"lang,omitzero"`
+	AvatarID            Optional[string]         `json:"avatarId,omitzero"`
+	Fields              []Field                  `json:"fields,omitzero"`
+	IsLocked            *bool                    `json:"isLocked,omitzero"`
+	IsCat               *bool                    `json:"isCat,omitzero"`
+	AutoAcceptFollowed  *bool                    `json:"autoAcceptFollowed,omitzero"`
+	FollowingVisibility *UserFollowingVisibility `json:"followingVisibility,omitzero"`
+	MutedWords          []MutedWord              `json:"mutedWords,omitzero"`
+
+	// Extra holds the members of the JSON object that no field above holds, as they were
+	// sent: members the API document does not declare, and declared members whose
+	// value does not fit the field's type. Encoding writes them back.
+	Extra Members `json:"-"`
 }
 
-// IUpdateRequestFieldsItem is defined at #/paths/~1i~1update/post/requestBody/content/application~1json/schema/properties/fields/items.
-//
-// Optional fields are sent only when set: Value(v) sends v, Null[T]() sends null.
-type IUpdateRequestFieldsItem struct {
-	Name  string `json:"name"`
-	Value string `json:"value"`
+func (x *IUpdateRequest) decodeJSON(d *jsonDecoder) bool {
+	if !d.objectStart() {
+		return false
+	}
+	*x = IUpdateRequest{}
+	n := 0
+	for ; d.nextMember(n); n++ {
+		switch string(d.key) {
+		case "name":
+			d.field(&x.Extra, "name", d.at(), decOptional(&x.Name, d, decString), "string")
+		case "description":
+			d.field(&x.Extra, "description", d.at(), decOptional(&x.Description, d, decString), "string")
+		case "birthday":
+			d.field(&x.Extra, "birthday", d.at(), decOptional(&x.Birthday, d, decString), "string")
+		case "lang":
+			d.field(&x.Extra, "lang", d.at(), decOptional(&x.Lang, d, decEnum[IUpdateLang]), "string")
+		case "avatarId":
+			d.field(&x.Extra, "avatarId", d.at(), decOptional(&x.AvatarID, d, decString), "string")
+		case "fields":
+			d.field(&x.Extra, "fields", d.at(), func(p *[]Field, d *jsonDecoder) bool {
+				return decSlice(p, d, (*Field).decodeJSON)
+			}(&x.Fields, d), "array of Field")
+		case "isLocked":
+			d.field(&x.Extra, "isLocked", d.at(), decPtr(&x.IsLocked, d, decBool), "boolean")
+		case "isCat":
+			d.field(&x.Extra, "isCat", d.at(), decPtr(&x.IsCat, d, decBool), "boolean")
+		case "autoAcceptFollowed":
+			d.field(&x.Extra, "autoAcceptFollowed", d.at(), decPtr(&x.AutoAcceptFollowed, d, decBool), "boolean")
+		case "followingVisibility":
+			d.field(&x.Extra, "followingVisibility", d.at(), decPtr(&x.FollowingVisibility, d, decEnum[UserFollowingVisibility]), "string")
+		case "mutedWords":
+			d.field(&x.Extra, "mutedWords", d.at(), func(p *[]MutedWord, d *jsonDecoder) bool {
+				return decSlice(p, d, (*MutedWord).decodeJSON)
+			}(&x.MutedWords, d), "array of MutedWord")
+		default:
+			d.unknown(&x.Extra)
+		}
+	}
+	return true
+}
+func (x *IUpdateRequest) encodeJSON(e *jsonEncoder) {
+	e.objectStart()
+	if x.Name.IsSet() {
+		if e.field(&x.Extra, "name") {
+			encOptional(&x.Name, e, encString)
+		}
+	}
+	if x.Description.IsSet() {
+		if e.field(&x.Extra, "description") {
+			encOptional(&x.Description, e, encString)
+		}
+	}
+	if x.Birthday.IsSet() {
+		if e.field(&x.Extra, "birthday") {
+			encOptional(&x.Birthday, e, encString)
+		}
+	}
+	if x.Lang.IsSet() {
+		if e.field(&x.Extra, "lang") {
+			encOptional(&x.Lang, e, encEnum[IUpdateLang])
+		}
+	}
+	if x.AvatarID.IsSet() {
+		if e.field(&x.Extra, "avatarId") {
+			encOptional(&x.AvatarID, e, encString)
+		}
+	}
+	if x.Fields != nil {
+		if e.field(&x.Extra, "fields") {
+			func(p *[]Field, e *jsonEncoder) {
+				encSlice(p, e, (*Field).encodeJSON)
+			}(&x.Fields, e)
+		}
+	}
+	if x.IsLocked != nil {
+		if e.field(&x.Extra, "isLocked") {
+			encPtr(&x.IsLocked, e, encBool)
+		}
+	}
+	if x.IsCat != nil {
+		if e.field(&x.Extra, "isCat") {
+			encPtr(&x.IsCat, e, encBool)
+		}
+	}
+	if x.AutoAcceptFollowed != nil {
+		if e.field(&x.Extra, "autoAcceptFollowed") {
+			encPtr(&x.AutoAcceptFollowed, e, encBool)
+		}
+	}
+	if x.FollowingVisibility != nil {
+		if e.field(&x.Extra, "followingVisibility") {
+			encPtr(&x.FollowingVisibility, e, encEnum[UserFollowingVisibility])
+		}
+	}
+	if x.MutedWords != nil {
+		if e.field(&x.Extra, "mutedWords") {
+			func(p *[]MutedWord, e *jsonEncoder) {
+				encSlice(p, e, (*MutedWord).encodeJSON)
+			}(&x.MutedWords, e)
+		}
+	}
+	x.Extra.encode(e)
+	e.objectEnd()
 }
 
-// IUpdateRequestLang is defined at #/paths/~1i~1update/post/requestBody/content/application~1json/schema/properties/lang.
-type IUpdateRequestLang string
+// UnmarshalJSON decodes x from JSON, keeping what its fields cannot hold (see Members).
+func (x *IUpdateRequest) UnmarshalJSON(data []byte) error {
+	return unmarshalJSONValue(data, x)
+}
 
-const (
-	IUpdateRequestLangEnUS IUpdateRequestLang = "en-US"
-	IUpdateRequestLangJaJP IUpdateRequestLang = "ja-JP"
-	IUpdateRequestLangDeDE IUpdateRequestLang = "de-DE"
-	IUpdateRequestLangFrFR IUpdateRequestLang = "fr-FR"
-)
+// MarshalJSON encodes x as JSON, with what decoding kept.
+func (x IUpdateRequest) MarshalJSON() ([]byte, error) {
+	return marshalJSONValue(&x)
+}

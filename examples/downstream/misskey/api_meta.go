@@ -2,10 +2,7 @@
 
 package misskey
 
-import (
-	"context"
-	"encoding/json"
-)
+import "context"
 
 // Meta calls meta (POST /api/meta).
 //
@@ -24,58 +21,333 @@ func (c *Client) Meta(ctx context.Context, req *MetaRequest) (*MetaResponse, err
 	return &resp, nil
 }
 
-// MetaRequest is defined at #/paths/~1meta/post/requestBody/content/application~1json/schema.
-//
-// Optional fields are sent only when set: Value(v) sends v, Null[T]() sends null.
+// MetaRequest is the request of meta.
 type MetaRequest struct {
-	Detail Optional[bool] `json:"detail,omitzero"`
+	Detail *bool `json:"detail,omitzero"`
+
+	// Extra holds the members of the JSON object that no field above holds, as they were
+	// sent: members the API document does not declare, and declared members whose
+	// value does not fit the field's type. Encoding writes them back.
+	Extra Members `json:"-"`
 }
 
-// MetaResponse is defined at #/paths/~1meta/post/responses/200/content/application~1json/schema.
+func (x *MetaRequest) decodeJSON(d *jsonDecoder) bool {
+	if !d.objectStart() {
+		return false
+	}
+	*x = MetaRequest{}
+	n := 0
+	for ; d.nextMember(n); n++ {
+		switch string(d.key) {
+		case "detail":
+			d.field(&x.Extra, "detail", d.at(), decPtr(&x.Detail, d, decBool), "boolean")
+		default:
+			d.unknown(&x.Extra)
+		}
+	}
+	return true
+}
+func (x *MetaRequest) encodeJSON(e *jsonEncoder) {
+	e.objectStart()
+	if x.Detail != nil {
+		if e.field(&x.Extra, "detail") {
+			encPtr(&x.Detail, e, encBool)
+		}
+	}
+	x.Extra.encode(e)
+	e.objectEnd()
+}
+
+// UnmarshalJSON decodes x from JSON, keeping what its fields cannot hold (see Members).
+func (x *MetaRequest) UnmarshalJSON(data []byte) error {
+	return unmarshalJSONValue(data, x)
+}
+
+// MarshalJSON encodes x as JSON, with what decoding kept.
+func (x MetaRequest) MarshalJSON() ([]byte, error) {
+	return marshalJSONValue(&x)
+}
+
+// MetaResponse is the response of meta.
 //
-// MetaResponse is a union: at most one of its fields is set.
-// Decoding picks the field whose shape fits the JSON best; a value no field fits keeps only Raw.
+// It holds the fields of every alternative the API document gives (MetaLite, MetaDetailed); a field only some alternatives have is a pointer, nil when absent. The Is methods tell which alternative a decoded value is.
 type MetaResponse struct {
-	MetaLite     *MetaLite     `json:"-"`
-	MetaDetailed *MetaDetailed `json:"-"`
-	// Raw is the JSON the value was decoded from.
-	Raw json.RawMessage `json:"-"`
+	MaintainerName      *string                     `json:"maintainerName"`
+	Version             string                      `json:"version"`
+	Name                *string                     `json:"name"`
+	URI                 string                      `json:"uri"`
+	Description         *string                     `json:"description"`
+	Langs               []string                    `json:"langs"`
+	RepositoryURL       *string                     `json:"repositoryUrl"`
+	IconURL             *string                     `json:"iconUrl"`
+	MascotImageURL      string                      `json:"mascotImageUrl"`
+	DisableRegistration bool                        `json:"disableRegistration"`
+	MaxNoteTextLength   int64                       `json:"maxNoteTextLength"`
+	Ads                 []Ad                        `json:"ads"`
+	ThemeColor          *string                     `json:"themeColor,omitzero"`
+	ServerRules         []string                    `json:"serverRules"`
+	NoteSearchableScope MetaLiteNoteSearchableScope `json:"noteSearchableScope"`
+	MaxFileSize         int64                       `json:"maxFileSize"`
+	Features            *Features                   `json:"features,omitzero"`
+	ProxyAccountName    *string                     `json:"proxyAccountName,omitzero"`
+	RequireSetup        *bool                       `json:"requireSetup,omitzero"`
+	CacheRemoteFiles    *bool                       `json:"cacheRemoteFiles,omitzero"`
+
+	// Extra holds the members of the JSON object that no field above holds, as they were
+	// sent: members the API document does not declare, and declared members whose
+	// value does not fit the field's type. Encoding writes them back.
+	Extra   Members `json:"-"`
+	nulls   uint64  // optional fields that were null
+	variant int     // the alternative the JSON was, an index of variantsMetaResponse
 }
 
-// shapesOfMetaResponse describes the alternatives of MetaResponse for unionPick.
-var shapesOfMetaResponse = []unionShape{{
-	kind:     "object",
-	known:    []string{"ads", "description", "disableRegistration", "iconUrl", "langs", "maintainerName", "mascotImageUrl", "maxFileSize", "maxNoteTextLength", "name", "noteSearchableScope", "repositoryUrl", "serverRules", "themeColor", "uri", "version"},
-	required: []string{"ads", "description", "disableRegistration", "iconUrl", "langs", "maintainerName", "mascotImageUrl", "maxFileSize", "maxNoteTextLength", "name", "noteSearchableScope", "repositoryUrl", "serverRules", "uri", "version"},
+// IsMetaLite reports whether the JSON x was decoded from is the MetaLite alternative:
+// the one whose declared fields fit it best.
+func (x *MetaResponse) IsMetaLite() bool {
+	return x.variant == 0
+}
+
+// IsMetaDetailed reports whether the JSON x was decoded from is the MetaDetailed alternative:
+// the one whose declared fields fit it best.
+func (x *MetaResponse) IsMetaDetailed() bool {
+	return x.variant == 1
+}
+
+// fieldsOfMetaResponse names the members of MetaResponse by field index, and says which are required.
+var fieldsOfMetaResponse = jsonFields{
+	names:    []string{"maintainerName", "version", "name", "uri", "description", "langs", "repositoryUrl", "iconUrl", "mascotImageUrl", "disableRegistration", "maxNoteTextLength", "ads", "themeColor", "serverRules", "noteSearchableScope", "maxFileSize", "features", "proxyAccountName", "requireSetup", "cacheRemoteFiles"},
+	required: []uint64{0xefff},
+}
+
+// variantsOfMetaResponse are the alternatives of MetaResponse ("MetaLite", "MetaDetailed"), by the fields each declares and requires.
+var variantsOfMetaResponse = []variantShape{{
+	known:    []uint64{0xffff},
+	required: []uint64{0xefff},
 }, {
-	kind:     "object",
-	known:    []string{"ads", "cacheRemoteFiles", "description", "disableRegistration", "features", "iconUrl", "langs", "maintainerName", "mascotImageUrl", "maxFileSize", "maxNoteTextLength", "name", "noteSearchableScope", "proxyAccountName", "repositoryUrl", "requireSetup", "serverRules", "themeColor", "uri", "version"},
-	required: []string{"ads", "cacheRemoteFiles", "description", "disableRegistration", "iconUrl", "langs", "maintainerName", "mascotImageUrl", "maxFileSize", "maxNoteTextLength", "name", "noteSearchableScope", "proxyAccountName", "repositoryUrl", "requireSetup", "serverRules", "uri", "version"},
+	known:    []uint64{0xfffff},
+	required: []uint64{0xeefff},
 }}
 
-// UnmarshalJSON decodes whichever alternative the JSON holds.
-func (u *MetaResponse) UnmarshalJSON(data []byte) error {
-	*u = MetaResponse{Raw: append(json.RawMessage(nil), data...)}
-	switch unionPick(data, shapesOfMetaResponse) {
-	case 0:
-		u.MetaLite = new(MetaLite)
-		return unionDecode(data, u.MetaLite)
-	case 1:
-		u.MetaDetailed = new(MetaDetailed)
-		return unionDecode(data, u.MetaDetailed)
+func (x *MetaResponse) decodeJSON(d *jsonDecoder) bool {
+	if !d.objectStart() {
+		return false
 	}
-	return nil
+	*x = MetaResponse{}
+	var seen [1]uint64
+	n := 0
+	for ; d.nextMember(n); n++ {
+		switch string(d.key) {
+		case "maintainerName":
+			seen[0] |= 0x1
+			if d.null() {
+				x.MaintainerName = nil
+				x.Extra.forgetDeclared("maintainerName")
+			} else {
+				d.field(&x.Extra, "maintainerName", d.at(), decPtr(&x.MaintainerName, d, decString), "string or null")
+			}
+		case "version":
+			seen[0] |= 0x2
+			d.field(&x.Extra, "version", d.at(), decString(&x.Version, d), "string")
+		case "name":
+			seen[0] |= 0x4
+			if d.null() {
+				x.Name = nil
+				x.Extra.forgetDeclared("name")
+			} else {
+				d.field(&x.Extra, "name", d.at(), decPtr(&x.Name, d, decString), "string or null")
+			}
+		case "uri":
+			seen[0] |= 0x8
+			d.field(&x.Extra, "uri", d.at(), decString(&x.URI, d), "string")
+		case "description":
+			seen[0] |= 0x10
+			if d.null() {
+				x.Description = nil
+				x.Extra.forgetDeclared("description")
+			} else {
+				d.field(&x.Extra, "description", d.at(), decPtr(&x.Description, d, decString), "string or null")
+			}
+		case "langs":
+			seen[0] |= 0x20
+			d.field(&x.Extra, "langs", d.at(), func(p *[]string, d *jsonDecoder) bool {
+				return decSlice(p, d, decString)
+			}(&x.Langs, d), "array of string")
+		case "repositoryUrl":
+			seen[0] |= 0x40
+			if d.null() {
+				x.RepositoryURL = nil
+				x.Extra.forgetDeclared("repositoryUrl")
+			} else {
+				d.field(&x.Extra, "repositoryUrl", d.at(), decPtr(&x.RepositoryURL, d, decString), "string or null")
+			}
+		case "iconUrl":
+			seen[0] |= 0x80
+			if d.null() {
+				x.IconURL = nil
+				x.Extra.forgetDeclared("iconUrl")
+			} else {
+				d.field(&x.Extra, "iconUrl", d.at(), decPtr(&x.IconURL, d, decString), "string or null")
+			}
+		case "mascotImageUrl":
+			seen[0] |= 0x100
+			d.field(&x.Extra, "mascotImageUrl", d.at(), decString(&x.MascotImageURL, d), "string")
+		case "disableRegistration":
+			seen[0] |= 0x200
+			d.field(&x.Extra, "disableRegistration", d.at(), decBool(&x.DisableRegistration, d), "boolean")
+		case "maxNoteTextLength":
+			seen[0] |= 0x400
+			d.field(&x.Extra, "maxNoteTextLength", d.at(), decInt64(&x.MaxNoteTextLength, d), "integer")
+		case "ads":
+			seen[0] |= 0x800
+			d.field(&x.Extra, "ads", d.at(), func(p *[]Ad, d *jsonDecoder) bool {
+				return decSlice(p, d, (*Ad).decodeJSON)
+			}(&x.Ads, d), "array of Ad")
+		case "themeColor":
+			seen[0] |= 0x1000
+			if d.null() {
+				x.ThemeColor = nil
+				x.nulls |= 0x1
+				x.Extra.forgetDeclared("themeColor")
+			} else {
+				d.field(&x.Extra, "themeColor", d.at(), decPtr(&x.ThemeColor, d, decString), "string or null")
+			}
+		case "serverRules":
+			seen[0] |= 0x2000
+			d.field(&x.Extra, "serverRules", d.at(), func(p *[]string, d *jsonDecoder) bool {
+				return decSlice(p, d, decString)
+			}(&x.ServerRules, d), "array of string")
+		case "noteSearchableScope":
+			seen[0] |= 0x4000
+			d.field(&x.Extra, "noteSearchableScope", d.at(), decEnum[MetaLiteNoteSearchableScope](&x.NoteSearchableScope, d), "string")
+		case "maxFileSize":
+			seen[0] |= 0x8000
+			d.field(&x.Extra, "maxFileSize", d.at(), decInt64(&x.MaxFileSize, d), "integer")
+		case "features":
+			seen[0] |= 0x10000
+			d.field(&x.Extra, "features", d.at(), decPtr(&x.Features, d, (*Features).decodeJSON), "Features")
+		case "proxyAccountName":
+			seen[0] |= 0x20000
+			if d.null() {
+				x.ProxyAccountName = nil
+				x.nulls |= 0x2
+				x.Extra.forgetDeclared("proxyAccountName")
+			} else {
+				d.field(&x.Extra, "proxyAccountName", d.at(), decPtr(&x.ProxyAccountName, d, decString), "string or null")
+			}
+		case "requireSetup":
+			seen[0] |= 0x40000
+			d.field(&x.Extra, "requireSetup", d.at(), decPtr(&x.RequireSetup, d, decBool), "boolean")
+		case "cacheRemoteFiles":
+			seen[0] |= 0x80000
+			d.field(&x.Extra, "cacheRemoteFiles", d.at(), decPtr(&x.CacheRemoteFiles, d, decBool), "boolean")
+		default:
+			d.unknown(&x.Extra)
+		}
+	}
+	fieldsOfMetaResponse.markMissing(&x.Extra, seen[:])
+	x.variant = pickVariant(seen[:], n, variantsOfMetaResponse)
+	return true
+}
+func (x *MetaResponse) encodeJSON(e *jsonEncoder) {
+	e.objectStart()
+	if e.field(&x.Extra, "maintainerName") {
+		encPtr(&x.MaintainerName, e, encString)
+	}
+	if e.field(&x.Extra, "version") {
+		encString(&x.Version, e)
+	}
+	if e.field(&x.Extra, "name") {
+		encPtr(&x.Name, e, encString)
+	}
+	if e.field(&x.Extra, "uri") {
+		encString(&x.URI, e)
+	}
+	if e.field(&x.Extra, "description") {
+		encPtr(&x.Description, e, encString)
+	}
+	if e.field(&x.Extra, "langs") {
+		if x.Langs == nil {
+			e.rawBytes("[]")
+		} else {
+			func(p *[]string, e *jsonEncoder) {
+				encSlice(p, e, encString)
+			}(&x.Langs, e)
+		}
+	}
+	if e.field(&x.Extra, "repositoryUrl") {
+		encPtr(&x.RepositoryURL, e, encString)
+	}
+	if e.field(&x.Extra, "iconUrl") {
+		encPtr(&x.IconURL, e, encString)
+	}
+	if e.field(&x.Extra, "mascotImageUrl") {
+		encString(&x.MascotImageURL, e)
+	}
+	if e.field(&x.Extra, "disableRegistration") {
+		encBool(&x.DisableRegistration, e)
+	}
+	if e.field(&x.Extra, "maxNoteTextLength") {
+		encInt64(&x.MaxNoteTextLength, e)
+	}
+	if e.field(&x.Extra, "ads") {
+		if x.Ads == nil {
+			e.rawBytes("[]")
+		} else {
+			func(p *[]Ad, e *jsonEncoder) {
+				encSlice(p, e, (*Ad).encodeJSON)
+			}(&x.Ads, e)
+		}
+	}
+	if x.ThemeColor != nil || x.nulls&0x1 != 0 {
+		if e.field(&x.Extra, "themeColor") {
+			encPtr(&x.ThemeColor, e, encString)
+		}
+	}
+	if e.field(&x.Extra, "serverRules") {
+		if x.ServerRules == nil {
+			e.rawBytes("[]")
+		} else {
+			func(p *[]string, e *jsonEncoder) {
+				encSlice(p, e, encString)
+			}(&x.ServerRules, e)
+		}
+	}
+	if e.field(&x.Extra, "noteSearchableScope") {
+		encEnum[MetaLiteNoteSearchableScope](&x.NoteSearchableScope, e)
+	}
+	if e.field(&x.Extra, "maxFileSize") {
+		encInt64(&x.MaxFileSize, e)
+	}
+	if x.Features != nil {
+		if e.field(&x.Extra, "features") {
+			encPtr(&x.Features, e, (*Features).encodeJSON)
+		}
+	}
+	if x.ProxyAccountName != nil || x.nulls&0x2 != 0 {
+		if e.field(&x.Extra, "proxyAccountName") {
+			encPtr(&x.ProxyAccountName, e, encString)
+		}
+	}
+	if x.RequireSetup != nil {
+		if e.field(&x.Extra, "requireSetup") {
+			encPtr(&x.RequireSetup, e, encBool)
+		}
+	}
+	if x.CacheRemoteFiles != nil {
+		if e.field(&x.Extra, "cacheRemoteFiles") {
+			encPtr(&x.CacheRemoteFiles, e, encBool)
+		}
+	}
+	x.Extra.encode(e)
+	e.objectEnd()
 }
 
-// MarshalJSON encodes the alternative that is set, or Raw when none is.
-func (u MetaResponse) MarshalJSON() ([]byte, error) {
-	switch {
-	case u.MetaLite != nil:
-		return json.Marshal(u.MetaLite)
-	case u.MetaDetailed != nil:
-		return json.Marshal(u.MetaDetailed)
-	case u.Raw != nil:
-		return u.Raw, nil
-	}
-	return []byte("null"), nil
+// UnmarshalJSON decodes x from JSON, keeping what its fields cannot hold (see Members).
+func (x *MetaResponse) UnmarshalJSON(data []byte) error {
+	return unmarshalJSONValue(data, x)
+}
+
+// MarshalJSON encodes x as JSON, with what decoding kept.
+func (x MetaResponse) MarshalJSON() ([]byte, error) {
+	return marshalJSONValue(&x)
 }

@@ -2,10 +2,7 @@
 
 package misskey
 
-import (
-	"context"
-	"iter"
-)
+import "context"
 
 // Errors notes/create documents.
 var (
@@ -60,39 +57,307 @@ func (c *Client) NotesCreate(ctx context.Context, req *NotesCreateRequest) (*Not
 	return &resp, nil
 }
 
-// NotesCreateRequest is defined at #/paths/~1notes~1create/post/requestBody/content/application~1json/schema.
+// NotesCreatePoll is the poll field of NotesCreateRequest.
+//
+// Optional fields are sent only when set: Value(v) sends v, Null[T]() sends null.
+type NotesCreatePoll struct {
+	Choices      []string        `json:"choices"`
+	Multiple     *bool           `json:"multiple,omitzero"`
+	ExpiresAt    Optional[int64] `json:"expiresAt,omitzero"`
+	ExpiredAfter Optional[int64] `json:"expiredAfter,omitzero"`
+
+	// Extra holds the members of the JSON object that no field above holds, as they were
+	// sent: members the API document does not declare, and declared members whose
+	// value does not fit the field's type. Encoding writes them back.
+	Extra Members `json:"-"`
+}
+
+// fieldsOfNotesCreatePoll names the members of NotesCreatePoll by field index, and says which are required.
+var fieldsOfNotesCreatePoll = jsonFields{
+	names:    []string{"choices", "multiple", "expiresAt", "expiredAfter"},
+	required: []uint64{0x1},
+}
+
+func (x *NotesCreatePoll) decodeJSON(d *jsonDecoder) bool {
+	if !d.objectStart() {
+		return false
+	}
+	*x = NotesCreatePoll{}
+	var seen [1]uint64
+	n := 0
+	for ; d.nextMember(n); n++ {
+		switch string(d.key) {
+		case "choices":
+			seen[0] |= 0x1
+			d.field(&x.Extra, "choices", d.at(), func(p *[]string, d *jsonDecoder) bool {
+				return decSlice(p, d, decString)
+			}(&x.Choices, d), "array of string")
+		case "multiple":
+			seen[0] |= 0x2
+			d.field(&x.Extra, "multiple", d.at(), decPtr(&x.Multiple, d, decBool), "boolean")
+		case "expiresAt":
+			seen[0] |= 0x4
+			d.field(&x.Extra, "expiresAt", d.at(), decOptional(&x.ExpiresAt, d, decInt64), "integer")
+		case "expiredAfter":
+			seen[0] |= 0x8
+			d.field(&x.Extra, "expiredAfter", d.at(), decOptional(&x.ExpiredAfter, d, decInt64), "integer")
+		default:
+			d.unknown(&x.Extra)
+		}
+	}
+	fieldsOfNotesCreatePoll.markMissing(&x.Extra, seen[:])
+	return true
+}
+func (x *NotesCreatePoll) encodeJSON(e *jsonEncoder) {
+	e.objectStart()
+	if e.field(&x.Extra, "choices") {
+		if x.Choices == nil {
+			e.rawBytes("[]")
+		} else {
+			func(p *[]string, e *jsonEncoder) {
+				encSlice(p, e, encString)
+			}(&x.Choices, e)
+		}
+	}
+	if x.Multiple != nil {
+		if e.field(&x.Extra, "multiple") {
+			encPtr(&x.Multiple, e, encBool)
+		}
+	}
+	if x.ExpiresAt.IsSet() {
+		if e.field(&x.Extra, "expiresAt") {
+			encOptional(&x.ExpiresAt, e, encInt64)
+		}
+	}
+	if x.ExpiredAfter.IsSet() {
+		if e.field(&x.Extra, "expiredAfter") {
+			encOptional(&x.ExpiredAfter, e, encInt64)
+		}
+	}
+	x.Extra.encode(e)
+	e.objectEnd()
+}
+
+// UnmarshalJSON decodes x from JSON, keeping what its fields cannot hold (see Members).
+func (x *NotesCreatePoll) UnmarshalJSON(data []byte) error {
+	return unmarshalJSONValue(data, x)
+}
+
+// MarshalJSON encodes x as JSON, with what decoding kept.
+func (x NotesCreatePoll) MarshalJSON() ([]byte, error) {
+	return marshalJSONValue(&x)
+}
+
+// NotesCreateRequest is the request of notes/create.
 //
 // Optional fields are sent only when set: Value(v) sends v, Null[T]() sends null.
 type NotesCreateRequest struct {
-	ChannelID Optional[string]   `json:"channelId,omitzero"`
-	CW        Optional[string]   `json:"cw,omitzero"`
-	FileIDs   Optional[[]string] `json:"fileIds,omitzero"`
-	LocalOnly Optional[bool]     `json:"localOnly,omitzero"`
-	// Older name of fileIds.
-	MediaIDs           Optional[[]string]               `json:"mediaIds,omitzero"`
-	NoExtractMentions  Optional[bool]                   `json:"noExtractMentions,omitzero"`
-	Poll               Optional[NotesCreateRequestPoll] `json:"poll,omitzero"`
+	Visibility         *NoteVisibility                  `json:"visibility,omitzero"`
+	VisibleUserIDs     []string                         `json:"visibleUserIds,omitzero"`
+	CW                 Optional[string]                 `json:"cw,omitzero"`
+	LocalOnly          *bool                            `json:"localOnly,omitzero"`
 	ReactionAcceptance Optional[NoteReactionAcceptance] `json:"reactionAcceptance,omitzero"`
-	RenoteID           Optional[string]                 `json:"renoteId,omitzero"`
-	ReplyID            Optional[string]                 `json:"replyId,omitzero"`
+	NoExtractMentions  *bool                            `json:"noExtractMentions,omitzero"`
 	Text               Optional[string]                 `json:"text,omitzero"`
-	Visibility         Optional[NoteVisibility]         `json:"visibility,omitzero"`
-	VisibleUserIDs     Optional[[]string]               `json:"visibleUserIds,omitzero"`
+	FileIDs            []string                         `json:"fileIds,omitzero"`
+	// Older name of fileIds.
+	MediaIDs  []string                  `json:"mediaIds,omitzero"`
+	ReplyID   Optional[string]          `json:"replyId,omitzero"`
+	RenoteID  Optional[string]          `json:"renoteId,omitzero"`
+	ChannelID Optional[string]          `json:"channelId,omitzero"`
+	Poll      Optional[NotesCreatePoll] `json:"poll,omitzero"`
+
+	// Extra holds the members of the JSON object that no field above holds, as they were
+	// sent: members the API document does not declare, and declared members whose
+	// value does not fit the field's type. Encoding writes them back.
+	Extra Members `json:"-"`
 }
 
-// NotesCreateRequestPoll is defined at #/paths/~1notes~1create/post/requestBody/content/application~1json/schema/properties/poll.
-//
-// Optional fields are sent only when set: Value(v) sends v, Null[T]() sends null.
-type NotesCreateRequestPoll struct {
-	Choices      []string        `json:"choices"`
-	ExpiredAfter Optional[int64] `json:"expiredAfter,omitzero"`
-	ExpiresAt    Optional[int64] `json:"expiresAt,omitzero"`
-	Multiple     Optional[bool]  `json:"multiple,omitzero"`
+func (x *NotesCreateRequest) decodeJSON(d *jsonDecoder) bool {
+	if !d.objectStart() {
+		return false
+	}
+	*x = NotesCreateRequest{}
+	n := 0
+	for ; d.nextMember(n); n++ {
+		switch string(d.key) {
+		case "visibility":
+			d.field(&x.Extra, "visibility", d.at(), decPtr(&x.Visibility, d, decEnum[NoteVisibility]), "string")
+		case "visibleUserIds":
+			d.field(&x.Extra, "visibleUserIds", d.at(), func(p *[]string, d *jsonDecoder) bool {
+				return decSlice(p, d, decString)
+			}(&x.VisibleUserIDs, d), "array of string")
+		case "cw":
+			d.field(&x.Extra, "cw", d.at(), decOptional(&x.CW, d, decString), "string")
+		case "localOnly":
+			d.field(&x.Extra, "localOnly", d.at(), decPtr(&x.LocalOnly, d, decBool), "boolean")
+		case "reactionAcceptance":
+			d.field(&x.Extra, "reactionAcceptance", d.at(), decOptional(&x.ReactionAcceptance, d, decEnum[NoteReactionAcceptance]), "string")
+		case "noExtractMentions":
+			d.field(&x.Extra, "noExtractMentions", d.at(), decPtr(&x.NoExtractMentions, d, decBool), "boolean")
+		case "text":
+			d.field(&x.Extra, "text", d.at(), decOptional(&x.Text, d, decString), "string")
+		case "fileIds":
+			d.field(&x.Extra, "fileIds", d.at(), func(p *[]string, d *jsonDecoder) bool {
+				return decSlice(p, d, decString)
+			}(&x.FileIDs, d), "array of string")
+		case "mediaIds":
+			d.field(&x.Extra, "mediaIds", d.at(), func(p *[]string, d *jsonDecoder) bool {
+				return decSlice(p, d, decString)
+			}(&x.MediaIDs, d), "array of string")
+		case "replyId":
+			d.field(&x.Extra, "replyId", d.at(), decOptional(&x.ReplyID, d, decString), "string")
+		case "renoteId":
+			d.field(&x.Extra, "renoteId", d.at(), decOptional(&x.RenoteID, d, decString), "string")
+		case "channelId":
+			d.field(&x.Extra, "channelId", d.at(), decOptional(&x.ChannelID, d, decString), "string")
+		case "poll":
+			d.field(&x.Extra, "poll", d.at(), decOptional(&x.Poll, d, (*NotesCreatePoll).decodeJSON), "NotesCreatePoll")
+		default:
+			d.unknown(&x.Extra)
+		}
+	}
+	return true
+}
+func (x *NotesCreateRequest) encodeJSON(e *jsonEncoder) {
+	e.objectStart()
+	if x.Visibility != nil {
+		if e.field(&x.Extra, "visibility") {
+			encPtr(&x.Visibility, e, encEnum[NoteVisibility])
+		}
+	}
+	if x.VisibleUserIDs != nil {
+		if e.field(&x.Extra, "visibleUserIds") {
+			func(p *[]string, e *jsonEncoder) {
+				encSlice(p, e, encString)
+			}(&x.VisibleUserIDs, e)
+		}
+	}
+	if x.CW.IsSet() {
+		if e.field(&x.Extra, "cw") {
+			encOptional(&x.CW, e, encString)
+		}
+	}
+	if x.LocalOnly != nil {
+		if e.field(&x.Extra, "localOnly") {
+			encPtr(&x.LocalOnly, e, encBool)
+		}
+	}
+	if x.ReactionAcceptance.IsSet() {
+		if e.field(&x.Extra, "reactionAcceptance") {
+			encOptional(&x.ReactionAcceptance, e, encEnum[NoteReactionAcceptance])
+		}
+	}
+	if x.NoExtractMentions != nil {
+		if e.field(&x.Extra, "noExtractMentions") {
+			encPtr(&x.NoExtractMentions, e, encBool)
+		}
+	}
+	if x.Text.IsSet() {
+		if e.field(&x.Extra, "text") {
+			encOptional(&x.Text, e, encString)
+		}
+	}
+	if x.FileIDs != nil {
+		if e.field(&x.Extra, "fileIds") {
+			func(p *[]string, e *jsonEncoder) {
+				encSlice(p, e, encString)
+			}(&x.FileIDs, e)
+		}
+	}
+	if x.MediaIDs != nil {
+		if e.field(&x.Extra, "mediaIds") {
+			func(p *[]string, e *jsonEncoder) {
+				encSlice(p, e, encString)
+			}(&x.MediaIDs, e)
+		}
+	}
+	if x.ReplyID.IsSet() {
+		if e.field(&x.Extra, "replyId") {
+			encOptional(&x.ReplyID, e, encString)
+		}
+	}
+	if x.RenoteID.IsSet() {
+		if e.field(&x.Extra, "renoteId") {
+			encOptional(&x.RenoteID, e, encString)
+		}
+	}
+	if x.ChannelID.IsSet() {
+		if e.field(&x.Extra, "channelId") {
+			encOptional(&x.ChannelID, e, encString)
+		}
+	}
+	if x.Poll.IsSet() {
+		if e.field(&x.Extra, "poll") {
+			encOptional(&x.Poll, e, (*NotesCreatePoll).encodeJSON)
+		}
+	}
+	x.Extra.encode(e)
+	e.objectEnd()
 }
 
-// NotesCreateResponse is defined at #/paths/~1notes~1create/post/responses/200/content/application~1json/schema.
+// UnmarshalJSON decodes x from JSON, keeping what its fields cannot hold (see Members).
+func (x *NotesCreateRequest) UnmarshalJSON(data []byte) error {
+	return unmarshalJSONValue(data, x)
+}
+
+// MarshalJSON encodes x as JSON, with what decoding kept.
+func (x NotesCreateRequest) MarshalJSON() ([]byte, error) {
+	return marshalJSONValue(&x)
+}
+
+// NotesCreateResponse is the response of notes/create.
 type NotesCreateResponse struct {
 	CreatedNote Note `json:"createdNote"`
+
+	// Extra holds the members of the JSON object that no field above holds, as they were
+	// sent: members the API document does not declare, and declared members whose
+	// value does not fit the field's type. Encoding writes them back.
+	Extra Members `json:"-"`
+}
+
+// fieldsOfNotesCreateResponse names the members of NotesCreateResponse by field index, and says which are required.
+var fieldsOfNotesCreateResponse = jsonFields{
+	names:    []string{"createdNote"},
+	required: []uint64{0x1},
+}
+
+func (x *NotesCreateResponse) decodeJSON(d *jsonDecoder) bool {
+	if !d.objectStart() {
+		return false
+	}
+	*x = NotesCreateResponse{}
+	var seen [1]uint64
+	n := 0
+	for ; d.nextMember(n); n++ {
+		switch string(d.key) {
+		case "createdNote":
+			seen[0] |= 0x1
+			d.field(&x.Extra, "createdNote", d.at(), (*Note).decodeJSON(&x.CreatedNote, d), "Note")
+		default:
+			d.unknown(&x.Extra)
+		}
+	}
+	fieldsOfNotesCreateResponse.markMissing(&x.Extra, seen[:])
+	return true
+}
+func (x *NotesCreateResponse) encodeJSON(e *jsonEncoder) {
+	e.objectStart()
+	if e.field(&x.Extra, "createdNote") {
+		(*Note).encodeJSON(&x.CreatedNote, e)
+	}
+	x.Extra.encode(e)
+	e.objectEnd()
+}
+
+// UnmarshalJSON decodes x from JSON, keeping what its fields cannot hold (see Members).
+func (x *NotesCreateResponse) UnmarshalJSON(data []byte) error {
+	return unmarshalJSONValue(data, x)
+}
+
+// MarshalJSON encodes x as JSON, with what decoding kept.
+func (x NotesCreateResponse) MarshalJSON() ([]byte, error) {
+	return marshalJSONValue(&x)
 }
 
 // Errors notes/delete documents.
@@ -126,11 +391,58 @@ func (c *Client) NotesDelete(ctx context.Context, req *NotesDeleteRequest) error
 	return c.call(ctx, "notes/delete", req, nil)
 }
 
-// NotesDeleteRequest is defined at #/paths/~1notes~1delete/post/requestBody/content/application~1json/schema.
-//
-// Optional fields are sent only when set: Value(v) sends v, Null[T]() sends null.
+// NotesDeleteRequest is the request of notes/delete.
 type NotesDeleteRequest struct {
 	NoteID string `json:"noteId"`
+
+	// Extra holds the members of the JSON object that no field above holds, as they were
+	// sent: members the API document does not declare, and declared members whose
+	// value does not fit the field's type. Encoding writes them back.
+	Extra Members `json:"-"`
+}
+
+// fieldsOfNotesDeleteRequest names the members of NotesDeleteRequest by field index, and says which are required.
+var fieldsOfNotesDeleteRequest = jsonFields{
+	names:    []string{"noteId"},
+	required: []uint64{0x1},
+}
+
+func (x *NotesDeleteRequest) decodeJSON(d *jsonDecoder) bool {
+	if !d.objectStart() {
+		return false
+	}
+	*x = NotesDeleteRequest{}
+	var seen [1]uint64
+	n := 0
+	for ; d.nextMember(n); n++ {
+		switch string(d.key) {
+		case "noteId":
+			seen[0] |= 0x1
+			d.field(&x.Extra, "noteId", d.at(), decString(&x.NoteID, d), "string")
+		default:
+			d.unknown(&x.Extra)
+		}
+	}
+	fieldsOfNotesDeleteRequest.markMissing(&x.Extra, seen[:])
+	return true
+}
+func (x *NotesDeleteRequest) encodeJSON(e *jsonEncoder) {
+	e.objectStart()
+	if e.field(&x.Extra, "noteId") {
+		encString(&x.NoteID, e)
+	}
+	x.Extra.encode(e)
+	e.objectEnd()
+}
+
+// UnmarshalJSON decodes x from JSON, keeping what its fields cannot hold (see Members).
+func (x *NotesDeleteRequest) UnmarshalJSON(data []byte) error {
+	return unmarshalJSONValue(data, x)
+}
+
+// MarshalJSON encodes x as JSON, with what decoding kept.
+func (x NotesDeleteRequest) MarshalJSON() ([]byte, error) {
+	return marshalJSONValue(&x)
 }
 
 // Errors notes/local-timeline documents.
@@ -152,52 +464,125 @@ var (
 // Credential required: no.
 //
 // Documented errors (match with errors.Is): ErrInvalidParam, ErrNotesLocalTimelineLtlDisabled, ErrCredentialRequired, ErrAuthenticationFailed, ErrIAmAI, ErrInternalError.
+// All(ctx, c.NotesLocalTimeline, req) walks every page.
 func (c *Client) NotesLocalTimeline(ctx context.Context, req *NotesLocalTimelineRequest) ([]Note, error) {
 	var resp []Note
-	if err := c.call(ctx, "notes/local-timeline", req, &resp); err != nil {
+	if err := c.call(ctx, "notes/local-timeline", req, jsonTarget(&resp, func(p *[]Note, d *jsonDecoder) bool {
+		return decSlice(p, d, (*Note).decodeJSON)
+	})); err != nil {
 		return nil, err
 	}
 	return resp, nil
 }
 
-// NotesLocalTimelineAll iterates over notes/local-timeline page by page, following untilId from the
-// newest item to the oldest. It stops after a page shorter than the requested
-// limit (or an empty page when no limit is set), at the first error, which it
-// yields, when the caller stops ranging, or when ctx ends. req may be nil; it
-// is copied, not modified.
-func (c *Client) NotesLocalTimelineAll(ctx context.Context, req *NotesLocalTimelineRequest) iter.Seq2[Note, error] {
-	var r NotesLocalTimelineRequest
-	if req != nil {
-		r = *req
-	}
-	var limit int64
-	if n, ok := r.Limit.Get(); ok {
-		limit = n
-	}
-	return paginate(ctx, limit, func(ctx context.Context, untilID string) ([]Note, error) {
-		if untilID != "" {
-			r.UntilID = Value(untilID)
-		}
-		return c.NotesLocalTimeline(ctx, &r)
-	}, func(v *Note) string {
-		return v.ID
-	})
+// setUntilID makes r ask for the page before id (untilId), for All.
+func (r *NotesLocalTimelineRequest) setUntilID(id string) {
+	r.UntilID = &id
 }
 
-// NotesLocalTimelineRequest is defined at #/paths/~1notes~1local-timeline/post/requestBody/content/application~1json/schema.
-//
-// Optional fields are sent only when set: Value(v) sends v, Null[T]() sends null.
+// NotesLocalTimelineRequest is the request of notes/local-timeline.
 type NotesLocalTimelineRequest struct {
-	Limit Optional[int64] `json:"limit,omitzero"`
+	WithFiles   *bool   `json:"withFiles,omitzero"`
+	WithRenotes *bool   `json:"withRenotes,omitzero"`
+	WithReplies *bool   `json:"withReplies,omitzero"`
+	Limit       *int64  `json:"limit,omitzero"`
+	SinceID     *string `json:"sinceId,omitzero"`
+	UntilID     *string `json:"untilId,omitzero"`
 	// Unix time in milliseconds.
-	SinceDate Optional[int64]  `json:"sinceDate,omitzero"`
-	SinceID   Optional[string] `json:"sinceId,omitzero"`
+	SinceDate *int64 `json:"sinceDate,omitzero"`
 	// Unix time in milliseconds.
-	UntilDate   Optional[int64]  `json:"untilDate,omitzero"`
-	UntilID     Optional[string] `json:"untilId,omitzero"`
-	WithFiles   Optional[bool]   `json:"withFiles,omitzero"`
-	WithRenotes Optional[bool]   `json:"withRenotes,omitzero"`
-	WithReplies Optional[bool]   `json:"withReplies,omitzero"`
+	UntilDate *int64 `json:"untilDate,omitzero"`
+
+	// Extra holds the members of the JSON object that no field above holds, as they were
+	// sent: members the API document does not declare, and declared members whose
+	// value does not fit the field's type. Encoding writes them back.
+	Extra Members `json:"-"`
+}
+
+func (x *NotesLocalTimelineRequest) decodeJSON(d *jsonDecoder) bool {
+	if !d.objectStart() {
+		return false
+	}
+	*x = NotesLocalTimelineRequest{}
+	n := 0
+	for ; d.nextMember(n); n++ {
+		switch string(d.key) {
+		case "withFiles":
+			d.field(&x.Extra, "withFiles", d.at(), decPtr(&x.WithFiles, d, decBool), "boolean")
+		case "withRenotes":
+			d.field(&x.Extra, "withRenotes", d.at(), decPtr(&x.WithRenotes, d, decBool), "boolean")
+		case "withReplies":
+			d.field(&x.Extra, "withReplies", d.at(), decPtr(&x.WithReplies, d, decBool), "boolean")
+		case "limit":
+			d.field(&x.Extra, "limit", d.at(), decPtr(&x.Limit, d, decInt64), "integer")
+		case "sinceId":
+			d.field(&x.Extra, "sinceId", d.at(), decPtr(&x.SinceID, d, decString), "string")
+		case "untilId":
+			d.field(&x.Extra, "untilId", d.at(), decPtr(&x.UntilID, d, decString), "string")
+		case "sinceDate":
+			d.field(&x.Extra, "sinceDate", d.at(), decPtr(&x.SinceDate, d, decInt64), "integer")
+		case "untilDate":
+			d.field(&x.Extra, "untilDate", d.at(), decPtr(&x.UntilDate, d, decInt64), "integer")
+		default:
+			d.unknown(&x.Extra)
+		}
+	}
+	return true
+}
+func (x *NotesLocalTimelineRequest) encodeJSON(e *jsonEncoder) {
+	e.objectStart()
+	if x.WithFiles != nil {
+		if e.field(&x.Extra, "withFiles") {
+			encPtr(&x.WithFiles, e, encBool)
+		}
+	}
+	if x.WithRenotes != nil {
+		if e.field(&x.Extra, "withRenotes") {
+			encPtr(&x.WithRenotes, e, encBool)
+		}
+	}
+	if x.WithReplies != nil {
+		if e.field(&x.Extra, "withReplies") {
+			encPtr(&x.WithReplies, e, encBool)
+		}
+	}
+	if x.Limit != nil {
+		if e.field(&x.Extra, "limit") {
+			encPtr(&x.Limit, e, encInt64)
+		}
+	}
+	if x.SinceID != nil {
+		if e.field(&x.Extra, "sinceId") {
+			encPtr(&x.SinceID, e, encString)
+		}
+	}
+	if x.UntilID != nil {
+		if e.field(&x.Extra, "untilId") {
+			encPtr(&x.UntilID, e, encString)
+		}
+	}
+	if x.SinceDate != nil {
+		if e.field(&x.Extra, "sinceDate") {
+			encPtr(&x.SinceDate, e, encInt64)
+		}
+	}
+	if x.UntilDate != nil {
+		if e.field(&x.Extra, "untilDate") {
+			encPtr(&x.UntilDate, e, encInt64)
+		}
+	}
+	x.Extra.encode(e)
+	e.objectEnd()
+}
+
+// UnmarshalJSON decodes x from JSON, keeping what its fields cannot hold (see Members).
+func (x *NotesLocalTimelineRequest) UnmarshalJSON(data []byte) error {
+	return unmarshalJSONValue(data, x)
+}
+
+// MarshalJSON encodes x as JSON, with what decoding kept.
+func (x NotesLocalTimelineRequest) MarshalJSON() ([]byte, error) {
+	return marshalJSONValue(&x)
 }
 
 // Errors notes/polls/vote documents.
@@ -231,12 +616,65 @@ func (c *Client) NotesPollsVote(ctx context.Context, req *NotesPollsVoteRequest)
 	return c.call(ctx, "notes/polls/vote", req, nil)
 }
 
-// NotesPollsVoteRequest is defined at #/paths/~1notes~1polls~1vote/post/requestBody/content/application~1json/schema.
-//
-// Optional fields are sent only when set: Value(v) sends v, Null[T]() sends null.
+// NotesPollsVoteRequest is the request of notes/polls/vote.
 type NotesPollsVoteRequest struct {
-	Choice int64  `json:"choice"`
 	NoteID string `json:"noteId"`
+	Choice int64  `json:"choice"`
+
+	// Extra holds the members of the JSON object that no field above holds, as they were
+	// sent: members the API document does not declare, and declared members whose
+	// value does not fit the field's type. Encoding writes them back.
+	Extra Members `json:"-"`
+}
+
+// fieldsOfNotesPollsVoteRequest names the members of NotesPollsVoteRequest by field index, and says which are required.
+var fieldsOfNotesPollsVoteRequest = jsonFields{
+	names:    []string{"noteId", "choice"},
+	required: []uint64{0x3},
+}
+
+func (x *NotesPollsVoteRequest) decodeJSON(d *jsonDecoder) bool {
+	if !d.objectStart() {
+		return false
+	}
+	*x = NotesPollsVoteRequest{}
+	var seen [1]uint64
+	n := 0
+	for ; d.nextMember(n); n++ {
+		switch string(d.key) {
+		case "noteId":
+			seen[0] |= 0x1
+			d.field(&x.Extra, "noteId", d.at(), decString(&x.NoteID, d), "string")
+		case "choice":
+			seen[0] |= 0x2
+			d.field(&x.Extra, "choice", d.at(), decInt64(&x.Choice, d), "integer")
+		default:
+			d.unknown(&x.Extra)
+		}
+	}
+	fieldsOfNotesPollsVoteRequest.markMissing(&x.Extra, seen[:])
+	return true
+}
+func (x *NotesPollsVoteRequest) encodeJSON(e *jsonEncoder) {
+	e.objectStart()
+	if e.field(&x.Extra, "noteId") {
+		encString(&x.NoteID, e)
+	}
+	if e.field(&x.Extra, "choice") {
+		encInt64(&x.Choice, e)
+	}
+	x.Extra.encode(e)
+	e.objectEnd()
+}
+
+// UnmarshalJSON decodes x from JSON, keeping what its fields cannot hold (see Members).
+func (x *NotesPollsVoteRequest) UnmarshalJSON(data []byte) error {
+	return unmarshalJSONValue(data, x)
+}
+
+// MarshalJSON encodes x as JSON, with what decoding kept.
+func (x NotesPollsVoteRequest) MarshalJSON() ([]byte, error) {
+	return marshalJSONValue(&x)
 }
 
 // Errors notes/reactions documents.
@@ -258,48 +696,121 @@ var (
 // Credential required: no.
 //
 // Documented errors (match with errors.Is): ErrInvalidParam, ErrNotesReactionsNoSuchNote, ErrCredentialRequired, ErrAuthenticationFailed, ErrIAmAI, ErrInternalError.
+// All(ctx, c.NotesReactions, req) walks every page.
 func (c *Client) NotesReactions(ctx context.Context, req *NotesReactionsRequest) ([]NoteReaction, error) {
 	var resp []NoteReaction
-	if err := c.call(ctx, "notes/reactions", req, &resp); err != nil {
+	if err := c.call(ctx, "notes/reactions", req, jsonTarget(&resp, func(p *[]NoteReaction, d *jsonDecoder) bool {
+		return decSlice(p, d, (*NoteReaction).decodeJSON)
+	})); err != nil {
 		return nil, err
 	}
 	return resp, nil
 }
 
-// NotesReactionsAll iterates over notes/reactions page by page, following untilId from the
-// newest item to the oldest. It stops after a page shorter than the requested
-// limit (or an empty page when no limit is set), at the first error, which it
-// yields, when the caller stops ranging, or when ctx ends. req may be nil; it
-// is copied, not modified.
-func (c *Client) NotesReactionsAll(ctx context.Context, req *NotesReactionsRequest) iter.Seq2[NoteReaction, error] {
-	var r NotesReactionsRequest
-	if req != nil {
-		r = *req
-	}
-	var limit int64
-	if n, ok := r.Limit.Get(); ok {
-		limit = n
-	}
-	return paginate(ctx, limit, func(ctx context.Context, untilID string) ([]NoteReaction, error) {
-		if untilID != "" {
-			r.UntilID = Value(untilID)
-		}
-		return c.NotesReactions(ctx, &r)
-	}, func(v *NoteReaction) string {
-		return v.ID
-	})
+// setUntilID makes r ask for the page before id (untilId), for All.
+func (r *NotesReactionsRequest) setUntilID(id string) {
+	r.UntilID = &id
 }
 
-// NotesReactionsRequest is defined at #/paths/~1notes~1reactions/post/requestBody/content/application~1json/schema.
+// NotesReactionsRequest is the request of notes/reactions.
 //
 // Optional fields are sent only when set: Value(v) sends v, Null[T]() sends null.
 type NotesReactionsRequest struct {
-	Limit   Optional[int64]  `json:"limit,omitzero"`
 	NoteID  string           `json:"noteId"`
-	Offset  Optional[int64]  `json:"offset,omitzero"`
-	SinceID Optional[string] `json:"sinceId,omitzero"`
 	Type    Optional[string] `json:"type,omitzero"`
-	UntilID Optional[string] `json:"untilId,omitzero"`
+	Limit   *int64           `json:"limit,omitzero"`
+	Offset  *int64           `json:"offset,omitzero"`
+	SinceID *string          `json:"sinceId,omitzero"`
+	UntilID *string          `json:"untilId,omitzero"`
+
+	// Extra holds the members of the JSON object that no field above holds, as they were
+	// sent: members the API document does not declare, and declared members whose
+	// value does not fit the field's type. Encoding writes them back.
+	Extra Members `json:"-"`
+}
+
+// fieldsOfNotesReactionsRequest names the members of NotesReactionsRequest by field index, and says which are required.
+var fieldsOfNotesReactionsRequest = jsonFields{
+	names:    []string{"noteId", "type", "limit", "offset", "sinceId", "untilId"},
+	required: []uint64{0x1},
+}
+
+func (x *NotesReactionsRequest) decodeJSON(d *jsonDecoder) bool {
+	if !d.objectStart() {
+		return false
+	}
+	*x = NotesReactionsRequest{}
+	var seen [1]uint64
+	n := 0
+	for ; d.nextMember(n); n++ {
+		switch string(d.key) {
+		case "noteId":
+			seen[0] |= 0x1
+			d.field(&x.Extra, "noteId", d.at(), decString(&x.NoteID, d), "string")
+		case "type":
+			seen[0] |= 0x2
+			d.field(&x.Extra, "type", d.at(), decOptional(&x.Type, d, decString), "string")
+		case "limit":
+			seen[0] |= 0x4
+			d.field(&x.Extra, "limit", d.at(), decPtr(&x.Limit, d, decInt64), "integer")
+		case "offset":
+			seen[0] |= 0x8
+			d.field(&x.Extra, "offset", d.at(), decPtr(&x.Offset, d, decInt64), "integer")
+		case "sinceId":
+			seen[0] |= 0x10
+			d.field(&x.Extra, "sinceId", d.at(), decPtr(&x.SinceID, d, decString), "string")
+		case "untilId":
+			seen[0] |= 0x20
+			d.field(&x.Extra, "untilId", d.at(), decPtr(&x.UntilID, d, decString), "string")
+		default:
+			d.unknown(&x.Extra)
+		}
+	}
+	fieldsOfNotesReactionsRequest.markMissing(&x.Extra, seen[:])
+	return true
+}
+func (x *NotesReactionsRequest) encodeJSON(e *jsonEncoder) {
+	e.objectStart()
+	if e.field(&x.Extra, "noteId") {
+		encString(&x.NoteID, e)
+	}
+	if x.Type.IsSet() {
+		if e.field(&x.Extra, "type") {
+			encOptional(&x.Type, e, encString)
+		}
+	}
+	if x.Limit != nil {
+		if e.field(&x.Extra, "limit") {
+			encPtr(&x.Limit, e, encInt64)
+		}
+	}
+	if x.Offset != nil {
+		if e.field(&x.Extra, "offset") {
+			encPtr(&x.Offset, e, encInt64)
+		}
+	}
+	if x.SinceID != nil {
+		if e.field(&x.Extra, "sinceId") {
+			encPtr(&x.SinceID, e, encString)
+		}
+	}
+	if x.UntilID != nil {
+		if e.field(&x.Extra, "untilId") {
+			encPtr(&x.UntilID, e, encString)
+		}
+	}
+	x.Extra.encode(e)
+	e.objectEnd()
+}
+
+// UnmarshalJSON decodes x from JSON, keeping what its fields cannot hold (see Members).
+func (x *NotesReactionsRequest) UnmarshalJSON(data []byte) error {
+	return unmarshalJSONValue(data, x)
+}
+
+// MarshalJSON encodes x as JSON, with what decoding kept.
+func (x NotesReactionsRequest) MarshalJSON() ([]byte, error) {
+	return marshalJSONValue(&x)
 }
 
 // Errors notes/reactions/create documents.
@@ -333,12 +844,65 @@ func (c *Client) NotesReactionsCreate(ctx context.Context, req *NotesReactionsCr
 	return c.call(ctx, "notes/reactions/create", req, nil)
 }
 
-// NotesReactionsCreateRequest is defined at #/paths/~1notes~1reactions~1create/post/requestBody/content/application~1json/schema.
-//
-// Optional fields are sent only when set: Value(v) sends v, Null[T]() sends null.
+// NotesReactionsCreateRequest is the request of notes/reactions/create.
 type NotesReactionsCreateRequest struct {
 	NoteID   string `json:"noteId"`
 	Reaction string `json:"reaction"`
+
+	// Extra holds the members of the JSON object that no field above holds, as they were
+	// sent: members the API document does not declare, and declared members whose
+	// value does not fit the field's type. Encoding writes them back.
+	Extra Members `json:"-"`
+}
+
+// fieldsOfNotesReactionsCreateRequest names the members of NotesReactionsCreateRequest by field index, and says which are required.
+var fieldsOfNotesReactionsCreateRequest = jsonFields{
+	names:    []string{"noteId", "reaction"},
+	required: []uint64{0x3},
+}
+
+func (x *NotesReactionsCreateRequest) decodeJSON(d *jsonDecoder) bool {
+	if !d.objectStart() {
+		return false
+	}
+	*x = NotesReactionsCreateRequest{}
+	var seen [1]uint64
+	n := 0
+	for ; d.nextMember(n); n++ {
+		switch string(d.key) {
+		case "noteId":
+			seen[0] |= 0x1
+			d.field(&x.Extra, "noteId", d.at(), decString(&x.NoteID, d), "string")
+		case "reaction":
+			seen[0] |= 0x2
+			d.field(&x.Extra, "reaction", d.at(), decString(&x.Reaction, d), "string")
+		default:
+			d.unknown(&x.Extra)
+		}
+	}
+	fieldsOfNotesReactionsCreateRequest.markMissing(&x.Extra, seen[:])
+	return true
+}
+func (x *NotesReactionsCreateRequest) encodeJSON(e *jsonEncoder) {
+	e.objectStart()
+	if e.field(&x.Extra, "noteId") {
+		encString(&x.NoteID, e)
+	}
+	if e.field(&x.Extra, "reaction") {
+		encString(&x.Reaction, e)
+	}
+	x.Extra.encode(e)
+	e.objectEnd()
+}
+
+// UnmarshalJSON decodes x from JSON, keeping what its fields cannot hold (see Members).
+func (x *NotesReactionsCreateRequest) UnmarshalJSON(data []byte) error {
+	return unmarshalJSONValue(data, x)
+}
+
+// MarshalJSON encodes x as JSON, with what decoding kept.
+func (x NotesReactionsCreateRequest) MarshalJSON() ([]byte, error) {
+	return marshalJSONValue(&x)
 }
 
 // NotesSearchByTag calls notes/search-by-tag (POST /api/notes/search-by-tag).
@@ -348,52 +912,142 @@ type NotesReactionsCreateRequest struct {
 // Credential required: no.
 //
 // Documented errors (match with errors.Is): ErrInvalidParam, ErrCredentialRequired, ErrAuthenticationFailed, ErrIAmAI, ErrInternalError.
+// All(ctx, c.NotesSearchByTag, req) walks every page.
 func (c *Client) NotesSearchByTag(ctx context.Context, req *NotesSearchByTagRequest) ([]Note, error) {
 	var resp []Note
-	if err := c.call(ctx, "notes/search-by-tag", req, &resp); err != nil {
+	if err := c.call(ctx, "notes/search-by-tag", req, jsonTarget(&resp, func(p *[]Note, d *jsonDecoder) bool {
+		return decSlice(p, d, (*Note).decodeJSON)
+	})); err != nil {
 		return nil, err
 	}
 	return resp, nil
 }
 
-// NotesSearchByTagAll iterates over notes/search-by-tag page by page, following untilId from the
-// newest item to the oldest. It stops after a page shorter than the requested
-// limit (or an empty page when no limit is set), at the first error, which it
-// yields, when the caller stops ranging, or when ctx ends. req may be nil; it
-// is copied, not modified.
-func (c *Client) NotesSearchByTagAll(ctx context.Context, req *NotesSearchByTagRequest) iter.Seq2[Note, error] {
-	var r NotesSearchByTagRequest
-	if req != nil {
-		r = *req
-	}
-	var limit int64
-	if n, ok := r.Limit.Get(); ok {
-		limit = n
-	}
-	return paginate(ctx, limit, func(ctx context.Context, untilID string) ([]Note, error) {
-		if untilID != "" {
-			r.UntilID = Value(untilID)
-		}
-		return c.NotesSearchByTag(ctx, &r)
-	}, func(v *Note) string {
-		return v.ID
-	})
+// setUntilID makes r ask for the page before id (untilId), for All.
+func (r *NotesSearchByTagRequest) setUntilID(id string) {
+	r.UntilID = &id
 }
 
-// NotesSearchByTagRequest is defined at #/paths/~1notes~1search-by-tag/post/requestBody/content/application~1json/schema.
+// NotesSearchByTagRequest is the request of notes/search-by-tag.
 //
 // Optional fields are sent only when set: Value(v) sends v, Null[T]() sends null.
 type NotesSearchByTagRequest struct {
-	Limit Optional[int64] `json:"limit,omitzero"`
-	Poll  Optional[bool]  `json:"poll,omitzero"`
+	Reply     Optional[bool] `json:"reply,omitzero"`
+	Renote    Optional[bool] `json:"renote,omitzero"`
+	WithFiles *bool          `json:"withFiles,omitzero"`
+	Poll      Optional[bool] `json:"poll,omitzero"`
+	Limit     *int64         `json:"limit,omitzero"`
+	SinceID   *string        `json:"sinceId,omitzero"`
+	UntilID   *string        `json:"untilId,omitzero"`
+	Tag       *string        `json:"tag,omitzero"`
 	// Outer list: any of; inner list: all of.
-	Query     Optional[[][]string] `json:"query,omitzero"`
-	Renote    Optional[bool]       `json:"renote,omitzero"`
-	Reply     Optional[bool]       `json:"reply,omitzero"`
-	SinceID   Optional[string]     `json:"sinceId,omitzero"`
-	Tag       Optional[string]     `json:"tag,omitzero"`
-	UntilID   Optional[string]     `json:"untilId,omitzero"`
-	WithFiles Optional[bool]       `json:"withFiles,omitzero"`
+	Query [][]string `json:"query,omitzero"`
+
+	// Extra holds the members of the JSON object that no field above holds, as they were
+	// sent: members the API document does not declare, and declared members whose
+	// value does not fit the field's type. Encoding writes them back.
+	Extra Members `json:"-"`
+}
+
+func (x *NotesSearchByTagRequest) decodeJSON(d *jsonDecoder) bool {
+	if !d.objectStart() {
+		return false
+	}
+	*x = NotesSearchByTagRequest{}
+	n := 0
+	for ; d.nextMember(n); n++ {
+		switch string(d.key) {
+		case "reply":
+			d.field(&x.Extra, "reply", d.at(), decOptional(&x.Reply, d, decBool), "boolean")
+		case "renote":
+			d.field(&x.Extra, "renote", d.at(), decOptional(&x.Renote, d, decBool), "boolean")
+		case "withFiles":
+			d.field(&x.Extra, "withFiles", d.at(), decPtr(&x.WithFiles, d, decBool), "boolean")
+		case "poll":
+			d.field(&x.Extra, "poll", d.at(), decOptional(&x.Poll, d, decBool), "boolean")
+		case "limit":
+			d.field(&x.Extra, "limit", d.at(), decPtr(&x.Limit, d, decInt64), "integer")
+		case "sinceId":
+			d.field(&x.Extra, "sinceId", d.at(), decPtr(&x.SinceID, d, decString), "string")
+		case "untilId":
+			d.field(&x.Extra, "untilId", d.at(), decPtr(&x.UntilID, d, decString), "string")
+		case "tag":
+			d.field(&x.Extra, "tag", d.at(), decPtr(&x.Tag, d, decString), "string")
+		case "query":
+			d.field(&x.Extra, "query", d.at(), func(p *[][]string, d *jsonDecoder) bool {
+				return decSlice(p, d, func(p *[]string, d *jsonDecoder) bool {
+					return decSlice(p, d, decString)
+				})
+			}(&x.Query, d), "array of array of string")
+		default:
+			d.unknown(&x.Extra)
+		}
+	}
+	return true
+}
+func (x *NotesSearchByTagRequest) encodeJSON(e *jsonEncoder) {
+	e.objectStart()
+	if x.Reply.IsSet() {
+		if e.field(&x.Extra, "reply") {
+			encOptional(&x.Reply, e, encBool)
+		}
+	}
+	if x.Renote.IsSet() {
+		if e.field(&x.Extra, "renote") {
+			encOptional(&x.Renote, e, encBool)
+		}
+	}
+	if x.WithFiles != nil {
+		if e.field(&x.Extra, "withFiles") {
+			encPtr(&x.WithFiles, e, encBool)
+		}
+	}
+	if x.Poll.IsSet() {
+		if e.field(&x.Extra, "poll") {
+			encOptional(&x.Poll, e, encBool)
+		}
+	}
+	if x.Limit != nil {
+		if e.field(&x.Extra, "limit") {
+			encPtr(&x.Limit, e, encInt64)
+		}
+	}
+	if x.SinceID != nil {
+		if e.field(&x.Extra, "sinceId") {
+			encPtr(&x.SinceID, e, encString)
+		}
+	}
+	if x.UntilID != nil {
+		if e.field(&x.Extra, "untilId") {
+			encPtr(&x.UntilID, e, encString)
+		}
+	}
+	if x.Tag != nil {
+		if e.field(&x.Extra, "tag") {
+			encPtr(&x.Tag, e, encString)
+		}
+	}
+	if x.Query != nil {
+		if e.field(&x.Extra, "query") {
+			func(p *[][]string, e *jsonEncoder) {
+				encSlice(p, e, func(p *[]string, e *jsonEncoder) {
+					encSlice(p, e, encString)
+				})
+			}(&x.Query, e)
+		}
+	}
+	x.Extra.encode(e)
+	e.objectEnd()
+}
+
+// UnmarshalJSON decodes x from JSON, keeping what its fields cannot hold (see Members).
+func (x *NotesSearchByTagRequest) UnmarshalJSON(data []byte) error {
+	return unmarshalJSONValue(data, x)
+}
+
+// MarshalJSON encodes x as JSON, with what decoding kept.
+func (x NotesSearchByTagRequest) MarshalJSON() ([]byte, error) {
+	return marshalJSONValue(&x)
 }
 
 // Errors notes/show documents.
@@ -425,11 +1079,58 @@ func (c *Client) NotesShow(ctx context.Context, req *NotesShowRequest) (*Note, e
 	return &resp, nil
 }
 
-// NotesShowRequest is defined at #/paths/~1notes~1show/post/requestBody/content/application~1json/schema.
-//
-// Optional fields are sent only when set: Value(v) sends v, Null[T]() sends null.
+// NotesShowRequest is the request of notes/show.
 type NotesShowRequest struct {
 	NoteID string `json:"noteId"`
+
+	// Extra holds the members of the JSON object that no field above holds, as they were
+	// sent: members the API document does not declare, and declared members whose
+	// value does not fit the field's type. Encoding writes them back.
+	Extra Members `json:"-"`
+}
+
+// fieldsOfNotesShowRequest names the members of NotesShowRequest by field index, and says which are required.
+var fieldsOfNotesShowRequest = jsonFields{
+	names:    []string{"noteId"},
+	required: []uint64{0x1},
+}
+
+func (x *NotesShowRequest) decodeJSON(d *jsonDecoder) bool {
+	if !d.objectStart() {
+		return false
+	}
+	*x = NotesShowRequest{}
+	var seen [1]uint64
+	n := 0
+	for ; d.nextMember(n); n++ {
+		switch string(d.key) {
+		case "noteId":
+			seen[0] |= 0x1
+			d.field(&x.Extra, "noteId", d.at(), decString(&x.NoteID, d), "string")
+		default:
+			d.unknown(&x.Extra)
+		}
+	}
+	fieldsOfNotesShowRequest.markMissing(&x.Extra, seen[:])
+	return true
+}
+func (x *NotesShowRequest) encodeJSON(e *jsonEncoder) {
+	e.objectStart()
+	if e.field(&x.Extra, "noteId") {
+		encString(&x.NoteID, e)
+	}
+	x.Extra.encode(e)
+	e.objectEnd()
+}
+
+// UnmarshalJSON decodes x from JSON, keeping what its fields cannot hold (see Members).
+func (x *NotesShowRequest) UnmarshalJSON(data []byte) error {
+	return unmarshalJSONValue(data, x)
+}
+
+// MarshalJSON encodes x as JSON, with what decoding kept.
+func (x NotesShowRequest) MarshalJSON() ([]byte, error) {
+	return marshalJSONValue(&x)
 }
 
 // NotesTimeline calls notes/timeline (POST /api/notes/timeline).
@@ -439,51 +1140,131 @@ type NotesShowRequest struct {
 // Credential required: yes. Permission: read:account.
 //
 // Documented errors (match with errors.Is): ErrInvalidParam, ErrCredentialRequired, ErrAuthenticationFailed, ErrIAmAI, ErrInternalError.
+// All(ctx, c.NotesTimeline, req) walks every page.
 func (c *Client) NotesTimeline(ctx context.Context, req *NotesTimelineRequest) ([]Note, error) {
 	var resp []Note
-	if err := c.call(ctx, "notes/timeline", req, &resp); err != nil {
+	if err := c.call(ctx, "notes/timeline", req, jsonTarget(&resp, func(p *[]Note, d *jsonDecoder) bool {
+		return decSlice(p, d, (*Note).decodeJSON)
+	})); err != nil {
 		return nil, err
 	}
 	return resp, nil
 }
 
-// NotesTimelineAll iterates over notes/timeline page by page, following untilId from the
-// newest item to the oldest. It stops after a page shorter than the requested
-// limit (or an empty page when no limit is set), at the first error, which it
-// yields, when the caller stops ranging, or when ctx ends. req may be nil; it
-// is copied, not modified.
-func (c *Client) NotesTimelineAll(ctx context.Context, req *NotesTimelineRequest) iter.Seq2[Note, error] {
-	var r NotesTimelineRequest
-	if req != nil {
-		r = *req
-	}
-	var limit int64
-	if n, ok := r.Limit.Get(); ok {
-		limit = n
-	}
-	return paginate(ctx, limit, func(ctx context.Context, untilID string) ([]Note, error) {
-		if untilID != "" {
-			r.UntilID = Value(untilID)
-		}
-		return c.NotesTimeline(ctx, &r)
-	}, func(v *Note) string {
-		return v.ID
-	})
+// setUntilID makes r ask for the page before id (untilId), for All.
+func (r *NotesTimelineRequest) setUntilID(id string) {
+	r.UntilID = &id
 }
 
-// NotesTimelineRequest is defined at #/paths/~1notes~1timeline/post/requestBody/content/application~1json/schema.
-//
-// Optional fields are sent only when set: Value(v) sends v, Null[T]() sends null.
+// NotesTimelineRequest is the request of notes/timeline.
 type NotesTimelineRequest struct {
-	AllowPartial     Optional[bool]  `json:"allowPartial,omitzero"`
-	IncludeMyRenotes Optional[bool]  `json:"includeMyRenotes,omitzero"`
-	Limit            Optional[int64] `json:"limit,omitzero"`
+	Limit   *int64  `json:"limit,omitzero"`
+	SinceID *string `json:"sinceId,omitzero"`
+	UntilID *string `json:"untilId,omitzero"`
 	// Unix time in milliseconds.
-	SinceDate Optional[int64]  `json:"sinceDate,omitzero"`
-	SinceID   Optional[string] `json:"sinceId,omitzero"`
+	SinceDate *int64 `json:"sinceDate,omitzero"`
 	// Unix time in milliseconds.
-	UntilDate   Optional[int64]  `json:"untilDate,omitzero"`
-	UntilID     Optional[string] `json:"untilId,omitzero"`
-	WithFiles   Optional[bool]   `json:"withFiles,omitzero"`
-	WithRenotes Optional[bool]   `json:"withRenotes,omitzero"`
+	UntilDate        *int64 `json:"untilDate,omitzero"`
+	AllowPartial     *bool  `json:"allowPartial,omitzero"`
+	IncludeMyRenotes *bool  `json:"includeMyRenotes,omitzero"`
+	WithFiles        *bool  `json:"withFiles,omitzero"`
+	WithRenotes      *bool  `json:"withRenotes,omitzero"`
+
+	// Extra holds the members of the JSON object that no field above holds, as they were
+	// sent: members the API document does not declare, and declared members whose
+	// value does not fit the field's type. Encoding writes them back.
+	Extra Members `json:"-"`
+}
+
+func (x *NotesTimelineRequest) decodeJSON(d *jsonDecoder) bool {
+	if !d.objectStart() {
+		return false
+	}
+	*x = NotesTimelineRequest{}
+	n := 0
+	for ; d.nextMember(n); n++ {
+		switch string(d.key) {
+		case "limit":
+			d.field(&x.Extra, "limit", d.at(), decPtr(&x.Limit, d, decInt64), "integer")
+		case "sinceId":
+			d.field(&x.Extra, "sinceId", d.at(), decPtr(&x.SinceID, d, decString), "string")
+		case "untilId":
+			d.field(&x.Extra, "untilId", d.at(), decPtr(&x.UntilID, d, decString), "string")
+		case "sinceDate":
+			d.field(&x.Extra, "sinceDate", d.at(), decPtr(&x.SinceDate, d, decInt64), "integer")
+		case "untilDate":
+			d.field(&x.Extra, "untilDate", d.at(), decPtr(&x.UntilDate, d, decInt64), "integer")
+		case "allowPartial":
+			d.field(&x.Extra, "allowPartial", d.at(), decPtr(&x.AllowPartial, d, decBool), "boolean")
+		case "includeMyRenotes":
+			d.field(&x.Extra, "includeMyRenotes", d.at(), decPtr(&x.IncludeMyRenotes, d, decBool), "boolean")
+		case "withFiles":
+			d.field(&x.Extra, "withFiles", d.at(), decPtr(&x.WithFiles, d, decBool), "boolean")
+		case "withRenotes":
+			d.field(&x.Extra, "withRenotes", d.at(), decPtr(&x.WithRenotes, d, decBool), "boolean")
+		default:
+			d.unknown(&x.Extra)
+		}
+	}
+	return true
+}
+func (x *NotesTimelineRequest) encodeJSON(e *jsonEncoder) {
+	e.objectStart()
+	if x.Limit != nil {
+		if e.field(&x.Extra, "limit") {
+			encPtr(&x.Limit, e, encInt64)
+		}
+	}
+	if x.SinceID != nil {
+		if e.field(&x.Extra, "sinceId") {
+			encPtr(&x.SinceID, e, encString)
+		}
+	}
+	if x.UntilID != nil {
+		if e.field(&x.Extra, "untilId") {
+			encPtr(&x.UntilID, e, encString)
+		}
+	}
+	if x.SinceDate != nil {
+		if e.field(&x.Extra, "sinceDate") {
+			encPtr(&x.SinceDate, e, encInt64)
+		}
+	}
+	if x.UntilDate != nil {
+		if e.field(&x.Extra, "untilDate") {
+			encPtr(&x.UntilDate, e, encInt64)
+		}
+	}
+	if x.AllowPartial != nil {
+		if e.field(&x.Extra, "allowPartial") {
+			encPtr(&x.AllowPartial, e, encBool)
+		}
+	}
+	if x.IncludeMyRenotes != nil {
+		if e.field(&x.Extra, "includeMyRenotes") {
+			encPtr(&x.IncludeMyRenotes, e, encBool)
+		}
+	}
+	if x.WithFiles != nil {
+		if e.field(&x.Extra, "withFiles") {
+			encPtr(&x.WithFiles, e, encBool)
+		}
+	}
+	if x.WithRenotes != nil {
+		if e.field(&x.Extra, "withRenotes") {
+			encPtr(&x.WithRenotes, e, encBool)
+		}
+	}
+	x.Extra.encode(e)
+	e.objectEnd()
+}
+
+// UnmarshalJSON decodes x from JSON, keeping what its fields cannot hold (see Members).
+func (x *NotesTimelineRequest) UnmarshalJSON(data []byte) error {
+	return unmarshalJSONValue(data, x)
+}
+
+// MarshalJSON encodes x as JSON, with what decoding kept.
+func (x NotesTimelineRequest) MarshalJSON() ([]byte, error) {
+	return marshalJSONValue(&x)
 }

@@ -21,8 +21,57 @@ func (c *Client) Ping(ctx context.Context) (*PingResponse, error) {
 	return &resp, nil
 }
 
-// PingResponse is defined at #/paths/~1ping/post/responses/200/content/application~1json/schema.
+// PingResponse is the response of ping.
 type PingResponse struct {
 	// Unix time in milliseconds.
 	Pong int64 `json:"pong"`
+
+	// Extra holds the members of the JSON object that no field above holds, as they were
+	// sent: members the API document does not declare, and declared members whose
+	// value does not fit the field's type. Encoding writes them back.
+	Extra Members `json:"-"`
+}
+
+// fieldsOfPingResponse names the members of PingResponse by field index, and says which are required.
+var fieldsOfPingResponse = jsonFields{
+	names:    []string{"pong"},
+	required: []uint64{0x1},
+}
+
+func (x *PingResponse) decodeJSON(d *jsonDecoder) bool {
+	if !d.objectStart() {
+		return false
+	}
+	*x = PingResponse{}
+	var seen [1]uint64
+	n := 0
+	for ; d.nextMember(n); n++ {
+		switch string(d.key) {
+		case "pong":
+			seen[0] |= 0x1
+			d.field(&x.Extra, "pong", d.at(), decInt64(&x.Pong, d), "integer")
+		default:
+			d.unknown(&x.Extra)
+		}
+	}
+	fieldsOfPingResponse.markMissing(&x.Extra, seen[:])
+	return true
+}
+func (x *PingResponse) encodeJSON(e *jsonEncoder) {
+	e.objectStart()
+	if e.field(&x.Extra, "pong") {
+		encInt64(&x.Pong, e)
+	}
+	x.Extra.encode(e)
+	e.objectEnd()
+}
+
+// UnmarshalJSON decodes x from JSON, keeping what its fields cannot hold (see Members).
+func (x *PingResponse) UnmarshalJSON(data []byte) error {
+	return unmarshalJSONValue(data, x)
+}
+
+// MarshalJSON encodes x as JSON, with what decoding kept.
+func (x PingResponse) MarshalJSON() ([]byte, error) {
+	return marshalJSONValue(&x)
 }

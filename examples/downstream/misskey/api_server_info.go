@@ -21,27 +21,253 @@ func (c *Client) ServerInfo(ctx context.Context) (*ServerInfoResponse, error) {
 	return &resp, nil
 }
 
-// ServerInfoResponse is defined at #/paths/~1server-info/post/responses/200/content/application~1json/schema.
-type ServerInfoResponse struct {
-	CPU     ServerInfoResponseCPU `json:"cpu"`
-	Fs      ServerInfoResponseFs  `json:"fs"`
-	Machine string                `json:"machine"`
-	Mem     ServerInfoResponseMem `json:"mem"`
-}
-
-// ServerInfoResponseCPU is defined at #/paths/~1server-info/post/responses/200/content/application~1json/schema/properties/cpu.
-type ServerInfoResponseCPU struct {
-	Cores int64  `json:"cores"`
+// ServerInfoCPU is the cpu field of ServerInfoResponse.
+type ServerInfoCPU struct {
 	Model string `json:"model"`
+	Cores int64  `json:"cores"`
+
+	// Extra holds the members of the JSON object that no field above holds, as they were
+	// sent: members the API document does not declare, and declared members whose
+	// value does not fit the field's type. Encoding writes them back.
+	Extra Members `json:"-"`
 }
 
-// ServerInfoResponseFs is defined at #/paths/~1server-info/post/responses/200/content/application~1json/schema/properties/fs.
-type ServerInfoResponseFs struct {
+// fieldsOfServerInfoCPU names the members of ServerInfoCPU by field index, and says which are required.
+var fieldsOfServerInfoCPU = jsonFields{
+	names:    []string{"model", "cores"},
+	required: []uint64{0x3},
+}
+
+func (x *ServerInfoCPU) decodeJSON(d *jsonDecoder) bool {
+	if !d.objectStart() {
+		return false
+	}
+	*x = ServerInfoCPU{}
+	var seen [1]uint64
+	n := 0
+	for ; d.nextMember(n); n++ {
+		switch string(d.key) {
+		case "model":
+			seen[0] |= 0x1
+			d.field(&x.Extra, "model", d.at(), decString(&x.Model, d), "string")
+		case "cores":
+			seen[0] |= 0x2
+			d.field(&x.Extra, "cores", d.at(), decInt64(&x.Cores, d), "integer")
+		default:
+			d.unknown(&x.Extra)
+		}
+	}
+	fieldsOfServerInfoCPU.markMissing(&x.Extra, seen[:])
+	return true
+}
+func (x *ServerInfoCPU) encodeJSON(e *jsonEncoder) {
+	e.objectStart()
+	if e.field(&x.Extra, "model") {
+		encString(&x.Model, e)
+	}
+	if e.field(&x.Extra, "cores") {
+		encInt64(&x.Cores, e)
+	}
+	x.Extra.encode(e)
+	e.objectEnd()
+}
+
+// UnmarshalJSON decodes x from JSON, keeping what its fields cannot hold (see Members).
+func (x *ServerInfoCPU) UnmarshalJSON(data []byte) error {
+	return unmarshalJSONValue(data, x)
+}
+
+// MarshalJSON encodes x as JSON, with what decoding kept.
+func (x ServerInfoCPU) MarshalJSON() ([]byte, error) {
+	return marshalJSONValue(&x)
+}
+
+// ServerInfoFs is the fs field of ServerInfoResponse.
+type ServerInfoFs struct {
 	Total int64 `json:"total"`
 	Used  int64 `json:"used"`
+
+	// Extra holds the members of the JSON object that no field above holds, as they were
+	// sent: members the API document does not declare, and declared members whose
+	// value does not fit the field's type. Encoding writes them back.
+	Extra Members `json:"-"`
 }
 
-// ServerInfoResponseMem is defined at #/paths/~1server-info/post/responses/200/content/application~1json/schema/properties/mem.
-type ServerInfoResponseMem struct {
+// fieldsOfServerInfoFs names the members of ServerInfoFs by field index, and says which are required.
+var fieldsOfServerInfoFs = jsonFields{
+	names:    []string{"total", "used"},
+	required: []uint64{0x3},
+}
+
+func (x *ServerInfoFs) decodeJSON(d *jsonDecoder) bool {
+	if !d.objectStart() {
+		return false
+	}
+	*x = ServerInfoFs{}
+	var seen [1]uint64
+	n := 0
+	for ; d.nextMember(n); n++ {
+		switch string(d.key) {
+		case "total":
+			seen[0] |= 0x1
+			d.field(&x.Extra, "total", d.at(), decInt64(&x.Total, d), "integer")
+		case "used":
+			seen[0] |= 0x2
+			d.field(&x.Extra, "used", d.at(), decInt64(&x.Used, d), "integer")
+		default:
+			d.unknown(&x.Extra)
+		}
+	}
+	fieldsOfServerInfoFs.markMissing(&x.Extra, seen[:])
+	return true
+}
+func (x *ServerInfoFs) encodeJSON(e *jsonEncoder) {
+	e.objectStart()
+	if e.field(&x.Extra, "total") {
+		encInt64(&x.Total, e)
+	}
+	if e.field(&x.Extra, "used") {
+		encInt64(&x.Used, e)
+	}
+	x.Extra.encode(e)
+	e.objectEnd()
+}
+
+// UnmarshalJSON decodes x from JSON, keeping what its fields cannot hold (see Members).
+func (x *ServerInfoFs) UnmarshalJSON(data []byte) error {
+	return unmarshalJSONValue(data, x)
+}
+
+// MarshalJSON encodes x as JSON, with what decoding kept.
+func (x ServerInfoFs) MarshalJSON() ([]byte, error) {
+	return marshalJSONValue(&x)
+}
+
+// ServerInfoMem is the mem field of ServerInfoResponse.
+type ServerInfoMem struct {
 	Total int64 `json:"total"`
+
+	// Extra holds the members of the JSON object that no field above holds, as they were
+	// sent: members the API document does not declare, and declared members whose
+	// value does not fit the field's type. Encoding writes them back.
+	Extra Members `json:"-"`
+}
+
+// fieldsOfServerInfoMem names the members of ServerInfoMem by field index, and says which are required.
+var fieldsOfServerInfoMem = jsonFields{
+	names:    []string{"total"},
+	required: []uint64{0x1},
+}
+
+func (x *ServerInfoMem) decodeJSON(d *jsonDecoder) bool {
+	if !d.objectStart() {
+		return false
+	}
+	*x = ServerInfoMem{}
+	var seen [1]uint64
+	n := 0
+	for ; d.nextMember(n); n++ {
+		switch string(d.key) {
+		case "total":
+			seen[0] |= 0x1
+			d.field(&x.Extra, "total", d.at(), decInt64(&x.Total, d), "integer")
+		default:
+			d.unknown(&x.Extra)
+		}
+	}
+	fieldsOfServerInfoMem.markMissing(&x.Extra, seen[:])
+	return true
+}
+func (x *ServerInfoMem) encodeJSON(e *jsonEncoder) {
+	e.objectStart()
+	if e.field(&x.Extra, "total") {
+		encInt64(&x.Total, e)
+	}
+	x.Extra.encode(e)
+	e.objectEnd()
+}
+
+// UnmarshalJSON decodes x from JSON, keeping what its fields cannot hold (see Members).
+func (x *ServerInfoMem) UnmarshalJSON(data []byte) error {
+	return unmarshalJSONValue(data, x)
+}
+
+// MarshalJSON encodes x as JSON, with what decoding kept.
+func (x ServerInfoMem) MarshalJSON() ([]byte, error) {
+	return marshalJSONValue(&x)
+}
+
+// ServerInfoResponse is the response of server-info.
+type ServerInfoResponse struct {
+	Machine string        `json:"machine"`
+	CPU     ServerInfoCPU `json:"cpu"`
+	Mem     ServerInfoMem `json:"mem"`
+	Fs      ServerInfoFs  `json:"fs"`
+
+	// Extra holds the members of the JSON object that no field above holds, as they were
+	// sent: members the API document does not declare, and declared members whose
+	// value does not fit the field's type. Encoding writes them back.
+	Extra Members `json:"-"`
+}
+
+// fieldsOfServerInfoResponse names the members of ServerInfoResponse by field index, and says which are required.
+var fieldsOfServerInfoResponse = jsonFields{
+	names:    []string{"machine", "cpu", "mem", "fs"},
+	required: []uint64{0xf},
+}
+
+func (x *ServerInfoResponse) decodeJSON(d *jsonDecoder) bool {
+	if !d.objectStart() {
+		return false
+	}
+	*x = ServerInfoResponse{}
+	var seen [1]uint64
+	n := 0
+	for ; d.nextMember(n); n++ {
+		switch string(d.key) {
+		case "machine":
+			seen[0] |= 0x1
+			d.field(&x.Extra, "machine", d.at(), decString(&x.Machine, d), "string")
+		case "cpu":
+			seen[0] |= 0x2
+			d.field(&x.Extra, "cpu", d.at(), (*ServerInfoCPU).decodeJSON(&x.CPU, d), "ServerInfoCPU")
+		case "mem":
+			seen[0] |= 0x4
+			d.field(&x.Extra, "mem", d.at(), (*ServerInfoMem).decodeJSON(&x.Mem, d), "ServerInfoMem")
+		case "fs":
+			seen[0] |= 0x8
+			d.field(&x.Extra, "fs", d.at(), (*ServerInfoFs).decodeJSON(&x.Fs, d), "ServerInfoFs")
+		default:
+			d.unknown(&x.Extra)
+		}
+	}
+	fieldsOfServerInfoResponse.markMissing(&x.Extra, seen[:])
+	return true
+}
+func (x *ServerInfoResponse) encodeJSON(e *jsonEncoder) {
+	e.objectStart()
+	if e.field(&x.Extra, "machine") {
+		encString(&x.Machine, e)
+	}
+	if e.field(&x.Extra, "cpu") {
+		(*ServerInfoCPU).encodeJSON(&x.CPU, e)
+	}
+	if e.field(&x.Extra, "mem") {
+		(*ServerInfoMem).encodeJSON(&x.Mem, e)
+	}
+	if e.field(&x.Extra, "fs") {
+		(*ServerInfoFs).encodeJSON(&x.Fs, e)
+	}
+	x.Extra.encode(e)
+	e.objectEnd()
+}
+
+// UnmarshalJSON decodes x from JSON, keeping what its fields cannot hold (see Members).
+func (x *ServerInfoResponse) UnmarshalJSON(data []byte) error {
+	return unmarshalJSONValue(data, x)
+}
+
+// MarshalJSON encodes x as JSON, with what decoding kept.
+func (x ServerInfoResponse) MarshalJSON() ([]byte, error) {
+	return marshalJSONValue(&x)
 }

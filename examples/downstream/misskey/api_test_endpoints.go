@@ -21,25 +21,210 @@ func (c *Client) Test(ctx context.Context, req *TestRequest) (*TestResponse, err
 	return &resp, nil
 }
 
-// TestRequest is defined at #/paths/~1test/post/requestBody/content/application~1json/schema.
+// TestRequest is the request of test.
 //
 // Optional fields are sent only when set: Value(v) sends v, Null[T]() sends null.
 type TestRequest struct {
-	Default Optional[string] `json:"default,omitzero"`
-	// Name of a callback; echoed unchanged.
-	Func            Optional[string] `json:"func,omitzero"`
-	ID              Optional[string] `json:"id,omitzero"`
-	NullableDefault Optional[string] `json:"nullableDefault,omitzero"`
 	Required        bool             `json:"required"`
-	String          Optional[string] `json:"string,omitzero"`
+	String          *string          `json:"string,omitzero"`
+	Default         *string          `json:"default,omitzero"`
+	NullableDefault Optional[string] `json:"nullableDefault,omitzero"`
+	ID              *string          `json:"id,omitzero"`
+	// Name of a callback; echoed unchanged.
+	Func *string `json:"func,omitzero"`
+
+	// Extra holds the members of the JSON object that no field above holds, as they were
+	// sent: members the API document does not declare, and declared members whose
+	// value does not fit the field's type. Encoding writes them back.
+	Extra Members `json:"-"`
 }
 
-// TestResponse is defined at #/paths/~1test/post/responses/200/content/application~1json/schema.
+// fieldsOfTestRequest names the members of TestRequest by field index, and says which are required.
+var fieldsOfTestRequest = jsonFields{
+	names:    []string{"required", "string", "default", "nullableDefault", "id", "func"},
+	required: []uint64{0x1},
+}
+
+func (x *TestRequest) decodeJSON(d *jsonDecoder) bool {
+	if !d.objectStart() {
+		return false
+	}
+	*x = TestRequest{}
+	var seen [1]uint64
+	n := 0
+	for ; d.nextMember(n); n++ {
+		switch string(d.key) {
+		case "required":
+			seen[0] |= 0x1
+			d.field(&x.Extra, "required", d.at(), decBool(&x.Required, d), "boolean")
+		case "string":
+			seen[0] |= 0x2
+			d.field(&x.Extra, "string", d.at(), decPtr(&x.String, d, decString), "string")
+		case "default":
+			seen[0] |= 0x4
+			d.field(&x.Extra, "default", d.at(), decPtr(&x.Default, d, decString), "string")
+		case "nullableDefault":
+			seen[0] |= 0x8
+			d.field(&x.Extra, "nullableDefault", d.at(), decOptional(&x.NullableDefault, d, decString), "string")
+		case "id":
+			seen[0] |= 0x10
+			d.field(&x.Extra, "id", d.at(), decPtr(&x.ID, d, decString), "string")
+		case "func":
+			seen[0] |= 0x20
+			d.field(&x.Extra, "func", d.at(), decPtr(&x.Func, d, decString), "string")
+		default:
+			d.unknown(&x.Extra)
+		}
+	}
+	fieldsOfTestRequest.markMissing(&x.Extra, seen[:])
+	return true
+}
+func (x *TestRequest) encodeJSON(e *jsonEncoder) {
+	e.objectStart()
+	if e.field(&x.Extra, "required") {
+		encBool(&x.Required, e)
+	}
+	if x.String != nil {
+		if e.field(&x.Extra, "string") {
+			encPtr(&x.String, e, encString)
+		}
+	}
+	if x.Default != nil {
+		if e.field(&x.Extra, "default") {
+			encPtr(&x.Default, e, encString)
+		}
+	}
+	if x.NullableDefault.IsSet() {
+		if e.field(&x.Extra, "nullableDefault") {
+			encOptional(&x.NullableDefault, e, encString)
+		}
+	}
+	if x.ID != nil {
+		if e.field(&x.Extra, "id") {
+			encPtr(&x.ID, e, encString)
+		}
+	}
+	if x.Func != nil {
+		if e.field(&x.Extra, "func") {
+			encPtr(&x.Func, e, encString)
+		}
+	}
+	x.Extra.encode(e)
+	e.objectEnd()
+}
+
+// UnmarshalJSON decodes x from JSON, keeping what its fields cannot hold (see Members).
+func (x *TestRequest) UnmarshalJSON(data []byte) error {
+	return unmarshalJSONValue(data, x)
+}
+
+// MarshalJSON encodes x as JSON, with what decoding kept.
+func (x TestRequest) MarshalJSON() ([]byte, error) {
+	return marshalJSONValue(&x)
+}
+
+// TestResponse is the response of test.
 type TestResponse struct {
-	Default         *string `json:"default,omitzero"`
-	Func            *string `json:"func,omitzero"`
 	ID              *string `json:"id,omitzero"`
-	NullableDefault *string `json:"nullableDefault,omitzero"`
 	Required        bool    `json:"required"`
 	String          *string `json:"string,omitzero"`
+	Default         *string `json:"default,omitzero"`
+	NullableDefault *string `json:"nullableDefault,omitzero"`
+	Func            *string `json:"func,omitzero"`
+
+	// Extra holds the members of the JSON object that no field above holds, as they were
+	// sent: members the API document does not declare, and declared members whose
+	// value does not fit the field's type. Encoding writes them back.
+	Extra Members `json:"-"`
+	nulls uint64  // optional fields that were null
+}
+
+// fieldsOfTestResponse names the members of TestResponse by field index, and says which are required.
+var fieldsOfTestResponse = jsonFields{
+	names:    []string{"id", "required", "string", "default", "nullableDefault", "func"},
+	required: []uint64{0x2},
+}
+
+func (x *TestResponse) decodeJSON(d *jsonDecoder) bool {
+	if !d.objectStart() {
+		return false
+	}
+	*x = TestResponse{}
+	var seen [1]uint64
+	n := 0
+	for ; d.nextMember(n); n++ {
+		switch string(d.key) {
+		case "id":
+			seen[0] |= 0x1
+			d.field(&x.Extra, "id", d.at(), decPtr(&x.ID, d, decString), "string")
+		case "required":
+			seen[0] |= 0x2
+			d.field(&x.Extra, "required", d.at(), decBool(&x.Required, d), "boolean")
+		case "string":
+			seen[0] |= 0x4
+			d.field(&x.Extra, "string", d.at(), decPtr(&x.String, d, decString), "string")
+		case "default":
+			seen[0] |= 0x8
+			d.field(&x.Extra, "default", d.at(), decPtr(&x.Default, d, decString), "string")
+		case "nullableDefault":
+			seen[0] |= 0x10
+			if d.null() {
+				x.NullableDefault = nil
+				x.nulls |= 0x1
+				x.Extra.forgetDeclared("nullableDefault")
+			} else {
+				d.field(&x.Extra, "nullableDefault", d.at(), decPtr(&x.NullableDefault, d, decString), "string or null")
+			}
+		case "func":
+			seen[0] |= 0x20
+			d.field(&x.Extra, "func", d.at(), decPtr(&x.Func, d, decString), "string")
+		default:
+			d.unknown(&x.Extra)
+		}
+	}
+	fieldsOfTestResponse.markMissing(&x.Extra, seen[:])
+	return true
+}
+func (x *TestResponse) encodeJSON(e *jsonEncoder) {
+	e.objectStart()
+	if x.ID != nil {
+		if e.field(&x.Extra, "id") {
+			encPtr(&x.ID, e, encString)
+		}
+	}
+	if e.field(&x.Extra, "required") {
+		encBool(&x.Required, e)
+	}
+	if x.String != nil {
+		if e.field(&x.Extra, "string") {
+			encPtr(&x.String, e, encString)
+		}
+	}
+	if x.Default != nil {
+		if e.field(&x.Extra, "default") {
+			encPtr(&x.Default, e, encString)
+		}
+	}
+	if x.NullableDefault != nil || x.nulls&0x1 != 0 {
+		if e.field(&x.Extra, "nullableDefault") {
+			encPtr(&x.NullableDefault, e, encString)
+		}
+	}
+	if x.Func != nil {
+		if e.field(&x.Extra, "func") {
+			encPtr(&x.Func, e, encString)
+		}
+	}
+	x.Extra.encode(e)
+	e.objectEnd()
+}
+
+// UnmarshalJSON decodes x from JSON, keeping what its fields cannot hold (see Members).
+func (x *TestResponse) UnmarshalJSON(data []byte) error {
+	return unmarshalJSONValue(data, x)
+}
+
+// MarshalJSON encodes x as JSON, with what decoding kept.
+func (x TestResponse) MarshalJSON() ([]byte, error) {
+	return marshalJSONValue(&x)
 }

@@ -5,7 +5,6 @@ package misskey
 import (
 	"context"
 	"encoding/json"
-	"iter"
 )
 
 // Errors users/notes documents.
@@ -27,54 +26,157 @@ var (
 // Credential required: no.
 //
 // Documented errors (match with errors.Is): ErrInvalidParam, ErrUsersNotesNoSuchUser, ErrCredentialRequired, ErrAuthenticationFailed, ErrIAmAI, ErrInternalError.
+// All(ctx, c.UsersNotes, req) walks every page.
 func (c *Client) UsersNotes(ctx context.Context, req *UsersNotesRequest) ([]Note, error) {
 	var resp []Note
-	if err := c.call(ctx, "users/notes", req, &resp); err != nil {
+	if err := c.call(ctx, "users/notes", req, jsonTarget(&resp, func(p *[]Note, d *jsonDecoder) bool {
+		return decSlice(p, d, (*Note).decodeJSON)
+	})); err != nil {
 		return nil, err
 	}
 	return resp, nil
 }
 
-// UsersNotesAll iterates over users/notes page by page, following untilId from the
-// newest item to the oldest. It stops after a page shorter than the requested
-// limit (or an empty page when no limit is set), at the first error, which it
-// yields, when the caller stops ranging, or when ctx ends. req may be nil; it
-// is copied, not modified.
-func (c *Client) UsersNotesAll(ctx context.Context, req *UsersNotesRequest) iter.Seq2[Note, error] {
-	var r UsersNotesRequest
-	if req != nil {
-		r = *req
-	}
-	var limit int64
-	if n, ok := r.Limit.Get(); ok {
-		limit = n
-	}
-	return paginate(ctx, limit, func(ctx context.Context, untilID string) ([]Note, error) {
-		if untilID != "" {
-			r.UntilID = Value(untilID)
-		}
-		return c.UsersNotes(ctx, &r)
-	}, func(v *Note) string {
-		return v.ID
-	})
+// setUntilID makes r ask for the page before id (untilId), for All.
+func (r *UsersNotesRequest) setUntilID(id string) {
+	r.UntilID = &id
 }
 
-// UsersNotesRequest is defined at #/paths/~1users~1notes/post/requestBody/content/application~1json/schema.
-//
-// Optional fields are sent only when set: Value(v) sends v, Null[T]() sends null.
+// UsersNotesRequest is the request of users/notes.
 type UsersNotesRequest struct {
-	Limit Optional[int64] `json:"limit,omitzero"`
+	UserID           string  `json:"userId"`
+	WithReplies      *bool   `json:"withReplies,omitzero"`
+	WithRenotes      *bool   `json:"withRenotes,omitzero"`
+	WithChannelNotes *bool   `json:"withChannelNotes,omitzero"`
+	WithFiles        *bool   `json:"withFiles,omitzero"`
+	Limit            *int64  `json:"limit,omitzero"`
+	SinceID          *string `json:"sinceId,omitzero"`
+	UntilID          *string `json:"untilId,omitzero"`
 	// Unix time in milliseconds.
-	SinceDate Optional[int64]  `json:"sinceDate,omitzero"`
-	SinceID   Optional[string] `json:"sinceId,omitzero"`
+	SinceDate *int64 `json:"sinceDate,omitzero"`
 	// Unix time in milliseconds.
-	UntilDate        Optional[int64]  `json:"untilDate,omitzero"`
-	UntilID          Optional[string] `json:"untilId,omitzero"`
-	UserID           string           `json:"userId"`
-	WithChannelNotes Optional[bool]   `json:"withChannelNotes,omitzero"`
-	WithFiles        Optional[bool]   `json:"withFiles,omitzero"`
-	WithRenotes      Optional[bool]   `json:"withRenotes,omitzero"`
-	WithReplies      Optional[bool]   `json:"withReplies,omitzero"`
+	UntilDate *int64 `json:"untilDate,omitzero"`
+
+	// Extra holds the members of the JSON object that no field above holds, as they were
+	// sent: members the API document does not declare, and declared members whose
+	// value does not fit the field's type. Encoding writes them back.
+	Extra Members `json:"-"`
+}
+
+// fieldsOfUsersNotesRequest names the members of UsersNotesRequest by field index, and says which are required.
+var fieldsOfUsersNotesRequest = jsonFields{
+	names:    []string{"userId", "withReplies", "withRenotes", "withChannelNotes", "withFiles", "limit", "sinceId", "untilId", "sinceDate", "untilDate"},
+	required: []uint64{0x1},
+}
+
+func (x *UsersNotesRequest) decodeJSON(d *jsonDecoder) bool {
+	if !d.objectStart() {
+		return false
+	}
+	*x = UsersNotesRequest{}
+	var seen [1]uint64
+	n := 0
+	for ; d.nextMember(n); n++ {
+		switch string(d.key) {
+		case "userId":
+			seen[0] |= 0x1
+			d.field(&x.Extra, "userId", d.at(), decString(&x.UserID, d), "string")
+		case "withReplies":
+			seen[0] |= 0x2
+			d.field(&x.Extra, "withReplies", d.at(), decPtr(&x.WithReplies, d, decBool), "boolean")
+		case "withRenotes":
+			seen[0] |= 0x4
+			d.field(&x.Extra, "withRenotes", d.at(), decPtr(&x.WithRenotes, d, decBool), "boolean")
+		case "withChannelNotes":
+			seen[0] |= 0x8
+			d.field(&x.Extra, "withChannelNotes", d.at(), decPtr(&x.WithChannelNotes, d, decBool), "boolean")
+		case "withFiles":
+			seen[0] |= 0x10
+			d.field(&x.Extra, "withFiles", d.at(), decPtr(&x.WithFiles, d, decBool), "boolean")
+		case "limit":
+			seen[0] |= 0x20
+			d.field(&x.Extra, "limit", d.at(), decPtr(&x.Limit, d, decInt64), "integer")
+		case "sinceId":
+			seen[0] |= 0x40
+			d.field(&x.Extra, "sinceId", d.at(), decPtr(&x.SinceID, d, decString), "string")
+		case "untilId":
+			seen[0] |= 0x80
+			d.field(&x.Extra, "untilId", d.at(), decPtr(&x.UntilID, d, decString), "string")
+		case "sinceDate":
+			seen[0] |= 0x100
+			d.field(&x.Extra, "sinceDate", d.at(), decPtr(&x.SinceDate, d, decInt64), "integer")
+		case "untilDate":
+			seen[0] |= 0x200
+			d.field(&x.Extra, "untilDate", d.at(), decPtr(&x.UntilDate, d, decInt64), "integer")
+		default:
+			d.unknown(&x.Extra)
+		}
+	}
+	fieldsOfUsersNotesRequest.markMissing(&x.Extra, seen[:])
+	return true
+}
+func (x *UsersNotesRequest) encodeJSON(e *jsonEncoder) {
+	e.objectStart()
+	if e.field(&x.Extra, "userId") {
+		encString(&x.UserID, e)
+	}
+	if x.WithReplies != nil {
+		if e.field(&x.Extra, "withReplies") {
+			encPtr(&x.WithReplies, e, encBool)
+		}
+	}
+	if x.WithRenotes != nil {
+		if e.field(&x.Extra, "withRenotes") {
+			encPtr(&x.WithRenotes, e, encBool)
+		}
+	}
+	if x.WithChannelNotes != nil {
+		if e.field(&x.Extra, "withChannelNotes") {
+			encPtr(&x.WithChannelNotes, e, encBool)
+		}
+	}
+	if x.WithFiles != nil {
+		if e.field(&x.Extra, "withFiles") {
+			encPtr(&x.WithFiles, e, encBool)
+		}
+	}
+	if x.Limit != nil {
+		if e.field(&x.Extra, "limit") {
+			encPtr(&x.Limit, e, encInt64)
+		}
+	}
+	if x.SinceID != nil {
+		if e.field(&x.Extra, "sinceId") {
+			encPtr(&x.SinceID, e, encString)
+		}
+	}
+	if x.UntilID != nil {
+		if e.field(&x.Extra, "untilId") {
+			encPtr(&x.UntilID, e, encString)
+		}
+	}
+	if x.SinceDate != nil {
+		if e.field(&x.Extra, "sinceDate") {
+			encPtr(&x.SinceDate, e, encInt64)
+		}
+	}
+	if x.UntilDate != nil {
+		if e.field(&x.Extra, "untilDate") {
+			encPtr(&x.UntilDate, e, encInt64)
+		}
+	}
+	x.Extra.encode(e)
+	e.objectEnd()
+}
+
+// UnmarshalJSON decodes x from JSON, keeping what its fields cannot hold (see Members).
+func (x *UsersNotesRequest) UnmarshalJSON(data []byte) error {
+	return unmarshalJSONValue(data, x)
+}
+
+// MarshalJSON encodes x as JSON, with what decoding kept.
+func (x UsersNotesRequest) MarshalJSON() ([]byte, error) {
+	return marshalJSONValue(&x)
 }
 
 // UsersRelation calls users/relation (POST /api/users/relation).
@@ -94,131 +196,278 @@ func (c *Client) UsersRelation(ctx context.Context, req *UsersRelationRequest) (
 	return &resp, nil
 }
 
-// UsersRelationRequest is defined at #/paths/~1users~1relation/post/requestBody/content/application~1json/schema.
-//
-// Optional fields are sent only when set: Value(v) sends v, Null[T]() sends null.
+// UsersRelationRequest is the request of users/relation.
 type UsersRelationRequest struct {
-	UserID UsersRelationRequestUserID `json:"userId"`
+	UserID UsersRelationUserID `json:"userId"`
+
+	// Extra holds the members of the JSON object that no field above holds, as they were
+	// sent: members the API document does not declare, and declared members whose
+	// value does not fit the field's type. Encoding writes them back.
+	Extra Members `json:"-"`
 }
 
-// UsersRelationRequestUserID is defined at #/paths/~1users~1relation/post/requestBody/content/application~1json/schema/properties/userId.
-//
-// UsersRelationRequestUserID is a union: at most one of its fields is set.
-// Decoding picks the field whose shape fits the JSON best; a value no field fits keeps only Raw.
-type UsersRelationRequestUserID struct {
-	String     *string  `json:"-"`
-	StringList []string `json:"-"`
-	// Raw is the JSON the value was decoded from.
-	Raw json.RawMessage `json:"-"`
+// fieldsOfUsersRelationRequest names the members of UsersRelationRequest by field index, and says which are required.
+var fieldsOfUsersRelationRequest = jsonFields{
+	names:    []string{"userId"},
+	required: []uint64{0x1},
 }
 
-// shapesOfUsersRelationRequestUserID describes the alternatives of UsersRelationRequestUserID for unionPick.
-var shapesOfUsersRelationRequestUserID = []unionShape{{kind: "string"}, {
-	elem: &unionShape{kind: "string"},
-	kind: "array",
-}}
-
-// UnmarshalJSON decodes whichever alternative the JSON holds.
-func (u *UsersRelationRequestUserID) UnmarshalJSON(data []byte) error {
-	*u = UsersRelationRequestUserID{Raw: append(json.RawMessage(nil), data...)}
-	switch unionPick(data, shapesOfUsersRelationRequestUserID) {
-	case 0:
-		u.String = new(string)
-		return unionDecode(data, u.String)
-	case 1:
-		return unionDecode(data, &u.StringList)
+func (x *UsersRelationRequest) decodeJSON(d *jsonDecoder) bool {
+	if !d.objectStart() {
+		return false
 	}
-	return nil
-}
-
-// MarshalJSON encodes the alternative that is set, or Raw when none is.
-func (u UsersRelationRequestUserID) MarshalJSON() ([]byte, error) {
-	switch {
-	case u.String != nil:
-		return json.Marshal(u.String)
-	case u.StringList != nil:
-		return json.Marshal(u.StringList)
-	case u.Raw != nil:
-		return u.Raw, nil
+	*x = UsersRelationRequest{}
+	var seen [1]uint64
+	n := 0
+	for ; d.nextMember(n); n++ {
+		switch string(d.key) {
+		case "userId":
+			seen[0] |= 0x1
+			d.field(&x.Extra, "userId", d.at(), (*UsersRelationUserID).decodeJSON(&x.UserID, d), "UsersRelationUserID")
+		default:
+			d.unknown(&x.Extra)
+		}
 	}
-	return []byte("null"), nil
+	fieldsOfUsersRelationRequest.markMissing(&x.Extra, seen[:])
+	return true
+}
+func (x *UsersRelationRequest) encodeJSON(e *jsonEncoder) {
+	e.objectStart()
+	if e.field(&x.Extra, "userId") {
+		(*UsersRelationUserID).encodeJSON(&x.UserID, e)
+	}
+	x.Extra.encode(e)
+	e.objectEnd()
 }
 
-// UsersRelationResponse is defined at #/paths/~1users~1relation/post/responses/200/content/application~1json/schema.
+// UnmarshalJSON decodes x from JSON, keeping what its fields cannot hold (see Members).
+func (x *UsersRelationRequest) UnmarshalJSON(data []byte) error {
+	return unmarshalJSONValue(data, x)
+}
+
+// MarshalJSON encodes x as JSON, with what decoding kept.
+func (x UsersRelationRequest) MarshalJSON() ([]byte, error) {
+	return marshalJSONValue(&x)
+}
+
+// UsersRelationResponse is the response of users/relation.
 //
-// UsersRelationResponse is a union: at most one of its fields is set.
-// Decoding picks the field whose shape fits the JSON best; a value no field fits keeps only Raw.
+// The value is one of: object (Object), array (ObjectList). Decoding sets the field of the JSON value's kind; a value that fits none keeps its JSON in Raw.
 type UsersRelationResponse struct {
-	UsersRelationResponseObject       *UsersRelationResponseObject    `json:"-"`
-	UsersRelationResponseListItemList []UsersRelationResponseListItem `json:"-"`
-	// Raw is the JSON the value was decoded from.
+	Object     *UsersRelationResponseValue  `json:"-"`
+	ObjectList []UsersRelationResponseValue `json:"-"`
+	// Raw is the JSON of a value that fits no field above, as it was sent.
 	Raw json.RawMessage `json:"-"`
 }
 
-// shapesOfUsersRelationResponse describes the alternatives of UsersRelationResponse for unionPick.
-var shapesOfUsersRelationResponse = []unionShape{{
-	kind:     "object",
-	known:    []string{"hasPendingFollowRequestFromYou", "hasPendingFollowRequestToYou", "id", "isBlocked", "isBlocking", "isFollowed", "isFollowing", "isMuted", "isRenoteMuted"},
-	required: []string{"hasPendingFollowRequestFromYou", "hasPendingFollowRequestToYou", "id", "isBlocked", "isBlocking", "isFollowed", "isFollowing", "isMuted", "isRenoteMuted"},
-}, {
-	elem: &unionShape{
-		kind:     "object",
-		known:    []string{"hasPendingFollowRequestFromYou", "hasPendingFollowRequestToYou", "id", "isBlocked", "isBlocking", "isFollowed", "isFollowing", "isMuted", "isRenoteMuted"},
-		required: []string{"hasPendingFollowRequestFromYou", "hasPendingFollowRequestToYou", "id", "isBlocked", "isBlocking", "isFollowed", "isFollowing", "isMuted", "isRenoteMuted"},
-	},
-	kind: "array",
-}}
-
-// UnmarshalJSON decodes whichever alternative the JSON holds.
-func (u *UsersRelationResponse) UnmarshalJSON(data []byte) error {
-	*u = UsersRelationResponse{Raw: append(json.RawMessage(nil), data...)}
-	switch unionPick(data, shapesOfUsersRelationResponse) {
-	case 0:
-		u.UsersRelationResponseObject = new(UsersRelationResponseObject)
-		return unionDecode(data, u.UsersRelationResponseObject)
-	case 1:
-		return unionDecode(data, &u.UsersRelationResponseListItemList)
+func (x *UsersRelationResponse) decodeJSON(d *jsonDecoder) bool {
+	*x = UsersRelationResponse{}
+	start := d.at()
+	ok := false
+	switch d.peek() {
+	case '{':
+		ok = decPtr(&x.Object, d, (*UsersRelationResponseValue).decodeJSON)
+	case '[':
+		ok = func(p *[]UsersRelationResponseValue, d *jsonDecoder) bool {
+			return decSlice(p, d, (*UsersRelationResponseValue).decodeJSON)
+		}(&x.ObjectList, d)
+	default:
+		d.skip()
 	}
-	return nil
+	if !ok {
+		*x = UsersRelationResponse{Raw: d.rawFrom(start)}
+		d.misfitAt(start, "UsersRelationResponseValue or array of UsersRelationResponseValue")
+	}
+	return true
 }
-
-// MarshalJSON encodes the alternative that is set, or Raw when none is.
-func (u UsersRelationResponse) MarshalJSON() ([]byte, error) {
+func (x *UsersRelationResponse) encodeJSON(e *jsonEncoder) {
 	switch {
-	case u.UsersRelationResponseObject != nil:
-		return json.Marshal(u.UsersRelationResponseObject)
-	case u.UsersRelationResponseListItemList != nil:
-		return json.Marshal(u.UsersRelationResponseListItemList)
-	case u.Raw != nil:
-		return u.Raw, nil
+	case x.Object != nil:
+		(*UsersRelationResponseValue).encodeJSON(x.Object, e)
+	case x.ObjectList != nil:
+		func(p *[]UsersRelationResponseValue, e *jsonEncoder) {
+			encSlice(p, e, (*UsersRelationResponseValue).encodeJSON)
+		}(&x.ObjectList, e)
+	case x.Raw != nil:
+		encRaw(&x.Raw, e)
+	default:
+		e.null()
 	}
-	return []byte("null"), nil
 }
 
-// UsersRelationResponseListItem is defined at #/paths/~1users~1relation/post/responses/200/content/application~1json/schema/oneOf/1/items.
-type UsersRelationResponseListItem struct {
-	HasPendingFollowRequestFromYou bool   `json:"hasPendingFollowRequestFromYou"`
-	HasPendingFollowRequestToYou   bool   `json:"hasPendingFollowRequestToYou"`
-	ID                             string `json:"id"`
-	IsBlocked                      bool   `json:"isBlocked"`
-	IsBlocking                     bool   `json:"isBlocking"`
-	IsFollowed                     bool   `json:"isFollowed"`
-	IsFollowing                    bool   `json:"isFollowing"`
-	IsMuted                        bool   `json:"isMuted"`
-	IsRenoteMuted                  bool   `json:"isRenoteMuted"`
+// UnmarshalJSON decodes x from JSON, keeping what its fields cannot hold (see Members).
+func (x *UsersRelationResponse) UnmarshalJSON(data []byte) error {
+	return unmarshalJSONValue(data, x)
 }
 
-// UsersRelationResponseObject is defined at #/paths/~1users~1relation/post/responses/200/content/application~1json/schema/oneOf/0.
-type UsersRelationResponseObject struct {
+// MarshalJSON encodes x as JSON, with what decoding kept.
+func (x UsersRelationResponse) MarshalJSON() ([]byte, error) {
+	return marshalJSONValue(&x)
+}
+
+// UsersRelationResponseValue is the object field of UsersRelationResponse.
+type UsersRelationResponseValue struct {
+	ID                             string `json:"id"`
+	IsFollowing                    bool   `json:"isFollowing"`
 	HasPendingFollowRequestFromYou bool   `json:"hasPendingFollowRequestFromYou"`
 	HasPendingFollowRequestToYou   bool   `json:"hasPendingFollowRequestToYou"`
-	ID                             string `json:"id"`
-	IsBlocked                      bool   `json:"isBlocked"`
-	IsBlocking                     bool   `json:"isBlocking"`
 	IsFollowed                     bool   `json:"isFollowed"`
-	IsFollowing                    bool   `json:"isFollowing"`
+	IsBlocking                     bool   `json:"isBlocking"`
+	IsBlocked                      bool   `json:"isBlocked"`
 	IsMuted                        bool   `json:"isMuted"`
 	IsRenoteMuted                  bool   `json:"isRenoteMuted"`
+
+	// Extra holds the members of the JSON object that no field above holds, as they were
+	// sent: members the API document does not declare, and declared members whose
+	// value does not fit the field's type. Encoding writes them back.
+	Extra Members `json:"-"`
+}
+
+// fieldsOfUsersRelationResponseValue names the members of UsersRelationResponseValue by field index, and says which are required.
+var fieldsOfUsersRelationResponseValue = jsonFields{
+	names:    []string{"id", "isFollowing", "hasPendingFollowRequestFromYou", "hasPendingFollowRequestToYou", "isFollowed", "isBlocking", "isBlocked", "isMuted", "isRenoteMuted"},
+	required: []uint64{0x1ff},
+}
+
+func (x *UsersRelationResponseValue) decodeJSON(d *jsonDecoder) bool {
+	if !d.objectStart() {
+		return false
+	}
+	*x = UsersRelationResponseValue{}
+	var seen [1]uint64
+	n := 0
+	for ; d.nextMember(n); n++ {
+		switch string(d.key) {
+		case "id":
+			seen[0] |= 0x1
+			d.field(&x.Extra, "id", d.at(), decString(&x.ID, d), "string")
+		case "isFollowing":
+			seen[0] |= 0x2
+			d.field(&x.Extra, "isFollowing", d.at(), decBool(&x.IsFollowing, d), "boolean")
+		case "hasPendingFollowRequestFromYou":
+			seen[0] |= 0x4
+			d.field(&x.Extra, "hasPendingFollowRequestFromYou", d.at(), decBool(&x.HasPendingFollowRequestFromYou, d), "boolean")
+		case "hasPendingFollowRequestToYou":
+			seen[0] |= 0x8
+			d.field(&x.Extra, "hasPendingFollowRequestToYou", d.at(), decBool(&x.HasPendingFollowRequestToYou, d), "boolean")
+		case "isFollowed":
+			seen[0] |= 0x10
+			d.field(&x.Extra, "isFollowed", d.at(), decBool(&x.IsFollowed, d), "boolean")
+		case "isBlocking":
+			seen[0] |= 0x20
+			d.field(&x.Extra, "isBlocking", d.at(), decBool(&x.IsBlocking, d), "boolean")
+		case "isBlocked":
+			seen[0] |= 0x40
+			d.field(&x.Extra, "isBlocked", d.at(), decBool(&x.IsBlocked, d), "boolean")
+		case "isMuted":
+			seen[0] |= 0x80
+			d.field(&x.Extra, "isMuted", d.at(), decBool(&x.IsMuted, d), "boolean")
+		case "isRenoteMuted":
+			seen[0] |= 0x100
+			d.field(&x.Extra, "isRenoteMuted", d.at(), decBool(&x.IsRenoteMuted, d), "boolean")
+		default:
+			d.unknown(&x.Extra)
+		}
+	}
+	fieldsOfUsersRelationResponseValue.markMissing(&x.Extra, seen[:])
+	return true
+}
+func (x *UsersRelationResponseValue) encodeJSON(e *jsonEncoder) {
+	e.objectStart()
+	if e.field(&x.Extra, "id") {
+		encString(&x.ID, e)
+	}
+	if e.field(&x.Extra, "isFollowing") {
+		encBool(&x.IsFollowing, e)
+	}
+	if e.field(&x.Extra, "hasPendingFollowRequestFromYou") {
+		encBool(&x.HasPendingFollowRequestFromYou, e)
+	}
+	if e.field(&x.Extra, "hasPendingFollowRequestToYou") {
+		encBool(&x.HasPendingFollowRequestToYou, e)
+	}
+	if e.field(&x.Extra, "isFollowed") {
+		encBool(&x.IsFollowed, e)
+	}
+	if e.field(&x.Extra, "isBlocking") {
+		encBool(&x.IsBlocking, e)
+	}
+	if e.field(&x.Extra, "isBlocked") {
+		encBool(&x.IsBlocked, e)
+	}
+	if e.field(&x.Extra, "isMuted") {
+		encBool(&x.IsMuted, e)
+	}
+	if e.field(&x.Extra, "isRenoteMuted") {
+		encBool(&x.IsRenoteMuted, e)
+	}
+	x.Extra.encode(e)
+	e.objectEnd()
+}
+
+// UnmarshalJSON decodes x from JSON, keeping what its fields cannot hold (see Members).
+func (x *UsersRelationResponseValue) UnmarshalJSON(data []byte) error {
+	return unmarshalJSONValue(data, x)
+}
+
+// MarshalJSON encodes x as JSON, with what decoding kept.
+func (x UsersRelationResponseValue) MarshalJSON() ([]byte, error) {
+	return marshalJSONValue(&x)
+}
+
+// UsersRelationUserID is the userId field of UsersRelationRequest.
+//
+// The value is one of: array (StringList), string (String). Decoding sets the field of the JSON value's kind; a value that fits none keeps its JSON in Raw.
+type UsersRelationUserID struct {
+	StringList []string `json:"-"`
+	String     *string  `json:"-"`
+	// Raw is the JSON of a value that fits no field above, as it was sent.
+	Raw json.RawMessage `json:"-"`
+}
+
+func (x *UsersRelationUserID) decodeJSON(d *jsonDecoder) bool {
+	*x = UsersRelationUserID{}
+	start := d.at()
+	ok := false
+	switch d.peek() {
+	case '[':
+		ok = func(p *[]string, d *jsonDecoder) bool {
+			return decSlice(p, d, decString)
+		}(&x.StringList, d)
+	case '"':
+		ok = decPtr(&x.String, d, decString)
+	default:
+		d.skip()
+	}
+	if !ok {
+		*x = UsersRelationUserID{Raw: d.rawFrom(start)}
+		d.misfitAt(start, "array of string or string")
+	}
+	return true
+}
+func (x *UsersRelationUserID) encodeJSON(e *jsonEncoder) {
+	switch {
+	case x.StringList != nil:
+		func(p *[]string, e *jsonEncoder) {
+			encSlice(p, e, encString)
+		}(&x.StringList, e)
+	case x.String != nil:
+		encString(x.String, e)
+	case x.Raw != nil:
+		encRaw(&x.Raw, e)
+	default:
+		e.null()
+	}
+}
+
+// UnmarshalJSON decodes x from JSON, keeping what its fields cannot hold (see Members).
+func (x *UsersRelationUserID) UnmarshalJSON(data []byte) error {
+	return unmarshalJSONValue(data, x)
+}
+
+// MarshalJSON encodes x as JSON, with what decoding kept.
+func (x UsersRelationUserID) MarshalJSON() ([]byte, error) {
+	return marshalJSONValue(&x)
 }
 
 // Errors users/show documents.
@@ -250,8 +499,8 @@ var (
 // When the server answers 204 No Content, it returns nil and no error.
 //
 // Documented errors (match with errors.Is): ErrUsersShowFailedToResolveRemoteUser, ErrInvalidParam, ErrUsersShowNoSuchUser, ErrCredentialRequired, ErrAuthenticationFailed, ErrIAmAI, ErrInternalError.
-func (c *Client) UsersShow(ctx context.Context, req *UsersShowRequest) (*UsersShowResponse, error) {
-	var resp UsersShowResponse
+func (c *Client) UsersShow(ctx context.Context, req *UsersShowRequest) (*UserDetailed, error) {
+	var resp UserDetailed
 	p := presence{target: &resp}
 	if err := c.call(ctx, "users/show", req, &p); err != nil || !p.got {
 		return nil, err
@@ -259,64 +508,92 @@ func (c *Client) UsersShow(ctx context.Context, req *UsersShowRequest) (*UsersSh
 	return &resp, nil
 }
 
-// UsersShowRequest is defined at #/paths/~1users~1show/post/requestBody/content/application~1json/schema.
+// UsersShowMany calls users/show for several at once (the request names them all, as in its
+// plural field) and returns the list the server answers. See UsersShow.
+func (c *Client) UsersShowMany(ctx context.Context, req *UsersShowRequest) ([]UserDetailed, error) {
+	var resp []UserDetailed
+	if err := c.call(ctx, "users/show", req, jsonTarget(&resp, func(p *[]UserDetailed, d *jsonDecoder) bool {
+		return decSlice(p, d, (*UserDetailed).decodeJSON)
+	})); err != nil {
+		return nil, err
+	}
+	return resp, nil
+}
+
+// UsersShowRequest is the request of users/show.
 //
 // Optional fields are sent only when set: Value(v) sends v, Null[T]() sends null.
 type UsersShowRequest struct {
 	// Leave `null` for accounts of this server.
-	Host     Optional[string]   `json:"host,omitzero"`
-	UserID   Optional[string]   `json:"userId,omitzero"`
-	UserIDs  Optional[[]string] `json:"userIds,omitzero"`
-	Username Optional[string]   `json:"username,omitzero"`
+	Host     Optional[string] `json:"host,omitzero"`
+	UserID   *string          `json:"userId,omitzero"`
+	UserIDs  []string         `json:"userIds,omitzero"`
+	Username *string          `json:"username,omitzero"`
+
+	// Extra holds the members of the JSON object that no field above holds, as they were
+	// sent: members the API document does not declare, and declared members whose
+	// value does not fit the field's type. Encoding writes them back.
+	Extra Members `json:"-"`
 }
 
-// UsersShowResponse is defined at #/paths/~1users~1show/post/responses/200/content/application~1json/schema.
-//
-// UsersShowResponse is a union: at most one of its fields is set.
-// Decoding picks the field whose shape fits the JSON best; a value no field fits keeps only Raw.
-type UsersShowResponse struct {
-	UserDetailed     *UserDetailed  `json:"-"`
-	UserDetailedList []UserDetailed `json:"-"`
-	// Raw is the JSON the value was decoded from.
-	Raw json.RawMessage `json:"-"`
-}
-
-// shapesOfUsersShowResponse describes the alternatives of UsersShowResponse for unionPick.
-var shapesOfUsersShowResponse = []unionShape{{
-	kind:     "object",
-	known:    []string{"2faEnabled", "achievements", "alsoKnownAs", "autoAcceptFollowed", "avatarBlurhash", "avatarDecorations", "avatarId", "avatarUrl", "bannerUrl", "birthday", "createdAt", "description", "email", "emojis", "fields", "followedMessage", "followersCount", "followersVisibility", "followingCount", "followingVisibility", "hasUnreadNotification", "host", "id", "instance", "isAdmin", "isBlocking", "isBot", "isCat", "isDeleted", "isExplorable", "isFollowing", "isLocked", "isModerator", "isSuspended", "lang", "lastFetchedAt", "loggedInDays", "mutedInstances", "mutedWords", "name", "notesCount", "notify", "onlineStatus", "pinnedNoteIds", "pinnedNotes", "policies", "publicReactions", "roles", "twoFactorEnabled", "unreadNotificationsCount", "updatedAt", "uri", "url", "username"},
-	required: []string{"alsoKnownAs", "avatarBlurhash", "avatarDecorations", "avatarUrl", "bannerUrl", "birthday", "createdAt", "description", "emojis", "fields", "followersCount", "followersVisibility", "followingCount", "followingVisibility", "host", "id", "isLocked", "isSuspended", "lang", "lastFetchedAt", "name", "notesCount", "onlineStatus", "pinnedNoteIds", "pinnedNotes", "publicReactions", "roles", "updatedAt", "uri", "url", "username"},
-}, {
-	elem: &unionShape{
-		kind:     "object",
-		known:    []string{"2faEnabled", "achievements", "alsoKnownAs", "autoAcceptFollowed", "avatarBlurhash", "avatarDecorations", "avatarId", "avatarUrl", "bannerUrl", "birthday", "createdAt", "description", "email", "emojis", "fields", "followedMessage", "followersCount", "followersVisibility", "followingCount", "followingVisibility", "hasUnreadNotification", "host", "id", "instance", "isAdmin", "isBlocking", "isBot", "isCat", "isDeleted", "isExplorable", "isFollowing", "isLocked", "isModerator", "isSuspended", "lang", "lastFetchedAt", "loggedInDays", "mutedInstances", "mutedWords", "name", "notesCount", "notify", "onlineStatus", "pinnedNoteIds", "pinnedNotes", "policies", "publicReactions", "roles", "twoFactorEnabled", "unreadNotificationsCount", "updatedAt", "uri", "url", "username"},
-		required: []string{"alsoKnownAs", "avatarBlurhash", "avatarDecorations", "avatarUrl", "bannerUrl", "birthday", "createdAt", "description", "emojis", "fields", "followersCount", "followersVisibility", "followingCount", "followingVisibility", "host", "id", "isLocked", "isSuspended", "lang", "lastFetchedAt", "name", "notesCount", "onlineStatus", "pinnedNoteIds", "pinnedNotes", "publicReactions", "roles", "updatedAt", "uri", "url", "username"},
-	},
-	kind: "array",
-}}
-
-// UnmarshalJSON decodes whichever alternative the JSON holds.
-func (u *UsersShowResponse) UnmarshalJSON(data []byte) error {
-	*u = UsersShowResponse{Raw: append(json.RawMessage(nil), data...)}
-	switch unionPick(data, shapesOfUsersShowResponse) {
-	case 0:
-		u.UserDetailed = new(UserDetailed)
-		return unionDecode(data, u.UserDetailed)
-	case 1:
-		return unionDecode(data, &u.UserDetailedList)
+func (x *UsersShowRequest) decodeJSON(d *jsonDecoder) bool {
+	if !d.objectStart() {
+		return false
 	}
-	return nil
+	*x = UsersShowRequest{}
+	n := 0
+	for ; d.nextMember(n); n++ {
+		switch string(d.key) {
+		case "host":
+			d.field(&x.Extra, "host", d.at(), decOptional(&x.Host, d, decString), "string")
+		case "userId":
+			d.field(&x.Extra, "userId", d.at(), decPtr(&x.UserID, d, decString), "string")
+		case "userIds":
+			d.field(&x.Extra, "userIds", d.at(), func(p *[]string, d *jsonDecoder) bool {
+				return decSlice(p, d, decString)
+			}(&x.UserIDs, d), "array of string")
+		case "username":
+			d.field(&x.Extra, "username", d.at(), decPtr(&x.Username, d, decString), "string")
+		default:
+			d.unknown(&x.Extra)
+		}
+	}
+	return true
+}
+func (x *UsersShowRequest) encodeJSON(e *jsonEncoder) {
+	e.objectStart()
+	if x.Host.IsSet() {
+		if e.field(&x.Extra, "host") {
+			encOptional(&x.Host, e, encString)
+		}
+	}
+	if x.UserID != nil {
+		if e.field(&x.Extra, "userId") {
+			encPtr(&x.UserID, e, encString)
+		}
+	}
+	if x.UserIDs != nil {
+		if e.field(&x.Extra, "userIds") {
+			func(p *[]string, e *jsonEncoder) {
+				encSlice(p, e, encString)
+			}(&x.UserIDs, e)
+		}
+	}
+	if x.Username != nil {
+		if e.field(&x.Extra, "username") {
+			encPtr(&x.Username, e, encString)
+		}
+	}
+	x.Extra.encode(e)
+	e.objectEnd()
 }
 
-// MarshalJSON encodes the alternative that is set, or Raw when none is.
-func (u UsersShowResponse) MarshalJSON() ([]byte, error) {
-	switch {
-	case u.UserDetailed != nil:
-		return json.Marshal(u.UserDetailed)
-	case u.UserDetailedList != nil:
-		return json.Marshal(u.UserDetailedList)
-	case u.Raw != nil:
-		return u.Raw, nil
-	}
-	return []byte("null"), nil
+// UnmarshalJSON decodes x from JSON, keeping what its fields cannot hold (see Members).
+func (x *UsersShowRequest) UnmarshalJSON(data []byte) error {
+	return unmarshalJSONValue(data, x)
+}
+
+// MarshalJSON encodes x as JSON, with what decoding kept.
+func (x UsersShowRequest) MarshalJSON() ([]byte, error) {
+	return marshalJSONValue(&x)
 }

@@ -27,7 +27,8 @@ type Client struct {
 	userAgent  string
 	maxBody    int64
 	retry      *RetryPolicy
-	strict     bool // fail on a response value whose JSON type contradicts the document
+	strict     bool // fail on a response value that does not fit its Go type
+	onMismatch func(endpoint string, mismatches []Mismatch)
 
 	// Made once by NewClient for the call path (see transport.go).
 	apiBase         string   // "https://host/prefix/api/"
@@ -98,12 +99,26 @@ func WithRetry(p RetryPolicy) Option {
 	return func(c *Client) { c.retry = &p }
 }
 
-// WithStrictDecoding makes a call fail when a value in a successful response
-// has a JSON type the document does not allow. By default the client keeps
-// the rest of the response and leaves that value at its zero value, since
-// real servers depart from their documents in small ways.
+// WithStrictDecoding makes a call fail, with a *DecodeError wrapping a
+// *MismatchError, when a value in a successful response does not fit the Go
+// type the document gives it (a string where an integer belongs, 1.5 for an
+// integer, a date that is not one), wherever it is, unions included.
+//
+// By default the client keeps such a value as the server sent it, in the
+// Extra members of the struct that holds it (or the Raw field of a union),
+// so that nothing is lost and re-encoding writes it back; see
+// WithMismatchHandler to be told about them.
 func WithStrictDecoding() Option {
 	return func(c *Client) { c.strict = true }
+}
+
+// WithMismatchHandler calls h after every call whose successful response
+// held values that do not fit their Go types, with each value's JSON Pointer
+// in the body (Mismatch.Path). The values themselves are kept (see
+// WithStrictDecoding). h runs on the calling goroutine before the method
+// returns; it must not keep the slice.
+func WithMismatchHandler(h func(endpoint string, mismatches []Mismatch)) Option {
+	return func(c *Client) { c.onMismatch = h }
 }
 
 // NewClient returns a client for the server at baseURL, such as
@@ -118,15 +133,34 @@ func NewClient(baseURL string, opts ...Option) *Client {
 	for _, o := range opts {
 		o(c)
 	}
-	if c.token != "" {
-		c.tokenJSON, _ = json.Marshal(c.token)
-		if c.bearer {
-			c.authHeader = []string{"Bearer " + c.token}
-		}
-	}
+	c.setToken(c.token)
 	c.apiBase = c.baseURL.String() + "/api/"
 	c.userAgentHeader = []string{c.userAgent}
 	return c
+}
+
+// setToken sets the token and what the call path derives from it.
+func (c *Client) setToken(token string) {
+	c.token, c.tokenJSON, c.authHeader = token, nil, nil
+	if token != "" {
+		c.tokenJSON, _ = json.Marshal(token)
+		if c.bearer {
+			c.authHeader = []string{"Bearer " + token}
+		}
+	}
+}
+
+// ForToken returns a client for another account of the same server: it
+// has token as its access token ("" for none) and shares everything else
+// with c, the *http.Client (and so its connections) included. It is cheap:
+// a bot serving many accounts makes one per account, or one per call.
+//
+//	alice := c.ForToken(aliceToken)
+//	_, err := alice.NotesCreate(ctx, req)
+func (c *Client) ForToken(token string) *Client {
+	cp := *c
+	cp.setToken(token)
+	return &cp
 }
 
 // String describes the client without its token, so that printing a Client

@@ -17,9 +17,9 @@ func (n *Note) IsPureRenote() bool {
 		n.Poll == nil
 }
 
-// NotificationTypes lists the notification types (the "type" of a Notification)
-// of the API document, as misskey-js's notificationTypes does for its version.
-var NotificationTypes = []string{"note", "follow", "mention", "reaction", "pollEnded", "app"}
+// NotificationTypes lists the notification types of the API document, as
+// misskey-js's notificationTypes does for its version.
+var NotificationTypes = []NotificationType{NotificationTypeNote, NotificationTypeFollow, NotificationTypeMention, NotificationTypeReaction, NotificationTypePollEnded, NotificationTypeApp}
 
 // MutedNoteReasons lists every MutedNoteReason, as misskey-js's mutedNoteReasons does.
 var MutedNoteReasons = []MutedNoteReason{MutedNoteReasonWord, MutedNoteReasonManual, MutedNoteReasonSpam, MutedNoteReasonOther}
@@ -73,8 +73,9 @@ func DecodeModerationLogInfo(typ ModerationLogType, info any) (any, error) {
 			return nil, err
 		}
 	}
-	if err := unionDecode(data, v); err != nil {
-		return nil, err
+	if v == nil {
+		return nil, nil
 	}
-	return v, nil
+	value, _, err := decodeEventAs(data, v.(jsonValue), false)
+	return value, err
 }

@@ -7,23 +7,59 @@ import (
 	"iter"
 )
 
-// paginate walks an endpoint that pages backwards with untilId. fetch gets
-// the untilId of the next page ("" for the first) and returns that page. The
-// walk stops after a page shorter than limit (when limit > 0), after an
-// empty page, at the first error (yielded once), when the caller stops
-// ranging, or when ctx ends.
-func paginate[T any](ctx context.Context, limit int64, fetch func(ctx context.Context, untilID string) ([]T, error), id func(*T) string) iter.Seq2[T, error] {
-	return func(yield func(T, error) bool) {
+// pageRequest is a request of an endpoint that pages backwards with
+// untilId. The generated request types implement it.
+type pageRequest interface {
+	setUntilID(id string)
+}
+
+// pageItem is an element of such an endpoint's answer: it has an id.
+type pageItem interface {
+	pageID() string
+}
+
+// All walks every page of an endpoint that pages backwards with untilId,
+// from the newest item to the oldest, and yields each item:
+//
+//	for n, err := range misskey.All(ctx, c.NotesTimeline, &misskey.NotesTimelineRequest{Limit: misskey.Ptr[int64](100)}) {
+//		if err != nil {
+//			return err
+//		}
+//		fmt.Println(n.ID, n.CreatedAt)
+//	}
+//
+// call is the endpoint's method (c.NotesTimeline); any endpoint whose
+// request takes untilId and whose answer is a list of objects with an id
+// fits, and the compiler refuses others. req may be nil; it is copied, never
+// modified.
+//
+// A page shorter than the limit does not end the walk: Misskey reads
+// limit items and then drops those the caller may not see (notes of muted
+// or blocked users, notifications whose note was deleted), so a short page
+// is often not the last. The walk ends after an empty page, at the first
+// error (which it yields), when the caller stops ranging, when ctx ends,
+// or when a page makes no progress (its last id is the one asked for).
+func All[Req any, PReq interface {
+	*Req
+	pageRequest
+}, Item any, PItem interface {
+	*Item
+	pageItem
+}](ctx context.Context, call func(context.Context, PReq) ([]Item, error), req PReq) iter.Seq2[Item, error] {
+	return func(yield func(Item, error) bool) {
+		var r Req
+		if req != nil {
+			r = *req
+		}
+		var zero Item
 		untilID := ""
 		for {
 			if err := ctx.Err(); err != nil {
-				var zero T
 				yield(zero, err)
 				return
 			}
-			page, err := fetch(ctx, untilID)
+			page, err := call(ctx, PReq(&r))
 			if err != nil {
-				var zero T
 				yield(zero, err)
 				return
 			}
@@ -32,14 +68,15 @@ func paginate[T any](ctx context.Context, limit int64, fetch func(ctx context.Co
 					return
 				}
 			}
-			if len(page) == 0 || (limit > 0 && int64(len(page)) < limit) {
+			if len(page) == 0 {
 				return
 			}
-			next := id(&page[len(page)-1])
+			next := PItem(&page[len(page)-1]).pageID()
 			if next == "" || next == untilID {
 				return // no progress possible: stop rather than loop
 			}
 			untilID = next
+			PReq(&r).setUntilID(untilID)
 		}
 	}
 }

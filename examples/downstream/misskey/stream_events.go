@@ -5,157 +5,119 @@ package misskey
 import "encoding/json"
 
 // decodeStreamEvent types the body of a streaming event with the types of this
-// package. It returns (nil, nil) for events it has no type for; the event then
-// carries only its raw JSON. channel is "" for broadcast frames. A "note" event
-// of a channel this package does not know (a fork's own timeline) is a Note.
-func decodeStreamEvent(channel, event string, body json.RawMessage) (any, error) {
+// package, and returns the values that did not fit their types (strict: an
+// error). It returns nil for events it has no type for; the event then carries
+// only its raw JSON. channel is "" for broadcast frames. A "note" event of a
+// channel this package does not know (a fork's own timeline) is a Note.
+func decodeStreamEvent(channel, event string, body json.RawMessage, strict bool) (any, []Mismatch, error) {
 	switch channel {
 	case "admin":
 		switch event {
 		case "newAbuseUserReport":
-			v := new(StreamNewAbuseUserReport)
-			return v, unionDecode(body, v)
+			return decodeEventAs(body, new(StreamNewAbuseUserReport), strict)
 		}
 	case "antenna", "channel", "globalTimeline", "hashtag", "homeTimeline", "hybridTimeline", "localTimeline", "roleTimeline", "userList":
 		switch event {
 		case "note":
-			v := new(Note)
-			return v, unionDecode(body, v)
+			return decodeEventAs(body, new(Note), strict)
 		}
 	case "chatRoom", "chatUser":
 		switch event {
 		case "deleted":
-			var id StreamChatMessageDeleted
-			return id, unionDecode(body, &id)
+			return decodeEventID[StreamChatMessageDeleted](body, strict)
 		case "react":
-			v := new(StreamChatReacted)
-			return v, unionDecode(body, v)
+			return decodeEventAs(body, new(StreamChatReacted), strict)
 		case "unreact":
-			v := new(StreamChatUnreacted)
-			return v, unionDecode(body, v)
+			return decodeEventAs(body, new(StreamChatUnreacted), strict)
 		}
 	case "drive":
 		switch event {
 		case "fileCreated":
-			v := new(StreamFileCreated)
-			return v, unionDecode(body, v)
+			return decodeEventAs(body, new(StreamFileCreated), strict)
 		case "fileDeleted":
-			var id StreamFileDeleted
-			return id, unionDecode(body, &id)
+			return decodeEventID[StreamFileDeleted](body, strict)
 		case "fileUpdated":
-			v := new(StreamFileUpdated)
-			return v, unionDecode(body, v)
+			return decodeEventAs(body, new(StreamFileUpdated), strict)
 		case "folderCreated":
-			v := new(StreamFolderCreated)
-			return v, unionDecode(body, v)
+			return decodeEventAs(body, new(StreamFolderCreated), strict)
 		case "folderDeleted":
-			var id StreamFolderDeleted
-			return id, unionDecode(body, &id)
+			return decodeEventID[StreamFolderDeleted](body, strict)
 		case "folderUpdated":
-			v := new(StreamFolderUpdated)
-			return v, unionDecode(body, v)
+			return decodeEventAs(body, new(StreamFolderUpdated), strict)
 		}
 	case "main":
 		switch event {
 		case "driveFileCreated":
-			v := new(StreamDriveFileCreated)
-			return v, unionDecode(body, v)
+			return decodeEventAs(body, new(StreamDriveFileCreated), strict)
 		case "follow":
-			v := new(StreamFollow)
-			return v, unionDecode(body, v)
+			return decodeEventAs(body, new(StreamFollow), strict)
 		case "followed":
-			v := new(StreamFollowed)
-			return v, unionDecode(body, v)
+			return decodeEventAs(body, new(StreamFollowed), strict)
 		case "meUpdated":
-			v := new(StreamMeUpdated)
-			return v, unionDecode(body, v)
+			return decodeEventAs(body, new(StreamMeUpdated), strict)
 		case "mention":
-			v := new(StreamMention)
-			return v, unionDecode(body, v)
+			return decodeEventAs(body, new(StreamMention), strict)
 		case "notification":
-			v := new(Notification)
-			return v, unionDecode(body, v)
+			return decodeEventAs(body, new(Notification), strict)
 		case "pageEvent":
-			v := new(StreamPageEvent)
-			return v, unionDecode(body, v)
+			return decodeEventAs(body, new(StreamPageEvent), strict)
 		case "readAntenna":
-			v := new(StreamReadAntenna)
-			return v, unionDecode(body, v)
+			return decodeEventAs(body, new(StreamReadAntenna), strict)
 		case "receiveFollowRequest":
-			v := new(StreamReceiveFollowRequest)
-			return v, unionDecode(body, v)
+			return decodeEventAs(body, new(StreamReceiveFollowRequest), strict)
 		case "registryUpdated":
-			v := new(StreamRegistryUpdated)
-			return v, unionDecode(body, v)
+			return decodeEventAs(body, new(StreamRegistryUpdated), strict)
 		case "renote":
-			v := new(StreamRenote)
-			return v, unionDecode(body, v)
+			return decodeEventAs(body, new(StreamRenote), strict)
 		case "reply":
-			v := new(StreamReply)
-			return v, unionDecode(body, v)
+			return decodeEventAs(body, new(StreamReply), strict)
 		case "unfollow":
-			v := new(StreamUnfollow)
-			return v, unionDecode(body, v)
+			return decodeEventAs(body, new(StreamUnfollow), strict)
 		case "unreadAntenna":
-			v := new(StreamUnreadAntenna)
-			return v, unionDecode(body, v)
+			return decodeEventAs(body, new(StreamUnreadAntenna), strict)
 		case "unreadMention":
-			var id StreamUnreadMention
-			return id, unionDecode(body, &id)
+			return decodeEventID[StreamUnreadMention](body, strict)
 		case "unreadNotification":
-			v := new(StreamUnreadNotification)
-			return v, unionDecode(body, v)
+			return decodeEventAs(body, new(StreamUnreadNotification), strict)
 		case "unreadSpecifiedNote":
-			var id StreamUnreadSpecifiedNote
-			return id, unionDecode(body, &id)
+			return decodeEventID[StreamUnreadSpecifiedNote](body, strict)
 		case "urlUploadFinished":
-			v := new(StreamURLUploadFinished)
-			return v, unionDecode(body, v)
+			return decodeEventAs(body, new(StreamURLUploadFinished), strict)
 		}
 	case "queueStats":
 		switch event {
 		case "stats":
-			v := new(StreamQueueStats)
-			return v, unionDecode(body, v)
+			return decodeEventAs(body, new(StreamQueueStats), strict)
 		case "statsLog":
-			v := new(StreamQueueStatsLog)
-			return v, unionDecode(body, v)
+			return decodeEventAs(body, new(StreamQueueStatsLog), strict)
 		}
 	case "reversi":
 		switch event {
 		case "invited":
-			v := new(StreamReversiInvited)
-			return v, unionDecode(body, v)
+			return decodeEventAs(body, new(StreamReversiInvited), strict)
 		}
 	case "reversiGame":
 		switch event {
 		case "canceled":
-			v := new(StreamReversiCanceled)
-			return v, unionDecode(body, v)
+			return decodeEventAs(body, new(StreamReversiCanceled), strict)
 		case "changeReadyStates":
-			v := new(StreamReversiReadyStates)
-			return v, unionDecode(body, v)
+			return decodeEventAs(body, new(StreamReversiReadyStates), strict)
 		case "log":
-			v := new(StreamReversiLog)
-			return v, unionDecode(body, v)
+			return decodeEventAs(body, new(StreamReversiLog), strict)
 		case "updateSettings":
-			v := new(StreamReversiSettingsUpdated)
-			return v, unionDecode(body, v)
+			return decodeEventAs(body, new(StreamReversiSettingsUpdated), strict)
 		}
 	case "serverStats":
 		switch event {
 		case "stats":
-			v := new(StreamServerStats)
-			return v, unionDecode(body, v)
+			return decodeEventAs(body, new(StreamServerStats), strict)
 		case "statsLog":
-			v := new(StreamServerStatsLog)
-			return v, unionDecode(body, v)
+			return decodeEventAs(body, new(StreamServerStatsLog), strict)
 		}
 	default:
 		if channel != "" && event == "note" {
-			v := new(Note)
-			return v, unionDecode(body, v)
+			return decodeEventAs(body, new(Note), strict)
 		}
 	}
-	return nil, nil
+	return nil, nil, nil
 }

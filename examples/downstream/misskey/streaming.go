@@ -86,10 +86,11 @@ type streamConfig struct {
 	maxBackoff time.Duration
 	heartbeat  time.Duration
 	buffer     int
-	// decode turns the body of an event into a typed value. It is
+	// decode turns the body of an event into a typed value, with the values
+	// that did not fit their types (strict: an error instead). It is
 	// decodeStreamEvent, the function the generator writes from the API
 	// document; tests replace it.
-	decode func(channel, event string, body json.RawMessage) (any, error)
+	decode func(channel, event string, body json.RawMessage, strict bool) (any, []Mismatch, error)
 	// decodeChecksJSON: decode fails on a body that is not one JSON value
 	// whenever it returns a value, as decodeStreamEvent does; it lets
 	// channel frames skip a scan (streaming_fastpath.go).

@@ -85,6 +85,11 @@ type StreamEvent struct {
 	// Value is Body decoded into a typed value, or nil when there is no type
 	// for the event or decoding failed (then Err says why).
 	Value any
+	// Mismatches are the values of Body that did not fit the Go types of
+	// Value (kept as sent, in the Extra members of the struct that holds
+	// them), with their JSON Pointer in Body. With WithStrictDecoding such
+	// a value makes Err instead.
+	Mismatches []Mismatch
 	// Err is a decoding error for this event alone (the stream goes on), or
 	// for EventDisconnected why the socket dropped.
 	Err error
@@ -194,7 +199,7 @@ func (s *Stream) handleFrameUnchecked(data []byte) (ev StreamEvent, c *Connectio
 		if streamBroadcasts[typ] {
 			ev.Kind = EventBroadcast
 		}
-		ev.Value, ev.Err = s.decodeEvent("", typ, ev.Body)
+		ev.Value, ev.Mismatches, ev.Err = s.decodeEvent("", typ, ev.Body)
 		return ev, nil, true
 	}
 
@@ -241,21 +246,21 @@ func (s *Stream) handleFrameUnchecked(data []byte) (ev StreamEvent, c *Connectio
 		return ev, c, true
 	}
 	ev.Kind, ev.Type, ev.Body = EventChannel, EventType(typ), inner.body
-	ev.Value, ev.Err = s.decodeEvent(c.channel, typ, ev.Body)
+	ev.Value, ev.Mismatches, ev.Err = s.decodeEvent(c.channel, typ, ev.Body)
 	return ev, c, true
 }
 
 // decodeEvent calls the stream's decoder; a decoding error leaves no value.
-func (s *Stream) decodeEvent(channel, typ string, body json.RawMessage) (any, error) {
-	v, err := s.cfg.decode(channel, typ, body)
+func (s *Stream) decodeEvent(channel, typ string, body json.RawMessage) (any, []Mismatch, error) {
+	v, ms, err := s.cfg.decode(channel, typ, body, s.client != nil && s.client.strict)
 	if err != nil {
 		where := channel
 		if where == "" {
 			where = "broadcast"
 		}
-		return nil, escapeError(fmt.Errorf("misskey: stream: decode %s event %q: %w", where, typ, err))
+		return nil, nil, escapeError(fmt.Errorf("misskey: stream: decode %s event %q: %w", where, typ, err))
 	}
-	return v, nil
+	return v, ms, nil
 }
 
 // streamEnvelope holds the raw values of the "id", "type" and "body" members

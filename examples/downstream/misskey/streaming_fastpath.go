@@ -57,7 +57,7 @@ func (s *Stream) channelFrameFast(data []byte) (ev StreamEvent, c *Connection, o
 	if c == nil {
 		return ev, nil, false
 	}
-	v, err := s.cfg.decode(c.channel, typ, body)
+	v, ms, err := s.cfg.decode(c.channel, typ, body, s.client != nil && s.client.strict)
 	if err != nil || v == nil {
 		return ev, nil, false
 	}
@@ -69,6 +69,7 @@ func (s *Stream) channelFrameFast(data []byte) (ev StreamEvent, c *Connection, o
 		Type:         EventType(typ),
 		Body:         body,
 		Value:        v,
+		Mismatches:   ms,
 		Raw:          data,
 	}, c, true
 }

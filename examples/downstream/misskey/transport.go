@@ -85,6 +85,10 @@ var encoderPool = sync.Pool{New: func() any {
 	return e
 }}
 
+// requestBufferPool holds the buffers generated requests are encoded into
+// (the request body is a copy, so the buffer goes back at once).
+var requestBufferPool = sync.Pool{New: func() any { b := make([]byte, 0, 1024); return &b }}
+
 // maxPooledBuffer is the largest buffer put back into a pool; bigger ones are
 // left to the garbage collector so that one large call does not pin memory.
 const maxPooledBuffer = 1 << 20
@@ -105,18 +109,36 @@ func (c *Client) encodeRequest(endpoint string, req any) ([]byte, error) {
 		b = append(b, c.tokenJSON...)
 		return append(b, '}'), nil
 	}
-	e := encoderPool.Get().(*encoder)
-	defer func() {
-		if e.buf.Cap() <= maxPooledBuffer {
-			e.buf.Reset()
-			encoderPool.Put(e)
+	var obj []byte
+	if jv, ok := req.(jsonValue); ok {
+		// A generated request: its own encoder, no reflection and no
+		// second pass over the output.
+		bp := requestBufferPool.Get().(*[]byte)
+		b, err := appendJSONValue((*bp)[:0], jv)
+		defer func() {
+			if cap(b) <= maxPooledBuffer {
+				*bp = b[:0]
+				requestBufferPool.Put(bp)
+			}
+		}()
+		if err != nil {
+			return nil, errorf(endpoint, "encoding request: %w", err)
 		}
-	}()
-	e.buf.Reset()
-	if err := e.enc.Encode(req); err != nil {
-		return nil, errorf(endpoint, "encoding request: %w", err)
+		obj = b
+	} else {
+		e := encoderPool.Get().(*encoder)
+		defer func() {
+			if e.buf.Cap() <= maxPooledBuffer {
+				e.buf.Reset()
+				encoderPool.Put(e)
+			}
+		}()
+		e.buf.Reset()
+		if err := e.enc.Encode(req); err != nil {
+			return nil, errorf(endpoint, "encoding request: %w", err)
+		}
+		obj = bytes.TrimSpace(e.buf.Bytes())
 	}
-	obj := bytes.TrimSpace(e.buf.Bytes())
 	if len(obj) == 0 || obj[0] != '{' {
 		if string(obj) != "null" {
 			return nil, errorf(endpoint, "request must encode to a JSON object, not %s", encodedKind(obj))
@@ -242,7 +264,7 @@ var errTooLarge = errors.New("body too large")
 // pointer, to tell an answer without a body (204) from a decoded one: the
 // method then returns nil rather than a pointer to a zero value.
 type presence struct {
-	target any
+	target jsonValue
 	got    bool
 }
 
@@ -252,6 +274,10 @@ func (c *Client) handleResponse(endpoint string, hresp *http.Response, resp any)
 	if p != nil {
 		p.got = false
 		resp = p.target
+	}
+	ctx := context.Background()
+	if hresp.Request != nil {
+		ctx = hresp.Request.Context()
 	}
 	status := hresp.StatusCode
 	if status < 200 || status > 299 {
@@ -285,7 +311,10 @@ func (c *Client) handleResponse(endpoint string, hresp *http.Response, resp any)
 	if len(bytes.TrimSpace(data)) == 0 {
 		return nil
 	}
-	err = c.decode(endpoint, hresp, data, resp)
+	if e := errorEnvelope(endpoint, hresp, data, c.token); e != nil {
+		return e
+	}
+	err = c.decode(ctx, endpoint, hresp, data, resp)
 	if p != nil && err == nil {
 		p.got = true
 	}
@@ -293,15 +322,25 @@ func (c *Client) handleResponse(endpoint string, hresp *http.Response, resp any)
 }
 
 // decode decodes a 2xx body into resp whatever its content type (Misskey
-// sends JSON as text/plain in places). A value of the wrong JSON type is
-// left at its zero value unless the client is strict.
-func (c *Client) decode(endpoint string, hresp *http.Response, data []byte, resp any) error {
-	err := json.Unmarshal(data, resp)
-	if err == nil {
-		return nil
-	}
-	var typeErr *json.UnmarshalTypeError
-	if !c.strict && errors.As(err, &typeErr) {
+// sends JSON as text/plain in places). Generated types decode losslessly:
+// what does not fit their fields is kept (see Members) and reported to the
+// mismatch handler, or fails the call when the client is strict. A body of
+// the wrong JSON kind for the whole answer is always an error.
+func (c *Client) decode(ctx context.Context, endpoint string, hresp *http.Response, data []byte, resp any) error {
+	var err error
+	if jv, ok := resp.(jsonValue); ok {
+		var ms []Mismatch
+		ms, err = decodeJSONValue(ctx, data, jv, c.strict)
+		if err == nil {
+			if len(ms) > 0 && c.onMismatch != nil {
+				c.onMismatch(endpoint, ms)
+			}
+			return nil
+		}
+		if ctx.Err() != nil && errors.Is(err, ctx.Err()) {
+			return errorf(endpoint, "decoding response: %w", err)
+		}
+	} else if err = json.Unmarshal(data, resp); err == nil {
 		return nil
 	}
 	return &DecodeError{
@@ -311,6 +350,30 @@ func (c *Client) decode(endpoint string, hresp *http.Response, data []byte, resp
 		Err:         err,
 		Snippet:     string(sanitize(data, c.token, 200)),
 	}
+}
+
+// errorEnvelope returns the *APIError of a 2xx answer that is Misskey's
+// error document ({"error":{"code",…}}), which a proxy or a broken server
+// may send with a success status, or nil.
+func errorEnvelope(endpoint string, hresp *http.Response, data []byte, token string) *APIError {
+	t := bytes.TrimLeft(data, " \t\r\n")
+	if !bytes.HasPrefix(t, []byte(`{"error"`)) {
+		return nil
+	}
+	var env struct {
+		Error *struct {
+			Code string `json:"code"`
+			ID   string `json:"id"`
+		} `json:"error"`
+	}
+	var members map[string]json.RawMessage
+	if json.Unmarshal(data, &members) != nil || len(members) != 1 || json.Unmarshal(data, &env) != nil ||
+		env.Error == nil || (env.Error.Code == "" && env.Error.ID == "") {
+		return nil
+	}
+	e := newAPIError(endpoint, hresp.StatusCode, hresp.Header, data, token, time.Now())
+	e.Message += " (sent with status " + strconv.Itoa(hresp.StatusCode) + ")"
+	return e
 }
 
 // readPooled reads r (see readBody) into the pooled buffer *bp, and keeps

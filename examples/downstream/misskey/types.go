@@ -7,27 +7,353 @@ import (
 	"time"
 )
 
-// Antenna is the Antenna schema of the API document.
+// Achievement is an element of the achievements field of MeDetailedOnly.
+type Achievement struct {
+	Name       string `json:"name"`
+	UnlockedAt int64  `json:"unlockedAt"`
+
+	// Extra holds the members of the JSON object that no field above holds, as they were
+	// sent: members the API document does not declare, and declared members whose
+	// value does not fit the field's type. Encoding writes them back.
+	Extra Members `json:"-"`
+}
+
+// fieldsOfAchievement names the members of Achievement by field index, and says which are required.
+var fieldsOfAchievement = jsonFields{
+	names:    []string{"name", "unlockedAt"},
+	required: []uint64{0x3},
+}
+
+func (x *Achievement) decodeJSON(d *jsonDecoder) bool {
+	if !d.objectStart() {
+		return false
+	}
+	*x = Achievement{}
+	var seen [1]uint64
+	n := 0
+	for ; d.nextMember(n); n++ {
+		switch string(d.key) {
+		case "name":
+			seen[0] |= 0x1
+			d.field(&x.Extra, "name", d.at(), decString(&x.Name, d), "string")
+		case "unlockedAt":
+			seen[0] |= 0x2
+			d.field(&x.Extra, "unlockedAt", d.at(), decInt64(&x.UnlockedAt, d), "integer")
+		default:
+			d.unknown(&x.Extra)
+		}
+	}
+	fieldsOfAchievement.markMissing(&x.Extra, seen[:])
+	return true
+}
+func (x *Achievement) encodeJSON(e *jsonEncoder) {
+	e.objectStart()
+	if e.field(&x.Extra, "name") {
+		encString(&x.Name, e)
+	}
+	if e.field(&x.Extra, "unlockedAt") {
+		encInt64(&x.UnlockedAt, e)
+	}
+	x.Extra.encode(e)
+	e.objectEnd()
+}
+
+// UnmarshalJSON decodes x from JSON, keeping what its fields cannot hold (see Members).
+func (x *Achievement) UnmarshalJSON(data []byte) error {
+	return unmarshalJSONValue(data, x)
+}
+
+// MarshalJSON encodes x as JSON, with what decoding kept.
+func (x Achievement) MarshalJSON() ([]byte, error) {
+	return marshalJSONValue(&x)
+}
+
+// Ad is an element of the ads field of MetaLite.
+type Ad struct {
+	ID        string `json:"id"`
+	URL       string `json:"url"`
+	Place     string `json:"place"`
+	Ratio     int64  `json:"ratio"`
+	ImageURL  string `json:"imageUrl"`
+	DayOfWeek int64  `json:"dayOfWeek"`
+
+	// Extra holds the members of the JSON object that no field above holds, as they were
+	// sent: members the API document does not declare, and declared members whose
+	// value does not fit the field's type. Encoding writes them back.
+	Extra Members `json:"-"`
+}
+
+// fieldsOfAd names the members of Ad by field index, and says which are required.
+var fieldsOfAd = jsonFields{
+	names:    []string{"id", "url", "place", "ratio", "imageUrl", "dayOfWeek"},
+	required: []uint64{0x3f},
+}
+
+func (x *Ad) decodeJSON(d *jsonDecoder) bool {
+	if !d.objectStart() {
+		return false
+	}
+	*x = Ad{}
+	var seen [1]uint64
+	n := 0
+	for ; d.nextMember(n); n++ {
+		switch string(d.key) {
+		case "id":
+			seen[0] |= 0x1
+			d.field(&x.Extra, "id", d.at(), decString(&x.ID, d), "string")
+		case "url":
+			seen[0] |= 0x2
+			d.field(&x.Extra, "url", d.at(), decString(&x.URL, d), "string")
+		case "place":
+			seen[0] |= 0x4
+			d.field(&x.Extra, "place", d.at(), decString(&x.Place, d), "string")
+		case "ratio":
+			seen[0] |= 0x8
+			d.field(&x.Extra, "ratio", d.at(), decInt64(&x.Ratio, d), "integer")
+		case "imageUrl":
+			seen[0] |= 0x10
+			d.field(&x.Extra, "imageUrl", d.at(), decString(&x.ImageURL, d), "string")
+		case "dayOfWeek":
+			seen[0] |= 0x20
+			d.field(&x.Extra, "dayOfWeek", d.at(), decInt64(&x.DayOfWeek, d), "integer")
+		default:
+			d.unknown(&x.Extra)
+		}
+	}
+	fieldsOfAd.markMissing(&x.Extra, seen[:])
+	return true
+}
+func (x *Ad) encodeJSON(e *jsonEncoder) {
+	e.objectStart()
+	if e.field(&x.Extra, "id") {
+		encString(&x.ID, e)
+	}
+	if e.field(&x.Extra, "url") {
+		encString(&x.URL, e)
+	}
+	if e.field(&x.Extra, "place") {
+		encString(&x.Place, e)
+	}
+	if e.field(&x.Extra, "ratio") {
+		encInt64(&x.Ratio, e)
+	}
+	if e.field(&x.Extra, "imageUrl") {
+		encString(&x.ImageURL, e)
+	}
+	if e.field(&x.Extra, "dayOfWeek") {
+		encInt64(&x.DayOfWeek, e)
+	}
+	x.Extra.encode(e)
+	e.objectEnd()
+}
+
+// UnmarshalJSON decodes x from JSON, keeping what its fields cannot hold (see Members).
+func (x *Ad) UnmarshalJSON(data []byte) error {
+	return unmarshalJSONValue(data, x)
+}
+
+// MarshalJSON encodes x as JSON, with what decoding kept.
+func (x Ad) MarshalJSON() ([]byte, error) {
+	return marshalJSONValue(&x)
+}
+
+// Antenna is the Antenna object of Misskey's API.
 type Antenna struct {
-	CaseSensitive   bool       `json:"caseSensitive"`
-	CreatedAt       time.Time  `json:"createdAt"`
-	ExcludeBots     bool       `json:"excludeBots"`
-	ExcludeKeywords [][]string `json:"excludeKeywords"`
-	HasUnreadNote   bool       `json:"hasUnreadNote"`
 	ID              string     `json:"id"`
-	IsActive        bool       `json:"isActive"`
-	Keywords        [][]string `json:"keywords"`
-	LocalOnly       bool       `json:"localOnly"`
+	CreatedAt       time.Time  `json:"createdAt"`
 	Name            string     `json:"name"`
-	Notify          bool       `json:"notify"`
+	Keywords        [][]string `json:"keywords"`
+	ExcludeKeywords [][]string `json:"excludeKeywords"`
 	Src             AntennaSrc `json:"src"`
 	UserListID      *string    `json:"userListId"`
 	Users           []string   `json:"users"`
-	WithFile        bool       `json:"withFile"`
+	CaseSensitive   bool       `json:"caseSensitive"`
+	LocalOnly       bool       `json:"localOnly"`
+	ExcludeBots     bool       `json:"excludeBots"`
 	WithReplies     bool       `json:"withReplies"`
+	WithFile        bool       `json:"withFile"`
+	IsActive        bool       `json:"isActive"`
+	HasUnreadNote   bool       `json:"hasUnreadNote"`
+	Notify          bool       `json:"notify"`
+
+	// Extra holds the members of the JSON object that no field above holds, as they were
+	// sent: members the API document does not declare, and declared members whose
+	// value does not fit the field's type. Encoding writes them back.
+	Extra Members `json:"-"`
 }
 
-// AntennaSrc is defined at #/components/schemas/Antenna/properties/src.
+// fieldsOfAntenna names the members of Antenna by field index, and says which are required.
+var fieldsOfAntenna = jsonFields{
+	names:    []string{"id", "createdAt", "name", "keywords", "excludeKeywords", "src", "userListId", "users", "caseSensitive", "localOnly", "excludeBots", "withReplies", "withFile", "isActive", "hasUnreadNote", "notify"},
+	required: []uint64{0xffff},
+}
+
+func (x *Antenna) decodeJSON(d *jsonDecoder) bool {
+	if !d.objectStart() {
+		return false
+	}
+	*x = Antenna{}
+	var seen [1]uint64
+	n := 0
+	for ; d.nextMember(n); n++ {
+		switch string(d.key) {
+		case "id":
+			seen[0] |= 0x1
+			d.field(&x.Extra, "id", d.at(), decString(&x.ID, d), "string")
+		case "createdAt":
+			seen[0] |= 0x2
+			d.field(&x.Extra, "createdAt", d.at(), decTime(&x.CreatedAt, d), "date-time string")
+		case "name":
+			seen[0] |= 0x4
+			d.field(&x.Extra, "name", d.at(), decString(&x.Name, d), "string")
+		case "keywords":
+			seen[0] |= 0x8
+			d.field(&x.Extra, "keywords", d.at(), func(p *[][]string, d *jsonDecoder) bool {
+				return decSlice(p, d, func(p *[]string, d *jsonDecoder) bool {
+					return decSlice(p, d, decString)
+				})
+			}(&x.Keywords, d), "array of array of string")
+		case "excludeKeywords":
+			seen[0] |= 0x10
+			d.field(&x.Extra, "excludeKeywords", d.at(), func(p *[][]string, d *jsonDecoder) bool {
+				return decSlice(p, d, func(p *[]string, d *jsonDecoder) bool {
+					return decSlice(p, d, decString)
+				})
+			}(&x.ExcludeKeywords, d), "array of array of string")
+		case "src":
+			seen[0] |= 0x20
+			d.field(&x.Extra, "src", d.at(), decEnum[AntennaSrc](&x.Src, d), "string")
+		case "userListId":
+			seen[0] |= 0x40
+			if d.null() {
+				x.UserListID = nil
+				x.Extra.forgetDeclared("userListId")
+			} else {
+				d.field(&x.Extra, "userListId", d.at(), decPtr(&x.UserListID, d, decString), "string or null")
+			}
+		case "users":
+			seen[0] |= 0x80
+			d.field(&x.Extra, "users", d.at(), func(p *[]string, d *jsonDecoder) bool {
+				return decSlice(p, d, decString)
+			}(&x.Users, d), "array of string")
+		case "caseSensitive":
+			seen[0] |= 0x100
+			d.field(&x.Extra, "caseSensitive", d.at(), decBool(&x.CaseSensitive, d), "boolean")
+		case "localOnly":
+			seen[0] |= 0x200
+			d.field(&x.Extra, "localOnly", d.at(), decBool(&x.LocalOnly, d), "boolean")
+		case "excludeBots":
+			seen[0] |= 0x400
+			d.field(&x.Extra, "excludeBots", d.at(), decBool(&x.ExcludeBots, d), "boolean")
+		case "withReplies":
+			seen[0] |= 0x800
+			d.field(&x.Extra, "withReplies", d.at(), decBool(&x.WithReplies, d), "boolean")
+		case "withFile":
+			seen[0] |= 0x1000
+			d.field(&x.Extra, "withFile", d.at(), decBool(&x.WithFile, d), "boolean")
+		case "isActive":
+			seen[0] |= 0x2000
+			d.field(&x.Extra, "isActive", d.at(), decBool(&x.IsActive, d), "boolean")
+		case "hasUnreadNote":
+			seen[0] |= 0x4000
+			d.field(&x.Extra, "hasUnreadNote", d.at(), decBool(&x.HasUnreadNote, d), "boolean")
+		case "notify":
+			seen[0] |= 0x8000
+			d.field(&x.Extra, "notify", d.at(), decBool(&x.Notify, d), "boolean")
+		default:
+			d.unknown(&x.Extra)
+		}
+	}
+	fieldsOfAntenna.markMissing(&x.Extra, seen[:])
+	return true
+}
+func (x *Antenna) encodeJSON(e *jsonEncoder) {
+	e.objectStart()
+	if e.field(&x.Extra, "id") {
+		encString(&x.ID, e)
+	}
+	if e.field(&x.Extra, "createdAt") {
+		encTime(&x.CreatedAt, e)
+	}
+	if e.field(&x.Extra, "name") {
+		encString(&x.Name, e)
+	}
+	if e.field(&x.Extra, "keywords") {
+		if x.Keywords == nil {
+			e.rawBytes("[]")
+		} else {
+			func(p *[][]string, e *jsonEncoder) {
+				encSlice(p, e, func(p *[]string, e *jsonEncoder) {
+					encSlice(p, e, encString)
+				})
+			}(&x.Keywords, e)
+		}
+	}
+	if e.field(&x.Extra, "excludeKeywords") {
+		if x.ExcludeKeywords == nil {
+			e.rawBytes("[]")
+		} else {
+			func(p *[][]string, e *jsonEncoder) {
+				encSlice(p, e, func(p *[]string, e *jsonEncoder) {
+					encSlice(p, e, encString)
+				})
+			}(&x.ExcludeKeywords, e)
+		}
+	}
+	if e.field(&x.Extra, "src") {
+		encEnum[AntennaSrc](&x.Src, e)
+	}
+	if e.field(&x.Extra, "userListId") {
+		encPtr(&x.UserListID, e, encString)
+	}
+	if e.field(&x.Extra, "users") {
+		if x.Users == nil {
+			e.rawBytes("[]")
+		} else {
+			func(p *[]string, e *jsonEncoder) {
+				encSlice(p, e, encString)
+			}(&x.Users, e)
+		}
+	}
+	if e.field(&x.Extra, "caseSensitive") {
+		encBool(&x.CaseSensitive, e)
+	}
+	if e.field(&x.Extra, "localOnly") {
+		encBool(&x.LocalOnly, e)
+	}
+	if e.field(&x.Extra, "excludeBots") {
+		encBool(&x.ExcludeBots, e)
+	}
+	if e.field(&x.Extra, "withReplies") {
+		encBool(&x.WithReplies, e)
+	}
+	if e.field(&x.Extra, "withFile") {
+		encBool(&x.WithFile, e)
+	}
+	if e.field(&x.Extra, "isActive") {
+		encBool(&x.IsActive, e)
+	}
+	if e.field(&x.Extra, "hasUnreadNote") {
+		encBool(&x.HasUnreadNote, e)
+	}
+	if e.field(&x.Extra, "notify") {
+		encBool(&x.Notify, e)
+	}
+	x.Extra.encode(e)
+	e.objectEnd()
+}
+
+// UnmarshalJSON decodes x from JSON, keeping what its fields cannot hold (see Members).
+func (x *Antenna) UnmarshalJSON(data []byte) error {
+	return unmarshalJSONValue(data, x)
+}
+
+// MarshalJSON encodes x as JSON, with what decoding kept.
+func (x Antenna) MarshalJSON() ([]byte, error) {
+	return marshalJSONValue(&x)
+}
+
+// AntennaSrc is the src field of Antenna.
 type AntennaSrc string
 
 const (
@@ -38,225 +364,2730 @@ const (
 	AntennaSrcUsersBlacklist AntennaSrc = "users_blacklist"
 )
 
-// Blocking is the Blocking schema of the API document.
-type Blocking struct {
-	Blockee   User      `json:"blockee"`
-	BlockeeID string    `json:"blockeeId"`
-	CreatedAt time.Time `json:"createdAt"`
-	ID        string    `json:"id"`
+// AvatarDecoration is an element of the avatarDecorations field of User.
+type AvatarDecoration struct {
+	ID string `json:"id"`
+	// Rotation in turns (0.5 = half a turn).
+	Angle *float64 `json:"angle,omitzero"`
+	FlipH *bool    `json:"flipH,omitzero"`
+	URL   string   `json:"url"`
+
+	// Extra holds the members of the JSON object that no field above holds, as they were
+	// sent: members the API document does not declare, and declared members whose
+	// value does not fit the field's type. Encoding writes them back.
+	Extra Members `json:"-"`
 }
 
-// Channel is the Channel schema of the API document.
+// fieldsOfAvatarDecoration names the members of AvatarDecoration by field index, and says which are required.
+var fieldsOfAvatarDecoration = jsonFields{
+	names:    []string{"id", "angle", "flipH", "url"},
+	required: []uint64{0x9},
+}
+
+func (x *AvatarDecoration) decodeJSON(d *jsonDecoder) bool {
+	if !d.objectStart() {
+		return false
+	}
+	*x = AvatarDecoration{}
+	var seen [1]uint64
+	n := 0
+	for ; d.nextMember(n); n++ {
+		switch string(d.key) {
+		case "id":
+			seen[0] |= 0x1
+			d.field(&x.Extra, "id", d.at(), decString(&x.ID, d), "string")
+		case "angle":
+			seen[0] |= 0x2
+			d.field(&x.Extra, "angle", d.at(), decPtr(&x.Angle, d, decFloat64), "number")
+		case "flipH":
+			seen[0] |= 0x4
+			d.field(&x.Extra, "flipH", d.at(), decPtr(&x.FlipH, d, decBool), "boolean")
+		case "url":
+			seen[0] |= 0x8
+			d.field(&x.Extra, "url", d.at(), decString(&x.URL, d), "string")
+		default:
+			d.unknown(&x.Extra)
+		}
+	}
+	fieldsOfAvatarDecoration.markMissing(&x.Extra, seen[:])
+	return true
+}
+func (x *AvatarDecoration) encodeJSON(e *jsonEncoder) {
+	e.objectStart()
+	if e.field(&x.Extra, "id") {
+		encString(&x.ID, e)
+	}
+	if x.Angle != nil {
+		if e.field(&x.Extra, "angle") {
+			encPtr(&x.Angle, e, encFloat64)
+		}
+	}
+	if x.FlipH != nil {
+		if e.field(&x.Extra, "flipH") {
+			encPtr(&x.FlipH, e, encBool)
+		}
+	}
+	if e.field(&x.Extra, "url") {
+		encString(&x.URL, e)
+	}
+	x.Extra.encode(e)
+	e.objectEnd()
+}
+
+// UnmarshalJSON decodes x from JSON, keeping what its fields cannot hold (see Members).
+func (x *AvatarDecoration) UnmarshalJSON(data []byte) error {
+	return unmarshalJSONValue(data, x)
+}
+
+// MarshalJSON encodes x as JSON, with what decoding kept.
+func (x AvatarDecoration) MarshalJSON() ([]byte, error) {
+	return marshalJSONValue(&x)
+}
+
+// Blocking is the Blocking object of Misskey's API.
+type Blocking struct {
+	ID        string    `json:"id"`
+	CreatedAt time.Time `json:"createdAt"`
+	BlockeeID string    `json:"blockeeId"`
+	Blockee   User      `json:"blockee"`
+
+	// Extra holds the members of the JSON object that no field above holds, as they were
+	// sent: members the API document does not declare, and declared members whose
+	// value does not fit the field's type. Encoding writes them back.
+	Extra Members `json:"-"`
+}
+
+// fieldsOfBlocking names the members of Blocking by field index, and says which are required.
+var fieldsOfBlocking = jsonFields{
+	names:    []string{"id", "createdAt", "blockeeId", "blockee"},
+	required: []uint64{0xf},
+}
+
+func (x *Blocking) decodeJSON(d *jsonDecoder) bool {
+	if !d.objectStart() {
+		return false
+	}
+	*x = Blocking{}
+	var seen [1]uint64
+	n := 0
+	for ; d.nextMember(n); n++ {
+		switch string(d.key) {
+		case "id":
+			seen[0] |= 0x1
+			d.field(&x.Extra, "id", d.at(), decString(&x.ID, d), "string")
+		case "createdAt":
+			seen[0] |= 0x2
+			d.field(&x.Extra, "createdAt", d.at(), decTime(&x.CreatedAt, d), "date-time string")
+		case "blockeeId":
+			seen[0] |= 0x4
+			d.field(&x.Extra, "blockeeId", d.at(), decString(&x.BlockeeID, d), "string")
+		case "blockee":
+			seen[0] |= 0x8
+			d.field(&x.Extra, "blockee", d.at(), (*User).decodeJSON(&x.Blockee, d), "User")
+		default:
+			d.unknown(&x.Extra)
+		}
+	}
+	fieldsOfBlocking.markMissing(&x.Extra, seen[:])
+	return true
+}
+func (x *Blocking) encodeJSON(e *jsonEncoder) {
+	e.objectStart()
+	if e.field(&x.Extra, "id") {
+		encString(&x.ID, e)
+	}
+	if e.field(&x.Extra, "createdAt") {
+		encTime(&x.CreatedAt, e)
+	}
+	if e.field(&x.Extra, "blockeeId") {
+		encString(&x.BlockeeID, e)
+	}
+	if e.field(&x.Extra, "blockee") {
+		(*User).encodeJSON(&x.Blockee, e)
+	}
+	x.Extra.encode(e)
+	e.objectEnd()
+}
+
+// UnmarshalJSON decodes x from JSON, keeping what its fields cannot hold (see Members).
+func (x *Blocking) UnmarshalJSON(data []byte) error {
+	return unmarshalJSONValue(data, x)
+}
+
+// MarshalJSON encodes x as JSON, with what decoding kept.
+func (x Blocking) MarshalJSON() ([]byte, error) {
+	return marshalJSONValue(&x)
+}
+
+// pageID returns x's id, for All.
+func (x *Blocking) pageID() string {
+	return x.ID
+}
+
+// Channel is the Channel object of Misskey's API.
 type Channel struct {
-	BannerURL     *string    `json:"bannerUrl"`
-	Color         string     `json:"color"`
-	CreatedAt     time.Time  `json:"createdAt"`
-	Description   *string    `json:"description"`
 	ID            string     `json:"id"`
-	IsFollowing   *bool      `json:"isFollowing,omitzero"`
-	IsSensitive   bool       `json:"isSensitive"`
+	CreatedAt     time.Time  `json:"createdAt"`
 	LastNotedAt   *time.Time `json:"lastNotedAt"`
 	Name          string     `json:"name"`
-	NotesCount    int64      `json:"notesCount"`
-	PinnedNoteIDs []string   `json:"pinnedNoteIds"`
-	PinnedNotes   []Note     `json:"pinnedNotes,omitzero"`
+	Description   *string    `json:"description"`
 	UserID        *string    `json:"userId"`
+	BannerURL     *string    `json:"bannerUrl"`
+	PinnedNoteIDs []string   `json:"pinnedNoteIds"`
+	Color         string     `json:"color"`
 	UsersCount    int64      `json:"usersCount"`
+	NotesCount    int64      `json:"notesCount"`
+	IsSensitive   bool       `json:"isSensitive"`
+	IsFollowing   *bool      `json:"isFollowing,omitzero"`
+	PinnedNotes   []Note     `json:"pinnedNotes,omitzero"`
+
+	// Extra holds the members of the JSON object that no field above holds, as they were
+	// sent: members the API document does not declare, and declared members whose
+	// value does not fit the field's type. Encoding writes them back.
+	Extra Members `json:"-"`
 }
 
-// Clip is the Clip schema of the API document.
+// fieldsOfChannel names the members of Channel by field index, and says which are required.
+var fieldsOfChannel = jsonFields{
+	names:    []string{"id", "createdAt", "lastNotedAt", "name", "description", "userId", "bannerUrl", "pinnedNoteIds", "color", "usersCount", "notesCount", "isSensitive", "isFollowing", "pinnedNotes"},
+	required: []uint64{0xfff},
+}
+
+func (x *Channel) decodeJSON(d *jsonDecoder) bool {
+	if !d.objectStart() {
+		return false
+	}
+	*x = Channel{}
+	var seen [1]uint64
+	n := 0
+	for ; d.nextMember(n); n++ {
+		switch string(d.key) {
+		case "id":
+			seen[0] |= 0x1
+			d.field(&x.Extra, "id", d.at(), decString(&x.ID, d), "string")
+		case "createdAt":
+			seen[0] |= 0x2
+			d.field(&x.Extra, "createdAt", d.at(), decTime(&x.CreatedAt, d), "date-time string")
+		case "lastNotedAt":
+			seen[0] |= 0x4
+			if d.null() {
+				x.LastNotedAt = nil
+				x.Extra.forgetDeclared("lastNotedAt")
+			} else {
+				d.field(&x.Extra, "lastNotedAt", d.at(), decPtr(&x.LastNotedAt, d, decTime), "date-time string or null")
+			}
+		case "name":
+			seen[0] |= 0x8
+			d.field(&x.Extra, "name", d.at(), decString(&x.Name, d), "string")
+		case "description":
+			seen[0] |= 0x10
+			if d.null() {
+				x.Description = nil
+				x.Extra.forgetDeclared("description")
+			} else {
+				d.field(&x.Extra, "description", d.at(), decPtr(&x.Description, d, decString), "string or null")
+			}
+		case "userId":
+			seen[0] |= 0x20
+			if d.null() {
+				x.UserID = nil
+				x.Extra.forgetDeclared("userId")
+			} else {
+				d.field(&x.Extra, "userId", d.at(), decPtr(&x.UserID, d, decString), "string or null")
+			}
+		case "bannerUrl":
+			seen[0] |= 0x40
+			if d.null() {
+				x.BannerURL = nil
+				x.Extra.forgetDeclared("bannerUrl")
+			} else {
+				d.field(&x.Extra, "bannerUrl", d.at(), decPtr(&x.BannerURL, d, decString), "string or null")
+			}
+		case "pinnedNoteIds":
+			seen[0] |= 0x80
+			d.field(&x.Extra, "pinnedNoteIds", d.at(), func(p *[]string, d *jsonDecoder) bool {
+				return decSlice(p, d, decString)
+			}(&x.PinnedNoteIDs, d), "array of string")
+		case "color":
+			seen[0] |= 0x100
+			d.field(&x.Extra, "color", d.at(), decString(&x.Color, d), "string")
+		case "usersCount":
+			seen[0] |= 0x200
+			d.field(&x.Extra, "usersCount", d.at(), decInt64(&x.UsersCount, d), "integer")
+		case "notesCount":
+			seen[0] |= 0x400
+			d.field(&x.Extra, "notesCount", d.at(), decInt64(&x.NotesCount, d), "integer")
+		case "isSensitive":
+			seen[0] |= 0x800
+			d.field(&x.Extra, "isSensitive", d.at(), decBool(&x.IsSensitive, d), "boolean")
+		case "isFollowing":
+			seen[0] |= 0x1000
+			d.field(&x.Extra, "isFollowing", d.at(), decPtr(&x.IsFollowing, d, decBool), "boolean")
+		case "pinnedNotes":
+			seen[0] |= 0x2000
+			d.field(&x.Extra, "pinnedNotes", d.at(), func(p *[]Note, d *jsonDecoder) bool {
+				return decSlice(p, d, (*Note).decodeJSON)
+			}(&x.PinnedNotes, d), "array of Note")
+		default:
+			d.unknown(&x.Extra)
+		}
+	}
+	fieldsOfChannel.markMissing(&x.Extra, seen[:])
+	return true
+}
+func (x *Channel) encodeJSON(e *jsonEncoder) {
+	e.objectStart()
+	if e.field(&x.Extra, "id") {
+		encString(&x.ID, e)
+	}
+	if e.field(&x.Extra, "createdAt") {
+		encTime(&x.CreatedAt, e)
+	}
+	if e.field(&x.Extra, "lastNotedAt") {
+		encPtr(&x.LastNotedAt, e, encTime)
+	}
+	if e.field(&x.Extra, "name") {
+		encString(&x.Name, e)
+	}
+	if e.field(&x.Extra, "description") {
+		encPtr(&x.Description, e, encString)
+	}
+	if e.field(&x.Extra, "userId") {
+		encPtr(&x.UserID, e, encString)
+	}
+	if e.field(&x.Extra, "bannerUrl") {
+		encPtr(&x.BannerURL, e, encString)
+	}
+	if e.field(&x.Extra, "pinnedNoteIds") {
+		if x.PinnedNoteIDs == nil {
+			e.rawBytes("[]")
+		} else {
+			func(p *[]string, e *jsonEncoder) {
+				encSlice(p, e, encString)
+			}(&x.PinnedNoteIDs, e)
+		}
+	}
+	if e.field(&x.Extra, "color") {
+		encString(&x.Color, e)
+	}
+	if e.field(&x.Extra, "usersCount") {
+		encInt64(&x.UsersCount, e)
+	}
+	if e.field(&x.Extra, "notesCount") {
+		encInt64(&x.NotesCount, e)
+	}
+	if e.field(&x.Extra, "isSensitive") {
+		encBool(&x.IsSensitive, e)
+	}
+	if x.IsFollowing != nil {
+		if e.field(&x.Extra, "isFollowing") {
+			encPtr(&x.IsFollowing, e, encBool)
+		}
+	}
+	if x.PinnedNotes != nil {
+		if e.field(&x.Extra, "pinnedNotes") {
+			func(p *[]Note, e *jsonEncoder) {
+				encSlice(p, e, (*Note).encodeJSON)
+			}(&x.PinnedNotes, e)
+		}
+	}
+	x.Extra.encode(e)
+	e.objectEnd()
+}
+
+// UnmarshalJSON decodes x from JSON, keeping what its fields cannot hold (see Members).
+func (x *Channel) UnmarshalJSON(data []byte) error {
+	return unmarshalJSONValue(data, x)
+}
+
+// MarshalJSON encodes x as JSON, with what decoding kept.
+func (x Channel) MarshalJSON() ([]byte, error) {
+	return marshalJSONValue(&x)
+}
+
+// pageID returns x's id, for All.
+func (x *Channel) pageID() string {
+	return x.ID
+}
+
+// Clip is the Clip object of Misskey's API.
 type Clip struct {
-	CreatedAt      time.Time  `json:"createdAt"`
-	Description    *string    `json:"description"`
-	FavoritedCount int64      `json:"favoritedCount"`
 	ID             string     `json:"id"`
-	IsFavorited    *bool      `json:"isFavorited,omitzero"`
-	IsPublic       bool       `json:"isPublic"`
+	CreatedAt      time.Time  `json:"createdAt"`
 	LastClippedAt  *time.Time `json:"lastClippedAt"`
-	Name           string     `json:"name"`
-	NotesCount     *int64     `json:"notesCount,omitzero"`
-	User           UserLite   `json:"user"`
 	UserID         string     `json:"userId"`
+	User           UserLite   `json:"user"`
+	Name           string     `json:"name"`
+	Description    *string    `json:"description"`
+	IsPublic       bool       `json:"isPublic"`
+	FavoritedCount int64      `json:"favoritedCount"`
+	IsFavorited    *bool      `json:"isFavorited,omitzero"`
+	NotesCount     *int64     `json:"notesCount,omitzero"`
+
+	// Extra holds the members of the JSON object that no field above holds, as they were
+	// sent: members the API document does not declare, and declared members whose
+	// value does not fit the field's type. Encoding writes them back.
+	Extra Members `json:"-"`
 }
 
-// DriveFile is the DriveFile schema of the API document.
+// fieldsOfClip names the members of Clip by field index, and says which are required.
+var fieldsOfClip = jsonFields{
+	names:    []string{"id", "createdAt", "lastClippedAt", "userId", "user", "name", "description", "isPublic", "favoritedCount", "isFavorited", "notesCount"},
+	required: []uint64{0x1ff},
+}
+
+func (x *Clip) decodeJSON(d *jsonDecoder) bool {
+	if !d.objectStart() {
+		return false
+	}
+	*x = Clip{}
+	var seen [1]uint64
+	n := 0
+	for ; d.nextMember(n); n++ {
+		switch string(d.key) {
+		case "id":
+			seen[0] |= 0x1
+			d.field(&x.Extra, "id", d.at(), decString(&x.ID, d), "string")
+		case "createdAt":
+			seen[0] |= 0x2
+			d.field(&x.Extra, "createdAt", d.at(), decTime(&x.CreatedAt, d), "date-time string")
+		case "lastClippedAt":
+			seen[0] |= 0x4
+			if d.null() {
+				x.LastClippedAt = nil
+				x.Extra.forgetDeclared("lastClippedAt")
+			} else {
+				d.field(&x.Extra, "lastClippedAt", d.at(), decPtr(&x.LastClippedAt, d, decTime), "date-time string or null")
+			}
+		case "userId":
+			seen[0] |= 0x8
+			d.field(&x.Extra, "userId", d.at(), decString(&x.UserID, d), "string")
+		case "user":
+			seen[0] |= 0x10
+			d.field(&x.Extra, "user", d.at(), (*UserLite).decodeJSON(&x.User, d), "UserLite")
+		case "name":
+			seen[0] |= 0x20
+			d.field(&x.Extra, "name", d.at(), decString(&x.Name, d), "string")
+		case "description":
+			seen[0] |= 0x40
+			if d.null() {
+				x.Description = nil
+				x.Extra.forgetDeclared("description")
+			} else {
+				d.field(&x.Extra, "description", d.at(), decPtr(&x.Description, d, decString), "string or null")
+			}
+		case "isPublic":
+			seen[0] |= 0x80
+			d.field(&x.Extra, "isPublic", d.at(), decBool(&x.IsPublic, d), "boolean")
+		case "favoritedCount":
+			seen[0] |= 0x100
+			d.field(&x.Extra, "favoritedCount", d.at(), decInt64(&x.FavoritedCount, d), "integer")
+		case "isFavorited":
+			seen[0] |= 0x200
+			d.field(&x.Extra, "isFavorited", d.at(), decPtr(&x.IsFavorited, d, decBool), "boolean")
+		case "notesCount":
+			seen[0] |= 0x400
+			d.field(&x.Extra, "notesCount", d.at(), decPtr(&x.NotesCount, d, decInt64), "integer")
+		default:
+			d.unknown(&x.Extra)
+		}
+	}
+	fieldsOfClip.markMissing(&x.Extra, seen[:])
+	return true
+}
+func (x *Clip) encodeJSON(e *jsonEncoder) {
+	e.objectStart()
+	if e.field(&x.Extra, "id") {
+		encString(&x.ID, e)
+	}
+	if e.field(&x.Extra, "createdAt") {
+		encTime(&x.CreatedAt, e)
+	}
+	if e.field(&x.Extra, "lastClippedAt") {
+		encPtr(&x.LastClippedAt, e, encTime)
+	}
+	if e.field(&x.Extra, "userId") {
+		encString(&x.UserID, e)
+	}
+	if e.field(&x.Extra, "user") {
+		(*UserLite).encodeJSON(&x.User, e)
+	}
+	if e.field(&x.Extra, "name") {
+		encString(&x.Name, e)
+	}
+	if e.field(&x.Extra, "description") {
+		encPtr(&x.Description, e, encString)
+	}
+	if e.field(&x.Extra, "isPublic") {
+		encBool(&x.IsPublic, e)
+	}
+	if e.field(&x.Extra, "favoritedCount") {
+		encInt64(&x.FavoritedCount, e)
+	}
+	if x.IsFavorited != nil {
+		if e.field(&x.Extra, "isFavorited") {
+			encPtr(&x.IsFavorited, e, encBool)
+		}
+	}
+	if x.NotesCount != nil {
+		if e.field(&x.Extra, "notesCount") {
+			encPtr(&x.NotesCount, e, encInt64)
+		}
+	}
+	x.Extra.encode(e)
+	e.objectEnd()
+}
+
+// UnmarshalJSON decodes x from JSON, keeping what its fields cannot hold (see Members).
+func (x *Clip) UnmarshalJSON(data []byte) error {
+	return unmarshalJSONValue(data, x)
+}
+
+// MarshalJSON encodes x as JSON, with what decoding kept.
+func (x Clip) MarshalJSON() ([]byte, error) {
+	return marshalJSONValue(&x)
+}
+
+// DriveFile is the DriveFile object of Misskey's API.
 type DriveFile struct {
-	Blurhash     *string             `json:"blurhash"`
-	Comment      *string             `json:"comment"`
-	CreatedAt    time.Time           `json:"createdAt"`
-	Folder       *DriveFolder        `json:"folder,omitzero"`
-	FolderID     *string             `json:"folderId"`
-	ID           string              `json:"id"`
-	IsSensitive  bool                `json:"isSensitive"`
-	Md5          string              `json:"md5"`
-	Name         string              `json:"name"`
-	Properties   DriveFileProperties `json:"properties"`
-	Size         int64               `json:"size"`
-	ThumbnailURL *string             `json:"thumbnailUrl"`
+	ID        string    `json:"id"`
+	CreatedAt time.Time `json:"createdAt"`
+	Name      string    `json:"name"`
 	// MIME type.
-	Type   string    `json:"type"`
-	URL    string    `json:"url"`
-	User   *UserLite `json:"user,omitzero"`
-	UserID *string   `json:"userId"`
+	Type         string              `json:"type"`
+	Md5          string              `json:"md5"`
+	Size         int64               `json:"size"`
+	IsSensitive  bool                `json:"isSensitive"`
+	Blurhash     *string             `json:"blurhash"`
+	Properties   DriveFileProperties `json:"properties"`
+	URL          string              `json:"url"`
+	ThumbnailURL *string             `json:"thumbnailUrl"`
+	Comment      *string             `json:"comment"`
+	FolderID     *string             `json:"folderId"`
+	Folder       *DriveFolder        `json:"folder,omitzero"`
+	UserID       *string             `json:"userId"`
+	User         *UserLite           `json:"user,omitzero"`
+
+	// Extra holds the members of the JSON object that no field above holds, as they were
+	// sent: members the API document does not declare, and declared members whose
+	// value does not fit the field's type. Encoding writes them back.
+	Extra Members `json:"-"`
+	nulls uint64  // optional fields that were null
 }
 
-// DriveFileProperties is defined at #/components/schemas/DriveFile/properties/properties.
+// fieldsOfDriveFile names the members of DriveFile by field index, and says which are required.
+var fieldsOfDriveFile = jsonFields{
+	names:    []string{"id", "createdAt", "name", "type", "md5", "size", "isSensitive", "blurhash", "properties", "url", "thumbnailUrl", "comment", "folderId", "folder", "userId", "user"},
+	required: []uint64{0x5fff},
+}
+
+func (x *DriveFile) decodeJSON(d *jsonDecoder) bool {
+	if !d.objectStart() {
+		return false
+	}
+	*x = DriveFile{}
+	var seen [1]uint64
+	n := 0
+	for ; d.nextMember(n); n++ {
+		switch string(d.key) {
+		case "id":
+			seen[0] |= 0x1
+			d.field(&x.Extra, "id", d.at(), decString(&x.ID, d), "string")
+		case "createdAt":
+			seen[0] |= 0x2
+			d.field(&x.Extra, "createdAt", d.at(), decTime(&x.CreatedAt, d), "date-time string")
+		case "name":
+			seen[0] |= 0x4
+			d.field(&x.Extra, "name", d.at(), decString(&x.Name, d), "string")
+		case "type":
+			seen[0] |= 0x8
+			d.field(&x.Extra, "type", d.at(), decString(&x.Type, d), "string")
+		case "md5":
+			seen[0] |= 0x10
+			d.field(&x.Extra, "md5", d.at(), decString(&x.Md5, d), "string")
+		case "size":
+			seen[0] |= 0x20
+			d.field(&x.Extra, "size", d.at(), decInt64(&x.Size, d), "integer")
+		case "isSensitive":
+			seen[0] |= 0x40
+			d.field(&x.Extra, "isSensitive", d.at(), decBool(&x.IsSensitive, d), "boolean")
+		case "blurhash":
+			seen[0] |= 0x80
+			if d.null() {
+				x.Blurhash = nil
+				x.Extra.forgetDeclared("blurhash")
+			} else {
+				d.field(&x.Extra, "blurhash", d.at(), decPtr(&x.Blurhash, d, decString), "string or null")
+			}
+		case "properties":
+			seen[0] |= 0x100
+			d.field(&x.Extra, "properties", d.at(), (*DriveFileProperties).decodeJSON(&x.Properties, d), "DriveFileProperties")
+		case "url":
+			seen[0] |= 0x200
+			d.field(&x.Extra, "url", d.at(), decString(&x.URL, d), "string")
+		case "thumbnailUrl":
+			seen[0] |= 0x400
+			if d.null() {
+				x.ThumbnailURL = nil
+				x.Extra.forgetDeclared("thumbnailUrl")
+			} else {
+				d.field(&x.Extra, "thumbnailUrl", d.at(), decPtr(&x.ThumbnailURL, d, decString), "string or null")
+			}
+		case "comment":
+			seen[0] |= 0x800
+			if d.null() {
+				x.Comment = nil
+				x.Extra.forgetDeclared("comment")
+			} else {
+				d.field(&x.Extra, "comment", d.at(), decPtr(&x.Comment, d, decString), "string or null")
+			}
+		case "folderId":
+			seen[0] |= 0x1000
+			if d.null() {
+				x.FolderID = nil
+				x.Extra.forgetDeclared("folderId")
+			} else {
+				d.field(&x.Extra, "folderId", d.at(), decPtr(&x.FolderID, d, decString), "string or null")
+			}
+		case "folder":
+			seen[0] |= 0x2000
+			if d.null() {
+				x.Folder = nil
+				x.nulls |= 0x1
+				x.Extra.forgetDeclared("folder")
+			} else {
+				d.field(&x.Extra, "folder", d.at(), decPtr(&x.Folder, d, (*DriveFolder).decodeJSON), "DriveFolder or null")
+			}
+		case "userId":
+			seen[0] |= 0x4000
+			if d.null() {
+				x.UserID = nil
+				x.Extra.forgetDeclared("userId")
+			} else {
+				d.field(&x.Extra, "userId", d.at(), decPtr(&x.UserID, d, decString), "string or null")
+			}
+		case "user":
+			seen[0] |= 0x8000
+			if d.null() {
+				x.User = nil
+				x.nulls |= 0x2
+				x.Extra.forgetDeclared("user")
+			} else {
+				d.field(&x.Extra, "user", d.at(), decPtr(&x.User, d, (*UserLite).decodeJSON), "UserLite or null")
+			}
+		default:
+			d.unknown(&x.Extra)
+		}
+	}
+	fieldsOfDriveFile.markMissing(&x.Extra, seen[:])
+	return true
+}
+func (x *DriveFile) encodeJSON(e *jsonEncoder) {
+	e.objectStart()
+	if e.field(&x.Extra, "id") {
+		encString(&x.ID, e)
+	}
+	if e.field(&x.Extra, "createdAt") {
+		encTime(&x.CreatedAt, e)
+	}
+	if e.field(&x.Extra, "name") {
+		encString(&x.Name, e)
+	}
+	if e.field(&x.Extra, "type") {
+		encString(&x.Type, e)
+	}
+	if e.field(&x.Extra, "md5") {
+		encString(&x.Md5, e)
+	}
+	if e.field(&x.Extra, "size") {
+		encInt64(&x.Size, e)
+	}
+	if e.field(&x.Extra, "isSensitive") {
+		encBool(&x.IsSensitive, e)
+	}
+	if e.field(&x.Extra, "blurhash") {
+		encPtr(&x.Blurhash, e, encString)
+	}
+	if e.field(&x.Extra, "properties") {
+		(*DriveFileProperties).encodeJSON(&x.Properties, e)
+	}
+	if e.field(&x.Extra, "url") {
+		encString(&x.URL, e)
+	}
+	if e.field(&x.Extra, "thumbnailUrl") {
+		encPtr(&x.ThumbnailURL, e, encString)
+	}
+	if e.field(&x.Extra, "comment") {
+		encPtr(&x.Comment, e, encString)
+	}
+	if e.field(&x.Extra, "folderId") {
+		encPtr(&x.FolderID, e, encString)
+	}
+	if x.Folder != nil || x.nulls&0x1 != 0 {
+		if e.field(&x.Extra, "folder") {
+			encPtr(&x.Folder, e, (*DriveFolder).encodeJSON)
+		}
+	}
+	if e.field(&x.Extra, "userId") {
+		encPtr(&x.UserID, e, encString)
+	}
+	if x.User != nil || x.nulls&0x2 != 0 {
+		if e.field(&x.Extra, "user") {
+			encPtr(&x.User, e, (*UserLite).encodeJSON)
+		}
+	}
+	x.Extra.encode(e)
+	e.objectEnd()
+}
+
+// UnmarshalJSON decodes x from JSON, keeping what its fields cannot hold (see Members).
+func (x *DriveFile) UnmarshalJSON(data []byte) error {
+	return unmarshalJSONValue(data, x)
+}
+
+// MarshalJSON encodes x as JSON, with what decoding kept.
+func (x DriveFile) MarshalJSON() ([]byte, error) {
+	return marshalJSONValue(&x)
+}
+
+// pageID returns x's id, for All.
+func (x *DriveFile) pageID() string {
+	return x.ID
+}
+
+// DriveFileProperties is the properties field of DriveFile.
 type DriveFileProperties struct {
-	AvgColor    *string  `json:"avgColor,omitzero"`
-	Height      *float64 `json:"height,omitzero"`
-	Orientation *int64   `json:"orientation,omitzero"`
-	Width       *float64 `json:"width,omitzero"`
+	Width       *int64  `json:"width,omitzero"`
+	Height      *int64  `json:"height,omitzero"`
+	Orientation *int64  `json:"orientation,omitzero"`
+	AvgColor    *string `json:"avgColor,omitzero"`
+
+	// Extra holds the members of the JSON object that no field above holds, as they were
+	// sent: members the API document does not declare, and declared members whose
+	// value does not fit the field's type. Encoding writes them back.
+	Extra Members `json:"-"`
 }
 
-// DriveFolder is the DriveFolder schema of the API document.
+func (x *DriveFileProperties) decodeJSON(d *jsonDecoder) bool {
+	if !d.objectStart() {
+		return false
+	}
+	*x = DriveFileProperties{}
+	n := 0
+	for ; d.nextMember(n); n++ {
+		switch string(d.key) {
+		case "width":
+			d.field(&x.Extra, "width", d.at(), decPtr(&x.Width, d, decInt64), "integer")
+		case "height":
+			d.field(&x.Extra, "height", d.at(), decPtr(&x.Height, d, decInt64), "integer")
+		case "orientation":
+			d.field(&x.Extra, "orientation", d.at(), decPtr(&x.Orientation, d, decInt64), "integer")
+		case "avgColor":
+			d.field(&x.Extra, "avgColor", d.at(), decPtr(&x.AvgColor, d, decString), "string")
+		default:
+			d.unknown(&x.Extra)
+		}
+	}
+	return true
+}
+func (x *DriveFileProperties) encodeJSON(e *jsonEncoder) {
+	e.objectStart()
+	if x.Width != nil {
+		if e.field(&x.Extra, "width") {
+			encPtr(&x.Width, e, encInt64)
+		}
+	}
+	if x.Height != nil {
+		if e.field(&x.Extra, "height") {
+			encPtr(&x.Height, e, encInt64)
+		}
+	}
+	if x.Orientation != nil {
+		if e.field(&x.Extra, "orientation") {
+			encPtr(&x.Orientation, e, encInt64)
+		}
+	}
+	if x.AvgColor != nil {
+		if e.field(&x.Extra, "avgColor") {
+			encPtr(&x.AvgColor, e, encString)
+		}
+	}
+	x.Extra.encode(e)
+	e.objectEnd()
+}
+
+// UnmarshalJSON decodes x from JSON, keeping what its fields cannot hold (see Members).
+func (x *DriveFileProperties) UnmarshalJSON(data []byte) error {
+	return unmarshalJSONValue(data, x)
+}
+
+// MarshalJSON encodes x as JSON, with what decoding kept.
+func (x DriveFileProperties) MarshalJSON() ([]byte, error) {
+	return marshalJSONValue(&x)
+}
+
+// DriveFolder is the DriveFolder object of Misskey's API.
 type DriveFolder struct {
-	CreatedAt    time.Time    `json:"createdAt"`
-	FilesCount   *int64       `json:"filesCount,omitzero"`
-	FoldersCount *int64       `json:"foldersCount,omitzero"`
 	ID           string       `json:"id"`
+	CreatedAt    time.Time    `json:"createdAt"`
 	Name         string       `json:"name"`
-	Parent       *DriveFolder `json:"parent,omitzero"`
 	ParentID     *string      `json:"parentId"`
+	FoldersCount *int64       `json:"foldersCount,omitzero"`
+	FilesCount   *int64       `json:"filesCount,omitzero"`
+	Parent       *DriveFolder `json:"parent,omitzero"`
+
+	// Extra holds the members of the JSON object that no field above holds, as they were
+	// sent: members the API document does not declare, and declared members whose
+	// value does not fit the field's type. Encoding writes them back.
+	Extra Members `json:"-"`
+	nulls uint64  // optional fields that were null
 }
 
-// EmojiSimple is the EmojiSimple schema of the API document.
+// fieldsOfDriveFolder names the members of DriveFolder by field index, and says which are required.
+var fieldsOfDriveFolder = jsonFields{
+	names:    []string{"id", "createdAt", "name", "parentId", "foldersCount", "filesCount", "parent"},
+	required: []uint64{0xf},
+}
+
+func (x *DriveFolder) decodeJSON(d *jsonDecoder) bool {
+	if !d.objectStart() {
+		return false
+	}
+	*x = DriveFolder{}
+	var seen [1]uint64
+	n := 0
+	for ; d.nextMember(n); n++ {
+		switch string(d.key) {
+		case "id":
+			seen[0] |= 0x1
+			d.field(&x.Extra, "id", d.at(), decString(&x.ID, d), "string")
+		case "createdAt":
+			seen[0] |= 0x2
+			d.field(&x.Extra, "createdAt", d.at(), decTime(&x.CreatedAt, d), "date-time string")
+		case "name":
+			seen[0] |= 0x4
+			d.field(&x.Extra, "name", d.at(), decString(&x.Name, d), "string")
+		case "parentId":
+			seen[0] |= 0x8
+			if d.null() {
+				x.ParentID = nil
+				x.Extra.forgetDeclared("parentId")
+			} else {
+				d.field(&x.Extra, "parentId", d.at(), decPtr(&x.ParentID, d, decString), "string or null")
+			}
+		case "foldersCount":
+			seen[0] |= 0x10
+			d.field(&x.Extra, "foldersCount", d.at(), decPtr(&x.FoldersCount, d, decInt64), "integer")
+		case "filesCount":
+			seen[0] |= 0x20
+			d.field(&x.Extra, "filesCount", d.at(), decPtr(&x.FilesCount, d, decInt64), "integer")
+		case "parent":
+			seen[0] |= 0x40
+			if d.null() {
+				x.Parent = nil
+				x.nulls |= 0x1
+				x.Extra.forgetDeclared("parent")
+			} else {
+				d.field(&x.Extra, "parent", d.at(), decPtr(&x.Parent, d, (*DriveFolder).decodeJSON), "DriveFolder or null")
+			}
+		default:
+			d.unknown(&x.Extra)
+		}
+	}
+	fieldsOfDriveFolder.markMissing(&x.Extra, seen[:])
+	return true
+}
+func (x *DriveFolder) encodeJSON(e *jsonEncoder) {
+	e.objectStart()
+	if e.field(&x.Extra, "id") {
+		encString(&x.ID, e)
+	}
+	if e.field(&x.Extra, "createdAt") {
+		encTime(&x.CreatedAt, e)
+	}
+	if e.field(&x.Extra, "name") {
+		encString(&x.Name, e)
+	}
+	if e.field(&x.Extra, "parentId") {
+		encPtr(&x.ParentID, e, encString)
+	}
+	if x.FoldersCount != nil {
+		if e.field(&x.Extra, "foldersCount") {
+			encPtr(&x.FoldersCount, e, encInt64)
+		}
+	}
+	if x.FilesCount != nil {
+		if e.field(&x.Extra, "filesCount") {
+			encPtr(&x.FilesCount, e, encInt64)
+		}
+	}
+	if x.Parent != nil || x.nulls&0x1 != 0 {
+		if e.field(&x.Extra, "parent") {
+			encPtr(&x.Parent, e, (*DriveFolder).encodeJSON)
+		}
+	}
+	x.Extra.encode(e)
+	e.objectEnd()
+}
+
+// UnmarshalJSON decodes x from JSON, keeping what its fields cannot hold (see Members).
+func (x *DriveFolder) UnmarshalJSON(data []byte) error {
+	return unmarshalJSONValue(data, x)
+}
+
+// MarshalJSON encodes x as JSON, with what decoding kept.
+func (x DriveFolder) MarshalJSON() ([]byte, error) {
+	return marshalJSONValue(&x)
+}
+
+// EmojiSimple is the EmojiSimple object of Misskey's API.
 type EmojiSimple struct {
 	Aliases                                 []string `json:"aliases"`
-	Category                                *string  `json:"category"`
-	IsSensitive                             *bool    `json:"isSensitive,omitzero"`
-	LocalOnly                               *bool    `json:"localOnly,omitzero"`
 	Name                                    string   `json:"name"`
-	RoleIDsThatCanBeUsedThisEmojiAsReaction []string `json:"roleIdsThatCanBeUsedThisEmojiAsReaction,omitzero"`
+	Category                                *string  `json:"category"`
 	URL                                     string   `json:"url"`
+	LocalOnly                               *bool    `json:"localOnly,omitzero"`
+	IsSensitive                             *bool    `json:"isSensitive,omitzero"`
+	RoleIDsThatCanBeUsedThisEmojiAsReaction []string `json:"roleIdsThatCanBeUsedThisEmojiAsReaction,omitzero"`
+
+	// Extra holds the members of the JSON object that no field above holds, as they were
+	// sent: members the API document does not declare, and declared members whose
+	// value does not fit the field's type. Encoding writes them back.
+	Extra Members `json:"-"`
 }
 
-// Error is the Error schema of the API document.
+// fieldsOfEmojiSimple names the members of EmojiSimple by field index, and says which are required.
+var fieldsOfEmojiSimple = jsonFields{
+	names:    []string{"aliases", "name", "category", "url", "localOnly", "isSensitive", "roleIdsThatCanBeUsedThisEmojiAsReaction"},
+	required: []uint64{0xf},
+}
+
+func (x *EmojiSimple) decodeJSON(d *jsonDecoder) bool {
+	if !d.objectStart() {
+		return false
+	}
+	*x = EmojiSimple{}
+	var seen [1]uint64
+	n := 0
+	for ; d.nextMember(n); n++ {
+		switch string(d.key) {
+		case "aliases":
+			seen[0] |= 0x1
+			d.field(&x.Extra, "aliases", d.at(), func(p *[]string, d *jsonDecoder) bool {
+				return decSlice(p, d, decString)
+			}(&x.Aliases, d), "array of string")
+		case "name":
+			seen[0] |= 0x2
+			d.field(&x.Extra, "name", d.at(), decString(&x.Name, d), "string")
+		case "category":
+			seen[0] |= 0x4
+			if d.null() {
+				x.Category = nil
+				x.Extra.forgetDeclared("category")
+			} else {
+				d.field(&x.Extra, "category", d.at(), decPtr(&x.Category, d, decString), "string or null")
+			}
+		case "url":
+			seen[0] |= 0x8
+			d.field(&x.Extra, "url", d.at(), decString(&x.URL, d), "string")
+		case "localOnly":
+			seen[0] |= 0x10
+			d.field(&x.Extra, "localOnly", d.at(), decPtr(&x.LocalOnly, d, decBool), "boolean")
+		case "isSensitive":
+			seen[0] |= 0x20
+			d.field(&x.Extra, "isSensitive", d.at(), decPtr(&x.IsSensitive, d, decBool), "boolean")
+		case "roleIdsThatCanBeUsedThisEmojiAsReaction":
+			seen[0] |= 0x40
+			d.field(&x.Extra, "roleIdsThatCanBeUsedThisEmojiAsReaction", d.at(), func(p *[]string, d *jsonDecoder) bool {
+				return decSlice(p, d, decString)
+			}(&x.RoleIDsThatCanBeUsedThisEmojiAsReaction, d), "array of string")
+		default:
+			d.unknown(&x.Extra)
+		}
+	}
+	fieldsOfEmojiSimple.markMissing(&x.Extra, seen[:])
+	return true
+}
+func (x *EmojiSimple) encodeJSON(e *jsonEncoder) {
+	e.objectStart()
+	if e.field(&x.Extra, "aliases") {
+		if x.Aliases == nil {
+			e.rawBytes("[]")
+		} else {
+			func(p *[]string, e *jsonEncoder) {
+				encSlice(p, e, encString)
+			}(&x.Aliases, e)
+		}
+	}
+	if e.field(&x.Extra, "name") {
+		encString(&x.Name, e)
+	}
+	if e.field(&x.Extra, "category") {
+		encPtr(&x.Category, e, encString)
+	}
+	if e.field(&x.Extra, "url") {
+		encString(&x.URL, e)
+	}
+	if x.LocalOnly != nil {
+		if e.field(&x.Extra, "localOnly") {
+			encPtr(&x.LocalOnly, e, encBool)
+		}
+	}
+	if x.IsSensitive != nil {
+		if e.field(&x.Extra, "isSensitive") {
+			encPtr(&x.IsSensitive, e, encBool)
+		}
+	}
+	if x.RoleIDsThatCanBeUsedThisEmojiAsReaction != nil {
+		if e.field(&x.Extra, "roleIdsThatCanBeUsedThisEmojiAsReaction") {
+			func(p *[]string, e *jsonEncoder) {
+				encSlice(p, e, encString)
+			}(&x.RoleIDsThatCanBeUsedThisEmojiAsReaction, e)
+		}
+	}
+	x.Extra.encode(e)
+	e.objectEnd()
+}
+
+// UnmarshalJSON decodes x from JSON, keeping what its fields cannot hold (see Members).
+func (x *EmojiSimple) UnmarshalJSON(data []byte) error {
+	return unmarshalJSONValue(data, x)
+}
+
+// MarshalJSON encodes x as JSON, with what decoding kept.
+func (x EmojiSimple) MarshalJSON() ([]byte, error) {
+	return marshalJSONValue(&x)
+}
+
+// Error is the Error object of Misskey's API.
 type Error struct {
 	// What went wrong.
 	Error ErrorError `json:"error"`
+
+	// Extra holds the members of the JSON object that no field above holds, as they were
+	// sent: members the API document does not declare, and declared members whose
+	// value does not fit the field's type. Encoding writes them back.
+	Extra Members `json:"-"`
 }
 
-// ErrorError is defined at #/components/schemas/Error/properties/error.
+// fieldsOfError names the members of Error by field index, and says which are required.
+var fieldsOfError = jsonFields{
+	names:    []string{"error"},
+	required: []uint64{0x1},
+}
+
+func (x *Error) decodeJSON(d *jsonDecoder) bool {
+	if !d.objectStart() {
+		return false
+	}
+	*x = Error{}
+	var seen [1]uint64
+	n := 0
+	for ; d.nextMember(n); n++ {
+		switch string(d.key) {
+		case "error":
+			seen[0] |= 0x1
+			d.field(&x.Extra, "error", d.at(), (*ErrorError).decodeJSON(&x.Error, d), "ErrorError")
+		default:
+			d.unknown(&x.Extra)
+		}
+	}
+	fieldsOfError.markMissing(&x.Extra, seen[:])
+	return true
+}
+func (x *Error) encodeJSON(e *jsonEncoder) {
+	e.objectStart()
+	if e.field(&x.Extra, "error") {
+		(*ErrorError).encodeJSON(&x.Error, e)
+	}
+	x.Extra.encode(e)
+	e.objectEnd()
+}
+
+// UnmarshalJSON decodes x from JSON, keeping what its fields cannot hold (see Members).
+func (x *Error) UnmarshalJSON(data []byte) error {
+	return unmarshalJSONValue(data, x)
+}
+
+// MarshalJSON encodes x as JSON, with what decoding kept.
+func (x Error) MarshalJSON() ([]byte, error) {
+	return marshalJSONValue(&x)
+}
+
+// ErrorError is the error field of Error.
 //
 // What went wrong.
 type ErrorError struct {
 	// Machine-readable code; unique within one endpoint.
 	Code string `json:"code"`
-	// Stable identifier of this error; never changes between releases.
-	ID string `json:"id"`
 	// Human-readable explanation, in English.
 	Message string `json:"message"`
+	// Stable identifier of this error; never changes between releases.
+	ID string `json:"id"`
+
+	// Extra holds the members of the JSON object that no field above holds, as they were
+	// sent: members the API document does not declare, and declared members whose
+	// value does not fit the field's type. Encoding writes them back.
+	Extra Members `json:"-"`
 }
 
-// MeDetailed is the MeDetailed schema of the API document.
+// fieldsOfErrorError names the members of ErrorError by field index, and says which are required.
+var fieldsOfErrorError = jsonFields{
+	names:    []string{"code", "message", "id"},
+	required: []uint64{0x7},
+}
+
+func (x *ErrorError) decodeJSON(d *jsonDecoder) bool {
+	if !d.objectStart() {
+		return false
+	}
+	*x = ErrorError{}
+	var seen [1]uint64
+	n := 0
+	for ; d.nextMember(n); n++ {
+		switch string(d.key) {
+		case "code":
+			seen[0] |= 0x1
+			d.field(&x.Extra, "code", d.at(), decString(&x.Code, d), "string")
+		case "message":
+			seen[0] |= 0x2
+			d.field(&x.Extra, "message", d.at(), decString(&x.Message, d), "string")
+		case "id":
+			seen[0] |= 0x4
+			d.field(&x.Extra, "id", d.at(), decString(&x.ID, d), "string")
+		default:
+			d.unknown(&x.Extra)
+		}
+	}
+	fieldsOfErrorError.markMissing(&x.Extra, seen[:])
+	return true
+}
+func (x *ErrorError) encodeJSON(e *jsonEncoder) {
+	e.objectStart()
+	if e.field(&x.Extra, "code") {
+		encString(&x.Code, e)
+	}
+	if e.field(&x.Extra, "message") {
+		encString(&x.Message, e)
+	}
+	if e.field(&x.Extra, "id") {
+		encString(&x.ID, e)
+	}
+	x.Extra.encode(e)
+	e.objectEnd()
+}
+
+// UnmarshalJSON decodes x from JSON, keeping what its fields cannot hold (see Members).
+func (x *ErrorError) UnmarshalJSON(data []byte) error {
+	return unmarshalJSONValue(data, x)
+}
+
+// MarshalJSON encodes x as JSON, with what decoding kept.
+func (x ErrorError) MarshalJSON() ([]byte, error) {
+	return marshalJSONValue(&x)
+}
+
+// Features is the features field of MetaDetailedOnly.
+type Features struct {
+	Registration   bool  `json:"registration"`
+	LocalTimeline  *bool `json:"localTimeline,omitzero"`
+	GlobalTimeline *bool `json:"globalTimeline,omitzero"`
+	Miauth         *bool `json:"miauth,omitzero"`
+
+	// Extra holds the members of the JSON object that no field above holds, as they were
+	// sent: members the API document does not declare, and declared members whose
+	// value does not fit the field's type. Encoding writes them back.
+	Extra Members `json:"-"`
+}
+
+// fieldsOfFeatures names the members of Features by field index, and says which are required.
+var fieldsOfFeatures = jsonFields{
+	names:    []string{"registration", "localTimeline", "globalTimeline", "miauth"},
+	required: []uint64{0x1},
+}
+
+func (x *Features) decodeJSON(d *jsonDecoder) bool {
+	if !d.objectStart() {
+		return false
+	}
+	*x = Features{}
+	var seen [1]uint64
+	n := 0
+	for ; d.nextMember(n); n++ {
+		switch string(d.key) {
+		case "registration":
+			seen[0] |= 0x1
+			d.field(&x.Extra, "registration", d.at(), decBool(&x.Registration, d), "boolean")
+		case "localTimeline":
+			seen[0] |= 0x2
+			d.field(&x.Extra, "localTimeline", d.at(), decPtr(&x.LocalTimeline, d, decBool), "boolean")
+		case "globalTimeline":
+			seen[0] |= 0x4
+			d.field(&x.Extra, "globalTimeline", d.at(), decPtr(&x.GlobalTimeline, d, decBool), "boolean")
+		case "miauth":
+			seen[0] |= 0x8
+			d.field(&x.Extra, "miauth", d.at(), decPtr(&x.Miauth, d, decBool), "boolean")
+		default:
+			d.unknown(&x.Extra)
+		}
+	}
+	fieldsOfFeatures.markMissing(&x.Extra, seen[:])
+	return true
+}
+func (x *Features) encodeJSON(e *jsonEncoder) {
+	e.objectStart()
+	if e.field(&x.Extra, "registration") {
+		encBool(&x.Registration, e)
+	}
+	if x.LocalTimeline != nil {
+		if e.field(&x.Extra, "localTimeline") {
+			encPtr(&x.LocalTimeline, e, encBool)
+		}
+	}
+	if x.GlobalTimeline != nil {
+		if e.field(&x.Extra, "globalTimeline") {
+			encPtr(&x.GlobalTimeline, e, encBool)
+		}
+	}
+	if x.Miauth != nil {
+		if e.field(&x.Extra, "miauth") {
+			encPtr(&x.Miauth, e, encBool)
+		}
+	}
+	x.Extra.encode(e)
+	e.objectEnd()
+}
+
+// UnmarshalJSON decodes x from JSON, keeping what its fields cannot hold (see Members).
+func (x *Features) UnmarshalJSON(data []byte) error {
+	return unmarshalJSONValue(data, x)
+}
+
+// MarshalJSON encodes x as JSON, with what decoding kept.
+func (x Features) MarshalJSON() ([]byte, error) {
+	return marshalJSONValue(&x)
+}
+
+// Field is an element of the fields field of User.
+type Field struct {
+	Name  string `json:"name"`
+	Value string `json:"value"`
+
+	// Extra holds the members of the JSON object that no field above holds, as they were
+	// sent: members the API document does not declare, and declared members whose
+	// value does not fit the field's type. Encoding writes them back.
+	Extra Members `json:"-"`
+}
+
+// fieldsOfField names the members of Field by field index, and says which are required.
+var fieldsOfField = jsonFields{
+	names:    []string{"name", "value"},
+	required: []uint64{0x3},
+}
+
+func (x *Field) decodeJSON(d *jsonDecoder) bool {
+	if !d.objectStart() {
+		return false
+	}
+	*x = Field{}
+	var seen [1]uint64
+	n := 0
+	for ; d.nextMember(n); n++ {
+		switch string(d.key) {
+		case "name":
+			seen[0] |= 0x1
+			d.field(&x.Extra, "name", d.at(), decString(&x.Name, d), "string")
+		case "value":
+			seen[0] |= 0x2
+			d.field(&x.Extra, "value", d.at(), decString(&x.Value, d), "string")
+		default:
+			d.unknown(&x.Extra)
+		}
+	}
+	fieldsOfField.markMissing(&x.Extra, seen[:])
+	return true
+}
+func (x *Field) encodeJSON(e *jsonEncoder) {
+	e.objectStart()
+	if e.field(&x.Extra, "name") {
+		encString(&x.Name, e)
+	}
+	if e.field(&x.Extra, "value") {
+		encString(&x.Value, e)
+	}
+	x.Extra.encode(e)
+	e.objectEnd()
+}
+
+// UnmarshalJSON decodes x from JSON, keeping what its fields cannot hold (see Members).
+func (x *Field) UnmarshalJSON(data []byte) error {
+	return unmarshalJSONValue(data, x)
+}
+
+// MarshalJSON encodes x as JSON, with what decoding kept.
+func (x Field) MarshalJSON() ([]byte, error) {
+	return marshalJSONValue(&x)
+}
+
+// Instance is the instance field of User.
+//
+// Where a remote account lives; absent for local accounts.
+type Instance struct {
+	Name         *string `json:"name"`
+	SoftwareName *string `json:"softwareName"`
+	IconURL      *string `json:"iconUrl"`
+	// Old spelling kept by a few forks; prefer iconUrl.
+	IconURL2   *string `json:"iconURL,omitzero"`
+	ThemeColor *string `json:"themeColor"`
+
+	// Extra holds the members of the JSON object that no field above holds, as they were
+	// sent: members the API document does not declare, and declared members whose
+	// value does not fit the field's type. Encoding writes them back.
+	Extra Members `json:"-"`
+}
+
+// fieldsOfInstance names the members of Instance by field index, and says which are required.
+var fieldsOfInstance = jsonFields{
+	names:    []string{"name", "softwareName", "iconUrl", "iconURL", "themeColor"},
+	required: []uint64{0x17},
+}
+
+func (x *Instance) decodeJSON(d *jsonDecoder) bool {
+	if !d.objectStart() {
+		return false
+	}
+	*x = Instance{}
+	var seen [1]uint64
+	n := 0
+	for ; d.nextMember(n); n++ {
+		switch string(d.key) {
+		case "name":
+			seen[0] |= 0x1
+			if d.null() {
+				x.Name = nil
+				x.Extra.forgetDeclared("name")
+			} else {
+				d.field(&x.Extra, "name", d.at(), decPtr(&x.Name, d, decString), "string or null")
+			}
+		case "softwareName":
+			seen[0] |= 0x2
+			if d.null() {
+				x.SoftwareName = nil
+				x.Extra.forgetDeclared("softwareName")
+			} else {
+				d.field(&x.Extra, "softwareName", d.at(), decPtr(&x.SoftwareName, d, decString), "string or null")
+			}
+		case "iconUrl":
+			seen[0] |= 0x4
+			if d.null() {
+				x.IconURL = nil
+				x.Extra.forgetDeclared("iconUrl")
+			} else {
+				d.field(&x.Extra, "iconUrl", d.at(), decPtr(&x.IconURL, d, decString), "string or null")
+			}
+		case "iconURL":
+			seen[0] |= 0x8
+			d.field(&x.Extra, "iconURL", d.at(), decPtr(&x.IconURL2, d, decString), "string")
+		case "themeColor":
+			seen[0] |= 0x10
+			if d.null() {
+				x.ThemeColor = nil
+				x.Extra.forgetDeclared("themeColor")
+			} else {
+				d.field(&x.Extra, "themeColor", d.at(), decPtr(&x.ThemeColor, d, decString), "string or null")
+			}
+		default:
+			d.unknown(&x.Extra)
+		}
+	}
+	fieldsOfInstance.markMissing(&x.Extra, seen[:])
+	return true
+}
+func (x *Instance) encodeJSON(e *jsonEncoder) {
+	e.objectStart()
+	if e.field(&x.Extra, "name") {
+		encPtr(&x.Name, e, encString)
+	}
+	if e.field(&x.Extra, "softwareName") {
+		encPtr(&x.SoftwareName, e, encString)
+	}
+	if e.field(&x.Extra, "iconUrl") {
+		encPtr(&x.IconURL, e, encString)
+	}
+	if x.IconURL2 != nil {
+		if e.field(&x.Extra, "iconURL") {
+			encPtr(&x.IconURL2, e, encString)
+		}
+	}
+	if e.field(&x.Extra, "themeColor") {
+		encPtr(&x.ThemeColor, e, encString)
+	}
+	x.Extra.encode(e)
+	e.objectEnd()
+}
+
+// UnmarshalJSON decodes x from JSON, keeping what its fields cannot hold (see Members).
+func (x *Instance) UnmarshalJSON(data []byte) error {
+	return unmarshalJSONValue(data, x)
+}
+
+// MarshalJSON encodes x as JSON, with what decoding kept.
+func (x Instance) MarshalJSON() ([]byte, error) {
+	return marshalJSONValue(&x)
+}
+
+// MeDetailed is the MeDetailed object of Misskey's API.
 type MeDetailed struct {
 	UserLite
 	UserDetailedNotMeOnly
-	// Legacy alias of twoFactorEnabled that some forks still send.
-	X2FAEnabled           *bool                            `json:"2faEnabled,omitzero"`
-	Achievements          []MeDetailedOnlyAchievementsItem `json:"achievements"`
-	AutoAcceptFollowed    bool                             `json:"autoAcceptFollowed"`
-	AvatarID              *string                          `json:"avatarId"`
-	Email                 *string                          `json:"email,omitzero"`
-	FollowedMessage       *string                          `json:"followedMessage"`
-	HasUnreadNotification bool                             `json:"hasUnreadNotification"`
-	IsAdmin               *bool                            `json:"isAdmin"`
-	IsDeleted             bool                             `json:"isDeleted"`
-	IsExplorable          bool                             `json:"isExplorable"`
-	IsModerator           *bool                            `json:"isModerator"`
-	LoggedInDays          int64                            `json:"loggedInDays"`
-	MutedInstances        []string                         `json:"mutedInstances"`
+	AvatarID                 *string `json:"avatarId"`
+	IsModerator              *bool   `json:"isModerator"`
+	IsAdmin                  *bool   `json:"isAdmin"`
+	AutoAcceptFollowed       bool    `json:"autoAcceptFollowed"`
+	IsExplorable             bool    `json:"isExplorable"`
+	IsDeleted                bool    `json:"isDeleted"`
+	HasUnreadNotification    bool    `json:"hasUnreadNotification"`
+	UnreadNotificationsCount int64   `json:"unreadNotificationsCount"`
 	// Each inner list is one rule; its words must all match.
-	MutedWords [][]string `json:"mutedWords"`
+	MutedWords     []MutedWord `json:"mutedWords"`
+	MutedInstances []string    `json:"mutedInstances"`
+	Email          *string     `json:"email,omitzero"`
 	// The effective role policies. Which keys appear depends on the server version.
-	Policies                 map[string]any `json:"policies"`
-	TwoFactorEnabled         bool           `json:"twoFactorEnabled"`
-	UnreadNotificationsCount int64          `json:"unreadNotificationsCount"`
+	Policies         map[string]any `json:"policies"`
+	TwoFactorEnabled bool           `json:"twoFactorEnabled"`
+	FollowedMessage  *string        `json:"followedMessage"`
+	// Legacy alias of twoFactorEnabled that some forks still send.
+	X2FAEnabled  *bool         `json:"2faEnabled,omitzero"`
+	LoggedInDays int64         `json:"loggedInDays"`
+	Achievements []Achievement `json:"achievements"`
+
+	// Extra holds the members of the JSON object that no field above holds, as they were
+	// sent: members the API document does not declare, and declared members whose
+	// value does not fit the field's type. Encoding writes them back.
+	Extra Members `json:"-"`
+	nulls uint64  // optional fields that were null
 }
 
-// MeDetailedOnly is the MeDetailedOnly schema of the API document.
+// fieldsOfMeDetailed names the members of MeDetailed by field index, and says which are required.
+var fieldsOfMeDetailed = jsonFields{
+	names:    []string{"id", "name", "username", "host", "avatarUrl", "avatarBlurhash", "avatarDecorations", "isBot", "isCat", "instance", "emojis", "onlineStatus", "url", "uri", "alsoKnownAs", "createdAt", "updatedAt", "lastFetchedAt", "bannerUrl", "isLocked", "isSuspended", "description", "birthday", "lang", "fields", "followersCount", "followingCount", "notesCount", "pinnedNoteIds", "pinnedNotes", "publicReactions", "followingVisibility", "followersVisibility", "roles", "isFollowing", "isBlocking", "notify", "avatarId", "isModerator", "isAdmin", "autoAcceptFollowed", "isExplorable", "isDeleted", "hasUnreadNotification", "unreadNotificationsCount", "mutedWords", "mutedInstances", "email", "policies", "twoFactorEnabled", "followedMessage", "2faEnabled", "loggedInDays", "achievements"},
+	required: []uint64{0x377fe3fffffc7f},
+}
+
+func (x *MeDetailed) decodeJSON(d *jsonDecoder) bool {
+	if !d.objectStart() {
+		return false
+	}
+	*x = MeDetailed{}
+	var seen [1]uint64
+	n := 0
+	for ; d.nextMember(n); n++ {
+		switch string(d.key) {
+		case "id":
+			seen[0] |= 0x1
+			d.field(&x.Extra, "id", d.at(), decString(&x.UserLite.ID, d), "string")
+		case "name":
+			seen[0] |= 0x2
+			if d.null() {
+				x.UserLite.Name = nil
+				x.Extra.forgetDeclared("name")
+			} else {
+				d.field(&x.Extra, "name", d.at(), decPtr(&x.UserLite.Name, d, decString), "string or null")
+			}
+		case "username":
+			seen[0] |= 0x4
+			d.field(&x.Extra, "username", d.at(), decString(&x.UserLite.Username, d), "string")
+		case "host":
+			seen[0] |= 0x8
+			if d.null() {
+				x.UserLite.Host = nil
+				x.Extra.forgetDeclared("host")
+			} else {
+				d.field(&x.Extra, "host", d.at(), decPtr(&x.UserLite.Host, d, decString), "string or null")
+			}
+		case "avatarUrl":
+			seen[0] |= 0x10
+			if d.null() {
+				x.UserLite.AvatarURL = nil
+				x.Extra.forgetDeclared("avatarUrl")
+			} else {
+				d.field(&x.Extra, "avatarUrl", d.at(), decPtr(&x.UserLite.AvatarURL, d, decString), "string or null")
+			}
+		case "avatarBlurhash":
+			seen[0] |= 0x20
+			if d.null() {
+				x.UserLite.AvatarBlurhash = nil
+				x.Extra.forgetDeclared("avatarBlurhash")
+			} else {
+				d.field(&x.Extra, "avatarBlurhash", d.at(), decPtr(&x.UserLite.AvatarBlurhash, d, decString), "string or null")
+			}
+		case "avatarDecorations":
+			seen[0] |= 0x40
+			d.field(&x.Extra, "avatarDecorations", d.at(), func(p *[]AvatarDecoration, d *jsonDecoder) bool {
+				return decSlice(p, d, (*AvatarDecoration).decodeJSON)
+			}(&x.UserLite.AvatarDecorations, d), "array of AvatarDecoration")
+		case "isBot":
+			seen[0] |= 0x80
+			d.field(&x.Extra, "isBot", d.at(), decPtr(&x.UserLite.IsBot, d, decBool), "boolean")
+		case "isCat":
+			seen[0] |= 0x100
+			d.field(&x.Extra, "isCat", d.at(), decPtr(&x.UserLite.IsCat, d, decBool), "boolean")
+		case "instance":
+			seen[0] |= 0x200
+			d.field(&x.Extra, "instance", d.at(), decPtr(&x.UserLite.Instance, d, (*Instance).decodeJSON), "Instance")
+		case "emojis":
+			seen[0] |= 0x400
+			d.field(&x.Extra, "emojis", d.at(), func(p *map[string]string, d *jsonDecoder) bool {
+				return decMap(p, d, decString)
+			}(&x.UserLite.Emojis, d), "object of string")
+		case "onlineStatus":
+			seen[0] |= 0x800
+			d.field(&x.Extra, "onlineStatus", d.at(), decEnum[UserOnlineStatus](&x.UserLite.OnlineStatus, d), "string")
+		case "url":
+			seen[0] |= 0x1000
+			if d.null() {
+				x.UserDetailedNotMeOnly.URL = nil
+				x.Extra.forgetDeclared("url")
+			} else {
+				d.field(&x.Extra, "url", d.at(), decPtr(&x.UserDetailedNotMeOnly.URL, d, decString), "string or null")
+			}
+		case "uri":
+			seen[0] |= 0x2000
+			if d.null() {
+				x.UserDetailedNotMeOnly.URI = nil
+				x.Extra.forgetDeclared("uri")
+			} else {
+				d.field(&x.Extra, "uri", d.at(), decPtr(&x.UserDetailedNotMeOnly.URI, d, decString), "string or null")
+			}
+		case "alsoKnownAs":
+			seen[0] |= 0x4000
+			if d.null() {
+				x.UserDetailedNotMeOnly.AlsoKnownAs = nil
+				x.Extra.forgetDeclared("alsoKnownAs")
+			} else {
+				d.field(&x.Extra, "alsoKnownAs", d.at(), func(p *[]string, d *jsonDecoder) bool {
+					return decSlice(p, d, decString)
+				}(&x.UserDetailedNotMeOnly.AlsoKnownAs, d), "array of string or null")
+			}
+		case "createdAt":
+			seen[0] |= 0x8000
+			d.field(&x.Extra, "createdAt", d.at(), decTime(&x.UserDetailedNotMeOnly.CreatedAt, d), "date-time string")
+		case "updatedAt":
+			seen[0] |= 0x10000
+			if d.null() {
+				x.UserDetailedNotMeOnly.UpdatedAt = nil
+				x.Extra.forgetDeclared("updatedAt")
+			} else {
+				d.field(&x.Extra, "updatedAt", d.at(), decPtr(&x.UserDetailedNotMeOnly.UpdatedAt, d, decTime), "date-time string or null")
+			}
+		case "lastFetchedAt":
+			seen[0] |= 0x20000
+			if d.null() {
+				x.UserDetailedNotMeOnly.LastFetchedAt = nil
+				x.Extra.forgetDeclared("lastFetchedAt")
+			} else {
+				d.field(&x.Extra, "lastFetchedAt", d.at(), decPtr(&x.UserDetailedNotMeOnly.LastFetchedAt, d, decTime), "date-time string or null")
+			}
+		case "bannerUrl":
+			seen[0] |= 0x40000
+			if d.null() {
+				x.UserDetailedNotMeOnly.BannerURL = nil
+				x.Extra.forgetDeclared("bannerUrl")
+			} else {
+				d.field(&x.Extra, "bannerUrl", d.at(), decPtr(&x.UserDetailedNotMeOnly.BannerURL, d, decString), "string or null")
+			}
+		case "isLocked":
+			seen[0] |= 0x80000
+			d.field(&x.Extra, "isLocked", d.at(), decBool(&x.UserDetailedNotMeOnly.IsLocked, d), "boolean")
+		case "isSuspended":
+			seen[0] |= 0x100000
+			d.field(&x.Extra, "isSuspended", d.at(), decBool(&x.UserDetailedNotMeOnly.IsSuspended, d), "boolean")
+		case "description":
+			seen[0] |= 0x200000
+			if d.null() {
+				x.UserDetailedNotMeOnly.Description = nil
+				x.Extra.forgetDeclared("description")
+			} else {
+				d.field(&x.Extra, "description", d.at(), decPtr(&x.UserDetailedNotMeOnly.Description, d, decString), "string or null")
+			}
+		case "birthday":
+			seen[0] |= 0x400000
+			if d.null() {
+				x.UserDetailedNotMeOnly.Birthday = nil
+				x.Extra.forgetDeclared("birthday")
+			} else {
+				d.field(&x.Extra, "birthday", d.at(), decPtr(&x.UserDetailedNotMeOnly.Birthday, d, decString), "string or null")
+			}
+		case "lang":
+			seen[0] |= 0x800000
+			if d.null() {
+				x.UserDetailedNotMeOnly.Lang = nil
+				x.Extra.forgetDeclared("lang")
+			} else {
+				d.field(&x.Extra, "lang", d.at(), decPtr(&x.UserDetailedNotMeOnly.Lang, d, decString), "string or null")
+			}
+		case "fields":
+			seen[0] |= 0x1000000
+			d.field(&x.Extra, "fields", d.at(), func(p *[]Field, d *jsonDecoder) bool {
+				return decSlice(p, d, (*Field).decodeJSON)
+			}(&x.UserDetailedNotMeOnly.Fields, d), "array of Field")
+		case "followersCount":
+			seen[0] |= 0x2000000
+			d.field(&x.Extra, "followersCount", d.at(), decInt64(&x.UserDetailedNotMeOnly.FollowersCount, d), "integer")
+		case "followingCount":
+			seen[0] |= 0x4000000
+			d.field(&x.Extra, "followingCount", d.at(), decInt64(&x.UserDetailedNotMeOnly.FollowingCount, d), "integer")
+		case "notesCount":
+			seen[0] |= 0x8000000
+			d.field(&x.Extra, "notesCount", d.at(), decInt64(&x.UserDetailedNotMeOnly.NotesCount, d), "integer")
+		case "pinnedNoteIds":
+			seen[0] |= 0x10000000
+			d.field(&x.Extra, "pinnedNoteIds", d.at(), func(p *[]string, d *jsonDecoder) bool {
+				return decSlice(p, d, decString)
+			}(&x.UserDetailedNotMeOnly.PinnedNoteIDs, d), "array of string")
+		case "pinnedNotes":
+			seen[0] |= 0x20000000
+			d.field(&x.Extra, "pinnedNotes", d.at(), func(p *[]Note, d *jsonDecoder) bool {
+				return decSlice(p, d, (*Note).decodeJSON)
+			}(&x.UserDetailedNotMeOnly.PinnedNotes, d), "array of Note")
+		case "publicReactions":
+			seen[0] |= 0x40000000
+			d.field(&x.Extra, "publicReactions", d.at(), decBool(&x.UserDetailedNotMeOnly.PublicReactions, d), "boolean")
+		case "followingVisibility":
+			seen[0] |= 0x80000000
+			d.field(&x.Extra, "followingVisibility", d.at(), decEnum[UserFollowingVisibility](&x.UserDetailedNotMeOnly.FollowingVisibility, d), "string")
+		case "followersVisibility":
+			seen[0] |= 0x100000000
+			d.field(&x.Extra, "followersVisibility", d.at(), decEnum[UserFollowersVisibility](&x.UserDetailedNotMeOnly.FollowersVisibility, d), "string")
+		case "roles":
+			seen[0] |= 0x200000000
+			d.field(&x.Extra, "roles", d.at(), func(p *[]RoleLite, d *jsonDecoder) bool {
+				return decSlice(p, d, (*RoleLite).decodeJSON)
+			}(&x.UserDetailedNotMeOnly.Roles, d), "array of RoleLite")
+		case "isFollowing":
+			seen[0] |= 0x400000000
+			d.field(&x.Extra, "isFollowing", d.at(), decPtr(&x.UserDetailedNotMeOnly.IsFollowing, d, decBool), "boolean")
+		case "isBlocking":
+			seen[0] |= 0x800000000
+			d.field(&x.Extra, "isBlocking", d.at(), decPtr(&x.UserDetailedNotMeOnly.IsBlocking, d, decBool), "boolean")
+		case "notify":
+			seen[0] |= 0x1000000000
+			d.field(&x.Extra, "notify", d.at(), decPtr(&x.UserDetailedNotMeOnly.Notify, d, decEnum[UserNotify]), "string")
+		case "avatarId":
+			seen[0] |= 0x2000000000
+			if d.null() {
+				x.AvatarID = nil
+				x.Extra.forgetDeclared("avatarId")
+			} else {
+				d.field(&x.Extra, "avatarId", d.at(), decPtr(&x.AvatarID, d, decString), "string or null")
+			}
+		case "isModerator":
+			seen[0] |= 0x4000000000
+			if d.null() {
+				x.IsModerator = nil
+				x.Extra.forgetDeclared("isModerator")
+			} else {
+				d.field(&x.Extra, "isModerator", d.at(), decPtr(&x.IsModerator, d, decBool), "boolean or null")
+			}
+		case "isAdmin":
+			seen[0] |= 0x8000000000
+			if d.null() {
+				x.IsAdmin = nil
+				x.Extra.forgetDeclared("isAdmin")
+			} else {
+				d.field(&x.Extra, "isAdmin", d.at(), decPtr(&x.IsAdmin, d, decBool), "boolean or null")
+			}
+		case "autoAcceptFollowed":
+			seen[0] |= 0x10000000000
+			d.field(&x.Extra, "autoAcceptFollowed", d.at(), decBool(&x.AutoAcceptFollowed, d), "boolean")
+		case "isExplorable":
+			seen[0] |= 0x20000000000
+			d.field(&x.Extra, "isExplorable", d.at(), decBool(&x.IsExplorable, d), "boolean")
+		case "isDeleted":
+			seen[0] |= 0x40000000000
+			d.field(&x.Extra, "isDeleted", d.at(), decBool(&x.IsDeleted, d), "boolean")
+		case "hasUnreadNotification":
+			seen[0] |= 0x80000000000
+			d.field(&x.Extra, "hasUnreadNotification", d.at(), decBool(&x.HasUnreadNotification, d), "boolean")
+		case "unreadNotificationsCount":
+			seen[0] |= 0x100000000000
+			d.field(&x.Extra, "unreadNotificationsCount", d.at(), decInt64(&x.UnreadNotificationsCount, d), "integer")
+		case "mutedWords":
+			seen[0] |= 0x200000000000
+			d.field(&x.Extra, "mutedWords", d.at(), func(p *[]MutedWord, d *jsonDecoder) bool {
+				return decSlice(p, d, (*MutedWord).decodeJSON)
+			}(&x.MutedWords, d), "array of MutedWord")
+		case "mutedInstances":
+			seen[0] |= 0x400000000000
+			if d.null() {
+				x.MutedInstances = nil
+				x.Extra.forgetDeclared("mutedInstances")
+			} else {
+				d.field(&x.Extra, "mutedInstances", d.at(), func(p *[]string, d *jsonDecoder) bool {
+					return decSlice(p, d, decString)
+				}(&x.MutedInstances, d), "array of string or null")
+			}
+		case "email":
+			seen[0] |= 0x800000000000
+			if d.null() {
+				x.Email = nil
+				x.nulls |= 0x1
+				x.Extra.forgetDeclared("email")
+			} else {
+				d.field(&x.Extra, "email", d.at(), decPtr(&x.Email, d, decString), "string or null")
+			}
+		case "policies":
+			seen[0] |= 0x1000000000000
+			d.field(&x.Extra, "policies", d.at(), func(p *map[string]any, d *jsonDecoder) bool {
+				return decMap(p, d, decAny)
+			}(&x.Policies, d), "object of any value")
+		case "twoFactorEnabled":
+			seen[0] |= 0x2000000000000
+			d.field(&x.Extra, "twoFactorEnabled", d.at(), decBool(&x.TwoFactorEnabled, d), "boolean")
+		case "followedMessage":
+			seen[0] |= 0x4000000000000
+			if d.null() {
+				x.FollowedMessage = nil
+				x.Extra.forgetDeclared("followedMessage")
+			} else {
+				d.field(&x.Extra, "followedMessage", d.at(), decPtr(&x.FollowedMessage, d, decString), "string or null")
+			}
+		case "2faEnabled":
+			seen[0] |= 0x8000000000000
+			d.field(&x.Extra, "2faEnabled", d.at(), decPtr(&x.X2FAEnabled, d, decBool), "boolean")
+		case "loggedInDays":
+			seen[0] |= 0x10000000000000
+			d.field(&x.Extra, "loggedInDays", d.at(), decInt64(&x.LoggedInDays, d), "integer")
+		case "achievements":
+			seen[0] |= 0x20000000000000
+			d.field(&x.Extra, "achievements", d.at(), func(p *[]Achievement, d *jsonDecoder) bool {
+				return decSlice(p, d, (*Achievement).decodeJSON)
+			}(&x.Achievements, d), "array of Achievement")
+		default:
+			d.unknown(&x.Extra)
+		}
+	}
+	fieldsOfMeDetailed.markMissing(&x.Extra, seen[:])
+	return true
+}
+func (x *MeDetailed) encodeJSON(e *jsonEncoder) {
+	e.objectStart()
+	if e.field(&x.Extra, "id") {
+		encString(&x.UserLite.ID, e)
+	}
+	if e.field(&x.Extra, "name") {
+		encPtr(&x.UserLite.Name, e, encString)
+	}
+	if e.field(&x.Extra, "username") {
+		encString(&x.UserLite.Username, e)
+	}
+	if e.field(&x.Extra, "host") {
+		encPtr(&x.UserLite.Host, e, encString)
+	}
+	if e.field(&x.Extra, "avatarUrl") {
+		encPtr(&x.UserLite.AvatarURL, e, encString)
+	}
+	if e.field(&x.Extra, "avatarBlurhash") {
+		encPtr(&x.UserLite.AvatarBlurhash, e, encString)
+	}
+	if e.field(&x.Extra, "avatarDecorations") {
+		if x.UserLite.AvatarDecorations == nil {
+			e.rawBytes("[]")
+		} else {
+			func(p *[]AvatarDecoration, e *jsonEncoder) {
+				encSlice(p, e, (*AvatarDecoration).encodeJSON)
+			}(&x.UserLite.AvatarDecorations, e)
+		}
+	}
+	if x.UserLite.IsBot != nil {
+		if e.field(&x.Extra, "isBot") {
+			encPtr(&x.UserLite.IsBot, e, encBool)
+		}
+	}
+	if x.UserLite.IsCat != nil {
+		if e.field(&x.Extra, "isCat") {
+			encPtr(&x.UserLite.IsCat, e, encBool)
+		}
+	}
+	if x.UserLite.Instance != nil {
+		if e.field(&x.Extra, "instance") {
+			encPtr(&x.UserLite.Instance, e, (*Instance).encodeJSON)
+		}
+	}
+	if e.field(&x.Extra, "emojis") {
+		if x.UserLite.Emojis == nil {
+			e.rawBytes("{}")
+		} else {
+			func(p *map[string]string, e *jsonEncoder) {
+				encMap(p, e, encString)
+			}(&x.UserLite.Emojis, e)
+		}
+	}
+	if e.field(&x.Extra, "onlineStatus") {
+		encEnum[UserOnlineStatus](&x.UserLite.OnlineStatus, e)
+	}
+	if e.field(&x.Extra, "url") {
+		encPtr(&x.UserDetailedNotMeOnly.URL, e, encString)
+	}
+	if e.field(&x.Extra, "uri") {
+		encPtr(&x.UserDetailedNotMeOnly.URI, e, encString)
+	}
+	if e.field(&x.Extra, "alsoKnownAs") {
+		func(p *[]string, e *jsonEncoder) {
+			encSlice(p, e, encString)
+		}(&x.UserDetailedNotMeOnly.AlsoKnownAs, e)
+	}
+	if e.field(&x.Extra, "createdAt") {
+		encTime(&x.UserDetailedNotMeOnly.CreatedAt, e)
+	}
+	if e.field(&x.Extra, "updatedAt") {
+		encPtr(&x.UserDetailedNotMeOnly.UpdatedAt, e, encTime)
+	}
+	if e.field(&x.Extra, "lastFetchedAt") {
+		encPtr(&x.UserDetailedNotMeOnly.LastFetchedAt, e, encTime)
+	}
+	if e.field(&x.Extra, "bannerUrl") {
+		encPtr(&x.UserDetailedNotMeOnly.BannerURL, e, encString)
+	}
+	if e.field(&x.Extra, "isLocked") {
+		encBool(&x.UserDetailedNotMeOnly.IsLocked, e)
+	}
+	if e.field(&x.Extra, "isSuspended") {
+		encBool(&x.UserDetailedNotMeOnly.IsSuspended, e)
+	}
+	if e.field(&x.Extra, "description") {
+		encPtr(&x.UserDetailedNotMeOnly.Description, e, encString)
+	}
+	if e.field(&x.Extra, "birthday") {
+		encPtr(&x.UserDetailedNotMeOnly.Birthday, e, encString)
+	}
+	if e.field(&x.Extra, "lang") {
+		encPtr(&x.UserDetailedNotMeOnly.Lang, e, encString)
+	}
+	if e.field(&x.Extra, "fields") {
+		if x.UserDetailedNotMeOnly.Fields == nil {
+			e.rawBytes("[]")
+		} else {
+			func(p *[]Field, e *jsonEncoder) {
+				encSlice(p, e, (*Field).encodeJSON)
+			}(&x.UserDetailedNotMeOnly.Fields, e)
+		}
+	}
+	if e.field(&x.Extra, "followersCount") {
+		encInt64(&x.UserDetailedNotMeOnly.FollowersCount, e)
+	}
+	if e.field(&x.Extra, "followingCount") {
+		encInt64(&x.UserDetailedNotMeOnly.FollowingCount, e)
+	}
+	if e.field(&x.Extra, "notesCount") {
+		encInt64(&x.UserDetailedNotMeOnly.NotesCount, e)
+	}
+	if e.field(&x.Extra, "pinnedNoteIds") {
+		if x.UserDetailedNotMeOnly.PinnedNoteIDs == nil {
+			e.rawBytes("[]")
+		} else {
+			func(p *[]string, e *jsonEncoder) {
+				encSlice(p, e, encString)
+			}(&x.UserDetailedNotMeOnly.PinnedNoteIDs, e)
+		}
+	}
+	if e.field(&x.Extra, "pinnedNotes") {
+		if x.UserDetailedNotMeOnly.PinnedNotes == nil {
+			e.rawBytes("[]")
+		} else {
+			func(p *[]Note, e *jsonEncoder) {
+				encSlice(p, e, (*Note).encodeJSON)
+			}(&x.UserDetailedNotMeOnly.PinnedNotes, e)
+		}
+	}
+	if e.field(&x.Extra, "publicReactions") {
+		encBool(&x.UserDetailedNotMeOnly.PublicReactions, e)
+	}
+	if e.field(&x.Extra, "followingVisibility") {
+		encEnum[UserFollowingVisibility](&x.UserDetailedNotMeOnly.FollowingVisibility, e)
+	}
+	if e.field(&x.Extra, "followersVisibility") {
+		encEnum[UserFollowersVisibility](&x.UserDetailedNotMeOnly.FollowersVisibility, e)
+	}
+	if e.field(&x.Extra, "roles") {
+		if x.UserDetailedNotMeOnly.Roles == nil {
+			e.rawBytes("[]")
+		} else {
+			func(p *[]RoleLite, e *jsonEncoder) {
+				encSlice(p, e, (*RoleLite).encodeJSON)
+			}(&x.UserDetailedNotMeOnly.Roles, e)
+		}
+	}
+	if x.UserDetailedNotMeOnly.IsFollowing != nil {
+		if e.field(&x.Extra, "isFollowing") {
+			encPtr(&x.UserDetailedNotMeOnly.IsFollowing, e, encBool)
+		}
+	}
+	if x.UserDetailedNotMeOnly.IsBlocking != nil {
+		if e.field(&x.Extra, "isBlocking") {
+			encPtr(&x.UserDetailedNotMeOnly.IsBlocking, e, encBool)
+		}
+	}
+	if x.UserDetailedNotMeOnly.Notify != nil {
+		if e.field(&x.Extra, "notify") {
+			encPtr(&x.UserDetailedNotMeOnly.Notify, e, encEnum[UserNotify])
+		}
+	}
+	if e.field(&x.Extra, "avatarId") {
+		encPtr(&x.AvatarID, e, encString)
+	}
+	if e.field(&x.Extra, "isModerator") {
+		encPtr(&x.IsModerator, e, encBool)
+	}
+	if e.field(&x.Extra, "isAdmin") {
+		encPtr(&x.IsAdmin, e, encBool)
+	}
+	if e.field(&x.Extra, "autoAcceptFollowed") {
+		encBool(&x.AutoAcceptFollowed, e)
+	}
+	if e.field(&x.Extra, "isExplorable") {
+		encBool(&x.IsExplorable, e)
+	}
+	if e.field(&x.Extra, "isDeleted") {
+		encBool(&x.IsDeleted, e)
+	}
+	if e.field(&x.Extra, "hasUnreadNotification") {
+		encBool(&x.HasUnreadNotification, e)
+	}
+	if e.field(&x.Extra, "unreadNotificationsCount") {
+		encInt64(&x.UnreadNotificationsCount, e)
+	}
+	if e.field(&x.Extra, "mutedWords") {
+		if x.MutedWords == nil {
+			e.rawBytes("[]")
+		} else {
+			func(p *[]MutedWord, e *jsonEncoder) {
+				encSlice(p, e, (*MutedWord).encodeJSON)
+			}(&x.MutedWords, e)
+		}
+	}
+	if e.field(&x.Extra, "mutedInstances") {
+		func(p *[]string, e *jsonEncoder) {
+			encSlice(p, e, encString)
+		}(&x.MutedInstances, e)
+	}
+	if x.Email != nil || x.nulls&0x1 != 0 {
+		if e.field(&x.Extra, "email") {
+			encPtr(&x.Email, e, encString)
+		}
+	}
+	if e.field(&x.Extra, "policies") {
+		if x.Policies == nil {
+			e.rawBytes("{}")
+		} else {
+			func(p *map[string]any, e *jsonEncoder) {
+				encMap(p, e, encAny)
+			}(&x.Policies, e)
+		}
+	}
+	if e.field(&x.Extra, "twoFactorEnabled") {
+		encBool(&x.TwoFactorEnabled, e)
+	}
+	if e.field(&x.Extra, "followedMessage") {
+		encPtr(&x.FollowedMessage, e, encString)
+	}
+	if x.X2FAEnabled != nil {
+		if e.field(&x.Extra, "2faEnabled") {
+			encPtr(&x.X2FAEnabled, e, encBool)
+		}
+	}
+	if e.field(&x.Extra, "loggedInDays") {
+		encInt64(&x.LoggedInDays, e)
+	}
+	if e.field(&x.Extra, "achievements") {
+		if x.Achievements == nil {
+			e.rawBytes("[]")
+		} else {
+			func(p *[]Achievement, e *jsonEncoder) {
+				encSlice(p, e, (*Achievement).encodeJSON)
+			}(&x.Achievements, e)
+		}
+	}
+	x.Extra.encode(e)
+	e.objectEnd()
+}
+
+// UnmarshalJSON decodes x from JSON, keeping what its fields cannot hold (see Members).
+func (x *MeDetailed) UnmarshalJSON(data []byte) error {
+	return unmarshalJSONValue(data, x)
+}
+
+// MarshalJSON encodes x as JSON, with what decoding kept.
+func (x MeDetailed) MarshalJSON() ([]byte, error) {
+	return marshalJSONValue(&x)
+}
+
+// MeDetailedOnly is the MeDetailedOnly object of Misskey's API.
 type MeDetailedOnly struct {
-	// Legacy alias of twoFactorEnabled that some forks still send.
-	X2FAEnabled           *bool                            `json:"2faEnabled,omitzero"`
-	Achievements          []MeDetailedOnlyAchievementsItem `json:"achievements"`
-	AutoAcceptFollowed    bool                             `json:"autoAcceptFollowed"`
-	AvatarID              *string                          `json:"avatarId"`
-	Email                 *string                          `json:"email,omitzero"`
-	FollowedMessage       *string                          `json:"followedMessage"`
-	HasUnreadNotification bool                             `json:"hasUnreadNotification"`
-	IsAdmin               *bool                            `json:"isAdmin"`
-	IsDeleted             bool                             `json:"isDeleted"`
-	IsExplorable          bool                             `json:"isExplorable"`
-	IsModerator           *bool                            `json:"isModerator"`
-	LoggedInDays          int64                            `json:"loggedInDays"`
-	MutedInstances        []string                         `json:"mutedInstances"`
+	AvatarID                 *string `json:"avatarId"`
+	IsModerator              *bool   `json:"isModerator"`
+	IsAdmin                  *bool   `json:"isAdmin"`
+	AutoAcceptFollowed       bool    `json:"autoAcceptFollowed"`
+	IsExplorable             bool    `json:"isExplorable"`
+	IsDeleted                bool    `json:"isDeleted"`
+	HasUnreadNotification    bool    `json:"hasUnreadNotification"`
+	UnreadNotificationsCount int64   `json:"unreadNotificationsCount"`
 	// Each inner list is one rule; its words must all match.
-	MutedWords [][]string `json:"mutedWords"`
+	MutedWords     []MutedWord `json:"mutedWords"`
+	MutedInstances []string    `json:"mutedInstances"`
+	Email          *string     `json:"email,omitzero"`
 	// The effective role policies. Which keys appear depends on the server version.
-	Policies                 map[string]any `json:"policies"`
-	TwoFactorEnabled         bool           `json:"twoFactorEnabled"`
-	UnreadNotificationsCount int64          `json:"unreadNotificationsCount"`
+	Policies         map[string]any `json:"policies"`
+	TwoFactorEnabled bool           `json:"twoFactorEnabled"`
+	FollowedMessage  *string        `json:"followedMessage"`
+	// Legacy alias of twoFactorEnabled that some forks still send.
+	X2FAEnabled  *bool         `json:"2faEnabled,omitzero"`
+	LoggedInDays int64         `json:"loggedInDays"`
+	Achievements []Achievement `json:"achievements"`
+
+	// Extra holds the members of the JSON object that no field above holds, as they were
+	// sent: members the API document does not declare, and declared members whose
+	// value does not fit the field's type. Encoding writes them back.
+	Extra Members `json:"-"`
+	nulls uint64  // optional fields that were null
 }
 
-// MeDetailedOnlyAchievementsItem is defined at #/components/schemas/MeDetailedOnly/properties/achievements/items.
-type MeDetailedOnlyAchievementsItem struct {
-	Name       string `json:"name"`
-	UnlockedAt int64  `json:"unlockedAt"`
+// fieldsOfMeDetailedOnly names the members of MeDetailedOnly by field index, and says which are required.
+var fieldsOfMeDetailedOnly = jsonFields{
+	names:    []string{"avatarId", "isModerator", "isAdmin", "autoAcceptFollowed", "isExplorable", "isDeleted", "hasUnreadNotification", "unreadNotificationsCount", "mutedWords", "mutedInstances", "email", "policies", "twoFactorEnabled", "followedMessage", "2faEnabled", "loggedInDays", "achievements"},
+	required: []uint64{0x1bbff},
 }
 
-// MetaDetailed is the MetaDetailed schema of the API document.
+func (x *MeDetailedOnly) decodeJSON(d *jsonDecoder) bool {
+	if !d.objectStart() {
+		return false
+	}
+	*x = MeDetailedOnly{}
+	var seen [1]uint64
+	n := 0
+	for ; d.nextMember(n); n++ {
+		switch string(d.key) {
+		case "avatarId":
+			seen[0] |= 0x1
+			if d.null() {
+				x.AvatarID = nil
+				x.Extra.forgetDeclared("avatarId")
+			} else {
+				d.field(&x.Extra, "avatarId", d.at(), decPtr(&x.AvatarID, d, decString), "string or null")
+			}
+		case "isModerator":
+			seen[0] |= 0x2
+			if d.null() {
+				x.IsModerator = nil
+				x.Extra.forgetDeclared("isModerator")
+			} else {
+				d.field(&x.Extra, "isModerator", d.at(), decPtr(&x.IsModerator, d, decBool), "boolean or null")
+			}
+		case "isAdmin":
+			seen[0] |= 0x4
+			if d.null() {
+				x.IsAdmin = nil
+				x.Extra.forgetDeclared("isAdmin")
+			} else {
+				d.field(&x.Extra, "isAdmin", d.at(), decPtr(&x.IsAdmin, d, decBool), "boolean or null")
+			}
+		case "autoAcceptFollowed":
+			seen[0] |= 0x8
+			d.field(&x.Extra, "autoAcceptFollowed", d.at(), decBool(&x.AutoAcceptFollowed, d), "boolean")
+		case "isExplorable":
+			seen[0] |= 0x10
+			d.field(&x.Extra, "isExplorable", d.at(), decBool(&x.IsExplorable, d), "boolean")
+		case "isDeleted":
+			seen[0] |= 0x20
+			d.field(&x.Extra, "isDeleted", d.at(), decBool(&x.IsDeleted, d), "boolean")
+		case "hasUnreadNotification":
+			seen[0] |= 0x40
+			d.field(&x.Extra, "hasUnreadNotification", d.at(), decBool(&x.HasUnreadNotification, d), "boolean")
+		case "unreadNotificationsCount":
+			seen[0] |= 0x80
+			d.field(&x.Extra, "unreadNotificationsCount", d.at(), decInt64(&x.UnreadNotificationsCount, d), "integer")
+		case "mutedWords":
+			seen[0] |= 0x100
+			d.field(&x.Extra, "mutedWords", d.at(), func(p *[]MutedWord, d *jsonDecoder) bool {
+				return decSlice(p, d, (*MutedWord).decodeJSON)
+			}(&x.MutedWords, d), "array of MutedWord")
+		case "mutedInstances":
+			seen[0] |= 0x200
+			if d.null() {
+				x.MutedInstances = nil
+				x.Extra.forgetDeclared("mutedInstances")
+			} else {
+				d.field(&x.Extra, "mutedInstances", d.at(), func(p *[]string, d *jsonDecoder) bool {
+					return decSlice(p, d, decString)
+				}(&x.MutedInstances, d), "array of string or null")
+			}
+		case "email":
+			seen[0] |= 0x400
+			if d.null() {
+				x.Email = nil
+				x.nulls |= 0x1
+				x.Extra.forgetDeclared("email")
+			} else {
+				d.field(&x.Extra, "email", d.at(), decPtr(&x.Email, d, decString), "string or null")
+			}
+		case "policies":
+			seen[0] |= 0x800
+			d.field(&x.Extra, "policies", d.at(), func(p *map[string]any, d *jsonDecoder) bool {
+				return decMap(p, d, decAny)
+			}(&x.Policies, d), "object of any value")
+		case "twoFactorEnabled":
+			seen[0] |= 0x1000
+			d.field(&x.Extra, "twoFactorEnabled", d.at(), decBool(&x.TwoFactorEnabled, d), "boolean")
+		case "followedMessage":
+			seen[0] |= 0x2000
+			if d.null() {
+				x.FollowedMessage = nil
+				x.Extra.forgetDeclared("followedMessage")
+			} else {
+				d.field(&x.Extra, "followedMessage", d.at(), decPtr(&x.FollowedMessage, d, decString), "string or null")
+			}
+		case "2faEnabled":
+			seen[0] |= 0x4000
+			d.field(&x.Extra, "2faEnabled", d.at(), decPtr(&x.X2FAEnabled, d, decBool), "boolean")
+		case "loggedInDays":
+			seen[0] |= 0x8000
+			d.field(&x.Extra, "loggedInDays", d.at(), decInt64(&x.LoggedInDays, d), "integer")
+		case "achievements":
+			seen[0] |= 0x10000
+			d.field(&x.Extra, "achievements", d.at(), func(p *[]Achievement, d *jsonDecoder) bool {
+				return decSlice(p, d, (*Achievement).decodeJSON)
+			}(&x.Achievements, d), "array of Achievement")
+		default:
+			d.unknown(&x.Extra)
+		}
+	}
+	fieldsOfMeDetailedOnly.markMissing(&x.Extra, seen[:])
+	return true
+}
+func (x *MeDetailedOnly) encodeJSON(e *jsonEncoder) {
+	e.objectStart()
+	if e.field(&x.Extra, "avatarId") {
+		encPtr(&x.AvatarID, e, encString)
+	}
+	if e.field(&x.Extra, "isModerator") {
+		encPtr(&x.IsModerator, e, encBool)
+	}
+	if e.field(&x.Extra, "isAdmin") {
+		encPtr(&x.IsAdmin, e, encBool)
+	}
+	if e.field(&x.Extra, "autoAcceptFollowed") {
+		encBool(&x.AutoAcceptFollowed, e)
+	}
+	if e.field(&x.Extra, "isExplorable") {
+		encBool(&x.IsExplorable, e)
+	}
+	if e.field(&x.Extra, "isDeleted") {
+		encBool(&x.IsDeleted, e)
+	}
+	if e.field(&x.Extra, "hasUnreadNotification") {
+		encBool(&x.HasUnreadNotification, e)
+	}
+	if e.field(&x.Extra, "unreadNotificationsCount") {
+		encInt64(&x.UnreadNotificationsCount, e)
+	}
+	if e.field(&x.Extra, "mutedWords") {
+		if x.MutedWords == nil {
+			e.rawBytes("[]")
+		} else {
+			func(p *[]MutedWord, e *jsonEncoder) {
+				encSlice(p, e, (*MutedWord).encodeJSON)
+			}(&x.MutedWords, e)
+		}
+	}
+	if e.field(&x.Extra, "mutedInstances") {
+		func(p *[]string, e *jsonEncoder) {
+			encSlice(p, e, encString)
+		}(&x.MutedInstances, e)
+	}
+	if x.Email != nil || x.nulls&0x1 != 0 {
+		if e.field(&x.Extra, "email") {
+			encPtr(&x.Email, e, encString)
+		}
+	}
+	if e.field(&x.Extra, "policies") {
+		if x.Policies == nil {
+			e.rawBytes("{}")
+		} else {
+			func(p *map[string]any, e *jsonEncoder) {
+				encMap(p, e, encAny)
+			}(&x.Policies, e)
+		}
+	}
+	if e.field(&x.Extra, "twoFactorEnabled") {
+		encBool(&x.TwoFactorEnabled, e)
+	}
+	if e.field(&x.Extra, "followedMessage") {
+		encPtr(&x.FollowedMessage, e, encString)
+	}
+	if x.X2FAEnabled != nil {
+		if e.field(&x.Extra, "2faEnabled") {
+			encPtr(&x.X2FAEnabled, e, encBool)
+		}
+	}
+	if e.field(&x.Extra, "loggedInDays") {
+		encInt64(&x.LoggedInDays, e)
+	}
+	if e.field(&x.Extra, "achievements") {
+		if x.Achievements == nil {
+			e.rawBytes("[]")
+		} else {
+			func(p *[]Achievement, e *jsonEncoder) {
+				encSlice(p, e, (*Achievement).encodeJSON)
+			}(&x.Achievements, e)
+		}
+	}
+	x.Extra.encode(e)
+	e.objectEnd()
+}
+
+// UnmarshalJSON decodes x from JSON, keeping what its fields cannot hold (see Members).
+func (x *MeDetailedOnly) UnmarshalJSON(data []byte) error {
+	return unmarshalJSONValue(data, x)
+}
+
+// MarshalJSON encodes x as JSON, with what decoding kept.
+func (x MeDetailedOnly) MarshalJSON() ([]byte, error) {
+	return marshalJSONValue(&x)
+}
+
+// MetaDetailed is the MetaDetailed object of Misskey's API.
 type MetaDetailed struct {
 	MetaLite
 	MetaDetailedOnly
+
+	// Extra holds the members of the JSON object that no field above holds, as they were
+	// sent: members the API document does not declare, and declared members whose
+	// value does not fit the field's type. Encoding writes them back.
+	Extra Members `json:"-"`
 }
 
-// MetaDetailedOnly is the MetaDetailedOnly schema of the API document.
+// fieldsOfMetaDetailed names the members of MetaDetailed by field index, and says which are required.
+var fieldsOfMetaDetailed = jsonFields{
+	names:    []string{"maintainerName", "version", "name", "uri", "description", "langs", "repositoryUrl", "iconUrl", "mascotImageUrl", "disableRegistration", "maxNoteTextLength", "ads", "themeColor", "serverRules", "noteSearchableScope", "maxFileSize", "features", "proxyAccountName", "requireSetup", "cacheRemoteFiles"},
+	required: []uint64{0xeefff},
+}
+
+func (x *MetaDetailed) decodeJSON(d *jsonDecoder) bool {
+	if !d.objectStart() {
+		return false
+	}
+	*x = MetaDetailed{}
+	var seen [1]uint64
+	n := 0
+	for ; d.nextMember(n); n++ {
+		switch string(d.key) {
+		case "maintainerName":
+			seen[0] |= 0x1
+			if d.null() {
+				x.MetaLite.MaintainerName = nil
+				x.Extra.forgetDeclared("maintainerName")
+			} else {
+				d.field(&x.Extra, "maintainerName", d.at(), decPtr(&x.MetaLite.MaintainerName, d, decString), "string or null")
+			}
+		case "version":
+			seen[0] |= 0x2
+			d.field(&x.Extra, "version", d.at(), decString(&x.MetaLite.Version, d), "string")
+		case "name":
+			seen[0] |= 0x4
+			if d.null() {
+				x.MetaLite.Name = nil
+				x.Extra.forgetDeclared("name")
+			} else {
+				d.field(&x.Extra, "name", d.at(), decPtr(&x.MetaLite.Name, d, decString), "string or null")
+			}
+		case "uri":
+			seen[0] |= 0x8
+			d.field(&x.Extra, "uri", d.at(), decString(&x.MetaLite.URI, d), "string")
+		case "description":
+			seen[0] |= 0x10
+			if d.null() {
+				x.MetaLite.Description = nil
+				x.Extra.forgetDeclared("description")
+			} else {
+				d.field(&x.Extra, "description", d.at(), decPtr(&x.MetaLite.Description, d, decString), "string or null")
+			}
+		case "langs":
+			seen[0] |= 0x20
+			d.field(&x.Extra, "langs", d.at(), func(p *[]string, d *jsonDecoder) bool {
+				return decSlice(p, d, decString)
+			}(&x.MetaLite.Langs, d), "array of string")
+		case "repositoryUrl":
+			seen[0] |= 0x40
+			if d.null() {
+				x.MetaLite.RepositoryURL = nil
+				x.Extra.forgetDeclared("repositoryUrl")
+			} else {
+				d.field(&x.Extra, "repositoryUrl", d.at(), decPtr(&x.MetaLite.RepositoryURL, d, decString), "string or null")
+			}
+		case "iconUrl":
+			seen[0] |= 0x80
+			if d.null() {
+				x.MetaLite.IconURL = nil
+				x.Extra.forgetDeclared("iconUrl")
+			} else {
+				d.field(&x.Extra, "iconUrl", d.at(), decPtr(&x.MetaLite.IconURL, d, decString), "string or null")
+			}
+		case "mascotImageUrl":
+			seen[0] |= 0x100
+			d.field(&x.Extra, "mascotImageUrl", d.at(), decString(&x.MetaLite.MascotImageURL, d), "string")
+		case "disableRegistration":
+			seen[0] |= 0x200
+			d.field(&x.Extra, "disableRegistration", d.at(), decBool(&x.MetaLite.DisableRegistration, d), "boolean")
+		case "maxNoteTextLength":
+			seen[0] |= 0x400
+			d.field(&x.Extra, "maxNoteTextLength", d.at(), decInt64(&x.MetaLite.MaxNoteTextLength, d), "integer")
+		case "ads":
+			seen[0] |= 0x800
+			d.field(&x.Extra, "ads", d.at(), func(p *[]Ad, d *jsonDecoder) bool {
+				return decSlice(p, d, (*Ad).decodeJSON)
+			}(&x.MetaLite.Ads, d), "array of Ad")
+		case "themeColor":
+			seen[0] |= 0x1000
+			if d.null() {
+				x.MetaLite.ThemeColor = nil
+				x.MetaLite.nulls |= 0x1
+				x.Extra.forgetDeclared("themeColor")
+			} else {
+				d.field(&x.Extra, "themeColor", d.at(), decPtr(&x.MetaLite.ThemeColor, d, decString), "string or null")
+			}
+		case "serverRules":
+			seen[0] |= 0x2000
+			d.field(&x.Extra, "serverRules", d.at(), func(p *[]string, d *jsonDecoder) bool {
+				return decSlice(p, d, decString)
+			}(&x.MetaLite.ServerRules, d), "array of string")
+		case "noteSearchableScope":
+			seen[0] |= 0x4000
+			d.field(&x.Extra, "noteSearchableScope", d.at(), decEnum[MetaLiteNoteSearchableScope](&x.MetaLite.NoteSearchableScope, d), "string")
+		case "maxFileSize":
+			seen[0] |= 0x8000
+			d.field(&x.Extra, "maxFileSize", d.at(), decInt64(&x.MetaLite.MaxFileSize, d), "integer")
+		case "features":
+			seen[0] |= 0x10000
+			d.field(&x.Extra, "features", d.at(), decPtr(&x.MetaDetailedOnly.Features, d, (*Features).decodeJSON), "Features")
+		case "proxyAccountName":
+			seen[0] |= 0x20000
+			if d.null() {
+				x.MetaDetailedOnly.ProxyAccountName = nil
+				x.Extra.forgetDeclared("proxyAccountName")
+			} else {
+				d.field(&x.Extra, "proxyAccountName", d.at(), decPtr(&x.MetaDetailedOnly.ProxyAccountName, d, decString), "string or null")
+			}
+		case "requireSetup":
+			seen[0] |= 0x40000
+			d.field(&x.Extra, "requireSetup", d.at(), decBool(&x.MetaDetailedOnly.RequireSetup, d), "boolean")
+		case "cacheRemoteFiles":
+			seen[0] |= 0x80000
+			d.field(&x.Extra, "cacheRemoteFiles", d.at(), decBool(&x.MetaDetailedOnly.CacheRemoteFiles, d), "boolean")
+		default:
+			d.unknown(&x.Extra)
+		}
+	}
+	fieldsOfMetaDetailed.markMissing(&x.Extra, seen[:])
+	return true
+}
+func (x *MetaDetailed) encodeJSON(e *jsonEncoder) {
+	e.objectStart()
+	if e.field(&x.Extra, "maintainerName") {
+		encPtr(&x.MetaLite.MaintainerName, e, encString)
+	}
+	if e.field(&x.Extra, "version") {
+		encString(&x.MetaLite.Version, e)
+	}
+	if e.field(&x.Extra, "name") {
+		encPtr(&x.MetaLite.Name, e, encString)
+	}
+	if e.field(&x.Extra, "uri") {
+		encString(&x.MetaLite.URI, e)
+	}
+	if e.field(&x.Extra, "description") {
+		encPtr(&x.MetaLite.Description, e, encString)
+	}
+	if e.field(&x.Extra, "langs") {
+		if x.MetaLite.Langs == nil {
+			e.rawBytes("[]")
+		} else {
+			func(p *[]string, e *jsonEncoder) {
+				encSlice(p, e, encString)
+			}(&x.MetaLite.Langs, e)
+		}
+	}
+	if e.field(&x.Extra, "repositoryUrl") {
+		encPtr(&x.MetaLite.RepositoryURL, e, encString)
+	}
+	if e.field(&x.Extra, "iconUrl") {
+		encPtr(&x.MetaLite.IconURL, e, encString)
+	}
+	if e.field(&x.Extra, "mascotImageUrl") {
+		encString(&x.MetaLite.MascotImageURL, e)
+	}
+	if e.field(&x.Extra, "disableRegistration") {
+		encBool(&x.MetaLite.DisableRegistration, e)
+	}
+	if e.field(&x.Extra, "maxNoteTextLength") {
+		encInt64(&x.MetaLite.MaxNoteTextLength, e)
+	}
+	if e.field(&x.Extra, "ads") {
+		if x.MetaLite.Ads == nil {
+			e.rawBytes("[]")
+		} else {
+			func(p *[]Ad, e *jsonEncoder) {
+				encSlice(p, e, (*Ad).encodeJSON)
+			}(&x.MetaLite.Ads, e)
+		}
+	}
+	if x.MetaLite.ThemeColor != nil || x.MetaLite.nulls&0x1 != 0 {
+		if e.field(&x.Extra, "themeColor") {
+			encPtr(&x.MetaLite.ThemeColor, e, encString)
+		}
+	}
+	if e.field(&x.Extra, "serverRules") {
+		if x.MetaLite.ServerRules == nil {
+			e.rawBytes("[]")
+		} else {
+			func(p *[]string, e *jsonEncoder) {
+				encSlice(p, e, encString)
+			}(&x.MetaLite.ServerRules, e)
+		}
+	}
+	if e.field(&x.Extra, "noteSearchableScope") {
+		encEnum[MetaLiteNoteSearchableScope](&x.MetaLite.NoteSearchableScope, e)
+	}
+	if e.field(&x.Extra, "maxFileSize") {
+		encInt64(&x.MetaLite.MaxFileSize, e)
+	}
+	if x.MetaDetailedOnly.Features != nil {
+		if e.field(&x.Extra, "features") {
+			encPtr(&x.MetaDetailedOnly.Features, e, (*Features).encodeJSON)
+		}
+	}
+	if e.field(&x.Extra, "proxyAccountName") {
+		encPtr(&x.MetaDetailedOnly.ProxyAccountName, e, encString)
+	}
+	if e.field(&x.Extra, "requireSetup") {
+		encBool(&x.MetaDetailedOnly.RequireSetup, e)
+	}
+	if e.field(&x.Extra, "cacheRemoteFiles") {
+		encBool(&x.MetaDetailedOnly.CacheRemoteFiles, e)
+	}
+	x.Extra.encode(e)
+	e.objectEnd()
+}
+
+// UnmarshalJSON decodes x from JSON, keeping what its fields cannot hold (see Members).
+func (x *MetaDetailed) UnmarshalJSON(data []byte) error {
+	return unmarshalJSONValue(data, x)
+}
+
+// MarshalJSON encodes x as JSON, with what decoding kept.
+func (x MetaDetailed) MarshalJSON() ([]byte, error) {
+	return marshalJSONValue(&x)
+}
+
+// MetaDetailedOnly is the MetaDetailedOnly object of Misskey's API.
 type MetaDetailedOnly struct {
-	CacheRemoteFiles bool                      `json:"cacheRemoteFiles"`
-	Features         *MetaDetailedOnlyFeatures `json:"features,omitzero"`
-	ProxyAccountName *string                   `json:"proxyAccountName"`
-	RequireSetup     bool                      `json:"requireSetup"`
+	Features         *Features `json:"features,omitzero"`
+	ProxyAccountName *string   `json:"proxyAccountName"`
+	RequireSetup     bool      `json:"requireSetup"`
+	CacheRemoteFiles bool      `json:"cacheRemoteFiles"`
+
+	// Extra holds the members of the JSON object that no field above holds, as they were
+	// sent: members the API document does not declare, and declared members whose
+	// value does not fit the field's type. Encoding writes them back.
+	Extra Members `json:"-"`
 }
 
-// MetaDetailedOnlyFeatures is defined at #/components/schemas/MetaDetailedOnly/properties/features.
-type MetaDetailedOnlyFeatures struct {
-	GlobalTimeline bool  `json:"globalTimeline"`
-	LocalTimeline  bool  `json:"localTimeline"`
-	Miauth         *bool `json:"miauth,omitzero"`
-	Registration   bool  `json:"registration"`
+// fieldsOfMetaDetailedOnly names the members of MetaDetailedOnly by field index, and says which are required.
+var fieldsOfMetaDetailedOnly = jsonFields{
+	names:    []string{"features", "proxyAccountName", "requireSetup", "cacheRemoteFiles"},
+	required: []uint64{0xe},
 }
 
-// MetaLite is the MetaLite schema of the API document.
+func (x *MetaDetailedOnly) decodeJSON(d *jsonDecoder) bool {
+	if !d.objectStart() {
+		return false
+	}
+	*x = MetaDetailedOnly{}
+	var seen [1]uint64
+	n := 0
+	for ; d.nextMember(n); n++ {
+		switch string(d.key) {
+		case "features":
+			seen[0] |= 0x1
+			d.field(&x.Extra, "features", d.at(), decPtr(&x.Features, d, (*Features).decodeJSON), "Features")
+		case "proxyAccountName":
+			seen[0] |= 0x2
+			if d.null() {
+				x.ProxyAccountName = nil
+				x.Extra.forgetDeclared("proxyAccountName")
+			} else {
+				d.field(&x.Extra, "proxyAccountName", d.at(), decPtr(&x.ProxyAccountName, d, decString), "string or null")
+			}
+		case "requireSetup":
+			seen[0] |= 0x4
+			d.field(&x.Extra, "requireSetup", d.at(), decBool(&x.RequireSetup, d), "boolean")
+		case "cacheRemoteFiles":
+			seen[0] |= 0x8
+			d.field(&x.Extra, "cacheRemoteFiles", d.at(), decBool(&x.CacheRemoteFiles, d), "boolean")
+		default:
+			d.unknown(&x.Extra)
+		}
+	}
+	fieldsOfMetaDetailedOnly.markMissing(&x.Extra, seen[:])
+	return true
+}
+func (x *MetaDetailedOnly) encodeJSON(e *jsonEncoder) {
+	e.objectStart()
+	if x.Features != nil {
+		if e.field(&x.Extra, "features") {
+			encPtr(&x.Features, e, (*Features).encodeJSON)
+		}
+	}
+	if e.field(&x.Extra, "proxyAccountName") {
+		encPtr(&x.ProxyAccountName, e, encString)
+	}
+	if e.field(&x.Extra, "requireSetup") {
+		encBool(&x.RequireSetup, e)
+	}
+	if e.field(&x.Extra, "cacheRemoteFiles") {
+		encBool(&x.CacheRemoteFiles, e)
+	}
+	x.Extra.encode(e)
+	e.objectEnd()
+}
+
+// UnmarshalJSON decodes x from JSON, keeping what its fields cannot hold (see Members).
+func (x *MetaDetailedOnly) UnmarshalJSON(data []byte) error {
+	return unmarshalJSONValue(data, x)
+}
+
+// MarshalJSON encodes x as JSON, with what decoding kept.
+func (x MetaDetailedOnly) MarshalJSON() ([]byte, error) {
+	return marshalJSONValue(&x)
+}
+
+// MetaLite is the MetaLite object of Misskey's API.
 type MetaLite struct {
-	Ads                 []MetaLiteAdsItem           `json:"ads"`
-	Description         *string                     `json:"description"`
-	DisableRegistration bool                        `json:"disableRegistration"`
-	IconURL             *string                     `json:"iconUrl"`
-	Langs               []string                    `json:"langs"`
 	MaintainerName      *string                     `json:"maintainerName"`
-	MascotImageURL      string                      `json:"mascotImageUrl"`
-	MaxFileSize         int64                       `json:"maxFileSize"`
-	MaxNoteTextLength   int64                       `json:"maxNoteTextLength"`
-	Name                *string                     `json:"name"`
-	NoteSearchableScope MetaLiteNoteSearchableScope `json:"noteSearchableScope"`
-	RepositoryURL       *string                     `json:"repositoryUrl"`
-	ServerRules         []string                    `json:"serverRules"`
-	ThemeColor          *string                     `json:"themeColor,omitzero"`
-	URI                 string                      `json:"uri"`
 	Version             string                      `json:"version"`
+	Name                *string                     `json:"name"`
+	URI                 string                      `json:"uri"`
+	Description         *string                     `json:"description"`
+	Langs               []string                    `json:"langs"`
+	RepositoryURL       *string                     `json:"repositoryUrl"`
+	IconURL             *string                     `json:"iconUrl"`
+	MascotImageURL      string                      `json:"mascotImageUrl"`
+	DisableRegistration bool                        `json:"disableRegistration"`
+	MaxNoteTextLength   int64                       `json:"maxNoteTextLength"`
+	Ads                 []Ad                        `json:"ads"`
+	ThemeColor          *string                     `json:"themeColor,omitzero"`
+	ServerRules         []string                    `json:"serverRules"`
+	NoteSearchableScope MetaLiteNoteSearchableScope `json:"noteSearchableScope"`
+	MaxFileSize         int64                       `json:"maxFileSize"`
+
+	// Extra holds the members of the JSON object that no field above holds, as they were
+	// sent: members the API document does not declare, and declared members whose
+	// value does not fit the field's type. Encoding writes them back.
+	Extra Members `json:"-"`
+	nulls uint64  // optional fields that were null
 }
 
-// MetaLiteAdsItem is defined at #/components/schemas/MetaLite/properties/ads/items.
-type MetaLiteAdsItem struct {
-	DayOfWeek int64   `json:"dayOfWeek"`
-	ID        string  `json:"id"`
-	ImageURL  string  `json:"imageUrl"`
-	Place     string  `json:"place"`
-	Ratio     float64 `json:"ratio"`
-	URL       string  `json:"url"`
+// fieldsOfMetaLite names the members of MetaLite by field index, and says which are required.
+var fieldsOfMetaLite = jsonFields{
+	names:    []string{"maintainerName", "version", "name", "uri", "description", "langs", "repositoryUrl", "iconUrl", "mascotImageUrl", "disableRegistration", "maxNoteTextLength", "ads", "themeColor", "serverRules", "noteSearchableScope", "maxFileSize"},
+	required: []uint64{0xefff},
 }
 
-// MetaLiteNoteSearchableScope is defined at #/components/schemas/MetaLite/properties/noteSearchableScope.
+func (x *MetaLite) decodeJSON(d *jsonDecoder) bool {
+	if !d.objectStart() {
+		return false
+	}
+	*x = MetaLite{}
+	var seen [1]uint64
+	n := 0
+	for ; d.nextMember(n); n++ {
+		switch string(d.key) {
+		case "maintainerName":
+			seen[0] |= 0x1
+			if d.null() {
+				x.MaintainerName = nil
+				x.Extra.forgetDeclared("maintainerName")
+			} else {
+				d.field(&x.Extra, "maintainerName", d.at(), decPtr(&x.MaintainerName, d, decString), "string or null")
+			}
+		case "version":
+			seen[0] |= 0x2
+			d.field(&x.Extra, "version", d.at(), decString(&x.Version, d), "string")
+		case "name":
+			seen[0] |= 0x4
+			if d.null() {
+				x.Name = nil
+				x.Extra.forgetDeclared("name")
+			} else {
+				d.field(&x.Extra, "name", d.at(), decPtr(&x.Name, d, decString), "string or null")
+			}
+		case "uri":
+			seen[0] |= 0x8
+			d.field(&x.Extra, "uri", d.at(), decString(&x.URI, d), "string")
+		case "description":
+			seen[0] |= 0x10
+			if d.null() {
+				x.Description = nil
+				x.Extra.forgetDeclared("description")
+			} else {
+				d.field(&x.Extra, "description", d.at(), decPtr(&x.Description, d, decString), "string or null")
+			}
+		case "langs":
+			seen[0] |= 0x20
+			d.field(&x.Extra, "langs", d.at(), func(p *[]string, d *jsonDecoder) bool {
+				return decSlice(p, d, decString)
+			}(&x.Langs, d), "array of string")
+		case "repositoryUrl":
+			seen[0] |= 0x40
+			if d.null() {
+				x.RepositoryURL = nil
+				x.Extra.forgetDeclared("repositoryUrl")
+			} else {
+				d.field(&x.Extra, "repositoryUrl", d.at(), decPtr(&x.RepositoryURL, d, decString), "string or null")
+			}
+		case "iconUrl":
+			seen[0] |= 0x80
+			if d.null() {
+				x.IconURL = nil
+				x.Extra.forgetDeclared("iconUrl")
+			} else {
+				d.field(&x.Extra, "iconUrl", d.at(), decPtr(&x.IconURL, d, decString), "string or null")
+			}
+		case "mascotImageUrl":
+			seen[0] |= 0x100
+			d.field(&x.Extra, "mascotImageUrl", d.at(), decString(&x.MascotImageURL, d), "string")
+		case "disableRegistration":
+			seen[0] |= 0x200
+			d.field(&x.Extra, "disableRegistration", d.at(), decBool(&x.DisableRegistration, d), "boolean")
+		case "maxNoteTextLength":
+			seen[0] |= 0x400
+			d.field(&x.Extra, "maxNoteTextLength", d.at(), decInt64(&x.MaxNoteTextLength, d), "integer")
+		case "ads":
+			seen[0] |= 0x800
+			d.field(&x.Extra, "ads", d.at(), func(p *[]Ad, d *jsonDecoder) bool {
+				return decSlice(p, d, (*Ad).decodeJSON)
+			}(&x.Ads, d), "array of Ad")
+		case "themeColor":
+			seen[0] |= 0x1000
+			if d.null() {
+				x.ThemeColor = nil
+				x.nulls |= 0x1
+				x.Extra.forgetDeclared("themeColor")
+			} else {
+				d.field(&x.Extra, "themeColor", d.at(), decPtr(&x.ThemeColor, d, decString), "string or null")
+			}
+		case "serverRules":
+			seen[0] |= 0x2000
+			d.field(&x.Extra, "serverRules", d.at(), func(p *[]string, d *jsonDecoder) bool {
+				return decSlice(p, d, decString)
+			}(&x.ServerRules, d), "array of string")
+		case "noteSearchableScope":
+			seen[0] |= 0x4000
+			d.field(&x.Extra, "noteSearchableScope", d.at(), decEnum[MetaLiteNoteSearchableScope](&x.NoteSearchableScope, d), "string")
+		case "maxFileSize":
+			seen[0] |= 0x8000
+			d.field(&x.Extra, "maxFileSize", d.at(), decInt64(&x.MaxFileSize, d), "integer")
+		default:
+			d.unknown(&x.Extra)
+		}
+	}
+	fieldsOfMetaLite.markMissing(&x.Extra, seen[:])
+	return true
+}
+func (x *MetaLite) encodeJSON(e *jsonEncoder) {
+	e.objectStart()
+	if e.field(&x.Extra, "maintainerName") {
+		encPtr(&x.MaintainerName, e, encString)
+	}
+	if e.field(&x.Extra, "version") {
+		encString(&x.Version, e)
+	}
+	if e.field(&x.Extra, "name") {
+		encPtr(&x.Name, e, encString)
+	}
+	if e.field(&x.Extra, "uri") {
+		encString(&x.URI, e)
+	}
+	if e.field(&x.Extra, "description") {
+		encPtr(&x.Description, e, encString)
+	}
+	if e.field(&x.Extra, "langs") {
+		if x.Langs == nil {
+			e.rawBytes("[]")
+		} else {
+			func(p *[]string, e *jsonEncoder) {
+				encSlice(p, e, encString)
+			}(&x.Langs, e)
+		}
+	}
+	if e.field(&x.Extra, "repositoryUrl") {
+		encPtr(&x.RepositoryURL, e, encString)
+	}
+	if e.field(&x.Extra, "iconUrl") {
+		encPtr(&x.IconURL, e, encString)
+	}
+	if e.field(&x.Extra, "mascotImageUrl") {
+		encString(&x.MascotImageURL, e)
+	}
+	if e.field(&x.Extra, "disableRegistration") {
+		encBool(&x.DisableRegistration, e)
+	}
+	if e.field(&x.Extra, "maxNoteTextLength") {
+		encInt64(&x.MaxNoteTextLength, e)
+	}
+	if e.field(&x.Extra, "ads") {
+		if x.Ads == nil {
+			e.rawBytes("[]")
+		} else {
+			func(p *[]Ad, e *jsonEncoder) {
+				encSlice(p, e, (*Ad).encodeJSON)
+			}(&x.Ads, e)
+		}
+	}
+	if x.ThemeColor != nil || x.nulls&0x1 != 0 {
+		if e.field(&x.Extra, "themeColor") {
+			encPtr(&x.ThemeColor, e, encString)
+		}
+	}
+	if e.field(&x.Extra, "serverRules") {
+		if x.ServerRules == nil {
+			e.rawBytes("[]")
+		} else {
+			func(p *[]string, e *jsonEncoder) {
+				encSlice(p, e, encString)
+			}(&x.ServerRules, e)
+		}
+	}
+	if e.field(&x.Extra, "noteSearchableScope") {
+		encEnum[MetaLiteNoteSearchableScope](&x.NoteSearchableScope, e)
+	}
+	if e.field(&x.Extra, "maxFileSize") {
+		encInt64(&x.MaxFileSize, e)
+	}
+	x.Extra.encode(e)
+	e.objectEnd()
+}
+
+// UnmarshalJSON decodes x from JSON, keeping what its fields cannot hold (see Members).
+func (x *MetaLite) UnmarshalJSON(data []byte) error {
+	return unmarshalJSONValue(data, x)
+}
+
+// MarshalJSON encodes x as JSON, with what decoding kept.
+func (x MetaLite) MarshalJSON() ([]byte, error) {
+	return marshalJSONValue(&x)
+}
+
+// MetaLiteNoteSearchableScope is the noteSearchableScope field of MetaLite.
 type MetaLiteNoteSearchableScope string
 
 const (
@@ -274,6 +3105,118 @@ type ModerationLogAbuseReportInfo struct {
 	Report     map[string]any `json:"report,omitzero"`
 	ReportID   string         `json:"reportId"`
 	ResolvedAs *string        `json:"resolvedAs,omitzero"`
+
+	// Extra holds the members of the JSON object that no field above holds, as they were
+	// sent: members the API document does not declare, and declared members whose
+	// value does not fit the field's type. Encoding writes them back.
+	Extra Members `json:"-"`
+	nulls uint64  // optional fields that were null
+}
+
+// fieldsOfModerationLogAbuseReportInfo names the members of ModerationLogAbuseReportInfo by field index, and says which are required.
+var fieldsOfModerationLogAbuseReportInfo = jsonFields{
+	names:    []string{"after", "before", "forwarded", "report", "reportId", "resolvedAs"},
+	required: []uint64{0x10},
+}
+
+func (x *ModerationLogAbuseReportInfo) decodeJSON(d *jsonDecoder) bool {
+	if !d.objectStart() {
+		return false
+	}
+	*x = ModerationLogAbuseReportInfo{}
+	var seen [1]uint64
+	n := 0
+	for ; d.nextMember(n); n++ {
+		switch string(d.key) {
+		case "after":
+			seen[0] |= 0x1
+			if d.null() {
+				x.After = nil
+				x.nulls |= 0x1
+				x.Extra.forgetDeclared("after")
+			} else {
+				d.field(&x.Extra, "after", d.at(), decPtr(&x.After, d, decString), "string or null")
+			}
+		case "before":
+			seen[0] |= 0x2
+			if d.null() {
+				x.Before = nil
+				x.nulls |= 0x2
+				x.Extra.forgetDeclared("before")
+			} else {
+				d.field(&x.Extra, "before", d.at(), decPtr(&x.Before, d, decString), "string or null")
+			}
+		case "forwarded":
+			seen[0] |= 0x4
+			d.field(&x.Extra, "forwarded", d.at(), decPtr(&x.Forwarded, d, decBool), "boolean")
+		case "report":
+			seen[0] |= 0x8
+			d.field(&x.Extra, "report", d.at(), func(p *map[string]any, d *jsonDecoder) bool {
+				return decMap(p, d, decAny)
+			}(&x.Report, d), "object of any value")
+		case "reportId":
+			seen[0] |= 0x10
+			d.field(&x.Extra, "reportId", d.at(), decString(&x.ReportID, d), "string")
+		case "resolvedAs":
+			seen[0] |= 0x20
+			if d.null() {
+				x.ResolvedAs = nil
+				x.nulls |= 0x4
+				x.Extra.forgetDeclared("resolvedAs")
+			} else {
+				d.field(&x.Extra, "resolvedAs", d.at(), decPtr(&x.ResolvedAs, d, decString), "string or null")
+			}
+		default:
+			d.unknown(&x.Extra)
+		}
+	}
+	fieldsOfModerationLogAbuseReportInfo.markMissing(&x.Extra, seen[:])
+	return true
+}
+func (x *ModerationLogAbuseReportInfo) encodeJSON(e *jsonEncoder) {
+	e.objectStart()
+	if x.After != nil || x.nulls&0x1 != 0 {
+		if e.field(&x.Extra, "after") {
+			encPtr(&x.After, e, encString)
+		}
+	}
+	if x.Before != nil || x.nulls&0x2 != 0 {
+		if e.field(&x.Extra, "before") {
+			encPtr(&x.Before, e, encString)
+		}
+	}
+	if x.Forwarded != nil {
+		if e.field(&x.Extra, "forwarded") {
+			encPtr(&x.Forwarded, e, encBool)
+		}
+	}
+	if x.Report != nil {
+		if e.field(&x.Extra, "report") {
+			func(p *map[string]any, e *jsonEncoder) {
+				encMap(p, e, encAny)
+			}(&x.Report, e)
+		}
+	}
+	if e.field(&x.Extra, "reportId") {
+		encString(&x.ReportID, e)
+	}
+	if x.ResolvedAs != nil || x.nulls&0x4 != 0 {
+		if e.field(&x.Extra, "resolvedAs") {
+			encPtr(&x.ResolvedAs, e, encString)
+		}
+	}
+	x.Extra.encode(e)
+	e.objectEnd()
+}
+
+// UnmarshalJSON decodes x from JSON, keeping what its fields cannot hold (see Members).
+func (x *ModerationLogAbuseReportInfo) UnmarshalJSON(data []byte) error {
+	return unmarshalJSONValue(data, x)
+}
+
+// MarshalJSON encodes x as JSON, with what decoding kept.
+func (x ModerationLogAbuseReportInfo) MarshalJSON() ([]byte, error) {
+	return marshalJSONValue(&x)
 }
 
 // ModerationLogContentInfo is the info of deleteNote, deletePage, deleteFlash and deleteGalleryPost moderation logs: a moderator deleted a user's content. The content is the server's stored record, free-form.
@@ -295,6 +3238,183 @@ type ModerationLogContentInfo struct {
 	PostID            *string        `json:"postId,omitzero"`
 	PostUserID        *string        `json:"postUserId,omitzero"`
 	PostUserUsername  *string        `json:"postUserUsername,omitzero"`
+
+	// Extra holds the members of the JSON object that no field above holds, as they were
+	// sent: members the API document does not declare, and declared members whose
+	// value does not fit the field's type. Encoding writes them back.
+	Extra Members `json:"-"`
+	nulls uint64  // optional fields that were null
+}
+
+func (x *ModerationLogContentInfo) decodeJSON(d *jsonDecoder) bool {
+	if !d.objectStart() {
+		return false
+	}
+	*x = ModerationLogContentInfo{}
+	n := 0
+	for ; d.nextMember(n); n++ {
+		switch string(d.key) {
+		case "flash":
+			d.field(&x.Extra, "flash", d.at(), func(p *map[string]any, d *jsonDecoder) bool {
+				return decMap(p, d, decAny)
+			}(&x.Flash, d), "object of any value")
+		case "flashId":
+			d.field(&x.Extra, "flashId", d.at(), decPtr(&x.FlashID, d, decString), "string")
+		case "flashUserId":
+			d.field(&x.Extra, "flashUserId", d.at(), decPtr(&x.FlashUserID, d, decString), "string")
+		case "flashUserUsername":
+			d.field(&x.Extra, "flashUserUsername", d.at(), decPtr(&x.FlashUserUsername, d, decString), "string")
+		case "note":
+			d.field(&x.Extra, "note", d.at(), func(p *map[string]any, d *jsonDecoder) bool {
+				return decMap(p, d, decAny)
+			}(&x.Note, d), "object of any value")
+		case "noteId":
+			d.field(&x.Extra, "noteId", d.at(), decPtr(&x.NoteID, d, decString), "string")
+		case "noteUserHost":
+			if d.null() {
+				x.NoteUserHost = nil
+				x.nulls |= 0x1
+				x.Extra.forgetDeclared("noteUserHost")
+			} else {
+				d.field(&x.Extra, "noteUserHost", d.at(), decPtr(&x.NoteUserHost, d, decString), "string or null")
+			}
+		case "noteUserId":
+			d.field(&x.Extra, "noteUserId", d.at(), decPtr(&x.NoteUserID, d, decString), "string")
+		case "noteUserUsername":
+			d.field(&x.Extra, "noteUserUsername", d.at(), decPtr(&x.NoteUserUsername, d, decString), "string")
+		case "page":
+			d.field(&x.Extra, "page", d.at(), func(p *map[string]any, d *jsonDecoder) bool {
+				return decMap(p, d, decAny)
+			}(&x.Page, d), "object of any value")
+		case "pageId":
+			d.field(&x.Extra, "pageId", d.at(), decPtr(&x.PageID, d, decString), "string")
+		case "pageUserId":
+			d.field(&x.Extra, "pageUserId", d.at(), decPtr(&x.PageUserID, d, decString), "string")
+		case "pageUserUsername":
+			d.field(&x.Extra, "pageUserUsername", d.at(), decPtr(&x.PageUserUsername, d, decString), "string")
+		case "post":
+			d.field(&x.Extra, "post", d.at(), func(p *map[string]any, d *jsonDecoder) bool {
+				return decMap(p, d, decAny)
+			}(&x.Post, d), "object of any value")
+		case "postId":
+			d.field(&x.Extra, "postId", d.at(), decPtr(&x.PostID, d, decString), "string")
+		case "postUserId":
+			d.field(&x.Extra, "postUserId", d.at(), decPtr(&x.PostUserID, d, decString), "string")
+		case "postUserUsername":
+			d.field(&x.Extra, "postUserUsername", d.at(), decPtr(&x.PostUserUsername, d, decString), "string")
+		default:
+			d.unknown(&x.Extra)
+		}
+	}
+	return true
+}
+func (x *ModerationLogContentInfo) encodeJSON(e *jsonEncoder) {
+	e.objectStart()
+	if x.Flash != nil {
+		if e.field(&x.Extra, "flash") {
+			func(p *map[string]any, e *jsonEncoder) {
+				encMap(p, e, encAny)
+			}(&x.Flash, e)
+		}
+	}
+	if x.FlashID != nil {
+		if e.field(&x.Extra, "flashId") {
+			encPtr(&x.FlashID, e, encString)
+		}
+	}
+	if x.FlashUserID != nil {
+		if e.field(&x.Extra, "flashUserId") {
+			encPtr(&x.FlashUserID, e, encString)
+		}
+	}
+	if x.FlashUserUsername != nil {
+		if e.field(&x.Extra, "flashUserUsername") {
+			encPtr(&x.FlashUserUsername, e, encString)
+		}
+	}
+	if x.Note != nil {
+		if e.field(&x.Extra, "note") {
+			func(p *map[string]any, e *jsonEncoder) {
+				encMap(p, e, encAny)
+			}(&x.Note, e)
+		}
+	}
+	if x.NoteID != nil {
+		if e.field(&x.Extra, "noteId") {
+			encPtr(&x.NoteID, e, encString)
+		}
+	}
+	if x.NoteUserHost != nil || x.nulls&0x1 != 0 {
+		if e.field(&x.Extra, "noteUserHost") {
+			encPtr(&x.NoteUserHost, e, encString)
+		}
+	}
+	if x.NoteUserID != nil {
+		if e.field(&x.Extra, "noteUserId") {
+			encPtr(&x.NoteUserID, e, encString)
+		}
+	}
+	if x.NoteUserUsername != nil {
+		if e.field(&x.Extra, "noteUserUsername") {
+			encPtr(&x.NoteUserUsername, e, encString)
+		}
+	}
+	if x.Page != nil {
+		if e.field(&x.Extra, "page") {
+			func(p *map[string]any, e *jsonEncoder) {
+				encMap(p, e, encAny)
+			}(&x.Page, e)
+		}
+	}
+	if x.PageID != nil {
+		if e.field(&x.Extra, "pageId") {
+			encPtr(&x.PageID, e, encString)
+		}
+	}
+	if x.PageUserID != nil {
+		if e.field(&x.Extra, "pageUserId") {
+			encPtr(&x.PageUserID, e, encString)
+		}
+	}
+	if x.PageUserUsername != nil {
+		if e.field(&x.Extra, "pageUserUsername") {
+			encPtr(&x.PageUserUsername, e, encString)
+		}
+	}
+	if x.Post != nil {
+		if e.field(&x.Extra, "post") {
+			func(p *map[string]any, e *jsonEncoder) {
+				encMap(p, e, encAny)
+			}(&x.Post, e)
+		}
+	}
+	if x.PostID != nil {
+		if e.field(&x.Extra, "postId") {
+			encPtr(&x.PostID, e, encString)
+		}
+	}
+	if x.PostUserID != nil {
+		if e.field(&x.Extra, "postUserId") {
+			encPtr(&x.PostUserID, e, encString)
+		}
+	}
+	if x.PostUserUsername != nil {
+		if e.field(&x.Extra, "postUserUsername") {
+			encPtr(&x.PostUserUsername, e, encString)
+		}
+	}
+	x.Extra.encode(e)
+	e.objectEnd()
+}
+
+// UnmarshalJSON decodes x from JSON, keeping what its fields cannot hold (see Members).
+func (x *ModerationLogContentInfo) UnmarshalJSON(data []byte) error {
+	return unmarshalJSONValue(data, x)
+}
+
+// MarshalJSON encodes x as JSON, with what decoding kept.
+func (x ModerationLogContentInfo) MarshalJSON() ([]byte, error) {
+	return marshalJSONValue(&x)
 }
 
 // ModerationLogDriveFileInfo is the info of deleteDriveFile, markSensitiveDriveFile and unmarkSensitiveDriveFile moderation logs.
@@ -303,6 +3423,98 @@ type ModerationLogDriveFileInfo struct {
 	FileUserHost     *string `json:"fileUserHost,omitzero"`
 	FileUserID       *string `json:"fileUserId,omitzero"`
 	FileUserUsername *string `json:"fileUserUsername,omitzero"`
+
+	// Extra holds the members of the JSON object that no field above holds, as they were
+	// sent: members the API document does not declare, and declared members whose
+	// value does not fit the field's type. Encoding writes them back.
+	Extra Members `json:"-"`
+	nulls uint64  // optional fields that were null
+}
+
+// fieldsOfModerationLogDriveFileInfo names the members of ModerationLogDriveFileInfo by field index, and says which are required.
+var fieldsOfModerationLogDriveFileInfo = jsonFields{
+	names:    []string{"fileId", "fileUserHost", "fileUserId", "fileUserUsername"},
+	required: []uint64{0x1},
+}
+
+func (x *ModerationLogDriveFileInfo) decodeJSON(d *jsonDecoder) bool {
+	if !d.objectStart() {
+		return false
+	}
+	*x = ModerationLogDriveFileInfo{}
+	var seen [1]uint64
+	n := 0
+	for ; d.nextMember(n); n++ {
+		switch string(d.key) {
+		case "fileId":
+			seen[0] |= 0x1
+			d.field(&x.Extra, "fileId", d.at(), decString(&x.FileID, d), "string")
+		case "fileUserHost":
+			seen[0] |= 0x2
+			if d.null() {
+				x.FileUserHost = nil
+				x.nulls |= 0x1
+				x.Extra.forgetDeclared("fileUserHost")
+			} else {
+				d.field(&x.Extra, "fileUserHost", d.at(), decPtr(&x.FileUserHost, d, decString), "string or null")
+			}
+		case "fileUserId":
+			seen[0] |= 0x4
+			if d.null() {
+				x.FileUserID = nil
+				x.nulls |= 0x2
+				x.Extra.forgetDeclared("fileUserId")
+			} else {
+				d.field(&x.Extra, "fileUserId", d.at(), decPtr(&x.FileUserID, d, decString), "string or null")
+			}
+		case "fileUserUsername":
+			seen[0] |= 0x8
+			if d.null() {
+				x.FileUserUsername = nil
+				x.nulls |= 0x4
+				x.Extra.forgetDeclared("fileUserUsername")
+			} else {
+				d.field(&x.Extra, "fileUserUsername", d.at(), decPtr(&x.FileUserUsername, d, decString), "string or null")
+			}
+		default:
+			d.unknown(&x.Extra)
+		}
+	}
+	fieldsOfModerationLogDriveFileInfo.markMissing(&x.Extra, seen[:])
+	return true
+}
+func (x *ModerationLogDriveFileInfo) encodeJSON(e *jsonEncoder) {
+	e.objectStart()
+	if e.field(&x.Extra, "fileId") {
+		encString(&x.FileID, e)
+	}
+	if x.FileUserHost != nil || x.nulls&0x1 != 0 {
+		if e.field(&x.Extra, "fileUserHost") {
+			encPtr(&x.FileUserHost, e, encString)
+		}
+	}
+	if x.FileUserID != nil || x.nulls&0x2 != 0 {
+		if e.field(&x.Extra, "fileUserId") {
+			encPtr(&x.FileUserID, e, encString)
+		}
+	}
+	if x.FileUserUsername != nil || x.nulls&0x4 != 0 {
+		if e.field(&x.Extra, "fileUserUsername") {
+			encPtr(&x.FileUserUsername, e, encString)
+		}
+	}
+	x.Extra.encode(e)
+	e.objectEnd()
+}
+
+// UnmarshalJSON decodes x from JSON, keeping what its fields cannot hold (see Members).
+func (x *ModerationLogDriveFileInfo) UnmarshalJSON(data []byte) error {
+	return unmarshalJSONValue(data, x)
+}
+
+// MarshalJSON encodes x as JSON, with what decoding kept.
+func (x ModerationLogDriveFileInfo) MarshalJSON() ([]byte, error) {
+	return marshalJSONValue(&x)
 }
 
 // ModerationLogEntityInfo is the info of the moderation logs that record a change to one server object: custom emoji, roles, announcements, ads, avatar decorations, system webhooks, abuse report recipients, chat rooms, and the server settings. The object is the server's stored record, not an API entity, so it stays free-form: the create and delete logs hold it under a name of its own (emoji, role, announcement, ad, avatarDecoration, webhook, recipient, room), update logs hold Before and After.
@@ -331,6 +3543,239 @@ type ModerationLogEntityInfo struct {
 	UserID       *string        `json:"userId,omitzero"`
 	UserUsername *string        `json:"userUsername,omitzero"`
 	Webhook      map[string]any `json:"webhook,omitzero"`
+
+	// Extra holds the members of the JSON object that no field above holds, as they were
+	// sent: members the API document does not declare, and declared members whose
+	// value does not fit the field's type. Encoding writes them back.
+	Extra Members `json:"-"`
+	nulls uint64  // optional fields that were null
+}
+
+func (x *ModerationLogEntityInfo) decodeJSON(d *jsonDecoder) bool {
+	if !d.objectStart() {
+		return false
+	}
+	*x = ModerationLogEntityInfo{}
+	n := 0
+	for ; d.nextMember(n); n++ {
+		switch string(d.key) {
+		case "ad":
+			d.field(&x.Extra, "ad", d.at(), func(p *map[string]any, d *jsonDecoder) bool {
+				return decMap(p, d, decAny)
+			}(&x.Ad, d), "object of any value")
+		case "adId":
+			d.field(&x.Extra, "adId", d.at(), decPtr(&x.AdID, d, decString), "string")
+		case "after":
+			if d.null() {
+				x.After = nil
+				x.nulls |= 0x1
+				x.Extra.forgetDeclared("after")
+			} else {
+				d.field(&x.Extra, "after", d.at(), decAny(&x.After, d), "any value")
+			}
+		case "announcement":
+			d.field(&x.Extra, "announcement", d.at(), func(p *map[string]any, d *jsonDecoder) bool {
+				return decMap(p, d, decAny)
+			}(&x.Announcement, d), "object of any value")
+		case "announcementId":
+			d.field(&x.Extra, "announcementId", d.at(), decPtr(&x.AnnouncementID, d, decString), "string")
+		case "avatarDecoration":
+			d.field(&x.Extra, "avatarDecoration", d.at(), func(p *map[string]any, d *jsonDecoder) bool {
+				return decMap(p, d, decAny)
+			}(&x.AvatarDecoration, d), "object of any value")
+		case "avatarDecorationId":
+			d.field(&x.Extra, "avatarDecorationId", d.at(), decPtr(&x.AvatarDecorationID, d, decString), "string")
+		case "before":
+			if d.null() {
+				x.Before = nil
+				x.nulls |= 0x2
+				x.Extra.forgetDeclared("before")
+			} else {
+				d.field(&x.Extra, "before", d.at(), decAny(&x.Before, d), "any value")
+			}
+		case "emoji":
+			d.field(&x.Extra, "emoji", d.at(), func(p *map[string]any, d *jsonDecoder) bool {
+				return decMap(p, d, decAny)
+			}(&x.Emoji, d), "object of any value")
+		case "emojiId":
+			d.field(&x.Extra, "emojiId", d.at(), decPtr(&x.EmojiID, d, decString), "string")
+		case "recipient":
+			d.field(&x.Extra, "recipient", d.at(), func(p *map[string]any, d *jsonDecoder) bool {
+				return decMap(p, d, decAny)
+			}(&x.Recipient, d), "object of any value")
+		case "recipientId":
+			d.field(&x.Extra, "recipientId", d.at(), decPtr(&x.RecipientID, d, decString), "string")
+		case "role":
+			d.field(&x.Extra, "role", d.at(), func(p *map[string]any, d *jsonDecoder) bool {
+				return decMap(p, d, decAny)
+			}(&x.Role, d), "object of any value")
+		case "roleId":
+			d.field(&x.Extra, "roleId", d.at(), decPtr(&x.RoleID, d, decString), "string")
+		case "room":
+			d.field(&x.Extra, "room", d.at(), func(p *map[string]any, d *jsonDecoder) bool {
+				return decMap(p, d, decAny)
+			}(&x.Room, d), "object of any value")
+		case "roomId":
+			d.field(&x.Extra, "roomId", d.at(), decPtr(&x.RoomID, d, decString), "string")
+		case "systemWebhookId":
+			d.field(&x.Extra, "systemWebhookId", d.at(), decPtr(&x.SystemWebhookID, d, decString), "string")
+		case "userHost":
+			if d.null() {
+				x.UserHost = nil
+				x.nulls |= 0x4
+				x.Extra.forgetDeclared("userHost")
+			} else {
+				d.field(&x.Extra, "userHost", d.at(), decPtr(&x.UserHost, d, decString), "string or null")
+			}
+		case "userId":
+			d.field(&x.Extra, "userId", d.at(), decPtr(&x.UserID, d, decString), "string")
+		case "userUsername":
+			d.field(&x.Extra, "userUsername", d.at(), decPtr(&x.UserUsername, d, decString), "string")
+		case "webhook":
+			d.field(&x.Extra, "webhook", d.at(), func(p *map[string]any, d *jsonDecoder) bool {
+				return decMap(p, d, decAny)
+			}(&x.Webhook, d), "object of any value")
+		default:
+			d.unknown(&x.Extra)
+		}
+	}
+	return true
+}
+func (x *ModerationLogEntityInfo) encodeJSON(e *jsonEncoder) {
+	e.objectStart()
+	if x.Ad != nil {
+		if e.field(&x.Extra, "ad") {
+			func(p *map[string]any, e *jsonEncoder) {
+				encMap(p, e, encAny)
+			}(&x.Ad, e)
+		}
+	}
+	if x.AdID != nil {
+		if e.field(&x.Extra, "adId") {
+			encPtr(&x.AdID, e, encString)
+		}
+	}
+	if x.After != nil || x.nulls&0x1 != 0 {
+		if e.field(&x.Extra, "after") {
+			encAny(&x.After, e)
+		}
+	}
+	if x.Announcement != nil {
+		if e.field(&x.Extra, "announcement") {
+			func(p *map[string]any, e *jsonEncoder) {
+				encMap(p, e, encAny)
+			}(&x.Announcement, e)
+		}
+	}
+	if x.AnnouncementID != nil {
+		if e.field(&x.Extra, "announcementId") {
+			encPtr(&x.AnnouncementID, e, encString)
+		}
+	}
+	if x.AvatarDecoration != nil {
+		if e.field(&x.Extra, "avatarDecoration") {
+			func(p *map[string]any, e *jsonEncoder) {
+				encMap(p, e, encAny)
+			}(&x.AvatarDecoration, e)
+		}
+	}
+	if x.AvatarDecorationID != nil {
+		if e.field(&x.Extra, "avatarDecorationId") {
+			encPtr(&x.AvatarDecorationID, e, encString)
+		}
+	}
+	if x.Before != nil || x.nulls&0x2 != 0 {
+		if e.field(&x.Extra, "before") {
+			encAny(&x.Before, e)
+		}
+	}
+	if x.Emoji != nil {
+		if e.field(&x.Extra, "emoji") {
+			func(p *map[string]any, e *jsonEncoder) {
+				encMap(p, e, encAny)
+			}(&x.Emoji, e)
+		}
+	}
+	if x.EmojiID != nil {
+		if e.field(&x.Extra, "emojiId") {
+			encPtr(&x.EmojiID, e, encString)
+		}
+	}
+	if x.Recipient != nil {
+		if e.field(&x.Extra, "recipient") {
+			func(p *map[string]any, e *jsonEncoder) {
+				encMap(p, e, encAny)
+			}(&x.Recipient, e)
+		}
+	}
+	if x.RecipientID != nil {
+		if e.field(&x.Extra, "recipientId") {
+			encPtr(&x.RecipientID, e, encString)
+		}
+	}
+	if x.Role != nil {
+		if e.field(&x.Extra, "role") {
+			func(p *map[string]any, e *jsonEncoder) {
+				encMap(p, e, encAny)
+			}(&x.Role, e)
+		}
+	}
+	if x.RoleID != nil {
+		if e.field(&x.Extra, "roleId") {
+			encPtr(&x.RoleID, e, encString)
+		}
+	}
+	if x.Room != nil {
+		if e.field(&x.Extra, "room") {
+			func(p *map[string]any, e *jsonEncoder) {
+				encMap(p, e, encAny)
+			}(&x.Room, e)
+		}
+	}
+	if x.RoomID != nil {
+		if e.field(&x.Extra, "roomId") {
+			encPtr(&x.RoomID, e, encString)
+		}
+	}
+	if x.SystemWebhookID != nil {
+		if e.field(&x.Extra, "systemWebhookId") {
+			encPtr(&x.SystemWebhookID, e, encString)
+		}
+	}
+	if x.UserHost != nil || x.nulls&0x4 != 0 {
+		if e.field(&x.Extra, "userHost") {
+			encPtr(&x.UserHost, e, encString)
+		}
+	}
+	if x.UserID != nil {
+		if e.field(&x.Extra, "userId") {
+			encPtr(&x.UserID, e, encString)
+		}
+	}
+	if x.UserUsername != nil {
+		if e.field(&x.Extra, "userUsername") {
+			encPtr(&x.UserUsername, e, encString)
+		}
+	}
+	if x.Webhook != nil {
+		if e.field(&x.Extra, "webhook") {
+			func(p *map[string]any, e *jsonEncoder) {
+				encMap(p, e, encAny)
+			}(&x.Webhook, e)
+		}
+	}
+	x.Extra.encode(e)
+	e.objectEnd()
+}
+
+// UnmarshalJSON decodes x from JSON, keeping what its fields cannot hold (see Members).
+func (x *ModerationLogEntityInfo) UnmarshalJSON(data []byte) error {
+	return unmarshalJSONValue(data, x)
+}
+
+// MarshalJSON encodes x as JSON, with what decoding kept.
+func (x ModerationLogEntityInfo) MarshalJSON() ([]byte, error) {
+	return marshalJSONValue(&x)
 }
 
 // ModerationLogInstanceInfo is the info of suspendRemoteInstance, unsuspendRemoteInstance and updateRemoteInstanceNote moderation logs.
@@ -340,11 +3785,156 @@ type ModerationLogInstanceInfo struct {
 	Before *string `json:"before,omitzero"`
 	Host   string  `json:"host"`
 	ID     string  `json:"id"`
+
+	// Extra holds the members of the JSON object that no field above holds, as they were
+	// sent: members the API document does not declare, and declared members whose
+	// value does not fit the field's type. Encoding writes them back.
+	Extra Members `json:"-"`
+	nulls uint64  // optional fields that were null
+}
+
+// fieldsOfModerationLogInstanceInfo names the members of ModerationLogInstanceInfo by field index, and says which are required.
+var fieldsOfModerationLogInstanceInfo = jsonFields{
+	names:    []string{"after", "before", "host", "id"},
+	required: []uint64{0xc},
+}
+
+func (x *ModerationLogInstanceInfo) decodeJSON(d *jsonDecoder) bool {
+	if !d.objectStart() {
+		return false
+	}
+	*x = ModerationLogInstanceInfo{}
+	var seen [1]uint64
+	n := 0
+	for ; d.nextMember(n); n++ {
+		switch string(d.key) {
+		case "after":
+			seen[0] |= 0x1
+			if d.null() {
+				x.After = nil
+				x.nulls |= 0x1
+				x.Extra.forgetDeclared("after")
+			} else {
+				d.field(&x.Extra, "after", d.at(), decPtr(&x.After, d, decString), "string or null")
+			}
+		case "before":
+			seen[0] |= 0x2
+			if d.null() {
+				x.Before = nil
+				x.nulls |= 0x2
+				x.Extra.forgetDeclared("before")
+			} else {
+				d.field(&x.Extra, "before", d.at(), decPtr(&x.Before, d, decString), "string or null")
+			}
+		case "host":
+			seen[0] |= 0x4
+			d.field(&x.Extra, "host", d.at(), decString(&x.Host, d), "string")
+		case "id":
+			seen[0] |= 0x8
+			d.field(&x.Extra, "id", d.at(), decString(&x.ID, d), "string")
+		default:
+			d.unknown(&x.Extra)
+		}
+	}
+	fieldsOfModerationLogInstanceInfo.markMissing(&x.Extra, seen[:])
+	return true
+}
+func (x *ModerationLogInstanceInfo) encodeJSON(e *jsonEncoder) {
+	e.objectStart()
+	if x.After != nil || x.nulls&0x1 != 0 {
+		if e.field(&x.Extra, "after") {
+			encPtr(&x.After, e, encString)
+		}
+	}
+	if x.Before != nil || x.nulls&0x2 != 0 {
+		if e.field(&x.Extra, "before") {
+			encPtr(&x.Before, e, encString)
+		}
+	}
+	if e.field(&x.Extra, "host") {
+		encString(&x.Host, e)
+	}
+	if e.field(&x.Extra, "id") {
+		encString(&x.ID, e)
+	}
+	x.Extra.encode(e)
+	e.objectEnd()
+}
+
+// UnmarshalJSON decodes x from JSON, keeping what its fields cannot hold (see Members).
+func (x *ModerationLogInstanceInfo) UnmarshalJSON(data []byte) error {
+	return unmarshalJSONValue(data, x)
+}
+
+// MarshalJSON encodes x as JSON, with what decoding kept.
+func (x ModerationLogInstanceInfo) MarshalJSON() ([]byte, error) {
+	return marshalJSONValue(&x)
 }
 
 // ModerationLogInvitationInfo is the info of createInvitation moderation logs.
 type ModerationLogInvitationInfo struct {
 	Invitations []map[string]any `json:"invitations"`
+
+	// Extra holds the members of the JSON object that no field above holds, as they were
+	// sent: members the API document does not declare, and declared members whose
+	// value does not fit the field's type. Encoding writes them back.
+	Extra Members `json:"-"`
+}
+
+// fieldsOfModerationLogInvitationInfo names the members of ModerationLogInvitationInfo by field index, and says which are required.
+var fieldsOfModerationLogInvitationInfo = jsonFields{
+	names:    []string{"invitations"},
+	required: []uint64{0x1},
+}
+
+func (x *ModerationLogInvitationInfo) decodeJSON(d *jsonDecoder) bool {
+	if !d.objectStart() {
+		return false
+	}
+	*x = ModerationLogInvitationInfo{}
+	var seen [1]uint64
+	n := 0
+	for ; d.nextMember(n); n++ {
+		switch string(d.key) {
+		case "invitations":
+			seen[0] |= 0x1
+			d.field(&x.Extra, "invitations", d.at(), func(p *[]map[string]any, d *jsonDecoder) bool {
+				return decSlice(p, d, func(p *map[string]any, d *jsonDecoder) bool {
+					return decMap(p, d, decAny)
+				})
+			}(&x.Invitations, d), "array of object of any value")
+		default:
+			d.unknown(&x.Extra)
+		}
+	}
+	fieldsOfModerationLogInvitationInfo.markMissing(&x.Extra, seen[:])
+	return true
+}
+func (x *ModerationLogInvitationInfo) encodeJSON(e *jsonEncoder) {
+	e.objectStart()
+	if e.field(&x.Extra, "invitations") {
+		if x.Invitations == nil {
+			e.rawBytes("[]")
+		} else {
+			func(p *[]map[string]any, e *jsonEncoder) {
+				encSlice(p, e, func(p *map[string]any, e *jsonEncoder) {
+					encMap(p, e, encAny)
+				})
+			}(&x.Invitations, e)
+		}
+	}
+	x.Extra.encode(e)
+	e.objectEnd()
+}
+
+// UnmarshalJSON decodes x from JSON, keeping what its fields cannot hold (see Members).
+func (x *ModerationLogInvitationInfo) UnmarshalJSON(data []byte) error {
+	return unmarshalJSONValue(data, x)
+}
+
+// MarshalJSON encodes x as JSON, with what decoding kept.
+func (x ModerationLogInvitationInfo) MarshalJSON() ([]byte, error) {
+	return marshalJSONValue(&x)
 }
 
 // ModerationLogRoleAssignmentInfo is the info of assignRole and unassignRole moderation logs.
@@ -357,12 +3947,181 @@ type ModerationLogRoleAssignmentInfo struct {
 	UserHost     *string    `json:"userHost"`
 	UserID       string     `json:"userId"`
 	UserUsername string     `json:"userUsername"`
+
+	// Extra holds the members of the JSON object that no field above holds, as they were
+	// sent: members the API document does not declare, and declared members whose
+	// value does not fit the field's type. Encoding writes them back.
+	Extra Members `json:"-"`
+	nulls uint64  // optional fields that were null
+}
+
+// fieldsOfModerationLogRoleAssignmentInfo names the members of ModerationLogRoleAssignmentInfo by field index, and says which are required.
+var fieldsOfModerationLogRoleAssignmentInfo = jsonFields{
+	names:    []string{"expiresAt", "memo", "roleId", "roleName", "userHost", "userId", "userUsername"},
+	required: []uint64{0x7c},
+}
+
+func (x *ModerationLogRoleAssignmentInfo) decodeJSON(d *jsonDecoder) bool {
+	if !d.objectStart() {
+		return false
+	}
+	*x = ModerationLogRoleAssignmentInfo{}
+	var seen [1]uint64
+	n := 0
+	for ; d.nextMember(n); n++ {
+		switch string(d.key) {
+		case "expiresAt":
+			seen[0] |= 0x1
+			if d.null() {
+				x.ExpiresAt = nil
+				x.nulls |= 0x1
+				x.Extra.forgetDeclared("expiresAt")
+			} else {
+				d.field(&x.Extra, "expiresAt", d.at(), decPtr(&x.ExpiresAt, d, decTime), "date-time string or null")
+			}
+		case "memo":
+			seen[0] |= 0x2
+			if d.null() {
+				x.Memo = nil
+				x.nulls |= 0x2
+				x.Extra.forgetDeclared("memo")
+			} else {
+				d.field(&x.Extra, "memo", d.at(), decPtr(&x.Memo, d, decString), "string or null")
+			}
+		case "roleId":
+			seen[0] |= 0x4
+			d.field(&x.Extra, "roleId", d.at(), decString(&x.RoleID, d), "string")
+		case "roleName":
+			seen[0] |= 0x8
+			d.field(&x.Extra, "roleName", d.at(), decString(&x.RoleName, d), "string")
+		case "userHost":
+			seen[0] |= 0x10
+			if d.null() {
+				x.UserHost = nil
+				x.Extra.forgetDeclared("userHost")
+			} else {
+				d.field(&x.Extra, "userHost", d.at(), decPtr(&x.UserHost, d, decString), "string or null")
+			}
+		case "userId":
+			seen[0] |= 0x20
+			d.field(&x.Extra, "userId", d.at(), decString(&x.UserID, d), "string")
+		case "userUsername":
+			seen[0] |= 0x40
+			d.field(&x.Extra, "userUsername", d.at(), decString(&x.UserUsername, d), "string")
+		default:
+			d.unknown(&x.Extra)
+		}
+	}
+	fieldsOfModerationLogRoleAssignmentInfo.markMissing(&x.Extra, seen[:])
+	return true
+}
+func (x *ModerationLogRoleAssignmentInfo) encodeJSON(e *jsonEncoder) {
+	e.objectStart()
+	if x.ExpiresAt != nil || x.nulls&0x1 != 0 {
+		if e.field(&x.Extra, "expiresAt") {
+			encPtr(&x.ExpiresAt, e, encTime)
+		}
+	}
+	if x.Memo != nil || x.nulls&0x2 != 0 {
+		if e.field(&x.Extra, "memo") {
+			encPtr(&x.Memo, e, encString)
+		}
+	}
+	if e.field(&x.Extra, "roleId") {
+		encString(&x.RoleID, e)
+	}
+	if e.field(&x.Extra, "roleName") {
+		encString(&x.RoleName, e)
+	}
+	if e.field(&x.Extra, "userHost") {
+		encPtr(&x.UserHost, e, encString)
+	}
+	if e.field(&x.Extra, "userId") {
+		encString(&x.UserID, e)
+	}
+	if e.field(&x.Extra, "userUsername") {
+		encString(&x.UserUsername, e)
+	}
+	x.Extra.encode(e)
+	e.objectEnd()
+}
+
+// UnmarshalJSON decodes x from JSON, keeping what its fields cannot hold (see Members).
+func (x *ModerationLogRoleAssignmentInfo) UnmarshalJSON(data []byte) error {
+	return unmarshalJSONValue(data, x)
+}
+
+// MarshalJSON encodes x as JSON, with what decoding kept.
+func (x ModerationLogRoleAssignmentInfo) MarshalJSON() ([]byte, error) {
+	return marshalJSONValue(&x)
 }
 
 // ModerationLogTextChangeInfo is the info of updateProxyAccountDescription moderation logs.
 type ModerationLogTextChangeInfo struct {
 	After  *string `json:"after,omitzero"`
 	Before *string `json:"before,omitzero"`
+
+	// Extra holds the members of the JSON object that no field above holds, as they were
+	// sent: members the API document does not declare, and declared members whose
+	// value does not fit the field's type. Encoding writes them back.
+	Extra Members `json:"-"`
+	nulls uint64  // optional fields that were null
+}
+
+func (x *ModerationLogTextChangeInfo) decodeJSON(d *jsonDecoder) bool {
+	if !d.objectStart() {
+		return false
+	}
+	*x = ModerationLogTextChangeInfo{}
+	n := 0
+	for ; d.nextMember(n); n++ {
+		switch string(d.key) {
+		case "after":
+			if d.null() {
+				x.After = nil
+				x.nulls |= 0x1
+				x.Extra.forgetDeclared("after")
+			} else {
+				d.field(&x.Extra, "after", d.at(), decPtr(&x.After, d, decString), "string or null")
+			}
+		case "before":
+			if d.null() {
+				x.Before = nil
+				x.nulls |= 0x2
+				x.Extra.forgetDeclared("before")
+			} else {
+				d.field(&x.Extra, "before", d.at(), decPtr(&x.Before, d, decString), "string or null")
+			}
+		default:
+			d.unknown(&x.Extra)
+		}
+	}
+	return true
+}
+func (x *ModerationLogTextChangeInfo) encodeJSON(e *jsonEncoder) {
+	e.objectStart()
+	if x.After != nil || x.nulls&0x1 != 0 {
+		if e.field(&x.Extra, "after") {
+			encPtr(&x.After, e, encString)
+		}
+	}
+	if x.Before != nil || x.nulls&0x2 != 0 {
+		if e.field(&x.Extra, "before") {
+			encPtr(&x.Before, e, encString)
+		}
+	}
+	x.Extra.encode(e)
+	e.objectEnd()
+}
+
+// UnmarshalJSON decodes x from JSON, keeping what its fields cannot hold (see Members).
+func (x *ModerationLogTextChangeInfo) UnmarshalJSON(data []byte) error {
+	return unmarshalJSONValue(data, x)
+}
+
+// MarshalJSON encodes x as JSON, with what decoding kept.
+func (x ModerationLogTextChangeInfo) MarshalJSON() ([]byte, error) {
+	return marshalJSONValue(&x)
 }
 
 // ModerationLogType is the type of a moderation log entry (admin/show-moderation-logs), as misskey-js's moderationLogTypes lists them. DecodeModerationLogInfo gives the typed info of each.
@@ -430,6 +4189,80 @@ type ModerationLogUserInfo struct {
 	UserHost     *string `json:"userHost"`
 	UserID       string  `json:"userId"`
 	UserUsername string  `json:"userUsername"`
+
+	// Extra holds the members of the JSON object that no field above holds, as they were
+	// sent: members the API document does not declare, and declared members whose
+	// value does not fit the field's type. Encoding writes them back.
+	Extra Members `json:"-"`
+}
+
+// fieldsOfModerationLogUserInfo names the members of ModerationLogUserInfo by field index, and says which are required.
+var fieldsOfModerationLogUserInfo = jsonFields{
+	names:    []string{"fileId", "userHost", "userId", "userUsername"},
+	required: []uint64{0xe},
+}
+
+func (x *ModerationLogUserInfo) decodeJSON(d *jsonDecoder) bool {
+	if !d.objectStart() {
+		return false
+	}
+	*x = ModerationLogUserInfo{}
+	var seen [1]uint64
+	n := 0
+	for ; d.nextMember(n); n++ {
+		switch string(d.key) {
+		case "fileId":
+			seen[0] |= 0x1
+			d.field(&x.Extra, "fileId", d.at(), decPtr(&x.FileID, d, decString), "string")
+		case "userHost":
+			seen[0] |= 0x2
+			if d.null() {
+				x.UserHost = nil
+				x.Extra.forgetDeclared("userHost")
+			} else {
+				d.field(&x.Extra, "userHost", d.at(), decPtr(&x.UserHost, d, decString), "string or null")
+			}
+		case "userId":
+			seen[0] |= 0x4
+			d.field(&x.Extra, "userId", d.at(), decString(&x.UserID, d), "string")
+		case "userUsername":
+			seen[0] |= 0x8
+			d.field(&x.Extra, "userUsername", d.at(), decString(&x.UserUsername, d), "string")
+		default:
+			d.unknown(&x.Extra)
+		}
+	}
+	fieldsOfModerationLogUserInfo.markMissing(&x.Extra, seen[:])
+	return true
+}
+func (x *ModerationLogUserInfo) encodeJSON(e *jsonEncoder) {
+	e.objectStart()
+	if x.FileID != nil {
+		if e.field(&x.Extra, "fileId") {
+			encPtr(&x.FileID, e, encString)
+		}
+	}
+	if e.field(&x.Extra, "userHost") {
+		encPtr(&x.UserHost, e, encString)
+	}
+	if e.field(&x.Extra, "userId") {
+		encString(&x.UserID, e)
+	}
+	if e.field(&x.Extra, "userUsername") {
+		encString(&x.UserUsername, e)
+	}
+	x.Extra.encode(e)
+	e.objectEnd()
+}
+
+// UnmarshalJSON decodes x from JSON, keeping what its fields cannot hold (see Members).
+func (x *ModerationLogUserInfo) UnmarshalJSON(data []byte) error {
+	return unmarshalJSONValue(data, x)
+}
+
+// MarshalJSON encodes x as JSON, with what decoding kept.
+func (x ModerationLogUserInfo) MarshalJSON() ([]byte, error) {
+	return marshalJSONValue(&x)
 }
 
 // ModerationLogUserNoteInfo is the info of updateUserNote moderation logs: a moderator changed the memo on a user.
@@ -439,6 +4272,94 @@ type ModerationLogUserNoteInfo struct {
 	UserHost     *string `json:"userHost"`
 	UserID       string  `json:"userId"`
 	UserUsername string  `json:"userUsername"`
+
+	// Extra holds the members of the JSON object that no field above holds, as they were
+	// sent: members the API document does not declare, and declared members whose
+	// value does not fit the field's type. Encoding writes them back.
+	Extra Members `json:"-"`
+}
+
+// fieldsOfModerationLogUserNoteInfo names the members of ModerationLogUserNoteInfo by field index, and says which are required.
+var fieldsOfModerationLogUserNoteInfo = jsonFields{
+	names:    []string{"after", "before", "userHost", "userId", "userUsername"},
+	required: []uint64{0x1f},
+}
+
+func (x *ModerationLogUserNoteInfo) decodeJSON(d *jsonDecoder) bool {
+	if !d.objectStart() {
+		return false
+	}
+	*x = ModerationLogUserNoteInfo{}
+	var seen [1]uint64
+	n := 0
+	for ; d.nextMember(n); n++ {
+		switch string(d.key) {
+		case "after":
+			seen[0] |= 0x1
+			if d.null() {
+				x.After = nil
+				x.Extra.forgetDeclared("after")
+			} else {
+				d.field(&x.Extra, "after", d.at(), decPtr(&x.After, d, decString), "string or null")
+			}
+		case "before":
+			seen[0] |= 0x2
+			if d.null() {
+				x.Before = nil
+				x.Extra.forgetDeclared("before")
+			} else {
+				d.field(&x.Extra, "before", d.at(), decPtr(&x.Before, d, decString), "string or null")
+			}
+		case "userHost":
+			seen[0] |= 0x4
+			if d.null() {
+				x.UserHost = nil
+				x.Extra.forgetDeclared("userHost")
+			} else {
+				d.field(&x.Extra, "userHost", d.at(), decPtr(&x.UserHost, d, decString), "string or null")
+			}
+		case "userId":
+			seen[0] |= 0x8
+			d.field(&x.Extra, "userId", d.at(), decString(&x.UserID, d), "string")
+		case "userUsername":
+			seen[0] |= 0x10
+			d.field(&x.Extra, "userUsername", d.at(), decString(&x.UserUsername, d), "string")
+		default:
+			d.unknown(&x.Extra)
+		}
+	}
+	fieldsOfModerationLogUserNoteInfo.markMissing(&x.Extra, seen[:])
+	return true
+}
+func (x *ModerationLogUserNoteInfo) encodeJSON(e *jsonEncoder) {
+	e.objectStart()
+	if e.field(&x.Extra, "after") {
+		encPtr(&x.After, e, encString)
+	}
+	if e.field(&x.Extra, "before") {
+		encPtr(&x.Before, e, encString)
+	}
+	if e.field(&x.Extra, "userHost") {
+		encPtr(&x.UserHost, e, encString)
+	}
+	if e.field(&x.Extra, "userId") {
+		encString(&x.UserID, e)
+	}
+	if e.field(&x.Extra, "userUsername") {
+		encString(&x.UserUsername, e)
+	}
+	x.Extra.encode(e)
+	e.objectEnd()
+}
+
+// UnmarshalJSON decodes x from JSON, keeping what its fields cannot hold (see Members).
+func (x *ModerationLogUserNoteInfo) UnmarshalJSON(data []byte) error {
+	return unmarshalJSONValue(data, x)
+}
+
+// MarshalJSON encodes x as JSON, with what decoding kept.
+func (x ModerationLogUserNoteInfo) MarshalJSON() ([]byte, error) {
+	return marshalJSONValue(&x)
 }
 
 // MutedNoteReason is why a note was muted, as misskey-js's mutedNoteReasons lists them.
@@ -451,72 +4372,753 @@ const (
 	MutedNoteReasonOther  MutedNoteReason = "other"
 )
 
-// Note is the Note schema of the API document.
+// MutedWord is the MutedWord object of Misskey's API.
+//
+// One muted-word entry: a group of keywords that must all occur, or a regular expression written as a string ("/spam/i").
+//
+// The value is one of: array (Keywords), string (Regex). Decoding sets the field of the JSON value's kind; a value that fits none keeps its JSON in Raw.
+type MutedWord struct {
+	Keywords []string `json:"-"`
+	Regex    *string  `json:"-"`
+	// Raw is the JSON of a value that fits no field above, as it was sent.
+	Raw json.RawMessage `json:"-"`
+}
+
+func (x *MutedWord) decodeJSON(d *jsonDecoder) bool {
+	*x = MutedWord{}
+	start := d.at()
+	ok := false
+	switch d.peek() {
+	case '[':
+		ok = func(p *[]string, d *jsonDecoder) bool {
+			return decSlice(p, d, decString)
+		}(&x.Keywords, d)
+	case '"':
+		ok = decPtr(&x.Regex, d, decString)
+	default:
+		d.skip()
+	}
+	if !ok {
+		*x = MutedWord{Raw: d.rawFrom(start)}
+		d.misfitAt(start, "array of string or string")
+	}
+	return true
+}
+func (x *MutedWord) encodeJSON(e *jsonEncoder) {
+	switch {
+	case x.Keywords != nil:
+		func(p *[]string, e *jsonEncoder) {
+			encSlice(p, e, encString)
+		}(&x.Keywords, e)
+	case x.Regex != nil:
+		encString(x.Regex, e)
+	case x.Raw != nil:
+		encRaw(&x.Raw, e)
+	default:
+		e.null()
+	}
+}
+
+// UnmarshalJSON decodes x from JSON, keeping what its fields cannot hold (see Members).
+func (x *MutedWord) UnmarshalJSON(data []byte) error {
+	return unmarshalJSONValue(data, x)
+}
+
+// MarshalJSON encodes x as JSON, with what decoding kept.
+func (x MutedWord) MarshalJSON() ([]byte, error) {
+	return marshalJSONValue(&x)
+}
+
+// Note is the Note object of Misskey's API.
 type Note struct {
-	Channel      *Channel  `json:"channel,omitzero"`
-	ChannelID    *string   `json:"channelId,omitzero"`
-	ClippedCount *float64  `json:"clippedCount,omitzero"`
-	CreatedAt    time.Time `json:"createdAt"`
+	ID        string     `json:"id"`
+	CreatedAt time.Time  `json:"createdAt"`
+	DeletedAt *time.Time `json:"deletedAt,omitzero"`
+	Text      *string    `json:"text"`
 	// Content warning shown instead of the text.
-	CW        *string           `json:"cw,omitzero"`
-	DeletedAt *time.Time        `json:"deletedAt,omitzero"`
-	Emojis    map[string]string `json:"emojis,omitzero"`
-	FileIDs   []string          `json:"fileIds,omitzero"`
-	Files     []DriveFile       `json:"files,omitzero"`
-	// Original HTML body as the origin server sent it.
-	HTML               *string                 `json:"html,omitzero"`
-	ID                 string                  `json:"id"`
+	CW                 *string                 `json:"cw,omitzero"`
+	UserID             string                  `json:"userId"`
+	User               UserLite                `json:"user"`
+	ReplyID            *string                 `json:"replyId,omitzero"`
+	RenoteID           *string                 `json:"renoteId,omitzero"`
+	Reply              *Note                   `json:"reply,omitzero"`
+	Renote             *Note                   `json:"renote,omitzero"`
 	IsHidden           *bool                   `json:"isHidden,omitzero"`
-	LocalOnly          *bool                   `json:"localOnly,omitzero"`
+	Visibility         NoteVisibility          `json:"visibility"`
 	Mentions           []string                `json:"mentions,omitzero"`
-	MyReaction         *string                 `json:"myReaction,omitzero"`
+	VisibleUserIDs     []string                `json:"visibleUserIds,omitzero"`
+	FileIDs            []string                `json:"fileIds,omitzero"`
+	Files              []DriveFile             `json:"files,omitzero"`
+	Tags               []string                `json:"tags,omitzero"`
 	Poll               *NotePoll               `json:"poll,omitzero"`
+	Emojis             map[string]string       `json:"emojis,omitzero"`
+	ChannelID          *string                 `json:"channelId,omitzero"`
+	Channel            *Channel                `json:"channel,omitzero"`
+	LocalOnly          *bool                   `json:"localOnly,omitzero"`
 	ReactionAcceptance *NoteReactionAcceptance `json:"reactionAcceptance"`
-	ReactionCount      int64                   `json:"reactionCount"`
 	ReactionEmojis     map[string]string       `json:"reactionEmojis"`
 	// How many times each reaction was used, keyed by reaction.
-	Reactions    map[string]int64 `json:"reactions"`
-	Renote       *Note            `json:"renote,omitzero"`
-	RenoteCount  int64            `json:"renoteCount"`
-	RenoteID     *string          `json:"renoteId,omitzero"`
-	RepliesCount int64            `json:"repliesCount"`
-	Reply        *Note            `json:"reply,omitzero"`
-	ReplyID      *string          `json:"replyId,omitzero"`
-	Tags         []string         `json:"tags,omitzero"`
-	Text         *string          `json:"text"`
+	Reactions     map[string]int64 `json:"reactions"`
+	ReactionCount int64            `json:"reactionCount"`
+	RenoteCount   int64            `json:"renoteCount"`
+	RepliesCount  int64            `json:"repliesCount"`
+	ClippedCount  *int64           `json:"clippedCount,omitzero"`
 	// ActivityPub id; remote notes only.
 	URI *string `json:"uri,omitzero"`
 	// Human-facing page on the origin server; remote notes only.
-	URL            *string        `json:"url,omitzero"`
-	User           UserLite       `json:"user"`
-	UserID         string         `json:"userId"`
-	Visibility     NoteVisibility `json:"visibility"`
-	VisibleUserIDs []string       `json:"visibleUserIds,omitzero"`
+	URL *string `json:"url,omitzero"`
+	// Original HTML body as the origin server sent it.
+	HTML       *string `json:"html,omitzero"`
+	MyReaction *string `json:"myReaction,omitzero"`
+
+	// Extra holds the members of the JSON object that no field above holds, as they were
+	// sent: members the API document does not declare, and declared members whose
+	// value does not fit the field's type. Encoding writes them back.
+	Extra Members `json:"-"`
+	nulls uint64  // optional fields that were null
 }
 
-// NotePoll is defined at #/components/schemas/Note/properties/poll.
+// fieldsOfNote names the members of Note by field index, and says which are required.
+var fieldsOfNote = jsonFields{
+	names:    []string{"id", "createdAt", "deletedAt", "text", "cw", "userId", "user", "replyId", "renoteId", "reply", "renote", "isHidden", "visibility", "mentions", "visibleUserIds", "fileIds", "files", "tags", "poll", "emojis", "channelId", "channel", "localOnly", "reactionAcceptance", "reactionEmojis", "reactions", "reactionCount", "renoteCount", "repliesCount", "clippedCount", "uri", "url", "html", "myReaction"},
+	required: []uint64{0x1f80106b},
+}
+
+func (x *Note) decodeJSON(d *jsonDecoder) bool {
+	if !d.objectStart() {
+		return false
+	}
+	*x = Note{}
+	var seen [1]uint64
+	n := 0
+	for ; d.nextMember(n); n++ {
+		switch string(d.key) {
+		case "id":
+			seen[0] |= 0x1
+			d.field(&x.Extra, "id", d.at(), decString(&x.ID, d), "string")
+		case "createdAt":
+			seen[0] |= 0x2
+			d.field(&x.Extra, "createdAt", d.at(), decTime(&x.CreatedAt, d), "date-time string")
+		case "deletedAt":
+			seen[0] |= 0x4
+			if d.null() {
+				x.DeletedAt = nil
+				x.nulls |= 0x1
+				x.Extra.forgetDeclared("deletedAt")
+			} else {
+				d.field(&x.Extra, "deletedAt", d.at(), decPtr(&x.DeletedAt, d, decTime), "date-time string or null")
+			}
+		case "text":
+			seen[0] |= 0x8
+			if d.null() {
+				x.Text = nil
+				x.Extra.forgetDeclared("text")
+			} else {
+				d.field(&x.Extra, "text", d.at(), decPtr(&x.Text, d, decString), "string or null")
+			}
+		case "cw":
+			seen[0] |= 0x10
+			if d.null() {
+				x.CW = nil
+				x.nulls |= 0x2
+				x.Extra.forgetDeclared("cw")
+			} else {
+				d.field(&x.Extra, "cw", d.at(), decPtr(&x.CW, d, decString), "string or null")
+			}
+		case "userId":
+			seen[0] |= 0x20
+			d.field(&x.Extra, "userId", d.at(), decString(&x.UserID, d), "string")
+		case "user":
+			seen[0] |= 0x40
+			d.field(&x.Extra, "user", d.at(), (*UserLite).decodeJSON(&x.User, d), "UserLite")
+		case "replyId":
+			seen[0] |= 0x80
+			if d.null() {
+				x.ReplyID = nil
+				x.nulls |= 0x4
+				x.Extra.forgetDeclared("replyId")
+			} else {
+				d.field(&x.Extra, "replyId", d.at(), decPtr(&x.ReplyID, d, decString), "string or null")
+			}
+		case "renoteId":
+			seen[0] |= 0x100
+			if d.null() {
+				x.RenoteID = nil
+				x.nulls |= 0x8
+				x.Extra.forgetDeclared("renoteId")
+			} else {
+				d.field(&x.Extra, "renoteId", d.at(), decPtr(&x.RenoteID, d, decString), "string or null")
+			}
+		case "reply":
+			seen[0] |= 0x200
+			if d.null() {
+				x.Reply = nil
+				x.nulls |= 0x10
+				x.Extra.forgetDeclared("reply")
+			} else {
+				d.field(&x.Extra, "reply", d.at(), decPtr(&x.Reply, d, (*Note).decodeJSON), "Note or null")
+			}
+		case "renote":
+			seen[0] |= 0x400
+			if d.null() {
+				x.Renote = nil
+				x.nulls |= 0x20
+				x.Extra.forgetDeclared("renote")
+			} else {
+				d.field(&x.Extra, "renote", d.at(), decPtr(&x.Renote, d, (*Note).decodeJSON), "Note or null")
+			}
+		case "isHidden":
+			seen[0] |= 0x800
+			d.field(&x.Extra, "isHidden", d.at(), decPtr(&x.IsHidden, d, decBool), "boolean")
+		case "visibility":
+			seen[0] |= 0x1000
+			d.field(&x.Extra, "visibility", d.at(), decEnum[NoteVisibility](&x.Visibility, d), "string")
+		case "mentions":
+			seen[0] |= 0x2000
+			d.field(&x.Extra, "mentions", d.at(), func(p *[]string, d *jsonDecoder) bool {
+				return decSlice(p, d, decString)
+			}(&x.Mentions, d), "array of string")
+		case "visibleUserIds":
+			seen[0] |= 0x4000
+			d.field(&x.Extra, "visibleUserIds", d.at(), func(p *[]string, d *jsonDecoder) bool {
+				return decSlice(p, d, decString)
+			}(&x.VisibleUserIDs, d), "array of string")
+		case "fileIds":
+			seen[0] |= 0x8000
+			d.field(&x.Extra, "fileIds", d.at(), func(p *[]string, d *jsonDecoder) bool {
+				return decSlice(p, d, decString)
+			}(&x.FileIDs, d), "array of string")
+		case "files":
+			seen[0] |= 0x10000
+			d.field(&x.Extra, "files", d.at(), func(p *[]DriveFile, d *jsonDecoder) bool {
+				return decSlice(p, d, (*DriveFile).decodeJSON)
+			}(&x.Files, d), "array of DriveFile")
+		case "tags":
+			seen[0] |= 0x20000
+			d.field(&x.Extra, "tags", d.at(), func(p *[]string, d *jsonDecoder) bool {
+				return decSlice(p, d, decString)
+			}(&x.Tags, d), "array of string")
+		case "poll":
+			seen[0] |= 0x40000
+			if d.null() {
+				x.Poll = nil
+				x.nulls |= 0x40
+				x.Extra.forgetDeclared("poll")
+			} else {
+				d.field(&x.Extra, "poll", d.at(), decPtr(&x.Poll, d, (*NotePoll).decodeJSON), "NotePoll or null")
+			}
+		case "emojis":
+			seen[0] |= 0x80000
+			d.field(&x.Extra, "emojis", d.at(), func(p *map[string]string, d *jsonDecoder) bool {
+				return decMap(p, d, decString)
+			}(&x.Emojis, d), "object of string")
+		case "channelId":
+			seen[0] |= 0x100000
+			if d.null() {
+				x.ChannelID = nil
+				x.nulls |= 0x80
+				x.Extra.forgetDeclared("channelId")
+			} else {
+				d.field(&x.Extra, "channelId", d.at(), decPtr(&x.ChannelID, d, decString), "string or null")
+			}
+		case "channel":
+			seen[0] |= 0x200000
+			if d.null() {
+				x.Channel = nil
+				x.nulls |= 0x100
+				x.Extra.forgetDeclared("channel")
+			} else {
+				d.field(&x.Extra, "channel", d.at(), decPtr(&x.Channel, d, (*Channel).decodeJSON), "Channel or null")
+			}
+		case "localOnly":
+			seen[0] |= 0x400000
+			d.field(&x.Extra, "localOnly", d.at(), decPtr(&x.LocalOnly, d, decBool), "boolean")
+		case "reactionAcceptance":
+			seen[0] |= 0x800000
+			if d.null() {
+				x.ReactionAcceptance = nil
+				x.Extra.forgetDeclared("reactionAcceptance")
+			} else {
+				d.field(&x.Extra, "reactionAcceptance", d.at(), decPtr(&x.ReactionAcceptance, d, decEnum[NoteReactionAcceptance]), "string or null")
+			}
+		case "reactionEmojis":
+			seen[0] |= 0x1000000
+			d.field(&x.Extra, "reactionEmojis", d.at(), func(p *map[string]string, d *jsonDecoder) bool {
+				return decMap(p, d, decString)
+			}(&x.ReactionEmojis, d), "object of string")
+		case "reactions":
+			seen[0] |= 0x2000000
+			d.field(&x.Extra, "reactions", d.at(), func(p *map[string]int64, d *jsonDecoder) bool {
+				return decMap(p, d, decInt64)
+			}(&x.Reactions, d), "object of integer")
+		case "reactionCount":
+			seen[0] |= 0x4000000
+			d.field(&x.Extra, "reactionCount", d.at(), decInt64(&x.ReactionCount, d), "integer")
+		case "renoteCount":
+			seen[0] |= 0x8000000
+			d.field(&x.Extra, "renoteCount", d.at(), decInt64(&x.RenoteCount, d), "integer")
+		case "repliesCount":
+			seen[0] |= 0x10000000
+			d.field(&x.Extra, "repliesCount", d.at(), decInt64(&x.RepliesCount, d), "integer")
+		case "clippedCount":
+			seen[0] |= 0x20000000
+			d.field(&x.Extra, "clippedCount", d.at(), decPtr(&x.ClippedCount, d, decInt64), "integer")
+		case "uri":
+			seen[0] |= 0x40000000
+			d.field(&x.Extra, "uri", d.at(), decPtr(&x.URI, d, decString), "string")
+		case "url":
+			seen[0] |= 0x80000000
+			d.field(&x.Extra, "url", d.at(), decPtr(&x.URL, d, decString), "string")
+		case "html":
+			seen[0] |= 0x100000000
+			if d.null() {
+				x.HTML = nil
+				x.nulls |= 0x200
+				x.Extra.forgetDeclared("html")
+			} else {
+				d.field(&x.Extra, "html", d.at(), decPtr(&x.HTML, d, decString), "string or null")
+			}
+		case "myReaction":
+			seen[0] |= 0x200000000
+			if d.null() {
+				x.MyReaction = nil
+				x.nulls |= 0x400
+				x.Extra.forgetDeclared("myReaction")
+			} else {
+				d.field(&x.Extra, "myReaction", d.at(), decPtr(&x.MyReaction, d, decString), "string or null")
+			}
+		default:
+			d.unknown(&x.Extra)
+		}
+	}
+	fieldsOfNote.markMissing(&x.Extra, seen[:])
+	return true
+}
+func (x *Note) encodeJSON(e *jsonEncoder) {
+	e.objectStart()
+	if e.field(&x.Extra, "id") {
+		encString(&x.ID, e)
+	}
+	if e.field(&x.Extra, "createdAt") {
+		encTime(&x.CreatedAt, e)
+	}
+	if x.DeletedAt != nil || x.nulls&0x1 != 0 {
+		if e.field(&x.Extra, "deletedAt") {
+			encPtr(&x.DeletedAt, e, encTime)
+		}
+	}
+	if e.field(&x.Extra, "text") {
+		encPtr(&x.Text, e, encString)
+	}
+	if x.CW != nil || x.nulls&0x2 != 0 {
+		if e.field(&x.Extra, "cw") {
+			encPtr(&x.CW, e, encString)
+		}
+	}
+	if e.field(&x.Extra, "userId") {
+		encString(&x.UserID, e)
+	}
+	if e.field(&x.Extra, "user") {
+		(*UserLite).encodeJSON(&x.User, e)
+	}
+	if x.ReplyID != nil || x.nulls&0x4 != 0 {
+		if e.field(&x.Extra, "replyId") {
+			encPtr(&x.ReplyID, e, encString)
+		}
+	}
+	if x.RenoteID != nil || x.nulls&0x8 != 0 {
+		if e.field(&x.Extra, "renoteId") {
+			encPtr(&x.RenoteID, e, encString)
+		}
+	}
+	if x.Reply != nil || x.nulls&0x10 != 0 {
+		if e.field(&x.Extra, "reply") {
+			encPtr(&x.Reply, e, (*Note).encodeJSON)
+		}
+	}
+	if x.Renote != nil || x.nulls&0x20 != 0 {
+		if e.field(&x.Extra, "renote") {
+			encPtr(&x.Renote, e, (*Note).encodeJSON)
+		}
+	}
+	if x.IsHidden != nil {
+		if e.field(&x.Extra, "isHidden") {
+			encPtr(&x.IsHidden, e, encBool)
+		}
+	}
+	if e.field(&x.Extra, "visibility") {
+		encEnum[NoteVisibility](&x.Visibility, e)
+	}
+	if x.Mentions != nil {
+		if e.field(&x.Extra, "mentions") {
+			func(p *[]string, e *jsonEncoder) {
+				encSlice(p, e, encString)
+			}(&x.Mentions, e)
+		}
+	}
+	if x.VisibleUserIDs != nil {
+		if e.field(&x.Extra, "visibleUserIds") {
+			func(p *[]string, e *jsonEncoder) {
+				encSlice(p, e, encString)
+			}(&x.VisibleUserIDs, e)
+		}
+	}
+	if x.FileIDs != nil {
+		if e.field(&x.Extra, "fileIds") {
+			func(p *[]string, e *jsonEncoder) {
+				encSlice(p, e, encString)
+			}(&x.FileIDs, e)
+		}
+	}
+	if x.Files != nil {
+		if e.field(&x.Extra, "files") {
+			func(p *[]DriveFile, e *jsonEncoder) {
+				encSlice(p, e, (*DriveFile).encodeJSON)
+			}(&x.Files, e)
+		}
+	}
+	if x.Tags != nil {
+		if e.field(&x.Extra, "tags") {
+			func(p *[]string, e *jsonEncoder) {
+				encSlice(p, e, encString)
+			}(&x.Tags, e)
+		}
+	}
+	if x.Poll != nil || x.nulls&0x40 != 0 {
+		if e.field(&x.Extra, "poll") {
+			encPtr(&x.Poll, e, (*NotePoll).encodeJSON)
+		}
+	}
+	if x.Emojis != nil {
+		if e.field(&x.Extra, "emojis") {
+			func(p *map[string]string, e *jsonEncoder) {
+				encMap(p, e, encString)
+			}(&x.Emojis, e)
+		}
+	}
+	if x.ChannelID != nil || x.nulls&0x80 != 0 {
+		if e.field(&x.Extra, "channelId") {
+			encPtr(&x.ChannelID, e, encString)
+		}
+	}
+	if x.Channel != nil || x.nulls&0x100 != 0 {
+		if e.field(&x.Extra, "channel") {
+			encPtr(&x.Channel, e, (*Channel).encodeJSON)
+		}
+	}
+	if x.LocalOnly != nil {
+		if e.field(&x.Extra, "localOnly") {
+			encPtr(&x.LocalOnly, e, encBool)
+		}
+	}
+	if e.field(&x.Extra, "reactionAcceptance") {
+		encPtr(&x.ReactionAcceptance, e, encEnum[NoteReactionAcceptance])
+	}
+	if e.field(&x.Extra, "reactionEmojis") {
+		if x.ReactionEmojis == nil {
+			e.rawBytes("{}")
+		} else {
+			func(p *map[string]string, e *jsonEncoder) {
+				encMap(p, e, encString)
+			}(&x.ReactionEmojis, e)
+		}
+	}
+	if e.field(&x.Extra, "reactions") {
+		if x.Reactions == nil {
+			e.rawBytes("{}")
+		} else {
+			func(p *map[string]int64, e *jsonEncoder) {
+				encMap(p, e, encInt64)
+			}(&x.Reactions, e)
+		}
+	}
+	if e.field(&x.Extra, "reactionCount") {
+		encInt64(&x.ReactionCount, e)
+	}
+	if e.field(&x.Extra, "renoteCount") {
+		encInt64(&x.RenoteCount, e)
+	}
+	if e.field(&x.Extra, "repliesCount") {
+		encInt64(&x.RepliesCount, e)
+	}
+	if x.ClippedCount != nil {
+		if e.field(&x.Extra, "clippedCount") {
+			encPtr(&x.ClippedCount, e, encInt64)
+		}
+	}
+	if x.URI != nil {
+		if e.field(&x.Extra, "uri") {
+			encPtr(&x.URI, e, encString)
+		}
+	}
+	if x.URL != nil {
+		if e.field(&x.Extra, "url") {
+			encPtr(&x.URL, e, encString)
+		}
+	}
+	if x.HTML != nil || x.nulls&0x200 != 0 {
+		if e.field(&x.Extra, "html") {
+			encPtr(&x.HTML, e, encString)
+		}
+	}
+	if x.MyReaction != nil || x.nulls&0x400 != 0 {
+		if e.field(&x.Extra, "myReaction") {
+			encPtr(&x.MyReaction, e, encString)
+		}
+	}
+	x.Extra.encode(e)
+	e.objectEnd()
+}
+
+// UnmarshalJSON decodes x from JSON, keeping what its fields cannot hold (see Members).
+func (x *Note) UnmarshalJSON(data []byte) error {
+	return unmarshalJSONValue(data, x)
+}
+
+// MarshalJSON encodes x as JSON, with what decoding kept.
+func (x Note) MarshalJSON() ([]byte, error) {
+	return marshalJSONValue(&x)
+}
+
+// pageID returns x's id, for All.
+func (x *Note) pageID() string {
+	return x.ID
+}
+
+// NotePoll is the poll field of Note.
 type NotePoll struct {
-	Choices   []NotePollChoicesItem `json:"choices"`
-	ExpiresAt *time.Time            `json:"expiresAt,omitzero"`
-	Multiple  bool                  `json:"multiple"`
+	ExpiresAt *time.Time       `json:"expiresAt,omitzero"`
+	Multiple  bool             `json:"multiple"`
+	Choices   []NotePollChoice `json:"choices"`
+
+	// Extra holds the members of the JSON object that no field above holds, as they were
+	// sent: members the API document does not declare, and declared members whose
+	// value does not fit the field's type. Encoding writes them back.
+	Extra Members `json:"-"`
+	nulls uint64  // optional fields that were null
 }
 
-// NotePollChoicesItem is defined at #/components/schemas/Note/properties/poll/properties/choices/items.
-type NotePollChoicesItem struct {
+// fieldsOfNotePoll names the members of NotePoll by field index, and says which are required.
+var fieldsOfNotePoll = jsonFields{
+	names:    []string{"expiresAt", "multiple", "choices"},
+	required: []uint64{0x6},
+}
+
+func (x *NotePoll) decodeJSON(d *jsonDecoder) bool {
+	if !d.objectStart() {
+		return false
+	}
+	*x = NotePoll{}
+	var seen [1]uint64
+	n := 0
+	for ; d.nextMember(n); n++ {
+		switch string(d.key) {
+		case "expiresAt":
+			seen[0] |= 0x1
+			if d.null() {
+				x.ExpiresAt = nil
+				x.nulls |= 0x1
+				x.Extra.forgetDeclared("expiresAt")
+			} else {
+				d.field(&x.Extra, "expiresAt", d.at(), decPtr(&x.ExpiresAt, d, decTime), "date-time string or null")
+			}
+		case "multiple":
+			seen[0] |= 0x2
+			d.field(&x.Extra, "multiple", d.at(), decBool(&x.Multiple, d), "boolean")
+		case "choices":
+			seen[0] |= 0x4
+			d.field(&x.Extra, "choices", d.at(), func(p *[]NotePollChoice, d *jsonDecoder) bool {
+				return decSlice(p, d, (*NotePollChoice).decodeJSON)
+			}(&x.Choices, d), "array of NotePollChoice")
+		default:
+			d.unknown(&x.Extra)
+		}
+	}
+	fieldsOfNotePoll.markMissing(&x.Extra, seen[:])
+	return true
+}
+func (x *NotePoll) encodeJSON(e *jsonEncoder) {
+	e.objectStart()
+	if x.ExpiresAt != nil || x.nulls&0x1 != 0 {
+		if e.field(&x.Extra, "expiresAt") {
+			encPtr(&x.ExpiresAt, e, encTime)
+		}
+	}
+	if e.field(&x.Extra, "multiple") {
+		encBool(&x.Multiple, e)
+	}
+	if e.field(&x.Extra, "choices") {
+		if x.Choices == nil {
+			e.rawBytes("[]")
+		} else {
+			func(p *[]NotePollChoice, e *jsonEncoder) {
+				encSlice(p, e, (*NotePollChoice).encodeJSON)
+			}(&x.Choices, e)
+		}
+	}
+	x.Extra.encode(e)
+	e.objectEnd()
+}
+
+// UnmarshalJSON decodes x from JSON, keeping what its fields cannot hold (see Members).
+func (x *NotePoll) UnmarshalJSON(data []byte) error {
+	return unmarshalJSONValue(data, x)
+}
+
+// MarshalJSON encodes x as JSON, with what decoding kept.
+func (x NotePoll) MarshalJSON() ([]byte, error) {
+	return marshalJSONValue(&x)
+}
+
+// NotePollChoice is an element of the choices field of NotePoll.
+type NotePollChoice struct {
 	IsVoted bool   `json:"isVoted"`
 	Text    string `json:"text"`
 	Votes   int64  `json:"votes"`
+
+	// Extra holds the members of the JSON object that no field above holds, as they were
+	// sent: members the API document does not declare, and declared members whose
+	// value does not fit the field's type. Encoding writes them back.
+	Extra Members `json:"-"`
 }
 
-// NoteReaction is the NoteReaction schema of the API document.
+// fieldsOfNotePollChoice names the members of NotePollChoice by field index, and says which are required.
+var fieldsOfNotePollChoice = jsonFields{
+	names:    []string{"isVoted", "text", "votes"},
+	required: []uint64{0x7},
+}
+
+func (x *NotePollChoice) decodeJSON(d *jsonDecoder) bool {
+	if !d.objectStart() {
+		return false
+	}
+	*x = NotePollChoice{}
+	var seen [1]uint64
+	n := 0
+	for ; d.nextMember(n); n++ {
+		switch string(d.key) {
+		case "isVoted":
+			seen[0] |= 0x1
+			d.field(&x.Extra, "isVoted", d.at(), decBool(&x.IsVoted, d), "boolean")
+		case "text":
+			seen[0] |= 0x2
+			d.field(&x.Extra, "text", d.at(), decString(&x.Text, d), "string")
+		case "votes":
+			seen[0] |= 0x4
+			d.field(&x.Extra, "votes", d.at(), decInt64(&x.Votes, d), "integer")
+		default:
+			d.unknown(&x.Extra)
+		}
+	}
+	fieldsOfNotePollChoice.markMissing(&x.Extra, seen[:])
+	return true
+}
+func (x *NotePollChoice) encodeJSON(e *jsonEncoder) {
+	e.objectStart()
+	if e.field(&x.Extra, "isVoted") {
+		encBool(&x.IsVoted, e)
+	}
+	if e.field(&x.Extra, "text") {
+		encString(&x.Text, e)
+	}
+	if e.field(&x.Extra, "votes") {
+		encInt64(&x.Votes, e)
+	}
+	x.Extra.encode(e)
+	e.objectEnd()
+}
+
+// UnmarshalJSON decodes x from JSON, keeping what its fields cannot hold (see Members).
+func (x *NotePollChoice) UnmarshalJSON(data []byte) error {
+	return unmarshalJSONValue(data, x)
+}
+
+// MarshalJSON encodes x as JSON, with what decoding kept.
+func (x NotePollChoice) MarshalJSON() ([]byte, error) {
+	return marshalJSONValue(&x)
+}
+
+// NoteReaction is the NoteReaction object of Misskey's API.
 type NoteReaction struct {
-	CreatedAt time.Time `json:"createdAt"`
 	ID        string    `json:"id"`
-	Type      string    `json:"type"`
+	CreatedAt time.Time `json:"createdAt"`
 	User      UserLite  `json:"user"`
+	Type      string    `json:"type"`
+
+	// Extra holds the members of the JSON object that no field above holds, as they were
+	// sent: members the API document does not declare, and declared members whose
+	// value does not fit the field's type. Encoding writes them back.
+	Extra Members `json:"-"`
 }
 
-// NoteReactionAcceptance is defined at #/components/schemas/Note/properties/reactionAcceptance.
+// fieldsOfNoteReaction names the members of NoteReaction by field index, and says which are required.
+var fieldsOfNoteReaction = jsonFields{
+	names:    []string{"id", "createdAt", "user", "type"},
+	required: []uint64{0xf},
+}
+
+func (x *NoteReaction) decodeJSON(d *jsonDecoder) bool {
+	if !d.objectStart() {
+		return false
+	}
+	*x = NoteReaction{}
+	var seen [1]uint64
+	n := 0
+	for ; d.nextMember(n); n++ {
+		switch string(d.key) {
+		case "id":
+			seen[0] |= 0x1
+			d.field(&x.Extra, "id", d.at(), decString(&x.ID, d), "string")
+		case "createdAt":
+			seen[0] |= 0x2
+			d.field(&x.Extra, "createdAt", d.at(), decTime(&x.CreatedAt, d), "date-time string")
+		case "user":
+			seen[0] |= 0x4
+			d.field(&x.Extra, "user", d.at(), (*UserLite).decodeJSON(&x.User, d), "UserLite")
+		case "type":
+			seen[0] |= 0x8
+			d.field(&x.Extra, "type", d.at(), decString(&x.Type, d), "string")
+		default:
+			d.unknown(&x.Extra)
+		}
+	}
+	fieldsOfNoteReaction.markMissing(&x.Extra, seen[:])
+	return true
+}
+func (x *NoteReaction) encodeJSON(e *jsonEncoder) {
+	e.objectStart()
+	if e.field(&x.Extra, "id") {
+		encString(&x.ID, e)
+	}
+	if e.field(&x.Extra, "createdAt") {
+		encTime(&x.CreatedAt, e)
+	}
+	if e.field(&x.Extra, "user") {
+		(*UserLite).encodeJSON(&x.User, e)
+	}
+	if e.field(&x.Extra, "type") {
+		encString(&x.Type, e)
+	}
+	x.Extra.encode(e)
+	e.objectEnd()
+}
+
+// UnmarshalJSON decodes x from JSON, keeping what its fields cannot hold (see Members).
+func (x *NoteReaction) UnmarshalJSON(data []byte) error {
+	return unmarshalJSONValue(data, x)
+}
+
+// MarshalJSON encodes x as JSON, with what decoding kept.
+func (x NoteReaction) MarshalJSON() ([]byte, error) {
+	return marshalJSONValue(&x)
+}
+
+// pageID returns x's id, for All.
+func (x *NoteReaction) pageID() string {
+	return x.ID
+}
+
+// NoteReactionAcceptance is the reactionAcceptance field of Note.
 type NoteReactionAcceptance string
 
 const (
@@ -526,7 +5128,7 @@ const (
 	NoteReactionAcceptanceNonSensitiveOnlyForLocalLikeOnlyForRemote NoteReactionAcceptance = "nonSensitiveOnlyForLocalLikeOnlyForRemote"
 )
 
-// NoteVisibility is defined at #/components/schemas/Note/properties/visibility.
+// NoteVisibility is the visibility field of Note.
 type NoteVisibility string
 
 const (
@@ -536,185 +5138,259 @@ const (
 	NoteVisibilitySpecified NoteVisibility = "specified"
 )
 
-// Notification is the Notification schema of the API document.
+// Notification is the Notification object of Misskey's API.
 //
-// Notification is a union: at most one of its fields is set.
-// Decoding picks the field by the "type" property; a value this package does not know keeps only Raw.
+// It holds the fields of every alternative the API document gives; Type says which one it is.
 type Notification struct {
-	// Note is set when type is "note".
-	Note *NotificationNote `json:"-"`
-	// Follow is set when type is "follow".
-	Follow *NotificationFollow `json:"-"`
-	// Mention is set when type is "mention".
-	Mention *NotificationMention `json:"-"`
-	// Reaction is set when type is "reaction".
-	Reaction *NotificationReaction `json:"-"`
-	// PollEnded is set when type is "pollEnded".
-	PollEnded *NotificationPollEnded `json:"-"`
-	// App is set when type is "app".
-	App *NotificationApp `json:"-"`
-	// Raw is the JSON the value was decoded from.
-	Raw json.RawMessage `json:"-"`
+	ID        string           `json:"id"`
+	CreatedAt time.Time        `json:"createdAt"`
+	Type      NotificationType `json:"type"`
+	User      *UserLite        `json:"user,omitzero"`
+	UserID    *string          `json:"userId,omitzero"`
+	Note      *Note            `json:"note,omitzero"`
+	Reaction  *string          `json:"reaction,omitzero"`
+	Body      *string          `json:"body,omitzero"`
+	Header    *string          `json:"header,omitzero"`
+	Icon      *string          `json:"icon,omitzero"`
+
+	// Extra holds the members of the JSON object that no field above holds, as they were
+	// sent: members the API document does not declare, and declared members whose
+	// value does not fit the field's type. Encoding writes them back.
+	Extra Members `json:"-"`
+	nulls uint64  // optional fields that were null
 }
 
-// UnmarshalJSON decodes whichever alternative the JSON holds.
-func (u *Notification) UnmarshalJSON(data []byte) error {
-	*u = Notification{Raw: append(json.RawMessage(nil), data...)}
-	switch jsonStringField(data, "type") {
-	case "note":
-		u.Note = new(NotificationNote)
-		return unionDecode(data, u.Note)
-	case "follow":
-		u.Follow = new(NotificationFollow)
-		return unionDecode(data, u.Follow)
-	case "mention":
-		u.Mention = new(NotificationMention)
-		return unionDecode(data, u.Mention)
-	case "reaction":
-		u.Reaction = new(NotificationReaction)
-		return unionDecode(data, u.Reaction)
-	case "pollEnded":
-		u.PollEnded = new(NotificationPollEnded)
-		return unionDecode(data, u.PollEnded)
-	case "app":
-		u.App = new(NotificationApp)
-		return unionDecode(data, u.App)
+// fieldsOfNotification names the members of Notification by field index, and says which are required.
+var fieldsOfNotification = jsonFields{
+	names:    []string{"id", "createdAt", "type", "user", "userId", "note", "reaction", "body", "header", "icon"},
+	required: []uint64{0x7},
+}
+
+func (x *Notification) decodeJSON(d *jsonDecoder) bool {
+	if !d.objectStart() {
+		return false
 	}
-	return nil
-}
-
-// MarshalJSON encodes the alternative that is set, or Raw when none is.
-func (u Notification) MarshalJSON() ([]byte, error) {
-	switch {
-	case u.Note != nil:
-		return json.Marshal(u.Note)
-	case u.Follow != nil:
-		return json.Marshal(u.Follow)
-	case u.Mention != nil:
-		return json.Marshal(u.Mention)
-	case u.Reaction != nil:
-		return json.Marshal(u.Reaction)
-	case u.PollEnded != nil:
-		return json.Marshal(u.PollEnded)
-	case u.App != nil:
-		return json.Marshal(u.App)
-	case u.Raw != nil:
-		return u.Raw, nil
+	*x = Notification{}
+	var seen [1]uint64
+	n := 0
+	for ; d.nextMember(n); n++ {
+		switch string(d.key) {
+		case "id":
+			seen[0] |= 0x1
+			d.field(&x.Extra, "id", d.at(), decString(&x.ID, d), "string")
+		case "createdAt":
+			seen[0] |= 0x2
+			d.field(&x.Extra, "createdAt", d.at(), decTime(&x.CreatedAt, d), "date-time string")
+		case "type":
+			seen[0] |= 0x4
+			d.field(&x.Extra, "type", d.at(), decEnum[NotificationType](&x.Type, d), "string")
+		case "user":
+			seen[0] |= 0x8
+			d.field(&x.Extra, "user", d.at(), decPtr(&x.User, d, (*UserLite).decodeJSON), "UserLite")
+		case "userId":
+			seen[0] |= 0x10
+			d.field(&x.Extra, "userId", d.at(), decPtr(&x.UserID, d, decString), "string")
+		case "note":
+			seen[0] |= 0x20
+			d.field(&x.Extra, "note", d.at(), decPtr(&x.Note, d, (*Note).decodeJSON), "Note")
+		case "reaction":
+			seen[0] |= 0x40
+			d.field(&x.Extra, "reaction", d.at(), decPtr(&x.Reaction, d, decString), "string")
+		case "body":
+			seen[0] |= 0x80
+			d.field(&x.Extra, "body", d.at(), decPtr(&x.Body, d, decString), "string")
+		case "header":
+			seen[0] |= 0x100
+			if d.null() {
+				x.Header = nil
+				x.nulls |= 0x1
+				x.Extra.forgetDeclared("header")
+			} else {
+				d.field(&x.Extra, "header", d.at(), decPtr(&x.Header, d, decString), "string or null")
+			}
+		case "icon":
+			seen[0] |= 0x200
+			if d.null() {
+				x.Icon = nil
+				x.nulls |= 0x2
+				x.Extra.forgetDeclared("icon")
+			} else {
+				d.field(&x.Extra, "icon", d.at(), decPtr(&x.Icon, d, decString), "string or null")
+			}
+		default:
+			d.unknown(&x.Extra)
+		}
 	}
-	return []byte("null"), nil
+	fieldsOfNotification.markMissing(&x.Extra, seen[:])
+	return true
+}
+func (x *Notification) encodeJSON(e *jsonEncoder) {
+	e.objectStart()
+	if e.field(&x.Extra, "id") {
+		encString(&x.ID, e)
+	}
+	if e.field(&x.Extra, "createdAt") {
+		encTime(&x.CreatedAt, e)
+	}
+	if e.field(&x.Extra, "type") {
+		encEnum[NotificationType](&x.Type, e)
+	}
+	if x.User != nil {
+		if e.field(&x.Extra, "user") {
+			encPtr(&x.User, e, (*UserLite).encodeJSON)
+		}
+	}
+	if x.UserID != nil {
+		if e.field(&x.Extra, "userId") {
+			encPtr(&x.UserID, e, encString)
+		}
+	}
+	if x.Note != nil {
+		if e.field(&x.Extra, "note") {
+			encPtr(&x.Note, e, (*Note).encodeJSON)
+		}
+	}
+	if x.Reaction != nil {
+		if e.field(&x.Extra, "reaction") {
+			encPtr(&x.Reaction, e, encString)
+		}
+	}
+	if x.Body != nil {
+		if e.field(&x.Extra, "body") {
+			encPtr(&x.Body, e, encString)
+		}
+	}
+	if x.Header != nil || x.nulls&0x1 != 0 {
+		if e.field(&x.Extra, "header") {
+			encPtr(&x.Header, e, encString)
+		}
+	}
+	if x.Icon != nil || x.nulls&0x2 != 0 {
+		if e.field(&x.Extra, "icon") {
+			encPtr(&x.Icon, e, encString)
+		}
+	}
+	x.Extra.encode(e)
+	e.objectEnd()
 }
 
-// NotificationApp is defined at #/components/schemas/Notification/oneOf/5.
-type NotificationApp struct {
-	Body      string              `json:"body"`
-	CreatedAt time.Time           `json:"createdAt"`
-	Header    *string             `json:"header"`
-	Icon      *string             `json:"icon"`
-	ID        string              `json:"id"`
-	Type      NotificationAppType `json:"type"`
+// UnmarshalJSON decodes x from JSON, keeping what its fields cannot hold (see Members).
+func (x *Notification) UnmarshalJSON(data []byte) error {
+	return unmarshalJSONValue(data, x)
 }
 
-// NotificationAppType is defined at #/components/schemas/Notification/oneOf/5/properties/type.
-type NotificationAppType string
+// MarshalJSON encodes x as JSON, with what decoding kept.
+func (x Notification) MarshalJSON() ([]byte, error) {
+	return marshalJSONValue(&x)
+}
+
+// pageID returns x's id, for All.
+func (x *Notification) pageID() string {
+	return x.ID
+}
+
+// NotificationType is the type field of Notification.
+type NotificationType string
 
 const (
-	NotificationAppTypeApp NotificationAppType = "app"
+	NotificationTypeNote      NotificationType = "note"
+	NotificationTypeFollow    NotificationType = "follow"
+	NotificationTypeMention   NotificationType = "mention"
+	NotificationTypeReaction  NotificationType = "reaction"
+	NotificationTypePollEnded NotificationType = "pollEnded"
+	NotificationTypeApp       NotificationType = "app"
 )
 
-// NotificationFollow is defined at #/components/schemas/Notification/oneOf/1.
-type NotificationFollow struct {
-	CreatedAt time.Time              `json:"createdAt"`
-	ID        string                 `json:"id"`
-	Type      NotificationFollowType `json:"type"`
-	User      UserLite               `json:"user"`
-	UserID    string                 `json:"userId"`
-}
-
-// NotificationFollowType is defined at #/components/schemas/Notification/oneOf/1/properties/type.
-type NotificationFollowType string
-
-const (
-	NotificationFollowTypeFollow NotificationFollowType = "follow"
-)
-
-// NotificationMention is defined at #/components/schemas/Notification/oneOf/2.
-type NotificationMention struct {
-	CreatedAt time.Time               `json:"createdAt"`
-	ID        string                  `json:"id"`
-	Note      Note                    `json:"note"`
-	Type      NotificationMentionType `json:"type"`
-	User      UserLite                `json:"user"`
-	UserID    string                  `json:"userId"`
-}
-
-// NotificationMentionType is defined at #/components/schemas/Notification/oneOf/2/properties/type.
-type NotificationMentionType string
-
-const (
-	NotificationMentionTypeMention NotificationMentionType = "mention"
-)
-
-// NotificationNote is defined at #/components/schemas/Notification/oneOf/0.
-type NotificationNote struct {
-	CreatedAt time.Time            `json:"createdAt"`
-	ID        string               `json:"id"`
-	Note      Note                 `json:"note"`
-	Type      NotificationNoteType `json:"type"`
-	User      UserLite             `json:"user"`
-	UserID    string               `json:"userId"`
-}
-
-// NotificationNoteType is defined at #/components/schemas/Notification/oneOf/0/properties/type.
-type NotificationNoteType string
-
-const (
-	NotificationNoteTypeNote NotificationNoteType = "note"
-)
-
-// NotificationPollEnded is defined at #/components/schemas/Notification/oneOf/4.
-type NotificationPollEnded struct {
-	CreatedAt time.Time                 `json:"createdAt"`
-	ID        string                    `json:"id"`
-	Note      Note                      `json:"note"`
-	Type      NotificationPollEndedType `json:"type"`
-	User      *UserLite                 `json:"user,omitzero"`
-	UserID    *string                   `json:"userId,omitzero"`
-}
-
-// NotificationPollEndedType is defined at #/components/schemas/Notification/oneOf/4/properties/type.
-type NotificationPollEndedType string
-
-const (
-	NotificationPollEndedTypePollEnded NotificationPollEndedType = "pollEnded"
-)
-
-// NotificationReaction is defined at #/components/schemas/Notification/oneOf/3.
-type NotificationReaction struct {
-	CreatedAt time.Time                `json:"createdAt"`
-	ID        string                   `json:"id"`
-	Note      Note                     `json:"note"`
-	Reaction  string                   `json:"reaction"`
-	Type      NotificationReactionType `json:"type"`
-	User      UserLite                 `json:"user"`
-	UserID    string                   `json:"userId"`
-}
-
-// NotificationReactionType is defined at #/components/schemas/Notification/oneOf/3/properties/type.
-type NotificationReactionType string
-
-const (
-	NotificationReactionTypeReaction NotificationReactionType = "reaction"
-)
-
-// QueueCount is the QueueCount schema of the API document.
+// QueueCount is the QueueCount object of Misskey's API.
 type QueueCount struct {
+	Waiting   int64 `json:"waiting"`
 	Active    int64 `json:"active"`
 	Completed int64 `json:"completed"`
-	Delayed   int64 `json:"delayed"`
 	Failed    int64 `json:"failed"`
-	Waiting   int64 `json:"waiting"`
+	Delayed   int64 `json:"delayed"`
 	// Jobs parked until their child jobs finish.
 	WaitingChildren *int64 `json:"waiting-children,omitzero"`
+
+	// Extra holds the members of the JSON object that no field above holds, as they were
+	// sent: members the API document does not declare, and declared members whose
+	// value does not fit the field's type. Encoding writes them back.
+	Extra Members `json:"-"`
+}
+
+// fieldsOfQueueCount names the members of QueueCount by field index, and says which are required.
+var fieldsOfQueueCount = jsonFields{
+	names:    []string{"waiting", "active", "completed", "failed", "delayed", "waiting-children"},
+	required: []uint64{0x1f},
+}
+
+func (x *QueueCount) decodeJSON(d *jsonDecoder) bool {
+	if !d.objectStart() {
+		return false
+	}
+	*x = QueueCount{}
+	var seen [1]uint64
+	n := 0
+	for ; d.nextMember(n); n++ {
+		switch string(d.key) {
+		case "waiting":
+			seen[0] |= 0x1
+			d.field(&x.Extra, "waiting", d.at(), decInt64(&x.Waiting, d), "integer")
+		case "active":
+			seen[0] |= 0x2
+			d.field(&x.Extra, "active", d.at(), decInt64(&x.Active, d), "integer")
+		case "completed":
+			seen[0] |= 0x4
+			d.field(&x.Extra, "completed", d.at(), decInt64(&x.Completed, d), "integer")
+		case "failed":
+			seen[0] |= 0x8
+			d.field(&x.Extra, "failed", d.at(), decInt64(&x.Failed, d), "integer")
+		case "delayed":
+			seen[0] |= 0x10
+			d.field(&x.Extra, "delayed", d.at(), decInt64(&x.Delayed, d), "integer")
+		case "waiting-children":
+			seen[0] |= 0x20
+			d.field(&x.Extra, "waiting-children", d.at(), decPtr(&x.WaitingChildren, d, decInt64), "integer")
+		default:
+			d.unknown(&x.Extra)
+		}
+	}
+	fieldsOfQueueCount.markMissing(&x.Extra, seen[:])
+	return true
+}
+func (x *QueueCount) encodeJSON(e *jsonEncoder) {
+	e.objectStart()
+	if e.field(&x.Extra, "waiting") {
+		encInt64(&x.Waiting, e)
+	}
+	if e.field(&x.Extra, "active") {
+		encInt64(&x.Active, e)
+	}
+	if e.field(&x.Extra, "completed") {
+		encInt64(&x.Completed, e)
+	}
+	if e.field(&x.Extra, "failed") {
+		encInt64(&x.Failed, e)
+	}
+	if e.field(&x.Extra, "delayed") {
+		encInt64(&x.Delayed, e)
+	}
+	if x.WaitingChildren != nil {
+		if e.field(&x.Extra, "waiting-children") {
+			encPtr(&x.WaitingChildren, e, encInt64)
+		}
+	}
+	x.Extra.encode(e)
+	e.objectEnd()
+}
+
+// UnmarshalJSON decodes x from JSON, keeping what its fields cannot hold (see Members).
+func (x *QueueCount) UnmarshalJSON(data []byte) error {
+	return unmarshalJSONValue(data, x)
+}
+
+// MarshalJSON encodes x as JSON, with what decoding kept.
+func (x QueueCount) MarshalJSON() ([]byte, error) {
+	return marshalJSONValue(&x)
 }
 
 // QueueType names a job queue of the server, as misskey-js's queueTypes lists them (postScheduledNote since 2025).
@@ -733,29 +5409,267 @@ const (
 	QueueTypeSystemWebhookDeliver  QueueType = "systemWebhookDeliver"
 )
 
-// Role is the Role schema of the API document.
+// Role is the Role object of Misskey's API.
 type Role struct {
 	RoleLite
-	AsBadge                   bool                         `json:"asBadge"`
-	CanEditMembersByModerator bool                         `json:"canEditMembersByModerator"`
-	CondFormula               RoleCondFormulaValue         `json:"condFormula"`
-	CreatedAt                 time.Time                    `json:"createdAt"`
-	IsExplorable              bool                         `json:"isExplorable"`
-	IsPublic                  bool                         `json:"isPublic"`
-	Policies                  map[string]RolePoliciesValue `json:"policies"`
-	Target                    RoleTarget                   `json:"target"`
-	UpdatedAt                 time.Time                    `json:"updatedAt"`
-	UsersCount                int64                        `json:"usersCount"`
+	CreatedAt                 time.Time             `json:"createdAt"`
+	UpdatedAt                 time.Time             `json:"updatedAt"`
+	Target                    RoleTarget            `json:"target"`
+	CondFormula               RoleCondFormulaValue  `json:"condFormula"`
+	IsPublic                  bool                  `json:"isPublic"`
+	IsExplorable              bool                  `json:"isExplorable"`
+	AsBadge                   bool                  `json:"asBadge"`
+	CanEditMembersByModerator bool                  `json:"canEditMembersByModerator"`
+	Policies                  map[string]RolePolicy `json:"policies"`
+	UsersCount                int64                 `json:"usersCount"`
+
+	// Extra holds the members of the JSON object that no field above holds, as they were
+	// sent: members the API document does not declare, and declared members whose
+	// value does not fit the field's type. Encoding writes them back.
+	Extra Members `json:"-"`
 }
 
-// RoleCondFormulaLogics is the RoleCondFormulaLogics schema of the API document.
+// fieldsOfRole names the members of Role by field index, and says which are required.
+var fieldsOfRole = jsonFields{
+	names:    []string{"id", "name", "color", "iconUrl", "description", "isModerator", "isAdministrator", "displayOrder", "createdAt", "updatedAt", "target", "condFormula", "isPublic", "isExplorable", "asBadge", "canEditMembersByModerator", "policies", "usersCount"},
+	required: []uint64{0x3ffff},
+}
+
+func (x *Role) decodeJSON(d *jsonDecoder) bool {
+	if !d.objectStart() {
+		return false
+	}
+	*x = Role{}
+	var seen [1]uint64
+	n := 0
+	for ; d.nextMember(n); n++ {
+		switch string(d.key) {
+		case "id":
+			seen[0] |= 0x1
+			d.field(&x.Extra, "id", d.at(), decString(&x.RoleLite.ID, d), "string")
+		case "name":
+			seen[0] |= 0x2
+			d.field(&x.Extra, "name", d.at(), decString(&x.RoleLite.Name, d), "string")
+		case "color":
+			seen[0] |= 0x4
+			if d.null() {
+				x.RoleLite.Color = nil
+				x.Extra.forgetDeclared("color")
+			} else {
+				d.field(&x.Extra, "color", d.at(), decPtr(&x.RoleLite.Color, d, decString), "string or null")
+			}
+		case "iconUrl":
+			seen[0] |= 0x8
+			if d.null() {
+				x.RoleLite.IconURL = nil
+				x.Extra.forgetDeclared("iconUrl")
+			} else {
+				d.field(&x.Extra, "iconUrl", d.at(), decPtr(&x.RoleLite.IconURL, d, decString), "string or null")
+			}
+		case "description":
+			seen[0] |= 0x10
+			d.field(&x.Extra, "description", d.at(), decString(&x.RoleLite.Description, d), "string")
+		case "isModerator":
+			seen[0] |= 0x20
+			d.field(&x.Extra, "isModerator", d.at(), decBool(&x.RoleLite.IsModerator, d), "boolean")
+		case "isAdministrator":
+			seen[0] |= 0x40
+			d.field(&x.Extra, "isAdministrator", d.at(), decBool(&x.RoleLite.IsAdministrator, d), "boolean")
+		case "displayOrder":
+			seen[0] |= 0x80
+			d.field(&x.Extra, "displayOrder", d.at(), decInt64(&x.RoleLite.DisplayOrder, d), "integer")
+		case "createdAt":
+			seen[0] |= 0x100
+			d.field(&x.Extra, "createdAt", d.at(), decTime(&x.CreatedAt, d), "date-time string")
+		case "updatedAt":
+			seen[0] |= 0x200
+			d.field(&x.Extra, "updatedAt", d.at(), decTime(&x.UpdatedAt, d), "date-time string")
+		case "target":
+			seen[0] |= 0x400
+			d.field(&x.Extra, "target", d.at(), decEnum[RoleTarget](&x.Target, d), "string")
+		case "condFormula":
+			seen[0] |= 0x800
+			d.field(&x.Extra, "condFormula", d.at(), (*RoleCondFormulaValue).decodeJSON(&x.CondFormula, d), "RoleCondFormulaValue")
+		case "isPublic":
+			seen[0] |= 0x1000
+			d.field(&x.Extra, "isPublic", d.at(), decBool(&x.IsPublic, d), "boolean")
+		case "isExplorable":
+			seen[0] |= 0x2000
+			d.field(&x.Extra, "isExplorable", d.at(), decBool(&x.IsExplorable, d), "boolean")
+		case "asBadge":
+			seen[0] |= 0x4000
+			d.field(&x.Extra, "asBadge", d.at(), decBool(&x.AsBadge, d), "boolean")
+		case "canEditMembersByModerator":
+			seen[0] |= 0x8000
+			d.field(&x.Extra, "canEditMembersByModerator", d.at(), decBool(&x.CanEditMembersByModerator, d), "boolean")
+		case "policies":
+			seen[0] |= 0x10000
+			d.field(&x.Extra, "policies", d.at(), func(p *map[string]RolePolicy, d *jsonDecoder) bool {
+				return decMap(p, d, (*RolePolicy).decodeJSON)
+			}(&x.Policies, d), "object of RolePolicy")
+		case "usersCount":
+			seen[0] |= 0x20000
+			d.field(&x.Extra, "usersCount", d.at(), decInt64(&x.UsersCount, d), "integer")
+		default:
+			d.unknown(&x.Extra)
+		}
+	}
+	fieldsOfRole.markMissing(&x.Extra, seen[:])
+	return true
+}
+func (x *Role) encodeJSON(e *jsonEncoder) {
+	e.objectStart()
+	if e.field(&x.Extra, "id") {
+		encString(&x.RoleLite.ID, e)
+	}
+	if e.field(&x.Extra, "name") {
+		encString(&x.RoleLite.Name, e)
+	}
+	if e.field(&x.Extra, "color") {
+		encPtr(&x.RoleLite.Color, e, encString)
+	}
+	if e.field(&x.Extra, "iconUrl") {
+		encPtr(&x.RoleLite.IconURL, e, encString)
+	}
+	if e.field(&x.Extra, "description") {
+		encString(&x.RoleLite.Description, e)
+	}
+	if e.field(&x.Extra, "isModerator") {
+		encBool(&x.RoleLite.IsModerator, e)
+	}
+	if e.field(&x.Extra, "isAdministrator") {
+		encBool(&x.RoleLite.IsAdministrator, e)
+	}
+	if e.field(&x.Extra, "displayOrder") {
+		encInt64(&x.RoleLite.DisplayOrder, e)
+	}
+	if e.field(&x.Extra, "createdAt") {
+		encTime(&x.CreatedAt, e)
+	}
+	if e.field(&x.Extra, "updatedAt") {
+		encTime(&x.UpdatedAt, e)
+	}
+	if e.field(&x.Extra, "target") {
+		encEnum[RoleTarget](&x.Target, e)
+	}
+	if e.field(&x.Extra, "condFormula") {
+		(*RoleCondFormulaValue).encodeJSON(&x.CondFormula, e)
+	}
+	if e.field(&x.Extra, "isPublic") {
+		encBool(&x.IsPublic, e)
+	}
+	if e.field(&x.Extra, "isExplorable") {
+		encBool(&x.IsExplorable, e)
+	}
+	if e.field(&x.Extra, "asBadge") {
+		encBool(&x.AsBadge, e)
+	}
+	if e.field(&x.Extra, "canEditMembersByModerator") {
+		encBool(&x.CanEditMembersByModerator, e)
+	}
+	if e.field(&x.Extra, "policies") {
+		if x.Policies == nil {
+			e.rawBytes("{}")
+		} else {
+			func(p *map[string]RolePolicy, e *jsonEncoder) {
+				encMap(p, e, (*RolePolicy).encodeJSON)
+			}(&x.Policies, e)
+		}
+	}
+	if e.field(&x.Extra, "usersCount") {
+		encInt64(&x.UsersCount, e)
+	}
+	x.Extra.encode(e)
+	e.objectEnd()
+}
+
+// UnmarshalJSON decodes x from JSON, keeping what its fields cannot hold (see Members).
+func (x *Role) UnmarshalJSON(data []byte) error {
+	return unmarshalJSONValue(data, x)
+}
+
+// MarshalJSON encodes x as JSON, with what decoding kept.
+func (x Role) MarshalJSON() ([]byte, error) {
+	return marshalJSONValue(&x)
+}
+
+// RoleCondFormulaLogics is the RoleCondFormulaLogics object of Misskey's API.
 type RoleCondFormulaLogics struct {
 	ID     string                    `json:"id"`
 	Type   RoleCondFormulaLogicsType `json:"type"`
 	Values []RoleCondFormulaValue    `json:"values"`
+
+	// Extra holds the members of the JSON object that no field above holds, as they were
+	// sent: members the API document does not declare, and declared members whose
+	// value does not fit the field's type. Encoding writes them back.
+	Extra Members `json:"-"`
 }
 
-// RoleCondFormulaLogicsType is defined at #/components/schemas/RoleCondFormulaLogics/properties/type.
+// fieldsOfRoleCondFormulaLogics names the members of RoleCondFormulaLogics by field index, and says which are required.
+var fieldsOfRoleCondFormulaLogics = jsonFields{
+	names:    []string{"id", "type", "values"},
+	required: []uint64{0x7},
+}
+
+func (x *RoleCondFormulaLogics) decodeJSON(d *jsonDecoder) bool {
+	if !d.objectStart() {
+		return false
+	}
+	*x = RoleCondFormulaLogics{}
+	var seen [1]uint64
+	n := 0
+	for ; d.nextMember(n); n++ {
+		switch string(d.key) {
+		case "id":
+			seen[0] |= 0x1
+			d.field(&x.Extra, "id", d.at(), decString(&x.ID, d), "string")
+		case "type":
+			seen[0] |= 0x2
+			d.field(&x.Extra, "type", d.at(), decEnum[RoleCondFormulaLogicsType](&x.Type, d), "string")
+		case "values":
+			seen[0] |= 0x4
+			d.field(&x.Extra, "values", d.at(), func(p *[]RoleCondFormulaValue, d *jsonDecoder) bool {
+				return decSlice(p, d, (*RoleCondFormulaValue).decodeJSON)
+			}(&x.Values, d), "array of RoleCondFormulaValue")
+		default:
+			d.unknown(&x.Extra)
+		}
+	}
+	fieldsOfRoleCondFormulaLogics.markMissing(&x.Extra, seen[:])
+	return true
+}
+func (x *RoleCondFormulaLogics) encodeJSON(e *jsonEncoder) {
+	e.objectStart()
+	if e.field(&x.Extra, "id") {
+		encString(&x.ID, e)
+	}
+	if e.field(&x.Extra, "type") {
+		encEnum[RoleCondFormulaLogicsType](&x.Type, e)
+	}
+	if e.field(&x.Extra, "values") {
+		if x.Values == nil {
+			e.rawBytes("[]")
+		} else {
+			func(p *[]RoleCondFormulaValue, e *jsonEncoder) {
+				encSlice(p, e, (*RoleCondFormulaValue).encodeJSON)
+			}(&x.Values, e)
+		}
+	}
+	x.Extra.encode(e)
+	e.objectEnd()
+}
+
+// UnmarshalJSON decodes x from JSON, keeping what its fields cannot hold (see Members).
+func (x *RoleCondFormulaLogics) UnmarshalJSON(data []byte) error {
+	return unmarshalJSONValue(data, x)
+}
+
+// MarshalJSON encodes x as JSON, with what decoding kept.
+func (x RoleCondFormulaLogics) MarshalJSON() ([]byte, error) {
+	return marshalJSONValue(&x)
+}
+
+// RoleCondFormulaLogicsType is the type field of RoleCondFormulaLogics.
 type RoleCondFormulaLogicsType string
 
 const (
@@ -763,60 +5677,153 @@ const (
 	RoleCondFormulaLogicsTypeOr  RoleCondFormulaLogicsType = "or"
 )
 
-// RoleCondFormulaValue is the RoleCondFormulaValue schema of the API document.
+// RoleCondFormulaValue is the RoleCondFormulaValue object of Misskey's API.
 //
-// RoleCondFormulaValue is a union: at most one of its fields is set.
-// Decoding picks the field by the "type" property; a value this package does not know keeps only Raw.
+// It holds the fields of every alternative the API document gives; Type says which one it is.
 type RoleCondFormulaValue struct {
-	// RoleCondFormulaLogics is set when type is "and" or "or".
-	RoleCondFormulaLogics *RoleCondFormulaLogics `json:"-"`
-	// RoleCondFormulaValueNot is set when type is "not".
-	RoleCondFormulaValueNot *RoleCondFormulaValueNot `json:"-"`
-	// RoleCondFormulaValueIsLocalOrRemote is set when type is "isLocal" or "isRemote".
-	RoleCondFormulaValueIsLocalOrRemote *RoleCondFormulaValueIsLocalOrRemote `json:"-"`
-	// Raw is the JSON the value was decoded from.
-	Raw json.RawMessage `json:"-"`
+	ID     string                   `json:"id"`
+	Type   RoleCondFormulaValueType `json:"type"`
+	Values []RoleCondFormulaValue   `json:"values,omitzero"`
+	Value  *RoleCondFormulaValue    `json:"value,omitzero"`
+
+	// Extra holds the members of the JSON object that no field above holds, as they were
+	// sent: members the API document does not declare, and declared members whose
+	// value does not fit the field's type. Encoding writes them back.
+	Extra Members `json:"-"`
 }
 
-// UnmarshalJSON decodes whichever alternative the JSON holds.
-func (u *RoleCondFormulaValue) UnmarshalJSON(data []byte) error {
-	*u = RoleCondFormulaValue{Raw: append(json.RawMessage(nil), data...)}
-	switch jsonStringField(data, "type") {
-	case "and", "or":
-		u.RoleCondFormulaLogics = new(RoleCondFormulaLogics)
-		return unionDecode(data, u.RoleCondFormulaLogics)
-	case "not":
-		u.RoleCondFormulaValueNot = new(RoleCondFormulaValueNot)
-		return unionDecode(data, u.RoleCondFormulaValueNot)
-	case "isLocal", "isRemote":
-		u.RoleCondFormulaValueIsLocalOrRemote = new(RoleCondFormulaValueIsLocalOrRemote)
-		return unionDecode(data, u.RoleCondFormulaValueIsLocalOrRemote)
+// fieldsOfRoleCondFormulaValue names the members of RoleCondFormulaValue by field index, and says which are required.
+var fieldsOfRoleCondFormulaValue = jsonFields{
+	names:    []string{"id", "type", "values", "value"},
+	required: []uint64{0x3},
+}
+
+func (x *RoleCondFormulaValue) decodeJSON(d *jsonDecoder) bool {
+	if !d.objectStart() {
+		return false
 	}
-	return nil
-}
-
-// MarshalJSON encodes the alternative that is set, or Raw when none is.
-func (u RoleCondFormulaValue) MarshalJSON() ([]byte, error) {
-	switch {
-	case u.RoleCondFormulaLogics != nil:
-		return json.Marshal(u.RoleCondFormulaLogics)
-	case u.RoleCondFormulaValueNot != nil:
-		return json.Marshal(u.RoleCondFormulaValueNot)
-	case u.RoleCondFormulaValueIsLocalOrRemote != nil:
-		return json.Marshal(u.RoleCondFormulaValueIsLocalOrRemote)
-	case u.Raw != nil:
-		return u.Raw, nil
+	*x = RoleCondFormulaValue{}
+	var seen [1]uint64
+	n := 0
+	for ; d.nextMember(n); n++ {
+		switch string(d.key) {
+		case "id":
+			seen[0] |= 0x1
+			d.field(&x.Extra, "id", d.at(), decString(&x.ID, d), "string")
+		case "type":
+			seen[0] |= 0x2
+			d.field(&x.Extra, "type", d.at(), decEnum[RoleCondFormulaValueType](&x.Type, d), "string")
+		case "values":
+			seen[0] |= 0x4
+			d.field(&x.Extra, "values", d.at(), func(p *[]RoleCondFormulaValue, d *jsonDecoder) bool {
+				return decSlice(p, d, (*RoleCondFormulaValue).decodeJSON)
+			}(&x.Values, d), "array of RoleCondFormulaValue")
+		case "value":
+			seen[0] |= 0x8
+			d.field(&x.Extra, "value", d.at(), decPtr(&x.Value, d, (*RoleCondFormulaValue).decodeJSON), "RoleCondFormulaValue")
+		default:
+			d.unknown(&x.Extra)
+		}
 	}
-	return []byte("null"), nil
+	fieldsOfRoleCondFormulaValue.markMissing(&x.Extra, seen[:])
+	return true
+}
+func (x *RoleCondFormulaValue) encodeJSON(e *jsonEncoder) {
+	e.objectStart()
+	if e.field(&x.Extra, "id") {
+		encString(&x.ID, e)
+	}
+	if e.field(&x.Extra, "type") {
+		encEnum[RoleCondFormulaValueType](&x.Type, e)
+	}
+	if x.Values != nil {
+		if e.field(&x.Extra, "values") {
+			func(p *[]RoleCondFormulaValue, e *jsonEncoder) {
+				encSlice(p, e, (*RoleCondFormulaValue).encodeJSON)
+			}(&x.Values, e)
+		}
+	}
+	if x.Value != nil {
+		if e.field(&x.Extra, "value") {
+			encPtr(&x.Value, e, (*RoleCondFormulaValue).encodeJSON)
+		}
+	}
+	x.Extra.encode(e)
+	e.objectEnd()
 }
 
-// RoleCondFormulaValueIsLocalOrRemote is the RoleCondFormulaValueIsLocalOrRemote schema of the API document.
+// UnmarshalJSON decodes x from JSON, keeping what its fields cannot hold (see Members).
+func (x *RoleCondFormulaValue) UnmarshalJSON(data []byte) error {
+	return unmarshalJSONValue(data, x)
+}
+
+// MarshalJSON encodes x as JSON, with what decoding kept.
+func (x RoleCondFormulaValue) MarshalJSON() ([]byte, error) {
+	return marshalJSONValue(&x)
+}
+
+// RoleCondFormulaValueIsLocalOrRemote is the RoleCondFormulaValueIsLocalOrRemote object of Misskey's API.
 type RoleCondFormulaValueIsLocalOrRemote struct {
 	ID   string                                  `json:"id"`
 	Type RoleCondFormulaValueIsLocalOrRemoteType `json:"type"`
+
+	// Extra holds the members of the JSON object that no field above holds, as they were
+	// sent: members the API document does not declare, and declared members whose
+	// value does not fit the field's type. Encoding writes them back.
+	Extra Members `json:"-"`
 }
 
-// RoleCondFormulaValueIsLocalOrRemoteType is defined at #/components/schemas/RoleCondFormulaValueIsLocalOrRemote/properties/type.
+// fieldsOfRoleCondFormulaValueIsLocalOrRemote names the members of RoleCondFormulaValueIsLocalOrRemote by field index, and says which are required.
+var fieldsOfRoleCondFormulaValueIsLocalOrRemote = jsonFields{
+	names:    []string{"id", "type"},
+	required: []uint64{0x3},
+}
+
+func (x *RoleCondFormulaValueIsLocalOrRemote) decodeJSON(d *jsonDecoder) bool {
+	if !d.objectStart() {
+		return false
+	}
+	*x = RoleCondFormulaValueIsLocalOrRemote{}
+	var seen [1]uint64
+	n := 0
+	for ; d.nextMember(n); n++ {
+		switch string(d.key) {
+		case "id":
+			seen[0] |= 0x1
+			d.field(&x.Extra, "id", d.at(), decString(&x.ID, d), "string")
+		case "type":
+			seen[0] |= 0x2
+			d.field(&x.Extra, "type", d.at(), decEnum[RoleCondFormulaValueIsLocalOrRemoteType](&x.Type, d), "string")
+		default:
+			d.unknown(&x.Extra)
+		}
+	}
+	fieldsOfRoleCondFormulaValueIsLocalOrRemote.markMissing(&x.Extra, seen[:])
+	return true
+}
+func (x *RoleCondFormulaValueIsLocalOrRemote) encodeJSON(e *jsonEncoder) {
+	e.objectStart()
+	if e.field(&x.Extra, "id") {
+		encString(&x.ID, e)
+	}
+	if e.field(&x.Extra, "type") {
+		encEnum[RoleCondFormulaValueIsLocalOrRemoteType](&x.Type, e)
+	}
+	x.Extra.encode(e)
+	e.objectEnd()
+}
+
+// UnmarshalJSON decodes x from JSON, keeping what its fields cannot hold (see Members).
+func (x *RoleCondFormulaValueIsLocalOrRemote) UnmarshalJSON(data []byte) error {
+	return unmarshalJSONValue(data, x)
+}
+
+// MarshalJSON encodes x as JSON, with what decoding kept.
+func (x RoleCondFormulaValueIsLocalOrRemote) MarshalJSON() ([]byte, error) {
+	return marshalJSONValue(&x)
+}
+
+// RoleCondFormulaValueIsLocalOrRemoteType is the type field of RoleCondFormulaValueIsLocalOrRemote.
 type RoleCondFormulaValueIsLocalOrRemoteType string
 
 const (
@@ -824,81 +5831,325 @@ const (
 	RoleCondFormulaValueIsLocalOrRemoteTypeIsRemote RoleCondFormulaValueIsLocalOrRemoteType = "isRemote"
 )
 
-// RoleCondFormulaValueNot is the RoleCondFormulaValueNot schema of the API document.
+// RoleCondFormulaValueNot is the RoleCondFormulaValueNot object of Misskey's API.
 type RoleCondFormulaValueNot struct {
 	ID    string                      `json:"id"`
 	Type  RoleCondFormulaValueNotType `json:"type"`
 	Value RoleCondFormulaValue        `json:"value"`
+
+	// Extra holds the members of the JSON object that no field above holds, as they were
+	// sent: members the API document does not declare, and declared members whose
+	// value does not fit the field's type. Encoding writes them back.
+	Extra Members `json:"-"`
 }
 
-// RoleCondFormulaValueNotType is defined at #/components/schemas/RoleCondFormulaValueNot/properties/type.
+// fieldsOfRoleCondFormulaValueNot names the members of RoleCondFormulaValueNot by field index, and says which are required.
+var fieldsOfRoleCondFormulaValueNot = jsonFields{
+	names:    []string{"id", "type", "value"},
+	required: []uint64{0x7},
+}
+
+func (x *RoleCondFormulaValueNot) decodeJSON(d *jsonDecoder) bool {
+	if !d.objectStart() {
+		return false
+	}
+	*x = RoleCondFormulaValueNot{}
+	var seen [1]uint64
+	n := 0
+	for ; d.nextMember(n); n++ {
+		switch string(d.key) {
+		case "id":
+			seen[0] |= 0x1
+			d.field(&x.Extra, "id", d.at(), decString(&x.ID, d), "string")
+		case "type":
+			seen[0] |= 0x2
+			d.field(&x.Extra, "type", d.at(), decEnum[RoleCondFormulaValueNotType](&x.Type, d), "string")
+		case "value":
+			seen[0] |= 0x4
+			d.field(&x.Extra, "value", d.at(), (*RoleCondFormulaValue).decodeJSON(&x.Value, d), "RoleCondFormulaValue")
+		default:
+			d.unknown(&x.Extra)
+		}
+	}
+	fieldsOfRoleCondFormulaValueNot.markMissing(&x.Extra, seen[:])
+	return true
+}
+func (x *RoleCondFormulaValueNot) encodeJSON(e *jsonEncoder) {
+	e.objectStart()
+	if e.field(&x.Extra, "id") {
+		encString(&x.ID, e)
+	}
+	if e.field(&x.Extra, "type") {
+		encEnum[RoleCondFormulaValueNotType](&x.Type, e)
+	}
+	if e.field(&x.Extra, "value") {
+		(*RoleCondFormulaValue).encodeJSON(&x.Value, e)
+	}
+	x.Extra.encode(e)
+	e.objectEnd()
+}
+
+// UnmarshalJSON decodes x from JSON, keeping what its fields cannot hold (see Members).
+func (x *RoleCondFormulaValueNot) UnmarshalJSON(data []byte) error {
+	return unmarshalJSONValue(data, x)
+}
+
+// MarshalJSON encodes x as JSON, with what decoding kept.
+func (x RoleCondFormulaValueNot) MarshalJSON() ([]byte, error) {
+	return marshalJSONValue(&x)
+}
+
+// RoleCondFormulaValueNotType is the type field of RoleCondFormulaValueNot.
 type RoleCondFormulaValueNotType string
 
 const (
 	RoleCondFormulaValueNotTypeNot RoleCondFormulaValueNotType = "not"
 )
 
-// RoleLite is the RoleLite schema of the API document.
+// RoleCondFormulaValueType is the type field of RoleCondFormulaValue.
+type RoleCondFormulaValueType string
+
+const (
+	RoleCondFormulaValueTypeAnd      RoleCondFormulaValueType = "and"
+	RoleCondFormulaValueTypeOr       RoleCondFormulaValueType = "or"
+	RoleCondFormulaValueTypeNot      RoleCondFormulaValueType = "not"
+	RoleCondFormulaValueTypeIsLocal  RoleCondFormulaValueType = "isLocal"
+	RoleCondFormulaValueTypeIsRemote RoleCondFormulaValueType = "isRemote"
+)
+
+// RoleLite is the RoleLite object of Misskey's API.
 type RoleLite struct {
-	Color           *string `json:"color"`
-	Description     string  `json:"description"`
-	DisplayOrder    int64   `json:"displayOrder"`
-	IconURL         *string `json:"iconUrl"`
 	ID              string  `json:"id"`
-	IsAdministrator bool    `json:"isAdministrator"`
-	IsModerator     bool    `json:"isModerator"`
 	Name            string  `json:"name"`
+	Color           *string `json:"color"`
+	IconURL         *string `json:"iconUrl"`
+	Description     string  `json:"description"`
+	IsModerator     bool    `json:"isModerator"`
+	IsAdministrator bool    `json:"isAdministrator"`
+	DisplayOrder    int64   `json:"displayOrder"`
+
+	// Extra holds the members of the JSON object that no field above holds, as they were
+	// sent: members the API document does not declare, and declared members whose
+	// value does not fit the field's type. Encoding writes them back.
+	Extra Members `json:"-"`
 }
 
-// RolePoliciesValue is defined at #/components/schemas/Role/properties/policies/additionalProperties.
-type RolePoliciesValue struct {
-	Priority   int64                  `json:"priority"`
-	UseDefault bool                   `json:"useDefault"`
-	Value      RolePoliciesValueValue `json:"value"`
+// fieldsOfRoleLite names the members of RoleLite by field index, and says which are required.
+var fieldsOfRoleLite = jsonFields{
+	names:    []string{"id", "name", "color", "iconUrl", "description", "isModerator", "isAdministrator", "displayOrder"},
+	required: []uint64{0xff},
 }
 
-// RolePoliciesValueValue is defined at #/components/schemas/Role/properties/policies/additionalProperties/properties/value.
+func (x *RoleLite) decodeJSON(d *jsonDecoder) bool {
+	if !d.objectStart() {
+		return false
+	}
+	*x = RoleLite{}
+	var seen [1]uint64
+	n := 0
+	for ; d.nextMember(n); n++ {
+		switch string(d.key) {
+		case "id":
+			seen[0] |= 0x1
+			d.field(&x.Extra, "id", d.at(), decString(&x.ID, d), "string")
+		case "name":
+			seen[0] |= 0x2
+			d.field(&x.Extra, "name", d.at(), decString(&x.Name, d), "string")
+		case "color":
+			seen[0] |= 0x4
+			if d.null() {
+				x.Color = nil
+				x.Extra.forgetDeclared("color")
+			} else {
+				d.field(&x.Extra, "color", d.at(), decPtr(&x.Color, d, decString), "string or null")
+			}
+		case "iconUrl":
+			seen[0] |= 0x8
+			if d.null() {
+				x.IconURL = nil
+				x.Extra.forgetDeclared("iconUrl")
+			} else {
+				d.field(&x.Extra, "iconUrl", d.at(), decPtr(&x.IconURL, d, decString), "string or null")
+			}
+		case "description":
+			seen[0] |= 0x10
+			d.field(&x.Extra, "description", d.at(), decString(&x.Description, d), "string")
+		case "isModerator":
+			seen[0] |= 0x20
+			d.field(&x.Extra, "isModerator", d.at(), decBool(&x.IsModerator, d), "boolean")
+		case "isAdministrator":
+			seen[0] |= 0x40
+			d.field(&x.Extra, "isAdministrator", d.at(), decBool(&x.IsAdministrator, d), "boolean")
+		case "displayOrder":
+			seen[0] |= 0x80
+			d.field(&x.Extra, "displayOrder", d.at(), decInt64(&x.DisplayOrder, d), "integer")
+		default:
+			d.unknown(&x.Extra)
+		}
+	}
+	fieldsOfRoleLite.markMissing(&x.Extra, seen[:])
+	return true
+}
+func (x *RoleLite) encodeJSON(e *jsonEncoder) {
+	e.objectStart()
+	if e.field(&x.Extra, "id") {
+		encString(&x.ID, e)
+	}
+	if e.field(&x.Extra, "name") {
+		encString(&x.Name, e)
+	}
+	if e.field(&x.Extra, "color") {
+		encPtr(&x.Color, e, encString)
+	}
+	if e.field(&x.Extra, "iconUrl") {
+		encPtr(&x.IconURL, e, encString)
+	}
+	if e.field(&x.Extra, "description") {
+		encString(&x.Description, e)
+	}
+	if e.field(&x.Extra, "isModerator") {
+		encBool(&x.IsModerator, e)
+	}
+	if e.field(&x.Extra, "isAdministrator") {
+		encBool(&x.IsAdministrator, e)
+	}
+	if e.field(&x.Extra, "displayOrder") {
+		encInt64(&x.DisplayOrder, e)
+	}
+	x.Extra.encode(e)
+	e.objectEnd()
+}
+
+// UnmarshalJSON decodes x from JSON, keeping what its fields cannot hold (see Members).
+func (x *RoleLite) UnmarshalJSON(data []byte) error {
+	return unmarshalJSONValue(data, x)
+}
+
+// MarshalJSON encodes x as JSON, with what decoding kept.
+func (x RoleLite) MarshalJSON() ([]byte, error) {
+	return marshalJSONValue(&x)
+}
+
+// RolePolicy is an element of the policies field of Role.
+type RolePolicy struct {
+	Value      RolePolicyValue `json:"value"`
+	Priority   int64           `json:"priority"`
+	UseDefault bool            `json:"useDefault"`
+
+	// Extra holds the members of the JSON object that no field above holds, as they were
+	// sent: members the API document does not declare, and declared members whose
+	// value does not fit the field's type. Encoding writes them back.
+	Extra Members `json:"-"`
+}
+
+// fieldsOfRolePolicy names the members of RolePolicy by field index, and says which are required.
+var fieldsOfRolePolicy = jsonFields{
+	names:    []string{"value", "priority", "useDefault"},
+	required: []uint64{0x7},
+}
+
+func (x *RolePolicy) decodeJSON(d *jsonDecoder) bool {
+	if !d.objectStart() {
+		return false
+	}
+	*x = RolePolicy{}
+	var seen [1]uint64
+	n := 0
+	for ; d.nextMember(n); n++ {
+		switch string(d.key) {
+		case "value":
+			seen[0] |= 0x1
+			d.field(&x.Extra, "value", d.at(), (*RolePolicyValue).decodeJSON(&x.Value, d), "RolePolicyValue")
+		case "priority":
+			seen[0] |= 0x2
+			d.field(&x.Extra, "priority", d.at(), decInt64(&x.Priority, d), "integer")
+		case "useDefault":
+			seen[0] |= 0x4
+			d.field(&x.Extra, "useDefault", d.at(), decBool(&x.UseDefault, d), "boolean")
+		default:
+			d.unknown(&x.Extra)
+		}
+	}
+	fieldsOfRolePolicy.markMissing(&x.Extra, seen[:])
+	return true
+}
+func (x *RolePolicy) encodeJSON(e *jsonEncoder) {
+	e.objectStart()
+	if e.field(&x.Extra, "value") {
+		(*RolePolicyValue).encodeJSON(&x.Value, e)
+	}
+	if e.field(&x.Extra, "priority") {
+		encInt64(&x.Priority, e)
+	}
+	if e.field(&x.Extra, "useDefault") {
+		encBool(&x.UseDefault, e)
+	}
+	x.Extra.encode(e)
+	e.objectEnd()
+}
+
+// UnmarshalJSON decodes x from JSON, keeping what its fields cannot hold (see Members).
+func (x *RolePolicy) UnmarshalJSON(data []byte) error {
+	return unmarshalJSONValue(data, x)
+}
+
+// MarshalJSON encodes x as JSON, with what decoding kept.
+func (x RolePolicy) MarshalJSON() ([]byte, error) {
+	return marshalJSONValue(&x)
+}
+
+// RolePolicyValue is the value field of RolePolicy.
 //
-// RolePoliciesValueValue is a union: at most one of its fields is set.
-// Decoding picks the field whose shape fits the JSON best; a value no field fits keeps only Raw.
-type RolePoliciesValueValue struct {
+// The value is one of: integer (Int), boolean (Bool). Decoding sets the field of the JSON value's kind; a value that fits none keeps its JSON in Raw.
+type RolePolicyValue struct {
 	Int  *int64 `json:"-"`
 	Bool *bool  `json:"-"`
-	// Raw is the JSON the value was decoded from.
+	// Raw is the JSON of a value that fits no field above, as it was sent.
 	Raw json.RawMessage `json:"-"`
 }
 
-// shapesOfRolePoliciesValueValue describes the alternatives of RolePoliciesValueValue for unionPick.
-var shapesOfRolePoliciesValueValue = []unionShape{{kind: "integer"}, {kind: "boolean"}}
-
-// UnmarshalJSON decodes whichever alternative the JSON holds.
-func (u *RolePoliciesValueValue) UnmarshalJSON(data []byte) error {
-	*u = RolePoliciesValueValue{Raw: append(json.RawMessage(nil), data...)}
-	switch unionPick(data, shapesOfRolePoliciesValueValue) {
-	case 0:
-		u.Int = new(int64)
-		return unionDecode(data, u.Int)
-	case 1:
-		u.Bool = new(bool)
-		return unionDecode(data, u.Bool)
+func (x *RolePolicyValue) decodeJSON(d *jsonDecoder) bool {
+	*x = RolePolicyValue{}
+	start := d.at()
+	ok := false
+	switch d.peek() {
+	case 't', 'f':
+		ok = decPtr(&x.Bool, d, decBool)
+	case '-', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9':
+		ok = decPtr(&x.Int, d, decInt64)
+	default:
+		d.skip()
 	}
-	return nil
+	if !ok {
+		*x = RolePolicyValue{Raw: d.rawFrom(start)}
+		d.misfitAt(start, "integer or boolean")
+	}
+	return true
 }
-
-// MarshalJSON encodes the alternative that is set, or Raw when none is.
-func (u RolePoliciesValueValue) MarshalJSON() ([]byte, error) {
+func (x *RolePolicyValue) encodeJSON(e *jsonEncoder) {
 	switch {
-	case u.Int != nil:
-		return json.Marshal(u.Int)
-	case u.Bool != nil:
-		return json.Marshal(u.Bool)
-	case u.Raw != nil:
-		return u.Raw, nil
+	case x.Int != nil:
+		encInt64(x.Int, e)
+	case x.Bool != nil:
+		encBool(x.Bool, e)
+	case x.Raw != nil:
+		encRaw(&x.Raw, e)
+	default:
+		e.null()
 	}
-	return []byte("null"), nil
 }
 
-// RoleTarget is defined at #/components/schemas/Role/properties/target.
+// UnmarshalJSON decodes x from JSON, keeping what its fields cannot hold (see Members).
+func (x *RolePolicyValue) UnmarshalJSON(data []byte) error {
+	return unmarshalJSONValue(data, x)
+}
+
+// MarshalJSON encodes x as JSON, with what decoding kept.
+func (x RolePolicyValue) MarshalJSON() ([]byte, error) {
+	return marshalJSONValue(&x)
+}
+
+// RoleTarget is the target field of Role.
 type RoleTarget string
 
 const (
@@ -909,11 +6160,91 @@ const (
 // StreamChatMessageDeleted is the payload of chatUser's and chatRoom's deleted event: the id of the deleted message.
 type StreamChatMessageDeleted string
 
+func (x *StreamChatMessageDeleted) decodeJSON(d *jsonDecoder) bool {
+	return decString((*string)(x), d)
+}
+func (x *StreamChatMessageDeleted) encodeJSON(e *jsonEncoder) {
+	encString((*string)(x), e)
+}
+
+// UnmarshalJSON decodes x from JSON, keeping what its fields cannot hold (see Members).
+func (x *StreamChatMessageDeleted) UnmarshalJSON(data []byte) error {
+	return unmarshalJSONValue(data, x)
+}
+
+// MarshalJSON encodes x as JSON, with what decoding kept.
+func (x StreamChatMessageDeleted) MarshalJSON() ([]byte, error) {
+	return marshalJSONValue(&x)
+}
+
 // StreamChatReacted is the payload of chatUser's and chatRoom's react event: someone reacted to a message.
 type StreamChatReacted struct {
 	MessageID string    `json:"messageId"`
 	Reaction  string    `json:"reaction"`
 	User      *UserLite `json:"user,omitzero"`
+
+	// Extra holds the members of the JSON object that no field above holds, as they were
+	// sent: members the API document does not declare, and declared members whose
+	// value does not fit the field's type. Encoding writes them back.
+	Extra Members `json:"-"`
+}
+
+// fieldsOfStreamChatReacted names the members of StreamChatReacted by field index, and says which are required.
+var fieldsOfStreamChatReacted = jsonFields{
+	names:    []string{"messageId", "reaction", "user"},
+	required: []uint64{0x3},
+}
+
+func (x *StreamChatReacted) decodeJSON(d *jsonDecoder) bool {
+	if !d.objectStart() {
+		return false
+	}
+	*x = StreamChatReacted{}
+	var seen [1]uint64
+	n := 0
+	for ; d.nextMember(n); n++ {
+		switch string(d.key) {
+		case "messageId":
+			seen[0] |= 0x1
+			d.field(&x.Extra, "messageId", d.at(), decString(&x.MessageID, d), "string")
+		case "reaction":
+			seen[0] |= 0x2
+			d.field(&x.Extra, "reaction", d.at(), decString(&x.Reaction, d), "string")
+		case "user":
+			seen[0] |= 0x4
+			d.field(&x.Extra, "user", d.at(), decPtr(&x.User, d, (*UserLite).decodeJSON), "UserLite")
+		default:
+			d.unknown(&x.Extra)
+		}
+	}
+	fieldsOfStreamChatReacted.markMissing(&x.Extra, seen[:])
+	return true
+}
+func (x *StreamChatReacted) encodeJSON(e *jsonEncoder) {
+	e.objectStart()
+	if e.field(&x.Extra, "messageId") {
+		encString(&x.MessageID, e)
+	}
+	if e.field(&x.Extra, "reaction") {
+		encString(&x.Reaction, e)
+	}
+	if x.User != nil {
+		if e.field(&x.Extra, "user") {
+			encPtr(&x.User, e, (*UserLite).encodeJSON)
+		}
+	}
+	x.Extra.encode(e)
+	e.objectEnd()
+}
+
+// UnmarshalJSON decodes x from JSON, keeping what its fields cannot hold (see Members).
+func (x *StreamChatReacted) UnmarshalJSON(data []byte) error {
+	return unmarshalJSONValue(data, x)
+}
+
+// MarshalJSON encodes x as JSON, with what decoding kept.
+func (x StreamChatReacted) MarshalJSON() ([]byte, error) {
+	return marshalJSONValue(&x)
 }
 
 // StreamChatUnreacted is the payload of chatUser's and chatRoom's unreact event: someone removed a reaction.
@@ -921,57 +6252,3065 @@ type StreamChatUnreacted struct {
 	MessageID string    `json:"messageId"`
 	Reaction  string    `json:"reaction"`
 	User      *UserLite `json:"user,omitzero"`
+
+	// Extra holds the members of the JSON object that no field above holds, as they were
+	// sent: members the API document does not declare, and declared members whose
+	// value does not fit the field's type. Encoding writes them back.
+	Extra Members `json:"-"`
+}
+
+// fieldsOfStreamChatUnreacted names the members of StreamChatUnreacted by field index, and says which are required.
+var fieldsOfStreamChatUnreacted = jsonFields{
+	names:    []string{"messageId", "reaction", "user"},
+	required: []uint64{0x3},
+}
+
+func (x *StreamChatUnreacted) decodeJSON(d *jsonDecoder) bool {
+	if !d.objectStart() {
+		return false
+	}
+	*x = StreamChatUnreacted{}
+	var seen [1]uint64
+	n := 0
+	for ; d.nextMember(n); n++ {
+		switch string(d.key) {
+		case "messageId":
+			seen[0] |= 0x1
+			d.field(&x.Extra, "messageId", d.at(), decString(&x.MessageID, d), "string")
+		case "reaction":
+			seen[0] |= 0x2
+			d.field(&x.Extra, "reaction", d.at(), decString(&x.Reaction, d), "string")
+		case "user":
+			seen[0] |= 0x4
+			d.field(&x.Extra, "user", d.at(), decPtr(&x.User, d, (*UserLite).decodeJSON), "UserLite")
+		default:
+			d.unknown(&x.Extra)
+		}
+	}
+	fieldsOfStreamChatUnreacted.markMissing(&x.Extra, seen[:])
+	return true
+}
+func (x *StreamChatUnreacted) encodeJSON(e *jsonEncoder) {
+	e.objectStart()
+	if e.field(&x.Extra, "messageId") {
+		encString(&x.MessageID, e)
+	}
+	if e.field(&x.Extra, "reaction") {
+		encString(&x.Reaction, e)
+	}
+	if x.User != nil {
+		if e.field(&x.Extra, "user") {
+			encPtr(&x.User, e, (*UserLite).encodeJSON)
+		}
+	}
+	x.Extra.encode(e)
+	e.objectEnd()
+}
+
+// UnmarshalJSON decodes x from JSON, keeping what its fields cannot hold (see Members).
+func (x *StreamChatUnreacted) UnmarshalJSON(data []byte) error {
+	return unmarshalJSONValue(data, x)
+}
+
+// MarshalJSON encodes x as JSON, with what decoding kept.
+func (x StreamChatUnreacted) MarshalJSON() ([]byte, error) {
+	return marshalJSONValue(&x)
 }
 
 // StreamDriveFileCreated is the payload of main's driveFileCreated event: a file the account uploaded.
 type StreamDriveFileCreated struct {
 	DriveFile
+
+	// Extra holds the members of the JSON object that no field above holds, as they were
+	// sent: members the API document does not declare, and declared members whose
+	// value does not fit the field's type. Encoding writes them back.
+	Extra Members `json:"-"`
+}
+
+// fieldsOfStreamDriveFileCreated names the members of StreamDriveFileCreated by field index, and says which are required.
+var fieldsOfStreamDriveFileCreated = jsonFields{
+	names:    []string{"id", "createdAt", "name", "type", "md5", "size", "isSensitive", "blurhash", "properties", "url", "thumbnailUrl", "comment", "folderId", "folder", "userId", "user"},
+	required: []uint64{0x5fff},
+}
+
+func (x *StreamDriveFileCreated) decodeJSON(d *jsonDecoder) bool {
+	if !d.objectStart() {
+		return false
+	}
+	*x = StreamDriveFileCreated{}
+	var seen [1]uint64
+	n := 0
+	for ; d.nextMember(n); n++ {
+		switch string(d.key) {
+		case "id":
+			seen[0] |= 0x1
+			d.field(&x.Extra, "id", d.at(), decString(&x.DriveFile.ID, d), "string")
+		case "createdAt":
+			seen[0] |= 0x2
+			d.field(&x.Extra, "createdAt", d.at(), decTime(&x.DriveFile.CreatedAt, d), "date-time string")
+		case "name":
+			seen[0] |= 0x4
+			d.field(&x.Extra, "name", d.at(), decString(&x.DriveFile.Name, d), "string")
+		case "type":
+			seen[0] |= 0x8
+			d.field(&x.Extra, "type", d.at(), decString(&x.DriveFile.Type, d), "string")
+		case "md5":
+			seen[0] |= 0x10
+			d.field(&x.Extra, "md5", d.at(), decString(&x.DriveFile.Md5, d), "string")
+		case "size":
+			seen[0] |= 0x20
+			d.field(&x.Extra, "size", d.at(), decInt64(&x.DriveFile.Size, d), "integer")
+		case "isSensitive":
+			seen[0] |= 0x40
+			d.field(&x.Extra, "isSensitive", d.at(), decBool(&x.DriveFile.IsSensitive, d), "boolean")
+		case "blurhash":
+			seen[0] |= 0x80
+			if d.null() {
+				x.DriveFile.Blurhash = nil
+				x.Extra.forgetDeclared("blurhash")
+			} else {
+				d.field(&x.Extra, "blurhash", d.at(), decPtr(&x.DriveFile.Blurhash, d, decString), "string or null")
+			}
+		case "properties":
+			seen[0] |= 0x100
+			d.field(&x.Extra, "properties", d.at(), (*DriveFileProperties).decodeJSON(&x.DriveFile.Properties, d), "DriveFileProperties")
+		case "url":
+			seen[0] |= 0x200
+			d.field(&x.Extra, "url", d.at(), decString(&x.DriveFile.URL, d), "string")
+		case "thumbnailUrl":
+			seen[0] |= 0x400
+			if d.null() {
+				x.DriveFile.ThumbnailURL = nil
+				x.Extra.forgetDeclared("thumbnailUrl")
+			} else {
+				d.field(&x.Extra, "thumbnailUrl", d.at(), decPtr(&x.DriveFile.ThumbnailURL, d, decString), "string or null")
+			}
+		case "comment":
+			seen[0] |= 0x800
+			if d.null() {
+				x.DriveFile.Comment = nil
+				x.Extra.forgetDeclared("comment")
+			} else {
+				d.field(&x.Extra, "comment", d.at(), decPtr(&x.DriveFile.Comment, d, decString), "string or null")
+			}
+		case "folderId":
+			seen[0] |= 0x1000
+			if d.null() {
+				x.DriveFile.FolderID = nil
+				x.Extra.forgetDeclared("folderId")
+			} else {
+				d.field(&x.Extra, "folderId", d.at(), decPtr(&x.DriveFile.FolderID, d, decString), "string or null")
+			}
+		case "folder":
+			seen[0] |= 0x2000
+			if d.null() {
+				x.DriveFile.Folder = nil
+				x.DriveFile.nulls |= 0x1
+				x.Extra.forgetDeclared("folder")
+			} else {
+				d.field(&x.Extra, "folder", d.at(), decPtr(&x.DriveFile.Folder, d, (*DriveFolder).decodeJSON), "DriveFolder or null")
+			}
+		case "userId":
+			seen[0] |= 0x4000
+			if d.null() {
+				x.DriveFile.UserID = nil
+				x.Extra.forgetDeclared("userId")
+			} else {
+				d.field(&x.Extra, "userId", d.at(), decPtr(&x.DriveFile.UserID, d, decString), "string or null")
+			}
+		case "user":
+			seen[0] |= 0x8000
+			if d.null() {
+				x.DriveFile.User = nil
+				x.DriveFile.nulls |= 0x2
+				x.Extra.forgetDeclared("user")
+			} else {
+				d.field(&x.Extra, "user", d.at(), decPtr(&x.DriveFile.User, d, (*UserLite).decodeJSON), "UserLite or null")
+			}
+		default:
+			d.unknown(&x.Extra)
+		}
+	}
+	fieldsOfStreamDriveFileCreated.markMissing(&x.Extra, seen[:])
+	return true
+}
+func (x *StreamDriveFileCreated) encodeJSON(e *jsonEncoder) {
+	e.objectStart()
+	if e.field(&x.Extra, "id") {
+		encString(&x.DriveFile.ID, e)
+	}
+	if e.field(&x.Extra, "createdAt") {
+		encTime(&x.DriveFile.CreatedAt, e)
+	}
+	if e.field(&x.Extra, "name") {
+		encString(&x.DriveFile.Name, e)
+	}
+	if e.field(&x.Extra, "type") {
+		encString(&x.DriveFile.Type, e)
+	}
+	if e.field(&x.Extra, "md5") {
+		encString(&x.DriveFile.Md5, e)
+	}
+	if e.field(&x.Extra, "size") {
+		encInt64(&x.DriveFile.Size, e)
+	}
+	if e.field(&x.Extra, "isSensitive") {
+		encBool(&x.DriveFile.IsSensitive, e)
+	}
+	if e.field(&x.Extra, "blurhash") {
+		encPtr(&x.DriveFile.Blurhash, e, encString)
+	}
+	if e.field(&x.Extra, "properties") {
+		(*DriveFileProperties).encodeJSON(&x.DriveFile.Properties, e)
+	}
+	if e.field(&x.Extra, "url") {
+		encString(&x.DriveFile.URL, e)
+	}
+	if e.field(&x.Extra, "thumbnailUrl") {
+		encPtr(&x.DriveFile.ThumbnailURL, e, encString)
+	}
+	if e.field(&x.Extra, "comment") {
+		encPtr(&x.DriveFile.Comment, e, encString)
+	}
+	if e.field(&x.Extra, "folderId") {
+		encPtr(&x.DriveFile.FolderID, e, encString)
+	}
+	if x.DriveFile.Folder != nil || x.DriveFile.nulls&0x1 != 0 {
+		if e.field(&x.Extra, "folder") {
+			encPtr(&x.DriveFile.Folder, e, (*DriveFolder).encodeJSON)
+		}
+	}
+	if e.field(&x.Extra, "userId") {
+		encPtr(&x.DriveFile.UserID, e, encString)
+	}
+	if x.DriveFile.User != nil || x.DriveFile.nulls&0x2 != 0 {
+		if e.field(&x.Extra, "user") {
+			encPtr(&x.DriveFile.User, e, (*UserLite).encodeJSON)
+		}
+	}
+	x.Extra.encode(e)
+	e.objectEnd()
+}
+
+// UnmarshalJSON decodes x from JSON, keeping what its fields cannot hold (see Members).
+func (x *StreamDriveFileCreated) UnmarshalJSON(data []byte) error {
+	return unmarshalJSONValue(data, x)
+}
+
+// MarshalJSON encodes x as JSON, with what decoding kept.
+func (x StreamDriveFileCreated) MarshalJSON() ([]byte, error) {
+	return marshalJSONValue(&x)
 }
 
 // StreamFileCreated is the payload of drive's fileCreated event.
 type StreamFileCreated struct {
 	DriveFile
+
+	// Extra holds the members of the JSON object that no field above holds, as they were
+	// sent: members the API document does not declare, and declared members whose
+	// value does not fit the field's type. Encoding writes them back.
+	Extra Members `json:"-"`
+}
+
+// fieldsOfStreamFileCreated names the members of StreamFileCreated by field index, and says which are required.
+var fieldsOfStreamFileCreated = jsonFields{
+	names:    []string{"id", "createdAt", "name", "type", "md5", "size", "isSensitive", "blurhash", "properties", "url", "thumbnailUrl", "comment", "folderId", "folder", "userId", "user"},
+	required: []uint64{0x5fff},
+}
+
+func (x *StreamFileCreated) decodeJSON(d *jsonDecoder) bool {
+	if !d.objectStart() {
+		return false
+	}
+	*x = StreamFileCreated{}
+	var seen [1]uint64
+	n := 0
+	for ; d.nextMember(n); n++ {
+		switch string(d.key) {
+		case "id":
+			seen[0] |= 0x1
+			d.field(&x.Extra, "id", d.at(), decString(&x.DriveFile.ID, d), "string")
+		case "createdAt":
+			seen[0] |= 0x2
+			d.field(&x.Extra, "createdAt", d.at(), decTime(&x.DriveFile.CreatedAt, d), "date-time string")
+		case "name":
+			seen[0] |= 0x4
+			d.field(&x.Extra, "name", d.at(), decString(&x.DriveFile.Name, d), "string")
+		case "type":
+			seen[0] |= 0x8
+			d.field(&x.Extra, "type", d.at(), decString(&x.DriveFile.Type, d), "string")
+		case "md5":
+			seen[0] |= 0x10
+			d.field(&x.Extra, "md5", d.at(), decString(&x.DriveFile.Md5, d), "string")
+		case "size":
+			seen[0] |= 0x20
+			d.field(&x.Extra, "size", d.at(), decInt64(&x.DriveFile.Size, d), "integer")
+		case "isSensitive":
+			seen[0] |= 0x40
+			d.field(&x.Extra, "isSensitive", d.at(), decBool(&x.DriveFile.IsSensitive, d), "boolean")
+		case "blurhash":
+			seen[0] |= 0x80
+			if d.null() {
+				x.DriveFile.Blurhash = nil
+				x.Extra.forgetDeclared("blurhash")
+			} else {
+				d.field(&x.Extra, "blurhash", d.at(), decPtr(&x.DriveFile.Blurhash, d, decString), "string or null")
+			}
+		case "properties":
+			seen[0] |= 0x100
+			d.field(&x.Extra, "properties", d.at(), (*DriveFileProperties).decodeJSON(&x.DriveFile.Properties, d), "DriveFileProperties")
+		case "url":
+			seen[0] |= 0x200
+			d.field(&x.Extra, "url", d.at(), decString(&x.DriveFile.URL, d), "string")
+		case "thumbnailUrl":
+			seen[0] |= 0x400
+			if d.null() {
+				x.DriveFile.ThumbnailURL = nil
+				x.Extra.forgetDeclared("thumbnailUrl")
+			} else {
+				d.field(&x.Extra, "thumbnailUrl", d.at(), decPtr(&x.DriveFile.ThumbnailURL, d, decString), "string or null")
+			}
+		case "comment":
+			seen[0] |= 0x800
+			if d.null() {
+				x.DriveFile.Comment = nil
+				x.Extra.forgetDeclared("comment")
+			} else {
+				d.field(&x.Extra, "comment", d.at(), decPtr(&x.DriveFile.Comment, d, decString), "string or null")
+			}
+		case "folderId":
+			seen[0] |= 0x1000
+			if d.null() {
+				x.DriveFile.FolderID = nil
+				x.Extra.forgetDeclared("folderId")
+			} else {
+				d.field(&x.Extra, "folderId", d.at(), decPtr(&x.DriveFile.FolderID, d, decString), "string or null")
+			}
+		case "folder":
+			seen[0] |= 0x2000
+			if d.null() {
+				x.DriveFile.Folder = nil
+				x.DriveFile.nulls |= 0x1
+				x.Extra.forgetDeclared("folder")
+			} else {
+				d.field(&x.Extra, "folder", d.at(), decPtr(&x.DriveFile.Folder, d, (*DriveFolder).decodeJSON), "DriveFolder or null")
+			}
+		case "userId":
+			seen[0] |= 0x4000
+			if d.null() {
+				x.DriveFile.UserID = nil
+				x.Extra.forgetDeclared("userId")
+			} else {
+				d.field(&x.Extra, "userId", d.at(), decPtr(&x.DriveFile.UserID, d, decString), "string or null")
+			}
+		case "user":
+			seen[0] |= 0x8000
+			if d.null() {
+				x.DriveFile.User = nil
+				x.DriveFile.nulls |= 0x2
+				x.Extra.forgetDeclared("user")
+			} else {
+				d.field(&x.Extra, "user", d.at(), decPtr(&x.DriveFile.User, d, (*UserLite).decodeJSON), "UserLite or null")
+			}
+		default:
+			d.unknown(&x.Extra)
+		}
+	}
+	fieldsOfStreamFileCreated.markMissing(&x.Extra, seen[:])
+	return true
+}
+func (x *StreamFileCreated) encodeJSON(e *jsonEncoder) {
+	e.objectStart()
+	if e.field(&x.Extra, "id") {
+		encString(&x.DriveFile.ID, e)
+	}
+	if e.field(&x.Extra, "createdAt") {
+		encTime(&x.DriveFile.CreatedAt, e)
+	}
+	if e.field(&x.Extra, "name") {
+		encString(&x.DriveFile.Name, e)
+	}
+	if e.field(&x.Extra, "type") {
+		encString(&x.DriveFile.Type, e)
+	}
+	if e.field(&x.Extra, "md5") {
+		encString(&x.DriveFile.Md5, e)
+	}
+	if e.field(&x.Extra, "size") {
+		encInt64(&x.DriveFile.Size, e)
+	}
+	if e.field(&x.Extra, "isSensitive") {
+		encBool(&x.DriveFile.IsSensitive, e)
+	}
+	if e.field(&x.Extra, "blurhash") {
+		encPtr(&x.DriveFile.Blurhash, e, encString)
+	}
+	if e.field(&x.Extra, "properties") {
+		(*DriveFileProperties).encodeJSON(&x.DriveFile.Properties, e)
+	}
+	if e.field(&x.Extra, "url") {
+		encString(&x.DriveFile.URL, e)
+	}
+	if e.field(&x.Extra, "thumbnailUrl") {
+		encPtr(&x.DriveFile.ThumbnailURL, e, encString)
+	}
+	if e.field(&x.Extra, "comment") {
+		encPtr(&x.DriveFile.Comment, e, encString)
+	}
+	if e.field(&x.Extra, "folderId") {
+		encPtr(&x.DriveFile.FolderID, e, encString)
+	}
+	if x.DriveFile.Folder != nil || x.DriveFile.nulls&0x1 != 0 {
+		if e.field(&x.Extra, "folder") {
+			encPtr(&x.DriveFile.Folder, e, (*DriveFolder).encodeJSON)
+		}
+	}
+	if e.field(&x.Extra, "userId") {
+		encPtr(&x.DriveFile.UserID, e, encString)
+	}
+	if x.DriveFile.User != nil || x.DriveFile.nulls&0x2 != 0 {
+		if e.field(&x.Extra, "user") {
+			encPtr(&x.DriveFile.User, e, (*UserLite).encodeJSON)
+		}
+	}
+	x.Extra.encode(e)
+	e.objectEnd()
+}
+
+// UnmarshalJSON decodes x from JSON, keeping what its fields cannot hold (see Members).
+func (x *StreamFileCreated) UnmarshalJSON(data []byte) error {
+	return unmarshalJSONValue(data, x)
+}
+
+// MarshalJSON encodes x as JSON, with what decoding kept.
+func (x StreamFileCreated) MarshalJSON() ([]byte, error) {
+	return marshalJSONValue(&x)
 }
 
 // StreamFileDeleted is the payload of drive's fileDeleted event: the id of the deleted file.
 type StreamFileDeleted string
 
+func (x *StreamFileDeleted) decodeJSON(d *jsonDecoder) bool {
+	return decString((*string)(x), d)
+}
+func (x *StreamFileDeleted) encodeJSON(e *jsonEncoder) {
+	encString((*string)(x), e)
+}
+
+// UnmarshalJSON decodes x from JSON, keeping what its fields cannot hold (see Members).
+func (x *StreamFileDeleted) UnmarshalJSON(data []byte) error {
+	return unmarshalJSONValue(data, x)
+}
+
+// MarshalJSON encodes x as JSON, with what decoding kept.
+func (x StreamFileDeleted) MarshalJSON() ([]byte, error) {
+	return marshalJSONValue(&x)
+}
+
 // StreamFileUpdated is the payload of drive's fileUpdated event.
 type StreamFileUpdated struct {
 	DriveFile
+
+	// Extra holds the members of the JSON object that no field above holds, as they were
+	// sent: members the API document does not declare, and declared members whose
+	// value does not fit the field's type. Encoding writes them back.
+	Extra Members `json:"-"`
+}
+
+// fieldsOfStreamFileUpdated names the members of StreamFileUpdated by field index, and says which are required.
+var fieldsOfStreamFileUpdated = jsonFields{
+	names:    []string{"id", "createdAt", "name", "type", "md5", "size", "isSensitive", "blurhash", "properties", "url", "thumbnailUrl", "comment", "folderId", "folder", "userId", "user"},
+	required: []uint64{0x5fff},
+}
+
+func (x *StreamFileUpdated) decodeJSON(d *jsonDecoder) bool {
+	if !d.objectStart() {
+		return false
+	}
+	*x = StreamFileUpdated{}
+	var seen [1]uint64
+	n := 0
+	for ; d.nextMember(n); n++ {
+		switch string(d.key) {
+		case "id":
+			seen[0] |= 0x1
+			d.field(&x.Extra, "id", d.at(), decString(&x.DriveFile.ID, d), "string")
+		case "createdAt":
+			seen[0] |= 0x2
+			d.field(&x.Extra, "createdAt", d.at(), decTime(&x.DriveFile.CreatedAt, d), "date-time string")
+		case "name":
+			seen[0] |= 0x4
+			d.field(&x.Extra, "name", d.at(), decString(&x.DriveFile.Name, d), "string")
+		case "type":
+			seen[0] |= 0x8
+			d.field(&x.Extra, "type", d.at(), decString(&x.DriveFile.Type, d), "string")
+		case "md5":
+			seen[0] |= 0x10
+			d.field(&x.Extra, "md5", d.at(), decString(&x.DriveFile.Md5, d), "string")
+		case "size":
+			seen[0] |= 0x20
+			d.field(&x.Extra, "size", d.at(), decInt64(&x.DriveFile.Size, d), "integer")
+		case "isSensitive":
+			seen[0] |= 0x40
+			d.field(&x.Extra, "isSensitive", d.at(), decBool(&x.DriveFile.IsSensitive, d), "boolean")
+		case "blurhash":
+			seen[0] |= 0x80
+			if d.null() {
+				x.DriveFile.Blurhash = nil
+				x.Extra.forgetDeclared("blurhash")
+			} else {
+				d.field(&x.Extra, "blurhash", d.at(), decPtr(&x.DriveFile.Blurhash, d, decString), "string or null")
+			}
+		case "properties":
+			seen[0] |= 0x100
+			d.field(&x.Extra, "properties", d.at(), (*DriveFileProperties).decodeJSON(&x.DriveFile.Properties, d), "DriveFileProperties")
+		case "url":
+			seen[0] |= 0x200
+			d.field(&x.Extra, "url", d.at(), decString(&x.DriveFile.URL, d), "string")
+		case "thumbnailUrl":
+			seen[0] |= 0x400
+			if d.null() {
+				x.DriveFile.ThumbnailURL = nil
+				x.Extra.forgetDeclared("thumbnailUrl")
+			} else {
+				d.field(&x.Extra, "thumbnailUrl", d.at(), decPtr(&x.DriveFile.ThumbnailURL, d, decString), "string or null")
+			}
+		case "comment":
+			seen[0] |= 0x800
+			if d.null() {
+				x.DriveFile.Comment = nil
+				x.Extra.forgetDeclared("comment")
+			} else {
+				d.field(&x.Extra, "comment", d.at(), decPtr(&x.DriveFile.Comment, d, decString), "string or null")
+			}
+		case "folderId":
+			seen[0] |= 0x1000
+			if d.null() {
+				x.DriveFile.FolderID = nil
+				x.Extra.forgetDeclared("folderId")
+			} else {
+				d.field(&x.Extra, "folderId", d.at(), decPtr(&x.DriveFile.FolderID, d, decString), "string or null")
+			}
+		case "folder":
+			seen[0] |= 0x2000
+			if d.null() {
+				x.DriveFile.Folder = nil
+				x.DriveFile.nulls |= 0x1
+				x.Extra.forgetDeclared("folder")
+			} else {
+				d.field(&x.Extra, "folder", d.at(), decPtr(&x.DriveFile.Folder, d, (*DriveFolder).decodeJSON), "DriveFolder or null")
+			}
+		case "userId":
+			seen[0] |= 0x4000
+			if d.null() {
+				x.DriveFile.UserID = nil
+				x.Extra.forgetDeclared("userId")
+			} else {
+				d.field(&x.Extra, "userId", d.at(), decPtr(&x.DriveFile.UserID, d, decString), "string or null")
+			}
+		case "user":
+			seen[0] |= 0x8000
+			if d.null() {
+				x.DriveFile.User = nil
+				x.DriveFile.nulls |= 0x2
+				x.Extra.forgetDeclared("user")
+			} else {
+				d.field(&x.Extra, "user", d.at(), decPtr(&x.DriveFile.User, d, (*UserLite).decodeJSON), "UserLite or null")
+			}
+		default:
+			d.unknown(&x.Extra)
+		}
+	}
+	fieldsOfStreamFileUpdated.markMissing(&x.Extra, seen[:])
+	return true
+}
+func (x *StreamFileUpdated) encodeJSON(e *jsonEncoder) {
+	e.objectStart()
+	if e.field(&x.Extra, "id") {
+		encString(&x.DriveFile.ID, e)
+	}
+	if e.field(&x.Extra, "createdAt") {
+		encTime(&x.DriveFile.CreatedAt, e)
+	}
+	if e.field(&x.Extra, "name") {
+		encString(&x.DriveFile.Name, e)
+	}
+	if e.field(&x.Extra, "type") {
+		encString(&x.DriveFile.Type, e)
+	}
+	if e.field(&x.Extra, "md5") {
+		encString(&x.DriveFile.Md5, e)
+	}
+	if e.field(&x.Extra, "size") {
+		encInt64(&x.DriveFile.Size, e)
+	}
+	if e.field(&x.Extra, "isSensitive") {
+		encBool(&x.DriveFile.IsSensitive, e)
+	}
+	if e.field(&x.Extra, "blurhash") {
+		encPtr(&x.DriveFile.Blurhash, e, encString)
+	}
+	if e.field(&x.Extra, "properties") {
+		(*DriveFileProperties).encodeJSON(&x.DriveFile.Properties, e)
+	}
+	if e.field(&x.Extra, "url") {
+		encString(&x.DriveFile.URL, e)
+	}
+	if e.field(&x.Extra, "thumbnailUrl") {
+		encPtr(&x.DriveFile.ThumbnailURL, e, encString)
+	}
+	if e.field(&x.Extra, "comment") {
+		encPtr(&x.DriveFile.Comment, e, encString)
+	}
+	if e.field(&x.Extra, "folderId") {
+		encPtr(&x.DriveFile.FolderID, e, encString)
+	}
+	if x.DriveFile.Folder != nil || x.DriveFile.nulls&0x1 != 0 {
+		if e.field(&x.Extra, "folder") {
+			encPtr(&x.DriveFile.Folder, e, (*DriveFolder).encodeJSON)
+		}
+	}
+	if e.field(&x.Extra, "userId") {
+		encPtr(&x.DriveFile.UserID, e, encString)
+	}
+	if x.DriveFile.User != nil || x.DriveFile.nulls&0x2 != 0 {
+		if e.field(&x.Extra, "user") {
+			encPtr(&x.DriveFile.User, e, (*UserLite).encodeJSON)
+		}
+	}
+	x.Extra.encode(e)
+	e.objectEnd()
+}
+
+// UnmarshalJSON decodes x from JSON, keeping what its fields cannot hold (see Members).
+func (x *StreamFileUpdated) UnmarshalJSON(data []byte) error {
+	return unmarshalJSONValue(data, x)
+}
+
+// MarshalJSON encodes x as JSON, with what decoding kept.
+func (x StreamFileUpdated) MarshalJSON() ([]byte, error) {
+	return marshalJSONValue(&x)
 }
 
 // StreamFolderCreated is the payload of drive's folderCreated event.
 type StreamFolderCreated struct {
 	DriveFolder
+
+	// Extra holds the members of the JSON object that no field above holds, as they were
+	// sent: members the API document does not declare, and declared members whose
+	// value does not fit the field's type. Encoding writes them back.
+	Extra Members `json:"-"`
+}
+
+// fieldsOfStreamFolderCreated names the members of StreamFolderCreated by field index, and says which are required.
+var fieldsOfStreamFolderCreated = jsonFields{
+	names:    []string{"id", "createdAt", "name", "parentId", "foldersCount", "filesCount", "parent"},
+	required: []uint64{0xf},
+}
+
+func (x *StreamFolderCreated) decodeJSON(d *jsonDecoder) bool {
+	if !d.objectStart() {
+		return false
+	}
+	*x = StreamFolderCreated{}
+	var seen [1]uint64
+	n := 0
+	for ; d.nextMember(n); n++ {
+		switch string(d.key) {
+		case "id":
+			seen[0] |= 0x1
+			d.field(&x.Extra, "id", d.at(), decString(&x.DriveFolder.ID, d), "string")
+		case "createdAt":
+			seen[0] |= 0x2
+			d.field(&x.Extra, "createdAt", d.at(), decTime(&x.DriveFolder.CreatedAt, d), "date-time string")
+		case "name":
+			seen[0] |= 0x4
+			d.field(&x.Extra, "name", d.at(), decString(&x.DriveFolder.Name, d), "string")
+		case "parentId":
+			seen[0] |= 0x8
+			if d.null() {
+				x.DriveFolder.ParentID = nil
+				x.Extra.forgetDeclared("parentId")
+			} else {
+				d.field(&x.Extra, "parentId", d.at(), decPtr(&x.DriveFolder.ParentID, d, decString), "string or null")
+			}
+		case "foldersCount":
+			seen[0] |= 0x10
+			d.field(&x.Extra, "foldersCount", d.at(), decPtr(&x.DriveFolder.FoldersCount, d, decInt64), "integer")
+		case "filesCount":
+			seen[0] |= 0x20
+			d.field(&x.Extra, "filesCount", d.at(), decPtr(&x.DriveFolder.FilesCount, d, decInt64), "integer")
+		case "parent":
+			seen[0] |= 0x40
+			if d.null() {
+				x.DriveFolder.Parent = nil
+				x.DriveFolder.nulls |= 0x1
+				x.Extra.forgetDeclared("parent")
+			} else {
+				d.field(&x.Extra, "parent", d.at(), decPtr(&x.DriveFolder.Parent, d, (*DriveFolder).decodeJSON), "DriveFolder or null")
+			}
+		default:
+			d.unknown(&x.Extra)
+		}
+	}
+	fieldsOfStreamFolderCreated.markMissing(&x.Extra, seen[:])
+	return true
+}
+func (x *StreamFolderCreated) encodeJSON(e *jsonEncoder) {
+	e.objectStart()
+	if e.field(&x.Extra, "id") {
+		encString(&x.DriveFolder.ID, e)
+	}
+	if e.field(&x.Extra, "createdAt") {
+		encTime(&x.DriveFolder.CreatedAt, e)
+	}
+	if e.field(&x.Extra, "name") {
+		encString(&x.DriveFolder.Name, e)
+	}
+	if e.field(&x.Extra, "parentId") {
+		encPtr(&x.DriveFolder.ParentID, e, encString)
+	}
+	if x.DriveFolder.FoldersCount != nil {
+		if e.field(&x.Extra, "foldersCount") {
+			encPtr(&x.DriveFolder.FoldersCount, e, encInt64)
+		}
+	}
+	if x.DriveFolder.FilesCount != nil {
+		if e.field(&x.Extra, "filesCount") {
+			encPtr(&x.DriveFolder.FilesCount, e, encInt64)
+		}
+	}
+	if x.DriveFolder.Parent != nil || x.DriveFolder.nulls&0x1 != 0 {
+		if e.field(&x.Extra, "parent") {
+			encPtr(&x.DriveFolder.Parent, e, (*DriveFolder).encodeJSON)
+		}
+	}
+	x.Extra.encode(e)
+	e.objectEnd()
+}
+
+// UnmarshalJSON decodes x from JSON, keeping what its fields cannot hold (see Members).
+func (x *StreamFolderCreated) UnmarshalJSON(data []byte) error {
+	return unmarshalJSONValue(data, x)
+}
+
+// MarshalJSON encodes x as JSON, with what decoding kept.
+func (x StreamFolderCreated) MarshalJSON() ([]byte, error) {
+	return marshalJSONValue(&x)
 }
 
 // StreamFolderDeleted is the payload of drive's folderDeleted event: the id of the deleted folder.
 type StreamFolderDeleted string
 
+func (x *StreamFolderDeleted) decodeJSON(d *jsonDecoder) bool {
+	return decString((*string)(x), d)
+}
+func (x *StreamFolderDeleted) encodeJSON(e *jsonEncoder) {
+	encString((*string)(x), e)
+}
+
+// UnmarshalJSON decodes x from JSON, keeping what its fields cannot hold (see Members).
+func (x *StreamFolderDeleted) UnmarshalJSON(data []byte) error {
+	return unmarshalJSONValue(data, x)
+}
+
+// MarshalJSON encodes x as JSON, with what decoding kept.
+func (x StreamFolderDeleted) MarshalJSON() ([]byte, error) {
+	return marshalJSONValue(&x)
+}
+
 // StreamFolderUpdated is the payload of drive's folderUpdated event.
 type StreamFolderUpdated struct {
 	DriveFolder
+
+	// Extra holds the members of the JSON object that no field above holds, as they were
+	// sent: members the API document does not declare, and declared members whose
+	// value does not fit the field's type. Encoding writes them back.
+	Extra Members `json:"-"`
+}
+
+// fieldsOfStreamFolderUpdated names the members of StreamFolderUpdated by field index, and says which are required.
+var fieldsOfStreamFolderUpdated = jsonFields{
+	names:    []string{"id", "createdAt", "name", "parentId", "foldersCount", "filesCount", "parent"},
+	required: []uint64{0xf},
+}
+
+func (x *StreamFolderUpdated) decodeJSON(d *jsonDecoder) bool {
+	if !d.objectStart() {
+		return false
+	}
+	*x = StreamFolderUpdated{}
+	var seen [1]uint64
+	n := 0
+	for ; d.nextMember(n); n++ {
+		switch string(d.key) {
+		case "id":
+			seen[0] |= 0x1
+			d.field(&x.Extra, "id", d.at(), decString(&x.DriveFolder.ID, d), "string")
+		case "createdAt":
+			seen[0] |= 0x2
+			d.field(&x.Extra, "createdAt", d.at(), decTime(&x.DriveFolder.CreatedAt, d), "date-time string")
+		case "name":
+			seen[0] |= 0x4
+			d.field(&x.Extra, "name", d.at(), decString(&x.DriveFolder.Name, d), "string")
+		case "parentId":
+			seen[0] |= 0x8
+			if d.null() {
+				x.DriveFolder.ParentID = nil
+				x.Extra.forgetDeclared("parentId")
+			} else {
+				d.field(&x.Extra, "parentId", d.at(), decPtr(&x.DriveFolder.ParentID, d, decString), "string or null")
+			}
+		case "foldersCount":
+			seen[0] |= 0x10
+			d.field(&x.Extra, "foldersCount", d.at(), decPtr(&x.DriveFolder.FoldersCount, d, decInt64), "integer")
+		case "filesCount":
+			seen[0] |= 0x20
+			d.field(&x.Extra, "filesCount", d.at(), decPtr(&x.DriveFolder.FilesCount, d, decInt64), "integer")
+		case "parent":
+			seen[0] |= 0x40
+			if d.null() {
+				x.DriveFolder.Parent = nil
+				x.DriveFolder.nulls |= 0x1
+				x.Extra.forgetDeclared("parent")
+			} else {
+				d.field(&x.Extra, "parent", d.at(), decPtr(&x.DriveFolder.Parent, d, (*DriveFolder).decodeJSON), "DriveFolder or null")
+			}
+		default:
+			d.unknown(&x.Extra)
+		}
+	}
+	fieldsOfStreamFolderUpdated.markMissing(&x.Extra, seen[:])
+	return true
+}
+func (x *StreamFolderUpdated) encodeJSON(e *jsonEncoder) {
+	e.objectStart()
+	if e.field(&x.Extra, "id") {
+		encString(&x.DriveFolder.ID, e)
+	}
+	if e.field(&x.Extra, "createdAt") {
+		encTime(&x.DriveFolder.CreatedAt, e)
+	}
+	if e.field(&x.Extra, "name") {
+		encString(&x.DriveFolder.Name, e)
+	}
+	if e.field(&x.Extra, "parentId") {
+		encPtr(&x.DriveFolder.ParentID, e, encString)
+	}
+	if x.DriveFolder.FoldersCount != nil {
+		if e.field(&x.Extra, "foldersCount") {
+			encPtr(&x.DriveFolder.FoldersCount, e, encInt64)
+		}
+	}
+	if x.DriveFolder.FilesCount != nil {
+		if e.field(&x.Extra, "filesCount") {
+			encPtr(&x.DriveFolder.FilesCount, e, encInt64)
+		}
+	}
+	if x.DriveFolder.Parent != nil || x.DriveFolder.nulls&0x1 != 0 {
+		if e.field(&x.Extra, "parent") {
+			encPtr(&x.DriveFolder.Parent, e, (*DriveFolder).encodeJSON)
+		}
+	}
+	x.Extra.encode(e)
+	e.objectEnd()
+}
+
+// UnmarshalJSON decodes x from JSON, keeping what its fields cannot hold (see Members).
+func (x *StreamFolderUpdated) UnmarshalJSON(data []byte) error {
+	return unmarshalJSONValue(data, x)
+}
+
+// MarshalJSON encodes x as JSON, with what decoding kept.
+func (x StreamFolderUpdated) MarshalJSON() ([]byte, error) {
+	return marshalJSONValue(&x)
 }
 
 // StreamFollow is the payload of main's follow event: a user the account now follows.
 type StreamFollow struct {
 	UserDetailed
+
+	// Extra holds the members of the JSON object that no field above holds, as they were
+	// sent: members the API document does not declare, and declared members whose
+	// value does not fit the field's type. Encoding writes them back.
+	Extra Members `json:"-"`
+}
+
+// fieldsOfStreamFollow names the members of StreamFollow by field index, and says which are required.
+var fieldsOfStreamFollow = jsonFields{
+	names:    []string{"avatarBlurhash", "avatarDecorations", "avatarUrl", "emojis", "host", "id", "instance", "isBot", "isCat", "name", "onlineStatus", "username", "alsoKnownAs", "bannerUrl", "birthday", "createdAt", "description", "fields", "followedMessage", "followersCount", "followersVisibility", "followingCount", "followingVisibility", "isBlocking", "isFollowing", "isLocked", "isSuspended", "lang", "lastFetchedAt", "notesCount", "notify", "pinnedNoteIds", "pinnedNotes", "publicReactions", "roles", "twoFactorEnabled", "updatedAt", "uri", "url", "2faEnabled", "achievements", "autoAcceptFollowed", "avatarId", "email", "hasUnreadNotification", "isAdmin", "isDeleted", "isExplorable", "isModerator", "loggedInDays", "mutedInstances", "mutedWords", "policies", "unreadNotificationsCount"},
+	required: []uint64{0x77be7bfe3f},
+}
+
+func (x *StreamFollow) decodeJSON(d *jsonDecoder) bool {
+	if !d.objectStart() {
+		return false
+	}
+	*x = StreamFollow{}
+	var seen [1]uint64
+	n := 0
+	for ; d.nextMember(n); n++ {
+		switch string(d.key) {
+		case "avatarBlurhash":
+			seen[0] |= 0x1
+			if d.null() {
+				x.UserDetailed.AvatarBlurhash = nil
+				x.Extra.forgetDeclared("avatarBlurhash")
+			} else {
+				d.field(&x.Extra, "avatarBlurhash", d.at(), decPtr(&x.UserDetailed.AvatarBlurhash, d, decString), "string or null")
+			}
+		case "avatarDecorations":
+			seen[0] |= 0x2
+			d.field(&x.Extra, "avatarDecorations", d.at(), func(p *[]AvatarDecoration, d *jsonDecoder) bool {
+				return decSlice(p, d, (*AvatarDecoration).decodeJSON)
+			}(&x.UserDetailed.AvatarDecorations, d), "array of AvatarDecoration")
+		case "avatarUrl":
+			seen[0] |= 0x4
+			if d.null() {
+				x.UserDetailed.AvatarURL = nil
+				x.Extra.forgetDeclared("avatarUrl")
+			} else {
+				d.field(&x.Extra, "avatarUrl", d.at(), decPtr(&x.UserDetailed.AvatarURL, d, decString), "string or null")
+			}
+		case "emojis":
+			seen[0] |= 0x8
+			d.field(&x.Extra, "emojis", d.at(), func(p *map[string]string, d *jsonDecoder) bool {
+				return decMap(p, d, decString)
+			}(&x.UserDetailed.Emojis, d), "object of string")
+		case "host":
+			seen[0] |= 0x10
+			if d.null() {
+				x.UserDetailed.Host = nil
+				x.Extra.forgetDeclared("host")
+			} else {
+				d.field(&x.Extra, "host", d.at(), decPtr(&x.UserDetailed.Host, d, decString), "string or null")
+			}
+		case "id":
+			seen[0] |= 0x20
+			d.field(&x.Extra, "id", d.at(), decString(&x.UserDetailed.ID, d), "string")
+		case "instance":
+			seen[0] |= 0x40
+			d.field(&x.Extra, "instance", d.at(), decPtr(&x.UserDetailed.Instance, d, (*Instance).decodeJSON), "Instance")
+		case "isBot":
+			seen[0] |= 0x80
+			d.field(&x.Extra, "isBot", d.at(), decPtr(&x.UserDetailed.IsBot, d, decBool), "boolean")
+		case "isCat":
+			seen[0] |= 0x100
+			d.field(&x.Extra, "isCat", d.at(), decPtr(&x.UserDetailed.IsCat, d, decBool), "boolean")
+		case "name":
+			seen[0] |= 0x200
+			if d.null() {
+				x.UserDetailed.Name = nil
+				x.Extra.forgetDeclared("name")
+			} else {
+				d.field(&x.Extra, "name", d.at(), decPtr(&x.UserDetailed.Name, d, decString), "string or null")
+			}
+		case "onlineStatus":
+			seen[0] |= 0x400
+			d.field(&x.Extra, "onlineStatus", d.at(), decEnum[UserOnlineStatus](&x.UserDetailed.OnlineStatus, d), "string")
+		case "username":
+			seen[0] |= 0x800
+			d.field(&x.Extra, "username", d.at(), decString(&x.UserDetailed.Username, d), "string")
+		case "alsoKnownAs":
+			seen[0] |= 0x1000
+			if d.null() {
+				x.UserDetailed.AlsoKnownAs = nil
+				x.Extra.forgetDeclared("alsoKnownAs")
+			} else {
+				d.field(&x.Extra, "alsoKnownAs", d.at(), func(p *[]string, d *jsonDecoder) bool {
+					return decSlice(p, d, decString)
+				}(&x.UserDetailed.AlsoKnownAs, d), "array of string or null")
+			}
+		case "bannerUrl":
+			seen[0] |= 0x2000
+			if d.null() {
+				x.UserDetailed.BannerURL = nil
+				x.Extra.forgetDeclared("bannerUrl")
+			} else {
+				d.field(&x.Extra, "bannerUrl", d.at(), decPtr(&x.UserDetailed.BannerURL, d, decString), "string or null")
+			}
+		case "birthday":
+			seen[0] |= 0x4000
+			if d.null() {
+				x.UserDetailed.Birthday = nil
+				x.Extra.forgetDeclared("birthday")
+			} else {
+				d.field(&x.Extra, "birthday", d.at(), decPtr(&x.UserDetailed.Birthday, d, decString), "string or null")
+			}
+		case "createdAt":
+			seen[0] |= 0x8000
+			d.field(&x.Extra, "createdAt", d.at(), decTime(&x.UserDetailed.CreatedAt, d), "date-time string")
+		case "description":
+			seen[0] |= 0x10000
+			if d.null() {
+				x.UserDetailed.Description = nil
+				x.Extra.forgetDeclared("description")
+			} else {
+				d.field(&x.Extra, "description", d.at(), decPtr(&x.UserDetailed.Description, d, decString), "string or null")
+			}
+		case "fields":
+			seen[0] |= 0x20000
+			d.field(&x.Extra, "fields", d.at(), func(p *[]Field, d *jsonDecoder) bool {
+				return decSlice(p, d, (*Field).decodeJSON)
+			}(&x.UserDetailed.Fields, d), "array of Field")
+		case "followedMessage":
+			seen[0] |= 0x40000
+			if d.null() {
+				x.UserDetailed.FollowedMessage = nil
+				x.UserDetailed.nulls |= 0x1
+				x.Extra.forgetDeclared("followedMessage")
+			} else {
+				d.field(&x.Extra, "followedMessage", d.at(), decPtr(&x.UserDetailed.FollowedMessage, d, decString), "string or null")
+			}
+		case "followersCount":
+			seen[0] |= 0x80000
+			d.field(&x.Extra, "followersCount", d.at(), decInt64(&x.UserDetailed.FollowersCount, d), "integer")
+		case "followersVisibility":
+			seen[0] |= 0x100000
+			d.field(&x.Extra, "followersVisibility", d.at(), decEnum[UserFollowersVisibility](&x.UserDetailed.FollowersVisibility, d), "string")
+		case "followingCount":
+			seen[0] |= 0x200000
+			d.field(&x.Extra, "followingCount", d.at(), decInt64(&x.UserDetailed.FollowingCount, d), "integer")
+		case "followingVisibility":
+			seen[0] |= 0x400000
+			d.field(&x.Extra, "followingVisibility", d.at(), decEnum[UserFollowingVisibility](&x.UserDetailed.FollowingVisibility, d), "string")
+		case "isBlocking":
+			seen[0] |= 0x800000
+			d.field(&x.Extra, "isBlocking", d.at(), decPtr(&x.UserDetailed.IsBlocking, d, decBool), "boolean")
+		case "isFollowing":
+			seen[0] |= 0x1000000
+			d.field(&x.Extra, "isFollowing", d.at(), decPtr(&x.UserDetailed.IsFollowing, d, decBool), "boolean")
+		case "isLocked":
+			seen[0] |= 0x2000000
+			d.field(&x.Extra, "isLocked", d.at(), decBool(&x.UserDetailed.IsLocked, d), "boolean")
+		case "isSuspended":
+			seen[0] |= 0x4000000
+			d.field(&x.Extra, "isSuspended", d.at(), decBool(&x.UserDetailed.IsSuspended, d), "boolean")
+		case "lang":
+			seen[0] |= 0x8000000
+			if d.null() {
+				x.UserDetailed.Lang = nil
+				x.Extra.forgetDeclared("lang")
+			} else {
+				d.field(&x.Extra, "lang", d.at(), decPtr(&x.UserDetailed.Lang, d, decString), "string or null")
+			}
+		case "lastFetchedAt":
+			seen[0] |= 0x10000000
+			if d.null() {
+				x.UserDetailed.LastFetchedAt = nil
+				x.Extra.forgetDeclared("lastFetchedAt")
+			} else {
+				d.field(&x.Extra, "lastFetchedAt", d.at(), decPtr(&x.UserDetailed.LastFetchedAt, d, decTime), "date-time string or null")
+			}
+		case "notesCount":
+			seen[0] |= 0x20000000
+			d.field(&x.Extra, "notesCount", d.at(), decInt64(&x.UserDetailed.NotesCount, d), "integer")
+		case "notify":
+			seen[0] |= 0x40000000
+			d.field(&x.Extra, "notify", d.at(), decPtr(&x.UserDetailed.Notify, d, decEnum[UserNotify]), "string")
+		case "pinnedNoteIds":
+			seen[0] |= 0x80000000
+			d.field(&x.Extra, "pinnedNoteIds", d.at(), func(p *[]string, d *jsonDecoder) bool {
+				return decSlice(p, d, decString)
+			}(&x.UserDetailed.PinnedNoteIDs, d), "array of string")
+		case "pinnedNotes":
+			seen[0] |= 0x100000000
+			d.field(&x.Extra, "pinnedNotes", d.at(), func(p *[]Note, d *jsonDecoder) bool {
+				return decSlice(p, d, (*Note).decodeJSON)
+			}(&x.UserDetailed.PinnedNotes, d), "array of Note")
+		case "publicReactions":
+			seen[0] |= 0x200000000
+			d.field(&x.Extra, "publicReactions", d.at(), decBool(&x.UserDetailed.PublicReactions, d), "boolean")
+		case "roles":
+			seen[0] |= 0x400000000
+			d.field(&x.Extra, "roles", d.at(), func(p *[]RoleLite, d *jsonDecoder) bool {
+				return decSlice(p, d, (*RoleLite).decodeJSON)
+			}(&x.UserDetailed.Roles, d), "array of RoleLite")
+		case "twoFactorEnabled":
+			seen[0] |= 0x800000000
+			d.field(&x.Extra, "twoFactorEnabled", d.at(), decPtr(&x.UserDetailed.TwoFactorEnabled, d, decBool), "boolean")
+		case "updatedAt":
+			seen[0] |= 0x1000000000
+			if d.null() {
+				x.UserDetailed.UpdatedAt = nil
+				x.Extra.forgetDeclared("updatedAt")
+			} else {
+				d.field(&x.Extra, "updatedAt", d.at(), decPtr(&x.UserDetailed.UpdatedAt, d, decTime), "date-time string or null")
+			}
+		case "uri":
+			seen[0] |= 0x2000000000
+			if d.null() {
+				x.UserDetailed.URI = nil
+				x.Extra.forgetDeclared("uri")
+			} else {
+				d.field(&x.Extra, "uri", d.at(), decPtr(&x.UserDetailed.URI, d, decString), "string or null")
+			}
+		case "url":
+			seen[0] |= 0x4000000000
+			if d.null() {
+				x.UserDetailed.URL = nil
+				x.Extra.forgetDeclared("url")
+			} else {
+				d.field(&x.Extra, "url", d.at(), decPtr(&x.UserDetailed.URL, d, decString), "string or null")
+			}
+		case "2faEnabled":
+			seen[0] |= 0x8000000000
+			d.field(&x.Extra, "2faEnabled", d.at(), decPtr(&x.UserDetailed.X2FAEnabled, d, decBool), "boolean")
+		case "achievements":
+			seen[0] |= 0x10000000000
+			d.field(&x.Extra, "achievements", d.at(), func(p *[]Achievement, d *jsonDecoder) bool {
+				return decSlice(p, d, (*Achievement).decodeJSON)
+			}(&x.UserDetailed.Achievements, d), "array of Achievement")
+		case "autoAcceptFollowed":
+			seen[0] |= 0x20000000000
+			d.field(&x.Extra, "autoAcceptFollowed", d.at(), decPtr(&x.UserDetailed.AutoAcceptFollowed, d, decBool), "boolean")
+		case "avatarId":
+			seen[0] |= 0x40000000000
+			if d.null() {
+				x.UserDetailed.AvatarID = nil
+				x.UserDetailed.nulls |= 0x2
+				x.Extra.forgetDeclared("avatarId")
+			} else {
+				d.field(&x.Extra, "avatarId", d.at(), decPtr(&x.UserDetailed.AvatarID, d, decString), "string or null")
+			}
+		case "email":
+			seen[0] |= 0x80000000000
+			if d.null() {
+				x.UserDetailed.Email = nil
+				x.UserDetailed.nulls |= 0x4
+				x.Extra.forgetDeclared("email")
+			} else {
+				d.field(&x.Extra, "email", d.at(), decPtr(&x.UserDetailed.Email, d, decString), "string or null")
+			}
+		case "hasUnreadNotification":
+			seen[0] |= 0x100000000000
+			d.field(&x.Extra, "hasUnreadNotification", d.at(), decPtr(&x.UserDetailed.HasUnreadNotification, d, decBool), "boolean")
+		case "isAdmin":
+			seen[0] |= 0x200000000000
+			if d.null() {
+				x.UserDetailed.IsAdmin = nil
+				x.UserDetailed.nulls |= 0x8
+				x.Extra.forgetDeclared("isAdmin")
+			} else {
+				d.field(&x.Extra, "isAdmin", d.at(), decPtr(&x.UserDetailed.IsAdmin, d, decBool), "boolean or null")
+			}
+		case "isDeleted":
+			seen[0] |= 0x400000000000
+			d.field(&x.Extra, "isDeleted", d.at(), decPtr(&x.UserDetailed.IsDeleted, d, decBool), "boolean")
+		case "isExplorable":
+			seen[0] |= 0x800000000000
+			d.field(&x.Extra, "isExplorable", d.at(), decPtr(&x.UserDetailed.IsExplorable, d, decBool), "boolean")
+		case "isModerator":
+			seen[0] |= 0x1000000000000
+			if d.null() {
+				x.UserDetailed.IsModerator = nil
+				x.UserDetailed.nulls |= 0x10
+				x.Extra.forgetDeclared("isModerator")
+			} else {
+				d.field(&x.Extra, "isModerator", d.at(), decPtr(&x.UserDetailed.IsModerator, d, decBool), "boolean or null")
+			}
+		case "loggedInDays":
+			seen[0] |= 0x2000000000000
+			d.field(&x.Extra, "loggedInDays", d.at(), decPtr(&x.UserDetailed.LoggedInDays, d, decInt64), "integer")
+		case "mutedInstances":
+			seen[0] |= 0x4000000000000
+			if d.null() {
+				x.UserDetailed.MutedInstances = nil
+				x.UserDetailed.nulls |= 0x20
+				x.Extra.forgetDeclared("mutedInstances")
+			} else {
+				d.field(&x.Extra, "mutedInstances", d.at(), func(p *[]string, d *jsonDecoder) bool {
+					return decSlice(p, d, decString)
+				}(&x.UserDetailed.MutedInstances, d), "array of string or null")
+			}
+		case "mutedWords":
+			seen[0] |= 0x8000000000000
+			d.field(&x.Extra, "mutedWords", d.at(), func(p *[]MutedWord, d *jsonDecoder) bool {
+				return decSlice(p, d, (*MutedWord).decodeJSON)
+			}(&x.UserDetailed.MutedWords, d), "array of MutedWord")
+		case "policies":
+			seen[0] |= 0x10000000000000
+			d.field(&x.Extra, "policies", d.at(), func(p *map[string]any, d *jsonDecoder) bool {
+				return decMap(p, d, decAny)
+			}(&x.UserDetailed.Policies, d), "object of any value")
+		case "unreadNotificationsCount":
+			seen[0] |= 0x20000000000000
+			d.field(&x.Extra, "unreadNotificationsCount", d.at(), decPtr(&x.UserDetailed.UnreadNotificationsCount, d, decInt64), "integer")
+		default:
+			d.unknown(&x.Extra)
+		}
+	}
+	fieldsOfStreamFollow.markMissing(&x.Extra, seen[:])
+	return true
+}
+func (x *StreamFollow) encodeJSON(e *jsonEncoder) {
+	e.objectStart()
+	if e.field(&x.Extra, "avatarBlurhash") {
+		encPtr(&x.UserDetailed.AvatarBlurhash, e, encString)
+	}
+	if e.field(&x.Extra, "avatarDecorations") {
+		if x.UserDetailed.AvatarDecorations == nil {
+			e.rawBytes("[]")
+		} else {
+			func(p *[]AvatarDecoration, e *jsonEncoder) {
+				encSlice(p, e, (*AvatarDecoration).encodeJSON)
+			}(&x.UserDetailed.AvatarDecorations, e)
+		}
+	}
+	if e.field(&x.Extra, "avatarUrl") {
+		encPtr(&x.UserDetailed.AvatarURL, e, encString)
+	}
+	if e.field(&x.Extra, "emojis") {
+		if x.UserDetailed.Emojis == nil {
+			e.rawBytes("{}")
+		} else {
+			func(p *map[string]string, e *jsonEncoder) {
+				encMap(p, e, encString)
+			}(&x.UserDetailed.Emojis, e)
+		}
+	}
+	if e.field(&x.Extra, "host") {
+		encPtr(&x.UserDetailed.Host, e, encString)
+	}
+	if e.field(&x.Extra, "id") {
+		encString(&x.UserDetailed.ID, e)
+	}
+	if x.UserDetailed.Instance != nil {
+		if e.field(&x.Extra, "instance") {
+			encPtr(&x.UserDetailed.Instance, e, (*Instance).encodeJSON)
+		}
+	}
+	if x.UserDetailed.IsBot != nil {
+		if e.field(&x.Extra, "isBot") {
+			encPtr(&x.UserDetailed.IsBot, e, encBool)
+		}
+	}
+	if x.UserDetailed.IsCat != nil {
+		if e.field(&x.Extra, "isCat") {
+			encPtr(&x.UserDetailed.IsCat, e, encBool)
+		}
+	}
+	if e.field(&x.Extra, "name") {
+		encPtr(&x.UserDetailed.Name, e, encString)
+	}
+	if e.field(&x.Extra, "onlineStatus") {
+		encEnum[UserOnlineStatus](&x.UserDetailed.OnlineStatus, e)
+	}
+	if e.field(&x.Extra, "username") {
+		encString(&x.UserDetailed.Username, e)
+	}
+	if e.field(&x.Extra, "alsoKnownAs") {
+		func(p *[]string, e *jsonEncoder) {
+			encSlice(p, e, encString)
+		}(&x.UserDetailed.AlsoKnownAs, e)
+	}
+	if e.field(&x.Extra, "bannerUrl") {
+		encPtr(&x.UserDetailed.BannerURL, e, encString)
+	}
+	if e.field(&x.Extra, "birthday") {
+		encPtr(&x.UserDetailed.Birthday, e, encString)
+	}
+	if e.field(&x.Extra, "createdAt") {
+		encTime(&x.UserDetailed.CreatedAt, e)
+	}
+	if e.field(&x.Extra, "description") {
+		encPtr(&x.UserDetailed.Description, e, encString)
+	}
+	if e.field(&x.Extra, "fields") {
+		if x.UserDetailed.Fields == nil {
+			e.rawBytes("[]")
+		} else {
+			func(p *[]Field, e *jsonEncoder) {
+				encSlice(p, e, (*Field).encodeJSON)
+			}(&x.UserDetailed.Fields, e)
+		}
+	}
+	if x.UserDetailed.FollowedMessage != nil || x.UserDetailed.nulls&0x1 != 0 {
+		if e.field(&x.Extra, "followedMessage") {
+			encPtr(&x.UserDetailed.FollowedMessage, e, encString)
+		}
+	}
+	if e.field(&x.Extra, "followersCount") {
+		encInt64(&x.UserDetailed.FollowersCount, e)
+	}
+	if e.field(&x.Extra, "followersVisibility") {
+		encEnum[UserFollowersVisibility](&x.UserDetailed.FollowersVisibility, e)
+	}
+	if e.field(&x.Extra, "followingCount") {
+		encInt64(&x.UserDetailed.FollowingCount, e)
+	}
+	if e.field(&x.Extra, "followingVisibility") {
+		encEnum[UserFollowingVisibility](&x.UserDetailed.FollowingVisibility, e)
+	}
+	if x.UserDetailed.IsBlocking != nil {
+		if e.field(&x.Extra, "isBlocking") {
+			encPtr(&x.UserDetailed.IsBlocking, e, encBool)
+		}
+	}
+	if x.UserDetailed.IsFollowing != nil {
+		if e.field(&x.Extra, "isFollowing") {
+			encPtr(&x.UserDetailed.IsFollowing, e, encBool)
+		}
+	}
+	if e.field(&x.Extra, "isLocked") {
+		encBool(&x.UserDetailed.IsLocked, e)
+	}
+	if e.field(&x.Extra, "isSuspended") {
+		encBool(&x.UserDetailed.IsSuspended, e)
+	}
+	if e.field(&x.Extra, "lang") {
+		encPtr(&x.UserDetailed.Lang, e, encString)
+	}
+	if e.field(&x.Extra, "lastFetchedAt") {
+		encPtr(&x.UserDetailed.LastFetchedAt, e, encTime)
+	}
+	if e.field(&x.Extra, "notesCount") {
+		encInt64(&x.UserDetailed.NotesCount, e)
+	}
+	if x.UserDetailed.Notify != nil {
+		if e.field(&x.Extra, "notify") {
+			encPtr(&x.UserDetailed.Notify, e, encEnum[UserNotify])
+		}
+	}
+	if e.field(&x.Extra, "pinnedNoteIds") {
+		if x.UserDetailed.PinnedNoteIDs == nil {
+			e.rawBytes("[]")
+		} else {
+			func(p *[]string, e *jsonEncoder) {
+				encSlice(p, e, encString)
+			}(&x.UserDetailed.PinnedNoteIDs, e)
+		}
+	}
+	if e.field(&x.Extra, "pinnedNotes") {
+		if x.UserDetailed.PinnedNotes == nil {
+			e.rawBytes("[]")
+		} else {
+			func(p *[]Note, e *jsonEncoder) {
+				encSlice(p, e, (*Note).encodeJSON)
+			}(&x.UserDetailed.PinnedNotes, e)
+		}
+	}
+	if e.field(&x.Extra, "publicReactions") {
+		encBool(&x.UserDetailed.PublicReactions, e)
+	}
+	if e.field(&x.Extra, "roles") {
+		if x.UserDetailed.Roles == nil {
+			e.rawBytes("[]")
+		} else {
+			func(p *[]RoleLite, e *jsonEncoder) {
+				encSlice(p, e, (*RoleLite).encodeJSON)
+			}(&x.UserDetailed.Roles, e)
+		}
+	}
+	if x.UserDetailed.TwoFactorEnabled != nil {
+		if e.field(&x.Extra, "twoFactorEnabled") {
+			encPtr(&x.UserDetailed.TwoFactorEnabled, e, encBool)
+		}
+	}
+	if e.field(&x.Extra, "updatedAt") {
+		encPtr(&x.UserDetailed.UpdatedAt, e, encTime)
+	}
+	if e.field(&x.Extra, "uri") {
+		encPtr(&x.UserDetailed.URI, e, encString)
+	}
+	if e.field(&x.Extra, "url") {
+		encPtr(&x.UserDetailed.URL, e, encString)
+	}
+	if x.UserDetailed.X2FAEnabled != nil {
+		if e.field(&x.Extra, "2faEnabled") {
+			encPtr(&x.UserDetailed.X2FAEnabled, e, encBool)
+		}
+	}
+	if x.UserDetailed.Achievements != nil {
+		if e.field(&x.Extra, "achievements") {
+			func(p *[]Achievement, e *jsonEncoder) {
+				encSlice(p, e, (*Achievement).encodeJSON)
+			}(&x.UserDetailed.Achievements, e)
+		}
+	}
+	if x.UserDetailed.AutoAcceptFollowed != nil {
+		if e.field(&x.Extra, "autoAcceptFollowed") {
+			encPtr(&x.UserDetailed.AutoAcceptFollowed, e, encBool)
+		}
+	}
+	if x.UserDetailed.AvatarID != nil || x.UserDetailed.nulls&0x2 != 0 {
+		if e.field(&x.Extra, "avatarId") {
+			encPtr(&x.UserDetailed.AvatarID, e, encString)
+		}
+	}
+	if x.UserDetailed.Email != nil || x.UserDetailed.nulls&0x4 != 0 {
+		if e.field(&x.Extra, "email") {
+			encPtr(&x.UserDetailed.Email, e, encString)
+		}
+	}
+	if x.UserDetailed.HasUnreadNotification != nil {
+		if e.field(&x.Extra, "hasUnreadNotification") {
+			encPtr(&x.UserDetailed.HasUnreadNotification, e, encBool)
+		}
+	}
+	if x.UserDetailed.IsAdmin != nil || x.UserDetailed.nulls&0x8 != 0 {
+		if e.field(&x.Extra, "isAdmin") {
+			encPtr(&x.UserDetailed.IsAdmin, e, encBool)
+		}
+	}
+	if x.UserDetailed.IsDeleted != nil {
+		if e.field(&x.Extra, "isDeleted") {
+			encPtr(&x.UserDetailed.IsDeleted, e, encBool)
+		}
+	}
+	if x.UserDetailed.IsExplorable != nil {
+		if e.field(&x.Extra, "isExplorable") {
+			encPtr(&x.UserDetailed.IsExplorable, e, encBool)
+		}
+	}
+	if x.UserDetailed.IsModerator != nil || x.UserDetailed.nulls&0x10 != 0 {
+		if e.field(&x.Extra, "isModerator") {
+			encPtr(&x.UserDetailed.IsModerator, e, encBool)
+		}
+	}
+	if x.UserDetailed.LoggedInDays != nil {
+		if e.field(&x.Extra, "loggedInDays") {
+			encPtr(&x.UserDetailed.LoggedInDays, e, encInt64)
+		}
+	}
+	if x.UserDetailed.MutedInstances != nil || x.UserDetailed.nulls&0x20 != 0 {
+		if e.field(&x.Extra, "mutedInstances") {
+			func(p *[]string, e *jsonEncoder) {
+				encSlice(p, e, encString)
+			}(&x.UserDetailed.MutedInstances, e)
+		}
+	}
+	if x.UserDetailed.MutedWords != nil {
+		if e.field(&x.Extra, "mutedWords") {
+			func(p *[]MutedWord, e *jsonEncoder) {
+				encSlice(p, e, (*MutedWord).encodeJSON)
+			}(&x.UserDetailed.MutedWords, e)
+		}
+	}
+	if x.UserDetailed.Policies != nil {
+		if e.field(&x.Extra, "policies") {
+			func(p *map[string]any, e *jsonEncoder) {
+				encMap(p, e, encAny)
+			}(&x.UserDetailed.Policies, e)
+		}
+	}
+	if x.UserDetailed.UnreadNotificationsCount != nil {
+		if e.field(&x.Extra, "unreadNotificationsCount") {
+			encPtr(&x.UserDetailed.UnreadNotificationsCount, e, encInt64)
+		}
+	}
+	x.Extra.encode(e)
+	e.objectEnd()
+}
+
+// UnmarshalJSON decodes x from JSON, keeping what its fields cannot hold (see Members).
+func (x *StreamFollow) UnmarshalJSON(data []byte) error {
+	return unmarshalJSONValue(data, x)
+}
+
+// MarshalJSON encodes x as JSON, with what decoding kept.
+func (x StreamFollow) MarshalJSON() ([]byte, error) {
+	return marshalJSONValue(&x)
 }
 
 // StreamFollowed is the payload of main's followed event: a user who now follows the account. Servers send a UserLite or a detailed user; every field either holds is kept.
 type StreamFollowed struct {
 	User
+
+	// Extra holds the members of the JSON object that no field above holds, as they were
+	// sent: members the API document does not declare, and declared members whose
+	// value does not fit the field's type. Encoding writes them back.
+	Extra Members `json:"-"`
+}
+
+// fieldsOfStreamFollowed names the members of StreamFollowed by field index, and says which are required.
+var fieldsOfStreamFollowed = jsonFields{
+	names:    []string{"avatarBlurhash", "avatarDecorations", "avatarUrl", "emojis", "host", "id", "instance", "isBot", "isCat", "name", "onlineStatus", "username", "alsoKnownAs", "bannerUrl", "birthday", "createdAt", "description", "fields", "followedMessage", "followersCount", "followersVisibility", "followingCount", "followingVisibility", "isBlocking", "isFollowing", "isLocked", "isSuspended", "lang", "lastFetchedAt", "notesCount", "notify", "pinnedNoteIds", "pinnedNotes", "publicReactions", "roles", "twoFactorEnabled", "updatedAt", "uri", "url", "2faEnabled", "achievements", "autoAcceptFollowed", "avatarId", "email", "hasUnreadNotification", "isAdmin", "isDeleted", "isExplorable", "isModerator", "loggedInDays", "mutedInstances", "mutedWords", "policies", "unreadNotificationsCount"},
+	required: []uint64{0xe3f},
+}
+
+func (x *StreamFollowed) decodeJSON(d *jsonDecoder) bool {
+	if !d.objectStart() {
+		return false
+	}
+	*x = StreamFollowed{}
+	var seen [1]uint64
+	n := 0
+	for ; d.nextMember(n); n++ {
+		switch string(d.key) {
+		case "avatarBlurhash":
+			seen[0] |= 0x1
+			if d.null() {
+				x.User.AvatarBlurhash = nil
+				x.Extra.forgetDeclared("avatarBlurhash")
+			} else {
+				d.field(&x.Extra, "avatarBlurhash", d.at(), decPtr(&x.User.AvatarBlurhash, d, decString), "string or null")
+			}
+		case "avatarDecorations":
+			seen[0] |= 0x2
+			d.field(&x.Extra, "avatarDecorations", d.at(), func(p *[]AvatarDecoration, d *jsonDecoder) bool {
+				return decSlice(p, d, (*AvatarDecoration).decodeJSON)
+			}(&x.User.AvatarDecorations, d), "array of AvatarDecoration")
+		case "avatarUrl":
+			seen[0] |= 0x4
+			if d.null() {
+				x.User.AvatarURL = nil
+				x.Extra.forgetDeclared("avatarUrl")
+			} else {
+				d.field(&x.Extra, "avatarUrl", d.at(), decPtr(&x.User.AvatarURL, d, decString), "string or null")
+			}
+		case "emojis":
+			seen[0] |= 0x8
+			d.field(&x.Extra, "emojis", d.at(), func(p *map[string]string, d *jsonDecoder) bool {
+				return decMap(p, d, decString)
+			}(&x.User.Emojis, d), "object of string")
+		case "host":
+			seen[0] |= 0x10
+			if d.null() {
+				x.User.Host = nil
+				x.Extra.forgetDeclared("host")
+			} else {
+				d.field(&x.Extra, "host", d.at(), decPtr(&x.User.Host, d, decString), "string or null")
+			}
+		case "id":
+			seen[0] |= 0x20
+			d.field(&x.Extra, "id", d.at(), decString(&x.User.ID, d), "string")
+		case "instance":
+			seen[0] |= 0x40
+			d.field(&x.Extra, "instance", d.at(), decPtr(&x.User.Instance, d, (*Instance).decodeJSON), "Instance")
+		case "isBot":
+			seen[0] |= 0x80
+			d.field(&x.Extra, "isBot", d.at(), decPtr(&x.User.IsBot, d, decBool), "boolean")
+		case "isCat":
+			seen[0] |= 0x100
+			d.field(&x.Extra, "isCat", d.at(), decPtr(&x.User.IsCat, d, decBool), "boolean")
+		case "name":
+			seen[0] |= 0x200
+			if d.null() {
+				x.User.Name = nil
+				x.Extra.forgetDeclared("name")
+			} else {
+				d.field(&x.Extra, "name", d.at(), decPtr(&x.User.Name, d, decString), "string or null")
+			}
+		case "onlineStatus":
+			seen[0] |= 0x400
+			d.field(&x.Extra, "onlineStatus", d.at(), decEnum[UserOnlineStatus](&x.User.OnlineStatus, d), "string")
+		case "username":
+			seen[0] |= 0x800
+			d.field(&x.Extra, "username", d.at(), decString(&x.User.Username, d), "string")
+		case "alsoKnownAs":
+			seen[0] |= 0x1000
+			if d.null() {
+				x.User.AlsoKnownAs = nil
+				x.User.nulls |= 0x1
+				x.Extra.forgetDeclared("alsoKnownAs")
+			} else {
+				d.field(&x.Extra, "alsoKnownAs", d.at(), func(p *[]string, d *jsonDecoder) bool {
+					return decSlice(p, d, decString)
+				}(&x.User.AlsoKnownAs, d), "array of string or null")
+			}
+		case "bannerUrl":
+			seen[0] |= 0x2000
+			if d.null() {
+				x.User.BannerURL = nil
+				x.User.nulls |= 0x2
+				x.Extra.forgetDeclared("bannerUrl")
+			} else {
+				d.field(&x.Extra, "bannerUrl", d.at(), decPtr(&x.User.BannerURL, d, decString), "string or null")
+			}
+		case "birthday":
+			seen[0] |= 0x4000
+			if d.null() {
+				x.User.Birthday = nil
+				x.User.nulls |= 0x4
+				x.Extra.forgetDeclared("birthday")
+			} else {
+				d.field(&x.Extra, "birthday", d.at(), decPtr(&x.User.Birthday, d, decString), "string or null")
+			}
+		case "createdAt":
+			seen[0] |= 0x8000
+			d.field(&x.Extra, "createdAt", d.at(), decPtr(&x.User.CreatedAt, d, decTime), "date-time string")
+		case "description":
+			seen[0] |= 0x10000
+			if d.null() {
+				x.User.Description = nil
+				x.User.nulls |= 0x8
+				x.Extra.forgetDeclared("description")
+			} else {
+				d.field(&x.Extra, "description", d.at(), decPtr(&x.User.Description, d, decString), "string or null")
+			}
+		case "fields":
+			seen[0] |= 0x20000
+			d.field(&x.Extra, "fields", d.at(), func(p *[]Field, d *jsonDecoder) bool {
+				return decSlice(p, d, (*Field).decodeJSON)
+			}(&x.User.Fields, d), "array of Field")
+		case "followedMessage":
+			seen[0] |= 0x40000
+			if d.null() {
+				x.User.FollowedMessage = nil
+				x.User.nulls |= 0x10
+				x.Extra.forgetDeclared("followedMessage")
+			} else {
+				d.field(&x.Extra, "followedMessage", d.at(), decPtr(&x.User.FollowedMessage, d, decString), "string or null")
+			}
+		case "followersCount":
+			seen[0] |= 0x80000
+			d.field(&x.Extra, "followersCount", d.at(), decPtr(&x.User.FollowersCount, d, decInt64), "integer")
+		case "followersVisibility":
+			seen[0] |= 0x100000
+			d.field(&x.Extra, "followersVisibility", d.at(), decPtr(&x.User.FollowersVisibility, d, decEnum[UserFollowersVisibility]), "string")
+		case "followingCount":
+			seen[0] |= 0x200000
+			d.field(&x.Extra, "followingCount", d.at(), decPtr(&x.User.FollowingCount, d, decInt64), "integer")
+		case "followingVisibility":
+			seen[0] |= 0x400000
+			d.field(&x.Extra, "followingVisibility", d.at(), decPtr(&x.User.FollowingVisibility, d, decEnum[UserFollowingVisibility]), "string")
+		case "isBlocking":
+			seen[0] |= 0x800000
+			d.field(&x.Extra, "isBlocking", d.at(), decPtr(&x.User.IsBlocking, d, decBool), "boolean")
+		case "isFollowing":
+			seen[0] |= 0x1000000
+			d.field(&x.Extra, "isFollowing", d.at(), decPtr(&x.User.IsFollowing, d, decBool), "boolean")
+		case "isLocked":
+			seen[0] |= 0x2000000
+			d.field(&x.Extra, "isLocked", d.at(), decPtr(&x.User.IsLocked, d, decBool), "boolean")
+		case "isSuspended":
+			seen[0] |= 0x4000000
+			d.field(&x.Extra, "isSuspended", d.at(), decPtr(&x.User.IsSuspended, d, decBool), "boolean")
+		case "lang":
+			seen[0] |= 0x8000000
+			if d.null() {
+				x.User.Lang = nil
+				x.User.nulls |= 0x20
+				x.Extra.forgetDeclared("lang")
+			} else {
+				d.field(&x.Extra, "lang", d.at(), decPtr(&x.User.Lang, d, decString), "string or null")
+			}
+		case "lastFetchedAt":
+			seen[0] |= 0x10000000
+			if d.null() {
+				x.User.LastFetchedAt = nil
+				x.User.nulls |= 0x40
+				x.Extra.forgetDeclared("lastFetchedAt")
+			} else {
+				d.field(&x.Extra, "lastFetchedAt", d.at(), decPtr(&x.User.LastFetchedAt, d, decTime), "date-time string or null")
+			}
+		case "notesCount":
+			seen[0] |= 0x20000000
+			d.field(&x.Extra, "notesCount", d.at(), decPtr(&x.User.NotesCount, d, decInt64), "integer")
+		case "notify":
+			seen[0] |= 0x40000000
+			d.field(&x.Extra, "notify", d.at(), decPtr(&x.User.Notify, d, decEnum[UserNotify]), "string")
+		case "pinnedNoteIds":
+			seen[0] |= 0x80000000
+			d.field(&x.Extra, "pinnedNoteIds", d.at(), func(p *[]string, d *jsonDecoder) bool {
+				return decSlice(p, d, decString)
+			}(&x.User.PinnedNoteIDs, d), "array of string")
+		case "pinnedNotes":
+			seen[0] |= 0x100000000
+			d.field(&x.Extra, "pinnedNotes", d.at(), func(p *[]Note, d *jsonDecoder) bool {
+				return decSlice(p, d, (*Note).decodeJSON)
+			}(&x.User.PinnedNotes, d), "array of Note")
+		case "publicReactions":
+			seen[0] |= 0x200000000
+			d.field(&x.Extra, "publicReactions", d.at(), decPtr(&x.User.PublicReactions, d, decBool), "boolean")
+		case "roles":
+			seen[0] |= 0x400000000
+			d.field(&x.Extra, "roles", d.at(), func(p *[]RoleLite, d *jsonDecoder) bool {
+				return decSlice(p, d, (*RoleLite).decodeJSON)
+			}(&x.User.Roles, d), "array of RoleLite")
+		case "twoFactorEnabled":
+			seen[0] |= 0x800000000
+			d.field(&x.Extra, "twoFactorEnabled", d.at(), decPtr(&x.User.TwoFactorEnabled, d, decBool), "boolean")
+		case "updatedAt":
+			seen[0] |= 0x1000000000
+			if d.null() {
+				x.User.UpdatedAt = nil
+				x.User.nulls |= 0x80
+				x.Extra.forgetDeclared("updatedAt")
+			} else {
+				d.field(&x.Extra, "updatedAt", d.at(), decPtr(&x.User.UpdatedAt, d, decTime), "date-time string or null")
+			}
+		case "uri":
+			seen[0] |= 0x2000000000
+			if d.null() {
+				x.User.URI = nil
+				x.User.nulls |= 0x100
+				x.Extra.forgetDeclared("uri")
+			} else {
+				d.field(&x.Extra, "uri", d.at(), decPtr(&x.User.URI, d, decString), "string or null")
+			}
+		case "url":
+			seen[0] |= 0x4000000000
+			if d.null() {
+				x.User.URL = nil
+				x.User.nulls |= 0x200
+				x.Extra.forgetDeclared("url")
+			} else {
+				d.field(&x.Extra, "url", d.at(), decPtr(&x.User.URL, d, decString), "string or null")
+			}
+		case "2faEnabled":
+			seen[0] |= 0x8000000000
+			d.field(&x.Extra, "2faEnabled", d.at(), decPtr(&x.User.X2FAEnabled, d, decBool), "boolean")
+		case "achievements":
+			seen[0] |= 0x10000000000
+			d.field(&x.Extra, "achievements", d.at(), func(p *[]Achievement, d *jsonDecoder) bool {
+				return decSlice(p, d, (*Achievement).decodeJSON)
+			}(&x.User.Achievements, d), "array of Achievement")
+		case "autoAcceptFollowed":
+			seen[0] |= 0x20000000000
+			d.field(&x.Extra, "autoAcceptFollowed", d.at(), decPtr(&x.User.AutoAcceptFollowed, d, decBool), "boolean")
+		case "avatarId":
+			seen[0] |= 0x40000000000
+			if d.null() {
+				x.User.AvatarID = nil
+				x.User.nulls |= 0x400
+				x.Extra.forgetDeclared("avatarId")
+			} else {
+				d.field(&x.Extra, "avatarId", d.at(), decPtr(&x.User.AvatarID, d, decString), "string or null")
+			}
+		case "email":
+			seen[0] |= 0x80000000000
+			if d.null() {
+				x.User.Email = nil
+				x.User.nulls |= 0x800
+				x.Extra.forgetDeclared("email")
+			} else {
+				d.field(&x.Extra, "email", d.at(), decPtr(&x.User.Email, d, decString), "string or null")
+			}
+		case "hasUnreadNotification":
+			seen[0] |= 0x100000000000
+			d.field(&x.Extra, "hasUnreadNotification", d.at(), decPtr(&x.User.HasUnreadNotification, d, decBool), "boolean")
+		case "isAdmin":
+			seen[0] |= 0x200000000000
+			if d.null() {
+				x.User.IsAdmin = nil
+				x.User.nulls |= 0x1000
+				x.Extra.forgetDeclared("isAdmin")
+			} else {
+				d.field(&x.Extra, "isAdmin", d.at(), decPtr(&x.User.IsAdmin, d, decBool), "boolean or null")
+			}
+		case "isDeleted":
+			seen[0] |= 0x400000000000
+			d.field(&x.Extra, "isDeleted", d.at(), decPtr(&x.User.IsDeleted, d, decBool), "boolean")
+		case "isExplorable":
+			seen[0] |= 0x800000000000
+			d.field(&x.Extra, "isExplorable", d.at(), decPtr(&x.User.IsExplorable, d, decBool), "boolean")
+		case "isModerator":
+			seen[0] |= 0x1000000000000
+			if d.null() {
+				x.User.IsModerator = nil
+				x.User.nulls |= 0x2000
+				x.Extra.forgetDeclared("isModerator")
+			} else {
+				d.field(&x.Extra, "isModerator", d.at(), decPtr(&x.User.IsModerator, d, decBool), "boolean or null")
+			}
+		case "loggedInDays":
+			seen[0] |= 0x2000000000000
+			d.field(&x.Extra, "loggedInDays", d.at(), decPtr(&x.User.LoggedInDays, d, decInt64), "integer")
+		case "mutedInstances":
+			seen[0] |= 0x4000000000000
+			if d.null() {
+				x.User.MutedInstances = nil
+				x.User.nulls |= 0x4000
+				x.Extra.forgetDeclared("mutedInstances")
+			} else {
+				d.field(&x.Extra, "mutedInstances", d.at(), func(p *[]string, d *jsonDecoder) bool {
+					return decSlice(p, d, decString)
+				}(&x.User.MutedInstances, d), "array of string or null")
+			}
+		case "mutedWords":
+			seen[0] |= 0x8000000000000
+			d.field(&x.Extra, "mutedWords", d.at(), func(p *[]MutedWord, d *jsonDecoder) bool {
+				return decSlice(p, d, (*MutedWord).decodeJSON)
+			}(&x.User.MutedWords, d), "array of MutedWord")
+		case "policies":
+			seen[0] |= 0x10000000000000
+			d.field(&x.Extra, "policies", d.at(), func(p *map[string]any, d *jsonDecoder) bool {
+				return decMap(p, d, decAny)
+			}(&x.User.Policies, d), "object of any value")
+		case "unreadNotificationsCount":
+			seen[0] |= 0x20000000000000
+			d.field(&x.Extra, "unreadNotificationsCount", d.at(), decPtr(&x.User.UnreadNotificationsCount, d, decInt64), "integer")
+		default:
+			d.unknown(&x.Extra)
+		}
+	}
+	fieldsOfStreamFollowed.markMissing(&x.Extra, seen[:])
+	return true
+}
+func (x *StreamFollowed) encodeJSON(e *jsonEncoder) {
+	e.objectStart()
+	if e.field(&x.Extra, "avatarBlurhash") {
+		encPtr(&x.User.AvatarBlurhash, e, encString)
+	}
+	if e.field(&x.Extra, "avatarDecorations") {
+		if x.User.AvatarDecorations == nil {
+			e.rawBytes("[]")
+		} else {
+			func(p *[]AvatarDecoration, e *jsonEncoder) {
+				encSlice(p, e, (*AvatarDecoration).encodeJSON)
+			}(&x.User.AvatarDecorations, e)
+		}
+	}
+	if e.field(&x.Extra, "avatarUrl") {
+		encPtr(&x.User.AvatarURL, e, encString)
+	}
+	if e.field(&x.Extra, "emojis") {
+		if x.User.Emojis == nil {
+			e.rawBytes("{}")
+		} else {
+			func(p *map[string]string, e *jsonEncoder) {
+				encMap(p, e, encString)
+			}(&x.User.Emojis, e)
+		}
+	}
+	if e.field(&x.Extra, "host") {
+		encPtr(&x.User.Host, e, encString)
+	}
+	if e.field(&x.Extra, "id") {
+		encString(&x.User.ID, e)
+	}
+	if x.User.Instance != nil {
+		if e.field(&x.Extra, "instance") {
+			encPtr(&x.User.Instance, e, (*Instance).encodeJSON)
+		}
+	}
+	if x.User.IsBot != nil {
+		if e.field(&x.Extra, "isBot") {
+			encPtr(&x.User.IsBot, e, encBool)
+		}
+	}
+	if x.User.IsCat != nil {
+		if e.field(&x.Extra, "isCat") {
+			encPtr(&x.User.IsCat, e, encBool)
+		}
+	}
+	if e.field(&x.Extra, "name") {
+		encPtr(&x.User.Name, e, encString)
+	}
+	if e.field(&x.Extra, "onlineStatus") {
+		encEnum[UserOnlineStatus](&x.User.OnlineStatus, e)
+	}
+	if e.field(&x.Extra, "username") {
+		encString(&x.User.Username, e)
+	}
+	if x.User.AlsoKnownAs != nil || x.User.nulls&0x1 != 0 {
+		if e.field(&x.Extra, "alsoKnownAs") {
+			func(p *[]string, e *jsonEncoder) {
+				encSlice(p, e, encString)
+			}(&x.User.AlsoKnownAs, e)
+		}
+	}
+	if x.User.BannerURL != nil || x.User.nulls&0x2 != 0 {
+		if e.field(&x.Extra, "bannerUrl") {
+			encPtr(&x.User.BannerURL, e, encString)
+		}
+	}
+	if x.User.Birthday != nil || x.User.nulls&0x4 != 0 {
+		if e.field(&x.Extra, "birthday") {
+			encPtr(&x.User.Birthday, e, encString)
+		}
+	}
+	if x.User.CreatedAt != nil {
+		if e.field(&x.Extra, "createdAt") {
+			encPtr(&x.User.CreatedAt, e, encTime)
+		}
+	}
+	if x.User.Description != nil || x.User.nulls&0x8 != 0 {
+		if e.field(&x.Extra, "description") {
+			encPtr(&x.User.Description, e, encString)
+		}
+	}
+	if x.User.Fields != nil {
+		if e.field(&x.Extra, "fields") {
+			func(p *[]Field, e *jsonEncoder) {
+				encSlice(p, e, (*Field).encodeJSON)
+			}(&x.User.Fields, e)
+		}
+	}
+	if x.User.FollowedMessage != nil || x.User.nulls&0x10 != 0 {
+		if e.field(&x.Extra, "followedMessage") {
+			encPtr(&x.User.FollowedMessage, e, encString)
+		}
+	}
+	if x.User.FollowersCount != nil {
+		if e.field(&x.Extra, "followersCount") {
+			encPtr(&x.User.FollowersCount, e, encInt64)
+		}
+	}
+	if x.User.FollowersVisibility != nil {
+		if e.field(&x.Extra, "followersVisibility") {
+			encPtr(&x.User.FollowersVisibility, e, encEnum[UserFollowersVisibility])
+		}
+	}
+	if x.User.FollowingCount != nil {
+		if e.field(&x.Extra, "followingCount") {
+			encPtr(&x.User.FollowingCount, e, encInt64)
+		}
+	}
+	if x.User.FollowingVisibility != nil {
+		if e.field(&x.Extra, "followingVisibility") {
+			encPtr(&x.User.FollowingVisibility, e, encEnum[UserFollowingVisibility])
+		}
+	}
+	if x.User.IsBlocking != nil {
+		if e.field(&x.Extra, "isBlocking") {
+			encPtr(&x.User.IsBlocking, e, encBool)
+		}
+	}
+	if x.User.IsFollowing != nil {
+		if e.field(&x.Extra, "isFollowing") {
+			encPtr(&x.User.IsFollowing, e, encBool)
+		}
+	}
+	if x.User.IsLocked != nil {
+		if e.field(&x.Extra, "isLocked") {
+			encPtr(&x.User.IsLocked, e, encBool)
+		}
+	}
+	if x.User.IsSuspended != nil {
+		if e.field(&x.Extra, "isSuspended") {
+			encPtr(&x.User.IsSuspended, e, encBool)
+		}
+	}
+	if x.User.Lang != nil || x.User.nulls&0x20 != 0 {
+		if e.field(&x.Extra, "lang") {
+			encPtr(&x.User.Lang, e, encString)
+		}
+	}
+	if x.User.LastFetchedAt != nil || x.User.nulls&0x40 != 0 {
+		if e.field(&x.Extra, "lastFetchedAt") {
+			encPtr(&x.User.LastFetchedAt, e, encTime)
+		}
+	}
+	if x.User.NotesCount != nil {
+		if e.field(&x.Extra, "notesCount") {
+			encPtr(&x.User.NotesCount, e, encInt64)
+		}
+	}
+	if x.User.Notify != nil {
+		if e.field(&x.Extra, "notify") {
+			encPtr(&x.User.Notify, e, encEnum[UserNotify])
+		}
+	}
+	if x.User.PinnedNoteIDs != nil {
+		if e.field(&x.Extra, "pinnedNoteIds") {
+			func(p *[]string, e *jsonEncoder) {
+				encSlice(p, e, encString)
+			}(&x.User.PinnedNoteIDs, e)
+		}
+	}
+	if x.User.PinnedNotes != nil {
+		if e.field(&x.Extra, "pinnedNotes") {
+			func(p *[]Note, e *jsonEncoder) {
+				encSlice(p, e, (*Note).encodeJSON)
+			}(&x.User.PinnedNotes, e)
+		}
+	}
+	if x.User.PublicReactions != nil {
+		if e.field(&x.Extra, "publicReactions") {
+			encPtr(&x.User.PublicReactions, e, encBool)
+		}
+	}
+	if x.User.Roles != nil {
+		if e.field(&x.Extra, "roles") {
+			func(p *[]RoleLite, e *jsonEncoder) {
+				encSlice(p, e, (*RoleLite).encodeJSON)
+			}(&x.User.Roles, e)
+		}
+	}
+	if x.User.TwoFactorEnabled != nil {
+		if e.field(&x.Extra, "twoFactorEnabled") {
+			encPtr(&x.User.TwoFactorEnabled, e, encBool)
+		}
+	}
+	if x.User.UpdatedAt != nil || x.User.nulls&0x80 != 0 {
+		if e.field(&x.Extra, "updatedAt") {
+			encPtr(&x.User.UpdatedAt, e, encTime)
+		}
+	}
+	if x.User.URI != nil || x.User.nulls&0x100 != 0 {
+		if e.field(&x.Extra, "uri") {
+			encPtr(&x.User.URI, e, encString)
+		}
+	}
+	if x.User.URL != nil || x.User.nulls&0x200 != 0 {
+		if e.field(&x.Extra, "url") {
+			encPtr(&x.User.URL, e, encString)
+		}
+	}
+	if x.User.X2FAEnabled != nil {
+		if e.field(&x.Extra, "2faEnabled") {
+			encPtr(&x.User.X2FAEnabled, e, encBool)
+		}
+	}
+	if x.User.Achievements != nil {
+		if e.field(&x.Extra, "achievements") {
+			func(p *[]Achievement, e *jsonEncoder) {
+				encSlice(p, e, (*Achievement).encodeJSON)
+			}(&x.User.Achievements, e)
+		}
+	}
+	if x.User.AutoAcceptFollowed != nil {
+		if e.field(&x.Extra, "autoAcceptFollowed") {
+			encPtr(&x.User.AutoAcceptFollowed, e, encBool)
+		}
+	}
+	if x.User.AvatarID != nil || x.User.nulls&0x400 != 0 {
+		if e.field(&x.Extra, "avatarId") {
+			encPtr(&x.User.AvatarID, e, encString)
+		}
+	}
+	if x.User.Email != nil || x.User.nulls&0x800 != 0 {
+		if e.field(&x.Extra, "email") {
+			encPtr(&x.User.Email, e, encString)
+		}
+	}
+	if x.User.HasUnreadNotification != nil {
+		if e.field(&x.Extra, "hasUnreadNotification") {
+			encPtr(&x.User.HasUnreadNotification, e, encBool)
+		}
+	}
+	if x.User.IsAdmin != nil || x.User.nulls&0x1000 != 0 {
+		if e.field(&x.Extra, "isAdmin") {
+			encPtr(&x.User.IsAdmin, e, encBool)
+		}
+	}
+	if x.User.IsDeleted != nil {
+		if e.field(&x.Extra, "isDeleted") {
+			encPtr(&x.User.IsDeleted, e, encBool)
+		}
+	}
+	if x.User.IsExplorable != nil {
+		if e.field(&x.Extra, "isExplorable") {
+			encPtr(&x.User.IsExplorable, e, encBool)
+		}
+	}
+	if x.User.IsModerator != nil || x.User.nulls&0x2000 != 0 {
+		if e.field(&x.Extra, "isModerator") {
+			encPtr(&x.User.IsModerator, e, encBool)
+		}
+	}
+	if x.User.LoggedInDays != nil {
+		if e.field(&x.Extra, "loggedInDays") {
+			encPtr(&x.User.LoggedInDays, e, encInt64)
+		}
+	}
+	if x.User.MutedInstances != nil || x.User.nulls&0x4000 != 0 {
+		if e.field(&x.Extra, "mutedInstances") {
+			func(p *[]string, e *jsonEncoder) {
+				encSlice(p, e, encString)
+			}(&x.User.MutedInstances, e)
+		}
+	}
+	if x.User.MutedWords != nil {
+		if e.field(&x.Extra, "mutedWords") {
+			func(p *[]MutedWord, e *jsonEncoder) {
+				encSlice(p, e, (*MutedWord).encodeJSON)
+			}(&x.User.MutedWords, e)
+		}
+	}
+	if x.User.Policies != nil {
+		if e.field(&x.Extra, "policies") {
+			func(p *map[string]any, e *jsonEncoder) {
+				encMap(p, e, encAny)
+			}(&x.User.Policies, e)
+		}
+	}
+	if x.User.UnreadNotificationsCount != nil {
+		if e.field(&x.Extra, "unreadNotificationsCount") {
+			encPtr(&x.User.UnreadNotificationsCount, e, encInt64)
+		}
+	}
+	x.Extra.encode(e)
+	e.objectEnd()
+}
+
+// UnmarshalJSON decodes x from JSON, keeping what its fields cannot hold (see Members).
+func (x *StreamFollowed) UnmarshalJSON(data []byte) error {
+	return unmarshalJSONValue(data, x)
+}
+
+// MarshalJSON encodes x as JSON, with what decoding kept.
+func (x StreamFollowed) MarshalJSON() ([]byte, error) {
+	return marshalJSONValue(&x)
 }
 
 // StreamMeUpdated is the payload of main's meUpdated event: the account itself after a change.
 type StreamMeUpdated struct {
 	MeDetailed
+
+	// Extra holds the members of the JSON object that no field above holds, as they were
+	// sent: members the API document does not declare, and declared members whose
+	// value does not fit the field's type. Encoding writes them back.
+	Extra Members `json:"-"`
+}
+
+// fieldsOfStreamMeUpdated names the members of StreamMeUpdated by field index, and says which are required.
+var fieldsOfStreamMeUpdated = jsonFields{
+	names:    []string{"id", "name", "username", "host", "avatarUrl", "avatarBlurhash", "avatarDecorations", "isBot", "isCat", "instance", "emojis", "onlineStatus", "url", "uri", "alsoKnownAs", "createdAt", "updatedAt", "lastFetchedAt", "bannerUrl", "isLocked", "isSuspended", "description", "birthday", "lang", "fields", "followersCount", "followingCount", "notesCount", "pinnedNoteIds", "pinnedNotes", "publicReactions", "followingVisibility", "followersVisibility", "roles", "isFollowing", "isBlocking", "notify", "avatarId", "isModerator", "isAdmin", "autoAcceptFollowed", "isExplorable", "isDeleted", "hasUnreadNotification", "unreadNotificationsCount", "mutedWords", "mutedInstances", "email", "policies", "twoFactorEnabled", "followedMessage", "2faEnabled", "loggedInDays", "achievements"},
+	required: []uint64{0x377fe3fffffc7f},
+}
+
+func (x *StreamMeUpdated) decodeJSON(d *jsonDecoder) bool {
+	if !d.objectStart() {
+		return false
+	}
+	*x = StreamMeUpdated{}
+	var seen [1]uint64
+	n := 0
+	for ; d.nextMember(n); n++ {
+		switch string(d.key) {
+		case "id":
+			seen[0] |= 0x1
+			d.field(&x.Extra, "id", d.at(), decString(&x.MeDetailed.UserLite.ID, d), "string")
+		case "name":
+			seen[0] |= 0x2
+			if d.null() {
+				x.MeDetailed.UserLite.Name = nil
+				x.Extra.forgetDeclared("name")
+			} else {
+				d.field(&x.Extra, "name", d.at(), decPtr(&x.MeDetailed.UserLite.Name, d, decString), "string or null")
+			}
+		case "username":
+			seen[0] |= 0x4
+			d.field(&x.Extra, "username", d.at(), decString(&x.MeDetailed.UserLite.Username, d), "string")
+		case "host":
+			seen[0] |= 0x8
+			if d.null() {
+				x.MeDetailed.UserLite.Host = nil
+				x.Extra.forgetDeclared("host")
+			} else {
+				d.field(&x.Extra, "host", d.at(), decPtr(&x.MeDetailed.UserLite.Host, d, decString), "string or null")
+			}
+		case "avatarUrl":
+			seen[0] |= 0x10
+			if d.null() {
+				x.MeDetailed.UserLite.AvatarURL = nil
+				x.Extra.forgetDeclared("avatarUrl")
+			} else {
+				d.field(&x.Extra, "avatarUrl", d.at(), decPtr(&x.MeDetailed.UserLite.AvatarURL, d, decString), "string or null")
+			}
+		case "avatarBlurhash":
+			seen[0] |= 0x20
+			if d.null() {
+				x.MeDetailed.UserLite.AvatarBlurhash = nil
+				x.Extra.forgetDeclared("avatarBlurhash")
+			} else {
+				d.field(&x.Extra, "avatarBlurhash", d.at(), decPtr(&x.MeDetailed.UserLite.AvatarBlurhash, d, decString), "string or null")
+			}
+		case "avatarDecorations":
+			seen[0] |= 0x40
+			d.field(&x.Extra, "avatarDecorations", d.at(), func(p *[]AvatarDecoration, d *jsonDecoder) bool {
+				return decSlice(p, d, (*AvatarDecoration).decodeJSON)
+			}(&x.MeDetailed.UserLite.AvatarDecorations, d), "array of AvatarDecoration")
+		case "isBot":
+			seen[0] |= 0x80
+			d.field(&x.Extra, "isBot", d.at(), decPtr(&x.MeDetailed.UserLite.IsBot, d, decBool), "boolean")
+		case "isCat":
+			seen[0] |= 0x100
+			d.field(&x.Extra, "isCat", d.at(), decPtr(&x.MeDetailed.UserLite.IsCat, d, decBool), "boolean")
+		case "instance":
+			seen[0] |= 0x200
+			d.field(&x.Extra, "instance", d.at(), decPtr(&x.MeDetailed.UserLite.Instance, d, (*Instance).decodeJSON), "Instance")
+		case "emojis":
+			seen[0] |= 0x400
+			d.field(&x.Extra, "emojis", d.at(), func(p *map[string]string, d *jsonDecoder) bool {
+				return decMap(p, d, decString)
+			}(&x.MeDetailed.UserLite.Emojis, d), "object of string")
+		case "onlineStatus":
+			seen[0] |= 0x800
+			d.field(&x.Extra, "onlineStatus", d.at(), decEnum[UserOnlineStatus](&x.MeDetailed.UserLite.OnlineStatus, d), "string")
+		case "url":
+			seen[0] |= 0x1000
+			if d.null() {
+				x.MeDetailed.UserDetailedNotMeOnly.URL = nil
+				x.Extra.forgetDeclared("url")
+			} else {
+				d.field(&x.Extra, "url", d.at(), decPtr(&x.MeDetailed.UserDetailedNotMeOnly.URL, d, decString), "string or null")
+			}
+		case "uri":
+			seen[0] |= 0x2000
+			if d.null() {
+				x.MeDetailed.UserDetailedNotMeOnly.URI = nil
+				x.Extra.forgetDeclared("uri")
+			} else {
+				d.field(&x.Extra, "uri", d.at(), decPtr(&x.MeDetailed.UserDetailedNotMeOnly.URI, d, decString), "string or null")
+			}
+		case "alsoKnownAs":
+			seen[0] |= 0x4000
+			if d.null() {
+				x.MeDetailed.UserDetailedNotMeOnly.AlsoKnownAs = nil
+				x.Extra.forgetDeclared("alsoKnownAs")
+			} else {
+				d.field(&x.Extra, "alsoKnownAs", d.at(), func(p *[]string, d *jsonDecoder) bool {
+					return decSlice(p, d, decString)
+				}(&x.MeDetailed.UserDetailedNotMeOnly.AlsoKnownAs, d), "array of string or null")
+			}
+		case "createdAt":
+			seen[0] |= 0x8000
+			d.field(&x.Extra, "createdAt", d.at(), decTime(&x.MeDetailed.UserDetailedNotMeOnly.CreatedAt, d), "date-time string")
+		case "updatedAt":
+			seen[0] |= 0x10000
+			if d.null() {
+				x.MeDetailed.UserDetailedNotMeOnly.UpdatedAt = nil
+				x.Extra.forgetDeclared("updatedAt")
+			} else {
+				d.field(&x.Extra, "updatedAt", d.at(), decPtr(&x.MeDetailed.UserDetailedNotMeOnly.UpdatedAt, d, decTime), "date-time string or null")
+			}
+		case "lastFetchedAt":
+			seen[0] |= 0x20000
+			if d.null() {
+				x.MeDetailed.UserDetailedNotMeOnly.LastFetchedAt = nil
+				x.Extra.forgetDeclared("lastFetchedAt")
+			} else {
+				d.field(&x.Extra, "lastFetchedAt", d.at(), decPtr(&x.MeDetailed.UserDetailedNotMeOnly.LastFetchedAt, d, decTime), "date-time string or null")
+			}
+		case "bannerUrl":
+			seen[0] |= 0x40000
+			if d.null() {
+				x.MeDetailed.UserDetailedNotMeOnly.BannerURL = nil
+				x.Extra.forgetDeclared("bannerUrl")
+			} else {
+				d.field(&x.Extra, "bannerUrl", d.at(), decPtr(&x.MeDetailed.UserDetailedNotMeOnly.BannerURL, d, decString), "string or null")
+			}
+		case "isLocked":
+			seen[0] |= 0x80000
+			d.field(&x.Extra, "isLocked", d.at(), decBool(&x.MeDetailed.UserDetailedNotMeOnly.IsLocked, d), "boolean")
+		case "isSuspended":
+			seen[0] |= 0x100000
+			d.field(&x.Extra, "isSuspended", d.at(), decBool(&x.MeDetailed.UserDetailedNotMeOnly.IsSuspended, d), "boolean")
+		case "description":
+			seen[0] |= 0x200000
+			if d.null() {
+				x.MeDetailed.UserDetailedNotMeOnly.Description = nil
+				x.Extra.forgetDeclared("description")
+			} else {
+				d.field(&x.Extra, "description", d.at(), decPtr(&x.MeDetailed.UserDetailedNotMeOnly.Description, d, decString), "string or null")
+			}
+		case "birthday":
+			seen[0] |= 0x400000
+			if d.null() {
+				x.MeDetailed.UserDetailedNotMeOnly.Birthday = nil
+				x.Extra.forgetDeclared("birthday")
+			} else {
+				d.field(&x.Extra, "birthday", d.at(), decPtr(&x.MeDetailed.UserDetailedNotMeOnly.Birthday, d, decString), "string or null")
+			}
+		case "lang":
+			seen[0] |= 0x800000
+			if d.null() {
+				x.MeDetailed.UserDetailedNotMeOnly.Lang = nil
+				x.Extra.forgetDeclared("lang")
+			} else {
+				d.field(&x.Extra, "lang", d.at(), decPtr(&x.MeDetailed.UserDetailedNotMeOnly.Lang, d, decString), "string or null")
+			}
+		case "fields":
+			seen[0] |= 0x1000000
+			d.field(&x.Extra, "fields", d.at(), func(p *[]Field, d *jsonDecoder) bool {
+				return decSlice(p, d, (*Field).decodeJSON)
+			}(&x.MeDetailed.UserDetailedNotMeOnly.Fields, d), "array of Field")
+		case "followersCount":
+			seen[0] |= 0x2000000
+			d.field(&x.Extra, "followersCount", d.at(), decInt64(&x.MeDetailed.UserDetailedNotMeOnly.FollowersCount, d), "integer")
+		case "followingCount":
+			seen[0] |= 0x4000000
+			d.field(&x.Extra, "followingCount", d.at(), decInt64(&x.MeDetailed.UserDetailedNotMeOnly.FollowingCount, d), "integer")
+		case "notesCount":
+			seen[0] |= 0x8000000
+			d.field(&x.Extra, "notesCount", d.at(), decInt64(&x.MeDetailed.UserDetailedNotMeOnly.NotesCount, d), "integer")
+		case "pinnedNoteIds":
+			seen[0] |= 0x10000000
+			d.field(&x.Extra, "pinnedNoteIds", d.at(), func(p *[]string, d *jsonDecoder) bool {
+				return decSlice(p, d, decString)
+			}(&x.MeDetailed.UserDetailedNotMeOnly.PinnedNoteIDs, d), "array of string")
+		case "pinnedNotes":
+			seen[0] |= 0x20000000
+			d.field(&x.Extra, "pinnedNotes", d.at(), func(p *[]Note, d *jsonDecoder) bool {
+				return decSlice(p, d, (*Note).decodeJSON)
+			}(&x.MeDetailed.UserDetailedNotMeOnly.PinnedNotes, d), "array of Note")
+		case "publicReactions":
+			seen[0] |= 0x40000000
+			d.field(&x.Extra, "publicReactions", d.at(), decBool(&x.MeDetailed.UserDetailedNotMeOnly.PublicReactions, d), "boolean")
+		case "followingVisibility":
+			seen[0] |= 0x80000000
+			d.field(&x.Extra, "followingVisibility", d.at(), decEnum[UserFollowingVisibility](&x.MeDetailed.UserDetailedNotMeOnly.FollowingVisibility, d), "string")
+		case "followersVisibility":
+			seen[0] |= 0x100000000
+			d.field(&x.Extra, "followersVisibility", d.at(), decEnum[UserFollowersVisibility](&x.MeDetailed.UserDetailedNotMeOnly.FollowersVisibility, d), "string")
+		case "roles":
+			seen[0] |= 0x200000000
+			d.field(&x.Extra, "roles", d.at(), func(p *[]RoleLite, d *jsonDecoder) bool {
+				return decSlice(p, d, (*RoleLite).decodeJSON)
+			}(&x.MeDetailed.UserDetailedNotMeOnly.Roles, d), "array of RoleLite")
+		case "isFollowing":
+			seen[0] |= 0x400000000
+			d.field(&x.Extra, "isFollowing", d.at(), decPtr(&x.MeDetailed.UserDetailedNotMeOnly.IsFollowing, d, decBool), "boolean")
+		case "isBlocking":
+			seen[0] |= 0x800000000
+			d.field(&x.Extra, "isBlocking", d.at(), decPtr(&x.MeDetailed.UserDetailedNotMeOnly.IsBlocking, d, decBool), "boolean")
+		case "notify":
+			seen[0] |= 0x1000000000
+			d.field(&x.Extra, "notify", d.at(), decPtr(&x.MeDetailed.UserDetailedNotMeOnly.Notify, d, decEnum[UserNotify]), "string")
+		case "avatarId":
+			seen[0] |= 0x2000000000
+			if d.null() {
+				x.MeDetailed.AvatarID = nil
+				x.Extra.forgetDeclared("avatarId")
+			} else {
+				d.field(&x.Extra, "avatarId", d.at(), decPtr(&x.MeDetailed.AvatarID, d, decString), "string or null")
+			}
+		case "isModerator":
+			seen[0] |= 0x4000000000
+			if d.null() {
+				x.MeDetailed.IsModerator = nil
+				x.Extra.forgetDeclared("isModerator")
+			} else {
+				d.field(&x.Extra, "isModerator", d.at(), decPtr(&x.MeDetailed.IsModerator, d, decBool), "boolean or null")
+			}
+		case "isAdmin":
+			seen[0] |= 0x8000000000
+			if d.null() {
+				x.MeDetailed.IsAdmin = nil
+				x.Extra.forgetDeclared("isAdmin")
+			} else {
+				d.field(&x.Extra, "isAdmin", d.at(), decPtr(&x.MeDetailed.IsAdmin, d, decBool), "boolean or null")
+			}
+		case "autoAcceptFollowed":
+			seen[0] |= 0x10000000000
+			d.field(&x.Extra, "autoAcceptFollowed", d.at(), decBool(&x.MeDetailed.AutoAcceptFollowed, d), "boolean")
+		case "isExplorable":
+			seen[0] |= 0x20000000000
+			d.field(&x.Extra, "isExplorable", d.at(), decBool(&x.MeDetailed.IsExplorable, d), "boolean")
+		case "isDeleted":
+			seen[0] |= 0x40000000000
+			d.field(&x.Extra, "isDeleted", d.at(), decBool(&x.MeDetailed.IsDeleted, d), "boolean")
+		case "hasUnreadNotification":
+			seen[0] |= 0x80000000000
+			d.field(&x.Extra, "hasUnreadNotification", d.at(), decBool(&x.MeDetailed.HasUnreadNotification, d), "boolean")
+		case "unreadNotificationsCount":
+			seen[0] |= 0x100000000000
+			d.field(&x.Extra, "unreadNotificationsCount", d.at(), decInt64(&x.MeDetailed.UnreadNotificationsCount, d), "integer")
+		case "mutedWords":
+			seen[0] |= 0x200000000000
+			d.field(&x.Extra, "mutedWords", d.at(), func(p *[]MutedWord, d *jsonDecoder) bool {
+				return decSlice(p, d, (*MutedWord).decodeJSON)
+			}(&x.MeDetailed.MutedWords, d), "array of MutedWord")
+		case "mutedInstances":
+			seen[0] |= 0x400000000000
+			if d.null() {
+				x.MeDetailed.MutedInstances = nil
+				x.Extra.forgetDeclared("mutedInstances")
+			} else {
+				d.field(&x.Extra, "mutedInstances", d.at(), func(p *[]string, d *jsonDecoder) bool {
+					return decSlice(p, d, decString)
+				}(&x.MeDetailed.MutedInstances, d), "array of string or null")
+			}
+		case "email":
+			seen[0] |= 0x800000000000
+			if d.null() {
+				x.MeDetailed.Email = nil
+				x.MeDetailed.nulls |= 0x1
+				x.Extra.forgetDeclared("email")
+			} else {
+				d.field(&x.Extra, "email", d.at(), decPtr(&x.MeDetailed.Email, d, decString), "string or null")
+			}
+		case "policies":
+			seen[0] |= 0x1000000000000
+			d.field(&x.Extra, "policies", d.at(), func(p *map[string]any, d *jsonDecoder) bool {
+				return decMap(p, d, decAny)
+			}(&x.MeDetailed.Policies, d), "object of any value")
+		case "twoFactorEnabled":
+			seen[0] |= 0x2000000000000
+			d.field(&x.Extra, "twoFactorEnabled", d.at(), decBool(&x.MeDetailed.TwoFactorEnabled, d), "boolean")
+		case "followedMessage":
+			seen[0] |= 0x4000000000000
+			if d.null() {
+				x.MeDetailed.FollowedMessage = nil
+				x.Extra.forgetDeclared("followedMessage")
+			} else {
+				d.field(&x.Extra, "followedMessage", d.at(), decPtr(&x.MeDetailed.FollowedMessage, d, decString), "string or null")
+			}
+		case "2faEnabled":
+			seen[0] |= 0x8000000000000
+			d.field(&x.Extra, "2faEnabled", d.at(), decPtr(&x.MeDetailed.X2FAEnabled, d, decBool), "boolean")
+		case "loggedInDays":
+			seen[0] |= 0x10000000000000
+			d.field(&x.Extra, "loggedInDays", d.at(), decInt64(&x.MeDetailed.LoggedInDays, d), "integer")
+		case "achievements":
+			seen[0] |= 0x20000000000000
+			d.field(&x.Extra, "achievements", d.at(), func(p *[]Achievement, d *jsonDecoder) bool {
+				return decSlice(p, d, (*Achievement).decodeJSON)
+			}(&x.MeDetailed.Achievements, d), "array of Achievement")
+		default:
+			d.unknown(&x.Extra)
+		}
+	}
+	fieldsOfStreamMeUpdated.markMissing(&x.Extra, seen[:])
+	return true
+}
+func (x *StreamMeUpdated) encodeJSON(e *jsonEncoder) {
+	e.objectStart()
+	if e.field(&x.Extra, "id") {
+		encString(&x.MeDetailed.UserLite.ID, e)
+	}
+	if e.field(&x.Extra, "name") {
+		encPtr(&x.MeDetailed.UserLite.Name, e, encString)
+	}
+	if e.field(&x.Extra, "username") {
+		encString(&x.MeDetailed.UserLite.Username, e)
+	}
+	if e.field(&x.Extra, "host") {
+		encPtr(&x.MeDetailed.UserLite.Host, e, encString)
+	}
+	if e.field(&x.Extra, "avatarUrl") {
+		encPtr(&x.MeDetailed.UserLite.AvatarURL, e, encString)
+	}
+	if e.field(&x.Extra, "avatarBlurhash") {
+		encPtr(&x.MeDetailed.UserLite.AvatarBlurhash, e, encString)
+	}
+	if e.field(&x.Extra, "avatarDecorations") {
+		if x.MeDetailed.UserLite.AvatarDecorations == nil {
+			e.rawBytes("[]")
+		} else {
+			func(p *[]AvatarDecoration, e *jsonEncoder) {
+				encSlice(p, e, (*AvatarDecoration).encodeJSON)
+			}(&x.MeDetailed.UserLite.AvatarDecorations, e)
+		}
+	}
+	if x.MeDetailed.UserLite.IsBot != nil {
+		if e.field(&x.Extra, "isBot") {
+			encPtr(&x.MeDetailed.UserLite.IsBot, e, encBool)
+		}
+	}
+	if x.MeDetailed.UserLite.IsCat != nil {
+		if e.field(&x.Extra, "isCat") {
+			encPtr(&x.MeDetailed.UserLite.IsCat, e, encBool)
+		}
+	}
+	if x.MeDetailed.UserLite.Instance != nil {
+		if e.field(&x.Extra, "instance") {
+			encPtr(&x.MeDetailed.UserLite.Instance, e, (*Instance).encodeJSON)
+		}
+	}
+	if e.field(&x.Extra, "emojis") {
+		if x.MeDetailed.UserLite.Emojis == nil {
+			e.rawBytes("{}")
+		} else {
+			func(p *map[string]string, e *jsonEncoder) {
+				encMap(p, e, encString)
+			}(&x.MeDetailed.UserLite.Emojis, e)
+		}
+	}
+	if e.field(&x.Extra, "onlineStatus") {
+		encEnum[UserOnlineStatus](&x.MeDetailed.UserLite.OnlineStatus, e)
+	}
+	if e.field(&x.Extra, "url") {
+		encPtr(&x.MeDetailed.UserDetailedNotMeOnly.URL, e, encString)
+	}
+	if e.field(&x.Extra, "uri") {
+		encPtr(&x.MeDetailed.UserDetailedNotMeOnly.URI, e, encString)
+	}
+	if e.field(&x.Extra, "alsoKnownAs") {
+		func(p *[]string, e *jsonEncoder) {
+			encSlice(p, e, encString)
+		}(&x.MeDetailed.UserDetailedNotMeOnly.AlsoKnownAs, e)
+	}
+	if e.field(&x.Extra, "createdAt") {
+		encTime(&x.MeDetailed.UserDetailedNotMeOnly.CreatedAt, e)
+	}
+	if e.field(&x.Extra, "updatedAt") {
+		encPtr(&x.MeDetailed.UserDetailedNotMeOnly.UpdatedAt, e, encTime)
+	}
+	if e.field(&x.Extra, "lastFetchedAt") {
+		encPtr(&x.MeDetailed.UserDetailedNotMeOnly.LastFetchedAt, e, encTime)
+	}
+	if e.field(&x.Extra, "bannerUrl") {
+		encPtr(&x.MeDetailed.UserDetailedNotMeOnly.BannerURL, e, encString)
+	}
+	if e.field(&x.Extra, "isLocked") {
+		encBool(&x.MeDetailed.UserDetailedNotMeOnly.IsLocked, e)
+	}
+	if e.field(&x.Extra, "isSuspended") {
+		encBool(&x.MeDetailed.UserDetailedNotMeOnly.IsSuspended, e)
+	}
+	if e.field(&x.Extra, "description") {
+		encPtr(&x.MeDetailed.UserDetailedNotMeOnly.Description, e, encString)
+	}
+	if e.field(&x.Extra, "birthday") {
+		encPtr(&x.MeDetailed.UserDetailedNotMeOnly.Birthday, e, encString)
+	}
+	if e.field(&x.Extra, "lang") {
+		encPtr(&x.MeDetailed.UserDetailedNotMeOnly.Lang, e, encString)
+	}
+	if e.field(&x.Extra, "fields") {
+		if x.MeDetailed.UserDetailedNotMeOnly.Fields == nil {
+			e.rawBytes("[]")
+		} else {
+			func(p *[]Field, e *jsonEncoder) {
+				encSlice(p, e, (*Field).encodeJSON)
+			}(&x.MeDetailed.UserDetailedNotMeOnly.Fields, e)
+		}
+	}
+	if e.field(&x.Extra, "followersCount") {
+		encInt64(&x.MeDetailed.UserDetailedNotMeOnly.FollowersCount, e)
+	}
+	if e.field(&x.Extra, "followingCount") {
+		encInt64(&x.MeDetailed.UserDetailedNotMeOnly.FollowingCount, e)
+	}
+	if e.field(&x.Extra, "notesCount") {
+		encInt64(&x.MeDetailed.UserDetailedNotMeOnly.NotesCount, e)
+	}
+	if e.field(&x.Extra, "pinnedNoteIds") {
+		if x.MeDetailed.UserDetailedNotMeOnly.PinnedNoteIDs == nil {
+			e.rawBytes("[]")
+		} else {
+			func(p *[]string, e *jsonEncoder) {
+				encSlice(p, e, encString)
+			}(&x.MeDetailed.UserDetailedNotMeOnly.PinnedNoteIDs, e)
+		}
+	}
+	if e.field(&x.Extra, "pinnedNotes") {
+		if x.MeDetailed.UserDetailedNotMeOnly.PinnedNotes == nil {
+			e.rawBytes("[]")
+		} else {
+			func(p *[]Note, e *jsonEncoder) {
+				encSlice(p, e, (*Note).encodeJSON)
+			}(&x.MeDetailed.UserDetailedNotMeOnly.PinnedNotes, e)
+		}
+	}
+	if e.field(&x.Extra, "publicReactions") {
+		encBool(&x.MeDetailed.UserDetailedNotMeOnly.PublicReactions, e)
+	}
+	if e.field(&x.Extra, "followingVisibility") {
+		encEnum[UserFollowingVisibility](&x.MeDetailed.UserDetailedNotMeOnly.FollowingVisibility, e)
+	}
+	if e.field(&x.Extra, "followersVisibility") {
+		encEnum[UserFollowersVisibility](&x.MeDetailed.UserDetailedNotMeOnly.FollowersVisibility, e)
+	}
+	if e.field(&x.Extra, "roles") {
+		if x.MeDetailed.UserDetailedNotMeOnly.Roles == nil {
+			e.rawBytes("[]")
+		} else {
+			func(p *[]RoleLite, e *jsonEncoder) {
+				encSlice(p, e, (*RoleLite).encodeJSON)
+			}(&x.MeDetailed.UserDetailedNotMeOnly.Roles, e)
+		}
+	}
+	if x.MeDetailed.UserDetailedNotMeOnly.IsFollowing != nil {
+		if e.field(&x.Extra, "isFollowing") {
+			encPtr(&x.MeDetailed.UserDetailedNotMeOnly.IsFollowing, e, encBool)
+		}
+	}
+	if x.MeDetailed.UserDetailedNotMeOnly.IsBlocking != nil {
+		if e.field(&x.Extra, "isBlocking") {
+			encPtr(&x.MeDetailed.UserDetailedNotMeOnly.IsBlocking, e, encBool)
+		}
+	}
+	if x.MeDetailed.UserDetailedNotMeOnly.Notify != nil {
+		if e.field(&x.Extra, "notify") {
+			encPtr(&x.MeDetailed.UserDetailedNotMeOnly.Notify, e, encEnum[UserNotify])
+		}
+	}
+	if e.field(&x.Extra, "avatarId") {
+		encPtr(&x.MeDetailed.AvatarID, e, encString)
+	}
+	if e.field(&x.Extra, "isModerator") {
+		encPtr(&x.MeDetailed.IsModerator, e, encBool)
+	}
+	if e.field(&x.Extra, "isAdmin") {
+		encPtr(&x.MeDetailed.IsAdmin, e, encBool)
+	}
+	if e.field(&x.Extra, "autoAcceptFollowed") {
+		encBool(&x.MeDetailed.AutoAcceptFollowed, e)
+	}
+	if e.field(&x.Extra, "isExplorable") {
+		encBool(&x.MeDetailed.IsExplorable, e)
+	}
+	if e.field(&x.Extra, "isDeleted") {
+		encBool(&x.MeDetailed.IsDeleted, e)
+	}
+	if e.field(&x.Extra, "hasUnreadNotification") {
+		encBool(&x.MeDetailed.HasUnreadNotification, e)
+	}
+	if e.field(&x.Extra, "unreadNotificationsCount") {
+		encInt64(&x.MeDetailed.UnreadNotificationsCount, e)
+	}
+	if e.field(&x.Extra, "mutedWords") {
+		if x.MeDetailed.MutedWords == nil {
+			e.rawBytes("[]")
+		} else {
+			func(p *[]MutedWord, e *jsonEncoder) {
+				encSlice(p, e, (*MutedWord).encodeJSON)
+			}(&x.MeDetailed.MutedWords, e)
+		}
+	}
+	if e.field(&x.Extra, "mutedInstances") {
+		func(p *[]string, e *jsonEncoder) {
+			encSlice(p, e, encString)
+		}(&x.MeDetailed.MutedInstances, e)
+	}
+	if x.MeDetailed.Email != nil || x.MeDetailed.nulls&0x1 != 0 {
+		if e.field(&x.Extra, "email") {
+			encPtr(&x.MeDetailed.Email, e, encString)
+		}
+	}
+	if e.field(&x.Extra, "policies") {
+		if x.MeDetailed.Policies == nil {
+			e.rawBytes("{}")
+		} else {
+			func(p *map[string]any, e *jsonEncoder) {
+				encMap(p, e, encAny)
+			}(&x.MeDetailed.Policies, e)
+		}
+	}
+	if e.field(&x.Extra, "twoFactorEnabled") {
+		encBool(&x.MeDetailed.TwoFactorEnabled, e)
+	}
+	if e.field(&x.Extra, "followedMessage") {
+		encPtr(&x.MeDetailed.FollowedMessage, e, encString)
+	}
+	if x.MeDetailed.X2FAEnabled != nil {
+		if e.field(&x.Extra, "2faEnabled") {
+			encPtr(&x.MeDetailed.X2FAEnabled, e, encBool)
+		}
+	}
+	if e.field(&x.Extra, "loggedInDays") {
+		encInt64(&x.MeDetailed.LoggedInDays, e)
+	}
+	if e.field(&x.Extra, "achievements") {
+		if x.MeDetailed.Achievements == nil {
+			e.rawBytes("[]")
+		} else {
+			func(p *[]Achievement, e *jsonEncoder) {
+				encSlice(p, e, (*Achievement).encodeJSON)
+			}(&x.MeDetailed.Achievements, e)
+		}
+	}
+	x.Extra.encode(e)
+	e.objectEnd()
+}
+
+// UnmarshalJSON decodes x from JSON, keeping what its fields cannot hold (see Members).
+func (x *StreamMeUpdated) UnmarshalJSON(data []byte) error {
+	return unmarshalJSONValue(data, x)
+}
+
+// MarshalJSON encodes x as JSON, with what decoding kept.
+func (x StreamMeUpdated) MarshalJSON() ([]byte, error) {
+	return marshalJSONValue(&x)
 }
 
 // StreamMention is the payload of main's mention event: a note that mentions the account.
 type StreamMention struct {
 	Note
+
+	// Extra holds the members of the JSON object that no field above holds, as they were
+	// sent: members the API document does not declare, and declared members whose
+	// value does not fit the field's type. Encoding writes them back.
+	Extra Members `json:"-"`
+}
+
+// fieldsOfStreamMention names the members of StreamMention by field index, and says which are required.
+var fieldsOfStreamMention = jsonFields{
+	names:    []string{"id", "createdAt", "deletedAt", "text", "cw", "userId", "user", "replyId", "renoteId", "reply", "renote", "isHidden", "visibility", "mentions", "visibleUserIds", "fileIds", "files", "tags", "poll", "emojis", "channelId", "channel", "localOnly", "reactionAcceptance", "reactionEmojis", "reactions", "reactionCount", "renoteCount", "repliesCount", "clippedCount", "uri", "url", "html", "myReaction"},
+	required: []uint64{0x1f80106b},
+}
+
+func (x *StreamMention) decodeJSON(d *jsonDecoder) bool {
+	if !d.objectStart() {
+		return false
+	}
+	*x = StreamMention{}
+	var seen [1]uint64
+	n := 0
+	for ; d.nextMember(n); n++ {
+		switch string(d.key) {
+		case "id":
+			seen[0] |= 0x1
+			d.field(&x.Extra, "id", d.at(), decString(&x.Note.ID, d), "string")
+		case "createdAt":
+			seen[0] |= 0x2
+			d.field(&x.Extra, "createdAt", d.at(), decTime(&x.Note.CreatedAt, d), "date-time string")
+		case "deletedAt":
+			seen[0] |= 0x4
+			if d.null() {
+				x.Note.DeletedAt = nil
+				x.Note.nulls |= 0x1
+				x.Extra.forgetDeclared("deletedAt")
+			} else {
+				d.field(&x.Extra, "deletedAt", d.at(), decPtr(&x.Note.DeletedAt, d, decTime), "date-time string or null")
+			}
+		case "text":
+			seen[0] |= 0x8
+			if d.null() {
+				x.Note.Text = nil
+				x.Extra.forgetDeclared("text")
+			} else {
+				d.field(&x.Extra, "text", d.at(), decPtr(&x.Note.Text, d, decString), "string or null")
+			}
+		case "cw":
+			seen[0] |= 0x10
+			if d.null() {
+				x.Note.CW = nil
+				x.Note.nulls |= 0x2
+				x.Extra.forgetDeclared("cw")
+			} else {
+				d.field(&x.Extra, "cw", d.at(), decPtr(&x.Note.CW, d, decString), "string or null")
+			}
+		case "userId":
+			seen[0] |= 0x20
+			d.field(&x.Extra, "userId", d.at(), decString(&x.Note.UserID, d), "string")
+		case "user":
+			seen[0] |= 0x40
+			d.field(&x.Extra, "user", d.at(), (*UserLite).decodeJSON(&x.Note.User, d), "UserLite")
+		case "replyId":
+			seen[0] |= 0x80
+			if d.null() {
+				x.Note.ReplyID = nil
+				x.Note.nulls |= 0x4
+				x.Extra.forgetDeclared("replyId")
+			} else {
+				d.field(&x.Extra, "replyId", d.at(), decPtr(&x.Note.ReplyID, d, decString), "string or null")
+			}
+		case "renoteId":
+			seen[0] |= 0x100
+			if d.null() {
+				x.Note.RenoteID = nil
+				x.Note.nulls |= 0x8
+				x.Extra.forgetDeclared("renoteId")
+			} else {
+				d.field(&x.Extra, "renoteId", d.at(), decPtr(&x.Note.RenoteID, d, decString), "string or null")
+			}
+		case "reply":
+			seen[0] |= 0x200
+			if d.null() {
+				x.Note.Reply = nil
+				x.Note.nulls |= 0x10
+				x.Extra.forgetDeclared("reply")
+			} else {
+				d.field(&x.Extra, "reply", d.at(), decPtr(&x.Note.Reply, d, (*Note).decodeJSON), "Note or null")
+			}
+		case "renote":
+			seen[0] |= 0x400
+			if d.null() {
+				x.Note.Renote = nil
+				x.Note.nulls |= 0x20
+				x.Extra.forgetDeclared("renote")
+			} else {
+				d.field(&x.Extra, "renote", d.at(), decPtr(&x.Note.Renote, d, (*Note).decodeJSON), "Note or null")
+			}
+		case "isHidden":
+			seen[0] |= 0x800
+			d.field(&x.Extra, "isHidden", d.at(), decPtr(&x.Note.IsHidden, d, decBool), "boolean")
+		case "visibility":
+			seen[0] |= 0x1000
+			d.field(&x.Extra, "visibility", d.at(), decEnum[NoteVisibility](&x.Note.Visibility, d), "string")
+		case "mentions":
+			seen[0] |= 0x2000
+			d.field(&x.Extra, "mentions", d.at(), func(p *[]string, d *jsonDecoder) bool {
+				return decSlice(p, d, decString)
+			}(&x.Note.Mentions, d), "array of string")
+		case "visibleUserIds":
+			seen[0] |= 0x4000
+			d.field(&x.Extra, "visibleUserIds", d.at(), func(p *[]string, d *jsonDecoder) bool {
+				return decSlice(p, d, decString)
+			}(&x.Note.VisibleUserIDs, d), "array of string")
+		case "fileIds":
+			seen[0] |= 0x8000
+			d.field(&x.Extra, "fileIds", d.at(), func(p *[]string, d *jsonDecoder) bool {
+				return decSlice(p, d, decString)
+			}(&x.Note.FileIDs, d), "array of string")
+		case "files":
+			seen[0] |= 0x10000
+			d.field(&x.Extra, "files", d.at(), func(p *[]DriveFile, d *jsonDecoder) bool {
+				return decSlice(p, d, (*DriveFile).decodeJSON)
+			}(&x.Note.Files, d), "array of DriveFile")
+		case "tags":
+			seen[0] |= 0x20000
+			d.field(&x.Extra, "tags", d.at(), func(p *[]string, d *jsonDecoder) bool {
+				return decSlice(p, d, decString)
+			}(&x.Note.Tags, d), "array of string")
+		case "poll":
+			seen[0] |= 0x40000
+			if d.null() {
+				x.Note.Poll = nil
+				x.Note.nulls |= 0x40
+				x.Extra.forgetDeclared("poll")
+			} else {
+				d.field(&x.Extra, "poll", d.at(), decPtr(&x.Note.Poll, d, (*NotePoll).decodeJSON), "NotePoll or null")
+			}
+		case "emojis":
+			seen[0] |= 0x80000
+			d.field(&x.Extra, "emojis", d.at(), func(p *map[string]string, d *jsonDecoder) bool {
+				return decMap(p, d, decString)
+			}(&x.Note.Emojis, d), "object of string")
+		case "channelId":
+			seen[0] |= 0x100000
+			if d.null() {
+				x.Note.ChannelID = nil
+				x.Note.nulls |= 0x80
+				x.Extra.forgetDeclared("channelId")
+			} else {
+				d.field(&x.Extra, "channelId", d.at(), decPtr(&x.Note.ChannelID, d, decString), "string or null")
+			}
+		case "channel":
+			seen[0] |= 0x200000
+			if d.null() {
+				x.Note.Channel = nil
+				x.Note.nulls |= 0x100
+				x.Extra.forgetDeclared("channel")
+			} else {
+				d.field(&x.Extra, "channel", d.at(), decPtr(&x.Note.Channel, d, (*Channel).decodeJSON), "Channel or null")
+			}
+		case "localOnly":
+			seen[0] |= 0x400000
+			d.field(&x.Extra, "localOnly", d.at(), decPtr(&x.Note.LocalOnly, d, decBool), "boolean")
+		case "reactionAcceptance":
+			seen[0] |= 0x800000
+			if d.null() {
+				x.Note.ReactionAcceptance = nil
+				x.Extra.forgetDeclared("reactionAcceptance")
+			} else {
+				d.field(&x.Extra, "reactionAcceptance", d.at(), decPtr(&x.Note.ReactionAcceptance, d, decEnum[NoteReactionAcceptance]), "string or null")
+			}
+		case "reactionEmojis":
+			seen[0] |= 0x1000000
+			d.field(&x.Extra, "reactionEmojis", d.at(), func(p *map[string]string, d *jsonDecoder) bool {
+				return decMap(p, d, decString)
+			}(&x.Note.ReactionEmojis, d), "object of string")
+		case "reactions":
+			seen[0] |= 0x2000000
+			d.field(&x.Extra, "reactions", d.at(), func(p *map[string]int64, d *jsonDecoder) bool {
+				return decMap(p, d, decInt64)
+			}(&x.Note.Reactions, d), "object of integer")
+		case "reactionCount":
+			seen[0] |= 0x4000000
+			d.field(&x.Extra, "reactionCount", d.at(), decInt64(&x.Note.ReactionCount, d), "integer")
+		case "renoteCount":
+			seen[0] |= 0x8000000
+			d.field(&x.Extra, "renoteCount", d.at(), decInt64(&x.Note.RenoteCount, d), "integer")
+		case "repliesCount":
+			seen[0] |= 0x10000000
+			d.field(&x.Extra, "repliesCount", d.at(), decInt64(&x.Note.RepliesCount, d), "integer")
+		case "clippedCount":
+			seen[0] |= 0x20000000
+			d.field(&x.Extra, "clippedCount", d.at(), decPtr(&x.Note.ClippedCount, d, decInt64), "integer")
+		case "uri":
+			seen[0] |= 0x40000000
+			d.field(&x.Extra, "uri", d.at(), decPtr(&x.Note.URI, d, decString), "string")
+		case "url":
+			seen[0] |= 0x80000000
+			d.field(&x.Extra, "url", d.at(), decPtr(&x.Note.URL, d, decString), "string")
+		case "html":
+			seen[0] |= 0x100000000
+			if d.null() {
+				x.Note.HTML = nil
+				x.Note.nulls |= 0x200
+				x.Extra.forgetDeclared("html")
+			} else {
+				d.field(&x.Extra, "html", d.at(), decPtr(&x.Note.HTML, d, decString), "string or null")
+			}
+		case "myReaction":
+			seen[0] |= 0x200000000
+			if d.null() {
+				x.Note.MyReaction = nil
+				x.Note.nulls |= 0x400
+				x.Extra.forgetDeclared("myReaction")
+			} else {
+				d.field(&x.Extra, "myReaction", d.at(), decPtr(&x.Note.MyReaction, d, decString), "string or null")
+			}
+		default:
+			d.unknown(&x.Extra)
+		}
+	}
+	fieldsOfStreamMention.markMissing(&x.Extra, seen[:])
+	return true
+}
+func (x *StreamMention) encodeJSON(e *jsonEncoder) {
+	e.objectStart()
+	if e.field(&x.Extra, "id") {
+		encString(&x.Note.ID, e)
+	}
+	if e.field(&x.Extra, "createdAt") {
+		encTime(&x.Note.CreatedAt, e)
+	}
+	if x.Note.DeletedAt != nil || x.Note.nulls&0x1 != 0 {
+		if e.field(&x.Extra, "deletedAt") {
+			encPtr(&x.Note.DeletedAt, e, encTime)
+		}
+	}
+	if e.field(&x.Extra, "text") {
+		encPtr(&x.Note.Text, e, encString)
+	}
+	if x.Note.CW != nil || x.Note.nulls&0x2 != 0 {
+		if e.field(&x.Extra, "cw") {
+			encPtr(&x.Note.CW, e, encString)
+		}
+	}
+	if e.field(&x.Extra, "userId") {
+		encString(&x.Note.UserID, e)
+	}
+	if e.field(&x.Extra, "user") {
+		(*UserLite).encodeJSON(&x.Note.User, e)
+	}
+	if x.Note.ReplyID != nil || x.Note.nulls&0x4 != 0 {
+		if e.field(&x.Extra, "replyId") {
+			encPtr(&x.Note.ReplyID, e, encString)
+		}
+	}
+	if x.Note.RenoteID != nil || x.Note.nulls&0x8 != 0 {
+		if e.field(&x.Extra, "renoteId") {
+			encPtr(&x.Note.RenoteID, e, encString)
+		}
+	}
+	if x.Note.Reply != nil || x.Note.nulls&0x10 != 0 {
+		if e.field(&x.Extra, "reply") {
+			encPtr(&x.Note.Reply, e, (*Note).encodeJSON)
+		}
+	}
+	if x.Note.Renote != nil || x.Note.nulls&0x20 != 0 {
+		if e.field(&x.Extra, "renote") {
+			encPtr(&x.Note.Renote, e, (*Note).encodeJSON)
+		}
+	}
+	if x.Note.IsHidden != nil {
+		if e.field(&x.Extra, "isHidden") {
+			encPtr(&x.Note.IsHidden, e, encBool)
+		}
+	}
+	if e.field(&x.Extra, "visibility") {
+		encEnum[NoteVisibility](&x.Note.Visibility, e)
+	}
+	if x.Note.Mentions != nil {
+		if e.field(&x.Extra, "mentions") {
+			func(p *[]string, e *jsonEncoder) {
+				encSlice(p, e, encString)
+			}(&x.Note.Mentions, e)
+		}
+	}
+	if x.Note.VisibleUserIDs != nil {
+		if e.field(&x.Extra, "visibleUserIds") {
+			func(p *[]string, e *jsonEncoder) {
+				encSlice(p, e, encString)
+			}(&x.Note.VisibleUserIDs, e)
+		}
+	}
+	if x.Note.FileIDs != nil {
+		if e.field(&x.Extra, "fileIds") {
+			func(p *[]string, e *jsonEncoder) {
+				encSlice(p, e, encString)
+			}(&x.Note.FileIDs, e)
+		}
+	}
+	if x.Note.Files != nil {
+		if e.field(&x.Extra, "files") {
+			func(p *[]DriveFile, e *jsonEncoder) {
+				encSlice(p, e, (*DriveFile).encodeJSON)
+			}(&x.Note.Files, e)
+		}
+	}
+	if x.Note.Tags != nil {
+		if e.field(&x.Extra, "tags") {
+			func(p *[]string, e *jsonEncoder) {
+				encSlice(p, e, encString)
+			}(&x.Note.Tags, e)
+		}
+	}
+	if x.Note.Poll != nil || x.Note.nulls&0x40 != 0 {
+		if e.field(&x.Extra, "poll") {
+			encPtr(&x.Note.Poll, e, (*NotePoll).encodeJSON)
+		}
+	}
+	if x.Note.Emojis != nil {
+		if e.field(&x.Extra, "emojis") {
+			func(p *map[string]string, e *jsonEncoder) {
+				encMap(p, e, encString)
+			}(&x.Note.Emojis, e)
+		}
+	}
+	if x.Note.ChannelID != nil || x.Note.nulls&0x80 != 0 {
+		if e.field(&x.Extra, "channelId") {
+			encPtr(&x.Note.ChannelID, e, encString)
+		}
+	}
+	if x.Note.Channel != nil || x.Note.nulls&0x100 != 0 {
+		if e.field(&x.Extra, "channel") {
+			encPtr(&x.Note.Channel, e, (*Channel).encodeJSON)
+		}
+	}
+	if x.Note.LocalOnly != nil {
+		if e.field(&x.Extra, "localOnly") {
+			encPtr(&x.Note.LocalOnly, e, encBool)
+		}
+	}
+	if e.field(&x.Extra, "reactionAcceptance") {
+		encPtr(&x.Note.ReactionAcceptance, e, encEnum[NoteReactionAcceptance])
+	}
+	if e.field(&x.Extra, "reactionEmojis") {
+		if x.Note.ReactionEmojis == nil {
+			e.rawBytes("{}")
+		} else {
+			func(p *map[string]string, e *jsonEncoder) {
+				encMap(p, e, encString)
+			}(&x.Note.ReactionEmojis, e)
+		}
+	}
+	if e.field(&x.Extra, "reactions") {
+		if x.Note.Reactions == nil {
+			e.rawBytes("{}")
+		} else {
+			func(p *map[string]int64, e *jsonEncoder) {
+				encMap(p, e, encInt64)
+			}(&x.Note.Reactions, e)
+		}
+	}
+	if e.field(&x.Extra, "reactionCount") {
+		encInt64(&x.Note.ReactionCount, e)
+	}
+	if e.field(&x.Extra, "renoteCount") {
+		encInt64(&x.Note.RenoteCount, e)
+	}
+	if e.field(&x.Extra, "repliesCount") {
+		encInt64(&x.Note.RepliesCount, e)
+	}
+	if x.Note.ClippedCount != nil {
+		if e.field(&x.Extra, "clippedCount") {
+			encPtr(&x.Note.ClippedCount, e, encInt64)
+		}
+	}
+	if x.Note.URI != nil {
+		if e.field(&x.Extra, "uri") {
+			encPtr(&x.Note.URI, e, encString)
+		}
+	}
+	if x.Note.URL != nil {
+		if e.field(&x.Extra, "url") {
+			encPtr(&x.Note.URL, e, encString)
+		}
+	}
+	if x.Note.HTML != nil || x.Note.nulls&0x200 != 0 {
+		if e.field(&x.Extra, "html") {
+			encPtr(&x.Note.HTML, e, encString)
+		}
+	}
+	if x.Note.MyReaction != nil || x.Note.nulls&0x400 != 0 {
+		if e.field(&x.Extra, "myReaction") {
+			encPtr(&x.Note.MyReaction, e, encString)
+		}
+	}
+	x.Extra.encode(e)
+	e.objectEnd()
+}
+
+// UnmarshalJSON decodes x from JSON, keeping what its fields cannot hold (see Members).
+func (x *StreamMention) UnmarshalJSON(data []byte) error {
+	return unmarshalJSONValue(data, x)
+}
+
+// MarshalJSON encodes x as JSON, with what decoding kept.
+func (x StreamMention) MarshalJSON() ([]byte, error) {
+	return marshalJSONValue(&x)
 }
 
 // StreamNewAbuseUserReport is the payload of admin's newAbuseUserReport event: a user reported another.
@@ -981,6 +9320,73 @@ type StreamNewAbuseUserReport struct {
 	ID           string `json:"id"`
 	ReporterID   string `json:"reporterId"`
 	TargetUserID string `json:"targetUserId"`
+
+	// Extra holds the members of the JSON object that no field above holds, as they were
+	// sent: members the API document does not declare, and declared members whose
+	// value does not fit the field's type. Encoding writes them back.
+	Extra Members `json:"-"`
+}
+
+// fieldsOfStreamNewAbuseUserReport names the members of StreamNewAbuseUserReport by field index, and says which are required.
+var fieldsOfStreamNewAbuseUserReport = jsonFields{
+	names:    []string{"comment", "id", "reporterId", "targetUserId"},
+	required: []uint64{0xf},
+}
+
+func (x *StreamNewAbuseUserReport) decodeJSON(d *jsonDecoder) bool {
+	if !d.objectStart() {
+		return false
+	}
+	*x = StreamNewAbuseUserReport{}
+	var seen [1]uint64
+	n := 0
+	for ; d.nextMember(n); n++ {
+		switch string(d.key) {
+		case "comment":
+			seen[0] |= 0x1
+			d.field(&x.Extra, "comment", d.at(), decString(&x.Comment, d), "string")
+		case "id":
+			seen[0] |= 0x2
+			d.field(&x.Extra, "id", d.at(), decString(&x.ID, d), "string")
+		case "reporterId":
+			seen[0] |= 0x4
+			d.field(&x.Extra, "reporterId", d.at(), decString(&x.ReporterID, d), "string")
+		case "targetUserId":
+			seen[0] |= 0x8
+			d.field(&x.Extra, "targetUserId", d.at(), decString(&x.TargetUserID, d), "string")
+		default:
+			d.unknown(&x.Extra)
+		}
+	}
+	fieldsOfStreamNewAbuseUserReport.markMissing(&x.Extra, seen[:])
+	return true
+}
+func (x *StreamNewAbuseUserReport) encodeJSON(e *jsonEncoder) {
+	e.objectStart()
+	if e.field(&x.Extra, "comment") {
+		encString(&x.Comment, e)
+	}
+	if e.field(&x.Extra, "id") {
+		encString(&x.ID, e)
+	}
+	if e.field(&x.Extra, "reporterId") {
+		encString(&x.ReporterID, e)
+	}
+	if e.field(&x.Extra, "targetUserId") {
+		encString(&x.TargetUserID, e)
+	}
+	x.Extra.encode(e)
+	e.objectEnd()
+}
+
+// UnmarshalJSON decodes x from JSON, keeping what its fields cannot hold (see Members).
+func (x *StreamNewAbuseUserReport) UnmarshalJSON(data []byte) error {
+	return unmarshalJSONValue(data, x)
+}
+
+// MarshalJSON encodes x as JSON, with what decoding kept.
+func (x StreamNewAbuseUserReport) MarshalJSON() ([]byte, error) {
+	return marshalJSONValue(&x)
 }
 
 // StreamPageEvent is the payload of main's pageEvent event: a user triggered an event button on one of the account's pages.
@@ -992,6 +9398,88 @@ type StreamPageEvent struct {
 	UserID string `json:"userId"`
 	// Var is the value of the page variable the button sends, any JSON value.
 	Var any `json:"var,omitzero"`
+
+	// Extra holds the members of the JSON object that no field above holds, as they were
+	// sent: members the API document does not declare, and declared members whose
+	// value does not fit the field's type. Encoding writes them back.
+	Extra Members `json:"-"`
+	nulls uint64  // optional fields that were null
+}
+
+// fieldsOfStreamPageEvent names the members of StreamPageEvent by field index, and says which are required.
+var fieldsOfStreamPageEvent = jsonFields{
+	names:    []string{"event", "pageId", "user", "userId", "var"},
+	required: []uint64{0xf},
+}
+
+func (x *StreamPageEvent) decodeJSON(d *jsonDecoder) bool {
+	if !d.objectStart() {
+		return false
+	}
+	*x = StreamPageEvent{}
+	var seen [1]uint64
+	n := 0
+	for ; d.nextMember(n); n++ {
+		switch string(d.key) {
+		case "event":
+			seen[0] |= 0x1
+			d.field(&x.Extra, "event", d.at(), decString(&x.Event, d), "string")
+		case "pageId":
+			seen[0] |= 0x2
+			d.field(&x.Extra, "pageId", d.at(), decString(&x.PageID, d), "string")
+		case "user":
+			seen[0] |= 0x4
+			d.field(&x.Extra, "user", d.at(), (*User).decodeJSON(&x.User, d), "User")
+		case "userId":
+			seen[0] |= 0x8
+			d.field(&x.Extra, "userId", d.at(), decString(&x.UserID, d), "string")
+		case "var":
+			seen[0] |= 0x10
+			if d.null() {
+				x.Var = nil
+				x.nulls |= 0x1
+				x.Extra.forgetDeclared("var")
+			} else {
+				d.field(&x.Extra, "var", d.at(), decAny(&x.Var, d), "any value")
+			}
+		default:
+			d.unknown(&x.Extra)
+		}
+	}
+	fieldsOfStreamPageEvent.markMissing(&x.Extra, seen[:])
+	return true
+}
+func (x *StreamPageEvent) encodeJSON(e *jsonEncoder) {
+	e.objectStart()
+	if e.field(&x.Extra, "event") {
+		encString(&x.Event, e)
+	}
+	if e.field(&x.Extra, "pageId") {
+		encString(&x.PageID, e)
+	}
+	if e.field(&x.Extra, "user") {
+		(*User).encodeJSON(&x.User, e)
+	}
+	if e.field(&x.Extra, "userId") {
+		encString(&x.UserID, e)
+	}
+	if x.Var != nil || x.nulls&0x1 != 0 {
+		if e.field(&x.Extra, "var") {
+			encAny(&x.Var, e)
+		}
+	}
+	x.Extra.encode(e)
+	e.objectEnd()
+}
+
+// UnmarshalJSON decodes x from JSON, keeping what its fields cannot hold (see Members).
+func (x *StreamPageEvent) UnmarshalJSON(data []byte) error {
+	return unmarshalJSONValue(data, x)
+}
+
+// MarshalJSON encodes x as JSON, with what decoding kept.
+func (x StreamPageEvent) MarshalJSON() ([]byte, error) {
+	return marshalJSONValue(&x)
 }
 
 // StreamQueueCounts are the job counts of one queue in a StreamQueueStats.
@@ -1001,6 +9489,73 @@ type StreamQueueCounts struct {
 	ActiveSincePrevTick int64 `json:"activeSincePrevTick"`
 	Delayed             int64 `json:"delayed"`
 	Waiting             int64 `json:"waiting"`
+
+	// Extra holds the members of the JSON object that no field above holds, as they were
+	// sent: members the API document does not declare, and declared members whose
+	// value does not fit the field's type. Encoding writes them back.
+	Extra Members `json:"-"`
+}
+
+// fieldsOfStreamQueueCounts names the members of StreamQueueCounts by field index, and says which are required.
+var fieldsOfStreamQueueCounts = jsonFields{
+	names:    []string{"active", "activeSincePrevTick", "delayed", "waiting"},
+	required: []uint64{0xf},
+}
+
+func (x *StreamQueueCounts) decodeJSON(d *jsonDecoder) bool {
+	if !d.objectStart() {
+		return false
+	}
+	*x = StreamQueueCounts{}
+	var seen [1]uint64
+	n := 0
+	for ; d.nextMember(n); n++ {
+		switch string(d.key) {
+		case "active":
+			seen[0] |= 0x1
+			d.field(&x.Extra, "active", d.at(), decInt64(&x.Active, d), "integer")
+		case "activeSincePrevTick":
+			seen[0] |= 0x2
+			d.field(&x.Extra, "activeSincePrevTick", d.at(), decInt64(&x.ActiveSincePrevTick, d), "integer")
+		case "delayed":
+			seen[0] |= 0x4
+			d.field(&x.Extra, "delayed", d.at(), decInt64(&x.Delayed, d), "integer")
+		case "waiting":
+			seen[0] |= 0x8
+			d.field(&x.Extra, "waiting", d.at(), decInt64(&x.Waiting, d), "integer")
+		default:
+			d.unknown(&x.Extra)
+		}
+	}
+	fieldsOfStreamQueueCounts.markMissing(&x.Extra, seen[:])
+	return true
+}
+func (x *StreamQueueCounts) encodeJSON(e *jsonEncoder) {
+	e.objectStart()
+	if e.field(&x.Extra, "active") {
+		encInt64(&x.Active, e)
+	}
+	if e.field(&x.Extra, "activeSincePrevTick") {
+		encInt64(&x.ActiveSincePrevTick, e)
+	}
+	if e.field(&x.Extra, "delayed") {
+		encInt64(&x.Delayed, e)
+	}
+	if e.field(&x.Extra, "waiting") {
+		encInt64(&x.Waiting, e)
+	}
+	x.Extra.encode(e)
+	e.objectEnd()
+}
+
+// UnmarshalJSON decodes x from JSON, keeping what its fields cannot hold (see Members).
+func (x *StreamQueueCounts) UnmarshalJSON(data []byte) error {
+	return unmarshalJSONValue(data, x)
+}
+
+// MarshalJSON encodes x as JSON, with what decoding kept.
+func (x StreamQueueCounts) MarshalJSON() ([]byte, error) {
+	return marshalJSONValue(&x)
 }
 
 // StreamQueueStats is the payload of queueStats's stats event, sent every 10 s: the deliver and inbox job queues.
@@ -1009,19 +9564,890 @@ type StreamQueueStats struct {
 	Deliver StreamQueueCounts `json:"deliver"`
 	// StreamQueueCounts are the job counts of one queue in a StreamQueueStats.
 	Inbox StreamQueueCounts `json:"inbox"`
+
+	// Extra holds the members of the JSON object that no field above holds, as they were
+	// sent: members the API document does not declare, and declared members whose
+	// value does not fit the field's type. Encoding writes them back.
+	Extra Members `json:"-"`
+}
+
+// fieldsOfStreamQueueStats names the members of StreamQueueStats by field index, and says which are required.
+var fieldsOfStreamQueueStats = jsonFields{
+	names:    []string{"deliver", "inbox"},
+	required: []uint64{0x3},
+}
+
+func (x *StreamQueueStats) decodeJSON(d *jsonDecoder) bool {
+	if !d.objectStart() {
+		return false
+	}
+	*x = StreamQueueStats{}
+	var seen [1]uint64
+	n := 0
+	for ; d.nextMember(n); n++ {
+		switch string(d.key) {
+		case "deliver":
+			seen[0] |= 0x1
+			d.field(&x.Extra, "deliver", d.at(), (*StreamQueueCounts).decodeJSON(&x.Deliver, d), "StreamQueueCounts")
+		case "inbox":
+			seen[0] |= 0x2
+			d.field(&x.Extra, "inbox", d.at(), (*StreamQueueCounts).decodeJSON(&x.Inbox, d), "StreamQueueCounts")
+		default:
+			d.unknown(&x.Extra)
+		}
+	}
+	fieldsOfStreamQueueStats.markMissing(&x.Extra, seen[:])
+	return true
+}
+func (x *StreamQueueStats) encodeJSON(e *jsonEncoder) {
+	e.objectStart()
+	if e.field(&x.Extra, "deliver") {
+		(*StreamQueueCounts).encodeJSON(&x.Deliver, e)
+	}
+	if e.field(&x.Extra, "inbox") {
+		(*StreamQueueCounts).encodeJSON(&x.Inbox, e)
+	}
+	x.Extra.encode(e)
+	e.objectEnd()
+}
+
+// UnmarshalJSON decodes x from JSON, keeping what its fields cannot hold (see Members).
+func (x *StreamQueueStats) UnmarshalJSON(data []byte) error {
+	return unmarshalJSONValue(data, x)
+}
+
+// MarshalJSON encodes x as JSON, with what decoding kept.
+func (x StreamQueueStats) MarshalJSON() ([]byte, error) {
+	return marshalJSONValue(&x)
 }
 
 // StreamQueueStatsLog is the payload of queueStats's statsLog event, the answer to RequestLog: past stats, newest first.
 type StreamQueueStatsLog []StreamQueueStats
 
+func (x *StreamQueueStatsLog) decodeJSON(d *jsonDecoder) bool {
+	return func(p *[]StreamQueueStats, d *jsonDecoder) bool {
+		return decSlice(p, d, (*StreamQueueStats).decodeJSON)
+	}((*[]StreamQueueStats)(x), d)
+}
+func (x *StreamQueueStatsLog) encodeJSON(e *jsonEncoder) {
+	func(p *[]StreamQueueStats, e *jsonEncoder) {
+		encSlice(p, e, (*StreamQueueStats).encodeJSON)
+	}((*[]StreamQueueStats)(x), e)
+}
+
+// UnmarshalJSON decodes x from JSON, keeping what its fields cannot hold (see Members).
+func (x *StreamQueueStatsLog) UnmarshalJSON(data []byte) error {
+	return unmarshalJSONValue(data, x)
+}
+
+// MarshalJSON encodes x as JSON, with what decoding kept.
+func (x StreamQueueStatsLog) MarshalJSON() ([]byte, error) {
+	return marshalJSONValue(&x)
+}
+
 // StreamReadAntenna is the payload of main's readAntenna event: an antenna whose notes were all read.
 type StreamReadAntenna struct {
 	Antenna
+
+	// Extra holds the members of the JSON object that no field above holds, as they were
+	// sent: members the API document does not declare, and declared members whose
+	// value does not fit the field's type. Encoding writes them back.
+	Extra Members `json:"-"`
+}
+
+// fieldsOfStreamReadAntenna names the members of StreamReadAntenna by field index, and says which are required.
+var fieldsOfStreamReadAntenna = jsonFields{
+	names:    []string{"id", "createdAt", "name", "keywords", "excludeKeywords", "src", "userListId", "users", "caseSensitive", "localOnly", "excludeBots", "withReplies", "withFile", "isActive", "hasUnreadNote", "notify"},
+	required: []uint64{0xffff},
+}
+
+func (x *StreamReadAntenna) decodeJSON(d *jsonDecoder) bool {
+	if !d.objectStart() {
+		return false
+	}
+	*x = StreamReadAntenna{}
+	var seen [1]uint64
+	n := 0
+	for ; d.nextMember(n); n++ {
+		switch string(d.key) {
+		case "id":
+			seen[0] |= 0x1
+			d.field(&x.Extra, "id", d.at(), decString(&x.Antenna.ID, d), "string")
+		case "createdAt":
+			seen[0] |= 0x2
+			d.field(&x.Extra, "createdAt", d.at(), decTime(&x.Antenna.CreatedAt, d), "date-time string")
+		case "name":
+			seen[0] |= 0x4
+			d.field(&x.Extra, "name", d.at(), decString(&x.Antenna.Name, d), "string")
+		case "keywords":
+			seen[0] |= 0x8
+			d.field(&x.Extra, "keywords", d.at(), func(p *[][]string, d *jsonDecoder) bool {
+				return decSlice(p, d, func(p *[]string, d *jsonDecoder) bool {
+					return decSlice(p, d, decString)
+				})
+			}(&x.Antenna.Keywords, d), "array of array of string")
+		case "excludeKeywords":
+			seen[0] |= 0x10
+			d.field(&x.Extra, "excludeKeywords", d.at(), func(p *[][]string, d *jsonDecoder) bool {
+				return decSlice(p, d, func(p *[]string, d *jsonDecoder) bool {
+					return decSlice(p, d, decString)
+				})
+			}(&x.Antenna.ExcludeKeywords, d), "array of array of string")
+		case "src":
+			seen[0] |= 0x20
+			d.field(&x.Extra, "src", d.at(), decEnum[AntennaSrc](&x.Antenna.Src, d), "string")
+		case "userListId":
+			seen[0] |= 0x40
+			if d.null() {
+				x.Antenna.UserListID = nil
+				x.Extra.forgetDeclared("userListId")
+			} else {
+				d.field(&x.Extra, "userListId", d.at(), decPtr(&x.Antenna.UserListID, d, decString), "string or null")
+			}
+		case "users":
+			seen[0] |= 0x80
+			d.field(&x.Extra, "users", d.at(), func(p *[]string, d *jsonDecoder) bool {
+				return decSlice(p, d, decString)
+			}(&x.Antenna.Users, d), "array of string")
+		case "caseSensitive":
+			seen[0] |= 0x100
+			d.field(&x.Extra, "caseSensitive", d.at(), decBool(&x.Antenna.CaseSensitive, d), "boolean")
+		case "localOnly":
+			seen[0] |= 0x200
+			d.field(&x.Extra, "localOnly", d.at(), decBool(&x.Antenna.LocalOnly, d), "boolean")
+		case "excludeBots":
+			seen[0] |= 0x400
+			d.field(&x.Extra, "excludeBots", d.at(), decBool(&x.Antenna.ExcludeBots, d), "boolean")
+		case "withReplies":
+			seen[0] |= 0x800
+			d.field(&x.Extra, "withReplies", d.at(), decBool(&x.Antenna.WithReplies, d), "boolean")
+		case "withFile":
+			seen[0] |= 0x1000
+			d.field(&x.Extra, "withFile", d.at(), decBool(&x.Antenna.WithFile, d), "boolean")
+		case "isActive":
+			seen[0] |= 0x2000
+			d.field(&x.Extra, "isActive", d.at(), decBool(&x.Antenna.IsActive, d), "boolean")
+		case "hasUnreadNote":
+			seen[0] |= 0x4000
+			d.field(&x.Extra, "hasUnreadNote", d.at(), decBool(&x.Antenna.HasUnreadNote, d), "boolean")
+		case "notify":
+			seen[0] |= 0x8000
+			d.field(&x.Extra, "notify", d.at(), decBool(&x.Antenna.Notify, d), "boolean")
+		default:
+			d.unknown(&x.Extra)
+		}
+	}
+	fieldsOfStreamReadAntenna.markMissing(&x.Extra, seen[:])
+	return true
+}
+func (x *StreamReadAntenna) encodeJSON(e *jsonEncoder) {
+	e.objectStart()
+	if e.field(&x.Extra, "id") {
+		encString(&x.Antenna.ID, e)
+	}
+	if e.field(&x.Extra, "createdAt") {
+		encTime(&x.Antenna.CreatedAt, e)
+	}
+	if e.field(&x.Extra, "name") {
+		encString(&x.Antenna.Name, e)
+	}
+	if e.field(&x.Extra, "keywords") {
+		if x.Antenna.Keywords == nil {
+			e.rawBytes("[]")
+		} else {
+			func(p *[][]string, e *jsonEncoder) {
+				encSlice(p, e, func(p *[]string, e *jsonEncoder) {
+					encSlice(p, e, encString)
+				})
+			}(&x.Antenna.Keywords, e)
+		}
+	}
+	if e.field(&x.Extra, "excludeKeywords") {
+		if x.Antenna.ExcludeKeywords == nil {
+			e.rawBytes("[]")
+		} else {
+			func(p *[][]string, e *jsonEncoder) {
+				encSlice(p, e, func(p *[]string, e *jsonEncoder) {
+					encSlice(p, e, encString)
+				})
+			}(&x.Antenna.ExcludeKeywords, e)
+		}
+	}
+	if e.field(&x.Extra, "src") {
+		encEnum[AntennaSrc](&x.Antenna.Src, e)
+	}
+	if e.field(&x.Extra, "userListId") {
+		encPtr(&x.Antenna.UserListID, e, encString)
+	}
+	if e.field(&x.Extra, "users") {
+		if x.Antenna.Users == nil {
+			e.rawBytes("[]")
+		} else {
+			func(p *[]string, e *jsonEncoder) {
+				encSlice(p, e, encString)
+			}(&x.Antenna.Users, e)
+		}
+	}
+	if e.field(&x.Extra, "caseSensitive") {
+		encBool(&x.Antenna.CaseSensitive, e)
+	}
+	if e.field(&x.Extra, "localOnly") {
+		encBool(&x.Antenna.LocalOnly, e)
+	}
+	if e.field(&x.Extra, "excludeBots") {
+		encBool(&x.Antenna.ExcludeBots, e)
+	}
+	if e.field(&x.Extra, "withReplies") {
+		encBool(&x.Antenna.WithReplies, e)
+	}
+	if e.field(&x.Extra, "withFile") {
+		encBool(&x.Antenna.WithFile, e)
+	}
+	if e.field(&x.Extra, "isActive") {
+		encBool(&x.Antenna.IsActive, e)
+	}
+	if e.field(&x.Extra, "hasUnreadNote") {
+		encBool(&x.Antenna.HasUnreadNote, e)
+	}
+	if e.field(&x.Extra, "notify") {
+		encBool(&x.Antenna.Notify, e)
+	}
+	x.Extra.encode(e)
+	e.objectEnd()
+}
+
+// UnmarshalJSON decodes x from JSON, keeping what its fields cannot hold (see Members).
+func (x *StreamReadAntenna) UnmarshalJSON(data []byte) error {
+	return unmarshalJSONValue(data, x)
+}
+
+// MarshalJSON encodes x as JSON, with what decoding kept.
+func (x StreamReadAntenna) MarshalJSON() ([]byte, error) {
+	return marshalJSONValue(&x)
 }
 
 // StreamReceiveFollowRequest is the payload of main's receiveFollowRequest event: the user who asks to follow the account. Servers send a UserLite or a detailed user; every field either holds is kept.
 type StreamReceiveFollowRequest struct {
 	User
+
+	// Extra holds the members of the JSON object that no field above holds, as they were
+	// sent: members the API document does not declare, and declared members whose
+	// value does not fit the field's type. Encoding writes them back.
+	Extra Members `json:"-"`
+}
+
+// fieldsOfStreamReceiveFollowRequest names the members of StreamReceiveFollowRequest by field index, and says which are required.
+var fieldsOfStreamReceiveFollowRequest = jsonFields{
+	names:    []string{"avatarBlurhash", "avatarDecorations", "avatarUrl", "emojis", "host", "id", "instance", "isBot", "isCat", "name", "onlineStatus", "username", "alsoKnownAs", "bannerUrl", "birthday", "createdAt", "description", "fields", "followedMessage", "followersCount", "followersVisibility", "followingCount", "followingVisibility", "isBlocking", "isFollowing", "isLocked", "isSuspended", "lang", "lastFetchedAt", "notesCount", "notify", "pinnedNoteIds", "pinnedNotes", "publicReactions", "roles", "twoFactorEnabled", "updatedAt", "uri", "url", "2faEnabled", "achievements", "autoAcceptFollowed", "avatarId", "email", "hasUnreadNotification", "isAdmin", "isDeleted", "isExplorable", "isModerator", "loggedInDays", "mutedInstances", "mutedWords", "policies", "unreadNotificationsCount"},
+	required: []uint64{0xe3f},
+}
+
+func (x *StreamReceiveFollowRequest) decodeJSON(d *jsonDecoder) bool {
+	if !d.objectStart() {
+		return false
+	}
+	*x = StreamReceiveFollowRequest{}
+	var seen [1]uint64
+	n := 0
+	for ; d.nextMember(n); n++ {
+		switch string(d.key) {
+		case "avatarBlurhash":
+			seen[0] |= 0x1
+			if d.null() {
+				x.User.AvatarBlurhash = nil
+				x.Extra.forgetDeclared("avatarBlurhash")
+			} else {
+				d.field(&x.Extra, "avatarBlurhash", d.at(), decPtr(&x.User.AvatarBlurhash, d, decString), "string or null")
+			}
+		case "avatarDecorations":
+			seen[0] |= 0x2
+			d.field(&x.Extra, "avatarDecorations", d.at(), func(p *[]AvatarDecoration, d *jsonDecoder) bool {
+				return decSlice(p, d, (*AvatarDecoration).decodeJSON)
+			}(&x.User.AvatarDecorations, d), "array of AvatarDecoration")
+		case "avatarUrl":
+			seen[0] |= 0x4
+			if d.null() {
+				x.User.AvatarURL = nil
+				x.Extra.forgetDeclared("avatarUrl")
+			} else {
+				d.field(&x.Extra, "avatarUrl", d.at(), decPtr(&x.User.AvatarURL, d, decString), "string or null")
+			}
+		case "emojis":
+			seen[0] |= 0x8
+			d.field(&x.Extra, "emojis", d.at(), func(p *map[string]string, d *jsonDecoder) bool {
+				return decMap(p, d, decString)
+			}(&x.User.Emojis, d), "object of string")
+		case "host":
+			seen[0] |= 0x10
+			if d.null() {
+				x.User.Host = nil
+				x.Extra.forgetDeclared("host")
+			} else {
+				d.field(&x.Extra, "host", d.at(), decPtr(&x.User.Host, d, decString), "string or null")
+			}
+		case "id":
+			seen[0] |= 0x20
+			d.field(&x.Extra, "id", d.at(), decString(&x.User.ID, d), "string")
+		case "instance":
+			seen[0] |= 0x40
+			d.field(&x.Extra, "instance", d.at(), decPtr(&x.User.Instance, d, (*Instance).decodeJSON), "Instance")
+		case "isBot":
+			seen[0] |= 0x80
+			d.field(&x.Extra, "isBot", d.at(), decPtr(&x.User.IsBot, d, decBool), "boolean")
+		case "isCat":
+			seen[0] |= 0x100
+			d.field(&x.Extra, "isCat", d.at(), decPtr(&x.User.IsCat, d, decBool), "boolean")
+		case "name":
+			seen[0] |= 0x200
+			if d.null() {
+				x.User.Name = nil
+				x.Extra.forgetDeclared("name")
+			} else {
+				d.field(&x.Extra, "name", d.at(), decPtr(&x.User.Name, d, decString), "string or null")
+			}
+		case "onlineStatus":
+			seen[0] |= 0x400
+			d.field(&x.Extra, "onlineStatus", d.at(), decEnum[UserOnlineStatus](&x.User.OnlineStatus, d), "string")
+		case "username":
+			seen[0] |= 0x800
+			d.field(&x.Extra, "username", d.at(), decString(&x.User.Username, d), "string")
+		case "alsoKnownAs":
+			seen[0] |= 0x1000
+			if d.null() {
+				x.User.AlsoKnownAs = nil
+				x.User.nulls |= 0x1
+				x.Extra.forgetDeclared("alsoKnownAs")
+			} else {
+				d.field(&x.Extra, "alsoKnownAs", d.at(), func(p *[]string, d *jsonDecoder) bool {
+					return decSlice(p, d, decString)
+				}(&x.User.AlsoKnownAs, d), "array of string or null")
+			}
+		case "bannerUrl":
+			seen[0] |= 0x2000
+			if d.null() {
+				x.User.BannerURL = nil
+				x.User.nulls |= 0x2
+				x.Extra.forgetDeclared("bannerUrl")
+			} else {
+				d.field(&x.Extra, "bannerUrl", d.at(), decPtr(&x.User.BannerURL, d, decString), "string or null")
+			}
+		case "birthday":
+			seen[0] |= 0x4000
+			if d.null() {
+				x.User.Birthday = nil
+				x.User.nulls |= 0x4
+				x.Extra.forgetDeclared("birthday")
+			} else {
+				d.field(&x.Extra, "birthday", d.at(), decPtr(&x.User.Birthday, d, decString), "string or null")
+			}
+		case "createdAt":
+			seen[0] |= 0x8000
+			d.field(&x.Extra, "createdAt", d.at(), decPtr(&x.User.CreatedAt, d, decTime), "date-time string")
+		case "description":
+			seen[0] |= 0x10000
+			if d.null() {
+				x.User.Description = nil
+				x.User.nulls |= 0x8
+				x.Extra.forgetDeclared("description")
+			} else {
+				d.field(&x.Extra, "description", d.at(), decPtr(&x.User.Description, d, decString), "string or null")
+			}
+		case "fields":
+			seen[0] |= 0x20000
+			d.field(&x.Extra, "fields", d.at(), func(p *[]Field, d *jsonDecoder) bool {
+				return decSlice(p, d, (*Field).decodeJSON)
+			}(&x.User.Fields, d), "array of Field")
+		case "followedMessage":
+			seen[0] |= 0x40000
+			if d.null() {
+				x.User.FollowedMessage = nil
+				x.User.nulls |= 0x10
+				x.Extra.forgetDeclared("followedMessage")
+			} else {
+				d.field(&x.Extra, "followedMessage", d.at(), decPtr(&x.User.FollowedMessage, d, decString), "string or null")
+			}
+		case "followersCount":
+			seen[0] |= 0x80000
+			d.field(&x.Extra, "followersCount", d.at(), decPtr(&x.User.FollowersCount, d, decInt64), "integer")
+		case "followersVisibility":
+			seen[0] |= 0x100000
+			d.field(&x.Extra, "followersVisibility", d.at(), decPtr(&x.User.FollowersVisibility, d, decEnum[UserFollowersVisibility]), "string")
+		case "followingCount":
+			seen[0] |= 0x200000
+			d.field(&x.Extra, "followingCount", d.at(), decPtr(&x.User.FollowingCount, d, decInt64), "integer")
+		case "followingVisibility":
+			seen[0] |= 0x400000
+			d.field(&x.Extra, "followingVisibility", d.at(), decPtr(&x.User.FollowingVisibility, d, decEnum[UserFollowingVisibility]), "string")
+		case "isBlocking":
+			seen[0] |= 0x800000
+			d.field(&x.Extra, "isBlocking", d.at(), decPtr(&x.User.IsBlocking, d, decBool), "boolean")
+		case "isFollowing":
+			seen[0] |= 0x1000000
+			d.field(&x.Extra, "isFollowing", d.at(), decPtr(&x.User.IsFollowing, d, decBool), "boolean")
+		case "isLocked":
+			seen[0] |= 0x2000000
+			d.field(&x.Extra, "isLocked", d.at(), decPtr(&x.User.IsLocked, d, decBool), "boolean")
+		case "isSuspended":
+			seen[0] |= 0x4000000
+			d.field(&x.Extra, "isSuspended", d.at(), decPtr(&x.User.IsSuspended, d, decBool), "boolean")
+		case "lang":
+			seen[0] |= 0x8000000
+			if d.null() {
+				x.User.Lang = nil
+				x.User.nulls |= 0x20
+				x.Extra.forgetDeclared("lang")
+			} else {
+				d.field(&x.Extra, "lang", d.at(), decPtr(&x.User.Lang, d, decString), "string or null")
+			}
+		case "lastFetchedAt":
+			seen[0] |= 0x10000000
+			if d.null() {
+				x.User.LastFetchedAt = nil
+				x.User.nulls |= 0x40
+				x.Extra.forgetDeclared("lastFetchedAt")
+			} else {
+				d.field(&x.Extra, "lastFetchedAt", d.at(), decPtr(&x.User.LastFetchedAt, d, decTime), "date-time string or null")
+			}
+		case "notesCount":
+			seen[0] |= 0x20000000
+			d.field(&x.Extra, "notesCount", d.at(), decPtr(&x.User.NotesCount, d, decInt64), "integer")
+		case "notify":
+			seen[0] |= 0x40000000
+			d.field(&x.Extra, "notify", d.at(), decPtr(&x.User.Notify, d, decEnum[UserNotify]), "string")
+		case "pinnedNoteIds":
+			seen[0] |= 0x80000000
+			d.field(&x.Extra, "pinnedNoteIds", d.at(), func(p *[]string, d *jsonDecoder) bool {
+				return decSlice(p, d, decString)
+			}(&x.User.PinnedNoteIDs, d), "array of string")
+		case "pinnedNotes":
+			seen[0] |= 0x100000000
+			d.field(&x.Extra, "pinnedNotes", d.at(), func(p *[]Note, d *jsonDecoder) bool {
+				return decSlice(p, d, (*Note).decodeJSON)
+			}(&x.User.PinnedNotes, d), "array of Note")
+		case "publicReactions":
+			seen[0] |= 0x200000000
+			d.field(&x.Extra, "publicReactions", d.at(), decPtr(&x.User.PublicReactions, d, decBool), "boolean")
+		case "roles":
+			seen[0] |= 0x400000000
+			d.field(&x.Extra, "roles", d.at(), func(p *[]RoleLite, d *jsonDecoder) bool {
+				return decSlice(p, d, (*RoleLite).decodeJSON)
+			}(&x.User.Roles, d), "array of RoleLite")
+		case "twoFactorEnabled":
+			seen[0] |= 0x800000000
+			d.field(&x.Extra, "twoFactorEnabled", d.at(), decPtr(&x.User.TwoFactorEnabled, d, decBool), "boolean")
+		case "updatedAt":
+			seen[0] |= 0x1000000000
+			if d.null() {
+				x.User.UpdatedAt = nil
+				x.User.nulls |= 0x80
+				x.Extra.forgetDeclared("updatedAt")
+			} else {
+				d.field(&x.Extra, "updatedAt", d.at(), decPtr(&x.User.UpdatedAt, d, decTime), "date-time string or null")
+			}
+		case "uri":
+			seen[0] |= 0x2000000000
+			if d.null() {
+				x.User.URI = nil
+				x.User.nulls |= 0x100
+				x.Extra.forgetDeclared("uri")
+			} else {
+				d.field(&x.Extra, "uri", d.at(), decPtr(&x.User.URI, d, decString), "string or null")
+			}
+		case "url":
+			seen[0] |= 0x4000000000
+			if d.null() {
+				x.User.URL = nil
+				x.User.nulls |= 0x200
+				x.Extra.forgetDeclared("url")
+			} else {
+				d.field(&x.Extra, "url", d.at(), decPtr(&x.User.URL, d, decString), "string or null")
+			}
+		case "2faEnabled":
+			seen[0] |= 0x8000000000
+			d.field(&x.Extra, "2faEnabled", d.at(), decPtr(&x.User.X2FAEnabled, d, decBool), "boolean")
+		case "achievements":
+			seen[0] |= 0x10000000000
+			d.field(&x.Extra, "achievements", d.at(), func(p *[]Achievement, d *jsonDecoder) bool {
+				return decSlice(p, d, (*Achievement).decodeJSON)
+			}(&x.User.Achievements, d), "array of Achievement")
+		case "autoAcceptFollowed":
+			seen[0] |= 0x20000000000
+			d.field(&x.Extra, "autoAcceptFollowed", d.at(), decPtr(&x.User.AutoAcceptFollowed, d, decBool), "boolean")
+		case "avatarId":
+			seen[0] |= 0x40000000000
+			if d.null() {
+				x.User.AvatarID = nil
+				x.User.nulls |= 0x400
+				x.Extra.forgetDeclared("avatarId")
+			} else {
+				d.field(&x.Extra, "avatarId", d.at(), decPtr(&x.User.AvatarID, d, decString), "string or null")
+			}
+		case "email":
+			seen[0] |= 0x80000000000
+			if d.null() {
+				x.User.Email = nil
+				x.User.nulls |= 0x800
+				x.Extra.forgetDeclared("email")
+			} else {
+				d.field(&x.Extra, "email", d.at(), decPtr(&x.User.Email, d, decString), "string or null")
+			}
+		case "hasUnreadNotification":
+			seen[0] |= 0x100000000000
+			d.field(&x.Extra, "hasUnreadNotification", d.at(), decPtr(&x.User.HasUnreadNotification, d, decBool), "boolean")
+		case "isAdmin":
+			seen[0] |= 0x200000000000
+			if d.null() {
+				x.User.IsAdmin = nil
+				x.User.nulls |= 0x1000
+				x.Extra.forgetDeclared("isAdmin")
+			} else {
+				d.field(&x.Extra, "isAdmin", d.at(), decPtr(&x.User.IsAdmin, d, decBool), "boolean or null")
+			}
+		case "isDeleted":
+			seen[0] |= 0x400000000000
+			d.field(&x.Extra, "isDeleted", d.at(), decPtr(&x.User.IsDeleted, d, decBool), "boolean")
+		case "isExplorable":
+			seen[0] |= 0x800000000000
+			d.field(&x.Extra, "isExplorable", d.at(), decPtr(&x.User.IsExplorable, d, decBool), "boolean")
+		case "isModerator":
+			seen[0] |= 0x1000000000000
+			if d.null() {
+				x.User.IsModerator = nil
+				x.User.nulls |= 0x2000
+				x.Extra.forgetDeclared("isModerator")
+			} else {
+				d.field(&x.Extra, "isModerator", d.at(), decPtr(&x.User.IsModerator, d, decBool), "boolean or null")
+			}
+		case "loggedInDays":
+			seen[0] |= 0x2000000000000
+			d.field(&x.Extra, "loggedInDays", d.at(), decPtr(&x.User.LoggedInDays, d, decInt64), "integer")
+		case "mutedInstances":
+			seen[0] |= 0x4000000000000
+			if d.null() {
+				x.User.MutedInstances = nil
+				x.User.nulls |= 0x4000
+				x.Extra.forgetDeclared("mutedInstances")
+			} else {
+				d.field(&x.Extra, "mutedInstances", d.at(), func(p *[]string, d *jsonDecoder) bool {
+					return decSlice(p, d, decString)
+				}(&x.User.MutedInstances, d), "array of string or null")
+			}
+		case "mutedWords":
+			seen[0] |= 0x8000000000000
+			d.field(&x.Extra, "mutedWords", d.at(), func(p *[]MutedWord, d *jsonDecoder) bool {
+				return decSlice(p, d, (*MutedWord).decodeJSON)
+			}(&x.User.MutedWords, d), "array of MutedWord")
+		case "policies":
+			seen[0] |= 0x10000000000000
+			d.field(&x.Extra, "policies", d.at(), func(p *map[string]any, d *jsonDecoder) bool {
+				return decMap(p, d, decAny)
+			}(&x.User.Policies, d), "object of any value")
+		case "unreadNotificationsCount":
+			seen[0] |= 0x20000000000000
+			d.field(&x.Extra, "unreadNotificationsCount", d.at(), decPtr(&x.User.UnreadNotificationsCount, d, decInt64), "integer")
+		default:
+			d.unknown(&x.Extra)
+		}
+	}
+	fieldsOfStreamReceiveFollowRequest.markMissing(&x.Extra, seen[:])
+	return true
+}
+func (x *StreamReceiveFollowRequest) encodeJSON(e *jsonEncoder) {
+	e.objectStart()
+	if e.field(&x.Extra, "avatarBlurhash") {
+		encPtr(&x.User.AvatarBlurhash, e, encString)
+	}
+	if e.field(&x.Extra, "avatarDecorations") {
+		if x.User.AvatarDecorations == nil {
+			e.rawBytes("[]")
+		} else {
+			func(p *[]AvatarDecoration, e *jsonEncoder) {
+				encSlice(p, e, (*AvatarDecoration).encodeJSON)
+			}(&x.User.AvatarDecorations, e)
+		}
+	}
+	if e.field(&x.Extra, "avatarUrl") {
+		encPtr(&x.User.AvatarURL, e, encString)
+	}
+	if e.field(&x.Extra, "emojis") {
+		if x.User.Emojis == nil {
+			e.rawBytes("{}")
+		} else {
+			func(p *map[string]string, e *jsonEncoder) {
+				encMap(p, e, encString)
+			}(&x.User.Emojis, e)
+		}
+	}
+	if e.field(&x.Extra, "host") {
+		encPtr(&x.User.Host, e, encString)
+	}
+	if e.field(&x.Extra, "id") {
+		encString(&x.User.ID, e)
+	}
+	if x.User.Instance != nil {
+		if e.field(&x.Extra, "instance") {
+			encPtr(&x.User.Instance, e, (*Instance).encodeJSON)
+		}
+	}
+	if x.User.IsBot != nil {
+		if e.field(&x.Extra, "isBot") {
+			encPtr(&x.User.IsBot, e, encBool)
+		}
+	}
+	if x.User.IsCat != nil {
+		if e.field(&x.Extra, "isCat") {
+			encPtr(&x.User.IsCat, e, encBool)
+		}
+	}
+	if e.field(&x.Extra, "name") {
+		encPtr(&x.User.Name, e, encString)
+	}
+	if e.field(&x.Extra, "onlineStatus") {
+		encEnum[UserOnlineStatus](&x.User.OnlineStatus, e)
+	}
+	if e.field(&x.Extra, "username") {
+		encString(&x.User.Username, e)
+	}
+	if x.User.AlsoKnownAs != nil || x.User.nulls&0x1 != 0 {
+		if e.field(&x.Extra, "alsoKnownAs") {
+			func(p *[]string, e *jsonEncoder) {
+				encSlice(p, e, encString)
+			}(&x.User.AlsoKnownAs, e)
+		}
+	}
+	if x.User.BannerURL != nil || x.User.nulls&0x2 != 0 {
+		if e.field(&x.Extra, "bannerUrl") {
+			encPtr(&x.User.BannerURL, e, encString)
+		}
+	}
+	if x.User.Birthday != nil || x.User.nulls&0x4 != 0 {
+		if e.field(&x.Extra, "birthday") {
+			encPtr(&x.User.Birthday, e, encString)
+		}
+	}
+	if x.User.CreatedAt != nil {
+		if e.field(&x.Extra, "createdAt") {
+			encPtr(&x.User.CreatedAt, e, encTime)
+		}
+	}
+	if x.User.Description != nil || x.User.nulls&0x8 != 0 {
+		if e.field(&x.Extra, "description") {
+			encPtr(&x.User.Description, e, encString)
+		}
+	}
+	if x.User.Fields != nil {
+		if e.field(&x.Extra, "fields") {
+			func(p *[]Field, e *jsonEncoder) {
+				encSlice(p, e, (*Field).encodeJSON)
+			}(&x.User.Fields, e)
+		}
+	}
+	if x.User.FollowedMessage != nil || x.User.nulls&0x10 != 0 {
+		if e.field(&x.Extra, "followedMessage") {
+			encPtr(&x.User.FollowedMessage, e, encString)
+		}
+	}
+	if x.User.FollowersCount != nil {
+		if e.field(&x.Extra, "followersCount") {
+			encPtr(&x.User.FollowersCount, e, encInt64)
+		}
+	}
+	if x.User.FollowersVisibility != nil {
+		if e.field(&x.Extra, "followersVisibility") {
+			encPtr(&x.User.FollowersVisibility, e, encEnum[UserFollowersVisibility])
+		}
+	}
+	if x.User.FollowingCount != nil {
+		if e.field(&x.Extra, "followingCount") {
+			encPtr(&x.User.FollowingCount, e, encInt64)
+		}
+	}
+	if x.User.FollowingVisibility != nil {
+		if e.field(&x.Extra, "followingVisibility") {
+			encPtr(&x.User.FollowingVisibility, e, encEnum[UserFollowingVisibility])
+		}
+	}
+	if x.User.IsBlocking != nil {
+		if e.field(&x.Extra, "isBlocking") {
+			encPtr(&x.User.IsBlocking, e, encBool)
+		}
+	}
+	if x.User.IsFollowing != nil {
+		if e.field(&x.Extra, "isFollowing") {
+			encPtr(&x.User.IsFollowing, e, encBool)
+		}
+	}
+	if x.User.IsLocked != nil {
+		if e.field(&x.Extra, "isLocked") {
+			encPtr(&x.User.IsLocked, e, encBool)
+		}
+	}
+	if x.User.IsSuspended != nil {
+		if e.field(&x.Extra, "isSuspended") {
+			encPtr(&x.User.IsSuspended, e, encBool)
+		}
+	}
+	if x.User.Lang != nil || x.User.nulls&0x20 != 0 {
+		if e.field(&x.Extra, "lang") {
+			encPtr(&x.User.Lang, e, encString)
+		}
+	}
+	if x.User.LastFetchedAt != nil || x.User.nulls&0x40 != 0 {
+		if e.field(&x.Extra, "lastFetchedAt") {
+			encPtr(&x.User.LastFetchedAt, e, encTime)
+		}
+	}
+	if x.User.NotesCount != nil {
+		if e.field(&x.Extra, "notesCount") {
+			encPtr(&x.User.NotesCount, e, encInt64)
+		}
+	}
+	if x.User.Notify != nil {
+		if e.field(&x.Extra, "notify") {
+			encPtr(&x.User.Notify, e, encEnum[UserNotify])
+		}
+	}
+	if x.User.PinnedNoteIDs != nil {
+		if e.field(&x.Extra, "pinnedNoteIds") {
+			func(p *[]string, e *jsonEncoder) {
+				encSlice(p, e, encString)
+			}(&x.User.PinnedNoteIDs, e)
+		}
+	}
+	if x.User.PinnedNotes != nil {
+		if e.field(&x.Extra, "pinnedNotes") {
+			func(p *[]Note, e *jsonEncoder) {
+				encSlice(p, e, (*Note).encodeJSON)
+			}(&x.User.PinnedNotes, e)
+		}
+	}
+	if x.User.PublicReactions != nil {
+		if e.field(&x.Extra, "publicReactions") {
+			encPtr(&x.User.PublicReactions, e, encBool)
+		}
+	}
+	if x.User.Roles != nil {
+		if e.field(&x.Extra, "roles") {
+			func(p *[]RoleLite, e *jsonEncoder) {
+				encSlice(p, e, (*RoleLite).encodeJSON)
+			}(&x.User.Roles, e)
+		}
+	}
+	if x.User.TwoFactorEnabled != nil {
+		if e.field(&x.Extra, "twoFactorEnabled") {
+			encPtr(&x.User.TwoFactorEnabled, e, encBool)
+		}
+	}
+	if x.User.UpdatedAt != nil || x.User.nulls&0x80 != 0 {
+		if e.field(&x.Extra, "updatedAt") {
+			encPtr(&x.User.UpdatedAt, e, encTime)
+		}
+	}
+	if x.User.URI != nil || x.User.nulls&0x100 != 0 {
+		if e.field(&x.Extra, "uri") {
+			encPtr(&x.User.URI, e, encString)
+		}
+	}
+	if x.User.URL != nil || x.User.nulls&0x200 != 0 {
+		if e.field(&x.Extra, "url") {
+			encPtr(&x.User.URL, e, encString)
+		}
+	}
+	if x.User.X2FAEnabled != nil {
+		if e.field(&x.Extra, "2faEnabled") {
+			encPtr(&x.User.X2FAEnabled, e, encBool)
+		}
+	}
+	if x.User.Achievements != nil {
+		if e.field(&x.Extra, "achievements") {
+			func(p *[]Achievement, e *jsonEncoder) {
+				encSlice(p, e, (*Achievement).encodeJSON)
+			}(&x.User.Achievements, e)
+		}
+	}
+	if x.User.AutoAcceptFollowed != nil {
+		if e.field(&x.Extra, "autoAcceptFollowed") {
+			encPtr(&x.User.AutoAcceptFollowed, e, encBool)
+		}
+	}
+	if x.User.AvatarID != nil || x.User.nulls&0x400 != 0 {
+		if e.field(&x.Extra, "avatarId") {
+			encPtr(&x.User.AvatarID, e, encString)
+		}
+	}
+	if x.User.Email != nil || x.User.nulls&0x800 != 0 {
+		if e.field(&x.Extra, "email") {
+			encPtr(&x.User.Email, e, encString)
+		}
+	}
+	if x.User.HasUnreadNotification != nil {
+		if e.field(&x.Extra, "hasUnreadNotification") {
+			encPtr(&x.User.HasUnreadNotification, e, encBool)
+		}
+	}
+	if x.User.IsAdmin != nil || x.User.nulls&0x1000 != 0 {
+		if e.field(&x.Extra, "isAdmin") {
+			encPtr(&x.User.IsAdmin, e, encBool)
+		}
+	}
+	if x.User.IsDeleted != nil {
+		if e.field(&x.Extra, "isDeleted") {
+			encPtr(&x.User.IsDeleted, e, encBool)
+		}
+	}
+	if x.User.IsExplorable != nil {
+		if e.field(&x.Extra, "isExplorable") {
+			encPtr(&x.User.IsExplorable, e, encBool)
+		}
+	}
+	if x.User.IsModerator != nil || x.User.nulls&0x2000 != 0 {
+		if e.field(&x.Extra, "isModerator") {
+			encPtr(&x.User.IsModerator, e, encBool)
+		}
+	}
+	if x.User.LoggedInDays != nil {
+		if e.field(&x.Extra, "loggedInDays") {
+			encPtr(&x.User.LoggedInDays, e, encInt64)
+		}
+	}
+	if x.User.MutedInstances != nil || x.User.nulls&0x4000 != 0 {
+		if e.field(&x.Extra, "mutedInstances") {
+			func(p *[]string, e *jsonEncoder) {
+				encSlice(p, e, encString)
+			}(&x.User.MutedInstances, e)
+		}
+	}
+	if x.User.MutedWords != nil {
+		if e.field(&x.Extra, "mutedWords") {
+			func(p *[]MutedWord, e *jsonEncoder) {
+				encSlice(p, e, (*MutedWord).encodeJSON)
+			}(&x.User.MutedWords, e)
+		}
+	}
+	if x.User.Policies != nil {
+		if e.field(&x.Extra, "policies") {
+			func(p *map[string]any, e *jsonEncoder) {
+				encMap(p, e, encAny)
+			}(&x.User.Policies, e)
+		}
+	}
+	if x.User.UnreadNotificationsCount != nil {
+		if e.field(&x.Extra, "unreadNotificationsCount") {
+			encPtr(&x.User.UnreadNotificationsCount, e, encInt64)
+		}
+	}
+	x.Extra.encode(e)
+	e.objectEnd()
+}
+
+// UnmarshalJSON decodes x from JSON, keeping what its fields cannot hold (see Members).
+func (x *StreamReceiveFollowRequest) UnmarshalJSON(data []byte) error {
+	return unmarshalJSONValue(data, x)
+}
+
+// MarshalJSON encodes x as JSON, with what decoding kept.
+func (x StreamReceiveFollowRequest) MarshalJSON() ([]byte, error) {
+	return marshalJSONValue(&x)
 }
 
 // StreamRegistryUpdated is the payload of main's registryUpdated event: a registry value changed.
@@ -1030,27 +10456,1015 @@ type StreamRegistryUpdated struct {
 	Scope []string `json:"scope,omitzero"`
 	// Value is the new value, any JSON value.
 	Value any `json:"value,omitzero"`
+
+	// Extra holds the members of the JSON object that no field above holds, as they were
+	// sent: members the API document does not declare, and declared members whose
+	// value does not fit the field's type. Encoding writes them back.
+	Extra Members `json:"-"`
+	nulls uint64  // optional fields that were null
+}
+
+// fieldsOfStreamRegistryUpdated names the members of StreamRegistryUpdated by field index, and says which are required.
+var fieldsOfStreamRegistryUpdated = jsonFields{
+	names:    []string{"key", "scope", "value"},
+	required: []uint64{0x1},
+}
+
+func (x *StreamRegistryUpdated) decodeJSON(d *jsonDecoder) bool {
+	if !d.objectStart() {
+		return false
+	}
+	*x = StreamRegistryUpdated{}
+	var seen [1]uint64
+	n := 0
+	for ; d.nextMember(n); n++ {
+		switch string(d.key) {
+		case "key":
+			seen[0] |= 0x1
+			d.field(&x.Extra, "key", d.at(), decString(&x.Key, d), "string")
+		case "scope":
+			seen[0] |= 0x2
+			d.field(&x.Extra, "scope", d.at(), func(p *[]string, d *jsonDecoder) bool {
+				return decSlice(p, d, decString)
+			}(&x.Scope, d), "array of string")
+		case "value":
+			seen[0] |= 0x4
+			if d.null() {
+				x.Value = nil
+				x.nulls |= 0x1
+				x.Extra.forgetDeclared("value")
+			} else {
+				d.field(&x.Extra, "value", d.at(), decAny(&x.Value, d), "any value")
+			}
+		default:
+			d.unknown(&x.Extra)
+		}
+	}
+	fieldsOfStreamRegistryUpdated.markMissing(&x.Extra, seen[:])
+	return true
+}
+func (x *StreamRegistryUpdated) encodeJSON(e *jsonEncoder) {
+	e.objectStart()
+	if e.field(&x.Extra, "key") {
+		encString(&x.Key, e)
+	}
+	if x.Scope != nil {
+		if e.field(&x.Extra, "scope") {
+			func(p *[]string, e *jsonEncoder) {
+				encSlice(p, e, encString)
+			}(&x.Scope, e)
+		}
+	}
+	if x.Value != nil || x.nulls&0x1 != 0 {
+		if e.field(&x.Extra, "value") {
+			encAny(&x.Value, e)
+		}
+	}
+	x.Extra.encode(e)
+	e.objectEnd()
+}
+
+// UnmarshalJSON decodes x from JSON, keeping what its fields cannot hold (see Members).
+func (x *StreamRegistryUpdated) UnmarshalJSON(data []byte) error {
+	return unmarshalJSONValue(data, x)
+}
+
+// MarshalJSON encodes x as JSON, with what decoding kept.
+func (x StreamRegistryUpdated) MarshalJSON() ([]byte, error) {
+	return marshalJSONValue(&x)
 }
 
 // StreamRenote is the payload of main's renote event: a renote or quote of one of the account's notes.
 type StreamRenote struct {
 	Note
+
+	// Extra holds the members of the JSON object that no field above holds, as they were
+	// sent: members the API document does not declare, and declared members whose
+	// value does not fit the field's type. Encoding writes them back.
+	Extra Members `json:"-"`
+}
+
+// fieldsOfStreamRenote names the members of StreamRenote by field index, and says which are required.
+var fieldsOfStreamRenote = jsonFields{
+	names:    []string{"id", "createdAt", "deletedAt", "text", "cw", "userId", "user", "replyId", "renoteId", "reply", "renote", "isHidden", "visibility", "mentions", "visibleUserIds", "fileIds", "files", "tags", "poll", "emojis", "channelId", "channel", "localOnly", "reactionAcceptance", "reactionEmojis", "reactions", "reactionCount", "renoteCount", "repliesCount", "clippedCount", "uri", "url", "html", "myReaction"},
+	required: []uint64{0x1f80106b},
+}
+
+func (x *StreamRenote) decodeJSON(d *jsonDecoder) bool {
+	if !d.objectStart() {
+		return false
+	}
+	*x = StreamRenote{}
+	var seen [1]uint64
+	n := 0
+	for ; d.nextMember(n); n++ {
+		switch string(d.key) {
+		case "id":
+			seen[0] |= 0x1
+			d.field(&x.Extra, "id", d.at(), decString(&x.Note.ID, d), "string")
+		case "createdAt":
+			seen[0] |= 0x2
+			d.field(&x.Extra, "createdAt", d.at(), decTime(&x.Note.CreatedAt, d), "date-time string")
+		case "deletedAt":
+			seen[0] |= 0x4
+			if d.null() {
+				x.Note.DeletedAt = nil
+				x.Note.nulls |= 0x1
+				x.Extra.forgetDeclared("deletedAt")
+			} else {
+				d.field(&x.Extra, "deletedAt", d.at(), decPtr(&x.Note.DeletedAt, d, decTime), "date-time string or null")
+			}
+		case "text":
+			seen[0] |= 0x8
+			if d.null() {
+				x.Note.Text = nil
+				x.Extra.forgetDeclared("text")
+			} else {
+				d.field(&x.Extra, "text", d.at(), decPtr(&x.Note.Text, d, decString), "string or null")
+			}
+		case "cw":
+			seen[0] |= 0x10
+			if d.null() {
+				x.Note.CW = nil
+				x.Note.nulls |= 0x2
+				x.Extra.forgetDeclared("cw")
+			} else {
+				d.field(&x.Extra, "cw", d.at(), decPtr(&x.Note.CW, d, decString), "string or null")
+			}
+		case "userId":
+			seen[0] |= 0x20
+			d.field(&x.Extra, "userId", d.at(), decString(&x.Note.UserID, d), "string")
+		case "user":
+			seen[0] |= 0x40
+			d.field(&x.Extra, "user", d.at(), (*UserLite).decodeJSON(&x.Note.User, d), "UserLite")
+		case "replyId":
+			seen[0] |= 0x80
+			if d.null() {
+				x.Note.ReplyID = nil
+				x.Note.nulls |= 0x4
+				x.Extra.forgetDeclared("replyId")
+			} else {
+				d.field(&x.Extra, "replyId", d.at(), decPtr(&x.Note.ReplyID, d, decString), "string or null")
+			}
+		case "renoteId":
+			seen[0] |= 0x100
+			if d.null() {
+				x.Note.RenoteID = nil
+				x.Note.nulls |= 0x8
+				x.Extra.forgetDeclared("renoteId")
+			} else {
+				d.field(&x.Extra, "renoteId", d.at(), decPtr(&x.Note.RenoteID, d, decString), "string or null")
+			}
+		case "reply":
+			seen[0] |= 0x200
+			if d.null() {
+				x.Note.Reply = nil
+				x.Note.nulls |= 0x10
+				x.Extra.forgetDeclared("reply")
+			} else {
+				d.field(&x.Extra, "reply", d.at(), decPtr(&x.Note.Reply, d, (*Note).decodeJSON), "Note or null")
+			}
+		case "renote":
+			seen[0] |= 0x400
+			if d.null() {
+				x.Note.Renote = nil
+				x.Note.nulls |= 0x20
+				x.Extra.forgetDeclared("renote")
+			} else {
+				d.field(&x.Extra, "renote", d.at(), decPtr(&x.Note.Renote, d, (*Note).decodeJSON), "Note or null")
+			}
+		case "isHidden":
+			seen[0] |= 0x800
+			d.field(&x.Extra, "isHidden", d.at(), decPtr(&x.Note.IsHidden, d, decBool), "boolean")
+		case "visibility":
+			seen[0] |= 0x1000
+			d.field(&x.Extra, "visibility", d.at(), decEnum[NoteVisibility](&x.Note.Visibility, d), "string")
+		case "mentions":
+			seen[0] |= 0x2000
+			d.field(&x.Extra, "mentions", d.at(), func(p *[]string, d *jsonDecoder) bool {
+				return decSlice(p, d, decString)
+			}(&x.Note.Mentions, d), "array of string")
+		case "visibleUserIds":
+			seen[0] |= 0x4000
+			d.field(&x.Extra, "visibleUserIds", d.at(), func(p *[]string, d *jsonDecoder) bool {
+				return decSlice(p, d, decString)
+			}(&x.Note.VisibleUserIDs, d), "array of string")
+		case "fileIds":
+			seen[0] |= 0x8000
+			d.field(&x.Extra, "fileIds", d.at(), func(p *[]string, d *jsonDecoder) bool {
+				return decSlice(p, d, decString)
+			}(&x.Note.FileIDs, d), "array of string")
+		case "files":
+			seen[0] |= 0x10000
+			d.field(&x.Extra, "files", d.at(), func(p *[]DriveFile, d *jsonDecoder) bool {
+				return decSlice(p, d, (*DriveFile).decodeJSON)
+			}(&x.Note.Files, d), "array of DriveFile")
+		case "tags":
+			seen[0] |= 0x20000
+			d.field(&x.Extra, "tags", d.at(), func(p *[]string, d *jsonDecoder) bool {
+				return decSlice(p, d, decString)
+			}(&x.Note.Tags, d), "array of string")
+		case "poll":
+			seen[0] |= 0x40000
+			if d.null() {
+				x.Note.Poll = nil
+				x.Note.nulls |= 0x40
+				x.Extra.forgetDeclared("poll")
+			} else {
+				d.field(&x.Extra, "poll", d.at(), decPtr(&x.Note.Poll, d, (*NotePoll).decodeJSON), "NotePoll or null")
+			}
+		case "emojis":
+			seen[0] |= 0x80000
+			d.field(&x.Extra, "emojis", d.at(), func(p *map[string]string, d *jsonDecoder) bool {
+				return decMap(p, d, decString)
+			}(&x.Note.Emojis, d), "object of string")
+		case "channelId":
+			seen[0] |= 0x100000
+			if d.null() {
+				x.Note.ChannelID = nil
+				x.Note.nulls |= 0x80
+				x.Extra.forgetDeclared("channelId")
+			} else {
+				d.field(&x.Extra, "channelId", d.at(), decPtr(&x.Note.ChannelID, d, decString), "string or null")
+			}
+		case "channel":
+			seen[0] |= 0x200000
+			if d.null() {
+				x.Note.Channel = nil
+				x.Note.nulls |= 0x100
+				x.Extra.forgetDeclared("channel")
+			} else {
+				d.field(&x.Extra, "channel", d.at(), decPtr(&x.Note.Channel, d, (*Channel).decodeJSON), "Channel or null")
+			}
+		case "localOnly":
+			seen[0] |= 0x400000
+			d.field(&x.Extra, "localOnly", d.at(), decPtr(&x.Note.LocalOnly, d, decBool), "boolean")
+		case "reactionAcceptance":
+			seen[0] |= 0x800000
+			if d.null() {
+				x.Note.ReactionAcceptance = nil
+				x.Extra.forgetDeclared("reactionAcceptance")
+			} else {
+				d.field(&x.Extra, "reactionAcceptance", d.at(), decPtr(&x.Note.ReactionAcceptance, d, decEnum[NoteReactionAcceptance]), "string or null")
+			}
+		case "reactionEmojis":
+			seen[0] |= 0x1000000
+			d.field(&x.Extra, "reactionEmojis", d.at(), func(p *map[string]string, d *jsonDecoder) bool {
+				return decMap(p, d, decString)
+			}(&x.Note.ReactionEmojis, d), "object of string")
+		case "reactions":
+			seen[0] |= 0x2000000
+			d.field(&x.Extra, "reactions", d.at(), func(p *map[string]int64, d *jsonDecoder) bool {
+				return decMap(p, d, decInt64)
+			}(&x.Note.Reactions, d), "object of integer")
+		case "reactionCount":
+			seen[0] |= 0x4000000
+			d.field(&x.Extra, "reactionCount", d.at(), decInt64(&x.Note.ReactionCount, d), "integer")
+		case "renoteCount":
+			seen[0] |= 0x8000000
+			d.field(&x.Extra, "renoteCount", d.at(), decInt64(&x.Note.RenoteCount, d), "integer")
+		case "repliesCount":
+			seen[0] |= 0x10000000
+			d.field(&x.Extra, "repliesCount", d.at(), decInt64(&x.Note.RepliesCount, d), "integer")
+		case "clippedCount":
+			seen[0] |= 0x20000000
+			d.field(&x.Extra, "clippedCount", d.at(), decPtr(&x.Note.ClippedCount, d, decInt64), "integer")
+		case "uri":
+			seen[0] |= 0x40000000
+			d.field(&x.Extra, "uri", d.at(), decPtr(&x.Note.URI, d, decString), "string")
+		case "url":
+			seen[0] |= 0x80000000
+			d.field(&x.Extra, "url", d.at(), decPtr(&x.Note.URL, d, decString), "string")
+		case "html":
+			seen[0] |= 0x100000000
+			if d.null() {
+				x.Note.HTML = nil
+				x.Note.nulls |= 0x200
+				x.Extra.forgetDeclared("html")
+			} else {
+				d.field(&x.Extra, "html", d.at(), decPtr(&x.Note.HTML, d, decString), "string or null")
+			}
+		case "myReaction":
+			seen[0] |= 0x200000000
+			if d.null() {
+				x.Note.MyReaction = nil
+				x.Note.nulls |= 0x400
+				x.Extra.forgetDeclared("myReaction")
+			} else {
+				d.field(&x.Extra, "myReaction", d.at(), decPtr(&x.Note.MyReaction, d, decString), "string or null")
+			}
+		default:
+			d.unknown(&x.Extra)
+		}
+	}
+	fieldsOfStreamRenote.markMissing(&x.Extra, seen[:])
+	return true
+}
+func (x *StreamRenote) encodeJSON(e *jsonEncoder) {
+	e.objectStart()
+	if e.field(&x.Extra, "id") {
+		encString(&x.Note.ID, e)
+	}
+	if e.field(&x.Extra, "createdAt") {
+		encTime(&x.Note.CreatedAt, e)
+	}
+	if x.Note.DeletedAt != nil || x.Note.nulls&0x1 != 0 {
+		if e.field(&x.Extra, "deletedAt") {
+			encPtr(&x.Note.DeletedAt, e, encTime)
+		}
+	}
+	if e.field(&x.Extra, "text") {
+		encPtr(&x.Note.Text, e, encString)
+	}
+	if x.Note.CW != nil || x.Note.nulls&0x2 != 0 {
+		if e.field(&x.Extra, "cw") {
+			encPtr(&x.Note.CW, e, encString)
+		}
+	}
+	if e.field(&x.Extra, "userId") {
+		encString(&x.Note.UserID, e)
+	}
+	if e.field(&x.Extra, "user") {
+		(*UserLite).encodeJSON(&x.Note.User, e)
+	}
+	if x.Note.ReplyID != nil || x.Note.nulls&0x4 != 0 {
+		if e.field(&x.Extra, "replyId") {
+			encPtr(&x.Note.ReplyID, e, encString)
+		}
+	}
+	if x.Note.RenoteID != nil || x.Note.nulls&0x8 != 0 {
+		if e.field(&x.Extra, "renoteId") {
+			encPtr(&x.Note.RenoteID, e, encString)
+		}
+	}
+	if x.Note.Reply != nil || x.Note.nulls&0x10 != 0 {
+		if e.field(&x.Extra, "reply") {
+			encPtr(&x.Note.Reply, e, (*Note).encodeJSON)
+		}
+	}
+	if x.Note.Renote != nil || x.Note.nulls&0x20 != 0 {
+		if e.field(&x.Extra, "renote") {
+			encPtr(&x.Note.Renote, e, (*Note).encodeJSON)
+		}
+	}
+	if x.Note.IsHidden != nil {
+		if e.field(&x.Extra, "isHidden") {
+			encPtr(&x.Note.IsHidden, e, encBool)
+		}
+	}
+	if e.field(&x.Extra, "visibility") {
+		encEnum[NoteVisibility](&x.Note.Visibility, e)
+	}
+	if x.Note.Mentions != nil {
+		if e.field(&x.Extra, "mentions") {
+			func(p *[]string, e *jsonEncoder) {
+				encSlice(p, e, encString)
+			}(&x.Note.Mentions, e)
+		}
+	}
+	if x.Note.VisibleUserIDs != nil {
+		if e.field(&x.Extra, "visibleUserIds") {
+			func(p *[]string, e *jsonEncoder) {
+				encSlice(p, e, encString)
+			}(&x.Note.VisibleUserIDs, e)
+		}
+	}
+	if x.Note.FileIDs != nil {
+		if e.field(&x.Extra, "fileIds") {
+			func(p *[]string, e *jsonEncoder) {
+				encSlice(p, e, encString)
+			}(&x.Note.FileIDs, e)
+		}
+	}
+	if x.Note.Files != nil {
+		if e.field(&x.Extra, "files") {
+			func(p *[]DriveFile, e *jsonEncoder) {
+				encSlice(p, e, (*DriveFile).encodeJSON)
+			}(&x.Note.Files, e)
+		}
+	}
+	if x.Note.Tags != nil {
+		if e.field(&x.Extra, "tags") {
+			func(p *[]string, e *jsonEncoder) {
+				encSlice(p, e, encString)
+			}(&x.Note.Tags, e)
+		}
+	}
+	if x.Note.Poll != nil || x.Note.nulls&0x40 != 0 {
+		if e.field(&x.Extra, "poll") {
+			encPtr(&x.Note.Poll, e, (*NotePoll).encodeJSON)
+		}
+	}
+	if x.Note.Emojis != nil {
+		if e.field(&x.Extra, "emojis") {
+			func(p *map[string]string, e *jsonEncoder) {
+				encMap(p, e, encString)
+			}(&x.Note.Emojis, e)
+		}
+	}
+	if x.Note.ChannelID != nil || x.Note.nulls&0x80 != 0 {
+		if e.field(&x.Extra, "channelId") {
+			encPtr(&x.Note.ChannelID, e, encString)
+		}
+	}
+	if x.Note.Channel != nil || x.Note.nulls&0x100 != 0 {
+		if e.field(&x.Extra, "channel") {
+			encPtr(&x.Note.Channel, e, (*Channel).encodeJSON)
+		}
+	}
+	if x.Note.LocalOnly != nil {
+		if e.field(&x.Extra, "localOnly") {
+			encPtr(&x.Note.LocalOnly, e, encBool)
+		}
+	}
+	if e.field(&x.Extra, "reactionAcceptance") {
+		encPtr(&x.Note.ReactionAcceptance, e, encEnum[NoteReactionAcceptance])
+	}
+	if e.field(&x.Extra, "reactionEmojis") {
+		if x.Note.ReactionEmojis == nil {
+			e.rawBytes("{}")
+		} else {
+			func(p *map[string]string, e *jsonEncoder) {
+				encMap(p, e, encString)
+			}(&x.Note.ReactionEmojis, e)
+		}
+	}
+	if e.field(&x.Extra, "reactions") {
+		if x.Note.Reactions == nil {
+			e.rawBytes("{}")
+		} else {
+			func(p *map[string]int64, e *jsonEncoder) {
+				encMap(p, e, encInt64)
+			}(&x.Note.Reactions, e)
+		}
+	}
+	if e.field(&x.Extra, "reactionCount") {
+		encInt64(&x.Note.ReactionCount, e)
+	}
+	if e.field(&x.Extra, "renoteCount") {
+		encInt64(&x.Note.RenoteCount, e)
+	}
+	if e.field(&x.Extra, "repliesCount") {
+		encInt64(&x.Note.RepliesCount, e)
+	}
+	if x.Note.ClippedCount != nil {
+		if e.field(&x.Extra, "clippedCount") {
+			encPtr(&x.Note.ClippedCount, e, encInt64)
+		}
+	}
+	if x.Note.URI != nil {
+		if e.field(&x.Extra, "uri") {
+			encPtr(&x.Note.URI, e, encString)
+		}
+	}
+	if x.Note.URL != nil {
+		if e.field(&x.Extra, "url") {
+			encPtr(&x.Note.URL, e, encString)
+		}
+	}
+	if x.Note.HTML != nil || x.Note.nulls&0x200 != 0 {
+		if e.field(&x.Extra, "html") {
+			encPtr(&x.Note.HTML, e, encString)
+		}
+	}
+	if x.Note.MyReaction != nil || x.Note.nulls&0x400 != 0 {
+		if e.field(&x.Extra, "myReaction") {
+			encPtr(&x.Note.MyReaction, e, encString)
+		}
+	}
+	x.Extra.encode(e)
+	e.objectEnd()
+}
+
+// UnmarshalJSON decodes x from JSON, keeping what its fields cannot hold (see Members).
+func (x *StreamRenote) UnmarshalJSON(data []byte) error {
+	return unmarshalJSONValue(data, x)
+}
+
+// MarshalJSON encodes x as JSON, with what decoding kept.
+func (x StreamRenote) MarshalJSON() ([]byte, error) {
+	return marshalJSONValue(&x)
 }
 
 // StreamReply is the payload of main's reply event: a reply to one of the account's notes.
 type StreamReply struct {
 	Note
+
+	// Extra holds the members of the JSON object that no field above holds, as they were
+	// sent: members the API document does not declare, and declared members whose
+	// value does not fit the field's type. Encoding writes them back.
+	Extra Members `json:"-"`
+}
+
+// fieldsOfStreamReply names the members of StreamReply by field index, and says which are required.
+var fieldsOfStreamReply = jsonFields{
+	names:    []string{"id", "createdAt", "deletedAt", "text", "cw", "userId", "user", "replyId", "renoteId", "reply", "renote", "isHidden", "visibility", "mentions", "visibleUserIds", "fileIds", "files", "tags", "poll", "emojis", "channelId", "channel", "localOnly", "reactionAcceptance", "reactionEmojis", "reactions", "reactionCount", "renoteCount", "repliesCount", "clippedCount", "uri", "url", "html", "myReaction"},
+	required: []uint64{0x1f80106b},
+}
+
+func (x *StreamReply) decodeJSON(d *jsonDecoder) bool {
+	if !d.objectStart() {
+		return false
+	}
+	*x = StreamReply{}
+	var seen [1]uint64
+	n := 0
+	for ; d.nextMember(n); n++ {
+		switch string(d.key) {
+		case "id":
+			seen[0] |= 0x1
+			d.field(&x.Extra, "id", d.at(), decString(&x.Note.ID, d), "string")
+		case "createdAt":
+			seen[0] |= 0x2
+			d.field(&x.Extra, "createdAt", d.at(), decTime(&x.Note.CreatedAt, d), "date-time string")
+		case "deletedAt":
+			seen[0] |= 0x4
+			if d.null() {
+				x.Note.DeletedAt = nil
+				x.Note.nulls |= 0x1
+				x.Extra.forgetDeclared("deletedAt")
+			} else {
+				d.field(&x.Extra, "deletedAt", d.at(), decPtr(&x.Note.DeletedAt, d, decTime), "date-time string or null")
+			}
+		case "text":
+			seen[0] |= 0x8
+			if d.null() {
+				x.Note.Text = nil
+				x.Extra.forgetDeclared("text")
+			} else {
+				d.field(&x.Extra, "text", d.at(), decPtr(&x.Note.Text, d, decString), "string or null")
+			}
+		case "cw":
+			seen[0] |= 0x10
+			if d.null() {
+				x.Note.CW = nil
+				x.Note.nulls |= 0x2
+				x.Extra.forgetDeclared("cw")
+			} else {
+				d.field(&x.Extra, "cw", d.at(), decPtr(&x.Note.CW, d, decString), "string or null")
+			}
+		case "userId":
+			seen[0] |= 0x20
+			d.field(&x.Extra, "userId", d.at(), decString(&x.Note.UserID, d), "string")
+		case "user":
+			seen[0] |= 0x40
+			d.field(&x.Extra, "user", d.at(), (*UserLite).decodeJSON(&x.Note.User, d), "UserLite")
+		case "replyId":
+			seen[0] |= 0x80
+			if d.null() {
+				x.Note.ReplyID = nil
+				x.Note.nulls |= 0x4
+				x.Extra.forgetDeclared("replyId")
+			} else {
+				d.field(&x.Extra, "replyId", d.at(), decPtr(&x.Note.ReplyID, d, decString), "string or null")
+			}
+		case "renoteId":
+			seen[0] |= 0x100
+			if d.null() {
+				x.Note.RenoteID = nil
+				x.Note.nulls |= 0x8
+				x.Extra.forgetDeclared("renoteId")
+			} else {
+				d.field(&x.Extra, "renoteId", d.at(), decPtr(&x.Note.RenoteID, d, decString), "string or null")
+			}
+		case "reply":
+			seen[0] |= 0x200
+			if d.null() {
+				x.Note.Reply = nil
+				x.Note.nulls |= 0x10
+				x.Extra.forgetDeclared("reply")
+			} else {
+				d.field(&x.Extra, "reply", d.at(), decPtr(&x.Note.Reply, d, (*Note).decodeJSON), "Note or null")
+			}
+		case "renote":
+			seen[0] |= 0x400
+			if d.null() {
+				x.Note.Renote = nil
+				x.Note.nulls |= 0x20
+				x.Extra.forgetDeclared("renote")
+			} else {
+				d.field(&x.Extra, "renote", d.at(), decPtr(&x.Note.Renote, d, (*Note).decodeJSON), "Note or null")
+			}
+		case "isHidden":
+			seen[0] |= 0x800
+			d.field(&x.Extra, "isHidden", d.at(), decPtr(&x.Note.IsHidden, d, decBool), "boolean")
+		case "visibility":
+			seen[0] |= 0x1000
+			d.field(&x.Extra, "visibility", d.at(), decEnum[NoteVisibility](&x.Note.Visibility, d), "string")
+		case "mentions":
+			seen[0] |= 0x2000
+			d.field(&x.Extra, "mentions", d.at(), func(p *[]string, d *jsonDecoder) bool {
+				return decSlice(p, d, decString)
+			}(&x.Note.Mentions, d), "array of string")
+		case "visibleUserIds":
+			seen[0] |= 0x4000
+			d.field(&x.Extra, "visibleUserIds", d.at(), func(p *[]string, d *jsonDecoder) bool {
+				return decSlice(p, d, decString)
+			}(&x.Note.VisibleUserIDs, d), "array of string")
+		case "fileIds":
+			seen[0] |= 0x8000
+			d.field(&x.Extra, "fileIds", d.at(), func(p *[]string, d *jsonDecoder) bool {
+				return decSlice(p, d, decString)
+			}(&x.Note.FileIDs, d), "array of string")
+		case "files":
+			seen[0] |= 0x10000
+			d.field(&x.Extra, "files", d.at(), func(p *[]DriveFile, d *jsonDecoder) bool {
+				return decSlice(p, d, (*DriveFile).decodeJSON)
+			}(&x.Note.Files, d), "array of DriveFile")
+		case "tags":
+			seen[0] |= 0x20000
+			d.field(&x.Extra, "tags", d.at(), func(p *[]string, d *jsonDecoder) bool {
+				return decSlice(p, d, decString)
+			}(&x.Note.Tags, d), "array of string")
+		case "poll":
+			seen[0] |= 0x40000
+			if d.null() {
+				x.Note.Poll = nil
+				x.Note.nulls |= 0x40
+				x.Extra.forgetDeclared("poll")
+			} else {
+				d.field(&x.Extra, "poll", d.at(), decPtr(&x.Note.Poll, d, (*NotePoll).decodeJSON), "NotePoll or null")
+			}
+		case "emojis":
+			seen[0] |= 0x80000
+			d.field(&x.Extra, "emojis", d.at(), func(p *map[string]string, d *jsonDecoder) bool {
+				return decMap(p, d, decString)
+			}(&x.Note.Emojis, d), "object of string")
+		case "channelId":
+			seen[0] |= 0x100000
+			if d.null() {
+				x.Note.ChannelID = nil
+				x.Note.nulls |= 0x80
+				x.Extra.forgetDeclared("channelId")
+			} else {
+				d.field(&x.Extra, "channelId", d.at(), decPtr(&x.Note.ChannelID, d, decString), "string or null")
+			}
+		case "channel":
+			seen[0] |= 0x200000
+			if d.null() {
+				x.Note.Channel = nil
+				x.Note.nulls |= 0x100
+				x.Extra.forgetDeclared("channel")
+			} else {
+				d.field(&x.Extra, "channel", d.at(), decPtr(&x.Note.Channel, d, (*Channel).decodeJSON), "Channel or null")
+			}
+		case "localOnly":
+			seen[0] |= 0x400000
+			d.field(&x.Extra, "localOnly", d.at(), decPtr(&x.Note.LocalOnly, d, decBool), "boolean")
+		case "reactionAcceptance":
+			seen[0] |= 0x800000
+			if d.null() {
+				x.Note.ReactionAcceptance = nil
+				x.Extra.forgetDeclared("reactionAcceptance")
+			} else {
+				d.field(&x.Extra, "reactionAcceptance", d.at(), decPtr(&x.Note.ReactionAcceptance, d, decEnum[NoteReactionAcceptance]), "string or null")
+			}
+		case "reactionEmojis":
+			seen[0] |= 0x1000000
+			d.field(&x.Extra, "reactionEmojis", d.at(), func(p *map[string]string, d *jsonDecoder) bool {
+				return decMap(p, d, decString)
+			}(&x.Note.ReactionEmojis, d), "object of string")
+		case "reactions":
+			seen[0] |= 0x2000000
+			d.field(&x.Extra, "reactions", d.at(), func(p *map[string]int64, d *jsonDecoder) bool {
+				return decMap(p, d, decInt64)
+			}(&x.Note.Reactions, d), "object of integer")
+		case "reactionCount":
+			seen[0] |= 0x4000000
+			d.field(&x.Extra, "reactionCount", d.at(), decInt64(&x.Note.ReactionCount, d), "integer")
+		case "renoteCount":
+			seen[0] |= 0x8000000
+			d.field(&x.Extra, "renoteCount", d.at(), decInt64(&x.Note.RenoteCount, d), "integer")
+		case "repliesCount":
+			seen[0] |= 0x10000000
+			d.field(&x.Extra, "repliesCount", d.at(), decInt64(&x.Note.RepliesCount, d), "integer")
+		case "clippedCount":
+			seen[0] |= 0x20000000
+			d.field(&x.Extra, "clippedCount", d.at(), decPtr(&x.Note.ClippedCount, d, decInt64), "integer")
+		case "uri":
+			seen[0] |= 0x40000000
+			d.field(&x.Extra, "uri", d.at(), decPtr(&x.Note.URI, d, decString), "string")
+		case "url":
+			seen[0] |= 0x80000000
+			d.field(&x.Extra, "url", d.at(), decPtr(&x.Note.URL, d, decString), "string")
+		case "html":
+			seen[0] |= 0x100000000
+			if d.null() {
+				x.Note.HTML = nil
+				x.Note.nulls |= 0x200
+				x.Extra.forgetDeclared("html")
+			} else {
+				d.field(&x.Extra, "html", d.at(), decPtr(&x.Note.HTML, d, decString), "string or null")
+			}
+		case "myReaction":
+			seen[0] |= 0x200000000
+			if d.null() {
+				x.Note.MyReaction = nil
+				x.Note.nulls |= 0x400
+				x.Extra.forgetDeclared("myReaction")
+			} else {
+				d.field(&x.Extra, "myReaction", d.at(), decPtr(&x.Note.MyReaction, d, decString), "string or null")
+			}
+		default:
+			d.unknown(&x.Extra)
+		}
+	}
+	fieldsOfStreamReply.markMissing(&x.Extra, seen[:])
+	return true
+}
+func (x *StreamReply) encodeJSON(e *jsonEncoder) {
+	e.objectStart()
+	if e.field(&x.Extra, "id") {
+		encString(&x.Note.ID, e)
+	}
+	if e.field(&x.Extra, "createdAt") {
+		encTime(&x.Note.CreatedAt, e)
+	}
+	if x.Note.DeletedAt != nil || x.Note.nulls&0x1 != 0 {
+		if e.field(&x.Extra, "deletedAt") {
+			encPtr(&x.Note.DeletedAt, e, encTime)
+		}
+	}
+	if e.field(&x.Extra, "text") {
+		encPtr(&x.Note.Text, e, encString)
+	}
+	if x.Note.CW != nil || x.Note.nulls&0x2 != 0 {
+		if e.field(&x.Extra, "cw") {
+			encPtr(&x.Note.CW, e, encString)
+		}
+	}
+	if e.field(&x.Extra, "userId") {
+		encString(&x.Note.UserID, e)
+	}
+	if e.field(&x.Extra, "user") {
+		(*UserLite).encodeJSON(&x.Note.User, e)
+	}
+	if x.Note.ReplyID != nil || x.Note.nulls&0x4 != 0 {
+		if e.field(&x.Extra, "replyId") {
+			encPtr(&x.Note.ReplyID, e, encString)
+		}
+	}
+	if x.Note.RenoteID != nil || x.Note.nulls&0x8 != 0 {
+		if e.field(&x.Extra, "renoteId") {
+			encPtr(&x.Note.RenoteID, e, encString)
+		}
+	}
+	if x.Note.Reply != nil || x.Note.nulls&0x10 != 0 {
+		if e.field(&x.Extra, "reply") {
+			encPtr(&x.Note.Reply, e, (*Note).encodeJSON)
+		}
+	}
+	if x.Note.Renote != nil || x.Note.nulls&0x20 != 0 {
+		if e.field(&x.Extra, "renote") {
+			encPtr(&x.Note.Renote, e, (*Note).encodeJSON)
+		}
+	}
+	if x.Note.IsHidden != nil {
+		if e.field(&x.Extra, "isHidden") {
+			encPtr(&x.Note.IsHidden, e, encBool)
+		}
+	}
+	if e.field(&x.Extra, "visibility") {
+		encEnum[NoteVisibility](&x.Note.Visibility, e)
+	}
+	if x.Note.Mentions != nil {
+		if e.field(&x.Extra, "mentions") {
+			func(p *[]string, e *jsonEncoder) {
+				encSlice(p, e, encString)
+			}(&x.Note.Mentions, e)
+		}
+	}
+	if x.Note.VisibleUserIDs != nil {
+		if e.field(&x.Extra, "visibleUserIds") {
+			func(p *[]string, e *jsonEncoder) {
+				encSlice(p, e, encString)
+			}(&x.Note.VisibleUserIDs, e)
+		}
+	}
+	if x.Note.FileIDs != nil {
+		if e.field(&x.Extra, "fileIds") {
+			func(p *[]string, e *jsonEncoder) {
+				encSlice(p, e, encString)
+			}(&x.Note.FileIDs, e)
+		}
+	}
+	if x.Note.Files != nil {
+		if e.field(&x.Extra, "files") {
+			func(p *[]DriveFile, e *jsonEncoder) {
+				encSlice(p, e, (*DriveFile).encodeJSON)
+			}(&x.Note.Files, e)
+		}
+	}
+	if x.Note.Tags != nil {
+		if e.field(&x.Extra, "tags") {
+			func(p *[]string, e *jsonEncoder) {
+				encSlice(p, e, encString)
+			}(&x.Note.Tags, e)
+		}
+	}
+	if x.Note.Poll != nil || x.Note.nulls&0x40 != 0 {
+		if e.field(&x.Extra, "poll") {
+			encPtr(&x.Note.Poll, e, (*NotePoll).encodeJSON)
+		}
+	}
+	if x.Note.Emojis != nil {
+		if e.field(&x.Extra, "emojis") {
+			func(p *map[string]string, e *jsonEncoder) {
+				encMap(p, e, encString)
+			}(&x.Note.Emojis, e)
+		}
+	}
+	if x.Note.ChannelID != nil || x.Note.nulls&0x80 != 0 {
+		if e.field(&x.Extra, "channelId") {
+			encPtr(&x.Note.ChannelID, e, encString)
+		}
+	}
+	if x.Note.Channel != nil || x.Note.nulls&0x100 != 0 {
+		if e.field(&x.Extra, "channel") {
+			encPtr(&x.Note.Channel, e, (*Channel).encodeJSON)
+		}
+	}
+	if x.Note.LocalOnly != nil {
+		if e.field(&x.Extra, "localOnly") {
+			encPtr(&x.Note.LocalOnly, e, encBool)
+		}
+	}
+	if e.field(&x.Extra, "reactionAcceptance") {
+		encPtr(&x.Note.ReactionAcceptance, e, encEnum[NoteReactionAcceptance])
+	}
+	if e.field(&x.Extra, "reactionEmojis") {
+		if x.Note.ReactionEmojis == nil {
+			e.rawBytes("{}")
+		} else {
+			func(p *map[string]string, e *jsonEncoder) {
+				encMap(p, e, encString)
+			}(&x.Note.ReactionEmojis, e)
+		}
+	}
+	if e.field(&x.Extra, "reactions") {
+		if x.Note.Reactions == nil {
+			e.rawBytes("{}")
+		} else {
+			func(p *map[string]int64, e *jsonEncoder) {
+				encMap(p, e, encInt64)
+			}(&x.Note.Reactions, e)
+		}
+	}
+	if e.field(&x.Extra, "reactionCount") {
+		encInt64(&x.Note.ReactionCount, e)
+	}
+	if e.field(&x.Extra, "renoteCount") {
+		encInt64(&x.Note.RenoteCount, e)
+	}
+	if e.field(&x.Extra, "repliesCount") {
+		encInt64(&x.Note.RepliesCount, e)
+	}
+	if x.Note.ClippedCount != nil {
+		if e.field(&x.Extra, "clippedCount") {
+			encPtr(&x.Note.ClippedCount, e, encInt64)
+		}
+	}
+	if x.Note.URI != nil {
+		if e.field(&x.Extra, "uri") {
+			encPtr(&x.Note.URI, e, encString)
+		}
+	}
+	if x.Note.URL != nil {
+		if e.field(&x.Extra, "url") {
+			encPtr(&x.Note.URL, e, encString)
+		}
+	}
+	if x.Note.HTML != nil || x.Note.nulls&0x200 != 0 {
+		if e.field(&x.Extra, "html") {
+			encPtr(&x.Note.HTML, e, encString)
+		}
+	}
+	if x.Note.MyReaction != nil || x.Note.nulls&0x400 != 0 {
+		if e.field(&x.Extra, "myReaction") {
+			encPtr(&x.Note.MyReaction, e, encString)
+		}
+	}
+	x.Extra.encode(e)
+	e.objectEnd()
+}
+
+// UnmarshalJSON decodes x from JSON, keeping what its fields cannot hold (see Members).
+func (x *StreamReply) UnmarshalJSON(data []byte) error {
+	return unmarshalJSONValue(data, x)
+}
+
+// MarshalJSON encodes x as JSON, with what decoding kept.
+func (x StreamReply) MarshalJSON() ([]byte, error) {
+	return marshalJSONValue(&x)
 }
 
 // StreamReversiCanceled is the payload of reversiGame's canceled event: a player left the game before it started.
 type StreamReversiCanceled struct {
 	// UserID is the player who canceled.
 	UserID string `json:"userId"`
+
+	// Extra holds the members of the JSON object that no field above holds, as they were
+	// sent: members the API document does not declare, and declared members whose
+	// value does not fit the field's type. Encoding writes them back.
+	Extra Members `json:"-"`
+}
+
+// fieldsOfStreamReversiCanceled names the members of StreamReversiCanceled by field index, and says which are required.
+var fieldsOfStreamReversiCanceled = jsonFields{
+	names:    []string{"userId"},
+	required: []uint64{0x1},
+}
+
+func (x *StreamReversiCanceled) decodeJSON(d *jsonDecoder) bool {
+	if !d.objectStart() {
+		return false
+	}
+	*x = StreamReversiCanceled{}
+	var seen [1]uint64
+	n := 0
+	for ; d.nextMember(n); n++ {
+		switch string(d.key) {
+		case "userId":
+			seen[0] |= 0x1
+			d.field(&x.Extra, "userId", d.at(), decString(&x.UserID, d), "string")
+		default:
+			d.unknown(&x.Extra)
+		}
+	}
+	fieldsOfStreamReversiCanceled.markMissing(&x.Extra, seen[:])
+	return true
+}
+func (x *StreamReversiCanceled) encodeJSON(e *jsonEncoder) {
+	e.objectStart()
+	if e.field(&x.Extra, "userId") {
+		encString(&x.UserID, e)
+	}
+	x.Extra.encode(e)
+	e.objectEnd()
+}
+
+// UnmarshalJSON decodes x from JSON, keeping what its fields cannot hold (see Members).
+func (x *StreamReversiCanceled) UnmarshalJSON(data []byte) error {
+	return unmarshalJSONValue(data, x)
+}
+
+// MarshalJSON encodes x as JSON, with what decoding kept.
+func (x StreamReversiCanceled) MarshalJSON() ([]byte, error) {
+	return marshalJSONValue(&x)
 }
 
 // StreamReversiInvited is the payload of reversi's invited event: a user invites the account to a game.
 type StreamReversiInvited struct {
 	User User `json:"user"`
+
+	// Extra holds the members of the JSON object that no field above holds, as they were
+	// sent: members the API document does not declare, and declared members whose
+	// value does not fit the field's type. Encoding writes them back.
+	Extra Members `json:"-"`
+}
+
+// fieldsOfStreamReversiInvited names the members of StreamReversiInvited by field index, and says which are required.
+var fieldsOfStreamReversiInvited = jsonFields{
+	names:    []string{"user"},
+	required: []uint64{0x1},
+}
+
+func (x *StreamReversiInvited) decodeJSON(d *jsonDecoder) bool {
+	if !d.objectStart() {
+		return false
+	}
+	*x = StreamReversiInvited{}
+	var seen [1]uint64
+	n := 0
+	for ; d.nextMember(n); n++ {
+		switch string(d.key) {
+		case "user":
+			seen[0] |= 0x1
+			d.field(&x.Extra, "user", d.at(), (*User).decodeJSON(&x.User, d), "User")
+		default:
+			d.unknown(&x.Extra)
+		}
+	}
+	fieldsOfStreamReversiInvited.markMissing(&x.Extra, seen[:])
+	return true
+}
+func (x *StreamReversiInvited) encodeJSON(e *jsonEncoder) {
+	e.objectStart()
+	if e.field(&x.Extra, "user") {
+		(*User).encodeJSON(&x.User, e)
+	}
+	x.Extra.encode(e)
+	e.objectEnd()
+}
+
+// UnmarshalJSON decodes x from JSON, keeping what its fields cannot hold (see Members).
+func (x *StreamReversiInvited) UnmarshalJSON(data []byte) error {
+	return unmarshalJSONValue(data, x)
+}
+
+// MarshalJSON encodes x as JSON, with what decoding kept.
+func (x StreamReversiInvited) MarshalJSON() ([]byte, error) {
+	return marshalJSONValue(&x)
 }
 
 // StreamReversiLog is the payload of reversiGame's log event: a stone was put.
@@ -1065,12 +11479,149 @@ type StreamReversiLog struct {
 	Pos int64 `json:"pos"`
 	// Time is when, in milliseconds since the Unix epoch.
 	Time int64 `json:"time"`
+
+	// Extra holds the members of the JSON object that no field above holds, as they were
+	// sent: members the API document does not declare, and declared members whose
+	// value does not fit the field's type. Encoding writes them back.
+	Extra Members `json:"-"`
+	nulls uint64  // optional fields that were null
+}
+
+// fieldsOfStreamReversiLog names the members of StreamReversiLog by field index, and says which are required.
+var fieldsOfStreamReversiLog = jsonFields{
+	names:    []string{"id", "operation", "player", "pos", "time"},
+	required: []uint64{0x1e},
+}
+
+func (x *StreamReversiLog) decodeJSON(d *jsonDecoder) bool {
+	if !d.objectStart() {
+		return false
+	}
+	*x = StreamReversiLog{}
+	var seen [1]uint64
+	n := 0
+	for ; d.nextMember(n); n++ {
+		switch string(d.key) {
+		case "id":
+			seen[0] |= 0x1
+			if d.null() {
+				x.ID = nil
+				x.nulls |= 0x1
+				x.Extra.forgetDeclared("id")
+			} else {
+				d.field(&x.Extra, "id", d.at(), decPtr(&x.ID, d, decString), "string or null")
+			}
+		case "operation":
+			seen[0] |= 0x2
+			d.field(&x.Extra, "operation", d.at(), decString(&x.Operation, d), "string")
+		case "player":
+			seen[0] |= 0x4
+			d.field(&x.Extra, "player", d.at(), decBool(&x.Player, d), "boolean")
+		case "pos":
+			seen[0] |= 0x8
+			d.field(&x.Extra, "pos", d.at(), decInt64(&x.Pos, d), "integer")
+		case "time":
+			seen[0] |= 0x10
+			d.field(&x.Extra, "time", d.at(), decInt64(&x.Time, d), "integer")
+		default:
+			d.unknown(&x.Extra)
+		}
+	}
+	fieldsOfStreamReversiLog.markMissing(&x.Extra, seen[:])
+	return true
+}
+func (x *StreamReversiLog) encodeJSON(e *jsonEncoder) {
+	e.objectStart()
+	if x.ID != nil || x.nulls&0x1 != 0 {
+		if e.field(&x.Extra, "id") {
+			encPtr(&x.ID, e, encString)
+		}
+	}
+	if e.field(&x.Extra, "operation") {
+		encString(&x.Operation, e)
+	}
+	if e.field(&x.Extra, "player") {
+		encBool(&x.Player, e)
+	}
+	if e.field(&x.Extra, "pos") {
+		encInt64(&x.Pos, e)
+	}
+	if e.field(&x.Extra, "time") {
+		encInt64(&x.Time, e)
+	}
+	x.Extra.encode(e)
+	e.objectEnd()
+}
+
+// UnmarshalJSON decodes x from JSON, keeping what its fields cannot hold (see Members).
+func (x *StreamReversiLog) UnmarshalJSON(data []byte) error {
+	return unmarshalJSONValue(data, x)
+}
+
+// MarshalJSON encodes x as JSON, with what decoding kept.
+func (x StreamReversiLog) MarshalJSON() ([]byte, error) {
+	return marshalJSONValue(&x)
 }
 
 // StreamReversiReadyStates is the payload of reversiGame's changeReadyStates event: whether each player is ready.
 type StreamReversiReadyStates struct {
 	User1 bool `json:"user1"`
 	User2 bool `json:"user2"`
+
+	// Extra holds the members of the JSON object that no field above holds, as they were
+	// sent: members the API document does not declare, and declared members whose
+	// value does not fit the field's type. Encoding writes them back.
+	Extra Members `json:"-"`
+}
+
+// fieldsOfStreamReversiReadyStates names the members of StreamReversiReadyStates by field index, and says which are required.
+var fieldsOfStreamReversiReadyStates = jsonFields{
+	names:    []string{"user1", "user2"},
+	required: []uint64{0x3},
+}
+
+func (x *StreamReversiReadyStates) decodeJSON(d *jsonDecoder) bool {
+	if !d.objectStart() {
+		return false
+	}
+	*x = StreamReversiReadyStates{}
+	var seen [1]uint64
+	n := 0
+	for ; d.nextMember(n); n++ {
+		switch string(d.key) {
+		case "user1":
+			seen[0] |= 0x1
+			d.field(&x.Extra, "user1", d.at(), decBool(&x.User1, d), "boolean")
+		case "user2":
+			seen[0] |= 0x2
+			d.field(&x.Extra, "user2", d.at(), decBool(&x.User2, d), "boolean")
+		default:
+			d.unknown(&x.Extra)
+		}
+	}
+	fieldsOfStreamReversiReadyStates.markMissing(&x.Extra, seen[:])
+	return true
+}
+func (x *StreamReversiReadyStates) encodeJSON(e *jsonEncoder) {
+	e.objectStart()
+	if e.field(&x.Extra, "user1") {
+		encBool(&x.User1, e)
+	}
+	if e.field(&x.Extra, "user2") {
+		encBool(&x.User2, e)
+	}
+	x.Extra.encode(e)
+	e.objectEnd()
+}
+
+// UnmarshalJSON decodes x from JSON, keeping what its fields cannot hold (see Members).
+func (x *StreamReversiReadyStates) UnmarshalJSON(data []byte) error {
+	return unmarshalJSONValue(data, x)
+}
+
+// MarshalJSON encodes x as JSON, with what decoding kept.
+func (x StreamReversiReadyStates) MarshalJSON() ([]byte, error) {
+	return marshalJSONValue(&x)
 }
 
 // StreamReversiSettingsUpdated is the payload of reversiGame's updateSettings event: a player changed a setting of the game before it started.
@@ -1080,6 +11631,76 @@ type StreamReversiSettingsUpdated struct {
 	UserID string `json:"userId"`
 	// Value is the new value of the setting, any JSON value.
 	Value any `json:"value,omitzero"`
+
+	// Extra holds the members of the JSON object that no field above holds, as they were
+	// sent: members the API document does not declare, and declared members whose
+	// value does not fit the field's type. Encoding writes them back.
+	Extra Members `json:"-"`
+	nulls uint64  // optional fields that were null
+}
+
+// fieldsOfStreamReversiSettingsUpdated names the members of StreamReversiSettingsUpdated by field index, and says which are required.
+var fieldsOfStreamReversiSettingsUpdated = jsonFields{
+	names:    []string{"key", "userId", "value"},
+	required: []uint64{0x3},
+}
+
+func (x *StreamReversiSettingsUpdated) decodeJSON(d *jsonDecoder) bool {
+	if !d.objectStart() {
+		return false
+	}
+	*x = StreamReversiSettingsUpdated{}
+	var seen [1]uint64
+	n := 0
+	for ; d.nextMember(n); n++ {
+		switch string(d.key) {
+		case "key":
+			seen[0] |= 0x1
+			d.field(&x.Extra, "key", d.at(), decString(&x.Key, d), "string")
+		case "userId":
+			seen[0] |= 0x2
+			d.field(&x.Extra, "userId", d.at(), decString(&x.UserID, d), "string")
+		case "value":
+			seen[0] |= 0x4
+			if d.null() {
+				x.Value = nil
+				x.nulls |= 0x1
+				x.Extra.forgetDeclared("value")
+			} else {
+				d.field(&x.Extra, "value", d.at(), decAny(&x.Value, d), "any value")
+			}
+		default:
+			d.unknown(&x.Extra)
+		}
+	}
+	fieldsOfStreamReversiSettingsUpdated.markMissing(&x.Extra, seen[:])
+	return true
+}
+func (x *StreamReversiSettingsUpdated) encodeJSON(e *jsonEncoder) {
+	e.objectStart()
+	if e.field(&x.Extra, "key") {
+		encString(&x.Key, e)
+	}
+	if e.field(&x.Extra, "userId") {
+		encString(&x.UserID, e)
+	}
+	if x.Value != nil || x.nulls&0x1 != 0 {
+		if e.field(&x.Extra, "value") {
+			encAny(&x.Value, e)
+		}
+	}
+	x.Extra.encode(e)
+	e.objectEnd()
+}
+
+// UnmarshalJSON decodes x from JSON, keeping what its fields cannot hold (see Members).
+func (x *StreamReversiSettingsUpdated) UnmarshalJSON(data []byte) error {
+	return unmarshalJSONValue(data, x)
+}
+
+// MarshalJSON encodes x as JSON, with what decoding kept.
+func (x StreamReversiSettingsUpdated) MarshalJSON() ([]byte, error) {
+	return marshalJSONValue(&x)
 }
 
 // StreamServerStats is the payload of serverStats's stats event, sent every 2 s when the server has enableServerMachineStats on.
@@ -1089,33 +11710,286 @@ type StreamServerStats struct {
 	Fs  StreamServerStatsFs  `json:"fs"`
 	Mem StreamServerStatsMem `json:"mem"`
 	Net StreamServerStatsNet `json:"net"`
+
+	// Extra holds the members of the JSON object that no field above holds, as they were
+	// sent: members the API document does not declare, and declared members whose
+	// value does not fit the field's type. Encoding writes them back.
+	Extra Members `json:"-"`
 }
 
-// StreamServerStatsFs is defined at #/components/schemas/StreamServerStats/properties/fs.
+// fieldsOfStreamServerStats names the members of StreamServerStats by field index, and says which are required.
+var fieldsOfStreamServerStats = jsonFields{
+	names:    []string{"cpu", "fs", "mem", "net"},
+	required: []uint64{0xf},
+}
+
+func (x *StreamServerStats) decodeJSON(d *jsonDecoder) bool {
+	if !d.objectStart() {
+		return false
+	}
+	*x = StreamServerStats{}
+	var seen [1]uint64
+	n := 0
+	for ; d.nextMember(n); n++ {
+		switch string(d.key) {
+		case "cpu":
+			seen[0] |= 0x1
+			d.field(&x.Extra, "cpu", d.at(), decFloat64(&x.CPU, d), "number")
+		case "fs":
+			seen[0] |= 0x2
+			d.field(&x.Extra, "fs", d.at(), (*StreamServerStatsFs).decodeJSON(&x.Fs, d), "StreamServerStatsFs")
+		case "mem":
+			seen[0] |= 0x4
+			d.field(&x.Extra, "mem", d.at(), (*StreamServerStatsMem).decodeJSON(&x.Mem, d), "StreamServerStatsMem")
+		case "net":
+			seen[0] |= 0x8
+			d.field(&x.Extra, "net", d.at(), (*StreamServerStatsNet).decodeJSON(&x.Net, d), "StreamServerStatsNet")
+		default:
+			d.unknown(&x.Extra)
+		}
+	}
+	fieldsOfStreamServerStats.markMissing(&x.Extra, seen[:])
+	return true
+}
+func (x *StreamServerStats) encodeJSON(e *jsonEncoder) {
+	e.objectStart()
+	if e.field(&x.Extra, "cpu") {
+		encFloat64(&x.CPU, e)
+	}
+	if e.field(&x.Extra, "fs") {
+		(*StreamServerStatsFs).encodeJSON(&x.Fs, e)
+	}
+	if e.field(&x.Extra, "mem") {
+		(*StreamServerStatsMem).encodeJSON(&x.Mem, e)
+	}
+	if e.field(&x.Extra, "net") {
+		(*StreamServerStatsNet).encodeJSON(&x.Net, e)
+	}
+	x.Extra.encode(e)
+	e.objectEnd()
+}
+
+// UnmarshalJSON decodes x from JSON, keeping what its fields cannot hold (see Members).
+func (x *StreamServerStats) UnmarshalJSON(data []byte) error {
+	return unmarshalJSONValue(data, x)
+}
+
+// MarshalJSON encodes x as JSON, with what decoding kept.
+func (x StreamServerStats) MarshalJSON() ([]byte, error) {
+	return marshalJSONValue(&x)
+}
+
+// StreamServerStatsFs is the fs field of StreamServerStats.
 type StreamServerStatsFs struct {
 	// R is disk reads per second.
 	R float64 `json:"r"`
 	// W is disk writes per second.
 	W float64 `json:"w"`
+
+	// Extra holds the members of the JSON object that no field above holds, as they were
+	// sent: members the API document does not declare, and declared members whose
+	// value does not fit the field's type. Encoding writes them back.
+	Extra Members `json:"-"`
+}
+
+// fieldsOfStreamServerStatsFs names the members of StreamServerStatsFs by field index, and says which are required.
+var fieldsOfStreamServerStatsFs = jsonFields{
+	names:    []string{"r", "w"},
+	required: []uint64{0x3},
+}
+
+func (x *StreamServerStatsFs) decodeJSON(d *jsonDecoder) bool {
+	if !d.objectStart() {
+		return false
+	}
+	*x = StreamServerStatsFs{}
+	var seen [1]uint64
+	n := 0
+	for ; d.nextMember(n); n++ {
+		switch string(d.key) {
+		case "r":
+			seen[0] |= 0x1
+			d.field(&x.Extra, "r", d.at(), decFloat64(&x.R, d), "number")
+		case "w":
+			seen[0] |= 0x2
+			d.field(&x.Extra, "w", d.at(), decFloat64(&x.W, d), "number")
+		default:
+			d.unknown(&x.Extra)
+		}
+	}
+	fieldsOfStreamServerStatsFs.markMissing(&x.Extra, seen[:])
+	return true
+}
+func (x *StreamServerStatsFs) encodeJSON(e *jsonEncoder) {
+	e.objectStart()
+	if e.field(&x.Extra, "r") {
+		encFloat64(&x.R, e)
+	}
+	if e.field(&x.Extra, "w") {
+		encFloat64(&x.W, e)
+	}
+	x.Extra.encode(e)
+	e.objectEnd()
+}
+
+// UnmarshalJSON decodes x from JSON, keeping what its fields cannot hold (see Members).
+func (x *StreamServerStatsFs) UnmarshalJSON(data []byte) error {
+	return unmarshalJSONValue(data, x)
+}
+
+// MarshalJSON encodes x as JSON, with what decoding kept.
+func (x StreamServerStatsFs) MarshalJSON() ([]byte, error) {
+	return marshalJSONValue(&x)
 }
 
 // StreamServerStatsLog is the payload of serverStats's statsLog event, the answer to RequestLog: past stats, newest first.
 type StreamServerStatsLog []StreamServerStats
 
-// StreamServerStatsMem is defined at #/components/schemas/StreamServerStats/properties/mem.
+func (x *StreamServerStatsLog) decodeJSON(d *jsonDecoder) bool {
+	return func(p *[]StreamServerStats, d *jsonDecoder) bool {
+		return decSlice(p, d, (*StreamServerStats).decodeJSON)
+	}((*[]StreamServerStats)(x), d)
+}
+func (x *StreamServerStatsLog) encodeJSON(e *jsonEncoder) {
+	func(p *[]StreamServerStats, e *jsonEncoder) {
+		encSlice(p, e, (*StreamServerStats).encodeJSON)
+	}((*[]StreamServerStats)(x), e)
+}
+
+// UnmarshalJSON decodes x from JSON, keeping what its fields cannot hold (see Members).
+func (x *StreamServerStatsLog) UnmarshalJSON(data []byte) error {
+	return unmarshalJSONValue(data, x)
+}
+
+// MarshalJSON encodes x as JSON, with what decoding kept.
+func (x StreamServerStatsLog) MarshalJSON() ([]byte, error) {
+	return marshalJSONValue(&x)
+}
+
+// StreamServerStatsMem is the mem field of StreamServerStats.
 type StreamServerStatsMem struct {
 	// Active is the active memory, in bytes.
 	Active float64 `json:"active"`
 	// Used is the memory in use, in bytes.
 	Used float64 `json:"used"`
+
+	// Extra holds the members of the JSON object that no field above holds, as they were
+	// sent: members the API document does not declare, and declared members whose
+	// value does not fit the field's type. Encoding writes them back.
+	Extra Members `json:"-"`
 }
 
-// StreamServerStatsNet is defined at #/components/schemas/StreamServerStats/properties/net.
+// fieldsOfStreamServerStatsMem names the members of StreamServerStatsMem by field index, and says which are required.
+var fieldsOfStreamServerStatsMem = jsonFields{
+	names:    []string{"active", "used"},
+	required: []uint64{0x3},
+}
+
+func (x *StreamServerStatsMem) decodeJSON(d *jsonDecoder) bool {
+	if !d.objectStart() {
+		return false
+	}
+	*x = StreamServerStatsMem{}
+	var seen [1]uint64
+	n := 0
+	for ; d.nextMember(n); n++ {
+		switch string(d.key) {
+		case "active":
+			seen[0] |= 0x1
+			d.field(&x.Extra, "active", d.at(), decFloat64(&x.Active, d), "number")
+		case "used":
+			seen[0] |= 0x2
+			d.field(&x.Extra, "used", d.at(), decFloat64(&x.Used, d), "number")
+		default:
+			d.unknown(&x.Extra)
+		}
+	}
+	fieldsOfStreamServerStatsMem.markMissing(&x.Extra, seen[:])
+	return true
+}
+func (x *StreamServerStatsMem) encodeJSON(e *jsonEncoder) {
+	e.objectStart()
+	if e.field(&x.Extra, "active") {
+		encFloat64(&x.Active, e)
+	}
+	if e.field(&x.Extra, "used") {
+		encFloat64(&x.Used, e)
+	}
+	x.Extra.encode(e)
+	e.objectEnd()
+}
+
+// UnmarshalJSON decodes x from JSON, keeping what its fields cannot hold (see Members).
+func (x *StreamServerStatsMem) UnmarshalJSON(data []byte) error {
+	return unmarshalJSONValue(data, x)
+}
+
+// MarshalJSON encodes x as JSON, with what decoding kept.
+func (x StreamServerStatsMem) MarshalJSON() ([]byte, error) {
+	return marshalJSONValue(&x)
+}
+
+// StreamServerStatsNet is the net field of StreamServerStats.
 type StreamServerStatsNet struct {
 	// Rx is bytes received per second.
 	Rx float64 `json:"rx"`
 	// Tx is bytes sent per second.
 	Tx float64 `json:"tx"`
+
+	// Extra holds the members of the JSON object that no field above holds, as they were
+	// sent: members the API document does not declare, and declared members whose
+	// value does not fit the field's type. Encoding writes them back.
+	Extra Members `json:"-"`
+}
+
+// fieldsOfStreamServerStatsNet names the members of StreamServerStatsNet by field index, and says which are required.
+var fieldsOfStreamServerStatsNet = jsonFields{
+	names:    []string{"rx", "tx"},
+	required: []uint64{0x3},
+}
+
+func (x *StreamServerStatsNet) decodeJSON(d *jsonDecoder) bool {
+	if !d.objectStart() {
+		return false
+	}
+	*x = StreamServerStatsNet{}
+	var seen [1]uint64
+	n := 0
+	for ; d.nextMember(n); n++ {
+		switch string(d.key) {
+		case "rx":
+			seen[0] |= 0x1
+			d.field(&x.Extra, "rx", d.at(), decFloat64(&x.Rx, d), "number")
+		case "tx":
+			seen[0] |= 0x2
+			d.field(&x.Extra, "tx", d.at(), decFloat64(&x.Tx, d), "number")
+		default:
+			d.unknown(&x.Extra)
+		}
+	}
+	fieldsOfStreamServerStatsNet.markMissing(&x.Extra, seen[:])
+	return true
+}
+func (x *StreamServerStatsNet) encodeJSON(e *jsonEncoder) {
+	e.objectStart()
+	if e.field(&x.Extra, "rx") {
+		encFloat64(&x.Rx, e)
+	}
+	if e.field(&x.Extra, "tx") {
+		encFloat64(&x.Tx, e)
+	}
+	x.Extra.encode(e)
+	e.objectEnd()
+}
+
+// UnmarshalJSON decodes x from JSON, keeping what its fields cannot hold (see Members).
+func (x *StreamServerStatsNet) UnmarshalJSON(data []byte) error {
+	return unmarshalJSONValue(data, x)
+}
+
+// MarshalJSON encodes x as JSON, with what decoding kept.
+func (x StreamServerStatsNet) MarshalJSON() ([]byte, error) {
+	return marshalJSONValue(&x)
 }
 
 // StreamURLUploadFinished is the payload of main's urlUploadFinished event: a drive/files/upload-from-url finished.
@@ -1123,242 +11997,3373 @@ type StreamURLUploadFinished struct {
 	File DriveFile `json:"file"`
 	// Marker is the marker the upload request gave, if any.
 	Marker *string `json:"marker,omitzero"`
+
+	// Extra holds the members of the JSON object that no field above holds, as they were
+	// sent: members the API document does not declare, and declared members whose
+	// value does not fit the field's type. Encoding writes them back.
+	Extra Members `json:"-"`
+	nulls uint64  // optional fields that were null
+}
+
+// fieldsOfStreamURLUploadFinished names the members of StreamURLUploadFinished by field index, and says which are required.
+var fieldsOfStreamURLUploadFinished = jsonFields{
+	names:    []string{"file", "marker"},
+	required: []uint64{0x1},
+}
+
+func (x *StreamURLUploadFinished) decodeJSON(d *jsonDecoder) bool {
+	if !d.objectStart() {
+		return false
+	}
+	*x = StreamURLUploadFinished{}
+	var seen [1]uint64
+	n := 0
+	for ; d.nextMember(n); n++ {
+		switch string(d.key) {
+		case "file":
+			seen[0] |= 0x1
+			d.field(&x.Extra, "file", d.at(), (*DriveFile).decodeJSON(&x.File, d), "DriveFile")
+		case "marker":
+			seen[0] |= 0x2
+			if d.null() {
+				x.Marker = nil
+				x.nulls |= 0x1
+				x.Extra.forgetDeclared("marker")
+			} else {
+				d.field(&x.Extra, "marker", d.at(), decPtr(&x.Marker, d, decString), "string or null")
+			}
+		default:
+			d.unknown(&x.Extra)
+		}
+	}
+	fieldsOfStreamURLUploadFinished.markMissing(&x.Extra, seen[:])
+	return true
+}
+func (x *StreamURLUploadFinished) encodeJSON(e *jsonEncoder) {
+	e.objectStart()
+	if e.field(&x.Extra, "file") {
+		(*DriveFile).encodeJSON(&x.File, e)
+	}
+	if x.Marker != nil || x.nulls&0x1 != 0 {
+		if e.field(&x.Extra, "marker") {
+			encPtr(&x.Marker, e, encString)
+		}
+	}
+	x.Extra.encode(e)
+	e.objectEnd()
+}
+
+// UnmarshalJSON decodes x from JSON, keeping what its fields cannot hold (see Members).
+func (x *StreamURLUploadFinished) UnmarshalJSON(data []byte) error {
+	return unmarshalJSONValue(data, x)
+}
+
+// MarshalJSON encodes x as JSON, with what decoding kept.
+func (x StreamURLUploadFinished) MarshalJSON() ([]byte, error) {
+	return marshalJSONValue(&x)
 }
 
 // StreamUnfollow is the payload of main's unfollow event: a user the account no longer follows.
 type StreamUnfollow struct {
 	UserDetailed
+
+	// Extra holds the members of the JSON object that no field above holds, as they were
+	// sent: members the API document does not declare, and declared members whose
+	// value does not fit the field's type. Encoding writes them back.
+	Extra Members `json:"-"`
+}
+
+// fieldsOfStreamUnfollow names the members of StreamUnfollow by field index, and says which are required.
+var fieldsOfStreamUnfollow = jsonFields{
+	names:    []string{"avatarBlurhash", "avatarDecorations", "avatarUrl", "emojis", "host", "id", "instance", "isBot", "isCat", "name", "onlineStatus", "username", "alsoKnownAs", "bannerUrl", "birthday", "createdAt", "description", "fields", "followedMessage", "followersCount", "followersVisibility", "followingCount", "followingVisibility", "isBlocking", "isFollowing", "isLocked", "isSuspended", "lang", "lastFetchedAt", "notesCount", "notify", "pinnedNoteIds", "pinnedNotes", "publicReactions", "roles", "twoFactorEnabled", "updatedAt", "uri", "url", "2faEnabled", "achievements", "autoAcceptFollowed", "avatarId", "email", "hasUnreadNotification", "isAdmin", "isDeleted", "isExplorable", "isModerator", "loggedInDays", "mutedInstances", "mutedWords", "policies", "unreadNotificationsCount"},
+	required: []uint64{0x77be7bfe3f},
+}
+
+func (x *StreamUnfollow) decodeJSON(d *jsonDecoder) bool {
+	if !d.objectStart() {
+		return false
+	}
+	*x = StreamUnfollow{}
+	var seen [1]uint64
+	n := 0
+	for ; d.nextMember(n); n++ {
+		switch string(d.key) {
+		case "avatarBlurhash":
+			seen[0] |= 0x1
+			if d.null() {
+				x.UserDetailed.AvatarBlurhash = nil
+				x.Extra.forgetDeclared("avatarBlurhash")
+			} else {
+				d.field(&x.Extra, "avatarBlurhash", d.at(), decPtr(&x.UserDetailed.AvatarBlurhash, d, decString), "string or null")
+			}
+		case "avatarDecorations":
+			seen[0] |= 0x2
+			d.field(&x.Extra, "avatarDecorations", d.at(), func(p *[]AvatarDecoration, d *jsonDecoder) bool {
+				return decSlice(p, d, (*AvatarDecoration).decodeJSON)
+			}(&x.UserDetailed.AvatarDecorations, d), "array of AvatarDecoration")
+		case "avatarUrl":
+			seen[0] |= 0x4
+			if d.null() {
+				x.UserDetailed.AvatarURL = nil
+				x.Extra.forgetDeclared("avatarUrl")
+			} else {
+				d.field(&x.Extra, "avatarUrl", d.at(), decPtr(&x.UserDetailed.AvatarURL, d, decString), "string or null")
+			}
+		case "emojis":
+			seen[0] |= 0x8
+			d.field(&x.Extra, "emojis", d.at(), func(p *map[string]string, d *jsonDecoder) bool {
+				return decMap(p, d, decString)
+			}(&x.UserDetailed.Emojis, d), "object of string")
+		case "host":
+			seen[0] |= 0x10
+			if d.null() {
+				x.UserDetailed.Host = nil
+				x.Extra.forgetDeclared("host")
+			} else {
+				d.field(&x.Extra, "host", d.at(), decPtr(&x.UserDetailed.Host, d, decString), "string or null")
+			}
+		case "id":
+			seen[0] |= 0x20
+			d.field(&x.Extra, "id", d.at(), decString(&x.UserDetailed.ID, d), "string")
+		case "instance":
+			seen[0] |= 0x40
+			d.field(&x.Extra, "instance", d.at(), decPtr(&x.UserDetailed.Instance, d, (*Instance).decodeJSON), "Instance")
+		case "isBot":
+			seen[0] |= 0x80
+			d.field(&x.Extra, "isBot", d.at(), decPtr(&x.UserDetailed.IsBot, d, decBool), "boolean")
+		case "isCat":
+			seen[0] |= 0x100
+			d.field(&x.Extra, "isCat", d.at(), decPtr(&x.UserDetailed.IsCat, d, decBool), "boolean")
+		case "name":
+			seen[0] |= 0x200
+			if d.null() {
+				x.UserDetailed.Name = nil
+				x.Extra.forgetDeclared("name")
+			} else {
+				d.field(&x.Extra, "name", d.at(), decPtr(&x.UserDetailed.Name, d, decString), "string or null")
+			}
+		case "onlineStatus":
+			seen[0] |= 0x400
+			d.field(&x.Extra, "onlineStatus", d.at(), decEnum[UserOnlineStatus](&x.UserDetailed.OnlineStatus, d), "string")
+		case "username":
+			seen[0] |= 0x800
+			d.field(&x.Extra, "username", d.at(), decString(&x.UserDetailed.Username, d), "string")
+		case "alsoKnownAs":
+			seen[0] |= 0x1000
+			if d.null() {
+				x.UserDetailed.AlsoKnownAs = nil
+				x.Extra.forgetDeclared("alsoKnownAs")
+			} else {
+				d.field(&x.Extra, "alsoKnownAs", d.at(), func(p *[]string, d *jsonDecoder) bool {
+					return decSlice(p, d, decString)
+				}(&x.UserDetailed.AlsoKnownAs, d), "array of string or null")
+			}
+		case "bannerUrl":
+			seen[0] |= 0x2000
+			if d.null() {
+				x.UserDetailed.BannerURL = nil
+				x.Extra.forgetDeclared("bannerUrl")
+			} else {
+				d.field(&x.Extra, "bannerUrl", d.at(), decPtr(&x.UserDetailed.BannerURL, d, decString), "string or null")
+			}
+		case "birthday":
+			seen[0] |= 0x4000
+			if d.null() {
+				x.UserDetailed.Birthday = nil
+				x.Extra.forgetDeclared("birthday")
+			} else {
+				d.field(&x.Extra, "birthday", d.at(), decPtr(&x.UserDetailed.Birthday, d, decString), "string or null")
+			}
+		case "createdAt":
+			seen[0] |= 0x8000
+			d.field(&x.Extra, "createdAt", d.at(), decTime(&x.UserDetailed.CreatedAt, d), "date-time string")
+		case "description":
+			seen[0] |= 0x10000
+			if d.null() {
+				x.UserDetailed.Description = nil
+				x.Extra.forgetDeclared("description")
+			} else {
+				d.field(&x.Extra, "description", d.at(), decPtr(&x.UserDetailed.Description, d, decString), "string or null")
+			}
+		case "fields":
+			seen[0] |= 0x20000
+			d.field(&x.Extra, "fields", d.at(), func(p *[]Field, d *jsonDecoder) bool {
+				return decSlice(p, d, (*Field).decodeJSON)
+			}(&x.UserDetailed.Fields, d), "array of Field")
+		case "followedMessage":
+			seen[0] |= 0x40000
+			if d.null() {
+				x.UserDetailed.FollowedMessage = nil
+				x.UserDetailed.nulls |= 0x1
+				x.Extra.forgetDeclared("followedMessage")
+			} else {
+				d.field(&x.Extra, "followedMessage", d.at(), decPtr(&x.UserDetailed.FollowedMessage, d, decString), "string or null")
+			}
+		case "followersCount":
+			seen[0] |= 0x80000
+			d.field(&x.Extra, "followersCount", d.at(), decInt64(&x.UserDetailed.FollowersCount, d), "integer")
+		case "followersVisibility":
+			seen[0] |= 0x100000
+			d.field(&x.Extra, "followersVisibility", d.at(), decEnum[UserFollowersVisibility](&x.UserDetailed.FollowersVisibility, d), "string")
+		case "followingCount":
+			seen[0] |= 0x200000
+			d.field(&x.Extra, "followingCount", d.at(), decInt64(&x.UserDetailed.FollowingCount, d), "integer")
+		case "followingVisibility":
+			seen[0] |= 0x400000
+			d.field(&x.Extra, "followingVisibility", d.at(), decEnum[UserFollowingVisibility](&x.UserDetailed.FollowingVisibility, d), "string")
+		case "isBlocking":
+			seen[0] |= 0x800000
+			d.field(&x.Extra, "isBlocking", d.at(), decPtr(&x.UserDetailed.IsBlocking, d, decBool), "boolean")
+		case "isFollowing":
+			seen[0] |= 0x1000000
+			d.field(&x.Extra, "isFollowing", d.at(), decPtr(&x.UserDetailed.IsFollowing, d, decBool), "boolean")
+		case "isLocked":
+			seen[0] |= 0x2000000
+			d.field(&x.Extra, "isLocked", d.at(), decBool(&x.UserDetailed.IsLocked, d), "boolean")
+		case "isSuspended":
+			seen[0] |= 0x4000000
+			d.field(&x.Extra, "isSuspended", d.at(), decBool(&x.UserDetailed.IsSuspended, d), "boolean")
+		case "lang":
+			seen[0] |= 0x8000000
+			if d.null() {
+				x.UserDetailed.Lang = nil
+				x.Extra.forgetDeclared("lang")
+			} else {
+				d.field(&x.Extra, "lang", d.at(), decPtr(&x.UserDetailed.Lang, d, decString), "string or null")
+			}
+		case "lastFetchedAt":
+			seen[0] |= 0x10000000
+			if d.null() {
+				x.UserDetailed.LastFetchedAt = nil
+				x.Extra.forgetDeclared("lastFetchedAt")
+			} else {
+				d.field(&x.Extra, "lastFetchedAt", d.at(), decPtr(&x.UserDetailed.LastFetchedAt, d, decTime), "date-time string or null")
+			}
+		case "notesCount":
+			seen[0] |= 0x20000000
+			d.field(&x.Extra, "notesCount", d.at(), decInt64(&x.UserDetailed.NotesCount, d), "integer")
+		case "notify":
+			seen[0] |= 0x40000000
+			d.field(&x.Extra, "notify", d.at(), decPtr(&x.UserDetailed.Notify, d, decEnum[UserNotify]), "string")
+		case "pinnedNoteIds":
+			seen[0] |= 0x80000000
+			d.field(&x.Extra, "pinnedNoteIds", d.at(), func(p *[]string, d *jsonDecoder) bool {
+				return decSlice(p, d, decString)
+			}(&x.UserDetailed.PinnedNoteIDs, d), "array of string")
+		case "pinnedNotes":
+			seen[0] |= 0x100000000
+			d.field(&x.Extra, "pinnedNotes", d.at(), func(p *[]Note, d *jsonDecoder) bool {
+				return decSlice(p, d, (*Note).decodeJSON)
+			}(&x.UserDetailed.PinnedNotes, d), "array of Note")
+		case "publicReactions":
+			seen[0] |= 0x200000000
+			d.field(&x.Extra, "publicReactions", d.at(), decBool(&x.UserDetailed.PublicReactions, d), "boolean")
+		case "roles":
+			seen[0] |= 0x400000000
+			d.field(&x.Extra, "roles", d.at(), func(p *[]RoleLite, d *jsonDecoder) bool {
+				return decSlice(p, d, (*RoleLite).decodeJSON)
+			}(&x.UserDetailed.Roles, d), "array of RoleLite")
+		case "twoFactorEnabled":
+			seen[0] |= 0x800000000
+			d.field(&x.Extra, "twoFactorEnabled", d.at(), decPtr(&x.UserDetailed.TwoFactorEnabled, d, decBool), "boolean")
+		case "updatedAt":
+			seen[0] |= 0x1000000000
+			if d.null() {
+				x.UserDetailed.UpdatedAt = nil
+				x.Extra.forgetDeclared("updatedAt")
+			} else {
+				d.field(&x.Extra, "updatedAt", d.at(), decPtr(&x.UserDetailed.UpdatedAt, d, decTime), "date-time string or null")
+			}
+		case "uri":
+			seen[0] |= 0x2000000000
+			if d.null() {
+				x.UserDetailed.URI = nil
+				x.Extra.forgetDeclared("uri")
+			} else {
+				d.field(&x.Extra, "uri", d.at(), decPtr(&x.UserDetailed.URI, d, decString), "string or null")
+			}
+		case "url":
+			seen[0] |= 0x4000000000
+			if d.null() {
+				x.UserDetailed.URL = nil
+				x.Extra.forgetDeclared("url")
+			} else {
+				d.field(&x.Extra, "url", d.at(), decPtr(&x.UserDetailed.URL, d, decString), "string or null")
+			}
+		case "2faEnabled":
+			seen[0] |= 0x8000000000
+			d.field(&x.Extra, "2faEnabled", d.at(), decPtr(&x.UserDetailed.X2FAEnabled, d, decBool), "boolean")
+		case "achievements":
+			seen[0] |= 0x10000000000
+			d.field(&x.Extra, "achievements", d.at(), func(p *[]Achievement, d *jsonDecoder) bool {
+				return decSlice(p, d, (*Achievement).decodeJSON)
+			}(&x.UserDetailed.Achievements, d), "array of Achievement")
+		case "autoAcceptFollowed":
+			seen[0] |= 0x20000000000
+			d.field(&x.Extra, "autoAcceptFollowed", d.at(), decPtr(&x.UserDetailed.AutoAcceptFollowed, d, decBool), "boolean")
+		case "avatarId":
+			seen[0] |= 0x40000000000
+			if d.null() {
+				x.UserDetailed.AvatarID = nil
+				x.UserDetailed.nulls |= 0x2
+				x.Extra.forgetDeclared("avatarId")
+			} else {
+				d.field(&x.Extra, "avatarId", d.at(), decPtr(&x.UserDetailed.AvatarID, d, decString), "string or null")
+			}
+		case "email":
+			seen[0] |= 0x80000000000
+			if d.null() {
+				x.UserDetailed.Email = nil
+				x.UserDetailed.nulls |= 0x4
+				x.Extra.forgetDeclared("email")
+			} else {
+				d.field(&x.Extra, "email", d.at(), decPtr(&x.UserDetailed.Email, d, decString), "string or null")
+			}
+		case "hasUnreadNotification":
+			seen[0] |= 0x100000000000
+			d.field(&x.Extra, "hasUnreadNotification", d.at(), decPtr(&x.UserDetailed.HasUnreadNotification, d, decBool), "boolean")
+		case "isAdmin":
+			seen[0] |= 0x200000000000
+			if d.null() {
+				x.UserDetailed.IsAdmin = nil
+				x.UserDetailed.nulls |= 0x8
+				x.Extra.forgetDeclared("isAdmin")
+			} else {
+				d.field(&x.Extra, "isAdmin", d.at(), decPtr(&x.UserDetailed.IsAdmin, d, decBool), "boolean or null")
+			}
+		case "isDeleted":
+			seen[0] |= 0x400000000000
+			d.field(&x.Extra, "isDeleted", d.at(), decPtr(&x.UserDetailed.IsDeleted, d, decBool), "boolean")
+		case "isExplorable":
+			seen[0] |= 0x800000000000
+			d.field(&x.Extra, "isExplorable", d.at(), decPtr(&x.UserDetailed.IsExplorable, d, decBool), "boolean")
+		case "isModerator":
+			seen[0] |= 0x1000000000000
+			if d.null() {
+				x.UserDetailed.IsModerator = nil
+				x.UserDetailed.nulls |= 0x10
+				x.Extra.forgetDeclared("isModerator")
+			} else {
+				d.field(&x.Extra, "isModerator", d.at(), decPtr(&x.UserDetailed.IsModerator, d, decBool), "boolean or null")
+			}
+		case "loggedInDays":
+			seen[0] |= 0x2000000000000
+			d.field(&x.Extra, "loggedInDays", d.at(), decPtr(&x.UserDetailed.LoggedInDays, d, decInt64), "integer")
+		case "mutedInstances":
+			seen[0] |= 0x4000000000000
+			if d.null() {
+				x.UserDetailed.MutedInstances = nil
+				x.UserDetailed.nulls |= 0x20
+				x.Extra.forgetDeclared("mutedInstances")
+			} else {
+				d.field(&x.Extra, "mutedInstances", d.at(), func(p *[]string, d *jsonDecoder) bool {
+					return decSlice(p, d, decString)
+				}(&x.UserDetailed.MutedInstances, d), "array of string or null")
+			}
+		case "mutedWords":
+			seen[0] |= 0x8000000000000
+			d.field(&x.Extra, "mutedWords", d.at(), func(p *[]MutedWord, d *jsonDecoder) bool {
+				return decSlice(p, d, (*MutedWord).decodeJSON)
+			}(&x.UserDetailed.MutedWords, d), "array of MutedWord")
+		case "policies":
+			seen[0] |= 0x10000000000000
+			d.field(&x.Extra, "policies", d.at(), func(p *map[string]any, d *jsonDecoder) bool {
+				return decMap(p, d, decAny)
+			}(&x.UserDetailed.Policies, d), "object of any value")
+		case "unreadNotificationsCount":
+			seen[0] |= 0x20000000000000
+			d.field(&x.Extra, "unreadNotificationsCount", d.at(), decPtr(&x.UserDetailed.UnreadNotificationsCount, d, decInt64), "integer")
+		default:
+			d.unknown(&x.Extra)
+		}
+	}
+	fieldsOfStreamUnfollow.markMissing(&x.Extra, seen[:])
+	return true
+}
+func (x *StreamUnfollow) encodeJSON(e *jsonEncoder) {
+	e.objectStart()
+	if e.field(&x.Extra, "avatarBlurhash") {
+		encPtr(&x.UserDetailed.AvatarBlurhash, e, encString)
+	}
+	if e.field(&x.Extra, "avatarDecorations") {
+		if x.UserDetailed.AvatarDecorations == nil {
+			e.rawBytes("[]")
+		} else {
+			func(p *[]AvatarDecoration, e *jsonEncoder) {
+				encSlice(p, e, (*AvatarDecoration).encodeJSON)
+			}(&x.UserDetailed.AvatarDecorations, e)
+		}
+	}
+	if e.field(&x.Extra, "avatarUrl") {
+		encPtr(&x.UserDetailed.AvatarURL, e, encString)
+	}
+	if e.field(&x.Extra, "emojis") {
+		if x.UserDetailed.Emojis == nil {
+			e.rawBytes("{}")
+		} else {
+			func(p *map[string]string, e *jsonEncoder) {
+				encMap(p, e, encString)
+			}(&x.UserDetailed.Emojis, e)
+		}
+	}
+	if e.field(&x.Extra, "host") {
+		encPtr(&x.UserDetailed.Host, e, encString)
+	}
+	if e.field(&x.Extra, "id") {
+		encString(&x.UserDetailed.ID, e)
+	}
+	if x.UserDetailed.Instance != nil {
+		if e.field(&x.Extra, "instance") {
+			encPtr(&x.UserDetailed.Instance, e, (*Instance).encodeJSON)
+		}
+	}
+	if x.UserDetailed.IsBot != nil {
+		if e.field(&x.Extra, "isBot") {
+			encPtr(&x.UserDetailed.IsBot, e, encBool)
+		}
+	}
+	if x.UserDetailed.IsCat != nil {
+		if e.field(&x.Extra, "isCat") {
+			encPtr(&x.UserDetailed.IsCat, e, encBool)
+		}
+	}
+	if e.field(&x.Extra, "name") {
+		encPtr(&x.UserDetailed.Name, e, encString)
+	}
+	if e.field(&x.Extra, "onlineStatus") {
+		encEnum[UserOnlineStatus](&x.UserDetailed.OnlineStatus, e)
+	}
+	if e.field(&x.Extra, "username") {
+		encString(&x.UserDetailed.Username, e)
+	}
+	if e.field(&x.Extra, "alsoKnownAs") {
+		func(p *[]string, e *jsonEncoder) {
+			encSlice(p, e, encString)
+		}(&x.UserDetailed.AlsoKnownAs, e)
+	}
+	if e.field(&x.Extra, "bannerUrl") {
+		encPtr(&x.UserDetailed.BannerURL, e, encString)
+	}
+	if e.field(&x.Extra, "birthday") {
+		encPtr(&x.UserDetailed.Birthday, e, encString)
+	}
+	if e.field(&x.Extra, "createdAt") {
+		encTime(&x.UserDetailed.CreatedAt, e)
+	}
+	if e.field(&x.Extra, "description") {
+		encPtr(&x.UserDetailed.Description, e, encString)
+	}
+	if e.field(&x.Extra, "fields") {
+		if x.UserDetailed.Fields == nil {
+			e.rawBytes("[]")
+		} else {
+			func(p *[]Field, e *jsonEncoder) {
+				encSlice(p, e, (*Field).encodeJSON)
+			}(&x.UserDetailed.Fields, e)
+		}
+	}
+	if x.UserDetailed.FollowedMessage != nil || x.UserDetailed.nulls&0x1 != 0 {
+		if e.field(&x.Extra, "followedMessage") {
+			encPtr(&x.UserDetailed.FollowedMessage, e, encString)
+		}
+	}
+	if e.field(&x.Extra, "followersCount") {
+		encInt64(&x.UserDetailed.FollowersCount, e)
+	}
+	if e.field(&x.Extra, "followersVisibility") {
+		encEnum[UserFollowersVisibility](&x.UserDetailed.FollowersVisibility, e)
+	}
+	if e.field(&x.Extra, "followingCount") {
+		encInt64(&x.UserDetailed.FollowingCount, e)
+	}
+	if e.field(&x.Extra, "followingVisibility") {
+		encEnum[UserFollowingVisibility](&x.UserDetailed.FollowingVisibility, e)
+	}
+	if x.UserDetailed.IsBlocking != nil {
+		if e.field(&x.Extra, "isBlocking") {
+			encPtr(&x.UserDetailed.IsBlocking, e, encBool)
+		}
+	}
+	if x.UserDetailed.IsFollowing != nil {
+		if e.field(&x.Extra, "isFollowing") {
+			encPtr(&x.UserDetailed.IsFollowing, e, encBool)
+		}
+	}
+	if e.field(&x.Extra, "isLocked") {
+		encBool(&x.UserDetailed.IsLocked, e)
+	}
+	if e.field(&x.Extra, "isSuspended") {
+		encBool(&x.UserDetailed.IsSuspended, e)
+	}
+	if e.field(&x.Extra, "lang") {
+		encPtr(&x.UserDetailed.Lang, e, encString)
+	}
+	if e.field(&x.Extra, "lastFetchedAt") {
+		encPtr(&x.UserDetailed.LastFetchedAt, e, encTime)
+	}
+	if e.field(&x.Extra, "notesCount") {
+		encInt64(&x.UserDetailed.NotesCount, e)
+	}
+	if x.UserDetailed.Notify != nil {
+		if e.field(&x.Extra, "notify") {
+			encPtr(&x.UserDetailed.Notify, e, encEnum[UserNotify])
+		}
+	}
+	if e.field(&x.Extra, "pinnedNoteIds") {
+		if x.UserDetailed.PinnedNoteIDs == nil {
+			e.rawBytes("[]")
+		} else {
+			func(p *[]string, e *jsonEncoder) {
+				encSlice(p, e, encString)
+			}(&x.UserDetailed.PinnedNoteIDs, e)
+		}
+	}
+	if e.field(&x.Extra, "pinnedNotes") {
+		if x.UserDetailed.PinnedNotes == nil {
+			e.rawBytes("[]")
+		} else {
+			func(p *[]Note, e *jsonEncoder) {
+				encSlice(p, e, (*Note).encodeJSON)
+			}(&x.UserDetailed.PinnedNotes, e)
+		}
+	}
+	if e.field(&x.Extra, "publicReactions") {
+		encBool(&x.UserDetailed.PublicReactions, e)
+	}
+	if e.field(&x.Extra, "roles") {
+		if x.UserDetailed.Roles == nil {
+			e.rawBytes("[]")
+		} else {
+			func(p *[]RoleLite, e *jsonEncoder) {
+				encSlice(p, e, (*RoleLite).encodeJSON)
+			}(&x.UserDetailed.Roles, e)
+		}
+	}
+	if x.UserDetailed.TwoFactorEnabled != nil {
+		if e.field(&x.Extra, "twoFactorEnabled") {
+			encPtr(&x.UserDetailed.TwoFactorEnabled, e, encBool)
+		}
+	}
+	if e.field(&x.Extra, "updatedAt") {
+		encPtr(&x.UserDetailed.UpdatedAt, e, encTime)
+	}
+	if e.field(&x.Extra, "uri") {
+		encPtr(&x.UserDetailed.URI, e, encString)
+	}
+	if e.field(&x.Extra, "url") {
+		encPtr(&x.UserDetailed.URL, e, encString)
+	}
+	if x.UserDetailed.X2FAEnabled != nil {
+		if e.field(&x.Extra, "2faEnabled") {
+			encPtr(&x.UserDetailed.X2FAEnabled, e, encBool)
+		}
+	}
+	if x.UserDetailed.Achievements != nil {
+		if e.field(&x.Extra, "achievements") {
+			func(p *[]Achievement, e *jsonEncoder) {
+				encSlice(p, e, (*Achievement).encodeJSON)
+			}(&x.UserDetailed.Achievements, e)
+		}
+	}
+	if x.UserDetailed.AutoAcceptFollowed != nil {
+		if e.field(&x.Extra, "autoAcceptFollowed") {
+			encPtr(&x.UserDetailed.AutoAcceptFollowed, e, encBool)
+		}
+	}
+	if x.UserDetailed.AvatarID != nil || x.UserDetailed.nulls&0x2 != 0 {
+		if e.field(&x.Extra, "avatarId") {
+			encPtr(&x.UserDetailed.AvatarID, e, encString)
+		}
+	}
+	if x.UserDetailed.Email != nil || x.UserDetailed.nulls&0x4 != 0 {
+		if e.field(&x.Extra, "email") {
+			encPtr(&x.UserDetailed.Email, e, encString)
+		}
+	}
+	if x.UserDetailed.HasUnreadNotification != nil {
+		if e.field(&x.Extra, "hasUnreadNotification") {
+			encPtr(&x.UserDetailed.HasUnreadNotification, e, encBool)
+		}
+	}
+	if x.UserDetailed.IsAdmin != nil || x.UserDetailed.nulls&0x8 != 0 {
+		if e.field(&x.Extra, "isAdmin") {
+			encPtr(&x.UserDetailed.IsAdmin, e, encBool)
+		}
+	}
+	if x.UserDetailed.IsDeleted != nil {
+		if e.field(&x.Extra, "isDeleted") {
+			encPtr(&x.UserDetailed.IsDeleted, e, encBool)
+		}
+	}
+	if x.UserDetailed.IsExplorable != nil {
+		if e.field(&x.Extra, "isExplorable") {
+			encPtr(&x.UserDetailed.IsExplorable, e, encBool)
+		}
+	}
+	if x.UserDetailed.IsModerator != nil || x.UserDetailed.nulls&0x10 != 0 {
+		if e.field(&x.Extra, "isModerator") {
+			encPtr(&x.UserDetailed.IsModerator, e, encBool)
+		}
+	}
+	if x.UserDetailed.LoggedInDays != nil {
+		if e.field(&x.Extra, "loggedInDays") {
+			encPtr(&x.UserDetailed.LoggedInDays, e, encInt64)
+		}
+	}
+	if x.UserDetailed.MutedInstances != nil || x.UserDetailed.nulls&0x20 != 0 {
+		if e.field(&x.Extra, "mutedInstances") {
+			func(p *[]string, e *jsonEncoder) {
+				encSlice(p, e, encString)
+			}(&x.UserDetailed.MutedInstances, e)
+		}
+	}
+	if x.UserDetailed.MutedWords != nil {
+		if e.field(&x.Extra, "mutedWords") {
+			func(p *[]MutedWord, e *jsonEncoder) {
+				encSlice(p, e, (*MutedWord).encodeJSON)
+			}(&x.UserDetailed.MutedWords, e)
+		}
+	}
+	if x.UserDetailed.Policies != nil {
+		if e.field(&x.Extra, "policies") {
+			func(p *map[string]any, e *jsonEncoder) {
+				encMap(p, e, encAny)
+			}(&x.UserDetailed.Policies, e)
+		}
+	}
+	if x.UserDetailed.UnreadNotificationsCount != nil {
+		if e.field(&x.Extra, "unreadNotificationsCount") {
+			encPtr(&x.UserDetailed.UnreadNotificationsCount, e, encInt64)
+		}
+	}
+	x.Extra.encode(e)
+	e.objectEnd()
+}
+
+// UnmarshalJSON decodes x from JSON, keeping what its fields cannot hold (see Members).
+func (x *StreamUnfollow) UnmarshalJSON(data []byte) error {
+	return unmarshalJSONValue(data, x)
+}
+
+// MarshalJSON encodes x as JSON, with what decoding kept.
+func (x StreamUnfollow) MarshalJSON() ([]byte, error) {
+	return marshalJSONValue(&x)
 }
 
 // StreamUnreadAntenna is the payload of main's unreadAntenna event: an antenna that caught a note the account has not read.
 type StreamUnreadAntenna struct {
 	Antenna
+
+	// Extra holds the members of the JSON object that no field above holds, as they were
+	// sent: members the API document does not declare, and declared members whose
+	// value does not fit the field's type. Encoding writes them back.
+	Extra Members `json:"-"`
+}
+
+// fieldsOfStreamUnreadAntenna names the members of StreamUnreadAntenna by field index, and says which are required.
+var fieldsOfStreamUnreadAntenna = jsonFields{
+	names:    []string{"id", "createdAt", "name", "keywords", "excludeKeywords", "src", "userListId", "users", "caseSensitive", "localOnly", "excludeBots", "withReplies", "withFile", "isActive", "hasUnreadNote", "notify"},
+	required: []uint64{0xffff},
+}
+
+func (x *StreamUnreadAntenna) decodeJSON(d *jsonDecoder) bool {
+	if !d.objectStart() {
+		return false
+	}
+	*x = StreamUnreadAntenna{}
+	var seen [1]uint64
+	n := 0
+	for ; d.nextMember(n); n++ {
+		switch string(d.key) {
+		case "id":
+			seen[0] |= 0x1
+			d.field(&x.Extra, "id", d.at(), decString(&x.Antenna.ID, d), "string")
+		case "createdAt":
+			seen[0] |= 0x2
+			d.field(&x.Extra, "createdAt", d.at(), decTime(&x.Antenna.CreatedAt, d), "date-time string")
+		case "name":
+			seen[0] |= 0x4
+			d.field(&x.Extra, "name", d.at(), decString(&x.Antenna.Name, d), "string")
+		case "keywords":
+			seen[0] |= 0x8
+			d.field(&x.Extra, "keywords", d.at(), func(p *[][]string, d *jsonDecoder) bool {
+				return decSlice(p, d, func(p *[]string, d *jsonDecoder) bool {
+					return decSlice(p, d, decString)
+				})
+			}(&x.Antenna.Keywords, d), "array of array of string")
+		case "excludeKeywords":
+			seen[0] |= 0x10
+			d.field(&x.Extra, "excludeKeywords", d.at(), func(p *[][]string, d *jsonDecoder) bool {
+				return decSlice(p, d, func(p *[]string, d *jsonDecoder) bool {
+					return decSlice(p, d, decString)
+				})
+			}(&x.Antenna.ExcludeKeywords, d), "array of array of string")
+		case "src":
+			seen[0] |= 0x20
+			d.field(&x.Extra, "src", d.at(), decEnum[AntennaSrc](&x.Antenna.Src, d), "string")
+		case "userListId":
+			seen[0] |= 0x40
+			if d.null() {
+				x.Antenna.UserListID = nil
+				x.Extra.forgetDeclared("userListId")
+			} else {
+				d.field(&x.Extra, "userListId", d.at(), decPtr(&x.Antenna.UserListID, d, decString), "string or null")
+			}
+		case "users":
+			seen[0] |= 0x80
+			d.field(&x.Extra, "users", d.at(), func(p *[]string, d *jsonDecoder) bool {
+				return decSlice(p, d, decString)
+			}(&x.Antenna.Users, d), "array of string")
+		case "caseSensitive":
+			seen[0] |= 0x100
+			d.field(&x.Extra, "caseSensitive", d.at(), decBool(&x.Antenna.CaseSensitive, d), "boolean")
+		case "localOnly":
+			seen[0] |= 0x200
+			d.field(&x.Extra, "localOnly", d.at(), decBool(&x.Antenna.LocalOnly, d), "boolean")
+		case "excludeBots":
+			seen[0] |= 0x400
+			d.field(&x.Extra, "excludeBots", d.at(), decBool(&x.Antenna.ExcludeBots, d), "boolean")
+		case "withReplies":
+			seen[0] |= 0x800
+			d.field(&x.Extra, "withReplies", d.at(), decBool(&x.Antenna.WithReplies, d), "boolean")
+		case "withFile":
+			seen[0] |= 0x1000
+			d.field(&x.Extra, "withFile", d.at(), decBool(&x.Antenna.WithFile, d), "boolean")
+		case "isActive":
+			seen[0] |= 0x2000
+			d.field(&x.Extra, "isActive", d.at(), decBool(&x.Antenna.IsActive, d), "boolean")
+		case "hasUnreadNote":
+			seen[0] |= 0x4000
+			d.field(&x.Extra, "hasUnreadNote", d.at(), decBool(&x.Antenna.HasUnreadNote, d), "boolean")
+		case "notify":
+			seen[0] |= 0x8000
+			d.field(&x.Extra, "notify", d.at(), decBool(&x.Antenna.Notify, d), "boolean")
+		default:
+			d.unknown(&x.Extra)
+		}
+	}
+	fieldsOfStreamUnreadAntenna.markMissing(&x.Extra, seen[:])
+	return true
+}
+func (x *StreamUnreadAntenna) encodeJSON(e *jsonEncoder) {
+	e.objectStart()
+	if e.field(&x.Extra, "id") {
+		encString(&x.Antenna.ID, e)
+	}
+	if e.field(&x.Extra, "createdAt") {
+		encTime(&x.Antenna.CreatedAt, e)
+	}
+	if e.field(&x.Extra, "name") {
+		encString(&x.Antenna.Name, e)
+	}
+	if e.field(&x.Extra, "keywords") {
+		if x.Antenna.Keywords == nil {
+			e.rawBytes("[]")
+		} else {
+			func(p *[][]string, e *jsonEncoder) {
+				encSlice(p, e, func(p *[]string, e *jsonEncoder) {
+					encSlice(p, e, encString)
+				})
+			}(&x.Antenna.Keywords, e)
+		}
+	}
+	if e.field(&x.Extra, "excludeKeywords") {
+		if x.Antenna.ExcludeKeywords == nil {
+			e.rawBytes("[]")
+		} else {
+			func(p *[][]string, e *jsonEncoder) {
+				encSlice(p, e, func(p *[]string, e *jsonEncoder) {
+					encSlice(p, e, encString)
+				})
+			}(&x.Antenna.ExcludeKeywords, e)
+		}
+	}
+	if e.field(&x.Extra, "src") {
+		encEnum[AntennaSrc](&x.Antenna.Src, e)
+	}
+	if e.field(&x.Extra, "userListId") {
+		encPtr(&x.Antenna.UserListID, e, encString)
+	}
+	if e.field(&x.Extra, "users") {
+		if x.Antenna.Users == nil {
+			e.rawBytes("[]")
+		} else {
+			func(p *[]string, e *jsonEncoder) {
+				encSlice(p, e, encString)
+			}(&x.Antenna.Users, e)
+		}
+	}
+	if e.field(&x.Extra, "caseSensitive") {
+		encBool(&x.Antenna.CaseSensitive, e)
+	}
+	if e.field(&x.Extra, "localOnly") {
+		encBool(&x.Antenna.LocalOnly, e)
+	}
+	if e.field(&x.Extra, "excludeBots") {
+		encBool(&x.Antenna.ExcludeBots, e)
+	}
+	if e.field(&x.Extra, "withReplies") {
+		encBool(&x.Antenna.WithReplies, e)
+	}
+	if e.field(&x.Extra, "withFile") {
+		encBool(&x.Antenna.WithFile, e)
+	}
+	if e.field(&x.Extra, "isActive") {
+		encBool(&x.Antenna.IsActive, e)
+	}
+	if e.field(&x.Extra, "hasUnreadNote") {
+		encBool(&x.Antenna.HasUnreadNote, e)
+	}
+	if e.field(&x.Extra, "notify") {
+		encBool(&x.Antenna.Notify, e)
+	}
+	x.Extra.encode(e)
+	e.objectEnd()
+}
+
+// UnmarshalJSON decodes x from JSON, keeping what its fields cannot hold (see Members).
+func (x *StreamUnreadAntenna) UnmarshalJSON(data []byte) error {
+	return unmarshalJSONValue(data, x)
+}
+
+// MarshalJSON encodes x as JSON, with what decoding kept.
+func (x StreamUnreadAntenna) MarshalJSON() ([]byte, error) {
+	return marshalJSONValue(&x)
 }
 
 // StreamUnreadMention is the payload of main's unreadMention event (servers before 2025): the id of a note that mentions the account.
 type StreamUnreadMention string
 
+func (x *StreamUnreadMention) decodeJSON(d *jsonDecoder) bool {
+	return decString((*string)(x), d)
+}
+func (x *StreamUnreadMention) encodeJSON(e *jsonEncoder) {
+	encString((*string)(x), e)
+}
+
+// UnmarshalJSON decodes x from JSON, keeping what its fields cannot hold (see Members).
+func (x *StreamUnreadMention) UnmarshalJSON(data []byte) error {
+	return unmarshalJSONValue(data, x)
+}
+
+// MarshalJSON encodes x as JSON, with what decoding kept.
+func (x StreamUnreadMention) MarshalJSON() ([]byte, error) {
+	return marshalJSONValue(&x)
+}
+
 // StreamUnreadNotification is the payload of main's unreadNotification event: a notification still unread a moment after it was made (the same notification also came as a notification event).
 type StreamUnreadNotification struct {
 	Notification
+
+	// Extra holds the members of the JSON object that no field above holds, as they were
+	// sent: members the API document does not declare, and declared members whose
+	// value does not fit the field's type. Encoding writes them back.
+	Extra Members `json:"-"`
+}
+
+// fieldsOfStreamUnreadNotification names the members of StreamUnreadNotification by field index, and says which are required.
+var fieldsOfStreamUnreadNotification = jsonFields{
+	names:    []string{"id", "createdAt", "type", "user", "userId", "note", "reaction", "body", "header", "icon"},
+	required: []uint64{0x7},
+}
+
+func (x *StreamUnreadNotification) decodeJSON(d *jsonDecoder) bool {
+	if !d.objectStart() {
+		return false
+	}
+	*x = StreamUnreadNotification{}
+	var seen [1]uint64
+	n := 0
+	for ; d.nextMember(n); n++ {
+		switch string(d.key) {
+		case "id":
+			seen[0] |= 0x1
+			d.field(&x.Extra, "id", d.at(), decString(&x.Notification.ID, d), "string")
+		case "createdAt":
+			seen[0] |= 0x2
+			d.field(&x.Extra, "createdAt", d.at(), decTime(&x.Notification.CreatedAt, d), "date-time string")
+		case "type":
+			seen[0] |= 0x4
+			d.field(&x.Extra, "type", d.at(), decEnum[NotificationType](&x.Notification.Type, d), "string")
+		case "user":
+			seen[0] |= 0x8
+			d.field(&x.Extra, "user", d.at(), decPtr(&x.Notification.User, d, (*UserLite).decodeJSON), "UserLite")
+		case "userId":
+			seen[0] |= 0x10
+			d.field(&x.Extra, "userId", d.at(), decPtr(&x.Notification.UserID, d, decString), "string")
+		case "note":
+			seen[0] |= 0x20
+			d.field(&x.Extra, "note", d.at(), decPtr(&x.Notification.Note, d, (*Note).decodeJSON), "Note")
+		case "reaction":
+			seen[0] |= 0x40
+			d.field(&x.Extra, "reaction", d.at(), decPtr(&x.Notification.Reaction, d, decString), "string")
+		case "body":
+			seen[0] |= 0x80
+			d.field(&x.Extra, "body", d.at(), decPtr(&x.Notification.Body, d, decString), "string")
+		case "header":
+			seen[0] |= 0x100
+			if d.null() {
+				x.Notification.Header = nil
+				x.Notification.nulls |= 0x1
+				x.Extra.forgetDeclared("header")
+			} else {
+				d.field(&x.Extra, "header", d.at(), decPtr(&x.Notification.Header, d, decString), "string or null")
+			}
+		case "icon":
+			seen[0] |= 0x200
+			if d.null() {
+				x.Notification.Icon = nil
+				x.Notification.nulls |= 0x2
+				x.Extra.forgetDeclared("icon")
+			} else {
+				d.field(&x.Extra, "icon", d.at(), decPtr(&x.Notification.Icon, d, decString), "string or null")
+			}
+		default:
+			d.unknown(&x.Extra)
+		}
+	}
+	fieldsOfStreamUnreadNotification.markMissing(&x.Extra, seen[:])
+	return true
+}
+func (x *StreamUnreadNotification) encodeJSON(e *jsonEncoder) {
+	e.objectStart()
+	if e.field(&x.Extra, "id") {
+		encString(&x.Notification.ID, e)
+	}
+	if e.field(&x.Extra, "createdAt") {
+		encTime(&x.Notification.CreatedAt, e)
+	}
+	if e.field(&x.Extra, "type") {
+		encEnum[NotificationType](&x.Notification.Type, e)
+	}
+	if x.Notification.User != nil {
+		if e.field(&x.Extra, "user") {
+			encPtr(&x.Notification.User, e, (*UserLite).encodeJSON)
+		}
+	}
+	if x.Notification.UserID != nil {
+		if e.field(&x.Extra, "userId") {
+			encPtr(&x.Notification.UserID, e, encString)
+		}
+	}
+	if x.Notification.Note != nil {
+		if e.field(&x.Extra, "note") {
+			encPtr(&x.Notification.Note, e, (*Note).encodeJSON)
+		}
+	}
+	if x.Notification.Reaction != nil {
+		if e.field(&x.Extra, "reaction") {
+			encPtr(&x.Notification.Reaction, e, encString)
+		}
+	}
+	if x.Notification.Body != nil {
+		if e.field(&x.Extra, "body") {
+			encPtr(&x.Notification.Body, e, encString)
+		}
+	}
+	if x.Notification.Header != nil || x.Notification.nulls&0x1 != 0 {
+		if e.field(&x.Extra, "header") {
+			encPtr(&x.Notification.Header, e, encString)
+		}
+	}
+	if x.Notification.Icon != nil || x.Notification.nulls&0x2 != 0 {
+		if e.field(&x.Extra, "icon") {
+			encPtr(&x.Notification.Icon, e, encString)
+		}
+	}
+	x.Extra.encode(e)
+	e.objectEnd()
+}
+
+// UnmarshalJSON decodes x from JSON, keeping what its fields cannot hold (see Members).
+func (x *StreamUnreadNotification) UnmarshalJSON(data []byte) error {
+	return unmarshalJSONValue(data, x)
+}
+
+// MarshalJSON encodes x as JSON, with what decoding kept.
+func (x StreamUnreadNotification) MarshalJSON() ([]byte, error) {
+	return marshalJSONValue(&x)
 }
 
 // StreamUnreadSpecifiedNote is the payload of main's unreadSpecifiedNote event (servers before 2025): the id of a direct note to the account.
 type StreamUnreadSpecifiedNote string
 
-// User is the User schema of the API document.
+func (x *StreamUnreadSpecifiedNote) decodeJSON(d *jsonDecoder) bool {
+	return decString((*string)(x), d)
+}
+func (x *StreamUnreadSpecifiedNote) encodeJSON(e *jsonEncoder) {
+	encString((*string)(x), e)
+}
+
+// UnmarshalJSON decodes x from JSON, keeping what its fields cannot hold (see Members).
+func (x *StreamUnreadSpecifiedNote) UnmarshalJSON(data []byte) error {
+	return unmarshalJSONValue(data, x)
+}
+
+// MarshalJSON encodes x as JSON, with what decoding kept.
+func (x StreamUnreadSpecifiedNote) MarshalJSON() ([]byte, error) {
+	return marshalJSONValue(&x)
+}
+
+// User is the User object of Misskey's API.
 //
-// User is a union: at most one of its fields is set.
-// Decoding picks the field whose shape fits the JSON best; a value no field fits keeps only Raw.
+// It holds the fields of every alternative the API document gives (UserLite, UserDetailedNotMe, MeDetailed); a field only some alternatives have is a pointer, nil when absent. The Is methods tell which alternative a decoded value is.
 type User struct {
-	UserLite     *UserLite     `json:"-"`
-	UserDetailed *UserDetailed `json:"-"`
-	// Raw is the JSON the value was decoded from.
-	Raw json.RawMessage `json:"-"`
-}
-
-// shapesOfUser describes the alternatives of User for unionPick.
-var shapesOfUser = []unionShape{{
-	kind:     "object",
-	known:    []string{"avatarBlurhash", "avatarDecorations", "avatarUrl", "emojis", "host", "id", "instance", "isBot", "isCat", "name", "onlineStatus", "username"},
-	required: []string{"avatarBlurhash", "avatarDecorations", "avatarUrl", "emojis", "host", "id", "name", "onlineStatus", "username"},
-}, {
-	kind:     "object",
-	known:    []string{"2faEnabled", "achievements", "alsoKnownAs", "autoAcceptFollowed", "avatarBlurhash", "avatarDecorations", "avatarId", "avatarUrl", "bannerUrl", "birthday", "createdAt", "description", "email", "emojis", "fields", "followedMessage", "followersCount", "followersVisibility", "followingCount", "followingVisibility", "hasUnreadNotification", "host", "id", "instance", "isAdmin", "isBlocking", "isBot", "isCat", "isDeleted", "isExplorable", "isFollowing", "isLocked", "isModerator", "isSuspended", "lang", "lastFetchedAt", "loggedInDays", "mutedInstances", "mutedWords", "name", "notesCount", "notify", "onlineStatus", "pinnedNoteIds", "pinnedNotes", "policies", "publicReactions", "roles", "twoFactorEnabled", "unreadNotificationsCount", "updatedAt", "uri", "url", "username"},
-	required: []string{"alsoKnownAs", "avatarBlurhash", "avatarDecorations", "avatarUrl", "bannerUrl", "birthday", "createdAt", "description", "emojis", "fields", "followersCount", "followersVisibility", "followingCount", "followingVisibility", "host", "id", "isLocked", "isSuspended", "lang", "lastFetchedAt", "name", "notesCount", "onlineStatus", "pinnedNoteIds", "pinnedNotes", "publicReactions", "roles", "updatedAt", "uri", "url", "username"},
-}}
-
-// UnmarshalJSON decodes whichever alternative the JSON holds.
-func (u *User) UnmarshalJSON(data []byte) error {
-	*u = User{Raw: append(json.RawMessage(nil), data...)}
-	switch unionPick(data, shapesOfUser) {
-	case 0:
-		u.UserLite = new(UserLite)
-		return unionDecode(data, u.UserLite)
-	case 1:
-		u.UserDetailed = new(UserDetailed)
-		return unionDecode(data, u.UserDetailed)
-	}
-	return nil
-}
-
-// MarshalJSON encodes the alternative that is set, or Raw when none is.
-func (u User) MarshalJSON() ([]byte, error) {
-	switch {
-	case u.UserLite != nil:
-		return json.Marshal(u.UserLite)
-	case u.UserDetailed != nil:
-		return json.Marshal(u.UserDetailed)
-	case u.Raw != nil:
-		return u.Raw, nil
-	}
-	return []byte("null"), nil
-}
-
-// UserDetailed is the UserDetailed schema of the API document.
-//
-// UserDetailed is a union: at most one of its fields is set.
-// Decoding picks the field whose shape fits the JSON best; a value no field fits keeps only Raw.
-type UserDetailed struct {
-	UserDetailedNotMe *UserDetailedNotMe `json:"-"`
-	MeDetailed        *MeDetailed        `json:"-"`
-	// Raw is the JSON the value was decoded from.
-	Raw json.RawMessage `json:"-"`
-}
-
-// shapesOfUserDetailed describes the alternatives of UserDetailed for unionPick.
-var shapesOfUserDetailed = []unionShape{{
-	kind:     "object",
-	known:    []string{"alsoKnownAs", "avatarBlurhash", "avatarDecorations", "avatarUrl", "bannerUrl", "birthday", "createdAt", "description", "emojis", "fields", "followedMessage", "followersCount", "followersVisibility", "followingCount", "followingVisibility", "host", "id", "instance", "isBlocking", "isBot", "isCat", "isFollowing", "isLocked", "isSuspended", "lang", "lastFetchedAt", "name", "notesCount", "notify", "onlineStatus", "pinnedNoteIds", "pinnedNotes", "publicReactions", "roles", "twoFactorEnabled", "updatedAt", "uri", "url", "username"},
-	required: []string{"alsoKnownAs", "avatarBlurhash", "avatarDecorations", "avatarUrl", "bannerUrl", "birthday", "createdAt", "description", "emojis", "fields", "followersCount", "followersVisibility", "followingCount", "followingVisibility", "host", "id", "isLocked", "isSuspended", "lang", "lastFetchedAt", "name", "notesCount", "onlineStatus", "pinnedNoteIds", "pinnedNotes", "publicReactions", "roles", "updatedAt", "uri", "url", "username"},
-}, {
-	kind:     "object",
-	known:    []string{"2faEnabled", "achievements", "alsoKnownAs", "autoAcceptFollowed", "avatarBlurhash", "avatarDecorations", "avatarId", "avatarUrl", "bannerUrl", "birthday", "createdAt", "description", "email", "emojis", "fields", "followedMessage", "followersCount", "followersVisibility", "followingCount", "followingVisibility", "hasUnreadNotification", "host", "id", "instance", "isAdmin", "isBlocking", "isBot", "isCat", "isDeleted", "isExplorable", "isFollowing", "isLocked", "isModerator", "isSuspended", "lang", "lastFetchedAt", "loggedInDays", "mutedInstances", "mutedWords", "name", "notesCount", "notify", "onlineStatus", "pinnedNoteIds", "pinnedNotes", "policies", "publicReactions", "roles", "twoFactorEnabled", "unreadNotificationsCount", "updatedAt", "uri", "url", "username"},
-	required: []string{"achievements", "alsoKnownAs", "autoAcceptFollowed", "avatarBlurhash", "avatarDecorations", "avatarId", "avatarUrl", "bannerUrl", "birthday", "createdAt", "description", "emojis", "fields", "followedMessage", "followersCount", "followersVisibility", "followingCount", "followingVisibility", "hasUnreadNotification", "host", "id", "isAdmin", "isDeleted", "isExplorable", "isLocked", "isModerator", "isSuspended", "lang", "lastFetchedAt", "loggedInDays", "mutedInstances", "mutedWords", "name", "notesCount", "onlineStatus", "pinnedNoteIds", "pinnedNotes", "policies", "publicReactions", "roles", "twoFactorEnabled", "unreadNotificationsCount", "updatedAt", "uri", "url", "username"},
-}}
-
-// UnmarshalJSON decodes whichever alternative the JSON holds.
-func (u *UserDetailed) UnmarshalJSON(data []byte) error {
-	*u = UserDetailed{Raw: append(json.RawMessage(nil), data...)}
-	switch unionPick(data, shapesOfUserDetailed) {
-	case 0:
-		u.UserDetailedNotMe = new(UserDetailedNotMe)
-		return unionDecode(data, u.UserDetailedNotMe)
-	case 1:
-		u.MeDetailed = new(MeDetailed)
-		return unionDecode(data, u.MeDetailed)
-	}
-	return nil
-}
-
-// MarshalJSON encodes the alternative that is set, or Raw when none is.
-func (u UserDetailed) MarshalJSON() ([]byte, error) {
-	switch {
-	case u.UserDetailedNotMe != nil:
-		return json.Marshal(u.UserDetailedNotMe)
-	case u.MeDetailed != nil:
-		return json.Marshal(u.MeDetailed)
-	case u.Raw != nil:
-		return u.Raw, nil
-	}
-	return []byte("null"), nil
-}
-
-// UserDetailedNotMe is the UserDetailedNotMe schema of the API document.
-type UserDetailedNotMe struct {
-	UserLite
-	UserDetailedNotMeOnly
-}
-
-// UserDetailedNotMeOnly is the UserDetailedNotMeOnly schema of the API document.
-type UserDetailedNotMeOnly struct {
-	AlsoKnownAs         []string                                 `json:"alsoKnownAs"`
-	BannerURL           *string                                  `json:"bannerUrl"`
-	Birthday            *string                                  `json:"birthday"`
-	CreatedAt           time.Time                                `json:"createdAt"`
-	Description         *string                                  `json:"description"`
-	Fields              []UserDetailedNotMeOnlyFieldsItem        `json:"fields"`
-	FollowedMessage     *string                                  `json:"followedMessage,omitzero"`
-	FollowersCount      int64                                    `json:"followersCount"`
-	FollowersVisibility UserDetailedNotMeOnlyFollowersVisibility `json:"followersVisibility"`
-	FollowingCount      int64                                    `json:"followingCount"`
-	FollowingVisibility UserDetailedNotMeOnlyFollowingVisibility `json:"followingVisibility"`
-	IsBlocking          *bool                                    `json:"isBlocking,omitzero"`
-	IsFollowing         *bool                                    `json:"isFollowing,omitzero"`
-	IsLocked            bool                                     `json:"isLocked"`
-	IsSuspended         bool                                     `json:"isSuspended"`
-	Lang                *string                                  `json:"lang"`
-	LastFetchedAt       *time.Time                               `json:"lastFetchedAt"`
-	NotesCount          int64                                    `json:"notesCount"`
-	Notify              *UserDetailedNotMeOnlyNotify             `json:"notify,omitzero"`
-	PinnedNoteIDs       []string                                 `json:"pinnedNoteIds"`
-	PinnedNotes         []Note                                   `json:"pinnedNotes"`
-	PublicReactions     bool                                     `json:"publicReactions"`
-	Roles               []RoleLite                               `json:"roles"`
-	TwoFactorEnabled    *bool                                    `json:"twoFactorEnabled,omitzero"`
-	UpdatedAt           *time.Time                               `json:"updatedAt"`
-	URI                 *string                                  `json:"uri"`
-	URL                 *string                                  `json:"url"`
-}
-
-// UserDetailedNotMeOnlyFieldsItem is defined at #/components/schemas/UserDetailedNotMeOnly/properties/fields/items.
-type UserDetailedNotMeOnlyFieldsItem struct {
-	Name  string `json:"name"`
-	Value string `json:"value"`
-}
-
-// UserDetailedNotMeOnlyFollowersVisibility is defined at #/components/schemas/UserDetailedNotMeOnly/properties/followersVisibility.
-type UserDetailedNotMeOnlyFollowersVisibility string
-
-const (
-	UserDetailedNotMeOnlyFollowersVisibilityPublic    UserDetailedNotMeOnlyFollowersVisibility = "public"
-	UserDetailedNotMeOnlyFollowersVisibilityFollowers UserDetailedNotMeOnlyFollowersVisibility = "followers"
-	UserDetailedNotMeOnlyFollowersVisibilityPrivate   UserDetailedNotMeOnlyFollowersVisibility = "private"
-)
-
-// UserDetailedNotMeOnlyFollowingVisibility is defined at #/components/schemas/UserDetailedNotMeOnly/properties/followingVisibility.
-type UserDetailedNotMeOnlyFollowingVisibility string
-
-const (
-	UserDetailedNotMeOnlyFollowingVisibilityPublic    UserDetailedNotMeOnlyFollowingVisibility = "public"
-	UserDetailedNotMeOnlyFollowingVisibilityFollowers UserDetailedNotMeOnlyFollowingVisibility = "followers"
-	UserDetailedNotMeOnlyFollowingVisibilityPrivate   UserDetailedNotMeOnlyFollowingVisibility = "private"
-)
-
-// UserDetailedNotMeOnlyNotify is defined at #/components/schemas/UserDetailedNotMeOnly/properties/notify.
-type UserDetailedNotMeOnlyNotify string
-
-const (
-	UserDetailedNotMeOnlyNotifyNormal UserDetailedNotMeOnlyNotify = "normal"
-	UserDetailedNotMeOnlyNotifyNone   UserDetailedNotMeOnlyNotify = "none"
-)
-
-// UserLite is the UserLite schema of the API document.
-type UserLite struct {
-	AvatarBlurhash    *string                         `json:"avatarBlurhash"`
-	AvatarDecorations []UserLiteAvatarDecorationsItem `json:"avatarDecorations"`
-	AvatarURL         *string                         `json:"avatarUrl"`
+	AvatarBlurhash    *string            `json:"avatarBlurhash"`
+	AvatarDecorations []AvatarDecoration `json:"avatarDecorations"`
+	AvatarURL         *string            `json:"avatarUrl"`
 	// Custom emoji used in the name, keyed by shortcode.
 	Emojis map[string]string `json:"emojis"`
 	// Host of a remote account; `null` means this server.
 	Host *string `json:"host"`
 	ID   string  `json:"id"`
 	// Where a remote account lives; absent for local accounts.
-	Instance     *UserLiteInstance    `json:"instance,omitzero"`
-	IsBot        *bool                `json:"isBot,omitzero"`
-	IsCat        *bool                `json:"isCat,omitzero"`
-	Name         *string              `json:"name"`
-	OnlineStatus UserLiteOnlineStatus `json:"onlineStatus"`
-	Username     string               `json:"username"`
+	Instance            *Instance                `json:"instance,omitzero"`
+	IsBot               *bool                    `json:"isBot,omitzero"`
+	IsCat               *bool                    `json:"isCat,omitzero"`
+	Name                *string                  `json:"name"`
+	OnlineStatus        UserOnlineStatus         `json:"onlineStatus"`
+	Username            string                   `json:"username"`
+	AlsoKnownAs         []string                 `json:"alsoKnownAs,omitzero"`
+	BannerURL           *string                  `json:"bannerUrl,omitzero"`
+	Birthday            *string                  `json:"birthday,omitzero"`
+	CreatedAt           *time.Time               `json:"createdAt,omitzero"`
+	Description         *string                  `json:"description,omitzero"`
+	Fields              []Field                  `json:"fields,omitzero"`
+	FollowedMessage     *string                  `json:"followedMessage,omitzero"`
+	FollowersCount      *int64                   `json:"followersCount,omitzero"`
+	FollowersVisibility *UserFollowersVisibility `json:"followersVisibility,omitzero"`
+	FollowingCount      *int64                   `json:"followingCount,omitzero"`
+	FollowingVisibility *UserFollowingVisibility `json:"followingVisibility,omitzero"`
+	IsBlocking          *bool                    `json:"isBlocking,omitzero"`
+	IsFollowing         *bool                    `json:"isFollowing,omitzero"`
+	IsLocked            *bool                    `json:"isLocked,omitzero"`
+	IsSuspended         *bool                    `json:"isSuspended,omitzero"`
+	Lang                *string                  `json:"lang,omitzero"`
+	LastFetchedAt       *time.Time               `json:"lastFetchedAt,omitzero"`
+	NotesCount          *int64                   `json:"notesCount,omitzero"`
+	Notify              *UserNotify              `json:"notify,omitzero"`
+	PinnedNoteIDs       []string                 `json:"pinnedNoteIds,omitzero"`
+	PinnedNotes         []Note                   `json:"pinnedNotes,omitzero"`
+	PublicReactions     *bool                    `json:"publicReactions,omitzero"`
+	Roles               []RoleLite               `json:"roles,omitzero"`
+	TwoFactorEnabled    *bool                    `json:"twoFactorEnabled,omitzero"`
+	UpdatedAt           *time.Time               `json:"updatedAt,omitzero"`
+	URI                 *string                  `json:"uri,omitzero"`
+	URL                 *string                  `json:"url,omitzero"`
+	// Legacy alias of twoFactorEnabled that some forks still send.
+	X2FAEnabled           *bool         `json:"2faEnabled,omitzero"`
+	Achievements          []Achievement `json:"achievements,omitzero"`
+	AutoAcceptFollowed    *bool         `json:"autoAcceptFollowed,omitzero"`
+	AvatarID              *string       `json:"avatarId,omitzero"`
+	Email                 *string       `json:"email,omitzero"`
+	HasUnreadNotification *bool         `json:"hasUnreadNotification,omitzero"`
+	IsAdmin               *bool         `json:"isAdmin,omitzero"`
+	IsDeleted             *bool         `json:"isDeleted,omitzero"`
+	IsExplorable          *bool         `json:"isExplorable,omitzero"`
+	IsModerator           *bool         `json:"isModerator,omitzero"`
+	LoggedInDays          *int64        `json:"loggedInDays,omitzero"`
+	MutedInstances        []string      `json:"mutedInstances,omitzero"`
+	// Each inner list is one rule; its words must all match.
+	MutedWords []MutedWord `json:"mutedWords,omitzero"`
+	// The effective role policies. Which keys appear depends on the server version.
+	Policies                 map[string]any `json:"policies,omitzero"`
+	UnreadNotificationsCount *int64         `json:"unreadNotificationsCount,omitzero"`
+
+	// Extra holds the members of the JSON object that no field above holds, as they were
+	// sent: members the API document does not declare, and declared members whose
+	// value does not fit the field's type. Encoding writes them back.
+	Extra   Members `json:"-"`
+	nulls   uint64  // optional fields that were null
+	variant int     // the alternative the JSON was, an index of variantsUser
 }
 
-// UserLiteAvatarDecorationsItem is defined at #/components/schemas/UserLite/properties/avatarDecorations/items.
-type UserLiteAvatarDecorationsItem struct {
-	// Rotation in turns (0.5 = half a turn).
-	Angle *float64 `json:"angle,omitzero"`
-	FlipH *bool    `json:"flipH,omitzero"`
-	ID    string   `json:"id"`
-	URL   string   `json:"url"`
+// IsUserLite reports whether the JSON x was decoded from is the UserLite alternative:
+// the one whose declared fields fit it best.
+func (x *User) IsUserLite() bool {
+	return x.variant == 0
 }
 
-// UserLiteInstance is defined at #/components/schemas/UserLite/properties/instance.
+// IsUserDetailedNotMe reports whether the JSON x was decoded from is the UserDetailedNotMe alternative:
+// the one whose declared fields fit it best.
+func (x *User) IsUserDetailedNotMe() bool {
+	return x.variant == 1
+}
+
+// IsMeDetailed reports whether the JSON x was decoded from is the MeDetailed alternative:
+// the one whose declared fields fit it best.
+func (x *User) IsMeDetailed() bool {
+	return x.variant == 2
+}
+
+// IsUserDetailed reports whether the JSON x was decoded from is one of the UserDetailed alternatives.
+func (x *User) IsUserDetailed() bool {
+	return x.variant == 1 || x.variant == 2
+}
+
+// fieldsOfUser names the members of User by field index, and says which are required.
+var fieldsOfUser = jsonFields{
+	names:    []string{"avatarBlurhash", "avatarDecorations", "avatarUrl", "emojis", "host", "id", "instance", "isBot", "isCat", "name", "onlineStatus", "username", "alsoKnownAs", "bannerUrl", "birthday", "createdAt", "description", "fields", "followedMessage", "followersCount", "followersVisibility", "followingCount", "followingVisibility", "isBlocking", "isFollowing", "isLocked", "isSuspended", "lang", "lastFetchedAt", "notesCount", "notify", "pinnedNoteIds", "pinnedNotes", "publicReactions", "roles", "twoFactorEnabled", "updatedAt", "uri", "url", "2faEnabled", "achievements", "autoAcceptFollowed", "avatarId", "email", "hasUnreadNotification", "isAdmin", "isDeleted", "isExplorable", "isModerator", "loggedInDays", "mutedInstances", "mutedWords", "policies", "unreadNotificationsCount"},
+	required: []uint64{0xe3f},
+}
+
+// variantsOfUser are the alternatives of User ("UserLite", "UserDetailedNotMe", "MeDetailed"), by the fields each declares and requires.
+var variantsOfUser = []variantShape{{
+	known:    []uint64{0xfff},
+	required: []uint64{0xe3f},
+}, {
+	known:    []uint64{0x7fffffffff},
+	required: []uint64{0x77be7bfe3f},
+}, {
+	known:    []uint64{0x3fffffffffffff},
+	required: []uint64{0x3ff77fbe7ffe3f},
+}}
+
+func (x *User) decodeJSON(d *jsonDecoder) bool {
+	if !d.objectStart() {
+		return false
+	}
+	*x = User{}
+	var seen [1]uint64
+	n := 0
+	for ; d.nextMember(n); n++ {
+		switch string(d.key) {
+		case "avatarBlurhash":
+			seen[0] |= 0x1
+			if d.null() {
+				x.AvatarBlurhash = nil
+				x.Extra.forgetDeclared("avatarBlurhash")
+			} else {
+				d.field(&x.Extra, "avatarBlurhash", d.at(), decPtr(&x.AvatarBlurhash, d, decString), "string or null")
+			}
+		case "avatarDecorations":
+			seen[0] |= 0x2
+			d.field(&x.Extra, "avatarDecorations", d.at(), func(p *[]AvatarDecoration, d *jsonDecoder) bool {
+				return decSlice(p, d, (*AvatarDecoration).decodeJSON)
+			}(&x.AvatarDecorations, d), "array of AvatarDecoration")
+		case "avatarUrl":
+			seen[0] |= 0x4
+			if d.null() {
+				x.AvatarURL = nil
+				x.Extra.forgetDeclared("avatarUrl")
+			} else {
+				d.field(&x.Extra, "avatarUrl", d.at(), decPtr(&x.AvatarURL, d, decString), "string or null")
+			}
+		case "emojis":
+			seen[0] |= 0x8
+			d.field(&x.Extra, "emojis", d.at(), func(p *map[string]string, d *jsonDecoder) bool {
+				return decMap(p, d, decString)
+			}(&x.Emojis, d), "object of string")
+		case "host":
+			seen[0] |= 0x10
+			if d.null() {
+				x.Host = nil
+				x.Extra.forgetDeclared("host")
+			} else {
+				d.field(&x.Extra, "host", d.at(), decPtr(&x.Host, d, decString), "string or null")
+			}
+		case "id":
+			seen[0] |= 0x20
+			d.field(&x.Extra, "id", d.at(), decString(&x.ID, d), "string")
+		case "instance":
+			seen[0] |= 0x40
+			d.field(&x.Extra, "instance", d.at(), decPtr(&x.Instance, d, (*Instance).decodeJSON), "Instance")
+		case "isBot":
+			seen[0] |= 0x80
+			d.field(&x.Extra, "isBot", d.at(), decPtr(&x.IsBot, d, decBool), "boolean")
+		case "isCat":
+			seen[0] |= 0x100
+			d.field(&x.Extra, "isCat", d.at(), decPtr(&x.IsCat, d, decBool), "boolean")
+		case "name":
+			seen[0] |= 0x200
+			if d.null() {
+				x.Name = nil
+				x.Extra.forgetDeclared("name")
+			} else {
+				d.field(&x.Extra, "name", d.at(), decPtr(&x.Name, d, decString), "string or null")
+			}
+		case "onlineStatus":
+			seen[0] |= 0x400
+			d.field(&x.Extra, "onlineStatus", d.at(), decEnum[UserOnlineStatus](&x.OnlineStatus, d), "string")
+		case "username":
+			seen[0] |= 0x800
+			d.field(&x.Extra, "username", d.at(), decString(&x.Username, d), "string")
+		case "alsoKnownAs":
+			seen[0] |= 0x1000
+			if d.null() {
+				x.AlsoKnownAs = nil
+				x.nulls |= 0x1
+				x.Extra.forgetDeclared("alsoKnownAs")
+			} else {
+				d.field(&x.Extra, "alsoKnownAs", d.at(), func(p *[]string, d *jsonDecoder) bool {
+					return decSlice(p, d, decString)
+				}(&x.AlsoKnownAs, d), "array of string or null")
+			}
+		case "bannerUrl":
+			seen[0] |= 0x2000
+			if d.null() {
+				x.BannerURL = nil
+				x.nulls |= 0x2
+				x.Extra.forgetDeclared("bannerUrl")
+			} else {
+				d.field(&x.Extra, "bannerUrl", d.at(), decPtr(&x.BannerURL, d, decString), "string or null")
+			}
+		case "birthday":
+			seen[0] |= 0x4000
+			if d.null() {
+				x.Birthday = nil
+				x.nulls |= 0x4
+				x.Extra.forgetDeclared("birthday")
+			} else {
+				d.field(&x.Extra, "birthday", d.at(), decPtr(&x.Birthday, d, decString), "string or null")
+			}
+		case "createdAt":
+			seen[0] |= 0x8000
+			d.field(&x.Extra, "createdAt", d.at(), decPtr(&x.CreatedAt, d, decTime), "date-time string")
+		case "description":
+			seen[0] |= 0x10000
+			if d.null() {
+				x.Description = nil
+				x.nulls |= 0x8
+				x.Extra.forgetDeclared("description")
+			} else {
+				d.field(&x.Extra, "description", d.at(), decPtr(&x.Description, d, decString), "string or null")
+			}
+		case "fields":
+			seen[0] |= 0x20000
+			d.field(&x.Extra, "fields", d.at(), func(p *[]Field, d *jsonDecoder) bool {
+				return decSlice(p, d, (*Field).decodeJSON)
+			}(&x.Fields, d), "array of Field")
+		case "followedMessage":
+			seen[0] |= 0x40000
+			if d.null() {
+				x.FollowedMessage = nil
+				x.nulls |= 0x10
+				x.Extra.forgetDeclared("followedMessage")
+			} else {
+				d.field(&x.Extra, "followedMessage", d.at(), decPtr(&x.FollowedMessage, d, decString), "string or null")
+			}
+		case "followersCount":
+			seen[0] |= 0x80000
+			d.field(&x.Extra, "followersCount", d.at(), decPtr(&x.FollowersCount, d, decInt64), "integer")
+		case "followersVisibility":
+			seen[0] |= 0x100000
+			d.field(&x.Extra, "followersVisibility", d.at(), decPtr(&x.FollowersVisibility, d, decEnum[UserFollowersVisibility]), "string")
+		case "followingCount":
+			seen[0] |= 0x200000
+			d.field(&x.Extra, "followingCount", d.at(), decPtr(&x.FollowingCount, d, decInt64), "integer")
+		case "followingVisibility":
+			seen[0] |= 0x400000
+			d.field(&x.Extra, "followingVisibility", d.at(), decPtr(&x.FollowingVisibility, d, decEnum[UserFollowingVisibility]), "string")
+		case "isBlocking":
+			seen[0] |= 0x800000
+			d.field(&x.Extra, "isBlocking", d.at(), decPtr(&x.IsBlocking, d, decBool), "boolean")
+		case "isFollowing":
+			seen[0] |= 0x1000000
+			d.field(&x.Extra, "isFollowing", d.at(), decPtr(&x.IsFollowing, d, decBool), "boolean")
+		case "isLocked":
+			seen[0] |= 0x2000000
+			d.field(&x.Extra, "isLocked", d.at(), decPtr(&x.IsLocked, d, decBool), "boolean")
+		case "isSuspended":
+			seen[0] |= 0x4000000
+			d.field(&x.Extra, "isSuspended", d.at(), decPtr(&x.IsSuspended, d, decBool), "boolean")
+		case "lang":
+			seen[0] |= 0x8000000
+			if d.null() {
+				x.Lang = nil
+				x.nulls |= 0x20
+				x.Extra.forgetDeclared("lang")
+			} else {
+				d.field(&x.Extra, "lang", d.at(), decPtr(&x.Lang, d, decString), "string or null")
+			}
+		case "lastFetchedAt":
+			seen[0] |= 0x10000000
+			if d.null() {
+				x.LastFetchedAt = nil
+				x.nulls |= 0x40
+				x.Extra.forgetDeclared("lastFetchedAt")
+			} else {
+				d.field(&x.Extra, "lastFetchedAt", d.at(), decPtr(&x.LastFetchedAt, d, decTime), "date-time string or null")
+			}
+		case "notesCount":
+			seen[0] |= 0x20000000
+			d.field(&x.Extra, "notesCount", d.at(), decPtr(&x.NotesCount, d, decInt64), "integer")
+		case "notify":
+			seen[0] |= 0x40000000
+			d.field(&x.Extra, "notify", d.at(), decPtr(&x.Notify, d, decEnum[UserNotify]), "string")
+		case "pinnedNoteIds":
+			seen[0] |= 0x80000000
+			d.field(&x.Extra, "pinnedNoteIds", d.at(), func(p *[]string, d *jsonDecoder) bool {
+				return decSlice(p, d, decString)
+			}(&x.PinnedNoteIDs, d), "array of string")
+		case "pinnedNotes":
+			seen[0] |= 0x100000000
+			d.field(&x.Extra, "pinnedNotes", d.at(), func(p *[]Note, d *jsonDecoder) bool {
+				return decSlice(p, d, (*Note).decodeJSON)
+			}(&x.PinnedNotes, d), "array of Note")
+		case "publicReactions":
+			seen[0] |= 0x200000000
+			d.field(&x.Extra, "publicReactions", d.at(), decPtr(&x.PublicReactions, d, decBool), "boolean")
+		case "roles":
+			seen[0] |= 0x400000000
+			d.field(&x.Extra, "roles", d.at(), func(p *[]RoleLite, d *jsonDecoder) bool {
+				return decSlice(p, d, (*RoleLite).decodeJSON)
+			}(&x.Roles, d), "array of RoleLite")
+		case "twoFactorEnabled":
+			seen[0] |= 0x800000000
+			d.field(&x.Extra, "twoFactorEnabled", d.at(), decPtr(&x.TwoFactorEnabled, d, decBool), "boolean")
+		case "updatedAt":
+			seen[0] |= 0x1000000000
+			if d.null() {
+				x.UpdatedAt = nil
+				x.nulls |= 0x80
+				x.Extra.forgetDeclared("updatedAt")
+			} else {
+				d.field(&x.Extra, "updatedAt", d.at(), decPtr(&x.UpdatedAt, d, decTime), "date-time string or null")
+			}
+		case "uri":
+			seen[0] |= 0x2000000000
+			if d.null() {
+				x.URI = nil
+				x.nulls |= 0x100
+				x.Extra.forgetDeclared("uri")
+			} else {
+				d.field(&x.Extra, "uri", d.at(), decPtr(&x.URI, d, decString), "string or null")
+			}
+		case "url":
+			seen[0] |= 0x4000000000
+			if d.null() {
+				x.URL = nil
+				x.nulls |= 0x200
+				x.Extra.forgetDeclared("url")
+			} else {
+				d.field(&x.Extra, "url", d.at(), decPtr(&x.URL, d, decString), "string or null")
+			}
+		case "2faEnabled":
+			seen[0] |= 0x8000000000
+			d.field(&x.Extra, "2faEnabled", d.at(), decPtr(&x.X2FAEnabled, d, decBool), "boolean")
+		case "achievements":
+			seen[0] |= 0x10000000000
+			d.field(&x.Extra, "achievements", d.at(), func(p *[]Achievement, d *jsonDecoder) bool {
+				return decSlice(p, d, (*Achievement).decodeJSON)
+			}(&x.Achievements, d), "array of Achievement")
+		case "autoAcceptFollowed":
+			seen[0] |= 0x20000000000
+			d.field(&x.Extra, "autoAcceptFollowed", d.at(), decPtr(&x.AutoAcceptFollowed, d, decBool), "boolean")
+		case "avatarId":
+			seen[0] |= 0x40000000000
+			if d.null() {
+				x.AvatarID = nil
+				x.nulls |= 0x400
+				x.Extra.forgetDeclared("avatarId")
+			} else {
+				d.field(&x.Extra, "avatarId", d.at(), decPtr(&x.AvatarID, d, decString), "string or null")
+			}
+		case "email":
+			seen[0] |= 0x80000000000
+			if d.null() {
+				x.Email = nil
+				x.nulls |= 0x800
+				x.Extra.forgetDeclared("email")
+			} else {
+				d.field(&x.Extra, "email", d.at(), decPtr(&x.Email, d, decString), "string or null")
+			}
+		case "hasUnreadNotification":
+			seen[0] |= 0x100000000000
+			d.field(&x.Extra, "hasUnreadNotification", d.at(), decPtr(&x.HasUnreadNotification, d, decBool), "boolean")
+		case "isAdmin":
+			seen[0] |= 0x200000000000
+			if d.null() {
+				x.IsAdmin = nil
+				x.nulls |= 0x1000
+				x.Extra.forgetDeclared("isAdmin")
+			} else {
+				d.field(&x.Extra, "isAdmin", d.at(), decPtr(&x.IsAdmin, d, decBool), "boolean or null")
+			}
+		case "isDeleted":
+			seen[0] |= 0x400000000000
+			d.field(&x.Extra, "isDeleted", d.at(), decPtr(&x.IsDeleted, d, decBool), "boolean")
+		case "isExplorable":
+			seen[0] |= 0x800000000000
+			d.field(&x.Extra, "isExplorable", d.at(), decPtr(&x.IsExplorable, d, decBool), "boolean")
+		case "isModerator":
+			seen[0] |= 0x1000000000000
+			if d.null() {
+				x.IsModerator = nil
+				x.nulls |= 0x2000
+				x.Extra.forgetDeclared("isModerator")
+			} else {
+				d.field(&x.Extra, "isModerator", d.at(), decPtr(&x.IsModerator, d, decBool), "boolean or null")
+			}
+		case "loggedInDays":
+			seen[0] |= 0x2000000000000
+			d.field(&x.Extra, "loggedInDays", d.at(), decPtr(&x.LoggedInDays, d, decInt64), "integer")
+		case "mutedInstances":
+			seen[0] |= 0x4000000000000
+			if d.null() {
+				x.MutedInstances = nil
+				x.nulls |= 0x4000
+				x.Extra.forgetDeclared("mutedInstances")
+			} else {
+				d.field(&x.Extra, "mutedInstances", d.at(), func(p *[]string, d *jsonDecoder) bool {
+					return decSlice(p, d, decString)
+				}(&x.MutedInstances, d), "array of string or null")
+			}
+		case "mutedWords":
+			seen[0] |= 0x8000000000000
+			d.field(&x.Extra, "mutedWords", d.at(), func(p *[]MutedWord, d *jsonDecoder) bool {
+				return decSlice(p, d, (*MutedWord).decodeJSON)
+			}(&x.MutedWords, d), "array of MutedWord")
+		case "policies":
+			seen[0] |= 0x10000000000000
+			d.field(&x.Extra, "policies", d.at(), func(p *map[string]any, d *jsonDecoder) bool {
+				return decMap(p, d, decAny)
+			}(&x.Policies, d), "object of any value")
+		case "unreadNotificationsCount":
+			seen[0] |= 0x20000000000000
+			d.field(&x.Extra, "unreadNotificationsCount", d.at(), decPtr(&x.UnreadNotificationsCount, d, decInt64), "integer")
+		default:
+			d.unknown(&x.Extra)
+		}
+	}
+	fieldsOfUser.markMissing(&x.Extra, seen[:])
+	x.variant = pickVariant(seen[:], n, variantsOfUser)
+	return true
+}
+func (x *User) encodeJSON(e *jsonEncoder) {
+	e.objectStart()
+	if e.field(&x.Extra, "avatarBlurhash") {
+		encPtr(&x.AvatarBlurhash, e, encString)
+	}
+	if e.field(&x.Extra, "avatarDecorations") {
+		if x.AvatarDecorations == nil {
+			e.rawBytes("[]")
+		} else {
+			func(p *[]AvatarDecoration, e *jsonEncoder) {
+				encSlice(p, e, (*AvatarDecoration).encodeJSON)
+			}(&x.AvatarDecorations, e)
+		}
+	}
+	if e.field(&x.Extra, "avatarUrl") {
+		encPtr(&x.AvatarURL, e, encString)
+	}
+	if e.field(&x.Extra, "emojis") {
+		if x.Emojis == nil {
+			e.rawBytes("{}")
+		} else {
+			func(p *map[string]string, e *jsonEncoder) {
+				encMap(p, e, encString)
+			}(&x.Emojis, e)
+		}
+	}
+	if e.field(&x.Extra, "host") {
+		encPtr(&x.Host, e, encString)
+	}
+	if e.field(&x.Extra, "id") {
+		encString(&x.ID, e)
+	}
+	if x.Instance != nil {
+		if e.field(&x.Extra, "instance") {
+			encPtr(&x.Instance, e, (*Instance).encodeJSON)
+		}
+	}
+	if x.IsBot != nil {
+		if e.field(&x.Extra, "isBot") {
+			encPtr(&x.IsBot, e, encBool)
+		}
+	}
+	if x.IsCat != nil {
+		if e.field(&x.Extra, "isCat") {
+			encPtr(&x.IsCat, e, encBool)
+		}
+	}
+	if e.field(&x.Extra, "name") {
+		encPtr(&x.Name, e, encString)
+	}
+	if e.field(&x.Extra, "onlineStatus") {
+		encEnum[UserOnlineStatus](&x.OnlineStatus, e)
+	}
+	if e.field(&x.Extra, "username") {
+		encString(&x.Username, e)
+	}
+	if x.AlsoKnownAs != nil || x.nulls&0x1 != 0 {
+		if e.field(&x.Extra, "alsoKnownAs") {
+			func(p *[]string, e *jsonEncoder) {
+				encSlice(p, e, encString)
+			}(&x.AlsoKnownAs, e)
+		}
+	}
+	if x.BannerURL != nil || x.nulls&0x2 != 0 {
+		if e.field(&x.Extra, "bannerUrl") {
+			encPtr(&x.BannerURL, e, encString)
+		}
+	}
+	if x.Birthday != nil || x.nulls&0x4 != 0 {
+		if e.field(&x.Extra, "birthday") {
+			encPtr(&x.Birthday, e, encString)
+		}
+	}
+	if x.CreatedAt != nil {
+		if e.field(&x.Extra, "createdAt") {
+			encPtr(&x.CreatedAt, e, encTime)
+		}
+	}
+	if x.Description != nil || x.nulls&0x8 != 0 {
+		if e.field(&x.Extra, "description") {
+			encPtr(&x.Description, e, encString)
+		}
+	}
+	if x.Fields != nil {
+		if e.field(&x.Extra, "fields") {
+			func(p *[]Field, e *jsonEncoder) {
+				encSlice(p, e, (*Field).encodeJSON)
+			}(&x.Fields, e)
+		}
+	}
+	if x.FollowedMessage != nil || x.nulls&0x10 != 0 {
+		if e.field(&x.Extra, "followedMessage") {
+			encPtr(&x.FollowedMessage, e, encString)
+		}
+	}
+	if x.FollowersCount != nil {
+		if e.field(&x.Extra, "followersCount") {
+			encPtr(&x.FollowersCount, e, encInt64)
+		}
+	}
+	if x.FollowersVisibility != nil {
+		if e.field(&x.Extra, "followersVisibility") {
+			encPtr(&x.FollowersVisibility, e, encEnum[UserFollowersVisibility])
+		}
+	}
+	if x.FollowingCount != nil {
+		if e.field(&x.Extra, "followingCount") {
+			encPtr(&x.FollowingCount, e, encInt64)
+		}
+	}
+	if x.FollowingVisibility != nil {
+		if e.field(&x.Extra, "followingVisibility") {
+			encPtr(&x.FollowingVisibility, e, encEnum[UserFollowingVisibility])
+		}
+	}
+	if x.IsBlocking != nil {
+		if e.field(&x.Extra, "isBlocking") {
+			encPtr(&x.IsBlocking, e, encBool)
+		}
+	}
+	if x.IsFollowing != nil {
+		if e.field(&x.Extra, "isFollowing") {
+			encPtr(&x.IsFollowing, e, encBool)
+		}
+	}
+	if x.IsLocked != nil {
+		if e.field(&x.Extra, "isLocked") {
+			encPtr(&x.IsLocked, e, encBool)
+		}
+	}
+	if x.IsSuspended != nil {
+		if e.field(&x.Extra, "isSuspended") {
+			encPtr(&x.IsSuspended, e, encBool)
+		}
+	}
+	if x.Lang != nil || x.nulls&0x20 != 0 {
+		if e.field(&x.Extra, "lang") {
+			encPtr(&x.Lang, e, encString)
+		}
+	}
+	if x.LastFetchedAt != nil || x.nulls&0x40 != 0 {
+		if e.field(&x.Extra, "lastFetchedAt") {
+			encPtr(&x.LastFetchedAt, e, encTime)
+		}
+	}
+	if x.NotesCount != nil {
+		if e.field(&x.Extra, "notesCount") {
+			encPtr(&x.NotesCount, e, encInt64)
+		}
+	}
+	if x.Notify != nil {
+		if e.field(&x.Extra, "notify") {
+			encPtr(&x.Notify, e, encEnum[UserNotify])
+		}
+	}
+	if x.PinnedNoteIDs != nil {
+		if e.field(&x.Extra, "pinnedNoteIds") {
+			func(p *[]string, e *jsonEncoder) {
+				encSlice(p, e, encString)
+			}(&x.PinnedNoteIDs, e)
+		}
+	}
+	if x.PinnedNotes != nil {
+		if e.field(&x.Extra, "pinnedNotes") {
+			func(p *[]Note, e *jsonEncoder) {
+				encSlice(p, e, (*Note).encodeJSON)
+			}(&x.PinnedNotes, e)
+		}
+	}
+	if x.PublicReactions != nil {
+		if e.field(&x.Extra, "publicReactions") {
+			encPtr(&x.PublicReactions, e, encBool)
+		}
+	}
+	if x.Roles != nil {
+		if e.field(&x.Extra, "roles") {
+			func(p *[]RoleLite, e *jsonEncoder) {
+				encSlice(p, e, (*RoleLite).encodeJSON)
+			}(&x.Roles, e)
+		}
+	}
+	if x.TwoFactorEnabled != nil {
+		if e.field(&x.Extra, "twoFactorEnabled") {
+			encPtr(&x.TwoFactorEnabled, e, encBool)
+		}
+	}
+	if x.UpdatedAt != nil || x.nulls&0x80 != 0 {
+		if e.field(&x.Extra, "updatedAt") {
+			encPtr(&x.UpdatedAt, e, encTime)
+		}
+	}
+	if x.URI != nil || x.nulls&0x100 != 0 {
+		if e.field(&x.Extra, "uri") {
+			encPtr(&x.URI, e, encString)
+		}
+	}
+	if x.URL != nil || x.nulls&0x200 != 0 {
+		if e.field(&x.Extra, "url") {
+			encPtr(&x.URL, e, encString)
+		}
+	}
+	if x.X2FAEnabled != nil {
+		if e.field(&x.Extra, "2faEnabled") {
+			encPtr(&x.X2FAEnabled, e, encBool)
+		}
+	}
+	if x.Achievements != nil {
+		if e.field(&x.Extra, "achievements") {
+			func(p *[]Achievement, e *jsonEncoder) {
+				encSlice(p, e, (*Achievement).encodeJSON)
+			}(&x.Achievements, e)
+		}
+	}
+	if x.AutoAcceptFollowed != nil {
+		if e.field(&x.Extra, "autoAcceptFollowed") {
+			encPtr(&x.AutoAcceptFollowed, e, encBool)
+		}
+	}
+	if x.AvatarID != nil || x.nulls&0x400 != 0 {
+		if e.field(&x.Extra, "avatarId") {
+			encPtr(&x.AvatarID, e, encString)
+		}
+	}
+	if x.Email != nil || x.nulls&0x800 != 0 {
+		if e.field(&x.Extra, "email") {
+			encPtr(&x.Email, e, encString)
+		}
+	}
+	if x.HasUnreadNotification != nil {
+		if e.field(&x.Extra, "hasUnreadNotification") {
+			encPtr(&x.HasUnreadNotification, e, encBool)
+		}
+	}
+	if x.IsAdmin != nil || x.nulls&0x1000 != 0 {
+		if e.field(&x.Extra, "isAdmin") {
+			encPtr(&x.IsAdmin, e, encBool)
+		}
+	}
+	if x.IsDeleted != nil {
+		if e.field(&x.Extra, "isDeleted") {
+			encPtr(&x.IsDeleted, e, encBool)
+		}
+	}
+	if x.IsExplorable != nil {
+		if e.field(&x.Extra, "isExplorable") {
+			encPtr(&x.IsExplorable, e, encBool)
+		}
+	}
+	if x.IsModerator != nil || x.nulls&0x2000 != 0 {
+		if e.field(&x.Extra, "isModerator") {
+			encPtr(&x.IsModerator, e, encBool)
+		}
+	}
+	if x.LoggedInDays != nil {
+		if e.field(&x.Extra, "loggedInDays") {
+			encPtr(&x.LoggedInDays, e, encInt64)
+		}
+	}
+	if x.MutedInstances != nil || x.nulls&0x4000 != 0 {
+		if e.field(&x.Extra, "mutedInstances") {
+			func(p *[]string, e *jsonEncoder) {
+				encSlice(p, e, encString)
+			}(&x.MutedInstances, e)
+		}
+	}
+	if x.MutedWords != nil {
+		if e.field(&x.Extra, "mutedWords") {
+			func(p *[]MutedWord, e *jsonEncoder) {
+				encSlice(p, e, (*MutedWord).encodeJSON)
+			}(&x.MutedWords, e)
+		}
+	}
+	if x.Policies != nil {
+		if e.field(&x.Extra, "policies") {
+			func(p *map[string]any, e *jsonEncoder) {
+				encMap(p, e, encAny)
+			}(&x.Policies, e)
+		}
+	}
+	if x.UnreadNotificationsCount != nil {
+		if e.field(&x.Extra, "unreadNotificationsCount") {
+			encPtr(&x.UnreadNotificationsCount, e, encInt64)
+		}
+	}
+	x.Extra.encode(e)
+	e.objectEnd()
+}
+
+// UnmarshalJSON decodes x from JSON, keeping what its fields cannot hold (see Members).
+func (x *User) UnmarshalJSON(data []byte) error {
+	return unmarshalJSONValue(data, x)
+}
+
+// MarshalJSON encodes x as JSON, with what decoding kept.
+func (x User) MarshalJSON() ([]byte, error) {
+	return marshalJSONValue(&x)
+}
+
+// UserDetailed is the UserDetailed object of Misskey's API.
 //
-// Where a remote account lives; absent for local accounts.
-type UserLiteInstance struct {
-	// Old spelling kept by a few forks; prefer iconUrl.
-	IconURL      *string `json:"iconURL,omitzero"`
-	IconURL2     *string `json:"iconUrl"`
-	Name         *string `json:"name"`
-	SoftwareName *string `json:"softwareName"`
-	ThemeColor   *string `json:"themeColor"`
+// It holds the fields of every alternative the API document gives (UserDetailedNotMe, MeDetailed); a field only some alternatives have is a pointer, nil when absent. The Is methods tell which alternative a decoded value is.
+type UserDetailed struct {
+	AvatarBlurhash    *string            `json:"avatarBlurhash"`
+	AvatarDecorations []AvatarDecoration `json:"avatarDecorations"`
+	AvatarURL         *string            `json:"avatarUrl"`
+	// Custom emoji used in the name, keyed by shortcode.
+	Emojis map[string]string `json:"emojis"`
+	// Host of a remote account; `null` means this server.
+	Host *string `json:"host"`
+	ID   string  `json:"id"`
+	// Where a remote account lives; absent for local accounts.
+	Instance            *Instance               `json:"instance,omitzero"`
+	IsBot               *bool                   `json:"isBot,omitzero"`
+	IsCat               *bool                   `json:"isCat,omitzero"`
+	Name                *string                 `json:"name"`
+	OnlineStatus        UserOnlineStatus        `json:"onlineStatus"`
+	Username            string                  `json:"username"`
+	AlsoKnownAs         []string                `json:"alsoKnownAs"`
+	BannerURL           *string                 `json:"bannerUrl"`
+	Birthday            *string                 `json:"birthday"`
+	CreatedAt           time.Time               `json:"createdAt"`
+	Description         *string                 `json:"description"`
+	Fields              []Field                 `json:"fields"`
+	FollowedMessage     *string                 `json:"followedMessage,omitzero"`
+	FollowersCount      int64                   `json:"followersCount"`
+	FollowersVisibility UserFollowersVisibility `json:"followersVisibility"`
+	FollowingCount      int64                   `json:"followingCount"`
+	FollowingVisibility UserFollowingVisibility `json:"followingVisibility"`
+	IsBlocking          *bool                   `json:"isBlocking,omitzero"`
+	IsFollowing         *bool                   `json:"isFollowing,omitzero"`
+	IsLocked            bool                    `json:"isLocked"`
+	IsSuspended         bool                    `json:"isSuspended"`
+	Lang                *string                 `json:"lang"`
+	LastFetchedAt       *time.Time              `json:"lastFetchedAt"`
+	NotesCount          int64                   `json:"notesCount"`
+	Notify              *UserNotify             `json:"notify,omitzero"`
+	PinnedNoteIDs       []string                `json:"pinnedNoteIds"`
+	PinnedNotes         []Note                  `json:"pinnedNotes"`
+	PublicReactions     bool                    `json:"publicReactions"`
+	Roles               []RoleLite              `json:"roles"`
+	TwoFactorEnabled    *bool                   `json:"twoFactorEnabled,omitzero"`
+	UpdatedAt           *time.Time              `json:"updatedAt"`
+	URI                 *string                 `json:"uri"`
+	URL                 *string                 `json:"url"`
+	// Legacy alias of twoFactorEnabled that some forks still send.
+	X2FAEnabled           *bool         `json:"2faEnabled,omitzero"`
+	Achievements          []Achievement `json:"achievements,omitzero"`
+	AutoAcceptFollowed    *bool         `json:"autoAcceptFollowed,omitzero"`
+	AvatarID              *string       `json:"avatarId,omitzero"`
+	Email                 *string       `json:"email,omitzero"`
+	HasUnreadNotification *bool         `json:"hasUnreadNotification,omitzero"`
+	IsAdmin               *bool         `json:"isAdmin,omitzero"`
+	IsDeleted             *bool         `json:"isDeleted,omitzero"`
+	IsExplorable          *bool         `json:"isExplorable,omitzero"`
+	IsModerator           *bool         `json:"isModerator,omitzero"`
+	LoggedInDays          *int64        `json:"loggedInDays,omitzero"`
+	MutedInstances        []string      `json:"mutedInstances,omitzero"`
+	// Each inner list is one rule; its words must all match.
+	MutedWords []MutedWord `json:"mutedWords,omitzero"`
+	// The effective role policies. Which keys appear depends on the server version.
+	Policies                 map[string]any `json:"policies,omitzero"`
+	UnreadNotificationsCount *int64         `json:"unreadNotificationsCount,omitzero"`
+
+	// Extra holds the members of the JSON object that no field above holds, as they were
+	// sent: members the API document does not declare, and declared members whose
+	// value does not fit the field's type. Encoding writes them back.
+	Extra   Members `json:"-"`
+	nulls   uint64  // optional fields that were null
+	variant int     // the alternative the JSON was, an index of variantsUserDetailed
 }
 
-// UserLiteOnlineStatus is defined at #/components/schemas/UserLite/properties/onlineStatus.
-type UserLiteOnlineStatus string
+// IsUserDetailedNotMe reports whether the JSON x was decoded from is the UserDetailedNotMe alternative:
+// the one whose declared fields fit it best.
+func (x *UserDetailed) IsUserDetailedNotMe() bool {
+	return x.variant == 0
+}
+
+// IsMeDetailed reports whether the JSON x was decoded from is the MeDetailed alternative:
+// the one whose declared fields fit it best.
+func (x *UserDetailed) IsMeDetailed() bool {
+	return x.variant == 1
+}
+
+// fieldsOfUserDetailed names the members of UserDetailed by field index, and says which are required.
+var fieldsOfUserDetailed = jsonFields{
+	names:    []string{"avatarBlurhash", "avatarDecorations", "avatarUrl", "emojis", "host", "id", "instance", "isBot", "isCat", "name", "onlineStatus", "username", "alsoKnownAs", "bannerUrl", "birthday", "createdAt", "description", "fields", "followedMessage", "followersCount", "followersVisibility", "followingCount", "followingVisibility", "isBlocking", "isFollowing", "isLocked", "isSuspended", "lang", "lastFetchedAt", "notesCount", "notify", "pinnedNoteIds", "pinnedNotes", "publicReactions", "roles", "twoFactorEnabled", "updatedAt", "uri", "url", "2faEnabled", "achievements", "autoAcceptFollowed", "avatarId", "email", "hasUnreadNotification", "isAdmin", "isDeleted", "isExplorable", "isModerator", "loggedInDays", "mutedInstances", "mutedWords", "policies", "unreadNotificationsCount"},
+	required: []uint64{0x77be7bfe3f},
+}
+
+// variantsOfUserDetailed are the alternatives of UserDetailed ("UserDetailedNotMe", "MeDetailed"), by the fields each declares and requires.
+var variantsOfUserDetailed = []variantShape{{
+	known:    []uint64{0x7fffffffff},
+	required: []uint64{0x77be7bfe3f},
+}, {
+	known:    []uint64{0x3fffffffffffff},
+	required: []uint64{0x3ff77fbe7ffe3f},
+}}
+
+func (x *UserDetailed) decodeJSON(d *jsonDecoder) bool {
+	if !d.objectStart() {
+		return false
+	}
+	*x = UserDetailed{}
+	var seen [1]uint64
+	n := 0
+	for ; d.nextMember(n); n++ {
+		switch string(d.key) {
+		case "avatarBlurhash":
+			seen[0] |= 0x1
+			if d.null() {
+				x.AvatarBlurhash = nil
+				x.Extra.forgetDeclared("avatarBlurhash")
+			} else {
+				d.field(&x.Extra, "avatarBlurhash", d.at(), decPtr(&x.AvatarBlurhash, d, decString), "string or null")
+			}
+		case "avatarDecorations":
+			seen[0] |= 0x2
+			d.field(&x.Extra, "avatarDecorations", d.at(), func(p *[]AvatarDecoration, d *jsonDecoder) bool {
+				return decSlice(p, d, (*AvatarDecoration).decodeJSON)
+			}(&x.AvatarDecorations, d), "array of AvatarDecoration")
+		case "avatarUrl":
+			seen[0] |= 0x4
+			if d.null() {
+				x.AvatarURL = nil
+				x.Extra.forgetDeclared("avatarUrl")
+			} else {
+				d.field(&x.Extra, "avatarUrl", d.at(), decPtr(&x.AvatarURL, d, decString), "string or null")
+			}
+		case "emojis":
+			seen[0] |= 0x8
+			d.field(&x.Extra, "emojis", d.at(), func(p *map[string]string, d *jsonDecoder) bool {
+				return decMap(p, d, decString)
+			}(&x.Emojis, d), "object of string")
+		case "host":
+			seen[0] |= 0x10
+			if d.null() {
+				x.Host = nil
+				x.Extra.forgetDeclared("host")
+			} else {
+				d.field(&x.Extra, "host", d.at(), decPtr(&x.Host, d, decString), "string or null")
+			}
+		case "id":
+			seen[0] |= 0x20
+			d.field(&x.Extra, "id", d.at(), decString(&x.ID, d), "string")
+		case "instance":
+			seen[0] |= 0x40
+			d.field(&x.Extra, "instance", d.at(), decPtr(&x.Instance, d, (*Instance).decodeJSON), "Instance")
+		case "isBot":
+			seen[0] |= 0x80
+			d.field(&x.Extra, "isBot", d.at(), decPtr(&x.IsBot, d, decBool), "boolean")
+		case "isCat":
+			seen[0] |= 0x100
+			d.field(&x.Extra, "isCat", d.at(), decPtr(&x.IsCat, d, decBool), "boolean")
+		case "name":
+			seen[0] |= 0x200
+			if d.null() {
+				x.Name = nil
+				x.Extra.forgetDeclared("name")
+			} else {
+				d.field(&x.Extra, "name", d.at(), decPtr(&x.Name, d, decString), "string or null")
+			}
+		case "onlineStatus":
+			seen[0] |= 0x400
+			d.field(&x.Extra, "onlineStatus", d.at(), decEnum[UserOnlineStatus](&x.OnlineStatus, d), "string")
+		case "username":
+			seen[0] |= 0x800
+			d.field(&x.Extra, "username", d.at(), decString(&x.Username, d), "string")
+		case "alsoKnownAs":
+			seen[0] |= 0x1000
+			if d.null() {
+				x.AlsoKnownAs = nil
+				x.Extra.forgetDeclared("alsoKnownAs")
+			} else {
+				d.field(&x.Extra, "alsoKnownAs", d.at(), func(p *[]string, d *jsonDecoder) bool {
+					return decSlice(p, d, decString)
+				}(&x.AlsoKnownAs, d), "array of string or null")
+			}
+		case "bannerUrl":
+			seen[0] |= 0x2000
+			if d.null() {
+				x.BannerURL = nil
+				x.Extra.forgetDeclared("bannerUrl")
+			} else {
+				d.field(&x.Extra, "bannerUrl", d.at(), decPtr(&x.BannerURL, d, decString), "string or null")
+			}
+		case "birthday":
+			seen[0] |= 0x4000
+			if d.null() {
+				x.Birthday = nil
+				x.Extra.forgetDeclared("birthday")
+			} else {
+				d.field(&x.Extra, "birthday", d.at(), decPtr(&x.Birthday, d, decString), "string or null")
+			}
+		case "createdAt":
+			seen[0] |= 0x8000
+			d.field(&x.Extra, "createdAt", d.at(), decTime(&x.CreatedAt, d), "date-time string")
+		case "description":
+			seen[0] |= 0x10000
+			if d.null() {
+				x.Description = nil
+				x.Extra.forgetDeclared("description")
+			} else {
+				d.field(&x.Extra, "description", d.at(), decPtr(&x.Description, d, decString), "string or null")
+			}
+		case "fields":
+			seen[0] |= 0x20000
+			d.field(&x.Extra, "fields", d.at(), func(p *[]Field, d *jsonDecoder) bool {
+				return decSlice(p, d, (*Field).decodeJSON)
+			}(&x.Fields, d), "array of Field")
+		case "followedMessage":
+			seen[0] |= 0x40000
+			if d.null() {
+				x.FollowedMessage = nil
+				x.nulls |= 0x1
+				x.Extra.forgetDeclared("followedMessage")
+			} else {
+				d.field(&x.Extra, "followedMessage", d.at(), decPtr(&x.FollowedMessage, d, decString), "string or null")
+			}
+		case "followersCount":
+			seen[0] |= 0x80000
+			d.field(&x.Extra, "followersCount", d.at(), decInt64(&x.FollowersCount, d), "integer")
+		case "followersVisibility":
+			seen[0] |= 0x100000
+			d.field(&x.Extra, "followersVisibility", d.at(), decEnum[UserFollowersVisibility](&x.FollowersVisibility, d), "string")
+		case "followingCount":
+			seen[0] |= 0x200000
+			d.field(&x.Extra, "followingCount", d.at(), decInt64(&x.FollowingCount, d), "integer")
+		case "followingVisibility":
+			seen[0] |= 0x400000
+			d.field(&x.Extra, "followingVisibility", d.at(), decEnum[UserFollowingVisibility](&x.FollowingVisibility, d), "string")
+		case "isBlocking":
+			seen[0] |= 0x800000
+			d.field(&x.Extra, "isBlocking", d.at(), decPtr(&x.IsBlocking, d, decBool), "boolean")
+		case "isFollowing":
+			seen[0] |= 0x1000000
+			d.field(&x.Extra, "isFollowing", d.at(), decPtr(&x.IsFollowing, d, decBool), "boolean")
+		case "isLocked":
+			seen[0] |= 0x2000000
+			d.field(&x.Extra, "isLocked", d.at(), decBool(&x.IsLocked, d), "boolean")
+		case "isSuspended":
+			seen[0] |= 0x4000000
+			d.field(&x.Extra, "isSuspended", d.at(), decBool(&x.IsSuspended, d), "boolean")
+		case "lang":
+			seen[0] |= 0x8000000
+			if d.null() {
+				x.Lang = nil
+				x.Extra.forgetDeclared("lang")
+			} else {
+				d.field(&x.Extra, "lang", d.at(), decPtr(&x.Lang, d, decString), "string or null")
+			}
+		case "lastFetchedAt":
+			seen[0] |= 0x10000000
+			if d.null() {
+				x.LastFetchedAt = nil
+				x.Extra.forgetDeclared("lastFetchedAt")
+			} else {
+				d.field(&x.Extra, "lastFetchedAt", d.at(), decPtr(&x.LastFetchedAt, d, decTime), "date-time string or null")
+			}
+		case "notesCount":
+			seen[0] |= 0x20000000
+			d.field(&x.Extra, "notesCount", d.at(), decInt64(&x.NotesCount, d), "integer")
+		case "notify":
+			seen[0] |= 0x40000000
+			d.field(&x.Extra, "notify", d.at(), decPtr(&x.Notify, d, decEnum[UserNotify]), "string")
+		case "pinnedNoteIds":
+			seen[0] |= 0x80000000
+			d.field(&x.Extra, "pinnedNoteIds", d.at(), func(p *[]string, d *jsonDecoder) bool {
+				return decSlice(p, d, decString)
+			}(&x.PinnedNoteIDs, d), "array of string")
+		case "pinnedNotes":
+			seen[0] |= 0x100000000
+			d.field(&x.Extra, "pinnedNotes", d.at(), func(p *[]Note, d *jsonDecoder) bool {
+				return decSlice(p, d, (*Note).decodeJSON)
+			}(&x.PinnedNotes, d), "array of Note")
+		case "publicReactions":
+			seen[0] |= 0x200000000
+			d.field(&x.Extra, "publicReactions", d.at(), decBool(&x.PublicReactions, d), "boolean")
+		case "roles":
+			seen[0] |= 0x400000000
+			d.field(&x.Extra, "roles", d.at(), func(p *[]RoleLite, d *jsonDecoder) bool {
+				return decSlice(p, d, (*RoleLite).decodeJSON)
+			}(&x.Roles, d), "array of RoleLite")
+		case "twoFactorEnabled":
+			seen[0] |= 0x800000000
+			d.field(&x.Extra, "twoFactorEnabled", d.at(), decPtr(&x.TwoFactorEnabled, d, decBool), "boolean")
+		case "updatedAt":
+			seen[0] |= 0x1000000000
+			if d.null() {
+				x.UpdatedAt = nil
+				x.Extra.forgetDeclared("updatedAt")
+			} else {
+				d.field(&x.Extra, "updatedAt", d.at(), decPtr(&x.UpdatedAt, d, decTime), "date-time string or null")
+			}
+		case "uri":
+			seen[0] |= 0x2000000000
+			if d.null() {
+				x.URI = nil
+				x.Extra.forgetDeclared("uri")
+			} else {
+				d.field(&x.Extra, "uri", d.at(), decPtr(&x.URI, d, decString), "string or null")
+			}
+		case "url":
+			seen[0] |= 0x4000000000
+			if d.null() {
+				x.URL = nil
+				x.Extra.forgetDeclared("url")
+			} else {
+				d.field(&x.Extra, "url", d.at(), decPtr(&x.URL, d, decString), "string or null")
+			}
+		case "2faEnabled":
+			seen[0] |= 0x8000000000
+			d.field(&x.Extra, "2faEnabled", d.at(), decPtr(&x.X2FAEnabled, d, decBool), "boolean")
+		case "achievements":
+			seen[0] |= 0x10000000000
+			d.field(&x.Extra, "achievements", d.at(), func(p *[]Achievement, d *jsonDecoder) bool {
+				return decSlice(p, d, (*Achievement).decodeJSON)
+			}(&x.Achievements, d), "array of Achievement")
+		case "autoAcceptFollowed":
+			seen[0] |= 0x20000000000
+			d.field(&x.Extra, "autoAcceptFollowed", d.at(), decPtr(&x.AutoAcceptFollowed, d, decBool), "boolean")
+		case "avatarId":
+			seen[0] |= 0x40000000000
+			if d.null() {
+				x.AvatarID = nil
+				x.nulls |= 0x2
+				x.Extra.forgetDeclared("avatarId")
+			} else {
+				d.field(&x.Extra, "avatarId", d.at(), decPtr(&x.AvatarID, d, decString), "string or null")
+			}
+		case "email":
+			seen[0] |= 0x80000000000
+			if d.null() {
+				x.Email = nil
+				x.nulls |= 0x4
+				x.Extra.forgetDeclared("email")
+			} else {
+				d.field(&x.Extra, "email", d.at(), decPtr(&x.Email, d, decString), "string or null")
+			}
+		case "hasUnreadNotification":
+			seen[0] |= 0x100000000000
+			d.field(&x.Extra, "hasUnreadNotification", d.at(), decPtr(&x.HasUnreadNotification, d, decBool), "boolean")
+		case "isAdmin":
+			seen[0] |= 0x200000000000
+			if d.null() {
+				x.IsAdmin = nil
+				x.nulls |= 0x8
+				x.Extra.forgetDeclared("isAdmin")
+			} else {
+				d.field(&x.Extra, "isAdmin", d.at(), decPtr(&x.IsAdmin, d, decBool), "boolean or null")
+			}
+		case "isDeleted":
+			seen[0] |= 0x400000000000
+			d.field(&x.Extra, "isDeleted", d.at(), decPtr(&x.IsDeleted, d, decBool), "boolean")
+		case "isExplorable":
+			seen[0] |= 0x800000000000
+			d.field(&x.Extra, "isExplorable", d.at(), decPtr(&x.IsExplorable, d, decBool), "boolean")
+		case "isModerator":
+			seen[0] |= 0x1000000000000
+			if d.null() {
+				x.IsModerator = nil
+				x.nulls |= 0x10
+				x.Extra.forgetDeclared("isModerator")
+			} else {
+				d.field(&x.Extra, "isModerator", d.at(), decPtr(&x.IsModerator, d, decBool), "boolean or null")
+			}
+		case "loggedInDays":
+			seen[0] |= 0x2000000000000
+			d.field(&x.Extra, "loggedInDays", d.at(), decPtr(&x.LoggedInDays, d, decInt64), "integer")
+		case "mutedInstances":
+			seen[0] |= 0x4000000000000
+			if d.null() {
+				x.MutedInstances = nil
+				x.nulls |= 0x20
+				x.Extra.forgetDeclared("mutedInstances")
+			} else {
+				d.field(&x.Extra, "mutedInstances", d.at(), func(p *[]string, d *jsonDecoder) bool {
+					return decSlice(p, d, decString)
+				}(&x.MutedInstances, d), "array of string or null")
+			}
+		case "mutedWords":
+			seen[0] |= 0x8000000000000
+			d.field(&x.Extra, "mutedWords", d.at(), func(p *[]MutedWord, d *jsonDecoder) bool {
+				return decSlice(p, d, (*MutedWord).decodeJSON)
+			}(&x.MutedWords, d), "array of MutedWord")
+		case "policies":
+			seen[0] |= 0x10000000000000
+			d.field(&x.Extra, "policies", d.at(), func(p *map[string]any, d *jsonDecoder) bool {
+				return decMap(p, d, decAny)
+			}(&x.Policies, d), "object of any value")
+		case "unreadNotificationsCount":
+			seen[0] |= 0x20000000000000
+			d.field(&x.Extra, "unreadNotificationsCount", d.at(), decPtr(&x.UnreadNotificationsCount, d, decInt64), "integer")
+		default:
+			d.unknown(&x.Extra)
+		}
+	}
+	fieldsOfUserDetailed.markMissing(&x.Extra, seen[:])
+	x.variant = pickVariant(seen[:], n, variantsOfUserDetailed)
+	return true
+}
+func (x *UserDetailed) encodeJSON(e *jsonEncoder) {
+	e.objectStart()
+	if e.field(&x.Extra, "avatarBlurhash") {
+		encPtr(&x.AvatarBlurhash, e, encString)
+	}
+	if e.field(&x.Extra, "avatarDecorations") {
+		if x.AvatarDecorations == nil {
+			e.rawBytes("[]")
+		} else {
+			func(p *[]AvatarDecoration, e *jsonEncoder) {
+				encSlice(p, e, (*AvatarDecoration).encodeJSON)
+			}(&x.AvatarDecorations, e)
+		}
+	}
+	if e.field(&x.Extra, "avatarUrl") {
+		encPtr(&x.AvatarURL, e, encString)
+	}
+	if e.field(&x.Extra, "emojis") {
+		if x.Emojis == nil {
+			e.rawBytes("{}")
+		} else {
+			func(p *map[string]string, e *jsonEncoder) {
+				encMap(p, e, encString)
+			}(&x.Emojis, e)
+		}
+	}
+	if e.field(&x.Extra, "host") {
+		encPtr(&x.Host, e, encString)
+	}
+	if e.field(&x.Extra, "id") {
+		encString(&x.ID, e)
+	}
+	if x.Instance != nil {
+		if e.field(&x.Extra, "instance") {
+			encPtr(&x.Instance, e, (*Instance).encodeJSON)
+		}
+	}
+	if x.IsBot != nil {
+		if e.field(&x.Extra, "isBot") {
+			encPtr(&x.IsBot, e, encBool)
+		}
+	}
+	if x.IsCat != nil {
+		if e.field(&x.Extra, "isCat") {
+			encPtr(&x.IsCat, e, encBool)
+		}
+	}
+	if e.field(&x.Extra, "name") {
+		encPtr(&x.Name, e, encString)
+	}
+	if e.field(&x.Extra, "onlineStatus") {
+		encEnum[UserOnlineStatus](&x.OnlineStatus, e)
+	}
+	if e.field(&x.Extra, "username") {
+		encString(&x.Username, e)
+	}
+	if e.field(&x.Extra, "alsoKnownAs") {
+		func(p *[]string, e *jsonEncoder) {
+			encSlice(p, e, encString)
+		}(&x.AlsoKnownAs, e)
+	}
+	if e.field(&x.Extra, "bannerUrl") {
+		encPtr(&x.BannerURL, e, encString)
+	}
+	if e.field(&x.Extra, "birthday") {
+		encPtr(&x.Birthday, e, encString)
+	}
+	if e.field(&x.Extra, "createdAt") {
+		encTime(&x.CreatedAt, e)
+	}
+	if e.field(&x.Extra, "description") {
+		encPtr(&x.Description, e, encString)
+	}
+	if e.field(&x.Extra, "fields") {
+		if x.Fields == nil {
+			e.rawBytes("[]")
+		} else {
+			func(p *[]Field, e *jsonEncoder) {
+				encSlice(p, e, (*Field).encodeJSON)
+			}(&x.Fields, e)
+		}
+	}
+	if x.FollowedMessage != nil || x.nulls&0x1 != 0 {
+		if e.field(&x.Extra, "followedMessage") {
+			encPtr(&x.FollowedMessage, e, encString)
+		}
+	}
+	if e.field(&x.Extra, "followersCount") {
+		encInt64(&x.FollowersCount, e)
+	}
+	if e.field(&x.Extra, "followersVisibility") {
+		encEnum[UserFollowersVisibility](&x.FollowersVisibility, e)
+	}
+	if e.field(&x.Extra, "followingCount") {
+		encInt64(&x.FollowingCount, e)
+	}
+	if e.field(&x.Extra, "followingVisibility") {
+		encEnum[UserFollowingVisibility](&x.FollowingVisibility, e)
+	}
+	if x.IsBlocking != nil {
+		if e.field(&x.Extra, "isBlocking") {
+			encPtr(&x.IsBlocking, e, encBool)
+		}
+	}
+	if x.IsFollowing != nil {
+		if e.field(&x.Extra, "isFollowing") {
+			encPtr(&x.IsFollowing, e, encBool)
+		}
+	}
+	if e.field(&x.Extra, "isLocked") {
+		encBool(&x.IsLocked, e)
+	}
+	if e.field(&x.Extra, "isSuspended") {
+		encBool(&x.IsSuspended, e)
+	}
+	if e.field(&x.Extra, "lang") {
+		encPtr(&x.Lang, e, encString)
+	}
+	if e.field(&x.Extra, "lastFetchedAt") {
+		encPtr(&x.LastFetchedAt, e, encTime)
+	}
+	if e.field(&x.Extra, "notesCount") {
+		encInt64(&x.NotesCount, e)
+	}
+	if x.Notify != nil {
+		if e.field(&x.Extra, "notify") {
+			encPtr(&x.Notify, e, encEnum[UserNotify])
+		}
+	}
+	if e.field(&x.Extra, "pinnedNoteIds") {
+		if x.PinnedNoteIDs == nil {
+			e.rawBytes("[]")
+		} else {
+			func(p *[]string, e *jsonEncoder) {
+				encSlice(p, e, encString)
+			}(&x.PinnedNoteIDs, e)
+		}
+	}
+	if e.field(&x.Extra, "pinnedNotes") {
+		if x.PinnedNotes == nil {
+			e.rawBytes("[]")
+		} else {
+			func(p *[]Note, e *jsonEncoder) {
+				encSlice(p, e, (*Note).encodeJSON)
+			}(&x.PinnedNotes, e)
+		}
+	}
+	if e.field(&x.Extra, "publicReactions") {
+		encBool(&x.PublicReactions, e)
+	}
+	if e.field(&x.Extra, "roles") {
+		if x.Roles == nil {
+			e.rawBytes("[]")
+		} else {
+			func(p *[]RoleLite, e *jsonEncoder) {
+				encSlice(p, e, (*RoleLite).encodeJSON)
+			}(&x.Roles, e)
+		}
+	}
+	if x.TwoFactorEnabled != nil {
+		if e.field(&x.Extra, "twoFactorEnabled") {
+			encPtr(&x.TwoFactorEnabled, e, encBool)
+		}
+	}
+	if e.field(&x.Extra, "updatedAt") {
+		encPtr(&x.UpdatedAt, e, encTime)
+	}
+	if e.field(&x.Extra, "uri") {
+		encPtr(&x.URI, e, encString)
+	}
+	if e.field(&x.Extra, "url") {
+		encPtr(&x.URL, e, encString)
+	}
+	if x.X2FAEnabled != nil {
+		if e.field(&x.Extra, "2faEnabled") {
+			encPtr(&x.X2FAEnabled, e, encBool)
+		}
+	}
+	if x.Achievements != nil {
+		if e.field(&x.Extra, "achievements") {
+			func(p *[]Achievement, e *jsonEncoder) {
+				encSlice(p, e, (*Achievement).encodeJSON)
+			}(&x.Achievements, e)
+		}
+	}
+	if x.AutoAcceptFollowed != nil {
+		if e.field(&x.Extra, "autoAcceptFollowed") {
+			encPtr(&x.AutoAcceptFollowed, e, encBool)
+		}
+	}
+	if x.AvatarID != nil || x.nulls&0x2 != 0 {
+		if e.field(&x.Extra, "avatarId") {
+			encPtr(&x.AvatarID, e, encString)
+		}
+	}
+	if x.Email != nil || x.nulls&0x4 != 0 {
+		if e.field(&x.Extra, "email") {
+			encPtr(&x.Email, e, encString)
+		}
+	}
+	if x.HasUnreadNotification != nil {
+		if e.field(&x.Extra, "hasUnreadNotification") {
+			encPtr(&x.HasUnreadNotification, e, encBool)
+		}
+	}
+	if x.IsAdmin != nil || x.nulls&0x8 != 0 {
+		if e.field(&x.Extra, "isAdmin") {
+			encPtr(&x.IsAdmin, e, encBool)
+		}
+	}
+	if x.IsDeleted != nil {
+		if e.field(&x.Extra, "isDeleted") {
+			encPtr(&x.IsDeleted, e, encBool)
+		}
+	}
+	if x.IsExplorable != nil {
+		if e.field(&x.Extra, "isExplorable") {
+			encPtr(&x.IsExplorable, e, encBool)
+		}
+	}
+	if x.IsModerator != nil || x.nulls&0x10 != 0 {
+		if e.field(&x.Extra, "isModerator") {
+			encPtr(&x.IsModerator, e, encBool)
+		}
+	}
+	if x.LoggedInDays != nil {
+		if e.field(&x.Extra, "loggedInDays") {
+			encPtr(&x.LoggedInDays, e, encInt64)
+		}
+	}
+	if x.MutedInstances != nil || x.nulls&0x20 != 0 {
+		if e.field(&x.Extra, "mutedInstances") {
+			func(p *[]string, e *jsonEncoder) {
+				encSlice(p, e, encString)
+			}(&x.MutedInstances, e)
+		}
+	}
+	if x.MutedWords != nil {
+		if e.field(&x.Extra, "mutedWords") {
+			func(p *[]MutedWord, e *jsonEncoder) {
+				encSlice(p, e, (*MutedWord).encodeJSON)
+			}(&x.MutedWords, e)
+		}
+	}
+	if x.Policies != nil {
+		if e.field(&x.Extra, "policies") {
+			func(p *map[string]any, e *jsonEncoder) {
+				encMap(p, e, encAny)
+			}(&x.Policies, e)
+		}
+	}
+	if x.UnreadNotificationsCount != nil {
+		if e.field(&x.Extra, "unreadNotificationsCount") {
+			encPtr(&x.UnreadNotificationsCount, e, encInt64)
+		}
+	}
+	x.Extra.encode(e)
+	e.objectEnd()
+}
+
+// UnmarshalJSON decodes x from JSON, keeping what its fields cannot hold (see Members).
+func (x *UserDetailed) UnmarshalJSON(data []byte) error {
+	return unmarshalJSONValue(data, x)
+}
+
+// MarshalJSON encodes x as JSON, with what decoding kept.
+func (x UserDetailed) MarshalJSON() ([]byte, error) {
+	return marshalJSONValue(&x)
+}
+
+// UserDetailedNotMe is the UserDetailedNotMe object of Misskey's API.
+type UserDetailedNotMe struct {
+	UserLite
+	UserDetailedNotMeOnly
+
+	// Extra holds the members of the JSON object that no field above holds, as they were
+	// sent: members the API document does not declare, and declared members whose
+	// value does not fit the field's type. Encoding writes them back.
+	Extra Members `json:"-"`
+}
+
+// fieldsOfUserDetailedNotMe names the members of UserDetailedNotMe by field index, and says which are required.
+var fieldsOfUserDetailedNotMe = jsonFields{
+	names:    []string{"id", "name", "username", "host", "avatarUrl", "avatarBlurhash", "avatarDecorations", "isBot", "isCat", "instance", "emojis", "onlineStatus", "url", "uri", "alsoKnownAs", "createdAt", "updatedAt", "lastFetchedAt", "bannerUrl", "isLocked", "isSuspended", "description", "birthday", "lang", "fields", "followersCount", "followingCount", "notesCount", "pinnedNoteIds", "pinnedNotes", "publicReactions", "followingVisibility", "followersVisibility", "twoFactorEnabled", "followedMessage", "roles", "isFollowing", "isBlocking", "notify"},
+	required: []uint64{0x9fffffc7f},
+}
+
+func (x *UserDetailedNotMe) decodeJSON(d *jsonDecoder) bool {
+	if !d.objectStart() {
+		return false
+	}
+	*x = UserDetailedNotMe{}
+	var seen [1]uint64
+	n := 0
+	for ; d.nextMember(n); n++ {
+		switch string(d.key) {
+		case "id":
+			seen[0] |= 0x1
+			d.field(&x.Extra, "id", d.at(), decString(&x.UserLite.ID, d), "string")
+		case "name":
+			seen[0] |= 0x2
+			if d.null() {
+				x.UserLite.Name = nil
+				x.Extra.forgetDeclared("name")
+			} else {
+				d.field(&x.Extra, "name", d.at(), decPtr(&x.UserLite.Name, d, decString), "string or null")
+			}
+		case "username":
+			seen[0] |= 0x4
+			d.field(&x.Extra, "username", d.at(), decString(&x.UserLite.Username, d), "string")
+		case "host":
+			seen[0] |= 0x8
+			if d.null() {
+				x.UserLite.Host = nil
+				x.Extra.forgetDeclared("host")
+			} else {
+				d.field(&x.Extra, "host", d.at(), decPtr(&x.UserLite.Host, d, decString), "string or null")
+			}
+		case "avatarUrl":
+			seen[0] |= 0x10
+			if d.null() {
+				x.UserLite.AvatarURL = nil
+				x.Extra.forgetDeclared("avatarUrl")
+			} else {
+				d.field(&x.Extra, "avatarUrl", d.at(), decPtr(&x.UserLite.AvatarURL, d, decString), "string or null")
+			}
+		case "avatarBlurhash":
+			seen[0] |= 0x20
+			if d.null() {
+				x.UserLite.AvatarBlurhash = nil
+				x.Extra.forgetDeclared("avatarBlurhash")
+			} else {
+				d.field(&x.Extra, "avatarBlurhash", d.at(), decPtr(&x.UserLite.AvatarBlurhash, d, decString), "string or null")
+			}
+		case "avatarDecorations":
+			seen[0] |= 0x40
+			d.field(&x.Extra, "avatarDecorations", d.at(), func(p *[]AvatarDecoration, d *jsonDecoder) bool {
+				return decSlice(p, d, (*AvatarDecoration).decodeJSON)
+			}(&x.UserLite.AvatarDecorations, d), "array of AvatarDecoration")
+		case "isBot":
+			seen[0] |= 0x80
+			d.field(&x.Extra, "isBot", d.at(), decPtr(&x.UserLite.IsBot, d, decBool), "boolean")
+		case "isCat":
+			seen[0] |= 0x100
+			d.field(&x.Extra, "isCat", d.at(), decPtr(&x.UserLite.IsCat, d, decBool), "boolean")
+		case "instance":
+			seen[0] |= 0x200
+			d.field(&x.Extra, "instance", d.at(), decPtr(&x.UserLite.Instance, d, (*Instance).decodeJSON), "Instance")
+		case "emojis":
+			seen[0] |= 0x400
+			d.field(&x.Extra, "emojis", d.at(), func(p *map[string]string, d *jsonDecoder) bool {
+				return decMap(p, d, decString)
+			}(&x.UserLite.Emojis, d), "object of string")
+		case "onlineStatus":
+			seen[0] |= 0x800
+			d.field(&x.Extra, "onlineStatus", d.at(), decEnum[UserOnlineStatus](&x.UserLite.OnlineStatus, d), "string")
+		case "url":
+			seen[0] |= 0x1000
+			if d.null() {
+				x.UserDetailedNotMeOnly.URL = nil
+				x.Extra.forgetDeclared("url")
+			} else {
+				d.field(&x.Extra, "url", d.at(), decPtr(&x.UserDetailedNotMeOnly.URL, d, decString), "string or null")
+			}
+		case "uri":
+			seen[0] |= 0x2000
+			if d.null() {
+				x.UserDetailedNotMeOnly.URI = nil
+				x.Extra.forgetDeclared("uri")
+			} else {
+				d.field(&x.Extra, "uri", d.at(), decPtr(&x.UserDetailedNotMeOnly.URI, d, decString), "string or null")
+			}
+		case "alsoKnownAs":
+			seen[0] |= 0x4000
+			if d.null() {
+				x.UserDetailedNotMeOnly.AlsoKnownAs = nil
+				x.Extra.forgetDeclared("alsoKnownAs")
+			} else {
+				d.field(&x.Extra, "alsoKnownAs", d.at(), func(p *[]string, d *jsonDecoder) bool {
+					return decSlice(p, d, decString)
+				}(&x.UserDetailedNotMeOnly.AlsoKnownAs, d), "array of string or null")
+			}
+		case "createdAt":
+			seen[0] |= 0x8000
+			d.field(&x.Extra, "createdAt", d.at(), decTime(&x.UserDetailedNotMeOnly.CreatedAt, d), "date-time string")
+		case "updatedAt":
+			seen[0] |= 0x10000
+			if d.null() {
+				x.UserDetailedNotMeOnly.UpdatedAt = nil
+				x.Extra.forgetDeclared("updatedAt")
+			} else {
+				d.field(&x.Extra, "updatedAt", d.at(), decPtr(&x.UserDetailedNotMeOnly.UpdatedAt, d, decTime), "date-time string or null")
+			}
+		case "lastFetchedAt":
+			seen[0] |= 0x20000
+			if d.null() {
+				x.UserDetailedNotMeOnly.LastFetchedAt = nil
+				x.Extra.forgetDeclared("lastFetchedAt")
+			} else {
+				d.field(&x.Extra, "lastFetchedAt", d.at(), decPtr(&x.UserDetailedNotMeOnly.LastFetchedAt, d, decTime), "date-time string or null")
+			}
+		case "bannerUrl":
+			seen[0] |= 0x40000
+			if d.null() {
+				x.UserDetailedNotMeOnly.BannerURL = nil
+				x.Extra.forgetDeclared("bannerUrl")
+			} else {
+				d.field(&x.Extra, "bannerUrl", d.at(), decPtr(&x.UserDetailedNotMeOnly.BannerURL, d, decString), "string or null")
+			}
+		case "isLocked":
+			seen[0] |= 0x80000
+			d.field(&x.Extra, "isLocked", d.at(), decBool(&x.UserDetailedNotMeOnly.IsLocked, d), "boolean")
+		case "isSuspended":
+			seen[0] |= 0x100000
+			d.field(&x.Extra, "isSuspended", d.at(), decBool(&x.UserDetailedNotMeOnly.IsSuspended, d), "boolean")
+		case "description":
+			seen[0] |= 0x200000
+			if d.null() {
+				x.UserDetailedNotMeOnly.Description = nil
+				x.Extra.forgetDeclared("description")
+			} else {
+				d.field(&x.Extra, "description", d.at(), decPtr(&x.UserDetailedNotMeOnly.Description, d, decString), "string or null")
+			}
+		case "birthday":
+			seen[0] |= 0x400000
+			if d.null() {
+				x.UserDetailedNotMeOnly.Birthday = nil
+				x.Extra.forgetDeclared("birthday")
+			} else {
+				d.field(&x.Extra, "birthday", d.at(), decPtr(&x.UserDetailedNotMeOnly.Birthday, d, decString), "string or null")
+			}
+		case "lang":
+			seen[0] |= 0x800000
+			if d.null() {
+				x.UserDetailedNotMeOnly.Lang = nil
+				x.Extra.forgetDeclared("lang")
+			} else {
+				d.field(&x.Extra, "lang", d.at(), decPtr(&x.UserDetailedNotMeOnly.Lang, d, decString), "string or null")
+			}
+		case "fields":
+			seen[0] |= 0x1000000
+			d.field(&x.Extra, "fields", d.at(), func(p *[]Field, d *jsonDecoder) bool {
+				return decSlice(p, d, (*Field).decodeJSON)
+			}(&x.UserDetailedNotMeOnly.Fields, d), "array of Field")
+		case "followersCount":
+			seen[0] |= 0x2000000
+			d.field(&x.Extra, "followersCount", d.at(), decInt64(&x.UserDetailedNotMeOnly.FollowersCount, d), "integer")
+		case "followingCount":
+			seen[0] |= 0x4000000
+			d.field(&x.Extra, "followingCount", d.at(), decInt64(&x.UserDetailedNotMeOnly.FollowingCount, d), "integer")
+		case "notesCount":
+			seen[0] |= 0x8000000
+			d.field(&x.Extra, "notesCount", d.at(), decInt64(&x.UserDetailedNotMeOnly.NotesCount, d), "integer")
+		case "pinnedNoteIds":
+			seen[0] |= 0x10000000
+			d.field(&x.Extra, "pinnedNoteIds", d.at(), func(p *[]string, d *jsonDecoder) bool {
+				return decSlice(p, d, decString)
+			}(&x.UserDetailedNotMeOnly.PinnedNoteIDs, d), "array of string")
+		case "pinnedNotes":
+			seen[0] |= 0x20000000
+			d.field(&x.Extra, "pinnedNotes", d.at(), func(p *[]Note, d *jsonDecoder) bool {
+				return decSlice(p, d, (*Note).decodeJSON)
+			}(&x.UserDetailedNotMeOnly.PinnedNotes, d), "array of Note")
+		case "publicReactions":
+			seen[0] |= 0x40000000
+			d.field(&x.Extra, "publicReactions", d.at(), decBool(&x.UserDetailedNotMeOnly.PublicReactions, d), "boolean")
+		case "followingVisibility":
+			seen[0] |= 0x80000000
+			d.field(&x.Extra, "followingVisibility", d.at(), decEnum[UserFollowingVisibility](&x.UserDetailedNotMeOnly.FollowingVisibility, d), "string")
+		case "followersVisibility":
+			seen[0] |= 0x100000000
+			d.field(&x.Extra, "followersVisibility", d.at(), decEnum[UserFollowersVisibility](&x.UserDetailedNotMeOnly.FollowersVisibility, d), "string")
+		case "twoFactorEnabled":
+			seen[0] |= 0x200000000
+			d.field(&x.Extra, "twoFactorEnabled", d.at(), decPtr(&x.UserDetailedNotMeOnly.TwoFactorEnabled, d, decBool), "boolean")
+		case "followedMessage":
+			seen[0] |= 0x400000000
+			if d.null() {
+				x.UserDetailedNotMeOnly.FollowedMessage = nil
+				x.UserDetailedNotMeOnly.nulls |= 0x1
+				x.Extra.forgetDeclared("followedMessage")
+			} else {
+				d.field(&x.Extra, "followedMessage", d.at(), decPtr(&x.UserDetailedNotMeOnly.FollowedMessage, d, decString), "string or null")
+			}
+		case "roles":
+			seen[0] |= 0x800000000
+			d.field(&x.Extra, "roles", d.at(), func(p *[]RoleLite, d *jsonDecoder) bool {
+				return decSlice(p, d, (*RoleLite).decodeJSON)
+			}(&x.UserDetailedNotMeOnly.Roles, d), "array of RoleLite")
+		case "isFollowing":
+			seen[0] |= 0x1000000000
+			d.field(&x.Extra, "isFollowing", d.at(), decPtr(&x.UserDetailedNotMeOnly.IsFollowing, d, decBool), "boolean")
+		case "isBlocking":
+			seen[0] |= 0x2000000000
+			d.field(&x.Extra, "isBlocking", d.at(), decPtr(&x.UserDetailedNotMeOnly.IsBlocking, d, decBool), "boolean")
+		case "notify":
+			seen[0] |= 0x4000000000
+			d.field(&x.Extra, "notify", d.at(), decPtr(&x.UserDetailedNotMeOnly.Notify, d, decEnum[UserNotify]), "string")
+		default:
+			d.unknown(&x.Extra)
+		}
+	}
+	fieldsOfUserDetailedNotMe.markMissing(&x.Extra, seen[:])
+	return true
+}
+func (x *UserDetailedNotMe) encodeJSON(e *jsonEncoder) {
+	e.objectStart()
+	if e.field(&x.Extra, "id") {
+		encString(&x.UserLite.ID, e)
+	}
+	if e.field(&x.Extra, "name") {
+		encPtr(&x.UserLite.Name, e, encString)
+	}
+	if e.field(&x.Extra, "username") {
+		encString(&x.UserLite.Username, e)
+	}
+	if e.field(&x.Extra, "host") {
+		encPtr(&x.UserLite.Host, e, encString)
+	}
+	if e.field(&x.Extra, "avatarUrl") {
+		encPtr(&x.UserLite.AvatarURL, e, encString)
+	}
+	if e.field(&x.Extra, "avatarBlurhash") {
+		encPtr(&x.UserLite.AvatarBlurhash, e, encString)
+	}
+	if e.field(&x.Extra, "avatarDecorations") {
+		if x.UserLite.AvatarDecorations == nil {
+			e.rawBytes("[]")
+		} else {
+			func(p *[]AvatarDecoration, e *jsonEncoder) {
+				encSlice(p, e, (*AvatarDecoration).encodeJSON)
+			}(&x.UserLite.AvatarDecorations, e)
+		}
+	}
+	if x.UserLite.IsBot != nil {
+		if e.field(&x.Extra, "isBot") {
+			encPtr(&x.UserLite.IsBot, e, encBool)
+		}
+	}
+	if x.UserLite.IsCat != nil {
+		if e.field(&x.Extra, "isCat") {
+			encPtr(&x.UserLite.IsCat, e, encBool)
+		}
+	}
+	if x.UserLite.Instance != nil {
+		if e.field(&x.Extra, "instance") {
+			encPtr(&x.UserLite.Instance, e, (*Instance).encodeJSON)
+		}
+	}
+	if e.field(&x.Extra, "emojis") {
+		if x.UserLite.Emojis == nil {
+			e.rawBytes("{}")
+		} else {
+			func(p *map[string]string, e *jsonEncoder) {
+				encMap(p, e, encString)
+			}(&x.UserLite.Emojis, e)
+		}
+	}
+	if e.field(&x.Extra, "onlineStatus") {
+		encEnum[UserOnlineStatus](&x.UserLite.OnlineStatus, e)
+	}
+	if e.field(&x.Extra, "url") {
+		encPtr(&x.UserDetailedNotMeOnly.URL, e, encString)
+	}
+	if e.field(&x.Extra, "uri") {
+		encPtr(&x.UserDetailedNotMeOnly.URI, e, encString)
+	}
+	if e.field(&x.Extra, "alsoKnownAs") {
+		func(p *[]string, e *jsonEncoder) {
+			encSlice(p, e, encString)
+		}(&x.UserDetailedNotMeOnly.AlsoKnownAs, e)
+	}
+	if e.field(&x.Extra, "createdAt") {
+		encTime(&x.UserDetailedNotMeOnly.CreatedAt, e)
+	}
+	if e.field(&x.Extra, "updatedAt") {
+		encPtr(&x.UserDetailedNotMeOnly.UpdatedAt, e, encTime)
+	}
+	if e.field(&x.Extra, "lastFetchedAt") {
+		encPtr(&x.UserDetailedNotMeOnly.LastFetchedAt, e, encTime)
+	}
+	if e.field(&x.Extra, "bannerUrl") {
+		encPtr(&x.UserDetailedNotMeOnly.BannerURL, e, encString)
+	}
+	if e.field(&x.Extra, "isLocked") {
+		encBool(&x.UserDetailedNotMeOnly.IsLocked, e)
+	}
+	if e.field(&x.Extra, "isSuspended") {
+		encBool(&x.UserDetailedNotMeOnly.IsSuspended, e)
+	}
+	if e.field(&x.Extra, "description") {
+		encPtr(&x.UserDetailedNotMeOnly.Description, e, encString)
+	}
+	if e.field(&x.Extra, "birthday") {
+		encPtr(&x.UserDetailedNotMeOnly.Birthday, e, encString)
+	}
+	if e.field(&x.Extra, "lang") {
+		encPtr(&x.UserDetailedNotMeOnly.Lang, e, encString)
+	}
+	if e.field(&x.Extra, "fields") {
+		if x.UserDetailedNotMeOnly.Fields == nil {
+			e.rawBytes("[]")
+		} else {
+			func(p *[]Field, e *jsonEncoder) {
+				encSlice(p, e, (*Field).encodeJSON)
+			}(&x.UserDetailedNotMeOnly.Fields, e)
+		}
+	}
+	if e.field(&x.Extra, "followersCount") {
+		encInt64(&x.UserDetailedNotMeOnly.FollowersCount, e)
+	}
+	if e.field(&x.Extra, "followingCount") {
+		encInt64(&x.UserDetailedNotMeOnly.FollowingCount, e)
+	}
+	if e.field(&x.Extra, "notesCount") {
+		encInt64(&x.UserDetailedNotMeOnly.NotesCount, e)
+	}
+	if e.field(&x.Extra, "pinnedNoteIds") {
+		if x.UserDetailedNotMeOnly.PinnedNoteIDs == nil {
+			e.rawBytes("[]")
+		} else {
+			func(p *[]string, e *jsonEncoder) {
+				encSlice(p, e, encString)
+			}(&x.UserDetailedNotMeOnly.PinnedNoteIDs, e)
+		}
+	}
+	if e.field(&x.Extra, "pinnedNotes") {
+		if x.UserDetailedNotMeOnly.PinnedNotes == nil {
+			e.rawBytes("[]")
+		} else {
+			func(p *[]Note, e *jsonEncoder) {
+				encSlice(p, e, (*Note).encodeJSON)
+			}(&x.UserDetailedNotMeOnly.PinnedNotes, e)
+		}
+	}
+	if e.field(&x.Extra, "publicReactions") {
+		encBool(&x.UserDetailedNotMeOnly.PublicReactions, e)
+	}
+	if e.field(&x.Extra, "followingVisibility") {
+		encEnum[UserFollowingVisibility](&x.UserDetailedNotMeOnly.FollowingVisibility, e)
+	}
+	if e.field(&x.Extra, "followersVisibility") {
+		encEnum[UserFollowersVisibility](&x.UserDetailedNotMeOnly.FollowersVisibility, e)
+	}
+	if x.UserDetailedNotMeOnly.TwoFactorEnabled != nil {
+		if e.field(&x.Extra, "twoFactorEnabled") {
+			encPtr(&x.UserDetailedNotMeOnly.TwoFactorEnabled, e, encBool)
+		}
+	}
+	if x.UserDetailedNotMeOnly.FollowedMessage != nil || x.UserDetailedNotMeOnly.nulls&0x1 != 0 {
+		if e.field(&x.Extra, "followedMessage") {
+			encPtr(&x.UserDetailedNotMeOnly.FollowedMessage, e, encString)
+		}
+	}
+	if e.field(&x.Extra, "roles") {
+		if x.UserDetailedNotMeOnly.Roles == nil {
+			e.rawBytes("[]")
+		} else {
+			func(p *[]RoleLite, e *jsonEncoder) {
+				encSlice(p, e, (*RoleLite).encodeJSON)
+			}(&x.UserDetailedNotMeOnly.Roles, e)
+		}
+	}
+	if x.UserDetailedNotMeOnly.IsFollowing != nil {
+		if e.field(&x.Extra, "isFollowing") {
+			encPtr(&x.UserDetailedNotMeOnly.IsFollowing, e, encBool)
+		}
+	}
+	if x.UserDetailedNotMeOnly.IsBlocking != nil {
+		if e.field(&x.Extra, "isBlocking") {
+			encPtr(&x.UserDetailedNotMeOnly.IsBlocking, e, encBool)
+		}
+	}
+	if x.UserDetailedNotMeOnly.Notify != nil {
+		if e.field(&x.Extra, "notify") {
+			encPtr(&x.UserDetailedNotMeOnly.Notify, e, encEnum[UserNotify])
+		}
+	}
+	x.Extra.encode(e)
+	e.objectEnd()
+}
+
+// UnmarshalJSON decodes x from JSON, keeping what its fields cannot hold (see Members).
+func (x *UserDetailedNotMe) UnmarshalJSON(data []byte) error {
+	return unmarshalJSONValue(data, x)
+}
+
+// MarshalJSON encodes x as JSON, with what decoding kept.
+func (x UserDetailedNotMe) MarshalJSON() ([]byte, error) {
+	return marshalJSONValue(&x)
+}
+
+// UserDetailedNotMeOnly is the UserDetailedNotMeOnly object of Misskey's API.
+type UserDetailedNotMeOnly struct {
+	URL                 *string                 `json:"url"`
+	URI                 *string                 `json:"uri"`
+	AlsoKnownAs         []string                `json:"alsoKnownAs"`
+	CreatedAt           time.Time               `json:"createdAt"`
+	UpdatedAt           *time.Time              `json:"updatedAt"`
+	LastFetchedAt       *time.Time              `json:"lastFetchedAt"`
+	BannerURL           *string                 `json:"bannerUrl"`
+	IsLocked            bool                    `json:"isLocked"`
+	IsSuspended         bool                    `json:"isSuspended"`
+	Description         *string                 `json:"description"`
+	Birthday            *string                 `json:"birthday"`
+	Lang                *string                 `json:"lang"`
+	Fields              []Field                 `json:"fields"`
+	FollowersCount      int64                   `json:"followersCount"`
+	FollowingCount      int64                   `json:"followingCount"`
+	NotesCount          int64                   `json:"notesCount"`
+	PinnedNoteIDs       []string                `json:"pinnedNoteIds"`
+	PinnedNotes         []Note                  `json:"pinnedNotes"`
+	PublicReactions     bool                    `json:"publicReactions"`
+	FollowingVisibility UserFollowingVisibility `json:"followingVisibility"`
+	FollowersVisibility UserFollowersVisibility `json:"followersVisibility"`
+	TwoFactorEnabled    *bool                   `json:"twoFactorEnabled,omitzero"`
+	FollowedMessage     *string                 `json:"followedMessage,omitzero"`
+	Roles               []RoleLite              `json:"roles"`
+	IsFollowing         *bool                   `json:"isFollowing,omitzero"`
+	IsBlocking          *bool                   `json:"isBlocking,omitzero"`
+	Notify              *UserNotify             `json:"notify,omitzero"`
+
+	// Extra holds the members of the JSON object that no field above holds, as they were
+	// sent: members the API document does not declare, and declared members whose
+	// value does not fit the field's type. Encoding writes them back.
+	Extra Members `json:"-"`
+	nulls uint64  // optional fields that were null
+}
+
+// fieldsOfUserDetailedNotMeOnly names the members of UserDetailedNotMeOnly by field index, and says which are required.
+var fieldsOfUserDetailedNotMeOnly = jsonFields{
+	names:    []string{"url", "uri", "alsoKnownAs", "createdAt", "updatedAt", "lastFetchedAt", "bannerUrl", "isLocked", "isSuspended", "description", "birthday", "lang", "fields", "followersCount", "followingCount", "notesCount", "pinnedNoteIds", "pinnedNotes", "publicReactions", "followingVisibility", "followersVisibility", "twoFactorEnabled", "followedMessage", "roles", "isFollowing", "isBlocking", "notify"},
+	required: []uint64{0x9fffff},
+}
+
+func (x *UserDetailedNotMeOnly) decodeJSON(d *jsonDecoder) bool {
+	if !d.objectStart() {
+		return false
+	}
+	*x = UserDetailedNotMeOnly{}
+	var seen [1]uint64
+	n := 0
+	for ; d.nextMember(n); n++ {
+		switch string(d.key) {
+		case "url":
+			seen[0] |= 0x1
+			if d.null() {
+				x.URL = nil
+				x.Extra.forgetDeclared("url")
+			} else {
+				d.field(&x.Extra, "url", d.at(), decPtr(&x.URL, d, decString), "string or null")
+			}
+		case "uri":
+			seen[0] |= 0x2
+			if d.null() {
+				x.URI = nil
+				x.Extra.forgetDeclared("uri")
+			} else {
+				d.field(&x.Extra, "uri", d.at(), decPtr(&x.URI, d, decString), "string or null")
+			}
+		case "alsoKnownAs":
+			seen[0] |= 0x4
+			if d.null() {
+				x.AlsoKnownAs = nil
+				x.Extra.forgetDeclared("alsoKnownAs")
+			} else {
+				d.field(&x.Extra, "alsoKnownAs", d.at(), func(p *[]string, d *jsonDecoder) bool {
+					return decSlice(p, d, decString)
+				}(&x.AlsoKnownAs, d), "array of string or null")
+			}
+		case "createdAt":
+			seen[0] |= 0x8
+			d.field(&x.Extra, "createdAt", d.at(), decTime(&x.CreatedAt, d), "date-time string")
+		case "updatedAt":
+			seen[0] |= 0x10
+			if d.null() {
+				x.UpdatedAt = nil
+				x.Extra.forgetDeclared("updatedAt")
+			} else {
+				d.field(&x.Extra, "updatedAt", d.at(), decPtr(&x.UpdatedAt, d, decTime), "date-time string or null")
+			}
+		case "lastFetchedAt":
+			seen[0] |= 0x20
+			if d.null() {
+				x.LastFetchedAt = nil
+				x.Extra.forgetDeclared("lastFetchedAt")
+			} else {
+				d.field(&x.Extra, "lastFetchedAt", d.at(), decPtr(&x.LastFetchedAt, d, decTime), "date-time string or null")
+			}
+		case "bannerUrl":
+			seen[0] |= 0x40
+			if d.null() {
+				x.BannerURL = nil
+				x.Extra.forgetDeclared("bannerUrl")
+			} else {
+				d.field(&x.Extra, "bannerUrl", d.at(), decPtr(&x.BannerURL, d, decString), "string or null")
+			}
+		case "isLocked":
+			seen[0] |= 0x80
+			d.field(&x.Extra, "isLocked", d.at(), decBool(&x.IsLocked, d), "boolean")
+		case "isSuspended":
+			seen[0] |= 0x100
+			d.field(&x.Extra, "isSuspended", d.at(), decBool(&x.IsSuspended, d), "boolean")
+		case "description":
+			seen[0] |= 0x200
+			if d.null() {
+				x.Description = nil
+				x.Extra.forgetDeclared("description")
+			} else {
+				d.field(&x.Extra, "description", d.at(), decPtr(&x.Description, d, decString), "string or null")
+			}
+		case "birthday":
+			seen[0] |= 0x400
+			if d.null() {
+				x.Birthday = nil
+				x.Extra.forgetDeclared("birthday")
+			} else {
+				d.field(&x.Extra, "birthday", d.at(), decPtr(&x.Birthday, d, decString), "string or null")
+			}
+		case "lang":
+			seen[0] |= 0x800
+			if d.null() {
+				x.Lang = nil
+				x.Extra.forgetDeclared("lang")
+			} else {
+				d.field(&x.Extra, "lang", d.at(), decPtr(&x.Lang, d, decString), "string or null")
+			}
+		case "fields":
+			seen[0] |= 0x1000
+			d.field(&x.Extra, "fields", d.at(), func(p *[]Field, d *jsonDecoder) bool {
+				return decSlice(p, d, (*Field).decodeJSON)
+			}(&x.Fields, d), "array of Field")
+		case "followersCount":
+			seen[0] |= 0x2000
+			d.field(&x.Extra, "followersCount", d.at(), decInt64(&x.FollowersCount, d), "integer")
+		case "followingCount":
+			seen[0] |= 0x4000
+			d.field(&x.Extra, "followingCount", d.at(), decInt64(&x.FollowingCount, d), "integer")
+		case "notesCount":
+			seen[0] |= 0x8000
+			d.field(&x.Extra, "notesCount", d.at(), decInt64(&x.NotesCount, d), "integer")
+		case "pinnedNoteIds":
+			seen[0] |= 0x10000
+			d.field(&x.Extra, "pinnedNoteIds", d.at(), func(p *[]string, d *jsonDecoder) bool {
+				return decSlice(p, d, decString)
+			}(&x.PinnedNoteIDs, d), "array of string")
+		case "pinnedNotes":
+			seen[0] |= 0x20000
+			d.field(&x.Extra, "pinnedNotes", d.at(), func(p *[]Note, d *jsonDecoder) bool {
+				return decSlice(p, d, (*Note).decodeJSON)
+			}(&x.PinnedNotes, d), "array of Note")
+		case "publicReactions":
+			seen[0] |= 0x40000
+			d.field(&x.Extra, "publicReactions", d.at(), decBool(&x.PublicReactions, d), "boolean")
+		case "followingVisibility":
+			seen[0] |= 0x80000
+			d.field(&x.Extra, "followingVisibility", d.at(), decEnum[UserFollowingVisibility](&x.FollowingVisibility, d), "string")
+		case "followersVisibility":
+			seen[0] |= 0x100000
+			d.field(&x.Extra, "followersVisibility", d.at(), decEnum[UserFollowersVisibility](&x.FollowersVisibility, d), "string")
+		case "twoFactorEnabled":
+			seen[0] |= 0x200000
+			d.field(&x.Extra, "twoFactorEnabled", d.at(), decPtr(&x.TwoFactorEnabled, d, decBool), "boolean")
+		case "followedMessage":
+			seen[0] |= 0x400000
+			if d.null() {
+				x.FollowedMessage = nil
+				x.nulls |= 0x1
+				x.Extra.forgetDeclared("followedMessage")
+			} else {
+				d.field(&x.Extra, "followedMessage", d.at(), decPtr(&x.FollowedMessage, d, decString), "string or null")
+			}
+		case "roles":
+			seen[0] |= 0x800000
+			d.field(&x.Extra, "roles", d.at(), func(p *[]RoleLite, d *jsonDecoder) bool {
+				return decSlice(p, d, (*RoleLite).decodeJSON)
+			}(&x.Roles, d), "array of RoleLite")
+		case "isFollowing":
+			seen[0] |= 0x1000000
+			d.field(&x.Extra, "isFollowing", d.at(), decPtr(&x.IsFollowing, d, decBool), "boolean")
+		case "isBlocking":
+			seen[0] |= 0x2000000
+			d.field(&x.Extra, "isBlocking", d.at(), decPtr(&x.IsBlocking, d, decBool), "boolean")
+		case "notify":
+			seen[0] |= 0x4000000
+			d.field(&x.Extra, "notify", d.at(), decPtr(&x.Notify, d, decEnum[UserNotify]), "string")
+		default:
+			d.unknown(&x.Extra)
+		}
+	}
+	fieldsOfUserDetailedNotMeOnly.markMissing(&x.Extra, seen[:])
+	return true
+}
+func (x *UserDetailedNotMeOnly) encodeJSON(e *jsonEncoder) {
+	e.objectStart()
+	if e.field(&x.Extra, "url") {
+		encPtr(&x.URL, e, encString)
+	}
+	if e.field(&x.Extra, "uri") {
+		encPtr(&x.URI, e, encString)
+	}
+	if e.field(&x.Extra, "alsoKnownAs") {
+		func(p *[]string, e *jsonEncoder) {
+			encSlice(p, e, encString)
+		}(&x.AlsoKnownAs, e)
+	}
+	if e.field(&x.Extra, "createdAt") {
+		encTime(&x.CreatedAt, e)
+	}
+	if e.field(&x.Extra, "updatedAt") {
+		encPtr(&x.UpdatedAt, e, encTime)
+	}
+	if e.field(&x.Extra, "lastFetchedAt") {
+		encPtr(&x.LastFetchedAt, e, encTime)
+	}
+	if e.field(&x.Extra, "bannerUrl") {
+		encPtr(&x.BannerURL, e, encString)
+	}
+	if e.field(&x.Extra, "isLocked") {
+		encBool(&x.IsLocked, e)
+	}
+	if e.field(&x.Extra, "isSuspended") {
+		encBool(&x.IsSuspended, e)
+	}
+	if e.field(&x.Extra, "description") {
+		encPtr(&x.Description, e, encString)
+	}
+	if e.field(&x.Extra, "birthday") {
+		encPtr(&x.Birthday, e, encString)
+	}
+	if e.field(&x.Extra, "lang") {
+		encPtr(&x.Lang, e, encString)
+	}
+	if e.field(&x.Extra, "fields") {
+		if x.Fields == nil {
+			e.rawBytes("[]")
+		} else {
+			func(p *[]Field, e *jsonEncoder) {
+				encSlice(p, e, (*Field).encodeJSON)
+			}(&x.Fields, e)
+		}
+	}
+	if e.field(&x.Extra, "followersCount") {
+		encInt64(&x.FollowersCount, e)
+	}
+	if e.field(&x.Extra, "followingCount") {
+		encInt64(&x.FollowingCount, e)
+	}
+	if e.field(&x.Extra, "notesCount") {
+		encInt64(&x.NotesCount, e)
+	}
+	if e.field(&x.Extra, "pinnedNoteIds") {
+		if x.PinnedNoteIDs == nil {
+			e.rawBytes("[]")
+		} else {
+			func(p *[]string, e *jsonEncoder) {
+				encSlice(p, e, encString)
+			}(&x.PinnedNoteIDs, e)
+		}
+	}
+	if e.field(&x.Extra, "pinnedNotes") {
+		if x.PinnedNotes == nil {
+			e.rawBytes("[]")
+		} else {
+			func(p *[]Note, e *jsonEncoder) {
+				encSlice(p, e, (*Note).encodeJSON)
+			}(&x.PinnedNotes, e)
+		}
+	}
+	if e.field(&x.Extra, "publicReactions") {
+		encBool(&x.PublicReactions, e)
+	}
+	if e.field(&x.Extra, "followingVisibility") {
+		encEnum[UserFollowingVisibility](&x.FollowingVisibility, e)
+	}
+	if e.field(&x.Extra, "followersVisibility") {
+		encEnum[UserFollowersVisibility](&x.FollowersVisibility, e)
+	}
+	if x.TwoFactorEnabled != nil {
+		if e.field(&x.Extra, "twoFactorEnabled") {
+			encPtr(&x.TwoFactorEnabled, e, encBool)
+		}
+	}
+	if x.FollowedMessage != nil || x.nulls&0x1 != 0 {
+		if e.field(&x.Extra, "followedMessage") {
+			encPtr(&x.FollowedMessage, e, encString)
+		}
+	}
+	if e.field(&x.Extra, "roles") {
+		if x.Roles == nil {
+			e.rawBytes("[]")
+		} else {
+			func(p *[]RoleLite, e *jsonEncoder) {
+				encSlice(p, e, (*RoleLite).encodeJSON)
+			}(&x.Roles, e)
+		}
+	}
+	if x.IsFollowing != nil {
+		if e.field(&x.Extra, "isFollowing") {
+			encPtr(&x.IsFollowing, e, encBool)
+		}
+	}
+	if x.IsBlocking != nil {
+		if e.field(&x.Extra, "isBlocking") {
+			encPtr(&x.IsBlocking, e, encBool)
+		}
+	}
+	if x.Notify != nil {
+		if e.field(&x.Extra, "notify") {
+			encPtr(&x.Notify, e, encEnum[UserNotify])
+		}
+	}
+	x.Extra.encode(e)
+	e.objectEnd()
+}
+
+// UnmarshalJSON decodes x from JSON, keeping what its fields cannot hold (see Members).
+func (x *UserDetailedNotMeOnly) UnmarshalJSON(data []byte) error {
+	return unmarshalJSONValue(data, x)
+}
+
+// MarshalJSON encodes x as JSON, with what decoding kept.
+func (x UserDetailedNotMeOnly) MarshalJSON() ([]byte, error) {
+	return marshalJSONValue(&x)
+}
+
+// UserFollowersVisibility is the followersVisibility field of User.
+type UserFollowersVisibility string
 
 const (
-	UserLiteOnlineStatusUnknown UserLiteOnlineStatus = "unknown"
-	UserLiteOnlineStatusOnline  UserLiteOnlineStatus = "online"
-	UserLiteOnlineStatusActive  UserLiteOnlineStatus = "active"
-	UserLiteOnlineStatusOffline UserLiteOnlineStatus = "offline"
+	UserFollowersVisibilityPublic    UserFollowersVisibility = "public"
+	UserFollowersVisibilityFollowers UserFollowersVisibility = "followers"
+	UserFollowersVisibilityPrivate   UserFollowersVisibility = "private"
+)
+
+// UserFollowingVisibility is the followingVisibility field of User.
+type UserFollowingVisibility string
+
+const (
+	UserFollowingVisibilityPublic    UserFollowingVisibility = "public"
+	UserFollowingVisibilityFollowers UserFollowingVisibility = "followers"
+	UserFollowingVisibilityPrivate   UserFollowingVisibility = "private"
+)
+
+// UserLite is the UserLite object of Misskey's API.
+type UserLite struct {
+	ID       string  `json:"id"`
+	Name     *string `json:"name"`
+	Username string  `json:"username"`
+	// Host of a remote account; `null` means this server.
+	Host              *string            `json:"host"`
+	AvatarURL         *string            `json:"avatarUrl"`
+	AvatarBlurhash    *string            `json:"avatarBlurhash"`
+	AvatarDecorations []AvatarDecoration `json:"avatarDecorations"`
+	IsBot             *bool              `json:"isBot,omitzero"`
+	IsCat             *bool              `json:"isCat,omitzero"`
+	// Where a remote account lives; absent for local accounts.
+	Instance *Instance `json:"instance,omitzero"`
+	// Custom emoji used in the name, keyed by shortcode.
+	Emojis       map[string]string `json:"emojis"`
+	OnlineStatus UserOnlineStatus  `json:"onlineStatus"`
+
+	// Extra holds the members of the JSON object that no field above holds, as they were
+	// sent: members the API document does not declare, and declared members whose
+	// value does not fit the field's type. Encoding writes them back.
+	Extra Members `json:"-"`
+}
+
+// fieldsOfUserLite names the members of UserLite by field index, and says which are required.
+var fieldsOfUserLite = jsonFields{
+	names:    []string{"id", "name", "username", "host", "avatarUrl", "avatarBlurhash", "avatarDecorations", "isBot", "isCat", "instance", "emojis", "onlineStatus"},
+	required: []uint64{0xc7f},
+}
+
+func (x *UserLite) decodeJSON(d *jsonDecoder) bool {
+	if !d.objectStart() {
+		return false
+	}
+	*x = UserLite{}
+	var seen [1]uint64
+	n := 0
+	for ; d.nextMember(n); n++ {
+		switch string(d.key) {
+		case "id":
+			seen[0] |= 0x1
+			d.field(&x.Extra, "id", d.at(), decString(&x.ID, d), "string")
+		case "name":
+			seen[0] |= 0x2
+			if d.null() {
+				x.Name = nil
+				x.Extra.forgetDeclared("name")
+			} else {
+				d.field(&x.Extra, "name", d.at(), decPtr(&x.Name, d, decString), "string or null")
+			}
+		case "username":
+			seen[0] |= 0x4
+			d.field(&x.Extra, "username", d.at(), decString(&x.Username, d), "string")
+		case "host":
+			seen[0] |= 0x8
+			if d.null() {
+				x.Host = nil
+				x.Extra.forgetDeclared("host")
+			} else {
+				d.field(&x.Extra, "host", d.at(), decPtr(&x.Host, d, decString), "string or null")
+			}
+		case "avatarUrl":
+			seen[0] |= 0x10
+			if d.null() {
+				x.AvatarURL = nil
+				x.Extra.forgetDeclared("avatarUrl")
+			} else {
+				d.field(&x.Extra, "avatarUrl", d.at(), decPtr(&x.AvatarURL, d, decString), "string or null")
+			}
+		case "avatarBlurhash":
+			seen[0] |= 0x20
+			if d.null() {
+				x.AvatarBlurhash = nil
+				x.Extra.forgetDeclared("avatarBlurhash")
+			} else {
+				d.field(&x.Extra, "avatarBlurhash", d.at(), decPtr(&x.AvatarBlurhash, d, decString), "string or null")
+			}
+		case "avatarDecorations":
+			seen[0] |= 0x40
+			d.field(&x.Extra, "avatarDecorations", d.at(), func(p *[]AvatarDecoration, d *jsonDecoder) bool {
+				return decSlice(p, d, (*AvatarDecoration).decodeJSON)
+			}(&x.AvatarDecorations, d), "array of AvatarDecoration")
+		case "isBot":
+			seen[0] |= 0x80
+			d.field(&x.Extra, "isBot", d.at(), decPtr(&x.IsBot, d, decBool), "boolean")
+		case "isCat":
+			seen[0] |= 0x100
+			d.field(&x.Extra, "isCat", d.at(), decPtr(&x.IsCat, d, decBool), "boolean")
+		case "instance":
+			seen[0] |= 0x200
+			d.field(&x.Extra, "instance", d.at(), decPtr(&x.Instance, d, (*Instance).decodeJSON), "Instance")
+		case "emojis":
+			seen[0] |= 0x400
+			d.field(&x.Extra, "emojis", d.at(), func(p *map[string]string, d *jsonDecoder) bool {
+				return decMap(p, d, decString)
+			}(&x.Emojis, d), "object of string")
+		case "onlineStatus":
+			seen[0] |= 0x800
+			d.field(&x.Extra, "onlineStatus", d.at(), decEnum[UserOnlineStatus](&x.OnlineStatus, d), "string")
+		default:
+			d.unknown(&x.Extra)
+		}
+	}
+	fieldsOfUserLite.markMissing(&x.Extra, seen[:])
+	return true
+}
+func (x *UserLite) encodeJSON(e *jsonEncoder) {
+	e.objectStart()
+	if e.field(&x.Extra, "id") {
+		encString(&x.ID, e)
+	}
+	if e.field(&x.Extra, "name") {
+		encPtr(&x.Name, e, encString)
+	}
+	if e.field(&x.Extra, "username") {
+		encString(&x.Username, e)
+	}
+	if e.field(&x.Extra, "host") {
+		encPtr(&x.Host, e, encString)
+	}
+	if e.field(&x.Extra, "avatarUrl") {
+		encPtr(&x.AvatarURL, e, encString)
+	}
+	if e.field(&x.Extra, "avatarBlurhash") {
+		encPtr(&x.AvatarBlurhash, e, encString)
+	}
+	if e.field(&x.Extra, "avatarDecorations") {
+		if x.AvatarDecorations == nil {
+			e.rawBytes("[]")
+		} else {
+			func(p *[]AvatarDecoration, e *jsonEncoder) {
+				encSlice(p, e, (*AvatarDecoration).encodeJSON)
+			}(&x.AvatarDecorations, e)
+		}
+	}
+	if x.IsBot != nil {
+		if e.field(&x.Extra, "isBot") {
+			encPtr(&x.IsBot, e, encBool)
+		}
+	}
+	if x.IsCat != nil {
+		if e.field(&x.Extra, "isCat") {
+			encPtr(&x.IsCat, e, encBool)
+		}
+	}
+	if x.Instance != nil {
+		if e.field(&x.Extra, "instance") {
+			encPtr(&x.Instance, e, (*Instance).encodeJSON)
+		}
+	}
+	if e.field(&x.Extra, "emojis") {
+		if x.Emojis == nil {
+			e.rawBytes("{}")
+		} else {
+			func(p *map[string]string, e *jsonEncoder) {
+				encMap(p, e, encString)
+			}(&x.Emojis, e)
+		}
+	}
+	if e.field(&x.Extra, "onlineStatus") {
+		encEnum[UserOnlineStatus](&x.OnlineStatus, e)
+	}
+	x.Extra.encode(e)
+	e.objectEnd()
+}
+
+// UnmarshalJSON decodes x from JSON, keeping what its fields cannot hold (see Members).
+func (x *UserLite) UnmarshalJSON(data []byte) error {
+	return unmarshalJSONValue(data, x)
+}
+
+// MarshalJSON encodes x as JSON, with what decoding kept.
+func (x UserLite) MarshalJSON() ([]byte, error) {
+	return marshalJSONValue(&x)
+}
+
+// UserNotify is the notify field of User.
+type UserNotify string
+
+const (
+	UserNotifyNormal UserNotify = "normal"
+	UserNotifyNone   UserNotify = "none"
+)
+
+// UserOnlineStatus is the onlineStatus field of User.
+type UserOnlineStatus string
+
+const (
+	UserOnlineStatusUnknown UserOnlineStatus = "unknown"
+	UserOnlineStatusOnline  UserOnlineStatus = "online"
+	UserOnlineStatusActive  UserOnlineStatus = "active"
+	UserOnlineStatusOffline UserOnlineStatus = "offline"
 )

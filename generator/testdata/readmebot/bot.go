@@ -21,8 +21,8 @@ func Run(ctx context.Context, c *misskey.Client) error {
 		return err
 	}
 	for ev := range stream.Events() {
-		note, ok := ev.Value.(*misskey.Note)
-		if !ok || ev.Type != "mention" || note.Text == nil || !strings.Contains(*note.Text, "ping") {
+		note, ok := ev.Value.(*misskey.StreamMention) // a Note that mentions the bot
+		if !ok || note.Text == nil || !strings.Contains(*note.Text, "ping") {
 			continue
 		}
 		_, err := c.NotesCreate(ctx, &misskey.NotesCreateRequest{

@@ -211,7 +211,7 @@ var endpointDefs = []endpointDef{{
 	name:       "i/update",
 	perms:      []misskey.Permission{misskey.PermissionWriteAccount},
 	request:    newValue[misskey.IUpdateRequest],
-	schema:     `{"properties":{"autoAcceptFollowed":{"type":"boolean"},"avatarId":{"format":"misskey:id","type":["string","null"]},"birthday":{"pattern":"^\\d{4}-\\d{2}-\\d{2}$","type":["string","null"]},"description":{"maxLength":1500,"type":["string","null"]},"fields":{"items":{"properties":{"name":{"type":"string"},"value":{"type":"string"}},"required":["name","value"],"type":"object"},"maxItems":16,"type":"array"},"followingVisibility":{"enum":["public","followers","private"],"type":"string"},"isCat":{"type":"boolean"},"isLocked":{"type":"boolean"},"lang":{"enum":[null,"en-US","ja-JP","de-DE","fr-FR"],"type":["string","null"]},"mutedWords":{"items":{"items":{"type":"string"},"type":"array"},"type":"array"},"name":{"maxLength":50,"minLength":1,"type":["string","null"]}},"type":"object"}`,
+	schema:     `{"properties":{"autoAcceptFollowed":{"type":"boolean"},"avatarId":{"format":"misskey:id","type":["string","null"]},"birthday":{"pattern":"^\\d{4}-\\d{2}-\\d{2}$","type":["string","null"]},"description":{"maxLength":1500,"type":["string","null"]},"fields":{"items":{"properties":{"name":{"type":"string"},"value":{"type":"string"}},"required":["name","value"],"type":"object"},"maxItems":16,"type":"array"},"followingVisibility":{"enum":["public","followers","private"],"type":"string"},"isCat":{"type":"boolean"},"isLocked":{"type":"boolean"},"lang":{"enum":[null,"en-US","ja-JP","de-DE","fr-FR"],"type":["string","null"]},"mutedWords":{"items":{"oneOf":[{"items":{"type":"string"},"type":"array"},{"type":"string"}]},"type":"array"},"name":{"maxLength":50,"minLength":1,"type":["string","null"]}},"type":"object"}`,
 }, {
 	conform: roundTrip[misskey.MetaResponse],
 	errors:  []*misskey.APIError{misskey.ErrInvalidParam, misskey.ErrCredentialRequired, misskey.ErrAuthenticationFailed, misskey.ErrIAmAI, misskey.ErrInternalError},
@@ -323,7 +323,7 @@ var endpointDefs = []endpointDef{{
 	request:    newValue[misskey.UsersRelationRequest],
 	schema:     `{"properties":{"userId":{"oneOf":[{"format":"misskey:id","type":"string"},{"items":{"format":"misskey:id","type":"string"},"type":"array"}]}},"required":["userId"],"type":"object"}`,
 }, {
-	conform: roundTrip[misskey.UsersShowResponse],
+	conform: roundTrip[misskey.UserDetailed],
 	errors:  []*misskey.APIError{misskey.ErrUsersShowFailedToResolveRemoteUser, misskey.ErrInvalidParam, misskey.ErrUsersShowNoSuchUser, misskey.ErrCredentialRequired, misskey.ErrAuthenticationFailed, misskey.ErrIAmAI, misskey.ErrInternalError},
 	goName:  "UsersShow",
 	name:    "users/show",

@@ -696,12 +696,13 @@ func (s *Server) HandleUsersRelation(h func(context.Context, *misskey.UsersRelat
 	})
 }
 
-// HandleUsersShow makes h answer users/show.
-// h gets the parameters of each call decoded, after the checks a real
-// server makes; see SetHandler for what it may return. A nil h removes the
-// handler.
-func (s *Server) HandleUsersShow(h func(context.Context, *misskey.UsersShowRequest) (*misskey.UsersShowResponse, error)) {
-	if h == nil {
+// HandleUsersShow makes one answer users/show for one (the client's UsersShow) and many
+// answer it for the list form, when the request has userIds (the client's UsersShowMany).
+// Each gets the parameters of each call decoded, after the checks a real
+// server makes; see SetHandler for what it may return. A nil handler leaves
+// its form to the server's own Misskey; both nil remove the handler.
+func (s *Server) HandleUsersShow(one func(context.Context, *misskey.UsersShowRequest) (*misskey.UserDetailed, error), many func(context.Context, *misskey.UsersShowRequest) ([]misskey.UserDetailed, error)) {
+	if one == nil && many == nil {
 		s.setHandler("users/show", nil)
 		return
 	}
@@ -710,6 +711,15 @@ func (s *Server) HandleUsersShow(h func(context.Context, *misskey.UsersShowReque
 		if r == nil {
 			r = new(misskey.UsersShowRequest)
 		}
-		return h(ctx, r)
+		if len(r.UserIDs) > 0 {
+			if many == nil {
+				return nil, ErrFallThrough
+			}
+			return many(ctx, r)
+		}
+		if one == nil {
+			return nil, ErrFallThrough
+		}
+		return one(ctx, r)
 	})
 }
