@@ -124,17 +124,17 @@ type DriveFilesSort string
 
 const (
 	// "+createdAt" sorts by createdAt, descending (largest or newest first).
-	DriveFilesSortCreatedAt DriveFilesSort = "+createdAt"
+	DriveFilesSortCreatedAtDesc DriveFilesSort = "+createdAt"
 	// "-createdAt" sorts by createdAt, ascending (smallest or oldest first).
-	DriveFilesSortCreatedAt2 DriveFilesSort = "-createdAt"
+	DriveFilesSortCreatedAtAsc DriveFilesSort = "-createdAt"
 	// "+name" sorts by name, descending (largest or newest first).
-	DriveFilesSortName DriveFilesSort = "+name"
+	DriveFilesSortNameDesc DriveFilesSort = "+name"
 	// "-name" sorts by name, ascending (smallest or oldest first).
-	DriveFilesSortName2 DriveFilesSort = "-name"
+	DriveFilesSortNameAsc DriveFilesSort = "-name"
 	// "+size" sorts by size, descending (largest or newest first).
-	DriveFilesSortSize DriveFilesSort = "+size"
+	DriveFilesSortSizeDesc DriveFilesSort = "+size"
 	// "-size" sorts by size, ascending (smallest or oldest first).
-	DriveFilesSortSize2 DriveFilesSort = "-size"
+	DriveFilesSortSizeAsc DriveFilesSort = "-size"
 )
 
 // DriveFilesCheckExistence calls drive/files/check-existence (POST /api/drive/files/check-existence).

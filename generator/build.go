@@ -19,6 +19,9 @@ type builder struct {
 	components map[string]*Type // by component schema name
 	enums      map[string]*Type // by property name and values, for de-duplication
 	all        []*Type
+	// suffixed collects the identifiers that took a numeric suffix to stay
+	// unique (API.Suffixed).
+	suffixed *[]string
 	// endpointPaths maps the Go name of an endpoint to its path.
 	endpointPaths map[string]string
 	// order gives the property names of a schema in document order, or
@@ -52,12 +55,15 @@ func build(doc *openapi3.T, order func(*openapi3.Schema) []string) (*API, error)
 		api:           &API{OpenAPI: doc.OpenAPI},
 		types:         newNameSet(append(reserved.pkg, reservedFieldNames...)...),
 		methods:       newNameSet(append(reserved.clientMethods, vetMethods...)...),
+		suffixed:      new([]string),
 		components:    map[string]*Type{},
 		enums:         map[string]*Type{},
 		converting:    map[*openapi3.Schema]bool{},
 		endpointPaths: map[string]string{},
 		order:         order,
 	}
+	b.types.recording(b.suffixed)
+	b.methods.recording(b.suffixed)
 	if doc.Info != nil {
 		b.api.Title, b.api.Version = oneLineText(doc.Info.Title), oneLineText(doc.Info.Version)
 	}
@@ -68,6 +74,8 @@ func build(doc *openapi3.T, order func(*openapi3.Schema) []string) (*API, error)
 		return nil, err
 	}
 	b.finish()
+	b.api.Suffixed = append([]string(nil), *b.suffixed...)
+	sort.Strings(b.api.Suffixed)
 	return b.api, nil
 }
 

@@ -65,7 +65,7 @@ func (b *builder) fillStruct(t *Type, sh shape, c convCtx) error {
 			}
 		}
 	}
-	fieldNames := newNameSet(reservedFieldNames...)
+	fieldNames := newNameSet(reservedFieldNames...).recording(b.suffixed)
 	for _, e := range t.Embeds {
 		fieldNames.reserve(e.Name)
 	}

@@ -181,7 +181,7 @@ func (b *builder) fillObjectUnion(t *Type, sh shape, c convCtx) error {
 			}
 		}
 	}
-	fieldNames := newNameSet(reservedFieldNames...)
+	fieldNames := newNameSet(reservedFieldNames...).recording(b.suffixed)
 	index := map[string]int{}
 	for _, name := range order {
 		if !validJSONTagName(name) {
@@ -545,7 +545,7 @@ func (b *builder) unionInto(t *Type, doc string, sh shape, c convCtx) (*TypeRef,
 		}
 		t.Kind = KindUnion
 	}
-	names := newNameSet(reservedFieldNames...)
+	names := newNameSet(reservedFieldNames...).recording(b.suffixed)
 	for _, kind := range kinds {
 		group := byKind[kind]
 		bc := c

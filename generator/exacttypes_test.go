@@ -152,8 +152,8 @@ func TestRequestOneOfOfObjects(t *testing.T) {
 	var names []string
 	for _, name := range []string{"notificationId", "notificationIds"} {
 		f := effectiveField(ep.Request, name)
-		if f == nil || f.Wrap != generator.WrapOptional {
-			t.Errorf("request field %s: %+v, want an Optional", name, f)
+		if f == nil || f.Required || f.Nullable {
+			t.Errorf("request field %s: %+v, want an optional field (not sent unless set; never null)", name, f)
 		}
 		names = append(names, name)
 	}

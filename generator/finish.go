@@ -15,7 +15,7 @@ func (b *builder) finish() {
 	}
 	done := map[*Type]bool{}
 	for _, t := range b.all {
-		resolveEmbeds(t, done)
+		resolveEmbeds(t, done, b.suffixed)
 	}
 	for _, t := range b.all {
 		if t.Kind == KindStruct || t.Kind == KindTuple {
@@ -88,7 +88,7 @@ func (b *builder) checkEmbeds(t *Type) {
 	t.Embeds = kept
 	// An embedded part is a field named after its type; an own field that
 	// took that name (reserved were the names as written) moves aside.
-	names := newNameSet(reservedFieldNames...)
+	names := newNameSet(reservedFieldNames...).recording(b.suffixed)
 	for _, e := range kept {
 		names.reserve(e.Name)
 	}
@@ -129,19 +129,19 @@ func embedsReach(x, target *Type, seen map[*Type]bool) bool {
 // they add only new properties; a part that overlaps an earlier one has its
 // remaining properties copied into t instead. Properties t declares itself
 // win over embedded ones, as encoding/json prefers the shallower field.
-func resolveEmbeds(t *Type, done map[*Type]bool) {
+func resolveEmbeds(t *Type, done map[*Type]bool, suffixed *[]string) {
 	if t.Kind != KindStruct || done[t] {
 		return
 	}
 	done[t] = true
 	for _, e := range t.Embeds {
-		resolveEmbeds(e, done)
+		resolveEmbeds(e, done, suffixed)
 	}
 	if len(t.Embeds) == 0 {
 		return
 	}
 	seen := map[string]bool{}
-	goNames := newNameSet(reservedFieldNames...)
+	goNames := newNameSet(reservedFieldNames...).recording(suffixed)
 	own := map[string]*Field{}      // t's own fields by JSON name
 	embedded := map[string]*Field{} // fields of the parts kept embedded
 	for _, f := range t.Fields {

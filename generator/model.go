@@ -14,6 +14,10 @@ type API struct {
 	Types       []*Type          // every named type, sorted by Name
 	Permissions []PermissionInfo // every permission any endpoint names, sorted
 	Warnings    []Warning        // what was odd in the document but did not stop the run
+	// Suffixed lists the identifiers that took a numeric suffix to stay
+	// unique (a name the document uses twice), sorted; real documents have
+	// none.
+	Suffixed []string
 	Fixups      []AppliedFixup   // where the fixups table corrected the document (fixups.go)
 	// Supplied are the components misskey-gen added to the document
 	// (streaming_schema.json: streaming payloads, misskey-js's constant

@@ -88,8 +88,24 @@ func exportedName(s string) string {
 }
 
 // enumValueName is the Go suffix for an enum value: "likeOnly" → "LikeOnly",
-// "en-US" → "EnUS", "" → "Empty".
+// "en-US" → "EnUS", "" → "Empty", "*" → "All". Misskey's sort orders
+// "+createdAt" and "-createdAt" are "CreatedAtDesc" and "CreatedAtAsc":
+// Misskey sorts "+" descending (largest or newest first).
 func enumValueName(v string) string {
+	if len(v) > 1 && (v[0] == '+' || v[0] == '-') {
+		if n := exportedName(v[1:]); n != "" && strings.IndexFunc(v[1:], func(r rune) bool { return r == '+' || r == '-' }) < 0 {
+			if n[0] == 'X' && !unicode.IsLetter([]rune(v[1:])[0]) {
+				n = n[1:]
+			}
+			if v[0] == '+' {
+				return n + "Desc"
+			}
+			return n + "Asc"
+		}
+	}
+	if v == "*" {
+		return "All"
+	}
 	if n := exportedName(v); n != "" {
 		if n[0] == 'X' && len(v) > 0 && !unicode.IsLetter([]rune(v)[0]) {
 			return n[1:] // the type name in front already makes it a valid identifier
@@ -135,6 +151,14 @@ func unexportedName(exported string) string {
 type nameSet struct {
 	used map[string]bool
 	next map[string]int // per base name, the smallest suffix not yet known taken
+	// suffixed, when set, collects every name handed out with a suffix.
+	suffixed *[]string
+}
+
+// recording makes ns add every name it hands out with a suffix to *into.
+func (ns *nameSet) recording(into *[]string) *nameSet {
+	ns.suffixed = into
+	return ns
 }
 
 func newNameSet(reserved ...string) *nameSet {
@@ -168,6 +192,9 @@ func (ns *nameSet) claim(name string) string {
 		if !ns.used[cand] {
 			ns.used[cand] = true
 			ns.next[name] = i + 1
+			if ns.suffixed != nil {
+				*ns.suffixed = append(*ns.suffixed, cand)
+			}
 			return cand
 		}
 	}
