@@ -18,7 +18,7 @@ type API struct {
 	// unique (a name the document uses twice), sorted; real documents have
 	// none.
 	Suffixed []string
-	Fixups      []AppliedFixup   // where the fixups table corrected the document (fixups.go)
+	Fixups   []AppliedFixup // where the fixups table corrected the document (fixups.go)
 	// Supplied are the components misskey-gen added to the document
 	// (streaming_schema.json: streaming payloads, misskey-js's constant
 	// lists), sorted; Generate sets it.
