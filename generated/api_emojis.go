@@ -48,9 +48,9 @@ func (x *EmojisResponse) decodeJSON(d *jsonDecoder) bool {
 		switch string(d.key) {
 		case "emojis":
 			seen[0] |= 0x1
-			d.field(&x.Extra, "emojis", d.at(), func(p *[]EmojiSimple, d *jsonDecoder) bool {
+			decMember(d, &x.Extra, "emojis", &x.Emojis, func(p *[]EmojiSimple, d *jsonDecoder) bool {
 				return decSlice(p, d, (*EmojiSimple).decodeJSON)
-			}(&x.Emojis, d), "array of EmojiSimple")
+			}, "array of EmojiSimple")
 		default:
 			d.unknown(&x.Extra)
 		}
@@ -60,15 +60,7 @@ func (x *EmojisResponse) decodeJSON(d *jsonDecoder) bool {
 }
 func (x *EmojisResponse) encodeJSON(e *jsonEncoder) {
 	e.objectStart()
-	if e.field(&x.Extra, "emojis") {
-		if x.Emojis == nil {
-			e.rawBytes("[]")
-		} else {
-			func(p *[]EmojiSimple, e *jsonEncoder) {
-				encSlice(p, e, (*EmojiSimple).encodeJSON)
-			}(&x.Emojis, e)
-		}
-	}
+	encMemberList(e, &x.Extra, "emojis", &x.Emojis, (*EmojiSimple).encodeJSON)
 	x.Extra.encode(e)
 	e.objectEnd()
 }

@@ -49,10 +49,10 @@ func (x *EndpointParam) decodeJSON(d *jsonDecoder) bool {
 		switch string(d.key) {
 		case "name":
 			seen[0] |= 0x1
-			d.field(&x.Extra, "name", d.at(), decString(&x.Name, d), "string")
+			decMember(d, &x.Extra, "name", &x.Name, decString, "string")
 		case "type":
 			seen[0] |= 0x2
-			d.field(&x.Extra, "type", d.at(), decString(&x.Type, d), "string")
+			decMember(d, &x.Extra, "type", &x.Type, decString, "string")
 		default:
 			d.unknown(&x.Extra)
 		}
@@ -62,12 +62,8 @@ func (x *EndpointParam) decodeJSON(d *jsonDecoder) bool {
 }
 func (x *EndpointParam) encodeJSON(e *jsonEncoder) {
 	e.objectStart()
-	if e.field(&x.Extra, "name") {
-		encString(&x.Name, e)
-	}
-	if e.field(&x.Extra, "type") {
-		encString(&x.Type, e)
-	}
+	encMember(e, &x.Extra, "name", &x.Name, encString)
+	encMember(e, &x.Extra, "type", &x.Type, encString)
 	x.Extra.encode(e)
 	e.objectEnd()
 }
@@ -109,7 +105,7 @@ func (x *EndpointRequest) decodeJSON(d *jsonDecoder) bool {
 		switch string(d.key) {
 		case "endpoint":
 			seen[0] |= 0x1
-			d.field(&x.Extra, "endpoint", d.at(), decString(&x.Endpoint, d), "string")
+			decMember(d, &x.Extra, "endpoint", &x.Endpoint, decString, "string")
 		default:
 			d.unknown(&x.Extra)
 		}
@@ -119,9 +115,7 @@ func (x *EndpointRequest) decodeJSON(d *jsonDecoder) bool {
 }
 func (x *EndpointRequest) encodeJSON(e *jsonEncoder) {
 	e.objectStart()
-	if e.field(&x.Extra, "endpoint") {
-		encString(&x.Endpoint, e)
-	}
+	encMember(e, &x.Extra, "endpoint", &x.Endpoint, encString)
 	x.Extra.encode(e)
 	e.objectEnd()
 }
@@ -163,9 +157,9 @@ func (x *EndpointResponse) decodeJSON(d *jsonDecoder) bool {
 		switch string(d.key) {
 		case "params":
 			seen[0] |= 0x1
-			d.field(&x.Extra, "params", d.at(), func(p *[]EndpointParam, d *jsonDecoder) bool {
+			decMember(d, &x.Extra, "params", &x.Params, func(p *[]EndpointParam, d *jsonDecoder) bool {
 				return decSlice(p, d, (*EndpointParam).decodeJSON)
-			}(&x.Params, d), "array of EndpointParam")
+			}, "array of EndpointParam")
 		default:
 			d.unknown(&x.Extra)
 		}
@@ -175,15 +169,7 @@ func (x *EndpointResponse) decodeJSON(d *jsonDecoder) bool {
 }
 func (x *EndpointResponse) encodeJSON(e *jsonEncoder) {
 	e.objectStart()
-	if e.field(&x.Extra, "params") {
-		if x.Params == nil {
-			e.rawBytes("[]")
-		} else {
-			func(p *[]EndpointParam, e *jsonEncoder) {
-				encSlice(p, e, (*EndpointParam).encodeJSON)
-			}(&x.Params, e)
-		}
-	}
+	encMemberList(e, &x.Extra, "params", &x.Params, (*EndpointParam).encodeJSON)
 	x.Extra.encode(e)
 	e.objectEnd()
 }

@@ -69,10 +69,10 @@ func (x *FollowingCreateRequest) decodeJSON(d *jsonDecoder) bool {
 		switch string(d.key) {
 		case "userId":
 			seen[0] |= 0x1
-			d.field(&x.Extra, "userId", d.at(), decString(&x.UserID, d), "string")
+			decMember(d, &x.Extra, "userId", &x.UserID, decString, "string")
 		case "withReplies":
 			seen[0] |= 0x2
-			d.field(&x.Extra, "withReplies", d.at(), decPtr(&x.WithReplies, d, decBool), "boolean")
+			decMemberPtr(d, &x.Extra, "withReplies", &x.WithReplies, new(bool), decBool, "boolean")
 		default:
 			d.unknown(&x.Extra)
 		}
@@ -82,13 +82,9 @@ func (x *FollowingCreateRequest) decodeJSON(d *jsonDecoder) bool {
 }
 func (x *FollowingCreateRequest) encodeJSON(e *jsonEncoder) {
 	e.objectStart()
-	if e.field(&x.Extra, "userId") {
-		encString(&x.UserID, e)
-	}
+	encMember(e, &x.Extra, "userId", &x.UserID, encString)
 	if x.WithReplies != nil {
-		if e.field(&x.Extra, "withReplies") {
-			encPtr(&x.WithReplies, e, encBool)
-		}
+		encMemberPtr(e, &x.Extra, "withReplies", x.WithReplies, encBool)
 	}
 	x.Extra.encode(e)
 	e.objectEnd()

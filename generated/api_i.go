@@ -108,21 +108,21 @@ func (x *INotificationsRequest) decodeJSON(d *jsonDecoder) bool {
 	for ; d.nextMember(n); n++ {
 		switch string(d.key) {
 		case "limit":
-			d.field(&x.Extra, "limit", d.at(), decPtr(&x.Limit, d, decInt64), "integer")
+			decMemberPtr(d, &x.Extra, "limit", &x.Limit, new(int64), decInt64, "integer")
 		case "sinceId":
-			d.field(&x.Extra, "sinceId", d.at(), decPtr(&x.SinceID, d, decString), "string")
+			decMemberPtr(d, &x.Extra, "sinceId", &x.SinceID, new(string), decString, "string")
 		case "untilId":
-			d.field(&x.Extra, "untilId", d.at(), decPtr(&x.UntilID, d, decString), "string")
+			decMemberPtr(d, &x.Extra, "untilId", &x.UntilID, new(string), decString, "string")
 		case "markAsRead":
-			d.field(&x.Extra, "markAsRead", d.at(), decPtr(&x.MarkAsRead, d, decBool), "boolean")
+			decMemberPtr(d, &x.Extra, "markAsRead", &x.MarkAsRead, new(bool), decBool, "boolean")
 		case "includeTypes":
-			d.field(&x.Extra, "includeTypes", d.at(), func(p *[]INotificationsIncludeType, d *jsonDecoder) bool {
+			decMember(d, &x.Extra, "includeTypes", &x.IncludeTypes, func(p *[]INotificationsIncludeType, d *jsonDecoder) bool {
 				return decSlice(p, d, decEnum[INotificationsIncludeType])
-			}(&x.IncludeTypes, d), "array of string")
+			}, "array of string")
 		case "excludeTypes":
-			d.field(&x.Extra, "excludeTypes", d.at(), func(p *[]INotificationsExcludeType, d *jsonDecoder) bool {
+			decMember(d, &x.Extra, "excludeTypes", &x.ExcludeTypes, func(p *[]INotificationsExcludeType, d *jsonDecoder) bool {
 				return decSlice(p, d, decEnum[INotificationsExcludeType])
-			}(&x.ExcludeTypes, d), "array of string")
+			}, "array of string")
 		default:
 			d.unknown(&x.Extra)
 		}
@@ -132,38 +132,26 @@ func (x *INotificationsRequest) decodeJSON(d *jsonDecoder) bool {
 func (x *INotificationsRequest) encodeJSON(e *jsonEncoder) {
 	e.objectStart()
 	if x.Limit != nil {
-		if e.field(&x.Extra, "limit") {
-			encPtr(&x.Limit, e, encInt64)
-		}
+		encMemberPtr(e, &x.Extra, "limit", x.Limit, encInt64)
 	}
 	if x.SinceID != nil {
-		if e.field(&x.Extra, "sinceId") {
-			encPtr(&x.SinceID, e, encString)
-		}
+		encMemberPtr(e, &x.Extra, "sinceId", x.SinceID, encString)
 	}
 	if x.UntilID != nil {
-		if e.field(&x.Extra, "untilId") {
-			encPtr(&x.UntilID, e, encString)
-		}
+		encMemberPtr(e, &x.Extra, "untilId", x.UntilID, encString)
 	}
 	if x.MarkAsRead != nil {
-		if e.field(&x.Extra, "markAsRead") {
-			encPtr(&x.MarkAsRead, e, encBool)
-		}
+		encMemberPtr(e, &x.Extra, "markAsRead", x.MarkAsRead, encBool)
 	}
 	if x.IncludeTypes != nil {
-		if e.field(&x.Extra, "includeTypes") {
-			func(p *[]INotificationsIncludeType, e *jsonEncoder) {
-				encSlice(p, e, encEnum[INotificationsIncludeType])
-			}(&x.IncludeTypes, e)
-		}
+		encMember(e, &x.Extra, "includeTypes", &x.IncludeTypes, func(p *[]INotificationsIncludeType, e *jsonEncoder) {
+			encSlice(p, e, encEnum[INotificationsIncludeType])
+		})
 	}
 	if x.ExcludeTypes != nil {
-		if e.field(&x.Extra, "excludeTypes") {
-			func(p *[]INotificationsExcludeType, e *jsonEncoder) {
-				encSlice(p, e, encEnum[INotificationsExcludeType])
-			}(&x.ExcludeTypes, e)
-		}
+		encMember(e, &x.Extra, "excludeTypes", &x.ExcludeTypes, func(p *[]INotificationsExcludeType, e *jsonEncoder) {
+			encSlice(p, e, encEnum[INotificationsExcludeType])
+		})
 	}
 	x.Extra.encode(e)
 	e.objectEnd()
@@ -243,7 +231,7 @@ func (x *IPinRequest) decodeJSON(d *jsonDecoder) bool {
 		switch string(d.key) {
 		case "noteId":
 			seen[0] |= 0x1
-			d.field(&x.Extra, "noteId", d.at(), decString(&x.NoteID, d), "string")
+			decMember(d, &x.Extra, "noteId", &x.NoteID, decString, "string")
 		default:
 			d.unknown(&x.Extra)
 		}
@@ -253,9 +241,7 @@ func (x *IPinRequest) decodeJSON(d *jsonDecoder) bool {
 }
 func (x *IPinRequest) encodeJSON(e *jsonEncoder) {
 	e.objectStart()
-	if e.field(&x.Extra, "noteId") {
-		encString(&x.NoteID, e)
-	}
+	encMember(e, &x.Extra, "noteId", &x.NoteID, encString)
 	x.Extra.encode(e)
 	e.objectEnd()
 }
@@ -328,15 +314,15 @@ func (x *IRegistryGetRequest) decodeJSON(d *jsonDecoder) bool {
 		switch string(d.key) {
 		case "key":
 			seen[0] |= 0x1
-			d.field(&x.Extra, "key", d.at(), decString(&x.Key, d), "string")
+			decMember(d, &x.Extra, "key", &x.Key, decString, "string")
 		case "scope":
 			seen[0] |= 0x2
-			d.field(&x.Extra, "scope", d.at(), func(p *[]string, d *jsonDecoder) bool {
+			decMember(d, &x.Extra, "scope", &x.Scope, func(p *[]string, d *jsonDecoder) bool {
 				return decSlice(p, d, decString)
-			}(&x.Scope, d), "array of string")
+			}, "array of string")
 		case "domain":
 			seen[0] |= 0x4
-			d.field(&x.Extra, "domain", d.at(), decOptional(&x.Domain, d, decString), "string")
+			decMemberOptional(d, &x.Extra, "domain", &x.Domain, decString, "string")
 		default:
 			d.unknown(&x.Extra)
 		}
@@ -346,22 +332,10 @@ func (x *IRegistryGetRequest) decodeJSON(d *jsonDecoder) bool {
 }
 func (x *IRegistryGetRequest) encodeJSON(e *jsonEncoder) {
 	e.objectStart()
-	if e.field(&x.Extra, "key") {
-		encString(&x.Key, e)
-	}
-	if e.field(&x.Extra, "scope") {
-		if x.Scope == nil {
-			e.rawBytes("[]")
-		} else {
-			func(p *[]string, e *jsonEncoder) {
-				encSlice(p, e, encString)
-			}(&x.Scope, e)
-		}
-	}
+	encMember(e, &x.Extra, "key", &x.Key, encString)
+	encMemberList(e, &x.Extra, "scope", &x.Scope, encString)
 	if x.Domain.IsSet() {
-		if e.field(&x.Extra, "domain") {
-			encOptional(&x.Domain, e, encString)
-		}
+		encMemberOptional(e, &x.Extra, "domain", &x.Domain, encString)
 	}
 	x.Extra.encode(e)
 	e.objectEnd()
@@ -421,23 +395,22 @@ func (x *IRegistrySetRequest) decodeJSON(d *jsonDecoder) bool {
 		switch string(d.key) {
 		case "key":
 			seen[0] |= 0x1
-			d.field(&x.Extra, "key", d.at(), decString(&x.Key, d), "string")
+			decMember(d, &x.Extra, "key", &x.Key, decString, "string")
 		case "value":
 			seen[0] |= 0x2
-			if d.null() {
+			if d.nullMember(&x.Extra, "value") {
 				x.Value = nil
-				x.Extra.forgetDeclared("value")
 			} else {
-				d.field(&x.Extra, "value", d.at(), decPtr(&x.Value, d, (*IRegistrySetValue).decodeJSON), "IRegistrySetValue or null")
+				decMemberPtr(d, &x.Extra, "value", &x.Value, new(IRegistrySetValue), (*IRegistrySetValue).decodeJSON, "IRegistrySetValue or null")
 			}
 		case "scope":
 			seen[0] |= 0x4
-			d.field(&x.Extra, "scope", d.at(), func(p *[]string, d *jsonDecoder) bool {
+			decMember(d, &x.Extra, "scope", &x.Scope, func(p *[]string, d *jsonDecoder) bool {
 				return decSlice(p, d, decString)
-			}(&x.Scope, d), "array of string")
+			}, "array of string")
 		case "domain":
 			seen[0] |= 0x8
-			d.field(&x.Extra, "domain", d.at(), decOptional(&x.Domain, d, decString), "string")
+			decMemberOptional(d, &x.Extra, "domain", &x.Domain, decString, "string")
 		default:
 			d.unknown(&x.Extra)
 		}
@@ -447,25 +420,11 @@ func (x *IRegistrySetRequest) decodeJSON(d *jsonDecoder) bool {
 }
 func (x *IRegistrySetRequest) encodeJSON(e *jsonEncoder) {
 	e.objectStart()
-	if e.field(&x.Extra, "key") {
-		encString(&x.Key, e)
-	}
-	if e.field(&x.Extra, "value") {
-		encPtr(&x.Value, e, (*IRegistrySetValue).encodeJSON)
-	}
-	if e.field(&x.Extra, "scope") {
-		if x.Scope == nil {
-			e.rawBytes("[]")
-		} else {
-			func(p *[]string, e *jsonEncoder) {
-				encSlice(p, e, encString)
-			}(&x.Scope, e)
-		}
-	}
+	encMember(e, &x.Extra, "key", &x.Key, encString)
+	encMemberPtr(e, &x.Extra, "value", x.Value, (*IRegistrySetValue).encodeJSON)
+	encMemberList(e, &x.Extra, "scope", &x.Scope, encString)
 	if x.Domain.IsSet() {
-		if e.field(&x.Extra, "domain") {
-			encOptional(&x.Domain, e, encString)
-		}
+		encMemberOptional(e, &x.Extra, "domain", &x.Domain, encString)
 	}
 	x.Extra.encode(e)
 	e.objectEnd()
@@ -595,7 +554,7 @@ func (x *IUnpinRequest) decodeJSON(d *jsonDecoder) bool {
 		switch string(d.key) {
 		case "noteId":
 			seen[0] |= 0x1
-			d.field(&x.Extra, "noteId", d.at(), decString(&x.NoteID, d), "string")
+			decMember(d, &x.Extra, "noteId", &x.NoteID, decString, "string")
 		default:
 			d.unknown(&x.Extra)
 		}
@@ -605,9 +564,7 @@ func (x *IUnpinRequest) decodeJSON(d *jsonDecoder) bool {
 }
 func (x *IUnpinRequest) encodeJSON(e *jsonEncoder) {
 	e.objectStart()
-	if e.field(&x.Extra, "noteId") {
-		encString(&x.NoteID, e)
-	}
+	encMember(e, &x.Extra, "noteId", &x.NoteID, encString)
 	x.Extra.encode(e)
 	e.objectEnd()
 }
@@ -701,31 +658,31 @@ func (x *IUpdateRequest) decodeJSON(d *jsonDecoder) bool {
 	for ; d.nextMember(n); n++ {
 		switch string(d.key) {
 		case "name":
-			d.field(&x.Extra, "name", d.at(), decOptional(&x.Name, d, decString), "string")
+			decMemberOptional(d, &x.Extra, "name", &x.Name, decString, "string")
 		case "description":
-			d.field(&x.Extra, "description", d.at(), decOptional(&x.Description, d, decString), "string")
+			decMemberOptional(d, &x.Extra, "description", &x.Description, decString, "string")
 		case "birthday":
-			d.field(&x.Extra, "birthday", d.at(), decOptional(&x.Birthday, d, decString), "string")
+			decMemberOptional(d, &x.Extra, "birthday", &x.Birthday, decString, "string")
 		case "lang":
-			d.field(&x.Extra, "lang", d.at(), decOptional(&x.Lang, d, decEnum[IUpdateLang]), "string")
+			decMemberOptional(d, &x.Extra, "lang", &x.Lang, decEnum[IUpdateLang], "string")
 		case "avatarId":
-			d.field(&x.Extra, "avatarId", d.at(), decOptional(&x.AvatarID, d, decString), "string")
+			decMemberOptional(d, &x.Extra, "avatarId", &x.AvatarID, decString, "string")
 		case "fields":
-			d.field(&x.Extra, "fields", d.at(), func(p *[]Field, d *jsonDecoder) bool {
+			decMember(d, &x.Extra, "fields", &x.Fields, func(p *[]Field, d *jsonDecoder) bool {
 				return decSlice(p, d, (*Field).decodeJSON)
-			}(&x.Fields, d), "array of Field")
+			}, "array of Field")
 		case "isLocked":
-			d.field(&x.Extra, "isLocked", d.at(), decPtr(&x.IsLocked, d, decBool), "boolean")
+			decMemberPtr(d, &x.Extra, "isLocked", &x.IsLocked, new(bool), decBool, "boolean")
 		case "isCat":
-			d.field(&x.Extra, "isCat", d.at(), decPtr(&x.IsCat, d, decBool), "boolean")
+			decMemberPtr(d, &x.Extra, "isCat", &x.IsCat, new(bool), decBool, "boolean")
 		case "autoAcceptFollowed":
-			d.field(&x.Extra, "autoAcceptFollowed", d.at(), decPtr(&x.AutoAcceptFollowed, d, decBool), "boolean")
+			decMemberPtr(d, &x.Extra, "autoAcceptFollowed", &x.AutoAcceptFollowed, new(bool), decBool, "boolean")
 		case "followingVisibility":
-			d.field(&x.Extra, "followingVisibility", d.at(), decPtr(&x.FollowingVisibility, d, decEnum[UserFollowingVisibility]), "string")
+			decMemberPtr(d, &x.Extra, "followingVisibility", &x.FollowingVisibility, new(UserFollowingVisibility), decEnum[UserFollowingVisibility], "string")
 		case "mutedWords":
-			d.field(&x.Extra, "mutedWords", d.at(), func(p *[]MutedWord, d *jsonDecoder) bool {
+			decMember(d, &x.Extra, "mutedWords", &x.MutedWords, func(p *[]MutedWord, d *jsonDecoder) bool {
 				return decSlice(p, d, (*MutedWord).decodeJSON)
-			}(&x.MutedWords, d), "array of MutedWord")
+			}, "array of MutedWord")
 		default:
 			d.unknown(&x.Extra)
 		}
@@ -735,63 +692,41 @@ func (x *IUpdateRequest) decodeJSON(d *jsonDecoder) bool {
 func (x *IUpdateRequest) encodeJSON(e *jsonEncoder) {
 	e.objectStart()
 	if x.Name.IsSet() {
-		if e.field(&x.Extra, "name") {
-			encOptional(&x.Name, e, encString)
-		}
+		encMemberOptional(e, &x.Extra, "name", &x.Name, encString)
 	}
 	if x.Description.IsSet() {
-		if e.field(&x.Extra, "description") {
-			encOptional(&x.Description, e, encString)
-		}
+		encMemberOptional(e, &x.Extra, "description", &x.Description, encString)
 	}
 	if x.Birthday.IsSet() {
-		if e.field(&x.Extra, "birthday") {
-			encOptional(&x.Birthday, e, encString)
-		}
+		encMemberOptional(e, &x.Extra, "birthday", &x.Birthday, encString)
 	}
 	if x.Lang.IsSet() {
-		if e.field(&x.Extra, "lang") {
-			encOptional(&x.Lang, e, encEnum[IUpdateLang])
-		}
+		encMemberOptional(e, &x.Extra, "lang", &x.Lang, encEnum[IUpdateLang])
 	}
 	if x.AvatarID.IsSet() {
-		if e.field(&x.Extra, "avatarId") {
-			encOptional(&x.AvatarID, e, encString)
-		}
+		encMemberOptional(e, &x.Extra, "avatarId", &x.AvatarID, encString)
 	}
 	if x.Fields != nil {
-		if e.field(&x.Extra, "fields") {
-			func(p *[]Field, e *jsonEncoder) {
-				encSlice(p, e, (*Field).encodeJSON)
-			}(&x.Fields, e)
-		}
+		encMember(e, &x.Extra, "fields", &x.Fields, func(p *[]Field, e *jsonEncoder) {
+			encSlice(p, e, (*Field).encodeJSON)
+		})
 	}
 	if x.IsLocked != nil {
-		if e.field(&x.Extra, "isLocked") {
-			encPtr(&x.IsLocked, e, encBool)
-		}
+		encMemberPtr(e, &x.Extra, "isLocked", x.IsLocked, encBool)
 	}
 	if x.IsCat != nil {
-		if e.field(&x.Extra, "isCat") {
-			encPtr(&x.IsCat, e, encBool)
-		}
+		encMemberPtr(e, &x.Extra, "isCat", x.IsCat, encBool)
 	}
 	if x.AutoAcceptFollowed != nil {
-		if e.field(&x.Extra, "autoAcceptFollowed") {
-			encPtr(&x.AutoAcceptFollowed, e, encBool)
-		}
+		encMemberPtr(e, &x.Extra, "autoAcceptFollowed", x.AutoAcceptFollowed, encBool)
 	}
 	if x.FollowingVisibility != nil {
-		if e.field(&x.Extra, "followingVisibility") {
-			encPtr(&x.FollowingVisibility, e, encEnum[UserFollowingVisibility])
-		}
+		encMemberPtr(e, &x.Extra, "followingVisibility", x.FollowingVisibility, encEnum[UserFollowingVisibility])
 	}
 	if x.MutedWords != nil {
-		if e.field(&x.Extra, "mutedWords") {
-			func(p *[]MutedWord, e *jsonEncoder) {
-				encSlice(p, e, (*MutedWord).encodeJSON)
-			}(&x.MutedWords, e)
-		}
+		encMember(e, &x.Extra, "mutedWords", &x.MutedWords, func(p *[]MutedWord, e *jsonEncoder) {
+			encSlice(p, e, (*MutedWord).encodeJSON)
+		})
 	}
 	x.Extra.encode(e)
 	e.objectEnd()

@@ -40,7 +40,7 @@ func (x *MetaRequest) decodeJSON(d *jsonDecoder) bool {
 	for ; d.nextMember(n); n++ {
 		switch string(d.key) {
 		case "detail":
-			d.field(&x.Extra, "detail", d.at(), decPtr(&x.Detail, d, decBool), "boolean")
+			decMemberPtr(d, &x.Extra, "detail", &x.Detail, new(bool), decBool, "boolean")
 		default:
 			d.unknown(&x.Extra)
 		}
@@ -50,9 +50,7 @@ func (x *MetaRequest) decodeJSON(d *jsonDecoder) bool {
 func (x *MetaRequest) encodeJSON(e *jsonEncoder) {
 	e.objectStart()
 	if x.Detail != nil {
-		if e.field(&x.Extra, "detail") {
-			encPtr(&x.Detail, e, encBool)
-		}
+		encMemberPtr(e, &x.Extra, "detail", x.Detail, encBool)
 	}
 	x.Extra.encode(e)
 	e.objectEnd()
@@ -139,107 +137,100 @@ func (x *MetaResponse) decodeJSON(d *jsonDecoder) bool {
 		switch string(d.key) {
 		case "maintainerName":
 			seen[0] |= 0x1
-			if d.null() {
+			if d.nullMember(&x.Extra, "maintainerName") {
 				x.MaintainerName = nil
-				x.Extra.forgetDeclared("maintainerName")
 			} else {
-				d.field(&x.Extra, "maintainerName", d.at(), decPtr(&x.MaintainerName, d, decString), "string or null")
+				decMemberPtr(d, &x.Extra, "maintainerName", &x.MaintainerName, new(string), decString, "string or null")
 			}
 		case "version":
 			seen[0] |= 0x2
-			d.field(&x.Extra, "version", d.at(), decString(&x.Version, d), "string")
+			decMember(d, &x.Extra, "version", &x.Version, decString, "string")
 		case "name":
 			seen[0] |= 0x4
-			if d.null() {
+			if d.nullMember(&x.Extra, "name") {
 				x.Name = nil
-				x.Extra.forgetDeclared("name")
 			} else {
-				d.field(&x.Extra, "name", d.at(), decPtr(&x.Name, d, decString), "string or null")
+				decMemberPtr(d, &x.Extra, "name", &x.Name, new(string), decString, "string or null")
 			}
 		case "uri":
 			seen[0] |= 0x8
-			d.field(&x.Extra, "uri", d.at(), decString(&x.URI, d), "string")
+			decMember(d, &x.Extra, "uri", &x.URI, decString, "string")
 		case "description":
 			seen[0] |= 0x10
-			if d.null() {
+			if d.nullMember(&x.Extra, "description") {
 				x.Description = nil
-				x.Extra.forgetDeclared("description")
 			} else {
-				d.field(&x.Extra, "description", d.at(), decPtr(&x.Description, d, decString), "string or null")
+				decMemberPtr(d, &x.Extra, "description", &x.Description, new(string), decString, "string or null")
 			}
 		case "langs":
 			seen[0] |= 0x20
-			d.field(&x.Extra, "langs", d.at(), func(p *[]string, d *jsonDecoder) bool {
+			decMember(d, &x.Extra, "langs", &x.Langs, func(p *[]string, d *jsonDecoder) bool {
 				return decSlice(p, d, decString)
-			}(&x.Langs, d), "array of string")
+			}, "array of string")
 		case "repositoryUrl":
 			seen[0] |= 0x40
-			if d.null() {
+			if d.nullMember(&x.Extra, "repositoryUrl") {
 				x.RepositoryURL = nil
-				x.Extra.forgetDeclared("repositoryUrl")
 			} else {
-				d.field(&x.Extra, "repositoryUrl", d.at(), decPtr(&x.RepositoryURL, d, decString), "string or null")
+				decMemberPtr(d, &x.Extra, "repositoryUrl", &x.RepositoryURL, new(string), decString, "string or null")
 			}
 		case "iconUrl":
 			seen[0] |= 0x80
-			if d.null() {
+			if d.nullMember(&x.Extra, "iconUrl") {
 				x.IconURL = nil
-				x.Extra.forgetDeclared("iconUrl")
 			} else {
-				d.field(&x.Extra, "iconUrl", d.at(), decPtr(&x.IconURL, d, decString), "string or null")
+				decMemberPtr(d, &x.Extra, "iconUrl", &x.IconURL, new(string), decString, "string or null")
 			}
 		case "mascotImageUrl":
 			seen[0] |= 0x100
-			d.field(&x.Extra, "mascotImageUrl", d.at(), decString(&x.MascotImageURL, d), "string")
+			decMember(d, &x.Extra, "mascotImageUrl", &x.MascotImageURL, decString, "string")
 		case "disableRegistration":
 			seen[0] |= 0x200
-			d.field(&x.Extra, "disableRegistration", d.at(), decBool(&x.DisableRegistration, d), "boolean")
+			decMember(d, &x.Extra, "disableRegistration", &x.DisableRegistration, decBool, "boolean")
 		case "maxNoteTextLength":
 			seen[0] |= 0x400
-			d.field(&x.Extra, "maxNoteTextLength", d.at(), decInt64(&x.MaxNoteTextLength, d), "integer")
+			decMember(d, &x.Extra, "maxNoteTextLength", &x.MaxNoteTextLength, decInt64, "integer")
 		case "ads":
 			seen[0] |= 0x800
-			d.field(&x.Extra, "ads", d.at(), func(p *[]Ad, d *jsonDecoder) bool {
+			decMember(d, &x.Extra, "ads", &x.Ads, func(p *[]Ad, d *jsonDecoder) bool {
 				return decSlice(p, d, (*Ad).decodeJSON)
-			}(&x.Ads, d), "array of Ad")
+			}, "array of Ad")
 		case "themeColor":
 			seen[0] |= 0x1000
-			if d.null() {
+			if d.nullMember(&x.Extra, "themeColor") {
 				x.ThemeColor = nil
 				x.nulls |= 0x1
-				x.Extra.forgetDeclared("themeColor")
 			} else {
-				d.field(&x.Extra, "themeColor", d.at(), decPtr(&x.ThemeColor, d, decString), "string or null")
+				decMemberPtr(d, &x.Extra, "themeColor", &x.ThemeColor, new(string), decString, "string or null")
 			}
 		case "serverRules":
 			seen[0] |= 0x2000
-			d.field(&x.Extra, "serverRules", d.at(), func(p *[]string, d *jsonDecoder) bool {
+			decMember(d, &x.Extra, "serverRules", &x.ServerRules, func(p *[]string, d *jsonDecoder) bool {
 				return decSlice(p, d, decString)
-			}(&x.ServerRules, d), "array of string")
+			}, "array of string")
 		case "noteSearchableScope":
 			seen[0] |= 0x4000
-			d.field(&x.Extra, "noteSearchableScope", d.at(), decEnum[MetaLiteNoteSearchableScope](&x.NoteSearchableScope, d), "string")
+			decMember(d, &x.Extra, "noteSearchableScope", &x.NoteSearchableScope, decEnum[MetaLiteNoteSearchableScope], "string")
 		case "maxFileSize":
 			seen[0] |= 0x8000
-			d.field(&x.Extra, "maxFileSize", d.at(), decInt64(&x.MaxFileSize, d), "integer")
+			decMember(d, &x.Extra, "maxFileSize", &x.MaxFileSize, decInt64, "integer")
 		case "features":
 			seen[0] |= 0x10000
-			d.field(&x.Extra, "features", d.at(), decPtr(&x.Features, d, (*Features).decodeJSON), "Features")
+			decMemberPtr(d, &x.Extra, "features", &x.Features, new(Features), (*Features).decodeJSON, "Features")
 		case "proxyAccountName":
 			seen[0] |= 0x20000
-			if d.null() {
+			if d.nullMember(&x.Extra, "proxyAccountName") {
 				x.ProxyAccountName = nil
 				x.nulls |= 0x2
-				x.Extra.forgetDeclared("proxyAccountName")
 			} else {
-				d.field(&x.Extra, "proxyAccountName", d.at(), decPtr(&x.ProxyAccountName, d, decString), "string or null")
+				decMemberPtr(d, &x.Extra, "proxyAccountName", &x.ProxyAccountName, new(string), decString, "string or null")
 			}
 		case "requireSetup":
 			seen[0] |= 0x40000
-			d.field(&x.Extra, "requireSetup", d.at(), decPtr(&x.RequireSetup, d, decBool), "boolean")
+			decMemberPtr(d, &x.Extra, "requireSetup", &x.RequireSetup, new(bool), decBool, "boolean")
 		case "cacheRemoteFiles":
 			seen[0] |= 0x80000
-			d.field(&x.Extra, "cacheRemoteFiles", d.at(), decPtr(&x.CacheRemoteFiles, d, decBool), "boolean")
+			decMemberPtr(d, &x.Extra, "cacheRemoteFiles", &x.CacheRemoteFiles, new(bool), decBool, "boolean")
 		default:
 			d.unknown(&x.Extra)
 		}
@@ -250,93 +241,35 @@ func (x *MetaResponse) decodeJSON(d *jsonDecoder) bool {
 }
 func (x *MetaResponse) encodeJSON(e *jsonEncoder) {
 	e.objectStart()
-	if e.field(&x.Extra, "maintainerName") {
-		encPtr(&x.MaintainerName, e, encString)
-	}
-	if e.field(&x.Extra, "version") {
-		encString(&x.Version, e)
-	}
-	if e.field(&x.Extra, "name") {
-		encPtr(&x.Name, e, encString)
-	}
-	if e.field(&x.Extra, "uri") {
-		encString(&x.URI, e)
-	}
-	if e.field(&x.Extra, "description") {
-		encPtr(&x.Description, e, encString)
-	}
-	if e.field(&x.Extra, "langs") {
-		if x.Langs == nil {
-			e.rawBytes("[]")
-		} else {
-			func(p *[]string, e *jsonEncoder) {
-				encSlice(p, e, encString)
-			}(&x.Langs, e)
-		}
-	}
-	if e.field(&x.Extra, "repositoryUrl") {
-		encPtr(&x.RepositoryURL, e, encString)
-	}
-	if e.field(&x.Extra, "iconUrl") {
-		encPtr(&x.IconURL, e, encString)
-	}
-	if e.field(&x.Extra, "mascotImageUrl") {
-		encString(&x.MascotImageURL, e)
-	}
-	if e.field(&x.Extra, "disableRegistration") {
-		encBool(&x.DisableRegistration, e)
-	}
-	if e.field(&x.Extra, "maxNoteTextLength") {
-		encInt64(&x.MaxNoteTextLength, e)
-	}
-	if e.field(&x.Extra, "ads") {
-		if x.Ads == nil {
-			e.rawBytes("[]")
-		} else {
-			func(p *[]Ad, e *jsonEncoder) {
-				encSlice(p, e, (*Ad).encodeJSON)
-			}(&x.Ads, e)
-		}
-	}
+	encMemberPtr(e, &x.Extra, "maintainerName", x.MaintainerName, encString)
+	encMember(e, &x.Extra, "version", &x.Version, encString)
+	encMemberPtr(e, &x.Extra, "name", x.Name, encString)
+	encMember(e, &x.Extra, "uri", &x.URI, encString)
+	encMemberPtr(e, &x.Extra, "description", x.Description, encString)
+	encMemberList(e, &x.Extra, "langs", &x.Langs, encString)
+	encMemberPtr(e, &x.Extra, "repositoryUrl", x.RepositoryURL, encString)
+	encMemberPtr(e, &x.Extra, "iconUrl", x.IconURL, encString)
+	encMember(e, &x.Extra, "mascotImageUrl", &x.MascotImageURL, encString)
+	encMember(e, &x.Extra, "disableRegistration", &x.DisableRegistration, encBool)
+	encMember(e, &x.Extra, "maxNoteTextLength", &x.MaxNoteTextLength, encInt64)
+	encMemberList(e, &x.Extra, "ads", &x.Ads, (*Ad).encodeJSON)
 	if x.ThemeColor != nil || x.nulls&0x1 != 0 {
-		if e.field(&x.Extra, "themeColor") {
-			encPtr(&x.ThemeColor, e, encString)
-		}
+		encMemberPtr(e, &x.Extra, "themeColor", x.ThemeColor, encString)
 	}
-	if e.field(&x.Extra, "serverRules") {
-		if x.ServerRules == nil {
-			e.rawBytes("[]")
-		} else {
-			func(p *[]string, e *jsonEncoder) {
-				encSlice(p, e, encString)
-			}(&x.ServerRules, e)
-		}
-	}
-	if e.field(&x.Extra, "noteSearchableScope") {
-		encEnum[MetaLiteNoteSearchableScope](&x.NoteSearchableScope, e)
-	}
-	if e.field(&x.Extra, "maxFileSize") {
-		encInt64(&x.MaxFileSize, e)
-	}
+	encMemberList(e, &x.Extra, "serverRules", &x.ServerRules, encString)
+	encMember(e, &x.Extra, "noteSearchableScope", &x.NoteSearchableScope, encEnum[MetaLiteNoteSearchableScope])
+	encMember(e, &x.Extra, "maxFileSize", &x.MaxFileSize, encInt64)
 	if x.Features != nil {
-		if e.field(&x.Extra, "features") {
-			encPtr(&x.Features, e, (*Features).encodeJSON)
-		}
+		encMemberPtr(e, &x.Extra, "features", x.Features, (*Features).encodeJSON)
 	}
 	if x.ProxyAccountName != nil || x.nulls&0x2 != 0 {
-		if e.field(&x.Extra, "proxyAccountName") {
-			encPtr(&x.ProxyAccountName, e, encString)
-		}
+		encMemberPtr(e, &x.Extra, "proxyAccountName", x.ProxyAccountName, encString)
 	}
 	if x.RequireSetup != nil {
-		if e.field(&x.Extra, "requireSetup") {
-			encPtr(&x.RequireSetup, e, encBool)
-		}
+		encMemberPtr(e, &x.Extra, "requireSetup", x.RequireSetup, encBool)
 	}
 	if x.CacheRemoteFiles != nil {
-		if e.field(&x.Extra, "cacheRemoteFiles") {
-			encPtr(&x.CacheRemoteFiles, e, encBool)
-		}
+		encMemberPtr(e, &x.Extra, "cacheRemoteFiles", x.CacheRemoteFiles, encBool)
 	}
 	x.Extra.encode(e)
 	e.objectEnd()

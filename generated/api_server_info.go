@@ -49,10 +49,10 @@ func (x *ServerInfoCPU) decodeJSON(d *jsonDecoder) bool {
 		switch string(d.key) {
 		case "model":
 			seen[0] |= 0x1
-			d.field(&x.Extra, "model", d.at(), decString(&x.Model, d), "string")
+			decMember(d, &x.Extra, "model", &x.Model, decString, "string")
 		case "cores":
 			seen[0] |= 0x2
-			d.field(&x.Extra, "cores", d.at(), decInt64(&x.Cores, d), "integer")
+			decMember(d, &x.Extra, "cores", &x.Cores, decInt64, "integer")
 		default:
 			d.unknown(&x.Extra)
 		}
@@ -62,12 +62,8 @@ func (x *ServerInfoCPU) decodeJSON(d *jsonDecoder) bool {
 }
 func (x *ServerInfoCPU) encodeJSON(e *jsonEncoder) {
 	e.objectStart()
-	if e.field(&x.Extra, "model") {
-		encString(&x.Model, e)
-	}
-	if e.field(&x.Extra, "cores") {
-		encInt64(&x.Cores, e)
-	}
+	encMember(e, &x.Extra, "model", &x.Model, encString)
+	encMember(e, &x.Extra, "cores", &x.Cores, encInt64)
 	x.Extra.encode(e)
 	e.objectEnd()
 }
@@ -110,10 +106,10 @@ func (x *ServerInfoFs) decodeJSON(d *jsonDecoder) bool {
 		switch string(d.key) {
 		case "total":
 			seen[0] |= 0x1
-			d.field(&x.Extra, "total", d.at(), decInt64(&x.Total, d), "integer")
+			decMember(d, &x.Extra, "total", &x.Total, decInt64, "integer")
 		case "used":
 			seen[0] |= 0x2
-			d.field(&x.Extra, "used", d.at(), decInt64(&x.Used, d), "integer")
+			decMember(d, &x.Extra, "used", &x.Used, decInt64, "integer")
 		default:
 			d.unknown(&x.Extra)
 		}
@@ -123,12 +119,8 @@ func (x *ServerInfoFs) decodeJSON(d *jsonDecoder) bool {
 }
 func (x *ServerInfoFs) encodeJSON(e *jsonEncoder) {
 	e.objectStart()
-	if e.field(&x.Extra, "total") {
-		encInt64(&x.Total, e)
-	}
-	if e.field(&x.Extra, "used") {
-		encInt64(&x.Used, e)
-	}
+	encMember(e, &x.Extra, "total", &x.Total, encInt64)
+	encMember(e, &x.Extra, "used", &x.Used, encInt64)
 	x.Extra.encode(e)
 	e.objectEnd()
 }
@@ -170,7 +162,7 @@ func (x *ServerInfoMem) decodeJSON(d *jsonDecoder) bool {
 		switch string(d.key) {
 		case "total":
 			seen[0] |= 0x1
-			d.field(&x.Extra, "total", d.at(), decInt64(&x.Total, d), "integer")
+			decMember(d, &x.Extra, "total", &x.Total, decInt64, "integer")
 		default:
 			d.unknown(&x.Extra)
 		}
@@ -180,9 +172,7 @@ func (x *ServerInfoMem) decodeJSON(d *jsonDecoder) bool {
 }
 func (x *ServerInfoMem) encodeJSON(e *jsonEncoder) {
 	e.objectStart()
-	if e.field(&x.Extra, "total") {
-		encInt64(&x.Total, e)
-	}
+	encMember(e, &x.Extra, "total", &x.Total, encInt64)
 	x.Extra.encode(e)
 	e.objectEnd()
 }
@@ -227,16 +217,16 @@ func (x *ServerInfoResponse) decodeJSON(d *jsonDecoder) bool {
 		switch string(d.key) {
 		case "machine":
 			seen[0] |= 0x1
-			d.field(&x.Extra, "machine", d.at(), decString(&x.Machine, d), "string")
+			decMember(d, &x.Extra, "machine", &x.Machine, decString, "string")
 		case "cpu":
 			seen[0] |= 0x2
-			d.field(&x.Extra, "cpu", d.at(), (*ServerInfoCPU).decodeJSON(&x.CPU, d), "ServerInfoCPU")
+			decMember(d, &x.Extra, "cpu", &x.CPU, (*ServerInfoCPU).decodeJSON, "ServerInfoCPU")
 		case "mem":
 			seen[0] |= 0x4
-			d.field(&x.Extra, "mem", d.at(), (*ServerInfoMem).decodeJSON(&x.Mem, d), "ServerInfoMem")
+			decMember(d, &x.Extra, "mem", &x.Mem, (*ServerInfoMem).decodeJSON, "ServerInfoMem")
 		case "fs":
 			seen[0] |= 0x8
-			d.field(&x.Extra, "fs", d.at(), (*ServerInfoFs).decodeJSON(&x.Fs, d), "ServerInfoFs")
+			decMember(d, &x.Extra, "fs", &x.Fs, (*ServerInfoFs).decodeJSON, "ServerInfoFs")
 		default:
 			d.unknown(&x.Extra)
 		}
@@ -246,18 +236,10 @@ func (x *ServerInfoResponse) decodeJSON(d *jsonDecoder) bool {
 }
 func (x *ServerInfoResponse) encodeJSON(e *jsonEncoder) {
 	e.objectStart()
-	if e.field(&x.Extra, "machine") {
-		encString(&x.Machine, e)
-	}
-	if e.field(&x.Extra, "cpu") {
-		(*ServerInfoCPU).encodeJSON(&x.CPU, e)
-	}
-	if e.field(&x.Extra, "mem") {
-		(*ServerInfoMem).encodeJSON(&x.Mem, e)
-	}
-	if e.field(&x.Extra, "fs") {
-		(*ServerInfoFs).encodeJSON(&x.Fs, e)
-	}
+	encMember(e, &x.Extra, "machine", &x.Machine, encString)
+	encMember(e, &x.Extra, "cpu", &x.CPU, (*ServerInfoCPU).encodeJSON)
+	encMember(e, &x.Extra, "mem", &x.Mem, (*ServerInfoMem).encodeJSON)
+	encMember(e, &x.Extra, "fs", &x.Fs, (*ServerInfoFs).encodeJSON)
 	x.Extra.encode(e)
 	e.objectEnd()
 }

@@ -56,22 +56,22 @@ func (x *TestRequest) decodeJSON(d *jsonDecoder) bool {
 		switch string(d.key) {
 		case "required":
 			seen[0] |= 0x1
-			d.field(&x.Extra, "required", d.at(), decBool(&x.Required, d), "boolean")
+			decMember(d, &x.Extra, "required", &x.Required, decBool, "boolean")
 		case "string":
 			seen[0] |= 0x2
-			d.field(&x.Extra, "string", d.at(), decPtr(&x.String, d, decString), "string")
+			decMemberPtr(d, &x.Extra, "string", &x.String, new(string), decString, "string")
 		case "default":
 			seen[0] |= 0x4
-			d.field(&x.Extra, "default", d.at(), decPtr(&x.Default, d, decString), "string")
+			decMemberPtr(d, &x.Extra, "default", &x.Default, new(string), decString, "string")
 		case "nullableDefault":
 			seen[0] |= 0x8
-			d.field(&x.Extra, "nullableDefault", d.at(), decOptional(&x.NullableDefault, d, decString), "string")
+			decMemberOptional(d, &x.Extra, "nullableDefault", &x.NullableDefault, decString, "string")
 		case "id":
 			seen[0] |= 0x10
-			d.field(&x.Extra, "id", d.at(), decPtr(&x.ID, d, decString), "string")
+			decMemberPtr(d, &x.Extra, "id", &x.ID, new(string), decString, "string")
 		case "func":
 			seen[0] |= 0x20
-			d.field(&x.Extra, "func", d.at(), decPtr(&x.Func, d, decString), "string")
+			decMemberPtr(d, &x.Extra, "func", &x.Func, new(string), decString, "string")
 		default:
 			d.unknown(&x.Extra)
 		}
@@ -81,33 +81,21 @@ func (x *TestRequest) decodeJSON(d *jsonDecoder) bool {
 }
 func (x *TestRequest) encodeJSON(e *jsonEncoder) {
 	e.objectStart()
-	if e.field(&x.Extra, "required") {
-		encBool(&x.Required, e)
-	}
+	encMember(e, &x.Extra, "required", &x.Required, encBool)
 	if x.String != nil {
-		if e.field(&x.Extra, "string") {
-			encPtr(&x.String, e, encString)
-		}
+		encMemberPtr(e, &x.Extra, "string", x.String, encString)
 	}
 	if x.Default != nil {
-		if e.field(&x.Extra, "default") {
-			encPtr(&x.Default, e, encString)
-		}
+		encMemberPtr(e, &x.Extra, "default", x.Default, encString)
 	}
 	if x.NullableDefault.IsSet() {
-		if e.field(&x.Extra, "nullableDefault") {
-			encOptional(&x.NullableDefault, e, encString)
-		}
+		encMemberOptional(e, &x.Extra, "nullableDefault", &x.NullableDefault, encString)
 	}
 	if x.ID != nil {
-		if e.field(&x.Extra, "id") {
-			encPtr(&x.ID, e, encString)
-		}
+		encMemberPtr(e, &x.Extra, "id", x.ID, encString)
 	}
 	if x.Func != nil {
-		if e.field(&x.Extra, "func") {
-			encPtr(&x.Func, e, encString)
-		}
+		encMemberPtr(e, &x.Extra, "func", x.Func, encString)
 	}
 	x.Extra.encode(e)
 	e.objectEnd()
@@ -156,28 +144,27 @@ func (x *TestResponse) decodeJSON(d *jsonDecoder) bool {
 		switch string(d.key) {
 		case "id":
 			seen[0] |= 0x1
-			d.field(&x.Extra, "id", d.at(), decPtr(&x.ID, d, decString), "string")
+			decMemberPtr(d, &x.Extra, "id", &x.ID, new(string), decString, "string")
 		case "required":
 			seen[0] |= 0x2
-			d.field(&x.Extra, "required", d.at(), decBool(&x.Required, d), "boolean")
+			decMember(d, &x.Extra, "required", &x.Required, decBool, "boolean")
 		case "string":
 			seen[0] |= 0x4
-			d.field(&x.Extra, "string", d.at(), decPtr(&x.String, d, decString), "string")
+			decMemberPtr(d, &x.Extra, "string", &x.String, new(string), decString, "string")
 		case "default":
 			seen[0] |= 0x8
-			d.field(&x.Extra, "default", d.at(), decPtr(&x.Default, d, decString), "string")
+			decMemberPtr(d, &x.Extra, "default", &x.Default, new(string), decString, "string")
 		case "nullableDefault":
 			seen[0] |= 0x10
-			if d.null() {
+			if d.nullMember(&x.Extra, "nullableDefault") {
 				x.NullableDefault = nil
 				x.nulls |= 0x1
-				x.Extra.forgetDeclared("nullableDefault")
 			} else {
-				d.field(&x.Extra, "nullableDefault", d.at(), decPtr(&x.NullableDefault, d, decString), "string or null")
+				decMemberPtr(d, &x.Extra, "nullableDefault", &x.NullableDefault, new(string), decString, "string or null")
 			}
 		case "func":
 			seen[0] |= 0x20
-			d.field(&x.Extra, "func", d.at(), decPtr(&x.Func, d, decString), "string")
+			decMemberPtr(d, &x.Extra, "func", &x.Func, new(string), decString, "string")
 		default:
 			d.unknown(&x.Extra)
 		}
@@ -188,32 +175,20 @@ func (x *TestResponse) decodeJSON(d *jsonDecoder) bool {
 func (x *TestResponse) encodeJSON(e *jsonEncoder) {
 	e.objectStart()
 	if x.ID != nil {
-		if e.field(&x.Extra, "id") {
-			encPtr(&x.ID, e, encString)
-		}
+		encMemberPtr(e, &x.Extra, "id", x.ID, encString)
 	}
-	if e.field(&x.Extra, "required") {
-		encBool(&x.Required, e)
-	}
+	encMember(e, &x.Extra, "required", &x.Required, encBool)
 	if x.String != nil {
-		if e.field(&x.Extra, "string") {
-			encPtr(&x.String, e, encString)
-		}
+		encMemberPtr(e, &x.Extra, "string", x.String, encString)
 	}
 	if x.Default != nil {
-		if e.field(&x.Extra, "default") {
-			encPtr(&x.Default, e, encString)
-		}
+		encMemberPtr(e, &x.Extra, "default", x.Default, encString)
 	}
 	if x.NullableDefault != nil || x.nulls&0x1 != 0 {
-		if e.field(&x.Extra, "nullableDefault") {
-			encPtr(&x.NullableDefault, e, encString)
-		}
+		encMemberPtr(e, &x.Extra, "nullableDefault", x.NullableDefault, encString)
 	}
 	if x.Func != nil {
-		if e.field(&x.Extra, "func") {
-			encPtr(&x.Func, e, encString)
-		}
+		encMemberPtr(e, &x.Extra, "func", x.Func, encString)
 	}
 	x.Extra.encode(e)
 	e.objectEnd()

@@ -80,34 +80,34 @@ func (x *UsersNotesRequest) decodeJSON(d *jsonDecoder) bool {
 		switch string(d.key) {
 		case "userId":
 			seen[0] |= 0x1
-			d.field(&x.Extra, "userId", d.at(), decString(&x.UserID, d), "string")
+			decMember(d, &x.Extra, "userId", &x.UserID, decString, "string")
 		case "withReplies":
 			seen[0] |= 0x2
-			d.field(&x.Extra, "withReplies", d.at(), decPtr(&x.WithReplies, d, decBool), "boolean")
+			decMemberPtr(d, &x.Extra, "withReplies", &x.WithReplies, new(bool), decBool, "boolean")
 		case "withRenotes":
 			seen[0] |= 0x4
-			d.field(&x.Extra, "withRenotes", d.at(), decPtr(&x.WithRenotes, d, decBool), "boolean")
+			decMemberPtr(d, &x.Extra, "withRenotes", &x.WithRenotes, new(bool), decBool, "boolean")
 		case "withChannelNotes":
 			seen[0] |= 0x8
-			d.field(&x.Extra, "withChannelNotes", d.at(), decPtr(&x.WithChannelNotes, d, decBool), "boolean")
+			decMemberPtr(d, &x.Extra, "withChannelNotes", &x.WithChannelNotes, new(bool), decBool, "boolean")
 		case "withFiles":
 			seen[0] |= 0x10
-			d.field(&x.Extra, "withFiles", d.at(), decPtr(&x.WithFiles, d, decBool), "boolean")
+			decMemberPtr(d, &x.Extra, "withFiles", &x.WithFiles, new(bool), decBool, "boolean")
 		case "limit":
 			seen[0] |= 0x20
-			d.field(&x.Extra, "limit", d.at(), decPtr(&x.Limit, d, decInt64), "integer")
+			decMemberPtr(d, &x.Extra, "limit", &x.Limit, new(int64), decInt64, "integer")
 		case "sinceId":
 			seen[0] |= 0x40
-			d.field(&x.Extra, "sinceId", d.at(), decPtr(&x.SinceID, d, decString), "string")
+			decMemberPtr(d, &x.Extra, "sinceId", &x.SinceID, new(string), decString, "string")
 		case "untilId":
 			seen[0] |= 0x80
-			d.field(&x.Extra, "untilId", d.at(), decPtr(&x.UntilID, d, decString), "string")
+			decMemberPtr(d, &x.Extra, "untilId", &x.UntilID, new(string), decString, "string")
 		case "sinceDate":
 			seen[0] |= 0x100
-			d.field(&x.Extra, "sinceDate", d.at(), decPtr(&x.SinceDate, d, decInt64), "integer")
+			decMemberPtr(d, &x.Extra, "sinceDate", &x.SinceDate, new(int64), decInt64, "integer")
 		case "untilDate":
 			seen[0] |= 0x200
-			d.field(&x.Extra, "untilDate", d.at(), decPtr(&x.UntilDate, d, decInt64), "integer")
+			decMemberPtr(d, &x.Extra, "untilDate", &x.UntilDate, new(int64), decInt64, "integer")
 		default:
 			d.unknown(&x.Extra)
 		}
@@ -117,53 +117,33 @@ func (x *UsersNotesRequest) decodeJSON(d *jsonDecoder) bool {
 }
 func (x *UsersNotesRequest) encodeJSON(e *jsonEncoder) {
 	e.objectStart()
-	if e.field(&x.Extra, "userId") {
-		encString(&x.UserID, e)
-	}
+	encMember(e, &x.Extra, "userId", &x.UserID, encString)
 	if x.WithReplies != nil {
-		if e.field(&x.Extra, "withReplies") {
-			encPtr(&x.WithReplies, e, encBool)
-		}
+		encMemberPtr(e, &x.Extra, "withReplies", x.WithReplies, encBool)
 	}
 	if x.WithRenotes != nil {
-		if e.field(&x.Extra, "withRenotes") {
-			encPtr(&x.WithRenotes, e, encBool)
-		}
+		encMemberPtr(e, &x.Extra, "withRenotes", x.WithRenotes, encBool)
 	}
 	if x.WithChannelNotes != nil {
-		if e.field(&x.Extra, "withChannelNotes") {
-			encPtr(&x.WithChannelNotes, e, encBool)
-		}
+		encMemberPtr(e, &x.Extra, "withChannelNotes", x.WithChannelNotes, encBool)
 	}
 	if x.WithFiles != nil {
-		if e.field(&x.Extra, "withFiles") {
-			encPtr(&x.WithFiles, e, encBool)
-		}
+		encMemberPtr(e, &x.Extra, "withFiles", x.WithFiles, encBool)
 	}
 	if x.Limit != nil {
-		if e.field(&x.Extra, "limit") {
-			encPtr(&x.Limit, e, encInt64)
-		}
+		encMemberPtr(e, &x.Extra, "limit", x.Limit, encInt64)
 	}
 	if x.SinceID != nil {
-		if e.field(&x.Extra, "sinceId") {
-			encPtr(&x.SinceID, e, encString)
-		}
+		encMemberPtr(e, &x.Extra, "sinceId", x.SinceID, encString)
 	}
 	if x.UntilID != nil {
-		if e.field(&x.Extra, "untilId") {
-			encPtr(&x.UntilID, e, encString)
-		}
+		encMemberPtr(e, &x.Extra, "untilId", x.UntilID, encString)
 	}
 	if x.SinceDate != nil {
-		if e.field(&x.Extra, "sinceDate") {
-			encPtr(&x.SinceDate, e, encInt64)
-		}
+		encMemberPtr(e, &x.Extra, "sinceDate", x.SinceDate, encInt64)
 	}
 	if x.UntilDate != nil {
-		if e.field(&x.Extra, "untilDate") {
-			encPtr(&x.UntilDate, e, encInt64)
-		}
+		encMemberPtr(e, &x.Extra, "untilDate", x.UntilDate, encInt64)
 	}
 	x.Extra.encode(e)
 	e.objectEnd()
@@ -223,7 +203,7 @@ func (x *UsersRelationRequest) decodeJSON(d *jsonDecoder) bool {
 		switch string(d.key) {
 		case "userId":
 			seen[0] |= 0x1
-			d.field(&x.Extra, "userId", d.at(), (*UsersRelationUserID).decodeJSON(&x.UserID, d), "UsersRelationUserID")
+			decMember(d, &x.Extra, "userId", &x.UserID, (*UsersRelationUserID).decodeJSON, "UsersRelationUserID")
 		default:
 			d.unknown(&x.Extra)
 		}
@@ -233,9 +213,7 @@ func (x *UsersRelationRequest) decodeJSON(d *jsonDecoder) bool {
 }
 func (x *UsersRelationRequest) encodeJSON(e *jsonEncoder) {
 	e.objectStart()
-	if e.field(&x.Extra, "userId") {
-		(*UsersRelationUserID).encodeJSON(&x.UserID, e)
-	}
+	encMember(e, &x.Extra, "userId", &x.UserID, (*UsersRelationUserID).encodeJSON)
 	x.Extra.encode(e)
 	e.objectEnd()
 }
@@ -340,31 +318,31 @@ func (x *UsersRelationResponseValue) decodeJSON(d *jsonDecoder) bool {
 		switch string(d.key) {
 		case "id":
 			seen[0] |= 0x1
-			d.field(&x.Extra, "id", d.at(), decString(&x.ID, d), "string")
+			decMember(d, &x.Extra, "id", &x.ID, decString, "string")
 		case "isFollowing":
 			seen[0] |= 0x2
-			d.field(&x.Extra, "isFollowing", d.at(), decBool(&x.IsFollowing, d), "boolean")
+			decMember(d, &x.Extra, "isFollowing", &x.IsFollowing, decBool, "boolean")
 		case "hasPendingFollowRequestFromYou":
 			seen[0] |= 0x4
-			d.field(&x.Extra, "hasPendingFollowRequestFromYou", d.at(), decBool(&x.HasPendingFollowRequestFromYou, d), "boolean")
+			decMember(d, &x.Extra, "hasPendingFollowRequestFromYou", &x.HasPendingFollowRequestFromYou, decBool, "boolean")
 		case "hasPendingFollowRequestToYou":
 			seen[0] |= 0x8
-			d.field(&x.Extra, "hasPendingFollowRequestToYou", d.at(), decBool(&x.HasPendingFollowRequestToYou, d), "boolean")
+			decMember(d, &x.Extra, "hasPendingFollowRequestToYou", &x.HasPendingFollowRequestToYou, decBool, "boolean")
 		case "isFollowed":
 			seen[0] |= 0x10
-			d.field(&x.Extra, "isFollowed", d.at(), decBool(&x.IsFollowed, d), "boolean")
+			decMember(d, &x.Extra, "isFollowed", &x.IsFollowed, decBool, "boolean")
 		case "isBlocking":
 			seen[0] |= 0x20
-			d.field(&x.Extra, "isBlocking", d.at(), decBool(&x.IsBlocking, d), "boolean")
+			decMember(d, &x.Extra, "isBlocking", &x.IsBlocking, decBool, "boolean")
 		case "isBlocked":
 			seen[0] |= 0x40
-			d.field(&x.Extra, "isBlocked", d.at(), decBool(&x.IsBlocked, d), "boolean")
+			decMember(d, &x.Extra, "isBlocked", &x.IsBlocked, decBool, "boolean")
 		case "isMuted":
 			seen[0] |= 0x80
-			d.field(&x.Extra, "isMuted", d.at(), decBool(&x.IsMuted, d), "boolean")
+			decMember(d, &x.Extra, "isMuted", &x.IsMuted, decBool, "boolean")
 		case "isRenoteMuted":
 			seen[0] |= 0x100
-			d.field(&x.Extra, "isRenoteMuted", d.at(), decBool(&x.IsRenoteMuted, d), "boolean")
+			decMember(d, &x.Extra, "isRenoteMuted", &x.IsRenoteMuted, decBool, "boolean")
 		default:
 			d.unknown(&x.Extra)
 		}
@@ -374,33 +352,15 @@ func (x *UsersRelationResponseValue) decodeJSON(d *jsonDecoder) bool {
 }
 func (x *UsersRelationResponseValue) encodeJSON(e *jsonEncoder) {
 	e.objectStart()
-	if e.field(&x.Extra, "id") {
-		encString(&x.ID, e)
-	}
-	if e.field(&x.Extra, "isFollowing") {
-		encBool(&x.IsFollowing, e)
-	}
-	if e.field(&x.Extra, "hasPendingFollowRequestFromYou") {
-		encBool(&x.HasPendingFollowRequestFromYou, e)
-	}
-	if e.field(&x.Extra, "hasPendingFollowRequestToYou") {
-		encBool(&x.HasPendingFollowRequestToYou, e)
-	}
-	if e.field(&x.Extra, "isFollowed") {
-		encBool(&x.IsFollowed, e)
-	}
-	if e.field(&x.Extra, "isBlocking") {
-		encBool(&x.IsBlocking, e)
-	}
-	if e.field(&x.Extra, "isBlocked") {
-		encBool(&x.IsBlocked, e)
-	}
-	if e.field(&x.Extra, "isMuted") {
-		encBool(&x.IsMuted, e)
-	}
-	if e.field(&x.Extra, "isRenoteMuted") {
-		encBool(&x.IsRenoteMuted, e)
-	}
+	encMember(e, &x.Extra, "id", &x.ID, encString)
+	encMember(e, &x.Extra, "isFollowing", &x.IsFollowing, encBool)
+	encMember(e, &x.Extra, "hasPendingFollowRequestFromYou", &x.HasPendingFollowRequestFromYou, encBool)
+	encMember(e, &x.Extra, "hasPendingFollowRequestToYou", &x.HasPendingFollowRequestToYou, encBool)
+	encMember(e, &x.Extra, "isFollowed", &x.IsFollowed, encBool)
+	encMember(e, &x.Extra, "isBlocking", &x.IsBlocking, encBool)
+	encMember(e, &x.Extra, "isBlocked", &x.IsBlocked, encBool)
+	encMember(e, &x.Extra, "isMuted", &x.IsMuted, encBool)
+	encMember(e, &x.Extra, "isRenoteMuted", &x.IsRenoteMuted, encBool)
 	x.Extra.encode(e)
 	e.objectEnd()
 }
@@ -545,15 +505,15 @@ func (x *UsersShowRequest) decodeJSON(d *jsonDecoder) bool {
 	for ; d.nextMember(n); n++ {
 		switch string(d.key) {
 		case "host":
-			d.field(&x.Extra, "host", d.at(), decOptional(&x.Host, d, decString), "string")
+			decMemberOptional(d, &x.Extra, "host", &x.Host, decString, "string")
 		case "userId":
-			d.field(&x.Extra, "userId", d.at(), decPtr(&x.UserID, d, decString), "string")
+			decMemberPtr(d, &x.Extra, "userId", &x.UserID, new(string), decString, "string")
 		case "userIds":
-			d.field(&x.Extra, "userIds", d.at(), func(p *[]string, d *jsonDecoder) bool {
+			decMember(d, &x.Extra, "userIds", &x.UserIDs, func(p *[]string, d *jsonDecoder) bool {
 				return decSlice(p, d, decString)
-			}(&x.UserIDs, d), "array of string")
+			}, "array of string")
 		case "username":
-			d.field(&x.Extra, "username", d.at(), decPtr(&x.Username, d, decString), "string")
+			decMemberPtr(d, &x.Extra, "username", &x.Username, new(string), decString, "string")
 		default:
 			d.unknown(&x.Extra)
 		}
@@ -563,26 +523,18 @@ func (x *UsersShowRequest) decodeJSON(d *jsonDecoder) bool {
 func (x *UsersShowRequest) encodeJSON(e *jsonEncoder) {
 	e.objectStart()
 	if x.Host.IsSet() {
-		if e.field(&x.Extra, "host") {
-			encOptional(&x.Host, e, encString)
-		}
+		encMemberOptional(e, &x.Extra, "host", &x.Host, encString)
 	}
 	if x.UserID != nil {
-		if e.field(&x.Extra, "userId") {
-			encPtr(&x.UserID, e, encString)
-		}
+		encMemberPtr(e, &x.Extra, "userId", x.UserID, encString)
 	}
 	if x.UserIDs != nil {
-		if e.field(&x.Extra, "userIds") {
-			func(p *[]string, e *jsonEncoder) {
-				encSlice(p, e, encString)
-			}(&x.UserIDs, e)
-		}
+		encMember(e, &x.Extra, "userIds", &x.UserIDs, func(p *[]string, e *jsonEncoder) {
+			encSlice(p, e, encString)
+		})
 	}
 	if x.Username != nil {
-		if e.field(&x.Extra, "username") {
-			encPtr(&x.Username, e, encString)
-		}
+		encMemberPtr(e, &x.Extra, "username", x.Username, encString)
 	}
 	x.Extra.encode(e)
 	e.objectEnd()

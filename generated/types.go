@@ -35,10 +35,10 @@ func (x *Achievement) decodeJSON(d *jsonDecoder) bool {
 		switch string(d.key) {
 		case "name":
 			seen[0] |= 0x1
-			d.field(&x.Extra, "name", d.at(), decString(&x.Name, d), "string")
+			decMember(d, &x.Extra, "name", &x.Name, decString, "string")
 		case "unlockedAt":
 			seen[0] |= 0x2
-			d.field(&x.Extra, "unlockedAt", d.at(), decInt64(&x.UnlockedAt, d), "integer")
+			decMember(d, &x.Extra, "unlockedAt", &x.UnlockedAt, decInt64, "integer")
 		default:
 			d.unknown(&x.Extra)
 		}
@@ -48,12 +48,8 @@ func (x *Achievement) decodeJSON(d *jsonDecoder) bool {
 }
 func (x *Achievement) encodeJSON(e *jsonEncoder) {
 	e.objectStart()
-	if e.field(&x.Extra, "name") {
-		encString(&x.Name, e)
-	}
-	if e.field(&x.Extra, "unlockedAt") {
-		encInt64(&x.UnlockedAt, e)
-	}
+	encMember(e, &x.Extra, "name", &x.Name, encString)
+	encMember(e, &x.Extra, "unlockedAt", &x.UnlockedAt, encInt64)
 	x.Extra.encode(e)
 	e.objectEnd()
 }
@@ -100,22 +96,22 @@ func (x *Ad) decodeJSON(d *jsonDecoder) bool {
 		switch string(d.key) {
 		case "id":
 			seen[0] |= 0x1
-			d.field(&x.Extra, "id", d.at(), decString(&x.ID, d), "string")
+			decMember(d, &x.Extra, "id", &x.ID, decString, "string")
 		case "url":
 			seen[0] |= 0x2
-			d.field(&x.Extra, "url", d.at(), decString(&x.URL, d), "string")
+			decMember(d, &x.Extra, "url", &x.URL, decString, "string")
 		case "place":
 			seen[0] |= 0x4
-			d.field(&x.Extra, "place", d.at(), decString(&x.Place, d), "string")
+			decMember(d, &x.Extra, "place", &x.Place, decString, "string")
 		case "ratio":
 			seen[0] |= 0x8
-			d.field(&x.Extra, "ratio", d.at(), decInt64(&x.Ratio, d), "integer")
+			decMember(d, &x.Extra, "ratio", &x.Ratio, decInt64, "integer")
 		case "imageUrl":
 			seen[0] |= 0x10
-			d.field(&x.Extra, "imageUrl", d.at(), decString(&x.ImageURL, d), "string")
+			decMember(d, &x.Extra, "imageUrl", &x.ImageURL, decString, "string")
 		case "dayOfWeek":
 			seen[0] |= 0x20
-			d.field(&x.Extra, "dayOfWeek", d.at(), decInt64(&x.DayOfWeek, d), "integer")
+			decMember(d, &x.Extra, "dayOfWeek", &x.DayOfWeek, decInt64, "integer")
 		default:
 			d.unknown(&x.Extra)
 		}
@@ -125,24 +121,12 @@ func (x *Ad) decodeJSON(d *jsonDecoder) bool {
 }
 func (x *Ad) encodeJSON(e *jsonEncoder) {
 	e.objectStart()
-	if e.field(&x.Extra, "id") {
-		encString(&x.ID, e)
-	}
-	if e.field(&x.Extra, "url") {
-		encString(&x.URL, e)
-	}
-	if e.field(&x.Extra, "place") {
-		encString(&x.Place, e)
-	}
-	if e.field(&x.Extra, "ratio") {
-		encInt64(&x.Ratio, e)
-	}
-	if e.field(&x.Extra, "imageUrl") {
-		encString(&x.ImageURL, e)
-	}
-	if e.field(&x.Extra, "dayOfWeek") {
-		encInt64(&x.DayOfWeek, e)
-	}
+	encMember(e, &x.Extra, "id", &x.ID, encString)
+	encMember(e, &x.Extra, "url", &x.URL, encString)
+	encMember(e, &x.Extra, "place", &x.Place, encString)
+	encMember(e, &x.Extra, "ratio", &x.Ratio, encInt64)
+	encMember(e, &x.Extra, "imageUrl", &x.ImageURL, encString)
+	encMember(e, &x.Extra, "dayOfWeek", &x.DayOfWeek, encInt64)
 	x.Extra.encode(e)
 	e.objectEnd()
 }
@@ -199,67 +183,66 @@ func (x *Antenna) decodeJSON(d *jsonDecoder) bool {
 		switch string(d.key) {
 		case "id":
 			seen[0] |= 0x1
-			d.field(&x.Extra, "id", d.at(), decString(&x.ID, d), "string")
+			decMember(d, &x.Extra, "id", &x.ID, decString, "string")
 		case "createdAt":
 			seen[0] |= 0x2
-			d.field(&x.Extra, "createdAt", d.at(), decTime(&x.CreatedAt, d), "date-time string")
+			decMember(d, &x.Extra, "createdAt", &x.CreatedAt, decTime, "date-time string")
 		case "name":
 			seen[0] |= 0x4
-			d.field(&x.Extra, "name", d.at(), decString(&x.Name, d), "string")
+			decMember(d, &x.Extra, "name", &x.Name, decString, "string")
 		case "keywords":
 			seen[0] |= 0x8
-			d.field(&x.Extra, "keywords", d.at(), func(p *[][]string, d *jsonDecoder) bool {
+			decMember(d, &x.Extra, "keywords", &x.Keywords, func(p *[][]string, d *jsonDecoder) bool {
 				return decSlice(p, d, func(p *[]string, d *jsonDecoder) bool {
 					return decSlice(p, d, decString)
 				})
-			}(&x.Keywords, d), "array of array of string")
+			}, "array of array of string")
 		case "excludeKeywords":
 			seen[0] |= 0x10
-			d.field(&x.Extra, "excludeKeywords", d.at(), func(p *[][]string, d *jsonDecoder) bool {
+			decMember(d, &x.Extra, "excludeKeywords", &x.ExcludeKeywords, func(p *[][]string, d *jsonDecoder) bool {
 				return decSlice(p, d, func(p *[]string, d *jsonDecoder) bool {
 					return decSlice(p, d, decString)
 				})
-			}(&x.ExcludeKeywords, d), "array of array of string")
+			}, "array of array of string")
 		case "src":
 			seen[0] |= 0x20
-			d.field(&x.Extra, "src", d.at(), decEnum[AntennaSrc](&x.Src, d), "string")
+			decMember(d, &x.Extra, "src", &x.Src, decEnum[AntennaSrc], "string")
 		case "userListId":
 			seen[0] |= 0x40
-			if d.null() {
+			if d.nullMember(&x.Extra, "userListId") {
 				x.UserListID = nil
-				x.Extra.forgetDeclared("userListId")
 			} else {
-				d.field(&x.Extra, "userListId", d.at(), decPtr(&x.UserListID, d, decString), "string or null")
+				decMemberPtr(d, &x.Extra, "userListId", &x.UserListID, new(string), decString, "string or null")
 			}
 		case "users":
 			seen[0] |= 0x80
-			d.field(&x.Extra, "users", d.at(), func(p *[]string, d *jsonDecoder) bool {
+			decMember(d, &x.Extra, "users", &x.Users, func(p *[]string, d *jsonDecoder) bool {
 				return decSlice(p, d, decString)
-			}(&x.Users, d), "array of string")
+			}, "array of string")
 		case "caseSensitive":
 			seen[0] |= 0x100
-			d.field(&x.Extra, "caseSensitive", d.at(), decBool(&x.CaseSensitive, d), "boolean")
+			decMember(d, &x.Extra, "caseSensitive", &x.CaseSensitive, decBool, "boolean")
 		case "localOnly":
 			seen[0] |= 0x200
-			d.field(&x.Extra, "localOnly", d.at(), decBool(&x.LocalOnly, d), "boolean")
+			decMember(d, &x.Extra, "localOnly", &x.LocalOnly, decBool, "boolean")
 		case "excludeBots":
 			seen[0] |= 0x400
-			d.field(&x.Extra, "excludeBots", d.at(), decBool(&x.ExcludeBots, d), "boolean")
+			decMember(d, &x.Extra, "excludeBots", &x.ExcludeBots, decBool, "boolean")
 		case "withReplies":
 			seen[0] |= 0x800
-			d.field(&x.Extra, "withReplies", d.at(), decBool(&x.WithReplies, d), "boolean")
+			decMember(d, &x.Extra, "withReplies", &x.WithReplies, decBool, "boolean")
 		case "withFile":
 			seen[0] |= 0x1000
-			d.field(&x.Extra, "withFile", d.at(), decBool(&x.WithFile, d), "boolean")
+			decMember(d, &x.Extra, "withFile", &x.WithFile, decBool, "boolean")
 		case "isActive":
 			seen[0] |= 0x2000
-			d.field(&x.Extra, "isActive", d.at(), decBool(&x.IsActive, d), "boolean")
+			decMember(d, &x.Extra, "isActive", &x.IsActive, decBool, "boolean")
 		case "hasUnreadNote":
 			seen[0] |= 0x4000
-			d.field(&x.Extra, "hasUnreadNote", d.at(), decBool(&x.HasUnreadNote, d), "boolean")
+			decMember(d, &x.Extra, "hasUnreadNote", &x.HasUnreadNote, decBool, "boolean")
 		case "notify":
 			seen[0] |= 0x8000
-			d.field(&x.Extra, "notify", d.at(), decBool(&x.Notify, d), "boolean")
+			decMember(d, &x.Extra, "notify", &x.Notify, decBool, "boolean")
 		default:
 			d.unknown(&x.Extra)
 		}
@@ -269,76 +252,26 @@ func (x *Antenna) decodeJSON(d *jsonDecoder) bool {
 }
 func (x *Antenna) encodeJSON(e *jsonEncoder) {
 	e.objectStart()
-	if e.field(&x.Extra, "id") {
-		encString(&x.ID, e)
-	}
-	if e.field(&x.Extra, "createdAt") {
-		encTime(&x.CreatedAt, e)
-	}
-	if e.field(&x.Extra, "name") {
-		encString(&x.Name, e)
-	}
-	if e.field(&x.Extra, "keywords") {
-		if x.Keywords == nil {
-			e.rawBytes("[]")
-		} else {
-			func(p *[][]string, e *jsonEncoder) {
-				encSlice(p, e, func(p *[]string, e *jsonEncoder) {
-					encSlice(p, e, encString)
-				})
-			}(&x.Keywords, e)
-		}
-	}
-	if e.field(&x.Extra, "excludeKeywords") {
-		if x.ExcludeKeywords == nil {
-			e.rawBytes("[]")
-		} else {
-			func(p *[][]string, e *jsonEncoder) {
-				encSlice(p, e, func(p *[]string, e *jsonEncoder) {
-					encSlice(p, e, encString)
-				})
-			}(&x.ExcludeKeywords, e)
-		}
-	}
-	if e.field(&x.Extra, "src") {
-		encEnum[AntennaSrc](&x.Src, e)
-	}
-	if e.field(&x.Extra, "userListId") {
-		encPtr(&x.UserListID, e, encString)
-	}
-	if e.field(&x.Extra, "users") {
-		if x.Users == nil {
-			e.rawBytes("[]")
-		} else {
-			func(p *[]string, e *jsonEncoder) {
-				encSlice(p, e, encString)
-			}(&x.Users, e)
-		}
-	}
-	if e.field(&x.Extra, "caseSensitive") {
-		encBool(&x.CaseSensitive, e)
-	}
-	if e.field(&x.Extra, "localOnly") {
-		encBool(&x.LocalOnly, e)
-	}
-	if e.field(&x.Extra, "excludeBots") {
-		encBool(&x.ExcludeBots, e)
-	}
-	if e.field(&x.Extra, "withReplies") {
-		encBool(&x.WithReplies, e)
-	}
-	if e.field(&x.Extra, "withFile") {
-		encBool(&x.WithFile, e)
-	}
-	if e.field(&x.Extra, "isActive") {
-		encBool(&x.IsActive, e)
-	}
-	if e.field(&x.Extra, "hasUnreadNote") {
-		encBool(&x.HasUnreadNote, e)
-	}
-	if e.field(&x.Extra, "notify") {
-		encBool(&x.Notify, e)
-	}
+	encMember(e, &x.Extra, "id", &x.ID, encString)
+	encMember(e, &x.Extra, "createdAt", &x.CreatedAt, encTime)
+	encMember(e, &x.Extra, "name", &x.Name, encString)
+	encMemberList(e, &x.Extra, "keywords", &x.Keywords, func(p *[]string, e *jsonEncoder) {
+		encSlice(p, e, encString)
+	})
+	encMemberList(e, &x.Extra, "excludeKeywords", &x.ExcludeKeywords, func(p *[]string, e *jsonEncoder) {
+		encSlice(p, e, encString)
+	})
+	encMember(e, &x.Extra, "src", &x.Src, encEnum[AntennaSrc])
+	encMemberPtr(e, &x.Extra, "userListId", x.UserListID, encString)
+	encMemberList(e, &x.Extra, "users", &x.Users, encString)
+	encMember(e, &x.Extra, "caseSensitive", &x.CaseSensitive, encBool)
+	encMember(e, &x.Extra, "localOnly", &x.LocalOnly, encBool)
+	encMember(e, &x.Extra, "excludeBots", &x.ExcludeBots, encBool)
+	encMember(e, &x.Extra, "withReplies", &x.WithReplies, encBool)
+	encMember(e, &x.Extra, "withFile", &x.WithFile, encBool)
+	encMember(e, &x.Extra, "isActive", &x.IsActive, encBool)
+	encMember(e, &x.Extra, "hasUnreadNote", &x.HasUnreadNote, encBool)
+	encMember(e, &x.Extra, "notify", &x.Notify, encBool)
 	x.Extra.encode(e)
 	e.objectEnd()
 }
@@ -395,16 +328,16 @@ func (x *AvatarDecoration) decodeJSON(d *jsonDecoder) bool {
 		switch string(d.key) {
 		case "id":
 			seen[0] |= 0x1
-			d.field(&x.Extra, "id", d.at(), decString(&x.ID, d), "string")
+			decMember(d, &x.Extra, "id", &x.ID, decString, "string")
 		case "angle":
 			seen[0] |= 0x2
-			d.field(&x.Extra, "angle", d.at(), decPtr(&x.Angle, d, decFloat64), "number")
+			decMemberPtr(d, &x.Extra, "angle", &x.Angle, new(float64), decFloat64, "number")
 		case "flipH":
 			seen[0] |= 0x4
-			d.field(&x.Extra, "flipH", d.at(), decPtr(&x.FlipH, d, decBool), "boolean")
+			decMemberPtr(d, &x.Extra, "flipH", &x.FlipH, new(bool), decBool, "boolean")
 		case "url":
 			seen[0] |= 0x8
-			d.field(&x.Extra, "url", d.at(), decString(&x.URL, d), "string")
+			decMember(d, &x.Extra, "url", &x.URL, decString, "string")
 		default:
 			d.unknown(&x.Extra)
 		}
@@ -414,22 +347,14 @@ func (x *AvatarDecoration) decodeJSON(d *jsonDecoder) bool {
 }
 func (x *AvatarDecoration) encodeJSON(e *jsonEncoder) {
 	e.objectStart()
-	if e.field(&x.Extra, "id") {
-		encString(&x.ID, e)
-	}
+	encMember(e, &x.Extra, "id", &x.ID, encString)
 	if x.Angle != nil {
-		if e.field(&x.Extra, "angle") {
-			encPtr(&x.Angle, e, encFloat64)
-		}
+		encMemberPtr(e, &x.Extra, "angle", x.Angle, encFloat64)
 	}
 	if x.FlipH != nil {
-		if e.field(&x.Extra, "flipH") {
-			encPtr(&x.FlipH, e, encBool)
-		}
+		encMemberPtr(e, &x.Extra, "flipH", x.FlipH, encBool)
 	}
-	if e.field(&x.Extra, "url") {
-		encString(&x.URL, e)
-	}
+	encMember(e, &x.Extra, "url", &x.URL, encString)
 	x.Extra.encode(e)
 	e.objectEnd()
 }
@@ -474,16 +399,16 @@ func (x *Blocking) decodeJSON(d *jsonDecoder) bool {
 		switch string(d.key) {
 		case "id":
 			seen[0] |= 0x1
-			d.field(&x.Extra, "id", d.at(), decString(&x.ID, d), "string")
+			decMember(d, &x.Extra, "id", &x.ID, decString, "string")
 		case "createdAt":
 			seen[0] |= 0x2
-			d.field(&x.Extra, "createdAt", d.at(), decTime(&x.CreatedAt, d), "date-time string")
+			decMember(d, &x.Extra, "createdAt", &x.CreatedAt, decTime, "date-time string")
 		case "blockeeId":
 			seen[0] |= 0x4
-			d.field(&x.Extra, "blockeeId", d.at(), decString(&x.BlockeeID, d), "string")
+			decMember(d, &x.Extra, "blockeeId", &x.BlockeeID, decString, "string")
 		case "blockee":
 			seen[0] |= 0x8
-			d.field(&x.Extra, "blockee", d.at(), (*User).decodeJSON(&x.Blockee, d), "User")
+			decMember(d, &x.Extra, "blockee", &x.Blockee, (*User).decodeJSON, "User")
 		default:
 			d.unknown(&x.Extra)
 		}
@@ -493,18 +418,10 @@ func (x *Blocking) decodeJSON(d *jsonDecoder) bool {
 }
 func (x *Blocking) encodeJSON(e *jsonEncoder) {
 	e.objectStart()
-	if e.field(&x.Extra, "id") {
-		encString(&x.ID, e)
-	}
-	if e.field(&x.Extra, "createdAt") {
-		encTime(&x.CreatedAt, e)
-	}
-	if e.field(&x.Extra, "blockeeId") {
-		encString(&x.BlockeeID, e)
-	}
-	if e.field(&x.Extra, "blockee") {
-		(*User).encodeJSON(&x.Blockee, e)
-	}
+	encMember(e, &x.Extra, "id", &x.ID, encString)
+	encMember(e, &x.Extra, "createdAt", &x.CreatedAt, encTime)
+	encMember(e, &x.Extra, "blockeeId", &x.BlockeeID, encString)
+	encMember(e, &x.Extra, "blockee", &x.Blockee, (*User).encodeJSON)
 	x.Extra.encode(e)
 	e.objectEnd()
 }
@@ -564,70 +481,66 @@ func (x *Channel) decodeJSON(d *jsonDecoder) bool {
 		switch string(d.key) {
 		case "id":
 			seen[0] |= 0x1
-			d.field(&x.Extra, "id", d.at(), decString(&x.ID, d), "string")
+			decMember(d, &x.Extra, "id", &x.ID, decString, "string")
 		case "createdAt":
 			seen[0] |= 0x2
-			d.field(&x.Extra, "createdAt", d.at(), decTime(&x.CreatedAt, d), "date-time string")
+			decMember(d, &x.Extra, "createdAt", &x.CreatedAt, decTime, "date-time string")
 		case "lastNotedAt":
 			seen[0] |= 0x4
-			if d.null() {
+			if d.nullMember(&x.Extra, "lastNotedAt") {
 				x.LastNotedAt = nil
-				x.Extra.forgetDeclared("lastNotedAt")
 			} else {
-				d.field(&x.Extra, "lastNotedAt", d.at(), decPtr(&x.LastNotedAt, d, decTime), "date-time string or null")
+				decMemberPtr(d, &x.Extra, "lastNotedAt", &x.LastNotedAt, new(time.Time), decTime, "date-time string or null")
 			}
 		case "name":
 			seen[0] |= 0x8
-			d.field(&x.Extra, "name", d.at(), decString(&x.Name, d), "string")
+			decMember(d, &x.Extra, "name", &x.Name, decString, "string")
 		case "description":
 			seen[0] |= 0x10
-			if d.null() {
+			if d.nullMember(&x.Extra, "description") {
 				x.Description = nil
-				x.Extra.forgetDeclared("description")
 			} else {
-				d.field(&x.Extra, "description", d.at(), decPtr(&x.Description, d, decString), "string or null")
+				decMemberPtr(d, &x.Extra, "description", &x.Description, new(string), decString, "string or null")
 			}
 		case "userId":
 			seen[0] |= 0x20
-			if d.null() {
+			if d.nullMember(&x.Extra, "userId") {
 				x.UserID = nil
-				x.Extra.forgetDeclared("userId")
 			} else {
-				d.field(&x.Extra, "userId", d.at(), decPtr(&x.UserID, d, decString), "string or null")
+				decMemberPtr(d, &x.Extra, "userId", &x.UserID, new(string), decString, "string or null")
 			}
 		case "bannerUrl":
 			seen[0] |= 0x40
-			if d.null() {
+			if d.nullMember(&x.Extra, "bannerUrl") {
 				x.BannerURL = nil
-				x.Extra.forgetDeclared("bannerUrl")
 			} else {
-				d.field(&x.Extra, "bannerUrl", d.at(), decPtr(&x.BannerURL, d, decString), "string or null")
+				decMemberPtr(d, &x.Extra, "bannerUrl", &x.BannerURL, new(string), decString, "string or null")
 			}
 		case "pinnedNoteIds":
 			seen[0] |= 0x80
-			d.field(&x.Extra, "pinnedNoteIds", d.at(), func(p *[]string, d *jsonDecoder) bool {
+			decMember(d, &x.Extra, "pinnedNoteIds", &x.PinnedNoteIDs, func(p *[]string, d *jsonDecoder) bool {
 				return decSlice(p, d, decString)
-			}(&x.PinnedNoteIDs, d), "array of string")
+			}, "array of string")
 		case "color":
 			seen[0] |= 0x100
-			d.field(&x.Extra, "color", d.at(), decString(&x.Color, d), "string")
+			decMember(d, &x.Extra, "color", &x.Color, decString, "string")
 		case "usersCount":
 			seen[0] |= 0x200
-			d.field(&x.Extra, "usersCount", d.at(), decInt64(&x.UsersCount, d), "integer")
+			decMember(d, &x.Extra, "usersCount", &x.UsersCount, decInt64, "integer")
 		case "notesCount":
 			seen[0] |= 0x400
-			d.field(&x.Extra, "notesCount", d.at(), decInt64(&x.NotesCount, d), "integer")
+			decMember(d, &x.Extra, "notesCount", &x.NotesCount, decInt64, "integer")
 		case "isSensitive":
 			seen[0] |= 0x800
-			d.field(&x.Extra, "isSensitive", d.at(), decBool(&x.IsSensitive, d), "boolean")
+			decMember(d, &x.Extra, "isSensitive", &x.IsSensitive, decBool, "boolean")
 		case "isFollowing":
 			seen[0] |= 0x1000
-			d.field(&x.Extra, "isFollowing", d.at(), decPtr(&x.IsFollowing, d, decBool), "boolean")
+			decMemberPtr(d, &x.Extra, "isFollowing", &x.IsFollowing, new(bool), decBool, "boolean")
 		case "pinnedNotes":
 			seen[0] |= 0x2000
-			d.field(&x.Extra, "pinnedNotes", d.at(), func(p *[]Note, d *jsonDecoder) bool {
+			decMember(d, &x.Extra, "pinnedNotes", &x.PinnedNotes, func(p *[]Note, d *jsonDecoder) bool {
 				return decSlice(p, d, (*Note).decodeJSON)
-			}(&x.PinnedNotes, d), "array of Note")
+			}, "array of Note")
 		default:
 			d.unknown(&x.Extra)
 		}
@@ -637,59 +550,25 @@ func (x *Channel) decodeJSON(d *jsonDecoder) bool {
 }
 func (x *Channel) encodeJSON(e *jsonEncoder) {
 	e.objectStart()
-	if e.field(&x.Extra, "id") {
-		encString(&x.ID, e)
-	}
-	if e.field(&x.Extra, "createdAt") {
-		encTime(&x.CreatedAt, e)
-	}
-	if e.field(&x.Extra, "lastNotedAt") {
-		encPtr(&x.LastNotedAt, e, encTime)
-	}
-	if e.field(&x.Extra, "name") {
-		encString(&x.Name, e)
-	}
-	if e.field(&x.Extra, "description") {
-		encPtr(&x.Description, e, encString)
-	}
-	if e.field(&x.Extra, "userId") {
-		encPtr(&x.UserID, e, encString)
-	}
-	if e.field(&x.Extra, "bannerUrl") {
-		encPtr(&x.BannerURL, e, encString)
-	}
-	if e.field(&x.Extra, "pinnedNoteIds") {
-		if x.PinnedNoteIDs == nil {
-			e.rawBytes("[]")
-		} else {
-			func(p *[]string, e *jsonEncoder) {
-				encSlice(p, e, encString)
-			}(&x.PinnedNoteIDs, e)
-		}
-	}
-	if e.field(&x.Extra, "color") {
-		encString(&x.Color, e)
-	}
-	if e.field(&x.Extra, "usersCount") {
-		encInt64(&x.UsersCount, e)
-	}
-	if e.field(&x.Extra, "notesCount") {
-		encInt64(&x.NotesCount, e)
-	}
-	if e.field(&x.Extra, "isSensitive") {
-		encBool(&x.IsSensitive, e)
-	}
+	encMember(e, &x.Extra, "id", &x.ID, encString)
+	encMember(e, &x.Extra, "createdAt", &x.CreatedAt, encTime)
+	encMemberPtr(e, &x.Extra, "lastNotedAt", x.LastNotedAt, encTime)
+	encMember(e, &x.Extra, "name", &x.Name, encString)
+	encMemberPtr(e, &x.Extra, "description", x.Description, encString)
+	encMemberPtr(e, &x.Extra, "userId", x.UserID, encString)
+	encMemberPtr(e, &x.Extra, "bannerUrl", x.BannerURL, encString)
+	encMemberList(e, &x.Extra, "pinnedNoteIds", &x.PinnedNoteIDs, encString)
+	encMember(e, &x.Extra, "color", &x.Color, encString)
+	encMember(e, &x.Extra, "usersCount", &x.UsersCount, encInt64)
+	encMember(e, &x.Extra, "notesCount", &x.NotesCount, encInt64)
+	encMember(e, &x.Extra, "isSensitive", &x.IsSensitive, encBool)
 	if x.IsFollowing != nil {
-		if e.field(&x.Extra, "isFollowing") {
-			encPtr(&x.IsFollowing, e, encBool)
-		}
+		encMemberPtr(e, &x.Extra, "isFollowing", x.IsFollowing, encBool)
 	}
 	if x.PinnedNotes != nil {
-		if e.field(&x.Extra, "pinnedNotes") {
-			func(p *[]Note, e *jsonEncoder) {
-				encSlice(p, e, (*Note).encodeJSON)
-			}(&x.PinnedNotes, e)
-		}
+		encMember(e, &x.Extra, "pinnedNotes", &x.PinnedNotes, func(p *[]Note, e *jsonEncoder) {
+			encSlice(p, e, (*Note).encodeJSON)
+		})
 	}
 	x.Extra.encode(e)
 	e.objectEnd()
@@ -747,47 +626,45 @@ func (x *Clip) decodeJSON(d *jsonDecoder) bool {
 		switch string(d.key) {
 		case "id":
 			seen[0] |= 0x1
-			d.field(&x.Extra, "id", d.at(), decString(&x.ID, d), "string")
+			decMember(d, &x.Extra, "id", &x.ID, decString, "string")
 		case "createdAt":
 			seen[0] |= 0x2
-			d.field(&x.Extra, "createdAt", d.at(), decTime(&x.CreatedAt, d), "date-time string")
+			decMember(d, &x.Extra, "createdAt", &x.CreatedAt, decTime, "date-time string")
 		case "lastClippedAt":
 			seen[0] |= 0x4
-			if d.null() {
+			if d.nullMember(&x.Extra, "lastClippedAt") {
 				x.LastClippedAt = nil
-				x.Extra.forgetDeclared("lastClippedAt")
 			} else {
-				d.field(&x.Extra, "lastClippedAt", d.at(), decPtr(&x.LastClippedAt, d, decTime), "date-time string or null")
+				decMemberPtr(d, &x.Extra, "lastClippedAt", &x.LastClippedAt, new(time.Time), decTime, "date-time string or null")
 			}
 		case "userId":
 			seen[0] |= 0x8
-			d.field(&x.Extra, "userId", d.at(), decString(&x.UserID, d), "string")
+			decMember(d, &x.Extra, "userId", &x.UserID, decString, "string")
 		case "user":
 			seen[0] |= 0x10
-			d.field(&x.Extra, "user", d.at(), (*UserLite).decodeJSON(&x.User, d), "UserLite")
+			decMember(d, &x.Extra, "user", &x.User, (*UserLite).decodeJSON, "UserLite")
 		case "name":
 			seen[0] |= 0x20
-			d.field(&x.Extra, "name", d.at(), decString(&x.Name, d), "string")
+			decMember(d, &x.Extra, "name", &x.Name, decString, "string")
 		case "description":
 			seen[0] |= 0x40
-			if d.null() {
+			if d.nullMember(&x.Extra, "description") {
 				x.Description = nil
-				x.Extra.forgetDeclared("description")
 			} else {
-				d.field(&x.Extra, "description", d.at(), decPtr(&x.Description, d, decString), "string or null")
+				decMemberPtr(d, &x.Extra, "description", &x.Description, new(string), decString, "string or null")
 			}
 		case "isPublic":
 			seen[0] |= 0x80
-			d.field(&x.Extra, "isPublic", d.at(), decBool(&x.IsPublic, d), "boolean")
+			decMember(d, &x.Extra, "isPublic", &x.IsPublic, decBool, "boolean")
 		case "favoritedCount":
 			seen[0] |= 0x100
-			d.field(&x.Extra, "favoritedCount", d.at(), decInt64(&x.FavoritedCount, d), "integer")
+			decMember(d, &x.Extra, "favoritedCount", &x.FavoritedCount, decInt64, "integer")
 		case "isFavorited":
 			seen[0] |= 0x200
-			d.field(&x.Extra, "isFavorited", d.at(), decPtr(&x.IsFavorited, d, decBool), "boolean")
+			decMemberPtr(d, &x.Extra, "isFavorited", &x.IsFavorited, new(bool), decBool, "boolean")
 		case "notesCount":
 			seen[0] |= 0x400
-			d.field(&x.Extra, "notesCount", d.at(), decPtr(&x.NotesCount, d, decInt64), "integer")
+			decMemberPtr(d, &x.Extra, "notesCount", &x.NotesCount, new(int64), decInt64, "integer")
 		default:
 			d.unknown(&x.Extra)
 		}
@@ -797,42 +674,20 @@ func (x *Clip) decodeJSON(d *jsonDecoder) bool {
 }
 func (x *Clip) encodeJSON(e *jsonEncoder) {
 	e.objectStart()
-	if e.field(&x.Extra, "id") {
-		encString(&x.ID, e)
-	}
-	if e.field(&x.Extra, "createdAt") {
-		encTime(&x.CreatedAt, e)
-	}
-	if e.field(&x.Extra, "lastClippedAt") {
-		encPtr(&x.LastClippedAt, e, encTime)
-	}
-	if e.field(&x.Extra, "userId") {
-		encString(&x.UserID, e)
-	}
-	if e.field(&x.Extra, "user") {
-		(*UserLite).encodeJSON(&x.User, e)
-	}
-	if e.field(&x.Extra, "name") {
-		encString(&x.Name, e)
-	}
-	if e.field(&x.Extra, "description") {
-		encPtr(&x.Description, e, encString)
-	}
-	if e.field(&x.Extra, "isPublic") {
-		encBool(&x.IsPublic, e)
-	}
-	if e.field(&x.Extra, "favoritedCount") {
-		encInt64(&x.FavoritedCount, e)
-	}
+	encMember(e, &x.Extra, "id", &x.ID, encString)
+	encMember(e, &x.Extra, "createdAt", &x.CreatedAt, encTime)
+	encMemberPtr(e, &x.Extra, "lastClippedAt", x.LastClippedAt, encTime)
+	encMember(e, &x.Extra, "userId", &x.UserID, encString)
+	encMember(e, &x.Extra, "user", &x.User, (*UserLite).encodeJSON)
+	encMember(e, &x.Extra, "name", &x.Name, encString)
+	encMemberPtr(e, &x.Extra, "description", x.Description, encString)
+	encMember(e, &x.Extra, "isPublic", &x.IsPublic, encBool)
+	encMember(e, &x.Extra, "favoritedCount", &x.FavoritedCount, encInt64)
 	if x.IsFavorited != nil {
-		if e.field(&x.Extra, "isFavorited") {
-			encPtr(&x.IsFavorited, e, encBool)
-		}
+		encMemberPtr(e, &x.Extra, "isFavorited", x.IsFavorited, encBool)
 	}
 	if x.NotesCount != nil {
-		if e.field(&x.Extra, "notesCount") {
-			encPtr(&x.NotesCount, e, encInt64)
-		}
+		encMemberPtr(e, &x.Extra, "notesCount", x.NotesCount, encInt64)
 	}
 	x.Extra.encode(e)
 	e.objectEnd()
@@ -892,88 +747,81 @@ func (x *DriveFile) decodeJSON(d *jsonDecoder) bool {
 		switch string(d.key) {
 		case "id":
 			seen[0] |= 0x1
-			d.field(&x.Extra, "id", d.at(), decString(&x.ID, d), "string")
+			decMember(d, &x.Extra, "id", &x.ID, decString, "string")
 		case "createdAt":
 			seen[0] |= 0x2
-			d.field(&x.Extra, "createdAt", d.at(), decTime(&x.CreatedAt, d), "date-time string")
+			decMember(d, &x.Extra, "createdAt", &x.CreatedAt, decTime, "date-time string")
 		case "name":
 			seen[0] |= 0x4
-			d.field(&x.Extra, "name", d.at(), decString(&x.Name, d), "string")
+			decMember(d, &x.Extra, "name", &x.Name, decString, "string")
 		case "type":
 			seen[0] |= 0x8
-			d.field(&x.Extra, "type", d.at(), decString(&x.Type, d), "string")
+			decMember(d, &x.Extra, "type", &x.Type, decString, "string")
 		case "md5":
 			seen[0] |= 0x10
-			d.field(&x.Extra, "md5", d.at(), decString(&x.Md5, d), "string")
+			decMember(d, &x.Extra, "md5", &x.Md5, decString, "string")
 		case "size":
 			seen[0] |= 0x20
-			d.field(&x.Extra, "size", d.at(), decInt64(&x.Size, d), "integer")
+			decMember(d, &x.Extra, "size", &x.Size, decInt64, "integer")
 		case "isSensitive":
 			seen[0] |= 0x40
-			d.field(&x.Extra, "isSensitive", d.at(), decBool(&x.IsSensitive, d), "boolean")
+			decMember(d, &x.Extra, "isSensitive", &x.IsSensitive, decBool, "boolean")
 		case "blurhash":
 			seen[0] |= 0x80
-			if d.null() {
+			if d.nullMember(&x.Extra, "blurhash") {
 				x.Blurhash = nil
-				x.Extra.forgetDeclared("blurhash")
 			} else {
-				d.field(&x.Extra, "blurhash", d.at(), decPtr(&x.Blurhash, d, decString), "string or null")
+				decMemberPtr(d, &x.Extra, "blurhash", &x.Blurhash, new(string), decString, "string or null")
 			}
 		case "properties":
 			seen[0] |= 0x100
-			d.field(&x.Extra, "properties", d.at(), (*DriveFileProperties).decodeJSON(&x.Properties, d), "DriveFileProperties")
+			decMember(d, &x.Extra, "properties", &x.Properties, (*DriveFileProperties).decodeJSON, "DriveFileProperties")
 		case "url":
 			seen[0] |= 0x200
-			d.field(&x.Extra, "url", d.at(), decString(&x.URL, d), "string")
+			decMember(d, &x.Extra, "url", &x.URL, decString, "string")
 		case "thumbnailUrl":
 			seen[0] |= 0x400
-			if d.null() {
+			if d.nullMember(&x.Extra, "thumbnailUrl") {
 				x.ThumbnailURL = nil
-				x.Extra.forgetDeclared("thumbnailUrl")
 			} else {
-				d.field(&x.Extra, "thumbnailUrl", d.at(), decPtr(&x.ThumbnailURL, d, decString), "string or null")
+				decMemberPtr(d, &x.Extra, "thumbnailUrl", &x.ThumbnailURL, new(string), decString, "string or null")
 			}
 		case "comment":
 			seen[0] |= 0x800
-			if d.null() {
+			if d.nullMember(&x.Extra, "comment") {
 				x.Comment = nil
-				x.Extra.forgetDeclared("comment")
 			} else {
-				d.field(&x.Extra, "comment", d.at(), decPtr(&x.Comment, d, decString), "string or null")
+				decMemberPtr(d, &x.Extra, "comment", &x.Comment, new(string), decString, "string or null")
 			}
 		case "folderId":
 			seen[0] |= 0x1000
-			if d.null() {
+			if d.nullMember(&x.Extra, "folderId") {
 				x.FolderID = nil
-				x.Extra.forgetDeclared("folderId")
 			} else {
-				d.field(&x.Extra, "folderId", d.at(), decPtr(&x.FolderID, d, decString), "string or null")
+				decMemberPtr(d, &x.Extra, "folderId", &x.FolderID, new(string), decString, "string or null")
 			}
 		case "folder":
 			seen[0] |= 0x2000
-			if d.null() {
+			if d.nullMember(&x.Extra, "folder") {
 				x.Folder = nil
 				x.nulls |= 0x1
-				x.Extra.forgetDeclared("folder")
 			} else {
-				d.field(&x.Extra, "folder", d.at(), decPtr(&x.Folder, d, (*DriveFolder).decodeJSON), "DriveFolder or null")
+				decMemberPtr(d, &x.Extra, "folder", &x.Folder, new(DriveFolder), (*DriveFolder).decodeJSON, "DriveFolder or null")
 			}
 		case "userId":
 			seen[0] |= 0x4000
-			if d.null() {
+			if d.nullMember(&x.Extra, "userId") {
 				x.UserID = nil
-				x.Extra.forgetDeclared("userId")
 			} else {
-				d.field(&x.Extra, "userId", d.at(), decPtr(&x.UserID, d, decString), "string or null")
+				decMemberPtr(d, &x.Extra, "userId", &x.UserID, new(string), decString, "string or null")
 			}
 		case "user":
 			seen[0] |= 0x8000
-			if d.null() {
+			if d.nullMember(&x.Extra, "user") {
 				x.User = nil
 				x.nulls |= 0x2
-				x.Extra.forgetDeclared("user")
 			} else {
-				d.field(&x.Extra, "user", d.at(), decPtr(&x.User, d, (*UserLite).decodeJSON), "UserLite or null")
+				decMemberPtr(d, &x.Extra, "user", &x.User, new(UserLite), (*UserLite).decodeJSON, "UserLite or null")
 			}
 		default:
 			d.unknown(&x.Extra)
@@ -984,57 +832,25 @@ func (x *DriveFile) decodeJSON(d *jsonDecoder) bool {
 }
 func (x *DriveFile) encodeJSON(e *jsonEncoder) {
 	e.objectStart()
-	if e.field(&x.Extra, "id") {
-		encString(&x.ID, e)
-	}
-	if e.field(&x.Extra, "createdAt") {
-		encTime(&x.CreatedAt, e)
-	}
-	if e.field(&x.Extra, "name") {
-		encString(&x.Name, e)
-	}
-	if e.field(&x.Extra, "type") {
-		encString(&x.Type, e)
-	}
-	if e.field(&x.Extra, "md5") {
-		encString(&x.Md5, e)
-	}
-	if e.field(&x.Extra, "size") {
-		encInt64(&x.Size, e)
-	}
-	if e.field(&x.Extra, "isSensitive") {
-		encBool(&x.IsSensitive, e)
-	}
-	if e.field(&x.Extra, "blurhash") {
-		encPtr(&x.Blurhash, e, encString)
-	}
-	if e.field(&x.Extra, "properties") {
-		(*DriveFileProperties).encodeJSON(&x.Properties, e)
-	}
-	if e.field(&x.Extra, "url") {
-		encString(&x.URL, e)
-	}
-	if e.field(&x.Extra, "thumbnailUrl") {
-		encPtr(&x.ThumbnailURL, e, encString)
-	}
-	if e.field(&x.Extra, "comment") {
-		encPtr(&x.Comment, e, encString)
-	}
-	if e.field(&x.Extra, "folderId") {
-		encPtr(&x.FolderID, e, encString)
-	}
+	encMember(e, &x.Extra, "id", &x.ID, encString)
+	encMember(e, &x.Extra, "createdAt", &x.CreatedAt, encTime)
+	encMember(e, &x.Extra, "name", &x.Name, encString)
+	encMember(e, &x.Extra, "type", &x.Type, encString)
+	encMember(e, &x.Extra, "md5", &x.Md5, encString)
+	encMember(e, &x.Extra, "size", &x.Size, encInt64)
+	encMember(e, &x.Extra, "isSensitive", &x.IsSensitive, encBool)
+	encMemberPtr(e, &x.Extra, "blurhash", x.Blurhash, encString)
+	encMember(e, &x.Extra, "properties", &x.Properties, (*DriveFileProperties).encodeJSON)
+	encMember(e, &x.Extra, "url", &x.URL, encString)
+	encMemberPtr(e, &x.Extra, "thumbnailUrl", x.ThumbnailURL, encString)
+	encMemberPtr(e, &x.Extra, "comment", x.Comment, encString)
+	encMemberPtr(e, &x.Extra, "folderId", x.FolderID, encString)
 	if x.Folder != nil || x.nulls&0x1 != 0 {
-		if e.field(&x.Extra, "folder") {
-			encPtr(&x.Folder, e, (*DriveFolder).encodeJSON)
-		}
+		encMemberPtr(e, &x.Extra, "folder", x.Folder, (*DriveFolder).encodeJSON)
 	}
-	if e.field(&x.Extra, "userId") {
-		encPtr(&x.UserID, e, encString)
-	}
+	encMemberPtr(e, &x.Extra, "userId", x.UserID, encString)
 	if x.User != nil || x.nulls&0x2 != 0 {
-		if e.field(&x.Extra, "user") {
-			encPtr(&x.User, e, (*UserLite).encodeJSON)
-		}
+		encMemberPtr(e, &x.Extra, "user", x.User, (*UserLite).encodeJSON)
 	}
 	x.Extra.encode(e)
 	e.objectEnd()
@@ -1077,13 +893,13 @@ func (x *DriveFileProperties) decodeJSON(d *jsonDecoder) bool {
 	for ; d.nextMember(n); n++ {
 		switch string(d.key) {
 		case "width":
-			d.field(&x.Extra, "width", d.at(), decPtr(&x.Width, d, decInt64), "integer")
+			decMemberPtr(d, &x.Extra, "width", &x.Width, new(int64), decInt64, "integer")
 		case "height":
-			d.field(&x.Extra, "height", d.at(), decPtr(&x.Height, d, decInt64), "integer")
+			decMemberPtr(d, &x.Extra, "height", &x.Height, new(int64), decInt64, "integer")
 		case "orientation":
-			d.field(&x.Extra, "orientation", d.at(), decPtr(&x.Orientation, d, decInt64), "integer")
+			decMemberPtr(d, &x.Extra, "orientation", &x.Orientation, new(int64), decInt64, "integer")
 		case "avgColor":
-			d.field(&x.Extra, "avgColor", d.at(), decPtr(&x.AvgColor, d, decString), "string")
+			decMemberPtr(d, &x.Extra, "avgColor", &x.AvgColor, new(string), decString, "string")
 		default:
 			d.unknown(&x.Extra)
 		}
@@ -1093,24 +909,16 @@ func (x *DriveFileProperties) decodeJSON(d *jsonDecoder) bool {
 func (x *DriveFileProperties) encodeJSON(e *jsonEncoder) {
 	e.objectStart()
 	if x.Width != nil {
-		if e.field(&x.Extra, "width") {
-			encPtr(&x.Width, e, encInt64)
-		}
+		encMemberPtr(e, &x.Extra, "width", x.Width, encInt64)
 	}
 	if x.Height != nil {
-		if e.field(&x.Extra, "height") {
-			encPtr(&x.Height, e, encInt64)
-		}
+		encMemberPtr(e, &x.Extra, "height", x.Height, encInt64)
 	}
 	if x.Orientation != nil {
-		if e.field(&x.Extra, "orientation") {
-			encPtr(&x.Orientation, e, encInt64)
-		}
+		encMemberPtr(e, &x.Extra, "orientation", x.Orientation, encInt64)
 	}
 	if x.AvgColor != nil {
-		if e.field(&x.Extra, "avgColor") {
-			encPtr(&x.AvgColor, e, encString)
-		}
+		encMemberPtr(e, &x.Extra, "avgColor", x.AvgColor, encString)
 	}
 	x.Extra.encode(e)
 	e.objectEnd()
@@ -1160,35 +968,33 @@ func (x *DriveFolder) decodeJSON(d *jsonDecoder) bool {
 		switch string(d.key) {
 		case "id":
 			seen[0] |= 0x1
-			d.field(&x.Extra, "id", d.at(), decString(&x.ID, d), "string")
+			decMember(d, &x.Extra, "id", &x.ID, decString, "string")
 		case "createdAt":
 			seen[0] |= 0x2
-			d.field(&x.Extra, "createdAt", d.at(), decTime(&x.CreatedAt, d), "date-time string")
+			decMember(d, &x.Extra, "createdAt", &x.CreatedAt, decTime, "date-time string")
 		case "name":
 			seen[0] |= 0x4
-			d.field(&x.Extra, "name", d.at(), decString(&x.Name, d), "string")
+			decMember(d, &x.Extra, "name", &x.Name, decString, "string")
 		case "parentId":
 			seen[0] |= 0x8
-			if d.null() {
+			if d.nullMember(&x.Extra, "parentId") {
 				x.ParentID = nil
-				x.Extra.forgetDeclared("parentId")
 			} else {
-				d.field(&x.Extra, "parentId", d.at(), decPtr(&x.ParentID, d, decString), "string or null")
+				decMemberPtr(d, &x.Extra, "parentId", &x.ParentID, new(string), decString, "string or null")
 			}
 		case "foldersCount":
 			seen[0] |= 0x10
-			d.field(&x.Extra, "foldersCount", d.at(), decPtr(&x.FoldersCount, d, decInt64), "integer")
+			decMemberPtr(d, &x.Extra, "foldersCount", &x.FoldersCount, new(int64), decInt64, "integer")
 		case "filesCount":
 			seen[0] |= 0x20
-			d.field(&x.Extra, "filesCount", d.at(), decPtr(&x.FilesCount, d, decInt64), "integer")
+			decMemberPtr(d, &x.Extra, "filesCount", &x.FilesCount, new(int64), decInt64, "integer")
 		case "parent":
 			seen[0] |= 0x40
-			if d.null() {
+			if d.nullMember(&x.Extra, "parent") {
 				x.Parent = nil
 				x.nulls |= 0x1
-				x.Extra.forgetDeclared("parent")
 			} else {
-				d.field(&x.Extra, "parent", d.at(), decPtr(&x.Parent, d, (*DriveFolder).decodeJSON), "DriveFolder or null")
+				decMemberPtr(d, &x.Extra, "parent", &x.Parent, new(DriveFolder), (*DriveFolder).decodeJSON, "DriveFolder or null")
 			}
 		default:
 			d.unknown(&x.Extra)
@@ -1199,32 +1005,18 @@ func (x *DriveFolder) decodeJSON(d *jsonDecoder) bool {
 }
 func (x *DriveFolder) encodeJSON(e *jsonEncoder) {
 	e.objectStart()
-	if e.field(&x.Extra, "id") {
-		encString(&x.ID, e)
-	}
-	if e.field(&x.Extra, "createdAt") {
-		encTime(&x.CreatedAt, e)
-	}
-	if e.field(&x.Extra, "name") {
-		encString(&x.Name, e)
-	}
-	if e.field(&x.Extra, "parentId") {
-		encPtr(&x.ParentID, e, encString)
-	}
+	encMember(e, &x.Extra, "id", &x.ID, encString)
+	encMember(e, &x.Extra, "createdAt", &x.CreatedAt, encTime)
+	encMember(e, &x.Extra, "name", &x.Name, encString)
+	encMemberPtr(e, &x.Extra, "parentId", x.ParentID, encString)
 	if x.FoldersCount != nil {
-		if e.field(&x.Extra, "foldersCount") {
-			encPtr(&x.FoldersCount, e, encInt64)
-		}
+		encMemberPtr(e, &x.Extra, "foldersCount", x.FoldersCount, encInt64)
 	}
 	if x.FilesCount != nil {
-		if e.field(&x.Extra, "filesCount") {
-			encPtr(&x.FilesCount, e, encInt64)
-		}
+		encMemberPtr(e, &x.Extra, "filesCount", x.FilesCount, encInt64)
 	}
 	if x.Parent != nil || x.nulls&0x1 != 0 {
-		if e.field(&x.Extra, "parent") {
-			encPtr(&x.Parent, e, (*DriveFolder).encodeJSON)
-		}
+		encMemberPtr(e, &x.Extra, "parent", x.Parent, (*DriveFolder).encodeJSON)
 	}
 	x.Extra.encode(e)
 	e.objectEnd()
@@ -1273,34 +1065,33 @@ func (x *EmojiSimple) decodeJSON(d *jsonDecoder) bool {
 		switch string(d.key) {
 		case "aliases":
 			seen[0] |= 0x1
-			d.field(&x.Extra, "aliases", d.at(), func(p *[]string, d *jsonDecoder) bool {
+			decMember(d, &x.Extra, "aliases", &x.Aliases, func(p *[]string, d *jsonDecoder) bool {
 				return decSlice(p, d, decString)
-			}(&x.Aliases, d), "array of string")
+			}, "array of string")
 		case "name":
 			seen[0] |= 0x2
-			d.field(&x.Extra, "name", d.at(), decString(&x.Name, d), "string")
+			decMember(d, &x.Extra, "name", &x.Name, decString, "string")
 		case "category":
 			seen[0] |= 0x4
-			if d.null() {
+			if d.nullMember(&x.Extra, "category") {
 				x.Category = nil
-				x.Extra.forgetDeclared("category")
 			} else {
-				d.field(&x.Extra, "category", d.at(), decPtr(&x.Category, d, decString), "string or null")
+				decMemberPtr(d, &x.Extra, "category", &x.Category, new(string), decString, "string or null")
 			}
 		case "url":
 			seen[0] |= 0x8
-			d.field(&x.Extra, "url", d.at(), decString(&x.URL, d), "string")
+			decMember(d, &x.Extra, "url", &x.URL, decString, "string")
 		case "localOnly":
 			seen[0] |= 0x10
-			d.field(&x.Extra, "localOnly", d.at(), decPtr(&x.LocalOnly, d, decBool), "boolean")
+			decMemberPtr(d, &x.Extra, "localOnly", &x.LocalOnly, new(bool), decBool, "boolean")
 		case "isSensitive":
 			seen[0] |= 0x20
-			d.field(&x.Extra, "isSensitive", d.at(), decPtr(&x.IsSensitive, d, decBool), "boolean")
+			decMemberPtr(d, &x.Extra, "isSensitive", &x.IsSensitive, new(bool), decBool, "boolean")
 		case "roleIdsThatCanBeUsedThisEmojiAsReaction":
 			seen[0] |= 0x40
-			d.field(&x.Extra, "roleIdsThatCanBeUsedThisEmojiAsReaction", d.at(), func(p *[]string, d *jsonDecoder) bool {
+			decMember(d, &x.Extra, "roleIdsThatCanBeUsedThisEmojiAsReaction", &x.RoleIDsThatCanBeUsedThisEmojiAsReaction, func(p *[]string, d *jsonDecoder) bool {
 				return decSlice(p, d, decString)
-			}(&x.RoleIDsThatCanBeUsedThisEmojiAsReaction, d), "array of string")
+			}, "array of string")
 		default:
 			d.unknown(&x.Extra)
 		}
@@ -1310,40 +1101,20 @@ func (x *EmojiSimple) decodeJSON(d *jsonDecoder) bool {
 }
 func (x *EmojiSimple) encodeJSON(e *jsonEncoder) {
 	e.objectStart()
-	if e.field(&x.Extra, "aliases") {
-		if x.Aliases == nil {
-			e.rawBytes("[]")
-		} else {
-			func(p *[]string, e *jsonEncoder) {
-				encSlice(p, e, encString)
-			}(&x.Aliases, e)
-		}
-	}
-	if e.field(&x.Extra, "name") {
-		encString(&x.Name, e)
-	}
-	if e.field(&x.Extra, "category") {
-		encPtr(&x.Category, e, encString)
-	}
-	if e.field(&x.Extra, "url") {
-		encString(&x.URL, e)
-	}
+	encMemberList(e, &x.Extra, "aliases", &x.Aliases, encString)
+	encMember(e, &x.Extra, "name", &x.Name, encString)
+	encMemberPtr(e, &x.Extra, "category", x.Category, encString)
+	encMember(e, &x.Extra, "url", &x.URL, encString)
 	if x.LocalOnly != nil {
-		if e.field(&x.Extra, "localOnly") {
-			encPtr(&x.LocalOnly, e, encBool)
-		}
+		encMemberPtr(e, &x.Extra, "localOnly", x.LocalOnly, encBool)
 	}
 	if x.IsSensitive != nil {
-		if e.field(&x.Extra, "isSensitive") {
-			encPtr(&x.IsSensitive, e, encBool)
-		}
+		encMemberPtr(e, &x.Extra, "isSensitive", x.IsSensitive, encBool)
 	}
 	if x.RoleIDsThatCanBeUsedThisEmojiAsReaction != nil {
-		if e.field(&x.Extra, "roleIdsThatCanBeUsedThisEmojiAsReaction") {
-			func(p *[]string, e *jsonEncoder) {
-				encSlice(p, e, encString)
-			}(&x.RoleIDsThatCanBeUsedThisEmojiAsReaction, e)
-		}
+		encMember(e, &x.Extra, "roleIdsThatCanBeUsedThisEmojiAsReaction", &x.RoleIDsThatCanBeUsedThisEmojiAsReaction, func(p *[]string, e *jsonEncoder) {
+			encSlice(p, e, encString)
+		})
 	}
 	x.Extra.encode(e)
 	e.objectEnd()
@@ -1387,7 +1158,7 @@ func (x *Error) decodeJSON(d *jsonDecoder) bool {
 		switch string(d.key) {
 		case "error":
 			seen[0] |= 0x1
-			d.field(&x.Extra, "error", d.at(), (*ErrorError).decodeJSON(&x.Error, d), "ErrorError")
+			decMember(d, &x.Extra, "error", &x.Error, (*ErrorError).decodeJSON, "ErrorError")
 		default:
 			d.unknown(&x.Extra)
 		}
@@ -1397,9 +1168,7 @@ func (x *Error) decodeJSON(d *jsonDecoder) bool {
 }
 func (x *Error) encodeJSON(e *jsonEncoder) {
 	e.objectStart()
-	if e.field(&x.Extra, "error") {
-		(*ErrorError).encodeJSON(&x.Error, e)
-	}
+	encMember(e, &x.Extra, "error", &x.Error, (*ErrorError).encodeJSON)
 	x.Extra.encode(e)
 	e.objectEnd()
 }
@@ -1448,13 +1217,13 @@ func (x *ErrorError) decodeJSON(d *jsonDecoder) bool {
 		switch string(d.key) {
 		case "code":
 			seen[0] |= 0x1
-			d.field(&x.Extra, "code", d.at(), decString(&x.Code, d), "string")
+			decMember(d, &x.Extra, "code", &x.Code, decString, "string")
 		case "message":
 			seen[0] |= 0x2
-			d.field(&x.Extra, "message", d.at(), decString(&x.Message, d), "string")
+			decMember(d, &x.Extra, "message", &x.Message, decString, "string")
 		case "id":
 			seen[0] |= 0x4
-			d.field(&x.Extra, "id", d.at(), decString(&x.ID, d), "string")
+			decMember(d, &x.Extra, "id", &x.ID, decString, "string")
 		default:
 			d.unknown(&x.Extra)
 		}
@@ -1464,15 +1233,9 @@ func (x *ErrorError) decodeJSON(d *jsonDecoder) bool {
 }
 func (x *ErrorError) encodeJSON(e *jsonEncoder) {
 	e.objectStart()
-	if e.field(&x.Extra, "code") {
-		encString(&x.Code, e)
-	}
-	if e.field(&x.Extra, "message") {
-		encString(&x.Message, e)
-	}
-	if e.field(&x.Extra, "id") {
-		encString(&x.ID, e)
-	}
+	encMember(e, &x.Extra, "code", &x.Code, encString)
+	encMember(e, &x.Extra, "message", &x.Message, encString)
+	encMember(e, &x.Extra, "id", &x.ID, encString)
 	x.Extra.encode(e)
 	e.objectEnd()
 }
@@ -1517,16 +1280,16 @@ func (x *Features) decodeJSON(d *jsonDecoder) bool {
 		switch string(d.key) {
 		case "registration":
 			seen[0] |= 0x1
-			d.field(&x.Extra, "registration", d.at(), decBool(&x.Registration, d), "boolean")
+			decMember(d, &x.Extra, "registration", &x.Registration, decBool, "boolean")
 		case "localTimeline":
 			seen[0] |= 0x2
-			d.field(&x.Extra, "localTimeline", d.at(), decPtr(&x.LocalTimeline, d, decBool), "boolean")
+			decMemberPtr(d, &x.Extra, "localTimeline", &x.LocalTimeline, new(bool), decBool, "boolean")
 		case "globalTimeline":
 			seen[0] |= 0x4
-			d.field(&x.Extra, "globalTimeline", d.at(), decPtr(&x.GlobalTimeline, d, decBool), "boolean")
+			decMemberPtr(d, &x.Extra, "globalTimeline", &x.GlobalTimeline, new(bool), decBool, "boolean")
 		case "miauth":
 			seen[0] |= 0x8
-			d.field(&x.Extra, "miauth", d.at(), decPtr(&x.Miauth, d, decBool), "boolean")
+			decMemberPtr(d, &x.Extra, "miauth", &x.Miauth, new(bool), decBool, "boolean")
 		default:
 			d.unknown(&x.Extra)
 		}
@@ -1536,23 +1299,15 @@ func (x *Features) decodeJSON(d *jsonDecoder) bool {
 }
 func (x *Features) encodeJSON(e *jsonEncoder) {
 	e.objectStart()
-	if e.field(&x.Extra, "registration") {
-		encBool(&x.Registration, e)
-	}
+	encMember(e, &x.Extra, "registration", &x.Registration, encBool)
 	if x.LocalTimeline != nil {
-		if e.field(&x.Extra, "localTimeline") {
-			encPtr(&x.LocalTimeline, e, encBool)
-		}
+		encMemberPtr(e, &x.Extra, "localTimeline", x.LocalTimeline, encBool)
 	}
 	if x.GlobalTimeline != nil {
-		if e.field(&x.Extra, "globalTimeline") {
-			encPtr(&x.GlobalTimeline, e, encBool)
-		}
+		encMemberPtr(e, &x.Extra, "globalTimeline", x.GlobalTimeline, encBool)
 	}
 	if x.Miauth != nil {
-		if e.field(&x.Extra, "miauth") {
-			encPtr(&x.Miauth, e, encBool)
-		}
+		encMemberPtr(e, &x.Extra, "miauth", x.Miauth, encBool)
 	}
 	x.Extra.encode(e)
 	e.objectEnd()
@@ -1596,10 +1351,10 @@ func (x *Field) decodeJSON(d *jsonDecoder) bool {
 		switch string(d.key) {
 		case "name":
 			seen[0] |= 0x1
-			d.field(&x.Extra, "name", d.at(), decString(&x.Name, d), "string")
+			decMember(d, &x.Extra, "name", &x.Name, decString, "string")
 		case "value":
 			seen[0] |= 0x2
-			d.field(&x.Extra, "value", d.at(), decString(&x.Value, d), "string")
+			decMember(d, &x.Extra, "value", &x.Value, decString, "string")
 		default:
 			d.unknown(&x.Extra)
 		}
@@ -1609,12 +1364,8 @@ func (x *Field) decodeJSON(d *jsonDecoder) bool {
 }
 func (x *Field) encodeJSON(e *jsonEncoder) {
 	e.objectStart()
-	if e.field(&x.Extra, "name") {
-		encString(&x.Name, e)
-	}
-	if e.field(&x.Extra, "value") {
-		encString(&x.Value, e)
-	}
+	encMember(e, &x.Extra, "name", &x.Name, encString)
+	encMember(e, &x.Extra, "value", &x.Value, encString)
 	x.Extra.encode(e)
 	e.objectEnd()
 }
@@ -1663,38 +1414,34 @@ func (x *Instance) decodeJSON(d *jsonDecoder) bool {
 		switch string(d.key) {
 		case "name":
 			seen[0] |= 0x1
-			if d.null() {
+			if d.nullMember(&x.Extra, "name") {
 				x.Name = nil
-				x.Extra.forgetDeclared("name")
 			} else {
-				d.field(&x.Extra, "name", d.at(), decPtr(&x.Name, d, decString), "string or null")
+				decMemberPtr(d, &x.Extra, "name", &x.Name, new(string), decString, "string or null")
 			}
 		case "softwareName":
 			seen[0] |= 0x2
-			if d.null() {
+			if d.nullMember(&x.Extra, "softwareName") {
 				x.SoftwareName = nil
-				x.Extra.forgetDeclared("softwareName")
 			} else {
-				d.field(&x.Extra, "softwareName", d.at(), decPtr(&x.SoftwareName, d, decString), "string or null")
+				decMemberPtr(d, &x.Extra, "softwareName", &x.SoftwareName, new(string), decString, "string or null")
 			}
 		case "iconUrl":
 			seen[0] |= 0x4
-			if d.null() {
+			if d.nullMember(&x.Extra, "iconUrl") {
 				x.IconURL = nil
-				x.Extra.forgetDeclared("iconUrl")
 			} else {
-				d.field(&x.Extra, "iconUrl", d.at(), decPtr(&x.IconURL, d, decString), "string or null")
+				decMemberPtr(d, &x.Extra, "iconUrl", &x.IconURL, new(string), decString, "string or null")
 			}
 		case "iconURL":
 			seen[0] |= 0x8
-			d.field(&x.Extra, "iconURL", d.at(), decPtr(&x.IconURL2, d, decString), "string")
+			decMemberPtr(d, &x.Extra, "iconURL", &x.IconURL2, new(string), decString, "string")
 		case "themeColor":
 			seen[0] |= 0x10
-			if d.null() {
+			if d.nullMember(&x.Extra, "themeColor") {
 				x.ThemeColor = nil
-				x.Extra.forgetDeclared("themeColor")
 			} else {
-				d.field(&x.Extra, "themeColor", d.at(), decPtr(&x.ThemeColor, d, decString), "string or null")
+				decMemberPtr(d, &x.Extra, "themeColor", &x.ThemeColor, new(string), decString, "string or null")
 			}
 		default:
 			d.unknown(&x.Extra)
@@ -1705,23 +1452,13 @@ func (x *Instance) decodeJSON(d *jsonDecoder) bool {
 }
 func (x *Instance) encodeJSON(e *jsonEncoder) {
 	e.objectStart()
-	if e.field(&x.Extra, "name") {
-		encPtr(&x.Name, e, encString)
-	}
-	if e.field(&x.Extra, "softwareName") {
-		encPtr(&x.SoftwareName, e, encString)
-	}
-	if e.field(&x.Extra, "iconUrl") {
-		encPtr(&x.IconURL, e, encString)
-	}
+	encMemberPtr(e, &x.Extra, "name", x.Name, encString)
+	encMemberPtr(e, &x.Extra, "softwareName", x.SoftwareName, encString)
+	encMemberPtr(e, &x.Extra, "iconUrl", x.IconURL, encString)
 	if x.IconURL2 != nil {
-		if e.field(&x.Extra, "iconURL") {
-			encPtr(&x.IconURL2, e, encString)
-		}
+		encMemberPtr(e, &x.Extra, "iconURL", x.IconURL2, encString)
 	}
-	if e.field(&x.Extra, "themeColor") {
-		encPtr(&x.ThemeColor, e, encString)
-	}
+	encMemberPtr(e, &x.Extra, "themeColor", x.ThemeColor, encString)
 	x.Extra.encode(e)
 	e.objectEnd()
 }
@@ -1785,284 +1522,265 @@ func (x *MeDetailed) decodeJSON(d *jsonDecoder) bool {
 		switch string(d.key) {
 		case "id":
 			seen[0] |= 0x1
-			d.field(&x.Extra, "id", d.at(), decString(&x.UserLite.ID, d), "string")
+			decMember(d, &x.Extra, "id", &x.UserLite.ID, decString, "string")
 		case "name":
 			seen[0] |= 0x2
-			if d.null() {
+			if d.nullMember(&x.Extra, "name") {
 				x.UserLite.Name = nil
-				x.Extra.forgetDeclared("name")
 			} else {
-				d.field(&x.Extra, "name", d.at(), decPtr(&x.UserLite.Name, d, decString), "string or null")
+				decMemberPtr(d, &x.Extra, "name", &x.UserLite.Name, new(string), decString, "string or null")
 			}
 		case "username":
 			seen[0] |= 0x4
-			d.field(&x.Extra, "username", d.at(), decString(&x.UserLite.Username, d), "string")
+			decMember(d, &x.Extra, "username", &x.UserLite.Username, decString, "string")
 		case "host":
 			seen[0] |= 0x8
-			if d.null() {
+			if d.nullMember(&x.Extra, "host") {
 				x.UserLite.Host = nil
-				x.Extra.forgetDeclared("host")
 			} else {
-				d.field(&x.Extra, "host", d.at(), decPtr(&x.UserLite.Host, d, decString), "string or null")
+				decMemberPtr(d, &x.Extra, "host", &x.UserLite.Host, new(string), decString, "string or null")
 			}
 		case "avatarUrl":
 			seen[0] |= 0x10
-			if d.null() {
+			if d.nullMember(&x.Extra, "avatarUrl") {
 				x.UserLite.AvatarURL = nil
-				x.Extra.forgetDeclared("avatarUrl")
 			} else {
-				d.field(&x.Extra, "avatarUrl", d.at(), decPtr(&x.UserLite.AvatarURL, d, decString), "string or null")
+				decMemberPtr(d, &x.Extra, "avatarUrl", &x.UserLite.AvatarURL, new(string), decString, "string or null")
 			}
 		case "avatarBlurhash":
 			seen[0] |= 0x20
-			if d.null() {
+			if d.nullMember(&x.Extra, "avatarBlurhash") {
 				x.UserLite.AvatarBlurhash = nil
-				x.Extra.forgetDeclared("avatarBlurhash")
 			} else {
-				d.field(&x.Extra, "avatarBlurhash", d.at(), decPtr(&x.UserLite.AvatarBlurhash, d, decString), "string or null")
+				decMemberPtr(d, &x.Extra, "avatarBlurhash", &x.UserLite.AvatarBlurhash, new(string), decString, "string or null")
 			}
 		case "avatarDecorations":
 			seen[0] |= 0x40
-			d.field(&x.Extra, "avatarDecorations", d.at(), func(p *[]AvatarDecoration, d *jsonDecoder) bool {
+			decMember(d, &x.Extra, "avatarDecorations", &x.UserLite.AvatarDecorations, func(p *[]AvatarDecoration, d *jsonDecoder) bool {
 				return decSlice(p, d, (*AvatarDecoration).decodeJSON)
-			}(&x.UserLite.AvatarDecorations, d), "array of AvatarDecoration")
+			}, "array of AvatarDecoration")
 		case "isBot":
 			seen[0] |= 0x80
-			d.field(&x.Extra, "isBot", d.at(), decPtr(&x.UserLite.IsBot, d, decBool), "boolean")
+			decMemberPtr(d, &x.Extra, "isBot", &x.UserLite.IsBot, new(bool), decBool, "boolean")
 		case "isCat":
 			seen[0] |= 0x100
-			d.field(&x.Extra, "isCat", d.at(), decPtr(&x.UserLite.IsCat, d, decBool), "boolean")
+			decMemberPtr(d, &x.Extra, "isCat", &x.UserLite.IsCat, new(bool), decBool, "boolean")
 		case "instance":
 			seen[0] |= 0x200
-			d.field(&x.Extra, "instance", d.at(), decPtr(&x.UserLite.Instance, d, (*Instance).decodeJSON), "Instance")
+			decMemberPtr(d, &x.Extra, "instance", &x.UserLite.Instance, new(Instance), (*Instance).decodeJSON, "Instance")
 		case "emojis":
 			seen[0] |= 0x400
-			d.field(&x.Extra, "emojis", d.at(), func(p *map[string]string, d *jsonDecoder) bool {
+			decMember(d, &x.Extra, "emojis", &x.UserLite.Emojis, func(p *map[string]string, d *jsonDecoder) bool {
 				return decMap(p, d, decString)
-			}(&x.UserLite.Emojis, d), "object of string")
+			}, "object of string")
 		case "onlineStatus":
 			seen[0] |= 0x800
-			d.field(&x.Extra, "onlineStatus", d.at(), decEnum[UserOnlineStatus](&x.UserLite.OnlineStatus, d), "string")
+			decMember(d, &x.Extra, "onlineStatus", &x.UserLite.OnlineStatus, decEnum[UserOnlineStatus], "string")
 		case "url":
 			seen[0] |= 0x1000
-			if d.null() {
+			if d.nullMember(&x.Extra, "url") {
 				x.UserDetailedNotMeOnly.URL = nil
-				x.Extra.forgetDeclared("url")
 			} else {
-				d.field(&x.Extra, "url", d.at(), decPtr(&x.UserDetailedNotMeOnly.URL, d, decString), "string or null")
+				decMemberPtr(d, &x.Extra, "url", &x.UserDetailedNotMeOnly.URL, new(string), decString, "string or null")
 			}
 		case "uri":
 			seen[0] |= 0x2000
-			if d.null() {
+			if d.nullMember(&x.Extra, "uri") {
 				x.UserDetailedNotMeOnly.URI = nil
-				x.Extra.forgetDeclared("uri")
 			} else {
-				d.field(&x.Extra, "uri", d.at(), decPtr(&x.UserDetailedNotMeOnly.URI, d, decString), "string or null")
+				decMemberPtr(d, &x.Extra, "uri", &x.UserDetailedNotMeOnly.URI, new(string), decString, "string or null")
 			}
 		case "alsoKnownAs":
 			seen[0] |= 0x4000
-			if d.null() {
+			if d.nullMember(&x.Extra, "alsoKnownAs") {
 				x.UserDetailedNotMeOnly.AlsoKnownAs = nil
-				x.Extra.forgetDeclared("alsoKnownAs")
 			} else {
-				d.field(&x.Extra, "alsoKnownAs", d.at(), func(p *[]string, d *jsonDecoder) bool {
+				decMember(d, &x.Extra, "alsoKnownAs", &x.UserDetailedNotMeOnly.AlsoKnownAs, func(p *[]string, d *jsonDecoder) bool {
 					return decSlice(p, d, decString)
-				}(&x.UserDetailedNotMeOnly.AlsoKnownAs, d), "array of string or null")
+				}, "array of string or null")
 			}
 		case "createdAt":
 			seen[0] |= 0x8000
-			d.field(&x.Extra, "createdAt", d.at(), decTime(&x.UserDetailedNotMeOnly.CreatedAt, d), "date-time string")
+			decMember(d, &x.Extra, "createdAt", &x.UserDetailedNotMeOnly.CreatedAt, decTime, "date-time string")
 		case "updatedAt":
 			seen[0] |= 0x10000
-			if d.null() {
+			if d.nullMember(&x.Extra, "updatedAt") {
 				x.UserDetailedNotMeOnly.UpdatedAt = nil
-				x.Extra.forgetDeclared("updatedAt")
 			} else {
-				d.field(&x.Extra, "updatedAt", d.at(), decPtr(&x.UserDetailedNotMeOnly.UpdatedAt, d, decTime), "date-time string or null")
+				decMemberPtr(d, &x.Extra, "updatedAt", &x.UserDetailedNotMeOnly.UpdatedAt, new(time.Time), decTime, "date-time string or null")
 			}
 		case "lastFetchedAt":
 			seen[0] |= 0x20000
-			if d.null() {
+			if d.nullMember(&x.Extra, "lastFetchedAt") {
 				x.UserDetailedNotMeOnly.LastFetchedAt = nil
-				x.Extra.forgetDeclared("lastFetchedAt")
 			} else {
-				d.field(&x.Extra, "lastFetchedAt", d.at(), decPtr(&x.UserDetailedNotMeOnly.LastFetchedAt, d, decTime), "date-time string or null")
+				decMemberPtr(d, &x.Extra, "lastFetchedAt", &x.UserDetailedNotMeOnly.LastFetchedAt, new(time.Time), decTime, "date-time string or null")
 			}
 		case "bannerUrl":
 			seen[0] |= 0x40000
-			if d.null() {
+			if d.nullMember(&x.Extra, "bannerUrl") {
 				x.UserDetailedNotMeOnly.BannerURL = nil
-				x.Extra.forgetDeclared("bannerUrl")
 			} else {
-				d.field(&x.Extra, "bannerUrl", d.at(), decPtr(&x.UserDetailedNotMeOnly.BannerURL, d, decString), "string or null")
+				decMemberPtr(d, &x.Extra, "bannerUrl", &x.UserDetailedNotMeOnly.BannerURL, new(string), decString, "string or null")
 			}
 		case "isLocked":
 			seen[0] |= 0x80000
-			d.field(&x.Extra, "isLocked", d.at(), decBool(&x.UserDetailedNotMeOnly.IsLocked, d), "boolean")
+			decMember(d, &x.Extra, "isLocked", &x.UserDetailedNotMeOnly.IsLocked, decBool, "boolean")
 		case "isSuspended":
 			seen[0] |= 0x100000
-			d.field(&x.Extra, "isSuspended", d.at(), decBool(&x.UserDetailedNotMeOnly.IsSuspended, d), "boolean")
+			decMember(d, &x.Extra, "isSuspended", &x.UserDetailedNotMeOnly.IsSuspended, decBool, "boolean")
 		case "description":
 			seen[0] |= 0x200000
-			if d.null() {
+			if d.nullMember(&x.Extra, "description") {
 				x.UserDetailedNotMeOnly.Description = nil
-				x.Extra.forgetDeclared("description")
 			} else {
-				d.field(&x.Extra, "description", d.at(), decPtr(&x.UserDetailedNotMeOnly.Description, d, decString), "string or null")
+				decMemberPtr(d, &x.Extra, "description", &x.UserDetailedNotMeOnly.Description, new(string), decString, "string or null")
 			}
 		case "birthday":
 			seen[0] |= 0x400000
-			if d.null() {
+			if d.nullMember(&x.Extra, "birthday") {
 				x.UserDetailedNotMeOnly.Birthday = nil
-				x.Extra.forgetDeclared("birthday")
 			} else {
-				d.field(&x.Extra, "birthday", d.at(), decPtr(&x.UserDetailedNotMeOnly.Birthday, d, decString), "string or null")
+				decMemberPtr(d, &x.Extra, "birthday", &x.UserDetailedNotMeOnly.Birthday, new(string), decString, "string or null")
 			}
 		case "lang":
 			seen[0] |= 0x800000
-			if d.null() {
+			if d.nullMember(&x.Extra, "lang") {
 				x.UserDetailedNotMeOnly.Lang = nil
-				x.Extra.forgetDeclared("lang")
 			} else {
-				d.field(&x.Extra, "lang", d.at(), decPtr(&x.UserDetailedNotMeOnly.Lang, d, decString), "string or null")
+				decMemberPtr(d, &x.Extra, "lang", &x.UserDetailedNotMeOnly.Lang, new(string), decString, "string or null")
 			}
 		case "fields":
 			seen[0] |= 0x1000000
-			d.field(&x.Extra, "fields", d.at(), func(p *[]Field, d *jsonDecoder) bool {
+			decMember(d, &x.Extra, "fields", &x.UserDetailedNotMeOnly.Fields, func(p *[]Field, d *jsonDecoder) bool {
 				return decSlice(p, d, (*Field).decodeJSON)
-			}(&x.UserDetailedNotMeOnly.Fields, d), "array of Field")
+			}, "array of Field")
 		case "followersCount":
 			seen[0] |= 0x2000000
-			d.field(&x.Extra, "followersCount", d.at(), decInt64(&x.UserDetailedNotMeOnly.FollowersCount, d), "integer")
+			decMember(d, &x.Extra, "followersCount", &x.UserDetailedNotMeOnly.FollowersCount, decInt64, "integer")
 		case "followingCount":
 			seen[0] |= 0x4000000
-			d.field(&x.Extra, "followingCount", d.at(), decInt64(&x.UserDetailedNotMeOnly.FollowingCount, d), "integer")
+			decMember(d, &x.Extra, "followingCount", &x.UserDetailedNotMeOnly.FollowingCount, decInt64, "integer")
 		case "notesCount":
 			seen[0] |= 0x8000000
-			d.field(&x.Extra, "notesCount", d.at(), decInt64(&x.UserDetailedNotMeOnly.NotesCount, d), "integer")
+			decMember(d, &x.Extra, "notesCount", &x.UserDetailedNotMeOnly.NotesCount, decInt64, "integer")
 		case "pinnedNoteIds":
 			seen[0] |= 0x10000000
-			d.field(&x.Extra, "pinnedNoteIds", d.at(), func(p *[]string, d *jsonDecoder) bool {
+			decMember(d, &x.Extra, "pinnedNoteIds", &x.UserDetailedNotMeOnly.PinnedNoteIDs, func(p *[]string, d *jsonDecoder) bool {
 				return decSlice(p, d, decString)
-			}(&x.UserDetailedNotMeOnly.PinnedNoteIDs, d), "array of string")
+			}, "array of string")
 		case "pinnedNotes":
 			seen[0] |= 0x20000000
-			d.field(&x.Extra, "pinnedNotes", d.at(), func(p *[]Note, d *jsonDecoder) bool {
+			decMember(d, &x.Extra, "pinnedNotes", &x.UserDetailedNotMeOnly.PinnedNotes, func(p *[]Note, d *jsonDecoder) bool {
 				return decSlice(p, d, (*Note).decodeJSON)
-			}(&x.UserDetailedNotMeOnly.PinnedNotes, d), "array of Note")
+			}, "array of Note")
 		case "publicReactions":
 			seen[0] |= 0x40000000
-			d.field(&x.Extra, "publicReactions", d.at(), decBool(&x.UserDetailedNotMeOnly.PublicReactions, d), "boolean")
+			decMember(d, &x.Extra, "publicReactions", &x.UserDetailedNotMeOnly.PublicReactions, decBool, "boolean")
 		case "followingVisibility":
 			seen[0] |= 0x80000000
-			d.field(&x.Extra, "followingVisibility", d.at(), decEnum[UserFollowingVisibility](&x.UserDetailedNotMeOnly.FollowingVisibility, d), "string")
+			decMember(d, &x.Extra, "followingVisibility", &x.UserDetailedNotMeOnly.FollowingVisibility, decEnum[UserFollowingVisibility], "string")
 		case "followersVisibility":
 			seen[0] |= 0x100000000
-			d.field(&x.Extra, "followersVisibility", d.at(), decEnum[UserFollowersVisibility](&x.UserDetailedNotMeOnly.FollowersVisibility, d), "string")
+			decMember(d, &x.Extra, "followersVisibility", &x.UserDetailedNotMeOnly.FollowersVisibility, decEnum[UserFollowersVisibility], "string")
 		case "roles":
 			seen[0] |= 0x200000000
-			d.field(&x.Extra, "roles", d.at(), func(p *[]RoleLite, d *jsonDecoder) bool {
+			decMember(d, &x.Extra, "roles", &x.UserDetailedNotMeOnly.Roles, func(p *[]RoleLite, d *jsonDecoder) bool {
 				return decSlice(p, d, (*RoleLite).decodeJSON)
-			}(&x.UserDetailedNotMeOnly.Roles, d), "array of RoleLite")
+			}, "array of RoleLite")
 		case "isFollowing":
 			seen[0] |= 0x400000000
-			d.field(&x.Extra, "isFollowing", d.at(), decPtr(&x.UserDetailedNotMeOnly.IsFollowing, d, decBool), "boolean")
+			decMemberPtr(d, &x.Extra, "isFollowing", &x.UserDetailedNotMeOnly.IsFollowing, new(bool), decBool, "boolean")
 		case "isBlocking":
 			seen[0] |= 0x800000000
-			d.field(&x.Extra, "isBlocking", d.at(), decPtr(&x.UserDetailedNotMeOnly.IsBlocking, d, decBool), "boolean")
+			decMemberPtr(d, &x.Extra, "isBlocking", &x.UserDetailedNotMeOnly.IsBlocking, new(bool), decBool, "boolean")
 		case "notify":
 			seen[0] |= 0x1000000000
-			d.field(&x.Extra, "notify", d.at(), decPtr(&x.UserDetailedNotMeOnly.Notify, d, decEnum[UserNotify]), "string")
+			decMemberPtr(d, &x.Extra, "notify", &x.UserDetailedNotMeOnly.Notify, new(UserNotify), decEnum[UserNotify], "string")
 		case "avatarId":
 			seen[0] |= 0x2000000000
-			if d.null() {
+			if d.nullMember(&x.Extra, "avatarId") {
 				x.AvatarID = nil
-				x.Extra.forgetDeclared("avatarId")
 			} else {
-				d.field(&x.Extra, "avatarId", d.at(), decPtr(&x.AvatarID, d, decString), "string or null")
+				decMemberPtr(d, &x.Extra, "avatarId", &x.AvatarID, new(string), decString, "string or null")
 			}
 		case "isModerator":
 			seen[0] |= 0x4000000000
-			if d.null() {
+			if d.nullMember(&x.Extra, "isModerator") {
 				x.IsModerator = nil
-				x.Extra.forgetDeclared("isModerator")
 			} else {
-				d.field(&x.Extra, "isModerator", d.at(), decPtr(&x.IsModerator, d, decBool), "boolean or null")
+				decMemberPtr(d, &x.Extra, "isModerator", &x.IsModerator, new(bool), decBool, "boolean or null")
 			}
 		case "isAdmin":
 			seen[0] |= 0x8000000000
-			if d.null() {
+			if d.nullMember(&x.Extra, "isAdmin") {
 				x.IsAdmin = nil
-				x.Extra.forgetDeclared("isAdmin")
 			} else {
-				d.field(&x.Extra, "isAdmin", d.at(), decPtr(&x.IsAdmin, d, decBool), "boolean or null")
+				decMemberPtr(d, &x.Extra, "isAdmin", &x.IsAdmin, new(bool), decBool, "boolean or null")
 			}
 		case "autoAcceptFollowed":
 			seen[0] |= 0x10000000000
-			d.field(&x.Extra, "autoAcceptFollowed", d.at(), decBool(&x.AutoAcceptFollowed, d), "boolean")
+			decMember(d, &x.Extra, "autoAcceptFollowed", &x.AutoAcceptFollowed, decBool, "boolean")
 		case "isExplorable":
 			seen[0] |= 0x20000000000
-			d.field(&x.Extra, "isExplorable", d.at(), decBool(&x.IsExplorable, d), "boolean")
+			decMember(d, &x.Extra, "isExplorable", &x.IsExplorable, decBool, "boolean")
 		case "isDeleted":
 			seen[0] |= 0x40000000000
-			d.field(&x.Extra, "isDeleted", d.at(), decBool(&x.IsDeleted, d), "boolean")
+			decMember(d, &x.Extra, "isDeleted", &x.IsDeleted, decBool, "boolean")
 		case "hasUnreadNotification":
 			seen[0] |= 0x80000000000
-			d.field(&x.Extra, "hasUnreadNotification", d.at(), decBool(&x.HasUnreadNotification, d), "boolean")
+			decMember(d, &x.Extra, "hasUnreadNotification", &x.HasUnreadNotification, decBool, "boolean")
 		case "unreadNotificationsCount":
 			seen[0] |= 0x100000000000
-			d.field(&x.Extra, "unreadNotificationsCount", d.at(), decInt64(&x.UnreadNotificationsCount, d), "integer")
+			decMember(d, &x.Extra, "unreadNotificationsCount", &x.UnreadNotificationsCount, decInt64, "integer")
 		case "mutedWords":
 			seen[0] |= 0x200000000000
-			d.field(&x.Extra, "mutedWords", d.at(), func(p *[]MutedWord, d *jsonDecoder) bool {
+			decMember(d, &x.Extra, "mutedWords", &x.MutedWords, func(p *[]MutedWord, d *jsonDecoder) bool {
 				return decSlice(p, d, (*MutedWord).decodeJSON)
-			}(&x.MutedWords, d), "array of MutedWord")
+			}, "array of MutedWord")
 		case "mutedInstances":
 			seen[0] |= 0x400000000000
-			if d.null() {
+			if d.nullMember(&x.Extra, "mutedInstances") {
 				x.MutedInstances = nil
-				x.Extra.forgetDeclared("mutedInstances")
 			} else {
-				d.field(&x.Extra, "mutedInstances", d.at(), func(p *[]string, d *jsonDecoder) bool {
+				decMember(d, &x.Extra, "mutedInstances", &x.MutedInstances, func(p *[]string, d *jsonDecoder) bool {
 					return decSlice(p, d, decString)
-				}(&x.MutedInstances, d), "array of string or null")
+				}, "array of string or null")
 			}
 		case "email":
 			seen[0] |= 0x800000000000
-			if d.null() {
+			if d.nullMember(&x.Extra, "email") {
 				x.Email = nil
 				x.nulls |= 0x1
-				x.Extra.forgetDeclared("email")
 			} else {
-				d.field(&x.Extra, "email", d.at(), decPtr(&x.Email, d, decString), "string or null")
+				decMemberPtr(d, &x.Extra, "email", &x.Email, new(string), decString, "string or null")
 			}
 		case "policies":
 			seen[0] |= 0x1000000000000
-			d.field(&x.Extra, "policies", d.at(), func(p *map[string]any, d *jsonDecoder) bool {
+			decMember(d, &x.Extra, "policies", &x.Policies, func(p *map[string]any, d *jsonDecoder) bool {
 				return decMap(p, d, decAny)
-			}(&x.Policies, d), "object of any value")
+			}, "object of any value")
 		case "twoFactorEnabled":
 			seen[0] |= 0x2000000000000
-			d.field(&x.Extra, "twoFactorEnabled", d.at(), decBool(&x.TwoFactorEnabled, d), "boolean")
+			decMember(d, &x.Extra, "twoFactorEnabled", &x.TwoFactorEnabled, decBool, "boolean")
 		case "followedMessage":
 			seen[0] |= 0x4000000000000
-			if d.null() {
+			if d.nullMember(&x.Extra, "followedMessage") {
 				x.FollowedMessage = nil
-				x.Extra.forgetDeclared("followedMessage")
 			} else {
-				d.field(&x.Extra, "followedMessage", d.at(), decPtr(&x.FollowedMessage, d, decString), "string or null")
+				decMemberPtr(d, &x.Extra, "followedMessage", &x.FollowedMessage, new(string), decString, "string or null")
 			}
 		case "2faEnabled":
 			seen[0] |= 0x8000000000000
-			d.field(&x.Extra, "2faEnabled", d.at(), decPtr(&x.X2FAEnabled, d, decBool), "boolean")
+			decMemberPtr(d, &x.Extra, "2faEnabled", &x.X2FAEnabled, new(bool), decBool, "boolean")
 		case "loggedInDays":
 			seen[0] |= 0x10000000000000
-			d.field(&x.Extra, "loggedInDays", d.at(), decInt64(&x.LoggedInDays, d), "integer")
+			decMember(d, &x.Extra, "loggedInDays", &x.LoggedInDays, decInt64, "integer")
 		case "achievements":
 			seen[0] |= 0x20000000000000
-			d.field(&x.Extra, "achievements", d.at(), func(p *[]Achievement, d *jsonDecoder) bool {
+			decMember(d, &x.Extra, "achievements", &x.Achievements, func(p *[]Achievement, d *jsonDecoder) bool {
 				return decSlice(p, d, (*Achievement).decodeJSON)
-			}(&x.Achievements, d), "array of Achievement")
+			}, "array of Achievement")
 		default:
 			d.unknown(&x.Extra)
 		}
@@ -2072,242 +1790,80 @@ func (x *MeDetailed) decodeJSON(d *jsonDecoder) bool {
 }
 func (x *MeDetailed) encodeJSON(e *jsonEncoder) {
 	e.objectStart()
-	if e.field(&x.Extra, "id") {
-		encString(&x.UserLite.ID, e)
-	}
-	if e.field(&x.Extra, "name") {
-		encPtr(&x.UserLite.Name, e, encString)
-	}
-	if e.field(&x.Extra, "username") {
-		encString(&x.UserLite.Username, e)
-	}
-	if e.field(&x.Extra, "host") {
-		encPtr(&x.UserLite.Host, e, encString)
-	}
-	if e.field(&x.Extra, "avatarUrl") {
-		encPtr(&x.UserLite.AvatarURL, e, encString)
-	}
-	if e.field(&x.Extra, "avatarBlurhash") {
-		encPtr(&x.UserLite.AvatarBlurhash, e, encString)
-	}
-	if e.field(&x.Extra, "avatarDecorations") {
-		if x.UserLite.AvatarDecorations == nil {
-			e.rawBytes("[]")
-		} else {
-			func(p *[]AvatarDecoration, e *jsonEncoder) {
-				encSlice(p, e, (*AvatarDecoration).encodeJSON)
-			}(&x.UserLite.AvatarDecorations, e)
-		}
-	}
+	encMember(e, &x.Extra, "id", &x.UserLite.ID, encString)
+	encMemberPtr(e, &x.Extra, "name", x.UserLite.Name, encString)
+	encMember(e, &x.Extra, "username", &x.UserLite.Username, encString)
+	encMemberPtr(e, &x.Extra, "host", x.UserLite.Host, encString)
+	encMemberPtr(e, &x.Extra, "avatarUrl", x.UserLite.AvatarURL, encString)
+	encMemberPtr(e, &x.Extra, "avatarBlurhash", x.UserLite.AvatarBlurhash, encString)
+	encMemberList(e, &x.Extra, "avatarDecorations", &x.UserLite.AvatarDecorations, (*AvatarDecoration).encodeJSON)
 	if x.UserLite.IsBot != nil {
-		if e.field(&x.Extra, "isBot") {
-			encPtr(&x.UserLite.IsBot, e, encBool)
-		}
+		encMemberPtr(e, &x.Extra, "isBot", x.UserLite.IsBot, encBool)
 	}
 	if x.UserLite.IsCat != nil {
-		if e.field(&x.Extra, "isCat") {
-			encPtr(&x.UserLite.IsCat, e, encBool)
-		}
+		encMemberPtr(e, &x.Extra, "isCat", x.UserLite.IsCat, encBool)
 	}
 	if x.UserLite.Instance != nil {
-		if e.field(&x.Extra, "instance") {
-			encPtr(&x.UserLite.Instance, e, (*Instance).encodeJSON)
-		}
+		encMemberPtr(e, &x.Extra, "instance", x.UserLite.Instance, (*Instance).encodeJSON)
 	}
-	if e.field(&x.Extra, "emojis") {
-		if x.UserLite.Emojis == nil {
-			e.rawBytes("{}")
-		} else {
-			func(p *map[string]string, e *jsonEncoder) {
-				encMap(p, e, encString)
-			}(&x.UserLite.Emojis, e)
-		}
-	}
-	if e.field(&x.Extra, "onlineStatus") {
-		encEnum[UserOnlineStatus](&x.UserLite.OnlineStatus, e)
-	}
-	if e.field(&x.Extra, "url") {
-		encPtr(&x.UserDetailedNotMeOnly.URL, e, encString)
-	}
-	if e.field(&x.Extra, "uri") {
-		encPtr(&x.UserDetailedNotMeOnly.URI, e, encString)
-	}
-	if e.field(&x.Extra, "alsoKnownAs") {
-		func(p *[]string, e *jsonEncoder) {
-			encSlice(p, e, encString)
-		}(&x.UserDetailedNotMeOnly.AlsoKnownAs, e)
-	}
-	if e.field(&x.Extra, "createdAt") {
-		encTime(&x.UserDetailedNotMeOnly.CreatedAt, e)
-	}
-	if e.field(&x.Extra, "updatedAt") {
-		encPtr(&x.UserDetailedNotMeOnly.UpdatedAt, e, encTime)
-	}
-	if e.field(&x.Extra, "lastFetchedAt") {
-		encPtr(&x.UserDetailedNotMeOnly.LastFetchedAt, e, encTime)
-	}
-	if e.field(&x.Extra, "bannerUrl") {
-		encPtr(&x.UserDetailedNotMeOnly.BannerURL, e, encString)
-	}
-	if e.field(&x.Extra, "isLocked") {
-		encBool(&x.UserDetailedNotMeOnly.IsLocked, e)
-	}
-	if e.field(&x.Extra, "isSuspended") {
-		encBool(&x.UserDetailedNotMeOnly.IsSuspended, e)
-	}
-	if e.field(&x.Extra, "description") {
-		encPtr(&x.UserDetailedNotMeOnly.Description, e, encString)
-	}
-	if e.field(&x.Extra, "birthday") {
-		encPtr(&x.UserDetailedNotMeOnly.Birthday, e, encString)
-	}
-	if e.field(&x.Extra, "lang") {
-		encPtr(&x.UserDetailedNotMeOnly.Lang, e, encString)
-	}
-	if e.field(&x.Extra, "fields") {
-		if x.UserDetailedNotMeOnly.Fields == nil {
-			e.rawBytes("[]")
-		} else {
-			func(p *[]Field, e *jsonEncoder) {
-				encSlice(p, e, (*Field).encodeJSON)
-			}(&x.UserDetailedNotMeOnly.Fields, e)
-		}
-	}
-	if e.field(&x.Extra, "followersCount") {
-		encInt64(&x.UserDetailedNotMeOnly.FollowersCount, e)
-	}
-	if e.field(&x.Extra, "followingCount") {
-		encInt64(&x.UserDetailedNotMeOnly.FollowingCount, e)
-	}
-	if e.field(&x.Extra, "notesCount") {
-		encInt64(&x.UserDetailedNotMeOnly.NotesCount, e)
-	}
-	if e.field(&x.Extra, "pinnedNoteIds") {
-		if x.UserDetailedNotMeOnly.PinnedNoteIDs == nil {
-			e.rawBytes("[]")
-		} else {
-			func(p *[]string, e *jsonEncoder) {
-				encSlice(p, e, encString)
-			}(&x.UserDetailedNotMeOnly.PinnedNoteIDs, e)
-		}
-	}
-	if e.field(&x.Extra, "pinnedNotes") {
-		if x.UserDetailedNotMeOnly.PinnedNotes == nil {
-			e.rawBytes("[]")
-		} else {
-			func(p *[]Note, e *jsonEncoder) {
-				encSlice(p, e, (*Note).encodeJSON)
-			}(&x.UserDetailedNotMeOnly.PinnedNotes, e)
-		}
-	}
-	if e.field(&x.Extra, "publicReactions") {
-		encBool(&x.UserDetailedNotMeOnly.PublicReactions, e)
-	}
-	if e.field(&x.Extra, "followingVisibility") {
-		encEnum[UserFollowingVisibility](&x.UserDetailedNotMeOnly.FollowingVisibility, e)
-	}
-	if e.field(&x.Extra, "followersVisibility") {
-		encEnum[UserFollowersVisibility](&x.UserDetailedNotMeOnly.FollowersVisibility, e)
-	}
-	if e.field(&x.Extra, "roles") {
-		if x.UserDetailedNotMeOnly.Roles == nil {
-			e.rawBytes("[]")
-		} else {
-			func(p *[]RoleLite, e *jsonEncoder) {
-				encSlice(p, e, (*RoleLite).encodeJSON)
-			}(&x.UserDetailedNotMeOnly.Roles, e)
-		}
-	}
+	encMemberMap(e, &x.Extra, "emojis", &x.UserLite.Emojis, encString)
+	encMember(e, &x.Extra, "onlineStatus", &x.UserLite.OnlineStatus, encEnum[UserOnlineStatus])
+	encMemberPtr(e, &x.Extra, "url", x.UserDetailedNotMeOnly.URL, encString)
+	encMemberPtr(e, &x.Extra, "uri", x.UserDetailedNotMeOnly.URI, encString)
+	encMember(e, &x.Extra, "alsoKnownAs", &x.UserDetailedNotMeOnly.AlsoKnownAs, func(p *[]string, e *jsonEncoder) {
+		encSlice(p, e, encString)
+	})
+	encMember(e, &x.Extra, "createdAt", &x.UserDetailedNotMeOnly.CreatedAt, encTime)
+	encMemberPtr(e, &x.Extra, "updatedAt", x.UserDetailedNotMeOnly.UpdatedAt, encTime)
+	encMemberPtr(e, &x.Extra, "lastFetchedAt", x.UserDetailedNotMeOnly.LastFetchedAt, encTime)
+	encMemberPtr(e, &x.Extra, "bannerUrl", x.UserDetailedNotMeOnly.BannerURL, encString)
+	encMember(e, &x.Extra, "isLocked", &x.UserDetailedNotMeOnly.IsLocked, encBool)
+	encMember(e, &x.Extra, "isSuspended", &x.UserDetailedNotMeOnly.IsSuspended, encBool)
+	encMemberPtr(e, &x.Extra, "description", x.UserDetailedNotMeOnly.Description, encString)
+	encMemberPtr(e, &x.Extra, "birthday", x.UserDetailedNotMeOnly.Birthday, encString)
+	encMemberPtr(e, &x.Extra, "lang", x.UserDetailedNotMeOnly.Lang, encString)
+	encMemberList(e, &x.Extra, "fields", &x.UserDetailedNotMeOnly.Fields, (*Field).encodeJSON)
+	encMember(e, &x.Extra, "followersCount", &x.UserDetailedNotMeOnly.FollowersCount, encInt64)
+	encMember(e, &x.Extra, "followingCount", &x.UserDetailedNotMeOnly.FollowingCount, encInt64)
+	encMember(e, &x.Extra, "notesCount", &x.UserDetailedNotMeOnly.NotesCount, encInt64)
+	encMemberList(e, &x.Extra, "pinnedNoteIds", &x.UserDetailedNotMeOnly.PinnedNoteIDs, encString)
+	encMemberList(e, &x.Extra, "pinnedNotes", &x.UserDetailedNotMeOnly.PinnedNotes, (*Note).encodeJSON)
+	encMember(e, &x.Extra, "publicReactions", &x.UserDetailedNotMeOnly.PublicReactions, encBool)
+	encMember(e, &x.Extra, "followingVisibility", &x.UserDetailedNotMeOnly.FollowingVisibility, encEnum[UserFollowingVisibility])
+	encMember(e, &x.Extra, "followersVisibility", &x.UserDetailedNotMeOnly.FollowersVisibility, encEnum[UserFollowersVisibility])
+	encMemberList(e, &x.Extra, "roles", &x.UserDetailedNotMeOnly.Roles, (*RoleLite).encodeJSON)
 	if x.UserDetailedNotMeOnly.IsFollowing != nil {
-		if e.field(&x.Extra, "isFollowing") {
-			encPtr(&x.UserDetailedNotMeOnly.IsFollowing, e, encBool)
-		}
+		encMemberPtr(e, &x.Extra, "isFollowing", x.UserDetailedNotMeOnly.IsFollowing, encBool)
 	}
 	if x.UserDetailedNotMeOnly.IsBlocking != nil {
-		if e.field(&x.Extra, "isBlocking") {
-			encPtr(&x.UserDetailedNotMeOnly.IsBlocking, e, encBool)
-		}
+		encMemberPtr(e, &x.Extra, "isBlocking", x.UserDetailedNotMeOnly.IsBlocking, encBool)
 	}
 	if x.UserDetailedNotMeOnly.Notify != nil {
-		if e.field(&x.Extra, "notify") {
-			encPtr(&x.UserDetailedNotMeOnly.Notify, e, encEnum[UserNotify])
-		}
+		encMemberPtr(e, &x.Extra, "notify", x.UserDetailedNotMeOnly.Notify, encEnum[UserNotify])
 	}
-	if e.field(&x.Extra, "avatarId") {
-		encPtr(&x.AvatarID, e, encString)
-	}
-	if e.field(&x.Extra, "isModerator") {
-		encPtr(&x.IsModerator, e, encBool)
-	}
-	if e.field(&x.Extra, "isAdmin") {
-		encPtr(&x.IsAdmin, e, encBool)
-	}
-	if e.field(&x.Extra, "autoAcceptFollowed") {
-		encBool(&x.AutoAcceptFollowed, e)
-	}
-	if e.field(&x.Extra, "isExplorable") {
-		encBool(&x.IsExplorable, e)
-	}
-	if e.field(&x.Extra, "isDeleted") {
-		encBool(&x.IsDeleted, e)
-	}
-	if e.field(&x.Extra, "hasUnreadNotification") {
-		encBool(&x.HasUnreadNotification, e)
-	}
-	if e.field(&x.Extra, "unreadNotificationsCount") {
-		encInt64(&x.UnreadNotificationsCount, e)
-	}
-	if e.field(&x.Extra, "mutedWords") {
-		if x.MutedWords == nil {
-			e.rawBytes("[]")
-		} else {
-			func(p *[]MutedWord, e *jsonEncoder) {
-				encSlice(p, e, (*MutedWord).encodeJSON)
-			}(&x.MutedWords, e)
-		}
-	}
-	if e.field(&x.Extra, "mutedInstances") {
-		func(p *[]string, e *jsonEncoder) {
-			encSlice(p, e, encString)
-		}(&x.MutedInstances, e)
-	}
+	encMemberPtr(e, &x.Extra, "avatarId", x.AvatarID, encString)
+	encMemberPtr(e, &x.Extra, "isModerator", x.IsModerator, encBool)
+	encMemberPtr(e, &x.Extra, "isAdmin", x.IsAdmin, encBool)
+	encMember(e, &x.Extra, "autoAcceptFollowed", &x.AutoAcceptFollowed, encBool)
+	encMember(e, &x.Extra, "isExplorable", &x.IsExplorable, encBool)
+	encMember(e, &x.Extra, "isDeleted", &x.IsDeleted, encBool)
+	encMember(e, &x.Extra, "hasUnreadNotification", &x.HasUnreadNotification, encBool)
+	encMember(e, &x.Extra, "unreadNotificationsCount", &x.UnreadNotificationsCount, encInt64)
+	encMemberList(e, &x.Extra, "mutedWords", &x.MutedWords, (*MutedWord).encodeJSON)
+	encMember(e, &x.Extra, "mutedInstances", &x.MutedInstances, func(p *[]string, e *jsonEncoder) {
+		encSlice(p, e, encString)
+	})
 	if x.Email != nil || x.nulls&0x1 != 0 {
-		if e.field(&x.Extra, "email") {
-			encPtr(&x.Email, e, encString)
-		}
+		encMemberPtr(e, &x.Extra, "email", x.Email, encString)
 	}
-	if e.field(&x.Extra, "policies") {
-		if x.Policies == nil {
-			e.rawBytes("{}")
-		} else {
-			func(p *map[string]any, e *jsonEncoder) {
-				encMap(p, e, encAny)
-			}(&x.Policies, e)
-		}
-	}
-	if e.field(&x.Extra, "twoFactorEnabled") {
-		encBool(&x.TwoFactorEnabled, e)
-	}
-	if e.field(&x.Extra, "followedMessage") {
-		encPtr(&x.FollowedMessage, e, encString)
-	}
+	encMemberMap(e, &x.Extra, "policies", &x.Policies, encAny)
+	encMember(e, &x.Extra, "twoFactorEnabled", &x.TwoFactorEnabled, encBool)
+	encMemberPtr(e, &x.Extra, "followedMessage", x.FollowedMessage, encString)
 	if x.X2FAEnabled != nil {
-		if e.field(&x.Extra, "2faEnabled") {
-			encPtr(&x.X2FAEnabled, e, encBool)
-		}
+		encMemberPtr(e, &x.Extra, "2faEnabled", x.X2FAEnabled, encBool)
 	}
-	if e.field(&x.Extra, "loggedInDays") {
-		encInt64(&x.LoggedInDays, e)
-	}
-	if e.field(&x.Extra, "achievements") {
-		if x.Achievements == nil {
-			e.rawBytes("[]")
-		} else {
-			func(p *[]Achievement, e *jsonEncoder) {
-				encSlice(p, e, (*Achievement).encodeJSON)
-			}(&x.Achievements, e)
-		}
-	}
+	encMember(e, &x.Extra, "loggedInDays", &x.LoggedInDays, encInt64)
+	encMemberList(e, &x.Extra, "achievements", &x.Achievements, (*Achievement).encodeJSON)
 	x.Extra.encode(e)
 	e.objectEnd()
 }
@@ -2369,94 +1925,88 @@ func (x *MeDetailedOnly) decodeJSON(d *jsonDecoder) bool {
 		switch string(d.key) {
 		case "avatarId":
 			seen[0] |= 0x1
-			if d.null() {
+			if d.nullMember(&x.Extra, "avatarId") {
 				x.AvatarID = nil
-				x.Extra.forgetDeclared("avatarId")
 			} else {
-				d.field(&x.Extra, "avatarId", d.at(), decPtr(&x.AvatarID, d, decString), "string or null")
+				decMemberPtr(d, &x.Extra, "avatarId", &x.AvatarID, new(string), decString, "string or null")
 			}
 		case "isModerator":
 			seen[0] |= 0x2
-			if d.null() {
+			if d.nullMember(&x.Extra, "isModerator") {
 				x.IsModerator = nil
-				x.Extra.forgetDeclared("isModerator")
 			} else {
-				d.field(&x.Extra, "isModerator", d.at(), decPtr(&x.IsModerator, d, decBool), "boolean or null")
+				decMemberPtr(d, &x.Extra, "isModerator", &x.IsModerator, new(bool), decBool, "boolean or null")
 			}
 		case "isAdmin":
 			seen[0] |= 0x4
-			if d.null() {
+			if d.nullMember(&x.Extra, "isAdmin") {
 				x.IsAdmin = nil
-				x.Extra.forgetDeclared("isAdmin")
 			} else {
-				d.field(&x.Extra, "isAdmin", d.at(), decPtr(&x.IsAdmin, d, decBool), "boolean or null")
+				decMemberPtr(d, &x.Extra, "isAdmin", &x.IsAdmin, new(bool), decBool, "boolean or null")
 			}
 		case "autoAcceptFollowed":
 			seen[0] |= 0x8
-			d.field(&x.Extra, "autoAcceptFollowed", d.at(), decBool(&x.AutoAcceptFollowed, d), "boolean")
+			decMember(d, &x.Extra, "autoAcceptFollowed", &x.AutoAcceptFollowed, decBool, "boolean")
 		case "isExplorable":
 			seen[0] |= 0x10
-			d.field(&x.Extra, "isExplorable", d.at(), decBool(&x.IsExplorable, d), "boolean")
+			decMember(d, &x.Extra, "isExplorable", &x.IsExplorable, decBool, "boolean")
 		case "isDeleted":
 			seen[0] |= 0x20
-			d.field(&x.Extra, "isDeleted", d.at(), decBool(&x.IsDeleted, d), "boolean")
+			decMember(d, &x.Extra, "isDeleted", &x.IsDeleted, decBool, "boolean")
 		case "hasUnreadNotification":
 			seen[0] |= 0x40
-			d.field(&x.Extra, "hasUnreadNotification", d.at(), decBool(&x.HasUnreadNotification, d), "boolean")
+			decMember(d, &x.Extra, "hasUnreadNotification", &x.HasUnreadNotification, decBool, "boolean")
 		case "unreadNotificationsCount":
 			seen[0] |= 0x80
-			d.field(&x.Extra, "unreadNotificationsCount", d.at(), decInt64(&x.UnreadNotificationsCount, d), "integer")
+			decMember(d, &x.Extra, "unreadNotificationsCount", &x.UnreadNotificationsCount, decInt64, "integer")
 		case "mutedWords":
 			seen[0] |= 0x100
-			d.field(&x.Extra, "mutedWords", d.at(), func(p *[]MutedWord, d *jsonDecoder) bool {
+			decMember(d, &x.Extra, "mutedWords", &x.MutedWords, func(p *[]MutedWord, d *jsonDecoder) bool {
 				return decSlice(p, d, (*MutedWord).decodeJSON)
-			}(&x.MutedWords, d), "array of MutedWord")
+			}, "array of MutedWord")
 		case "mutedInstances":
 			seen[0] |= 0x200
-			if d.null() {
+			if d.nullMember(&x.Extra, "mutedInstances") {
 				x.MutedInstances = nil
-				x.Extra.forgetDeclared("mutedInstances")
 			} else {
-				d.field(&x.Extra, "mutedInstances", d.at(), func(p *[]string, d *jsonDecoder) bool {
+				decMember(d, &x.Extra, "mutedInstances", &x.MutedInstances, func(p *[]string, d *jsonDecoder) bool {
 					return decSlice(p, d, decString)
-				}(&x.MutedInstances, d), "array of string or null")
+				}, "array of string or null")
 			}
 		case "email":
 			seen[0] |= 0x400
-			if d.null() {
+			if d.nullMember(&x.Extra, "email") {
 				x.Email = nil
 				x.nulls |= 0x1
-				x.Extra.forgetDeclared("email")
 			} else {
-				d.field(&x.Extra, "email", d.at(), decPtr(&x.Email, d, decString), "string or null")
+				decMemberPtr(d, &x.Extra, "email", &x.Email, new(string), decString, "string or null")
 			}
 		case "policies":
 			seen[0] |= 0x800
-			d.field(&x.Extra, "policies", d.at(), func(p *map[string]any, d *jsonDecoder) bool {
+			decMember(d, &x.Extra, "policies", &x.Policies, func(p *map[string]any, d *jsonDecoder) bool {
 				return decMap(p, d, decAny)
-			}(&x.Policies, d), "object of any value")
+			}, "object of any value")
 		case "twoFactorEnabled":
 			seen[0] |= 0x1000
-			d.field(&x.Extra, "twoFactorEnabled", d.at(), decBool(&x.TwoFactorEnabled, d), "boolean")
+			decMember(d, &x.Extra, "twoFactorEnabled", &x.TwoFactorEnabled, decBool, "boolean")
 		case "followedMessage":
 			seen[0] |= 0x2000
-			if d.null() {
+			if d.nullMember(&x.Extra, "followedMessage") {
 				x.FollowedMessage = nil
-				x.Extra.forgetDeclared("followedMessage")
 			} else {
-				d.field(&x.Extra, "followedMessage", d.at(), decPtr(&x.FollowedMessage, d, decString), "string or null")
+				decMemberPtr(d, &x.Extra, "followedMessage", &x.FollowedMessage, new(string), decString, "string or null")
 			}
 		case "2faEnabled":
 			seen[0] |= 0x4000
-			d.field(&x.Extra, "2faEnabled", d.at(), decPtr(&x.X2FAEnabled, d, decBool), "boolean")
+			decMemberPtr(d, &x.Extra, "2faEnabled", &x.X2FAEnabled, new(bool), decBool, "boolean")
 		case "loggedInDays":
 			seen[0] |= 0x8000
-			d.field(&x.Extra, "loggedInDays", d.at(), decInt64(&x.LoggedInDays, d), "integer")
+			decMember(d, &x.Extra, "loggedInDays", &x.LoggedInDays, decInt64, "integer")
 		case "achievements":
 			seen[0] |= 0x10000
-			d.field(&x.Extra, "achievements", d.at(), func(p *[]Achievement, d *jsonDecoder) bool {
+			decMember(d, &x.Extra, "achievements", &x.Achievements, func(p *[]Achievement, d *jsonDecoder) bool {
 				return decSlice(p, d, (*Achievement).decodeJSON)
-			}(&x.Achievements, d), "array of Achievement")
+			}, "array of Achievement")
 		default:
 			d.unknown(&x.Extra)
 		}
@@ -2466,81 +2016,29 @@ func (x *MeDetailedOnly) decodeJSON(d *jsonDecoder) bool {
 }
 func (x *MeDetailedOnly) encodeJSON(e *jsonEncoder) {
 	e.objectStart()
-	if e.field(&x.Extra, "avatarId") {
-		encPtr(&x.AvatarID, e, encString)
-	}
-	if e.field(&x.Extra, "isModerator") {
-		encPtr(&x.IsModerator, e, encBool)
-	}
-	if e.field(&x.Extra, "isAdmin") {
-		encPtr(&x.IsAdmin, e, encBool)
-	}
-	if e.field(&x.Extra, "autoAcceptFollowed") {
-		encBool(&x.AutoAcceptFollowed, e)
-	}
-	if e.field(&x.Extra, "isExplorable") {
-		encBool(&x.IsExplorable, e)
-	}
-	if e.field(&x.Extra, "isDeleted") {
-		encBool(&x.IsDeleted, e)
-	}
-	if e.field(&x.Extra, "hasUnreadNotification") {
-		encBool(&x.HasUnreadNotification, e)
-	}
-	if e.field(&x.Extra, "unreadNotificationsCount") {
-		encInt64(&x.UnreadNotificationsCount, e)
-	}
-	if e.field(&x.Extra, "mutedWords") {
-		if x.MutedWords == nil {
-			e.rawBytes("[]")
-		} else {
-			func(p *[]MutedWord, e *jsonEncoder) {
-				encSlice(p, e, (*MutedWord).encodeJSON)
-			}(&x.MutedWords, e)
-		}
-	}
-	if e.field(&x.Extra, "mutedInstances") {
-		func(p *[]string, e *jsonEncoder) {
-			encSlice(p, e, encString)
-		}(&x.MutedInstances, e)
-	}
+	encMemberPtr(e, &x.Extra, "avatarId", x.AvatarID, encString)
+	encMemberPtr(e, &x.Extra, "isModerator", x.IsModerator, encBool)
+	encMemberPtr(e, &x.Extra, "isAdmin", x.IsAdmin, encBool)
+	encMember(e, &x.Extra, "autoAcceptFollowed", &x.AutoAcceptFollowed, encBool)
+	encMember(e, &x.Extra, "isExplorable", &x.IsExplorable, encBool)
+	encMember(e, &x.Extra, "isDeleted", &x.IsDeleted, encBool)
+	encMember(e, &x.Extra, "hasUnreadNotification", &x.HasUnreadNotification, encBool)
+	encMember(e, &x.Extra, "unreadNotificationsCount", &x.UnreadNotificationsCount, encInt64)
+	encMemberList(e, &x.Extra, "mutedWords", &x.MutedWords, (*MutedWord).encodeJSON)
+	encMember(e, &x.Extra, "mutedInstances", &x.MutedInstances, func(p *[]string, e *jsonEncoder) {
+		encSlice(p, e, encString)
+	})
 	if x.Email != nil || x.nulls&0x1 != 0 {
-		if e.field(&x.Extra, "email") {
-			encPtr(&x.Email, e, encString)
-		}
+		encMemberPtr(e, &x.Extra, "email", x.Email, encString)
 	}
-	if e.field(&x.Extra, "policies") {
-		if x.Policies == nil {
-			e.rawBytes("{}")
-		} else {
-			func(p *map[string]any, e *jsonEncoder) {
-				encMap(p, e, encAny)
-			}(&x.Policies, e)
-		}
-	}
-	if e.field(&x.Extra, "twoFactorEnabled") {
-		encBool(&x.TwoFactorEnabled, e)
-	}
-	if e.field(&x.Extra, "followedMessage") {
-		encPtr(&x.FollowedMessage, e, encString)
-	}
+	encMemberMap(e, &x.Extra, "policies", &x.Policies, encAny)
+	encMember(e, &x.Extra, "twoFactorEnabled", &x.TwoFactorEnabled, encBool)
+	encMemberPtr(e, &x.Extra, "followedMessage", x.FollowedMessage, encString)
 	if x.X2FAEnabled != nil {
-		if e.field(&x.Extra, "2faEnabled") {
-			encPtr(&x.X2FAEnabled, e, encBool)
-		}
+		encMemberPtr(e, &x.Extra, "2faEnabled", x.X2FAEnabled, encBool)
 	}
-	if e.field(&x.Extra, "loggedInDays") {
-		encInt64(&x.LoggedInDays, e)
-	}
-	if e.field(&x.Extra, "achievements") {
-		if x.Achievements == nil {
-			e.rawBytes("[]")
-		} else {
-			func(p *[]Achievement, e *jsonEncoder) {
-				encSlice(p, e, (*Achievement).encodeJSON)
-			}(&x.Achievements, e)
-		}
-	}
+	encMember(e, &x.Extra, "loggedInDays", &x.LoggedInDays, encInt64)
+	encMemberList(e, &x.Extra, "achievements", &x.Achievements, (*Achievement).encodeJSON)
 	x.Extra.encode(e)
 	e.objectEnd()
 }
@@ -2583,106 +2081,99 @@ func (x *MetaDetailed) decodeJSON(d *jsonDecoder) bool {
 		switch string(d.key) {
 		case "maintainerName":
 			seen[0] |= 0x1
-			if d.null() {
+			if d.nullMember(&x.Extra, "maintainerName") {
 				x.MetaLite.MaintainerName = nil
-				x.Extra.forgetDeclared("maintainerName")
 			} else {
-				d.field(&x.Extra, "maintainerName", d.at(), decPtr(&x.MetaLite.MaintainerName, d, decString), "string or null")
+				decMemberPtr(d, &x.Extra, "maintainerName", &x.MetaLite.MaintainerName, new(string), decString, "string or null")
 			}
 		case "version":
 			seen[0] |= 0x2
-			d.field(&x.Extra, "version", d.at(), decString(&x.MetaLite.Version, d), "string")
+			decMember(d, &x.Extra, "version", &x.MetaLite.Version, decString, "string")
 		case "name":
 			seen[0] |= 0x4
-			if d.null() {
+			if d.nullMember(&x.Extra, "name") {
 				x.MetaLite.Name = nil
-				x.Extra.forgetDeclared("name")
 			} else {
-				d.field(&x.Extra, "name", d.at(), decPtr(&x.MetaLite.Name, d, decString), "string or null")
+				decMemberPtr(d, &x.Extra, "name", &x.MetaLite.Name, new(string), decString, "string or null")
 			}
 		case "uri":
 			seen[0] |= 0x8
-			d.field(&x.Extra, "uri", d.at(), decString(&x.MetaLite.URI, d), "string")
+			decMember(d, &x.Extra, "uri", &x.MetaLite.URI, decString, "string")
 		case "description":
 			seen[0] |= 0x10
-			if d.null() {
+			if d.nullMember(&x.Extra, "description") {
 				x.MetaLite.Description = nil
-				x.Extra.forgetDeclared("description")
 			} else {
-				d.field(&x.Extra, "description", d.at(), decPtr(&x.MetaLite.Description, d, decString), "string or null")
+				decMemberPtr(d, &x.Extra, "description", &x.MetaLite.Description, new(string), decString, "string or null")
 			}
 		case "langs":
 			seen[0] |= 0x20
-			d.field(&x.Extra, "langs", d.at(), func(p *[]string, d *jsonDecoder) bool {
+			decMember(d, &x.Extra, "langs", &x.MetaLite.Langs, func(p *[]string, d *jsonDecoder) bool {
 				return decSlice(p, d, decString)
-			}(&x.MetaLite.Langs, d), "array of string")
+			}, "array of string")
 		case "repositoryUrl":
 			seen[0] |= 0x40
-			if d.null() {
+			if d.nullMember(&x.Extra, "repositoryUrl") {
 				x.MetaLite.RepositoryURL = nil
-				x.Extra.forgetDeclared("repositoryUrl")
 			} else {
-				d.field(&x.Extra, "repositoryUrl", d.at(), decPtr(&x.MetaLite.RepositoryURL, d, decString), "string or null")
+				decMemberPtr(d, &x.Extra, "repositoryUrl", &x.MetaLite.RepositoryURL, new(string), decString, "string or null")
 			}
 		case "iconUrl":
 			seen[0] |= 0x80
-			if d.null() {
+			if d.nullMember(&x.Extra, "iconUrl") {
 				x.MetaLite.IconURL = nil
-				x.Extra.forgetDeclared("iconUrl")
 			} else {
-				d.field(&x.Extra, "iconUrl", d.at(), decPtr(&x.MetaLite.IconURL, d, decString), "string or null")
+				decMemberPtr(d, &x.Extra, "iconUrl", &x.MetaLite.IconURL, new(string), decString, "string or null")
 			}
 		case "mascotImageUrl":
 			seen[0] |= 0x100
-			d.field(&x.Extra, "mascotImageUrl", d.at(), decString(&x.MetaLite.MascotImageURL, d), "string")
+			decMember(d, &x.Extra, "mascotImageUrl", &x.MetaLite.MascotImageURL, decString, "string")
 		case "disableRegistration":
 			seen[0] |= 0x200
-			d.field(&x.Extra, "disableRegistration", d.at(), decBool(&x.MetaLite.DisableRegistration, d), "boolean")
+			decMember(d, &x.Extra, "disableRegistration", &x.MetaLite.DisableRegistration, decBool, "boolean")
 		case "maxNoteTextLength":
 			seen[0] |= 0x400
-			d.field(&x.Extra, "maxNoteTextLength", d.at(), decInt64(&x.MetaLite.MaxNoteTextLength, d), "integer")
+			decMember(d, &x.Extra, "maxNoteTextLength", &x.MetaLite.MaxNoteTextLength, decInt64, "integer")
 		case "ads":
 			seen[0] |= 0x800
-			d.field(&x.Extra, "ads", d.at(), func(p *[]Ad, d *jsonDecoder) bool {
+			decMember(d, &x.Extra, "ads", &x.MetaLite.Ads, func(p *[]Ad, d *jsonDecoder) bool {
 				return decSlice(p, d, (*Ad).decodeJSON)
-			}(&x.MetaLite.Ads, d), "array of Ad")
+			}, "array of Ad")
 		case "themeColor":
 			seen[0] |= 0x1000
-			if d.null() {
+			if d.nullMember(&x.Extra, "themeColor") {
 				x.MetaLite.ThemeColor = nil
 				x.MetaLite.nulls |= 0x1
-				x.Extra.forgetDeclared("themeColor")
 			} else {
-				d.field(&x.Extra, "themeColor", d.at(), decPtr(&x.MetaLite.ThemeColor, d, decString), "string or null")
+				decMemberPtr(d, &x.Extra, "themeColor", &x.MetaLite.ThemeColor, new(string), decString, "string or null")
 			}
 		case "serverRules":
 			seen[0] |= 0x2000
-			d.field(&x.Extra, "serverRules", d.at(), func(p *[]string, d *jsonDecoder) bool {
+			decMember(d, &x.Extra, "serverRules", &x.MetaLite.ServerRules, func(p *[]string, d *jsonDecoder) bool {
 				return decSlice(p, d, decString)
-			}(&x.MetaLite.ServerRules, d), "array of string")
+			}, "array of string")
 		case "noteSearchableScope":
 			seen[0] |= 0x4000
-			d.field(&x.Extra, "noteSearchableScope", d.at(), decEnum[MetaLiteNoteSearchableScope](&x.MetaLite.NoteSearchableScope, d), "string")
+			decMember(d, &x.Extra, "noteSearchableScope", &x.MetaLite.NoteSearchableScope, decEnum[MetaLiteNoteSearchableScope], "string")
 		case "maxFileSize":
 			seen[0] |= 0x8000
-			d.field(&x.Extra, "maxFileSize", d.at(), decInt64(&x.MetaLite.MaxFileSize, d), "integer")
+			decMember(d, &x.Extra, "maxFileSize", &x.MetaLite.MaxFileSize, decInt64, "integer")
 		case "features":
 			seen[0] |= 0x10000
-			d.field(&x.Extra, "features", d.at(), decPtr(&x.MetaDetailedOnly.Features, d, (*Features).decodeJSON), "Features")
+			decMemberPtr(d, &x.Extra, "features", &x.MetaDetailedOnly.Features, new(Features), (*Features).decodeJSON, "Features")
 		case "proxyAccountName":
 			seen[0] |= 0x20000
-			if d.null() {
+			if d.nullMember(&x.Extra, "proxyAccountName") {
 				x.MetaDetailedOnly.ProxyAccountName = nil
-				x.Extra.forgetDeclared("proxyAccountName")
 			} else {
-				d.field(&x.Extra, "proxyAccountName", d.at(), decPtr(&x.MetaDetailedOnly.ProxyAccountName, d, decString), "string or null")
+				decMemberPtr(d, &x.Extra, "proxyAccountName", &x.MetaDetailedOnly.ProxyAccountName, new(string), decString, "string or null")
 			}
 		case "requireSetup":
 			seen[0] |= 0x40000
-			d.field(&x.Extra, "requireSetup", d.at(), decBool(&x.MetaDetailedOnly.RequireSetup, d), "boolean")
+			decMember(d, &x.Extra, "requireSetup", &x.MetaDetailedOnly.RequireSetup, decBool, "boolean")
 		case "cacheRemoteFiles":
 			seen[0] |= 0x80000
-			d.field(&x.Extra, "cacheRemoteFiles", d.at(), decBool(&x.MetaDetailedOnly.CacheRemoteFiles, d), "boolean")
+			decMember(d, &x.Extra, "cacheRemoteFiles", &x.MetaDetailedOnly.CacheRemoteFiles, decBool, "boolean")
 		default:
 			d.unknown(&x.Extra)
 		}
@@ -2692,88 +2183,30 @@ func (x *MetaDetailed) decodeJSON(d *jsonDecoder) bool {
 }
 func (x *MetaDetailed) encodeJSON(e *jsonEncoder) {
 	e.objectStart()
-	if e.field(&x.Extra, "maintainerName") {
-		encPtr(&x.MetaLite.MaintainerName, e, encString)
-	}
-	if e.field(&x.Extra, "version") {
-		encString(&x.MetaLite.Version, e)
-	}
-	if e.field(&x.Extra, "name") {
-		encPtr(&x.MetaLite.Name, e, encString)
-	}
-	if e.field(&x.Extra, "uri") {
-		encString(&x.MetaLite.URI, e)
-	}
-	if e.field(&x.Extra, "description") {
-		encPtr(&x.MetaLite.Description, e, encString)
-	}
-	if e.field(&x.Extra, "langs") {
-		if x.MetaLite.Langs == nil {
-			e.rawBytes("[]")
-		} else {
-			func(p *[]string, e *jsonEncoder) {
-				encSlice(p, e, encString)
-			}(&x.MetaLite.Langs, e)
-		}
-	}
-	if e.field(&x.Extra, "repositoryUrl") {
-		encPtr(&x.MetaLite.RepositoryURL, e, encString)
-	}
-	if e.field(&x.Extra, "iconUrl") {
-		encPtr(&x.MetaLite.IconURL, e, encString)
-	}
-	if e.field(&x.Extra, "mascotImageUrl") {
-		encString(&x.MetaLite.MascotImageURL, e)
-	}
-	if e.field(&x.Extra, "disableRegistration") {
-		encBool(&x.MetaLite.DisableRegistration, e)
-	}
-	if e.field(&x.Extra, "maxNoteTextLength") {
-		encInt64(&x.MetaLite.MaxNoteTextLength, e)
-	}
-	if e.field(&x.Extra, "ads") {
-		if x.MetaLite.Ads == nil {
-			e.rawBytes("[]")
-		} else {
-			func(p *[]Ad, e *jsonEncoder) {
-				encSlice(p, e, (*Ad).encodeJSON)
-			}(&x.MetaLite.Ads, e)
-		}
-	}
+	encMemberPtr(e, &x.Extra, "maintainerName", x.MetaLite.MaintainerName, encString)
+	encMember(e, &x.Extra, "version", &x.MetaLite.Version, encString)
+	encMemberPtr(e, &x.Extra, "name", x.MetaLite.Name, encString)
+	encMember(e, &x.Extra, "uri", &x.MetaLite.URI, encString)
+	encMemberPtr(e, &x.Extra, "description", x.MetaLite.Description, encString)
+	encMemberList(e, &x.Extra, "langs", &x.MetaLite.Langs, encString)
+	encMemberPtr(e, &x.Extra, "repositoryUrl", x.MetaLite.RepositoryURL, encString)
+	encMemberPtr(e, &x.Extra, "iconUrl", x.MetaLite.IconURL, encString)
+	encMember(e, &x.Extra, "mascotImageUrl", &x.MetaLite.MascotImageURL, encString)
+	encMember(e, &x.Extra, "disableRegistration", &x.MetaLite.DisableRegistration, encBool)
+	encMember(e, &x.Extra, "maxNoteTextLength", &x.MetaLite.MaxNoteTextLength, encInt64)
+	encMemberList(e, &x.Extra, "ads", &x.MetaLite.Ads, (*Ad).encodeJSON)
 	if x.MetaLite.ThemeColor != nil || x.MetaLite.nulls&0x1 != 0 {
-		if e.field(&x.Extra, "themeColor") {
-			encPtr(&x.MetaLite.ThemeColor, e, encString)
-		}
+		encMemberPtr(e, &x.Extra, "themeColor", x.MetaLite.ThemeColor, encString)
 	}
-	if e.field(&x.Extra, "serverRules") {
-		if x.MetaLite.ServerRules == nil {
-			e.rawBytes("[]")
-		} else {
-			func(p *[]string, e *jsonEncoder) {
-				encSlice(p, e, encString)
-			}(&x.MetaLite.ServerRules, e)
-		}
-	}
-	if e.field(&x.Extra, "noteSearchableScope") {
-		encEnum[MetaLiteNoteSearchableScope](&x.MetaLite.NoteSearchableScope, e)
-	}
-	if e.field(&x.Extra, "maxFileSize") {
-		encInt64(&x.MetaLite.MaxFileSize, e)
-	}
+	encMemberList(e, &x.Extra, "serverRules", &x.MetaLite.ServerRules, encString)
+	encMember(e, &x.Extra, "noteSearchableScope", &x.MetaLite.NoteSearchableScope, encEnum[MetaLiteNoteSearchableScope])
+	encMember(e, &x.Extra, "maxFileSize", &x.MetaLite.MaxFileSize, encInt64)
 	if x.MetaDetailedOnly.Features != nil {
-		if e.field(&x.Extra, "features") {
-			encPtr(&x.MetaDetailedOnly.Features, e, (*Features).encodeJSON)
-		}
+		encMemberPtr(e, &x.Extra, "features", x.MetaDetailedOnly.Features, (*Features).encodeJSON)
 	}
-	if e.field(&x.Extra, "proxyAccountName") {
-		encPtr(&x.MetaDetailedOnly.ProxyAccountName, e, encString)
-	}
-	if e.field(&x.Extra, "requireSetup") {
-		encBool(&x.MetaDetailedOnly.RequireSetup, e)
-	}
-	if e.field(&x.Extra, "cacheRemoteFiles") {
-		encBool(&x.MetaDetailedOnly.CacheRemoteFiles, e)
-	}
+	encMemberPtr(e, &x.Extra, "proxyAccountName", x.MetaDetailedOnly.ProxyAccountName, encString)
+	encMember(e, &x.Extra, "requireSetup", &x.MetaDetailedOnly.RequireSetup, encBool)
+	encMember(e, &x.Extra, "cacheRemoteFiles", &x.MetaDetailedOnly.CacheRemoteFiles, encBool)
 	x.Extra.encode(e)
 	e.objectEnd()
 }
@@ -2818,21 +2251,20 @@ func (x *MetaDetailedOnly) decodeJSON(d *jsonDecoder) bool {
 		switch string(d.key) {
 		case "features":
 			seen[0] |= 0x1
-			d.field(&x.Extra, "features", d.at(), decPtr(&x.Features, d, (*Features).decodeJSON), "Features")
+			decMemberPtr(d, &x.Extra, "features", &x.Features, new(Features), (*Features).decodeJSON, "Features")
 		case "proxyAccountName":
 			seen[0] |= 0x2
-			if d.null() {
+			if d.nullMember(&x.Extra, "proxyAccountName") {
 				x.ProxyAccountName = nil
-				x.Extra.forgetDeclared("proxyAccountName")
 			} else {
-				d.field(&x.Extra, "proxyAccountName", d.at(), decPtr(&x.ProxyAccountName, d, decString), "string or null")
+				decMemberPtr(d, &x.Extra, "proxyAccountName", &x.ProxyAccountName, new(string), decString, "string or null")
 			}
 		case "requireSetup":
 			seen[0] |= 0x4
-			d.field(&x.Extra, "requireSetup", d.at(), decBool(&x.RequireSetup, d), "boolean")
+			decMember(d, &x.Extra, "requireSetup", &x.RequireSetup, decBool, "boolean")
 		case "cacheRemoteFiles":
 			seen[0] |= 0x8
-			d.field(&x.Extra, "cacheRemoteFiles", d.at(), decBool(&x.CacheRemoteFiles, d), "boolean")
+			decMember(d, &x.Extra, "cacheRemoteFiles", &x.CacheRemoteFiles, decBool, "boolean")
 		default:
 			d.unknown(&x.Extra)
 		}
@@ -2843,19 +2275,11 @@ func (x *MetaDetailedOnly) decodeJSON(d *jsonDecoder) bool {
 func (x *MetaDetailedOnly) encodeJSON(e *jsonEncoder) {
 	e.objectStart()
 	if x.Features != nil {
-		if e.field(&x.Extra, "features") {
-			encPtr(&x.Features, e, (*Features).encodeJSON)
-		}
+		encMemberPtr(e, &x.Extra, "features", x.Features, (*Features).encodeJSON)
 	}
-	if e.field(&x.Extra, "proxyAccountName") {
-		encPtr(&x.ProxyAccountName, e, encString)
-	}
-	if e.field(&x.Extra, "requireSetup") {
-		encBool(&x.RequireSetup, e)
-	}
-	if e.field(&x.Extra, "cacheRemoteFiles") {
-		encBool(&x.CacheRemoteFiles, e)
-	}
+	encMemberPtr(e, &x.Extra, "proxyAccountName", x.ProxyAccountName, encString)
+	encMember(e, &x.Extra, "requireSetup", &x.RequireSetup, encBool)
+	encMember(e, &x.Extra, "cacheRemoteFiles", &x.CacheRemoteFiles, encBool)
 	x.Extra.encode(e)
 	e.objectEnd()
 }
@@ -2913,89 +2337,83 @@ func (x *MetaLite) decodeJSON(d *jsonDecoder) bool {
 		switch string(d.key) {
 		case "maintainerName":
 			seen[0] |= 0x1
-			if d.null() {
+			if d.nullMember(&x.Extra, "maintainerName") {
 				x.MaintainerName = nil
-				x.Extra.forgetDeclared("maintainerName")
 			} else {
-				d.field(&x.Extra, "maintainerName", d.at(), decPtr(&x.MaintainerName, d, decString), "string or null")
+				decMemberPtr(d, &x.Extra, "maintainerName", &x.MaintainerName, new(string), decString, "string or null")
 			}
 		case "version":
 			seen[0] |= 0x2
-			d.field(&x.Extra, "version", d.at(), decString(&x.Version, d), "string")
+			decMember(d, &x.Extra, "version", &x.Version, decString, "string")
 		case "name":
 			seen[0] |= 0x4
-			if d.null() {
+			if d.nullMember(&x.Extra, "name") {
 				x.Name = nil
-				x.Extra.forgetDeclared("name")
 			} else {
-				d.field(&x.Extra, "name", d.at(), decPtr(&x.Name, d, decString), "string or null")
+				decMemberPtr(d, &x.Extra, "name", &x.Name, new(string), decString, "string or null")
 			}
 		case "uri":
 			seen[0] |= 0x8
-			d.field(&x.Extra, "uri", d.at(), decString(&x.URI, d), "string")
+			decMember(d, &x.Extra, "uri", &x.URI, decString, "string")
 		case "description":
 			seen[0] |= 0x10
-			if d.null() {
+			if d.nullMember(&x.Extra, "description") {
 				x.Description = nil
-				x.Extra.forgetDeclared("description")
 			} else {
-				d.field(&x.Extra, "description", d.at(), decPtr(&x.Description, d, decString), "string or null")
+				decMemberPtr(d, &x.Extra, "description", &x.Description, new(string), decString, "string or null")
 			}
 		case "langs":
 			seen[0] |= 0x20
-			d.field(&x.Extra, "langs", d.at(), func(p *[]string, d *jsonDecoder) bool {
+			decMember(d, &x.Extra, "langs", &x.Langs, func(p *[]string, d *jsonDecoder) bool {
 				return decSlice(p, d, decString)
-			}(&x.Langs, d), "array of string")
+			}, "array of string")
 		case "repositoryUrl":
 			seen[0] |= 0x40
-			if d.null() {
+			if d.nullMember(&x.Extra, "repositoryUrl") {
 				x.RepositoryURL = nil
-				x.Extra.forgetDeclared("repositoryUrl")
 			} else {
-				d.field(&x.Extra, "repositoryUrl", d.at(), decPtr(&x.RepositoryURL, d, decString), "string or null")
+				decMemberPtr(d, &x.Extra, "repositoryUrl", &x.RepositoryURL, new(string), decString, "string or null")
 			}
 		case "iconUrl":
 			seen[0] |= 0x80
-			if d.null() {
+			if d.nullMember(&x.Extra, "iconUrl") {
 				x.IconURL = nil
-				x.Extra.forgetDeclared("iconUrl")
 			} else {
-				d.field(&x.Extra, "iconUrl", d.at(), decPtr(&x.IconURL, d, decString), "string or null")
+				decMemberPtr(d, &x.Extra, "iconUrl", &x.IconURL, new(string), decString, "string or null")
 			}
 		case "mascotImageUrl":
 			seen[0] |= 0x100
-			d.field(&x.Extra, "mascotImageUrl", d.at(), decString(&x.MascotImageURL, d), "string")
+			decMember(d, &x.Extra, "mascotImageUrl", &x.MascotImageURL, decString, "string")
 		case "disableRegistration":
 			seen[0] |= 0x200
-			d.field(&x.Extra, "disableRegistration", d.at(), decBool(&x.DisableRegistration, d), "boolean")
+			decMember(d, &x.Extra, "disableRegistration", &x.DisableRegistration, decBool, "boolean")
 		case "maxNoteTextLength":
 			seen[0] |= 0x400
-			d.field(&x.Extra, "maxNoteTextLength", d.at(), decInt64(&x.MaxNoteTextLength, d), "integer")
+			decMember(d, &x.Extra, "maxNoteTextLength", &x.MaxNoteTextLength, decInt64, "integer")
 		case "ads":
 			seen[0] |= 0x800
-			d.field(&x.Extra, "ads", d.at(), func(p *[]Ad, d *jsonDecoder) bool {
+			decMember(d, &x.Extra, "ads", &x.Ads, func(p *[]Ad, d *jsonDecoder) bool {
 				return decSlice(p, d, (*Ad).decodeJSON)
-			}(&x.Ads, d), "array of Ad")
+			}, "array of Ad")
 		case "themeColor":
 			seen[0] |= 0x1000
-			if d.null() {
+			if d.nullMember(&x.Extra, "themeColor") {
 				x.ThemeColor = nil
 				x.nulls |= 0x1
-				x.Extra.forgetDeclared("themeColor")
 			} else {
-				d.field(&x.Extra, "themeColor", d.at(), decPtr(&x.ThemeColor, d, decString), "string or null")
+				decMemberPtr(d, &x.Extra, "themeColor", &x.ThemeColor, new(string), decString, "string or null")
 			}
 		case "serverRules":
 			seen[0] |= 0x2000
-			d.field(&x.Extra, "serverRules", d.at(), func(p *[]string, d *jsonDecoder) bool {
+			decMember(d, &x.Extra, "serverRules", &x.ServerRules, func(p *[]string, d *jsonDecoder) bool {
 				return decSlice(p, d, decString)
-			}(&x.ServerRules, d), "array of string")
+			}, "array of string")
 		case "noteSearchableScope":
 			seen[0] |= 0x4000
-			d.field(&x.Extra, "noteSearchableScope", d.at(), decEnum[MetaLiteNoteSearchableScope](&x.NoteSearchableScope, d), "string")
+			decMember(d, &x.Extra, "noteSearchableScope", &x.NoteSearchableScope, decEnum[MetaLiteNoteSearchableScope], "string")
 		case "maxFileSize":
 			seen[0] |= 0x8000
-			d.field(&x.Extra, "maxFileSize", d.at(), decInt64(&x.MaxFileSize, d), "integer")
+			decMember(d, &x.Extra, "maxFileSize", &x.MaxFileSize, decInt64, "integer")
 		default:
 			d.unknown(&x.Extra)
 		}
@@ -3005,74 +2423,24 @@ func (x *MetaLite) decodeJSON(d *jsonDecoder) bool {
 }
 func (x *MetaLite) encodeJSON(e *jsonEncoder) {
 	e.objectStart()
-	if e.field(&x.Extra, "maintainerName") {
-		encPtr(&x.MaintainerName, e, encString)
-	}
-	if e.field(&x.Extra, "version") {
-		encString(&x.Version, e)
-	}
-	if e.field(&x.Extra, "name") {
-		encPtr(&x.Name, e, encString)
-	}
-	if e.field(&x.Extra, "uri") {
-		encString(&x.URI, e)
-	}
-	if e.field(&x.Extra, "description") {
-		encPtr(&x.Description, e, encString)
-	}
-	if e.field(&x.Extra, "langs") {
-		if x.Langs == nil {
-			e.rawBytes("[]")
-		} else {
-			func(p *[]string, e *jsonEncoder) {
-				encSlice(p, e, encString)
-			}(&x.Langs, e)
-		}
-	}
-	if e.field(&x.Extra, "repositoryUrl") {
-		encPtr(&x.RepositoryURL, e, encString)
-	}
-	if e.field(&x.Extra, "iconUrl") {
-		encPtr(&x.IconURL, e, encString)
-	}
-	if e.field(&x.Extra, "mascotImageUrl") {
-		encString(&x.MascotImageURL, e)
-	}
-	if e.field(&x.Extra, "disableRegistration") {
-		encBool(&x.DisableRegistration, e)
-	}
-	if e.field(&x.Extra, "maxNoteTextLength") {
-		encInt64(&x.MaxNoteTextLength, e)
-	}
-	if e.field(&x.Extra, "ads") {
-		if x.Ads == nil {
-			e.rawBytes("[]")
-		} else {
-			func(p *[]Ad, e *jsonEncoder) {
-				encSlice(p, e, (*Ad).encodeJSON)
-			}(&x.Ads, e)
-		}
-	}
+	encMemberPtr(e, &x.Extra, "maintainerName", x.MaintainerName, encString)
+	encMember(e, &x.Extra, "version", &x.Version, encString)
+	encMemberPtr(e, &x.Extra, "name", x.Name, encString)
+	encMember(e, &x.Extra, "uri", &x.URI, encString)
+	encMemberPtr(e, &x.Extra, "description", x.Description, encString)
+	encMemberList(e, &x.Extra, "langs", &x.Langs, encString)
+	encMemberPtr(e, &x.Extra, "repositoryUrl", x.RepositoryURL, encString)
+	encMemberPtr(e, &x.Extra, "iconUrl", x.IconURL, encString)
+	encMember(e, &x.Extra, "mascotImageUrl", &x.MascotImageURL, encString)
+	encMember(e, &x.Extra, "disableRegistration", &x.DisableRegistration, encBool)
+	encMember(e, &x.Extra, "maxNoteTextLength", &x.MaxNoteTextLength, encInt64)
+	encMemberList(e, &x.Extra, "ads", &x.Ads, (*Ad).encodeJSON)
 	if x.ThemeColor != nil || x.nulls&0x1 != 0 {
-		if e.field(&x.Extra, "themeColor") {
-			encPtr(&x.ThemeColor, e, encString)
-		}
+		encMemberPtr(e, &x.Extra, "themeColor", x.ThemeColor, encString)
 	}
-	if e.field(&x.Extra, "serverRules") {
-		if x.ServerRules == nil {
-			e.rawBytes("[]")
-		} else {
-			func(p *[]string, e *jsonEncoder) {
-				encSlice(p, e, encString)
-			}(&x.ServerRules, e)
-		}
-	}
-	if e.field(&x.Extra, "noteSearchableScope") {
-		encEnum[MetaLiteNoteSearchableScope](&x.NoteSearchableScope, e)
-	}
-	if e.field(&x.Extra, "maxFileSize") {
-		encInt64(&x.MaxFileSize, e)
-	}
+	encMemberList(e, &x.Extra, "serverRules", &x.ServerRules, encString)
+	encMember(e, &x.Extra, "noteSearchableScope", &x.NoteSearchableScope, encEnum[MetaLiteNoteSearchableScope])
+	encMember(e, &x.Extra, "maxFileSize", &x.MaxFileSize, encInt64)
 	x.Extra.encode(e)
 	e.objectEnd()
 }
@@ -3130,41 +2498,38 @@ func (x *ModerationLogAbuseReportInfo) decodeJSON(d *jsonDecoder) bool {
 		switch string(d.key) {
 		case "after":
 			seen[0] |= 0x1
-			if d.null() {
+			if d.nullMember(&x.Extra, "after") {
 				x.After = nil
 				x.nulls |= 0x1
-				x.Extra.forgetDeclared("after")
 			} else {
-				d.field(&x.Extra, "after", d.at(), decPtr(&x.After, d, decString), "string or null")
+				decMemberPtr(d, &x.Extra, "after", &x.After, new(string), decString, "string or null")
 			}
 		case "before":
 			seen[0] |= 0x2
-			if d.null() {
+			if d.nullMember(&x.Extra, "before") {
 				x.Before = nil
 				x.nulls |= 0x2
-				x.Extra.forgetDeclared("before")
 			} else {
-				d.field(&x.Extra, "before", d.at(), decPtr(&x.Before, d, decString), "string or null")
+				decMemberPtr(d, &x.Extra, "before", &x.Before, new(string), decString, "string or null")
 			}
 		case "forwarded":
 			seen[0] |= 0x4
-			d.field(&x.Extra, "forwarded", d.at(), decPtr(&x.Forwarded, d, decBool), "boolean")
+			decMemberPtr(d, &x.Extra, "forwarded", &x.Forwarded, new(bool), decBool, "boolean")
 		case "report":
 			seen[0] |= 0x8
-			d.field(&x.Extra, "report", d.at(), func(p *map[string]any, d *jsonDecoder) bool {
+			decMember(d, &x.Extra, "report", &x.Report, func(p *map[string]any, d *jsonDecoder) bool {
 				return decMap(p, d, decAny)
-			}(&x.Report, d), "object of any value")
+			}, "object of any value")
 		case "reportId":
 			seen[0] |= 0x10
-			d.field(&x.Extra, "reportId", d.at(), decString(&x.ReportID, d), "string")
+			decMember(d, &x.Extra, "reportId", &x.ReportID, decString, "string")
 		case "resolvedAs":
 			seen[0] |= 0x20
-			if d.null() {
+			if d.nullMember(&x.Extra, "resolvedAs") {
 				x.ResolvedAs = nil
 				x.nulls |= 0x4
-				x.Extra.forgetDeclared("resolvedAs")
 			} else {
-				d.field(&x.Extra, "resolvedAs", d.at(), decPtr(&x.ResolvedAs, d, decString), "string or null")
+				decMemberPtr(d, &x.Extra, "resolvedAs", &x.ResolvedAs, new(string), decString, "string or null")
 			}
 		default:
 			d.unknown(&x.Extra)
@@ -3176,34 +2541,22 @@ func (x *ModerationLogAbuseReportInfo) decodeJSON(d *jsonDecoder) bool {
 func (x *ModerationLogAbuseReportInfo) encodeJSON(e *jsonEncoder) {
 	e.objectStart()
 	if x.After != nil || x.nulls&0x1 != 0 {
-		if e.field(&x.Extra, "after") {
-			encPtr(&x.After, e, encString)
-		}
+		encMemberPtr(e, &x.Extra, "after", x.After, encString)
 	}
 	if x.Before != nil || x.nulls&0x2 != 0 {
-		if e.field(&x.Extra, "before") {
-			encPtr(&x.Before, e, encString)
-		}
+		encMemberPtr(e, &x.Extra, "before", x.Before, encString)
 	}
 	if x.Forwarded != nil {
-		if e.field(&x.Extra, "forwarded") {
-			encPtr(&x.Forwarded, e, encBool)
-		}
+		encMemberPtr(e, &x.Extra, "forwarded", x.Forwarded, encBool)
 	}
 	if x.Report != nil {
-		if e.field(&x.Extra, "report") {
-			func(p *map[string]any, e *jsonEncoder) {
-				encMap(p, e, encAny)
-			}(&x.Report, e)
-		}
+		encMember(e, &x.Extra, "report", &x.Report, func(p *map[string]any, e *jsonEncoder) {
+			encMap(p, e, encAny)
+		})
 	}
-	if e.field(&x.Extra, "reportId") {
-		encString(&x.ReportID, e)
-	}
+	encMember(e, &x.Extra, "reportId", &x.ReportID, encString)
 	if x.ResolvedAs != nil || x.nulls&0x4 != 0 {
-		if e.field(&x.Extra, "resolvedAs") {
-			encPtr(&x.ResolvedAs, e, encString)
-		}
+		encMemberPtr(e, &x.Extra, "resolvedAs", x.ResolvedAs, encString)
 	}
 	x.Extra.encode(e)
 	e.objectEnd()
@@ -3255,53 +2608,52 @@ func (x *ModerationLogContentInfo) decodeJSON(d *jsonDecoder) bool {
 	for ; d.nextMember(n); n++ {
 		switch string(d.key) {
 		case "flash":
-			d.field(&x.Extra, "flash", d.at(), func(p *map[string]any, d *jsonDecoder) bool {
+			decMember(d, &x.Extra, "flash", &x.Flash, func(p *map[string]any, d *jsonDecoder) bool {
 				return decMap(p, d, decAny)
-			}(&x.Flash, d), "object of any value")
+			}, "object of any value")
 		case "flashId":
-			d.field(&x.Extra, "flashId", d.at(), decPtr(&x.FlashID, d, decString), "string")
+			decMemberPtr(d, &x.Extra, "flashId", &x.FlashID, new(string), decString, "string")
 		case "flashUserId":
-			d.field(&x.Extra, "flashUserId", d.at(), decPtr(&x.FlashUserID, d, decString), "string")
+			decMemberPtr(d, &x.Extra, "flashUserId", &x.FlashUserID, new(string), decString, "string")
 		case "flashUserUsername":
-			d.field(&x.Extra, "flashUserUsername", d.at(), decPtr(&x.FlashUserUsername, d, decString), "string")
+			decMemberPtr(d, &x.Extra, "flashUserUsername", &x.FlashUserUsername, new(string), decString, "string")
 		case "note":
-			d.field(&x.Extra, "note", d.at(), func(p *map[string]any, d *jsonDecoder) bool {
+			decMember(d, &x.Extra, "note", &x.Note, func(p *map[string]any, d *jsonDecoder) bool {
 				return decMap(p, d, decAny)
-			}(&x.Note, d), "object of any value")
+			}, "object of any value")
 		case "noteId":
-			d.field(&x.Extra, "noteId", d.at(), decPtr(&x.NoteID, d, decString), "string")
+			decMemberPtr(d, &x.Extra, "noteId", &x.NoteID, new(string), decString, "string")
 		case "noteUserHost":
-			if d.null() {
+			if d.nullMember(&x.Extra, "noteUserHost") {
 				x.NoteUserHost = nil
 				x.nulls |= 0x1
-				x.Extra.forgetDeclared("noteUserHost")
 			} else {
-				d.field(&x.Extra, "noteUserHost", d.at(), decPtr(&x.NoteUserHost, d, decString), "string or null")
+				decMemberPtr(d, &x.Extra, "noteUserHost", &x.NoteUserHost, new(string), decString, "string or null")
 			}
 		case "noteUserId":
-			d.field(&x.Extra, "noteUserId", d.at(), decPtr(&x.NoteUserID, d, decString), "string")
+			decMemberPtr(d, &x.Extra, "noteUserId", &x.NoteUserID, new(string), decString, "string")
 		case "noteUserUsername":
-			d.field(&x.Extra, "noteUserUsername", d.at(), decPtr(&x.NoteUserUsername, d, decString), "string")
+			decMemberPtr(d, &x.Extra, "noteUserUsername", &x.NoteUserUsername, new(string), decString, "string")
 		case "page":
-			d.field(&x.Extra, "page", d.at(), func(p *map[string]any, d *jsonDecoder) bool {
+			decMember(d, &x.Extra, "page", &x.Page, func(p *map[string]any, d *jsonDecoder) bool {
 				return decMap(p, d, decAny)
-			}(&x.Page, d), "object of any value")
+			}, "object of any value")
 		case "pageId":
-			d.field(&x.Extra, "pageId", d.at(), decPtr(&x.PageID, d, decString), "string")
+			decMemberPtr(d, &x.Extra, "pageId", &x.PageID, new(string), decString, "string")
 		case "pageUserId":
-			d.field(&x.Extra, "pageUserId", d.at(), decPtr(&x.PageUserID, d, decString), "string")
+			decMemberPtr(d, &x.Extra, "pageUserId", &x.PageUserID, new(string), decString, "string")
 		case "pageUserUsername":
-			d.field(&x.Extra, "pageUserUsername", d.at(), decPtr(&x.PageUserUsername, d, decString), "string")
+			decMemberPtr(d, &x.Extra, "pageUserUsername", &x.PageUserUsername, new(string), decString, "string")
 		case "post":
-			d.field(&x.Extra, "post", d.at(), func(p *map[string]any, d *jsonDecoder) bool {
+			decMember(d, &x.Extra, "post", &x.Post, func(p *map[string]any, d *jsonDecoder) bool {
 				return decMap(p, d, decAny)
-			}(&x.Post, d), "object of any value")
+			}, "object of any value")
 		case "postId":
-			d.field(&x.Extra, "postId", d.at(), decPtr(&x.PostID, d, decString), "string")
+			decMemberPtr(d, &x.Extra, "postId", &x.PostID, new(string), decString, "string")
 		case "postUserId":
-			d.field(&x.Extra, "postUserId", d.at(), decPtr(&x.PostUserID, d, decString), "string")
+			decMemberPtr(d, &x.Extra, "postUserId", &x.PostUserID, new(string), decString, "string")
 		case "postUserUsername":
-			d.field(&x.Extra, "postUserUsername", d.at(), decPtr(&x.PostUserUsername, d, decString), "string")
+			decMemberPtr(d, &x.Extra, "postUserUsername", &x.PostUserUsername, new(string), decString, "string")
 		default:
 			d.unknown(&x.Extra)
 		}
@@ -3311,97 +2663,63 @@ func (x *ModerationLogContentInfo) decodeJSON(d *jsonDecoder) bool {
 func (x *ModerationLogContentInfo) encodeJSON(e *jsonEncoder) {
 	e.objectStart()
 	if x.Flash != nil {
-		if e.field(&x.Extra, "flash") {
-			func(p *map[string]any, e *jsonEncoder) {
-				encMap(p, e, encAny)
-			}(&x.Flash, e)
-		}
+		encMember(e, &x.Extra, "flash", &x.Flash, func(p *map[string]any, e *jsonEncoder) {
+			encMap(p, e, encAny)
+		})
 	}
 	if x.FlashID != nil {
-		if e.field(&x.Extra, "flashId") {
-			encPtr(&x.FlashID, e, encString)
-		}
+		encMemberPtr(e, &x.Extra, "flashId", x.FlashID, encString)
 	}
 	if x.FlashUserID != nil {
-		if e.field(&x.Extra, "flashUserId") {
-			encPtr(&x.FlashUserID, e, encString)
-		}
+		encMemberPtr(e, &x.Extra, "flashUserId", x.FlashUserID, encString)
 	}
 	if x.FlashUserUsername != nil {
-		if e.field(&x.Extra, "flashUserUsername") {
-			encPtr(&x.FlashUserUsername, e, encString)
-		}
+		encMemberPtr(e, &x.Extra, "flashUserUsername", x.FlashUserUsername, encString)
 	}
 	if x.Note != nil {
-		if e.field(&x.Extra, "note") {
-			func(p *map[string]any, e *jsonEncoder) {
-				encMap(p, e, encAny)
-			}(&x.Note, e)
-		}
+		encMember(e, &x.Extra, "note", &x.Note, func(p *map[string]any, e *jsonEncoder) {
+			encMap(p, e, encAny)
+		})
 	}
 	if x.NoteID != nil {
-		if e.field(&x.Extra, "noteId") {
-			encPtr(&x.NoteID, e, encString)
-		}
+		encMemberPtr(e, &x.Extra, "noteId", x.NoteID, encString)
 	}
 	if x.NoteUserHost != nil || x.nulls&0x1 != 0 {
-		if e.field(&x.Extra, "noteUserHost") {
-			encPtr(&x.NoteUserHost, e, encString)
-		}
+		encMemberPtr(e, &x.Extra, "noteUserHost", x.NoteUserHost, encString)
 	}
 	if x.NoteUserID != nil {
-		if e.field(&x.Extra, "noteUserId") {
-			encPtr(&x.NoteUserID, e, encString)
-		}
+		encMemberPtr(e, &x.Extra, "noteUserId", x.NoteUserID, encString)
 	}
 	if x.NoteUserUsername != nil {
-		if e.field(&x.Extra, "noteUserUsername") {
-			encPtr(&x.NoteUserUsername, e, encString)
-		}
+		encMemberPtr(e, &x.Extra, "noteUserUsername", x.NoteUserUsername, encString)
 	}
 	if x.Page != nil {
-		if e.field(&x.Extra, "page") {
-			func(p *map[string]any, e *jsonEncoder) {
-				encMap(p, e, encAny)
-			}(&x.Page, e)
-		}
+		encMember(e, &x.Extra, "page", &x.Page, func(p *map[string]any, e *jsonEncoder) {
+			encMap(p, e, encAny)
+		})
 	}
 	if x.PageID != nil {
-		if e.field(&x.Extra, "pageId") {
-			encPtr(&x.PageID, e, encString)
-		}
+		encMemberPtr(e, &x.Extra, "pageId", x.PageID, encString)
 	}
 	if x.PageUserID != nil {
-		if e.field(&x.Extra, "pageUserId") {
-			encPtr(&x.PageUserID, e, encString)
-		}
+		encMemberPtr(e, &x.Extra, "pageUserId", x.PageUserID, encString)
 	}
 	if x.PageUserUsername != nil {
-		if e.field(&x.Extra, "pageUserUsername") {
-			encPtr(&x.PageUserUsername, e, encString)
-		}
+		encMemberPtr(e, &x.Extra, "pageUserUsername", x.PageUserUsername, encString)
 	}
 	if x.Post != nil {
-		if e.field(&x.Extra, "post") {
-			func(p *map[string]any, e *jsonEncoder) {
-				encMap(p, e, encAny)
-			}(&x.Post, e)
-		}
+		encMember(e, &x.Extra, "post", &x.Post, func(p *map[string]any, e *jsonEncoder) {
+			encMap(p, e, encAny)
+		})
 	}
 	if x.PostID != nil {
-		if e.field(&x.Extra, "postId") {
-			encPtr(&x.PostID, e, encString)
-		}
+		encMemberPtr(e, &x.Extra, "postId", x.PostID, encString)
 	}
 	if x.PostUserID != nil {
-		if e.field(&x.Extra, "postUserId") {
-			encPtr(&x.PostUserID, e, encString)
-		}
+		encMemberPtr(e, &x.Extra, "postUserId", x.PostUserID, encString)
 	}
 	if x.PostUserUsername != nil {
-		if e.field(&x.Extra, "postUserUsername") {
-			encPtr(&x.PostUserUsername, e, encString)
-		}
+		encMemberPtr(e, &x.Extra, "postUserUsername", x.PostUserUsername, encString)
 	}
 	x.Extra.encode(e)
 	e.objectEnd()
@@ -3448,33 +2766,30 @@ func (x *ModerationLogDriveFileInfo) decodeJSON(d *jsonDecoder) bool {
 		switch string(d.key) {
 		case "fileId":
 			seen[0] |= 0x1
-			d.field(&x.Extra, "fileId", d.at(), decString(&x.FileID, d), "string")
+			decMember(d, &x.Extra, "fileId", &x.FileID, decString, "string")
 		case "fileUserHost":
 			seen[0] |= 0x2
-			if d.null() {
+			if d.nullMember(&x.Extra, "fileUserHost") {
 				x.FileUserHost = nil
 				x.nulls |= 0x1
-				x.Extra.forgetDeclared("fileUserHost")
 			} else {
-				d.field(&x.Extra, "fileUserHost", d.at(), decPtr(&x.FileUserHost, d, decString), "string or null")
+				decMemberPtr(d, &x.Extra, "fileUserHost", &x.FileUserHost, new(string), decString, "string or null")
 			}
 		case "fileUserId":
 			seen[0] |= 0x4
-			if d.null() {
+			if d.nullMember(&x.Extra, "fileUserId") {
 				x.FileUserID = nil
 				x.nulls |= 0x2
-				x.Extra.forgetDeclared("fileUserId")
 			} else {
-				d.field(&x.Extra, "fileUserId", d.at(), decPtr(&x.FileUserID, d, decString), "string or null")
+				decMemberPtr(d, &x.Extra, "fileUserId", &x.FileUserID, new(string), decString, "string or null")
 			}
 		case "fileUserUsername":
 			seen[0] |= 0x8
-			if d.null() {
+			if d.nullMember(&x.Extra, "fileUserUsername") {
 				x.FileUserUsername = nil
 				x.nulls |= 0x4
-				x.Extra.forgetDeclared("fileUserUsername")
 			} else {
-				d.field(&x.Extra, "fileUserUsername", d.at(), decPtr(&x.FileUserUsername, d, decString), "string or null")
+				decMemberPtr(d, &x.Extra, "fileUserUsername", &x.FileUserUsername, new(string), decString, "string or null")
 			}
 		default:
 			d.unknown(&x.Extra)
@@ -3485,23 +2800,15 @@ func (x *ModerationLogDriveFileInfo) decodeJSON(d *jsonDecoder) bool {
 }
 func (x *ModerationLogDriveFileInfo) encodeJSON(e *jsonEncoder) {
 	e.objectStart()
-	if e.field(&x.Extra, "fileId") {
-		encString(&x.FileID, e)
-	}
+	encMember(e, &x.Extra, "fileId", &x.FileID, encString)
 	if x.FileUserHost != nil || x.nulls&0x1 != 0 {
-		if e.field(&x.Extra, "fileUserHost") {
-			encPtr(&x.FileUserHost, e, encString)
-		}
+		encMemberPtr(e, &x.Extra, "fileUserHost", x.FileUserHost, encString)
 	}
 	if x.FileUserID != nil || x.nulls&0x2 != 0 {
-		if e.field(&x.Extra, "fileUserId") {
-			encPtr(&x.FileUserID, e, encString)
-		}
+		encMemberPtr(e, &x.Extra, "fileUserId", x.FileUserID, encString)
 	}
 	if x.FileUserUsername != nil || x.nulls&0x4 != 0 {
-		if e.field(&x.Extra, "fileUserUsername") {
-			encPtr(&x.FileUserUsername, e, encString)
-		}
+		encMemberPtr(e, &x.Extra, "fileUserUsername", x.FileUserUsername, encString)
 	}
 	x.Extra.encode(e)
 	e.objectEnd()
@@ -3560,81 +2867,78 @@ func (x *ModerationLogEntityInfo) decodeJSON(d *jsonDecoder) bool {
 	for ; d.nextMember(n); n++ {
 		switch string(d.key) {
 		case "ad":
-			d.field(&x.Extra, "ad", d.at(), func(p *map[string]any, d *jsonDecoder) bool {
+			decMember(d, &x.Extra, "ad", &x.Ad, func(p *map[string]any, d *jsonDecoder) bool {
 				return decMap(p, d, decAny)
-			}(&x.Ad, d), "object of any value")
+			}, "object of any value")
 		case "adId":
-			d.field(&x.Extra, "adId", d.at(), decPtr(&x.AdID, d, decString), "string")
+			decMemberPtr(d, &x.Extra, "adId", &x.AdID, new(string), decString, "string")
 		case "after":
-			if d.null() {
+			if d.nullMember(&x.Extra, "after") {
 				x.After = nil
 				x.nulls |= 0x1
-				x.Extra.forgetDeclared("after")
 			} else {
-				d.field(&x.Extra, "after", d.at(), decAny(&x.After, d), "any value")
+				decMember(d, &x.Extra, "after", &x.After, decAny, "any value")
 			}
 		case "announcement":
-			d.field(&x.Extra, "announcement", d.at(), func(p *map[string]any, d *jsonDecoder) bool {
+			decMember(d, &x.Extra, "announcement", &x.Announcement, func(p *map[string]any, d *jsonDecoder) bool {
 				return decMap(p, d, decAny)
-			}(&x.Announcement, d), "object of any value")
+			}, "object of any value")
 		case "announcementId":
-			d.field(&x.Extra, "announcementId", d.at(), decPtr(&x.AnnouncementID, d, decString), "string")
+			decMemberPtr(d, &x.Extra, "announcementId", &x.AnnouncementID, new(string), decString, "string")
 		case "avatarDecoration":
-			d.field(&x.Extra, "avatarDecoration", d.at(), func(p *map[string]any, d *jsonDecoder) bool {
+			decMember(d, &x.Extra, "avatarDecoration", &x.AvatarDecoration, func(p *map[string]any, d *jsonDecoder) bool {
 				return decMap(p, d, decAny)
-			}(&x.AvatarDecoration, d), "object of any value")
+			}, "object of any value")
 		case "avatarDecorationId":
-			d.field(&x.Extra, "avatarDecorationId", d.at(), decPtr(&x.AvatarDecorationID, d, decString), "string")
+			decMemberPtr(d, &x.Extra, "avatarDecorationId", &x.AvatarDecorationID, new(string), decString, "string")
 		case "before":
-			if d.null() {
+			if d.nullMember(&x.Extra, "before") {
 				x.Before = nil
 				x.nulls |= 0x2
-				x.Extra.forgetDeclared("before")
 			} else {
-				d.field(&x.Extra, "before", d.at(), decAny(&x.Before, d), "any value")
+				decMember(d, &x.Extra, "before", &x.Before, decAny, "any value")
 			}
 		case "emoji":
-			d.field(&x.Extra, "emoji", d.at(), func(p *map[string]any, d *jsonDecoder) bool {
+			decMember(d, &x.Extra, "emoji", &x.Emoji, func(p *map[string]any, d *jsonDecoder) bool {
 				return decMap(p, d, decAny)
-			}(&x.Emoji, d), "object of any value")
+			}, "object of any value")
 		case "emojiId":
-			d.field(&x.Extra, "emojiId", d.at(), decPtr(&x.EmojiID, d, decString), "string")
+			decMemberPtr(d, &x.Extra, "emojiId", &x.EmojiID, new(string), decString, "string")
 		case "recipient":
-			d.field(&x.Extra, "recipient", d.at(), func(p *map[string]any, d *jsonDecoder) bool {
+			decMember(d, &x.Extra, "recipient", &x.Recipient, func(p *map[string]any, d *jsonDecoder) bool {
 				return decMap(p, d, decAny)
-			}(&x.Recipient, d), "object of any value")
+			}, "object of any value")
 		case "recipientId":
-			d.field(&x.Extra, "recipientId", d.at(), decPtr(&x.RecipientID, d, decString), "string")
+			decMemberPtr(d, &x.Extra, "recipientId", &x.RecipientID, new(string), decString, "string")
 		case "role":
-			d.field(&x.Extra, "role", d.at(), func(p *map[string]any, d *jsonDecoder) bool {
+			decMember(d, &x.Extra, "role", &x.Role, func(p *map[string]any, d *jsonDecoder) bool {
 				return decMap(p, d, decAny)
-			}(&x.Role, d), "object of any value")
+			}, "object of any value")
 		case "roleId":
-			d.field(&x.Extra, "roleId", d.at(), decPtr(&x.RoleID, d, decString), "string")
+			decMemberPtr(d, &x.Extra, "roleId", &x.RoleID, new(string), decString, "string")
 		case "room":
-			d.field(&x.Extra, "room", d.at(), func(p *map[string]any, d *jsonDecoder) bool {
+			decMember(d, &x.Extra, "room", &x.Room, func(p *map[string]any, d *jsonDecoder) bool {
 				return decMap(p, d, decAny)
-			}(&x.Room, d), "object of any value")
+			}, "object of any value")
 		case "roomId":
-			d.field(&x.Extra, "roomId", d.at(), decPtr(&x.RoomID, d, decString), "string")
+			decMemberPtr(d, &x.Extra, "roomId", &x.RoomID, new(string), decString, "string")
 		case "systemWebhookId":
-			d.field(&x.Extra, "systemWebhookId", d.at(), decPtr(&x.SystemWebhookID, d, decString), "string")
+			decMemberPtr(d, &x.Extra, "systemWebhookId", &x.SystemWebhookID, new(string), decString, "string")
 		case "userHost":
-			if d.null() {
+			if d.nullMember(&x.Extra, "userHost") {
 				x.UserHost = nil
 				x.nulls |= 0x4
-				x.Extra.forgetDeclared("userHost")
 			} else {
-				d.field(&x.Extra, "userHost", d.at(), decPtr(&x.UserHost, d, decString), "string or null")
+				decMemberPtr(d, &x.Extra, "userHost", &x.UserHost, new(string), decString, "string or null")
 			}
 		case "userId":
-			d.field(&x.Extra, "userId", d.at(), decPtr(&x.UserID, d, decString), "string")
+			decMemberPtr(d, &x.Extra, "userId", &x.UserID, new(string), decString, "string")
 		case "userUsername":
-			d.field(&x.Extra, "userUsername", d.at(), decPtr(&x.UserUsername, d, decString), "string")
+			decMemberPtr(d, &x.Extra, "userUsername", &x.UserUsername, new(string), decString, "string")
 		case "webhook":
-			d.field(&x.Extra, "webhook", d.at(), func(p *map[string]any, d *jsonDecoder) bool {
+			decMember(d, &x.Extra, "webhook", &x.Webhook, func(p *map[string]any, d *jsonDecoder) bool {
 				return decMap(p, d, decAny)
-			}(&x.Webhook, d), "object of any value")
+			}, "object of any value")
 		default:
 			d.unknown(&x.Extra)
 		}
@@ -3644,125 +2948,83 @@ func (x *ModerationLogEntityInfo) decodeJSON(d *jsonDecoder) bool {
 func (x *ModerationLogEntityInfo) encodeJSON(e *jsonEncoder) {
 	e.objectStart()
 	if x.Ad != nil {
-		if e.field(&x.Extra, "ad") {
-			func(p *map[string]any, e *jsonEncoder) {
-				encMap(p, e, encAny)
-			}(&x.Ad, e)
-		}
+		encMember(e, &x.Extra, "ad", &x.Ad, func(p *map[string]any, e *jsonEncoder) {
+			encMap(p, e, encAny)
+		})
 	}
 	if x.AdID != nil {
-		if e.field(&x.Extra, "adId") {
-			encPtr(&x.AdID, e, encString)
-		}
+		encMemberPtr(e, &x.Extra, "adId", x.AdID, encString)
 	}
 	if x.After != nil || x.nulls&0x1 != 0 {
-		if e.field(&x.Extra, "after") {
-			encAny(&x.After, e)
-		}
+		encMember(e, &x.Extra, "after", &x.After, encAny)
 	}
 	if x.Announcement != nil {
-		if e.field(&x.Extra, "announcement") {
-			func(p *map[string]any, e *jsonEncoder) {
-				encMap(p, e, encAny)
-			}(&x.Announcement, e)
-		}
+		encMember(e, &x.Extra, "announcement", &x.Announcement, func(p *map[string]any, e *jsonEncoder) {
+			encMap(p, e, encAny)
+		})
 	}
 	if x.AnnouncementID != nil {
-		if e.field(&x.Extra, "announcementId") {
-			encPtr(&x.AnnouncementID, e, encString)
-		}
+		encMemberPtr(e, &x.Extra, "announcementId", x.AnnouncementID, encString)
 	}
 	if x.AvatarDecoration != nil {
-		if e.field(&x.Extra, "avatarDecoration") {
-			func(p *map[string]any, e *jsonEncoder) {
-				encMap(p, e, encAny)
-			}(&x.AvatarDecoration, e)
-		}
+		encMember(e, &x.Extra, "avatarDecoration", &x.AvatarDecoration, func(p *map[string]any, e *jsonEncoder) {
+			encMap(p, e, encAny)
+		})
 	}
 	if x.AvatarDecorationID != nil {
-		if e.field(&x.Extra, "avatarDecorationId") {
-			encPtr(&x.AvatarDecorationID, e, encString)
-		}
+		encMemberPtr(e, &x.Extra, "avatarDecorationId", x.AvatarDecorationID, encString)
 	}
 	if x.Before != nil || x.nulls&0x2 != 0 {
-		if e.field(&x.Extra, "before") {
-			encAny(&x.Before, e)
-		}
+		encMember(e, &x.Extra, "before", &x.Before, encAny)
 	}
 	if x.Emoji != nil {
-		if e.field(&x.Extra, "emoji") {
-			func(p *map[string]any, e *jsonEncoder) {
-				encMap(p, e, encAny)
-			}(&x.Emoji, e)
-		}
+		encMember(e, &x.Extra, "emoji", &x.Emoji, func(p *map[string]any, e *jsonEncoder) {
+			encMap(p, e, encAny)
+		})
 	}
 	if x.EmojiID != nil {
-		if e.field(&x.Extra, "emojiId") {
-			encPtr(&x.EmojiID, e, encString)
-		}
+		encMemberPtr(e, &x.Extra, "emojiId", x.EmojiID, encString)
 	}
 	if x.Recipient != nil {
-		if e.field(&x.Extra, "recipient") {
-			func(p *map[string]any, e *jsonEncoder) {
-				encMap(p, e, encAny)
-			}(&x.Recipient, e)
-		}
+		encMember(e, &x.Extra, "recipient", &x.Recipient, func(p *map[string]any, e *jsonEncoder) {
+			encMap(p, e, encAny)
+		})
 	}
 	if x.RecipientID != nil {
-		if e.field(&x.Extra, "recipientId") {
-			encPtr(&x.RecipientID, e, encString)
-		}
+		encMemberPtr(e, &x.Extra, "recipientId", x.RecipientID, encString)
 	}
 	if x.Role != nil {
-		if e.field(&x.Extra, "role") {
-			func(p *map[string]any, e *jsonEncoder) {
-				encMap(p, e, encAny)
-			}(&x.Role, e)
-		}
+		encMember(e, &x.Extra, "role", &x.Role, func(p *map[string]any, e *jsonEncoder) {
+			encMap(p, e, encAny)
+		})
 	}
 	if x.RoleID != nil {
-		if e.field(&x.Extra, "roleId") {
-			encPtr(&x.RoleID, e, encString)
-		}
+		encMemberPtr(e, &x.Extra, "roleId", x.RoleID, encString)
 	}
 	if x.Room != nil {
-		if e.field(&x.Extra, "room") {
-			func(p *map[string]any, e *jsonEncoder) {
-				encMap(p, e, encAny)
-			}(&x.Room, e)
-		}
+		encMember(e, &x.Extra, "room", &x.Room, func(p *map[string]any, e *jsonEncoder) {
+			encMap(p, e, encAny)
+		})
 	}
 	if x.RoomID != nil {
-		if e.field(&x.Extra, "roomId") {
-			encPtr(&x.RoomID, e, encString)
-		}
+		encMemberPtr(e, &x.Extra, "roomId", x.RoomID, encString)
 	}
 	if x.SystemWebhookID != nil {
-		if e.field(&x.Extra, "systemWebhookId") {
-			encPtr(&x.SystemWebhookID, e, encString)
-		}
+		encMemberPtr(e, &x.Extra, "systemWebhookId", x.SystemWebhookID, encString)
 	}
 	if x.UserHost != nil || x.nulls&0x4 != 0 {
-		if e.field(&x.Extra, "userHost") {
-			encPtr(&x.UserHost, e, encString)
-		}
+		encMemberPtr(e, &x.Extra, "userHost", x.UserHost, encString)
 	}
 	if x.UserID != nil {
-		if e.field(&x.Extra, "userId") {
-			encPtr(&x.UserID, e, encString)
-		}
+		encMemberPtr(e, &x.Extra, "userId", x.UserID, encString)
 	}
 	if x.UserUsername != nil {
-		if e.field(&x.Extra, "userUsername") {
-			encPtr(&x.UserUsername, e, encString)
-		}
+		encMemberPtr(e, &x.Extra, "userUsername", x.UserUsername, encString)
 	}
 	if x.Webhook != nil {
-		if e.field(&x.Extra, "webhook") {
-			func(p *map[string]any, e *jsonEncoder) {
-				encMap(p, e, encAny)
-			}(&x.Webhook, e)
-		}
+		encMember(e, &x.Extra, "webhook", &x.Webhook, func(p *map[string]any, e *jsonEncoder) {
+			encMap(p, e, encAny)
+		})
 	}
 	x.Extra.encode(e)
 	e.objectEnd()
@@ -3810,28 +3072,26 @@ func (x *ModerationLogInstanceInfo) decodeJSON(d *jsonDecoder) bool {
 		switch string(d.key) {
 		case "after":
 			seen[0] |= 0x1
-			if d.null() {
+			if d.nullMember(&x.Extra, "after") {
 				x.After = nil
 				x.nulls |= 0x1
-				x.Extra.forgetDeclared("after")
 			} else {
-				d.field(&x.Extra, "after", d.at(), decPtr(&x.After, d, decString), "string or null")
+				decMemberPtr(d, &x.Extra, "after", &x.After, new(string), decString, "string or null")
 			}
 		case "before":
 			seen[0] |= 0x2
-			if d.null() {
+			if d.nullMember(&x.Extra, "before") {
 				x.Before = nil
 				x.nulls |= 0x2
-				x.Extra.forgetDeclared("before")
 			} else {
-				d.field(&x.Extra, "before", d.at(), decPtr(&x.Before, d, decString), "string or null")
+				decMemberPtr(d, &x.Extra, "before", &x.Before, new(string), decString, "string or null")
 			}
 		case "host":
 			seen[0] |= 0x4
-			d.field(&x.Extra, "host", d.at(), decString(&x.Host, d), "string")
+			decMember(d, &x.Extra, "host", &x.Host, decString, "string")
 		case "id":
 			seen[0] |= 0x8
-			d.field(&x.Extra, "id", d.at(), decString(&x.ID, d), "string")
+			decMember(d, &x.Extra, "id", &x.ID, decString, "string")
 		default:
 			d.unknown(&x.Extra)
 		}
@@ -3842,21 +3102,13 @@ func (x *ModerationLogInstanceInfo) decodeJSON(d *jsonDecoder) bool {
 func (x *ModerationLogInstanceInfo) encodeJSON(e *jsonEncoder) {
 	e.objectStart()
 	if x.After != nil || x.nulls&0x1 != 0 {
-		if e.field(&x.Extra, "after") {
-			encPtr(&x.After, e, encString)
-		}
+		encMemberPtr(e, &x.Extra, "after", x.After, encString)
 	}
 	if x.Before != nil || x.nulls&0x2 != 0 {
-		if e.field(&x.Extra, "before") {
-			encPtr(&x.Before, e, encString)
-		}
+		encMemberPtr(e, &x.Extra, "before", x.Before, encString)
 	}
-	if e.field(&x.Extra, "host") {
-		encString(&x.Host, e)
-	}
-	if e.field(&x.Extra, "id") {
-		encString(&x.ID, e)
-	}
+	encMember(e, &x.Extra, "host", &x.Host, encString)
+	encMember(e, &x.Extra, "id", &x.ID, encString)
 	x.Extra.encode(e)
 	e.objectEnd()
 }
@@ -3898,11 +3150,11 @@ func (x *ModerationLogInvitationInfo) decodeJSON(d *jsonDecoder) bool {
 		switch string(d.key) {
 		case "invitations":
 			seen[0] |= 0x1
-			d.field(&x.Extra, "invitations", d.at(), func(p *[]map[string]any, d *jsonDecoder) bool {
+			decMember(d, &x.Extra, "invitations", &x.Invitations, func(p *[]map[string]any, d *jsonDecoder) bool {
 				return decSlice(p, d, func(p *map[string]any, d *jsonDecoder) bool {
 					return decMap(p, d, decAny)
 				})
-			}(&x.Invitations, d), "array of object of any value")
+			}, "array of object of any value")
 		default:
 			d.unknown(&x.Extra)
 		}
@@ -3912,17 +3164,9 @@ func (x *ModerationLogInvitationInfo) decodeJSON(d *jsonDecoder) bool {
 }
 func (x *ModerationLogInvitationInfo) encodeJSON(e *jsonEncoder) {
 	e.objectStart()
-	if e.field(&x.Extra, "invitations") {
-		if x.Invitations == nil {
-			e.rawBytes("[]")
-		} else {
-			func(p *[]map[string]any, e *jsonEncoder) {
-				encSlice(p, e, func(p *map[string]any, e *jsonEncoder) {
-					encMap(p, e, encAny)
-				})
-			}(&x.Invitations, e)
-		}
-	}
+	encMemberList(e, &x.Extra, "invitations", &x.Invitations, func(p *map[string]any, e *jsonEncoder) {
+		encMap(p, e, encAny)
+	})
 	x.Extra.encode(e)
 	e.objectEnd()
 }
@@ -3972,42 +3216,39 @@ func (x *ModerationLogRoleAssignmentInfo) decodeJSON(d *jsonDecoder) bool {
 		switch string(d.key) {
 		case "expiresAt":
 			seen[0] |= 0x1
-			if d.null() {
+			if d.nullMember(&x.Extra, "expiresAt") {
 				x.ExpiresAt = nil
 				x.nulls |= 0x1
-				x.Extra.forgetDeclared("expiresAt")
 			} else {
-				d.field(&x.Extra, "expiresAt", d.at(), decPtr(&x.ExpiresAt, d, decTime), "date-time string or null")
+				decMemberPtr(d, &x.Extra, "expiresAt", &x.ExpiresAt, new(time.Time), decTime, "date-time string or null")
 			}
 		case "memo":
 			seen[0] |= 0x2
-			if d.null() {
+			if d.nullMember(&x.Extra, "memo") {
 				x.Memo = nil
 				x.nulls |= 0x2
-				x.Extra.forgetDeclared("memo")
 			} else {
-				d.field(&x.Extra, "memo", d.at(), decPtr(&x.Memo, d, decString), "string or null")
+				decMemberPtr(d, &x.Extra, "memo", &x.Memo, new(string), decString, "string or null")
 			}
 		case "roleId":
 			seen[0] |= 0x4
-			d.field(&x.Extra, "roleId", d.at(), decString(&x.RoleID, d), "string")
+			decMember(d, &x.Extra, "roleId", &x.RoleID, decString, "string")
 		case "roleName":
 			seen[0] |= 0x8
-			d.field(&x.Extra, "roleName", d.at(), decString(&x.RoleName, d), "string")
+			decMember(d, &x.Extra, "roleName", &x.RoleName, decString, "string")
 		case "userHost":
 			seen[0] |= 0x10
-			if d.null() {
+			if d.nullMember(&x.Extra, "userHost") {
 				x.UserHost = nil
-				x.Extra.forgetDeclared("userHost")
 			} else {
-				d.field(&x.Extra, "userHost", d.at(), decPtr(&x.UserHost, d, decString), "string or null")
+				decMemberPtr(d, &x.Extra, "userHost", &x.UserHost, new(string), decString, "string or null")
 			}
 		case "userId":
 			seen[0] |= 0x20
-			d.field(&x.Extra, "userId", d.at(), decString(&x.UserID, d), "string")
+			decMember(d, &x.Extra, "userId", &x.UserID, decString, "string")
 		case "userUsername":
 			seen[0] |= 0x40
-			d.field(&x.Extra, "userUsername", d.at(), decString(&x.UserUsername, d), "string")
+			decMember(d, &x.Extra, "userUsername", &x.UserUsername, decString, "string")
 		default:
 			d.unknown(&x.Extra)
 		}
@@ -4018,30 +3259,16 @@ func (x *ModerationLogRoleAssignmentInfo) decodeJSON(d *jsonDecoder) bool {
 func (x *ModerationLogRoleAssignmentInfo) encodeJSON(e *jsonEncoder) {
 	e.objectStart()
 	if x.ExpiresAt != nil || x.nulls&0x1 != 0 {
-		if e.field(&x.Extra, "expiresAt") {
-			encPtr(&x.ExpiresAt, e, encTime)
-		}
+		encMemberPtr(e, &x.Extra, "expiresAt", x.ExpiresAt, encTime)
 	}
 	if x.Memo != nil || x.nulls&0x2 != 0 {
-		if e.field(&x.Extra, "memo") {
-			encPtr(&x.Memo, e, encString)
-		}
+		encMemberPtr(e, &x.Extra, "memo", x.Memo, encString)
 	}
-	if e.field(&x.Extra, "roleId") {
-		encString(&x.RoleID, e)
-	}
-	if e.field(&x.Extra, "roleName") {
-		encString(&x.RoleName, e)
-	}
-	if e.field(&x.Extra, "userHost") {
-		encPtr(&x.UserHost, e, encString)
-	}
-	if e.field(&x.Extra, "userId") {
-		encString(&x.UserID, e)
-	}
-	if e.field(&x.Extra, "userUsername") {
-		encString(&x.UserUsername, e)
-	}
+	encMember(e, &x.Extra, "roleId", &x.RoleID, encString)
+	encMember(e, &x.Extra, "roleName", &x.RoleName, encString)
+	encMemberPtr(e, &x.Extra, "userHost", x.UserHost, encString)
+	encMember(e, &x.Extra, "userId", &x.UserID, encString)
+	encMember(e, &x.Extra, "userUsername", &x.UserUsername, encString)
 	x.Extra.encode(e)
 	e.objectEnd()
 }
@@ -4077,20 +3304,18 @@ func (x *ModerationLogTextChangeInfo) decodeJSON(d *jsonDecoder) bool {
 	for ; d.nextMember(n); n++ {
 		switch string(d.key) {
 		case "after":
-			if d.null() {
+			if d.nullMember(&x.Extra, "after") {
 				x.After = nil
 				x.nulls |= 0x1
-				x.Extra.forgetDeclared("after")
 			} else {
-				d.field(&x.Extra, "after", d.at(), decPtr(&x.After, d, decString), "string or null")
+				decMemberPtr(d, &x.Extra, "after", &x.After, new(string), decString, "string or null")
 			}
 		case "before":
-			if d.null() {
+			if d.nullMember(&x.Extra, "before") {
 				x.Before = nil
 				x.nulls |= 0x2
-				x.Extra.forgetDeclared("before")
 			} else {
-				d.field(&x.Extra, "before", d.at(), decPtr(&x.Before, d, decString), "string or null")
+				decMemberPtr(d, &x.Extra, "before", &x.Before, new(string), decString, "string or null")
 			}
 		default:
 			d.unknown(&x.Extra)
@@ -4101,14 +3326,10 @@ func (x *ModerationLogTextChangeInfo) decodeJSON(d *jsonDecoder) bool {
 func (x *ModerationLogTextChangeInfo) encodeJSON(e *jsonEncoder) {
 	e.objectStart()
 	if x.After != nil || x.nulls&0x1 != 0 {
-		if e.field(&x.Extra, "after") {
-			encPtr(&x.After, e, encString)
-		}
+		encMemberPtr(e, &x.Extra, "after", x.After, encString)
 	}
 	if x.Before != nil || x.nulls&0x2 != 0 {
-		if e.field(&x.Extra, "before") {
-			encPtr(&x.Before, e, encString)
-		}
+		encMemberPtr(e, &x.Extra, "before", x.Before, encString)
 	}
 	x.Extra.encode(e)
 	e.objectEnd()
@@ -4213,21 +3434,20 @@ func (x *ModerationLogUserInfo) decodeJSON(d *jsonDecoder) bool {
 		switch string(d.key) {
 		case "fileId":
 			seen[0] |= 0x1
-			d.field(&x.Extra, "fileId", d.at(), decPtr(&x.FileID, d, decString), "string")
+			decMemberPtr(d, &x.Extra, "fileId", &x.FileID, new(string), decString, "string")
 		case "userHost":
 			seen[0] |= 0x2
-			if d.null() {
+			if d.nullMember(&x.Extra, "userHost") {
 				x.UserHost = nil
-				x.Extra.forgetDeclared("userHost")
 			} else {
-				d.field(&x.Extra, "userHost", d.at(), decPtr(&x.UserHost, d, decString), "string or null")
+				decMemberPtr(d, &x.Extra, "userHost", &x.UserHost, new(string), decString, "string or null")
 			}
 		case "userId":
 			seen[0] |= 0x4
-			d.field(&x.Extra, "userId", d.at(), decString(&x.UserID, d), "string")
+			decMember(d, &x.Extra, "userId", &x.UserID, decString, "string")
 		case "userUsername":
 			seen[0] |= 0x8
-			d.field(&x.Extra, "userUsername", d.at(), decString(&x.UserUsername, d), "string")
+			decMember(d, &x.Extra, "userUsername", &x.UserUsername, decString, "string")
 		default:
 			d.unknown(&x.Extra)
 		}
@@ -4238,19 +3458,11 @@ func (x *ModerationLogUserInfo) decodeJSON(d *jsonDecoder) bool {
 func (x *ModerationLogUserInfo) encodeJSON(e *jsonEncoder) {
 	e.objectStart()
 	if x.FileID != nil {
-		if e.field(&x.Extra, "fileId") {
-			encPtr(&x.FileID, e, encString)
-		}
+		encMemberPtr(e, &x.Extra, "fileId", x.FileID, encString)
 	}
-	if e.field(&x.Extra, "userHost") {
-		encPtr(&x.UserHost, e, encString)
-	}
-	if e.field(&x.Extra, "userId") {
-		encString(&x.UserID, e)
-	}
-	if e.field(&x.Extra, "userUsername") {
-		encString(&x.UserUsername, e)
-	}
+	encMemberPtr(e, &x.Extra, "userHost", x.UserHost, encString)
+	encMember(e, &x.Extra, "userId", &x.UserID, encString)
+	encMember(e, &x.Extra, "userUsername", &x.UserUsername, encString)
 	x.Extra.encode(e)
 	e.objectEnd()
 }
@@ -4296,34 +3508,31 @@ func (x *ModerationLogUserNoteInfo) decodeJSON(d *jsonDecoder) bool {
 		switch string(d.key) {
 		case "after":
 			seen[0] |= 0x1
-			if d.null() {
+			if d.nullMember(&x.Extra, "after") {
 				x.After = nil
-				x.Extra.forgetDeclared("after")
 			} else {
-				d.field(&x.Extra, "after", d.at(), decPtr(&x.After, d, decString), "string or null")
+				decMemberPtr(d, &x.Extra, "after", &x.After, new(string), decString, "string or null")
 			}
 		case "before":
 			seen[0] |= 0x2
-			if d.null() {
+			if d.nullMember(&x.Extra, "before") {
 				x.Before = nil
-				x.Extra.forgetDeclared("before")
 			} else {
-				d.field(&x.Extra, "before", d.at(), decPtr(&x.Before, d, decString), "string or null")
+				decMemberPtr(d, &x.Extra, "before", &x.Before, new(string), decString, "string or null")
 			}
 		case "userHost":
 			seen[0] |= 0x4
-			if d.null() {
+			if d.nullMember(&x.Extra, "userHost") {
 				x.UserHost = nil
-				x.Extra.forgetDeclared("userHost")
 			} else {
-				d.field(&x.Extra, "userHost", d.at(), decPtr(&x.UserHost, d, decString), "string or null")
+				decMemberPtr(d, &x.Extra, "userHost", &x.UserHost, new(string), decString, "string or null")
 			}
 		case "userId":
 			seen[0] |= 0x8
-			d.field(&x.Extra, "userId", d.at(), decString(&x.UserID, d), "string")
+			decMember(d, &x.Extra, "userId", &x.UserID, decString, "string")
 		case "userUsername":
 			seen[0] |= 0x10
-			d.field(&x.Extra, "userUsername", d.at(), decString(&x.UserUsername, d), "string")
+			decMember(d, &x.Extra, "userUsername", &x.UserUsername, decString, "string")
 		default:
 			d.unknown(&x.Extra)
 		}
@@ -4333,21 +3542,11 @@ func (x *ModerationLogUserNoteInfo) decodeJSON(d *jsonDecoder) bool {
 }
 func (x *ModerationLogUserNoteInfo) encodeJSON(e *jsonEncoder) {
 	e.objectStart()
-	if e.field(&x.Extra, "after") {
-		encPtr(&x.After, e, encString)
-	}
-	if e.field(&x.Extra, "before") {
-		encPtr(&x.Before, e, encString)
-	}
-	if e.field(&x.Extra, "userHost") {
-		encPtr(&x.UserHost, e, encString)
-	}
-	if e.field(&x.Extra, "userId") {
-		encString(&x.UserID, e)
-	}
-	if e.field(&x.Extra, "userUsername") {
-		encString(&x.UserUsername, e)
-	}
+	encMemberPtr(e, &x.Extra, "after", x.After, encString)
+	encMemberPtr(e, &x.Extra, "before", x.Before, encString)
+	encMemberPtr(e, &x.Extra, "userHost", x.UserHost, encString)
+	encMember(e, &x.Extra, "userId", &x.UserID, encString)
+	encMember(e, &x.Extra, "userUsername", &x.UserUsername, encString)
 	x.Extra.encode(e)
 	e.objectEnd()
 }
@@ -4495,197 +3694,184 @@ func (x *Note) decodeJSON(d *jsonDecoder) bool {
 		switch string(d.key) {
 		case "id":
 			seen[0] |= 0x1
-			d.field(&x.Extra, "id", d.at(), decString(&x.ID, d), "string")
+			decMember(d, &x.Extra, "id", &x.ID, decString, "string")
 		case "createdAt":
 			seen[0] |= 0x2
-			d.field(&x.Extra, "createdAt", d.at(), decTime(&x.CreatedAt, d), "date-time string")
+			decMember(d, &x.Extra, "createdAt", &x.CreatedAt, decTime, "date-time string")
 		case "deletedAt":
 			seen[0] |= 0x4
-			if d.null() {
+			if d.nullMember(&x.Extra, "deletedAt") {
 				x.DeletedAt = nil
 				x.nulls |= 0x1
-				x.Extra.forgetDeclared("deletedAt")
 			} else {
-				d.field(&x.Extra, "deletedAt", d.at(), decPtr(&x.DeletedAt, d, decTime), "date-time string or null")
+				decMemberPtr(d, &x.Extra, "deletedAt", &x.DeletedAt, new(time.Time), decTime, "date-time string or null")
 			}
 		case "text":
 			seen[0] |= 0x8
-			if d.null() {
+			if d.nullMember(&x.Extra, "text") {
 				x.Text = nil
-				x.Extra.forgetDeclared("text")
 			} else {
-				d.field(&x.Extra, "text", d.at(), decPtr(&x.Text, d, decString), "string or null")
+				decMemberPtr(d, &x.Extra, "text", &x.Text, new(string), decString, "string or null")
 			}
 		case "cw":
 			seen[0] |= 0x10
-			if d.null() {
+			if d.nullMember(&x.Extra, "cw") {
 				x.CW = nil
 				x.nulls |= 0x2
-				x.Extra.forgetDeclared("cw")
 			} else {
-				d.field(&x.Extra, "cw", d.at(), decPtr(&x.CW, d, decString), "string or null")
+				decMemberPtr(d, &x.Extra, "cw", &x.CW, new(string), decString, "string or null")
 			}
 		case "userId":
 			seen[0] |= 0x20
-			d.field(&x.Extra, "userId", d.at(), decString(&x.UserID, d), "string")
+			decMember(d, &x.Extra, "userId", &x.UserID, decString, "string")
 		case "user":
 			seen[0] |= 0x40
-			d.field(&x.Extra, "user", d.at(), (*UserLite).decodeJSON(&x.User, d), "UserLite")
+			decMember(d, &x.Extra, "user", &x.User, (*UserLite).decodeJSON, "UserLite")
 		case "replyId":
 			seen[0] |= 0x80
-			if d.null() {
+			if d.nullMember(&x.Extra, "replyId") {
 				x.ReplyID = nil
 				x.nulls |= 0x4
-				x.Extra.forgetDeclared("replyId")
 			} else {
-				d.field(&x.Extra, "replyId", d.at(), decPtr(&x.ReplyID, d, decString), "string or null")
+				decMemberPtr(d, &x.Extra, "replyId", &x.ReplyID, new(string), decString, "string or null")
 			}
 		case "renoteId":
 			seen[0] |= 0x100
-			if d.null() {
+			if d.nullMember(&x.Extra, "renoteId") {
 				x.RenoteID = nil
 				x.nulls |= 0x8
-				x.Extra.forgetDeclared("renoteId")
 			} else {
-				d.field(&x.Extra, "renoteId", d.at(), decPtr(&x.RenoteID, d, decString), "string or null")
+				decMemberPtr(d, &x.Extra, "renoteId", &x.RenoteID, new(string), decString, "string or null")
 			}
 		case "reply":
 			seen[0] |= 0x200
-			if d.null() {
+			if d.nullMember(&x.Extra, "reply") {
 				x.Reply = nil
 				x.nulls |= 0x10
-				x.Extra.forgetDeclared("reply")
 			} else {
-				d.field(&x.Extra, "reply", d.at(), decPtr(&x.Reply, d, (*Note).decodeJSON), "Note or null")
+				decMemberPtr(d, &x.Extra, "reply", &x.Reply, new(Note), (*Note).decodeJSON, "Note or null")
 			}
 		case "renote":
 			seen[0] |= 0x400
-			if d.null() {
+			if d.nullMember(&x.Extra, "renote") {
 				x.Renote = nil
 				x.nulls |= 0x20
-				x.Extra.forgetDeclared("renote")
 			} else {
-				d.field(&x.Extra, "renote", d.at(), decPtr(&x.Renote, d, (*Note).decodeJSON), "Note or null")
+				decMemberPtr(d, &x.Extra, "renote", &x.Renote, new(Note), (*Note).decodeJSON, "Note or null")
 			}
 		case "isHidden":
 			seen[0] |= 0x800
-			d.field(&x.Extra, "isHidden", d.at(), decPtr(&x.IsHidden, d, decBool), "boolean")
+			decMemberPtr(d, &x.Extra, "isHidden", &x.IsHidden, new(bool), decBool, "boolean")
 		case "visibility":
 			seen[0] |= 0x1000
-			d.field(&x.Extra, "visibility", d.at(), decEnum[NoteVisibility](&x.Visibility, d), "string")
+			decMember(d, &x.Extra, "visibility", &x.Visibility, decEnum[NoteVisibility], "string")
 		case "mentions":
 			seen[0] |= 0x2000
-			d.field(&x.Extra, "mentions", d.at(), func(p *[]string, d *jsonDecoder) bool {
+			decMember(d, &x.Extra, "mentions", &x.Mentions, func(p *[]string, d *jsonDecoder) bool {
 				return decSlice(p, d, decString)
-			}(&x.Mentions, d), "array of string")
+			}, "array of string")
 		case "visibleUserIds":
 			seen[0] |= 0x4000
-			d.field(&x.Extra, "visibleUserIds", d.at(), func(p *[]string, d *jsonDecoder) bool {
+			decMember(d, &x.Extra, "visibleUserIds", &x.VisibleUserIDs, func(p *[]string, d *jsonDecoder) bool {
 				return decSlice(p, d, decString)
-			}(&x.VisibleUserIDs, d), "array of string")
+			}, "array of string")
 		case "fileIds":
 			seen[0] |= 0x8000
-			d.field(&x.Extra, "fileIds", d.at(), func(p *[]string, d *jsonDecoder) bool {
+			decMember(d, &x.Extra, "fileIds", &x.FileIDs, func(p *[]string, d *jsonDecoder) bool {
 				return decSlice(p, d, decString)
-			}(&x.FileIDs, d), "array of string")
+			}, "array of string")
 		case "files":
 			seen[0] |= 0x10000
-			d.field(&x.Extra, "files", d.at(), func(p *[]DriveFile, d *jsonDecoder) bool {
+			decMember(d, &x.Extra, "files", &x.Files, func(p *[]DriveFile, d *jsonDecoder) bool {
 				return decSlice(p, d, (*DriveFile).decodeJSON)
-			}(&x.Files, d), "array of DriveFile")
+			}, "array of DriveFile")
 		case "tags":
 			seen[0] |= 0x20000
-			d.field(&x.Extra, "tags", d.at(), func(p *[]string, d *jsonDecoder) bool {
+			decMember(d, &x.Extra, "tags", &x.Tags, func(p *[]string, d *jsonDecoder) bool {
 				return decSlice(p, d, decString)
-			}(&x.Tags, d), "array of string")
+			}, "array of string")
 		case "poll":
 			seen[0] |= 0x40000
-			if d.null() {
+			if d.nullMember(&x.Extra, "poll") {
 				x.Poll = nil
 				x.nulls |= 0x40
-				x.Extra.forgetDeclared("poll")
 			} else {
-				d.field(&x.Extra, "poll", d.at(), decPtr(&x.Poll, d, (*NotePoll).decodeJSON), "NotePoll or null")
+				decMemberPtr(d, &x.Extra, "poll", &x.Poll, new(NotePoll), (*NotePoll).decodeJSON, "NotePoll or null")
 			}
 		case "emojis":
 			seen[0] |= 0x80000
-			d.field(&x.Extra, "emojis", d.at(), func(p *map[string]string, d *jsonDecoder) bool {
+			decMember(d, &x.Extra, "emojis", &x.Emojis, func(p *map[string]string, d *jsonDecoder) bool {
 				return decMap(p, d, decString)
-			}(&x.Emojis, d), "object of string")
+			}, "object of string")
 		case "channelId":
 			seen[0] |= 0x100000
-			if d.null() {
+			if d.nullMember(&x.Extra, "channelId") {
 				x.ChannelID = nil
 				x.nulls |= 0x80
-				x.Extra.forgetDeclared("channelId")
 			} else {
-				d.field(&x.Extra, "channelId", d.at(), decPtr(&x.ChannelID, d, decString), "string or null")
+				decMemberPtr(d, &x.Extra, "channelId", &x.ChannelID, new(string), decString, "string or null")
 			}
 		case "channel":
 			seen[0] |= 0x200000
-			if d.null() {
+			if d.nullMember(&x.Extra, "channel") {
 				x.Channel = nil
 				x.nulls |= 0x100
-				x.Extra.forgetDeclared("channel")
 			} else {
-				d.field(&x.Extra, "channel", d.at(), decPtr(&x.Channel, d, (*Channel).decodeJSON), "Channel or null")
+				decMemberPtr(d, &x.Extra, "channel", &x.Channel, new(Channel), (*Channel).decodeJSON, "Channel or null")
 			}
 		case "localOnly":
 			seen[0] |= 0x400000
-			d.field(&x.Extra, "localOnly", d.at(), decPtr(&x.LocalOnly, d, decBool), "boolean")
+			decMemberPtr(d, &x.Extra, "localOnly", &x.LocalOnly, new(bool), decBool, "boolean")
 		case "reactionAcceptance":
 			seen[0] |= 0x800000
-			if d.null() {
+			if d.nullMember(&x.Extra, "reactionAcceptance") {
 				x.ReactionAcceptance = nil
-				x.Extra.forgetDeclared("reactionAcceptance")
 			} else {
-				d.field(&x.Extra, "reactionAcceptance", d.at(), decPtr(&x.ReactionAcceptance, d, decEnum[NoteReactionAcceptance]), "string or null")
+				decMemberPtr(d, &x.Extra, "reactionAcceptance", &x.ReactionAcceptance, new(NoteReactionAcceptance), decEnum[NoteReactionAcceptance], "string or null")
 			}
 		case "reactionEmojis":
 			seen[0] |= 0x1000000
-			d.field(&x.Extra, "reactionEmojis", d.at(), func(p *map[string]string, d *jsonDecoder) bool {
+			decMember(d, &x.Extra, "reactionEmojis", &x.ReactionEmojis, func(p *map[string]string, d *jsonDecoder) bool {
 				return decMap(p, d, decString)
-			}(&x.ReactionEmojis, d), "object of string")
+			}, "object of string")
 		case "reactions":
 			seen[0] |= 0x2000000
-			d.field(&x.Extra, "reactions", d.at(), func(p *map[string]int64, d *jsonDecoder) bool {
+			decMember(d, &x.Extra, "reactions", &x.Reactions, func(p *map[string]int64, d *jsonDecoder) bool {
 				return decMap(p, d, decInt64)
-			}(&x.Reactions, d), "object of integer")
+			}, "object of integer")
 		case "reactionCount":
 			seen[0] |= 0x4000000
-			d.field(&x.Extra, "reactionCount", d.at(), decInt64(&x.ReactionCount, d), "integer")
+			decMember(d, &x.Extra, "reactionCount", &x.ReactionCount, decInt64, "integer")
 		case "renoteCount":
 			seen[0] |= 0x8000000
-			d.field(&x.Extra, "renoteCount", d.at(), decInt64(&x.RenoteCount, d), "integer")
+			decMember(d, &x.Extra, "renoteCount", &x.RenoteCount, decInt64, "integer")
 		case "repliesCount":
 			seen[0] |= 0x10000000
-			d.field(&x.Extra, "repliesCount", d.at(), decInt64(&x.RepliesCount, d), "integer")
+			decMember(d, &x.Extra, "repliesCount", &x.RepliesCount, decInt64, "integer")
 		case "clippedCount":
 			seen[0] |= 0x20000000
-			d.field(&x.Extra, "clippedCount", d.at(), decPtr(&x.ClippedCount, d, decInt64), "integer")
+			decMemberPtr(d, &x.Extra, "clippedCount", &x.ClippedCount, new(int64), decInt64, "integer")
 		case "uri":
 			seen[0] |= 0x40000000
-			d.field(&x.Extra, "uri", d.at(), decPtr(&x.URI, d, decString), "string")
+			decMemberPtr(d, &x.Extra, "uri", &x.URI, new(string), decString, "string")
 		case "url":
 			seen[0] |= 0x80000000
-			d.field(&x.Extra, "url", d.at(), decPtr(&x.URL, d, decString), "string")
+			decMemberPtr(d, &x.Extra, "url", &x.URL, new(string), decString, "string")
 		case "html":
 			seen[0] |= 0x100000000
-			if d.null() {
+			if d.nullMember(&x.Extra, "html") {
 				x.HTML = nil
 				x.nulls |= 0x200
-				x.Extra.forgetDeclared("html")
 			} else {
-				d.field(&x.Extra, "html", d.at(), decPtr(&x.HTML, d, decString), "string or null")
+				decMemberPtr(d, &x.Extra, "html", &x.HTML, new(string), decString, "string or null")
 			}
 		case "myReaction":
 			seen[0] |= 0x200000000
-			if d.null() {
+			if d.nullMember(&x.Extra, "myReaction") {
 				x.MyReaction = nil
 				x.nulls |= 0x400
-				x.Extra.forgetDeclared("myReaction")
 			} else {
-				d.field(&x.Extra, "myReaction", d.at(), decPtr(&x.MyReaction, d, decString), "string or null")
+				decMemberPtr(d, &x.Extra, "myReaction", &x.MyReaction, new(string), decString, "string or null")
 			}
 		default:
 			d.unknown(&x.Extra)
@@ -4696,175 +3882,95 @@ func (x *Note) decodeJSON(d *jsonDecoder) bool {
 }
 func (x *Note) encodeJSON(e *jsonEncoder) {
 	e.objectStart()
-	if e.field(&x.Extra, "id") {
-		encString(&x.ID, e)
-	}
-	if e.field(&x.Extra, "createdAt") {
-		encTime(&x.CreatedAt, e)
-	}
+	encMember(e, &x.Extra, "id", &x.ID, encString)
+	encMember(e, &x.Extra, "createdAt", &x.CreatedAt, encTime)
 	if x.DeletedAt != nil || x.nulls&0x1 != 0 {
-		if e.field(&x.Extra, "deletedAt") {
-			encPtr(&x.DeletedAt, e, encTime)
-		}
+		encMemberPtr(e, &x.Extra, "deletedAt", x.DeletedAt, encTime)
 	}
-	if e.field(&x.Extra, "text") {
-		encPtr(&x.Text, e, encString)
-	}
+	encMemberPtr(e, &x.Extra, "text", x.Text, encString)
 	if x.CW != nil || x.nulls&0x2 != 0 {
-		if e.field(&x.Extra, "cw") {
-			encPtr(&x.CW, e, encString)
-		}
+		encMemberPtr(e, &x.Extra, "cw", x.CW, encString)
 	}
-	if e.field(&x.Extra, "userId") {
-		encString(&x.UserID, e)
-	}
-	if e.field(&x.Extra, "user") {
-		(*UserLite).encodeJSON(&x.User, e)
-	}
+	encMember(e, &x.Extra, "userId", &x.UserID, encString)
+	encMember(e, &x.Extra, "user", &x.User, (*UserLite).encodeJSON)
 	if x.ReplyID != nil || x.nulls&0x4 != 0 {
-		if e.field(&x.Extra, "replyId") {
-			encPtr(&x.ReplyID, e, encString)
-		}
+		encMemberPtr(e, &x.Extra, "replyId", x.ReplyID, encString)
 	}
 	if x.RenoteID != nil || x.nulls&0x8 != 0 {
-		if e.field(&x.Extra, "renoteId") {
-			encPtr(&x.RenoteID, e, encString)
-		}
+		encMemberPtr(e, &x.Extra, "renoteId", x.RenoteID, encString)
 	}
 	if x.Reply != nil || x.nulls&0x10 != 0 {
-		if e.field(&x.Extra, "reply") {
-			encPtr(&x.Reply, e, (*Note).encodeJSON)
-		}
+		encMemberPtr(e, &x.Extra, "reply", x.Reply, (*Note).encodeJSON)
 	}
 	if x.Renote != nil || x.nulls&0x20 != 0 {
-		if e.field(&x.Extra, "renote") {
-			encPtr(&x.Renote, e, (*Note).encodeJSON)
-		}
+		encMemberPtr(e, &x.Extra, "renote", x.Renote, (*Note).encodeJSON)
 	}
 	if x.IsHidden != nil {
-		if e.field(&x.Extra, "isHidden") {
-			encPtr(&x.IsHidden, e, encBool)
-		}
+		encMemberPtr(e, &x.Extra, "isHidden", x.IsHidden, encBool)
 	}
-	if e.field(&x.Extra, "visibility") {
-		encEnum[NoteVisibility](&x.Visibility, e)
-	}
+	encMember(e, &x.Extra, "visibility", &x.Visibility, encEnum[NoteVisibility])
 	if x.Mentions != nil {
-		if e.field(&x.Extra, "mentions") {
-			func(p *[]string, e *jsonEncoder) {
-				encSlice(p, e, encString)
-			}(&x.Mentions, e)
-		}
+		encMember(e, &x.Extra, "mentions", &x.Mentions, func(p *[]string, e *jsonEncoder) {
+			encSlice(p, e, encString)
+		})
 	}
 	if x.VisibleUserIDs != nil {
-		if e.field(&x.Extra, "visibleUserIds") {
-			func(p *[]string, e *jsonEncoder) {
-				encSlice(p, e, encString)
-			}(&x.VisibleUserIDs, e)
-		}
+		encMember(e, &x.Extra, "visibleUserIds", &x.VisibleUserIDs, func(p *[]string, e *jsonEncoder) {
+			encSlice(p, e, encString)
+		})
 	}
 	if x.FileIDs != nil {
-		if e.field(&x.Extra, "fileIds") {
-			func(p *[]string, e *jsonEncoder) {
-				encSlice(p, e, encString)
-			}(&x.FileIDs, e)
-		}
+		encMember(e, &x.Extra, "fileIds", &x.FileIDs, func(p *[]string, e *jsonEncoder) {
+			encSlice(p, e, encString)
+		})
 	}
 	if x.Files != nil {
-		if e.field(&x.Extra, "files") {
-			func(p *[]DriveFile, e *jsonEncoder) {
-				encSlice(p, e, (*DriveFile).encodeJSON)
-			}(&x.Files, e)
-		}
+		encMember(e, &x.Extra, "files", &x.Files, func(p *[]DriveFile, e *jsonEncoder) {
+			encSlice(p, e, (*DriveFile).encodeJSON)
+		})
 	}
 	if x.Tags != nil {
-		if e.field(&x.Extra, "tags") {
-			func(p *[]string, e *jsonEncoder) {
-				encSlice(p, e, encString)
-			}(&x.Tags, e)
-		}
+		encMember(e, &x.Extra, "tags", &x.Tags, func(p *[]string, e *jsonEncoder) {
+			encSlice(p, e, encString)
+		})
 	}
 	if x.Poll != nil || x.nulls&0x40 != 0 {
-		if e.field(&x.Extra, "poll") {
-			encPtr(&x.Poll, e, (*NotePoll).encodeJSON)
-		}
+		encMemberPtr(e, &x.Extra, "poll", x.Poll, (*NotePoll).encodeJSON)
 	}
 	if x.Emojis != nil {
-		if e.field(&x.Extra, "emojis") {
-			func(p *map[string]string, e *jsonEncoder) {
-				encMap(p, e, encString)
-			}(&x.Emojis, e)
-		}
+		encMember(e, &x.Extra, "emojis", &x.Emojis, func(p *map[string]string, e *jsonEncoder) {
+			encMap(p, e, encString)
+		})
 	}
 	if x.ChannelID != nil || x.nulls&0x80 != 0 {
-		if e.field(&x.Extra, "channelId") {
-			encPtr(&x.ChannelID, e, encString)
-		}
+		encMemberPtr(e, &x.Extra, "channelId", x.ChannelID, encString)
 	}
 	if x.Channel != nil || x.nulls&0x100 != 0 {
-		if e.field(&x.Extra, "channel") {
-			encPtr(&x.Channel, e, (*Channel).encodeJSON)
-		}
+		encMemberPtr(e, &x.Extra, "channel", x.Channel, (*Channel).encodeJSON)
 	}
 	if x.LocalOnly != nil {
-		if e.field(&x.Extra, "localOnly") {
-			encPtr(&x.LocalOnly, e, encBool)
-		}
+		encMemberPtr(e, &x.Extra, "localOnly", x.LocalOnly, encBool)
 	}
-	if e.field(&x.Extra, "reactionAcceptance") {
-		encPtr(&x.ReactionAcceptance, e, encEnum[NoteReactionAcceptance])
-	}
-	if e.field(&x.Extra, "reactionEmojis") {
-		if x.ReactionEmojis == nil {
-			e.rawBytes("{}")
-		} else {
-			func(p *map[string]string, e *jsonEncoder) {
-				encMap(p, e, encString)
-			}(&x.ReactionEmojis, e)
-		}
-	}
-	if e.field(&x.Extra, "reactions") {
-		if x.Reactions == nil {
-			e.rawBytes("{}")
-		} else {
-			func(p *map[string]int64, e *jsonEncoder) {
-				encMap(p, e, encInt64)
-			}(&x.Reactions, e)
-		}
-	}
-	if e.field(&x.Extra, "reactionCount") {
-		encInt64(&x.ReactionCount, e)
-	}
-	if e.field(&x.Extra, "renoteCount") {
-		encInt64(&x.RenoteCount, e)
-	}
-	if e.field(&x.Extra, "repliesCount") {
-		encInt64(&x.RepliesCount, e)
-	}
+	encMemberPtr(e, &x.Extra, "reactionAcceptance", x.ReactionAcceptance, encEnum[NoteReactionAcceptance])
+	encMemberMap(e, &x.Extra, "reactionEmojis", &x.ReactionEmojis, encString)
+	encMemberMap(e, &x.Extra, "reactions", &x.Reactions, encInt64)
+	encMember(e, &x.Extra, "reactionCount", &x.ReactionCount, encInt64)
+	encMember(e, &x.Extra, "renoteCount", &x.RenoteCount, encInt64)
+	encMember(e, &x.Extra, "repliesCount", &x.RepliesCount, encInt64)
 	if x.ClippedCount != nil {
-		if e.field(&x.Extra, "clippedCount") {
-			encPtr(&x.ClippedCount, e, encInt64)
-		}
+		encMemberPtr(e, &x.Extra, "clippedCount", x.ClippedCount, encInt64)
 	}
 	if x.URI != nil {
-		if e.field(&x.Extra, "uri") {
-			encPtr(&x.URI, e, encString)
-		}
+		encMemberPtr(e, &x.Extra, "uri", x.URI, encString)
 	}
 	if x.URL != nil {
-		if e.field(&x.Extra, "url") {
-			encPtr(&x.URL, e, encString)
-		}
+		encMemberPtr(e, &x.Extra, "url", x.URL, encString)
 	}
 	if x.HTML != nil || x.nulls&0x200 != 0 {
-		if e.field(&x.Extra, "html") {
-			encPtr(&x.HTML, e, encString)
-		}
+		encMemberPtr(e, &x.Extra, "html", x.HTML, encString)
 	}
 	if x.MyReaction != nil || x.nulls&0x400 != 0 {
-		if e.field(&x.Extra, "myReaction") {
-			encPtr(&x.MyReaction, e, encString)
-		}
+		encMemberPtr(e, &x.Extra, "myReaction", x.MyReaction, encString)
 	}
 	x.Extra.encode(e)
 	e.objectEnd()
@@ -4915,21 +4021,20 @@ func (x *NotePoll) decodeJSON(d *jsonDecoder) bool {
 		switch string(d.key) {
 		case "expiresAt":
 			seen[0] |= 0x1
-			if d.null() {
+			if d.nullMember(&x.Extra, "expiresAt") {
 				x.ExpiresAt = nil
 				x.nulls |= 0x1
-				x.Extra.forgetDeclared("expiresAt")
 			} else {
-				d.field(&x.Extra, "expiresAt", d.at(), decPtr(&x.ExpiresAt, d, decTime), "date-time string or null")
+				decMemberPtr(d, &x.Extra, "expiresAt", &x.ExpiresAt, new(time.Time), decTime, "date-time string or null")
 			}
 		case "multiple":
 			seen[0] |= 0x2
-			d.field(&x.Extra, "multiple", d.at(), decBool(&x.Multiple, d), "boolean")
+			decMember(d, &x.Extra, "multiple", &x.Multiple, decBool, "boolean")
 		case "choices":
 			seen[0] |= 0x4
-			d.field(&x.Extra, "choices", d.at(), func(p *[]NotePollChoice, d *jsonDecoder) bool {
+			decMember(d, &x.Extra, "choices", &x.Choices, func(p *[]NotePollChoice, d *jsonDecoder) bool {
 				return decSlice(p, d, (*NotePollChoice).decodeJSON)
-			}(&x.Choices, d), "array of NotePollChoice")
+			}, "array of NotePollChoice")
 		default:
 			d.unknown(&x.Extra)
 		}
@@ -4940,22 +4045,10 @@ func (x *NotePoll) decodeJSON(d *jsonDecoder) bool {
 func (x *NotePoll) encodeJSON(e *jsonEncoder) {
 	e.objectStart()
 	if x.ExpiresAt != nil || x.nulls&0x1 != 0 {
-		if e.field(&x.Extra, "expiresAt") {
-			encPtr(&x.ExpiresAt, e, encTime)
-		}
+		encMemberPtr(e, &x.Extra, "expiresAt", x.ExpiresAt, encTime)
 	}
-	if e.field(&x.Extra, "multiple") {
-		encBool(&x.Multiple, e)
-	}
-	if e.field(&x.Extra, "choices") {
-		if x.Choices == nil {
-			e.rawBytes("[]")
-		} else {
-			func(p *[]NotePollChoice, e *jsonEncoder) {
-				encSlice(p, e, (*NotePollChoice).encodeJSON)
-			}(&x.Choices, e)
-		}
-	}
+	encMember(e, &x.Extra, "multiple", &x.Multiple, encBool)
+	encMemberList(e, &x.Extra, "choices", &x.Choices, (*NotePollChoice).encodeJSON)
 	x.Extra.encode(e)
 	e.objectEnd()
 }
@@ -4999,13 +4092,13 @@ func (x *NotePollChoice) decodeJSON(d *jsonDecoder) bool {
 		switch string(d.key) {
 		case "isVoted":
 			seen[0] |= 0x1
-			d.field(&x.Extra, "isVoted", d.at(), decBool(&x.IsVoted, d), "boolean")
+			decMember(d, &x.Extra, "isVoted", &x.IsVoted, decBool, "boolean")
 		case "text":
 			seen[0] |= 0x2
-			d.field(&x.Extra, "text", d.at(), decString(&x.Text, d), "string")
+			decMember(d, &x.Extra, "text", &x.Text, decString, "string")
 		case "votes":
 			seen[0] |= 0x4
-			d.field(&x.Extra, "votes", d.at(), decInt64(&x.Votes, d), "integer")
+			decMember(d, &x.Extra, "votes", &x.Votes, decInt64, "integer")
 		default:
 			d.unknown(&x.Extra)
 		}
@@ -5015,15 +4108,9 @@ func (x *NotePollChoice) decodeJSON(d *jsonDecoder) bool {
 }
 func (x *NotePollChoice) encodeJSON(e *jsonEncoder) {
 	e.objectStart()
-	if e.field(&x.Extra, "isVoted") {
-		encBool(&x.IsVoted, e)
-	}
-	if e.field(&x.Extra, "text") {
-		encString(&x.Text, e)
-	}
-	if e.field(&x.Extra, "votes") {
-		encInt64(&x.Votes, e)
-	}
+	encMember(e, &x.Extra, "isVoted", &x.IsVoted, encBool)
+	encMember(e, &x.Extra, "text", &x.Text, encString)
+	encMember(e, &x.Extra, "votes", &x.Votes, encInt64)
 	x.Extra.encode(e)
 	e.objectEnd()
 }
@@ -5068,16 +4155,16 @@ func (x *NoteReaction) decodeJSON(d *jsonDecoder) bool {
 		switch string(d.key) {
 		case "id":
 			seen[0] |= 0x1
-			d.field(&x.Extra, "id", d.at(), decString(&x.ID, d), "string")
+			decMember(d, &x.Extra, "id", &x.ID, decString, "string")
 		case "createdAt":
 			seen[0] |= 0x2
-			d.field(&x.Extra, "createdAt", d.at(), decTime(&x.CreatedAt, d), "date-time string")
+			decMember(d, &x.Extra, "createdAt", &x.CreatedAt, decTime, "date-time string")
 		case "user":
 			seen[0] |= 0x4
-			d.field(&x.Extra, "user", d.at(), (*UserLite).decodeJSON(&x.User, d), "UserLite")
+			decMember(d, &x.Extra, "user", &x.User, (*UserLite).decodeJSON, "UserLite")
 		case "type":
 			seen[0] |= 0x8
-			d.field(&x.Extra, "type", d.at(), decString(&x.Type, d), "string")
+			decMember(d, &x.Extra, "type", &x.Type, decString, "string")
 		default:
 			d.unknown(&x.Extra)
 		}
@@ -5087,18 +4174,10 @@ func (x *NoteReaction) decodeJSON(d *jsonDecoder) bool {
 }
 func (x *NoteReaction) encodeJSON(e *jsonEncoder) {
 	e.objectStart()
-	if e.field(&x.Extra, "id") {
-		encString(&x.ID, e)
-	}
-	if e.field(&x.Extra, "createdAt") {
-		encTime(&x.CreatedAt, e)
-	}
-	if e.field(&x.Extra, "user") {
-		(*UserLite).encodeJSON(&x.User, e)
-	}
-	if e.field(&x.Extra, "type") {
-		encString(&x.Type, e)
-	}
+	encMember(e, &x.Extra, "id", &x.ID, encString)
+	encMember(e, &x.Extra, "createdAt", &x.CreatedAt, encTime)
+	encMember(e, &x.Extra, "user", &x.User, (*UserLite).encodeJSON)
+	encMember(e, &x.Extra, "type", &x.Type, encString)
 	x.Extra.encode(e)
 	e.objectEnd()
 }
@@ -5177,45 +4256,43 @@ func (x *Notification) decodeJSON(d *jsonDecoder) bool {
 		switch string(d.key) {
 		case "id":
 			seen[0] |= 0x1
-			d.field(&x.Extra, "id", d.at(), decString(&x.ID, d), "string")
+			decMember(d, &x.Extra, "id", &x.ID, decString, "string")
 		case "createdAt":
 			seen[0] |= 0x2
-			d.field(&x.Extra, "createdAt", d.at(), decTime(&x.CreatedAt, d), "date-time string")
+			decMember(d, &x.Extra, "createdAt", &x.CreatedAt, decTime, "date-time string")
 		case "type":
 			seen[0] |= 0x4
-			d.field(&x.Extra, "type", d.at(), decEnum[NotificationType](&x.Type, d), "string")
+			decMember(d, &x.Extra, "type", &x.Type, decEnum[NotificationType], "string")
 		case "user":
 			seen[0] |= 0x8
-			d.field(&x.Extra, "user", d.at(), decPtr(&x.User, d, (*UserLite).decodeJSON), "UserLite")
+			decMemberPtr(d, &x.Extra, "user", &x.User, new(UserLite), (*UserLite).decodeJSON, "UserLite")
 		case "userId":
 			seen[0] |= 0x10
-			d.field(&x.Extra, "userId", d.at(), decPtr(&x.UserID, d, decString), "string")
+			decMemberPtr(d, &x.Extra, "userId", &x.UserID, new(string), decString, "string")
 		case "note":
 			seen[0] |= 0x20
-			d.field(&x.Extra, "note", d.at(), decPtr(&x.Note, d, (*Note).decodeJSON), "Note")
+			decMemberPtr(d, &x.Extra, "note", &x.Note, new(Note), (*Note).decodeJSON, "Note")
 		case "reaction":
 			seen[0] |= 0x40
-			d.field(&x.Extra, "reaction", d.at(), decPtr(&x.Reaction, d, decString), "string")
+			decMemberPtr(d, &x.Extra, "reaction", &x.Reaction, new(string), decString, "string")
 		case "body":
 			seen[0] |= 0x80
-			d.field(&x.Extra, "body", d.at(), decPtr(&x.Body, d, decString), "string")
+			decMemberPtr(d, &x.Extra, "body", &x.Body, new(string), decString, "string")
 		case "header":
 			seen[0] |= 0x100
-			if d.null() {
+			if d.nullMember(&x.Extra, "header") {
 				x.Header = nil
 				x.nulls |= 0x1
-				x.Extra.forgetDeclared("header")
 			} else {
-				d.field(&x.Extra, "header", d.at(), decPtr(&x.Header, d, decString), "string or null")
+				decMemberPtr(d, &x.Extra, "header", &x.Header, new(string), decString, "string or null")
 			}
 		case "icon":
 			seen[0] |= 0x200
-			if d.null() {
+			if d.nullMember(&x.Extra, "icon") {
 				x.Icon = nil
 				x.nulls |= 0x2
-				x.Extra.forgetDeclared("icon")
 			} else {
-				d.field(&x.Extra, "icon", d.at(), decPtr(&x.Icon, d, decString), "string or null")
+				decMemberPtr(d, &x.Extra, "icon", &x.Icon, new(string), decString, "string or null")
 			}
 		default:
 			d.unknown(&x.Extra)
@@ -5226,49 +4303,29 @@ func (x *Notification) decodeJSON(d *jsonDecoder) bool {
 }
 func (x *Notification) encodeJSON(e *jsonEncoder) {
 	e.objectStart()
-	if e.field(&x.Extra, "id") {
-		encString(&x.ID, e)
-	}
-	if e.field(&x.Extra, "createdAt") {
-		encTime(&x.CreatedAt, e)
-	}
-	if e.field(&x.Extra, "type") {
-		encEnum[NotificationType](&x.Type, e)
-	}
+	encMember(e, &x.Extra, "id", &x.ID, encString)
+	encMember(e, &x.Extra, "createdAt", &x.CreatedAt, encTime)
+	encMember(e, &x.Extra, "type", &x.Type, encEnum[NotificationType])
 	if x.User != nil {
-		if e.field(&x.Extra, "user") {
-			encPtr(&x.User, e, (*UserLite).encodeJSON)
-		}
+		encMemberPtr(e, &x.Extra, "user", x.User, (*UserLite).encodeJSON)
 	}
 	if x.UserID != nil {
-		if e.field(&x.Extra, "userId") {
-			encPtr(&x.UserID, e, encString)
-		}
+		encMemberPtr(e, &x.Extra, "userId", x.UserID, encString)
 	}
 	if x.Note != nil {
-		if e.field(&x.Extra, "note") {
-			encPtr(&x.Note, e, (*Note).encodeJSON)
-		}
+		encMemberPtr(e, &x.Extra, "note", x.Note, (*Note).encodeJSON)
 	}
 	if x.Reaction != nil {
-		if e.field(&x.Extra, "reaction") {
-			encPtr(&x.Reaction, e, encString)
-		}
+		encMemberPtr(e, &x.Extra, "reaction", x.Reaction, encString)
 	}
 	if x.Body != nil {
-		if e.field(&x.Extra, "body") {
-			encPtr(&x.Body, e, encString)
-		}
+		encMemberPtr(e, &x.Extra, "body", x.Body, encString)
 	}
 	if x.Header != nil || x.nulls&0x1 != 0 {
-		if e.field(&x.Extra, "header") {
-			encPtr(&x.Header, e, encString)
-		}
+		encMemberPtr(e, &x.Extra, "header", x.Header, encString)
 	}
 	if x.Icon != nil || x.nulls&0x2 != 0 {
-		if e.field(&x.Extra, "icon") {
-			encPtr(&x.Icon, e, encString)
-		}
+		encMemberPtr(e, &x.Extra, "icon", x.Icon, encString)
 	}
 	x.Extra.encode(e)
 	e.objectEnd()
@@ -5334,22 +4391,22 @@ func (x *QueueCount) decodeJSON(d *jsonDecoder) bool {
 		switch string(d.key) {
 		case "waiting":
 			seen[0] |= 0x1
-			d.field(&x.Extra, "waiting", d.at(), decInt64(&x.Waiting, d), "integer")
+			decMember(d, &x.Extra, "waiting", &x.Waiting, decInt64, "integer")
 		case "active":
 			seen[0] |= 0x2
-			d.field(&x.Extra, "active", d.at(), decInt64(&x.Active, d), "integer")
+			decMember(d, &x.Extra, "active", &x.Active, decInt64, "integer")
 		case "completed":
 			seen[0] |= 0x4
-			d.field(&x.Extra, "completed", d.at(), decInt64(&x.Completed, d), "integer")
+			decMember(d, &x.Extra, "completed", &x.Completed, decInt64, "integer")
 		case "failed":
 			seen[0] |= 0x8
-			d.field(&x.Extra, "failed", d.at(), decInt64(&x.Failed, d), "integer")
+			decMember(d, &x.Extra, "failed", &x.Failed, decInt64, "integer")
 		case "delayed":
 			seen[0] |= 0x10
-			d.field(&x.Extra, "delayed", d.at(), decInt64(&x.Delayed, d), "integer")
+			decMember(d, &x.Extra, "delayed", &x.Delayed, decInt64, "integer")
 		case "waiting-children":
 			seen[0] |= 0x20
-			d.field(&x.Extra, "waiting-children", d.at(), decPtr(&x.WaitingChildren, d, decInt64), "integer")
+			decMemberPtr(d, &x.Extra, "waiting-children", &x.WaitingChildren, new(int64), decInt64, "integer")
 		default:
 			d.unknown(&x.Extra)
 		}
@@ -5359,25 +4416,13 @@ func (x *QueueCount) decodeJSON(d *jsonDecoder) bool {
 }
 func (x *QueueCount) encodeJSON(e *jsonEncoder) {
 	e.objectStart()
-	if e.field(&x.Extra, "waiting") {
-		encInt64(&x.Waiting, e)
-	}
-	if e.field(&x.Extra, "active") {
-		encInt64(&x.Active, e)
-	}
-	if e.field(&x.Extra, "completed") {
-		encInt64(&x.Completed, e)
-	}
-	if e.field(&x.Extra, "failed") {
-		encInt64(&x.Failed, e)
-	}
-	if e.field(&x.Extra, "delayed") {
-		encInt64(&x.Delayed, e)
-	}
+	encMember(e, &x.Extra, "waiting", &x.Waiting, encInt64)
+	encMember(e, &x.Extra, "active", &x.Active, encInt64)
+	encMember(e, &x.Extra, "completed", &x.Completed, encInt64)
+	encMember(e, &x.Extra, "failed", &x.Failed, encInt64)
+	encMember(e, &x.Extra, "delayed", &x.Delayed, encInt64)
 	if x.WaitingChildren != nil {
-		if e.field(&x.Extra, "waiting-children") {
-			encPtr(&x.WaitingChildren, e, encInt64)
-		}
+		encMemberPtr(e, &x.Extra, "waiting-children", x.WaitingChildren, encInt64)
 	}
 	x.Extra.encode(e)
 	e.objectEnd()
@@ -5446,70 +4491,68 @@ func (x *Role) decodeJSON(d *jsonDecoder) bool {
 		switch string(d.key) {
 		case "id":
 			seen[0] |= 0x1
-			d.field(&x.Extra, "id", d.at(), decString(&x.RoleLite.ID, d), "string")
+			decMember(d, &x.Extra, "id", &x.RoleLite.ID, decString, "string")
 		case "name":
 			seen[0] |= 0x2
-			d.field(&x.Extra, "name", d.at(), decString(&x.RoleLite.Name, d), "string")
+			decMember(d, &x.Extra, "name", &x.RoleLite.Name, decString, "string")
 		case "color":
 			seen[0] |= 0x4
-			if d.null() {
+			if d.nullMember(&x.Extra, "color") {
 				x.RoleLite.Color = nil
-				x.Extra.forgetDeclared("color")
 			} else {
-				d.field(&x.Extra, "color", d.at(), decPtr(&x.RoleLite.Color, d, decString), "string or null")
+				decMemberPtr(d, &x.Extra, "color", &x.RoleLite.Color, new(string), decString, "string or null")
 			}
 		case "iconUrl":
 			seen[0] |= 0x8
-			if d.null() {
+			if d.nullMember(&x.Extra, "iconUrl") {
 				x.RoleLite.IconURL = nil
-				x.Extra.forgetDeclared("iconUrl")
 			} else {
-				d.field(&x.Extra, "iconUrl", d.at(), decPtr(&x.RoleLite.IconURL, d, decString), "string or null")
+				decMemberPtr(d, &x.Extra, "iconUrl", &x.RoleLite.IconURL, new(string), decString, "string or null")
 			}
 		case "description":
 			seen[0] |= 0x10
-			d.field(&x.Extra, "description", d.at(), decString(&x.RoleLite.Description, d), "string")
+			decMember(d, &x.Extra, "description", &x.RoleLite.Description, decString, "string")
 		case "isModerator":
 			seen[0] |= 0x20
-			d.field(&x.Extra, "isModerator", d.at(), decBool(&x.RoleLite.IsModerator, d), "boolean")
+			decMember(d, &x.Extra, "isModerator", &x.RoleLite.IsModerator, decBool, "boolean")
 		case "isAdministrator":
 			seen[0] |= 0x40
-			d.field(&x.Extra, "isAdministrator", d.at(), decBool(&x.RoleLite.IsAdministrator, d), "boolean")
+			decMember(d, &x.Extra, "isAdministrator", &x.RoleLite.IsAdministrator, decBool, "boolean")
 		case "displayOrder":
 			seen[0] |= 0x80
-			d.field(&x.Extra, "displayOrder", d.at(), decInt64(&x.RoleLite.DisplayOrder, d), "integer")
+			decMember(d, &x.Extra, "displayOrder", &x.RoleLite.DisplayOrder, decInt64, "integer")
 		case "createdAt":
 			seen[0] |= 0x100
-			d.field(&x.Extra, "createdAt", d.at(), decTime(&x.CreatedAt, d), "date-time string")
+			decMember(d, &x.Extra, "createdAt", &x.CreatedAt, decTime, "date-time string")
 		case "updatedAt":
 			seen[0] |= 0x200
-			d.field(&x.Extra, "updatedAt", d.at(), decTime(&x.UpdatedAt, d), "date-time string")
+			decMember(d, &x.Extra, "updatedAt", &x.UpdatedAt, decTime, "date-time string")
 		case "target":
 			seen[0] |= 0x400
-			d.field(&x.Extra, "target", d.at(), decEnum[RoleTarget](&x.Target, d), "string")
+			decMember(d, &x.Extra, "target", &x.Target, decEnum[RoleTarget], "string")
 		case "condFormula":
 			seen[0] |= 0x800
-			d.field(&x.Extra, "condFormula", d.at(), (*RoleCondFormulaValue).decodeJSON(&x.CondFormula, d), "RoleCondFormulaValue")
+			decMember(d, &x.Extra, "condFormula", &x.CondFormula, (*RoleCondFormulaValue).decodeJSON, "RoleCondFormulaValue")
 		case "isPublic":
 			seen[0] |= 0x1000
-			d.field(&x.Extra, "isPublic", d.at(), decBool(&x.IsPublic, d), "boolean")
+			decMember(d, &x.Extra, "isPublic", &x.IsPublic, decBool, "boolean")
 		case "isExplorable":
 			seen[0] |= 0x2000
-			d.field(&x.Extra, "isExplorable", d.at(), decBool(&x.IsExplorable, d), "boolean")
+			decMember(d, &x.Extra, "isExplorable", &x.IsExplorable, decBool, "boolean")
 		case "asBadge":
 			seen[0] |= 0x4000
-			d.field(&x.Extra, "asBadge", d.at(), decBool(&x.AsBadge, d), "boolean")
+			decMember(d, &x.Extra, "asBadge", &x.AsBadge, decBool, "boolean")
 		case "canEditMembersByModerator":
 			seen[0] |= 0x8000
-			d.field(&x.Extra, "canEditMembersByModerator", d.at(), decBool(&x.CanEditMembersByModerator, d), "boolean")
+			decMember(d, &x.Extra, "canEditMembersByModerator", &x.CanEditMembersByModerator, decBool, "boolean")
 		case "policies":
 			seen[0] |= 0x10000
-			d.field(&x.Extra, "policies", d.at(), func(p *map[string]RolePolicy, d *jsonDecoder) bool {
+			decMember(d, &x.Extra, "policies", &x.Policies, func(p *map[string]RolePolicy, d *jsonDecoder) bool {
 				return decMap(p, d, (*RolePolicy).decodeJSON)
-			}(&x.Policies, d), "object of RolePolicy")
+			}, "object of RolePolicy")
 		case "usersCount":
 			seen[0] |= 0x20000
-			d.field(&x.Extra, "usersCount", d.at(), decInt64(&x.UsersCount, d), "integer")
+			decMember(d, &x.Extra, "usersCount", &x.UsersCount, decInt64, "integer")
 		default:
 			d.unknown(&x.Extra)
 		}
@@ -5519,66 +4562,24 @@ func (x *Role) decodeJSON(d *jsonDecoder) bool {
 }
 func (x *Role) encodeJSON(e *jsonEncoder) {
 	e.objectStart()
-	if e.field(&x.Extra, "id") {
-		encString(&x.RoleLite.ID, e)
-	}
-	if e.field(&x.Extra, "name") {
-		encString(&x.RoleLite.Name, e)
-	}
-	if e.field(&x.Extra, "color") {
-		encPtr(&x.RoleLite.Color, e, encString)
-	}
-	if e.field(&x.Extra, "iconUrl") {
-		encPtr(&x.RoleLite.IconURL, e, encString)
-	}
-	if e.field(&x.Extra, "description") {
-		encString(&x.RoleLite.Description, e)
-	}
-	if e.field(&x.Extra, "isModerator") {
-		encBool(&x.RoleLite.IsModerator, e)
-	}
-	if e.field(&x.Extra, "isAdministrator") {
-		encBool(&x.RoleLite.IsAdministrator, e)
-	}
-	if e.field(&x.Extra, "displayOrder") {
-		encInt64(&x.RoleLite.DisplayOrder, e)
-	}
-	if e.field(&x.Extra, "createdAt") {
-		encTime(&x.CreatedAt, e)
-	}
-	if e.field(&x.Extra, "updatedAt") {
-		encTime(&x.UpdatedAt, e)
-	}
-	if e.field(&x.Extra, "target") {
-		encEnum[RoleTarget](&x.Target, e)
-	}
-	if e.field(&x.Extra, "condFormula") {
-		(*RoleCondFormulaValue).encodeJSON(&x.CondFormula, e)
-	}
-	if e.field(&x.Extra, "isPublic") {
-		encBool(&x.IsPublic, e)
-	}
-	if e.field(&x.Extra, "isExplorable") {
-		encBool(&x.IsExplorable, e)
-	}
-	if e.field(&x.Extra, "asBadge") {
-		encBool(&x.AsBadge, e)
-	}
-	if e.field(&x.Extra, "canEditMembersByModerator") {
-		encBool(&x.CanEditMembersByModerator, e)
-	}
-	if e.field(&x.Extra, "policies") {
-		if x.Policies == nil {
-			e.rawBytes("{}")
-		} else {
-			func(p *map[string]RolePolicy, e *jsonEncoder) {
-				encMap(p, e, (*RolePolicy).encodeJSON)
-			}(&x.Policies, e)
-		}
-	}
-	if e.field(&x.Extra, "usersCount") {
-		encInt64(&x.UsersCount, e)
-	}
+	encMember(e, &x.Extra, "id", &x.RoleLite.ID, encString)
+	encMember(e, &x.Extra, "name", &x.RoleLite.Name, encString)
+	encMemberPtr(e, &x.Extra, "color", x.RoleLite.Color, encString)
+	encMemberPtr(e, &x.Extra, "iconUrl", x.RoleLite.IconURL, encString)
+	encMember(e, &x.Extra, "description", &x.RoleLite.Description, encString)
+	encMember(e, &x.Extra, "isModerator", &x.RoleLite.IsModerator, encBool)
+	encMember(e, &x.Extra, "isAdministrator", &x.RoleLite.IsAdministrator, encBool)
+	encMember(e, &x.Extra, "displayOrder", &x.RoleLite.DisplayOrder, encInt64)
+	encMember(e, &x.Extra, "createdAt", &x.CreatedAt, encTime)
+	encMember(e, &x.Extra, "updatedAt", &x.UpdatedAt, encTime)
+	encMember(e, &x.Extra, "target", &x.Target, encEnum[RoleTarget])
+	encMember(e, &x.Extra, "condFormula", &x.CondFormula, (*RoleCondFormulaValue).encodeJSON)
+	encMember(e, &x.Extra, "isPublic", &x.IsPublic, encBool)
+	encMember(e, &x.Extra, "isExplorable", &x.IsExplorable, encBool)
+	encMember(e, &x.Extra, "asBadge", &x.AsBadge, encBool)
+	encMember(e, &x.Extra, "canEditMembersByModerator", &x.CanEditMembersByModerator, encBool)
+	encMemberMap(e, &x.Extra, "policies", &x.Policies, (*RolePolicy).encodeJSON)
+	encMember(e, &x.Extra, "usersCount", &x.UsersCount, encInt64)
 	x.Extra.encode(e)
 	e.objectEnd()
 }
@@ -5622,15 +4623,15 @@ func (x *RoleCondFormulaLogics) decodeJSON(d *jsonDecoder) bool {
 		switch string(d.key) {
 		case "id":
 			seen[0] |= 0x1
-			d.field(&x.Extra, "id", d.at(), decString(&x.ID, d), "string")
+			decMember(d, &x.Extra, "id", &x.ID, decString, "string")
 		case "type":
 			seen[0] |= 0x2
-			d.field(&x.Extra, "type", d.at(), decEnum[RoleCondFormulaLogicsType](&x.Type, d), "string")
+			decMember(d, &x.Extra, "type", &x.Type, decEnum[RoleCondFormulaLogicsType], "string")
 		case "values":
 			seen[0] |= 0x4
-			d.field(&x.Extra, "values", d.at(), func(p *[]RoleCondFormulaValue, d *jsonDecoder) bool {
+			decMember(d, &x.Extra, "values", &x.Values, func(p *[]RoleCondFormulaValue, d *jsonDecoder) bool {
 				return decSlice(p, d, (*RoleCondFormulaValue).decodeJSON)
-			}(&x.Values, d), "array of RoleCondFormulaValue")
+			}, "array of RoleCondFormulaValue")
 		default:
 			d.unknown(&x.Extra)
 		}
@@ -5640,21 +4641,9 @@ func (x *RoleCondFormulaLogics) decodeJSON(d *jsonDecoder) bool {
 }
 func (x *RoleCondFormulaLogics) encodeJSON(e *jsonEncoder) {
 	e.objectStart()
-	if e.field(&x.Extra, "id") {
-		encString(&x.ID, e)
-	}
-	if e.field(&x.Extra, "type") {
-		encEnum[RoleCondFormulaLogicsType](&x.Type, e)
-	}
-	if e.field(&x.Extra, "values") {
-		if x.Values == nil {
-			e.rawBytes("[]")
-		} else {
-			func(p *[]RoleCondFormulaValue, e *jsonEncoder) {
-				encSlice(p, e, (*RoleCondFormulaValue).encodeJSON)
-			}(&x.Values, e)
-		}
-	}
+	encMember(e, &x.Extra, "id", &x.ID, encString)
+	encMember(e, &x.Extra, "type", &x.Type, encEnum[RoleCondFormulaLogicsType])
+	encMemberList(e, &x.Extra, "values", &x.Values, (*RoleCondFormulaValue).encodeJSON)
 	x.Extra.encode(e)
 	e.objectEnd()
 }
@@ -5709,18 +4698,18 @@ func (x *RoleCondFormulaValue) decodeJSON(d *jsonDecoder) bool {
 		switch string(d.key) {
 		case "id":
 			seen[0] |= 0x1
-			d.field(&x.Extra, "id", d.at(), decString(&x.ID, d), "string")
+			decMember(d, &x.Extra, "id", &x.ID, decString, "string")
 		case "type":
 			seen[0] |= 0x2
-			d.field(&x.Extra, "type", d.at(), decEnum[RoleCondFormulaValueType](&x.Type, d), "string")
+			decMember(d, &x.Extra, "type", &x.Type, decEnum[RoleCondFormulaValueType], "string")
 		case "values":
 			seen[0] |= 0x4
-			d.field(&x.Extra, "values", d.at(), func(p *[]RoleCondFormulaValue, d *jsonDecoder) bool {
+			decMember(d, &x.Extra, "values", &x.Values, func(p *[]RoleCondFormulaValue, d *jsonDecoder) bool {
 				return decSlice(p, d, (*RoleCondFormulaValue).decodeJSON)
-			}(&x.Values, d), "array of RoleCondFormulaValue")
+			}, "array of RoleCondFormulaValue")
 		case "value":
 			seen[0] |= 0x8
-			d.field(&x.Extra, "value", d.at(), decPtr(&x.Value, d, (*RoleCondFormulaValue).decodeJSON), "RoleCondFormulaValue")
+			decMemberPtr(d, &x.Extra, "value", &x.Value, new(RoleCondFormulaValue), (*RoleCondFormulaValue).decodeJSON, "RoleCondFormulaValue")
 		default:
 			d.unknown(&x.Extra)
 		}
@@ -5730,23 +4719,15 @@ func (x *RoleCondFormulaValue) decodeJSON(d *jsonDecoder) bool {
 }
 func (x *RoleCondFormulaValue) encodeJSON(e *jsonEncoder) {
 	e.objectStart()
-	if e.field(&x.Extra, "id") {
-		encString(&x.ID, e)
-	}
-	if e.field(&x.Extra, "type") {
-		encEnum[RoleCondFormulaValueType](&x.Type, e)
-	}
+	encMember(e, &x.Extra, "id", &x.ID, encString)
+	encMember(e, &x.Extra, "type", &x.Type, encEnum[RoleCondFormulaValueType])
 	if x.Values != nil {
-		if e.field(&x.Extra, "values") {
-			func(p *[]RoleCondFormulaValue, e *jsonEncoder) {
-				encSlice(p, e, (*RoleCondFormulaValue).encodeJSON)
-			}(&x.Values, e)
-		}
+		encMember(e, &x.Extra, "values", &x.Values, func(p *[]RoleCondFormulaValue, e *jsonEncoder) {
+			encSlice(p, e, (*RoleCondFormulaValue).encodeJSON)
+		})
 	}
 	if x.Value != nil {
-		if e.field(&x.Extra, "value") {
-			encPtr(&x.Value, e, (*RoleCondFormulaValue).encodeJSON)
-		}
+		encMemberPtr(e, &x.Extra, "value", x.Value, (*RoleCondFormulaValue).encodeJSON)
 	}
 	x.Extra.encode(e)
 	e.objectEnd()
@@ -5790,10 +4771,10 @@ func (x *RoleCondFormulaValueIsLocalOrRemote) decodeJSON(d *jsonDecoder) bool {
 		switch string(d.key) {
 		case "id":
 			seen[0] |= 0x1
-			d.field(&x.Extra, "id", d.at(), decString(&x.ID, d), "string")
+			decMember(d, &x.Extra, "id", &x.ID, decString, "string")
 		case "type":
 			seen[0] |= 0x2
-			d.field(&x.Extra, "type", d.at(), decEnum[RoleCondFormulaValueIsLocalOrRemoteType](&x.Type, d), "string")
+			decMember(d, &x.Extra, "type", &x.Type, decEnum[RoleCondFormulaValueIsLocalOrRemoteType], "string")
 		default:
 			d.unknown(&x.Extra)
 		}
@@ -5803,12 +4784,8 @@ func (x *RoleCondFormulaValueIsLocalOrRemote) decodeJSON(d *jsonDecoder) bool {
 }
 func (x *RoleCondFormulaValueIsLocalOrRemote) encodeJSON(e *jsonEncoder) {
 	e.objectStart()
-	if e.field(&x.Extra, "id") {
-		encString(&x.ID, e)
-	}
-	if e.field(&x.Extra, "type") {
-		encEnum[RoleCondFormulaValueIsLocalOrRemoteType](&x.Type, e)
-	}
+	encMember(e, &x.Extra, "id", &x.ID, encString)
+	encMember(e, &x.Extra, "type", &x.Type, encEnum[RoleCondFormulaValueIsLocalOrRemoteType])
 	x.Extra.encode(e)
 	e.objectEnd()
 }
@@ -5860,13 +4837,13 @@ func (x *RoleCondFormulaValueNot) decodeJSON(d *jsonDecoder) bool {
 		switch string(d.key) {
 		case "id":
 			seen[0] |= 0x1
-			d.field(&x.Extra, "id", d.at(), decString(&x.ID, d), "string")
+			decMember(d, &x.Extra, "id", &x.ID, decString, "string")
 		case "type":
 			seen[0] |= 0x2
-			d.field(&x.Extra, "type", d.at(), decEnum[RoleCondFormulaValueNotType](&x.Type, d), "string")
+			decMember(d, &x.Extra, "type", &x.Type, decEnum[RoleCondFormulaValueNotType], "string")
 		case "value":
 			seen[0] |= 0x4
-			d.field(&x.Extra, "value", d.at(), (*RoleCondFormulaValue).decodeJSON(&x.Value, d), "RoleCondFormulaValue")
+			decMember(d, &x.Extra, "value", &x.Value, (*RoleCondFormulaValue).decodeJSON, "RoleCondFormulaValue")
 		default:
 			d.unknown(&x.Extra)
 		}
@@ -5876,15 +4853,9 @@ func (x *RoleCondFormulaValueNot) decodeJSON(d *jsonDecoder) bool {
 }
 func (x *RoleCondFormulaValueNot) encodeJSON(e *jsonEncoder) {
 	e.objectStart()
-	if e.field(&x.Extra, "id") {
-		encString(&x.ID, e)
-	}
-	if e.field(&x.Extra, "type") {
-		encEnum[RoleCondFormulaValueNotType](&x.Type, e)
-	}
-	if e.field(&x.Extra, "value") {
-		(*RoleCondFormulaValue).encodeJSON(&x.Value, e)
-	}
+	encMember(e, &x.Extra, "id", &x.ID, encString)
+	encMember(e, &x.Extra, "type", &x.Type, encEnum[RoleCondFormulaValueNotType])
+	encMember(e, &x.Extra, "value", &x.Value, (*RoleCondFormulaValue).encodeJSON)
 	x.Extra.encode(e)
 	e.objectEnd()
 }
@@ -5951,38 +4922,36 @@ func (x *RoleLite) decodeJSON(d *jsonDecoder) bool {
 		switch string(d.key) {
 		case "id":
 			seen[0] |= 0x1
-			d.field(&x.Extra, "id", d.at(), decString(&x.ID, d), "string")
+			decMember(d, &x.Extra, "id", &x.ID, decString, "string")
 		case "name":
 			seen[0] |= 0x2
-			d.field(&x.Extra, "name", d.at(), decString(&x.Name, d), "string")
+			decMember(d, &x.Extra, "name", &x.Name, decString, "string")
 		case "color":
 			seen[0] |= 0x4
-			if d.null() {
+			if d.nullMember(&x.Extra, "color") {
 				x.Color = nil
-				x.Extra.forgetDeclared("color")
 			} else {
-				d.field(&x.Extra, "color", d.at(), decPtr(&x.Color, d, decString), "string or null")
+				decMemberPtr(d, &x.Extra, "color", &x.Color, new(string), decString, "string or null")
 			}
 		case "iconUrl":
 			seen[0] |= 0x8
-			if d.null() {
+			if d.nullMember(&x.Extra, "iconUrl") {
 				x.IconURL = nil
-				x.Extra.forgetDeclared("iconUrl")
 			} else {
-				d.field(&x.Extra, "iconUrl", d.at(), decPtr(&x.IconURL, d, decString), "string or null")
+				decMemberPtr(d, &x.Extra, "iconUrl", &x.IconURL, new(string), decString, "string or null")
 			}
 		case "description":
 			seen[0] |= 0x10
-			d.field(&x.Extra, "description", d.at(), decString(&x.Description, d), "string")
+			decMember(d, &x.Extra, "description", &x.Description, decString, "string")
 		case "isModerator":
 			seen[0] |= 0x20
-			d.field(&x.Extra, "isModerator", d.at(), decBool(&x.IsModerator, d), "boolean")
+			decMember(d, &x.Extra, "isModerator", &x.IsModerator, decBool, "boolean")
 		case "isAdministrator":
 			seen[0] |= 0x40
-			d.field(&x.Extra, "isAdministrator", d.at(), decBool(&x.IsAdministrator, d), "boolean")
+			decMember(d, &x.Extra, "isAdministrator", &x.IsAdministrator, decBool, "boolean")
 		case "displayOrder":
 			seen[0] |= 0x80
-			d.field(&x.Extra, "displayOrder", d.at(), decInt64(&x.DisplayOrder, d), "integer")
+			decMember(d, &x.Extra, "displayOrder", &x.DisplayOrder, decInt64, "integer")
 		default:
 			d.unknown(&x.Extra)
 		}
@@ -5992,30 +4961,14 @@ func (x *RoleLite) decodeJSON(d *jsonDecoder) bool {
 }
 func (x *RoleLite) encodeJSON(e *jsonEncoder) {
 	e.objectStart()
-	if e.field(&x.Extra, "id") {
-		encString(&x.ID, e)
-	}
-	if e.field(&x.Extra, "name") {
-		encString(&x.Name, e)
-	}
-	if e.field(&x.Extra, "color") {
-		encPtr(&x.Color, e, encString)
-	}
-	if e.field(&x.Extra, "iconUrl") {
-		encPtr(&x.IconURL, e, encString)
-	}
-	if e.field(&x.Extra, "description") {
-		encString(&x.Description, e)
-	}
-	if e.field(&x.Extra, "isModerator") {
-		encBool(&x.IsModerator, e)
-	}
-	if e.field(&x.Extra, "isAdministrator") {
-		encBool(&x.IsAdministrator, e)
-	}
-	if e.field(&x.Extra, "displayOrder") {
-		encInt64(&x.DisplayOrder, e)
-	}
+	encMember(e, &x.Extra, "id", &x.ID, encString)
+	encMember(e, &x.Extra, "name", &x.Name, encString)
+	encMemberPtr(e, &x.Extra, "color", x.Color, encString)
+	encMemberPtr(e, &x.Extra, "iconUrl", x.IconURL, encString)
+	encMember(e, &x.Extra, "description", &x.Description, encString)
+	encMember(e, &x.Extra, "isModerator", &x.IsModerator, encBool)
+	encMember(e, &x.Extra, "isAdministrator", &x.IsAdministrator, encBool)
+	encMember(e, &x.Extra, "displayOrder", &x.DisplayOrder, encInt64)
 	x.Extra.encode(e)
 	e.objectEnd()
 }
@@ -6059,13 +5012,13 @@ func (x *RolePolicy) decodeJSON(d *jsonDecoder) bool {
 		switch string(d.key) {
 		case "value":
 			seen[0] |= 0x1
-			d.field(&x.Extra, "value", d.at(), (*RolePolicyValue).decodeJSON(&x.Value, d), "RolePolicyValue")
+			decMember(d, &x.Extra, "value", &x.Value, (*RolePolicyValue).decodeJSON, "RolePolicyValue")
 		case "priority":
 			seen[0] |= 0x2
-			d.field(&x.Extra, "priority", d.at(), decInt64(&x.Priority, d), "integer")
+			decMember(d, &x.Extra, "priority", &x.Priority, decInt64, "integer")
 		case "useDefault":
 			seen[0] |= 0x4
-			d.field(&x.Extra, "useDefault", d.at(), decBool(&x.UseDefault, d), "boolean")
+			decMember(d, &x.Extra, "useDefault", &x.UseDefault, decBool, "boolean")
 		default:
 			d.unknown(&x.Extra)
 		}
@@ -6075,15 +5028,9 @@ func (x *RolePolicy) decodeJSON(d *jsonDecoder) bool {
 }
 func (x *RolePolicy) encodeJSON(e *jsonEncoder) {
 	e.objectStart()
-	if e.field(&x.Extra, "value") {
-		(*RolePolicyValue).encodeJSON(&x.Value, e)
-	}
-	if e.field(&x.Extra, "priority") {
-		encInt64(&x.Priority, e)
-	}
-	if e.field(&x.Extra, "useDefault") {
-		encBool(&x.UseDefault, e)
-	}
+	encMember(e, &x.Extra, "value", &x.Value, (*RolePolicyValue).encodeJSON)
+	encMember(e, &x.Extra, "priority", &x.Priority, encInt64)
+	encMember(e, &x.Extra, "useDefault", &x.UseDefault, encBool)
 	x.Extra.encode(e)
 	e.objectEnd()
 }
@@ -6206,13 +5153,13 @@ func (x *StreamChatReacted) decodeJSON(d *jsonDecoder) bool {
 		switch string(d.key) {
 		case "messageId":
 			seen[0] |= 0x1
-			d.field(&x.Extra, "messageId", d.at(), decString(&x.MessageID, d), "string")
+			decMember(d, &x.Extra, "messageId", &x.MessageID, decString, "string")
 		case "reaction":
 			seen[0] |= 0x2
-			d.field(&x.Extra, "reaction", d.at(), decString(&x.Reaction, d), "string")
+			decMember(d, &x.Extra, "reaction", &x.Reaction, decString, "string")
 		case "user":
 			seen[0] |= 0x4
-			d.field(&x.Extra, "user", d.at(), decPtr(&x.User, d, (*UserLite).decodeJSON), "UserLite")
+			decMemberPtr(d, &x.Extra, "user", &x.User, new(UserLite), (*UserLite).decodeJSON, "UserLite")
 		default:
 			d.unknown(&x.Extra)
 		}
@@ -6222,16 +5169,10 @@ func (x *StreamChatReacted) decodeJSON(d *jsonDecoder) bool {
 }
 func (x *StreamChatReacted) encodeJSON(e *jsonEncoder) {
 	e.objectStart()
-	if e.field(&x.Extra, "messageId") {
-		encString(&x.MessageID, e)
-	}
-	if e.field(&x.Extra, "reaction") {
-		encString(&x.Reaction, e)
-	}
+	encMember(e, &x.Extra, "messageId", &x.MessageID, encString)
+	encMember(e, &x.Extra, "reaction", &x.Reaction, encString)
 	if x.User != nil {
-		if e.field(&x.Extra, "user") {
-			encPtr(&x.User, e, (*UserLite).encodeJSON)
-		}
+		encMemberPtr(e, &x.Extra, "user", x.User, (*UserLite).encodeJSON)
 	}
 	x.Extra.encode(e)
 	e.objectEnd()
@@ -6276,13 +5217,13 @@ func (x *StreamChatUnreacted) decodeJSON(d *jsonDecoder) bool {
 		switch string(d.key) {
 		case "messageId":
 			seen[0] |= 0x1
-			d.field(&x.Extra, "messageId", d.at(), decString(&x.MessageID, d), "string")
+			decMember(d, &x.Extra, "messageId", &x.MessageID, decString, "string")
 		case "reaction":
 			seen[0] |= 0x2
-			d.field(&x.Extra, "reaction", d.at(), decString(&x.Reaction, d), "string")
+			decMember(d, &x.Extra, "reaction", &x.Reaction, decString, "string")
 		case "user":
 			seen[0] |= 0x4
-			d.field(&x.Extra, "user", d.at(), decPtr(&x.User, d, (*UserLite).decodeJSON), "UserLite")
+			decMemberPtr(d, &x.Extra, "user", &x.User, new(UserLite), (*UserLite).decodeJSON, "UserLite")
 		default:
 			d.unknown(&x.Extra)
 		}
@@ -6292,16 +5233,10 @@ func (x *StreamChatUnreacted) decodeJSON(d *jsonDecoder) bool {
 }
 func (x *StreamChatUnreacted) encodeJSON(e *jsonEncoder) {
 	e.objectStart()
-	if e.field(&x.Extra, "messageId") {
-		encString(&x.MessageID, e)
-	}
-	if e.field(&x.Extra, "reaction") {
-		encString(&x.Reaction, e)
-	}
+	encMember(e, &x.Extra, "messageId", &x.MessageID, encString)
+	encMember(e, &x.Extra, "reaction", &x.Reaction, encString)
 	if x.User != nil {
-		if e.field(&x.Extra, "user") {
-			encPtr(&x.User, e, (*UserLite).encodeJSON)
-		}
+		encMemberPtr(e, &x.Extra, "user", x.User, (*UserLite).encodeJSON)
 	}
 	x.Extra.encode(e)
 	e.objectEnd()
@@ -6344,88 +5279,81 @@ func (x *StreamDriveFileCreated) decodeJSON(d *jsonDecoder) bool {
 		switch string(d.key) {
 		case "id":
 			seen[0] |= 0x1
-			d.field(&x.Extra, "id", d.at(), decString(&x.DriveFile.ID, d), "string")
+			decMember(d, &x.Extra, "id", &x.DriveFile.ID, decString, "string")
 		case "createdAt":
 			seen[0] |= 0x2
-			d.field(&x.Extra, "createdAt", d.at(), decTime(&x.DriveFile.CreatedAt, d), "date-time string")
+			decMember(d, &x.Extra, "createdAt", &x.DriveFile.CreatedAt, decTime, "date-time string")
 		case "name":
 			seen[0] |= 0x4
-			d.field(&x.Extra, "name", d.at(), decString(&x.DriveFile.Name, d), "string")
+			decMember(d, &x.Extra, "name", &x.DriveFile.Name, decString, "string")
 		case "type":
 			seen[0] |= 0x8
-			d.field(&x.Extra, "type", d.at(), decString(&x.DriveFile.Type, d), "string")
+			decMember(d, &x.Extra, "type", &x.DriveFile.Type, decString, "string")
 		case "md5":
 			seen[0] |= 0x10
-			d.field(&x.Extra, "md5", d.at(), decString(&x.DriveFile.Md5, d), "string")
+			decMember(d, &x.Extra, "md5", &x.DriveFile.Md5, decString, "string")
 		case "size":
 			seen[0] |= 0x20
-			d.field(&x.Extra, "size", d.at(), decInt64(&x.DriveFile.Size, d), "integer")
+			decMember(d, &x.Extra, "size", &x.DriveFile.Size, decInt64, "integer")
 		case "isSensitive":
 			seen[0] |= 0x40
-			d.field(&x.Extra, "isSensitive", d.at(), decBool(&x.DriveFile.IsSensitive, d), "boolean")
+			decMember(d, &x.Extra, "isSensitive", &x.DriveFile.IsSensitive, decBool, "boolean")
 		case "blurhash":
 			seen[0] |= 0x80
-			if d.null() {
+			if d.nullMember(&x.Extra, "blurhash") {
 				x.DriveFile.Blurhash = nil
-				x.Extra.forgetDeclared("blurhash")
 			} else {
-				d.field(&x.Extra, "blurhash", d.at(), decPtr(&x.DriveFile.Blurhash, d, decString), "string or null")
+				decMemberPtr(d, &x.Extra, "blurhash", &x.DriveFile.Blurhash, new(string), decString, "string or null")
 			}
 		case "properties":
 			seen[0] |= 0x100
-			d.field(&x.Extra, "properties", d.at(), (*DriveFileProperties).decodeJSON(&x.DriveFile.Properties, d), "DriveFileProperties")
+			decMember(d, &x.Extra, "properties", &x.DriveFile.Properties, (*DriveFileProperties).decodeJSON, "DriveFileProperties")
 		case "url":
 			seen[0] |= 0x200
-			d.field(&x.Extra, "url", d.at(), decString(&x.DriveFile.URL, d), "string")
+			decMember(d, &x.Extra, "url", &x.DriveFile.URL, decString, "string")
 		case "thumbnailUrl":
 			seen[0] |= 0x400
-			if d.null() {
+			if d.nullMember(&x.Extra, "thumbnailUrl") {
 				x.DriveFile.ThumbnailURL = nil
-				x.Extra.forgetDeclared("thumbnailUrl")
 			} else {
-				d.field(&x.Extra, "thumbnailUrl", d.at(), decPtr(&x.DriveFile.ThumbnailURL, d, decString), "string or null")
+				decMemberPtr(d, &x.Extra, "thumbnailUrl", &x.DriveFile.ThumbnailURL, new(string), decString, "string or null")
 			}
 		case "comment":
 			seen[0] |= 0x800
-			if d.null() {
+			if d.nullMember(&x.Extra, "comment") {
 				x.DriveFile.Comment = nil
-				x.Extra.forgetDeclared("comment")
 			} else {
-				d.field(&x.Extra, "comment", d.at(), decPtr(&x.DriveFile.Comment, d, decString), "string or null")
+				decMemberPtr(d, &x.Extra, "comment", &x.DriveFile.Comment, new(string), decString, "string or null")
 			}
 		case "folderId":
 			seen[0] |= 0x1000
-			if d.null() {
+			if d.nullMember(&x.Extra, "folderId") {
 				x.DriveFile.FolderID = nil
-				x.Extra.forgetDeclared("folderId")
 			} else {
-				d.field(&x.Extra, "folderId", d.at(), decPtr(&x.DriveFile.FolderID, d, decString), "string or null")
+				decMemberPtr(d, &x.Extra, "folderId", &x.DriveFile.FolderID, new(string), decString, "string or null")
 			}
 		case "folder":
 			seen[0] |= 0x2000
-			if d.null() {
+			if d.nullMember(&x.Extra, "folder") {
 				x.DriveFile.Folder = nil
 				x.DriveFile.nulls |= 0x1
-				x.Extra.forgetDeclared("folder")
 			} else {
-				d.field(&x.Extra, "folder", d.at(), decPtr(&x.DriveFile.Folder, d, (*DriveFolder).decodeJSON), "DriveFolder or null")
+				decMemberPtr(d, &x.Extra, "folder", &x.DriveFile.Folder, new(DriveFolder), (*DriveFolder).decodeJSON, "DriveFolder or null")
 			}
 		case "userId":
 			seen[0] |= 0x4000
-			if d.null() {
+			if d.nullMember(&x.Extra, "userId") {
 				x.DriveFile.UserID = nil
-				x.Extra.forgetDeclared("userId")
 			} else {
-				d.field(&x.Extra, "userId", d.at(), decPtr(&x.DriveFile.UserID, d, decString), "string or null")
+				decMemberPtr(d, &x.Extra, "userId", &x.DriveFile.UserID, new(string), decString, "string or null")
 			}
 		case "user":
 			seen[0] |= 0x8000
-			if d.null() {
+			if d.nullMember(&x.Extra, "user") {
 				x.DriveFile.User = nil
 				x.DriveFile.nulls |= 0x2
-				x.Extra.forgetDeclared("user")
 			} else {
-				d.field(&x.Extra, "user", d.at(), decPtr(&x.DriveFile.User, d, (*UserLite).decodeJSON), "UserLite or null")
+				decMemberPtr(d, &x.Extra, "user", &x.DriveFile.User, new(UserLite), (*UserLite).decodeJSON, "UserLite or null")
 			}
 		default:
 			d.unknown(&x.Extra)
@@ -6436,57 +5364,25 @@ func (x *StreamDriveFileCreated) decodeJSON(d *jsonDecoder) bool {
 }
 func (x *StreamDriveFileCreated) encodeJSON(e *jsonEncoder) {
 	e.objectStart()
-	if e.field(&x.Extra, "id") {
-		encString(&x.DriveFile.ID, e)
-	}
-	if e.field(&x.Extra, "createdAt") {
-		encTime(&x.DriveFile.CreatedAt, e)
-	}
-	if e.field(&x.Extra, "name") {
-		encString(&x.DriveFile.Name, e)
-	}
-	if e.field(&x.Extra, "type") {
-		encString(&x.DriveFile.Type, e)
-	}
-	if e.field(&x.Extra, "md5") {
-		encString(&x.DriveFile.Md5, e)
-	}
-	if e.field(&x.Extra, "size") {
-		encInt64(&x.DriveFile.Size, e)
-	}
-	if e.field(&x.Extra, "isSensitive") {
-		encBool(&x.DriveFile.IsSensitive, e)
-	}
-	if e.field(&x.Extra, "blurhash") {
-		encPtr(&x.DriveFile.Blurhash, e, encString)
-	}
-	if e.field(&x.Extra, "properties") {
-		(*DriveFileProperties).encodeJSON(&x.DriveFile.Properties, e)
-	}
-	if e.field(&x.Extra, "url") {
-		encString(&x.DriveFile.URL, e)
-	}
-	if e.field(&x.Extra, "thumbnailUrl") {
-		encPtr(&x.DriveFile.ThumbnailURL, e, encString)
-	}
-	if e.field(&x.Extra, "comment") {
-		encPtr(&x.DriveFile.Comment, e, encString)
-	}
-	if e.field(&x.Extra, "folderId") {
-		encPtr(&x.DriveFile.FolderID, e, encString)
-	}
+	encMember(e, &x.Extra, "id", &x.DriveFile.ID, encString)
+	encMember(e, &x.Extra, "createdAt", &x.DriveFile.CreatedAt, encTime)
+	encMember(e, &x.Extra, "name", &x.DriveFile.Name, encString)
+	encMember(e, &x.Extra, "type", &x.DriveFile.Type, encString)
+	encMember(e, &x.Extra, "md5", &x.DriveFile.Md5, encString)
+	encMember(e, &x.Extra, "size", &x.DriveFile.Size, encInt64)
+	encMember(e, &x.Extra, "isSensitive", &x.DriveFile.IsSensitive, encBool)
+	encMemberPtr(e, &x.Extra, "blurhash", x.DriveFile.Blurhash, encString)
+	encMember(e, &x.Extra, "properties", &x.DriveFile.Properties, (*DriveFileProperties).encodeJSON)
+	encMember(e, &x.Extra, "url", &x.DriveFile.URL, encString)
+	encMemberPtr(e, &x.Extra, "thumbnailUrl", x.DriveFile.ThumbnailURL, encString)
+	encMemberPtr(e, &x.Extra, "comment", x.DriveFile.Comment, encString)
+	encMemberPtr(e, &x.Extra, "folderId", x.DriveFile.FolderID, encString)
 	if x.DriveFile.Folder != nil || x.DriveFile.nulls&0x1 != 0 {
-		if e.field(&x.Extra, "folder") {
-			encPtr(&x.DriveFile.Folder, e, (*DriveFolder).encodeJSON)
-		}
+		encMemberPtr(e, &x.Extra, "folder", x.DriveFile.Folder, (*DriveFolder).encodeJSON)
 	}
-	if e.field(&x.Extra, "userId") {
-		encPtr(&x.DriveFile.UserID, e, encString)
-	}
+	encMemberPtr(e, &x.Extra, "userId", x.DriveFile.UserID, encString)
 	if x.DriveFile.User != nil || x.DriveFile.nulls&0x2 != 0 {
-		if e.field(&x.Extra, "user") {
-			encPtr(&x.DriveFile.User, e, (*UserLite).encodeJSON)
-		}
+		encMemberPtr(e, &x.Extra, "user", x.DriveFile.User, (*UserLite).encodeJSON)
 	}
 	x.Extra.encode(e)
 	e.objectEnd()
@@ -6529,88 +5425,81 @@ func (x *StreamFileCreated) decodeJSON(d *jsonDecoder) bool {
 		switch string(d.key) {
 		case "id":
 			seen[0] |= 0x1
-			d.field(&x.Extra, "id", d.at(), decString(&x.DriveFile.ID, d), "string")
+			decMember(d, &x.Extra, "id", &x.DriveFile.ID, decString, "string")
 		case "createdAt":
 			seen[0] |= 0x2
-			d.field(&x.Extra, "createdAt", d.at(), decTime(&x.DriveFile.CreatedAt, d), "date-time string")
+			decMember(d, &x.Extra, "createdAt", &x.DriveFile.CreatedAt, decTime, "date-time string")
 		case "name":
 			seen[0] |= 0x4
-			d.field(&x.Extra, "name", d.at(), decString(&x.DriveFile.Name, d), "string")
+			decMember(d, &x.Extra, "name", &x.DriveFile.Name, decString, "string")
 		case "type":
 			seen[0] |= 0x8
-			d.field(&x.Extra, "type", d.at(), decString(&x.DriveFile.Type, d), "string")
+			decMember(d, &x.Extra, "type", &x.DriveFile.Type, decString, "string")
 		case "md5":
 			seen[0] |= 0x10
-			d.field(&x.Extra, "md5", d.at(), decString(&x.DriveFile.Md5, d), "string")
+			decMember(d, &x.Extra, "md5", &x.DriveFile.Md5, decString, "string")
 		case "size":
 			seen[0] |= 0x20
-			d.field(&x.Extra, "size", d.at(), decInt64(&x.DriveFile.Size, d), "integer")
+			decMember(d, &x.Extra, "size", &x.DriveFile.Size, decInt64, "integer")
 		case "isSensitive":
 			seen[0] |= 0x40
-			d.field(&x.Extra, "isSensitive", d.at(), decBool(&x.DriveFile.IsSensitive, d), "boolean")
+			decMember(d, &x.Extra, "isSensitive", &x.DriveFile.IsSensitive, decBool, "boolean")
 		case "blurhash":
 			seen[0] |= 0x80
-			if d.null() {
+			if d.nullMember(&x.Extra, "blurhash") {
 				x.DriveFile.Blurhash = nil
-				x.Extra.forgetDeclared("blurhash")
 			} else {
-				d.field(&x.Extra, "blurhash", d.at(), decPtr(&x.DriveFile.Blurhash, d, decString), "string or null")
+				decMemberPtr(d, &x.Extra, "blurhash", &x.DriveFile.Blurhash, new(string), decString, "string or null")
 			}
 		case "properties":
 			seen[0] |= 0x100
-			d.field(&x.Extra, "properties", d.at(), (*DriveFileProperties).decodeJSON(&x.DriveFile.Properties, d), "DriveFileProperties")
+			decMember(d, &x.Extra, "properties", &x.DriveFile.Properties, (*DriveFileProperties).decodeJSON, "DriveFileProperties")
 		case "url":
 			seen[0] |= 0x200
-			d.field(&x.Extra, "url", d.at(), decString(&x.DriveFile.URL, d), "string")
+			decMember(d, &x.Extra, "url", &x.DriveFile.URL, decString, "string")
 		case "thumbnailUrl":
 			seen[0] |= 0x400
-			if d.null() {
+			if d.nullMember(&x.Extra, "thumbnailUrl") {
 				x.DriveFile.ThumbnailURL = nil
-				x.Extra.forgetDeclared("thumbnailUrl")
 			} else {
-				d.field(&x.Extra, "thumbnailUrl", d.at(), decPtr(&x.DriveFile.ThumbnailURL, d, decString), "string or null")
+				decMemberPtr(d, &x.Extra, "thumbnailUrl", &x.DriveFile.ThumbnailURL, new(string), decString, "string or null")
 			}
 		case "comment":
 			seen[0] |= 0x800
-			if d.null() {
+			if d.nullMember(&x.Extra, "comment") {
 				x.DriveFile.Comment = nil
-				x.Extra.forgetDeclared("comment")
 			} else {
-				d.field(&x.Extra, "comment", d.at(), decPtr(&x.DriveFile.Comment, d, decString), "string or null")
+				decMemberPtr(d, &x.Extra, "comment", &x.DriveFile.Comment, new(string), decString, "string or null")
 			}
 		case "folderId":
 			seen[0] |= 0x1000
-			if d.null() {
+			if d.nullMember(&x.Extra, "folderId") {
 				x.DriveFile.FolderID = nil
-				x.Extra.forgetDeclared("folderId")
 			} else {
-				d.field(&x.Extra, "folderId", d.at(), decPtr(&x.DriveFile.FolderID, d, decString), "string or null")
+				decMemberPtr(d, &x.Extra, "folderId", &x.DriveFile.FolderID, new(string), decString, "string or null")
 			}
 		case "folder":
 			seen[0] |= 0x2000
-			if d.null() {
+			if d.nullMember(&x.Extra, "folder") {
 				x.DriveFile.Folder = nil
 				x.DriveFile.nulls |= 0x1
-				x.Extra.forgetDeclared("folder")
 			} else {
-				d.field(&x.Extra, "folder", d.at(), decPtr(&x.DriveFile.Folder, d, (*DriveFolder).decodeJSON), "DriveFolder or null")
+				decMemberPtr(d, &x.Extra, "folder", &x.DriveFile.Folder, new(DriveFolder), (*DriveFolder).decodeJSON, "DriveFolder or null")
 			}
 		case "userId":
 			seen[0] |= 0x4000
-			if d.null() {
+			if d.nullMember(&x.Extra, "userId") {
 				x.DriveFile.UserID = nil
-				x.Extra.forgetDeclared("userId")
 			} else {
-				d.field(&x.Extra, "userId", d.at(), decPtr(&x.DriveFile.UserID, d, decString), "string or null")
+				decMemberPtr(d, &x.Extra, "userId", &x.DriveFile.UserID, new(string), decString, "string or null")
 			}
 		case "user":
 			seen[0] |= 0x8000
-			if d.null() {
+			if d.nullMember(&x.Extra, "user") {
 				x.DriveFile.User = nil
 				x.DriveFile.nulls |= 0x2
-				x.Extra.forgetDeclared("user")
 			} else {
-				d.field(&x.Extra, "user", d.at(), decPtr(&x.DriveFile.User, d, (*UserLite).decodeJSON), "UserLite or null")
+				decMemberPtr(d, &x.Extra, "user", &x.DriveFile.User, new(UserLite), (*UserLite).decodeJSON, "UserLite or null")
 			}
 		default:
 			d.unknown(&x.Extra)
@@ -6621,57 +5510,25 @@ func (x *StreamFileCreated) decodeJSON(d *jsonDecoder) bool {
 }
 func (x *StreamFileCreated) encodeJSON(e *jsonEncoder) {
 	e.objectStart()
-	if e.field(&x.Extra, "id") {
-		encString(&x.DriveFile.ID, e)
-	}
-	if e.field(&x.Extra, "createdAt") {
-		encTime(&x.DriveFile.CreatedAt, e)
-	}
-	if e.field(&x.Extra, "name") {
-		encString(&x.DriveFile.Name, e)
-	}
-	if e.field(&x.Extra, "type") {
-		encString(&x.DriveFile.Type, e)
-	}
-	if e.field(&x.Extra, "md5") {
-		encString(&x.DriveFile.Md5, e)
-	}
-	if e.field(&x.Extra, "size") {
-		encInt64(&x.DriveFile.Size, e)
-	}
-	if e.field(&x.Extra, "isSensitive") {
-		encBool(&x.DriveFile.IsSensitive, e)
-	}
-	if e.field(&x.Extra, "blurhash") {
-		encPtr(&x.DriveFile.Blurhash, e, encString)
-	}
-	if e.field(&x.Extra, "properties") {
-		(*DriveFileProperties).encodeJSON(&x.DriveFile.Properties, e)
-	}
-	if e.field(&x.Extra, "url") {
-		encString(&x.DriveFile.URL, e)
-	}
-	if e.field(&x.Extra, "thumbnailUrl") {
-		encPtr(&x.DriveFile.ThumbnailURL, e, encString)
-	}
-	if e.field(&x.Extra, "comment") {
-		encPtr(&x.DriveFile.Comment, e, encString)
-	}
-	if e.field(&x.Extra, "folderId") {
-		encPtr(&x.DriveFile.FolderID, e, encString)
-	}
+	encMember(e, &x.Extra, "id", &x.DriveFile.ID, encString)
+	encMember(e, &x.Extra, "createdAt", &x.DriveFile.CreatedAt, encTime)
+	encMember(e, &x.Extra, "name", &x.DriveFile.Name, encString)
+	encMember(e, &x.Extra, "type", &x.DriveFile.Type, encString)
+	encMember(e, &x.Extra, "md5", &x.DriveFile.Md5, encString)
+	encMember(e, &x.Extra, "size", &x.DriveFile.Size, encInt64)
+	encMember(e, &x.Extra, "isSensitive", &x.DriveFile.IsSensitive, encBool)
+	encMemberPtr(e, &x.Extra, "blurhash", x.DriveFile.Blurhash, encString)
+	encMember(e, &x.Extra, "properties", &x.DriveFile.Properties, (*DriveFileProperties).encodeJSON)
+	encMember(e, &x.Extra, "url", &x.DriveFile.URL, encString)
+	encMemberPtr(e, &x.Extra, "thumbnailUrl", x.DriveFile.ThumbnailURL, encString)
+	encMemberPtr(e, &x.Extra, "comment", x.DriveFile.Comment, encString)
+	encMemberPtr(e, &x.Extra, "folderId", x.DriveFile.FolderID, encString)
 	if x.DriveFile.Folder != nil || x.DriveFile.nulls&0x1 != 0 {
-		if e.field(&x.Extra, "folder") {
-			encPtr(&x.DriveFile.Folder, e, (*DriveFolder).encodeJSON)
-		}
+		encMemberPtr(e, &x.Extra, "folder", x.DriveFile.Folder, (*DriveFolder).encodeJSON)
 	}
-	if e.field(&x.Extra, "userId") {
-		encPtr(&x.DriveFile.UserID, e, encString)
-	}
+	encMemberPtr(e, &x.Extra, "userId", x.DriveFile.UserID, encString)
 	if x.DriveFile.User != nil || x.DriveFile.nulls&0x2 != 0 {
-		if e.field(&x.Extra, "user") {
-			encPtr(&x.DriveFile.User, e, (*UserLite).encodeJSON)
-		}
+		encMemberPtr(e, &x.Extra, "user", x.DriveFile.User, (*UserLite).encodeJSON)
 	}
 	x.Extra.encode(e)
 	e.objectEnd()
@@ -6734,88 +5591,81 @@ func (x *StreamFileUpdated) decodeJSON(d *jsonDecoder) bool {
 		switch string(d.key) {
 		case "id":
 			seen[0] |= 0x1
-			d.field(&x.Extra, "id", d.at(), decString(&x.DriveFile.ID, d), "string")
+			decMember(d, &x.Extra, "id", &x.DriveFile.ID, decString, "string")
 		case "createdAt":
 			seen[0] |= 0x2
-			d.field(&x.Extra, "createdAt", d.at(), decTime(&x.DriveFile.CreatedAt, d), "date-time string")
+			decMember(d, &x.Extra, "createdAt", &x.DriveFile.CreatedAt, decTime, "date-time string")
 		case "name":
 			seen[0] |= 0x4
-			d.field(&x.Extra, "name", d.at(), decString(&x.DriveFile.Name, d), "string")
+			decMember(d, &x.Extra, "name", &x.DriveFile.Name, decString, "string")
 		case "type":
 			seen[0] |= 0x8
-			d.field(&x.Extra, "type", d.at(), decString(&x.DriveFile.Type, d), "string")
+			decMember(d, &x.Extra, "type", &x.DriveFile.Type, decString, "string")
 		case "md5":
 			seen[0] |= 0x10
-			d.field(&x.Extra, "md5", d.at(), decString(&x.DriveFile.Md5, d), "string")
+			decMember(d, &x.Extra, "md5", &x.DriveFile.Md5, decString, "string")
 		case "size":
 			seen[0] |= 0x20
-			d.field(&x.Extra, "size", d.at(), decInt64(&x.DriveFile.Size, d), "integer")
+			decMember(d, &x.Extra, "size", &x.DriveFile.Size, decInt64, "integer")
 		case "isSensitive":
 			seen[0] |= 0x40
-			d.field(&x.Extra, "isSensitive", d.at(), decBool(&x.DriveFile.IsSensitive, d), "boolean")
+			decMember(d, &x.Extra, "isSensitive", &x.DriveFile.IsSensitive, decBool, "boolean")
 		case "blurhash":
 			seen[0] |= 0x80
-			if d.null() {
+			if d.nullMember(&x.Extra, "blurhash") {
 				x.DriveFile.Blurhash = nil
-				x.Extra.forgetDeclared("blurhash")
 			} else {
-				d.field(&x.Extra, "blurhash", d.at(), decPtr(&x.DriveFile.Blurhash, d, decString), "string or null")
+				decMemberPtr(d, &x.Extra, "blurhash", &x.DriveFile.Blurhash, new(string), decString, "string or null")
 			}
 		case "properties":
 			seen[0] |= 0x100
-			d.field(&x.Extra, "properties", d.at(), (*DriveFileProperties).decodeJSON(&x.DriveFile.Properties, d), "DriveFileProperties")
+			decMember(d, &x.Extra, "properties", &x.DriveFile.Properties, (*DriveFileProperties).decodeJSON, "DriveFileProperties")
 		case "url":
 			seen[0] |= 0x200
-			d.field(&x.Extra, "url", d.at(), decString(&x.DriveFile.URL, d), "string")
+			decMember(d, &x.Extra, "url", &x.DriveFile.URL, decString, "string")
 		case "thumbnailUrl":
 			seen[0] |= 0x400
-			if d.null() {
+			if d.nullMember(&x.Extra, "thumbnailUrl") {
 				x.DriveFile.ThumbnailURL = nil
-				x.Extra.forgetDeclared("thumbnailUrl")
 			} else {
-				d.field(&x.Extra, "thumbnailUrl", d.at(), decPtr(&x.DriveFile.ThumbnailURL, d, decString), "string or null")
+				decMemberPtr(d, &x.Extra, "thumbnailUrl", &x.DriveFile.ThumbnailURL, new(string), decString, "string or null")
 			}
 		case "comment":
 			seen[0] |= 0x800
-			if d.null() {
+			if d.nullMember(&x.Extra, "comment") {
 				x.DriveFile.Comment = nil
-				x.Extra.forgetDeclared("comment")
 			} else {
-				d.field(&x.Extra, "comment", d.at(), decPtr(&x.DriveFile.Comment, d, decString), "string or null")
+				decMemberPtr(d, &x.Extra, "comment", &x.DriveFile.Comment, new(string), decString, "string or null")
 			}
 		case "folderId":
 			seen[0] |= 0x1000
-			if d.null() {
+			if d.nullMember(&x.Extra, "folderId") {
 				x.DriveFile.FolderID = nil
-				x.Extra.forgetDeclared("folderId")
 			} else {
-				d.field(&x.Extra, "folderId", d.at(), decPtr(&x.DriveFile.FolderID, d, decString), "string or null")
+				decMemberPtr(d, &x.Extra, "folderId", &x.DriveFile.FolderID, new(string), decString, "string or null")
 			}
 		case "folder":
 			seen[0] |= 0x2000
-			if d.null() {
+			if d.nullMember(&x.Extra, "folder") {
 				x.DriveFile.Folder = nil
 				x.DriveFile.nulls |= 0x1
-				x.Extra.forgetDeclared("folder")
 			} else {
-				d.field(&x.Extra, "folder", d.at(), decPtr(&x.DriveFile.Folder, d, (*DriveFolder).decodeJSON), "DriveFolder or null")
+				decMemberPtr(d, &x.Extra, "folder", &x.DriveFile.Folder, new(DriveFolder), (*DriveFolder).decodeJSON, "DriveFolder or null")
 			}
 		case "userId":
 			seen[0] |= 0x4000
-			if d.null() {
+			if d.nullMember(&x.Extra, "userId") {
 				x.DriveFile.UserID = nil
-				x.Extra.forgetDeclared("userId")
 			} else {
-				d.field(&x.Extra, "userId", d.at(), decPtr(&x.DriveFile.UserID, d, decString), "string or null")
+				decMemberPtr(d, &x.Extra, "userId", &x.DriveFile.UserID, new(string), decString, "string or null")
 			}
 		case "user":
 			seen[0] |= 0x8000
-			if d.null() {
+			if d.nullMember(&x.Extra, "user") {
 				x.DriveFile.User = nil
 				x.DriveFile.nulls |= 0x2
-				x.Extra.forgetDeclared("user")
 			} else {
-				d.field(&x.Extra, "user", d.at(), decPtr(&x.DriveFile.User, d, (*UserLite).decodeJSON), "UserLite or null")
+				decMemberPtr(d, &x.Extra, "user", &x.DriveFile.User, new(UserLite), (*UserLite).decodeJSON, "UserLite or null")
 			}
 		default:
 			d.unknown(&x.Extra)
@@ -6826,57 +5676,25 @@ func (x *StreamFileUpdated) decodeJSON(d *jsonDecoder) bool {
 }
 func (x *StreamFileUpdated) encodeJSON(e *jsonEncoder) {
 	e.objectStart()
-	if e.field(&x.Extra, "id") {
-		encString(&x.DriveFile.ID, e)
-	}
-	if e.field(&x.Extra, "createdAt") {
-		encTime(&x.DriveFile.CreatedAt, e)
-	}
-	if e.field(&x.Extra, "name") {
-		encString(&x.DriveFile.Name, e)
-	}
-	if e.field(&x.Extra, "type") {
-		encString(&x.DriveFile.Type, e)
-	}
-	if e.field(&x.Extra, "md5") {
-		encString(&x.DriveFile.Md5, e)
-	}
-	if e.field(&x.Extra, "size") {
-		encInt64(&x.DriveFile.Size, e)
-	}
-	if e.field(&x.Extra, "isSensitive") {
-		encBool(&x.DriveFile.IsSensitive, e)
-	}
-	if e.field(&x.Extra, "blurhash") {
-		encPtr(&x.DriveFile.Blurhash, e, encString)
-	}
-	if e.field(&x.Extra, "properties") {
-		(*DriveFileProperties).encodeJSON(&x.DriveFile.Properties, e)
-	}
-	if e.field(&x.Extra, "url") {
-		encString(&x.DriveFile.URL, e)
-	}
-	if e.field(&x.Extra, "thumbnailUrl") {
-		encPtr(&x.DriveFile.ThumbnailURL, e, encString)
-	}
-	if e.field(&x.Extra, "comment") {
-		encPtr(&x.DriveFile.Comment, e, encString)
-	}
-	if e.field(&x.Extra, "folderId") {
-		encPtr(&x.DriveFile.FolderID, e, encString)
-	}
+	encMember(e, &x.Extra, "id", &x.DriveFile.ID, encString)
+	encMember(e, &x.Extra, "createdAt", &x.DriveFile.CreatedAt, encTime)
+	encMember(e, &x.Extra, "name", &x.DriveFile.Name, encString)
+	encMember(e, &x.Extra, "type", &x.DriveFile.Type, encString)
+	encMember(e, &x.Extra, "md5", &x.DriveFile.Md5, encString)
+	encMember(e, &x.Extra, "size", &x.DriveFile.Size, encInt64)
+	encMember(e, &x.Extra, "isSensitive", &x.DriveFile.IsSensitive, encBool)
+	encMemberPtr(e, &x.Extra, "blurhash", x.DriveFile.Blurhash, encString)
+	encMember(e, &x.Extra, "properties", &x.DriveFile.Properties, (*DriveFileProperties).encodeJSON)
+	encMember(e, &x.Extra, "url", &x.DriveFile.URL, encString)
+	encMemberPtr(e, &x.Extra, "thumbnailUrl", x.DriveFile.ThumbnailURL, encString)
+	encMemberPtr(e, &x.Extra, "comment", x.DriveFile.Comment, encString)
+	encMemberPtr(e, &x.Extra, "folderId", x.DriveFile.FolderID, encString)
 	if x.DriveFile.Folder != nil || x.DriveFile.nulls&0x1 != 0 {
-		if e.field(&x.Extra, "folder") {
-			encPtr(&x.DriveFile.Folder, e, (*DriveFolder).encodeJSON)
-		}
+		encMemberPtr(e, &x.Extra, "folder", x.DriveFile.Folder, (*DriveFolder).encodeJSON)
 	}
-	if e.field(&x.Extra, "userId") {
-		encPtr(&x.DriveFile.UserID, e, encString)
-	}
+	encMemberPtr(e, &x.Extra, "userId", x.DriveFile.UserID, encString)
 	if x.DriveFile.User != nil || x.DriveFile.nulls&0x2 != 0 {
-		if e.field(&x.Extra, "user") {
-			encPtr(&x.DriveFile.User, e, (*UserLite).encodeJSON)
-		}
+		encMemberPtr(e, &x.Extra, "user", x.DriveFile.User, (*UserLite).encodeJSON)
 	}
 	x.Extra.encode(e)
 	e.objectEnd()
@@ -6919,35 +5737,33 @@ func (x *StreamFolderCreated) decodeJSON(d *jsonDecoder) bool {
 		switch string(d.key) {
 		case "id":
 			seen[0] |= 0x1
-			d.field(&x.Extra, "id", d.at(), decString(&x.DriveFolder.ID, d), "string")
+			decMember(d, &x.Extra, "id", &x.DriveFolder.ID, decString, "string")
 		case "createdAt":
 			seen[0] |= 0x2
-			d.field(&x.Extra, "createdAt", d.at(), decTime(&x.DriveFolder.CreatedAt, d), "date-time string")
+			decMember(d, &x.Extra, "createdAt", &x.DriveFolder.CreatedAt, decTime, "date-time string")
 		case "name":
 			seen[0] |= 0x4
-			d.field(&x.Extra, "name", d.at(), decString(&x.DriveFolder.Name, d), "string")
+			decMember(d, &x.Extra, "name", &x.DriveFolder.Name, decString, "string")
 		case "parentId":
 			seen[0] |= 0x8
-			if d.null() {
+			if d.nullMember(&x.Extra, "parentId") {
 				x.DriveFolder.ParentID = nil
-				x.Extra.forgetDeclared("parentId")
 			} else {
-				d.field(&x.Extra, "parentId", d.at(), decPtr(&x.DriveFolder.ParentID, d, decString), "string or null")
+				decMemberPtr(d, &x.Extra, "parentId", &x.DriveFolder.ParentID, new(string), decString, "string or null")
 			}
 		case "foldersCount":
 			seen[0] |= 0x10
-			d.field(&x.Extra, "foldersCount", d.at(), decPtr(&x.DriveFolder.FoldersCount, d, decInt64), "integer")
+			decMemberPtr(d, &x.Extra, "foldersCount", &x.DriveFolder.FoldersCount, new(int64), decInt64, "integer")
 		case "filesCount":
 			seen[0] |= 0x20
-			d.field(&x.Extra, "filesCount", d.at(), decPtr(&x.DriveFolder.FilesCount, d, decInt64), "integer")
+			decMemberPtr(d, &x.Extra, "filesCount", &x.DriveFolder.FilesCount, new(int64), decInt64, "integer")
 		case "parent":
 			seen[0] |= 0x40
-			if d.null() {
+			if d.nullMember(&x.Extra, "parent") {
 				x.DriveFolder.Parent = nil
 				x.DriveFolder.nulls |= 0x1
-				x.Extra.forgetDeclared("parent")
 			} else {
-				d.field(&x.Extra, "parent", d.at(), decPtr(&x.DriveFolder.Parent, d, (*DriveFolder).decodeJSON), "DriveFolder or null")
+				decMemberPtr(d, &x.Extra, "parent", &x.DriveFolder.Parent, new(DriveFolder), (*DriveFolder).decodeJSON, "DriveFolder or null")
 			}
 		default:
 			d.unknown(&x.Extra)
@@ -6958,32 +5774,18 @@ func (x *StreamFolderCreated) decodeJSON(d *jsonDecoder) bool {
 }
 func (x *StreamFolderCreated) encodeJSON(e *jsonEncoder) {
 	e.objectStart()
-	if e.field(&x.Extra, "id") {
-		encString(&x.DriveFolder.ID, e)
-	}
-	if e.field(&x.Extra, "createdAt") {
-		encTime(&x.DriveFolder.CreatedAt, e)
-	}
-	if e.field(&x.Extra, "name") {
-		encString(&x.DriveFolder.Name, e)
-	}
-	if e.field(&x.Extra, "parentId") {
-		encPtr(&x.DriveFolder.ParentID, e, encString)
-	}
+	encMember(e, &x.Extra, "id", &x.DriveFolder.ID, encString)
+	encMember(e, &x.Extra, "createdAt", &x.DriveFolder.CreatedAt, encTime)
+	encMember(e, &x.Extra, "name", &x.DriveFolder.Name, encString)
+	encMemberPtr(e, &x.Extra, "parentId", x.DriveFolder.ParentID, encString)
 	if x.DriveFolder.FoldersCount != nil {
-		if e.field(&x.Extra, "foldersCount") {
-			encPtr(&x.DriveFolder.FoldersCount, e, encInt64)
-		}
+		encMemberPtr(e, &x.Extra, "foldersCount", x.DriveFolder.FoldersCount, encInt64)
 	}
 	if x.DriveFolder.FilesCount != nil {
-		if e.field(&x.Extra, "filesCount") {
-			encPtr(&x.DriveFolder.FilesCount, e, encInt64)
-		}
+		encMemberPtr(e, &x.Extra, "filesCount", x.DriveFolder.FilesCount, encInt64)
 	}
 	if x.DriveFolder.Parent != nil || x.DriveFolder.nulls&0x1 != 0 {
-		if e.field(&x.Extra, "parent") {
-			encPtr(&x.DriveFolder.Parent, e, (*DriveFolder).encodeJSON)
-		}
+		encMemberPtr(e, &x.Extra, "parent", x.DriveFolder.Parent, (*DriveFolder).encodeJSON)
 	}
 	x.Extra.encode(e)
 	e.objectEnd()
@@ -7046,35 +5848,33 @@ func (x *StreamFolderUpdated) decodeJSON(d *jsonDecoder) bool {
 		switch string(d.key) {
 		case "id":
 			seen[0] |= 0x1
-			d.field(&x.Extra, "id", d.at(), decString(&x.DriveFolder.ID, d), "string")
+			decMember(d, &x.Extra, "id", &x.DriveFolder.ID, decString, "string")
 		case "createdAt":
 			seen[0] |= 0x2
-			d.field(&x.Extra, "createdAt", d.at(), decTime(&x.DriveFolder.CreatedAt, d), "date-time string")
+			decMember(d, &x.Extra, "createdAt", &x.DriveFolder.CreatedAt, decTime, "date-time string")
 		case "name":
 			seen[0] |= 0x4
-			d.field(&x.Extra, "name", d.at(), decString(&x.DriveFolder.Name, d), "string")
+			decMember(d, &x.Extra, "name", &x.DriveFolder.Name, decString, "string")
 		case "parentId":
 			seen[0] |= 0x8
-			if d.null() {
+			if d.nullMember(&x.Extra, "parentId") {
 				x.DriveFolder.ParentID = nil
-				x.Extra.forgetDeclared("parentId")
 			} else {
-				d.field(&x.Extra, "parentId", d.at(), decPtr(&x.DriveFolder.ParentID, d, decString), "string or null")
+				decMemberPtr(d, &x.Extra, "parentId", &x.DriveFolder.ParentID, new(string), decString, "string or null")
 			}
 		case "foldersCount":
 			seen[0] |= 0x10
-			d.field(&x.Extra, "foldersCount", d.at(), decPtr(&x.DriveFolder.FoldersCount, d, decInt64), "integer")
+			decMemberPtr(d, &x.Extra, "foldersCount", &x.DriveFolder.FoldersCount, new(int64), decInt64, "integer")
 		case "filesCount":
 			seen[0] |= 0x20
-			d.field(&x.Extra, "filesCount", d.at(), decPtr(&x.DriveFolder.FilesCount, d, decInt64), "integer")
+			decMemberPtr(d, &x.Extra, "filesCount", &x.DriveFolder.FilesCount, new(int64), decInt64, "integer")
 		case "parent":
 			seen[0] |= 0x40
-			if d.null() {
+			if d.nullMember(&x.Extra, "parent") {
 				x.DriveFolder.Parent = nil
 				x.DriveFolder.nulls |= 0x1
-				x.Extra.forgetDeclared("parent")
 			} else {
-				d.field(&x.Extra, "parent", d.at(), decPtr(&x.DriveFolder.Parent, d, (*DriveFolder).decodeJSON), "DriveFolder or null")
+				decMemberPtr(d, &x.Extra, "parent", &x.DriveFolder.Parent, new(DriveFolder), (*DriveFolder).decodeJSON, "DriveFolder or null")
 			}
 		default:
 			d.unknown(&x.Extra)
@@ -7085,32 +5885,18 @@ func (x *StreamFolderUpdated) decodeJSON(d *jsonDecoder) bool {
 }
 func (x *StreamFolderUpdated) encodeJSON(e *jsonEncoder) {
 	e.objectStart()
-	if e.field(&x.Extra, "id") {
-		encString(&x.DriveFolder.ID, e)
-	}
-	if e.field(&x.Extra, "createdAt") {
-		encTime(&x.DriveFolder.CreatedAt, e)
-	}
-	if e.field(&x.Extra, "name") {
-		encString(&x.DriveFolder.Name, e)
-	}
-	if e.field(&x.Extra, "parentId") {
-		encPtr(&x.DriveFolder.ParentID, e, encString)
-	}
+	encMember(e, &x.Extra, "id", &x.DriveFolder.ID, encString)
+	encMember(e, &x.Extra, "createdAt", &x.DriveFolder.CreatedAt, encTime)
+	encMember(e, &x.Extra, "name", &x.DriveFolder.Name, encString)
+	encMemberPtr(e, &x.Extra, "parentId", x.DriveFolder.ParentID, encString)
 	if x.DriveFolder.FoldersCount != nil {
-		if e.field(&x.Extra, "foldersCount") {
-			encPtr(&x.DriveFolder.FoldersCount, e, encInt64)
-		}
+		encMemberPtr(e, &x.Extra, "foldersCount", x.DriveFolder.FoldersCount, encInt64)
 	}
 	if x.DriveFolder.FilesCount != nil {
-		if e.field(&x.Extra, "filesCount") {
-			encPtr(&x.DriveFolder.FilesCount, e, encInt64)
-		}
+		encMemberPtr(e, &x.Extra, "filesCount", x.DriveFolder.FilesCount, encInt64)
 	}
 	if x.DriveFolder.Parent != nil || x.DriveFolder.nulls&0x1 != 0 {
-		if e.field(&x.Extra, "parent") {
-			encPtr(&x.DriveFolder.Parent, e, (*DriveFolder).encodeJSON)
-		}
+		encMemberPtr(e, &x.Extra, "parent", x.DriveFolder.Parent, (*DriveFolder).encodeJSON)
 	}
 	x.Extra.encode(e)
 	e.objectEnd()
@@ -7153,289 +5939,270 @@ func (x *StreamFollow) decodeJSON(d *jsonDecoder) bool {
 		switch string(d.key) {
 		case "avatarBlurhash":
 			seen[0] |= 0x1
-			if d.null() {
+			if d.nullMember(&x.Extra, "avatarBlurhash") {
 				x.UserDetailed.AvatarBlurhash = nil
-				x.Extra.forgetDeclared("avatarBlurhash")
 			} else {
-				d.field(&x.Extra, "avatarBlurhash", d.at(), decPtr(&x.UserDetailed.AvatarBlurhash, d, decString), "string or null")
+				decMemberPtr(d, &x.Extra, "avatarBlurhash", &x.UserDetailed.AvatarBlurhash, new(string), decString, "string or null")
 			}
 		case "avatarDecorations":
 			seen[0] |= 0x2
-			d.field(&x.Extra, "avatarDecorations", d.at(), func(p *[]AvatarDecoration, d *jsonDecoder) bool {
+			decMember(d, &x.Extra, "avatarDecorations", &x.UserDetailed.AvatarDecorations, func(p *[]AvatarDecoration, d *jsonDecoder) bool {
 				return decSlice(p, d, (*AvatarDecoration).decodeJSON)
-			}(&x.UserDetailed.AvatarDecorations, d), "array of AvatarDecoration")
+			}, "array of AvatarDecoration")
 		case "avatarUrl":
 			seen[0] |= 0x4
-			if d.null() {
+			if d.nullMember(&x.Extra, "avatarUrl") {
 				x.UserDetailed.AvatarURL = nil
-				x.Extra.forgetDeclared("avatarUrl")
 			} else {
-				d.field(&x.Extra, "avatarUrl", d.at(), decPtr(&x.UserDetailed.AvatarURL, d, decString), "string or null")
+				decMemberPtr(d, &x.Extra, "avatarUrl", &x.UserDetailed.AvatarURL, new(string), decString, "string or null")
 			}
 		case "emojis":
 			seen[0] |= 0x8
-			d.field(&x.Extra, "emojis", d.at(), func(p *map[string]string, d *jsonDecoder) bool {
+			decMember(d, &x.Extra, "emojis", &x.UserDetailed.Emojis, func(p *map[string]string, d *jsonDecoder) bool {
 				return decMap(p, d, decString)
-			}(&x.UserDetailed.Emojis, d), "object of string")
+			}, "object of string")
 		case "host":
 			seen[0] |= 0x10
-			if d.null() {
+			if d.nullMember(&x.Extra, "host") {
 				x.UserDetailed.Host = nil
-				x.Extra.forgetDeclared("host")
 			} else {
-				d.field(&x.Extra, "host", d.at(), decPtr(&x.UserDetailed.Host, d, decString), "string or null")
+				decMemberPtr(d, &x.Extra, "host", &x.UserDetailed.Host, new(string), decString, "string or null")
 			}
 		case "id":
 			seen[0] |= 0x20
-			d.field(&x.Extra, "id", d.at(), decString(&x.UserDetailed.ID, d), "string")
+			decMember(d, &x.Extra, "id", &x.UserDetailed.ID, decString, "string")
 		case "instance":
 			seen[0] |= 0x40
-			d.field(&x.Extra, "instance", d.at(), decPtr(&x.UserDetailed.Instance, d, (*Instance).decodeJSON), "Instance")
+			decMemberPtr(d, &x.Extra, "instance", &x.UserDetailed.Instance, new(Instance), (*Instance).decodeJSON, "Instance")
 		case "isBot":
 			seen[0] |= 0x80
-			d.field(&x.Extra, "isBot", d.at(), decPtr(&x.UserDetailed.IsBot, d, decBool), "boolean")
+			decMemberPtr(d, &x.Extra, "isBot", &x.UserDetailed.IsBot, new(bool), decBool, "boolean")
 		case "isCat":
 			seen[0] |= 0x100
-			d.field(&x.Extra, "isCat", d.at(), decPtr(&x.UserDetailed.IsCat, d, decBool), "boolean")
+			decMemberPtr(d, &x.Extra, "isCat", &x.UserDetailed.IsCat, new(bool), decBool, "boolean")
 		case "name":
 			seen[0] |= 0x200
-			if d.null() {
+			if d.nullMember(&x.Extra, "name") {
 				x.UserDetailed.Name = nil
-				x.Extra.forgetDeclared("name")
 			} else {
-				d.field(&x.Extra, "name", d.at(), decPtr(&x.UserDetailed.Name, d, decString), "string or null")
+				decMemberPtr(d, &x.Extra, "name", &x.UserDetailed.Name, new(string), decString, "string or null")
 			}
 		case "onlineStatus":
 			seen[0] |= 0x400
-			d.field(&x.Extra, "onlineStatus", d.at(), decEnum[UserOnlineStatus](&x.UserDetailed.OnlineStatus, d), "string")
+			decMember(d, &x.Extra, "onlineStatus", &x.UserDetailed.OnlineStatus, decEnum[UserOnlineStatus], "string")
 		case "username":
 			seen[0] |= 0x800
-			d.field(&x.Extra, "username", d.at(), decString(&x.UserDetailed.Username, d), "string")
+			decMember(d, &x.Extra, "username", &x.UserDetailed.Username, decString, "string")
 		case "alsoKnownAs":
 			seen[0] |= 0x1000
-			if d.null() {
+			if d.nullMember(&x.Extra, "alsoKnownAs") {
 				x.UserDetailed.AlsoKnownAs = nil
-				x.Extra.forgetDeclared("alsoKnownAs")
 			} else {
-				d.field(&x.Extra, "alsoKnownAs", d.at(), func(p *[]string, d *jsonDecoder) bool {
+				decMember(d, &x.Extra, "alsoKnownAs", &x.UserDetailed.AlsoKnownAs, func(p *[]string, d *jsonDecoder) bool {
 					return decSlice(p, d, decString)
-				}(&x.UserDetailed.AlsoKnownAs, d), "array of string or null")
+				}, "array of string or null")
 			}
 		case "bannerUrl":
 			seen[0] |= 0x2000
-			if d.null() {
+			if d.nullMember(&x.Extra, "bannerUrl") {
 				x.UserDetailed.BannerURL = nil
-				x.Extra.forgetDeclared("bannerUrl")
 			} else {
-				d.field(&x.Extra, "bannerUrl", d.at(), decPtr(&x.UserDetailed.BannerURL, d, decString), "string or null")
+				decMemberPtr(d, &x.Extra, "bannerUrl", &x.UserDetailed.BannerURL, new(string), decString, "string or null")
 			}
 		case "birthday":
 			seen[0] |= 0x4000
-			if d.null() {
+			if d.nullMember(&x.Extra, "birthday") {
 				x.UserDetailed.Birthday = nil
-				x.Extra.forgetDeclared("birthday")
 			} else {
-				d.field(&x.Extra, "birthday", d.at(), decPtr(&x.UserDetailed.Birthday, d, decString), "string or null")
+				decMemberPtr(d, &x.Extra, "birthday", &x.UserDetailed.Birthday, new(string), decString, "string or null")
 			}
 		case "createdAt":
 			seen[0] |= 0x8000
-			d.field(&x.Extra, "createdAt", d.at(), decTime(&x.UserDetailed.CreatedAt, d), "date-time string")
+			decMember(d, &x.Extra, "createdAt", &x.UserDetailed.CreatedAt, decTime, "date-time string")
 		case "description":
 			seen[0] |= 0x10000
-			if d.null() {
+			if d.nullMember(&x.Extra, "description") {
 				x.UserDetailed.Description = nil
-				x.Extra.forgetDeclared("description")
 			} else {
-				d.field(&x.Extra, "description", d.at(), decPtr(&x.UserDetailed.Description, d, decString), "string or null")
+				decMemberPtr(d, &x.Extra, "description", &x.UserDetailed.Description, new(string), decString, "string or null")
 			}
 		case "fields":
 			seen[0] |= 0x20000
-			d.field(&x.Extra, "fields", d.at(), func(p *[]Field, d *jsonDecoder) bool {
+			decMember(d, &x.Extra, "fields", &x.UserDetailed.Fields, func(p *[]Field, d *jsonDecoder) bool {
 				return decSlice(p, d, (*Field).decodeJSON)
-			}(&x.UserDetailed.Fields, d), "array of Field")
+			}, "array of Field")
 		case "followedMessage":
 			seen[0] |= 0x40000
-			if d.null() {
+			if d.nullMember(&x.Extra, "followedMessage") {
 				x.UserDetailed.FollowedMessage = nil
 				x.UserDetailed.nulls |= 0x1
-				x.Extra.forgetDeclared("followedMessage")
 			} else {
-				d.field(&x.Extra, "followedMessage", d.at(), decPtr(&x.UserDetailed.FollowedMessage, d, decString), "string or null")
+				decMemberPtr(d, &x.Extra, "followedMessage", &x.UserDetailed.FollowedMessage, new(string), decString, "string or null")
 			}
 		case "followersCount":
 			seen[0] |= 0x80000
-			d.field(&x.Extra, "followersCount", d.at(), decInt64(&x.UserDetailed.FollowersCount, d), "integer")
+			decMember(d, &x.Extra, "followersCount", &x.UserDetailed.FollowersCount, decInt64, "integer")
 		case "followersVisibility":
 			seen[0] |= 0x100000
-			d.field(&x.Extra, "followersVisibility", d.at(), decEnum[UserFollowersVisibility](&x.UserDetailed.FollowersVisibility, d), "string")
+			decMember(d, &x.Extra, "followersVisibility", &x.UserDetailed.FollowersVisibility, decEnum[UserFollowersVisibility], "string")
 		case "followingCount":
 			seen[0] |= 0x200000
-			d.field(&x.Extra, "followingCount", d.at(), decInt64(&x.UserDetailed.FollowingCount, d), "integer")
+			decMember(d, &x.Extra, "followingCount", &x.UserDetailed.FollowingCount, decInt64, "integer")
 		case "followingVisibility":
 			seen[0] |= 0x400000
-			d.field(&x.Extra, "followingVisibility", d.at(), decEnum[UserFollowingVisibility](&x.UserDetailed.FollowingVisibility, d), "string")
+			decMember(d, &x.Extra, "followingVisibility", &x.UserDetailed.FollowingVisibility, decEnum[UserFollowingVisibility], "string")
 		case "isBlocking":
 			seen[0] |= 0x800000
-			d.field(&x.Extra, "isBlocking", d.at(), decPtr(&x.UserDetailed.IsBlocking, d, decBool), "boolean")
+			decMemberPtr(d, &x.Extra, "isBlocking", &x.UserDetailed.IsBlocking, new(bool), decBool, "boolean")
 		case "isFollowing":
 			seen[0] |= 0x1000000
-			d.field(&x.Extra, "isFollowing", d.at(), decPtr(&x.UserDetailed.IsFollowing, d, decBool), "boolean")
+			decMemberPtr(d, &x.Extra, "isFollowing", &x.UserDetailed.IsFollowing, new(bool), decBool, "boolean")
 		case "isLocked":
 			seen[0] |= 0x2000000
-			d.field(&x.Extra, "isLocked", d.at(), decBool(&x.UserDetailed.IsLocked, d), "boolean")
+			decMember(d, &x.Extra, "isLocked", &x.UserDetailed.IsLocked, decBool, "boolean")
 		case "isSuspended":
 			seen[0] |= 0x4000000
-			d.field(&x.Extra, "isSuspended", d.at(), decBool(&x.UserDetailed.IsSuspended, d), "boolean")
+			decMember(d, &x.Extra, "isSuspended", &x.UserDetailed.IsSuspended, decBool, "boolean")
 		case "lang":
 			seen[0] |= 0x8000000
-			if d.null() {
+			if d.nullMember(&x.Extra, "lang") {
 				x.UserDetailed.Lang = nil
-				x.Extra.forgetDeclared("lang")
 			} else {
-				d.field(&x.Extra, "lang", d.at(), decPtr(&x.UserDetailed.Lang, d, decString), "string or null")
+				decMemberPtr(d, &x.Extra, "lang", &x.UserDetailed.Lang, new(string), decString, "string or null")
 			}
 		case "lastFetchedAt":
 			seen[0] |= 0x10000000
-			if d.null() {
+			if d.nullMember(&x.Extra, "lastFetchedAt") {
 				x.UserDetailed.LastFetchedAt = nil
-				x.Extra.forgetDeclared("lastFetchedAt")
 			} else {
-				d.field(&x.Extra, "lastFetchedAt", d.at(), decPtr(&x.UserDetailed.LastFetchedAt, d, decTime), "date-time string or null")
+				decMemberPtr(d, &x.Extra, "lastFetchedAt", &x.UserDetailed.LastFetchedAt, new(time.Time), decTime, "date-time string or null")
 			}
 		case "notesCount":
 			seen[0] |= 0x20000000
-			d.field(&x.Extra, "notesCount", d.at(), decInt64(&x.UserDetailed.NotesCount, d), "integer")
+			decMember(d, &x.Extra, "notesCount", &x.UserDetailed.NotesCount, decInt64, "integer")
 		case "notify":
 			seen[0] |= 0x40000000
-			d.field(&x.Extra, "notify", d.at(), decPtr(&x.UserDetailed.Notify, d, decEnum[UserNotify]), "string")
+			decMemberPtr(d, &x.Extra, "notify", &x.UserDetailed.Notify, new(UserNotify), decEnum[UserNotify], "string")
 		case "pinnedNoteIds":
 			seen[0] |= 0x80000000
-			d.field(&x.Extra, "pinnedNoteIds", d.at(), func(p *[]string, d *jsonDecoder) bool {
+			decMember(d, &x.Extra, "pinnedNoteIds", &x.UserDetailed.PinnedNoteIDs, func(p *[]string, d *jsonDecoder) bool {
 				return decSlice(p, d, decString)
-			}(&x.UserDetailed.PinnedNoteIDs, d), "array of string")
+			}, "array of string")
 		case "pinnedNotes":
 			seen[0] |= 0x100000000
-			d.field(&x.Extra, "pinnedNotes", d.at(), func(p *[]Note, d *jsonDecoder) bool {
+			decMember(d, &x.Extra, "pinnedNotes", &x.UserDetailed.PinnedNotes, func(p *[]Note, d *jsonDecoder) bool {
 				return decSlice(p, d, (*Note).decodeJSON)
-			}(&x.UserDetailed.PinnedNotes, d), "array of Note")
+			}, "array of Note")
 		case "publicReactions":
 			seen[0] |= 0x200000000
-			d.field(&x.Extra, "publicReactions", d.at(), decBool(&x.UserDetailed.PublicReactions, d), "boolean")
+			decMember(d, &x.Extra, "publicReactions", &x.UserDetailed.PublicReactions, decBool, "boolean")
 		case "roles":
 			seen[0] |= 0x400000000
-			d.field(&x.Extra, "roles", d.at(), func(p *[]RoleLite, d *jsonDecoder) bool {
+			decMember(d, &x.Extra, "roles", &x.UserDetailed.Roles, func(p *[]RoleLite, d *jsonDecoder) bool {
 				return decSlice(p, d, (*RoleLite).decodeJSON)
-			}(&x.UserDetailed.Roles, d), "array of RoleLite")
+			}, "array of RoleLite")
 		case "twoFactorEnabled":
 			seen[0] |= 0x800000000
-			d.field(&x.Extra, "twoFactorEnabled", d.at(), decPtr(&x.UserDetailed.TwoFactorEnabled, d, decBool), "boolean")
+			decMemberPtr(d, &x.Extra, "twoFactorEnabled", &x.UserDetailed.TwoFactorEnabled, new(bool), decBool, "boolean")
 		case "updatedAt":
 			seen[0] |= 0x1000000000
-			if d.null() {
+			if d.nullMember(&x.Extra, "updatedAt") {
 				x.UserDetailed.UpdatedAt = nil
-				x.Extra.forgetDeclared("updatedAt")
 			} else {
-				d.field(&x.Extra, "updatedAt", d.at(), decPtr(&x.UserDetailed.UpdatedAt, d, decTime), "date-time string or null")
+				decMemberPtr(d, &x.Extra, "updatedAt", &x.UserDetailed.UpdatedAt, new(time.Time), decTime, "date-time string or null")
 			}
 		case "uri":
 			seen[0] |= 0x2000000000
-			if d.null() {
+			if d.nullMember(&x.Extra, "uri") {
 				x.UserDetailed.URI = nil
-				x.Extra.forgetDeclared("uri")
 			} else {
-				d.field(&x.Extra, "uri", d.at(), decPtr(&x.UserDetailed.URI, d, decString), "string or null")
+				decMemberPtr(d, &x.Extra, "uri", &x.UserDetailed.URI, new(string), decString, "string or null")
 			}
 		case "url":
 			seen[0] |= 0x4000000000
-			if d.null() {
+			if d.nullMember(&x.Extra, "url") {
 				x.UserDetailed.URL = nil
-				x.Extra.forgetDeclared("url")
 			} else {
-				d.field(&x.Extra, "url", d.at(), decPtr(&x.UserDetailed.URL, d, decString), "string or null")
+				decMemberPtr(d, &x.Extra, "url", &x.UserDetailed.URL, new(string), decString, "string or null")
 			}
 		case "2faEnabled":
 			seen[0] |= 0x8000000000
-			d.field(&x.Extra, "2faEnabled", d.at(), decPtr(&x.UserDetailed.X2FAEnabled, d, decBool), "boolean")
+			decMemberPtr(d, &x.Extra, "2faEnabled", &x.UserDetailed.X2FAEnabled, new(bool), decBool, "boolean")
 		case "achievements":
 			seen[0] |= 0x10000000000
-			d.field(&x.Extra, "achievements", d.at(), func(p *[]Achievement, d *jsonDecoder) bool {
+			decMember(d, &x.Extra, "achievements", &x.UserDetailed.Achievements, func(p *[]Achievement, d *jsonDecoder) bool {
 				return decSlice(p, d, (*Achievement).decodeJSON)
-			}(&x.UserDetailed.Achievements, d), "array of Achievement")
+			}, "array of Achievement")
 		case "autoAcceptFollowed":
 			seen[0] |= 0x20000000000
-			d.field(&x.Extra, "autoAcceptFollowed", d.at(), decPtr(&x.UserDetailed.AutoAcceptFollowed, d, decBool), "boolean")
+			decMemberPtr(d, &x.Extra, "autoAcceptFollowed", &x.UserDetailed.AutoAcceptFollowed, new(bool), decBool, "boolean")
 		case "avatarId":
 			seen[0] |= 0x40000000000
-			if d.null() {
+			if d.nullMember(&x.Extra, "avatarId") {
 				x.UserDetailed.AvatarID = nil
 				x.UserDetailed.nulls |= 0x2
-				x.Extra.forgetDeclared("avatarId")
 			} else {
-				d.field(&x.Extra, "avatarId", d.at(), decPtr(&x.UserDetailed.AvatarID, d, decString), "string or null")
+				decMemberPtr(d, &x.Extra, "avatarId", &x.UserDetailed.AvatarID, new(string), decString, "string or null")
 			}
 		case "email":
 			seen[0] |= 0x80000000000
-			if d.null() {
+			if d.nullMember(&x.Extra, "email") {
 				x.UserDetailed.Email = nil
 				x.UserDetailed.nulls |= 0x4
-				x.Extra.forgetDeclared("email")
 			} else {
-				d.field(&x.Extra, "email", d.at(), decPtr(&x.UserDetailed.Email, d, decString), "string or null")
+				decMemberPtr(d, &x.Extra, "email", &x.UserDetailed.Email, new(string), decString, "string or null")
 			}
 		case "hasUnreadNotification":
 			seen[0] |= 0x100000000000
-			d.field(&x.Extra, "hasUnreadNotification", d.at(), decPtr(&x.UserDetailed.HasUnreadNotification, d, decBool), "boolean")
+			decMemberPtr(d, &x.Extra, "hasUnreadNotification", &x.UserDetailed.HasUnreadNotification, new(bool), decBool, "boolean")
 		case "isAdmin":
 			seen[0] |= 0x200000000000
-			if d.null() {
+			if d.nullMember(&x.Extra, "isAdmin") {
 				x.UserDetailed.IsAdmin = nil
 				x.UserDetailed.nulls |= 0x8
-				x.Extra.forgetDeclared("isAdmin")
 			} else {
-				d.field(&x.Extra, "isAdmin", d.at(), decPtr(&x.UserDetailed.IsAdmin, d, decBool), "boolean or null")
+				decMemberPtr(d, &x.Extra, "isAdmin", &x.UserDetailed.IsAdmin, new(bool), decBool, "boolean or null")
 			}
 		case "isDeleted":
 			seen[0] |= 0x400000000000
-			d.field(&x.Extra, "isDeleted", d.at(), decPtr(&x.UserDetailed.IsDeleted, d, decBool), "boolean")
+			decMemberPtr(d, &x.Extra, "isDeleted", &x.UserDetailed.IsDeleted, new(bool), decBool, "boolean")
 		case "isExplorable":
 			seen[0] |= 0x800000000000
-			d.field(&x.Extra, "isExplorable", d.at(), decPtr(&x.UserDetailed.IsExplorable, d, decBool), "boolean")
+			decMemberPtr(d, &x.Extra, "isExplorable", &x.UserDetailed.IsExplorable, new(bool), decBool, "boolean")
 		case "isModerator":
 			seen[0] |= 0x1000000000000
-			if d.null() {
+			if d.nullMember(&x.Extra, "isModerator") {
 				x.UserDetailed.IsModerator = nil
 				x.UserDetailed.nulls |= 0x10
-				x.Extra.forgetDeclared("isModerator")
 			} else {
-				d.field(&x.Extra, "isModerator", d.at(), decPtr(&x.UserDetailed.IsModerator, d, decBool), "boolean or null")
+				decMemberPtr(d, &x.Extra, "isModerator", &x.UserDetailed.IsModerator, new(bool), decBool, "boolean or null")
 			}
 		case "loggedInDays":
 			seen[0] |= 0x2000000000000
-			d.field(&x.Extra, "loggedInDays", d.at(), decPtr(&x.UserDetailed.LoggedInDays, d, decInt64), "integer")
+			decMemberPtr(d, &x.Extra, "loggedInDays", &x.UserDetailed.LoggedInDays, new(int64), decInt64, "integer")
 		case "mutedInstances":
 			seen[0] |= 0x4000000000000
-			if d.null() {
+			if d.nullMember(&x.Extra, "mutedInstances") {
 				x.UserDetailed.MutedInstances = nil
 				x.UserDetailed.nulls |= 0x20
-				x.Extra.forgetDeclared("mutedInstances")
 			} else {
-				d.field(&x.Extra, "mutedInstances", d.at(), func(p *[]string, d *jsonDecoder) bool {
+				decMember(d, &x.Extra, "mutedInstances", &x.UserDetailed.MutedInstances, func(p *[]string, d *jsonDecoder) bool {
 					return decSlice(p, d, decString)
-				}(&x.UserDetailed.MutedInstances, d), "array of string or null")
+				}, "array of string or null")
 			}
 		case "mutedWords":
 			seen[0] |= 0x8000000000000
-			d.field(&x.Extra, "mutedWords", d.at(), func(p *[]MutedWord, d *jsonDecoder) bool {
+			decMember(d, &x.Extra, "mutedWords", &x.UserDetailed.MutedWords, func(p *[]MutedWord, d *jsonDecoder) bool {
 				return decSlice(p, d, (*MutedWord).decodeJSON)
-			}(&x.UserDetailed.MutedWords, d), "array of MutedWord")
+			}, "array of MutedWord")
 		case "policies":
 			seen[0] |= 0x10000000000000
-			d.field(&x.Extra, "policies", d.at(), func(p *map[string]any, d *jsonDecoder) bool {
+			decMember(d, &x.Extra, "policies", &x.UserDetailed.Policies, func(p *map[string]any, d *jsonDecoder) bool {
 				return decMap(p, d, decAny)
-			}(&x.UserDetailed.Policies, d), "object of any value")
+			}, "object of any value")
 		case "unreadNotificationsCount":
 			seen[0] |= 0x20000000000000
-			d.field(&x.Extra, "unreadNotificationsCount", d.at(), decPtr(&x.UserDetailed.UnreadNotificationsCount, d, decInt64), "integer")
+			decMemberPtr(d, &x.Extra, "unreadNotificationsCount", &x.UserDetailed.UnreadNotificationsCount, new(int64), decInt64, "integer")
 		default:
 			d.unknown(&x.Extra)
 		}
@@ -7445,259 +6212,115 @@ func (x *StreamFollow) decodeJSON(d *jsonDecoder) bool {
 }
 func (x *StreamFollow) encodeJSON(e *jsonEncoder) {
 	e.objectStart()
-	if e.field(&x.Extra, "avatarBlurhash") {
-		encPtr(&x.UserDetailed.AvatarBlurhash, e, encString)
-	}
-	if e.field(&x.Extra, "avatarDecorations") {
-		if x.UserDetailed.AvatarDecorations == nil {
-			e.rawBytes("[]")
-		} else {
-			func(p *[]AvatarDecoration, e *jsonEncoder) {
-				encSlice(p, e, (*AvatarDecoration).encodeJSON)
-			}(&x.UserDetailed.AvatarDecorations, e)
-		}
-	}
-	if e.field(&x.Extra, "avatarUrl") {
-		encPtr(&x.UserDetailed.AvatarURL, e, encString)
-	}
-	if e.field(&x.Extra, "emojis") {
-		if x.UserDetailed.Emojis == nil {
-			e.rawBytes("{}")
-		} else {
-			func(p *map[string]string, e *jsonEncoder) {
-				encMap(p, e, encString)
-			}(&x.UserDetailed.Emojis, e)
-		}
-	}
-	if e.field(&x.Extra, "host") {
-		encPtr(&x.UserDetailed.Host, e, encString)
-	}
-	if e.field(&x.Extra, "id") {
-		encString(&x.UserDetailed.ID, e)
-	}
+	encMemberPtr(e, &x.Extra, "avatarBlurhash", x.UserDetailed.AvatarBlurhash, encString)
+	encMemberList(e, &x.Extra, "avatarDecorations", &x.UserDetailed.AvatarDecorations, (*AvatarDecoration).encodeJSON)
+	encMemberPtr(e, &x.Extra, "avatarUrl", x.UserDetailed.AvatarURL, encString)
+	encMemberMap(e, &x.Extra, "emojis", &x.UserDetailed.Emojis, encString)
+	encMemberPtr(e, &x.Extra, "host", x.UserDetailed.Host, encString)
+	encMember(e, &x.Extra, "id", &x.UserDetailed.ID, encString)
 	if x.UserDetailed.Instance != nil {
-		if e.field(&x.Extra, "instance") {
-			encPtr(&x.UserDetailed.Instance, e, (*Instance).encodeJSON)
-		}
+		encMemberPtr(e, &x.Extra, "instance", x.UserDetailed.Instance, (*Instance).encodeJSON)
 	}
 	if x.UserDetailed.IsBot != nil {
-		if e.field(&x.Extra, "isBot") {
-			encPtr(&x.UserDetailed.IsBot, e, encBool)
-		}
+		encMemberPtr(e, &x.Extra, "isBot", x.UserDetailed.IsBot, encBool)
 	}
 	if x.UserDetailed.IsCat != nil {
-		if e.field(&x.Extra, "isCat") {
-			encPtr(&x.UserDetailed.IsCat, e, encBool)
-		}
+		encMemberPtr(e, &x.Extra, "isCat", x.UserDetailed.IsCat, encBool)
 	}
-	if e.field(&x.Extra, "name") {
-		encPtr(&x.UserDetailed.Name, e, encString)
-	}
-	if e.field(&x.Extra, "onlineStatus") {
-		encEnum[UserOnlineStatus](&x.UserDetailed.OnlineStatus, e)
-	}
-	if e.field(&x.Extra, "username") {
-		encString(&x.UserDetailed.Username, e)
-	}
-	if e.field(&x.Extra, "alsoKnownAs") {
-		func(p *[]string, e *jsonEncoder) {
-			encSlice(p, e, encString)
-		}(&x.UserDetailed.AlsoKnownAs, e)
-	}
-	if e.field(&x.Extra, "bannerUrl") {
-		encPtr(&x.UserDetailed.BannerURL, e, encString)
-	}
-	if e.field(&x.Extra, "birthday") {
-		encPtr(&x.UserDetailed.Birthday, e, encString)
-	}
-	if e.field(&x.Extra, "createdAt") {
-		encTime(&x.UserDetailed.CreatedAt, e)
-	}
-	if e.field(&x.Extra, "description") {
-		encPtr(&x.UserDetailed.Description, e, encString)
-	}
-	if e.field(&x.Extra, "fields") {
-		if x.UserDetailed.Fields == nil {
-			e.rawBytes("[]")
-		} else {
-			func(p *[]Field, e *jsonEncoder) {
-				encSlice(p, e, (*Field).encodeJSON)
-			}(&x.UserDetailed.Fields, e)
-		}
-	}
+	encMemberPtr(e, &x.Extra, "name", x.UserDetailed.Name, encString)
+	encMember(e, &x.Extra, "onlineStatus", &x.UserDetailed.OnlineStatus, encEnum[UserOnlineStatus])
+	encMember(e, &x.Extra, "username", &x.UserDetailed.Username, encString)
+	encMember(e, &x.Extra, "alsoKnownAs", &x.UserDetailed.AlsoKnownAs, func(p *[]string, e *jsonEncoder) {
+		encSlice(p, e, encString)
+	})
+	encMemberPtr(e, &x.Extra, "bannerUrl", x.UserDetailed.BannerURL, encString)
+	encMemberPtr(e, &x.Extra, "birthday", x.UserDetailed.Birthday, encString)
+	encMember(e, &x.Extra, "createdAt", &x.UserDetailed.CreatedAt, encTime)
+	encMemberPtr(e, &x.Extra, "description", x.UserDetailed.Description, encString)
+	encMemberList(e, &x.Extra, "fields", &x.UserDetailed.Fields, (*Field).encodeJSON)
 	if x.UserDetailed.FollowedMessage != nil || x.UserDetailed.nulls&0x1 != 0 {
-		if e.field(&x.Extra, "followedMessage") {
-			encPtr(&x.UserDetailed.FollowedMessage, e, encString)
-		}
+		encMemberPtr(e, &x.Extra, "followedMessage", x.UserDetailed.FollowedMessage, encString)
 	}
-	if e.field(&x.Extra, "followersCount") {
-		encInt64(&x.UserDetailed.FollowersCount, e)
-	}
-	if e.field(&x.Extra, "followersVisibility") {
-		encEnum[UserFollowersVisibility](&x.UserDetailed.FollowersVisibility, e)
-	}
-	if e.field(&x.Extra, "followingCount") {
-		encInt64(&x.UserDetailed.FollowingCount, e)
-	}
-	if e.field(&x.Extra, "followingVisibility") {
-		encEnum[UserFollowingVisibility](&x.UserDetailed.FollowingVisibility, e)
-	}
+	encMember(e, &x.Extra, "followersCount", &x.UserDetailed.FollowersCount, encInt64)
+	encMember(e, &x.Extra, "followersVisibility", &x.UserDetailed.FollowersVisibility, encEnum[UserFollowersVisibility])
+	encMember(e, &x.Extra, "followingCount", &x.UserDetailed.FollowingCount, encInt64)
+	encMember(e, &x.Extra, "followingVisibility", &x.UserDetailed.FollowingVisibility, encEnum[UserFollowingVisibility])
 	if x.UserDetailed.IsBlocking != nil {
-		if e.field(&x.Extra, "isBlocking") {
-			encPtr(&x.UserDetailed.IsBlocking, e, encBool)
-		}
+		encMemberPtr(e, &x.Extra, "isBlocking", x.UserDetailed.IsBlocking, encBool)
 	}
 	if x.UserDetailed.IsFollowing != nil {
-		if e.field(&x.Extra, "isFollowing") {
-			encPtr(&x.UserDetailed.IsFollowing, e, encBool)
-		}
+		encMemberPtr(e, &x.Extra, "isFollowing", x.UserDetailed.IsFollowing, encBool)
 	}
-	if e.field(&x.Extra, "isLocked") {
-		encBool(&x.UserDetailed.IsLocked, e)
-	}
-	if e.field(&x.Extra, "isSuspended") {
-		encBool(&x.UserDetailed.IsSuspended, e)
-	}
-	if e.field(&x.Extra, "lang") {
-		encPtr(&x.UserDetailed.Lang, e, encString)
-	}
-	if e.field(&x.Extra, "lastFetchedAt") {
-		encPtr(&x.UserDetailed.LastFetchedAt, e, encTime)
-	}
-	if e.field(&x.Extra, "notesCount") {
-		encInt64(&x.UserDetailed.NotesCount, e)
-	}
+	encMember(e, &x.Extra, "isLocked", &x.UserDetailed.IsLocked, encBool)
+	encMember(e, &x.Extra, "isSuspended", &x.UserDetailed.IsSuspended, encBool)
+	encMemberPtr(e, &x.Extra, "lang", x.UserDetailed.Lang, encString)
+	encMemberPtr(e, &x.Extra, "lastFetchedAt", x.UserDetailed.LastFetchedAt, encTime)
+	encMember(e, &x.Extra, "notesCount", &x.UserDetailed.NotesCount, encInt64)
 	if x.UserDetailed.Notify != nil {
-		if e.field(&x.Extra, "notify") {
-			encPtr(&x.UserDetailed.Notify, e, encEnum[UserNotify])
-		}
+		encMemberPtr(e, &x.Extra, "notify", x.UserDetailed.Notify, encEnum[UserNotify])
 	}
-	if e.field(&x.Extra, "pinnedNoteIds") {
-		if x.UserDetailed.PinnedNoteIDs == nil {
-			e.rawBytes("[]")
-		} else {
-			func(p *[]string, e *jsonEncoder) {
-				encSlice(p, e, encString)
-			}(&x.UserDetailed.PinnedNoteIDs, e)
-		}
-	}
-	if e.field(&x.Extra, "pinnedNotes") {
-		if x.UserDetailed.PinnedNotes == nil {
-			e.rawBytes("[]")
-		} else {
-			func(p *[]Note, e *jsonEncoder) {
-				encSlice(p, e, (*Note).encodeJSON)
-			}(&x.UserDetailed.PinnedNotes, e)
-		}
-	}
-	if e.field(&x.Extra, "publicReactions") {
-		encBool(&x.UserDetailed.PublicReactions, e)
-	}
-	if e.field(&x.Extra, "roles") {
-		if x.UserDetailed.Roles == nil {
-			e.rawBytes("[]")
-		} else {
-			func(p *[]RoleLite, e *jsonEncoder) {
-				encSlice(p, e, (*RoleLite).encodeJSON)
-			}(&x.UserDetailed.Roles, e)
-		}
-	}
+	encMemberList(e, &x.Extra, "pinnedNoteIds", &x.UserDetailed.PinnedNoteIDs, encString)
+	encMemberList(e, &x.Extra, "pinnedNotes", &x.UserDetailed.PinnedNotes, (*Note).encodeJSON)
+	encMember(e, &x.Extra, "publicReactions", &x.UserDetailed.PublicReactions, encBool)
+	encMemberList(e, &x.Extra, "roles", &x.UserDetailed.Roles, (*RoleLite).encodeJSON)
 	if x.UserDetailed.TwoFactorEnabled != nil {
-		if e.field(&x.Extra, "twoFactorEnabled") {
-			encPtr(&x.UserDetailed.TwoFactorEnabled, e, encBool)
-		}
+		encMemberPtr(e, &x.Extra, "twoFactorEnabled", x.UserDetailed.TwoFactorEnabled, encBool)
 	}
-	if e.field(&x.Extra, "updatedAt") {
-		encPtr(&x.UserDetailed.UpdatedAt, e, encTime)
-	}
-	if e.field(&x.Extra, "uri") {
-		encPtr(&x.UserDetailed.URI, e, encString)
-	}
-	if e.field(&x.Extra, "url") {
-		encPtr(&x.UserDetailed.URL, e, encString)
-	}
+	encMemberPtr(e, &x.Extra, "updatedAt", x.UserDetailed.UpdatedAt, encTime)
+	encMemberPtr(e, &x.Extra, "uri", x.UserDetailed.URI, encString)
+	encMemberPtr(e, &x.Extra, "url", x.UserDetailed.URL, encString)
 	if x.UserDetailed.X2FAEnabled != nil {
-		if e.field(&x.Extra, "2faEnabled") {
-			encPtr(&x.UserDetailed.X2FAEnabled, e, encBool)
-		}
+		encMemberPtr(e, &x.Extra, "2faEnabled", x.UserDetailed.X2FAEnabled, encBool)
 	}
 	if x.UserDetailed.Achievements != nil {
-		if e.field(&x.Extra, "achievements") {
-			func(p *[]Achievement, e *jsonEncoder) {
-				encSlice(p, e, (*Achievement).encodeJSON)
-			}(&x.UserDetailed.Achievements, e)
-		}
+		encMember(e, &x.Extra, "achievements", &x.UserDetailed.Achievements, func(p *[]Achievement, e *jsonEncoder) {
+			encSlice(p, e, (*Achievement).encodeJSON)
+		})
 	}
 	if x.UserDetailed.AutoAcceptFollowed != nil {
-		if e.field(&x.Extra, "autoAcceptFollowed") {
-			encPtr(&x.UserDetailed.AutoAcceptFollowed, e, encBool)
-		}
+		encMemberPtr(e, &x.Extra, "autoAcceptFollowed", x.UserDetailed.AutoAcceptFollowed, encBool)
 	}
 	if x.UserDetailed.AvatarID != nil || x.UserDetailed.nulls&0x2 != 0 {
-		if e.field(&x.Extra, "avatarId") {
-			encPtr(&x.UserDetailed.AvatarID, e, encString)
-		}
+		encMemberPtr(e, &x.Extra, "avatarId", x.UserDetailed.AvatarID, encString)
 	}
 	if x.UserDetailed.Email != nil || x.UserDetailed.nulls&0x4 != 0 {
-		if e.field(&x.Extra, "email") {
-			encPtr(&x.UserDetailed.Email, e, encString)
-		}
+		encMemberPtr(e, &x.Extra, "email", x.UserDetailed.Email, encString)
 	}
 	if x.UserDetailed.HasUnreadNotification != nil {
-		if e.field(&x.Extra, "hasUnreadNotification") {
-			encPtr(&x.UserDetailed.HasUnreadNotification, e, encBool)
-		}
+		encMemberPtr(e, &x.Extra, "hasUnreadNotification", x.UserDetailed.HasUnreadNotification, encBool)
 	}
 	if x.UserDetailed.IsAdmin != nil || x.UserDetailed.nulls&0x8 != 0 {
-		if e.field(&x.Extra, "isAdmin") {
-			encPtr(&x.UserDetailed.IsAdmin, e, encBool)
-		}
+		encMemberPtr(e, &x.Extra, "isAdmin", x.UserDetailed.IsAdmin, encBool)
 	}
 	if x.UserDetailed.IsDeleted != nil {
-		if e.field(&x.Extra, "isDeleted") {
-			encPtr(&x.UserDetailed.IsDeleted, e, encBool)
-		}
+		encMemberPtr(e, &x.Extra, "isDeleted", x.UserDetailed.IsDeleted, encBool)
 	}
 	if x.UserDetailed.IsExplorable != nil {
-		if e.field(&x.Extra, "isExplorable") {
-			encPtr(&x.UserDetailed.IsExplorable, e, encBool)
-		}
+		encMemberPtr(e, &x.Extra, "isExplorable", x.UserDetailed.IsExplorable, encBool)
 	}
 	if x.UserDetailed.IsModerator != nil || x.UserDetailed.nulls&0x10 != 0 {
-		if e.field(&x.Extra, "isModerator") {
-			encPtr(&x.UserDetailed.IsModerator, e, encBool)
-		}
+		encMemberPtr(e, &x.Extra, "isModerator", x.UserDetailed.IsModerator, encBool)
 	}
 	if x.UserDetailed.LoggedInDays != nil {
-		if e.field(&x.Extra, "loggedInDays") {
-			encPtr(&x.UserDetailed.LoggedInDays, e, encInt64)
-		}
+		encMemberPtr(e, &x.Extra, "loggedInDays", x.UserDetailed.LoggedInDays, encInt64)
 	}
 	if x.UserDetailed.MutedInstances != nil || x.UserDetailed.nulls&0x20 != 0 {
-		if e.field(&x.Extra, "mutedInstances") {
-			func(p *[]string, e *jsonEncoder) {
-				encSlice(p, e, encString)
-			}(&x.UserDetailed.MutedInstances, e)
-		}
+		encMember(e, &x.Extra, "mutedInstances", &x.UserDetailed.MutedInstances, func(p *[]string, e *jsonEncoder) {
+			encSlice(p, e, encString)
+		})
 	}
 	if x.UserDetailed.MutedWords != nil {
-		if e.field(&x.Extra, "mutedWords") {
-			func(p *[]MutedWord, e *jsonEncoder) {
-				encSlice(p, e, (*MutedWord).encodeJSON)
-			}(&x.UserDetailed.MutedWords, e)
-		}
+		encMember(e, &x.Extra, "mutedWords", &x.UserDetailed.MutedWords, func(p *[]MutedWord, e *jsonEncoder) {
+			encSlice(p, e, (*MutedWord).encodeJSON)
+		})
 	}
 	if x.UserDetailed.Policies != nil {
-		if e.field(&x.Extra, "policies") {
-			func(p *map[string]any, e *jsonEncoder) {
-				encMap(p, e, encAny)
-			}(&x.UserDetailed.Policies, e)
-		}
+		encMember(e, &x.Extra, "policies", &x.UserDetailed.Policies, func(p *map[string]any, e *jsonEncoder) {
+			encMap(p, e, encAny)
+		})
 	}
 	if x.UserDetailed.UnreadNotificationsCount != nil {
-		if e.field(&x.Extra, "unreadNotificationsCount") {
-			encPtr(&x.UserDetailed.UnreadNotificationsCount, e, encInt64)
-		}
+		encMemberPtr(e, &x.Extra, "unreadNotificationsCount", x.UserDetailed.UnreadNotificationsCount, encInt64)
 	}
 	x.Extra.encode(e)
 	e.objectEnd()
@@ -7740,298 +6363,279 @@ func (x *StreamFollowed) decodeJSON(d *jsonDecoder) bool {
 		switch string(d.key) {
 		case "avatarBlurhash":
 			seen[0] |= 0x1
-			if d.null() {
+			if d.nullMember(&x.Extra, "avatarBlurhash") {
 				x.User.AvatarBlurhash = nil
-				x.Extra.forgetDeclared("avatarBlurhash")
 			} else {
-				d.field(&x.Extra, "avatarBlurhash", d.at(), decPtr(&x.User.AvatarBlurhash, d, decString), "string or null")
+				decMemberPtr(d, &x.Extra, "avatarBlurhash", &x.User.AvatarBlurhash, new(string), decString, "string or null")
 			}
 		case "avatarDecorations":
 			seen[0] |= 0x2
-			d.field(&x.Extra, "avatarDecorations", d.at(), func(p *[]AvatarDecoration, d *jsonDecoder) bool {
+			decMember(d, &x.Extra, "avatarDecorations", &x.User.AvatarDecorations, func(p *[]AvatarDecoration, d *jsonDecoder) bool {
 				return decSlice(p, d, (*AvatarDecoration).decodeJSON)
-			}(&x.User.AvatarDecorations, d), "array of AvatarDecoration")
+			}, "array of AvatarDecoration")
 		case "avatarUrl":
 			seen[0] |= 0x4
-			if d.null() {
+			if d.nullMember(&x.Extra, "avatarUrl") {
 				x.User.AvatarURL = nil
-				x.Extra.forgetDeclared("avatarUrl")
 			} else {
-				d.field(&x.Extra, "avatarUrl", d.at(), decPtr(&x.User.AvatarURL, d, decString), "string or null")
+				decMemberPtr(d, &x.Extra, "avatarUrl", &x.User.AvatarURL, new(string), decString, "string or null")
 			}
 		case "emojis":
 			seen[0] |= 0x8
-			d.field(&x.Extra, "emojis", d.at(), func(p *map[string]string, d *jsonDecoder) bool {
+			decMember(d, &x.Extra, "emojis", &x.User.Emojis, func(p *map[string]string, d *jsonDecoder) bool {
 				return decMap(p, d, decString)
-			}(&x.User.Emojis, d), "object of string")
+			}, "object of string")
 		case "host":
 			seen[0] |= 0x10
-			if d.null() {
+			if d.nullMember(&x.Extra, "host") {
 				x.User.Host = nil
-				x.Extra.forgetDeclared("host")
 			} else {
-				d.field(&x.Extra, "host", d.at(), decPtr(&x.User.Host, d, decString), "string or null")
+				decMemberPtr(d, &x.Extra, "host", &x.User.Host, new(string), decString, "string or null")
 			}
 		case "id":
 			seen[0] |= 0x20
-			d.field(&x.Extra, "id", d.at(), decString(&x.User.ID, d), "string")
+			decMember(d, &x.Extra, "id", &x.User.ID, decString, "string")
 		case "instance":
 			seen[0] |= 0x40
-			d.field(&x.Extra, "instance", d.at(), decPtr(&x.User.Instance, d, (*Instance).decodeJSON), "Instance")
+			decMemberPtr(d, &x.Extra, "instance", &x.User.Instance, new(Instance), (*Instance).decodeJSON, "Instance")
 		case "isBot":
 			seen[0] |= 0x80
-			d.field(&x.Extra, "isBot", d.at(), decPtr(&x.User.IsBot, d, decBool), "boolean")
+			decMemberPtr(d, &x.Extra, "isBot", &x.User.IsBot, new(bool), decBool, "boolean")
 		case "isCat":
 			seen[0] |= 0x100
-			d.field(&x.Extra, "isCat", d.at(), decPtr(&x.User.IsCat, d, decBool), "boolean")
+			decMemberPtr(d, &x.Extra, "isCat", &x.User.IsCat, new(bool), decBool, "boolean")
 		case "name":
 			seen[0] |= 0x200
-			if d.null() {
+			if d.nullMember(&x.Extra, "name") {
 				x.User.Name = nil
-				x.Extra.forgetDeclared("name")
 			} else {
-				d.field(&x.Extra, "name", d.at(), decPtr(&x.User.Name, d, decString), "string or null")
+				decMemberPtr(d, &x.Extra, "name", &x.User.Name, new(string), decString, "string or null")
 			}
 		case "onlineStatus":
 			seen[0] |= 0x400
-			d.field(&x.Extra, "onlineStatus", d.at(), decEnum[UserOnlineStatus](&x.User.OnlineStatus, d), "string")
+			decMember(d, &x.Extra, "onlineStatus", &x.User.OnlineStatus, decEnum[UserOnlineStatus], "string")
 		case "username":
 			seen[0] |= 0x800
-			d.field(&x.Extra, "username", d.at(), decString(&x.User.Username, d), "string")
+			decMember(d, &x.Extra, "username", &x.User.Username, decString, "string")
 		case "alsoKnownAs":
 			seen[0] |= 0x1000
-			if d.null() {
+			if d.nullMember(&x.Extra, "alsoKnownAs") {
 				x.User.AlsoKnownAs = nil
 				x.User.nulls |= 0x1
-				x.Extra.forgetDeclared("alsoKnownAs")
 			} else {
-				d.field(&x.Extra, "alsoKnownAs", d.at(), func(p *[]string, d *jsonDecoder) bool {
+				decMember(d, &x.Extra, "alsoKnownAs", &x.User.AlsoKnownAs, func(p *[]string, d *jsonDecoder) bool {
 					return decSlice(p, d, decString)
-				}(&x.User.AlsoKnownAs, d), "array of string or null")
+				}, "array of string or null")
 			}
 		case "bannerUrl":
 			seen[0] |= 0x2000
-			if d.null() {
+			if d.nullMember(&x.Extra, "bannerUrl") {
 				x.User.BannerURL = nil
 				x.User.nulls |= 0x2
-				x.Extra.forgetDeclared("bannerUrl")
 			} else {
-				d.field(&x.Extra, "bannerUrl", d.at(), decPtr(&x.User.BannerURL, d, decString), "string or null")
+				decMemberPtr(d, &x.Extra, "bannerUrl", &x.User.BannerURL, new(string), decString, "string or null")
 			}
 		case "birthday":
 			seen[0] |= 0x4000
-			if d.null() {
+			if d.nullMember(&x.Extra, "birthday") {
 				x.User.Birthday = nil
 				x.User.nulls |= 0x4
-				x.Extra.forgetDeclared("birthday")
 			} else {
-				d.field(&x.Extra, "birthday", d.at(), decPtr(&x.User.Birthday, d, decString), "string or null")
+				decMemberPtr(d, &x.Extra, "birthday", &x.User.Birthday, new(string), decString, "string or null")
 			}
 		case "createdAt":
 			seen[0] |= 0x8000
-			d.field(&x.Extra, "createdAt", d.at(), decPtr(&x.User.CreatedAt, d, decTime), "date-time string")
+			decMemberPtr(d, &x.Extra, "createdAt", &x.User.CreatedAt, new(time.Time), decTime, "date-time string")
 		case "description":
 			seen[0] |= 0x10000
-			if d.null() {
+			if d.nullMember(&x.Extra, "description") {
 				x.User.Description = nil
 				x.User.nulls |= 0x8
-				x.Extra.forgetDeclared("description")
 			} else {
-				d.field(&x.Extra, "description", d.at(), decPtr(&x.User.Description, d, decString), "string or null")
+				decMemberPtr(d, &x.Extra, "description", &x.User.Description, new(string), decString, "string or null")
 			}
 		case "fields":
 			seen[0] |= 0x20000
-			d.field(&x.Extra, "fields", d.at(), func(p *[]Field, d *jsonDecoder) bool {
+			decMember(d, &x.Extra, "fields", &x.User.Fields, func(p *[]Field, d *jsonDecoder) bool {
 				return decSlice(p, d, (*Field).decodeJSON)
-			}(&x.User.Fields, d), "array of Field")
+			}, "array of Field")
 		case "followedMessage":
 			seen[0] |= 0x40000
-			if d.null() {
+			if d.nullMember(&x.Extra, "followedMessage") {
 				x.User.FollowedMessage = nil
 				x.User.nulls |= 0x10
-				x.Extra.forgetDeclared("followedMessage")
 			} else {
-				d.field(&x.Extra, "followedMessage", d.at(), decPtr(&x.User.FollowedMessage, d, decString), "string or null")
+				decMemberPtr(d, &x.Extra, "followedMessage", &x.User.FollowedMessage, new(string), decString, "string or null")
 			}
 		case "followersCount":
 			seen[0] |= 0x80000
-			d.field(&x.Extra, "followersCount", d.at(), decPtr(&x.User.FollowersCount, d, decInt64), "integer")
+			decMemberPtr(d, &x.Extra, "followersCount", &x.User.FollowersCount, new(int64), decInt64, "integer")
 		case "followersVisibility":
 			seen[0] |= 0x100000
-			d.field(&x.Extra, "followersVisibility", d.at(), decPtr(&x.User.FollowersVisibility, d, decEnum[UserFollowersVisibility]), "string")
+			decMemberPtr(d, &x.Extra, "followersVisibility", &x.User.FollowersVisibility, new(UserFollowersVisibility), decEnum[UserFollowersVisibility], "string")
 		case "followingCount":
 			seen[0] |= 0x200000
-			d.field(&x.Extra, "followingCount", d.at(), decPtr(&x.User.FollowingCount, d, decInt64), "integer")
+			decMemberPtr(d, &x.Extra, "followingCount", &x.User.FollowingCount, new(int64), decInt64, "integer")
 		case "followingVisibility":
 			seen[0] |= 0x400000
-			d.field(&x.Extra, "followingVisibility", d.at(), decPtr(&x.User.FollowingVisibility, d, decEnum[UserFollowingVisibility]), "string")
+			decMemberPtr(d, &x.Extra, "followingVisibility", &x.User.FollowingVisibility, new(UserFollowingVisibility), decEnum[UserFollowingVisibility], "string")
 		case "isBlocking":
 			seen[0] |= 0x800000
-			d.field(&x.Extra, "isBlocking", d.at(), decPtr(&x.User.IsBlocking, d, decBool), "boolean")
+			decMemberPtr(d, &x.Extra, "isBlocking", &x.User.IsBlocking, new(bool), decBool, "boolean")
 		case "isFollowing":
 			seen[0] |= 0x1000000
-			d.field(&x.Extra, "isFollowing", d.at(), decPtr(&x.User.IsFollowing, d, decBool), "boolean")
+			decMemberPtr(d, &x.Extra, "isFollowing", &x.User.IsFollowing, new(bool), decBool, "boolean")
 		case "isLocked":
 			seen[0] |= 0x2000000
-			d.field(&x.Extra, "isLocked", d.at(), decPtr(&x.User.IsLocked, d, decBool), "boolean")
+			decMemberPtr(d, &x.Extra, "isLocked", &x.User.IsLocked, new(bool), decBool, "boolean")
 		case "isSuspended":
 			seen[0] |= 0x4000000
-			d.field(&x.Extra, "isSuspended", d.at(), decPtr(&x.User.IsSuspended, d, decBool), "boolean")
+			decMemberPtr(d, &x.Extra, "isSuspended", &x.User.IsSuspended, new(bool), decBool, "boolean")
 		case "lang":
 			seen[0] |= 0x8000000
-			if d.null() {
+			if d.nullMember(&x.Extra, "lang") {
 				x.User.Lang = nil
 				x.User.nulls |= 0x20
-				x.Extra.forgetDeclared("lang")
 			} else {
-				d.field(&x.Extra, "lang", d.at(), decPtr(&x.User.Lang, d, decString), "string or null")
+				decMemberPtr(d, &x.Extra, "lang", &x.User.Lang, new(string), decString, "string or null")
 			}
 		case "lastFetchedAt":
 			seen[0] |= 0x10000000
-			if d.null() {
+			if d.nullMember(&x.Extra, "lastFetchedAt") {
 				x.User.LastFetchedAt = nil
 				x.User.nulls |= 0x40
-				x.Extra.forgetDeclared("lastFetchedAt")
 			} else {
-				d.field(&x.Extra, "lastFetchedAt", d.at(), decPtr(&x.User.LastFetchedAt, d, decTime), "date-time string or null")
+				decMemberPtr(d, &x.Extra, "lastFetchedAt", &x.User.LastFetchedAt, new(time.Time), decTime, "date-time string or null")
 			}
 		case "notesCount":
 			seen[0] |= 0x20000000
-			d.field(&x.Extra, "notesCount", d.at(), decPtr(&x.User.NotesCount, d, decInt64), "integer")
+			decMemberPtr(d, &x.Extra, "notesCount", &x.User.NotesCount, new(int64), decInt64, "integer")
 		case "notify":
 			seen[0] |= 0x40000000
-			d.field(&x.Extra, "notify", d.at(), decPtr(&x.User.Notify, d, decEnum[UserNotify]), "string")
+			decMemberPtr(d, &x.Extra, "notify", &x.User.Notify, new(UserNotify), decEnum[UserNotify], "string")
 		case "pinnedNoteIds":
 			seen[0] |= 0x80000000
-			d.field(&x.Extra, "pinnedNoteIds", d.at(), func(p *[]string, d *jsonDecoder) bool {
+			decMember(d, &x.Extra, "pinnedNoteIds", &x.User.PinnedNoteIDs, func(p *[]string, d *jsonDecoder) bool {
 				return decSlice(p, d, decString)
-			}(&x.User.PinnedNoteIDs, d), "array of string")
+			}, "array of string")
 		case "pinnedNotes":
 			seen[0] |= 0x100000000
-			d.field(&x.Extra, "pinnedNotes", d.at(), func(p *[]Note, d *jsonDecoder) bool {
+			decMember(d, &x.Extra, "pinnedNotes", &x.User.PinnedNotes, func(p *[]Note, d *jsonDecoder) bool {
 				return decSlice(p, d, (*Note).decodeJSON)
-			}(&x.User.PinnedNotes, d), "array of Note")
+			}, "array of Note")
 		case "publicReactions":
 			seen[0] |= 0x200000000
-			d.field(&x.Extra, "publicReactions", d.at(), decPtr(&x.User.PublicReactions, d, decBool), "boolean")
+			decMemberPtr(d, &x.Extra, "publicReactions", &x.User.PublicReactions, new(bool), decBool, "boolean")
 		case "roles":
 			seen[0] |= 0x400000000
-			d.field(&x.Extra, "roles", d.at(), func(p *[]RoleLite, d *jsonDecoder) bool {
+			decMember(d, &x.Extra, "roles", &x.User.Roles, func(p *[]RoleLite, d *jsonDecoder) bool {
 				return decSlice(p, d, (*RoleLite).decodeJSON)
-			}(&x.User.Roles, d), "array of RoleLite")
+			}, "array of RoleLite")
 		case "twoFactorEnabled":
 			seen[0] |= 0x800000000
-			d.field(&x.Extra, "twoFactorEnabled", d.at(), decPtr(&x.User.TwoFactorEnabled, d, decBool), "boolean")
+			decMemberPtr(d, &x.Extra, "twoFactorEnabled", &x.User.TwoFactorEnabled, new(bool), decBool, "boolean")
 		case "updatedAt":
 			seen[0] |= 0x1000000000
-			if d.null() {
+			if d.nullMember(&x.Extra, "updatedAt") {
 				x.User.UpdatedAt = nil
 				x.User.nulls |= 0x80
-				x.Extra.forgetDeclared("updatedAt")
 			} else {
-				d.field(&x.Extra, "updatedAt", d.at(), decPtr(&x.User.UpdatedAt, d, decTime), "date-time string or null")
+				decMemberPtr(d, &x.Extra, "updatedAt", &x.User.UpdatedAt, new(time.Time), decTime, "date-time string or null")
 			}
 		case "uri":
 			seen[0] |= 0x2000000000
-			if d.null() {
+			if d.nullMember(&x.Extra, "uri") {
 				x.User.URI = nil
 				x.User.nulls |= 0x100
-				x.Extra.forgetDeclared("uri")
 			} else {
-				d.field(&x.Extra, "uri", d.at(), decPtr(&x.User.URI, d, decString), "string or null")
+				decMemberPtr(d, &x.Extra, "uri", &x.User.URI, new(string), decString, "string or null")
 			}
 		case "url":
 			seen[0] |= 0x4000000000
-			if d.null() {
+			if d.nullMember(&x.Extra, "url") {
 				x.User.URL = nil
 				x.User.nulls |= 0x200
-				x.Extra.forgetDeclared("url")
 			} else {
-				d.field(&x.Extra, "url", d.at(), decPtr(&x.User.URL, d, decString), "string or null")
+				decMemberPtr(d, &x.Extra, "url", &x.User.URL, new(string), decString, "string or null")
 			}
 		case "2faEnabled":
 			seen[0] |= 0x8000000000
-			d.field(&x.Extra, "2faEnabled", d.at(), decPtr(&x.User.X2FAEnabled, d, decBool), "boolean")
+			decMemberPtr(d, &x.Extra, "2faEnabled", &x.User.X2FAEnabled, new(bool), decBool, "boolean")
 		case "achievements":
 			seen[0] |= 0x10000000000
-			d.field(&x.Extra, "achievements", d.at(), func(p *[]Achievement, d *jsonDecoder) bool {
+			decMember(d, &x.Extra, "achievements", &x.User.Achievements, func(p *[]Achievement, d *jsonDecoder) bool {
 				return decSlice(p, d, (*Achievement).decodeJSON)
-			}(&x.User.Achievements, d), "array of Achievement")
+			}, "array of Achievement")
 		case "autoAcceptFollowed":
 			seen[0] |= 0x20000000000
-			d.field(&x.Extra, "autoAcceptFollowed", d.at(), decPtr(&x.User.AutoAcceptFollowed, d, decBool), "boolean")
+			decMemberPtr(d, &x.Extra, "autoAcceptFollowed", &x.User.AutoAcceptFollowed, new(bool), decBool, "boolean")
 		case "avatarId":
 			seen[0] |= 0x40000000000
-			if d.null() {
+			if d.nullMember(&x.Extra, "avatarId") {
 				x.User.AvatarID = nil
 				x.User.nulls |= 0x400
-				x.Extra.forgetDeclared("avatarId")
 			} else {
-				d.field(&x.Extra, "avatarId", d.at(), decPtr(&x.User.AvatarID, d, decString), "string or null")
+				decMemberPtr(d, &x.Extra, "avatarId", &x.User.AvatarID, new(string), decString, "string or null")
 			}
 		case "email":
 			seen[0] |= 0x80000000000
-			if d.null() {
+			if d.nullMember(&x.Extra, "email") {
 				x.User.Email = nil
 				x.User.nulls |= 0x800
-				x.Extra.forgetDeclared("email")
 			} else {
-				d.field(&x.Extra, "email", d.at(), decPtr(&x.User.Email, d, decString), "string or null")
+				decMemberPtr(d, &x.Extra, "email", &x.User.Email, new(string), decString, "string or null")
 			}
 		case "hasUnreadNotification":
 			seen[0] |= 0x100000000000
-			d.field(&x.Extra, "hasUnreadNotification", d.at(), decPtr(&x.User.HasUnreadNotification, d, decBool), "boolean")
+			decMemberPtr(d, &x.Extra, "hasUnreadNotification", &x.User.HasUnreadNotification, new(bool), decBool, "boolean")
 		case "isAdmin":
 			seen[0] |= 0x200000000000
-			if d.null() {
+			if d.nullMember(&x.Extra, "isAdmin") {
 				x.User.IsAdmin = nil
 				x.User.nulls |= 0x1000
-				x.Extra.forgetDeclared("isAdmin")
 			} else {
-				d.field(&x.Extra, "isAdmin", d.at(), decPtr(&x.User.IsAdmin, d, decBool), "boolean or null")
+				decMemberPtr(d, &x.Extra, "isAdmin", &x.User.IsAdmin, new(bool), decBool, "boolean or null")
 			}
 		case "isDeleted":
 			seen[0] |= 0x400000000000
-			d.field(&x.Extra, "isDeleted", d.at(), decPtr(&x.User.IsDeleted, d, decBool), "boolean")
+			decMemberPtr(d, &x.Extra, "isDeleted", &x.User.IsDeleted, new(bool), decBool, "boolean")
 		case "isExplorable":
 			seen[0] |= 0x800000000000
-			d.field(&x.Extra, "isExplorable", d.at(), decPtr(&x.User.IsExplorable, d, decBool), "boolean")
+			decMemberPtr(d, &x.Extra, "isExplorable", &x.User.IsExplorable, new(bool), decBool, "boolean")
 		case "isModerator":
 			seen[0] |= 0x1000000000000
-			if d.null() {
+			if d.nullMember(&x.Extra, "isModerator") {
 				x.User.IsModerator = nil
 				x.User.nulls |= 0x2000
-				x.Extra.forgetDeclared("isModerator")
 			} else {
-				d.field(&x.Extra, "isModerator", d.at(), decPtr(&x.User.IsModerator, d, decBool), "boolean or null")
+				decMemberPtr(d, &x.Extra, "isModerator", &x.User.IsModerator, new(bool), decBool, "boolean or null")
 			}
 		case "loggedInDays":
 			seen[0] |= 0x2000000000000
-			d.field(&x.Extra, "loggedInDays", d.at(), decPtr(&x.User.LoggedInDays, d, decInt64), "integer")
+			decMemberPtr(d, &x.Extra, "loggedInDays", &x.User.LoggedInDays, new(int64), decInt64, "integer")
 		case "mutedInstances":
 			seen[0] |= 0x4000000000000
-			if d.null() {
+			if d.nullMember(&x.Extra, "mutedInstances") {
 				x.User.MutedInstances = nil
 				x.User.nulls |= 0x4000
-				x.Extra.forgetDeclared("mutedInstances")
 			} else {
-				d.field(&x.Extra, "mutedInstances", d.at(), func(p *[]string, d *jsonDecoder) bool {
+				decMember(d, &x.Extra, "mutedInstances", &x.User.MutedInstances, func(p *[]string, d *jsonDecoder) bool {
 					return decSlice(p, d, decString)
-				}(&x.User.MutedInstances, d), "array of string or null")
+				}, "array of string or null")
 			}
 		case "mutedWords":
 			seen[0] |= 0x8000000000000
-			d.field(&x.Extra, "mutedWords", d.at(), func(p *[]MutedWord, d *jsonDecoder) bool {
+			decMember(d, &x.Extra, "mutedWords", &x.User.MutedWords, func(p *[]MutedWord, d *jsonDecoder) bool {
 				return decSlice(p, d, (*MutedWord).decodeJSON)
-			}(&x.User.MutedWords, d), "array of MutedWord")
+			}, "array of MutedWord")
 		case "policies":
 			seen[0] |= 0x10000000000000
-			d.field(&x.Extra, "policies", d.at(), func(p *map[string]any, d *jsonDecoder) bool {
+			decMember(d, &x.Extra, "policies", &x.User.Policies, func(p *map[string]any, d *jsonDecoder) bool {
 				return decMap(p, d, decAny)
-			}(&x.User.Policies, d), "object of any value")
+			}, "object of any value")
 		case "unreadNotificationsCount":
 			seen[0] |= 0x20000000000000
-			d.field(&x.Extra, "unreadNotificationsCount", d.at(), decPtr(&x.User.UnreadNotificationsCount, d, decInt64), "integer")
+			decMemberPtr(d, &x.Extra, "unreadNotificationsCount", &x.User.UnreadNotificationsCount, new(int64), decInt64, "integer")
 		default:
 			d.unknown(&x.Extra)
 		}
@@ -8041,287 +6645,167 @@ func (x *StreamFollowed) decodeJSON(d *jsonDecoder) bool {
 }
 func (x *StreamFollowed) encodeJSON(e *jsonEncoder) {
 	e.objectStart()
-	if e.field(&x.Extra, "avatarBlurhash") {
-		encPtr(&x.User.AvatarBlurhash, e, encString)
-	}
-	if e.field(&x.Extra, "avatarDecorations") {
-		if x.User.AvatarDecorations == nil {
-			e.rawBytes("[]")
-		} else {
-			func(p *[]AvatarDecoration, e *jsonEncoder) {
-				encSlice(p, e, (*AvatarDecoration).encodeJSON)
-			}(&x.User.AvatarDecorations, e)
-		}
-	}
-	if e.field(&x.Extra, "avatarUrl") {
-		encPtr(&x.User.AvatarURL, e, encString)
-	}
-	if e.field(&x.Extra, "emojis") {
-		if x.User.Emojis == nil {
-			e.rawBytes("{}")
-		} else {
-			func(p *map[string]string, e *jsonEncoder) {
-				encMap(p, e, encString)
-			}(&x.User.Emojis, e)
-		}
-	}
-	if e.field(&x.Extra, "host") {
-		encPtr(&x.User.Host, e, encString)
-	}
-	if e.field(&x.Extra, "id") {
-		encString(&x.User.ID, e)
-	}
+	encMemberPtr(e, &x.Extra, "avatarBlurhash", x.User.AvatarBlurhash, encString)
+	encMemberList(e, &x.Extra, "avatarDecorations", &x.User.AvatarDecorations, (*AvatarDecoration).encodeJSON)
+	encMemberPtr(e, &x.Extra, "avatarUrl", x.User.AvatarURL, encString)
+	encMemberMap(e, &x.Extra, "emojis", &x.User.Emojis, encString)
+	encMemberPtr(e, &x.Extra, "host", x.User.Host, encString)
+	encMember(e, &x.Extra, "id", &x.User.ID, encString)
 	if x.User.Instance != nil {
-		if e.field(&x.Extra, "instance") {
-			encPtr(&x.User.Instance, e, (*Instance).encodeJSON)
-		}
+		encMemberPtr(e, &x.Extra, "instance", x.User.Instance, (*Instance).encodeJSON)
 	}
 	if x.User.IsBot != nil {
-		if e.field(&x.Extra, "isBot") {
-			encPtr(&x.User.IsBot, e, encBool)
-		}
+		encMemberPtr(e, &x.Extra, "isBot", x.User.IsBot, encBool)
 	}
 	if x.User.IsCat != nil {
-		if e.field(&x.Extra, "isCat") {
-			encPtr(&x.User.IsCat, e, encBool)
-		}
+		encMemberPtr(e, &x.Extra, "isCat", x.User.IsCat, encBool)
 	}
-	if e.field(&x.Extra, "name") {
-		encPtr(&x.User.Name, e, encString)
-	}
-	if e.field(&x.Extra, "onlineStatus") {
-		encEnum[UserOnlineStatus](&x.User.OnlineStatus, e)
-	}
-	if e.field(&x.Extra, "username") {
-		encString(&x.User.Username, e)
-	}
+	encMemberPtr(e, &x.Extra, "name", x.User.Name, encString)
+	encMember(e, &x.Extra, "onlineStatus", &x.User.OnlineStatus, encEnum[UserOnlineStatus])
+	encMember(e, &x.Extra, "username", &x.User.Username, encString)
 	if x.User.AlsoKnownAs != nil || x.User.nulls&0x1 != 0 {
-		if e.field(&x.Extra, "alsoKnownAs") {
-			func(p *[]string, e *jsonEncoder) {
-				encSlice(p, e, encString)
-			}(&x.User.AlsoKnownAs, e)
-		}
+		encMember(e, &x.Extra, "alsoKnownAs", &x.User.AlsoKnownAs, func(p *[]string, e *jsonEncoder) {
+			encSlice(p, e, encString)
+		})
 	}
 	if x.User.BannerURL != nil || x.User.nulls&0x2 != 0 {
-		if e.field(&x.Extra, "bannerUrl") {
-			encPtr(&x.User.BannerURL, e, encString)
-		}
+		encMemberPtr(e, &x.Extra, "bannerUrl", x.User.BannerURL, encString)
 	}
 	if x.User.Birthday != nil || x.User.nulls&0x4 != 0 {
-		if e.field(&x.Extra, "birthday") {
-			encPtr(&x.User.Birthday, e, encString)
-		}
+		encMemberPtr(e, &x.Extra, "birthday", x.User.Birthday, encString)
 	}
 	if x.User.CreatedAt != nil {
-		if e.field(&x.Extra, "createdAt") {
-			encPtr(&x.User.CreatedAt, e, encTime)
-		}
+		encMemberPtr(e, &x.Extra, "createdAt", x.User.CreatedAt, encTime)
 	}
 	if x.User.Description != nil || x.User.nulls&0x8 != 0 {
-		if e.field(&x.Extra, "description") {
-			encPtr(&x.User.Description, e, encString)
-		}
+		encMemberPtr(e, &x.Extra, "description", x.User.Description, encString)
 	}
 	if x.User.Fields != nil {
-		if e.field(&x.Extra, "fields") {
-			func(p *[]Field, e *jsonEncoder) {
-				encSlice(p, e, (*Field).encodeJSON)
-			}(&x.User.Fields, e)
-		}
+		encMember(e, &x.Extra, "fields", &x.User.Fields, func(p *[]Field, e *jsonEncoder) {
+			encSlice(p, e, (*Field).encodeJSON)
+		})
 	}
 	if x.User.FollowedMessage != nil || x.User.nulls&0x10 != 0 {
-		if e.field(&x.Extra, "followedMessage") {
-			encPtr(&x.User.FollowedMessage, e, encString)
-		}
+		encMemberPtr(e, &x.Extra, "followedMessage", x.User.FollowedMessage, encString)
 	}
 	if x.User.FollowersCount != nil {
-		if e.field(&x.Extra, "followersCount") {
-			encPtr(&x.User.FollowersCount, e, encInt64)
-		}
+		encMemberPtr(e, &x.Extra, "followersCount", x.User.FollowersCount, encInt64)
 	}
 	if x.User.FollowersVisibility != nil {
-		if e.field(&x.Extra, "followersVisibility") {
-			encPtr(&x.User.FollowersVisibility, e, encEnum[UserFollowersVisibility])
-		}
+		encMemberPtr(e, &x.Extra, "followersVisibility", x.User.FollowersVisibility, encEnum[UserFollowersVisibility])
 	}
 	if x.User.FollowingCount != nil {
-		if e.field(&x.Extra, "followingCount") {
-			encPtr(&x.User.FollowingCount, e, encInt64)
-		}
+		encMemberPtr(e, &x.Extra, "followingCount", x.User.FollowingCount, encInt64)
 	}
 	if x.User.FollowingVisibility != nil {
-		if e.field(&x.Extra, "followingVisibility") {
-			encPtr(&x.User.FollowingVisibility, e, encEnum[UserFollowingVisibility])
-		}
+		encMemberPtr(e, &x.Extra, "followingVisibility", x.User.FollowingVisibility, encEnum[UserFollowingVisibility])
 	}
 	if x.User.IsBlocking != nil {
-		if e.field(&x.Extra, "isBlocking") {
-			encPtr(&x.User.IsBlocking, e, encBool)
-		}
+		encMemberPtr(e, &x.Extra, "isBlocking", x.User.IsBlocking, encBool)
 	}
 	if x.User.IsFollowing != nil {
-		if e.field(&x.Extra, "isFollowing") {
-			encPtr(&x.User.IsFollowing, e, encBool)
-		}
+		encMemberPtr(e, &x.Extra, "isFollowing", x.User.IsFollowing, encBool)
 	}
 	if x.User.IsLocked != nil {
-		if e.field(&x.Extra, "isLocked") {
-			encPtr(&x.User.IsLocked, e, encBool)
-		}
+		encMemberPtr(e, &x.Extra, "isLocked", x.User.IsLocked, encBool)
 	}
 	if x.User.IsSuspended != nil {
-		if e.field(&x.Extra, "isSuspended") {
-			encPtr(&x.User.IsSuspended, e, encBool)
-		}
+		encMemberPtr(e, &x.Extra, "isSuspended", x.User.IsSuspended, encBool)
 	}
 	if x.User.Lang != nil || x.User.nulls&0x20 != 0 {
-		if e.field(&x.Extra, "lang") {
-			encPtr(&x.User.Lang, e, encString)
-		}
+		encMemberPtr(e, &x.Extra, "lang", x.User.Lang, encString)
 	}
 	if x.User.LastFetchedAt != nil || x.User.nulls&0x40 != 0 {
-		if e.field(&x.Extra, "lastFetchedAt") {
-			encPtr(&x.User.LastFetchedAt, e, encTime)
-		}
+		encMemberPtr(e, &x.Extra, "lastFetchedAt", x.User.LastFetchedAt, encTime)
 	}
 	if x.User.NotesCount != nil {
-		if e.field(&x.Extra, "notesCount") {
-			encPtr(&x.User.NotesCount, e, encInt64)
-		}
+		encMemberPtr(e, &x.Extra, "notesCount", x.User.NotesCount, encInt64)
 	}
 	if x.User.Notify != nil {
-		if e.field(&x.Extra, "notify") {
-			encPtr(&x.User.Notify, e, encEnum[UserNotify])
-		}
+		encMemberPtr(e, &x.Extra, "notify", x.User.Notify, encEnum[UserNotify])
 	}
 	if x.User.PinnedNoteIDs != nil {
-		if e.field(&x.Extra, "pinnedNoteIds") {
-			func(p *[]string, e *jsonEncoder) {
-				encSlice(p, e, encString)
-			}(&x.User.PinnedNoteIDs, e)
-		}
+		encMember(e, &x.Extra, "pinnedNoteIds", &x.User.PinnedNoteIDs, func(p *[]string, e *jsonEncoder) {
+			encSlice(p, e, encString)
+		})
 	}
 	if x.User.PinnedNotes != nil {
-		if e.field(&x.Extra, "pinnedNotes") {
-			func(p *[]Note, e *jsonEncoder) {
-				encSlice(p, e, (*Note).encodeJSON)
-			}(&x.User.PinnedNotes, e)
-		}
+		encMember(e, &x.Extra, "pinnedNotes", &x.User.PinnedNotes, func(p *[]Note, e *jsonEncoder) {
+			encSlice(p, e, (*Note).encodeJSON)
+		})
 	}
 	if x.User.PublicReactions != nil {
-		if e.field(&x.Extra, "publicReactions") {
-			encPtr(&x.User.PublicReactions, e, encBool)
-		}
+		encMemberPtr(e, &x.Extra, "publicReactions", x.User.PublicReactions, encBool)
 	}
 	if x.User.Roles != nil {
-		if e.field(&x.Extra, "roles") {
-			func(p *[]RoleLite, e *jsonEncoder) {
-				encSlice(p, e, (*RoleLite).encodeJSON)
-			}(&x.User.Roles, e)
-		}
+		encMember(e, &x.Extra, "roles", &x.User.Roles, func(p *[]RoleLite, e *jsonEncoder) {
+			encSlice(p, e, (*RoleLite).encodeJSON)
+		})
 	}
 	if x.User.TwoFactorEnabled != nil {
-		if e.field(&x.Extra, "twoFactorEnabled") {
-			encPtr(&x.User.TwoFactorEnabled, e, encBool)
-		}
+		encMemberPtr(e, &x.Extra, "twoFactorEnabled", x.User.TwoFactorEnabled, encBool)
 	}
 	if x.User.UpdatedAt != nil || x.User.nulls&0x80 != 0 {
-		if e.field(&x.Extra, "updatedAt") {
-			encPtr(&x.User.UpdatedAt, e, encTime)
-		}
+		encMemberPtr(e, &x.Extra, "updatedAt", x.User.UpdatedAt, encTime)
 	}
 	if x.User.URI != nil || x.User.nulls&0x100 != 0 {
-		if e.field(&x.Extra, "uri") {
-			encPtr(&x.User.URI, e, encString)
-		}
+		encMemberPtr(e, &x.Extra, "uri", x.User.URI, encString)
 	}
 	if x.User.URL != nil || x.User.nulls&0x200 != 0 {
-		if e.field(&x.Extra, "url") {
-			encPtr(&x.User.URL, e, encString)
-		}
+		encMemberPtr(e, &x.Extra, "url", x.User.URL, encString)
 	}
 	if x.User.X2FAEnabled != nil {
-		if e.field(&x.Extra, "2faEnabled") {
-			encPtr(&x.User.X2FAEnabled, e, encBool)
-		}
+		encMemberPtr(e, &x.Extra, "2faEnabled", x.User.X2FAEnabled, encBool)
 	}
 	if x.User.Achievements != nil {
-		if e.field(&x.Extra, "achievements") {
-			func(p *[]Achievement, e *jsonEncoder) {
-				encSlice(p, e, (*Achievement).encodeJSON)
-			}(&x.User.Achievements, e)
-		}
+		encMember(e, &x.Extra, "achievements", &x.User.Achievements, func(p *[]Achievement, e *jsonEncoder) {
+			encSlice(p, e, (*Achievement).encodeJSON)
+		})
 	}
 	if x.User.AutoAcceptFollowed != nil {
-		if e.field(&x.Extra, "autoAcceptFollowed") {
-			encPtr(&x.User.AutoAcceptFollowed, e, encBool)
-		}
+		encMemberPtr(e, &x.Extra, "autoAcceptFollowed", x.User.AutoAcceptFollowed, encBool)
 	}
 	if x.User.AvatarID != nil || x.User.nulls&0x400 != 0 {
-		if e.field(&x.Extra, "avatarId") {
-			encPtr(&x.User.AvatarID, e, encString)
-		}
+		encMemberPtr(e, &x.Extra, "avatarId", x.User.AvatarID, encString)
 	}
 	if x.User.Email != nil || x.User.nulls&0x800 != 0 {
-		if e.field(&x.Extra, "email") {
-			encPtr(&x.User.Email, e, encString)
-		}
+		encMemberPtr(e, &x.Extra, "email", x.User.Email, encString)
 	}
 	if x.User.HasUnreadNotification != nil {
-		if e.field(&x.Extra, "hasUnreadNotification") {
-			encPtr(&x.User.HasUnreadNotification, e, encBool)
-		}
+		encMemberPtr(e, &x.Extra, "hasUnreadNotification", x.User.HasUnreadNotification, encBool)
 	}
 	if x.User.IsAdmin != nil || x.User.nulls&0x1000 != 0 {
-		if e.field(&x.Extra, "isAdmin") {
-			encPtr(&x.User.IsAdmin, e, encBool)
-		}
+		encMemberPtr(e, &x.Extra, "isAdmin", x.User.IsAdmin, encBool)
 	}
 	if x.User.IsDeleted != nil {
-		if e.field(&x.Extra, "isDeleted") {
-			encPtr(&x.User.IsDeleted, e, encBool)
-		}
+		encMemberPtr(e, &x.Extra, "isDeleted", x.User.IsDeleted, encBool)
 	}
 	if x.User.IsExplorable != nil {
-		if e.field(&x.Extra, "isExplorable") {
-			encPtr(&x.User.IsExplorable, e, encBool)
-		}
+		encMemberPtr(e, &x.Extra, "isExplorable", x.User.IsExplorable, encBool)
 	}
 	if x.User.IsModerator != nil || x.User.nulls&0x2000 != 0 {
-		if e.field(&x.Extra, "isModerator") {
-			encPtr(&x.User.IsModerator, e, encBool)
-		}
+		encMemberPtr(e, &x.Extra, "isModerator", x.User.IsModerator, encBool)
 	}
 	if x.User.LoggedInDays != nil {
-		if e.field(&x.Extra, "loggedInDays") {
-			encPtr(&x.User.LoggedInDays, e, encInt64)
-		}
+		encMemberPtr(e, &x.Extra, "loggedInDays", x.User.LoggedInDays, encInt64)
 	}
 	if x.User.MutedInstances != nil || x.User.nulls&0x4000 != 0 {
-		if e.field(&x.Extra, "mutedInstances") {
-			func(p *[]string, e *jsonEncoder) {
-				encSlice(p, e, encString)
-			}(&x.User.MutedInstances, e)
-		}
+		encMember(e, &x.Extra, "mutedInstances", &x.User.MutedInstances, func(p *[]string, e *jsonEncoder) {
+			encSlice(p, e, encString)
+		})
 	}
 	if x.User.MutedWords != nil {
-		if e.field(&x.Extra, "mutedWords") {
-			func(p *[]MutedWord, e *jsonEncoder) {
-				encSlice(p, e, (*MutedWord).encodeJSON)
-			}(&x.User.MutedWords, e)
-		}
+		encMember(e, &x.Extra, "mutedWords", &x.User.MutedWords, func(p *[]MutedWord, e *jsonEncoder) {
+			encSlice(p, e, (*MutedWord).encodeJSON)
+		})
 	}
 	if x.User.Policies != nil {
-		if e.field(&x.Extra, "policies") {
-			func(p *map[string]any, e *jsonEncoder) {
-				encMap(p, e, encAny)
-			}(&x.User.Policies, e)
-		}
+		encMember(e, &x.Extra, "policies", &x.User.Policies, func(p *map[string]any, e *jsonEncoder) {
+			encMap(p, e, encAny)
+		})
 	}
 	if x.User.UnreadNotificationsCount != nil {
-		if e.field(&x.Extra, "unreadNotificationsCount") {
-			encPtr(&x.User.UnreadNotificationsCount, e, encInt64)
-		}
+		encMemberPtr(e, &x.Extra, "unreadNotificationsCount", x.User.UnreadNotificationsCount, encInt64)
 	}
 	x.Extra.encode(e)
 	e.objectEnd()
@@ -8364,284 +6848,265 @@ func (x *StreamMeUpdated) decodeJSON(d *jsonDecoder) bool {
 		switch string(d.key) {
 		case "id":
 			seen[0] |= 0x1
-			d.field(&x.Extra, "id", d.at(), decString(&x.MeDetailed.UserLite.ID, d), "string")
+			decMember(d, &x.Extra, "id", &x.MeDetailed.UserLite.ID, decString, "string")
 		case "name":
 			seen[0] |= 0x2
-			if d.null() {
+			if d.nullMember(&x.Extra, "name") {
 				x.MeDetailed.UserLite.Name = nil
-				x.Extra.forgetDeclared("name")
 			} else {
-				d.field(&x.Extra, "name", d.at(), decPtr(&x.MeDetailed.UserLite.Name, d, decString), "string or null")
+				decMemberPtr(d, &x.Extra, "name", &x.MeDetailed.UserLite.Name, new(string), decString, "string or null")
 			}
 		case "username":
 			seen[0] |= 0x4
-			d.field(&x.Extra, "username", d.at(), decString(&x.MeDetailed.UserLite.Username, d), "string")
+			decMember(d, &x.Extra, "username", &x.MeDetailed.UserLite.Username, decString, "string")
 		case "host":
 			seen[0] |= 0x8
-			if d.null() {
+			if d.nullMember(&x.Extra, "host") {
 				x.MeDetailed.UserLite.Host = nil
-				x.Extra.forgetDeclared("host")
 			} else {
-				d.field(&x.Extra, "host", d.at(), decPtr(&x.MeDetailed.UserLite.Host, d, decString), "string or null")
+				decMemberPtr(d, &x.Extra, "host", &x.MeDetailed.UserLite.Host, new(string), decString, "string or null")
 			}
 		case "avatarUrl":
 			seen[0] |= 0x10
-			if d.null() {
+			if d.nullMember(&x.Extra, "avatarUrl") {
 				x.MeDetailed.UserLite.AvatarURL = nil
-				x.Extra.forgetDeclared("avatarUrl")
 			} else {
-				d.field(&x.Extra, "avatarUrl", d.at(), decPtr(&x.MeDetailed.UserLite.AvatarURL, d, decString), "string or null")
+				decMemberPtr(d, &x.Extra, "avatarUrl", &x.MeDetailed.UserLite.AvatarURL, new(string), decString, "string or null")
 			}
 		case "avatarBlurhash":
 			seen[0] |= 0x20
-			if d.null() {
+			if d.nullMember(&x.Extra, "avatarBlurhash") {
 				x.MeDetailed.UserLite.AvatarBlurhash = nil
-				x.Extra.forgetDeclared("avatarBlurhash")
 			} else {
-				d.field(&x.Extra, "avatarBlurhash", d.at(), decPtr(&x.MeDetailed.UserLite.AvatarBlurhash, d, decString), "string or null")
+				decMemberPtr(d, &x.Extra, "avatarBlurhash", &x.MeDetailed.UserLite.AvatarBlurhash, new(string), decString, "string or null")
 			}
 		case "avatarDecorations":
 			seen[0] |= 0x40
-			d.field(&x.Extra, "avatarDecorations", d.at(), func(p *[]AvatarDecoration, d *jsonDecoder) bool {
+			decMember(d, &x.Extra, "avatarDecorations", &x.MeDetailed.UserLite.AvatarDecorations, func(p *[]AvatarDecoration, d *jsonDecoder) bool {
 				return decSlice(p, d, (*AvatarDecoration).decodeJSON)
-			}(&x.MeDetailed.UserLite.AvatarDecorations, d), "array of AvatarDecoration")
+			}, "array of AvatarDecoration")
 		case "isBot":
 			seen[0] |= 0x80
-			d.field(&x.Extra, "isBot", d.at(), decPtr(&x.MeDetailed.UserLite.IsBot, d, decBool), "boolean")
+			decMemberPtr(d, &x.Extra, "isBot", &x.MeDetailed.UserLite.IsBot, new(bool), decBool, "boolean")
 		case "isCat":
 			seen[0] |= 0x100
-			d.field(&x.Extra, "isCat", d.at(), decPtr(&x.MeDetailed.UserLite.IsCat, d, decBool), "boolean")
+			decMemberPtr(d, &x.Extra, "isCat", &x.MeDetailed.UserLite.IsCat, new(bool), decBool, "boolean")
 		case "instance":
 			seen[0] |= 0x200
-			d.field(&x.Extra, "instance", d.at(), decPtr(&x.MeDetailed.UserLite.Instance, d, (*Instance).decodeJSON), "Instance")
+			decMemberPtr(d, &x.Extra, "instance", &x.MeDetailed.UserLite.Instance, new(Instance), (*Instance).decodeJSON, "Instance")
 		case "emojis":
 			seen[0] |= 0x400
-			d.field(&x.Extra, "emojis", d.at(), func(p *map[string]string, d *jsonDecoder) bool {
+			decMember(d, &x.Extra, "emojis", &x.MeDetailed.UserLite.Emojis, func(p *map[string]string, d *jsonDecoder) bool {
 				return decMap(p, d, decString)
-			}(&x.MeDetailed.UserLite.Emojis, d), "object of string")
+			}, "object of string")
 		case "onlineStatus":
 			seen[0] |= 0x800
-			d.field(&x.Extra, "onlineStatus", d.at(), decEnum[UserOnlineStatus](&x.MeDetailed.UserLite.OnlineStatus, d), "string")
+			decMember(d, &x.Extra, "onlineStatus", &x.MeDetailed.UserLite.OnlineStatus, decEnum[UserOnlineStatus], "string")
 		case "url":
 			seen[0] |= 0x1000
-			if d.null() {
+			if d.nullMember(&x.Extra, "url") {
 				x.MeDetailed.UserDetailedNotMeOnly.URL = nil
-				x.Extra.forgetDeclared("url")
 			} else {
-				d.field(&x.Extra, "url", d.at(), decPtr(&x.MeDetailed.UserDetailedNotMeOnly.URL, d, decString), "string or null")
+				decMemberPtr(d, &x.Extra, "url", &x.MeDetailed.UserDetailedNotMeOnly.URL, new(string), decString, "string or null")
 			}
 		case "uri":
 			seen[0] |= 0x2000
-			if d.null() {
+			if d.nullMember(&x.Extra, "uri") {
 				x.MeDetailed.UserDetailedNotMeOnly.URI = nil
-				x.Extra.forgetDeclared("uri")
 			} else {
-				d.field(&x.Extra, "uri", d.at(), decPtr(&x.MeDetailed.UserDetailedNotMeOnly.URI, d, decString), "string or null")
+				decMemberPtr(d, &x.Extra, "uri", &x.MeDetailed.UserDetailedNotMeOnly.URI, new(string), decString, "string or null")
 			}
 		case "alsoKnownAs":
 			seen[0] |= 0x4000
-			if d.null() {
+			if d.nullMember(&x.Extra, "alsoKnownAs") {
 				x.MeDetailed.UserDetailedNotMeOnly.AlsoKnownAs = nil
-				x.Extra.forgetDeclared("alsoKnownAs")
 			} else {
-				d.field(&x.Extra, "alsoKnownAs", d.at(), func(p *[]string, d *jsonDecoder) bool {
+				decMember(d, &x.Extra, "alsoKnownAs", &x.MeDetailed.UserDetailedNotMeOnly.AlsoKnownAs, func(p *[]string, d *jsonDecoder) bool {
 					return decSlice(p, d, decString)
-				}(&x.MeDetailed.UserDetailedNotMeOnly.AlsoKnownAs, d), "array of string or null")
+				}, "array of string or null")
 			}
 		case "createdAt":
 			seen[0] |= 0x8000
-			d.field(&x.Extra, "createdAt", d.at(), decTime(&x.MeDetailed.UserDetailedNotMeOnly.CreatedAt, d), "date-time string")
+			decMember(d, &x.Extra, "createdAt", &x.MeDetailed.UserDetailedNotMeOnly.CreatedAt, decTime, "date-time string")
 		case "updatedAt":
 			seen[0] |= 0x10000
-			if d.null() {
+			if d.nullMember(&x.Extra, "updatedAt") {
 				x.MeDetailed.UserDetailedNotMeOnly.UpdatedAt = nil
-				x.Extra.forgetDeclared("updatedAt")
 			} else {
-				d.field(&x.Extra, "updatedAt", d.at(), decPtr(&x.MeDetailed.UserDetailedNotMeOnly.UpdatedAt, d, decTime), "date-time string or null")
+				decMemberPtr(d, &x.Extra, "updatedAt", &x.MeDetailed.UserDetailedNotMeOnly.UpdatedAt, new(time.Time), decTime, "date-time string or null")
 			}
 		case "lastFetchedAt":
 			seen[0] |= 0x20000
-			if d.null() {
+			if d.nullMember(&x.Extra, "lastFetchedAt") {
 				x.MeDetailed.UserDetailedNotMeOnly.LastFetchedAt = nil
-				x.Extra.forgetDeclared("lastFetchedAt")
 			} else {
-				d.field(&x.Extra, "lastFetchedAt", d.at(), decPtr(&x.MeDetailed.UserDetailedNotMeOnly.LastFetchedAt, d, decTime), "date-time string or null")
+				decMemberPtr(d, &x.Extra, "lastFetchedAt", &x.MeDetailed.UserDetailedNotMeOnly.LastFetchedAt, new(time.Time), decTime, "date-time string or null")
 			}
 		case "bannerUrl":
 			seen[0] |= 0x40000
-			if d.null() {
+			if d.nullMember(&x.Extra, "bannerUrl") {
 				x.MeDetailed.UserDetailedNotMeOnly.BannerURL = nil
-				x.Extra.forgetDeclared("bannerUrl")
 			} else {
-				d.field(&x.Extra, "bannerUrl", d.at(), decPtr(&x.MeDetailed.UserDetailedNotMeOnly.BannerURL, d, decString), "string or null")
+				decMemberPtr(d, &x.Extra, "bannerUrl", &x.MeDetailed.UserDetailedNotMeOnly.BannerURL, new(string), decString, "string or null")
 			}
 		case "isLocked":
 			seen[0] |= 0x80000
-			d.field(&x.Extra, "isLocked", d.at(), decBool(&x.MeDetailed.UserDetailedNotMeOnly.IsLocked, d), "boolean")
+			decMember(d, &x.Extra, "isLocked", &x.MeDetailed.UserDetailedNotMeOnly.IsLocked, decBool, "boolean")
 		case "isSuspended":
 			seen[0] |= 0x100000
-			d.field(&x.Extra, "isSuspended", d.at(), decBool(&x.MeDetailed.UserDetailedNotMeOnly.IsSuspended, d), "boolean")
+			decMember(d, &x.Extra, "isSuspended", &x.MeDetailed.UserDetailedNotMeOnly.IsSuspended, decBool, "boolean")
 		case "description":
 			seen[0] |= 0x200000
-			if d.null() {
+			if d.nullMember(&x.Extra, "description") {
 				x.MeDetailed.UserDetailedNotMeOnly.Description = nil
-				x.Extra.forgetDeclared("description")
 			} else {
-				d.field(&x.Extra, "description", d.at(), decPtr(&x.MeDetailed.UserDetailedNotMeOnly.Description, d, decString), "string or null")
+				decMemberPtr(d, &x.Extra, "description", &x.MeDetailed.UserDetailedNotMeOnly.Description, new(string), decString, "string or null")
 			}
 		case "birthday":
 			seen[0] |= 0x400000
-			if d.null() {
+			if d.nullMember(&x.Extra, "birthday") {
 				x.MeDetailed.UserDetailedNotMeOnly.Birthday = nil
-				x.Extra.forgetDeclared("birthday")
 			} else {
-				d.field(&x.Extra, "birthday", d.at(), decPtr(&x.MeDetailed.UserDetailedNotMeOnly.Birthday, d, decString), "string or null")
+				decMemberPtr(d, &x.Extra, "birthday", &x.MeDetailed.UserDetailedNotMeOnly.Birthday, new(string), decString, "string or null")
 			}
 		case "lang":
 			seen[0] |= 0x800000
-			if d.null() {
+			if d.nullMember(&x.Extra, "lang") {
 				x.MeDetailed.UserDetailedNotMeOnly.Lang = nil
-				x.Extra.forgetDeclared("lang")
 			} else {
-				d.field(&x.Extra, "lang", d.at(), decPtr(&x.MeDetailed.UserDetailedNotMeOnly.Lang, d, decString), "string or null")
+				decMemberPtr(d, &x.Extra, "lang", &x.MeDetailed.UserDetailedNotMeOnly.Lang, new(string), decString, "string or null")
 			}
 		case "fields":
 			seen[0] |= 0x1000000
-			d.field(&x.Extra, "fields", d.at(), func(p *[]Field, d *jsonDecoder) bool {
+			decMember(d, &x.Extra, "fields", &x.MeDetailed.UserDetailedNotMeOnly.Fields, func(p *[]Field, d *jsonDecoder) bool {
 				return decSlice(p, d, (*Field).decodeJSON)
-			}(&x.MeDetailed.UserDetailedNotMeOnly.Fields, d), "array of Field")
+			}, "array of Field")
 		case "followersCount":
 			seen[0] |= 0x2000000
-			d.field(&x.Extra, "followersCount", d.at(), decInt64(&x.MeDetailed.UserDetailedNotMeOnly.FollowersCount, d), "integer")
+			decMember(d, &x.Extra, "followersCount", &x.MeDetailed.UserDetailedNotMeOnly.FollowersCount, decInt64, "integer")
 		case "followingCount":
 			seen[0] |= 0x4000000
-			d.field(&x.Extra, "followingCount", d.at(), decInt64(&x.MeDetailed.UserDetailedNotMeOnly.FollowingCount, d), "integer")
+			decMember(d, &x.Extra, "followingCount", &x.MeDetailed.UserDetailedNotMeOnly.FollowingCount, decInt64, "integer")
 		case "notesCount":
 			seen[0] |= 0x8000000
-			d.field(&x.Extra, "notesCount", d.at(), decInt64(&x.MeDetailed.UserDetailedNotMeOnly.NotesCount, d), "integer")
+			decMember(d, &x.Extra, "notesCount", &x.MeDetailed.UserDetailedNotMeOnly.NotesCount, decInt64, "integer")
 		case "pinnedNoteIds":
 			seen[0] |= 0x10000000
-			d.field(&x.Extra, "pinnedNoteIds", d.at(), func(p *[]string, d *jsonDecoder) bool {
+			decMember(d, &x.Extra, "pinnedNoteIds", &x.MeDetailed.UserDetailedNotMeOnly.PinnedNoteIDs, func(p *[]string, d *jsonDecoder) bool {
 				return decSlice(p, d, decString)
-			}(&x.MeDetailed.UserDetailedNotMeOnly.PinnedNoteIDs, d), "array of string")
+			}, "array of string")
 		case "pinnedNotes":
 			seen[0] |= 0x20000000
-			d.field(&x.Extra, "pinnedNotes", d.at(), func(p *[]Note, d *jsonDecoder) bool {
+			decMember(d, &x.Extra, "pinnedNotes", &x.MeDetailed.UserDetailedNotMeOnly.PinnedNotes, func(p *[]Note, d *jsonDecoder) bool {
 				return decSlice(p, d, (*Note).decodeJSON)
-			}(&x.MeDetailed.UserDetailedNotMeOnly.PinnedNotes, d), "array of Note")
+			}, "array of Note")
 		case "publicReactions":
 			seen[0] |= 0x40000000
-			d.field(&x.Extra, "publicReactions", d.at(), decBool(&x.MeDetailed.UserDetailedNotMeOnly.PublicReactions, d), "boolean")
+			decMember(d, &x.Extra, "publicReactions", &x.MeDetailed.UserDetailedNotMeOnly.PublicReactions, decBool, "boolean")
 		case "followingVisibility":
 			seen[0] |= 0x80000000
-			d.field(&x.Extra, "followingVisibility", d.at(), decEnum[UserFollowingVisibility](&x.MeDetailed.UserDetailedNotMeOnly.FollowingVisibility, d), "string")
+			decMember(d, &x.Extra, "followingVisibility", &x.MeDetailed.UserDetailedNotMeOnly.FollowingVisibility, decEnum[UserFollowingVisibility], "string")
 		case "followersVisibility":
 			seen[0] |= 0x100000000
-			d.field(&x.Extra, "followersVisibility", d.at(), decEnum[UserFollowersVisibility](&x.MeDetailed.UserDetailedNotMeOnly.FollowersVisibility, d), "string")
+			decMember(d, &x.Extra, "followersVisibility", &x.MeDetailed.UserDetailedNotMeOnly.FollowersVisibility, decEnum[UserFollowersVisibility], "string")
 		case "roles":
 			seen[0] |= 0x200000000
-			d.field(&x.Extra, "roles", d.at(), func(p *[]RoleLite, d *jsonDecoder) bool {
+			decMember(d, &x.Extra, "roles", &x.MeDetailed.UserDetailedNotMeOnly.Roles, func(p *[]RoleLite, d *jsonDecoder) bool {
 				return decSlice(p, d, (*RoleLite).decodeJSON)
-			}(&x.MeDetailed.UserDetailedNotMeOnly.Roles, d), "array of RoleLite")
+			}, "array of RoleLite")
 		case "isFollowing":
 			seen[0] |= 0x400000000
-			d.field(&x.Extra, "isFollowing", d.at(), decPtr(&x.MeDetailed.UserDetailedNotMeOnly.IsFollowing, d, decBool), "boolean")
+			decMemberPtr(d, &x.Extra, "isFollowing", &x.MeDetailed.UserDetailedNotMeOnly.IsFollowing, new(bool), decBool, "boolean")
 		case "isBlocking":
 			seen[0] |= 0x800000000
-			d.field(&x.Extra, "isBlocking", d.at(), decPtr(&x.MeDetailed.UserDetailedNotMeOnly.IsBlocking, d, decBool), "boolean")
+			decMemberPtr(d, &x.Extra, "isBlocking", &x.MeDetailed.UserDetailedNotMeOnly.IsBlocking, new(bool), decBool, "boolean")
 		case "notify":
 			seen[0] |= 0x1000000000
-			d.field(&x.Extra, "notify", d.at(), decPtr(&x.MeDetailed.UserDetailedNotMeOnly.Notify, d, decEnum[UserNotify]), "string")
+			decMemberPtr(d, &x.Extra, "notify", &x.MeDetailed.UserDetailedNotMeOnly.Notify, new(UserNotify), decEnum[UserNotify], "string")
 		case "avatarId":
 			seen[0] |= 0x2000000000
-			if d.null() {
+			if d.nullMember(&x.Extra, "avatarId") {
 				x.MeDetailed.AvatarID = nil
-				x.Extra.forgetDeclared("avatarId")
 			} else {
-				d.field(&x.Extra, "avatarId", d.at(), decPtr(&x.MeDetailed.AvatarID, d, decString), "string or null")
+				decMemberPtr(d, &x.Extra, "avatarId", &x.MeDetailed.AvatarID, new(string), decString, "string or null")
 			}
 		case "isModerator":
 			seen[0] |= 0x4000000000
-			if d.null() {
+			if d.nullMember(&x.Extra, "isModerator") {
 				x.MeDetailed.IsModerator = nil
-				x.Extra.forgetDeclared("isModerator")
 			} else {
-				d.field(&x.Extra, "isModerator", d.at(), decPtr(&x.MeDetailed.IsModerator, d, decBool), "boolean or null")
+				decMemberPtr(d, &x.Extra, "isModerator", &x.MeDetailed.IsModerator, new(bool), decBool, "boolean or null")
 			}
 		case "isAdmin":
 			seen[0] |= 0x8000000000
-			if d.null() {
+			if d.nullMember(&x.Extra, "isAdmin") {
 				x.MeDetailed.IsAdmin = nil
-				x.Extra.forgetDeclared("isAdmin")
 			} else {
-				d.field(&x.Extra, "isAdmin", d.at(), decPtr(&x.MeDetailed.IsAdmin, d, decBool), "boolean or null")
+				decMemberPtr(d, &x.Extra, "isAdmin", &x.MeDetailed.IsAdmin, new(bool), decBool, "boolean or null")
 			}
 		case "autoAcceptFollowed":
 			seen[0] |= 0x10000000000
-			d.field(&x.Extra, "autoAcceptFollowed", d.at(), decBool(&x.MeDetailed.AutoAcceptFollowed, d), "boolean")
+			decMember(d, &x.Extra, "autoAcceptFollowed", &x.MeDetailed.AutoAcceptFollowed, decBool, "boolean")
 		case "isExplorable":
 			seen[0] |= 0x20000000000
-			d.field(&x.Extra, "isExplorable", d.at(), decBool(&x.MeDetailed.IsExplorable, d), "boolean")
+			decMember(d, &x.Extra, "isExplorable", &x.MeDetailed.IsExplorable, decBool, "boolean")
 		case "isDeleted":
 			seen[0] |= 0x40000000000
-			d.field(&x.Extra, "isDeleted", d.at(), decBool(&x.MeDetailed.IsDeleted, d), "boolean")
+			decMember(d, &x.Extra, "isDeleted", &x.MeDetailed.IsDeleted, decBool, "boolean")
 		case "hasUnreadNotification":
 			seen[0] |= 0x80000000000
-			d.field(&x.Extra, "hasUnreadNotification", d.at(), decBool(&x.MeDetailed.HasUnreadNotification, d), "boolean")
+			decMember(d, &x.Extra, "hasUnreadNotification", &x.MeDetailed.HasUnreadNotification, decBool, "boolean")
 		case "unreadNotificationsCount":
 			seen[0] |= 0x100000000000
-			d.field(&x.Extra, "unreadNotificationsCount", d.at(), decInt64(&x.MeDetailed.UnreadNotificationsCount, d), "integer")
+			decMember(d, &x.Extra, "unreadNotificationsCount", &x.MeDetailed.UnreadNotificationsCount, decInt64, "integer")
 		case "mutedWords":
 			seen[0] |= 0x200000000000
-			d.field(&x.Extra, "mutedWords", d.at(), func(p *[]MutedWord, d *jsonDecoder) bool {
+			decMember(d, &x.Extra, "mutedWords", &x.MeDetailed.MutedWords, func(p *[]MutedWord, d *jsonDecoder) bool {
 				return decSlice(p, d, (*MutedWord).decodeJSON)
-			}(&x.MeDetailed.MutedWords, d), "array of MutedWord")
+			}, "array of MutedWord")
 		case "mutedInstances":
 			seen[0] |= 0x400000000000
-			if d.null() {
+			if d.nullMember(&x.Extra, "mutedInstances") {
 				x.MeDetailed.MutedInstances = nil
-				x.Extra.forgetDeclared("mutedInstances")
 			} else {
-				d.field(&x.Extra, "mutedInstances", d.at(), func(p *[]string, d *jsonDecoder) bool {
+				decMember(d, &x.Extra, "mutedInstances", &x.MeDetailed.MutedInstances, func(p *[]string, d *jsonDecoder) bool {
 					return decSlice(p, d, decString)
-				}(&x.MeDetailed.MutedInstances, d), "array of string or null")
+				}, "array of string or null")
 			}
 		case "email":
 			seen[0] |= 0x800000000000
-			if d.null() {
+			if d.nullMember(&x.Extra, "email") {
 				x.MeDetailed.Email = nil
 				x.MeDetailed.nulls |= 0x1
-				x.Extra.forgetDeclared("email")
 			} else {
-				d.field(&x.Extra, "email", d.at(), decPtr(&x.MeDetailed.Email, d, decString), "string or null")
+				decMemberPtr(d, &x.Extra, "email", &x.MeDetailed.Email, new(string), decString, "string or null")
 			}
 		case "policies":
 			seen[0] |= 0x1000000000000
-			d.field(&x.Extra, "policies", d.at(), func(p *map[string]any, d *jsonDecoder) bool {
+			decMember(d, &x.Extra, "policies", &x.MeDetailed.Policies, func(p *map[string]any, d *jsonDecoder) bool {
 				return decMap(p, d, decAny)
-			}(&x.MeDetailed.Policies, d), "object of any value")
+			}, "object of any value")
 		case "twoFactorEnabled":
 			seen[0] |= 0x2000000000000
-			d.field(&x.Extra, "twoFactorEnabled", d.at(), decBool(&x.MeDetailed.TwoFactorEnabled, d), "boolean")
+			decMember(d, &x.Extra, "twoFactorEnabled", &x.MeDetailed.TwoFactorEnabled, decBool, "boolean")
 		case "followedMessage":
 			seen[0] |= 0x4000000000000
-			if d.null() {
+			if d.nullMember(&x.Extra, "followedMessage") {
 				x.MeDetailed.FollowedMessage = nil
-				x.Extra.forgetDeclared("followedMessage")
 			} else {
-				d.field(&x.Extra, "followedMessage", d.at(), decPtr(&x.MeDetailed.FollowedMessage, d, decString), "string or null")
+				decMemberPtr(d, &x.Extra, "followedMessage", &x.MeDetailed.FollowedMessage, new(string), decString, "string or null")
 			}
 		case "2faEnabled":
 			seen[0] |= 0x8000000000000
-			d.field(&x.Extra, "2faEnabled", d.at(), decPtr(&x.MeDetailed.X2FAEnabled, d, decBool), "boolean")
+			decMemberPtr(d, &x.Extra, "2faEnabled", &x.MeDetailed.X2FAEnabled, new(bool), decBool, "boolean")
 		case "loggedInDays":
 			seen[0] |= 0x10000000000000
-			d.field(&x.Extra, "loggedInDays", d.at(), decInt64(&x.MeDetailed.LoggedInDays, d), "integer")
+			decMember(d, &x.Extra, "loggedInDays", &x.MeDetailed.LoggedInDays, decInt64, "integer")
 		case "achievements":
 			seen[0] |= 0x20000000000000
-			d.field(&x.Extra, "achievements", d.at(), func(p *[]Achievement, d *jsonDecoder) bool {
+			decMember(d, &x.Extra, "achievements", &x.MeDetailed.Achievements, func(p *[]Achievement, d *jsonDecoder) bool {
 				return decSlice(p, d, (*Achievement).decodeJSON)
-			}(&x.MeDetailed.Achievements, d), "array of Achievement")
+			}, "array of Achievement")
 		default:
 			d.unknown(&x.Extra)
 		}
@@ -8651,242 +7116,80 @@ func (x *StreamMeUpdated) decodeJSON(d *jsonDecoder) bool {
 }
 func (x *StreamMeUpdated) encodeJSON(e *jsonEncoder) {
 	e.objectStart()
-	if e.field(&x.Extra, "id") {
-		encString(&x.MeDetailed.UserLite.ID, e)
-	}
-	if e.field(&x.Extra, "name") {
-		encPtr(&x.MeDetailed.UserLite.Name, e, encString)
-	}
-	if e.field(&x.Extra, "username") {
-		encString(&x.MeDetailed.UserLite.Username, e)
-	}
-	if e.field(&x.Extra, "host") {
-		encPtr(&x.MeDetailed.UserLite.Host, e, encString)
-	}
-	if e.field(&x.Extra, "avatarUrl") {
-		encPtr(&x.MeDetailed.UserLite.AvatarURL, e, encString)
-	}
-	if e.field(&x.Extra, "avatarBlurhash") {
-		encPtr(&x.MeDetailed.UserLite.AvatarBlurhash, e, encString)
-	}
-	if e.field(&x.Extra, "avatarDecorations") {
-		if x.MeDetailed.UserLite.AvatarDecorations == nil {
-			e.rawBytes("[]")
-		} else {
-			func(p *[]AvatarDecoration, e *jsonEncoder) {
-				encSlice(p, e, (*AvatarDecoration).encodeJSON)
-			}(&x.MeDetailed.UserLite.AvatarDecorations, e)
-		}
-	}
+	encMember(e, &x.Extra, "id", &x.MeDetailed.UserLite.ID, encString)
+	encMemberPtr(e, &x.Extra, "name", x.MeDetailed.UserLite.Name, encString)
+	encMember(e, &x.Extra, "username", &x.MeDetailed.UserLite.Username, encString)
+	encMemberPtr(e, &x.Extra, "host", x.MeDetailed.UserLite.Host, encString)
+	encMemberPtr(e, &x.Extra, "avatarUrl", x.MeDetailed.UserLite.AvatarURL, encString)
+	encMemberPtr(e, &x.Extra, "avatarBlurhash", x.MeDetailed.UserLite.AvatarBlurhash, encString)
+	encMemberList(e, &x.Extra, "avatarDecorations", &x.MeDetailed.UserLite.AvatarDecorations, (*AvatarDecoration).encodeJSON)
 	if x.MeDetailed.UserLite.IsBot != nil {
-		if e.field(&x.Extra, "isBot") {
-			encPtr(&x.MeDetailed.UserLite.IsBot, e, encBool)
-		}
+		encMemberPtr(e, &x.Extra, "isBot", x.MeDetailed.UserLite.IsBot, encBool)
 	}
 	if x.MeDetailed.UserLite.IsCat != nil {
-		if e.field(&x.Extra, "isCat") {
-			encPtr(&x.MeDetailed.UserLite.IsCat, e, encBool)
-		}
+		encMemberPtr(e, &x.Extra, "isCat", x.MeDetailed.UserLite.IsCat, encBool)
 	}
 	if x.MeDetailed.UserLite.Instance != nil {
-		if e.field(&x.Extra, "instance") {
-			encPtr(&x.MeDetailed.UserLite.Instance, e, (*Instance).encodeJSON)
-		}
+		encMemberPtr(e, &x.Extra, "instance", x.MeDetailed.UserLite.Instance, (*Instance).encodeJSON)
 	}
-	if e.field(&x.Extra, "emojis") {
-		if x.MeDetailed.UserLite.Emojis == nil {
-			e.rawBytes("{}")
-		} else {
-			func(p *map[string]string, e *jsonEncoder) {
-				encMap(p, e, encString)
-			}(&x.MeDetailed.UserLite.Emojis, e)
-		}
-	}
-	if e.field(&x.Extra, "onlineStatus") {
-		encEnum[UserOnlineStatus](&x.MeDetailed.UserLite.OnlineStatus, e)
-	}
-	if e.field(&x.Extra, "url") {
-		encPtr(&x.MeDetailed.UserDetailedNotMeOnly.URL, e, encString)
-	}
-	if e.field(&x.Extra, "uri") {
-		encPtr(&x.MeDetailed.UserDetailedNotMeOnly.URI, e, encString)
-	}
-	if e.field(&x.Extra, "alsoKnownAs") {
-		func(p *[]string, e *jsonEncoder) {
-			encSlice(p, e, encString)
-		}(&x.MeDetailed.UserDetailedNotMeOnly.AlsoKnownAs, e)
-	}
-	if e.field(&x.Extra, "createdAt") {
-		encTime(&x.MeDetailed.UserDetailedNotMeOnly.CreatedAt, e)
-	}
-	if e.field(&x.Extra, "updatedAt") {
-		encPtr(&x.MeDetailed.UserDetailedNotMeOnly.UpdatedAt, e, encTime)
-	}
-	if e.field(&x.Extra, "lastFetchedAt") {
-		encPtr(&x.MeDetailed.UserDetailedNotMeOnly.LastFetchedAt, e, encTime)
-	}
-	if e.field(&x.Extra, "bannerUrl") {
-		encPtr(&x.MeDetailed.UserDetailedNotMeOnly.BannerURL, e, encString)
-	}
-	if e.field(&x.Extra, "isLocked") {
-		encBool(&x.MeDetailed.UserDetailedNotMeOnly.IsLocked, e)
-	}
-	if e.field(&x.Extra, "isSuspended") {
-		encBool(&x.MeDetailed.UserDetailedNotMeOnly.IsSuspended, e)
-	}
-	if e.field(&x.Extra, "description") {
-		encPtr(&x.MeDetailed.UserDetailedNotMeOnly.Description, e, encString)
-	}
-	if e.field(&x.Extra, "birthday") {
-		encPtr(&x.MeDetailed.UserDetailedNotMeOnly.Birthday, e, encString)
-	}
-	if e.field(&x.Extra, "lang") {
-		encPtr(&x.MeDetailed.UserDetailedNotMeOnly.Lang, e, encString)
-	}
-	if e.field(&x.Extra, "fields") {
-		if x.MeDetailed.UserDetailedNotMeOnly.Fields == nil {
-			e.rawBytes("[]")
-		} else {
-			func(p *[]Field, e *jsonEncoder) {
-				encSlice(p, e, (*Field).encodeJSON)
-			}(&x.MeDetailed.UserDetailedNotMeOnly.Fields, e)
-		}
-	}
-	if e.field(&x.Extra, "followersCount") {
-		encInt64(&x.MeDetailed.UserDetailedNotMeOnly.FollowersCount, e)
-	}
-	if e.field(&x.Extra, "followingCount") {
-		encInt64(&x.MeDetailed.UserDetailedNotMeOnly.FollowingCount, e)
-	}
-	if e.field(&x.Extra, "notesCount") {
-		encInt64(&x.MeDetailed.UserDetailedNotMeOnly.NotesCount, e)
-	}
-	if e.field(&x.Extra, "pinnedNoteIds") {
-		if x.MeDetailed.UserDetailedNotMeOnly.PinnedNoteIDs == nil {
-			e.rawBytes("[]")
-		} else {
-			func(p *[]string, e *jsonEncoder) {
-				encSlice(p, e, encString)
-			}(&x.MeDetailed.UserDetailedNotMeOnly.PinnedNoteIDs, e)
-		}
-	}
-	if e.field(&x.Extra, "pinnedNotes") {
-		if x.MeDetailed.UserDetailedNotMeOnly.PinnedNotes == nil {
-			e.rawBytes("[]")
-		} else {
-			func(p *[]Note, e *jsonEncoder) {
-				encSlice(p, e, (*Note).encodeJSON)
-			}(&x.MeDetailed.UserDetailedNotMeOnly.PinnedNotes, e)
-		}
-	}
-	if e.field(&x.Extra, "publicReactions") {
-		encBool(&x.MeDetailed.UserDetailedNotMeOnly.PublicReactions, e)
-	}
-	if e.field(&x.Extra, "followingVisibility") {
-		encEnum[UserFollowingVisibility](&x.MeDetailed.UserDetailedNotMeOnly.FollowingVisibility, e)
-	}
-	if e.field(&x.Extra, "followersVisibility") {
-		encEnum[UserFollowersVisibility](&x.MeDetailed.UserDetailedNotMeOnly.FollowersVisibility, e)
-	}
-	if e.field(&x.Extra, "roles") {
-		if x.MeDetailed.UserDetailedNotMeOnly.Roles == nil {
-			e.rawBytes("[]")
-		} else {
-			func(p *[]RoleLite, e *jsonEncoder) {
-				encSlice(p, e, (*RoleLite).encodeJSON)
-			}(&x.MeDetailed.UserDetailedNotMeOnly.Roles, e)
-		}
-	}
+	encMemberMap(e, &x.Extra, "emojis", &x.MeDetailed.UserLite.Emojis, encString)
+	encMember(e, &x.Extra, "onlineStatus", &x.MeDetailed.UserLite.OnlineStatus, encEnum[UserOnlineStatus])
+	encMemberPtr(e, &x.Extra, "url", x.MeDetailed.UserDetailedNotMeOnly.URL, encString)
+	encMemberPtr(e, &x.Extra, "uri", x.MeDetailed.UserDetailedNotMeOnly.URI, encString)
+	encMember(e, &x.Extra, "alsoKnownAs", &x.MeDetailed.UserDetailedNotMeOnly.AlsoKnownAs, func(p *[]string, e *jsonEncoder) {
+		encSlice(p, e, encString)
+	})
+	encMember(e, &x.Extra, "createdAt", &x.MeDetailed.UserDetailedNotMeOnly.CreatedAt, encTime)
+	encMemberPtr(e, &x.Extra, "updatedAt", x.MeDetailed.UserDetailedNotMeOnly.UpdatedAt, encTime)
+	encMemberPtr(e, &x.Extra, "lastFetchedAt", x.MeDetailed.UserDetailedNotMeOnly.LastFetchedAt, encTime)
+	encMemberPtr(e, &x.Extra, "bannerUrl", x.MeDetailed.UserDetailedNotMeOnly.BannerURL, encString)
+	encMember(e, &x.Extra, "isLocked", &x.MeDetailed.UserDetailedNotMeOnly.IsLocked, encBool)
+	encMember(e, &x.Extra, "isSuspended", &x.MeDetailed.UserDetailedNotMeOnly.IsSuspended, encBool)
+	encMemberPtr(e, &x.Extra, "description", x.MeDetailed.UserDetailedNotMeOnly.Description, encString)
+	encMemberPtr(e, &x.Extra, "birthday", x.MeDetailed.UserDetailedNotMeOnly.Birthday, encString)
+	encMemberPtr(e, &x.Extra, "lang", x.MeDetailed.UserDetailedNotMeOnly.Lang, encString)
+	encMemberList(e, &x.Extra, "fields", &x.MeDetailed.UserDetailedNotMeOnly.Fields, (*Field).encodeJSON)
+	encMember(e, &x.Extra, "followersCount", &x.MeDetailed.UserDetailedNotMeOnly.FollowersCount, encInt64)
+	encMember(e, &x.Extra, "followingCount", &x.MeDetailed.UserDetailedNotMeOnly.FollowingCount, encInt64)
+	encMember(e, &x.Extra, "notesCount", &x.MeDetailed.UserDetailedNotMeOnly.NotesCount, encInt64)
+	encMemberList(e, &x.Extra, "pinnedNoteIds", &x.MeDetailed.UserDetailedNotMeOnly.PinnedNoteIDs, encString)
+	encMemberList(e, &x.Extra, "pinnedNotes", &x.MeDetailed.UserDetailedNotMeOnly.PinnedNotes, (*Note).encodeJSON)
+	encMember(e, &x.Extra, "publicReactions", &x.MeDetailed.UserDetailedNotMeOnly.PublicReactions, encBool)
+	encMember(e, &x.Extra, "followingVisibility", &x.MeDetailed.UserDetailedNotMeOnly.FollowingVisibility, encEnum[UserFollowingVisibility])
+	encMember(e, &x.Extra, "followersVisibility", &x.MeDetailed.UserDetailedNotMeOnly.FollowersVisibility, encEnum[UserFollowersVisibility])
+	encMemberList(e, &x.Extra, "roles", &x.MeDetailed.UserDetailedNotMeOnly.Roles, (*RoleLite).encodeJSON)
 	if x.MeDetailed.UserDetailedNotMeOnly.IsFollowing != nil {
-		if e.field(&x.Extra, "isFollowing") {
-			encPtr(&x.MeDetailed.UserDetailedNotMeOnly.IsFollowing, e, encBool)
-		}
+		encMemberPtr(e, &x.Extra, "isFollowing", x.MeDetailed.UserDetailedNotMeOnly.IsFollowing, encBool)
 	}
 	if x.MeDetailed.UserDetailedNotMeOnly.IsBlocking != nil {
-		if e.field(&x.Extra, "isBlocking") {
-			encPtr(&x.MeDetailed.UserDetailedNotMeOnly.IsBlocking, e, encBool)
-		}
+		encMemberPtr(e, &x.Extra, "isBlocking", x.MeDetailed.UserDetailedNotMeOnly.IsBlocking, encBool)
 	}
 	if x.MeDetailed.UserDetailedNotMeOnly.Notify != nil {
-		if e.field(&x.Extra, "notify") {
-			encPtr(&x.MeDetailed.UserDetailedNotMeOnly.Notify, e, encEnum[UserNotify])
-		}
+		encMemberPtr(e, &x.Extra, "notify", x.MeDetailed.UserDetailedNotMeOnly.Notify, encEnum[UserNotify])
 	}
-	if e.field(&x.Extra, "avatarId") {
-		encPtr(&x.MeDetailed.AvatarID, e, encString)
-	}
-	if e.field(&x.Extra, "isModerator") {
-		encPtr(&x.MeDetailed.IsModerator, e, encBool)
-	}
-	if e.field(&x.Extra, "isAdmin") {
-		encPtr(&x.MeDetailed.IsAdmin, e, encBool)
-	}
-	if e.field(&x.Extra, "autoAcceptFollowed") {
-		encBool(&x.MeDetailed.AutoAcceptFollowed, e)
-	}
-	if e.field(&x.Extra, "isExplorable") {
-		encBool(&x.MeDetailed.IsExplorable, e)
-	}
-	if e.field(&x.Extra, "isDeleted") {
-		encBool(&x.MeDetailed.IsDeleted, e)
-	}
-	if e.field(&x.Extra, "hasUnreadNotification") {
-		encBool(&x.MeDetailed.HasUnreadNotification, e)
-	}
-	if e.field(&x.Extra, "unreadNotificationsCount") {
-		encInt64(&x.MeDetailed.UnreadNotificationsCount, e)
-	}
-	if e.field(&x.Extra, "mutedWords") {
-		if x.MeDetailed.MutedWords == nil {
-			e.rawBytes("[]")
-		} else {
-			func(p *[]MutedWord, e *jsonEncoder) {
-				encSlice(p, e, (*MutedWord).encodeJSON)
-			}(&x.MeDetailed.MutedWords, e)
-		}
-	}
-	if e.field(&x.Extra, "mutedInstances") {
-		func(p *[]string, e *jsonEncoder) {
-			encSlice(p, e, encString)
-		}(&x.MeDetailed.MutedInstances, e)
-	}
+	encMemberPtr(e, &x.Extra, "avatarId", x.MeDetailed.AvatarID, encString)
+	encMemberPtr(e, &x.Extra, "isModerator", x.MeDetailed.IsModerator, encBool)
+	encMemberPtr(e, &x.Extra, "isAdmin", x.MeDetailed.IsAdmin, encBool)
+	encMember(e, &x.Extra, "autoAcceptFollowed", &x.MeDetailed.AutoAcceptFollowed, encBool)
+	encMember(e, &x.Extra, "isExplorable", &x.MeDetailed.IsExplorable, encBool)
+	encMember(e, &x.Extra, "isDeleted", &x.MeDetailed.IsDeleted, encBool)
+	encMember(e, &x.Extra, "hasUnreadNotification", &x.MeDetailed.HasUnreadNotification, encBool)
+	encMember(e, &x.Extra, "unreadNotificationsCount", &x.MeDetailed.UnreadNotificationsCount, encInt64)
+	encMemberList(e, &x.Extra, "mutedWords", &x.MeDetailed.MutedWords, (*MutedWord).encodeJSON)
+	encMember(e, &x.Extra, "mutedInstances", &x.MeDetailed.MutedInstances, func(p *[]string, e *jsonEncoder) {
+		encSlice(p, e, encString)
+	})
 	if x.MeDetailed.Email != nil || x.MeDetailed.nulls&0x1 != 0 {
-		if e.field(&x.Extra, "email") {
-			encPtr(&x.MeDetailed.Email, e, encString)
-		}
+		encMemberPtr(e, &x.Extra, "email", x.MeDetailed.Email, encString)
 	}
-	if e.field(&x.Extra, "policies") {
-		if x.MeDetailed.Policies == nil {
-			e.rawBytes("{}")
-		} else {
-			func(p *map[string]any, e *jsonEncoder) {
-				encMap(p, e, encAny)
-			}(&x.MeDetailed.Policies, e)
-		}
-	}
-	if e.field(&x.Extra, "twoFactorEnabled") {
-		encBool(&x.MeDetailed.TwoFactorEnabled, e)
-	}
-	if e.field(&x.Extra, "followedMessage") {
-		encPtr(&x.MeDetailed.FollowedMessage, e, encString)
-	}
+	encMemberMap(e, &x.Extra, "policies", &x.MeDetailed.Policies, encAny)
+	encMember(e, &x.Extra, "twoFactorEnabled", &x.MeDetailed.TwoFactorEnabled, encBool)
+	encMemberPtr(e, &x.Extra, "followedMessage", x.MeDetailed.FollowedMessage, encString)
 	if x.MeDetailed.X2FAEnabled != nil {
-		if e.field(&x.Extra, "2faEnabled") {
-			encPtr(&x.MeDetailed.X2FAEnabled, e, encBool)
-		}
+		encMemberPtr(e, &x.Extra, "2faEnabled", x.MeDetailed.X2FAEnabled, encBool)
 	}
-	if e.field(&x.Extra, "loggedInDays") {
-		encInt64(&x.MeDetailed.LoggedInDays, e)
-	}
-	if e.field(&x.Extra, "achievements") {
-		if x.MeDetailed.Achievements == nil {
-			e.rawBytes("[]")
-		} else {
-			func(p *[]Achievement, e *jsonEncoder) {
-				encSlice(p, e, (*Achievement).encodeJSON)
-			}(&x.MeDetailed.Achievements, e)
-		}
-	}
+	encMember(e, &x.Extra, "loggedInDays", &x.MeDetailed.LoggedInDays, encInt64)
+	encMemberList(e, &x.Extra, "achievements", &x.MeDetailed.Achievements, (*Achievement).encodeJSON)
 	x.Extra.encode(e)
 	e.objectEnd()
 }
@@ -8928,197 +7231,184 @@ func (x *StreamMention) decodeJSON(d *jsonDecoder) bool {
 		switch string(d.key) {
 		case "id":
 			seen[0] |= 0x1
-			d.field(&x.Extra, "id", d.at(), decString(&x.Note.ID, d), "string")
+			decMember(d, &x.Extra, "id", &x.Note.ID, decString, "string")
 		case "createdAt":
 			seen[0] |= 0x2
-			d.field(&x.Extra, "createdAt", d.at(), decTime(&x.Note.CreatedAt, d), "date-time string")
+			decMember(d, &x.Extra, "createdAt", &x.Note.CreatedAt, decTime, "date-time string")
 		case "deletedAt":
 			seen[0] |= 0x4
-			if d.null() {
+			if d.nullMember(&x.Extra, "deletedAt") {
 				x.Note.DeletedAt = nil
 				x.Note.nulls |= 0x1
-				x.Extra.forgetDeclared("deletedAt")
 			} else {
-				d.field(&x.Extra, "deletedAt", d.at(), decPtr(&x.Note.DeletedAt, d, decTime), "date-time string or null")
+				decMemberPtr(d, &x.Extra, "deletedAt", &x.Note.DeletedAt, new(time.Time), decTime, "date-time string or null")
 			}
 		case "text":
 			seen[0] |= 0x8
-			if d.null() {
+			if d.nullMember(&x.Extra, "text") {
 				x.Note.Text = nil
-				x.Extra.forgetDeclared("text")
 			} else {
-				d.field(&x.Extra, "text", d.at(), decPtr(&x.Note.Text, d, decString), "string or null")
+				decMemberPtr(d, &x.Extra, "text", &x.Note.Text, new(string), decString, "string or null")
 			}
 		case "cw":
 			seen[0] |= 0x10
-			if d.null() {
+			if d.nullMember(&x.Extra, "cw") {
 				x.Note.CW = nil
 				x.Note.nulls |= 0x2
-				x.Extra.forgetDeclared("cw")
 			} else {
-				d.field(&x.Extra, "cw", d.at(), decPtr(&x.Note.CW, d, decString), "string or null")
+				decMemberPtr(d, &x.Extra, "cw", &x.Note.CW, new(string), decString, "string or null")
 			}
 		case "userId":
 			seen[0] |= 0x20
-			d.field(&x.Extra, "userId", d.at(), decString(&x.Note.UserID, d), "string")
+			decMember(d, &x.Extra, "userId", &x.Note.UserID, decString, "string")
 		case "user":
 			seen[0] |= 0x40
-			d.field(&x.Extra, "user", d.at(), (*UserLite).decodeJSON(&x.Note.User, d), "UserLite")
+			decMember(d, &x.Extra, "user", &x.Note.User, (*UserLite).decodeJSON, "UserLite")
 		case "replyId":
 			seen[0] |= 0x80
-			if d.null() {
+			if d.nullMember(&x.Extra, "replyId") {
 				x.Note.ReplyID = nil
 				x.Note.nulls |= 0x4
-				x.Extra.forgetDeclared("replyId")
 			} else {
-				d.field(&x.Extra, "replyId", d.at(), decPtr(&x.Note.ReplyID, d, decString), "string or null")
+				decMemberPtr(d, &x.Extra, "replyId", &x.Note.ReplyID, new(string), decString, "string or null")
 			}
 		case "renoteId":
 			seen[0] |= 0x100
-			if d.null() {
+			if d.nullMember(&x.Extra, "renoteId") {
 				x.Note.RenoteID = nil
 				x.Note.nulls |= 0x8
-				x.Extra.forgetDeclared("renoteId")
 			} else {
-				d.field(&x.Extra, "renoteId", d.at(), decPtr(&x.Note.RenoteID, d, decString), "string or null")
+				decMemberPtr(d, &x.Extra, "renoteId", &x.Note.RenoteID, new(string), decString, "string or null")
 			}
 		case "reply":
 			seen[0] |= 0x200
-			if d.null() {
+			if d.nullMember(&x.Extra, "reply") {
 				x.Note.Reply = nil
 				x.Note.nulls |= 0x10
-				x.Extra.forgetDeclared("reply")
 			} else {
-				d.field(&x.Extra, "reply", d.at(), decPtr(&x.Note.Reply, d, (*Note).decodeJSON), "Note or null")
+				decMemberPtr(d, &x.Extra, "reply", &x.Note.Reply, new(Note), (*Note).decodeJSON, "Note or null")
 			}
 		case "renote":
 			seen[0] |= 0x400
-			if d.null() {
+			if d.nullMember(&x.Extra, "renote") {
 				x.Note.Renote = nil
 				x.Note.nulls |= 0x20
-				x.Extra.forgetDeclared("renote")
 			} else {
-				d.field(&x.Extra, "renote", d.at(), decPtr(&x.Note.Renote, d, (*Note).decodeJSON), "Note or null")
+				decMemberPtr(d, &x.Extra, "renote", &x.Note.Renote, new(Note), (*Note).decodeJSON, "Note or null")
 			}
 		case "isHidden":
 			seen[0] |= 0x800
-			d.field(&x.Extra, "isHidden", d.at(), decPtr(&x.Note.IsHidden, d, decBool), "boolean")
+			decMemberPtr(d, &x.Extra, "isHidden", &x.Note.IsHidden, new(bool), decBool, "boolean")
 		case "visibility":
 			seen[0] |= 0x1000
-			d.field(&x.Extra, "visibility", d.at(), decEnum[NoteVisibility](&x.Note.Visibility, d), "string")
+			decMember(d, &x.Extra, "visibility", &x.Note.Visibility, decEnum[NoteVisibility], "string")
 		case "mentions":
 			seen[0] |= 0x2000
-			d.field(&x.Extra, "mentions", d.at(), func(p *[]string, d *jsonDecoder) bool {
+			decMember(d, &x.Extra, "mentions", &x.Note.Mentions, func(p *[]string, d *jsonDecoder) bool {
 				return decSlice(p, d, decString)
-			}(&x.Note.Mentions, d), "array of string")
+			}, "array of string")
 		case "visibleUserIds":
 			seen[0] |= 0x4000
-			d.field(&x.Extra, "visibleUserIds", d.at(), func(p *[]string, d *jsonDecoder) bool {
+			decMember(d, &x.Extra, "visibleUserIds", &x.Note.VisibleUserIDs, func(p *[]string, d *jsonDecoder) bool {
 				return decSlice(p, d, decString)
-			}(&x.Note.VisibleUserIDs, d), "array of string")
+			}, "array of string")
 		case "fileIds":
 			seen[0] |= 0x8000
-			d.field(&x.Extra, "fileIds", d.at(), func(p *[]string, d *jsonDecoder) bool {
+			decMember(d, &x.Extra, "fileIds", &x.Note.FileIDs, func(p *[]string, d *jsonDecoder) bool {
 				return decSlice(p, d, decString)
-			}(&x.Note.FileIDs, d), "array of string")
+			}, "array of string")
 		case "files":
 			seen[0] |= 0x10000
-			d.field(&x.Extra, "files", d.at(), func(p *[]DriveFile, d *jsonDecoder) bool {
+			decMember(d, &x.Extra, "files", &x.Note.Files, func(p *[]DriveFile, d *jsonDecoder) bool {
 				return decSlice(p, d, (*DriveFile).decodeJSON)
-			}(&x.Note.Files, d), "array of DriveFile")
+			}, "array of DriveFile")
 		case "tags":
 			seen[0] |= 0x20000
-			d.field(&x.Extra, "tags", d.at(), func(p *[]string, d *jsonDecoder) bool {
+			decMember(d, &x.Extra, "tags", &x.Note.Tags, func(p *[]string, d *jsonDecoder) bool {
 				return decSlice(p, d, decString)
-			}(&x.Note.Tags, d), "array of string")
+			}, "array of string")
 		case "poll":
 			seen[0] |= 0x40000
-			if d.null() {
+			if d.nullMember(&x.Extra, "poll") {
 				x.Note.Poll = nil
 				x.Note.nulls |= 0x40
-				x.Extra.forgetDeclared("poll")
 			} else {
-				d.field(&x.Extra, "poll", d.at(), decPtr(&x.Note.Poll, d, (*NotePoll).decodeJSON), "NotePoll or null")
+				decMemberPtr(d, &x.Extra, "poll", &x.Note.Poll, new(NotePoll), (*NotePoll).decodeJSON, "NotePoll or null")
 			}
 		case "emojis":
 			seen[0] |= 0x80000
-			d.field(&x.Extra, "emojis", d.at(), func(p *map[string]string, d *jsonDecoder) bool {
+			decMember(d, &x.Extra, "emojis", &x.Note.Emojis, func(p *map[string]string, d *jsonDecoder) bool {
 				return decMap(p, d, decString)
-			}(&x.Note.Emojis, d), "object of string")
+			}, "object of string")
 		case "channelId":
 			seen[0] |= 0x100000
-			if d.null() {
+			if d.nullMember(&x.Extra, "channelId") {
 				x.Note.ChannelID = nil
 				x.Note.nulls |= 0x80
-				x.Extra.forgetDeclared("channelId")
 			} else {
-				d.field(&x.Extra, "channelId", d.at(), decPtr(&x.Note.ChannelID, d, decString), "string or null")
+				decMemberPtr(d, &x.Extra, "channelId", &x.Note.ChannelID, new(string), decString, "string or null")
 			}
 		case "channel":
 			seen[0] |= 0x200000
-			if d.null() {
+			if d.nullMember(&x.Extra, "channel") {
 				x.Note.Channel = nil
 				x.Note.nulls |= 0x100
-				x.Extra.forgetDeclared("channel")
 			} else {
-				d.field(&x.Extra, "channel", d.at(), decPtr(&x.Note.Channel, d, (*Channel).decodeJSON), "Channel or null")
+				decMemberPtr(d, &x.Extra, "channel", &x.Note.Channel, new(Channel), (*Channel).decodeJSON, "Channel or null")
 			}
 		case "localOnly":
 			seen[0] |= 0x400000
-			d.field(&x.Extra, "localOnly", d.at(), decPtr(&x.Note.LocalOnly, d, decBool), "boolean")
+			decMemberPtr(d, &x.Extra, "localOnly", &x.Note.LocalOnly, new(bool), decBool, "boolean")
 		case "reactionAcceptance":
 			seen[0] |= 0x800000
-			if d.null() {
+			if d.nullMember(&x.Extra, "reactionAcceptance") {
 				x.Note.ReactionAcceptance = nil
-				x.Extra.forgetDeclared("reactionAcceptance")
 			} else {
-				d.field(&x.Extra, "reactionAcceptance", d.at(), decPtr(&x.Note.ReactionAcceptance, d, decEnum[NoteReactionAcceptance]), "string or null")
+				decMemberPtr(d, &x.Extra, "reactionAcceptance", &x.Note.ReactionAcceptance, new(NoteReactionAcceptance), decEnum[NoteReactionAcceptance], "string or null")
 			}
 		case "reactionEmojis":
 			seen[0] |= 0x1000000
-			d.field(&x.Extra, "reactionEmojis", d.at(), func(p *map[string]string, d *jsonDecoder) bool {
+			decMember(d, &x.Extra, "reactionEmojis", &x.Note.ReactionEmojis, func(p *map[string]string, d *jsonDecoder) bool {
 				return decMap(p, d, decString)
-			}(&x.Note.ReactionEmojis, d), "object of string")
+			}, "object of string")
 		case "reactions":
 			seen[0] |= 0x2000000
-			d.field(&x.Extra, "reactions", d.at(), func(p *map[string]int64, d *jsonDecoder) bool {
+			decMember(d, &x.Extra, "reactions", &x.Note.Reactions, func(p *map[string]int64, d *jsonDecoder) bool {
 				return decMap(p, d, decInt64)
-			}(&x.Note.Reactions, d), "object of integer")
+			}, "object of integer")
 		case "reactionCount":
 			seen[0] |= 0x4000000
-			d.field(&x.Extra, "reactionCount", d.at(), decInt64(&x.Note.ReactionCount, d), "integer")
+			decMember(d, &x.Extra, "reactionCount", &x.Note.ReactionCount, decInt64, "integer")
 		case "renoteCount":
 			seen[0] |= 0x8000000
-			d.field(&x.Extra, "renoteCount", d.at(), decInt64(&x.Note.RenoteCount, d), "integer")
+			decMember(d, &x.Extra, "renoteCount", &x.Note.RenoteCount, decInt64, "integer")
 		case "repliesCount":
 			seen[0] |= 0x10000000
-			d.field(&x.Extra, "repliesCount", d.at(), decInt64(&x.Note.RepliesCount, d), "integer")
+			decMember(d, &x.Extra, "repliesCount", &x.Note.RepliesCount, decInt64, "integer")
 		case "clippedCount":
 			seen[0] |= 0x20000000
-			d.field(&x.Extra, "clippedCount", d.at(), decPtr(&x.Note.ClippedCount, d, decInt64), "integer")
+			decMemberPtr(d, &x.Extra, "clippedCount", &x.Note.ClippedCount, new(int64), decInt64, "integer")
 		case "uri":
 			seen[0] |= 0x40000000
-			d.field(&x.Extra, "uri", d.at(), decPtr(&x.Note.URI, d, decString), "string")
+			decMemberPtr(d, &x.Extra, "uri", &x.Note.URI, new(string), decString, "string")
 		case "url":
 			seen[0] |= 0x80000000
-			d.field(&x.Extra, "url", d.at(), decPtr(&x.Note.URL, d, decString), "string")
+			decMemberPtr(d, &x.Extra, "url", &x.Note.URL, new(string), decString, "string")
 		case "html":
 			seen[0] |= 0x100000000
-			if d.null() {
+			if d.nullMember(&x.Extra, "html") {
 				x.Note.HTML = nil
 				x.Note.nulls |= 0x200
-				x.Extra.forgetDeclared("html")
 			} else {
-				d.field(&x.Extra, "html", d.at(), decPtr(&x.Note.HTML, d, decString), "string or null")
+				decMemberPtr(d, &x.Extra, "html", &x.Note.HTML, new(string), decString, "string or null")
 			}
 		case "myReaction":
 			seen[0] |= 0x200000000
-			if d.null() {
+			if d.nullMember(&x.Extra, "myReaction") {
 				x.Note.MyReaction = nil
 				x.Note.nulls |= 0x400
-				x.Extra.forgetDeclared("myReaction")
 			} else {
-				d.field(&x.Extra, "myReaction", d.at(), decPtr(&x.Note.MyReaction, d, decString), "string or null")
+				decMemberPtr(d, &x.Extra, "myReaction", &x.Note.MyReaction, new(string), decString, "string or null")
 			}
 		default:
 			d.unknown(&x.Extra)
@@ -9129,175 +7419,95 @@ func (x *StreamMention) decodeJSON(d *jsonDecoder) bool {
 }
 func (x *StreamMention) encodeJSON(e *jsonEncoder) {
 	e.objectStart()
-	if e.field(&x.Extra, "id") {
-		encString(&x.Note.ID, e)
-	}
-	if e.field(&x.Extra, "createdAt") {
-		encTime(&x.Note.CreatedAt, e)
-	}
+	encMember(e, &x.Extra, "id", &x.Note.ID, encString)
+	encMember(e, &x.Extra, "createdAt", &x.Note.CreatedAt, encTime)
 	if x.Note.DeletedAt != nil || x.Note.nulls&0x1 != 0 {
-		if e.field(&x.Extra, "deletedAt") {
-			encPtr(&x.Note.DeletedAt, e, encTime)
-		}
+		encMemberPtr(e, &x.Extra, "deletedAt", x.Note.DeletedAt, encTime)
 	}
-	if e.field(&x.Extra, "text") {
-		encPtr(&x.Note.Text, e, encString)
-	}
+	encMemberPtr(e, &x.Extra, "text", x.Note.Text, encString)
 	if x.Note.CW != nil || x.Note.nulls&0x2 != 0 {
-		if e.field(&x.Extra, "cw") {
-			encPtr(&x.Note.CW, e, encString)
-		}
+		encMemberPtr(e, &x.Extra, "cw", x.Note.CW, encString)
 	}
-	if e.field(&x.Extra, "userId") {
-		encString(&x.Note.UserID, e)
-	}
-	if e.field(&x.Extra, "user") {
-		(*UserLite).encodeJSON(&x.Note.User, e)
-	}
+	encMember(e, &x.Extra, "userId", &x.Note.UserID, encString)
+	encMember(e, &x.Extra, "user", &x.Note.User, (*UserLite).encodeJSON)
 	if x.Note.ReplyID != nil || x.Note.nulls&0x4 != 0 {
-		if e.field(&x.Extra, "replyId") {
-			encPtr(&x.Note.ReplyID, e, encString)
-		}
+		encMemberPtr(e, &x.Extra, "replyId", x.Note.ReplyID, encString)
 	}
 	if x.Note.RenoteID != nil || x.Note.nulls&0x8 != 0 {
-		if e.field(&x.Extra, "renoteId") {
-			encPtr(&x.Note.RenoteID, e, encString)
-		}
+		encMemberPtr(e, &x.Extra, "renoteId", x.Note.RenoteID, encString)
 	}
 	if x.Note.Reply != nil || x.Note.nulls&0x10 != 0 {
-		if e.field(&x.Extra, "reply") {
-			encPtr(&x.Note.Reply, e, (*Note).encodeJSON)
-		}
+		encMemberPtr(e, &x.Extra, "reply", x.Note.Reply, (*Note).encodeJSON)
 	}
 	if x.Note.Renote != nil || x.Note.nulls&0x20 != 0 {
-		if e.field(&x.Extra, "renote") {
-			encPtr(&x.Note.Renote, e, (*Note).encodeJSON)
-		}
+		encMemberPtr(e, &x.Extra, "renote", x.Note.Renote, (*Note).encodeJSON)
 	}
 	if x.Note.IsHidden != nil {
-		if e.field(&x.Extra, "isHidden") {
-			encPtr(&x.Note.IsHidden, e, encBool)
-		}
+		encMemberPtr(e, &x.Extra, "isHidden", x.Note.IsHidden, encBool)
 	}
-	if e.field(&x.Extra, "visibility") {
-		encEnum[NoteVisibility](&x.Note.Visibility, e)
-	}
+	encMember(e, &x.Extra, "visibility", &x.Note.Visibility, encEnum[NoteVisibility])
 	if x.Note.Mentions != nil {
-		if e.field(&x.Extra, "mentions") {
-			func(p *[]string, e *jsonEncoder) {
-				encSlice(p, e, encString)
-			}(&x.Note.Mentions, e)
-		}
+		encMember(e, &x.Extra, "mentions", &x.Note.Mentions, func(p *[]string, e *jsonEncoder) {
+			encSlice(p, e, encString)
+		})
 	}
 	if x.Note.VisibleUserIDs != nil {
-		if e.field(&x.Extra, "visibleUserIds") {
-			func(p *[]string, e *jsonEncoder) {
-				encSlice(p, e, encString)
-			}(&x.Note.VisibleUserIDs, e)
-		}
+		encMember(e, &x.Extra, "visibleUserIds", &x.Note.VisibleUserIDs, func(p *[]string, e *jsonEncoder) {
+			encSlice(p, e, encString)
+		})
 	}
 	if x.Note.FileIDs != nil {
-		if e.field(&x.Extra, "fileIds") {
-			func(p *[]string, e *jsonEncoder) {
-				encSlice(p, e, encString)
-			}(&x.Note.FileIDs, e)
-		}
+		encMember(e, &x.Extra, "fileIds", &x.Note.FileIDs, func(p *[]string, e *jsonEncoder) {
+			encSlice(p, e, encString)
+		})
 	}
 	if x.Note.Files != nil {
-		if e.field(&x.Extra, "files") {
-			func(p *[]DriveFile, e *jsonEncoder) {
-				encSlice(p, e, (*DriveFile).encodeJSON)
-			}(&x.Note.Files, e)
-		}
+		encMember(e, &x.Extra, "files", &x.Note.Files, func(p *[]DriveFile, e *jsonEncoder) {
+			encSlice(p, e, (*DriveFile).encodeJSON)
+		})
 	}
 	if x.Note.Tags != nil {
-		if e.field(&x.Extra, "tags") {
-			func(p *[]string, e *jsonEncoder) {
-				encSlice(p, e, encString)
-			}(&x.Note.Tags, e)
-		}
+		encMember(e, &x.Extra, "tags", &x.Note.Tags, func(p *[]string, e *jsonEncoder) {
+			encSlice(p, e, encString)
+		})
 	}
 	if x.Note.Poll != nil || x.Note.nulls&0x40 != 0 {
-		if e.field(&x.Extra, "poll") {
-			encPtr(&x.Note.Poll, e, (*NotePoll).encodeJSON)
-		}
+		encMemberPtr(e, &x.Extra, "poll", x.Note.Poll, (*NotePoll).encodeJSON)
 	}
 	if x.Note.Emojis != nil {
-		if e.field(&x.Extra, "emojis") {
-			func(p *map[string]string, e *jsonEncoder) {
-				encMap(p, e, encString)
-			}(&x.Note.Emojis, e)
-		}
+		encMember(e, &x.Extra, "emojis", &x.Note.Emojis, func(p *map[string]string, e *jsonEncoder) {
+			encMap(p, e, encString)
+		})
 	}
 	if x.Note.ChannelID != nil || x.Note.nulls&0x80 != 0 {
-		if e.field(&x.Extra, "channelId") {
-			encPtr(&x.Note.ChannelID, e, encString)
-		}
+		encMemberPtr(e, &x.Extra, "channelId", x.Note.ChannelID, encString)
 	}
 	if x.Note.Channel != nil || x.Note.nulls&0x100 != 0 {
-		if e.field(&x.Extra, "channel") {
-			encPtr(&x.Note.Channel, e, (*Channel).encodeJSON)
-		}
+		encMemberPtr(e, &x.Extra, "channel", x.Note.Channel, (*Channel).encodeJSON)
 	}
 	if x.Note.LocalOnly != nil {
-		if e.field(&x.Extra, "localOnly") {
-			encPtr(&x.Note.LocalOnly, e, encBool)
-		}
+		encMemberPtr(e, &x.Extra, "localOnly", x.Note.LocalOnly, encBool)
 	}
-	if e.field(&x.Extra, "reactionAcceptance") {
-		encPtr(&x.Note.ReactionAcceptance, e, encEnum[NoteReactionAcceptance])
-	}
-	if e.field(&x.Extra, "reactionEmojis") {
-		if x.Note.ReactionEmojis == nil {
-			e.rawBytes("{}")
-		} else {
-			func(p *map[string]string, e *jsonEncoder) {
-				encMap(p, e, encString)
-			}(&x.Note.ReactionEmojis, e)
-		}
-	}
-	if e.field(&x.Extra, "reactions") {
-		if x.Note.Reactions == nil {
-			e.rawBytes("{}")
-		} else {
-			func(p *map[string]int64, e *jsonEncoder) {
-				encMap(p, e, encInt64)
-			}(&x.Note.Reactions, e)
-		}
-	}
-	if e.field(&x.Extra, "reactionCount") {
-		encInt64(&x.Note.ReactionCount, e)
-	}
-	if e.field(&x.Extra, "renoteCount") {
-		encInt64(&x.Note.RenoteCount, e)
-	}
-	if e.field(&x.Extra, "repliesCount") {
-		encInt64(&x.Note.RepliesCount, e)
-	}
+	encMemberPtr(e, &x.Extra, "reactionAcceptance", x.Note.ReactionAcceptance, encEnum[NoteReactionAcceptance])
+	encMemberMap(e, &x.Extra, "reactionEmojis", &x.Note.ReactionEmojis, encString)
+	encMemberMap(e, &x.Extra, "reactions", &x.Note.Reactions, encInt64)
+	encMember(e, &x.Extra, "reactionCount", &x.Note.ReactionCount, encInt64)
+	encMember(e, &x.Extra, "renoteCount", &x.Note.RenoteCount, encInt64)
+	encMember(e, &x.Extra, "repliesCount", &x.Note.RepliesCount, encInt64)
 	if x.Note.ClippedCount != nil {
-		if e.field(&x.Extra, "clippedCount") {
-			encPtr(&x.Note.ClippedCount, e, encInt64)
-		}
+		encMemberPtr(e, &x.Extra, "clippedCount", x.Note.ClippedCount, encInt64)
 	}
 	if x.Note.URI != nil {
-		if e.field(&x.Extra, "uri") {
-			encPtr(&x.Note.URI, e, encString)
-		}
+		encMemberPtr(e, &x.Extra, "uri", x.Note.URI, encString)
 	}
 	if x.Note.URL != nil {
-		if e.field(&x.Extra, "url") {
-			encPtr(&x.Note.URL, e, encString)
-		}
+		encMemberPtr(e, &x.Extra, "url", x.Note.URL, encString)
 	}
 	if x.Note.HTML != nil || x.Note.nulls&0x200 != 0 {
-		if e.field(&x.Extra, "html") {
-			encPtr(&x.Note.HTML, e, encString)
-		}
+		encMemberPtr(e, &x.Extra, "html", x.Note.HTML, encString)
 	}
 	if x.Note.MyReaction != nil || x.Note.nulls&0x400 != 0 {
-		if e.field(&x.Extra, "myReaction") {
-			encPtr(&x.Note.MyReaction, e, encString)
-		}
+		encMemberPtr(e, &x.Extra, "myReaction", x.Note.MyReaction, encString)
 	}
 	x.Extra.encode(e)
 	e.objectEnd()
@@ -9344,16 +7554,16 @@ func (x *StreamNewAbuseUserReport) decodeJSON(d *jsonDecoder) bool {
 		switch string(d.key) {
 		case "comment":
 			seen[0] |= 0x1
-			d.field(&x.Extra, "comment", d.at(), decString(&x.Comment, d), "string")
+			decMember(d, &x.Extra, "comment", &x.Comment, decString, "string")
 		case "id":
 			seen[0] |= 0x2
-			d.field(&x.Extra, "id", d.at(), decString(&x.ID, d), "string")
+			decMember(d, &x.Extra, "id", &x.ID, decString, "string")
 		case "reporterId":
 			seen[0] |= 0x4
-			d.field(&x.Extra, "reporterId", d.at(), decString(&x.ReporterID, d), "string")
+			decMember(d, &x.Extra, "reporterId", &x.ReporterID, decString, "string")
 		case "targetUserId":
 			seen[0] |= 0x8
-			d.field(&x.Extra, "targetUserId", d.at(), decString(&x.TargetUserID, d), "string")
+			decMember(d, &x.Extra, "targetUserId", &x.TargetUserID, decString, "string")
 		default:
 			d.unknown(&x.Extra)
 		}
@@ -9363,18 +7573,10 @@ func (x *StreamNewAbuseUserReport) decodeJSON(d *jsonDecoder) bool {
 }
 func (x *StreamNewAbuseUserReport) encodeJSON(e *jsonEncoder) {
 	e.objectStart()
-	if e.field(&x.Extra, "comment") {
-		encString(&x.Comment, e)
-	}
-	if e.field(&x.Extra, "id") {
-		encString(&x.ID, e)
-	}
-	if e.field(&x.Extra, "reporterId") {
-		encString(&x.ReporterID, e)
-	}
-	if e.field(&x.Extra, "targetUserId") {
-		encString(&x.TargetUserID, e)
-	}
+	encMember(e, &x.Extra, "comment", &x.Comment, encString)
+	encMember(e, &x.Extra, "id", &x.ID, encString)
+	encMember(e, &x.Extra, "reporterId", &x.ReporterID, encString)
+	encMember(e, &x.Extra, "targetUserId", &x.TargetUserID, encString)
 	x.Extra.encode(e)
 	e.objectEnd()
 }
@@ -9423,24 +7625,23 @@ func (x *StreamPageEvent) decodeJSON(d *jsonDecoder) bool {
 		switch string(d.key) {
 		case "event":
 			seen[0] |= 0x1
-			d.field(&x.Extra, "event", d.at(), decString(&x.Event, d), "string")
+			decMember(d, &x.Extra, "event", &x.Event, decString, "string")
 		case "pageId":
 			seen[0] |= 0x2
-			d.field(&x.Extra, "pageId", d.at(), decString(&x.PageID, d), "string")
+			decMember(d, &x.Extra, "pageId", &x.PageID, decString, "string")
 		case "user":
 			seen[0] |= 0x4
-			d.field(&x.Extra, "user", d.at(), (*User).decodeJSON(&x.User, d), "User")
+			decMember(d, &x.Extra, "user", &x.User, (*User).decodeJSON, "User")
 		case "userId":
 			seen[0] |= 0x8
-			d.field(&x.Extra, "userId", d.at(), decString(&x.UserID, d), "string")
+			decMember(d, &x.Extra, "userId", &x.UserID, decString, "string")
 		case "var":
 			seen[0] |= 0x10
-			if d.null() {
+			if d.nullMember(&x.Extra, "var") {
 				x.Var = nil
 				x.nulls |= 0x1
-				x.Extra.forgetDeclared("var")
 			} else {
-				d.field(&x.Extra, "var", d.at(), decAny(&x.Var, d), "any value")
+				decMember(d, &x.Extra, "var", &x.Var, decAny, "any value")
 			}
 		default:
 			d.unknown(&x.Extra)
@@ -9451,22 +7652,12 @@ func (x *StreamPageEvent) decodeJSON(d *jsonDecoder) bool {
 }
 func (x *StreamPageEvent) encodeJSON(e *jsonEncoder) {
 	e.objectStart()
-	if e.field(&x.Extra, "event") {
-		encString(&x.Event, e)
-	}
-	if e.field(&x.Extra, "pageId") {
-		encString(&x.PageID, e)
-	}
-	if e.field(&x.Extra, "user") {
-		(*User).encodeJSON(&x.User, e)
-	}
-	if e.field(&x.Extra, "userId") {
-		encString(&x.UserID, e)
-	}
+	encMember(e, &x.Extra, "event", &x.Event, encString)
+	encMember(e, &x.Extra, "pageId", &x.PageID, encString)
+	encMember(e, &x.Extra, "user", &x.User, (*User).encodeJSON)
+	encMember(e, &x.Extra, "userId", &x.UserID, encString)
 	if x.Var != nil || x.nulls&0x1 != 0 {
-		if e.field(&x.Extra, "var") {
-			encAny(&x.Var, e)
-		}
+		encMember(e, &x.Extra, "var", &x.Var, encAny)
 	}
 	x.Extra.encode(e)
 	e.objectEnd()
@@ -9513,16 +7704,16 @@ func (x *StreamQueueCounts) decodeJSON(d *jsonDecoder) bool {
 		switch string(d.key) {
 		case "active":
 			seen[0] |= 0x1
-			d.field(&x.Extra, "active", d.at(), decInt64(&x.Active, d), "integer")
+			decMember(d, &x.Extra, "active", &x.Active, decInt64, "integer")
 		case "activeSincePrevTick":
 			seen[0] |= 0x2
-			d.field(&x.Extra, "activeSincePrevTick", d.at(), decInt64(&x.ActiveSincePrevTick, d), "integer")
+			decMember(d, &x.Extra, "activeSincePrevTick", &x.ActiveSincePrevTick, decInt64, "integer")
 		case "delayed":
 			seen[0] |= 0x4
-			d.field(&x.Extra, "delayed", d.at(), decInt64(&x.Delayed, d), "integer")
+			decMember(d, &x.Extra, "delayed", &x.Delayed, decInt64, "integer")
 		case "waiting":
 			seen[0] |= 0x8
-			d.field(&x.Extra, "waiting", d.at(), decInt64(&x.Waiting, d), "integer")
+			decMember(d, &x.Extra, "waiting", &x.Waiting, decInt64, "integer")
 		default:
 			d.unknown(&x.Extra)
 		}
@@ -9532,18 +7723,10 @@ func (x *StreamQueueCounts) decodeJSON(d *jsonDecoder) bool {
 }
 func (x *StreamQueueCounts) encodeJSON(e *jsonEncoder) {
 	e.objectStart()
-	if e.field(&x.Extra, "active") {
-		encInt64(&x.Active, e)
-	}
-	if e.field(&x.Extra, "activeSincePrevTick") {
-		encInt64(&x.ActiveSincePrevTick, e)
-	}
-	if e.field(&x.Extra, "delayed") {
-		encInt64(&x.Delayed, e)
-	}
-	if e.field(&x.Extra, "waiting") {
-		encInt64(&x.Waiting, e)
-	}
+	encMember(e, &x.Extra, "active", &x.Active, encInt64)
+	encMember(e, &x.Extra, "activeSincePrevTick", &x.ActiveSincePrevTick, encInt64)
+	encMember(e, &x.Extra, "delayed", &x.Delayed, encInt64)
+	encMember(e, &x.Extra, "waiting", &x.Waiting, encInt64)
 	x.Extra.encode(e)
 	e.objectEnd()
 }
@@ -9588,10 +7771,10 @@ func (x *StreamQueueStats) decodeJSON(d *jsonDecoder) bool {
 		switch string(d.key) {
 		case "deliver":
 			seen[0] |= 0x1
-			d.field(&x.Extra, "deliver", d.at(), (*StreamQueueCounts).decodeJSON(&x.Deliver, d), "StreamQueueCounts")
+			decMember(d, &x.Extra, "deliver", &x.Deliver, (*StreamQueueCounts).decodeJSON, "StreamQueueCounts")
 		case "inbox":
 			seen[0] |= 0x2
-			d.field(&x.Extra, "inbox", d.at(), (*StreamQueueCounts).decodeJSON(&x.Inbox, d), "StreamQueueCounts")
+			decMember(d, &x.Extra, "inbox", &x.Inbox, (*StreamQueueCounts).decodeJSON, "StreamQueueCounts")
 		default:
 			d.unknown(&x.Extra)
 		}
@@ -9601,12 +7784,8 @@ func (x *StreamQueueStats) decodeJSON(d *jsonDecoder) bool {
 }
 func (x *StreamQueueStats) encodeJSON(e *jsonEncoder) {
 	e.objectStart()
-	if e.field(&x.Extra, "deliver") {
-		(*StreamQueueCounts).encodeJSON(&x.Deliver, e)
-	}
-	if e.field(&x.Extra, "inbox") {
-		(*StreamQueueCounts).encodeJSON(&x.Inbox, e)
-	}
+	encMember(e, &x.Extra, "deliver", &x.Deliver, (*StreamQueueCounts).encodeJSON)
+	encMember(e, &x.Extra, "inbox", &x.Inbox, (*StreamQueueCounts).encodeJSON)
 	x.Extra.encode(e)
 	e.objectEnd()
 }
@@ -9672,67 +7851,66 @@ func (x *StreamReadAntenna) decodeJSON(d *jsonDecoder) bool {
 		switch string(d.key) {
 		case "id":
 			seen[0] |= 0x1
-			d.field(&x.Extra, "id", d.at(), decString(&x.Antenna.ID, d), "string")
+			decMember(d, &x.Extra, "id", &x.Antenna.ID, decString, "string")
 		case "createdAt":
 			seen[0] |= 0x2
-			d.field(&x.Extra, "createdAt", d.at(), decTime(&x.Antenna.CreatedAt, d), "date-time string")
+			decMember(d, &x.Extra, "createdAt", &x.Antenna.CreatedAt, decTime, "date-time string")
 		case "name":
 			seen[0] |= 0x4
-			d.field(&x.Extra, "name", d.at(), decString(&x.Antenna.Name, d), "string")
+			decMember(d, &x.Extra, "name", &x.Antenna.Name, decString, "string")
 		case "keywords":
 			seen[0] |= 0x8
-			d.field(&x.Extra, "keywords", d.at(), func(p *[][]string, d *jsonDecoder) bool {
+			decMember(d, &x.Extra, "keywords", &x.Antenna.Keywords, func(p *[][]string, d *jsonDecoder) bool {
 				return decSlice(p, d, func(p *[]string, d *jsonDecoder) bool {
 					return decSlice(p, d, decString)
 				})
-			}(&x.Antenna.Keywords, d), "array of array of string")
+			}, "array of array of string")
 		case "excludeKeywords":
 			seen[0] |= 0x10
-			d.field(&x.Extra, "excludeKeywords", d.at(), func(p *[][]string, d *jsonDecoder) bool {
+			decMember(d, &x.Extra, "excludeKeywords", &x.Antenna.ExcludeKeywords, func(p *[][]string, d *jsonDecoder) bool {
 				return decSlice(p, d, func(p *[]string, d *jsonDecoder) bool {
 					return decSlice(p, d, decString)
 				})
-			}(&x.Antenna.ExcludeKeywords, d), "array of array of string")
+			}, "array of array of string")
 		case "src":
 			seen[0] |= 0x20
-			d.field(&x.Extra, "src", d.at(), decEnum[AntennaSrc](&x.Antenna.Src, d), "string")
+			decMember(d, &x.Extra, "src", &x.Antenna.Src, decEnum[AntennaSrc], "string")
 		case "userListId":
 			seen[0] |= 0x40
-			if d.null() {
+			if d.nullMember(&x.Extra, "userListId") {
 				x.Antenna.UserListID = nil
-				x.Extra.forgetDeclared("userListId")
 			} else {
-				d.field(&x.Extra, "userListId", d.at(), decPtr(&x.Antenna.UserListID, d, decString), "string or null")
+				decMemberPtr(d, &x.Extra, "userListId", &x.Antenna.UserListID, new(string), decString, "string or null")
 			}
 		case "users":
 			seen[0] |= 0x80
-			d.field(&x.Extra, "users", d.at(), func(p *[]string, d *jsonDecoder) bool {
+			decMember(d, &x.Extra, "users", &x.Antenna.Users, func(p *[]string, d *jsonDecoder) bool {
 				return decSlice(p, d, decString)
-			}(&x.Antenna.Users, d), "array of string")
+			}, "array of string")
 		case "caseSensitive":
 			seen[0] |= 0x100
-			d.field(&x.Extra, "caseSensitive", d.at(), decBool(&x.Antenna.CaseSensitive, d), "boolean")
+			decMember(d, &x.Extra, "caseSensitive", &x.Antenna.CaseSensitive, decBool, "boolean")
 		case "localOnly":
 			seen[0] |= 0x200
-			d.field(&x.Extra, "localOnly", d.at(), decBool(&x.Antenna.LocalOnly, d), "boolean")
+			decMember(d, &x.Extra, "localOnly", &x.Antenna.LocalOnly, decBool, "boolean")
 		case "excludeBots":
 			seen[0] |= 0x400
-			d.field(&x.Extra, "excludeBots", d.at(), decBool(&x.Antenna.ExcludeBots, d), "boolean")
+			decMember(d, &x.Extra, "excludeBots", &x.Antenna.ExcludeBots, decBool, "boolean")
 		case "withReplies":
 			seen[0] |= 0x800
-			d.field(&x.Extra, "withReplies", d.at(), decBool(&x.Antenna.WithReplies, d), "boolean")
+			decMember(d, &x.Extra, "withReplies", &x.Antenna.WithReplies, decBool, "boolean")
 		case "withFile":
 			seen[0] |= 0x1000
-			d.field(&x.Extra, "withFile", d.at(), decBool(&x.Antenna.WithFile, d), "boolean")
+			decMember(d, &x.Extra, "withFile", &x.Antenna.WithFile, decBool, "boolean")
 		case "isActive":
 			seen[0] |= 0x2000
-			d.field(&x.Extra, "isActive", d.at(), decBool(&x.Antenna.IsActive, d), "boolean")
+			decMember(d, &x.Extra, "isActive", &x.Antenna.IsActive, decBool, "boolean")
 		case "hasUnreadNote":
 			seen[0] |= 0x4000
-			d.field(&x.Extra, "hasUnreadNote", d.at(), decBool(&x.Antenna.HasUnreadNote, d), "boolean")
+			decMember(d, &x.Extra, "hasUnreadNote", &x.Antenna.HasUnreadNote, decBool, "boolean")
 		case "notify":
 			seen[0] |= 0x8000
-			d.field(&x.Extra, "notify", d.at(), decBool(&x.Antenna.Notify, d), "boolean")
+			decMember(d, &x.Extra, "notify", &x.Antenna.Notify, decBool, "boolean")
 		default:
 			d.unknown(&x.Extra)
 		}
@@ -9742,76 +7920,26 @@ func (x *StreamReadAntenna) decodeJSON(d *jsonDecoder) bool {
 }
 func (x *StreamReadAntenna) encodeJSON(e *jsonEncoder) {
 	e.objectStart()
-	if e.field(&x.Extra, "id") {
-		encString(&x.Antenna.ID, e)
-	}
-	if e.field(&x.Extra, "createdAt") {
-		encTime(&x.Antenna.CreatedAt, e)
-	}
-	if e.field(&x.Extra, "name") {
-		encString(&x.Antenna.Name, e)
-	}
-	if e.field(&x.Extra, "keywords") {
-		if x.Antenna.Keywords == nil {
-			e.rawBytes("[]")
-		} else {
-			func(p *[][]string, e *jsonEncoder) {
-				encSlice(p, e, func(p *[]string, e *jsonEncoder) {
-					encSlice(p, e, encString)
-				})
-			}(&x.Antenna.Keywords, e)
-		}
-	}
-	if e.field(&x.Extra, "excludeKeywords") {
-		if x.Antenna.ExcludeKeywords == nil {
-			e.rawBytes("[]")
-		} else {
-			func(p *[][]string, e *jsonEncoder) {
-				encSlice(p, e, func(p *[]string, e *jsonEncoder) {
-					encSlice(p, e, encString)
-				})
-			}(&x.Antenna.ExcludeKeywords, e)
-		}
-	}
-	if e.field(&x.Extra, "src") {
-		encEnum[AntennaSrc](&x.Antenna.Src, e)
-	}
-	if e.field(&x.Extra, "userListId") {
-		encPtr(&x.Antenna.UserListID, e, encString)
-	}
-	if e.field(&x.Extra, "users") {
-		if x.Antenna.Users == nil {
-			e.rawBytes("[]")
-		} else {
-			func(p *[]string, e *jsonEncoder) {
-				encSlice(p, e, encString)
-			}(&x.Antenna.Users, e)
-		}
-	}
-	if e.field(&x.Extra, "caseSensitive") {
-		encBool(&x.Antenna.CaseSensitive, e)
-	}
-	if e.field(&x.Extra, "localOnly") {
-		encBool(&x.Antenna.LocalOnly, e)
-	}
-	if e.field(&x.Extra, "excludeBots") {
-		encBool(&x.Antenna.ExcludeBots, e)
-	}
-	if e.field(&x.Extra, "withReplies") {
-		encBool(&x.Antenna.WithReplies, e)
-	}
-	if e.field(&x.Extra, "withFile") {
-		encBool(&x.Antenna.WithFile, e)
-	}
-	if e.field(&x.Extra, "isActive") {
-		encBool(&x.Antenna.IsActive, e)
-	}
-	if e.field(&x.Extra, "hasUnreadNote") {
-		encBool(&x.Antenna.HasUnreadNote, e)
-	}
-	if e.field(&x.Extra, "notify") {
-		encBool(&x.Antenna.Notify, e)
-	}
+	encMember(e, &x.Extra, "id", &x.Antenna.ID, encString)
+	encMember(e, &x.Extra, "createdAt", &x.Antenna.CreatedAt, encTime)
+	encMember(e, &x.Extra, "name", &x.Antenna.Name, encString)
+	encMemberList(e, &x.Extra, "keywords", &x.Antenna.Keywords, func(p *[]string, e *jsonEncoder) {
+		encSlice(p, e, encString)
+	})
+	encMemberList(e, &x.Extra, "excludeKeywords", &x.Antenna.ExcludeKeywords, func(p *[]string, e *jsonEncoder) {
+		encSlice(p, e, encString)
+	})
+	encMember(e, &x.Extra, "src", &x.Antenna.Src, encEnum[AntennaSrc])
+	encMemberPtr(e, &x.Extra, "userListId", x.Antenna.UserListID, encString)
+	encMemberList(e, &x.Extra, "users", &x.Antenna.Users, encString)
+	encMember(e, &x.Extra, "caseSensitive", &x.Antenna.CaseSensitive, encBool)
+	encMember(e, &x.Extra, "localOnly", &x.Antenna.LocalOnly, encBool)
+	encMember(e, &x.Extra, "excludeBots", &x.Antenna.ExcludeBots, encBool)
+	encMember(e, &x.Extra, "withReplies", &x.Antenna.WithReplies, encBool)
+	encMember(e, &x.Extra, "withFile", &x.Antenna.WithFile, encBool)
+	encMember(e, &x.Extra, "isActive", &x.Antenna.IsActive, encBool)
+	encMember(e, &x.Extra, "hasUnreadNote", &x.Antenna.HasUnreadNote, encBool)
+	encMember(e, &x.Extra, "notify", &x.Antenna.Notify, encBool)
 	x.Extra.encode(e)
 	e.objectEnd()
 }
@@ -9853,298 +7981,279 @@ func (x *StreamReceiveFollowRequest) decodeJSON(d *jsonDecoder) bool {
 		switch string(d.key) {
 		case "avatarBlurhash":
 			seen[0] |= 0x1
-			if d.null() {
+			if d.nullMember(&x.Extra, "avatarBlurhash") {
 				x.User.AvatarBlurhash = nil
-				x.Extra.forgetDeclared("avatarBlurhash")
 			} else {
-				d.field(&x.Extra, "avatarBlurhash", d.at(), decPtr(&x.User.AvatarBlurhash, d, decString), "string or null")
+				decMemberPtr(d, &x.Extra, "avatarBlurhash", &x.User.AvatarBlurhash, new(string), decString, "string or null")
 			}
 		case "avatarDecorations":
 			seen[0] |= 0x2
-			d.field(&x.Extra, "avatarDecorations", d.at(), func(p *[]AvatarDecoration, d *jsonDecoder) bool {
+			decMember(d, &x.Extra, "avatarDecorations", &x.User.AvatarDecorations, func(p *[]AvatarDecoration, d *jsonDecoder) bool {
 				return decSlice(p, d, (*AvatarDecoration).decodeJSON)
-			}(&x.User.AvatarDecorations, d), "array of AvatarDecoration")
+			}, "array of AvatarDecoration")
 		case "avatarUrl":
 			seen[0] |= 0x4
-			if d.null() {
+			if d.nullMember(&x.Extra, "avatarUrl") {
 				x.User.AvatarURL = nil
-				x.Extra.forgetDeclared("avatarUrl")
 			} else {
-				d.field(&x.Extra, "avatarUrl", d.at(), decPtr(&x.User.AvatarURL, d, decString), "string or null")
+				decMemberPtr(d, &x.Extra, "avatarUrl", &x.User.AvatarURL, new(string), decString, "string or null")
 			}
 		case "emojis":
 			seen[0] |= 0x8
-			d.field(&x.Extra, "emojis", d.at(), func(p *map[string]string, d *jsonDecoder) bool {
+			decMember(d, &x.Extra, "emojis", &x.User.Emojis, func(p *map[string]string, d *jsonDecoder) bool {
 				return decMap(p, d, decString)
-			}(&x.User.Emojis, d), "object of string")
+			}, "object of string")
 		case "host":
 			seen[0] |= 0x10
-			if d.null() {
+			if d.nullMember(&x.Extra, "host") {
 				x.User.Host = nil
-				x.Extra.forgetDeclared("host")
 			} else {
-				d.field(&x.Extra, "host", d.at(), decPtr(&x.User.Host, d, decString), "string or null")
+				decMemberPtr(d, &x.Extra, "host", &x.User.Host, new(string), decString, "string or null")
 			}
 		case "id":
 			seen[0] |= 0x20
-			d.field(&x.Extra, "id", d.at(), decString(&x.User.ID, d), "string")
+			decMember(d, &x.Extra, "id", &x.User.ID, decString, "string")
 		case "instance":
 			seen[0] |= 0x40
-			d.field(&x.Extra, "instance", d.at(), decPtr(&x.User.Instance, d, (*Instance).decodeJSON), "Instance")
+			decMemberPtr(d, &x.Extra, "instance", &x.User.Instance, new(Instance), (*Instance).decodeJSON, "Instance")
 		case "isBot":
 			seen[0] |= 0x80
-			d.field(&x.Extra, "isBot", d.at(), decPtr(&x.User.IsBot, d, decBool), "boolean")
+			decMemberPtr(d, &x.Extra, "isBot", &x.User.IsBot, new(bool), decBool, "boolean")
 		case "isCat":
 			seen[0] |= 0x100
-			d.field(&x.Extra, "isCat", d.at(), decPtr(&x.User.IsCat, d, decBool), "boolean")
+			decMemberPtr(d, &x.Extra, "isCat", &x.User.IsCat, new(bool), decBool, "boolean")
 		case "name":
 			seen[0] |= 0x200
-			if d.null() {
+			if d.nullMember(&x.Extra, "name") {
 				x.User.Name = nil
-				x.Extra.forgetDeclared("name")
 			} else {
-				d.field(&x.Extra, "name", d.at(), decPtr(&x.User.Name, d, decString), "string or null")
+				decMemberPtr(d, &x.Extra, "name", &x.User.Name, new(string), decString, "string or null")
 			}
 		case "onlineStatus":
 			seen[0] |= 0x400
-			d.field(&x.Extra, "onlineStatus", d.at(), decEnum[UserOnlineStatus](&x.User.OnlineStatus, d), "string")
+			decMember(d, &x.Extra, "onlineStatus", &x.User.OnlineStatus, decEnum[UserOnlineStatus], "string")
 		case "username":
 			seen[0] |= 0x800
-			d.field(&x.Extra, "username", d.at(), decString(&x.User.Username, d), "string")
+			decMember(d, &x.Extra, "username", &x.User.Username, decString, "string")
 		case "alsoKnownAs":
 			seen[0] |= 0x1000
-			if d.null() {
+			if d.nullMember(&x.Extra, "alsoKnownAs") {
 				x.User.AlsoKnownAs = nil
 				x.User.nulls |= 0x1
-				x.Extra.forgetDeclared("alsoKnownAs")
 			} else {
-				d.field(&x.Extra, "alsoKnownAs", d.at(), func(p *[]string, d *jsonDecoder) bool {
+				decMember(d, &x.Extra, "alsoKnownAs", &x.User.AlsoKnownAs, func(p *[]string, d *jsonDecoder) bool {
 					return decSlice(p, d, decString)
-				}(&x.User.AlsoKnownAs, d), "array of string or null")
+				}, "array of string or null")
 			}
 		case "bannerUrl":
 			seen[0] |= 0x2000
-			if d.null() {
+			if d.nullMember(&x.Extra, "bannerUrl") {
 				x.User.BannerURL = nil
 				x.User.nulls |= 0x2
-				x.Extra.forgetDeclared("bannerUrl")
 			} else {
-				d.field(&x.Extra, "bannerUrl", d.at(), decPtr(&x.User.BannerURL, d, decString), "string or null")
+				decMemberPtr(d, &x.Extra, "bannerUrl", &x.User.BannerURL, new(string), decString, "string or null")
 			}
 		case "birthday":
 			seen[0] |= 0x4000
-			if d.null() {
+			if d.nullMember(&x.Extra, "birthday") {
 				x.User.Birthday = nil
 				x.User.nulls |= 0x4
-				x.Extra.forgetDeclared("birthday")
 			} else {
-				d.field(&x.Extra, "birthday", d.at(), decPtr(&x.User.Birthday, d, decString), "string or null")
+				decMemberPtr(d, &x.Extra, "birthday", &x.User.Birthday, new(string), decString, "string or null")
 			}
 		case "createdAt":
 			seen[0] |= 0x8000
-			d.field(&x.Extra, "createdAt", d.at(), decPtr(&x.User.CreatedAt, d, decTime), "date-time string")
+			decMemberPtr(d, &x.Extra, "createdAt", &x.User.CreatedAt, new(time.Time), decTime, "date-time string")
 		case "description":
 			seen[0] |= 0x10000
-			if d.null() {
+			if d.nullMember(&x.Extra, "description") {
 				x.User.Description = nil
 				x.User.nulls |= 0x8
-				x.Extra.forgetDeclared("description")
 			} else {
-				d.field(&x.Extra, "description", d.at(), decPtr(&x.User.Description, d, decString), "string or null")
+				decMemberPtr(d, &x.Extra, "description", &x.User.Description, new(string), decString, "string or null")
 			}
 		case "fields":
 			seen[0] |= 0x20000
-			d.field(&x.Extra, "fields", d.at(), func(p *[]Field, d *jsonDecoder) bool {
+			decMember(d, &x.Extra, "fields", &x.User.Fields, func(p *[]Field, d *jsonDecoder) bool {
 				return decSlice(p, d, (*Field).decodeJSON)
-			}(&x.User.Fields, d), "array of Field")
+			}, "array of Field")
 		case "followedMessage":
 			seen[0] |= 0x40000
-			if d.null() {
+			if d.nullMember(&x.Extra, "followedMessage") {
 				x.User.FollowedMessage = nil
 				x.User.nulls |= 0x10
-				x.Extra.forgetDeclared("followedMessage")
 			} else {
-				d.field(&x.Extra, "followedMessage", d.at(), decPtr(&x.User.FollowedMessage, d, decString), "string or null")
+				decMemberPtr(d, &x.Extra, "followedMessage", &x.User.FollowedMessage, new(string), decString, "string or null")
 			}
 		case "followersCount":
 			seen[0] |= 0x80000
-			d.field(&x.Extra, "followersCount", d.at(), decPtr(&x.User.FollowersCount, d, decInt64), "integer")
+			decMemberPtr(d, &x.Extra, "followersCount", &x.User.FollowersCount, new(int64), decInt64, "integer")
 		case "followersVisibility":
 			seen[0] |= 0x100000
-			d.field(&x.Extra, "followersVisibility", d.at(), decPtr(&x.User.FollowersVisibility, d, decEnum[UserFollowersVisibility]), "string")
+			decMemberPtr(d, &x.Extra, "followersVisibility", &x.User.FollowersVisibility, new(UserFollowersVisibility), decEnum[UserFollowersVisibility], "string")
 		case "followingCount":
 			seen[0] |= 0x200000
-			d.field(&x.Extra, "followingCount", d.at(), decPtr(&x.User.FollowingCount, d, decInt64), "integer")
+			decMemberPtr(d, &x.Extra, "followingCount", &x.User.FollowingCount, new(int64), decInt64, "integer")
 		case "followingVisibility":
 			seen[0] |= 0x400000
-			d.field(&x.Extra, "followingVisibility", d.at(), decPtr(&x.User.FollowingVisibility, d, decEnum[UserFollowingVisibility]), "string")
+			decMemberPtr(d, &x.Extra, "followingVisibility", &x.User.FollowingVisibility, new(UserFollowingVisibility), decEnum[UserFollowingVisibility], "string")
 		case "isBlocking":
 			seen[0] |= 0x800000
-			d.field(&x.Extra, "isBlocking", d.at(), decPtr(&x.User.IsBlocking, d, decBool), "boolean")
+			decMemberPtr(d, &x.Extra, "isBlocking", &x.User.IsBlocking, new(bool), decBool, "boolean")
 		case "isFollowing":
 			seen[0] |= 0x1000000
-			d.field(&x.Extra, "isFollowing", d.at(), decPtr(&x.User.IsFollowing, d, decBool), "boolean")
+			decMemberPtr(d, &x.Extra, "isFollowing", &x.User.IsFollowing, new(bool), decBool, "boolean")
 		case "isLocked":
 			seen[0] |= 0x2000000
-			d.field(&x.Extra, "isLocked", d.at(), decPtr(&x.User.IsLocked, d, decBool), "boolean")
+			decMemberPtr(d, &x.Extra, "isLocked", &x.User.IsLocked, new(bool), decBool, "boolean")
 		case "isSuspended":
 			seen[0] |= 0x4000000
-			d.field(&x.Extra, "isSuspended", d.at(), decPtr(&x.User.IsSuspended, d, decBool), "boolean")
+			decMemberPtr(d, &x.Extra, "isSuspended", &x.User.IsSuspended, new(bool), decBool, "boolean")
 		case "lang":
 			seen[0] |= 0x8000000
-			if d.null() {
+			if d.nullMember(&x.Extra, "lang") {
 				x.User.Lang = nil
 				x.User.nulls |= 0x20
-				x.Extra.forgetDeclared("lang")
 			} else {
-				d.field(&x.Extra, "lang", d.at(), decPtr(&x.User.Lang, d, decString), "string or null")
+				decMemberPtr(d, &x.Extra, "lang", &x.User.Lang, new(string), decString, "string or null")
 			}
 		case "lastFetchedAt":
 			seen[0] |= 0x10000000
-			if d.null() {
+			if d.nullMember(&x.Extra, "lastFetchedAt") {
 				x.User.LastFetchedAt = nil
 				x.User.nulls |= 0x40
-				x.Extra.forgetDeclared("lastFetchedAt")
 			} else {
-				d.field(&x.Extra, "lastFetchedAt", d.at(), decPtr(&x.User.LastFetchedAt, d, decTime), "date-time string or null")
+				decMemberPtr(d, &x.Extra, "lastFetchedAt", &x.User.LastFetchedAt, new(time.Time), decTime, "date-time string or null")
 			}
 		case "notesCount":
 			seen[0] |= 0x20000000
-			d.field(&x.Extra, "notesCount", d.at(), decPtr(&x.User.NotesCount, d, decInt64), "integer")
+			decMemberPtr(d, &x.Extra, "notesCount", &x.User.NotesCount, new(int64), decInt64, "integer")
 		case "notify":
 			seen[0] |= 0x40000000
-			d.field(&x.Extra, "notify", d.at(), decPtr(&x.User.Notify, d, decEnum[UserNotify]), "string")
+			decMemberPtr(d, &x.Extra, "notify", &x.User.Notify, new(UserNotify), decEnum[UserNotify], "string")
 		case "pinnedNoteIds":
 			seen[0] |= 0x80000000
-			d.field(&x.Extra, "pinnedNoteIds", d.at(), func(p *[]string, d *jsonDecoder) bool {
+			decMember(d, &x.Extra, "pinnedNoteIds", &x.User.PinnedNoteIDs, func(p *[]string, d *jsonDecoder) bool {
 				return decSlice(p, d, decString)
-			}(&x.User.PinnedNoteIDs, d), "array of string")
+			}, "array of string")
 		case "pinnedNotes":
 			seen[0] |= 0x100000000
-			d.field(&x.Extra, "pinnedNotes", d.at(), func(p *[]Note, d *jsonDecoder) bool {
+			decMember(d, &x.Extra, "pinnedNotes", &x.User.PinnedNotes, func(p *[]Note, d *jsonDecoder) bool {
 				return decSlice(p, d, (*Note).decodeJSON)
-			}(&x.User.PinnedNotes, d), "array of Note")
+			}, "array of Note")
 		case "publicReactions":
 			seen[0] |= 0x200000000
-			d.field(&x.Extra, "publicReactions", d.at(), decPtr(&x.User.PublicReactions, d, decBool), "boolean")
+			decMemberPtr(d, &x.Extra, "publicReactions", &x.User.PublicReactions, new(bool), decBool, "boolean")
 		case "roles":
 			seen[0] |= 0x400000000
-			d.field(&x.Extra, "roles", d.at(), func(p *[]RoleLite, d *jsonDecoder) bool {
+			decMember(d, &x.Extra, "roles", &x.User.Roles, func(p *[]RoleLite, d *jsonDecoder) bool {
 				return decSlice(p, d, (*RoleLite).decodeJSON)
-			}(&x.User.Roles, d), "array of RoleLite")
+			}, "array of RoleLite")
 		case "twoFactorEnabled":
 			seen[0] |= 0x800000000
-			d.field(&x.Extra, "twoFactorEnabled", d.at(), decPtr(&x.User.TwoFactorEnabled, d, decBool), "boolean")
+			decMemberPtr(d, &x.Extra, "twoFactorEnabled", &x.User.TwoFactorEnabled, new(bool), decBool, "boolean")
 		case "updatedAt":
 			seen[0] |= 0x1000000000
-			if d.null() {
+			if d.nullMember(&x.Extra, "updatedAt") {
 				x.User.UpdatedAt = nil
 				x.User.nulls |= 0x80
-				x.Extra.forgetDeclared("updatedAt")
 			} else {
-				d.field(&x.Extra, "updatedAt", d.at(), decPtr(&x.User.UpdatedAt, d, decTime), "date-time string or null")
+				decMemberPtr(d, &x.Extra, "updatedAt", &x.User.UpdatedAt, new(time.Time), decTime, "date-time string or null")
 			}
 		case "uri":
 			seen[0] |= 0x2000000000
-			if d.null() {
+			if d.nullMember(&x.Extra, "uri") {
 				x.User.URI = nil
 				x.User.nulls |= 0x100
-				x.Extra.forgetDeclared("uri")
 			} else {
-				d.field(&x.Extra, "uri", d.at(), decPtr(&x.User.URI, d, decString), "string or null")
+				decMemberPtr(d, &x.Extra, "uri", &x.User.URI, new(string), decString, "string or null")
 			}
 		case "url":
 			seen[0] |= 0x4000000000
-			if d.null() {
+			if d.nullMember(&x.Extra, "url") {
 				x.User.URL = nil
 				x.User.nulls |= 0x200
-				x.Extra.forgetDeclared("url")
 			} else {
-				d.field(&x.Extra, "url", d.at(), decPtr(&x.User.URL, d, decString), "string or null")
+				decMemberPtr(d, &x.Extra, "url", &x.User.URL, new(string), decString, "string or null")
 			}
 		case "2faEnabled":
 			seen[0] |= 0x8000000000
-			d.field(&x.Extra, "2faEnabled", d.at(), decPtr(&x.User.X2FAEnabled, d, decBool), "boolean")
+			decMemberPtr(d, &x.Extra, "2faEnabled", &x.User.X2FAEnabled, new(bool), decBool, "boolean")
 		case "achievements":
 			seen[0] |= 0x10000000000
-			d.field(&x.Extra, "achievements", d.at(), func(p *[]Achievement, d *jsonDecoder) bool {
+			decMember(d, &x.Extra, "achievements", &x.User.Achievements, func(p *[]Achievement, d *jsonDecoder) bool {
 				return decSlice(p, d, (*Achievement).decodeJSON)
-			}(&x.User.Achievements, d), "array of Achievement")
+			}, "array of Achievement")
 		case "autoAcceptFollowed":
 			seen[0] |= 0x20000000000
-			d.field(&x.Extra, "autoAcceptFollowed", d.at(), decPtr(&x.User.AutoAcceptFollowed, d, decBool), "boolean")
+			decMemberPtr(d, &x.Extra, "autoAcceptFollowed", &x.User.AutoAcceptFollowed, new(bool), decBool, "boolean")
 		case "avatarId":
 			seen[0] |= 0x40000000000
-			if d.null() {
+			if d.nullMember(&x.Extra, "avatarId") {
 				x.User.AvatarID = nil
 				x.User.nulls |= 0x400
-				x.Extra.forgetDeclared("avatarId")
 			} else {
-				d.field(&x.Extra, "avatarId", d.at(), decPtr(&x.User.AvatarID, d, decString), "string or null")
+				decMemberPtr(d, &x.Extra, "avatarId", &x.User.AvatarID, new(string), decString, "string or null")
 			}
 		case "email":
 			seen[0] |= 0x80000000000
-			if d.null() {
+			if d.nullMember(&x.Extra, "email") {
 				x.User.Email = nil
 				x.User.nulls |= 0x800
-				x.Extra.forgetDeclared("email")
 			} else {
-				d.field(&x.Extra, "email", d.at(), decPtr(&x.User.Email, d, decString), "string or null")
+				decMemberPtr(d, &x.Extra, "email", &x.User.Email, new(string), decString, "string or null")
 			}
 		case "hasUnreadNotification":
 			seen[0] |= 0x100000000000
-			d.field(&x.Extra, "hasUnreadNotification", d.at(), decPtr(&x.User.HasUnreadNotification, d, decBool), "boolean")
+			decMemberPtr(d, &x.Extra, "hasUnreadNotification", &x.User.HasUnreadNotification, new(bool), decBool, "boolean")
 		case "isAdmin":
 			seen[0] |= 0x200000000000
-			if d.null() {
+			if d.nullMember(&x.Extra, "isAdmin") {
 				x.User.IsAdmin = nil
 				x.User.nulls |= 0x1000
-				x.Extra.forgetDeclared("isAdmin")
 			} else {
-				d.field(&x.Extra, "isAdmin", d.at(), decPtr(&x.User.IsAdmin, d, decBool), "boolean or null")
+				decMemberPtr(d, &x.Extra, "isAdmin", &x.User.IsAdmin, new(bool), decBool, "boolean or null")
 			}
 		case "isDeleted":
 			seen[0] |= 0x400000000000
-			d.field(&x.Extra, "isDeleted", d.at(), decPtr(&x.User.IsDeleted, d, decBool), "boolean")
+			decMemberPtr(d, &x.Extra, "isDeleted", &x.User.IsDeleted, new(bool), decBool, "boolean")
 		case "isExplorable":
 			seen[0] |= 0x800000000000
-			d.field(&x.Extra, "isExplorable", d.at(), decPtr(&x.User.IsExplorable, d, decBool), "boolean")
+			decMemberPtr(d, &x.Extra, "isExplorable", &x.User.IsExplorable, new(bool), decBool, "boolean")
 		case "isModerator":
 			seen[0] |= 0x1000000000000
-			if d.null() {
+			if d.nullMember(&x.Extra, "isModerator") {
 				x.User.IsModerator = nil
 				x.User.nulls |= 0x2000
-				x.Extra.forgetDeclared("isModerator")
 			} else {
-				d.field(&x.Extra, "isModerator", d.at(), decPtr(&x.User.IsModerator, d, decBool), "boolean or null")
+				decMemberPtr(d, &x.Extra, "isModerator", &x.User.IsModerator, new(bool), decBool, "boolean or null")
 			}
 		case "loggedInDays":
 			seen[0] |= 0x2000000000000
-			d.field(&x.Extra, "loggedInDays", d.at(), decPtr(&x.User.LoggedInDays, d, decInt64), "integer")
+			decMemberPtr(d, &x.Extra, "loggedInDays", &x.User.LoggedInDays, new(int64), decInt64, "integer")
 		case "mutedInstances":
 			seen[0] |= 0x4000000000000
-			if d.null() {
+			if d.nullMember(&x.Extra, "mutedInstances") {
 				x.User.MutedInstances = nil
 				x.User.nulls |= 0x4000
-				x.Extra.forgetDeclared("mutedInstances")
 			} else {
-				d.field(&x.Extra, "mutedInstances", d.at(), func(p *[]string, d *jsonDecoder) bool {
+				decMember(d, &x.Extra, "mutedInstances", &x.User.MutedInstances, func(p *[]string, d *jsonDecoder) bool {
 					return decSlice(p, d, decString)
-				}(&x.User.MutedInstances, d), "array of string or null")
+				}, "array of string or null")
 			}
 		case "mutedWords":
 			seen[0] |= 0x8000000000000
-			d.field(&x.Extra, "mutedWords", d.at(), func(p *[]MutedWord, d *jsonDecoder) bool {
+			decMember(d, &x.Extra, "mutedWords", &x.User.MutedWords, func(p *[]MutedWord, d *jsonDecoder) bool {
 				return decSlice(p, d, (*MutedWord).decodeJSON)
-			}(&x.User.MutedWords, d), "array of MutedWord")
+			}, "array of MutedWord")
 		case "policies":
 			seen[0] |= 0x10000000000000
-			d.field(&x.Extra, "policies", d.at(), func(p *map[string]any, d *jsonDecoder) bool {
+			decMember(d, &x.Extra, "policies", &x.User.Policies, func(p *map[string]any, d *jsonDecoder) bool {
 				return decMap(p, d, decAny)
-			}(&x.User.Policies, d), "object of any value")
+			}, "object of any value")
 		case "unreadNotificationsCount":
 			seen[0] |= 0x20000000000000
-			d.field(&x.Extra, "unreadNotificationsCount", d.at(), decPtr(&x.User.UnreadNotificationsCount, d, decInt64), "integer")
+			decMemberPtr(d, &x.Extra, "unreadNotificationsCount", &x.User.UnreadNotificationsCount, new(int64), decInt64, "integer")
 		default:
 			d.unknown(&x.Extra)
 		}
@@ -10154,287 +8263,167 @@ func (x *StreamReceiveFollowRequest) decodeJSON(d *jsonDecoder) bool {
 }
 func (x *StreamReceiveFollowRequest) encodeJSON(e *jsonEncoder) {
 	e.objectStart()
-	if e.field(&x.Extra, "avatarBlurhash") {
-		encPtr(&x.User.AvatarBlurhash, e, encString)
-	}
-	if e.field(&x.Extra, "avatarDecorations") {
-		if x.User.AvatarDecorations == nil {
-			e.rawBytes("[]")
-		} else {
-			func(p *[]AvatarDecoration, e *jsonEncoder) {
-				encSlice(p, e, (*AvatarDecoration).encodeJSON)
-			}(&x.User.AvatarDecorations, e)
-		}
-	}
-	if e.field(&x.Extra, "avatarUrl") {
-		encPtr(&x.User.AvatarURL, e, encString)
-	}
-	if e.field(&x.Extra, "emojis") {
-		if x.User.Emojis == nil {
-			e.rawBytes("{}")
-		} else {
-			func(p *map[string]string, e *jsonEncoder) {
-				encMap(p, e, encString)
-			}(&x.User.Emojis, e)
-		}
-	}
-	if e.field(&x.Extra, "host") {
-		encPtr(&x.User.Host, e, encString)
-	}
-	if e.field(&x.Extra, "id") {
-		encString(&x.User.ID, e)
-	}
+	encMemberPtr(e, &x.Extra, "avatarBlurhash", x.User.AvatarBlurhash, encString)
+	encMemberList(e, &x.Extra, "avatarDecorations", &x.User.AvatarDecorations, (*AvatarDecoration).encodeJSON)
+	encMemberPtr(e, &x.Extra, "avatarUrl", x.User.AvatarURL, encString)
+	encMemberMap(e, &x.Extra, "emojis", &x.User.Emojis, encString)
+	encMemberPtr(e, &x.Extra, "host", x.User.Host, encString)
+	encMember(e, &x.Extra, "id", &x.User.ID, encString)
 	if x.User.Instance != nil {
-		if e.field(&x.Extra, "instance") {
-			encPtr(&x.User.Instance, e, (*Instance).encodeJSON)
-		}
+		encMemberPtr(e, &x.Extra, "instance", x.User.Instance, (*Instance).encodeJSON)
 	}
 	if x.User.IsBot != nil {
-		if e.field(&x.Extra, "isBot") {
-			encPtr(&x.User.IsBot, e, encBool)
-		}
+		encMemberPtr(e, &x.Extra, "isBot", x.User.IsBot, encBool)
 	}
 	if x.User.IsCat != nil {
-		if e.field(&x.Extra, "isCat") {
-			encPtr(&x.User.IsCat, e, encBool)
-		}
+		encMemberPtr(e, &x.Extra, "isCat", x.User.IsCat, encBool)
 	}
-	if e.field(&x.Extra, "name") {
-		encPtr(&x.User.Name, e, encString)
-	}
-	if e.field(&x.Extra, "onlineStatus") {
-		encEnum[UserOnlineStatus](&x.User.OnlineStatus, e)
-	}
-	if e.field(&x.Extra, "username") {
-		encString(&x.User.Username, e)
-	}
+	encMemberPtr(e, &x.Extra, "name", x.User.Name, encString)
+	encMember(e, &x.Extra, "onlineStatus", &x.User.OnlineStatus, encEnum[UserOnlineStatus])
+	encMember(e, &x.Extra, "username", &x.User.Username, encString)
 	if x.User.AlsoKnownAs != nil || x.User.nulls&0x1 != 0 {
-		if e.field(&x.Extra, "alsoKnownAs") {
-			func(p *[]string, e *jsonEncoder) {
-				encSlice(p, e, encString)
-			}(&x.User.AlsoKnownAs, e)
-		}
+		encMember(e, &x.Extra, "alsoKnownAs", &x.User.AlsoKnownAs, func(p *[]string, e *jsonEncoder) {
+			encSlice(p, e, encString)
+		})
 	}
 	if x.User.BannerURL != nil || x.User.nulls&0x2 != 0 {
-		if e.field(&x.Extra, "bannerUrl") {
-			encPtr(&x.User.BannerURL, e, encString)
-		}
+		encMemberPtr(e, &x.Extra, "bannerUrl", x.User.BannerURL, encString)
 	}
 	if x.User.Birthday != nil || x.User.nulls&0x4 != 0 {
-		if e.field(&x.Extra, "birthday") {
-			encPtr(&x.User.Birthday, e, encString)
-		}
+		encMemberPtr(e, &x.Extra, "birthday", x.User.Birthday, encString)
 	}
 	if x.User.CreatedAt != nil {
-		if e.field(&x.Extra, "createdAt") {
-			encPtr(&x.User.CreatedAt, e, encTime)
-		}
+		encMemberPtr(e, &x.Extra, "createdAt", x.User.CreatedAt, encTime)
 	}
 	if x.User.Description != nil || x.User.nulls&0x8 != 0 {
-		if e.field(&x.Extra, "description") {
-			encPtr(&x.User.Description, e, encString)
-		}
+		encMemberPtr(e, &x.Extra, "description", x.User.Description, encString)
 	}
 	if x.User.Fields != nil {
-		if e.field(&x.Extra, "fields") {
-			func(p *[]Field, e *jsonEncoder) {
-				encSlice(p, e, (*Field).encodeJSON)
-			}(&x.User.Fields, e)
-		}
+		encMember(e, &x.Extra, "fields", &x.User.Fields, func(p *[]Field, e *jsonEncoder) {
+			encSlice(p, e, (*Field).encodeJSON)
+		})
 	}
 	if x.User.FollowedMessage != nil || x.User.nulls&0x10 != 0 {
-		if e.field(&x.Extra, "followedMessage") {
-			encPtr(&x.User.FollowedMessage, e, encString)
-		}
+		encMemberPtr(e, &x.Extra, "followedMessage", x.User.FollowedMessage, encString)
 	}
 	if x.User.FollowersCount != nil {
-		if e.field(&x.Extra, "followersCount") {
-			encPtr(&x.User.FollowersCount, e, encInt64)
-		}
+		encMemberPtr(e, &x.Extra, "followersCount", x.User.FollowersCount, encInt64)
 	}
 	if x.User.FollowersVisibility != nil {
-		if e.field(&x.Extra, "followersVisibility") {
-			encPtr(&x.User.FollowersVisibility, e, encEnum[UserFollowersVisibility])
-		}
+		encMemberPtr(e, &x.Extra, "followersVisibility", x.User.FollowersVisibility, encEnum[UserFollowersVisibility])
 	}
 	if x.User.FollowingCount != nil {
-		if e.field(&x.Extra, "followingCount") {
-			encPtr(&x.User.FollowingCount, e, encInt64)
-		}
+		encMemberPtr(e, &x.Extra, "followingCount", x.User.FollowingCount, encInt64)
 	}
 	if x.User.FollowingVisibility != nil {
-		if e.field(&x.Extra, "followingVisibility") {
-			encPtr(&x.User.FollowingVisibility, e, encEnum[UserFollowingVisibility])
-		}
+		encMemberPtr(e, &x.Extra, "followingVisibility", x.User.FollowingVisibility, encEnum[UserFollowingVisibility])
 	}
 	if x.User.IsBlocking != nil {
-		if e.field(&x.Extra, "isBlocking") {
-			encPtr(&x.User.IsBlocking, e, encBool)
-		}
+		encMemberPtr(e, &x.Extra, "isBlocking", x.User.IsBlocking, encBool)
 	}
 	if x.User.IsFollowing != nil {
-		if e.field(&x.Extra, "isFollowing") {
-			encPtr(&x.User.IsFollowing, e, encBool)
-		}
+		encMemberPtr(e, &x.Extra, "isFollowing", x.User.IsFollowing, encBool)
 	}
 	if x.User.IsLocked != nil {
-		if e.field(&x.Extra, "isLocked") {
-			encPtr(&x.User.IsLocked, e, encBool)
-		}
+		encMemberPtr(e, &x.Extra, "isLocked", x.User.IsLocked, encBool)
 	}
 	if x.User.IsSuspended != nil {
-		if e.field(&x.Extra, "isSuspended") {
-			encPtr(&x.User.IsSuspended, e, encBool)
-		}
+		encMemberPtr(e, &x.Extra, "isSuspended", x.User.IsSuspended, encBool)
 	}
 	if x.User.Lang != nil || x.User.nulls&0x20 != 0 {
-		if e.field(&x.Extra, "lang") {
-			encPtr(&x.User.Lang, e, encString)
-		}
+		encMemberPtr(e, &x.Extra, "lang", x.User.Lang, encString)
 	}
 	if x.User.LastFetchedAt != nil || x.User.nulls&0x40 != 0 {
-		if e.field(&x.Extra, "lastFetchedAt") {
-			encPtr(&x.User.LastFetchedAt, e, encTime)
-		}
+		encMemberPtr(e, &x.Extra, "lastFetchedAt", x.User.LastFetchedAt, encTime)
 	}
 	if x.User.NotesCount != nil {
-		if e.field(&x.Extra, "notesCount") {
-			encPtr(&x.User.NotesCount, e, encInt64)
-		}
+		encMemberPtr(e, &x.Extra, "notesCount", x.User.NotesCount, encInt64)
 	}
 	if x.User.Notify != nil {
-		if e.field(&x.Extra, "notify") {
-			encPtr(&x.User.Notify, e, encEnum[UserNotify])
-		}
+		encMemberPtr(e, &x.Extra, "notify", x.User.Notify, encEnum[UserNotify])
 	}
 	if x.User.PinnedNoteIDs != nil {
-		if e.field(&x.Extra, "pinnedNoteIds") {
-			func(p *[]string, e *jsonEncoder) {
-				encSlice(p, e, encString)
-			}(&x.User.PinnedNoteIDs, e)
-		}
+		encMember(e, &x.Extra, "pinnedNoteIds", &x.User.PinnedNoteIDs, func(p *[]string, e *jsonEncoder) {
+			encSlice(p, e, encString)
+		})
 	}
 	if x.User.PinnedNotes != nil {
-		if e.field(&x.Extra, "pinnedNotes") {
-			func(p *[]Note, e *jsonEncoder) {
-				encSlice(p, e, (*Note).encodeJSON)
-			}(&x.User.PinnedNotes, e)
-		}
+		encMember(e, &x.Extra, "pinnedNotes", &x.User.PinnedNotes, func(p *[]Note, e *jsonEncoder) {
+			encSlice(p, e, (*Note).encodeJSON)
+		})
 	}
 	if x.User.PublicReactions != nil {
-		if e.field(&x.Extra, "publicReactions") {
-			encPtr(&x.User.PublicReactions, e, encBool)
-		}
+		encMemberPtr(e, &x.Extra, "publicReactions", x.User.PublicReactions, encBool)
 	}
 	if x.User.Roles != nil {
-		if e.field(&x.Extra, "roles") {
-			func(p *[]RoleLite, e *jsonEncoder) {
-				encSlice(p, e, (*RoleLite).encodeJSON)
-			}(&x.User.Roles, e)
-		}
+		encMember(e, &x.Extra, "roles", &x.User.Roles, func(p *[]RoleLite, e *jsonEncoder) {
+			encSlice(p, e, (*RoleLite).encodeJSON)
+		})
 	}
 	if x.User.TwoFactorEnabled != nil {
-		if e.field(&x.Extra, "twoFactorEnabled") {
-			encPtr(&x.User.TwoFactorEnabled, e, encBool)
-		}
+		encMemberPtr(e, &x.Extra, "twoFactorEnabled", x.User.TwoFactorEnabled, encBool)
 	}
 	if x.User.UpdatedAt != nil || x.User.nulls&0x80 != 0 {
-		if e.field(&x.Extra, "updatedAt") {
-			encPtr(&x.User.UpdatedAt, e, encTime)
-		}
+		encMemberPtr(e, &x.Extra, "updatedAt", x.User.UpdatedAt, encTime)
 	}
 	if x.User.URI != nil || x.User.nulls&0x100 != 0 {
-		if e.field(&x.Extra, "uri") {
-			encPtr(&x.User.URI, e, encString)
-		}
+		encMemberPtr(e, &x.Extra, "uri", x.User.URI, encString)
 	}
 	if x.User.URL != nil || x.User.nulls&0x200 != 0 {
-		if e.field(&x.Extra, "url") {
-			encPtr(&x.User.URL, e, encString)
-		}
+		encMemberPtr(e, &x.Extra, "url", x.User.URL, encString)
 	}
 	if x.User.X2FAEnabled != nil {
-		if e.field(&x.Extra, "2faEnabled") {
-			encPtr(&x.User.X2FAEnabled, e, encBool)
-		}
+		encMemberPtr(e, &x.Extra, "2faEnabled", x.User.X2FAEnabled, encBool)
 	}
 	if x.User.Achievements != nil {
-		if e.field(&x.Extra, "achievements") {
-			func(p *[]Achievement, e *jsonEncoder) {
-				encSlice(p, e, (*Achievement).encodeJSON)
-			}(&x.User.Achievements, e)
-		}
+		encMember(e, &x.Extra, "achievements", &x.User.Achievements, func(p *[]Achievement, e *jsonEncoder) {
+			encSlice(p, e, (*Achievement).encodeJSON)
+		})
 	}
 	if x.User.AutoAcceptFollowed != nil {
-		if e.field(&x.Extra, "autoAcceptFollowed") {
-			encPtr(&x.User.AutoAcceptFollowed, e, encBool)
-		}
+		encMemberPtr(e, &x.Extra, "autoAcceptFollowed", x.User.AutoAcceptFollowed, encBool)
 	}
 	if x.User.AvatarID != nil || x.User.nulls&0x400 != 0 {
-		if e.field(&x.Extra, "avatarId") {
-			encPtr(&x.User.AvatarID, e, encString)
-		}
+		encMemberPtr(e, &x.Extra, "avatarId", x.User.AvatarID, encString)
 	}
 	if x.User.Email != nil || x.User.nulls&0x800 != 0 {
-		if e.field(&x.Extra, "email") {
-			encPtr(&x.User.Email, e, encString)
-		}
+		encMemberPtr(e, &x.Extra, "email", x.User.Email, encString)
 	}
 	if x.User.HasUnreadNotification != nil {
-		if e.field(&x.Extra, "hasUnreadNotification") {
-			encPtr(&x.User.HasUnreadNotification, e, encBool)
-		}
+		encMemberPtr(e, &x.Extra, "hasUnreadNotification", x.User.HasUnreadNotification, encBool)
 	}
 	if x.User.IsAdmin != nil || x.User.nulls&0x1000 != 0 {
-		if e.field(&x.Extra, "isAdmin") {
-			encPtr(&x.User.IsAdmin, e, encBool)
-		}
+		encMemberPtr(e, &x.Extra, "isAdmin", x.User.IsAdmin, encBool)
 	}
 	if x.User.IsDeleted != nil {
-		if e.field(&x.Extra, "isDeleted") {
-			encPtr(&x.User.IsDeleted, e, encBool)
-		}
+		encMemberPtr(e, &x.Extra, "isDeleted", x.User.IsDeleted, encBool)
 	}
 	if x.User.IsExplorable != nil {
-		if e.field(&x.Extra, "isExplorable") {
-			encPtr(&x.User.IsExplorable, e, encBool)
-		}
+		encMemberPtr(e, &x.Extra, "isExplorable", x.User.IsExplorable, encBool)
 	}
 	if x.User.IsModerator != nil || x.User.nulls&0x2000 != 0 {
-		if e.field(&x.Extra, "isModerator") {
-			encPtr(&x.User.IsModerator, e, encBool)
-		}
+		encMemberPtr(e, &x.Extra, "isModerator", x.User.IsModerator, encBool)
 	}
 	if x.User.LoggedInDays != nil {
-		if e.field(&x.Extra, "loggedInDays") {
-			encPtr(&x.User.LoggedInDays, e, encInt64)
-		}
+		encMemberPtr(e, &x.Extra, "loggedInDays", x.User.LoggedInDays, encInt64)
 	}
 	if x.User.MutedInstances != nil || x.User.nulls&0x4000 != 0 {
-		if e.field(&x.Extra, "mutedInstances") {
-			func(p *[]string, e *jsonEncoder) {
-				encSlice(p, e, encString)
-			}(&x.User.MutedInstances, e)
-		}
+		encMember(e, &x.Extra, "mutedInstances", &x.User.MutedInstances, func(p *[]string, e *jsonEncoder) {
+			encSlice(p, e, encString)
+		})
 	}
 	if x.User.MutedWords != nil {
-		if e.field(&x.Extra, "mutedWords") {
-			func(p *[]MutedWord, e *jsonEncoder) {
-				encSlice(p, e, (*MutedWord).encodeJSON)
-			}(&x.User.MutedWords, e)
-		}
+		encMember(e, &x.Extra, "mutedWords", &x.User.MutedWords, func(p *[]MutedWord, e *jsonEncoder) {
+			encSlice(p, e, (*MutedWord).encodeJSON)
+		})
 	}
 	if x.User.Policies != nil {
-		if e.field(&x.Extra, "policies") {
-			func(p *map[string]any, e *jsonEncoder) {
-				encMap(p, e, encAny)
-			}(&x.User.Policies, e)
-		}
+		encMember(e, &x.Extra, "policies", &x.User.Policies, func(p *map[string]any, e *jsonEncoder) {
+			encMap(p, e, encAny)
+		})
 	}
 	if x.User.UnreadNotificationsCount != nil {
-		if e.field(&x.Extra, "unreadNotificationsCount") {
-			encPtr(&x.User.UnreadNotificationsCount, e, encInt64)
-		}
+		encMemberPtr(e, &x.Extra, "unreadNotificationsCount", x.User.UnreadNotificationsCount, encInt64)
 	}
 	x.Extra.encode(e)
 	e.objectEnd()
@@ -10481,20 +8470,19 @@ func (x *StreamRegistryUpdated) decodeJSON(d *jsonDecoder) bool {
 		switch string(d.key) {
 		case "key":
 			seen[0] |= 0x1
-			d.field(&x.Extra, "key", d.at(), decString(&x.Key, d), "string")
+			decMember(d, &x.Extra, "key", &x.Key, decString, "string")
 		case "scope":
 			seen[0] |= 0x2
-			d.field(&x.Extra, "scope", d.at(), func(p *[]string, d *jsonDecoder) bool {
+			decMember(d, &x.Extra, "scope", &x.Scope, func(p *[]string, d *jsonDecoder) bool {
 				return decSlice(p, d, decString)
-			}(&x.Scope, d), "array of string")
+			}, "array of string")
 		case "value":
 			seen[0] |= 0x4
-			if d.null() {
+			if d.nullMember(&x.Extra, "value") {
 				x.Value = nil
 				x.nulls |= 0x1
-				x.Extra.forgetDeclared("value")
 			} else {
-				d.field(&x.Extra, "value", d.at(), decAny(&x.Value, d), "any value")
+				decMember(d, &x.Extra, "value", &x.Value, decAny, "any value")
 			}
 		default:
 			d.unknown(&x.Extra)
@@ -10505,20 +8493,14 @@ func (x *StreamRegistryUpdated) decodeJSON(d *jsonDecoder) bool {
 }
 func (x *StreamRegistryUpdated) encodeJSON(e *jsonEncoder) {
 	e.objectStart()
-	if e.field(&x.Extra, "key") {
-		encString(&x.Key, e)
-	}
+	encMember(e, &x.Extra, "key", &x.Key, encString)
 	if x.Scope != nil {
-		if e.field(&x.Extra, "scope") {
-			func(p *[]string, e *jsonEncoder) {
-				encSlice(p, e, encString)
-			}(&x.Scope, e)
-		}
+		encMember(e, &x.Extra, "scope", &x.Scope, func(p *[]string, e *jsonEncoder) {
+			encSlice(p, e, encString)
+		})
 	}
 	if x.Value != nil || x.nulls&0x1 != 0 {
-		if e.field(&x.Extra, "value") {
-			encAny(&x.Value, e)
-		}
+		encMember(e, &x.Extra, "value", &x.Value, encAny)
 	}
 	x.Extra.encode(e)
 	e.objectEnd()
@@ -10561,197 +8543,184 @@ func (x *StreamRenote) decodeJSON(d *jsonDecoder) bool {
 		switch string(d.key) {
 		case "id":
 			seen[0] |= 0x1
-			d.field(&x.Extra, "id", d.at(), decString(&x.Note.ID, d), "string")
+			decMember(d, &x.Extra, "id", &x.Note.ID, decString, "string")
 		case "createdAt":
 			seen[0] |= 0x2
-			d.field(&x.Extra, "createdAt", d.at(), decTime(&x.Note.CreatedAt, d), "date-time string")
+			decMember(d, &x.Extra, "createdAt", &x.Note.CreatedAt, decTime, "date-time string")
 		case "deletedAt":
 			seen[0] |= 0x4
-			if d.null() {
+			if d.nullMember(&x.Extra, "deletedAt") {
 				x.Note.DeletedAt = nil
 				x.Note.nulls |= 0x1
-				x.Extra.forgetDeclared("deletedAt")
 			} else {
-				d.field(&x.Extra, "deletedAt", d.at(), decPtr(&x.Note.DeletedAt, d, decTime), "date-time string or null")
+				decMemberPtr(d, &x.Extra, "deletedAt", &x.Note.DeletedAt, new(time.Time), decTime, "date-time string or null")
 			}
 		case "text":
 			seen[0] |= 0x8
-			if d.null() {
+			if d.nullMember(&x.Extra, "text") {
 				x.Note.Text = nil
-				x.Extra.forgetDeclared("text")
 			} else {
-				d.field(&x.Extra, "text", d.at(), decPtr(&x.Note.Text, d, decString), "string or null")
+				decMemberPtr(d, &x.Extra, "text", &x.Note.Text, new(string), decString, "string or null")
 			}
 		case "cw":
 			seen[0] |= 0x10
-			if d.null() {
+			if d.nullMember(&x.Extra, "cw") {
 				x.Note.CW = nil
 				x.Note.nulls |= 0x2
-				x.Extra.forgetDeclared("cw")
 			} else {
-				d.field(&x.Extra, "cw", d.at(), decPtr(&x.Note.CW, d, decString), "string or null")
+				decMemberPtr(d, &x.Extra, "cw", &x.Note.CW, new(string), decString, "string or null")
 			}
 		case "userId":
 			seen[0] |= 0x20
-			d.field(&x.Extra, "userId", d.at(), decString(&x.Note.UserID, d), "string")
+			decMember(d, &x.Extra, "userId", &x.Note.UserID, decString, "string")
 		case "user":
 			seen[0] |= 0x40
-			d.field(&x.Extra, "user", d.at(), (*UserLite).decodeJSON(&x.Note.User, d), "UserLite")
+			decMember(d, &x.Extra, "user", &x.Note.User, (*UserLite).decodeJSON, "UserLite")
 		case "replyId":
 			seen[0] |= 0x80
-			if d.null() {
+			if d.nullMember(&x.Extra, "replyId") {
 				x.Note.ReplyID = nil
 				x.Note.nulls |= 0x4
-				x.Extra.forgetDeclared("replyId")
 			} else {
-				d.field(&x.Extra, "replyId", d.at(), decPtr(&x.Note.ReplyID, d, decString), "string or null")
+				decMemberPtr(d, &x.Extra, "replyId", &x.Note.ReplyID, new(string), decString, "string or null")
 			}
 		case "renoteId":
 			seen[0] |= 0x100
-			if d.null() {
+			if d.nullMember(&x.Extra, "renoteId") {
 				x.Note.RenoteID = nil
 				x.Note.nulls |= 0x8
-				x.Extra.forgetDeclared("renoteId")
 			} else {
-				d.field(&x.Extra, "renoteId", d.at(), decPtr(&x.Note.RenoteID, d, decString), "string or null")
+				decMemberPtr(d, &x.Extra, "renoteId", &x.Note.RenoteID, new(string), decString, "string or null")
 			}
 		case "reply":
 			seen[0] |= 0x200
-			if d.null() {
+			if d.nullMember(&x.Extra, "reply") {
 				x.Note.Reply = nil
 				x.Note.nulls |= 0x10
-				x.Extra.forgetDeclared("reply")
 			} else {
-				d.field(&x.Extra, "reply", d.at(), decPtr(&x.Note.Reply, d, (*Note).decodeJSON), "Note or null")
+				decMemberPtr(d, &x.Extra, "reply", &x.Note.Reply, new(Note), (*Note).decodeJSON, "Note or null")
 			}
 		case "renote":
 			seen[0] |= 0x400
-			if d.null() {
+			if d.nullMember(&x.Extra, "renote") {
 				x.Note.Renote = nil
 				x.Note.nulls |= 0x20
-				x.Extra.forgetDeclared("renote")
 			} else {
-				d.field(&x.Extra, "renote", d.at(), decPtr(&x.Note.Renote, d, (*Note).decodeJSON), "Note or null")
+				decMemberPtr(d, &x.Extra, "renote", &x.Note.Renote, new(Note), (*Note).decodeJSON, "Note or null")
 			}
 		case "isHidden":
 			seen[0] |= 0x800
-			d.field(&x.Extra, "isHidden", d.at(), decPtr(&x.Note.IsHidden, d, decBool), "boolean")
+			decMemberPtr(d, &x.Extra, "isHidden", &x.Note.IsHidden, new(bool), decBool, "boolean")
 		case "visibility":
 			seen[0] |= 0x1000
-			d.field(&x.Extra, "visibility", d.at(), decEnum[NoteVisibility](&x.Note.Visibility, d), "string")
+			decMember(d, &x.Extra, "visibility", &x.Note.Visibility, decEnum[NoteVisibility], "string")
 		case "mentions":
 			seen[0] |= 0x2000
-			d.field(&x.Extra, "mentions", d.at(), func(p *[]string, d *jsonDecoder) bool {
+			decMember(d, &x.Extra, "mentions", &x.Note.Mentions, func(p *[]string, d *jsonDecoder) bool {
 				return decSlice(p, d, decString)
-			}(&x.Note.Mentions, d), "array of string")
+			}, "array of string")
 		case "visibleUserIds":
 			seen[0] |= 0x4000
-			d.field(&x.Extra, "visibleUserIds", d.at(), func(p *[]string, d *jsonDecoder) bool {
+			decMember(d, &x.Extra, "visibleUserIds", &x.Note.VisibleUserIDs, func(p *[]string, d *jsonDecoder) bool {
 				return decSlice(p, d, decString)
-			}(&x.Note.VisibleUserIDs, d), "array of string")
+			}, "array of string")
 		case "fileIds":
 			seen[0] |= 0x8000
-			d.field(&x.Extra, "fileIds", d.at(), func(p *[]string, d *jsonDecoder) bool {
+			decMember(d, &x.Extra, "fileIds", &x.Note.FileIDs, func(p *[]string, d *jsonDecoder) bool {
 				return decSlice(p, d, decString)
-			}(&x.Note.FileIDs, d), "array of string")
+			}, "array of string")
 		case "files":
 			seen[0] |= 0x10000
-			d.field(&x.Extra, "files", d.at(), func(p *[]DriveFile, d *jsonDecoder) bool {
+			decMember(d, &x.Extra, "files", &x.Note.Files, func(p *[]DriveFile, d *jsonDecoder) bool {
 				return decSlice(p, d, (*DriveFile).decodeJSON)
-			}(&x.Note.Files, d), "array of DriveFile")
+			}, "array of DriveFile")
 		case "tags":
 			seen[0] |= 0x20000
-			d.field(&x.Extra, "tags", d.at(), func(p *[]string, d *jsonDecoder) bool {
+			decMember(d, &x.Extra, "tags", &x.Note.Tags, func(p *[]string, d *jsonDecoder) bool {
 				return decSlice(p, d, decString)
-			}(&x.Note.Tags, d), "array of string")
+			}, "array of string")
 		case "poll":
 			seen[0] |= 0x40000
-			if d.null() {
+			if d.nullMember(&x.Extra, "poll") {
 				x.Note.Poll = nil
 				x.Note.nulls |= 0x40
-				x.Extra.forgetDeclared("poll")
 			} else {
-				d.field(&x.Extra, "poll", d.at(), decPtr(&x.Note.Poll, d, (*NotePoll).decodeJSON), "NotePoll or null")
+				decMemberPtr(d, &x.Extra, "poll", &x.Note.Poll, new(NotePoll), (*NotePoll).decodeJSON, "NotePoll or null")
 			}
 		case "emojis":
 			seen[0] |= 0x80000
-			d.field(&x.Extra, "emojis", d.at(), func(p *map[string]string, d *jsonDecoder) bool {
+			decMember(d, &x.Extra, "emojis", &x.Note.Emojis, func(p *map[string]string, d *jsonDecoder) bool {
 				return decMap(p, d, decString)
-			}(&x.Note.Emojis, d), "object of string")
+			}, "object of string")
 		case "channelId":
 			seen[0] |= 0x100000
-			if d.null() {
+			if d.nullMember(&x.Extra, "channelId") {
 				x.Note.ChannelID = nil
 				x.Note.nulls |= 0x80
-				x.Extra.forgetDeclared("channelId")
 			} else {
-				d.field(&x.Extra, "channelId", d.at(), decPtr(&x.Note.ChannelID, d, decString), "string or null")
+				decMemberPtr(d, &x.Extra, "channelId", &x.Note.ChannelID, new(string), decString, "string or null")
 			}
 		case "channel":
 			seen[0] |= 0x200000
-			if d.null() {
+			if d.nullMember(&x.Extra, "channel") {
 				x.Note.Channel = nil
 				x.Note.nulls |= 0x100
-				x.Extra.forgetDeclared("channel")
 			} else {
-				d.field(&x.Extra, "channel", d.at(), decPtr(&x.Note.Channel, d, (*Channel).decodeJSON), "Channel or null")
+				decMemberPtr(d, &x.Extra, "channel", &x.Note.Channel, new(Channel), (*Channel).decodeJSON, "Channel or null")
 			}
 		case "localOnly":
 			seen[0] |= 0x400000
-			d.field(&x.Extra, "localOnly", d.at(), decPtr(&x.Note.LocalOnly, d, decBool), "boolean")
+			decMemberPtr(d, &x.Extra, "localOnly", &x.Note.LocalOnly, new(bool), decBool, "boolean")
 		case "reactionAcceptance":
 			seen[0] |= 0x800000
-			if d.null() {
+			if d.nullMember(&x.Extra, "reactionAcceptance") {
 				x.Note.ReactionAcceptance = nil
-				x.Extra.forgetDeclared("reactionAcceptance")
 			} else {
-				d.field(&x.Extra, "reactionAcceptance", d.at(), decPtr(&x.Note.ReactionAcceptance, d, decEnum[NoteReactionAcceptance]), "string or null")
+				decMemberPtr(d, &x.Extra, "reactionAcceptance", &x.Note.ReactionAcceptance, new(NoteReactionAcceptance), decEnum[NoteReactionAcceptance], "string or null")
 			}
 		case "reactionEmojis":
 			seen[0] |= 0x1000000
-			d.field(&x.Extra, "reactionEmojis", d.at(), func(p *map[string]string, d *jsonDecoder) bool {
+			decMember(d, &x.Extra, "reactionEmojis", &x.Note.ReactionEmojis, func(p *map[string]string, d *jsonDecoder) bool {
 				return decMap(p, d, decString)
-			}(&x.Note.ReactionEmojis, d), "object of string")
+			}, "object of string")
 		case "reactions":
 			seen[0] |= 0x2000000
-			d.field(&x.Extra, "reactions", d.at(), func(p *map[string]int64, d *jsonDecoder) bool {
+			decMember(d, &x.Extra, "reactions", &x.Note.Reactions, func(p *map[string]int64, d *jsonDecoder) bool {
 				return decMap(p, d, decInt64)
-			}(&x.Note.Reactions, d), "object of integer")
+			}, "object of integer")
 		case "reactionCount":
 			seen[0] |= 0x4000000
-			d.field(&x.Extra, "reactionCount", d.at(), decInt64(&x.Note.ReactionCount, d), "integer")
+			decMember(d, &x.Extra, "reactionCount", &x.Note.ReactionCount, decInt64, "integer")
 		case "renoteCount":
 			seen[0] |= 0x8000000
-			d.field(&x.Extra, "renoteCount", d.at(), decInt64(&x.Note.RenoteCount, d), "integer")
+			decMember(d, &x.Extra, "renoteCount", &x.Note.RenoteCount, decInt64, "integer")
 		case "repliesCount":
 			seen[0] |= 0x10000000
-			d.field(&x.Extra, "repliesCount", d.at(), decInt64(&x.Note.RepliesCount, d), "integer")
+			decMember(d, &x.Extra, "repliesCount", &x.Note.RepliesCount, decInt64, "integer")
 		case "clippedCount":
 			seen[0] |= 0x20000000
-			d.field(&x.Extra, "clippedCount", d.at(), decPtr(&x.Note.ClippedCount, d, decInt64), "integer")
+			decMemberPtr(d, &x.Extra, "clippedCount", &x.Note.ClippedCount, new(int64), decInt64, "integer")
 		case "uri":
 			seen[0] |= 0x40000000
-			d.field(&x.Extra, "uri", d.at(), decPtr(&x.Note.URI, d, decString), "string")
+			decMemberPtr(d, &x.Extra, "uri", &x.Note.URI, new(string), decString, "string")
 		case "url":
 			seen[0] |= 0x80000000
-			d.field(&x.Extra, "url", d.at(), decPtr(&x.Note.URL, d, decString), "string")
+			decMemberPtr(d, &x.Extra, "url", &x.Note.URL, new(string), decString, "string")
 		case "html":
 			seen[0] |= 0x100000000
-			if d.null() {
+			if d.nullMember(&x.Extra, "html") {
 				x.Note.HTML = nil
 				x.Note.nulls |= 0x200
-				x.Extra.forgetDeclared("html")
 			} else {
-				d.field(&x.Extra, "html", d.at(), decPtr(&x.Note.HTML, d, decString), "string or null")
+				decMemberPtr(d, &x.Extra, "html", &x.Note.HTML, new(string), decString, "string or null")
 			}
 		case "myReaction":
 			seen[0] |= 0x200000000
-			if d.null() {
+			if d.nullMember(&x.Extra, "myReaction") {
 				x.Note.MyReaction = nil
 				x.Note.nulls |= 0x400
-				x.Extra.forgetDeclared("myReaction")
 			} else {
-				d.field(&x.Extra, "myReaction", d.at(), decPtr(&x.Note.MyReaction, d, decString), "string or null")
+				decMemberPtr(d, &x.Extra, "myReaction", &x.Note.MyReaction, new(string), decString, "string or null")
 			}
 		default:
 			d.unknown(&x.Extra)
@@ -10762,175 +8731,95 @@ func (x *StreamRenote) decodeJSON(d *jsonDecoder) bool {
 }
 func (x *StreamRenote) encodeJSON(e *jsonEncoder) {
 	e.objectStart()
-	if e.field(&x.Extra, "id") {
-		encString(&x.Note.ID, e)
-	}
-	if e.field(&x.Extra, "createdAt") {
-		encTime(&x.Note.CreatedAt, e)
-	}
+	encMember(e, &x.Extra, "id", &x.Note.ID, encString)
+	encMember(e, &x.Extra, "createdAt", &x.Note.CreatedAt, encTime)
 	if x.Note.DeletedAt != nil || x.Note.nulls&0x1 != 0 {
-		if e.field(&x.Extra, "deletedAt") {
-			encPtr(&x.Note.DeletedAt, e, encTime)
-		}
+		encMemberPtr(e, &x.Extra, "deletedAt", x.Note.DeletedAt, encTime)
 	}
-	if e.field(&x.Extra, "text") {
-		encPtr(&x.Note.Text, e, encString)
-	}
+	encMemberPtr(e, &x.Extra, "text", x.Note.Text, encString)
 	if x.Note.CW != nil || x.Note.nulls&0x2 != 0 {
-		if e.field(&x.Extra, "cw") {
-			encPtr(&x.Note.CW, e, encString)
-		}
+		encMemberPtr(e, &x.Extra, "cw", x.Note.CW, encString)
 	}
-	if e.field(&x.Extra, "userId") {
-		encString(&x.Note.UserID, e)
-	}
-	if e.field(&x.Extra, "user") {
-		(*UserLite).encodeJSON(&x.Note.User, e)
-	}
+	encMember(e, &x.Extra, "userId", &x.Note.UserID, encString)
+	encMember(e, &x.Extra, "user", &x.Note.User, (*UserLite).encodeJSON)
 	if x.Note.ReplyID != nil || x.Note.nulls&0x4 != 0 {
-		if e.field(&x.Extra, "replyId") {
-			encPtr(&x.Note.ReplyID, e, encString)
-		}
+		encMemberPtr(e, &x.Extra, "replyId", x.Note.ReplyID, encString)
 	}
 	if x.Note.RenoteID != nil || x.Note.nulls&0x8 != 0 {
-		if e.field(&x.Extra, "renoteId") {
-			encPtr(&x.Note.RenoteID, e, encString)
-		}
+		encMemberPtr(e, &x.Extra, "renoteId", x.Note.RenoteID, encString)
 	}
 	if x.Note.Reply != nil || x.Note.nulls&0x10 != 0 {
-		if e.field(&x.Extra, "reply") {
-			encPtr(&x.Note.Reply, e, (*Note).encodeJSON)
-		}
+		encMemberPtr(e, &x.Extra, "reply", x.Note.Reply, (*Note).encodeJSON)
 	}
 	if x.Note.Renote != nil || x.Note.nulls&0x20 != 0 {
-		if e.field(&x.Extra, "renote") {
-			encPtr(&x.Note.Renote, e, (*Note).encodeJSON)
-		}
+		encMemberPtr(e, &x.Extra, "renote", x.Note.Renote, (*Note).encodeJSON)
 	}
 	if x.Note.IsHidden != nil {
-		if e.field(&x.Extra, "isHidden") {
-			encPtr(&x.Note.IsHidden, e, encBool)
-		}
+		encMemberPtr(e, &x.Extra, "isHidden", x.Note.IsHidden, encBool)
 	}
-	if e.field(&x.Extra, "visibility") {
-		encEnum[NoteVisibility](&x.Note.Visibility, e)
-	}
+	encMember(e, &x.Extra, "visibility", &x.Note.Visibility, encEnum[NoteVisibility])
 	if x.Note.Mentions != nil {
-		if e.field(&x.Extra, "mentions") {
-			func(p *[]string, e *jsonEncoder) {
-				encSlice(p, e, encString)
-			}(&x.Note.Mentions, e)
-		}
+		encMember(e, &x.Extra, "mentions", &x.Note.Mentions, func(p *[]string, e *jsonEncoder) {
+			encSlice(p, e, encString)
+		})
 	}
 	if x.Note.VisibleUserIDs != nil {
-		if e.field(&x.Extra, "visibleUserIds") {
-			func(p *[]string, e *jsonEncoder) {
-				encSlice(p, e, encString)
-			}(&x.Note.VisibleUserIDs, e)
-		}
+		encMember(e, &x.Extra, "visibleUserIds", &x.Note.VisibleUserIDs, func(p *[]string, e *jsonEncoder) {
+			encSlice(p, e, encString)
+		})
 	}
 	if x.Note.FileIDs != nil {
-		if e.field(&x.Extra, "fileIds") {
-			func(p *[]string, e *jsonEncoder) {
-				encSlice(p, e, encString)
-			}(&x.Note.FileIDs, e)
-		}
+		encMember(e, &x.Extra, "fileIds", &x.Note.FileIDs, func(p *[]string, e *jsonEncoder) {
+			encSlice(p, e, encString)
+		})
 	}
 	if x.Note.Files != nil {
-		if e.field(&x.Extra, "files") {
-			func(p *[]DriveFile, e *jsonEncoder) {
-				encSlice(p, e, (*DriveFile).encodeJSON)
-			}(&x.Note.Files, e)
-		}
+		encMember(e, &x.Extra, "files", &x.Note.Files, func(p *[]DriveFile, e *jsonEncoder) {
+			encSlice(p, e, (*DriveFile).encodeJSON)
+		})
 	}
 	if x.Note.Tags != nil {
-		if e.field(&x.Extra, "tags") {
-			func(p *[]string, e *jsonEncoder) {
-				encSlice(p, e, encString)
-			}(&x.Note.Tags, e)
-		}
+		encMember(e, &x.Extra, "tags", &x.Note.Tags, func(p *[]string, e *jsonEncoder) {
+			encSlice(p, e, encString)
+		})
 	}
 	if x.Note.Poll != nil || x.Note.nulls&0x40 != 0 {
-		if e.field(&x.Extra, "poll") {
-			encPtr(&x.Note.Poll, e, (*NotePoll).encodeJSON)
-		}
+		encMemberPtr(e, &x.Extra, "poll", x.Note.Poll, (*NotePoll).encodeJSON)
 	}
 	if x.Note.Emojis != nil {
-		if e.field(&x.Extra, "emojis") {
-			func(p *map[string]string, e *jsonEncoder) {
-				encMap(p, e, encString)
-			}(&x.Note.Emojis, e)
-		}
+		encMember(e, &x.Extra, "emojis", &x.Note.Emojis, func(p *map[string]string, e *jsonEncoder) {
+			encMap(p, e, encString)
+		})
 	}
 	if x.Note.ChannelID != nil || x.Note.nulls&0x80 != 0 {
-		if e.field(&x.Extra, "channelId") {
-			encPtr(&x.Note.ChannelID, e, encString)
-		}
+		encMemberPtr(e, &x.Extra, "channelId", x.Note.ChannelID, encString)
 	}
 	if x.Note.Channel != nil || x.Note.nulls&0x100 != 0 {
-		if e.field(&x.Extra, "channel") {
-			encPtr(&x.Note.Channel, e, (*Channel).encodeJSON)
-		}
+		encMemberPtr(e, &x.Extra, "channel", x.Note.Channel, (*Channel).encodeJSON)
 	}
 	if x.Note.LocalOnly != nil {
-		if e.field(&x.Extra, "localOnly") {
-			encPtr(&x.Note.LocalOnly, e, encBool)
-		}
+		encMemberPtr(e, &x.Extra, "localOnly", x.Note.LocalOnly, encBool)
 	}
-	if e.field(&x.Extra, "reactionAcceptance") {
-		encPtr(&x.Note.ReactionAcceptance, e, encEnum[NoteReactionAcceptance])
-	}
-	if e.field(&x.Extra, "reactionEmojis") {
-		if x.Note.ReactionEmojis == nil {
-			e.rawBytes("{}")
-		} else {
-			func(p *map[string]string, e *jsonEncoder) {
-				encMap(p, e, encString)
-			}(&x.Note.ReactionEmojis, e)
-		}
-	}
-	if e.field(&x.Extra, "reactions") {
-		if x.Note.Reactions == nil {
-			e.rawBytes("{}")
-		} else {
-			func(p *map[string]int64, e *jsonEncoder) {
-				encMap(p, e, encInt64)
-			}(&x.Note.Reactions, e)
-		}
-	}
-	if e.field(&x.Extra, "reactionCount") {
-		encInt64(&x.Note.ReactionCount, e)
-	}
-	if e.field(&x.Extra, "renoteCount") {
-		encInt64(&x.Note.RenoteCount, e)
-	}
-	if e.field(&x.Extra, "repliesCount") {
-		encInt64(&x.Note.RepliesCount, e)
-	}
+	encMemberPtr(e, &x.Extra, "reactionAcceptance", x.Note.ReactionAcceptance, encEnum[NoteReactionAcceptance])
+	encMemberMap(e, &x.Extra, "reactionEmojis", &x.Note.ReactionEmojis, encString)
+	encMemberMap(e, &x.Extra, "reactions", &x.Note.Reactions, encInt64)
+	encMember(e, &x.Extra, "reactionCount", &x.Note.ReactionCount, encInt64)
+	encMember(e, &x.Extra, "renoteCount", &x.Note.RenoteCount, encInt64)
+	encMember(e, &x.Extra, "repliesCount", &x.Note.RepliesCount, encInt64)
 	if x.Note.ClippedCount != nil {
-		if e.field(&x.Extra, "clippedCount") {
-			encPtr(&x.Note.ClippedCount, e, encInt64)
-		}
+		encMemberPtr(e, &x.Extra, "clippedCount", x.Note.ClippedCount, encInt64)
 	}
 	if x.Note.URI != nil {
-		if e.field(&x.Extra, "uri") {
-			encPtr(&x.Note.URI, e, encString)
-		}
+		encMemberPtr(e, &x.Extra, "uri", x.Note.URI, encString)
 	}
 	if x.Note.URL != nil {
-		if e.field(&x.Extra, "url") {
-			encPtr(&x.Note.URL, e, encString)
-		}
+		encMemberPtr(e, &x.Extra, "url", x.Note.URL, encString)
 	}
 	if x.Note.HTML != nil || x.Note.nulls&0x200 != 0 {
-		if e.field(&x.Extra, "html") {
-			encPtr(&x.Note.HTML, e, encString)
-		}
+		encMemberPtr(e, &x.Extra, "html", x.Note.HTML, encString)
 	}
 	if x.Note.MyReaction != nil || x.Note.nulls&0x400 != 0 {
-		if e.field(&x.Extra, "myReaction") {
-			encPtr(&x.Note.MyReaction, e, encString)
-		}
+		encMemberPtr(e, &x.Extra, "myReaction", x.Note.MyReaction, encString)
 	}
 	x.Extra.encode(e)
 	e.objectEnd()
@@ -10973,197 +8862,184 @@ func (x *StreamReply) decodeJSON(d *jsonDecoder) bool {
 		switch string(d.key) {
 		case "id":
 			seen[0] |= 0x1
-			d.field(&x.Extra, "id", d.at(), decString(&x.Note.ID, d), "string")
+			decMember(d, &x.Extra, "id", &x.Note.ID, decString, "string")
 		case "createdAt":
 			seen[0] |= 0x2
-			d.field(&x.Extra, "createdAt", d.at(), decTime(&x.Note.CreatedAt, d), "date-time string")
+			decMember(d, &x.Extra, "createdAt", &x.Note.CreatedAt, decTime, "date-time string")
 		case "deletedAt":
 			seen[0] |= 0x4
-			if d.null() {
+			if d.nullMember(&x.Extra, "deletedAt") {
 				x.Note.DeletedAt = nil
 				x.Note.nulls |= 0x1
-				x.Extra.forgetDeclared("deletedAt")
 			} else {
-				d.field(&x.Extra, "deletedAt", d.at(), decPtr(&x.Note.DeletedAt, d, decTime), "date-time string or null")
+				decMemberPtr(d, &x.Extra, "deletedAt", &x.Note.DeletedAt, new(time.Time), decTime, "date-time string or null")
 			}
 		case "text":
 			seen[0] |= 0x8
-			if d.null() {
+			if d.nullMember(&x.Extra, "text") {
 				x.Note.Text = nil
-				x.Extra.forgetDeclared("text")
 			} else {
-				d.field(&x.Extra, "text", d.at(), decPtr(&x.Note.Text, d, decString), "string or null")
+				decMemberPtr(d, &x.Extra, "text", &x.Note.Text, new(string), decString, "string or null")
 			}
 		case "cw":
 			seen[0] |= 0x10
-			if d.null() {
+			if d.nullMember(&x.Extra, "cw") {
 				x.Note.CW = nil
 				x.Note.nulls |= 0x2
-				x.Extra.forgetDeclared("cw")
 			} else {
-				d.field(&x.Extra, "cw", d.at(), decPtr(&x.Note.CW, d, decString), "string or null")
+				decMemberPtr(d, &x.Extra, "cw", &x.Note.CW, new(string), decString, "string or null")
 			}
 		case "userId":
 			seen[0] |= 0x20
-			d.field(&x.Extra, "userId", d.at(), decString(&x.Note.UserID, d), "string")
+			decMember(d, &x.Extra, "userId", &x.Note.UserID, decString, "string")
 		case "user":
 			seen[0] |= 0x40
-			d.field(&x.Extra, "user", d.at(), (*UserLite).decodeJSON(&x.Note.User, d), "UserLite")
+			decMember(d, &x.Extra, "user", &x.Note.User, (*UserLite).decodeJSON, "UserLite")
 		case "replyId":
 			seen[0] |= 0x80
-			if d.null() {
+			if d.nullMember(&x.Extra, "replyId") {
 				x.Note.ReplyID = nil
 				x.Note.nulls |= 0x4
-				x.Extra.forgetDeclared("replyId")
 			} else {
-				d.field(&x.Extra, "replyId", d.at(), decPtr(&x.Note.ReplyID, d, decString), "string or null")
+				decMemberPtr(d, &x.Extra, "replyId", &x.Note.ReplyID, new(string), decString, "string or null")
 			}
 		case "renoteId":
 			seen[0] |= 0x100
-			if d.null() {
+			if d.nullMember(&x.Extra, "renoteId") {
 				x.Note.RenoteID = nil
 				x.Note.nulls |= 0x8
-				x.Extra.forgetDeclared("renoteId")
 			} else {
-				d.field(&x.Extra, "renoteId", d.at(), decPtr(&x.Note.RenoteID, d, decString), "string or null")
+				decMemberPtr(d, &x.Extra, "renoteId", &x.Note.RenoteID, new(string), decString, "string or null")
 			}
 		case "reply":
 			seen[0] |= 0x200
-			if d.null() {
+			if d.nullMember(&x.Extra, "reply") {
 				x.Note.Reply = nil
 				x.Note.nulls |= 0x10
-				x.Extra.forgetDeclared("reply")
 			} else {
-				d.field(&x.Extra, "reply", d.at(), decPtr(&x.Note.Reply, d, (*Note).decodeJSON), "Note or null")
+				decMemberPtr(d, &x.Extra, "reply", &x.Note.Reply, new(Note), (*Note).decodeJSON, "Note or null")
 			}
 		case "renote":
 			seen[0] |= 0x400
-			if d.null() {
+			if d.nullMember(&x.Extra, "renote") {
 				x.Note.Renote = nil
 				x.Note.nulls |= 0x20
-				x.Extra.forgetDeclared("renote")
 			} else {
-				d.field(&x.Extra, "renote", d.at(), decPtr(&x.Note.Renote, d, (*Note).decodeJSON), "Note or null")
+				decMemberPtr(d, &x.Extra, "renote", &x.Note.Renote, new(Note), (*Note).decodeJSON, "Note or null")
 			}
 		case "isHidden":
 			seen[0] |= 0x800
-			d.field(&x.Extra, "isHidden", d.at(), decPtr(&x.Note.IsHidden, d, decBool), "boolean")
+			decMemberPtr(d, &x.Extra, "isHidden", &x.Note.IsHidden, new(bool), decBool, "boolean")
 		case "visibility":
 			seen[0] |= 0x1000
-			d.field(&x.Extra, "visibility", d.at(), decEnum[NoteVisibility](&x.Note.Visibility, d), "string")
+			decMember(d, &x.Extra, "visibility", &x.Note.Visibility, decEnum[NoteVisibility], "string")
 		case "mentions":
 			seen[0] |= 0x2000
-			d.field(&x.Extra, "mentions", d.at(), func(p *[]string, d *jsonDecoder) bool {
+			decMember(d, &x.Extra, "mentions", &x.Note.Mentions, func(p *[]string, d *jsonDecoder) bool {
 				return decSlice(p, d, decString)
-			}(&x.Note.Mentions, d), "array of string")
+			}, "array of string")
 		case "visibleUserIds":
 			seen[0] |= 0x4000
-			d.field(&x.Extra, "visibleUserIds", d.at(), func(p *[]string, d *jsonDecoder) bool {
+			decMember(d, &x.Extra, "visibleUserIds", &x.Note.VisibleUserIDs, func(p *[]string, d *jsonDecoder) bool {
 				return decSlice(p, d, decString)
-			}(&x.Note.VisibleUserIDs, d), "array of string")
+			}, "array of string")
 		case "fileIds":
 			seen[0] |= 0x8000
-			d.field(&x.Extra, "fileIds", d.at(), func(p *[]string, d *jsonDecoder) bool {
+			decMember(d, &x.Extra, "fileIds", &x.Note.FileIDs, func(p *[]string, d *jsonDecoder) bool {
 				return decSlice(p, d, decString)
-			}(&x.Note.FileIDs, d), "array of string")
+			}, "array of string")
 		case "files":
 			seen[0] |= 0x10000
-			d.field(&x.Extra, "files", d.at(), func(p *[]DriveFile, d *jsonDecoder) bool {
+			decMember(d, &x.Extra, "files", &x.Note.Files, func(p *[]DriveFile, d *jsonDecoder) bool {
 				return decSlice(p, d, (*DriveFile).decodeJSON)
-			}(&x.Note.Files, d), "array of DriveFile")
+			}, "array of DriveFile")
 		case "tags":
 			seen[0] |= 0x20000
-			d.field(&x.Extra, "tags", d.at(), func(p *[]string, d *jsonDecoder) bool {
+			decMember(d, &x.Extra, "tags", &x.Note.Tags, func(p *[]string, d *jsonDecoder) bool {
 				return decSlice(p, d, decString)
-			}(&x.Note.Tags, d), "array of string")
+			}, "array of string")
 		case "poll":
 			seen[0] |= 0x40000
-			if d.null() {
+			if d.nullMember(&x.Extra, "poll") {
 				x.Note.Poll = nil
 				x.Note.nulls |= 0x40
-				x.Extra.forgetDeclared("poll")
 			} else {
-				d.field(&x.Extra, "poll", d.at(), decPtr(&x.Note.Poll, d, (*NotePoll).decodeJSON), "NotePoll or null")
+				decMemberPtr(d, &x.Extra, "poll", &x.Note.Poll, new(NotePoll), (*NotePoll).decodeJSON, "NotePoll or null")
 			}
 		case "emojis":
 			seen[0] |= 0x80000
-			d.field(&x.Extra, "emojis", d.at(), func(p *map[string]string, d *jsonDecoder) bool {
+			decMember(d, &x.Extra, "emojis", &x.Note.Emojis, func(p *map[string]string, d *jsonDecoder) bool {
 				return decMap(p, d, decString)
-			}(&x.Note.Emojis, d), "object of string")
+			}, "object of string")
 		case "channelId":
 			seen[0] |= 0x100000
-			if d.null() {
+			if d.nullMember(&x.Extra, "channelId") {
 				x.Note.ChannelID = nil
 				x.Note.nulls |= 0x80
-				x.Extra.forgetDeclared("channelId")
 			} else {
-				d.field(&x.Extra, "channelId", d.at(), decPtr(&x.Note.ChannelID, d, decString), "string or null")
+				decMemberPtr(d, &x.Extra, "channelId", &x.Note.ChannelID, new(string), decString, "string or null")
 			}
 		case "channel":
 			seen[0] |= 0x200000
-			if d.null() {
+			if d.nullMember(&x.Extra, "channel") {
 				x.Note.Channel = nil
 				x.Note.nulls |= 0x100
-				x.Extra.forgetDeclared("channel")
 			} else {
-				d.field(&x.Extra, "channel", d.at(), decPtr(&x.Note.Channel, d, (*Channel).decodeJSON), "Channel or null")
+				decMemberPtr(d, &x.Extra, "channel", &x.Note.Channel, new(Channel), (*Channel).decodeJSON, "Channel or null")
 			}
 		case "localOnly":
 			seen[0] |= 0x400000
-			d.field(&x.Extra, "localOnly", d.at(), decPtr(&x.Note.LocalOnly, d, decBool), "boolean")
+			decMemberPtr(d, &x.Extra, "localOnly", &x.Note.LocalOnly, new(bool), decBool, "boolean")
 		case "reactionAcceptance":
 			seen[0] |= 0x800000
-			if d.null() {
+			if d.nullMember(&x.Extra, "reactionAcceptance") {
 				x.Note.ReactionAcceptance = nil
-				x.Extra.forgetDeclared("reactionAcceptance")
 			} else {
-				d.field(&x.Extra, "reactionAcceptance", d.at(), decPtr(&x.Note.ReactionAcceptance, d, decEnum[NoteReactionAcceptance]), "string or null")
+				decMemberPtr(d, &x.Extra, "reactionAcceptance", &x.Note.ReactionAcceptance, new(NoteReactionAcceptance), decEnum[NoteReactionAcceptance], "string or null")
 			}
 		case "reactionEmojis":
 			seen[0] |= 0x1000000
-			d.field(&x.Extra, "reactionEmojis", d.at(), func(p *map[string]string, d *jsonDecoder) bool {
+			decMember(d, &x.Extra, "reactionEmojis", &x.Note.ReactionEmojis, func(p *map[string]string, d *jsonDecoder) bool {
 				return decMap(p, d, decString)
-			}(&x.Note.ReactionEmojis, d), "object of string")
+			}, "object of string")
 		case "reactions":
 			seen[0] |= 0x2000000
-			d.field(&x.Extra, "reactions", d.at(), func(p *map[string]int64, d *jsonDecoder) bool {
+			decMember(d, &x.Extra, "reactions", &x.Note.Reactions, func(p *map[string]int64, d *jsonDecoder) bool {
 				return decMap(p, d, decInt64)
-			}(&x.Note.Reactions, d), "object of integer")
+			}, "object of integer")
 		case "reactionCount":
 			seen[0] |= 0x4000000
-			d.field(&x.Extra, "reactionCount", d.at(), decInt64(&x.Note.ReactionCount, d), "integer")
+			decMember(d, &x.Extra, "reactionCount", &x.Note.ReactionCount, decInt64, "integer")
 		case "renoteCount":
 			seen[0] |= 0x8000000
-			d.field(&x.Extra, "renoteCount", d.at(), decInt64(&x.Note.RenoteCount, d), "integer")
+			decMember(d, &x.Extra, "renoteCount", &x.Note.RenoteCount, decInt64, "integer")
 		case "repliesCount":
 			seen[0] |= 0x10000000
-			d.field(&x.Extra, "repliesCount", d.at(), decInt64(&x.Note.RepliesCount, d), "integer")
+			decMember(d, &x.Extra, "repliesCount", &x.Note.RepliesCount, decInt64, "integer")
 		case "clippedCount":
 			seen[0] |= 0x20000000
-			d.field(&x.Extra, "clippedCount", d.at(), decPtr(&x.Note.ClippedCount, d, decInt64), "integer")
+			decMemberPtr(d, &x.Extra, "clippedCount", &x.Note.ClippedCount, new(int64), decInt64, "integer")
 		case "uri":
 			seen[0] |= 0x40000000
-			d.field(&x.Extra, "uri", d.at(), decPtr(&x.Note.URI, d, decString), "string")
+			decMemberPtr(d, &x.Extra, "uri", &x.Note.URI, new(string), decString, "string")
 		case "url":
 			seen[0] |= 0x80000000
-			d.field(&x.Extra, "url", d.at(), decPtr(&x.Note.URL, d, decString), "string")
+			decMemberPtr(d, &x.Extra, "url", &x.Note.URL, new(string), decString, "string")
 		case "html":
 			seen[0] |= 0x100000000
-			if d.null() {
+			if d.nullMember(&x.Extra, "html") {
 				x.Note.HTML = nil
 				x.Note.nulls |= 0x200
-				x.Extra.forgetDeclared("html")
 			} else {
-				d.field(&x.Extra, "html", d.at(), decPtr(&x.Note.HTML, d, decString), "string or null")
+				decMemberPtr(d, &x.Extra, "html", &x.Note.HTML, new(string), decString, "string or null")
 			}
 		case "myReaction":
 			seen[0] |= 0x200000000
-			if d.null() {
+			if d.nullMember(&x.Extra, "myReaction") {
 				x.Note.MyReaction = nil
 				x.Note.nulls |= 0x400
-				x.Extra.forgetDeclared("myReaction")
 			} else {
-				d.field(&x.Extra, "myReaction", d.at(), decPtr(&x.Note.MyReaction, d, decString), "string or null")
+				decMemberPtr(d, &x.Extra, "myReaction", &x.Note.MyReaction, new(string), decString, "string or null")
 			}
 		default:
 			d.unknown(&x.Extra)
@@ -11174,175 +9050,95 @@ func (x *StreamReply) decodeJSON(d *jsonDecoder) bool {
 }
 func (x *StreamReply) encodeJSON(e *jsonEncoder) {
 	e.objectStart()
-	if e.field(&x.Extra, "id") {
-		encString(&x.Note.ID, e)
-	}
-	if e.field(&x.Extra, "createdAt") {
-		encTime(&x.Note.CreatedAt, e)
-	}
+	encMember(e, &x.Extra, "id", &x.Note.ID, encString)
+	encMember(e, &x.Extra, "createdAt", &x.Note.CreatedAt, encTime)
 	if x.Note.DeletedAt != nil || x.Note.nulls&0x1 != 0 {
-		if e.field(&x.Extra, "deletedAt") {
-			encPtr(&x.Note.DeletedAt, e, encTime)
-		}
+		encMemberPtr(e, &x.Extra, "deletedAt", x.Note.DeletedAt, encTime)
 	}
-	if e.field(&x.Extra, "text") {
-		encPtr(&x.Note.Text, e, encString)
-	}
+	encMemberPtr(e, &x.Extra, "text", x.Note.Text, encString)
 	if x.Note.CW != nil || x.Note.nulls&0x2 != 0 {
-		if e.field(&x.Extra, "cw") {
-			encPtr(&x.Note.CW, e, encString)
-		}
+		encMemberPtr(e, &x.Extra, "cw", x.Note.CW, encString)
 	}
-	if e.field(&x.Extra, "userId") {
-		encString(&x.Note.UserID, e)
-	}
-	if e.field(&x.Extra, "user") {
-		(*UserLite).encodeJSON(&x.Note.User, e)
-	}
+	encMember(e, &x.Extra, "userId", &x.Note.UserID, encString)
+	encMember(e, &x.Extra, "user", &x.Note.User, (*UserLite).encodeJSON)
 	if x.Note.ReplyID != nil || x.Note.nulls&0x4 != 0 {
-		if e.field(&x.Extra, "replyId") {
-			encPtr(&x.Note.ReplyID, e, encString)
-		}
+		encMemberPtr(e, &x.Extra, "replyId", x.Note.ReplyID, encString)
 	}
 	if x.Note.RenoteID != nil || x.Note.nulls&0x8 != 0 {
-		if e.field(&x.Extra, "renoteId") {
-			encPtr(&x.Note.RenoteID, e, encString)
-		}
+		encMemberPtr(e, &x.Extra, "renoteId", x.Note.RenoteID, encString)
 	}
 	if x.Note.Reply != nil || x.Note.nulls&0x10 != 0 {
-		if e.field(&x.Extra, "reply") {
-			encPtr(&x.Note.Reply, e, (*Note).encodeJSON)
-		}
+		encMemberPtr(e, &x.Extra, "reply", x.Note.Reply, (*Note).encodeJSON)
 	}
 	if x.Note.Renote != nil || x.Note.nulls&0x20 != 0 {
-		if e.field(&x.Extra, "renote") {
-			encPtr(&x.Note.Renote, e, (*Note).encodeJSON)
-		}
+		encMemberPtr(e, &x.Extra, "renote", x.Note.Renote, (*Note).encodeJSON)
 	}
 	if x.Note.IsHidden != nil {
-		if e.field(&x.Extra, "isHidden") {
-			encPtr(&x.Note.IsHidden, e, encBool)
-		}
+		encMemberPtr(e, &x.Extra, "isHidden", x.Note.IsHidden, encBool)
 	}
-	if e.field(&x.Extra, "visibility") {
-		encEnum[NoteVisibility](&x.Note.Visibility, e)
-	}
+	encMember(e, &x.Extra, "visibility", &x.Note.Visibility, encEnum[NoteVisibility])
 	if x.Note.Mentions != nil {
-		if e.field(&x.Extra, "mentions") {
-			func(p *[]string, e *jsonEncoder) {
-				encSlice(p, e, encString)
-			}(&x.Note.Mentions, e)
-		}
+		encMember(e, &x.Extra, "mentions", &x.Note.Mentions, func(p *[]string, e *jsonEncoder) {
+			encSlice(p, e, encString)
+		})
 	}
 	if x.Note.VisibleUserIDs != nil {
-		if e.field(&x.Extra, "visibleUserIds") {
-			func(p *[]string, e *jsonEncoder) {
-				encSlice(p, e, encString)
-			}(&x.Note.VisibleUserIDs, e)
-		}
+		encMember(e, &x.Extra, "visibleUserIds", &x.Note.VisibleUserIDs, func(p *[]string, e *jsonEncoder) {
+			encSlice(p, e, encString)
+		})
 	}
 	if x.Note.FileIDs != nil {
-		if e.field(&x.Extra, "fileIds") {
-			func(p *[]string, e *jsonEncoder) {
-				encSlice(p, e, encString)
-			}(&x.Note.FileIDs, e)
-		}
+		encMember(e, &x.Extra, "fileIds", &x.Note.FileIDs, func(p *[]string, e *jsonEncoder) {
+			encSlice(p, e, encString)
+		})
 	}
 	if x.Note.Files != nil {
-		if e.field(&x.Extra, "files") {
-			func(p *[]DriveFile, e *jsonEncoder) {
-				encSlice(p, e, (*DriveFile).encodeJSON)
-			}(&x.Note.Files, e)
-		}
+		encMember(e, &x.Extra, "files", &x.Note.Files, func(p *[]DriveFile, e *jsonEncoder) {
+			encSlice(p, e, (*DriveFile).encodeJSON)
+		})
 	}
 	if x.Note.Tags != nil {
-		if e.field(&x.Extra, "tags") {
-			func(p *[]string, e *jsonEncoder) {
-				encSlice(p, e, encString)
-			}(&x.Note.Tags, e)
-		}
+		encMember(e, &x.Extra, "tags", &x.Note.Tags, func(p *[]string, e *jsonEncoder) {
+			encSlice(p, e, encString)
+		})
 	}
 	if x.Note.Poll != nil || x.Note.nulls&0x40 != 0 {
-		if e.field(&x.Extra, "poll") {
-			encPtr(&x.Note.Poll, e, (*NotePoll).encodeJSON)
-		}
+		encMemberPtr(e, &x.Extra, "poll", x.Note.Poll, (*NotePoll).encodeJSON)
 	}
 	if x.Note.Emojis != nil {
-		if e.field(&x.Extra, "emojis") {
-			func(p *map[string]string, e *jsonEncoder) {
-				encMap(p, e, encString)
-			}(&x.Note.Emojis, e)
-		}
+		encMember(e, &x.Extra, "emojis", &x.Note.Emojis, func(p *map[string]string, e *jsonEncoder) {
+			encMap(p, e, encString)
+		})
 	}
 	if x.Note.ChannelID != nil || x.Note.nulls&0x80 != 0 {
-		if e.field(&x.Extra, "channelId") {
-			encPtr(&x.Note.ChannelID, e, encString)
-		}
+		encMemberPtr(e, &x.Extra, "channelId", x.Note.ChannelID, encString)
 	}
 	if x.Note.Channel != nil || x.Note.nulls&0x100 != 0 {
-		if e.field(&x.Extra, "channel") {
-			encPtr(&x.Note.Channel, e, (*Channel).encodeJSON)
-		}
+		encMemberPtr(e, &x.Extra, "channel", x.Note.Channel, (*Channel).encodeJSON)
 	}
 	if x.Note.LocalOnly != nil {
-		if e.field(&x.Extra, "localOnly") {
-			encPtr(&x.Note.LocalOnly, e, encBool)
-		}
+		encMemberPtr(e, &x.Extra, "localOnly", x.Note.LocalOnly, encBool)
 	}
-	if e.field(&x.Extra, "reactionAcceptance") {
-		encPtr(&x.Note.ReactionAcceptance, e, encEnum[NoteReactionAcceptance])
-	}
-	if e.field(&x.Extra, "reactionEmojis") {
-		if x.Note.ReactionEmojis == nil {
-			e.rawBytes("{}")
-		} else {
-			func(p *map[string]string, e *jsonEncoder) {
-				encMap(p, e, encString)
-			}(&x.Note.ReactionEmojis, e)
-		}
-	}
-	if e.field(&x.Extra, "reactions") {
-		if x.Note.Reactions == nil {
-			e.rawBytes("{}")
-		} else {
-			func(p *map[string]int64, e *jsonEncoder) {
-				encMap(p, e, encInt64)
-			}(&x.Note.Reactions, e)
-		}
-	}
-	if e.field(&x.Extra, "reactionCount") {
-		encInt64(&x.Note.ReactionCount, e)
-	}
-	if e.field(&x.Extra, "renoteCount") {
-		encInt64(&x.Note.RenoteCount, e)
-	}
-	if e.field(&x.Extra, "repliesCount") {
-		encInt64(&x.Note.RepliesCount, e)
-	}
+	encMemberPtr(e, &x.Extra, "reactionAcceptance", x.Note.ReactionAcceptance, encEnum[NoteReactionAcceptance])
+	encMemberMap(e, &x.Extra, "reactionEmojis", &x.Note.ReactionEmojis, encString)
+	encMemberMap(e, &x.Extra, "reactions", &x.Note.Reactions, encInt64)
+	encMember(e, &x.Extra, "reactionCount", &x.Note.ReactionCount, encInt64)
+	encMember(e, &x.Extra, "renoteCount", &x.Note.RenoteCount, encInt64)
+	encMember(e, &x.Extra, "repliesCount", &x.Note.RepliesCount, encInt64)
 	if x.Note.ClippedCount != nil {
-		if e.field(&x.Extra, "clippedCount") {
-			encPtr(&x.Note.ClippedCount, e, encInt64)
-		}
+		encMemberPtr(e, &x.Extra, "clippedCount", x.Note.ClippedCount, encInt64)
 	}
 	if x.Note.URI != nil {
-		if e.field(&x.Extra, "uri") {
-			encPtr(&x.Note.URI, e, encString)
-		}
+		encMemberPtr(e, &x.Extra, "uri", x.Note.URI, encString)
 	}
 	if x.Note.URL != nil {
-		if e.field(&x.Extra, "url") {
-			encPtr(&x.Note.URL, e, encString)
-		}
+		encMemberPtr(e, &x.Extra, "url", x.Note.URL, encString)
 	}
 	if x.Note.HTML != nil || x.Note.nulls&0x200 != 0 {
-		if e.field(&x.Extra, "html") {
-			encPtr(&x.Note.HTML, e, encString)
-		}
+		encMemberPtr(e, &x.Extra, "html", x.Note.HTML, encString)
 	}
 	if x.Note.MyReaction != nil || x.Note.nulls&0x400 != 0 {
-		if e.field(&x.Extra, "myReaction") {
-			encPtr(&x.Note.MyReaction, e, encString)
-		}
+		encMemberPtr(e, &x.Extra, "myReaction", x.Note.MyReaction, encString)
 	}
 	x.Extra.encode(e)
 	e.objectEnd()
@@ -11386,7 +9182,7 @@ func (x *StreamReversiCanceled) decodeJSON(d *jsonDecoder) bool {
 		switch string(d.key) {
 		case "userId":
 			seen[0] |= 0x1
-			d.field(&x.Extra, "userId", d.at(), decString(&x.UserID, d), "string")
+			decMember(d, &x.Extra, "userId", &x.UserID, decString, "string")
 		default:
 			d.unknown(&x.Extra)
 		}
@@ -11396,9 +9192,7 @@ func (x *StreamReversiCanceled) decodeJSON(d *jsonDecoder) bool {
 }
 func (x *StreamReversiCanceled) encodeJSON(e *jsonEncoder) {
 	e.objectStart()
-	if e.field(&x.Extra, "userId") {
-		encString(&x.UserID, e)
-	}
+	encMember(e, &x.Extra, "userId", &x.UserID, encString)
 	x.Extra.encode(e)
 	e.objectEnd()
 }
@@ -11440,7 +9234,7 @@ func (x *StreamReversiInvited) decodeJSON(d *jsonDecoder) bool {
 		switch string(d.key) {
 		case "user":
 			seen[0] |= 0x1
-			d.field(&x.Extra, "user", d.at(), (*User).decodeJSON(&x.User, d), "User")
+			decMember(d, &x.Extra, "user", &x.User, (*User).decodeJSON, "User")
 		default:
 			d.unknown(&x.Extra)
 		}
@@ -11450,9 +9244,7 @@ func (x *StreamReversiInvited) decodeJSON(d *jsonDecoder) bool {
 }
 func (x *StreamReversiInvited) encodeJSON(e *jsonEncoder) {
 	e.objectStart()
-	if e.field(&x.Extra, "user") {
-		(*User).encodeJSON(&x.User, e)
-	}
+	encMember(e, &x.Extra, "user", &x.User, (*User).encodeJSON)
 	x.Extra.encode(e)
 	e.objectEnd()
 }
@@ -11504,25 +9296,24 @@ func (x *StreamReversiLog) decodeJSON(d *jsonDecoder) bool {
 		switch string(d.key) {
 		case "id":
 			seen[0] |= 0x1
-			if d.null() {
+			if d.nullMember(&x.Extra, "id") {
 				x.ID = nil
 				x.nulls |= 0x1
-				x.Extra.forgetDeclared("id")
 			} else {
-				d.field(&x.Extra, "id", d.at(), decPtr(&x.ID, d, decString), "string or null")
+				decMemberPtr(d, &x.Extra, "id", &x.ID, new(string), decString, "string or null")
 			}
 		case "operation":
 			seen[0] |= 0x2
-			d.field(&x.Extra, "operation", d.at(), decString(&x.Operation, d), "string")
+			decMember(d, &x.Extra, "operation", &x.Operation, decString, "string")
 		case "player":
 			seen[0] |= 0x4
-			d.field(&x.Extra, "player", d.at(), decBool(&x.Player, d), "boolean")
+			decMember(d, &x.Extra, "player", &x.Player, decBool, "boolean")
 		case "pos":
 			seen[0] |= 0x8
-			d.field(&x.Extra, "pos", d.at(), decInt64(&x.Pos, d), "integer")
+			decMember(d, &x.Extra, "pos", &x.Pos, decInt64, "integer")
 		case "time":
 			seen[0] |= 0x10
-			d.field(&x.Extra, "time", d.at(), decInt64(&x.Time, d), "integer")
+			decMember(d, &x.Extra, "time", &x.Time, decInt64, "integer")
 		default:
 			d.unknown(&x.Extra)
 		}
@@ -11533,22 +9324,12 @@ func (x *StreamReversiLog) decodeJSON(d *jsonDecoder) bool {
 func (x *StreamReversiLog) encodeJSON(e *jsonEncoder) {
 	e.objectStart()
 	if x.ID != nil || x.nulls&0x1 != 0 {
-		if e.field(&x.Extra, "id") {
-			encPtr(&x.ID, e, encString)
-		}
+		encMemberPtr(e, &x.Extra, "id", x.ID, encString)
 	}
-	if e.field(&x.Extra, "operation") {
-		encString(&x.Operation, e)
-	}
-	if e.field(&x.Extra, "player") {
-		encBool(&x.Player, e)
-	}
-	if e.field(&x.Extra, "pos") {
-		encInt64(&x.Pos, e)
-	}
-	if e.field(&x.Extra, "time") {
-		encInt64(&x.Time, e)
-	}
+	encMember(e, &x.Extra, "operation", &x.Operation, encString)
+	encMember(e, &x.Extra, "player", &x.Player, encBool)
+	encMember(e, &x.Extra, "pos", &x.Pos, encInt64)
+	encMember(e, &x.Extra, "time", &x.Time, encInt64)
 	x.Extra.encode(e)
 	e.objectEnd()
 }
@@ -11591,10 +9372,10 @@ func (x *StreamReversiReadyStates) decodeJSON(d *jsonDecoder) bool {
 		switch string(d.key) {
 		case "user1":
 			seen[0] |= 0x1
-			d.field(&x.Extra, "user1", d.at(), decBool(&x.User1, d), "boolean")
+			decMember(d, &x.Extra, "user1", &x.User1, decBool, "boolean")
 		case "user2":
 			seen[0] |= 0x2
-			d.field(&x.Extra, "user2", d.at(), decBool(&x.User2, d), "boolean")
+			decMember(d, &x.Extra, "user2", &x.User2, decBool, "boolean")
 		default:
 			d.unknown(&x.Extra)
 		}
@@ -11604,12 +9385,8 @@ func (x *StreamReversiReadyStates) decodeJSON(d *jsonDecoder) bool {
 }
 func (x *StreamReversiReadyStates) encodeJSON(e *jsonEncoder) {
 	e.objectStart()
-	if e.field(&x.Extra, "user1") {
-		encBool(&x.User1, e)
-	}
-	if e.field(&x.Extra, "user2") {
-		encBool(&x.User2, e)
-	}
+	encMember(e, &x.Extra, "user1", &x.User1, encBool)
+	encMember(e, &x.Extra, "user2", &x.User2, encBool)
 	x.Extra.encode(e)
 	e.objectEnd()
 }
@@ -11656,18 +9433,17 @@ func (x *StreamReversiSettingsUpdated) decodeJSON(d *jsonDecoder) bool {
 		switch string(d.key) {
 		case "key":
 			seen[0] |= 0x1
-			d.field(&x.Extra, "key", d.at(), decString(&x.Key, d), "string")
+			decMember(d, &x.Extra, "key", &x.Key, decString, "string")
 		case "userId":
 			seen[0] |= 0x2
-			d.field(&x.Extra, "userId", d.at(), decString(&x.UserID, d), "string")
+			decMember(d, &x.Extra, "userId", &x.UserID, decString, "string")
 		case "value":
 			seen[0] |= 0x4
-			if d.null() {
+			if d.nullMember(&x.Extra, "value") {
 				x.Value = nil
 				x.nulls |= 0x1
-				x.Extra.forgetDeclared("value")
 			} else {
-				d.field(&x.Extra, "value", d.at(), decAny(&x.Value, d), "any value")
+				decMember(d, &x.Extra, "value", &x.Value, decAny, "any value")
 			}
 		default:
 			d.unknown(&x.Extra)
@@ -11678,16 +9454,10 @@ func (x *StreamReversiSettingsUpdated) decodeJSON(d *jsonDecoder) bool {
 }
 func (x *StreamReversiSettingsUpdated) encodeJSON(e *jsonEncoder) {
 	e.objectStart()
-	if e.field(&x.Extra, "key") {
-		encString(&x.Key, e)
-	}
-	if e.field(&x.Extra, "userId") {
-		encString(&x.UserID, e)
-	}
+	encMember(e, &x.Extra, "key", &x.Key, encString)
+	encMember(e, &x.Extra, "userId", &x.UserID, encString)
 	if x.Value != nil || x.nulls&0x1 != 0 {
-		if e.field(&x.Extra, "value") {
-			encAny(&x.Value, e)
-		}
+		encMember(e, &x.Extra, "value", &x.Value, encAny)
 	}
 	x.Extra.encode(e)
 	e.objectEnd()
@@ -11734,16 +9504,16 @@ func (x *StreamServerStats) decodeJSON(d *jsonDecoder) bool {
 		switch string(d.key) {
 		case "cpu":
 			seen[0] |= 0x1
-			d.field(&x.Extra, "cpu", d.at(), decFloat64(&x.CPU, d), "number")
+			decMember(d, &x.Extra, "cpu", &x.CPU, decFloat64, "number")
 		case "fs":
 			seen[0] |= 0x2
-			d.field(&x.Extra, "fs", d.at(), (*StreamServerStatsFs).decodeJSON(&x.Fs, d), "StreamServerStatsFs")
+			decMember(d, &x.Extra, "fs", &x.Fs, (*StreamServerStatsFs).decodeJSON, "StreamServerStatsFs")
 		case "mem":
 			seen[0] |= 0x4
-			d.field(&x.Extra, "mem", d.at(), (*StreamServerStatsMem).decodeJSON(&x.Mem, d), "StreamServerStatsMem")
+			decMember(d, &x.Extra, "mem", &x.Mem, (*StreamServerStatsMem).decodeJSON, "StreamServerStatsMem")
 		case "net":
 			seen[0] |= 0x8
-			d.field(&x.Extra, "net", d.at(), (*StreamServerStatsNet).decodeJSON(&x.Net, d), "StreamServerStatsNet")
+			decMember(d, &x.Extra, "net", &x.Net, (*StreamServerStatsNet).decodeJSON, "StreamServerStatsNet")
 		default:
 			d.unknown(&x.Extra)
 		}
@@ -11753,18 +9523,10 @@ func (x *StreamServerStats) decodeJSON(d *jsonDecoder) bool {
 }
 func (x *StreamServerStats) encodeJSON(e *jsonEncoder) {
 	e.objectStart()
-	if e.field(&x.Extra, "cpu") {
-		encFloat64(&x.CPU, e)
-	}
-	if e.field(&x.Extra, "fs") {
-		(*StreamServerStatsFs).encodeJSON(&x.Fs, e)
-	}
-	if e.field(&x.Extra, "mem") {
-		(*StreamServerStatsMem).encodeJSON(&x.Mem, e)
-	}
-	if e.field(&x.Extra, "net") {
-		(*StreamServerStatsNet).encodeJSON(&x.Net, e)
-	}
+	encMember(e, &x.Extra, "cpu", &x.CPU, encFloat64)
+	encMember(e, &x.Extra, "fs", &x.Fs, (*StreamServerStatsFs).encodeJSON)
+	encMember(e, &x.Extra, "mem", &x.Mem, (*StreamServerStatsMem).encodeJSON)
+	encMember(e, &x.Extra, "net", &x.Net, (*StreamServerStatsNet).encodeJSON)
 	x.Extra.encode(e)
 	e.objectEnd()
 }
@@ -11809,10 +9571,10 @@ func (x *StreamServerStatsFs) decodeJSON(d *jsonDecoder) bool {
 		switch string(d.key) {
 		case "r":
 			seen[0] |= 0x1
-			d.field(&x.Extra, "r", d.at(), decFloat64(&x.R, d), "number")
+			decMember(d, &x.Extra, "r", &x.R, decFloat64, "number")
 		case "w":
 			seen[0] |= 0x2
-			d.field(&x.Extra, "w", d.at(), decFloat64(&x.W, d), "number")
+			decMember(d, &x.Extra, "w", &x.W, decFloat64, "number")
 		default:
 			d.unknown(&x.Extra)
 		}
@@ -11822,12 +9584,8 @@ func (x *StreamServerStatsFs) decodeJSON(d *jsonDecoder) bool {
 }
 func (x *StreamServerStatsFs) encodeJSON(e *jsonEncoder) {
 	e.objectStart()
-	if e.field(&x.Extra, "r") {
-		encFloat64(&x.R, e)
-	}
-	if e.field(&x.Extra, "w") {
-		encFloat64(&x.W, e)
-	}
+	encMember(e, &x.Extra, "r", &x.R, encFloat64)
+	encMember(e, &x.Extra, "w", &x.W, encFloat64)
 	x.Extra.encode(e)
 	e.objectEnd()
 }
@@ -11896,10 +9654,10 @@ func (x *StreamServerStatsMem) decodeJSON(d *jsonDecoder) bool {
 		switch string(d.key) {
 		case "active":
 			seen[0] |= 0x1
-			d.field(&x.Extra, "active", d.at(), decFloat64(&x.Active, d), "number")
+			decMember(d, &x.Extra, "active", &x.Active, decFloat64, "number")
 		case "used":
 			seen[0] |= 0x2
-			d.field(&x.Extra, "used", d.at(), decFloat64(&x.Used, d), "number")
+			decMember(d, &x.Extra, "used", &x.Used, decFloat64, "number")
 		default:
 			d.unknown(&x.Extra)
 		}
@@ -11909,12 +9667,8 @@ func (x *StreamServerStatsMem) decodeJSON(d *jsonDecoder) bool {
 }
 func (x *StreamServerStatsMem) encodeJSON(e *jsonEncoder) {
 	e.objectStart()
-	if e.field(&x.Extra, "active") {
-		encFloat64(&x.Active, e)
-	}
-	if e.field(&x.Extra, "used") {
-		encFloat64(&x.Used, e)
-	}
+	encMember(e, &x.Extra, "active", &x.Active, encFloat64)
+	encMember(e, &x.Extra, "used", &x.Used, encFloat64)
 	x.Extra.encode(e)
 	e.objectEnd()
 }
@@ -11959,10 +9713,10 @@ func (x *StreamServerStatsNet) decodeJSON(d *jsonDecoder) bool {
 		switch string(d.key) {
 		case "rx":
 			seen[0] |= 0x1
-			d.field(&x.Extra, "rx", d.at(), decFloat64(&x.Rx, d), "number")
+			decMember(d, &x.Extra, "rx", &x.Rx, decFloat64, "number")
 		case "tx":
 			seen[0] |= 0x2
-			d.field(&x.Extra, "tx", d.at(), decFloat64(&x.Tx, d), "number")
+			decMember(d, &x.Extra, "tx", &x.Tx, decFloat64, "number")
 		default:
 			d.unknown(&x.Extra)
 		}
@@ -11972,12 +9726,8 @@ func (x *StreamServerStatsNet) decodeJSON(d *jsonDecoder) bool {
 }
 func (x *StreamServerStatsNet) encodeJSON(e *jsonEncoder) {
 	e.objectStart()
-	if e.field(&x.Extra, "rx") {
-		encFloat64(&x.Rx, e)
-	}
-	if e.field(&x.Extra, "tx") {
-		encFloat64(&x.Tx, e)
-	}
+	encMember(e, &x.Extra, "rx", &x.Rx, encFloat64)
+	encMember(e, &x.Extra, "tx", &x.Tx, encFloat64)
 	x.Extra.encode(e)
 	e.objectEnd()
 }
@@ -12022,15 +9772,14 @@ func (x *StreamURLUploadFinished) decodeJSON(d *jsonDecoder) bool {
 		switch string(d.key) {
 		case "file":
 			seen[0] |= 0x1
-			d.field(&x.Extra, "file", d.at(), (*DriveFile).decodeJSON(&x.File, d), "DriveFile")
+			decMember(d, &x.Extra, "file", &x.File, (*DriveFile).decodeJSON, "DriveFile")
 		case "marker":
 			seen[0] |= 0x2
-			if d.null() {
+			if d.nullMember(&x.Extra, "marker") {
 				x.Marker = nil
 				x.nulls |= 0x1
-				x.Extra.forgetDeclared("marker")
 			} else {
-				d.field(&x.Extra, "marker", d.at(), decPtr(&x.Marker, d, decString), "string or null")
+				decMemberPtr(d, &x.Extra, "marker", &x.Marker, new(string), decString, "string or null")
 			}
 		default:
 			d.unknown(&x.Extra)
@@ -12041,13 +9790,9 @@ func (x *StreamURLUploadFinished) decodeJSON(d *jsonDecoder) bool {
 }
 func (x *StreamURLUploadFinished) encodeJSON(e *jsonEncoder) {
 	e.objectStart()
-	if e.field(&x.Extra, "file") {
-		(*DriveFile).encodeJSON(&x.File, e)
-	}
+	encMember(e, &x.Extra, "file", &x.File, (*DriveFile).encodeJSON)
 	if x.Marker != nil || x.nulls&0x1 != 0 {
-		if e.field(&x.Extra, "marker") {
-			encPtr(&x.Marker, e, encString)
-		}
+		encMemberPtr(e, &x.Extra, "marker", x.Marker, encString)
 	}
 	x.Extra.encode(e)
 	e.objectEnd()
@@ -12090,289 +9835,270 @@ func (x *StreamUnfollow) decodeJSON(d *jsonDecoder) bool {
 		switch string(d.key) {
 		case "avatarBlurhash":
 			seen[0] |= 0x1
-			if d.null() {
+			if d.nullMember(&x.Extra, "avatarBlurhash") {
 				x.UserDetailed.AvatarBlurhash = nil
-				x.Extra.forgetDeclared("avatarBlurhash")
 			} else {
-				d.field(&x.Extra, "avatarBlurhash", d.at(), decPtr(&x.UserDetailed.AvatarBlurhash, d, decString), "string or null")
+				decMemberPtr(d, &x.Extra, "avatarBlurhash", &x.UserDetailed.AvatarBlurhash, new(string), decString, "string or null")
 			}
 		case "avatarDecorations":
 			seen[0] |= 0x2
-			d.field(&x.Extra, "avatarDecorations", d.at(), func(p *[]AvatarDecoration, d *jsonDecoder) bool {
+			decMember(d, &x.Extra, "avatarDecorations", &x.UserDetailed.AvatarDecorations, func(p *[]AvatarDecoration, d *jsonDecoder) bool {
 				return decSlice(p, d, (*AvatarDecoration).decodeJSON)
-			}(&x.UserDetailed.AvatarDecorations, d), "array of AvatarDecoration")
+			}, "array of AvatarDecoration")
 		case "avatarUrl":
 			seen[0] |= 0x4
-			if d.null() {
+			if d.nullMember(&x.Extra, "avatarUrl") {
 				x.UserDetailed.AvatarURL = nil
-				x.Extra.forgetDeclared("avatarUrl")
 			} else {
-				d.field(&x.Extra, "avatarUrl", d.at(), decPtr(&x.UserDetailed.AvatarURL, d, decString), "string or null")
+				decMemberPtr(d, &x.Extra, "avatarUrl", &x.UserDetailed.AvatarURL, new(string), decString, "string or null")
 			}
 		case "emojis":
 			seen[0] |= 0x8
-			d.field(&x.Extra, "emojis", d.at(), func(p *map[string]string, d *jsonDecoder) bool {
+			decMember(d, &x.Extra, "emojis", &x.UserDetailed.Emojis, func(p *map[string]string, d *jsonDecoder) bool {
 				return decMap(p, d, decString)
-			}(&x.UserDetailed.Emojis, d), "object of string")
+			}, "object of string")
 		case "host":
 			seen[0] |= 0x10
-			if d.null() {
+			if d.nullMember(&x.Extra, "host") {
 				x.UserDetailed.Host = nil
-				x.Extra.forgetDeclared("host")
 			} else {
-				d.field(&x.Extra, "host", d.at(), decPtr(&x.UserDetailed.Host, d, decString), "string or null")
+				decMemberPtr(d, &x.Extra, "host", &x.UserDetailed.Host, new(string), decString, "string or null")
 			}
 		case "id":
 			seen[0] |= 0x20
-			d.field(&x.Extra, "id", d.at(), decString(&x.UserDetailed.ID, d), "string")
+			decMember(d, &x.Extra, "id", &x.UserDetailed.ID, decString, "string")
 		case "instance":
 			seen[0] |= 0x40
-			d.field(&x.Extra, "instance", d.at(), decPtr(&x.UserDetailed.Instance, d, (*Instance).decodeJSON), "Instance")
+			decMemberPtr(d, &x.Extra, "instance", &x.UserDetailed.Instance, new(Instance), (*Instance).decodeJSON, "Instance")
 		case "isBot":
 			seen[0] |= 0x80
-			d.field(&x.Extra, "isBot", d.at(), decPtr(&x.UserDetailed.IsBot, d, decBool), "boolean")
+			decMemberPtr(d, &x.Extra, "isBot", &x.UserDetailed.IsBot, new(bool), decBool, "boolean")
 		case "isCat":
 			seen[0] |= 0x100
-			d.field(&x.Extra, "isCat", d.at(), decPtr(&x.UserDetailed.IsCat, d, decBool), "boolean")
+			decMemberPtr(d, &x.Extra, "isCat", &x.UserDetailed.IsCat, new(bool), decBool, "boolean")
 		case "name":
 			seen[0] |= 0x200
-			if d.null() {
+			if d.nullMember(&x.Extra, "name") {
 				x.UserDetailed.Name = nil
-				x.Extra.forgetDeclared("name")
 			} else {
-				d.field(&x.Extra, "name", d.at(), decPtr(&x.UserDetailed.Name, d, decString), "string or null")
+				decMemberPtr(d, &x.Extra, "name", &x.UserDetailed.Name, new(string), decString, "string or null")
 			}
 		case "onlineStatus":
 			seen[0] |= 0x400
-			d.field(&x.Extra, "onlineStatus", d.at(), decEnum[UserOnlineStatus](&x.UserDetailed.OnlineStatus, d), "string")
+			decMember(d, &x.Extra, "onlineStatus", &x.UserDetailed.OnlineStatus, decEnum[UserOnlineStatus], "string")
 		case "username":
 			seen[0] |= 0x800
-			d.field(&x.Extra, "username", d.at(), decString(&x.UserDetailed.Username, d), "string")
+			decMember(d, &x.Extra, "username", &x.UserDetailed.Username, decString, "string")
 		case "alsoKnownAs":
 			seen[0] |= 0x1000
-			if d.null() {
+			if d.nullMember(&x.Extra, "alsoKnownAs") {
 				x.UserDetailed.AlsoKnownAs = nil
-				x.Extra.forgetDeclared("alsoKnownAs")
 			} else {
-				d.field(&x.Extra, "alsoKnownAs", d.at(), func(p *[]string, d *jsonDecoder) bool {
+				decMember(d, &x.Extra, "alsoKnownAs", &x.UserDetailed.AlsoKnownAs, func(p *[]string, d *jsonDecoder) bool {
 					return decSlice(p, d, decString)
-				}(&x.UserDetailed.AlsoKnownAs, d), "array of string or null")
+				}, "array of string or null")
 			}
 		case "bannerUrl":
 			seen[0] |= 0x2000
-			if d.null() {
+			if d.nullMember(&x.Extra, "bannerUrl") {
 				x.UserDetailed.BannerURL = nil
-				x.Extra.forgetDeclared("bannerUrl")
 			} else {
-				d.field(&x.Extra, "bannerUrl", d.at(), decPtr(&x.UserDetailed.BannerURL, d, decString), "string or null")
+				decMemberPtr(d, &x.Extra, "bannerUrl", &x.UserDetailed.BannerURL, new(string), decString, "string or null")
 			}
 		case "birthday":
 			seen[0] |= 0x4000
-			if d.null() {
+			if d.nullMember(&x.Extra, "birthday") {
 				x.UserDetailed.Birthday = nil
-				x.Extra.forgetDeclared("birthday")
 			} else {
-				d.field(&x.Extra, "birthday", d.at(), decPtr(&x.UserDetailed.Birthday, d, decString), "string or null")
+				decMemberPtr(d, &x.Extra, "birthday", &x.UserDetailed.Birthday, new(string), decString, "string or null")
 			}
 		case "createdAt":
 			seen[0] |= 0x8000
-			d.field(&x.Extra, "createdAt", d.at(), decTime(&x.UserDetailed.CreatedAt, d), "date-time string")
+			decMember(d, &x.Extra, "createdAt", &x.UserDetailed.CreatedAt, decTime, "date-time string")
 		case "description":
 			seen[0] |= 0x10000
-			if d.null() {
+			if d.nullMember(&x.Extra, "description") {
 				x.UserDetailed.Description = nil
-				x.Extra.forgetDeclared("description")
 			} else {
-				d.field(&x.Extra, "description", d.at(), decPtr(&x.UserDetailed.Description, d, decString), "string or null")
+				decMemberPtr(d, &x.Extra, "description", &x.UserDetailed.Description, new(string), decString, "string or null")
 			}
 		case "fields":
 			seen[0] |= 0x20000
-			d.field(&x.Extra, "fields", d.at(), func(p *[]Field, d *jsonDecoder) bool {
+			decMember(d, &x.Extra, "fields", &x.UserDetailed.Fields, func(p *[]Field, d *jsonDecoder) bool {
 				return decSlice(p, d, (*Field).decodeJSON)
-			}(&x.UserDetailed.Fields, d), "array of Field")
+			}, "array of Field")
 		case "followedMessage":
 			seen[0] |= 0x40000
-			if d.null() {
+			if d.nullMember(&x.Extra, "followedMessage") {
 				x.UserDetailed.FollowedMessage = nil
 				x.UserDetailed.nulls |= 0x1
-				x.Extra.forgetDeclared("followedMessage")
 			} else {
-				d.field(&x.Extra, "followedMessage", d.at(), decPtr(&x.UserDetailed.FollowedMessage, d, decString), "string or null")
+				decMemberPtr(d, &x.Extra, "followedMessage", &x.UserDetailed.FollowedMessage, new(string), decString, "string or null")
 			}
 		case "followersCount":
 			seen[0] |= 0x80000
-			d.field(&x.Extra, "followersCount", d.at(), decInt64(&x.UserDetailed.FollowersCount, d), "integer")
+			decMember(d, &x.Extra, "followersCount", &x.UserDetailed.FollowersCount, decInt64, "integer")
 		case "followersVisibility":
 			seen[0] |= 0x100000
-			d.field(&x.Extra, "followersVisibility", d.at(), decEnum[UserFollowersVisibility](&x.UserDetailed.FollowersVisibility, d), "string")
+			decMember(d, &x.Extra, "followersVisibility", &x.UserDetailed.FollowersVisibility, decEnum[UserFollowersVisibility], "string")
 		case "followingCount":
 			seen[0] |= 0x200000
-			d.field(&x.Extra, "followingCount", d.at(), decInt64(&x.UserDetailed.FollowingCount, d), "integer")
+			decMember(d, &x.Extra, "followingCount", &x.UserDetailed.FollowingCount, decInt64, "integer")
 		case "followingVisibility":
 			seen[0] |= 0x400000
-			d.field(&x.Extra, "followingVisibility", d.at(), decEnum[UserFollowingVisibility](&x.UserDetailed.FollowingVisibility, d), "string")
+			decMember(d, &x.Extra, "followingVisibility", &x.UserDetailed.FollowingVisibility, decEnum[UserFollowingVisibility], "string")
 		case "isBlocking":
 			seen[0] |= 0x800000
-			d.field(&x.Extra, "isBlocking", d.at(), decPtr(&x.UserDetailed.IsBlocking, d, decBool), "boolean")
+			decMemberPtr(d, &x.Extra, "isBlocking", &x.UserDetailed.IsBlocking, new(bool), decBool, "boolean")
 		case "isFollowing":
 			seen[0] |= 0x1000000
-			d.field(&x.Extra, "isFollowing", d.at(), decPtr(&x.UserDetailed.IsFollowing, d, decBool), "boolean")
+			decMemberPtr(d, &x.Extra, "isFollowing", &x.UserDetailed.IsFollowing, new(bool), decBool, "boolean")
 		case "isLocked":
 			seen[0] |= 0x2000000
-			d.field(&x.Extra, "isLocked", d.at(), decBool(&x.UserDetailed.IsLocked, d), "boolean")
+			decMember(d, &x.Extra, "isLocked", &x.UserDetailed.IsLocked, decBool, "boolean")
 		case "isSuspended":
 			seen[0] |= 0x4000000
-			d.field(&x.Extra, "isSuspended", d.at(), decBool(&x.UserDetailed.IsSuspended, d), "boolean")
+			decMember(d, &x.Extra, "isSuspended", &x.UserDetailed.IsSuspended, decBool, "boolean")
 		case "lang":
 			seen[0] |= 0x8000000
-			if d.null() {
+			if d.nullMember(&x.Extra, "lang") {
 				x.UserDetailed.Lang = nil
-				x.Extra.forgetDeclared("lang")
 			} else {
-				d.field(&x.Extra, "lang", d.at(), decPtr(&x.UserDetailed.Lang, d, decString), "string or null")
+				decMemberPtr(d, &x.Extra, "lang", &x.UserDetailed.Lang, new(string), decString, "string or null")
 			}
 		case "lastFetchedAt":
 			seen[0] |= 0x10000000
-			if d.null() {
+			if d.nullMember(&x.Extra, "lastFetchedAt") {
 				x.UserDetailed.LastFetchedAt = nil
-				x.Extra.forgetDeclared("lastFetchedAt")
 			} else {
-				d.field(&x.Extra, "lastFetchedAt", d.at(), decPtr(&x.UserDetailed.LastFetchedAt, d, decTime), "date-time string or null")
+				decMemberPtr(d, &x.Extra, "lastFetchedAt", &x.UserDetailed.LastFetchedAt, new(time.Time), decTime, "date-time string or null")
 			}
 		case "notesCount":
 			seen[0] |= 0x20000000
-			d.field(&x.Extra, "notesCount", d.at(), decInt64(&x.UserDetailed.NotesCount, d), "integer")
+			decMember(d, &x.Extra, "notesCount", &x.UserDetailed.NotesCount, decInt64, "integer")
 		case "notify":
 			seen[0] |= 0x40000000
-			d.field(&x.Extra, "notify", d.at(), decPtr(&x.UserDetailed.Notify, d, decEnum[UserNotify]), "string")
+			decMemberPtr(d, &x.Extra, "notify", &x.UserDetailed.Notify, new(UserNotify), decEnum[UserNotify], "string")
 		case "pinnedNoteIds":
 			seen[0] |= 0x80000000
-			d.field(&x.Extra, "pinnedNoteIds", d.at(), func(p *[]string, d *jsonDecoder) bool {
+			decMember(d, &x.Extra, "pinnedNoteIds", &x.UserDetailed.PinnedNoteIDs, func(p *[]string, d *jsonDecoder) bool {
 				return decSlice(p, d, decString)
-			}(&x.UserDetailed.PinnedNoteIDs, d), "array of string")
+			}, "array of string")
 		case "pinnedNotes":
 			seen[0] |= 0x100000000
-			d.field(&x.Extra, "pinnedNotes", d.at(), func(p *[]Note, d *jsonDecoder) bool {
+			decMember(d, &x.Extra, "pinnedNotes", &x.UserDetailed.PinnedNotes, func(p *[]Note, d *jsonDecoder) bool {
 				return decSlice(p, d, (*Note).decodeJSON)
-			}(&x.UserDetailed.PinnedNotes, d), "array of Note")
+			}, "array of Note")
 		case "publicReactions":
 			seen[0] |= 0x200000000
-			d.field(&x.Extra, "publicReactions", d.at(), decBool(&x.UserDetailed.PublicReactions, d), "boolean")
+			decMember(d, &x.Extra, "publicReactions", &x.UserDetailed.PublicReactions, decBool, "boolean")
 		case "roles":
 			seen[0] |= 0x400000000
-			d.field(&x.Extra, "roles", d.at(), func(p *[]RoleLite, d *jsonDecoder) bool {
+			decMember(d, &x.Extra, "roles", &x.UserDetailed.Roles, func(p *[]RoleLite, d *jsonDecoder) bool {
 				return decSlice(p, d, (*RoleLite).decodeJSON)
-			}(&x.UserDetailed.Roles, d), "array of RoleLite")
+			}, "array of RoleLite")
 		case "twoFactorEnabled":
 			seen[0] |= 0x800000000
-			d.field(&x.Extra, "twoFactorEnabled", d.at(), decPtr(&x.UserDetailed.TwoFactorEnabled, d, decBool), "boolean")
+			decMemberPtr(d, &x.Extra, "twoFactorEnabled", &x.UserDetailed.TwoFactorEnabled, new(bool), decBool, "boolean")
 		case "updatedAt":
 			seen[0] |= 0x1000000000
-			if d.null() {
+			if d.nullMember(&x.Extra, "updatedAt") {
 				x.UserDetailed.UpdatedAt = nil
-				x.Extra.forgetDeclared("updatedAt")
 			} else {
-				d.field(&x.Extra, "updatedAt", d.at(), decPtr(&x.UserDetailed.UpdatedAt, d, decTime), "date-time string or null")
+				decMemberPtr(d, &x.Extra, "updatedAt", &x.UserDetailed.UpdatedAt, new(time.Time), decTime, "date-time string or null")
 			}
 		case "uri":
 			seen[0] |= 0x2000000000
-			if d.null() {
+			if d.nullMember(&x.Extra, "uri") {
 				x.UserDetailed.URI = nil
-				x.Extra.forgetDeclared("uri")
 			} else {
-				d.field(&x.Extra, "uri", d.at(), decPtr(&x.UserDetailed.URI, d, decString), "string or null")
+				decMemberPtr(d, &x.Extra, "uri", &x.UserDetailed.URI, new(string), decString, "string or null")
 			}
 		case "url":
 			seen[0] |= 0x4000000000
-			if d.null() {
+			if d.nullMember(&x.Extra, "url") {
 				x.UserDetailed.URL = nil
-				x.Extra.forgetDeclared("url")
 			} else {
-				d.field(&x.Extra, "url", d.at(), decPtr(&x.UserDetailed.URL, d, decString), "string or null")
+				decMemberPtr(d, &x.Extra, "url", &x.UserDetailed.URL, new(string), decString, "string or null")
 			}
 		case "2faEnabled":
 			seen[0] |= 0x8000000000
-			d.field(&x.Extra, "2faEnabled", d.at(), decPtr(&x.UserDetailed.X2FAEnabled, d, decBool), "boolean")
+			decMemberPtr(d, &x.Extra, "2faEnabled", &x.UserDetailed.X2FAEnabled, new(bool), decBool, "boolean")
 		case "achievements":
 			seen[0] |= 0x10000000000
-			d.field(&x.Extra, "achievements", d.at(), func(p *[]Achievement, d *jsonDecoder) bool {
+			decMember(d, &x.Extra, "achievements", &x.UserDetailed.Achievements, func(p *[]Achievement, d *jsonDecoder) bool {
 				return decSlice(p, d, (*Achievement).decodeJSON)
-			}(&x.UserDetailed.Achievements, d), "array of Achievement")
+			}, "array of Achievement")
 		case "autoAcceptFollowed":
 			seen[0] |= 0x20000000000
-			d.field(&x.Extra, "autoAcceptFollowed", d.at(), decPtr(&x.UserDetailed.AutoAcceptFollowed, d, decBool), "boolean")
+			decMemberPtr(d, &x.Extra, "autoAcceptFollowed", &x.UserDetailed.AutoAcceptFollowed, new(bool), decBool, "boolean")
 		case "avatarId":
 			seen[0] |= 0x40000000000
-			if d.null() {
+			if d.nullMember(&x.Extra, "avatarId") {
 				x.UserDetailed.AvatarID = nil
 				x.UserDetailed.nulls |= 0x2
-				x.Extra.forgetDeclared("avatarId")
 			} else {
-				d.field(&x.Extra, "avatarId", d.at(), decPtr(&x.UserDetailed.AvatarID, d, decString), "string or null")
+				decMemberPtr(d, &x.Extra, "avatarId", &x.UserDetailed.AvatarID, new(string), decString, "string or null")
 			}
 		case "email":
 			seen[0] |= 0x80000000000
-			if d.null() {
+			if d.nullMember(&x.Extra, "email") {
 				x.UserDetailed.Email = nil
 				x.UserDetailed.nulls |= 0x4
-				x.Extra.forgetDeclared("email")
 			} else {
-				d.field(&x.Extra, "email", d.at(), decPtr(&x.UserDetailed.Email, d, decString), "string or null")
+				decMemberPtr(d, &x.Extra, "email", &x.UserDetailed.Email, new(string), decString, "string or null")
 			}
 		case "hasUnreadNotification":
 			seen[0] |= 0x100000000000
-			d.field(&x.Extra, "hasUnreadNotification", d.at(), decPtr(&x.UserDetailed.HasUnreadNotification, d, decBool), "boolean")
+			decMemberPtr(d, &x.Extra, "hasUnreadNotification", &x.UserDetailed.HasUnreadNotification, new(bool), decBool, "boolean")
 		case "isAdmin":
 			seen[0] |= 0x200000000000
-			if d.null() {
+			if d.nullMember(&x.Extra, "isAdmin") {
 				x.UserDetailed.IsAdmin = nil
 				x.UserDetailed.nulls |= 0x8
-				x.Extra.forgetDeclared("isAdmin")
 			} else {
-				d.field(&x.Extra, "isAdmin", d.at(), decPtr(&x.UserDetailed.IsAdmin, d, decBool), "boolean or null")
+				decMemberPtr(d, &x.Extra, "isAdmin", &x.UserDetailed.IsAdmin, new(bool), decBool, "boolean or null")
 			}
 		case "isDeleted":
 			seen[0] |= 0x400000000000
-			d.field(&x.Extra, "isDeleted", d.at(), decPtr(&x.UserDetailed.IsDeleted, d, decBool), "boolean")
+			decMemberPtr(d, &x.Extra, "isDeleted", &x.UserDetailed.IsDeleted, new(bool), decBool, "boolean")
 		case "isExplorable":
 			seen[0] |= 0x800000000000
-			d.field(&x.Extra, "isExplorable", d.at(), decPtr(&x.UserDetailed.IsExplorable, d, decBool), "boolean")
+			decMemberPtr(d, &x.Extra, "isExplorable", &x.UserDetailed.IsExplorable, new(bool), decBool, "boolean")
 		case "isModerator":
 			seen[0] |= 0x1000000000000
-			if d.null() {
+			if d.nullMember(&x.Extra, "isModerator") {
 				x.UserDetailed.IsModerator = nil
 				x.UserDetailed.nulls |= 0x10
-				x.Extra.forgetDeclared("isModerator")
 			} else {
-				d.field(&x.Extra, "isModerator", d.at(), decPtr(&x.UserDetailed.IsModerator, d, decBool), "boolean or null")
+				decMemberPtr(d, &x.Extra, "isModerator", &x.UserDetailed.IsModerator, new(bool), decBool, "boolean or null")
 			}
 		case "loggedInDays":
 			seen[0] |= 0x2000000000000
-			d.field(&x.Extra, "loggedInDays", d.at(), decPtr(&x.UserDetailed.LoggedInDays, d, decInt64), "integer")
+			decMemberPtr(d, &x.Extra, "loggedInDays", &x.UserDetailed.LoggedInDays, new(int64), decInt64, "integer")
 		case "mutedInstances":
 			seen[0] |= 0x4000000000000
-			if d.null() {
+			if d.nullMember(&x.Extra, "mutedInstances") {
 				x.UserDetailed.MutedInstances = nil
 				x.UserDetailed.nulls |= 0x20
-				x.Extra.forgetDeclared("mutedInstances")
 			} else {
-				d.field(&x.Extra, "mutedInstances", d.at(), func(p *[]string, d *jsonDecoder) bool {
+				decMember(d, &x.Extra, "mutedInstances", &x.UserDetailed.MutedInstances, func(p *[]string, d *jsonDecoder) bool {
 					return decSlice(p, d, decString)
-				}(&x.UserDetailed.MutedInstances, d), "array of string or null")
+				}, "array of string or null")
 			}
 		case "mutedWords":
 			seen[0] |= 0x8000000000000
-			d.field(&x.Extra, "mutedWords", d.at(), func(p *[]MutedWord, d *jsonDecoder) bool {
+			decMember(d, &x.Extra, "mutedWords", &x.UserDetailed.MutedWords, func(p *[]MutedWord, d *jsonDecoder) bool {
 				return decSlice(p, d, (*MutedWord).decodeJSON)
-			}(&x.UserDetailed.MutedWords, d), "array of MutedWord")
+			}, "array of MutedWord")
 		case "policies":
 			seen[0] |= 0x10000000000000
-			d.field(&x.Extra, "policies", d.at(), func(p *map[string]any, d *jsonDecoder) bool {
+			decMember(d, &x.Extra, "policies", &x.UserDetailed.Policies, func(p *map[string]any, d *jsonDecoder) bool {
 				return decMap(p, d, decAny)
-			}(&x.UserDetailed.Policies, d), "object of any value")
+			}, "object of any value")
 		case "unreadNotificationsCount":
 			seen[0] |= 0x20000000000000
-			d.field(&x.Extra, "unreadNotificationsCount", d.at(), decPtr(&x.UserDetailed.UnreadNotificationsCount, d, decInt64), "integer")
+			decMemberPtr(d, &x.Extra, "unreadNotificationsCount", &x.UserDetailed.UnreadNotificationsCount, new(int64), decInt64, "integer")
 		default:
 			d.unknown(&x.Extra)
 		}
@@ -12382,259 +10108,115 @@ func (x *StreamUnfollow) decodeJSON(d *jsonDecoder) bool {
 }
 func (x *StreamUnfollow) encodeJSON(e *jsonEncoder) {
 	e.objectStart()
-	if e.field(&x.Extra, "avatarBlurhash") {
-		encPtr(&x.UserDetailed.AvatarBlurhash, e, encString)
-	}
-	if e.field(&x.Extra, "avatarDecorations") {
-		if x.UserDetailed.AvatarDecorations == nil {
-			e.rawBytes("[]")
-		} else {
-			func(p *[]AvatarDecoration, e *jsonEncoder) {
-				encSlice(p, e, (*AvatarDecoration).encodeJSON)
-			}(&x.UserDetailed.AvatarDecorations, e)
-		}
-	}
-	if e.field(&x.Extra, "avatarUrl") {
-		encPtr(&x.UserDetailed.AvatarURL, e, encString)
-	}
-	if e.field(&x.Extra, "emojis") {
-		if x.UserDetailed.Emojis == nil {
-			e.rawBytes("{}")
-		} else {
-			func(p *map[string]string, e *jsonEncoder) {
-				encMap(p, e, encString)
-			}(&x.UserDetailed.Emojis, e)
-		}
-	}
-	if e.field(&x.Extra, "host") {
-		encPtr(&x.UserDetailed.Host, e, encString)
-	}
-	if e.field(&x.Extra, "id") {
-		encString(&x.UserDetailed.ID, e)
-	}
+	encMemberPtr(e, &x.Extra, "avatarBlurhash", x.UserDetailed.AvatarBlurhash, encString)
+	encMemberList(e, &x.Extra, "avatarDecorations", &x.UserDetailed.AvatarDecorations, (*AvatarDecoration).encodeJSON)
+	encMemberPtr(e, &x.Extra, "avatarUrl", x.UserDetailed.AvatarURL, encString)
+	encMemberMap(e, &x.Extra, "emojis", &x.UserDetailed.Emojis, encString)
+	encMemberPtr(e, &x.Extra, "host", x.UserDetailed.Host, encString)
+	encMember(e, &x.Extra, "id", &x.UserDetailed.ID, encString)
 	if x.UserDetailed.Instance != nil {
-		if e.field(&x.Extra, "instance") {
-			encPtr(&x.UserDetailed.Instance, e, (*Instance).encodeJSON)
-		}
+		encMemberPtr(e, &x.Extra, "instance", x.UserDetailed.Instance, (*Instance).encodeJSON)
 	}
 	if x.UserDetailed.IsBot != nil {
-		if e.field(&x.Extra, "isBot") {
-			encPtr(&x.UserDetailed.IsBot, e, encBool)
-		}
+		encMemberPtr(e, &x.Extra, "isBot", x.UserDetailed.IsBot, encBool)
 	}
 	if x.UserDetailed.IsCat != nil {
-		if e.field(&x.Extra, "isCat") {
-			encPtr(&x.UserDetailed.IsCat, e, encBool)
-		}
+		encMemberPtr(e, &x.Extra, "isCat", x.UserDetailed.IsCat, encBool)
 	}
-	if e.field(&x.Extra, "name") {
-		encPtr(&x.UserDetailed.Name, e, encString)
-	}
-	if e.field(&x.Extra, "onlineStatus") {
-		encEnum[UserOnlineStatus](&x.UserDetailed.OnlineStatus, e)
-	}
-	if e.field(&x.Extra, "username") {
-		encString(&x.UserDetailed.Username, e)
-	}
-	if e.field(&x.Extra, "alsoKnownAs") {
-		func(p *[]string, e *jsonEncoder) {
-			encSlice(p, e, encString)
-		}(&x.UserDetailed.AlsoKnownAs, e)
-	}
-	if e.field(&x.Extra, "bannerUrl") {
-		encPtr(&x.UserDetailed.BannerURL, e, encString)
-	}
-	if e.field(&x.Extra, "birthday") {
-		encPtr(&x.UserDetailed.Birthday, e, encString)
-	}
-	if e.field(&x.Extra, "createdAt") {
-		encTime(&x.UserDetailed.CreatedAt, e)
-	}
-	if e.field(&x.Extra, "description") {
-		encPtr(&x.UserDetailed.Description, e, encString)
-	}
-	if e.field(&x.Extra, "fields") {
-		if x.UserDetailed.Fields == nil {
-			e.rawBytes("[]")
-		} else {
-			func(p *[]Field, e *jsonEncoder) {
-				encSlice(p, e, (*Field).encodeJSON)
-			}(&x.UserDetailed.Fields, e)
-		}
-	}
+	encMemberPtr(e, &x.Extra, "name", x.UserDetailed.Name, encString)
+	encMember(e, &x.Extra, "onlineStatus", &x.UserDetailed.OnlineStatus, encEnum[UserOnlineStatus])
+	encMember(e, &x.Extra, "username", &x.UserDetailed.Username, encString)
+	encMember(e, &x.Extra, "alsoKnownAs", &x.UserDetailed.AlsoKnownAs, func(p *[]string, e *jsonEncoder) {
+		encSlice(p, e, encString)
+	})
+	encMemberPtr(e, &x.Extra, "bannerUrl", x.UserDetailed.BannerURL, encString)
+	encMemberPtr(e, &x.Extra, "birthday", x.UserDetailed.Birthday, encString)
+	encMember(e, &x.Extra, "createdAt", &x.UserDetailed.CreatedAt, encTime)
+	encMemberPtr(e, &x.Extra, "description", x.UserDetailed.Description, encString)
+	encMemberList(e, &x.Extra, "fields", &x.UserDetailed.Fields, (*Field).encodeJSON)
 	if x.UserDetailed.FollowedMessage != nil || x.UserDetailed.nulls&0x1 != 0 {
-		if e.field(&x.Extra, "followedMessage") {
-			encPtr(&x.UserDetailed.FollowedMessage, e, encString)
-		}
+		encMemberPtr(e, &x.Extra, "followedMessage", x.UserDetailed.FollowedMessage, encString)
 	}
-	if e.field(&x.Extra, "followersCount") {
-		encInt64(&x.UserDetailed.FollowersCount, e)
-	}
-	if e.field(&x.Extra, "followersVisibility") {
-		encEnum[UserFollowersVisibility](&x.UserDetailed.FollowersVisibility, e)
-	}
-	if e.field(&x.Extra, "followingCount") {
-		encInt64(&x.UserDetailed.FollowingCount, e)
-	}
-	if e.field(&x.Extra, "followingVisibility") {
-		encEnum[UserFollowingVisibility](&x.UserDetailed.FollowingVisibility, e)
-	}
+	encMember(e, &x.Extra, "followersCount", &x.UserDetailed.FollowersCount, encInt64)
+	encMember(e, &x.Extra, "followersVisibility", &x.UserDetailed.FollowersVisibility, encEnum[UserFollowersVisibility])
+	encMember(e, &x.Extra, "followingCount", &x.UserDetailed.FollowingCount, encInt64)
+	encMember(e, &x.Extra, "followingVisibility", &x.UserDetailed.FollowingVisibility, encEnum[UserFollowingVisibility])
 	if x.UserDetailed.IsBlocking != nil {
-		if e.field(&x.Extra, "isBlocking") {
-			encPtr(&x.UserDetailed.IsBlocking, e, encBool)
-		}
+		encMemberPtr(e, &x.Extra, "isBlocking", x.UserDetailed.IsBlocking, encBool)
 	}
 	if x.UserDetailed.IsFollowing != nil {
-		if e.field(&x.Extra, "isFollowing") {
-			encPtr(&x.UserDetailed.IsFollowing, e, encBool)
-		}
+		encMemberPtr(e, &x.Extra, "isFollowing", x.UserDetailed.IsFollowing, encBool)
 	}
-	if e.field(&x.Extra, "isLocked") {
-		encBool(&x.UserDetailed.IsLocked, e)
-	}
-	if e.field(&x.Extra, "isSuspended") {
-		encBool(&x.UserDetailed.IsSuspended, e)
-	}
-	if e.field(&x.Extra, "lang") {
-		encPtr(&x.UserDetailed.Lang, e, encString)
-	}
-	if e.field(&x.Extra, "lastFetchedAt") {
-		encPtr(&x.UserDetailed.LastFetchedAt, e, encTime)
-	}
-	if e.field(&x.Extra, "notesCount") {
-		encInt64(&x.UserDetailed.NotesCount, e)
-	}
+	encMember(e, &x.Extra, "isLocked", &x.UserDetailed.IsLocked, encBool)
+	encMember(e, &x.Extra, "isSuspended", &x.UserDetailed.IsSuspended, encBool)
+	encMemberPtr(e, &x.Extra, "lang", x.UserDetailed.Lang, encString)
+	encMemberPtr(e, &x.Extra, "lastFetchedAt", x.UserDetailed.LastFetchedAt, encTime)
+	encMember(e, &x.Extra, "notesCount", &x.UserDetailed.NotesCount, encInt64)
 	if x.UserDetailed.Notify != nil {
-		if e.field(&x.Extra, "notify") {
-			encPtr(&x.UserDetailed.Notify, e, encEnum[UserNotify])
-		}
+		encMemberPtr(e, &x.Extra, "notify", x.UserDetailed.Notify, encEnum[UserNotify])
 	}
-	if e.field(&x.Extra, "pinnedNoteIds") {
-		if x.UserDetailed.PinnedNoteIDs == nil {
-			e.rawBytes("[]")
-		} else {
-			func(p *[]string, e *jsonEncoder) {
-				encSlice(p, e, encString)
-			}(&x.UserDetailed.PinnedNoteIDs, e)
-		}
-	}
-	if e.field(&x.Extra, "pinnedNotes") {
-		if x.UserDetailed.PinnedNotes == nil {
-			e.rawBytes("[]")
-		} else {
-			func(p *[]Note, e *jsonEncoder) {
-				encSlice(p, e, (*Note).encodeJSON)
-			}(&x.UserDetailed.PinnedNotes, e)
-		}
-	}
-	if e.field(&x.Extra, "publicReactions") {
-		encBool(&x.UserDetailed.PublicReactions, e)
-	}
-	if e.field(&x.Extra, "roles") {
-		if x.UserDetailed.Roles == nil {
-			e.rawBytes("[]")
-		} else {
-			func(p *[]RoleLite, e *jsonEncoder) {
-				encSlice(p, e, (*RoleLite).encodeJSON)
-			}(&x.UserDetailed.Roles, e)
-		}
-	}
+	encMemberList(e, &x.Extra, "pinnedNoteIds", &x.UserDetailed.PinnedNoteIDs, encString)
+	encMemberList(e, &x.Extra, "pinnedNotes", &x.UserDetailed.PinnedNotes, (*Note).encodeJSON)
+	encMember(e, &x.Extra, "publicReactions", &x.UserDetailed.PublicReactions, encBool)
+	encMemberList(e, &x.Extra, "roles", &x.UserDetailed.Roles, (*RoleLite).encodeJSON)
 	if x.UserDetailed.TwoFactorEnabled != nil {
-		if e.field(&x.Extra, "twoFactorEnabled") {
-			encPtr(&x.UserDetailed.TwoFactorEnabled, e, encBool)
-		}
+		encMemberPtr(e, &x.Extra, "twoFactorEnabled", x.UserDetailed.TwoFactorEnabled, encBool)
 	}
-	if e.field(&x.Extra, "updatedAt") {
-		encPtr(&x.UserDetailed.UpdatedAt, e, encTime)
-	}
-	if e.field(&x.Extra, "uri") {
-		encPtr(&x.UserDetailed.URI, e, encString)
-	}
-	if e.field(&x.Extra, "url") {
-		encPtr(&x.UserDetailed.URL, e, encString)
-	}
+	encMemberPtr(e, &x.Extra, "updatedAt", x.UserDetailed.UpdatedAt, encTime)
+	encMemberPtr(e, &x.Extra, "uri", x.UserDetailed.URI, encString)
+	encMemberPtr(e, &x.Extra, "url", x.UserDetailed.URL, encString)
 	if x.UserDetailed.X2FAEnabled != nil {
-		if e.field(&x.Extra, "2faEnabled") {
-			encPtr(&x.UserDetailed.X2FAEnabled, e, encBool)
-		}
+		encMemberPtr(e, &x.Extra, "2faEnabled", x.UserDetailed.X2FAEnabled, encBool)
 	}
 	if x.UserDetailed.Achievements != nil {
-		if e.field(&x.Extra, "achievements") {
-			func(p *[]Achievement, e *jsonEncoder) {
-				encSlice(p, e, (*Achievement).encodeJSON)
-			}(&x.UserDetailed.Achievements, e)
-		}
+		encMember(e, &x.Extra, "achievements", &x.UserDetailed.Achievements, func(p *[]Achievement, e *jsonEncoder) {
+			encSlice(p, e, (*Achievement).encodeJSON)
+		})
 	}
 	if x.UserDetailed.AutoAcceptFollowed != nil {
-		if e.field(&x.Extra, "autoAcceptFollowed") {
-			encPtr(&x.UserDetailed.AutoAcceptFollowed, e, encBool)
-		}
+		encMemberPtr(e, &x.Extra, "autoAcceptFollowed", x.UserDetailed.AutoAcceptFollowed, encBool)
 	}
 	if x.UserDetailed.AvatarID != nil || x.UserDetailed.nulls&0x2 != 0 {
-		if e.field(&x.Extra, "avatarId") {
-			encPtr(&x.UserDetailed.AvatarID, e, encString)
-		}
+		encMemberPtr(e, &x.Extra, "avatarId", x.UserDetailed.AvatarID, encString)
 	}
 	if x.UserDetailed.Email != nil || x.UserDetailed.nulls&0x4 != 0 {
-		if e.field(&x.Extra, "email") {
-			encPtr(&x.UserDetailed.Email, e, encString)
-		}
+		encMemberPtr(e, &x.Extra, "email", x.UserDetailed.Email, encString)
 	}
 	if x.UserDetailed.HasUnreadNotification != nil {
-		if e.field(&x.Extra, "hasUnreadNotification") {
-			encPtr(&x.UserDetailed.HasUnreadNotification, e, encBool)
-		}
+		encMemberPtr(e, &x.Extra, "hasUnreadNotification", x.UserDetailed.HasUnreadNotification, encBool)
 	}
 	if x.UserDetailed.IsAdmin != nil || x.UserDetailed.nulls&0x8 != 0 {
-		if e.field(&x.Extra, "isAdmin") {
-			encPtr(&x.UserDetailed.IsAdmin, e, encBool)
-		}
+		encMemberPtr(e, &x.Extra, "isAdmin", x.UserDetailed.IsAdmin, encBool)
 	}
 	if x.UserDetailed.IsDeleted != nil {
-		if e.field(&x.Extra, "isDeleted") {
-			encPtr(&x.UserDetailed.IsDeleted, e, encBool)
-		}
+		encMemberPtr(e, &x.Extra, "isDeleted", x.UserDetailed.IsDeleted, encBool)
 	}
 	if x.UserDetailed.IsExplorable != nil {
-		if e.field(&x.Extra, "isExplorable") {
-			encPtr(&x.UserDetailed.IsExplorable, e, encBool)
-		}
+		encMemberPtr(e, &x.Extra, "isExplorable", x.UserDetailed.IsExplorable, encBool)
 	}
 	if x.UserDetailed.IsModerator != nil || x.UserDetailed.nulls&0x10 != 0 {
-		if e.field(&x.Extra, "isModerator") {
-			encPtr(&x.UserDetailed.IsModerator, e, encBool)
-		}
+		encMemberPtr(e, &x.Extra, "isModerator", x.UserDetailed.IsModerator, encBool)
 	}
 	if x.UserDetailed.LoggedInDays != nil {
-		if e.field(&x.Extra, "loggedInDays") {
-			encPtr(&x.UserDetailed.LoggedInDays, e, encInt64)
-		}
+		encMemberPtr(e, &x.Extra, "loggedInDays", x.UserDetailed.LoggedInDays, encInt64)
 	}
 	if x.UserDetailed.MutedInstances != nil || x.UserDetailed.nulls&0x20 != 0 {
-		if e.field(&x.Extra, "mutedInstances") {
-			func(p *[]string, e *jsonEncoder) {
-				encSlice(p, e, encString)
-			}(&x.UserDetailed.MutedInstances, e)
-		}
+		encMember(e, &x.Extra, "mutedInstances", &x.UserDetailed.MutedInstances, func(p *[]string, e *jsonEncoder) {
+			encSlice(p, e, encString)
+		})
 	}
 	if x.UserDetailed.MutedWords != nil {
-		if e.field(&x.Extra, "mutedWords") {
-			func(p *[]MutedWord, e *jsonEncoder) {
-				encSlice(p, e, (*MutedWord).encodeJSON)
-			}(&x.UserDetailed.MutedWords, e)
-		}
+		encMember(e, &x.Extra, "mutedWords", &x.UserDetailed.MutedWords, func(p *[]MutedWord, e *jsonEncoder) {
+			encSlice(p, e, (*MutedWord).encodeJSON)
+		})
 	}
 	if x.UserDetailed.Policies != nil {
-		if e.field(&x.Extra, "policies") {
-			func(p *map[string]any, e *jsonEncoder) {
-				encMap(p, e, encAny)
-			}(&x.UserDetailed.Policies, e)
-		}
+		encMember(e, &x.Extra, "policies", &x.UserDetailed.Policies, func(p *map[string]any, e *jsonEncoder) {
+			encMap(p, e, encAny)
+		})
 	}
 	if x.UserDetailed.UnreadNotificationsCount != nil {
-		if e.field(&x.Extra, "unreadNotificationsCount") {
-			encPtr(&x.UserDetailed.UnreadNotificationsCount, e, encInt64)
-		}
+		encMemberPtr(e, &x.Extra, "unreadNotificationsCount", x.UserDetailed.UnreadNotificationsCount, encInt64)
 	}
 	x.Extra.encode(e)
 	e.objectEnd()
@@ -12677,67 +10259,66 @@ func (x *StreamUnreadAntenna) decodeJSON(d *jsonDecoder) bool {
 		switch string(d.key) {
 		case "id":
 			seen[0] |= 0x1
-			d.field(&x.Extra, "id", d.at(), decString(&x.Antenna.ID, d), "string")
+			decMember(d, &x.Extra, "id", &x.Antenna.ID, decString, "string")
 		case "createdAt":
 			seen[0] |= 0x2
-			d.field(&x.Extra, "createdAt", d.at(), decTime(&x.Antenna.CreatedAt, d), "date-time string")
+			decMember(d, &x.Extra, "createdAt", &x.Antenna.CreatedAt, decTime, "date-time string")
 		case "name":
 			seen[0] |= 0x4
-			d.field(&x.Extra, "name", d.at(), decString(&x.Antenna.Name, d), "string")
+			decMember(d, &x.Extra, "name", &x.Antenna.Name, decString, "string")
 		case "keywords":
 			seen[0] |= 0x8
-			d.field(&x.Extra, "keywords", d.at(), func(p *[][]string, d *jsonDecoder) bool {
+			decMember(d, &x.Extra, "keywords", &x.Antenna.Keywords, func(p *[][]string, d *jsonDecoder) bool {
 				return decSlice(p, d, func(p *[]string, d *jsonDecoder) bool {
 					return decSlice(p, d, decString)
 				})
-			}(&x.Antenna.Keywords, d), "array of array of string")
+			}, "array of array of string")
 		case "excludeKeywords":
 			seen[0] |= 0x10
-			d.field(&x.Extra, "excludeKeywords", d.at(), func(p *[][]string, d *jsonDecoder) bool {
+			decMember(d, &x.Extra, "excludeKeywords", &x.Antenna.ExcludeKeywords, func(p *[][]string, d *jsonDecoder) bool {
 				return decSlice(p, d, func(p *[]string, d *jsonDecoder) bool {
 					return decSlice(p, d, decString)
 				})
-			}(&x.Antenna.ExcludeKeywords, d), "array of array of string")
+			}, "array of array of string")
 		case "src":
 			seen[0] |= 0x20
-			d.field(&x.Extra, "src", d.at(), decEnum[AntennaSrc](&x.Antenna.Src, d), "string")
+			decMember(d, &x.Extra, "src", &x.Antenna.Src, decEnum[AntennaSrc], "string")
 		case "userListId":
 			seen[0] |= 0x40
-			if d.null() {
+			if d.nullMember(&x.Extra, "userListId") {
 				x.Antenna.UserListID = nil
-				x.Extra.forgetDeclared("userListId")
 			} else {
-				d.field(&x.Extra, "userListId", d.at(), decPtr(&x.Antenna.UserListID, d, decString), "string or null")
+				decMemberPtr(d, &x.Extra, "userListId", &x.Antenna.UserListID, new(string), decString, "string or null")
 			}
 		case "users":
 			seen[0] |= 0x80
-			d.field(&x.Extra, "users", d.at(), func(p *[]string, d *jsonDecoder) bool {
+			decMember(d, &x.Extra, "users", &x.Antenna.Users, func(p *[]string, d *jsonDecoder) bool {
 				return decSlice(p, d, decString)
-			}(&x.Antenna.Users, d), "array of string")
+			}, "array of string")
 		case "caseSensitive":
 			seen[0] |= 0x100
-			d.field(&x.Extra, "caseSensitive", d.at(), decBool(&x.Antenna.CaseSensitive, d), "boolean")
+			decMember(d, &x.Extra, "caseSensitive", &x.Antenna.CaseSensitive, decBool, "boolean")
 		case "localOnly":
 			seen[0] |= 0x200
-			d.field(&x.Extra, "localOnly", d.at(), decBool(&x.Antenna.LocalOnly, d), "boolean")
+			decMember(d, &x.Extra, "localOnly", &x.Antenna.LocalOnly, decBool, "boolean")
 		case "excludeBots":
 			seen[0] |= 0x400
-			d.field(&x.Extra, "excludeBots", d.at(), decBool(&x.Antenna.ExcludeBots, d), "boolean")
+			decMember(d, &x.Extra, "excludeBots", &x.Antenna.ExcludeBots, decBool, "boolean")
 		case "withReplies":
 			seen[0] |= 0x800
-			d.field(&x.Extra, "withReplies", d.at(), decBool(&x.Antenna.WithReplies, d), "boolean")
+			decMember(d, &x.Extra, "withReplies", &x.Antenna.WithReplies, decBool, "boolean")
 		case "withFile":
 			seen[0] |= 0x1000
-			d.field(&x.Extra, "withFile", d.at(), decBool(&x.Antenna.WithFile, d), "boolean")
+			decMember(d, &x.Extra, "withFile", &x.Antenna.WithFile, decBool, "boolean")
 		case "isActive":
 			seen[0] |= 0x2000
-			d.field(&x.Extra, "isActive", d.at(), decBool(&x.Antenna.IsActive, d), "boolean")
+			decMember(d, &x.Extra, "isActive", &x.Antenna.IsActive, decBool, "boolean")
 		case "hasUnreadNote":
 			seen[0] |= 0x4000
-			d.field(&x.Extra, "hasUnreadNote", d.at(), decBool(&x.Antenna.HasUnreadNote, d), "boolean")
+			decMember(d, &x.Extra, "hasUnreadNote", &x.Antenna.HasUnreadNote, decBool, "boolean")
 		case "notify":
 			seen[0] |= 0x8000
-			d.field(&x.Extra, "notify", d.at(), decBool(&x.Antenna.Notify, d), "boolean")
+			decMember(d, &x.Extra, "notify", &x.Antenna.Notify, decBool, "boolean")
 		default:
 			d.unknown(&x.Extra)
 		}
@@ -12747,76 +10328,26 @@ func (x *StreamUnreadAntenna) decodeJSON(d *jsonDecoder) bool {
 }
 func (x *StreamUnreadAntenna) encodeJSON(e *jsonEncoder) {
 	e.objectStart()
-	if e.field(&x.Extra, "id") {
-		encString(&x.Antenna.ID, e)
-	}
-	if e.field(&x.Extra, "createdAt") {
-		encTime(&x.Antenna.CreatedAt, e)
-	}
-	if e.field(&x.Extra, "name") {
-		encString(&x.Antenna.Name, e)
-	}
-	if e.field(&x.Extra, "keywords") {
-		if x.Antenna.Keywords == nil {
-			e.rawBytes("[]")
-		} else {
-			func(p *[][]string, e *jsonEncoder) {
-				encSlice(p, e, func(p *[]string, e *jsonEncoder) {
-					encSlice(p, e, encString)
-				})
-			}(&x.Antenna.Keywords, e)
-		}
-	}
-	if e.field(&x.Extra, "excludeKeywords") {
-		if x.Antenna.ExcludeKeywords == nil {
-			e.rawBytes("[]")
-		} else {
-			func(p *[][]string, e *jsonEncoder) {
-				encSlice(p, e, func(p *[]string, e *jsonEncoder) {
-					encSlice(p, e, encString)
-				})
-			}(&x.Antenna.ExcludeKeywords, e)
-		}
-	}
-	if e.field(&x.Extra, "src") {
-		encEnum[AntennaSrc](&x.Antenna.Src, e)
-	}
-	if e.field(&x.Extra, "userListId") {
-		encPtr(&x.Antenna.UserListID, e, encString)
-	}
-	if e.field(&x.Extra, "users") {
-		if x.Antenna.Users == nil {
-			e.rawBytes("[]")
-		} else {
-			func(p *[]string, e *jsonEncoder) {
-				encSlice(p, e, encString)
-			}(&x.Antenna.Users, e)
-		}
-	}
-	if e.field(&x.Extra, "caseSensitive") {
-		encBool(&x.Antenna.CaseSensitive, e)
-	}
-	if e.field(&x.Extra, "localOnly") {
-		encBool(&x.Antenna.LocalOnly, e)
-	}
-	if e.field(&x.Extra, "excludeBots") {
-		encBool(&x.Antenna.ExcludeBots, e)
-	}
-	if e.field(&x.Extra, "withReplies") {
-		encBool(&x.Antenna.WithReplies, e)
-	}
-	if e.field(&x.Extra, "withFile") {
-		encBool(&x.Antenna.WithFile, e)
-	}
-	if e.field(&x.Extra, "isActive") {
-		encBool(&x.Antenna.IsActive, e)
-	}
-	if e.field(&x.Extra, "hasUnreadNote") {
-		encBool(&x.Antenna.HasUnreadNote, e)
-	}
-	if e.field(&x.Extra, "notify") {
-		encBool(&x.Antenna.Notify, e)
-	}
+	encMember(e, &x.Extra, "id", &x.Antenna.ID, encString)
+	encMember(e, &x.Extra, "createdAt", &x.Antenna.CreatedAt, encTime)
+	encMember(e, &x.Extra, "name", &x.Antenna.Name, encString)
+	encMemberList(e, &x.Extra, "keywords", &x.Antenna.Keywords, func(p *[]string, e *jsonEncoder) {
+		encSlice(p, e, encString)
+	})
+	encMemberList(e, &x.Extra, "excludeKeywords", &x.Antenna.ExcludeKeywords, func(p *[]string, e *jsonEncoder) {
+		encSlice(p, e, encString)
+	})
+	encMember(e, &x.Extra, "src", &x.Antenna.Src, encEnum[AntennaSrc])
+	encMemberPtr(e, &x.Extra, "userListId", x.Antenna.UserListID, encString)
+	encMemberList(e, &x.Extra, "users", &x.Antenna.Users, encString)
+	encMember(e, &x.Extra, "caseSensitive", &x.Antenna.CaseSensitive, encBool)
+	encMember(e, &x.Extra, "localOnly", &x.Antenna.LocalOnly, encBool)
+	encMember(e, &x.Extra, "excludeBots", &x.Antenna.ExcludeBots, encBool)
+	encMember(e, &x.Extra, "withReplies", &x.Antenna.WithReplies, encBool)
+	encMember(e, &x.Extra, "withFile", &x.Antenna.WithFile, encBool)
+	encMember(e, &x.Extra, "isActive", &x.Antenna.IsActive, encBool)
+	encMember(e, &x.Extra, "hasUnreadNote", &x.Antenna.HasUnreadNote, encBool)
+	encMember(e, &x.Extra, "notify", &x.Antenna.Notify, encBool)
 	x.Extra.encode(e)
 	e.objectEnd()
 }
@@ -12878,45 +10409,43 @@ func (x *StreamUnreadNotification) decodeJSON(d *jsonDecoder) bool {
 		switch string(d.key) {
 		case "id":
 			seen[0] |= 0x1
-			d.field(&x.Extra, "id", d.at(), decString(&x.Notification.ID, d), "string")
+			decMember(d, &x.Extra, "id", &x.Notification.ID, decString, "string")
 		case "createdAt":
 			seen[0] |= 0x2
-			d.field(&x.Extra, "createdAt", d.at(), decTime(&x.Notification.CreatedAt, d), "date-time string")
+			decMember(d, &x.Extra, "createdAt", &x.Notification.CreatedAt, decTime, "date-time string")
 		case "type":
 			seen[0] |= 0x4
-			d.field(&x.Extra, "type", d.at(), decEnum[NotificationType](&x.Notification.Type, d), "string")
+			decMember(d, &x.Extra, "type", &x.Notification.Type, decEnum[NotificationType], "string")
 		case "user":
 			seen[0] |= 0x8
-			d.field(&x.Extra, "user", d.at(), decPtr(&x.Notification.User, d, (*UserLite).decodeJSON), "UserLite")
+			decMemberPtr(d, &x.Extra, "user", &x.Notification.User, new(UserLite), (*UserLite).decodeJSON, "UserLite")
 		case "userId":
 			seen[0] |= 0x10
-			d.field(&x.Extra, "userId", d.at(), decPtr(&x.Notification.UserID, d, decString), "string")
+			decMemberPtr(d, &x.Extra, "userId", &x.Notification.UserID, new(string), decString, "string")
 		case "note":
 			seen[0] |= 0x20
-			d.field(&x.Extra, "note", d.at(), decPtr(&x.Notification.Note, d, (*Note).decodeJSON), "Note")
+			decMemberPtr(d, &x.Extra, "note", &x.Notification.Note, new(Note), (*Note).decodeJSON, "Note")
 		case "reaction":
 			seen[0] |= 0x40
-			d.field(&x.Extra, "reaction", d.at(), decPtr(&x.Notification.Reaction, d, decString), "string")
+			decMemberPtr(d, &x.Extra, "reaction", &x.Notification.Reaction, new(string), decString, "string")
 		case "body":
 			seen[0] |= 0x80
-			d.field(&x.Extra, "body", d.at(), decPtr(&x.Notification.Body, d, decString), "string")
+			decMemberPtr(d, &x.Extra, "body", &x.Notification.Body, new(string), decString, "string")
 		case "header":
 			seen[0] |= 0x100
-			if d.null() {
+			if d.nullMember(&x.Extra, "header") {
 				x.Notification.Header = nil
 				x.Notification.nulls |= 0x1
-				x.Extra.forgetDeclared("header")
 			} else {
-				d.field(&x.Extra, "header", d.at(), decPtr(&x.Notification.Header, d, decString), "string or null")
+				decMemberPtr(d, &x.Extra, "header", &x.Notification.Header, new(string), decString, "string or null")
 			}
 		case "icon":
 			seen[0] |= 0x200
-			if d.null() {
+			if d.nullMember(&x.Extra, "icon") {
 				x.Notification.Icon = nil
 				x.Notification.nulls |= 0x2
-				x.Extra.forgetDeclared("icon")
 			} else {
-				d.field(&x.Extra, "icon", d.at(), decPtr(&x.Notification.Icon, d, decString), "string or null")
+				decMemberPtr(d, &x.Extra, "icon", &x.Notification.Icon, new(string), decString, "string or null")
 			}
 		default:
 			d.unknown(&x.Extra)
@@ -12927,49 +10456,29 @@ func (x *StreamUnreadNotification) decodeJSON(d *jsonDecoder) bool {
 }
 func (x *StreamUnreadNotification) encodeJSON(e *jsonEncoder) {
 	e.objectStart()
-	if e.field(&x.Extra, "id") {
-		encString(&x.Notification.ID, e)
-	}
-	if e.field(&x.Extra, "createdAt") {
-		encTime(&x.Notification.CreatedAt, e)
-	}
-	if e.field(&x.Extra, "type") {
-		encEnum[NotificationType](&x.Notification.Type, e)
-	}
+	encMember(e, &x.Extra, "id", &x.Notification.ID, encString)
+	encMember(e, &x.Extra, "createdAt", &x.Notification.CreatedAt, encTime)
+	encMember(e, &x.Extra, "type", &x.Notification.Type, encEnum[NotificationType])
 	if x.Notification.User != nil {
-		if e.field(&x.Extra, "user") {
-			encPtr(&x.Notification.User, e, (*UserLite).encodeJSON)
-		}
+		encMemberPtr(e, &x.Extra, "user", x.Notification.User, (*UserLite).encodeJSON)
 	}
 	if x.Notification.UserID != nil {
-		if e.field(&x.Extra, "userId") {
-			encPtr(&x.Notification.UserID, e, encString)
-		}
+		encMemberPtr(e, &x.Extra, "userId", x.Notification.UserID, encString)
 	}
 	if x.Notification.Note != nil {
-		if e.field(&x.Extra, "note") {
-			encPtr(&x.Notification.Note, e, (*Note).encodeJSON)
-		}
+		encMemberPtr(e, &x.Extra, "note", x.Notification.Note, (*Note).encodeJSON)
 	}
 	if x.Notification.Reaction != nil {
-		if e.field(&x.Extra, "reaction") {
-			encPtr(&x.Notification.Reaction, e, encString)
-		}
+		encMemberPtr(e, &x.Extra, "reaction", x.Notification.Reaction, encString)
 	}
 	if x.Notification.Body != nil {
-		if e.field(&x.Extra, "body") {
-			encPtr(&x.Notification.Body, e, encString)
-		}
+		encMemberPtr(e, &x.Extra, "body", x.Notification.Body, encString)
 	}
 	if x.Notification.Header != nil || x.Notification.nulls&0x1 != 0 {
-		if e.field(&x.Extra, "header") {
-			encPtr(&x.Notification.Header, e, encString)
-		}
+		encMemberPtr(e, &x.Extra, "header", x.Notification.Header, encString)
 	}
 	if x.Notification.Icon != nil || x.Notification.nulls&0x2 != 0 {
-		if e.field(&x.Extra, "icon") {
-			encPtr(&x.Notification.Icon, e, encString)
-		}
+		encMemberPtr(e, &x.Extra, "icon", x.Notification.Icon, encString)
 	}
 	x.Extra.encode(e)
 	e.objectEnd()
@@ -13130,298 +10639,279 @@ func (x *User) decodeJSON(d *jsonDecoder) bool {
 		switch string(d.key) {
 		case "avatarBlurhash":
 			seen[0] |= 0x1
-			if d.null() {
+			if d.nullMember(&x.Extra, "avatarBlurhash") {
 				x.AvatarBlurhash = nil
-				x.Extra.forgetDeclared("avatarBlurhash")
 			} else {
-				d.field(&x.Extra, "avatarBlurhash", d.at(), decPtr(&x.AvatarBlurhash, d, decString), "string or null")
+				decMemberPtr(d, &x.Extra, "avatarBlurhash", &x.AvatarBlurhash, new(string), decString, "string or null")
 			}
 		case "avatarDecorations":
 			seen[0] |= 0x2
-			d.field(&x.Extra, "avatarDecorations", d.at(), func(p *[]AvatarDecoration, d *jsonDecoder) bool {
+			decMember(d, &x.Extra, "avatarDecorations", &x.AvatarDecorations, func(p *[]AvatarDecoration, d *jsonDecoder) bool {
 				return decSlice(p, d, (*AvatarDecoration).decodeJSON)
-			}(&x.AvatarDecorations, d), "array of AvatarDecoration")
+			}, "array of AvatarDecoration")
 		case "avatarUrl":
 			seen[0] |= 0x4
-			if d.null() {
+			if d.nullMember(&x.Extra, "avatarUrl") {
 				x.AvatarURL = nil
-				x.Extra.forgetDeclared("avatarUrl")
 			} else {
-				d.field(&x.Extra, "avatarUrl", d.at(), decPtr(&x.AvatarURL, d, decString), "string or null")
+				decMemberPtr(d, &x.Extra, "avatarUrl", &x.AvatarURL, new(string), decString, "string or null")
 			}
 		case "emojis":
 			seen[0] |= 0x8
-			d.field(&x.Extra, "emojis", d.at(), func(p *map[string]string, d *jsonDecoder) bool {
+			decMember(d, &x.Extra, "emojis", &x.Emojis, func(p *map[string]string, d *jsonDecoder) bool {
 				return decMap(p, d, decString)
-			}(&x.Emojis, d), "object of string")
+			}, "object of string")
 		case "host":
 			seen[0] |= 0x10
-			if d.null() {
+			if d.nullMember(&x.Extra, "host") {
 				x.Host = nil
-				x.Extra.forgetDeclared("host")
 			} else {
-				d.field(&x.Extra, "host", d.at(), decPtr(&x.Host, d, decString), "string or null")
+				decMemberPtr(d, &x.Extra, "host", &x.Host, new(string), decString, "string or null")
 			}
 		case "id":
 			seen[0] |= 0x20
-			d.field(&x.Extra, "id", d.at(), decString(&x.ID, d), "string")
+			decMember(d, &x.Extra, "id", &x.ID, decString, "string")
 		case "instance":
 			seen[0] |= 0x40
-			d.field(&x.Extra, "instance", d.at(), decPtr(&x.Instance, d, (*Instance).decodeJSON), "Instance")
+			decMemberPtr(d, &x.Extra, "instance", &x.Instance, new(Instance), (*Instance).decodeJSON, "Instance")
 		case "isBot":
 			seen[0] |= 0x80
-			d.field(&x.Extra, "isBot", d.at(), decPtr(&x.IsBot, d, decBool), "boolean")
+			decMemberPtr(d, &x.Extra, "isBot", &x.IsBot, new(bool), decBool, "boolean")
 		case "isCat":
 			seen[0] |= 0x100
-			d.field(&x.Extra, "isCat", d.at(), decPtr(&x.IsCat, d, decBool), "boolean")
+			decMemberPtr(d, &x.Extra, "isCat", &x.IsCat, new(bool), decBool, "boolean")
 		case "name":
 			seen[0] |= 0x200
-			if d.null() {
+			if d.nullMember(&x.Extra, "name") {
 				x.Name = nil
-				x.Extra.forgetDeclared("name")
 			} else {
-				d.field(&x.Extra, "name", d.at(), decPtr(&x.Name, d, decString), "string or null")
+				decMemberPtr(d, &x.Extra, "name", &x.Name, new(string), decString, "string or null")
 			}
 		case "onlineStatus":
 			seen[0] |= 0x400
-			d.field(&x.Extra, "onlineStatus", d.at(), decEnum[UserOnlineStatus](&x.OnlineStatus, d), "string")
+			decMember(d, &x.Extra, "onlineStatus", &x.OnlineStatus, decEnum[UserOnlineStatus], "string")
 		case "username":
 			seen[0] |= 0x800
-			d.field(&x.Extra, "username", d.at(), decString(&x.Username, d), "string")
+			decMember(d, &x.Extra, "username", &x.Username, decString, "string")
 		case "alsoKnownAs":
 			seen[0] |= 0x1000
-			if d.null() {
+			if d.nullMember(&x.Extra, "alsoKnownAs") {
 				x.AlsoKnownAs = nil
 				x.nulls |= 0x1
-				x.Extra.forgetDeclared("alsoKnownAs")
 			} else {
-				d.field(&x.Extra, "alsoKnownAs", d.at(), func(p *[]string, d *jsonDecoder) bool {
+				decMember(d, &x.Extra, "alsoKnownAs", &x.AlsoKnownAs, func(p *[]string, d *jsonDecoder) bool {
 					return decSlice(p, d, decString)
-				}(&x.AlsoKnownAs, d), "array of string or null")
+				}, "array of string or null")
 			}
 		case "bannerUrl":
 			seen[0] |= 0x2000
-			if d.null() {
+			if d.nullMember(&x.Extra, "bannerUrl") {
 				x.BannerURL = nil
 				x.nulls |= 0x2
-				x.Extra.forgetDeclared("bannerUrl")
 			} else {
-				d.field(&x.Extra, "bannerUrl", d.at(), decPtr(&x.BannerURL, d, decString), "string or null")
+				decMemberPtr(d, &x.Extra, "bannerUrl", &x.BannerURL, new(string), decString, "string or null")
 			}
 		case "birthday":
 			seen[0] |= 0x4000
-			if d.null() {
+			if d.nullMember(&x.Extra, "birthday") {
 				x.Birthday = nil
 				x.nulls |= 0x4
-				x.Extra.forgetDeclared("birthday")
 			} else {
-				d.field(&x.Extra, "birthday", d.at(), decPtr(&x.Birthday, d, decString), "string or null")
+				decMemberPtr(d, &x.Extra, "birthday", &x.Birthday, new(string), decString, "string or null")
 			}
 		case "createdAt":
 			seen[0] |= 0x8000
-			d.field(&x.Extra, "createdAt", d.at(), decPtr(&x.CreatedAt, d, decTime), "date-time string")
+			decMemberPtr(d, &x.Extra, "createdAt", &x.CreatedAt, new(time.Time), decTime, "date-time string")
 		case "description":
 			seen[0] |= 0x10000
-			if d.null() {
+			if d.nullMember(&x.Extra, "description") {
 				x.Description = nil
 				x.nulls |= 0x8
-				x.Extra.forgetDeclared("description")
 			} else {
-				d.field(&x.Extra, "description", d.at(), decPtr(&x.Description, d, decString), "string or null")
+				decMemberPtr(d, &x.Extra, "description", &x.Description, new(string), decString, "string or null")
 			}
 		case "fields":
 			seen[0] |= 0x20000
-			d.field(&x.Extra, "fields", d.at(), func(p *[]Field, d *jsonDecoder) bool {
+			decMember(d, &x.Extra, "fields", &x.Fields, func(p *[]Field, d *jsonDecoder) bool {
 				return decSlice(p, d, (*Field).decodeJSON)
-			}(&x.Fields, d), "array of Field")
+			}, "array of Field")
 		case "followedMessage":
 			seen[0] |= 0x40000
-			if d.null() {
+			if d.nullMember(&x.Extra, "followedMessage") {
 				x.FollowedMessage = nil
 				x.nulls |= 0x10
-				x.Extra.forgetDeclared("followedMessage")
 			} else {
-				d.field(&x.Extra, "followedMessage", d.at(), decPtr(&x.FollowedMessage, d, decString), "string or null")
+				decMemberPtr(d, &x.Extra, "followedMessage", &x.FollowedMessage, new(string), decString, "string or null")
 			}
 		case "followersCount":
 			seen[0] |= 0x80000
-			d.field(&x.Extra, "followersCount", d.at(), decPtr(&x.FollowersCount, d, decInt64), "integer")
+			decMemberPtr(d, &x.Extra, "followersCount", &x.FollowersCount, new(int64), decInt64, "integer")
 		case "followersVisibility":
 			seen[0] |= 0x100000
-			d.field(&x.Extra, "followersVisibility", d.at(), decPtr(&x.FollowersVisibility, d, decEnum[UserFollowersVisibility]), "string")
+			decMemberPtr(d, &x.Extra, "followersVisibility", &x.FollowersVisibility, new(UserFollowersVisibility), decEnum[UserFollowersVisibility], "string")
 		case "followingCount":
 			seen[0] |= 0x200000
-			d.field(&x.Extra, "followingCount", d.at(), decPtr(&x.FollowingCount, d, decInt64), "integer")
+			decMemberPtr(d, &x.Extra, "followingCount", &x.FollowingCount, new(int64), decInt64, "integer")
 		case "followingVisibility":
 			seen[0] |= 0x400000
-			d.field(&x.Extra, "followingVisibility", d.at(), decPtr(&x.FollowingVisibility, d, decEnum[UserFollowingVisibility]), "string")
+			decMemberPtr(d, &x.Extra, "followingVisibility", &x.FollowingVisibility, new(UserFollowingVisibility), decEnum[UserFollowingVisibility], "string")
 		case "isBlocking":
 			seen[0] |= 0x800000
-			d.field(&x.Extra, "isBlocking", d.at(), decPtr(&x.IsBlocking, d, decBool), "boolean")
+			decMemberPtr(d, &x.Extra, "isBlocking", &x.IsBlocking, new(bool), decBool, "boolean")
 		case "isFollowing":
 			seen[0] |= 0x1000000
-			d.field(&x.Extra, "isFollowing", d.at(), decPtr(&x.IsFollowing, d, decBool), "boolean")
+			decMemberPtr(d, &x.Extra, "isFollowing", &x.IsFollowing, new(bool), decBool, "boolean")
 		case "isLocked":
 			seen[0] |= 0x2000000
-			d.field(&x.Extra, "isLocked", d.at(), decPtr(&x.IsLocked, d, decBool), "boolean")
+			decMemberPtr(d, &x.Extra, "isLocked", &x.IsLocked, new(bool), decBool, "boolean")
 		case "isSuspended":
 			seen[0] |= 0x4000000
-			d.field(&x.Extra, "isSuspended", d.at(), decPtr(&x.IsSuspended, d, decBool), "boolean")
+			decMemberPtr(d, &x.Extra, "isSuspended", &x.IsSuspended, new(bool), decBool, "boolean")
 		case "lang":
 			seen[0] |= 0x8000000
-			if d.null() {
+			if d.nullMember(&x.Extra, "lang") {
 				x.Lang = nil
 				x.nulls |= 0x20
-				x.Extra.forgetDeclared("lang")
 			} else {
-				d.field(&x.Extra, "lang", d.at(), decPtr(&x.Lang, d, decString), "string or null")
+				decMemberPtr(d, &x.Extra, "lang", &x.Lang, new(string), decString, "string or null")
 			}
 		case "lastFetchedAt":
 			seen[0] |= 0x10000000
-			if d.null() {
+			if d.nullMember(&x.Extra, "lastFetchedAt") {
 				x.LastFetchedAt = nil
 				x.nulls |= 0x40
-				x.Extra.forgetDeclared("lastFetchedAt")
 			} else {
-				d.field(&x.Extra, "lastFetchedAt", d.at(), decPtr(&x.LastFetchedAt, d, decTime), "date-time string or null")
+				decMemberPtr(d, &x.Extra, "lastFetchedAt", &x.LastFetchedAt, new(time.Time), decTime, "date-time string or null")
 			}
 		case "notesCount":
 			seen[0] |= 0x20000000
-			d.field(&x.Extra, "notesCount", d.at(), decPtr(&x.NotesCount, d, decInt64), "integer")
+			decMemberPtr(d, &x.Extra, "notesCount", &x.NotesCount, new(int64), decInt64, "integer")
 		case "notify":
 			seen[0] |= 0x40000000
-			d.field(&x.Extra, "notify", d.at(), decPtr(&x.Notify, d, decEnum[UserNotify]), "string")
+			decMemberPtr(d, &x.Extra, "notify", &x.Notify, new(UserNotify), decEnum[UserNotify], "string")
 		case "pinnedNoteIds":
 			seen[0] |= 0x80000000
-			d.field(&x.Extra, "pinnedNoteIds", d.at(), func(p *[]string, d *jsonDecoder) bool {
+			decMember(d, &x.Extra, "pinnedNoteIds", &x.PinnedNoteIDs, func(p *[]string, d *jsonDecoder) bool {
 				return decSlice(p, d, decString)
-			}(&x.PinnedNoteIDs, d), "array of string")
+			}, "array of string")
 		case "pinnedNotes":
 			seen[0] |= 0x100000000
-			d.field(&x.Extra, "pinnedNotes", d.at(), func(p *[]Note, d *jsonDecoder) bool {
+			decMember(d, &x.Extra, "pinnedNotes", &x.PinnedNotes, func(p *[]Note, d *jsonDecoder) bool {
 				return decSlice(p, d, (*Note).decodeJSON)
-			}(&x.PinnedNotes, d), "array of Note")
+			}, "array of Note")
 		case "publicReactions":
 			seen[0] |= 0x200000000
-			d.field(&x.Extra, "publicReactions", d.at(), decPtr(&x.PublicReactions, d, decBool), "boolean")
+			decMemberPtr(d, &x.Extra, "publicReactions", &x.PublicReactions, new(bool), decBool, "boolean")
 		case "roles":
 			seen[0] |= 0x400000000
-			d.field(&x.Extra, "roles", d.at(), func(p *[]RoleLite, d *jsonDecoder) bool {
+			decMember(d, &x.Extra, "roles", &x.Roles, func(p *[]RoleLite, d *jsonDecoder) bool {
 				return decSlice(p, d, (*RoleLite).decodeJSON)
-			}(&x.Roles, d), "array of RoleLite")
+			}, "array of RoleLite")
 		case "twoFactorEnabled":
 			seen[0] |= 0x800000000
-			d.field(&x.Extra, "twoFactorEnabled", d.at(), decPtr(&x.TwoFactorEnabled, d, decBool), "boolean")
+			decMemberPtr(d, &x.Extra, "twoFactorEnabled", &x.TwoFactorEnabled, new(bool), decBool, "boolean")
 		case "updatedAt":
 			seen[0] |= 0x1000000000
-			if d.null() {
+			if d.nullMember(&x.Extra, "updatedAt") {
 				x.UpdatedAt = nil
 				x.nulls |= 0x80
-				x.Extra.forgetDeclared("updatedAt")
 			} else {
-				d.field(&x.Extra, "updatedAt", d.at(), decPtr(&x.UpdatedAt, d, decTime), "date-time string or null")
+				decMemberPtr(d, &x.Extra, "updatedAt", &x.UpdatedAt, new(time.Time), decTime, "date-time string or null")
 			}
 		case "uri":
 			seen[0] |= 0x2000000000
-			if d.null() {
+			if d.nullMember(&x.Extra, "uri") {
 				x.URI = nil
 				x.nulls |= 0x100
-				x.Extra.forgetDeclared("uri")
 			} else {
-				d.field(&x.Extra, "uri", d.at(), decPtr(&x.URI, d, decString), "string or null")
+				decMemberPtr(d, &x.Extra, "uri", &x.URI, new(string), decString, "string or null")
 			}
 		case "url":
 			seen[0] |= 0x4000000000
-			if d.null() {
+			if d.nullMember(&x.Extra, "url") {
 				x.URL = nil
 				x.nulls |= 0x200
-				x.Extra.forgetDeclared("url")
 			} else {
-				d.field(&x.Extra, "url", d.at(), decPtr(&x.URL, d, decString), "string or null")
+				decMemberPtr(d, &x.Extra, "url", &x.URL, new(string), decString, "string or null")
 			}
 		case "2faEnabled":
 			seen[0] |= 0x8000000000
-			d.field(&x.Extra, "2faEnabled", d.at(), decPtr(&x.X2FAEnabled, d, decBool), "boolean")
+			decMemberPtr(d, &x.Extra, "2faEnabled", &x.X2FAEnabled, new(bool), decBool, "boolean")
 		case "achievements":
 			seen[0] |= 0x10000000000
-			d.field(&x.Extra, "achievements", d.at(), func(p *[]Achievement, d *jsonDecoder) bool {
+			decMember(d, &x.Extra, "achievements", &x.Achievements, func(p *[]Achievement, d *jsonDecoder) bool {
 				return decSlice(p, d, (*Achievement).decodeJSON)
-			}(&x.Achievements, d), "array of Achievement")
+			}, "array of Achievement")
 		case "autoAcceptFollowed":
 			seen[0] |= 0x20000000000
-			d.field(&x.Extra, "autoAcceptFollowed", d.at(), decPtr(&x.AutoAcceptFollowed, d, decBool), "boolean")
+			decMemberPtr(d, &x.Extra, "autoAcceptFollowed", &x.AutoAcceptFollowed, new(bool), decBool, "boolean")
 		case "avatarId":
 			seen[0] |= 0x40000000000
-			if d.null() {
+			if d.nullMember(&x.Extra, "avatarId") {
 				x.AvatarID = nil
 				x.nulls |= 0x400
-				x.Extra.forgetDeclared("avatarId")
 			} else {
-				d.field(&x.Extra, "avatarId", d.at(), decPtr(&x.AvatarID, d, decString), "string or null")
+				decMemberPtr(d, &x.Extra, "avatarId", &x.AvatarID, new(string), decString, "string or null")
 			}
 		case "email":
 			seen[0] |= 0x80000000000
-			if d.null() {
+			if d.nullMember(&x.Extra, "email") {
 				x.Email = nil
 				x.nulls |= 0x800
-				x.Extra.forgetDeclared("email")
 			} else {
-				d.field(&x.Extra, "email", d.at(), decPtr(&x.Email, d, decString), "string or null")
+				decMemberPtr(d, &x.Extra, "email", &x.Email, new(string), decString, "string or null")
 			}
 		case "hasUnreadNotification":
 			seen[0] |= 0x100000000000
-			d.field(&x.Extra, "hasUnreadNotification", d.at(), decPtr(&x.HasUnreadNotification, d, decBool), "boolean")
+			decMemberPtr(d, &x.Extra, "hasUnreadNotification", &x.HasUnreadNotification, new(bool), decBool, "boolean")
 		case "isAdmin":
 			seen[0] |= 0x200000000000
-			if d.null() {
+			if d.nullMember(&x.Extra, "isAdmin") {
 				x.IsAdmin = nil
 				x.nulls |= 0x1000
-				x.Extra.forgetDeclared("isAdmin")
 			} else {
-				d.field(&x.Extra, "isAdmin", d.at(), decPtr(&x.IsAdmin, d, decBool), "boolean or null")
+				decMemberPtr(d, &x.Extra, "isAdmin", &x.IsAdmin, new(bool), decBool, "boolean or null")
 			}
 		case "isDeleted":
 			seen[0] |= 0x400000000000
-			d.field(&x.Extra, "isDeleted", d.at(), decPtr(&x.IsDeleted, d, decBool), "boolean")
+			decMemberPtr(d, &x.Extra, "isDeleted", &x.IsDeleted, new(bool), decBool, "boolean")
 		case "isExplorable":
 			seen[0] |= 0x800000000000
-			d.field(&x.Extra, "isExplorable", d.at(), decPtr(&x.IsExplorable, d, decBool), "boolean")
+			decMemberPtr(d, &x.Extra, "isExplorable", &x.IsExplorable, new(bool), decBool, "boolean")
 		case "isModerator":
 			seen[0] |= 0x1000000000000
-			if d.null() {
+			if d.nullMember(&x.Extra, "isModerator") {
 				x.IsModerator = nil
 				x.nulls |= 0x2000
-				x.Extra.forgetDeclared("isModerator")
 			} else {
-				d.field(&x.Extra, "isModerator", d.at(), decPtr(&x.IsModerator, d, decBool), "boolean or null")
+				decMemberPtr(d, &x.Extra, "isModerator", &x.IsModerator, new(bool), decBool, "boolean or null")
 			}
 		case "loggedInDays":
 			seen[0] |= 0x2000000000000
-			d.field(&x.Extra, "loggedInDays", d.at(), decPtr(&x.LoggedInDays, d, decInt64), "integer")
+			decMemberPtr(d, &x.Extra, "loggedInDays", &x.LoggedInDays, new(int64), decInt64, "integer")
 		case "mutedInstances":
 			seen[0] |= 0x4000000000000
-			if d.null() {
+			if d.nullMember(&x.Extra, "mutedInstances") {
 				x.MutedInstances = nil
 				x.nulls |= 0x4000
-				x.Extra.forgetDeclared("mutedInstances")
 			} else {
-				d.field(&x.Extra, "mutedInstances", d.at(), func(p *[]string, d *jsonDecoder) bool {
+				decMember(d, &x.Extra, "mutedInstances", &x.MutedInstances, func(p *[]string, d *jsonDecoder) bool {
 					return decSlice(p, d, decString)
-				}(&x.MutedInstances, d), "array of string or null")
+				}, "array of string or null")
 			}
 		case "mutedWords":
 			seen[0] |= 0x8000000000000
-			d.field(&x.Extra, "mutedWords", d.at(), func(p *[]MutedWord, d *jsonDecoder) bool {
+			decMember(d, &x.Extra, "mutedWords", &x.MutedWords, func(p *[]MutedWord, d *jsonDecoder) bool {
 				return decSlice(p, d, (*MutedWord).decodeJSON)
-			}(&x.MutedWords, d), "array of MutedWord")
+			}, "array of MutedWord")
 		case "policies":
 			seen[0] |= 0x10000000000000
-			d.field(&x.Extra, "policies", d.at(), func(p *map[string]any, d *jsonDecoder) bool {
+			decMember(d, &x.Extra, "policies", &x.Policies, func(p *map[string]any, d *jsonDecoder) bool {
 				return decMap(p, d, decAny)
-			}(&x.Policies, d), "object of any value")
+			}, "object of any value")
 		case "unreadNotificationsCount":
 			seen[0] |= 0x20000000000000
-			d.field(&x.Extra, "unreadNotificationsCount", d.at(), decPtr(&x.UnreadNotificationsCount, d, decInt64), "integer")
+			decMemberPtr(d, &x.Extra, "unreadNotificationsCount", &x.UnreadNotificationsCount, new(int64), decInt64, "integer")
 		default:
 			d.unknown(&x.Extra)
 		}
@@ -13432,287 +10922,167 @@ func (x *User) decodeJSON(d *jsonDecoder) bool {
 }
 func (x *User) encodeJSON(e *jsonEncoder) {
 	e.objectStart()
-	if e.field(&x.Extra, "avatarBlurhash") {
-		encPtr(&x.AvatarBlurhash, e, encString)
-	}
-	if e.field(&x.Extra, "avatarDecorations") {
-		if x.AvatarDecorations == nil {
-			e.rawBytes("[]")
-		} else {
-			func(p *[]AvatarDecoration, e *jsonEncoder) {
-				encSlice(p, e, (*AvatarDecoration).encodeJSON)
-			}(&x.AvatarDecorations, e)
-		}
-	}
-	if e.field(&x.Extra, "avatarUrl") {
-		encPtr(&x.AvatarURL, e, encString)
-	}
-	if e.field(&x.Extra, "emojis") {
-		if x.Emojis == nil {
-			e.rawBytes("{}")
-		} else {
-			func(p *map[string]string, e *jsonEncoder) {
-				encMap(p, e, encString)
-			}(&x.Emojis, e)
-		}
-	}
-	if e.field(&x.Extra, "host") {
-		encPtr(&x.Host, e, encString)
-	}
-	if e.field(&x.Extra, "id") {
-		encString(&x.ID, e)
-	}
+	encMemberPtr(e, &x.Extra, "avatarBlurhash", x.AvatarBlurhash, encString)
+	encMemberList(e, &x.Extra, "avatarDecorations", &x.AvatarDecorations, (*AvatarDecoration).encodeJSON)
+	encMemberPtr(e, &x.Extra, "avatarUrl", x.AvatarURL, encString)
+	encMemberMap(e, &x.Extra, "emojis", &x.Emojis, encString)
+	encMemberPtr(e, &x.Extra, "host", x.Host, encString)
+	encMember(e, &x.Extra, "id", &x.ID, encString)
 	if x.Instance != nil {
-		if e.field(&x.Extra, "instance") {
-			encPtr(&x.Instance, e, (*Instance).encodeJSON)
-		}
+		encMemberPtr(e, &x.Extra, "instance", x.Instance, (*Instance).encodeJSON)
 	}
 	if x.IsBot != nil {
-		if e.field(&x.Extra, "isBot") {
-			encPtr(&x.IsBot, e, encBool)
-		}
+		encMemberPtr(e, &x.Extra, "isBot", x.IsBot, encBool)
 	}
 	if x.IsCat != nil {
-		if e.field(&x.Extra, "isCat") {
-			encPtr(&x.IsCat, e, encBool)
-		}
+		encMemberPtr(e, &x.Extra, "isCat", x.IsCat, encBool)
 	}
-	if e.field(&x.Extra, "name") {
-		encPtr(&x.Name, e, encString)
-	}
-	if e.field(&x.Extra, "onlineStatus") {
-		encEnum[UserOnlineStatus](&x.OnlineStatus, e)
-	}
-	if e.field(&x.Extra, "username") {
-		encString(&x.Username, e)
-	}
+	encMemberPtr(e, &x.Extra, "name", x.Name, encString)
+	encMember(e, &x.Extra, "onlineStatus", &x.OnlineStatus, encEnum[UserOnlineStatus])
+	encMember(e, &x.Extra, "username", &x.Username, encString)
 	if x.AlsoKnownAs != nil || x.nulls&0x1 != 0 {
-		if e.field(&x.Extra, "alsoKnownAs") {
-			func(p *[]string, e *jsonEncoder) {
-				encSlice(p, e, encString)
-			}(&x.AlsoKnownAs, e)
-		}
+		encMember(e, &x.Extra, "alsoKnownAs", &x.AlsoKnownAs, func(p *[]string, e *jsonEncoder) {
+			encSlice(p, e, encString)
+		})
 	}
 	if x.BannerURL != nil || x.nulls&0x2 != 0 {
-		if e.field(&x.Extra, "bannerUrl") {
-			encPtr(&x.BannerURL, e, encString)
-		}
+		encMemberPtr(e, &x.Extra, "bannerUrl", x.BannerURL, encString)
 	}
 	if x.Birthday != nil || x.nulls&0x4 != 0 {
-		if e.field(&x.Extra, "birthday") {
-			encPtr(&x.Birthday, e, encString)
-		}
+		encMemberPtr(e, &x.Extra, "birthday", x.Birthday, encString)
 	}
 	if x.CreatedAt != nil {
-		if e.field(&x.Extra, "createdAt") {
-			encPtr(&x.CreatedAt, e, encTime)
-		}
+		encMemberPtr(e, &x.Extra, "createdAt", x.CreatedAt, encTime)
 	}
 	if x.Description != nil || x.nulls&0x8 != 0 {
-		if e.field(&x.Extra, "description") {
-			encPtr(&x.Description, e, encString)
-		}
+		encMemberPtr(e, &x.Extra, "description", x.Description, encString)
 	}
 	if x.Fields != nil {
-		if e.field(&x.Extra, "fields") {
-			func(p *[]Field, e *jsonEncoder) {
-				encSlice(p, e, (*Field).encodeJSON)
-			}(&x.Fields, e)
-		}
+		encMember(e, &x.Extra, "fields", &x.Fields, func(p *[]Field, e *jsonEncoder) {
+			encSlice(p, e, (*Field).encodeJSON)
+		})
 	}
 	if x.FollowedMessage != nil || x.nulls&0x10 != 0 {
-		if e.field(&x.Extra, "followedMessage") {
-			encPtr(&x.FollowedMessage, e, encString)
-		}
+		encMemberPtr(e, &x.Extra, "followedMessage", x.FollowedMessage, encString)
 	}
 	if x.FollowersCount != nil {
-		if e.field(&x.Extra, "followersCount") {
-			encPtr(&x.FollowersCount, e, encInt64)
-		}
+		encMemberPtr(e, &x.Extra, "followersCount", x.FollowersCount, encInt64)
 	}
 	if x.FollowersVisibility != nil {
-		if e.field(&x.Extra, "followersVisibility") {
-			encPtr(&x.FollowersVisibility, e, encEnum[UserFollowersVisibility])
-		}
+		encMemberPtr(e, &x.Extra, "followersVisibility", x.FollowersVisibility, encEnum[UserFollowersVisibility])
 	}
 	if x.FollowingCount != nil {
-		if e.field(&x.Extra, "followingCount") {
-			encPtr(&x.FollowingCount, e, encInt64)
-		}
+		encMemberPtr(e, &x.Extra, "followingCount", x.FollowingCount, encInt64)
 	}
 	if x.FollowingVisibility != nil {
-		if e.field(&x.Extra, "followingVisibility") {
-			encPtr(&x.FollowingVisibility, e, encEnum[UserFollowingVisibility])
-		}
+		encMemberPtr(e, &x.Extra, "followingVisibility", x.FollowingVisibility, encEnum[UserFollowingVisibility])
 	}
 	if x.IsBlocking != nil {
-		if e.field(&x.Extra, "isBlocking") {
-			encPtr(&x.IsBlocking, e, encBool)
-		}
+		encMemberPtr(e, &x.Extra, "isBlocking", x.IsBlocking, encBool)
 	}
 	if x.IsFollowing != nil {
-		if e.field(&x.Extra, "isFollowing") {
-			encPtr(&x.IsFollowing, e, encBool)
-		}
+		encMemberPtr(e, &x.Extra, "isFollowing", x.IsFollowing, encBool)
 	}
 	if x.IsLocked != nil {
-		if e.field(&x.Extra, "isLocked") {
-			encPtr(&x.IsLocked, e, encBool)
-		}
+		encMemberPtr(e, &x.Extra, "isLocked", x.IsLocked, encBool)
 	}
 	if x.IsSuspended != nil {
-		if e.field(&x.Extra, "isSuspended") {
-			encPtr(&x.IsSuspended, e, encBool)
-		}
+		encMemberPtr(e, &x.Extra, "isSuspended", x.IsSuspended, encBool)
 	}
 	if x.Lang != nil || x.nulls&0x20 != 0 {
-		if e.field(&x.Extra, "lang") {
-			encPtr(&x.Lang, e, encString)
-		}
+		encMemberPtr(e, &x.Extra, "lang", x.Lang, encString)
 	}
 	if x.LastFetchedAt != nil || x.nulls&0x40 != 0 {
-		if e.field(&x.Extra, "lastFetchedAt") {
-			encPtr(&x.LastFetchedAt, e, encTime)
-		}
+		encMemberPtr(e, &x.Extra, "lastFetchedAt", x.LastFetchedAt, encTime)
 	}
 	if x.NotesCount != nil {
-		if e.field(&x.Extra, "notesCount") {
-			encPtr(&x.NotesCount, e, encInt64)
-		}
+		encMemberPtr(e, &x.Extra, "notesCount", x.NotesCount, encInt64)
 	}
 	if x.Notify != nil {
-		if e.field(&x.Extra, "notify") {
-			encPtr(&x.Notify, e, encEnum[UserNotify])
-		}
+		encMemberPtr(e, &x.Extra, "notify", x.Notify, encEnum[UserNotify])
 	}
 	if x.PinnedNoteIDs != nil {
-		if e.field(&x.Extra, "pinnedNoteIds") {
-			func(p *[]string, e *jsonEncoder) {
-				encSlice(p, e, encString)
-			}(&x.PinnedNoteIDs, e)
-		}
+		encMember(e, &x.Extra, "pinnedNoteIds", &x.PinnedNoteIDs, func(p *[]string, e *jsonEncoder) {
+			encSlice(p, e, encString)
+		})
 	}
 	if x.PinnedNotes != nil {
-		if e.field(&x.Extra, "pinnedNotes") {
-			func(p *[]Note, e *jsonEncoder) {
-				encSlice(p, e, (*Note).encodeJSON)
-			}(&x.PinnedNotes, e)
-		}
+		encMember(e, &x.Extra, "pinnedNotes", &x.PinnedNotes, func(p *[]Note, e *jsonEncoder) {
+			encSlice(p, e, (*Note).encodeJSON)
+		})
 	}
 	if x.PublicReactions != nil {
-		if e.field(&x.Extra, "publicReactions") {
-			encPtr(&x.PublicReactions, e, encBool)
-		}
+		encMemberPtr(e, &x.Extra, "publicReactions", x.PublicReactions, encBool)
 	}
 	if x.Roles != nil {
-		if e.field(&x.Extra, "roles") {
-			func(p *[]RoleLite, e *jsonEncoder) {
-				encSlice(p, e, (*RoleLite).encodeJSON)
-			}(&x.Roles, e)
-		}
+		encMember(e, &x.Extra, "roles", &x.Roles, func(p *[]RoleLite, e *jsonEncoder) {
+			encSlice(p, e, (*RoleLite).encodeJSON)
+		})
 	}
 	if x.TwoFactorEnabled != nil {
-		if e.field(&x.Extra, "twoFactorEnabled") {
-			encPtr(&x.TwoFactorEnabled, e, encBool)
-		}
+		encMemberPtr(e, &x.Extra, "twoFactorEnabled", x.TwoFactorEnabled, encBool)
 	}
 	if x.UpdatedAt != nil || x.nulls&0x80 != 0 {
-		if e.field(&x.Extra, "updatedAt") {
-			encPtr(&x.UpdatedAt, e, encTime)
-		}
+		encMemberPtr(e, &x.Extra, "updatedAt", x.UpdatedAt, encTime)
 	}
 	if x.URI != nil || x.nulls&0x100 != 0 {
-		if e.field(&x.Extra, "uri") {
-			encPtr(&x.URI, e, encString)
-		}
+		encMemberPtr(e, &x.Extra, "uri", x.URI, encString)
 	}
 	if x.URL != nil || x.nulls&0x200 != 0 {
-		if e.field(&x.Extra, "url") {
-			encPtr(&x.URL, e, encString)
-		}
+		encMemberPtr(e, &x.Extra, "url", x.URL, encString)
 	}
 	if x.X2FAEnabled != nil {
-		if e.field(&x.Extra, "2faEnabled") {
-			encPtr(&x.X2FAEnabled, e, encBool)
-		}
+		encMemberPtr(e, &x.Extra, "2faEnabled", x.X2FAEnabled, encBool)
 	}
 	if x.Achievements != nil {
-		if e.field(&x.Extra, "achievements") {
-			func(p *[]Achievement, e *jsonEncoder) {
-				encSlice(p, e, (*Achievement).encodeJSON)
-			}(&x.Achievements, e)
-		}
+		encMember(e, &x.Extra, "achievements", &x.Achievements, func(p *[]Achievement, e *jsonEncoder) {
+			encSlice(p, e, (*Achievement).encodeJSON)
+		})
 	}
 	if x.AutoAcceptFollowed != nil {
-		if e.field(&x.Extra, "autoAcceptFollowed") {
-			encPtr(&x.AutoAcceptFollowed, e, encBool)
-		}
+		encMemberPtr(e, &x.Extra, "autoAcceptFollowed", x.AutoAcceptFollowed, encBool)
 	}
 	if x.AvatarID != nil || x.nulls&0x400 != 0 {
-		if e.field(&x.Extra, "avatarId") {
-			encPtr(&x.AvatarID, e, encString)
-		}
+		encMemberPtr(e, &x.Extra, "avatarId", x.AvatarID, encString)
 	}
 	if x.Email != nil || x.nulls&0x800 != 0 {
-		if e.field(&x.Extra, "email") {
-			encPtr(&x.Email, e, encString)
-		}
+		encMemberPtr(e, &x.Extra, "email", x.Email, encString)
 	}
 	if x.HasUnreadNotification != nil {
-		if e.field(&x.Extra, "hasUnreadNotification") {
-			encPtr(&x.HasUnreadNotification, e, encBool)
-		}
+		encMemberPtr(e, &x.Extra, "hasUnreadNotification", x.HasUnreadNotification, encBool)
 	}
 	if x.IsAdmin != nil || x.nulls&0x1000 != 0 {
-		if e.field(&x.Extra, "isAdmin") {
-			encPtr(&x.IsAdmin, e, encBool)
-		}
+		encMemberPtr(e, &x.Extra, "isAdmin", x.IsAdmin, encBool)
 	}
 	if x.IsDeleted != nil {
-		if e.field(&x.Extra, "isDeleted") {
-			encPtr(&x.IsDeleted, e, encBool)
-		}
+		encMemberPtr(e, &x.Extra, "isDeleted", x.IsDeleted, encBool)
 	}
 	if x.IsExplorable != nil {
-		if e.field(&x.Extra, "isExplorable") {
-			encPtr(&x.IsExplorable, e, encBool)
-		}
+		encMemberPtr(e, &x.Extra, "isExplorable", x.IsExplorable, encBool)
 	}
 	if x.IsModerator != nil || x.nulls&0x2000 != 0 {
-		if e.field(&x.Extra, "isModerator") {
-			encPtr(&x.IsModerator, e, encBool)
-		}
+		encMemberPtr(e, &x.Extra, "isModerator", x.IsModerator, encBool)
 	}
 	if x.LoggedInDays != nil {
-		if e.field(&x.Extra, "loggedInDays") {
-			encPtr(&x.LoggedInDays, e, encInt64)
-		}
+		encMemberPtr(e, &x.Extra, "loggedInDays", x.LoggedInDays, encInt64)
 	}
 	if x.MutedInstances != nil || x.nulls&0x4000 != 0 {
-		if e.field(&x.Extra, "mutedInstances") {
-			func(p *[]string, e *jsonEncoder) {
-				encSlice(p, e, encString)
-			}(&x.MutedInstances, e)
-		}
+		encMember(e, &x.Extra, "mutedInstances", &x.MutedInstances, func(p *[]string, e *jsonEncoder) {
+			encSlice(p, e, encString)
+		})
 	}
 	if x.MutedWords != nil {
-		if e.field(&x.Extra, "mutedWords") {
-			func(p *[]MutedWord, e *jsonEncoder) {
-				encSlice(p, e, (*MutedWord).encodeJSON)
-			}(&x.MutedWords, e)
-		}
+		encMember(e, &x.Extra, "mutedWords", &x.MutedWords, func(p *[]MutedWord, e *jsonEncoder) {
+			encSlice(p, e, (*MutedWord).encodeJSON)
+		})
 	}
 	if x.Policies != nil {
-		if e.field(&x.Extra, "policies") {
-			func(p *map[string]any, e *jsonEncoder) {
-				encMap(p, e, encAny)
-			}(&x.Policies, e)
-		}
+		encMember(e, &x.Extra, "policies", &x.Policies, func(p *map[string]any, e *jsonEncoder) {
+			encMap(p, e, encAny)
+		})
 	}
 	if x.UnreadNotificationsCount != nil {
-		if e.field(&x.Extra, "unreadNotificationsCount") {
-			encPtr(&x.UnreadNotificationsCount, e, encInt64)
-		}
+		encMemberPtr(e, &x.Extra, "unreadNotificationsCount", x.UnreadNotificationsCount, encInt64)
 	}
 	x.Extra.encode(e)
 	e.objectEnd()
@@ -13839,289 +11209,270 @@ func (x *UserDetailed) decodeJSON(d *jsonDecoder) bool {
 		switch string(d.key) {
 		case "avatarBlurhash":
 			seen[0] |= 0x1
-			if d.null() {
+			if d.nullMember(&x.Extra, "avatarBlurhash") {
 				x.AvatarBlurhash = nil
-				x.Extra.forgetDeclared("avatarBlurhash")
 			} else {
-				d.field(&x.Extra, "avatarBlurhash", d.at(), decPtr(&x.AvatarBlurhash, d, decString), "string or null")
+				decMemberPtr(d, &x.Extra, "avatarBlurhash", &x.AvatarBlurhash, new(string), decString, "string or null")
 			}
 		case "avatarDecorations":
 			seen[0] |= 0x2
-			d.field(&x.Extra, "avatarDecorations", d.at(), func(p *[]AvatarDecoration, d *jsonDecoder) bool {
+			decMember(d, &x.Extra, "avatarDecorations", &x.AvatarDecorations, func(p *[]AvatarDecoration, d *jsonDecoder) bool {
 				return decSlice(p, d, (*AvatarDecoration).decodeJSON)
-			}(&x.AvatarDecorations, d), "array of AvatarDecoration")
+			}, "array of AvatarDecoration")
 		case "avatarUrl":
 			seen[0] |= 0x4
-			if d.null() {
+			if d.nullMember(&x.Extra, "avatarUrl") {
 				x.AvatarURL = nil
-				x.Extra.forgetDeclared("avatarUrl")
 			} else {
-				d.field(&x.Extra, "avatarUrl", d.at(), decPtr(&x.AvatarURL, d, decString), "string or null")
+				decMemberPtr(d, &x.Extra, "avatarUrl", &x.AvatarURL, new(string), decString, "string or null")
 			}
 		case "emojis":
 			seen[0] |= 0x8
-			d.field(&x.Extra, "emojis", d.at(), func(p *map[string]string, d *jsonDecoder) bool {
+			decMember(d, &x.Extra, "emojis", &x.Emojis, func(p *map[string]string, d *jsonDecoder) bool {
 				return decMap(p, d, decString)
-			}(&x.Emojis, d), "object of string")
+			}, "object of string")
 		case "host":
 			seen[0] |= 0x10
-			if d.null() {
+			if d.nullMember(&x.Extra, "host") {
 				x.Host = nil
-				x.Extra.forgetDeclared("host")
 			} else {
-				d.field(&x.Extra, "host", d.at(), decPtr(&x.Host, d, decString), "string or null")
+				decMemberPtr(d, &x.Extra, "host", &x.Host, new(string), decString, "string or null")
 			}
 		case "id":
 			seen[0] |= 0x20
-			d.field(&x.Extra, "id", d.at(), decString(&x.ID, d), "string")
+			decMember(d, &x.Extra, "id", &x.ID, decString, "string")
 		case "instance":
 			seen[0] |= 0x40
-			d.field(&x.Extra, "instance", d.at(), decPtr(&x.Instance, d, (*Instance).decodeJSON), "Instance")
+			decMemberPtr(d, &x.Extra, "instance", &x.Instance, new(Instance), (*Instance).decodeJSON, "Instance")
 		case "isBot":
 			seen[0] |= 0x80
-			d.field(&x.Extra, "isBot", d.at(), decPtr(&x.IsBot, d, decBool), "boolean")
+			decMemberPtr(d, &x.Extra, "isBot", &x.IsBot, new(bool), decBool, "boolean")
 		case "isCat":
 			seen[0] |= 0x100
-			d.field(&x.Extra, "isCat", d.at(), decPtr(&x.IsCat, d, decBool), "boolean")
+			decMemberPtr(d, &x.Extra, "isCat", &x.IsCat, new(bool), decBool, "boolean")
 		case "name":
 			seen[0] |= 0x200
-			if d.null() {
+			if d.nullMember(&x.Extra, "name") {
 				x.Name = nil
-				x.Extra.forgetDeclared("name")
 			} else {
-				d.field(&x.Extra, "name", d.at(), decPtr(&x.Name, d, decString), "string or null")
+				decMemberPtr(d, &x.Extra, "name", &x.Name, new(string), decString, "string or null")
 			}
 		case "onlineStatus":
 			seen[0] |= 0x400
-			d.field(&x.Extra, "onlineStatus", d.at(), decEnum[UserOnlineStatus](&x.OnlineStatus, d), "string")
+			decMember(d, &x.Extra, "onlineStatus", &x.OnlineStatus, decEnum[UserOnlineStatus], "string")
 		case "username":
 			seen[0] |= 0x800
-			d.field(&x.Extra, "username", d.at(), decString(&x.Username, d), "string")
+			decMember(d, &x.Extra, "username", &x.Username, decString, "string")
 		case "alsoKnownAs":
 			seen[0] |= 0x1000
-			if d.null() {
+			if d.nullMember(&x.Extra, "alsoKnownAs") {
 				x.AlsoKnownAs = nil
-				x.Extra.forgetDeclared("alsoKnownAs")
 			} else {
-				d.field(&x.Extra, "alsoKnownAs", d.at(), func(p *[]string, d *jsonDecoder) bool {
+				decMember(d, &x.Extra, "alsoKnownAs", &x.AlsoKnownAs, func(p *[]string, d *jsonDecoder) bool {
 					return decSlice(p, d, decString)
-				}(&x.AlsoKnownAs, d), "array of string or null")
+				}, "array of string or null")
 			}
 		case "bannerUrl":
 			seen[0] |= 0x2000
-			if d.null() {
+			if d.nullMember(&x.Extra, "bannerUrl") {
 				x.BannerURL = nil
-				x.Extra.forgetDeclared("bannerUrl")
 			} else {
-				d.field(&x.Extra, "bannerUrl", d.at(), decPtr(&x.BannerURL, d, decString), "string or null")
+				decMemberPtr(d, &x.Extra, "bannerUrl", &x.BannerURL, new(string), decString, "string or null")
 			}
 		case "birthday":
 			seen[0] |= 0x4000
-			if d.null() {
+			if d.nullMember(&x.Extra, "birthday") {
 				x.Birthday = nil
-				x.Extra.forgetDeclared("birthday")
 			} else {
-				d.field(&x.Extra, "birthday", d.at(), decPtr(&x.Birthday, d, decString), "string or null")
+				decMemberPtr(d, &x.Extra, "birthday", &x.Birthday, new(string), decString, "string or null")
 			}
 		case "createdAt":
 			seen[0] |= 0x8000
-			d.field(&x.Extra, "createdAt", d.at(), decTime(&x.CreatedAt, d), "date-time string")
+			decMember(d, &x.Extra, "createdAt", &x.CreatedAt, decTime, "date-time string")
 		case "description":
 			seen[0] |= 0x10000
-			if d.null() {
+			if d.nullMember(&x.Extra, "description") {
 				x.Description = nil
-				x.Extra.forgetDeclared("description")
 			} else {
-				d.field(&x.Extra, "description", d.at(), decPtr(&x.Description, d, decString), "string or null")
+				decMemberPtr(d, &x.Extra, "description", &x.Description, new(string), decString, "string or null")
 			}
 		case "fields":
 			seen[0] |= 0x20000
-			d.field(&x.Extra, "fields", d.at(), func(p *[]Field, d *jsonDecoder) bool {
+			decMember(d, &x.Extra, "fields", &x.Fields, func(p *[]Field, d *jsonDecoder) bool {
 				return decSlice(p, d, (*Field).decodeJSON)
-			}(&x.Fields, d), "array of Field")
+			}, "array of Field")
 		case "followedMessage":
 			seen[0] |= 0x40000
-			if d.null() {
+			if d.nullMember(&x.Extra, "followedMessage") {
 				x.FollowedMessage = nil
 				x.nulls |= 0x1
-				x.Extra.forgetDeclared("followedMessage")
 			} else {
-				d.field(&x.Extra, "followedMessage", d.at(), decPtr(&x.FollowedMessage, d, decString), "string or null")
+				decMemberPtr(d, &x.Extra, "followedMessage", &x.FollowedMessage, new(string), decString, "string or null")
 			}
 		case "followersCount":
 			seen[0] |= 0x80000
-			d.field(&x.Extra, "followersCount", d.at(), decInt64(&x.FollowersCount, d), "integer")
+			decMember(d, &x.Extra, "followersCount", &x.FollowersCount, decInt64, "integer")
 		case "followersVisibility":
 			seen[0] |= 0x100000
-			d.field(&x.Extra, "followersVisibility", d.at(), decEnum[UserFollowersVisibility](&x.FollowersVisibility, d), "string")
+			decMember(d, &x.Extra, "followersVisibility", &x.FollowersVisibility, decEnum[UserFollowersVisibility], "string")
 		case "followingCount":
 			seen[0] |= 0x200000
-			d.field(&x.Extra, "followingCount", d.at(), decInt64(&x.FollowingCount, d), "integer")
+			decMember(d, &x.Extra, "followingCount", &x.FollowingCount, decInt64, "integer")
 		case "followingVisibility":
 			seen[0] |= 0x400000
-			d.field(&x.Extra, "followingVisibility", d.at(), decEnum[UserFollowingVisibility](&x.FollowingVisibility, d), "string")
+			decMember(d, &x.Extra, "followingVisibility", &x.FollowingVisibility, decEnum[UserFollowingVisibility], "string")
 		case "isBlocking":
 			seen[0] |= 0x800000
-			d.field(&x.Extra, "isBlocking", d.at(), decPtr(&x.IsBlocking, d, decBool), "boolean")
+			decMemberPtr(d, &x.Extra, "isBlocking", &x.IsBlocking, new(bool), decBool, "boolean")
 		case "isFollowing":
 			seen[0] |= 0x1000000
-			d.field(&x.Extra, "isFollowing", d.at(), decPtr(&x.IsFollowing, d, decBool), "boolean")
+			decMemberPtr(d, &x.Extra, "isFollowing", &x.IsFollowing, new(bool), decBool, "boolean")
 		case "isLocked":
 			seen[0] |= 0x2000000
-			d.field(&x.Extra, "isLocked", d.at(), decBool(&x.IsLocked, d), "boolean")
+			decMember(d, &x.Extra, "isLocked", &x.IsLocked, decBool, "boolean")
 		case "isSuspended":
 			seen[0] |= 0x4000000
-			d.field(&x.Extra, "isSuspended", d.at(), decBool(&x.IsSuspended, d), "boolean")
+			decMember(d, &x.Extra, "isSuspended", &x.IsSuspended, decBool, "boolean")
 		case "lang":
 			seen[0] |= 0x8000000
-			if d.null() {
+			if d.nullMember(&x.Extra, "lang") {
 				x.Lang = nil
-				x.Extra.forgetDeclared("lang")
 			} else {
-				d.field(&x.Extra, "lang", d.at(), decPtr(&x.Lang, d, decString), "string or null")
+				decMemberPtr(d, &x.Extra, "lang", &x.Lang, new(string), decString, "string or null")
 			}
 		case "lastFetchedAt":
 			seen[0] |= 0x10000000
-			if d.null() {
+			if d.nullMember(&x.Extra, "lastFetchedAt") {
 				x.LastFetchedAt = nil
-				x.Extra.forgetDeclared("lastFetchedAt")
 			} else {
-				d.field(&x.Extra, "lastFetchedAt", d.at(), decPtr(&x.LastFetchedAt, d, decTime), "date-time string or null")
+				decMemberPtr(d, &x.Extra, "lastFetchedAt", &x.LastFetchedAt, new(time.Time), decTime, "date-time string or null")
 			}
 		case "notesCount":
 			seen[0] |= 0x20000000
-			d.field(&x.Extra, "notesCount", d.at(), decInt64(&x.NotesCount, d), "integer")
+			decMember(d, &x.Extra, "notesCount", &x.NotesCount, decInt64, "integer")
 		case "notify":
 			seen[0] |= 0x40000000
-			d.field(&x.Extra, "notify", d.at(), decPtr(&x.Notify, d, decEnum[UserNotify]), "string")
+			decMemberPtr(d, &x.Extra, "notify", &x.Notify, new(UserNotify), decEnum[UserNotify], "string")
 		case "pinnedNoteIds":
 			seen[0] |= 0x80000000
-			d.field(&x.Extra, "pinnedNoteIds", d.at(), func(p *[]string, d *jsonDecoder) bool {
+			decMember(d, &x.Extra, "pinnedNoteIds", &x.PinnedNoteIDs, func(p *[]string, d *jsonDecoder) bool {
 				return decSlice(p, d, decString)
-			}(&x.PinnedNoteIDs, d), "array of string")
+			}, "array of string")
 		case "pinnedNotes":
 			seen[0] |= 0x100000000
-			d.field(&x.Extra, "pinnedNotes", d.at(), func(p *[]Note, d *jsonDecoder) bool {
+			decMember(d, &x.Extra, "pinnedNotes", &x.PinnedNotes, func(p *[]Note, d *jsonDecoder) bool {
 				return decSlice(p, d, (*Note).decodeJSON)
-			}(&x.PinnedNotes, d), "array of Note")
+			}, "array of Note")
 		case "publicReactions":
 			seen[0] |= 0x200000000
-			d.field(&x.Extra, "publicReactions", d.at(), decBool(&x.PublicReactions, d), "boolean")
+			decMember(d, &x.Extra, "publicReactions", &x.PublicReactions, decBool, "boolean")
 		case "roles":
 			seen[0] |= 0x400000000
-			d.field(&x.Extra, "roles", d.at(), func(p *[]RoleLite, d *jsonDecoder) bool {
+			decMember(d, &x.Extra, "roles", &x.Roles, func(p *[]RoleLite, d *jsonDecoder) bool {
 				return decSlice(p, d, (*RoleLite).decodeJSON)
-			}(&x.Roles, d), "array of RoleLite")
+			}, "array of RoleLite")
 		case "twoFactorEnabled":
 			seen[0] |= 0x800000000
-			d.field(&x.Extra, "twoFactorEnabled", d.at(), decPtr(&x.TwoFactorEnabled, d, decBool), "boolean")
+			decMemberPtr(d, &x.Extra, "twoFactorEnabled", &x.TwoFactorEnabled, new(bool), decBool, "boolean")
 		case "updatedAt":
 			seen[0] |= 0x1000000000
-			if d.null() {
+			if d.nullMember(&x.Extra, "updatedAt") {
 				x.UpdatedAt = nil
-				x.Extra.forgetDeclared("updatedAt")
 			} else {
-				d.field(&x.Extra, "updatedAt", d.at(), decPtr(&x.UpdatedAt, d, decTime), "date-time string or null")
+				decMemberPtr(d, &x.Extra, "updatedAt", &x.UpdatedAt, new(time.Time), decTime, "date-time string or null")
 			}
 		case "uri":
 			seen[0] |= 0x2000000000
-			if d.null() {
+			if d.nullMember(&x.Extra, "uri") {
 				x.URI = nil
-				x.Extra.forgetDeclared("uri")
 			} else {
-				d.field(&x.Extra, "uri", d.at(), decPtr(&x.URI, d, decString), "string or null")
+				decMemberPtr(d, &x.Extra, "uri", &x.URI, new(string), decString, "string or null")
 			}
 		case "url":
 			seen[0] |= 0x4000000000
-			if d.null() {
+			if d.nullMember(&x.Extra, "url") {
 				x.URL = nil
-				x.Extra.forgetDeclared("url")
 			} else {
-				d.field(&x.Extra, "url", d.at(), decPtr(&x.URL, d, decString), "string or null")
+				decMemberPtr(d, &x.Extra, "url", &x.URL, new(string), decString, "string or null")
 			}
 		case "2faEnabled":
 			seen[0] |= 0x8000000000
-			d.field(&x.Extra, "2faEnabled", d.at(), decPtr(&x.X2FAEnabled, d, decBool), "boolean")
+			decMemberPtr(d, &x.Extra, "2faEnabled", &x.X2FAEnabled, new(bool), decBool, "boolean")
 		case "achievements":
 			seen[0] |= 0x10000000000
-			d.field(&x.Extra, "achievements", d.at(), func(p *[]Achievement, d *jsonDecoder) bool {
+			decMember(d, &x.Extra, "achievements", &x.Achievements, func(p *[]Achievement, d *jsonDecoder) bool {
 				return decSlice(p, d, (*Achievement).decodeJSON)
-			}(&x.Achievements, d), "array of Achievement")
+			}, "array of Achievement")
 		case "autoAcceptFollowed":
 			seen[0] |= 0x20000000000
-			d.field(&x.Extra, "autoAcceptFollowed", d.at(), decPtr(&x.AutoAcceptFollowed, d, decBool), "boolean")
+			decMemberPtr(d, &x.Extra, "autoAcceptFollowed", &x.AutoAcceptFollowed, new(bool), decBool, "boolean")
 		case "avatarId":
 			seen[0] |= 0x40000000000
-			if d.null() {
+			if d.nullMember(&x.Extra, "avatarId") {
 				x.AvatarID = nil
 				x.nulls |= 0x2
-				x.Extra.forgetDeclared("avatarId")
 			} else {
-				d.field(&x.Extra, "avatarId", d.at(), decPtr(&x.AvatarID, d, decString), "string or null")
+				decMemberPtr(d, &x.Extra, "avatarId", &x.AvatarID, new(string), decString, "string or null")
 			}
 		case "email":
 			seen[0] |= 0x80000000000
-			if d.null() {
+			if d.nullMember(&x.Extra, "email") {
 				x.Email = nil
 				x.nulls |= 0x4
-				x.Extra.forgetDeclared("email")
 			} else {
-				d.field(&x.Extra, "email", d.at(), decPtr(&x.Email, d, decString), "string or null")
+				decMemberPtr(d, &x.Extra, "email", &x.Email, new(string), decString, "string or null")
 			}
 		case "hasUnreadNotification":
 			seen[0] |= 0x100000000000
-			d.field(&x.Extra, "hasUnreadNotification", d.at(), decPtr(&x.HasUnreadNotification, d, decBool), "boolean")
+			decMemberPtr(d, &x.Extra, "hasUnreadNotification", &x.HasUnreadNotification, new(bool), decBool, "boolean")
 		case "isAdmin":
 			seen[0] |= 0x200000000000
-			if d.null() {
+			if d.nullMember(&x.Extra, "isAdmin") {
 				x.IsAdmin = nil
 				x.nulls |= 0x8
-				x.Extra.forgetDeclared("isAdmin")
 			} else {
-				d.field(&x.Extra, "isAdmin", d.at(), decPtr(&x.IsAdmin, d, decBool), "boolean or null")
+				decMemberPtr(d, &x.Extra, "isAdmin", &x.IsAdmin, new(bool), decBool, "boolean or null")
 			}
 		case "isDeleted":
 			seen[0] |= 0x400000000000
-			d.field(&x.Extra, "isDeleted", d.at(), decPtr(&x.IsDeleted, d, decBool), "boolean")
+			decMemberPtr(d, &x.Extra, "isDeleted", &x.IsDeleted, new(bool), decBool, "boolean")
 		case "isExplorable":
 			seen[0] |= 0x800000000000
-			d.field(&x.Extra, "isExplorable", d.at(), decPtr(&x.IsExplorable, d, decBool), "boolean")
+			decMemberPtr(d, &x.Extra, "isExplorable", &x.IsExplorable, new(bool), decBool, "boolean")
 		case "isModerator":
 			seen[0] |= 0x1000000000000
-			if d.null() {
+			if d.nullMember(&x.Extra, "isModerator") {
 				x.IsModerator = nil
 				x.nulls |= 0x10
-				x.Extra.forgetDeclared("isModerator")
 			} else {
-				d.field(&x.Extra, "isModerator", d.at(), decPtr(&x.IsModerator, d, decBool), "boolean or null")
+				decMemberPtr(d, &x.Extra, "isModerator", &x.IsModerator, new(bool), decBool, "boolean or null")
 			}
 		case "loggedInDays":
 			seen[0] |= 0x2000000000000
-			d.field(&x.Extra, "loggedInDays", d.at(), decPtr(&x.LoggedInDays, d, decInt64), "integer")
+			decMemberPtr(d, &x.Extra, "loggedInDays", &x.LoggedInDays, new(int64), decInt64, "integer")
 		case "mutedInstances":
 			seen[0] |= 0x4000000000000
-			if d.null() {
+			if d.nullMember(&x.Extra, "mutedInstances") {
 				x.MutedInstances = nil
 				x.nulls |= 0x20
-				x.Extra.forgetDeclared("mutedInstances")
 			} else {
-				d.field(&x.Extra, "mutedInstances", d.at(), func(p *[]string, d *jsonDecoder) bool {
+				decMember(d, &x.Extra, "mutedInstances", &x.MutedInstances, func(p *[]string, d *jsonDecoder) bool {
 					return decSlice(p, d, decString)
-				}(&x.MutedInstances, d), "array of string or null")
+				}, "array of string or null")
 			}
 		case "mutedWords":
 			seen[0] |= 0x8000000000000
-			d.field(&x.Extra, "mutedWords", d.at(), func(p *[]MutedWord, d *jsonDecoder) bool {
+			decMember(d, &x.Extra, "mutedWords", &x.MutedWords, func(p *[]MutedWord, d *jsonDecoder) bool {
 				return decSlice(p, d, (*MutedWord).decodeJSON)
-			}(&x.MutedWords, d), "array of MutedWord")
+			}, "array of MutedWord")
 		case "policies":
 			seen[0] |= 0x10000000000000
-			d.field(&x.Extra, "policies", d.at(), func(p *map[string]any, d *jsonDecoder) bool {
+			decMember(d, &x.Extra, "policies", &x.Policies, func(p *map[string]any, d *jsonDecoder) bool {
 				return decMap(p, d, decAny)
-			}(&x.Policies, d), "object of any value")
+			}, "object of any value")
 		case "unreadNotificationsCount":
 			seen[0] |= 0x20000000000000
-			d.field(&x.Extra, "unreadNotificationsCount", d.at(), decPtr(&x.UnreadNotificationsCount, d, decInt64), "integer")
+			decMemberPtr(d, &x.Extra, "unreadNotificationsCount", &x.UnreadNotificationsCount, new(int64), decInt64, "integer")
 		default:
 			d.unknown(&x.Extra)
 		}
@@ -14132,259 +11483,115 @@ func (x *UserDetailed) decodeJSON(d *jsonDecoder) bool {
 }
 func (x *UserDetailed) encodeJSON(e *jsonEncoder) {
 	e.objectStart()
-	if e.field(&x.Extra, "avatarBlurhash") {
-		encPtr(&x.AvatarBlurhash, e, encString)
-	}
-	if e.field(&x.Extra, "avatarDecorations") {
-		if x.AvatarDecorations == nil {
-			e.rawBytes("[]")
-		} else {
-			func(p *[]AvatarDecoration, e *jsonEncoder) {
-				encSlice(p, e, (*AvatarDecoration).encodeJSON)
-			}(&x.AvatarDecorations, e)
-		}
-	}
-	if e.field(&x.Extra, "avatarUrl") {
-		encPtr(&x.AvatarURL, e, encString)
-	}
-	if e.field(&x.Extra, "emojis") {
-		if x.Emojis == nil {
-			e.rawBytes("{}")
-		} else {
-			func(p *map[string]string, e *jsonEncoder) {
-				encMap(p, e, encString)
-			}(&x.Emojis, e)
-		}
-	}
-	if e.field(&x.Extra, "host") {
-		encPtr(&x.Host, e, encString)
-	}
-	if e.field(&x.Extra, "id") {
-		encString(&x.ID, e)
-	}
+	encMemberPtr(e, &x.Extra, "avatarBlurhash", x.AvatarBlurhash, encString)
+	encMemberList(e, &x.Extra, "avatarDecorations", &x.AvatarDecorations, (*AvatarDecoration).encodeJSON)
+	encMemberPtr(e, &x.Extra, "avatarUrl", x.AvatarURL, encString)
+	encMemberMap(e, &x.Extra, "emojis", &x.Emojis, encString)
+	encMemberPtr(e, &x.Extra, "host", x.Host, encString)
+	encMember(e, &x.Extra, "id", &x.ID, encString)
 	if x.Instance != nil {
-		if e.field(&x.Extra, "instance") {
-			encPtr(&x.Instance, e, (*Instance).encodeJSON)
-		}
+		encMemberPtr(e, &x.Extra, "instance", x.Instance, (*Instance).encodeJSON)
 	}
 	if x.IsBot != nil {
-		if e.field(&x.Extra, "isBot") {
-			encPtr(&x.IsBot, e, encBool)
-		}
+		encMemberPtr(e, &x.Extra, "isBot", x.IsBot, encBool)
 	}
 	if x.IsCat != nil {
-		if e.field(&x.Extra, "isCat") {
-			encPtr(&x.IsCat, e, encBool)
-		}
+		encMemberPtr(e, &x.Extra, "isCat", x.IsCat, encBool)
 	}
-	if e.field(&x.Extra, "name") {
-		encPtr(&x.Name, e, encString)
-	}
-	if e.field(&x.Extra, "onlineStatus") {
-		encEnum[UserOnlineStatus](&x.OnlineStatus, e)
-	}
-	if e.field(&x.Extra, "username") {
-		encString(&x.Username, e)
-	}
-	if e.field(&x.Extra, "alsoKnownAs") {
-		func(p *[]string, e *jsonEncoder) {
-			encSlice(p, e, encString)
-		}(&x.AlsoKnownAs, e)
-	}
-	if e.field(&x.Extra, "bannerUrl") {
-		encPtr(&x.BannerURL, e, encString)
-	}
-	if e.field(&x.Extra, "birthday") {
-		encPtr(&x.Birthday, e, encString)
-	}
-	if e.field(&x.Extra, "createdAt") {
-		encTime(&x.CreatedAt, e)
-	}
-	if e.field(&x.Extra, "description") {
-		encPtr(&x.Description, e, encString)
-	}
-	if e.field(&x.Extra, "fields") {
-		if x.Fields == nil {
-			e.rawBytes("[]")
-		} else {
-			func(p *[]Field, e *jsonEncoder) {
-				encSlice(p, e, (*Field).encodeJSON)
-			}(&x.Fields, e)
-		}
-	}
+	encMemberPtr(e, &x.Extra, "name", x.Name, encString)
+	encMember(e, &x.Extra, "onlineStatus", &x.OnlineStatus, encEnum[UserOnlineStatus])
+	encMember(e, &x.Extra, "username", &x.Username, encString)
+	encMember(e, &x.Extra, "alsoKnownAs", &x.AlsoKnownAs, func(p *[]string, e *jsonEncoder) {
+		encSlice(p, e, encString)
+	})
+	encMemberPtr(e, &x.Extra, "bannerUrl", x.BannerURL, encString)
+	encMemberPtr(e, &x.Extra, "birthday", x.Birthday, encString)
+	encMember(e, &x.Extra, "createdAt", &x.CreatedAt, encTime)
+	encMemberPtr(e, &x.Extra, "description", x.Description, encString)
+	encMemberList(e, &x.Extra, "fields", &x.Fields, (*Field).encodeJSON)
 	if x.FollowedMessage != nil || x.nulls&0x1 != 0 {
-		if e.field(&x.Extra, "followedMessage") {
-			encPtr(&x.FollowedMessage, e, encString)
-		}
+		encMemberPtr(e, &x.Extra, "followedMessage", x.FollowedMessage, encString)
 	}
-	if e.field(&x.Extra, "followersCount") {
-		encInt64(&x.FollowersCount, e)
-	}
-	if e.field(&x.Extra, "followersVisibility") {
-		encEnum[UserFollowersVisibility](&x.FollowersVisibility, e)
-	}
-	if e.field(&x.Extra, "followingCount") {
-		encInt64(&x.FollowingCount, e)
-	}
-	if e.field(&x.Extra, "followingVisibility") {
-		encEnum[UserFollowingVisibility](&x.FollowingVisibility, e)
-	}
+	encMember(e, &x.Extra, "followersCount", &x.FollowersCount, encInt64)
+	encMember(e, &x.Extra, "followersVisibility", &x.FollowersVisibility, encEnum[UserFollowersVisibility])
+	encMember(e, &x.Extra, "followingCount", &x.FollowingCount, encInt64)
+	encMember(e, &x.Extra, "followingVisibility", &x.FollowingVisibility, encEnum[UserFollowingVisibility])
 	if x.IsBlocking != nil {
-		if e.field(&x.Extra, "isBlocking") {
-			encPtr(&x.IsBlocking, e, encBool)
-		}
+		encMemberPtr(e, &x.Extra, "isBlocking", x.IsBlocking, encBool)
 	}
 	if x.IsFollowing != nil {
-		if e.field(&x.Extra, "isFollowing") {
-			encPtr(&x.IsFollowing, e, encBool)
-		}
+		encMemberPtr(e, &x.Extra, "isFollowing", x.IsFollowing, encBool)
 	}
-	if e.field(&x.Extra, "isLocked") {
-		encBool(&x.IsLocked, e)
-	}
-	if e.field(&x.Extra, "isSuspended") {
-		encBool(&x.IsSuspended, e)
-	}
-	if e.field(&x.Extra, "lang") {
-		encPtr(&x.Lang, e, encString)
-	}
-	if e.field(&x.Extra, "lastFetchedAt") {
-		encPtr(&x.LastFetchedAt, e, encTime)
-	}
-	if e.field(&x.Extra, "notesCount") {
-		encInt64(&x.NotesCount, e)
-	}
+	encMember(e, &x.Extra, "isLocked", &x.IsLocked, encBool)
+	encMember(e, &x.Extra, "isSuspended", &x.IsSuspended, encBool)
+	encMemberPtr(e, &x.Extra, "lang", x.Lang, encString)
+	encMemberPtr(e, &x.Extra, "lastFetchedAt", x.LastFetchedAt, encTime)
+	encMember(e, &x.Extra, "notesCount", &x.NotesCount, encInt64)
 	if x.Notify != nil {
-		if e.field(&x.Extra, "notify") {
-			encPtr(&x.Notify, e, encEnum[UserNotify])
-		}
+		encMemberPtr(e, &x.Extra, "notify", x.Notify, encEnum[UserNotify])
 	}
-	if e.field(&x.Extra, "pinnedNoteIds") {
-		if x.PinnedNoteIDs == nil {
-			e.rawBytes("[]")
-		} else {
-			func(p *[]string, e *jsonEncoder) {
-				encSlice(p, e, encString)
-			}(&x.PinnedNoteIDs, e)
-		}
-	}
-	if e.field(&x.Extra, "pinnedNotes") {
-		if x.PinnedNotes == nil {
-			e.rawBytes("[]")
-		} else {
-			func(p *[]Note, e *jsonEncoder) {
-				encSlice(p, e, (*Note).encodeJSON)
-			}(&x.PinnedNotes, e)
-		}
-	}
-	if e.field(&x.Extra, "publicReactions") {
-		encBool(&x.PublicReactions, e)
-	}
-	if e.field(&x.Extra, "roles") {
-		if x.Roles == nil {
-			e.rawBytes("[]")
-		} else {
-			func(p *[]RoleLite, e *jsonEncoder) {
-				encSlice(p, e, (*RoleLite).encodeJSON)
-			}(&x.Roles, e)
-		}
-	}
+	encMemberList(e, &x.Extra, "pinnedNoteIds", &x.PinnedNoteIDs, encString)
+	encMemberList(e, &x.Extra, "pinnedNotes", &x.PinnedNotes, (*Note).encodeJSON)
+	encMember(e, &x.Extra, "publicReactions", &x.PublicReactions, encBool)
+	encMemberList(e, &x.Extra, "roles", &x.Roles, (*RoleLite).encodeJSON)
 	if x.TwoFactorEnabled != nil {
-		if e.field(&x.Extra, "twoFactorEnabled") {
-			encPtr(&x.TwoFactorEnabled, e, encBool)
-		}
+		encMemberPtr(e, &x.Extra, "twoFactorEnabled", x.TwoFactorEnabled, encBool)
 	}
-	if e.field(&x.Extra, "updatedAt") {
-		encPtr(&x.UpdatedAt, e, encTime)
-	}
-	if e.field(&x.Extra, "uri") {
-		encPtr(&x.URI, e, encString)
-	}
-	if e.field(&x.Extra, "url") {
-		encPtr(&x.URL, e, encString)
-	}
+	encMemberPtr(e, &x.Extra, "updatedAt", x.UpdatedAt, encTime)
+	encMemberPtr(e, &x.Extra, "uri", x.URI, encString)
+	encMemberPtr(e, &x.Extra, "url", x.URL, encString)
 	if x.X2FAEnabled != nil {
-		if e.field(&x.Extra, "2faEnabled") {
-			encPtr(&x.X2FAEnabled, e, encBool)
-		}
+		encMemberPtr(e, &x.Extra, "2faEnabled", x.X2FAEnabled, encBool)
 	}
 	if x.Achievements != nil {
-		if e.field(&x.Extra, "achievements") {
-			func(p *[]Achievement, e *jsonEncoder) {
-				encSlice(p, e, (*Achievement).encodeJSON)
-			}(&x.Achievements, e)
-		}
+		encMember(e, &x.Extra, "achievements", &x.Achievements, func(p *[]Achievement, e *jsonEncoder) {
+			encSlice(p, e, (*Achievement).encodeJSON)
+		})
 	}
 	if x.AutoAcceptFollowed != nil {
-		if e.field(&x.Extra, "autoAcceptFollowed") {
-			encPtr(&x.AutoAcceptFollowed, e, encBool)
-		}
+		encMemberPtr(e, &x.Extra, "autoAcceptFollowed", x.AutoAcceptFollowed, encBool)
 	}
 	if x.AvatarID != nil || x.nulls&0x2 != 0 {
-		if e.field(&x.Extra, "avatarId") {
-			encPtr(&x.AvatarID, e, encString)
-		}
+		encMemberPtr(e, &x.Extra, "avatarId", x.AvatarID, encString)
 	}
 	if x.Email != nil || x.nulls&0x4 != 0 {
-		if e.field(&x.Extra, "email") {
-			encPtr(&x.Email, e, encString)
-		}
+		encMemberPtr(e, &x.Extra, "email", x.Email, encString)
 	}
 	if x.HasUnreadNotification != nil {
-		if e.field(&x.Extra, "hasUnreadNotification") {
-			encPtr(&x.HasUnreadNotification, e, encBool)
-		}
+		encMemberPtr(e, &x.Extra, "hasUnreadNotification", x.HasUnreadNotification, encBool)
 	}
 	if x.IsAdmin != nil || x.nulls&0x8 != 0 {
-		if e.field(&x.Extra, "isAdmin") {
-			encPtr(&x.IsAdmin, e, encBool)
-		}
+		encMemberPtr(e, &x.Extra, "isAdmin", x.IsAdmin, encBool)
 	}
 	if x.IsDeleted != nil {
-		if e.field(&x.Extra, "isDeleted") {
-			encPtr(&x.IsDeleted, e, encBool)
-		}
+		encMemberPtr(e, &x.Extra, "isDeleted", x.IsDeleted, encBool)
 	}
 	if x.IsExplorable != nil {
-		if e.field(&x.Extra, "isExplorable") {
-			encPtr(&x.IsExplorable, e, encBool)
-		}
+		encMemberPtr(e, &x.Extra, "isExplorable", x.IsExplorable, encBool)
 	}
 	if x.IsModerator != nil || x.nulls&0x10 != 0 {
-		if e.field(&x.Extra, "isModerator") {
-			encPtr(&x.IsModerator, e, encBool)
-		}
+		encMemberPtr(e, &x.Extra, "isModerator", x.IsModerator, encBool)
 	}
 	if x.LoggedInDays != nil {
-		if e.field(&x.Extra, "loggedInDays") {
-			encPtr(&x.LoggedInDays, e, encInt64)
-		}
+		encMemberPtr(e, &x.Extra, "loggedInDays", x.LoggedInDays, encInt64)
 	}
 	if x.MutedInstances != nil || x.nulls&0x20 != 0 {
-		if e.field(&x.Extra, "mutedInstances") {
-			func(p *[]string, e *jsonEncoder) {
-				encSlice(p, e, encString)
-			}(&x.MutedInstances, e)
-		}
+		encMember(e, &x.Extra, "mutedInstances", &x.MutedInstances, func(p *[]string, e *jsonEncoder) {
+			encSlice(p, e, encString)
+		})
 	}
 	if x.MutedWords != nil {
-		if e.field(&x.Extra, "mutedWords") {
-			func(p *[]MutedWord, e *jsonEncoder) {
-				encSlice(p, e, (*MutedWord).encodeJSON)
-			}(&x.MutedWords, e)
-		}
+		encMember(e, &x.Extra, "mutedWords", &x.MutedWords, func(p *[]MutedWord, e *jsonEncoder) {
+			encSlice(p, e, (*MutedWord).encodeJSON)
+		})
 	}
 	if x.Policies != nil {
-		if e.field(&x.Extra, "policies") {
-			func(p *map[string]any, e *jsonEncoder) {
-				encMap(p, e, encAny)
-			}(&x.Policies, e)
-		}
+		encMember(e, &x.Extra, "policies", &x.Policies, func(p *map[string]any, e *jsonEncoder) {
+			encMap(p, e, encAny)
+		})
 	}
 	if x.UnreadNotificationsCount != nil {
-		if e.field(&x.Extra, "unreadNotificationsCount") {
-			encPtr(&x.UnreadNotificationsCount, e, encInt64)
-		}
+		encMemberPtr(e, &x.Extra, "unreadNotificationsCount", x.UnreadNotificationsCount, encInt64)
 	}
 	x.Extra.encode(e)
 	e.objectEnd()
@@ -14428,206 +11635,192 @@ func (x *UserDetailedNotMe) decodeJSON(d *jsonDecoder) bool {
 		switch string(d.key) {
 		case "id":
 			seen[0] |= 0x1
-			d.field(&x.Extra, "id", d.at(), decString(&x.UserLite.ID, d), "string")
+			decMember(d, &x.Extra, "id", &x.UserLite.ID, decString, "string")
 		case "name":
 			seen[0] |= 0x2
-			if d.null() {
+			if d.nullMember(&x.Extra, "name") {
 				x.UserLite.Name = nil
-				x.Extra.forgetDeclared("name")
 			} else {
-				d.field(&x.Extra, "name", d.at(), decPtr(&x.UserLite.Name, d, decString), "string or null")
+				decMemberPtr(d, &x.Extra, "name", &x.UserLite.Name, new(string), decString, "string or null")
 			}
 		case "username":
 			seen[0] |= 0x4
-			d.field(&x.Extra, "username", d.at(), decString(&x.UserLite.Username, d), "string")
+			decMember(d, &x.Extra, "username", &x.UserLite.Username, decString, "string")
 		case "host":
 			seen[0] |= 0x8
-			if d.null() {
+			if d.nullMember(&x.Extra, "host") {
 				x.UserLite.Host = nil
-				x.Extra.forgetDeclared("host")
 			} else {
-				d.field(&x.Extra, "host", d.at(), decPtr(&x.UserLite.Host, d, decString), "string or null")
+				decMemberPtr(d, &x.Extra, "host", &x.UserLite.Host, new(string), decString, "string or null")
 			}
 		case "avatarUrl":
 			seen[0] |= 0x10
-			if d.null() {
+			if d.nullMember(&x.Extra, "avatarUrl") {
 				x.UserLite.AvatarURL = nil
-				x.Extra.forgetDeclared("avatarUrl")
 			} else {
-				d.field(&x.Extra, "avatarUrl", d.at(), decPtr(&x.UserLite.AvatarURL, d, decString), "string or null")
+				decMemberPtr(d, &x.Extra, "avatarUrl", &x.UserLite.AvatarURL, new(string), decString, "string or null")
 			}
 		case "avatarBlurhash":
 			seen[0] |= 0x20
-			if d.null() {
+			if d.nullMember(&x.Extra, "avatarBlurhash") {
 				x.UserLite.AvatarBlurhash = nil
-				x.Extra.forgetDeclared("avatarBlurhash")
 			} else {
-				d.field(&x.Extra, "avatarBlurhash", d.at(), decPtr(&x.UserLite.AvatarBlurhash, d, decString), "string or null")
+				decMemberPtr(d, &x.Extra, "avatarBlurhash", &x.UserLite.AvatarBlurhash, new(string), decString, "string or null")
 			}
 		case "avatarDecorations":
 			seen[0] |= 0x40
-			d.field(&x.Extra, "avatarDecorations", d.at(), func(p *[]AvatarDecoration, d *jsonDecoder) bool {
+			decMember(d, &x.Extra, "avatarDecorations", &x.UserLite.AvatarDecorations, func(p *[]AvatarDecoration, d *jsonDecoder) bool {
 				return decSlice(p, d, (*AvatarDecoration).decodeJSON)
-			}(&x.UserLite.AvatarDecorations, d), "array of AvatarDecoration")
+			}, "array of AvatarDecoration")
 		case "isBot":
 			seen[0] |= 0x80
-			d.field(&x.Extra, "isBot", d.at(), decPtr(&x.UserLite.IsBot, d, decBool), "boolean")
+			decMemberPtr(d, &x.Extra, "isBot", &x.UserLite.IsBot, new(bool), decBool, "boolean")
 		case "isCat":
 			seen[0] |= 0x100
-			d.field(&x.Extra, "isCat", d.at(), decPtr(&x.UserLite.IsCat, d, decBool), "boolean")
+			decMemberPtr(d, &x.Extra, "isCat", &x.UserLite.IsCat, new(bool), decBool, "boolean")
 		case "instance":
 			seen[0] |= 0x200
-			d.field(&x.Extra, "instance", d.at(), decPtr(&x.UserLite.Instance, d, (*Instance).decodeJSON), "Instance")
+			decMemberPtr(d, &x.Extra, "instance", &x.UserLite.Instance, new(Instance), (*Instance).decodeJSON, "Instance")
 		case "emojis":
 			seen[0] |= 0x400
-			d.field(&x.Extra, "emojis", d.at(), func(p *map[string]string, d *jsonDecoder) bool {
+			decMember(d, &x.Extra, "emojis", &x.UserLite.Emojis, func(p *map[string]string, d *jsonDecoder) bool {
 				return decMap(p, d, decString)
-			}(&x.UserLite.Emojis, d), "object of string")
+			}, "object of string")
 		case "onlineStatus":
 			seen[0] |= 0x800
-			d.field(&x.Extra, "onlineStatus", d.at(), decEnum[UserOnlineStatus](&x.UserLite.OnlineStatus, d), "string")
+			decMember(d, &x.Extra, "onlineStatus", &x.UserLite.OnlineStatus, decEnum[UserOnlineStatus], "string")
 		case "url":
 			seen[0] |= 0x1000
-			if d.null() {
+			if d.nullMember(&x.Extra, "url") {
 				x.UserDetailedNotMeOnly.URL = nil
-				x.Extra.forgetDeclared("url")
 			} else {
-				d.field(&x.Extra, "url", d.at(), decPtr(&x.UserDetailedNotMeOnly.URL, d, decString), "string or null")
+				decMemberPtr(d, &x.Extra, "url", &x.UserDetailedNotMeOnly.URL, new(string), decString, "string or null")
 			}
 		case "uri":
 			seen[0] |= 0x2000
-			if d.null() {
+			if d.nullMember(&x.Extra, "uri") {
 				x.UserDetailedNotMeOnly.URI = nil
-				x.Extra.forgetDeclared("uri")
 			} else {
-				d.field(&x.Extra, "uri", d.at(), decPtr(&x.UserDetailedNotMeOnly.URI, d, decString), "string or null")
+				decMemberPtr(d, &x.Extra, "uri", &x.UserDetailedNotMeOnly.URI, new(string), decString, "string or null")
 			}
 		case "alsoKnownAs":
 			seen[0] |= 0x4000
-			if d.null() {
+			if d.nullMember(&x.Extra, "alsoKnownAs") {
 				x.UserDetailedNotMeOnly.AlsoKnownAs = nil
-				x.Extra.forgetDeclared("alsoKnownAs")
 			} else {
-				d.field(&x.Extra, "alsoKnownAs", d.at(), func(p *[]string, d *jsonDecoder) bool {
+				decMember(d, &x.Extra, "alsoKnownAs", &x.UserDetailedNotMeOnly.AlsoKnownAs, func(p *[]string, d *jsonDecoder) bool {
 					return decSlice(p, d, decString)
-				}(&x.UserDetailedNotMeOnly.AlsoKnownAs, d), "array of string or null")
+				}, "array of string or null")
 			}
 		case "createdAt":
 			seen[0] |= 0x8000
-			d.field(&x.Extra, "createdAt", d.at(), decTime(&x.UserDetailedNotMeOnly.CreatedAt, d), "date-time string")
+			decMember(d, &x.Extra, "createdAt", &x.UserDetailedNotMeOnly.CreatedAt, decTime, "date-time string")
 		case "updatedAt":
 			seen[0] |= 0x10000
-			if d.null() {
+			if d.nullMember(&x.Extra, "updatedAt") {
 				x.UserDetailedNotMeOnly.UpdatedAt = nil
-				x.Extra.forgetDeclared("updatedAt")
 			} else {
-				d.field(&x.Extra, "updatedAt", d.at(), decPtr(&x.UserDetailedNotMeOnly.UpdatedAt, d, decTime), "date-time string or null")
+				decMemberPtr(d, &x.Extra, "updatedAt", &x.UserDetailedNotMeOnly.UpdatedAt, new(time.Time), decTime, "date-time string or null")
 			}
 		case "lastFetchedAt":
 			seen[0] |= 0x20000
-			if d.null() {
+			if d.nullMember(&x.Extra, "lastFetchedAt") {
 				x.UserDetailedNotMeOnly.LastFetchedAt = nil
-				x.Extra.forgetDeclared("lastFetchedAt")
 			} else {
-				d.field(&x.Extra, "lastFetchedAt", d.at(), decPtr(&x.UserDetailedNotMeOnly.LastFetchedAt, d, decTime), "date-time string or null")
+				decMemberPtr(d, &x.Extra, "lastFetchedAt", &x.UserDetailedNotMeOnly.LastFetchedAt, new(time.Time), decTime, "date-time string or null")
 			}
 		case "bannerUrl":
 			seen[0] |= 0x40000
-			if d.null() {
+			if d.nullMember(&x.Extra, "bannerUrl") {
 				x.UserDetailedNotMeOnly.BannerURL = nil
-				x.Extra.forgetDeclared("bannerUrl")
 			} else {
-				d.field(&x.Extra, "bannerUrl", d.at(), decPtr(&x.UserDetailedNotMeOnly.BannerURL, d, decString), "string or null")
+				decMemberPtr(d, &x.Extra, "bannerUrl", &x.UserDetailedNotMeOnly.BannerURL, new(string), decString, "string or null")
 			}
 		case "isLocked":
 			seen[0] |= 0x80000
-			d.field(&x.Extra, "isLocked", d.at(), decBool(&x.UserDetailedNotMeOnly.IsLocked, d), "boolean")
+			decMember(d, &x.Extra, "isLocked", &x.UserDetailedNotMeOnly.IsLocked, decBool, "boolean")
 		case "isSuspended":
 			seen[0] |= 0x100000
-			d.field(&x.Extra, "isSuspended", d.at(), decBool(&x.UserDetailedNotMeOnly.IsSuspended, d), "boolean")
+			decMember(d, &x.Extra, "isSuspended", &x.UserDetailedNotMeOnly.IsSuspended, decBool, "boolean")
 		case "description":
 			seen[0] |= 0x200000
-			if d.null() {
+			if d.nullMember(&x.Extra, "description") {
 				x.UserDetailedNotMeOnly.Description = nil
-				x.Extra.forgetDeclared("description")
 			} else {
-				d.field(&x.Extra, "description", d.at(), decPtr(&x.UserDetailedNotMeOnly.Description, d, decString), "string or null")
+				decMemberPtr(d, &x.Extra, "description", &x.UserDetailedNotMeOnly.Description, new(string), decString, "string or null")
 			}
 		case "birthday":
 			seen[0] |= 0x400000
-			if d.null() {
+			if d.nullMember(&x.Extra, "birthday") {
 				x.UserDetailedNotMeOnly.Birthday = nil
-				x.Extra.forgetDeclared("birthday")
 			} else {
-				d.field(&x.Extra, "birthday", d.at(), decPtr(&x.UserDetailedNotMeOnly.Birthday, d, decString), "string or null")
+				decMemberPtr(d, &x.Extra, "birthday", &x.UserDetailedNotMeOnly.Birthday, new(string), decString, "string or null")
 			}
 		case "lang":
 			seen[0] |= 0x800000
-			if d.null() {
+			if d.nullMember(&x.Extra, "lang") {
 				x.UserDetailedNotMeOnly.Lang = nil
-				x.Extra.forgetDeclared("lang")
 			} else {
-				d.field(&x.Extra, "lang", d.at(), decPtr(&x.UserDetailedNotMeOnly.Lang, d, decString), "string or null")
+				decMemberPtr(d, &x.Extra, "lang", &x.UserDetailedNotMeOnly.Lang, new(string), decString, "string or null")
 			}
 		case "fields":
 			seen[0] |= 0x1000000
-			d.field(&x.Extra, "fields", d.at(), func(p *[]Field, d *jsonDecoder) bool {
+			decMember(d, &x.Extra, "fields", &x.UserDetailedNotMeOnly.Fields, func(p *[]Field, d *jsonDecoder) bool {
 				return decSlice(p, d, (*Field).decodeJSON)
-			}(&x.UserDetailedNotMeOnly.Fields, d), "array of Field")
+			}, "array of Field")
 		case "followersCount":
 			seen[0] |= 0x2000000
-			d.field(&x.Extra, "followersCount", d.at(), decInt64(&x.UserDetailedNotMeOnly.FollowersCount, d), "integer")
+			decMember(d, &x.Extra, "followersCount", &x.UserDetailedNotMeOnly.FollowersCount, decInt64, "integer")
 		case "followingCount":
 			seen[0] |= 0x4000000
-			d.field(&x.Extra, "followingCount", d.at(), decInt64(&x.UserDetailedNotMeOnly.FollowingCount, d), "integer")
+			decMember(d, &x.Extra, "followingCount", &x.UserDetailedNotMeOnly.FollowingCount, decInt64, "integer")
 		case "notesCount":
 			seen[0] |= 0x8000000
-			d.field(&x.Extra, "notesCount", d.at(), decInt64(&x.UserDetailedNotMeOnly.NotesCount, d), "integer")
+			decMember(d, &x.Extra, "notesCount", &x.UserDetailedNotMeOnly.NotesCount, decInt64, "integer")
 		case "pinnedNoteIds":
 			seen[0] |= 0x10000000
-			d.field(&x.Extra, "pinnedNoteIds", d.at(), func(p *[]string, d *jsonDecoder) bool {
+			decMember(d, &x.Extra, "pinnedNoteIds", &x.UserDetailedNotMeOnly.PinnedNoteIDs, func(p *[]string, d *jsonDecoder) bool {
 				return decSlice(p, d, decString)
-			}(&x.UserDetailedNotMeOnly.PinnedNoteIDs, d), "array of string")
+			}, "array of string")
 		case "pinnedNotes":
 			seen[0] |= 0x20000000
-			d.field(&x.Extra, "pinnedNotes", d.at(), func(p *[]Note, d *jsonDecoder) bool {
+			decMember(d, &x.Extra, "pinnedNotes", &x.UserDetailedNotMeOnly.PinnedNotes, func(p *[]Note, d *jsonDecoder) bool {
 				return decSlice(p, d, (*Note).decodeJSON)
-			}(&x.UserDetailedNotMeOnly.PinnedNotes, d), "array of Note")
+			}, "array of Note")
 		case "publicReactions":
 			seen[0] |= 0x40000000
-			d.field(&x.Extra, "publicReactions", d.at(), decBool(&x.UserDetailedNotMeOnly.PublicReactions, d), "boolean")
+			decMember(d, &x.Extra, "publicReactions", &x.UserDetailedNotMeOnly.PublicReactions, decBool, "boolean")
 		case "followingVisibility":
 			seen[0] |= 0x80000000
-			d.field(&x.Extra, "followingVisibility", d.at(), decEnum[UserFollowingVisibility](&x.UserDetailedNotMeOnly.FollowingVisibility, d), "string")
+			decMember(d, &x.Extra, "followingVisibility", &x.UserDetailedNotMeOnly.FollowingVisibility, decEnum[UserFollowingVisibility], "string")
 		case "followersVisibility":
 			seen[0] |= 0x100000000
-			d.field(&x.Extra, "followersVisibility", d.at(), decEnum[UserFollowersVisibility](&x.UserDetailedNotMeOnly.FollowersVisibility, d), "string")
+			decMember(d, &x.Extra, "followersVisibility", &x.UserDetailedNotMeOnly.FollowersVisibility, decEnum[UserFollowersVisibility], "string")
 		case "twoFactorEnabled":
 			seen[0] |= 0x200000000
-			d.field(&x.Extra, "twoFactorEnabled", d.at(), decPtr(&x.UserDetailedNotMeOnly.TwoFactorEnabled, d, decBool), "boolean")
+			decMemberPtr(d, &x.Extra, "twoFactorEnabled", &x.UserDetailedNotMeOnly.TwoFactorEnabled, new(bool), decBool, "boolean")
 		case "followedMessage":
 			seen[0] |= 0x400000000
-			if d.null() {
+			if d.nullMember(&x.Extra, "followedMessage") {
 				x.UserDetailedNotMeOnly.FollowedMessage = nil
 				x.UserDetailedNotMeOnly.nulls |= 0x1
-				x.Extra.forgetDeclared("followedMessage")
 			} else {
-				d.field(&x.Extra, "followedMessage", d.at(), decPtr(&x.UserDetailedNotMeOnly.FollowedMessage, d, decString), "string or null")
+				decMemberPtr(d, &x.Extra, "followedMessage", &x.UserDetailedNotMeOnly.FollowedMessage, new(string), decString, "string or null")
 			}
 		case "roles":
 			seen[0] |= 0x800000000
-			d.field(&x.Extra, "roles", d.at(), func(p *[]RoleLite, d *jsonDecoder) bool {
+			decMember(d, &x.Extra, "roles", &x.UserDetailedNotMeOnly.Roles, func(p *[]RoleLite, d *jsonDecoder) bool {
 				return decSlice(p, d, (*RoleLite).decodeJSON)
-			}(&x.UserDetailedNotMeOnly.Roles, d), "array of RoleLite")
+			}, "array of RoleLite")
 		case "isFollowing":
 			seen[0] |= 0x1000000000
-			d.field(&x.Extra, "isFollowing", d.at(), decPtr(&x.UserDetailedNotMeOnly.IsFollowing, d, decBool), "boolean")
+			decMemberPtr(d, &x.Extra, "isFollowing", &x.UserDetailedNotMeOnly.IsFollowing, new(bool), decBool, "boolean")
 		case "isBlocking":
 			seen[0] |= 0x2000000000
-			d.field(&x.Extra, "isBlocking", d.at(), decPtr(&x.UserDetailedNotMeOnly.IsBlocking, d, decBool), "boolean")
+			decMemberPtr(d, &x.Extra, "isBlocking", &x.UserDetailedNotMeOnly.IsBlocking, new(bool), decBool, "boolean")
 		case "notify":
 			seen[0] |= 0x4000000000
-			d.field(&x.Extra, "notify", d.at(), decPtr(&x.UserDetailedNotMeOnly.Notify, d, decEnum[UserNotify]), "string")
+			decMemberPtr(d, &x.Extra, "notify", &x.UserDetailedNotMeOnly.Notify, new(UserNotify), decEnum[UserNotify], "string")
 		default:
 			d.unknown(&x.Extra)
 		}
@@ -14637,176 +11830,62 @@ func (x *UserDetailedNotMe) decodeJSON(d *jsonDecoder) bool {
 }
 func (x *UserDetailedNotMe) encodeJSON(e *jsonEncoder) {
 	e.objectStart()
-	if e.field(&x.Extra, "id") {
-		encString(&x.UserLite.ID, e)
-	}
-	if e.field(&x.Extra, "name") {
-		encPtr(&x.UserLite.Name, e, encString)
-	}
-	if e.field(&x.Extra, "username") {
-		encString(&x.UserLite.Username, e)
-	}
-	if e.field(&x.Extra, "host") {
-		encPtr(&x.UserLite.Host, e, encString)
-	}
-	if e.field(&x.Extra, "avatarUrl") {
-		encPtr(&x.UserLite.AvatarURL, e, encString)
-	}
-	if e.field(&x.Extra, "avatarBlurhash") {
-		encPtr(&x.UserLite.AvatarBlurhash, e, encString)
-	}
-	if e.field(&x.Extra, "avatarDecorations") {
-		if x.UserLite.AvatarDecorations == nil {
-			e.rawBytes("[]")
-		} else {
-			func(p *[]AvatarDecoration, e *jsonEncoder) {
-				encSlice(p, e, (*AvatarDecoration).encodeJSON)
-			}(&x.UserLite.AvatarDecorations, e)
-		}
-	}
+	encMember(e, &x.Extra, "id", &x.UserLite.ID, encString)
+	encMemberPtr(e, &x.Extra, "name", x.UserLite.Name, encString)
+	encMember(e, &x.Extra, "username", &x.UserLite.Username, encString)
+	encMemberPtr(e, &x.Extra, "host", x.UserLite.Host, encString)
+	encMemberPtr(e, &x.Extra, "avatarUrl", x.UserLite.AvatarURL, encString)
+	encMemberPtr(e, &x.Extra, "avatarBlurhash", x.UserLite.AvatarBlurhash, encString)
+	encMemberList(e, &x.Extra, "avatarDecorations", &x.UserLite.AvatarDecorations, (*AvatarDecoration).encodeJSON)
 	if x.UserLite.IsBot != nil {
-		if e.field(&x.Extra, "isBot") {
-			encPtr(&x.UserLite.IsBot, e, encBool)
-		}
+		encMemberPtr(e, &x.Extra, "isBot", x.UserLite.IsBot, encBool)
 	}
 	if x.UserLite.IsCat != nil {
-		if e.field(&x.Extra, "isCat") {
-			encPtr(&x.UserLite.IsCat, e, encBool)
-		}
+		encMemberPtr(e, &x.Extra, "isCat", x.UserLite.IsCat, encBool)
 	}
 	if x.UserLite.Instance != nil {
-		if e.field(&x.Extra, "instance") {
-			encPtr(&x.UserLite.Instance, e, (*Instance).encodeJSON)
-		}
+		encMemberPtr(e, &x.Extra, "instance", x.UserLite.Instance, (*Instance).encodeJSON)
 	}
-	if e.field(&x.Extra, "emojis") {
-		if x.UserLite.Emojis == nil {
-			e.rawBytes("{}")
-		} else {
-			func(p *map[string]string, e *jsonEncoder) {
-				encMap(p, e, encString)
-			}(&x.UserLite.Emojis, e)
-		}
-	}
-	if e.field(&x.Extra, "onlineStatus") {
-		encEnum[UserOnlineStatus](&x.UserLite.OnlineStatus, e)
-	}
-	if e.field(&x.Extra, "url") {
-		encPtr(&x.UserDetailedNotMeOnly.URL, e, encString)
-	}
-	if e.field(&x.Extra, "uri") {
-		encPtr(&x.UserDetailedNotMeOnly.URI, e, encString)
-	}
-	if e.field(&x.Extra, "alsoKnownAs") {
-		func(p *[]string, e *jsonEncoder) {
-			encSlice(p, e, encString)
-		}(&x.UserDetailedNotMeOnly.AlsoKnownAs, e)
-	}
-	if e.field(&x.Extra, "createdAt") {
-		encTime(&x.UserDetailedNotMeOnly.CreatedAt, e)
-	}
-	if e.field(&x.Extra, "updatedAt") {
-		encPtr(&x.UserDetailedNotMeOnly.UpdatedAt, e, encTime)
-	}
-	if e.field(&x.Extra, "lastFetchedAt") {
-		encPtr(&x.UserDetailedNotMeOnly.LastFetchedAt, e, encTime)
-	}
-	if e.field(&x.Extra, "bannerUrl") {
-		encPtr(&x.UserDetailedNotMeOnly.BannerURL, e, encString)
-	}
-	if e.field(&x.Extra, "isLocked") {
-		encBool(&x.UserDetailedNotMeOnly.IsLocked, e)
-	}
-	if e.field(&x.Extra, "isSuspended") {
-		encBool(&x.UserDetailedNotMeOnly.IsSuspended, e)
-	}
-	if e.field(&x.Extra, "description") {
-		encPtr(&x.UserDetailedNotMeOnly.Description, e, encString)
-	}
-	if e.field(&x.Extra, "birthday") {
-		encPtr(&x.UserDetailedNotMeOnly.Birthday, e, encString)
-	}
-	if e.field(&x.Extra, "lang") {
-		encPtr(&x.UserDetailedNotMeOnly.Lang, e, encString)
-	}
-	if e.field(&x.Extra, "fields") {
-		if x.UserDetailedNotMeOnly.Fields == nil {
-			e.rawBytes("[]")
-		} else {
-			func(p *[]Field, e *jsonEncoder) {
-				encSlice(p, e, (*Field).encodeJSON)
-			}(&x.UserDetailedNotMeOnly.Fields, e)
-		}
-	}
-	if e.field(&x.Extra, "followersCount") {
-		encInt64(&x.UserDetailedNotMeOnly.FollowersCount, e)
-	}
-	if e.field(&x.Extra, "followingCount") {
-		encInt64(&x.UserDetailedNotMeOnly.FollowingCount, e)
-	}
-	if e.field(&x.Extra, "notesCount") {
-		encInt64(&x.UserDetailedNotMeOnly.NotesCount, e)
-	}
-	if e.field(&x.Extra, "pinnedNoteIds") {
-		if x.UserDetailedNotMeOnly.PinnedNoteIDs == nil {
-			e.rawBytes("[]")
-		} else {
-			func(p *[]string, e *jsonEncoder) {
-				encSlice(p, e, encString)
-			}(&x.UserDetailedNotMeOnly.PinnedNoteIDs, e)
-		}
-	}
-	if e.field(&x.Extra, "pinnedNotes") {
-		if x.UserDetailedNotMeOnly.PinnedNotes == nil {
-			e.rawBytes("[]")
-		} else {
-			func(p *[]Note, e *jsonEncoder) {
-				encSlice(p, e, (*Note).encodeJSON)
-			}(&x.UserDetailedNotMeOnly.PinnedNotes, e)
-		}
-	}
-	if e.field(&x.Extra, "publicReactions") {
-		encBool(&x.UserDetailedNotMeOnly.PublicReactions, e)
-	}
-	if e.field(&x.Extra, "followingVisibility") {
-		encEnum[UserFollowingVisibility](&x.UserDetailedNotMeOnly.FollowingVisibility, e)
-	}
-	if e.field(&x.Extra, "followersVisibility") {
-		encEnum[UserFollowersVisibility](&x.UserDetailedNotMeOnly.FollowersVisibility, e)
-	}
+	encMemberMap(e, &x.Extra, "emojis", &x.UserLite.Emojis, encString)
+	encMember(e, &x.Extra, "onlineStatus", &x.UserLite.OnlineStatus, encEnum[UserOnlineStatus])
+	encMemberPtr(e, &x.Extra, "url", x.UserDetailedNotMeOnly.URL, encString)
+	encMemberPtr(e, &x.Extra, "uri", x.UserDetailedNotMeOnly.URI, encString)
+	encMember(e, &x.Extra, "alsoKnownAs", &x.UserDetailedNotMeOnly.AlsoKnownAs, func(p *[]string, e *jsonEncoder) {
+		encSlice(p, e, encString)
+	})
+	encMember(e, &x.Extra, "createdAt", &x.UserDetailedNotMeOnly.CreatedAt, encTime)
+	encMemberPtr(e, &x.Extra, "updatedAt", x.UserDetailedNotMeOnly.UpdatedAt, encTime)
+	encMemberPtr(e, &x.Extra, "lastFetchedAt", x.UserDetailedNotMeOnly.LastFetchedAt, encTime)
+	encMemberPtr(e, &x.Extra, "bannerUrl", x.UserDetailedNotMeOnly.BannerURL, encString)
+	encMember(e, &x.Extra, "isLocked", &x.UserDetailedNotMeOnly.IsLocked, encBool)
+	encMember(e, &x.Extra, "isSuspended", &x.UserDetailedNotMeOnly.IsSuspended, encBool)
+	encMemberPtr(e, &x.Extra, "description", x.UserDetailedNotMeOnly.Description, encString)
+	encMemberPtr(e, &x.Extra, "birthday", x.UserDetailedNotMeOnly.Birthday, encString)
+	encMemberPtr(e, &x.Extra, "lang", x.UserDetailedNotMeOnly.Lang, encString)
+	encMemberList(e, &x.Extra, "fields", &x.UserDetailedNotMeOnly.Fields, (*Field).encodeJSON)
+	encMember(e, &x.Extra, "followersCount", &x.UserDetailedNotMeOnly.FollowersCount, encInt64)
+	encMember(e, &x.Extra, "followingCount", &x.UserDetailedNotMeOnly.FollowingCount, encInt64)
+	encMember(e, &x.Extra, "notesCount", &x.UserDetailedNotMeOnly.NotesCount, encInt64)
+	encMemberList(e, &x.Extra, "pinnedNoteIds", &x.UserDetailedNotMeOnly.PinnedNoteIDs, encString)
+	encMemberList(e, &x.Extra, "pinnedNotes", &x.UserDetailedNotMeOnly.PinnedNotes, (*Note).encodeJSON)
+	encMember(e, &x.Extra, "publicReactions", &x.UserDetailedNotMeOnly.PublicReactions, encBool)
+	encMember(e, &x.Extra, "followingVisibility", &x.UserDetailedNotMeOnly.FollowingVisibility, encEnum[UserFollowingVisibility])
+	encMember(e, &x.Extra, "followersVisibility", &x.UserDetailedNotMeOnly.FollowersVisibility, encEnum[UserFollowersVisibility])
 	if x.UserDetailedNotMeOnly.TwoFactorEnabled != nil {
-		if e.field(&x.Extra, "twoFactorEnabled") {
-			encPtr(&x.UserDetailedNotMeOnly.TwoFactorEnabled, e, encBool)
-		}
+		encMemberPtr(e, &x.Extra, "twoFactorEnabled", x.UserDetailedNotMeOnly.TwoFactorEnabled, encBool)
 	}
 	if x.UserDetailedNotMeOnly.FollowedMessage != nil || x.UserDetailedNotMeOnly.nulls&0x1 != 0 {
-		if e.field(&x.Extra, "followedMessage") {
-			encPtr(&x.UserDetailedNotMeOnly.FollowedMessage, e, encString)
-		}
+		encMemberPtr(e, &x.Extra, "followedMessage", x.UserDetailedNotMeOnly.FollowedMessage, encString)
 	}
-	if e.field(&x.Extra, "roles") {
-		if x.UserDetailedNotMeOnly.Roles == nil {
-			e.rawBytes("[]")
-		} else {
-			func(p *[]RoleLite, e *jsonEncoder) {
-				encSlice(p, e, (*RoleLite).encodeJSON)
-			}(&x.UserDetailedNotMeOnly.Roles, e)
-		}
-	}
+	encMemberList(e, &x.Extra, "roles", &x.UserDetailedNotMeOnly.Roles, (*RoleLite).encodeJSON)
 	if x.UserDetailedNotMeOnly.IsFollowing != nil {
-		if e.field(&x.Extra, "isFollowing") {
-			encPtr(&x.UserDetailedNotMeOnly.IsFollowing, e, encBool)
-		}
+		encMemberPtr(e, &x.Extra, "isFollowing", x.UserDetailedNotMeOnly.IsFollowing, encBool)
 	}
 	if x.UserDetailedNotMeOnly.IsBlocking != nil {
-		if e.field(&x.Extra, "isBlocking") {
-			encPtr(&x.UserDetailedNotMeOnly.IsBlocking, e, encBool)
-		}
+		encMemberPtr(e, &x.Extra, "isBlocking", x.UserDetailedNotMeOnly.IsBlocking, encBool)
 	}
 	if x.UserDetailedNotMeOnly.Notify != nil {
-		if e.field(&x.Extra, "notify") {
-			encPtr(&x.UserDetailedNotMeOnly.Notify, e, encEnum[UserNotify])
-		}
+		encMemberPtr(e, &x.Extra, "notify", x.UserDetailedNotMeOnly.Notify, encEnum[UserNotify])
 	}
 	x.Extra.encode(e)
 	e.objectEnd()
@@ -14876,146 +11955,136 @@ func (x *UserDetailedNotMeOnly) decodeJSON(d *jsonDecoder) bool {
 		switch string(d.key) {
 		case "url":
 			seen[0] |= 0x1
-			if d.null() {
+			if d.nullMember(&x.Extra, "url") {
 				x.URL = nil
-				x.Extra.forgetDeclared("url")
 			} else {
-				d.field(&x.Extra, "url", d.at(), decPtr(&x.URL, d, decString), "string or null")
+				decMemberPtr(d, &x.Extra, "url", &x.URL, new(string), decString, "string or null")
 			}
 		case "uri":
 			seen[0] |= 0x2
-			if d.null() {
+			if d.nullMember(&x.Extra, "uri") {
 				x.URI = nil
-				x.Extra.forgetDeclared("uri")
 			} else {
-				d.field(&x.Extra, "uri", d.at(), decPtr(&x.URI, d, decString), "string or null")
+				decMemberPtr(d, &x.Extra, "uri", &x.URI, new(string), decString, "string or null")
 			}
 		case "alsoKnownAs":
 			seen[0] |= 0x4
-			if d.null() {
+			if d.nullMember(&x.Extra, "alsoKnownAs") {
 				x.AlsoKnownAs = nil
-				x.Extra.forgetDeclared("alsoKnownAs")
 			} else {
-				d.field(&x.Extra, "alsoKnownAs", d.at(), func(p *[]string, d *jsonDecoder) bool {
+				decMember(d, &x.Extra, "alsoKnownAs", &x.AlsoKnownAs, func(p *[]string, d *jsonDecoder) bool {
 					return decSlice(p, d, decString)
-				}(&x.AlsoKnownAs, d), "array of string or null")
+				}, "array of string or null")
 			}
 		case "createdAt":
 			seen[0] |= 0x8
-			d.field(&x.Extra, "createdAt", d.at(), decTime(&x.CreatedAt, d), "date-time string")
+			decMember(d, &x.Extra, "createdAt", &x.CreatedAt, decTime, "date-time string")
 		case "updatedAt":
 			seen[0] |= 0x10
-			if d.null() {
+			if d.nullMember(&x.Extra, "updatedAt") {
 				x.UpdatedAt = nil
-				x.Extra.forgetDeclared("updatedAt")
 			} else {
-				d.field(&x.Extra, "updatedAt", d.at(), decPtr(&x.UpdatedAt, d, decTime), "date-time string or null")
+				decMemberPtr(d, &x.Extra, "updatedAt", &x.UpdatedAt, new(time.Time), decTime, "date-time string or null")
 			}
 		case "lastFetchedAt":
 			seen[0] |= 0x20
-			if d.null() {
+			if d.nullMember(&x.Extra, "lastFetchedAt") {
 				x.LastFetchedAt = nil
-				x.Extra.forgetDeclared("lastFetchedAt")
 			} else {
-				d.field(&x.Extra, "lastFetchedAt", d.at(), decPtr(&x.LastFetchedAt, d, decTime), "date-time string or null")
+				decMemberPtr(d, &x.Extra, "lastFetchedAt", &x.LastFetchedAt, new(time.Time), decTime, "date-time string or null")
 			}
 		case "bannerUrl":
 			seen[0] |= 0x40
-			if d.null() {
+			if d.nullMember(&x.Extra, "bannerUrl") {
 				x.BannerURL = nil
-				x.Extra.forgetDeclared("bannerUrl")
 			} else {
-				d.field(&x.Extra, "bannerUrl", d.at(), decPtr(&x.BannerURL, d, decString), "string or null")
+				decMemberPtr(d, &x.Extra, "bannerUrl", &x.BannerURL, new(string), decString, "string or null")
 			}
 		case "isLocked":
 			seen[0] |= 0x80
-			d.field(&x.Extra, "isLocked", d.at(), decBool(&x.IsLocked, d), "boolean")
+			decMember(d, &x.Extra, "isLocked", &x.IsLocked, decBool, "boolean")
 		case "isSuspended":
 			seen[0] |= 0x100
-			d.field(&x.Extra, "isSuspended", d.at(), decBool(&x.IsSuspended, d), "boolean")
+			decMember(d, &x.Extra, "isSuspended", &x.IsSuspended, decBool, "boolean")
 		case "description":
 			seen[0] |= 0x200
-			if d.null() {
+			if d.nullMember(&x.Extra, "description") {
 				x.Description = nil
-				x.Extra.forgetDeclared("description")
 			} else {
-				d.field(&x.Extra, "description", d.at(), decPtr(&x.Description, d, decString), "string or null")
+				decMemberPtr(d, &x.Extra, "description", &x.Description, new(string), decString, "string or null")
 			}
 		case "birthday":
 			seen[0] |= 0x400
-			if d.null() {
+			if d.nullMember(&x.Extra, "birthday") {
 				x.Birthday = nil
-				x.Extra.forgetDeclared("birthday")
 			} else {
-				d.field(&x.Extra, "birthday", d.at(), decPtr(&x.Birthday, d, decString), "string or null")
+				decMemberPtr(d, &x.Extra, "birthday", &x.Birthday, new(string), decString, "string or null")
 			}
 		case "lang":
 			seen[0] |= 0x800
-			if d.null() {
+			if d.nullMember(&x.Extra, "lang") {
 				x.Lang = nil
-				x.Extra.forgetDeclared("lang")
 			} else {
-				d.field(&x.Extra, "lang", d.at(), decPtr(&x.Lang, d, decString), "string or null")
+				decMemberPtr(d, &x.Extra, "lang", &x.Lang, new(string), decString, "string or null")
 			}
 		case "fields":
 			seen[0] |= 0x1000
-			d.field(&x.Extra, "fields", d.at(), func(p *[]Field, d *jsonDecoder) bool {
+			decMember(d, &x.Extra, "fields", &x.Fields, func(p *[]Field, d *jsonDecoder) bool {
 				return decSlice(p, d, (*Field).decodeJSON)
-			}(&x.Fields, d), "array of Field")
+			}, "array of Field")
 		case "followersCount":
 			seen[0] |= 0x2000
-			d.field(&x.Extra, "followersCount", d.at(), decInt64(&x.FollowersCount, d), "integer")
+			decMember(d, &x.Extra, "followersCount", &x.FollowersCount, decInt64, "integer")
 		case "followingCount":
 			seen[0] |= 0x4000
-			d.field(&x.Extra, "followingCount", d.at(), decInt64(&x.FollowingCount, d), "integer")
+			decMember(d, &x.Extra, "followingCount", &x.FollowingCount, decInt64, "integer")
 		case "notesCount":
 			seen[0] |= 0x8000
-			d.field(&x.Extra, "notesCount", d.at(), decInt64(&x.NotesCount, d), "integer")
+			decMember(d, &x.Extra, "notesCount", &x.NotesCount, decInt64, "integer")
 		case "pinnedNoteIds":
 			seen[0] |= 0x10000
-			d.field(&x.Extra, "pinnedNoteIds", d.at(), func(p *[]string, d *jsonDecoder) bool {
+			decMember(d, &x.Extra, "pinnedNoteIds", &x.PinnedNoteIDs, func(p *[]string, d *jsonDecoder) bool {
 				return decSlice(p, d, decString)
-			}(&x.PinnedNoteIDs, d), "array of string")
+			}, "array of string")
 		case "pinnedNotes":
 			seen[0] |= 0x20000
-			d.field(&x.Extra, "pinnedNotes", d.at(), func(p *[]Note, d *jsonDecoder) bool {
+			decMember(d, &x.Extra, "pinnedNotes", &x.PinnedNotes, func(p *[]Note, d *jsonDecoder) bool {
 				return decSlice(p, d, (*Note).decodeJSON)
-			}(&x.PinnedNotes, d), "array of Note")
+			}, "array of Note")
 		case "publicReactions":
 			seen[0] |= 0x40000
-			d.field(&x.Extra, "publicReactions", d.at(), decBool(&x.PublicReactions, d), "boolean")
+			decMember(d, &x.Extra, "publicReactions", &x.PublicReactions, decBool, "boolean")
 		case "followingVisibility":
 			seen[0] |= 0x80000
-			d.field(&x.Extra, "followingVisibility", d.at(), decEnum[UserFollowingVisibility](&x.FollowingVisibility, d), "string")
+			decMember(d, &x.Extra, "followingVisibility", &x.FollowingVisibility, decEnum[UserFollowingVisibility], "string")
 		case "followersVisibility":
 			seen[0] |= 0x100000
-			d.field(&x.Extra, "followersVisibility", d.at(), decEnum[UserFollowersVisibility](&x.FollowersVisibility, d), "string")
+			decMember(d, &x.Extra, "followersVisibility", &x.FollowersVisibility, decEnum[UserFollowersVisibility], "string")
 		case "twoFactorEnabled":
 			seen[0] |= 0x200000
-			d.field(&x.Extra, "twoFactorEnabled", d.at(), decPtr(&x.TwoFactorEnabled, d, decBool), "boolean")
+			decMemberPtr(d, &x.Extra, "twoFactorEnabled", &x.TwoFactorEnabled, new(bool), decBool, "boolean")
 		case "followedMessage":
 			seen[0] |= 0x400000
-			if d.null() {
+			if d.nullMember(&x.Extra, "followedMessage") {
 				x.FollowedMessage = nil
 				x.nulls |= 0x1
-				x.Extra.forgetDeclared("followedMessage")
 			} else {
-				d.field(&x.Extra, "followedMessage", d.at(), decPtr(&x.FollowedMessage, d, decString), "string or null")
+				decMemberPtr(d, &x.Extra, "followedMessage", &x.FollowedMessage, new(string), decString, "string or null")
 			}
 		case "roles":
 			seen[0] |= 0x800000
-			d.field(&x.Extra, "roles", d.at(), func(p *[]RoleLite, d *jsonDecoder) bool {
+			decMember(d, &x.Extra, "roles", &x.Roles, func(p *[]RoleLite, d *jsonDecoder) bool {
 				return decSlice(p, d, (*RoleLite).decodeJSON)
-			}(&x.Roles, d), "array of RoleLite")
+			}, "array of RoleLite")
 		case "isFollowing":
 			seen[0] |= 0x1000000
-			d.field(&x.Extra, "isFollowing", d.at(), decPtr(&x.IsFollowing, d, decBool), "boolean")
+			decMemberPtr(d, &x.Extra, "isFollowing", &x.IsFollowing, new(bool), decBool, "boolean")
 		case "isBlocking":
 			seen[0] |= 0x2000000
-			d.field(&x.Extra, "isBlocking", d.at(), decPtr(&x.IsBlocking, d, decBool), "boolean")
+			decMemberPtr(d, &x.Extra, "isBlocking", &x.IsBlocking, new(bool), decBool, "boolean")
 		case "notify":
 			seen[0] |= 0x4000000
-			d.field(&x.Extra, "notify", d.at(), decPtr(&x.Notify, d, decEnum[UserNotify]), "string")
+			decMemberPtr(d, &x.Extra, "notify", &x.Notify, new(UserNotify), decEnum[UserNotify], "string")
 		default:
 			d.unknown(&x.Extra)
 		}
@@ -15025,122 +12094,44 @@ func (x *UserDetailedNotMeOnly) decodeJSON(d *jsonDecoder) bool {
 }
 func (x *UserDetailedNotMeOnly) encodeJSON(e *jsonEncoder) {
 	e.objectStart()
-	if e.field(&x.Extra, "url") {
-		encPtr(&x.URL, e, encString)
-	}
-	if e.field(&x.Extra, "uri") {
-		encPtr(&x.URI, e, encString)
-	}
-	if e.field(&x.Extra, "alsoKnownAs") {
-		func(p *[]string, e *jsonEncoder) {
-			encSlice(p, e, encString)
-		}(&x.AlsoKnownAs, e)
-	}
-	if e.field(&x.Extra, "createdAt") {
-		encTime(&x.CreatedAt, e)
-	}
-	if e.field(&x.Extra, "updatedAt") {
-		encPtr(&x.UpdatedAt, e, encTime)
-	}
-	if e.field(&x.Extra, "lastFetchedAt") {
-		encPtr(&x.LastFetchedAt, e, encTime)
-	}
-	if e.field(&x.Extra, "bannerUrl") {
-		encPtr(&x.BannerURL, e, encString)
-	}
-	if e.field(&x.Extra, "isLocked") {
-		encBool(&x.IsLocked, e)
-	}
-	if e.field(&x.Extra, "isSuspended") {
-		encBool(&x.IsSuspended, e)
-	}
-	if e.field(&x.Extra, "description") {
-		encPtr(&x.Description, e, encString)
-	}
-	if e.field(&x.Extra, "birthday") {
-		encPtr(&x.Birthday, e, encString)
-	}
-	if e.field(&x.Extra, "lang") {
-		encPtr(&x.Lang, e, encString)
-	}
-	if e.field(&x.Extra, "fields") {
-		if x.Fields == nil {
-			e.rawBytes("[]")
-		} else {
-			func(p *[]Field, e *jsonEncoder) {
-				encSlice(p, e, (*Field).encodeJSON)
-			}(&x.Fields, e)
-		}
-	}
-	if e.field(&x.Extra, "followersCount") {
-		encInt64(&x.FollowersCount, e)
-	}
-	if e.field(&x.Extra, "followingCount") {
-		encInt64(&x.FollowingCount, e)
-	}
-	if e.field(&x.Extra, "notesCount") {
-		encInt64(&x.NotesCount, e)
-	}
-	if e.field(&x.Extra, "pinnedNoteIds") {
-		if x.PinnedNoteIDs == nil {
-			e.rawBytes("[]")
-		} else {
-			func(p *[]string, e *jsonEncoder) {
-				encSlice(p, e, encString)
-			}(&x.PinnedNoteIDs, e)
-		}
-	}
-	if e.field(&x.Extra, "pinnedNotes") {
-		if x.PinnedNotes == nil {
-			e.rawBytes("[]")
-		} else {
-			func(p *[]Note, e *jsonEncoder) {
-				encSlice(p, e, (*Note).encodeJSON)
-			}(&x.PinnedNotes, e)
-		}
-	}
-	if e.field(&x.Extra, "publicReactions") {
-		encBool(&x.PublicReactions, e)
-	}
-	if e.field(&x.Extra, "followingVisibility") {
-		encEnum[UserFollowingVisibility](&x.FollowingVisibility, e)
-	}
-	if e.field(&x.Extra, "followersVisibility") {
-		encEnum[UserFollowersVisibility](&x.FollowersVisibility, e)
-	}
+	encMemberPtr(e, &x.Extra, "url", x.URL, encString)
+	encMemberPtr(e, &x.Extra, "uri", x.URI, encString)
+	encMember(e, &x.Extra, "alsoKnownAs", &x.AlsoKnownAs, func(p *[]string, e *jsonEncoder) {
+		encSlice(p, e, encString)
+	})
+	encMember(e, &x.Extra, "createdAt", &x.CreatedAt, encTime)
+	encMemberPtr(e, &x.Extra, "updatedAt", x.UpdatedAt, encTime)
+	encMemberPtr(e, &x.Extra, "lastFetchedAt", x.LastFetchedAt, encTime)
+	encMemberPtr(e, &x.Extra, "bannerUrl", x.BannerURL, encString)
+	encMember(e, &x.Extra, "isLocked", &x.IsLocked, encBool)
+	encMember(e, &x.Extra, "isSuspended", &x.IsSuspended, encBool)
+	encMemberPtr(e, &x.Extra, "description", x.Description, encString)
+	encMemberPtr(e, &x.Extra, "birthday", x.Birthday, encString)
+	encMemberPtr(e, &x.Extra, "lang", x.Lang, encString)
+	encMemberList(e, &x.Extra, "fields", &x.Fields, (*Field).encodeJSON)
+	encMember(e, &x.Extra, "followersCount", &x.FollowersCount, encInt64)
+	encMember(e, &x.Extra, "followingCount", &x.FollowingCount, encInt64)
+	encMember(e, &x.Extra, "notesCount", &x.NotesCount, encInt64)
+	encMemberList(e, &x.Extra, "pinnedNoteIds", &x.PinnedNoteIDs, encString)
+	encMemberList(e, &x.Extra, "pinnedNotes", &x.PinnedNotes, (*Note).encodeJSON)
+	encMember(e, &x.Extra, "publicReactions", &x.PublicReactions, encBool)
+	encMember(e, &x.Extra, "followingVisibility", &x.FollowingVisibility, encEnum[UserFollowingVisibility])
+	encMember(e, &x.Extra, "followersVisibility", &x.FollowersVisibility, encEnum[UserFollowersVisibility])
 	if x.TwoFactorEnabled != nil {
-		if e.field(&x.Extra, "twoFactorEnabled") {
-			encPtr(&x.TwoFactorEnabled, e, encBool)
-		}
+		encMemberPtr(e, &x.Extra, "twoFactorEnabled", x.TwoFactorEnabled, encBool)
 	}
 	if x.FollowedMessage != nil || x.nulls&0x1 != 0 {
-		if e.field(&x.Extra, "followedMessage") {
-			encPtr(&x.FollowedMessage, e, encString)
-		}
+		encMemberPtr(e, &x.Extra, "followedMessage", x.FollowedMessage, encString)
 	}
-	if e.field(&x.Extra, "roles") {
-		if x.Roles == nil {
-			e.rawBytes("[]")
-		} else {
-			func(p *[]RoleLite, e *jsonEncoder) {
-				encSlice(p, e, (*RoleLite).encodeJSON)
-			}(&x.Roles, e)
-		}
-	}
+	encMemberList(e, &x.Extra, "roles", &x.Roles, (*RoleLite).encodeJSON)
 	if x.IsFollowing != nil {
-		if e.field(&x.Extra, "isFollowing") {
-			encPtr(&x.IsFollowing, e, encBool)
-		}
+		encMemberPtr(e, &x.Extra, "isFollowing", x.IsFollowing, encBool)
 	}
 	if x.IsBlocking != nil {
-		if e.field(&x.Extra, "isBlocking") {
-			encPtr(&x.IsBlocking, e, encBool)
-		}
+		encMemberPtr(e, &x.Extra, "isBlocking", x.IsBlocking, encBool)
 	}
 	if x.Notify != nil {
-		if e.field(&x.Extra, "notify") {
-			encPtr(&x.Notify, e, encEnum[UserNotify])
-		}
+		encMemberPtr(e, &x.Extra, "notify", x.Notify, encEnum[UserNotify])
 	}
 	x.Extra.encode(e)
 	e.objectEnd()
@@ -15215,64 +12206,60 @@ func (x *UserLite) decodeJSON(d *jsonDecoder) bool {
 		switch string(d.key) {
 		case "id":
 			seen[0] |= 0x1
-			d.field(&x.Extra, "id", d.at(), decString(&x.ID, d), "string")
+			decMember(d, &x.Extra, "id", &x.ID, decString, "string")
 		case "name":
 			seen[0] |= 0x2
-			if d.null() {
+			if d.nullMember(&x.Extra, "name") {
 				x.Name = nil
-				x.Extra.forgetDeclared("name")
 			} else {
-				d.field(&x.Extra, "name", d.at(), decPtr(&x.Name, d, decString), "string or null")
+				decMemberPtr(d, &x.Extra, "name", &x.Name, new(string), decString, "string or null")
 			}
 		case "username":
 			seen[0] |= 0x4
-			d.field(&x.Extra, "username", d.at(), decString(&x.Username, d), "string")
+			decMember(d, &x.Extra, "username", &x.Username, decString, "string")
 		case "host":
 			seen[0] |= 0x8
-			if d.null() {
+			if d.nullMember(&x.Extra, "host") {
 				x.Host = nil
-				x.Extra.forgetDeclared("host")
 			} else {
-				d.field(&x.Extra, "host", d.at(), decPtr(&x.Host, d, decString), "string or null")
+				decMemberPtr(d, &x.Extra, "host", &x.Host, new(string), decString, "string or null")
 			}
 		case "avatarUrl":
 			seen[0] |= 0x10
-			if d.null() {
+			if d.nullMember(&x.Extra, "avatarUrl") {
 				x.AvatarURL = nil
-				x.Extra.forgetDeclared("avatarUrl")
 			} else {
-				d.field(&x.Extra, "avatarUrl", d.at(), decPtr(&x.AvatarURL, d, decString), "string or null")
+				decMemberPtr(d, &x.Extra, "avatarUrl", &x.AvatarURL, new(string), decString, "string or null")
 			}
 		case "avatarBlurhash":
 			seen[0] |= 0x20
-			if d.null() {
+			if d.nullMember(&x.Extra, "avatarBlurhash") {
 				x.AvatarBlurhash = nil
-				x.Extra.forgetDeclared("avatarBlurhash")
 			} else {
-				d.field(&x.Extra, "avatarBlurhash", d.at(), decPtr(&x.AvatarBlurhash, d, decString), "string or null")
+				decMemberPtr(d, &x.Extra, "avatarBlurhash", &x.AvatarBlurhash, new(string), decString, "string or null")
 			}
 		case "avatarDecorations":
 			seen[0] |= 0x40
-			d.field(&x.Extra, "avatarDecorations", d.at(), func(p *[]AvatarDecoration, d *jsonDecoder) bool {
+			decMember(d, &x.Extra, "avatarDecorations", &x.AvatarDecorations, func(p *[]AvatarDecoration, d *jsonDecoder) bool {
 				return decSlice(p, d, (*AvatarDecoration).decodeJSON)
-			}(&x.AvatarDecorations, d), "array of AvatarDecoration")
+			}, "array of AvatarDecoration")
 		case "isBot":
 			seen[0] |= 0x80
-			d.field(&x.Extra, "isBot", d.at(), decPtr(&x.IsBot, d, decBool), "boolean")
+			decMemberPtr(d, &x.Extra, "isBot", &x.IsBot, new(bool), decBool, "boolean")
 		case "isCat":
 			seen[0] |= 0x100
-			d.field(&x.Extra, "isCat", d.at(), decPtr(&x.IsCat, d, decBool), "boolean")
+			decMemberPtr(d, &x.Extra, "isCat", &x.IsCat, new(bool), decBool, "boolean")
 		case "instance":
 			seen[0] |= 0x200
-			d.field(&x.Extra, "instance", d.at(), decPtr(&x.Instance, d, (*Instance).decodeJSON), "Instance")
+			decMemberPtr(d, &x.Extra, "instance", &x.Instance, new(Instance), (*Instance).decodeJSON, "Instance")
 		case "emojis":
 			seen[0] |= 0x400
-			d.field(&x.Extra, "emojis", d.at(), func(p *map[string]string, d *jsonDecoder) bool {
+			decMember(d, &x.Extra, "emojis", &x.Emojis, func(p *map[string]string, d *jsonDecoder) bool {
 				return decMap(p, d, decString)
-			}(&x.Emojis, d), "object of string")
+			}, "object of string")
 		case "onlineStatus":
 			seen[0] |= 0x800
-			d.field(&x.Extra, "onlineStatus", d.at(), decEnum[UserOnlineStatus](&x.OnlineStatus, d), "string")
+			decMember(d, &x.Extra, "onlineStatus", &x.OnlineStatus, decEnum[UserOnlineStatus], "string")
 		default:
 			d.unknown(&x.Extra)
 		}
@@ -15282,60 +12269,24 @@ func (x *UserLite) decodeJSON(d *jsonDecoder) bool {
 }
 func (x *UserLite) encodeJSON(e *jsonEncoder) {
 	e.objectStart()
-	if e.field(&x.Extra, "id") {
-		encString(&x.ID, e)
-	}
-	if e.field(&x.Extra, "name") {
-		encPtr(&x.Name, e, encString)
-	}
-	if e.field(&x.Extra, "username") {
-		encString(&x.Username, e)
-	}
-	if e.field(&x.Extra, "host") {
-		encPtr(&x.Host, e, encString)
-	}
-	if e.field(&x.Extra, "avatarUrl") {
-		encPtr(&x.AvatarURL, e, encString)
-	}
-	if e.field(&x.Extra, "avatarBlurhash") {
-		encPtr(&x.AvatarBlurhash, e, encString)
-	}
-	if e.field(&x.Extra, "avatarDecorations") {
-		if x.AvatarDecorations == nil {
-			e.rawBytes("[]")
-		} else {
-			func(p *[]AvatarDecoration, e *jsonEncoder) {
-				encSlice(p, e, (*AvatarDecoration).encodeJSON)
-			}(&x.AvatarDecorations, e)
-		}
-	}
+	encMember(e, &x.Extra, "id", &x.ID, encString)
+	encMemberPtr(e, &x.Extra, "name", x.Name, encString)
+	encMember(e, &x.Extra, "username", &x.Username, encString)
+	encMemberPtr(e, &x.Extra, "host", x.Host, encString)
+	encMemberPtr(e, &x.Extra, "avatarUrl", x.AvatarURL, encString)
+	encMemberPtr(e, &x.Extra, "avatarBlurhash", x.AvatarBlurhash, encString)
+	encMemberList(e, &x.Extra, "avatarDecorations", &x.AvatarDecorations, (*AvatarDecoration).encodeJSON)
 	if x.IsBot != nil {
-		if e.field(&x.Extra, "isBot") {
-			encPtr(&x.IsBot, e, encBool)
-		}
+		encMemberPtr(e, &x.Extra, "isBot", x.IsBot, encBool)
 	}
 	if x.IsCat != nil {
-		if e.field(&x.Extra, "isCat") {
-			encPtr(&x.IsCat, e, encBool)
-		}
+		encMemberPtr(e, &x.Extra, "isCat", x.IsCat, encBool)
 	}
 	if x.Instance != nil {
-		if e.field(&x.Extra, "instance") {
-			encPtr(&x.Instance, e, (*Instance).encodeJSON)
-		}
+		encMemberPtr(e, &x.Extra, "instance", x.Instance, (*Instance).encodeJSON)
 	}
-	if e.field(&x.Extra, "emojis") {
-		if x.Emojis == nil {
-			e.rawBytes("{}")
-		} else {
-			func(p *map[string]string, e *jsonEncoder) {
-				encMap(p, e, encString)
-			}(&x.Emojis, e)
-		}
-	}
-	if e.field(&x.Extra, "onlineStatus") {
-		encEnum[UserOnlineStatus](&x.OnlineStatus, e)
-	}
+	encMemberMap(e, &x.Extra, "emojis", &x.Emojis, encString)
+	encMember(e, &x.Extra, "onlineStatus", &x.OnlineStatus, encEnum[UserOnlineStatus])
 	x.Extra.encode(e)
 	e.objectEnd()
 }

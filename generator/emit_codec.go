@@ -366,65 +366,67 @@ func fieldIndex(fields []structField, f *Field) int {
 	return 0
 }
 
-// decodeFieldStmt decodes the value of one member into its field.
+// decodeFieldStmt decodes the value of one member into its field: one call
+// of a runtime helper (decMember…), so that decodeJSON stays small.
 func decodeFieldStmt(sf structField, t *Type) []jen.Code {
 	addr := jen.Op("&").Add(sf.sel())
+	extra := jen.Op("&").Id("x").Dot("Extra")
 	w := want(sf.Type)
-	var dec jen.Code
-	switch sf.Wrap {
-	case WrapPointer:
-		dec = jen.Id("decPtr").Call(addr, jen.Id("d"), decFunc(sf.Type))
-	case WrapOptional:
-		dec = jen.Id("decOptional").Call(addr, jen.Id("d"), decFunc(sf.Type))
-	default:
-		dec = jen.Add(decFunc(sf.Type)).Call(addr, jen.Id("d"))
-	}
 	if sf.Nullable && sf.Wrap != WrapOptional {
 		w += " or null"
 	}
-	field := jen.Id("d").Dot("field").Call(jen.Op("&").Id("x").Dot("Extra"), jen.Lit(sf.JSONName), jen.Id("d").Dot("at").Call(), dec, jen.Lit(w))
+	helper := "decMember"
+	switch sf.Wrap {
+	case WrapPointer:
+		helper = "decMemberPtr"
+	case WrapOptional:
+		helper = "decMemberOptional"
+	}
+	var call jen.Code
+	if helper == "decMemberPtr" {
+		call = jen.Id(helper).Call(jen.Id("d"), extra, jen.Lit(sf.JSONName), addr, jen.New(goType(sf.Type)), decFunc(sf.Type), jen.Lit(w))
+	} else {
+		call = jen.Id(helper).Call(jen.Id("d"), extra, jen.Lit(sf.JSONName), addr, decFunc(sf.Type), jen.Lit(w))
+	}
 	if !canBeNull(sf.Field) || sf.Wrap == WrapOptional || sf.Type.Kind == RefRaw {
-		return []jen.Code{field}
+		return []jen.Code{call}
 	}
 	// A null leaves the field nil; an optional field remembers it was null.
-	// (The field and Extra are reset too, for an object that repeats the
-	// member: the last one counts.)
+	// (The field is reset too, for an object that repeats the member: the
+	// last one counts.)
 	onNull := []jen.Code{sf.sel().Op("=").Nil()}
 	if sf.NullBit >= 0 {
 		word, mask := nullBit(sf, t)
 		onNull = append(onNull, word.Op("|=").Add(mask))
 	}
-	onNull = append(onNull, jen.Id("x").Dot("Extra").Dot("forgetDeclared").Call(jen.Lit(sf.JSONName)))
-	return []jen.Code{jen.If(jen.Id("d").Dot("null").Call()).Block(onNull...).Else().Block(field)}
+	return []jen.Code{jen.If(jen.Id("d").Dot("nullMember").Call(extra, jen.Lit(sf.JSONName))).Block(onNull...).Else().Block(call)}
 }
 
 // canBeNull reports whether a JSON null is a value of the field (not a
 // mismatch): the document allows it, or the field takes any value.
 func canBeNull(f *Field) bool { return f.Nullable || f.Type.Kind == RefAny }
 
-// encodeFieldStmt writes one field, when it is present.
+// encodeFieldStmt writes one field, when it is present: one call of a
+// runtime helper (encMember…).
 func encodeFieldStmt(sf structField, t *Type) jen.Code {
 	addr := jen.Op("&").Add(sf.sel())
+	extra := jen.Op("&").Id("x").Dot("Extra")
+	name := jen.Lit(sf.JSONName)
 	var enc jen.Code
-	switch sf.Wrap {
-	case WrapPointer:
-		enc = jen.Id("encPtr").Call(addr, jen.Id("e"), encFunc(sf.Type))
-	case WrapOptional:
-		enc = jen.Id("encOptional").Call(addr, jen.Id("e"), encFunc(sf.Type))
+	switch {
+	case sf.Wrap == WrapPointer:
+		enc = jen.Id("encMemberPtr").Call(jen.Id("e"), extra, name, sf.sel(), encFunc(sf.Type))
+	case sf.Wrap == WrapOptional:
+		enc = jen.Id("encMemberOptional").Call(jen.Id("e"), extra, name, addr, encFunc(sf.Type))
+	case sf.Required && !sf.Nullable && sf.Type.Kind == RefSlice:
+		enc = jen.Id("encMemberList").Call(jen.Id("e"), extra, name, addr, encFunc(sf.Type.Elem))
+	case sf.Required && !sf.Nullable && sf.Type.Kind == RefMap:
+		enc = jen.Id("encMemberMap").Call(jen.Id("e"), extra, name, addr, encFunc(sf.Type.Elem))
 	default:
-		enc = jen.Add(encFunc(sf.Type)).Call(addr, jen.Id("e"))
-		if sf.Required && !sf.Nullable {
-			switch sf.Type.Kind {
-			case RefSlice:
-				enc = jen.If(sf.sel().Op("==").Nil()).Block(jen.Id("e").Dot("rawBytes").Call(jen.Lit("[]"))).Else().Block(enc)
-			case RefMap:
-				enc = jen.If(sf.sel().Op("==").Nil()).Block(jen.Id("e").Dot("rawBytes").Call(jen.Lit("{}"))).Else().Block(enc)
-			}
-		}
+		enc = jen.Id("encMember").Call(jen.Id("e"), extra, name, addr, encFunc(sf.Type))
 	}
-	write := jen.If(jen.Id("e").Dot("field").Call(jen.Op("&").Id("x").Dot("Extra"), jen.Lit(sf.JSONName))).Block(enc)
 	if sf.Required {
-		return write
+		return enc
 	}
 	var present jen.Code
 	switch {
@@ -437,9 +439,9 @@ func encodeFieldStmt(sf structField, t *Type) jen.Code {
 			present = jen.Add(present).Op("||").Add(word).Op("&").Add(mask).Op("!=").Lit(0)
 		}
 	default:
-		return write // an optional field of a plain type (a tuple position) is always written
+		return enc // an optional field of a plain type (a tuple position) is always written
 	}
-	return jen.If(present).Block(write)
+	return jen.If(present).Block(enc)
 }
 
 // unionCodec writes the codec of a union of JSON kinds.

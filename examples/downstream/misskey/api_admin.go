@@ -51,16 +51,16 @@ func (x *AdminQueueStatsResponse) decodeJSON(d *jsonDecoder) bool {
 		switch string(d.key) {
 		case "deliver":
 			seen[0] |= 0x1
-			d.field(&x.Extra, "deliver", d.at(), (*QueueCount).decodeJSON(&x.Deliver, d), "QueueCount")
+			decMember(d, &x.Extra, "deliver", &x.Deliver, (*QueueCount).decodeJSON, "QueueCount")
 		case "inbox":
 			seen[0] |= 0x2
-			d.field(&x.Extra, "inbox", d.at(), (*QueueCount).decodeJSON(&x.Inbox, d), "QueueCount")
+			decMember(d, &x.Extra, "inbox", &x.Inbox, (*QueueCount).decodeJSON, "QueueCount")
 		case "db":
 			seen[0] |= 0x4
-			d.field(&x.Extra, "db", d.at(), (*QueueCount).decodeJSON(&x.DB, d), "QueueCount")
+			decMember(d, &x.Extra, "db", &x.DB, (*QueueCount).decodeJSON, "QueueCount")
 		case "objectStorage":
 			seen[0] |= 0x8
-			d.field(&x.Extra, "objectStorage", d.at(), (*QueueCount).decodeJSON(&x.ObjectStorage, d), "QueueCount")
+			decMember(d, &x.Extra, "objectStorage", &x.ObjectStorage, (*QueueCount).decodeJSON, "QueueCount")
 		default:
 			d.unknown(&x.Extra)
 		}
@@ -70,18 +70,10 @@ func (x *AdminQueueStatsResponse) decodeJSON(d *jsonDecoder) bool {
 }
 func (x *AdminQueueStatsResponse) encodeJSON(e *jsonEncoder) {
 	e.objectStart()
-	if e.field(&x.Extra, "deliver") {
-		(*QueueCount).encodeJSON(&x.Deliver, e)
-	}
-	if e.field(&x.Extra, "inbox") {
-		(*QueueCount).encodeJSON(&x.Inbox, e)
-	}
-	if e.field(&x.Extra, "db") {
-		(*QueueCount).encodeJSON(&x.DB, e)
-	}
-	if e.field(&x.Extra, "objectStorage") {
-		(*QueueCount).encodeJSON(&x.ObjectStorage, e)
-	}
+	encMember(e, &x.Extra, "deliver", &x.Deliver, (*QueueCount).encodeJSON)
+	encMember(e, &x.Extra, "inbox", &x.Inbox, (*QueueCount).encodeJSON)
+	encMember(e, &x.Extra, "db", &x.DB, (*QueueCount).encodeJSON)
+	encMember(e, &x.Extra, "objectStorage", &x.ObjectStorage, (*QueueCount).encodeJSON)
 	x.Extra.encode(e)
 	e.objectEnd()
 }
@@ -154,58 +146,56 @@ func (x *AdminRolesCreateRequest) decodeJSON(d *jsonDecoder) bool {
 		switch string(d.key) {
 		case "name":
 			seen[0] |= 0x1
-			d.field(&x.Extra, "name", d.at(), decString(&x.Name, d), "string")
+			decMember(d, &x.Extra, "name", &x.Name, decString, "string")
 		case "description":
 			seen[0] |= 0x2
-			d.field(&x.Extra, "description", d.at(), decString(&x.Description, d), "string")
+			decMember(d, &x.Extra, "description", &x.Description, decString, "string")
 		case "color":
 			seen[0] |= 0x4
-			if d.null() {
+			if d.nullMember(&x.Extra, "color") {
 				x.Color = nil
-				x.Extra.forgetDeclared("color")
 			} else {
-				d.field(&x.Extra, "color", d.at(), decPtr(&x.Color, d, decString), "string or null")
+				decMemberPtr(d, &x.Extra, "color", &x.Color, new(string), decString, "string or null")
 			}
 		case "iconUrl":
 			seen[0] |= 0x8
-			if d.null() {
+			if d.nullMember(&x.Extra, "iconUrl") {
 				x.IconURL = nil
-				x.Extra.forgetDeclared("iconUrl")
 			} else {
-				d.field(&x.Extra, "iconUrl", d.at(), decPtr(&x.IconURL, d, decString), "string or null")
+				decMemberPtr(d, &x.Extra, "iconUrl", &x.IconURL, new(string), decString, "string or null")
 			}
 		case "target":
 			seen[0] |= 0x10
-			d.field(&x.Extra, "target", d.at(), decEnum[RoleTarget](&x.Target, d), "string")
+			decMember(d, &x.Extra, "target", &x.Target, decEnum[RoleTarget], "string")
 		case "condFormula":
 			seen[0] |= 0x20
-			d.field(&x.Extra, "condFormula", d.at(), (*RoleCondFormulaValue).decodeJSON(&x.CondFormula, d), "RoleCondFormulaValue")
+			decMember(d, &x.Extra, "condFormula", &x.CondFormula, (*RoleCondFormulaValue).decodeJSON, "RoleCondFormulaValue")
 		case "isPublic":
 			seen[0] |= 0x40
-			d.field(&x.Extra, "isPublic", d.at(), decBool(&x.IsPublic, d), "boolean")
+			decMember(d, &x.Extra, "isPublic", &x.IsPublic, decBool, "boolean")
 		case "isModerator":
 			seen[0] |= 0x80
-			d.field(&x.Extra, "isModerator", d.at(), decBool(&x.IsModerator, d), "boolean")
+			decMember(d, &x.Extra, "isModerator", &x.IsModerator, decBool, "boolean")
 		case "isAdministrator":
 			seen[0] |= 0x100
-			d.field(&x.Extra, "isAdministrator", d.at(), decBool(&x.IsAdministrator, d), "boolean")
+			decMember(d, &x.Extra, "isAdministrator", &x.IsAdministrator, decBool, "boolean")
 		case "isExplorable":
 			seen[0] |= 0x200
-			d.field(&x.Extra, "isExplorable", d.at(), decPtr(&x.IsExplorable, d, decBool), "boolean")
+			decMemberPtr(d, &x.Extra, "isExplorable", &x.IsExplorable, new(bool), decBool, "boolean")
 		case "asBadge":
 			seen[0] |= 0x400
-			d.field(&x.Extra, "asBadge", d.at(), decBool(&x.AsBadge, d), "boolean")
+			decMember(d, &x.Extra, "asBadge", &x.AsBadge, decBool, "boolean")
 		case "canEditMembersByModerator":
 			seen[0] |= 0x800
-			d.field(&x.Extra, "canEditMembersByModerator", d.at(), decBool(&x.CanEditMembersByModerator, d), "boolean")
+			decMember(d, &x.Extra, "canEditMembersByModerator", &x.CanEditMembersByModerator, decBool, "boolean")
 		case "displayOrder":
 			seen[0] |= 0x1000
-			d.field(&x.Extra, "displayOrder", d.at(), decInt64(&x.DisplayOrder, d), "integer")
+			decMember(d, &x.Extra, "displayOrder", &x.DisplayOrder, decInt64, "integer")
 		case "policies":
 			seen[0] |= 0x2000
-			d.field(&x.Extra, "policies", d.at(), func(p *map[string]any, d *jsonDecoder) bool {
+			decMember(d, &x.Extra, "policies", &x.Policies, func(p *map[string]any, d *jsonDecoder) bool {
 				return decMap(p, d, decAny)
-			}(&x.Policies, d), "object of any value")
+			}, "object of any value")
 		default:
 			d.unknown(&x.Extra)
 		}
@@ -215,56 +205,22 @@ func (x *AdminRolesCreateRequest) decodeJSON(d *jsonDecoder) bool {
 }
 func (x *AdminRolesCreateRequest) encodeJSON(e *jsonEncoder) {
 	e.objectStart()
-	if e.field(&x.Extra, "name") {
-		encString(&x.Name, e)
-	}
-	if e.field(&x.Extra, "description") {
-		encString(&x.Description, e)
-	}
-	if e.field(&x.Extra, "color") {
-		encPtr(&x.Color, e, encString)
-	}
-	if e.field(&x.Extra, "iconUrl") {
-		encPtr(&x.IconURL, e, encString)
-	}
-	if e.field(&x.Extra, "target") {
-		encEnum[RoleTarget](&x.Target, e)
-	}
-	if e.field(&x.Extra, "condFormula") {
-		(*RoleCondFormulaValue).encodeJSON(&x.CondFormula, e)
-	}
-	if e.field(&x.Extra, "isPublic") {
-		encBool(&x.IsPublic, e)
-	}
-	if e.field(&x.Extra, "isModerator") {
-		encBool(&x.IsModerator, e)
-	}
-	if e.field(&x.Extra, "isAdministrator") {
-		encBool(&x.IsAdministrator, e)
-	}
+	encMember(e, &x.Extra, "name", &x.Name, encString)
+	encMember(e, &x.Extra, "description", &x.Description, encString)
+	encMemberPtr(e, &x.Extra, "color", x.Color, encString)
+	encMemberPtr(e, &x.Extra, "iconUrl", x.IconURL, encString)
+	encMember(e, &x.Extra, "target", &x.Target, encEnum[RoleTarget])
+	encMember(e, &x.Extra, "condFormula", &x.CondFormula, (*RoleCondFormulaValue).encodeJSON)
+	encMember(e, &x.Extra, "isPublic", &x.IsPublic, encBool)
+	encMember(e, &x.Extra, "isModerator", &x.IsModerator, encBool)
+	encMember(e, &x.Extra, "isAdministrator", &x.IsAdministrator, encBool)
 	if x.IsExplorable != nil {
-		if e.field(&x.Extra, "isExplorable") {
-			encPtr(&x.IsExplorable, e, encBool)
-		}
+		encMemberPtr(e, &x.Extra, "isExplorable", x.IsExplorable, encBool)
 	}
-	if e.field(&x.Extra, "asBadge") {
-		encBool(&x.AsBadge, e)
-	}
-	if e.field(&x.Extra, "canEditMembersByModerator") {
-		encBool(&x.CanEditMembersByModerator, e)
-	}
-	if e.field(&x.Extra, "displayOrder") {
-		encInt64(&x.DisplayOrder, e)
-	}
-	if e.field(&x.Extra, "policies") {
-		if x.Policies == nil {
-			e.rawBytes("{}")
-		} else {
-			func(p *map[string]any, e *jsonEncoder) {
-				encMap(p, e, encAny)
-			}(&x.Policies, e)
-		}
-	}
+	encMember(e, &x.Extra, "asBadge", &x.AsBadge, encBool)
+	encMember(e, &x.Extra, "canEditMembersByModerator", &x.CanEditMembersByModerator, encBool)
+	encMember(e, &x.Extra, "displayOrder", &x.DisplayOrder, encInt64)
+	encMemberMap(e, &x.Extra, "policies", &x.Policies, encAny)
 	x.Extra.encode(e)
 	e.objectEnd()
 }
@@ -336,7 +292,7 @@ func (x *AdminRolesShowRequest) decodeJSON(d *jsonDecoder) bool {
 		switch string(d.key) {
 		case "roleId":
 			seen[0] |= 0x1
-			d.field(&x.Extra, "roleId", d.at(), decString(&x.RoleID, d), "string")
+			decMember(d, &x.Extra, "roleId", &x.RoleID, decString, "string")
 		default:
 			d.unknown(&x.Extra)
 		}
@@ -346,9 +302,7 @@ func (x *AdminRolesShowRequest) decodeJSON(d *jsonDecoder) bool {
 }
 func (x *AdminRolesShowRequest) encodeJSON(e *jsonEncoder) {
 	e.objectStart()
-	if e.field(&x.Extra, "roleId") {
-		encString(&x.RoleID, e)
-	}
+	encMember(e, &x.Extra, "roleId", &x.RoleID, encString)
 	x.Extra.encode(e)
 	e.objectEnd()
 }

@@ -81,50 +81,50 @@ func (x *AntennasCreateRequest) decodeJSON(d *jsonDecoder) bool {
 		switch string(d.key) {
 		case "name":
 			seen[0] |= 0x1
-			d.field(&x.Extra, "name", d.at(), decString(&x.Name, d), "string")
+			decMember(d, &x.Extra, "name", &x.Name, decString, "string")
 		case "src":
 			seen[0] |= 0x2
-			d.field(&x.Extra, "src", d.at(), decEnum[AntennaSrc](&x.Src, d), "string")
+			decMember(d, &x.Extra, "src", &x.Src, decEnum[AntennaSrc], "string")
 		case "userListId":
 			seen[0] |= 0x4
-			d.field(&x.Extra, "userListId", d.at(), decOptional(&x.UserListID, d, decString), "string")
+			decMemberOptional(d, &x.Extra, "userListId", &x.UserListID, decString, "string")
 		case "keywords":
 			seen[0] |= 0x8
-			d.field(&x.Extra, "keywords", d.at(), func(p *[][]string, d *jsonDecoder) bool {
+			decMember(d, &x.Extra, "keywords", &x.Keywords, func(p *[][]string, d *jsonDecoder) bool {
 				return decSlice(p, d, func(p *[]string, d *jsonDecoder) bool {
 					return decSlice(p, d, decString)
 				})
-			}(&x.Keywords, d), "array of array of string")
+			}, "array of array of string")
 		case "excludeKeywords":
 			seen[0] |= 0x10
-			d.field(&x.Extra, "excludeKeywords", d.at(), func(p *[][]string, d *jsonDecoder) bool {
+			decMember(d, &x.Extra, "excludeKeywords", &x.ExcludeKeywords, func(p *[][]string, d *jsonDecoder) bool {
 				return decSlice(p, d, func(p *[]string, d *jsonDecoder) bool {
 					return decSlice(p, d, decString)
 				})
-			}(&x.ExcludeKeywords, d), "array of array of string")
+			}, "array of array of string")
 		case "users":
 			seen[0] |= 0x20
-			d.field(&x.Extra, "users", d.at(), func(p *[]string, d *jsonDecoder) bool {
+			decMember(d, &x.Extra, "users", &x.Users, func(p *[]string, d *jsonDecoder) bool {
 				return decSlice(p, d, decString)
-			}(&x.Users, d), "array of string")
+			}, "array of string")
 		case "caseSensitive":
 			seen[0] |= 0x40
-			d.field(&x.Extra, "caseSensitive", d.at(), decBool(&x.CaseSensitive, d), "boolean")
+			decMember(d, &x.Extra, "caseSensitive", &x.CaseSensitive, decBool, "boolean")
 		case "localOnly":
 			seen[0] |= 0x80
-			d.field(&x.Extra, "localOnly", d.at(), decPtr(&x.LocalOnly, d, decBool), "boolean")
+			decMemberPtr(d, &x.Extra, "localOnly", &x.LocalOnly, new(bool), decBool, "boolean")
 		case "excludeBots":
 			seen[0] |= 0x100
-			d.field(&x.Extra, "excludeBots", d.at(), decPtr(&x.ExcludeBots, d, decBool), "boolean")
+			decMemberPtr(d, &x.Extra, "excludeBots", &x.ExcludeBots, new(bool), decBool, "boolean")
 		case "withReplies":
 			seen[0] |= 0x200
-			d.field(&x.Extra, "withReplies", d.at(), decBool(&x.WithReplies, d), "boolean")
+			decMember(d, &x.Extra, "withReplies", &x.WithReplies, decBool, "boolean")
 		case "withFile":
 			seen[0] |= 0x400
-			d.field(&x.Extra, "withFile", d.at(), decBool(&x.WithFile, d), "boolean")
+			decMember(d, &x.Extra, "withFile", &x.WithFile, decBool, "boolean")
 		case "notify":
 			seen[0] |= 0x800
-			d.field(&x.Extra, "notify", d.at(), decPtr(&x.Notify, d, decBool), "boolean")
+			decMemberPtr(d, &x.Extra, "notify", &x.Notify, new(bool), decBool, "boolean")
 		default:
 			d.unknown(&x.Extra)
 		}
@@ -134,71 +134,29 @@ func (x *AntennasCreateRequest) decodeJSON(d *jsonDecoder) bool {
 }
 func (x *AntennasCreateRequest) encodeJSON(e *jsonEncoder) {
 	e.objectStart()
-	if e.field(&x.Extra, "name") {
-		encString(&x.Name, e)
-	}
-	if e.field(&x.Extra, "src") {
-		encEnum[AntennaSrc](&x.Src, e)
-	}
+	encMember(e, &x.Extra, "name", &x.Name, encString)
+	encMember(e, &x.Extra, "src", &x.Src, encEnum[AntennaSrc])
 	if x.UserListID.IsSet() {
-		if e.field(&x.Extra, "userListId") {
-			encOptional(&x.UserListID, e, encString)
-		}
+		encMemberOptional(e, &x.Extra, "userListId", &x.UserListID, encString)
 	}
-	if e.field(&x.Extra, "keywords") {
-		if x.Keywords == nil {
-			e.rawBytes("[]")
-		} else {
-			func(p *[][]string, e *jsonEncoder) {
-				encSlice(p, e, func(p *[]string, e *jsonEncoder) {
-					encSlice(p, e, encString)
-				})
-			}(&x.Keywords, e)
-		}
-	}
-	if e.field(&x.Extra, "excludeKeywords") {
-		if x.ExcludeKeywords == nil {
-			e.rawBytes("[]")
-		} else {
-			func(p *[][]string, e *jsonEncoder) {
-				encSlice(p, e, func(p *[]string, e *jsonEncoder) {
-					encSlice(p, e, encString)
-				})
-			}(&x.ExcludeKeywords, e)
-		}
-	}
-	if e.field(&x.Extra, "users") {
-		if x.Users == nil {
-			e.rawBytes("[]")
-		} else {
-			func(p *[]string, e *jsonEncoder) {
-				encSlice(p, e, encString)
-			}(&x.Users, e)
-		}
-	}
-	if e.field(&x.Extra, "caseSensitive") {
-		encBool(&x.CaseSensitive, e)
-	}
+	encMemberList(e, &x.Extra, "keywords", &x.Keywords, func(p *[]string, e *jsonEncoder) {
+		encSlice(p, e, encString)
+	})
+	encMemberList(e, &x.Extra, "excludeKeywords", &x.ExcludeKeywords, func(p *[]string, e *jsonEncoder) {
+		encSlice(p, e, encString)
+	})
+	encMemberList(e, &x.Extra, "users", &x.Users, encString)
+	encMember(e, &x.Extra, "caseSensitive", &x.CaseSensitive, encBool)
 	if x.LocalOnly != nil {
-		if e.field(&x.Extra, "localOnly") {
-			encPtr(&x.LocalOnly, e, encBool)
-		}
+		encMemberPtr(e, &x.Extra, "localOnly", x.LocalOnly, encBool)
 	}
 	if x.ExcludeBots != nil {
-		if e.field(&x.Extra, "excludeBots") {
-			encPtr(&x.ExcludeBots, e, encBool)
-		}
+		encMemberPtr(e, &x.Extra, "excludeBots", x.ExcludeBots, encBool)
 	}
-	if e.field(&x.Extra, "withReplies") {
-		encBool(&x.WithReplies, e)
-	}
-	if e.field(&x.Extra, "withFile") {
-		encBool(&x.WithFile, e)
-	}
+	encMember(e, &x.Extra, "withReplies", &x.WithReplies, encBool)
+	encMember(e, &x.Extra, "withFile", &x.WithFile, encBool)
 	if x.Notify != nil {
-		if e.field(&x.Extra, "notify") {
-			encPtr(&x.Notify, e, encBool)
-		}
+		encMemberPtr(e, &x.Extra, "notify", x.Notify, encBool)
 	}
 	x.Extra.encode(e)
 	e.objectEnd()

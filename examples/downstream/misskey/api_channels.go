@@ -48,11 +48,11 @@ func (x *ChannelsFollowedRequest) decodeJSON(d *jsonDecoder) bool {
 	for ; d.nextMember(n); n++ {
 		switch string(d.key) {
 		case "limit":
-			d.field(&x.Extra, "limit", d.at(), decPtr(&x.Limit, d, decInt64), "integer")
+			decMemberPtr(d, &x.Extra, "limit", &x.Limit, new(int64), decInt64, "integer")
 		case "sinceId":
-			d.field(&x.Extra, "sinceId", d.at(), decPtr(&x.SinceID, d, decString), "string")
+			decMemberPtr(d, &x.Extra, "sinceId", &x.SinceID, new(string), decString, "string")
 		case "untilId":
-			d.field(&x.Extra, "untilId", d.at(), decPtr(&x.UntilID, d, decString), "string")
+			decMemberPtr(d, &x.Extra, "untilId", &x.UntilID, new(string), decString, "string")
 		default:
 			d.unknown(&x.Extra)
 		}
@@ -62,19 +62,13 @@ func (x *ChannelsFollowedRequest) decodeJSON(d *jsonDecoder) bool {
 func (x *ChannelsFollowedRequest) encodeJSON(e *jsonEncoder) {
 	e.objectStart()
 	if x.Limit != nil {
-		if e.field(&x.Extra, "limit") {
-			encPtr(&x.Limit, e, encInt64)
-		}
+		encMemberPtr(e, &x.Extra, "limit", x.Limit, encInt64)
 	}
 	if x.SinceID != nil {
-		if e.field(&x.Extra, "sinceId") {
-			encPtr(&x.SinceID, e, encString)
-		}
+		encMemberPtr(e, &x.Extra, "sinceId", x.SinceID, encString)
 	}
 	if x.UntilID != nil {
-		if e.field(&x.Extra, "untilId") {
-			encPtr(&x.UntilID, e, encString)
-		}
+		encMemberPtr(e, &x.Extra, "untilId", x.UntilID, encString)
 	}
 	x.Extra.encode(e)
 	e.objectEnd()
@@ -146,7 +140,7 @@ func (x *ChannelsShowRequest) decodeJSON(d *jsonDecoder) bool {
 		switch string(d.key) {
 		case "channelId":
 			seen[0] |= 0x1
-			d.field(&x.Extra, "channelId", d.at(), decString(&x.ChannelID, d), "string")
+			decMember(d, &x.Extra, "channelId", &x.ChannelID, decString, "string")
 		default:
 			d.unknown(&x.Extra)
 		}
@@ -156,9 +150,7 @@ func (x *ChannelsShowRequest) decodeJSON(d *jsonDecoder) bool {
 }
 func (x *ChannelsShowRequest) encodeJSON(e *jsonEncoder) {
 	e.objectStart()
-	if e.field(&x.Extra, "channelId") {
-		encString(&x.ChannelID, e)
-	}
+	encMember(e, &x.Extra, "channelId", &x.ChannelID, encString)
 	x.Extra.encode(e)
 	e.objectEnd()
 }

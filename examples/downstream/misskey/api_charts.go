@@ -52,13 +52,13 @@ func (x *ChartsActiveUsersRequest) decodeJSON(d *jsonDecoder) bool {
 		switch string(d.key) {
 		case "span":
 			seen[0] |= 0x1
-			d.field(&x.Extra, "span", d.at(), decEnum[ChartsActiveUsersSpan](&x.Span, d), "string")
+			decMember(d, &x.Extra, "span", &x.Span, decEnum[ChartsActiveUsersSpan], "string")
 		case "limit":
 			seen[0] |= 0x2
-			d.field(&x.Extra, "limit", d.at(), decPtr(&x.Limit, d, decInt64), "integer")
+			decMemberPtr(d, &x.Extra, "limit", &x.Limit, new(int64), decInt64, "integer")
 		case "offset":
 			seen[0] |= 0x4
-			d.field(&x.Extra, "offset", d.at(), decOptional(&x.Offset, d, decInt64), "integer")
+			decMemberOptional(d, &x.Extra, "offset", &x.Offset, decInt64, "integer")
 		default:
 			d.unknown(&x.Extra)
 		}
@@ -68,18 +68,12 @@ func (x *ChartsActiveUsersRequest) decodeJSON(d *jsonDecoder) bool {
 }
 func (x *ChartsActiveUsersRequest) encodeJSON(e *jsonEncoder) {
 	e.objectStart()
-	if e.field(&x.Extra, "span") {
-		encEnum[ChartsActiveUsersSpan](&x.Span, e)
-	}
+	encMember(e, &x.Extra, "span", &x.Span, encEnum[ChartsActiveUsersSpan])
 	if x.Limit != nil {
-		if e.field(&x.Extra, "limit") {
-			encPtr(&x.Limit, e, encInt64)
-		}
+		encMemberPtr(e, &x.Extra, "limit", x.Limit, encInt64)
 	}
 	if x.Offset.IsSet() {
-		if e.field(&x.Extra, "offset") {
-			encOptional(&x.Offset, e, encInt64)
-		}
+		encMemberOptional(e, &x.Extra, "offset", &x.Offset, encInt64)
 	}
 	x.Extra.encode(e)
 	e.objectEnd()
@@ -125,24 +119,24 @@ func (x *ChartsActiveUsersResponse) decodeJSON(d *jsonDecoder) bool {
 		switch string(d.key) {
 		case "read":
 			seen[0] |= 0x1
-			d.field(&x.Extra, "read", d.at(), func(p *[]int64, d *jsonDecoder) bool {
+			decMember(d, &x.Extra, "read", &x.Read, func(p *[]int64, d *jsonDecoder) bool {
 				return decSlice(p, d, decInt64)
-			}(&x.Read, d), "array of integer")
+			}, "array of integer")
 		case "write":
 			seen[0] |= 0x2
-			d.field(&x.Extra, "write", d.at(), func(p *[]int64, d *jsonDecoder) bool {
+			decMember(d, &x.Extra, "write", &x.Write, func(p *[]int64, d *jsonDecoder) bool {
 				return decSlice(p, d, decInt64)
-			}(&x.Write, d), "array of integer")
+			}, "array of integer")
 		case "readWrite":
 			seen[0] |= 0x4
-			d.field(&x.Extra, "readWrite", d.at(), func(p *[]int64, d *jsonDecoder) bool {
+			decMember(d, &x.Extra, "readWrite", &x.ReadWrite, func(p *[]int64, d *jsonDecoder) bool {
 				return decSlice(p, d, decInt64)
-			}(&x.ReadWrite, d), "array of integer")
+			}, "array of integer")
 		case "registeredWithinWeek":
 			seen[0] |= 0x8
-			d.field(&x.Extra, "registeredWithinWeek", d.at(), func(p *[]int64, d *jsonDecoder) bool {
+			decMember(d, &x.Extra, "registeredWithinWeek", &x.RegisteredWithinWeek, func(p *[]int64, d *jsonDecoder) bool {
 				return decSlice(p, d, decInt64)
-			}(&x.RegisteredWithinWeek, d), "array of integer")
+			}, "array of integer")
 		default:
 			d.unknown(&x.Extra)
 		}
@@ -152,42 +146,10 @@ func (x *ChartsActiveUsersResponse) decodeJSON(d *jsonDecoder) bool {
 }
 func (x *ChartsActiveUsersResponse) encodeJSON(e *jsonEncoder) {
 	e.objectStart()
-	if e.field(&x.Extra, "read") {
-		if x.Read == nil {
-			e.rawBytes("[]")
-		} else {
-			func(p *[]int64, e *jsonEncoder) {
-				encSlice(p, e, encInt64)
-			}(&x.Read, e)
-		}
-	}
-	if e.field(&x.Extra, "write") {
-		if x.Write == nil {
-			e.rawBytes("[]")
-		} else {
-			func(p *[]int64, e *jsonEncoder) {
-				encSlice(p, e, encInt64)
-			}(&x.Write, e)
-		}
-	}
-	if e.field(&x.Extra, "readWrite") {
-		if x.ReadWrite == nil {
-			e.rawBytes("[]")
-		} else {
-			func(p *[]int64, e *jsonEncoder) {
-				encSlice(p, e, encInt64)
-			}(&x.ReadWrite, e)
-		}
-	}
-	if e.field(&x.Extra, "registeredWithinWeek") {
-		if x.RegisteredWithinWeek == nil {
-			e.rawBytes("[]")
-		} else {
-			func(p *[]int64, e *jsonEncoder) {
-				encSlice(p, e, encInt64)
-			}(&x.RegisteredWithinWeek, e)
-		}
-	}
+	encMemberList(e, &x.Extra, "read", &x.Read, encInt64)
+	encMemberList(e, &x.Extra, "write", &x.Write, encInt64)
+	encMemberList(e, &x.Extra, "readWrite", &x.ReadWrite, encInt64)
+	encMemberList(e, &x.Extra, "registeredWithinWeek", &x.RegisteredWithinWeek, encInt64)
 	x.Extra.encode(e)
 	e.objectEnd()
 }

@@ -56,17 +56,17 @@ func (x *DriveFilesRequest) decodeJSON(d *jsonDecoder) bool {
 	for ; d.nextMember(n); n++ {
 		switch string(d.key) {
 		case "limit":
-			d.field(&x.Extra, "limit", d.at(), decPtr(&x.Limit, d, decInt64), "integer")
+			decMemberPtr(d, &x.Extra, "limit", &x.Limit, new(int64), decInt64, "integer")
 		case "sinceId":
-			d.field(&x.Extra, "sinceId", d.at(), decPtr(&x.SinceID, d, decString), "string")
+			decMemberPtr(d, &x.Extra, "sinceId", &x.SinceID, new(string), decString, "string")
 		case "untilId":
-			d.field(&x.Extra, "untilId", d.at(), decPtr(&x.UntilID, d, decString), "string")
+			decMemberPtr(d, &x.Extra, "untilId", &x.UntilID, new(string), decString, "string")
 		case "folderId":
-			d.field(&x.Extra, "folderId", d.at(), decOptional(&x.FolderID, d, decString), "string")
+			decMemberOptional(d, &x.Extra, "folderId", &x.FolderID, decString, "string")
 		case "type":
-			d.field(&x.Extra, "type", d.at(), decOptional(&x.Type, d, decString), "string")
+			decMemberOptional(d, &x.Extra, "type", &x.Type, decString, "string")
 		case "sort":
-			d.field(&x.Extra, "sort", d.at(), decOptional(&x.Sort, d, decEnum[DriveFilesSort]), "string")
+			decMemberOptional(d, &x.Extra, "sort", &x.Sort, decEnum[DriveFilesSort], "string")
 		default:
 			d.unknown(&x.Extra)
 		}
@@ -76,34 +76,22 @@ func (x *DriveFilesRequest) decodeJSON(d *jsonDecoder) bool {
 func (x *DriveFilesRequest) encodeJSON(e *jsonEncoder) {
 	e.objectStart()
 	if x.Limit != nil {
-		if e.field(&x.Extra, "limit") {
-			encPtr(&x.Limit, e, encInt64)
-		}
+		encMemberPtr(e, &x.Extra, "limit", x.Limit, encInt64)
 	}
 	if x.SinceID != nil {
-		if e.field(&x.Extra, "sinceId") {
-			encPtr(&x.SinceID, e, encString)
-		}
+		encMemberPtr(e, &x.Extra, "sinceId", x.SinceID, encString)
 	}
 	if x.UntilID != nil {
-		if e.field(&x.Extra, "untilId") {
-			encPtr(&x.UntilID, e, encString)
-		}
+		encMemberPtr(e, &x.Extra, "untilId", x.UntilID, encString)
 	}
 	if x.FolderID.IsSet() {
-		if e.field(&x.Extra, "folderId") {
-			encOptional(&x.FolderID, e, encString)
-		}
+		encMemberOptional(e, &x.Extra, "folderId", &x.FolderID, encString)
 	}
 	if x.Type.IsSet() {
-		if e.field(&x.Extra, "type") {
-			encOptional(&x.Type, e, encString)
-		}
+		encMemberOptional(e, &x.Extra, "type", &x.Type, encString)
 	}
 	if x.Sort.IsSet() {
-		if e.field(&x.Extra, "sort") {
-			encOptional(&x.Sort, e, encEnum[DriveFilesSort])
-		}
+		encMemberOptional(e, &x.Extra, "sort", &x.Sort, encEnum[DriveFilesSort])
 	}
 	x.Extra.encode(e)
 	e.objectEnd()
@@ -179,7 +167,7 @@ func (x *DriveFilesCheckExistenceRequest) decodeJSON(d *jsonDecoder) bool {
 		switch string(d.key) {
 		case "md5":
 			seen[0] |= 0x1
-			d.field(&x.Extra, "md5", d.at(), decString(&x.Md5, d), "string")
+			decMember(d, &x.Extra, "md5", &x.Md5, decString, "string")
 		default:
 			d.unknown(&x.Extra)
 		}
@@ -189,9 +177,7 @@ func (x *DriveFilesCheckExistenceRequest) decodeJSON(d *jsonDecoder) bool {
 }
 func (x *DriveFilesCheckExistenceRequest) encodeJSON(e *jsonEncoder) {
 	e.objectStart()
-	if e.field(&x.Extra, "md5") {
-		encString(&x.Md5, e)
-	}
+	encMember(e, &x.Extra, "md5", &x.Md5, encString)
 	x.Extra.encode(e)
 	e.objectEnd()
 }
@@ -278,15 +264,15 @@ func (x *DriveFilesCreateRequest) decodeJSON(d *jsonDecoder) bool {
 	for ; d.nextMember(n); n++ {
 		switch string(d.key) {
 		case "folderId":
-			d.field(&x.Extra, "folderId", d.at(), decOptional(&x.FolderID, d, decString), "string")
+			decMemberOptional(d, &x.Extra, "folderId", &x.FolderID, decString, "string")
 		case "name":
-			d.field(&x.Extra, "name", d.at(), decOptional(&x.Name, d, decString), "string")
+			decMemberOptional(d, &x.Extra, "name", &x.Name, decString, "string")
 		case "comment":
-			d.field(&x.Extra, "comment", d.at(), decOptional(&x.Comment, d, decString), "string")
+			decMemberOptional(d, &x.Extra, "comment", &x.Comment, decString, "string")
 		case "isSensitive":
-			d.field(&x.Extra, "isSensitive", d.at(), decPtr(&x.IsSensitive, d, decBool), "boolean")
+			decMemberPtr(d, &x.Extra, "isSensitive", &x.IsSensitive, new(bool), decBool, "boolean")
 		case "force":
-			d.field(&x.Extra, "force", d.at(), decPtr(&x.Force, d, decBool), "boolean")
+			decMemberPtr(d, &x.Extra, "force", &x.Force, new(bool), decBool, "boolean")
 		default:
 			d.unknown(&x.Extra)
 		}
@@ -296,29 +282,19 @@ func (x *DriveFilesCreateRequest) decodeJSON(d *jsonDecoder) bool {
 func (x *DriveFilesCreateRequest) encodeJSON(e *jsonEncoder) {
 	e.objectStart()
 	if x.FolderID.IsSet() {
-		if e.field(&x.Extra, "folderId") {
-			encOptional(&x.FolderID, e, encString)
-		}
+		encMemberOptional(e, &x.Extra, "folderId", &x.FolderID, encString)
 	}
 	if x.Name.IsSet() {
-		if e.field(&x.Extra, "name") {
-			encOptional(&x.Name, e, encString)
-		}
+		encMemberOptional(e, &x.Extra, "name", &x.Name, encString)
 	}
 	if x.Comment.IsSet() {
-		if e.field(&x.Extra, "comment") {
-			encOptional(&x.Comment, e, encString)
-		}
+		encMemberOptional(e, &x.Extra, "comment", &x.Comment, encString)
 	}
 	if x.IsSensitive != nil {
-		if e.field(&x.Extra, "isSensitive") {
-			encPtr(&x.IsSensitive, e, encBool)
-		}
+		encMemberPtr(e, &x.Extra, "isSensitive", x.IsSensitive, encBool)
 	}
 	if x.Force != nil {
-		if e.field(&x.Extra, "force") {
-			encPtr(&x.Force, e, encBool)
-		}
+		encMemberPtr(e, &x.Extra, "force", x.Force, encBool)
 	}
 	x.Extra.encode(e)
 	e.objectEnd()
@@ -390,7 +366,7 @@ func (x *DriveFoldersShowRequest) decodeJSON(d *jsonDecoder) bool {
 		switch string(d.key) {
 		case "folderId":
 			seen[0] |= 0x1
-			d.field(&x.Extra, "folderId", d.at(), decString(&x.FolderID, d), "string")
+			decMember(d, &x.Extra, "folderId", &x.FolderID, decString, "string")
 		default:
 			d.unknown(&x.Extra)
 		}
@@ -400,9 +376,7 @@ func (x *DriveFoldersShowRequest) decodeJSON(d *jsonDecoder) bool {
 }
 func (x *DriveFoldersShowRequest) encodeJSON(e *jsonEncoder) {
 	e.objectStart()
-	if e.field(&x.Extra, "folderId") {
-		encString(&x.FolderID, e)
-	}
+	encMember(e, &x.Extra, "folderId", &x.FolderID, encString)
 	x.Extra.encode(e)
 	e.objectEnd()
 }

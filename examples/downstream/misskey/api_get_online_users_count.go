@@ -48,7 +48,7 @@ func (x *GetOnlineUsersCountResponse) decodeJSON(d *jsonDecoder) bool {
 		switch string(d.key) {
 		case "count":
 			seen[0] |= 0x1
-			d.field(&x.Extra, "count", d.at(), decInt64(&x.Count, d), "integer")
+			decMember(d, &x.Extra, "count", &x.Count, decInt64, "integer")
 		default:
 			d.unknown(&x.Extra)
 		}
@@ -58,9 +58,7 @@ func (x *GetOnlineUsersCountResponse) decodeJSON(d *jsonDecoder) bool {
 }
 func (x *GetOnlineUsersCountResponse) encodeJSON(e *jsonEncoder) {
 	e.objectStart()
-	if e.field(&x.Extra, "count") {
-		encInt64(&x.Count, e)
-	}
+	encMember(e, &x.Extra, "count", &x.Count, encInt64)
 	x.Extra.encode(e)
 	e.objectEnd()
 }

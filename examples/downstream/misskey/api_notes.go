@@ -89,18 +89,18 @@ func (x *NotesCreatePoll) decodeJSON(d *jsonDecoder) bool {
 		switch string(d.key) {
 		case "choices":
 			seen[0] |= 0x1
-			d.field(&x.Extra, "choices", d.at(), func(p *[]string, d *jsonDecoder) bool {
+			decMember(d, &x.Extra, "choices", &x.Choices, func(p *[]string, d *jsonDecoder) bool {
 				return decSlice(p, d, decString)
-			}(&x.Choices, d), "array of string")
+			}, "array of string")
 		case "multiple":
 			seen[0] |= 0x2
-			d.field(&x.Extra, "multiple", d.at(), decPtr(&x.Multiple, d, decBool), "boolean")
+			decMemberPtr(d, &x.Extra, "multiple", &x.Multiple, new(bool), decBool, "boolean")
 		case "expiresAt":
 			seen[0] |= 0x4
-			d.field(&x.Extra, "expiresAt", d.at(), decOptional(&x.ExpiresAt, d, decInt64), "integer")
+			decMemberOptional(d, &x.Extra, "expiresAt", &x.ExpiresAt, decInt64, "integer")
 		case "expiredAfter":
 			seen[0] |= 0x8
-			d.field(&x.Extra, "expiredAfter", d.at(), decOptional(&x.ExpiredAfter, d, decInt64), "integer")
+			decMemberOptional(d, &x.Extra, "expiredAfter", &x.ExpiredAfter, decInt64, "integer")
 		default:
 			d.unknown(&x.Extra)
 		}
@@ -110,29 +110,15 @@ func (x *NotesCreatePoll) decodeJSON(d *jsonDecoder) bool {
 }
 func (x *NotesCreatePoll) encodeJSON(e *jsonEncoder) {
 	e.objectStart()
-	if e.field(&x.Extra, "choices") {
-		if x.Choices == nil {
-			e.rawBytes("[]")
-		} else {
-			func(p *[]string, e *jsonEncoder) {
-				encSlice(p, e, encString)
-			}(&x.Choices, e)
-		}
-	}
+	encMemberList(e, &x.Extra, "choices", &x.Choices, encString)
 	if x.Multiple != nil {
-		if e.field(&x.Extra, "multiple") {
-			encPtr(&x.Multiple, e, encBool)
-		}
+		encMemberPtr(e, &x.Extra, "multiple", x.Multiple, encBool)
 	}
 	if x.ExpiresAt.IsSet() {
-		if e.field(&x.Extra, "expiresAt") {
-			encOptional(&x.ExpiresAt, e, encInt64)
-		}
+		encMemberOptional(e, &x.Extra, "expiresAt", &x.ExpiresAt, encInt64)
 	}
 	if x.ExpiredAfter.IsSet() {
-		if e.field(&x.Extra, "expiredAfter") {
-			encOptional(&x.ExpiredAfter, e, encInt64)
-		}
+		encMemberOptional(e, &x.Extra, "expiredAfter", &x.ExpiredAfter, encInt64)
 	}
 	x.Extra.encode(e)
 	e.objectEnd()
@@ -182,37 +168,37 @@ func (x *NotesCreateRequest) decodeJSON(d *jsonDecoder) bool {
 	for ; d.nextMember(n); n++ {
 		switch string(d.key) {
 		case "visibility":
-			d.field(&x.Extra, "visibility", d.at(), decPtr(&x.Visibility, d, decEnum[NoteVisibility]), "string")
+			decMemberPtr(d, &x.Extra, "visibility", &x.Visibility, new(NoteVisibility), decEnum[NoteVisibility], "string")
 		case "visibleUserIds":
-			d.field(&x.Extra, "visibleUserIds", d.at(), func(p *[]string, d *jsonDecoder) bool {
+			decMember(d, &x.Extra, "visibleUserIds", &x.VisibleUserIDs, func(p *[]string, d *jsonDecoder) bool {
 				return decSlice(p, d, decString)
-			}(&x.VisibleUserIDs, d), "array of string")
+			}, "array of string")
 		case "cw":
-			d.field(&x.Extra, "cw", d.at(), decOptional(&x.CW, d, decString), "string")
+			decMemberOptional(d, &x.Extra, "cw", &x.CW, decString, "string")
 		case "localOnly":
-			d.field(&x.Extra, "localOnly", d.at(), decPtr(&x.LocalOnly, d, decBool), "boolean")
+			decMemberPtr(d, &x.Extra, "localOnly", &x.LocalOnly, new(bool), decBool, "boolean")
 		case "reactionAcceptance":
-			d.field(&x.Extra, "reactionAcceptance", d.at(), decOptional(&x.ReactionAcceptance, d, decEnum[NoteReactionAcceptance]), "string")
+			decMemberOptional(d, &x.Extra, "reactionAcceptance", &x.ReactionAcceptance, decEnum[NoteReactionAcceptance], "string")
 		case "noExtractMentions":
-			d.field(&x.Extra, "noExtractMentions", d.at(), decPtr(&x.NoExtractMentions, d, decBool), "boolean")
+			decMemberPtr(d, &x.Extra, "noExtractMentions", &x.NoExtractMentions, new(bool), decBool, "boolean")
 		case "text":
-			d.field(&x.Extra, "text", d.at(), decOptional(&x.Text, d, decString), "string")
+			decMemberOptional(d, &x.Extra, "text", &x.Text, decString, "string")
 		case "fileIds":
-			d.field(&x.Extra, "fileIds", d.at(), func(p *[]string, d *jsonDecoder) bool {
+			decMember(d, &x.Extra, "fileIds", &x.FileIDs, func(p *[]string, d *jsonDecoder) bool {
 				return decSlice(p, d, decString)
-			}(&x.FileIDs, d), "array of string")
+			}, "array of string")
 		case "mediaIds":
-			d.field(&x.Extra, "mediaIds", d.at(), func(p *[]string, d *jsonDecoder) bool {
+			decMember(d, &x.Extra, "mediaIds", &x.MediaIDs, func(p *[]string, d *jsonDecoder) bool {
 				return decSlice(p, d, decString)
-			}(&x.MediaIDs, d), "array of string")
+			}, "array of string")
 		case "replyId":
-			d.field(&x.Extra, "replyId", d.at(), decOptional(&x.ReplyID, d, decString), "string")
+			decMemberOptional(d, &x.Extra, "replyId", &x.ReplyID, decString, "string")
 		case "renoteId":
-			d.field(&x.Extra, "renoteId", d.at(), decOptional(&x.RenoteID, d, decString), "string")
+			decMemberOptional(d, &x.Extra, "renoteId", &x.RenoteID, decString, "string")
 		case "channelId":
-			d.field(&x.Extra, "channelId", d.at(), decOptional(&x.ChannelID, d, decString), "string")
+			decMemberOptional(d, &x.Extra, "channelId", &x.ChannelID, decString, "string")
 		case "poll":
-			d.field(&x.Extra, "poll", d.at(), decOptional(&x.Poll, d, (*NotesCreatePoll).decodeJSON), "NotesCreatePoll")
+			decMemberOptional(d, &x.Extra, "poll", &x.Poll, (*NotesCreatePoll).decodeJSON, "NotesCreatePoll")
 		default:
 			d.unknown(&x.Extra)
 		}
@@ -222,75 +208,49 @@ func (x *NotesCreateRequest) decodeJSON(d *jsonDecoder) bool {
 func (x *NotesCreateRequest) encodeJSON(e *jsonEncoder) {
 	e.objectStart()
 	if x.Visibility != nil {
-		if e.field(&x.Extra, "visibility") {
-			encPtr(&x.Visibility, e, encEnum[NoteVisibility])
-		}
+		encMemberPtr(e, &x.Extra, "visibility", x.Visibility, encEnum[NoteVisibility])
 	}
 	if x.VisibleUserIDs != nil {
-		if e.field(&x.Extra, "visibleUserIds") {
-			func(p *[]string, e *jsonEncoder) {
-				encSlice(p, e, encString)
-			}(&x.VisibleUserIDs, e)
-		}
+		encMember(e, &x.Extra, "visibleUserIds", &x.VisibleUserIDs, func(p *[]string, e *jsonEncoder) {
+			encSlice(p, e, encString)
+		})
 	}
 	if x.CW.IsSet() {
-		if e.field(&x.Extra, "cw") {
-			encOptional(&x.CW, e, encString)
-		}
+		encMemberOptional(e, &x.Extra, "cw", &x.CW, encString)
 	}
 	if x.LocalOnly != nil {
-		if e.field(&x.Extra, "localOnly") {
-			encPtr(&x.LocalOnly, e, encBool)
-		}
+		encMemberPtr(e, &x.Extra, "localOnly", x.LocalOnly, encBool)
 	}
 	if x.ReactionAcceptance.IsSet() {
-		if e.field(&x.Extra, "reactionAcceptance") {
-			encOptional(&x.ReactionAcceptance, e, encEnum[NoteReactionAcceptance])
-		}
+		encMemberOptional(e, &x.Extra, "reactionAcceptance", &x.ReactionAcceptance, encEnum[NoteReactionAcceptance])
 	}
 	if x.NoExtractMentions != nil {
-		if e.field(&x.Extra, "noExtractMentions") {
-			encPtr(&x.NoExtractMentions, e, encBool)
-		}
+		encMemberPtr(e, &x.Extra, "noExtractMentions", x.NoExtractMentions, encBool)
 	}
 	if x.Text.IsSet() {
-		if e.field(&x.Extra, "text") {
-			encOptional(&x.Text, e, encString)
-		}
+		encMemberOptional(e, &x.Extra, "text", &x.Text, encString)
 	}
 	if x.FileIDs != nil {
-		if e.field(&x.Extra, "fileIds") {
-			func(p *[]string, e *jsonEncoder) {
-				encSlice(p, e, encString)
-			}(&x.FileIDs, e)
-		}
+		encMember(e, &x.Extra, "fileIds", &x.FileIDs, func(p *[]string, e *jsonEncoder) {
+			encSlice(p, e, encString)
+		})
 	}
 	if x.MediaIDs != nil {
-		if e.field(&x.Extra, "mediaIds") {
-			func(p *[]string, e *jsonEncoder) {
-				encSlice(p, e, encString)
-			}(&x.MediaIDs, e)
-		}
+		encMember(e, &x.Extra, "mediaIds", &x.MediaIDs, func(p *[]string, e *jsonEncoder) {
+			encSlice(p, e, encString)
+		})
 	}
 	if x.ReplyID.IsSet() {
-		if e.field(&x.Extra, "replyId") {
-			encOptional(&x.ReplyID, e, encString)
-		}
+		encMemberOptional(e, &x.Extra, "replyId", &x.ReplyID, encString)
 	}
 	if x.RenoteID.IsSet() {
-		if e.field(&x.Extra, "renoteId") {
-			encOptional(&x.RenoteID, e, encString)
-		}
+		encMemberOptional(e, &x.Extra, "renoteId", &x.RenoteID, encString)
 	}
 	if x.ChannelID.IsSet() {
-		if e.field(&x.Extra, "channelId") {
-			encOptional(&x.ChannelID, e, encString)
-		}
+		encMemberOptional(e, &x.Extra, "channelId", &x.ChannelID, encString)
 	}
 	if x.Poll.IsSet() {
-		if e.field(&x.Extra, "poll") {
-			encOptional(&x.Poll, e, (*NotesCreatePoll).encodeJSON)
-		}
+		encMemberOptional(e, &x.Extra, "poll", &x.Poll, (*NotesCreatePoll).encodeJSON)
 	}
 	x.Extra.encode(e)
 	e.objectEnd()
@@ -333,7 +293,7 @@ func (x *NotesCreateResponse) decodeJSON(d *jsonDecoder) bool {
 		switch string(d.key) {
 		case "createdNote":
 			seen[0] |= 0x1
-			d.field(&x.Extra, "createdNote", d.at(), (*Note).decodeJSON(&x.CreatedNote, d), "Note")
+			decMember(d, &x.Extra, "createdNote", &x.CreatedNote, (*Note).decodeJSON, "Note")
 		default:
 			d.unknown(&x.Extra)
 		}
@@ -343,9 +303,7 @@ func (x *NotesCreateResponse) decodeJSON(d *jsonDecoder) bool {
 }
 func (x *NotesCreateResponse) encodeJSON(e *jsonEncoder) {
 	e.objectStart()
-	if e.field(&x.Extra, "createdNote") {
-		(*Note).encodeJSON(&x.CreatedNote, e)
-	}
+	encMember(e, &x.Extra, "createdNote", &x.CreatedNote, (*Note).encodeJSON)
 	x.Extra.encode(e)
 	e.objectEnd()
 }
@@ -418,7 +376,7 @@ func (x *NotesDeleteRequest) decodeJSON(d *jsonDecoder) bool {
 		switch string(d.key) {
 		case "noteId":
 			seen[0] |= 0x1
-			d.field(&x.Extra, "noteId", d.at(), decString(&x.NoteID, d), "string")
+			decMember(d, &x.Extra, "noteId", &x.NoteID, decString, "string")
 		default:
 			d.unknown(&x.Extra)
 		}
@@ -428,9 +386,7 @@ func (x *NotesDeleteRequest) decodeJSON(d *jsonDecoder) bool {
 }
 func (x *NotesDeleteRequest) encodeJSON(e *jsonEncoder) {
 	e.objectStart()
-	if e.field(&x.Extra, "noteId") {
-		encString(&x.NoteID, e)
-	}
+	encMember(e, &x.Extra, "noteId", &x.NoteID, encString)
 	x.Extra.encode(e)
 	e.objectEnd()
 }
@@ -508,21 +464,21 @@ func (x *NotesLocalTimelineRequest) decodeJSON(d *jsonDecoder) bool {
 	for ; d.nextMember(n); n++ {
 		switch string(d.key) {
 		case "withFiles":
-			d.field(&x.Extra, "withFiles", d.at(), decPtr(&x.WithFiles, d, decBool), "boolean")
+			decMemberPtr(d, &x.Extra, "withFiles", &x.WithFiles, new(bool), decBool, "boolean")
 		case "withRenotes":
-			d.field(&x.Extra, "withRenotes", d.at(), decPtr(&x.WithRenotes, d, decBool), "boolean")
+			decMemberPtr(d, &x.Extra, "withRenotes", &x.WithRenotes, new(bool), decBool, "boolean")
 		case "withReplies":
-			d.field(&x.Extra, "withReplies", d.at(), decPtr(&x.WithReplies, d, decBool), "boolean")
+			decMemberPtr(d, &x.Extra, "withReplies", &x.WithReplies, new(bool), decBool, "boolean")
 		case "limit":
-			d.field(&x.Extra, "limit", d.at(), decPtr(&x.Limit, d, decInt64), "integer")
+			decMemberPtr(d, &x.Extra, "limit", &x.Limit, new(int64), decInt64, "integer")
 		case "sinceId":
-			d.field(&x.Extra, "sinceId", d.at(), decPtr(&x.SinceID, d, decString), "string")
+			decMemberPtr(d, &x.Extra, "sinceId", &x.SinceID, new(string), decString, "string")
 		case "untilId":
-			d.field(&x.Extra, "untilId", d.at(), decPtr(&x.UntilID, d, decString), "string")
+			decMemberPtr(d, &x.Extra, "untilId", &x.UntilID, new(string), decString, "string")
 		case "sinceDate":
-			d.field(&x.Extra, "sinceDate", d.at(), decPtr(&x.SinceDate, d, decInt64), "integer")
+			decMemberPtr(d, &x.Extra, "sinceDate", &x.SinceDate, new(int64), decInt64, "integer")
 		case "untilDate":
-			d.field(&x.Extra, "untilDate", d.at(), decPtr(&x.UntilDate, d, decInt64), "integer")
+			decMemberPtr(d, &x.Extra, "untilDate", &x.UntilDate, new(int64), decInt64, "integer")
 		default:
 			d.unknown(&x.Extra)
 		}
@@ -532,44 +488,28 @@ func (x *NotesLocalTimelineRequest) decodeJSON(d *jsonDecoder) bool {
 func (x *NotesLocalTimelineRequest) encodeJSON(e *jsonEncoder) {
 	e.objectStart()
 	if x.WithFiles != nil {
-		if e.field(&x.Extra, "withFiles") {
-			encPtr(&x.WithFiles, e, encBool)
-		}
+		encMemberPtr(e, &x.Extra, "withFiles", x.WithFiles, encBool)
 	}
 	if x.WithRenotes != nil {
-		if e.field(&x.Extra, "withRenotes") {
-			encPtr(&x.WithRenotes, e, encBool)
-		}
+		encMemberPtr(e, &x.Extra, "withRenotes", x.WithRenotes, encBool)
 	}
 	if x.WithReplies != nil {
-		if e.field(&x.Extra, "withReplies") {
-			encPtr(&x.WithReplies, e, encBool)
-		}
+		encMemberPtr(e, &x.Extra, "withReplies", x.WithReplies, encBool)
 	}
 	if x.Limit != nil {
-		if e.field(&x.Extra, "limit") {
-			encPtr(&x.Limit, e, encInt64)
-		}
+		encMemberPtr(e, &x.Extra, "limit", x.Limit, encInt64)
 	}
 	if x.SinceID != nil {
-		if e.field(&x.Extra, "sinceId") {
-			encPtr(&x.SinceID, e, encString)
-		}
+		encMemberPtr(e, &x.Extra, "sinceId", x.SinceID, encString)
 	}
 	if x.UntilID != nil {
-		if e.field(&x.Extra, "untilId") {
-			encPtr(&x.UntilID, e, encString)
-		}
+		encMemberPtr(e, &x.Extra, "untilId", x.UntilID, encString)
 	}
 	if x.SinceDate != nil {
-		if e.field(&x.Extra, "sinceDate") {
-			encPtr(&x.SinceDate, e, encInt64)
-		}
+		encMemberPtr(e, &x.Extra, "sinceDate", x.SinceDate, encInt64)
 	}
 	if x.UntilDate != nil {
-		if e.field(&x.Extra, "untilDate") {
-			encPtr(&x.UntilDate, e, encInt64)
-		}
+		encMemberPtr(e, &x.Extra, "untilDate", x.UntilDate, encInt64)
 	}
 	x.Extra.encode(e)
 	e.objectEnd()
@@ -644,10 +584,10 @@ func (x *NotesPollsVoteRequest) decodeJSON(d *jsonDecoder) bool {
 		switch string(d.key) {
 		case "noteId":
 			seen[0] |= 0x1
-			d.field(&x.Extra, "noteId", d.at(), decString(&x.NoteID, d), "string")
+			decMember(d, &x.Extra, "noteId", &x.NoteID, decString, "string")
 		case "choice":
 			seen[0] |= 0x2
-			d.field(&x.Extra, "choice", d.at(), decInt64(&x.Choice, d), "integer")
+			decMember(d, &x.Extra, "choice", &x.Choice, decInt64, "integer")
 		default:
 			d.unknown(&x.Extra)
 		}
@@ -657,12 +597,8 @@ func (x *NotesPollsVoteRequest) decodeJSON(d *jsonDecoder) bool {
 }
 func (x *NotesPollsVoteRequest) encodeJSON(e *jsonEncoder) {
 	e.objectStart()
-	if e.field(&x.Extra, "noteId") {
-		encString(&x.NoteID, e)
-	}
-	if e.field(&x.Extra, "choice") {
-		encInt64(&x.Choice, e)
-	}
+	encMember(e, &x.Extra, "noteId", &x.NoteID, encString)
+	encMember(e, &x.Extra, "choice", &x.Choice, encInt64)
 	x.Extra.encode(e)
 	e.objectEnd()
 }
@@ -746,22 +682,22 @@ func (x *NotesReactionsRequest) decodeJSON(d *jsonDecoder) bool {
 		switch string(d.key) {
 		case "noteId":
 			seen[0] |= 0x1
-			d.field(&x.Extra, "noteId", d.at(), decString(&x.NoteID, d), "string")
+			decMember(d, &x.Extra, "noteId", &x.NoteID, decString, "string")
 		case "type":
 			seen[0] |= 0x2
-			d.field(&x.Extra, "type", d.at(), decOptional(&x.Type, d, decString), "string")
+			decMemberOptional(d, &x.Extra, "type", &x.Type, decString, "string")
 		case "limit":
 			seen[0] |= 0x4
-			d.field(&x.Extra, "limit", d.at(), decPtr(&x.Limit, d, decInt64), "integer")
+			decMemberPtr(d, &x.Extra, "limit", &x.Limit, new(int64), decInt64, "integer")
 		case "offset":
 			seen[0] |= 0x8
-			d.field(&x.Extra, "offset", d.at(), decPtr(&x.Offset, d, decInt64), "integer")
+			decMemberPtr(d, &x.Extra, "offset", &x.Offset, new(int64), decInt64, "integer")
 		case "sinceId":
 			seen[0] |= 0x10
-			d.field(&x.Extra, "sinceId", d.at(), decPtr(&x.SinceID, d, decString), "string")
+			decMemberPtr(d, &x.Extra, "sinceId", &x.SinceID, new(string), decString, "string")
 		case "untilId":
 			seen[0] |= 0x20
-			d.field(&x.Extra, "untilId", d.at(), decPtr(&x.UntilID, d, decString), "string")
+			decMemberPtr(d, &x.Extra, "untilId", &x.UntilID, new(string), decString, "string")
 		default:
 			d.unknown(&x.Extra)
 		}
@@ -771,33 +707,21 @@ func (x *NotesReactionsRequest) decodeJSON(d *jsonDecoder) bool {
 }
 func (x *NotesReactionsRequest) encodeJSON(e *jsonEncoder) {
 	e.objectStart()
-	if e.field(&x.Extra, "noteId") {
-		encString(&x.NoteID, e)
-	}
+	encMember(e, &x.Extra, "noteId", &x.NoteID, encString)
 	if x.Type.IsSet() {
-		if e.field(&x.Extra, "type") {
-			encOptional(&x.Type, e, encString)
-		}
+		encMemberOptional(e, &x.Extra, "type", &x.Type, encString)
 	}
 	if x.Limit != nil {
-		if e.field(&x.Extra, "limit") {
-			encPtr(&x.Limit, e, encInt64)
-		}
+		encMemberPtr(e, &x.Extra, "limit", x.Limit, encInt64)
 	}
 	if x.Offset != nil {
-		if e.field(&x.Extra, "offset") {
-			encPtr(&x.Offset, e, encInt64)
-		}
+		encMemberPtr(e, &x.Extra, "offset", x.Offset, encInt64)
 	}
 	if x.SinceID != nil {
-		if e.field(&x.Extra, "sinceId") {
-			encPtr(&x.SinceID, e, encString)
-		}
+		encMemberPtr(e, &x.Extra, "sinceId", x.SinceID, encString)
 	}
 	if x.UntilID != nil {
-		if e.field(&x.Extra, "untilId") {
-			encPtr(&x.UntilID, e, encString)
-		}
+		encMemberPtr(e, &x.Extra, "untilId", x.UntilID, encString)
 	}
 	x.Extra.encode(e)
 	e.objectEnd()
@@ -872,10 +796,10 @@ func (x *NotesReactionsCreateRequest) decodeJSON(d *jsonDecoder) bool {
 		switch string(d.key) {
 		case "noteId":
 			seen[0] |= 0x1
-			d.field(&x.Extra, "noteId", d.at(), decString(&x.NoteID, d), "string")
+			decMember(d, &x.Extra, "noteId", &x.NoteID, decString, "string")
 		case "reaction":
 			seen[0] |= 0x2
-			d.field(&x.Extra, "reaction", d.at(), decString(&x.Reaction, d), "string")
+			decMember(d, &x.Extra, "reaction", &x.Reaction, decString, "string")
 		default:
 			d.unknown(&x.Extra)
 		}
@@ -885,12 +809,8 @@ func (x *NotesReactionsCreateRequest) decodeJSON(d *jsonDecoder) bool {
 }
 func (x *NotesReactionsCreateRequest) encodeJSON(e *jsonEncoder) {
 	e.objectStart()
-	if e.field(&x.Extra, "noteId") {
-		encString(&x.NoteID, e)
-	}
-	if e.field(&x.Extra, "reaction") {
-		encString(&x.Reaction, e)
-	}
+	encMember(e, &x.Extra, "noteId", &x.NoteID, encString)
+	encMember(e, &x.Extra, "reaction", &x.Reaction, encString)
 	x.Extra.encode(e)
 	e.objectEnd()
 }
@@ -958,27 +878,27 @@ func (x *NotesSearchByTagRequest) decodeJSON(d *jsonDecoder) bool {
 	for ; d.nextMember(n); n++ {
 		switch string(d.key) {
 		case "reply":
-			d.field(&x.Extra, "reply", d.at(), decOptional(&x.Reply, d, decBool), "boolean")
+			decMemberOptional(d, &x.Extra, "reply", &x.Reply, decBool, "boolean")
 		case "renote":
-			d.field(&x.Extra, "renote", d.at(), decOptional(&x.Renote, d, decBool), "boolean")
+			decMemberOptional(d, &x.Extra, "renote", &x.Renote, decBool, "boolean")
 		case "withFiles":
-			d.field(&x.Extra, "withFiles", d.at(), decPtr(&x.WithFiles, d, decBool), "boolean")
+			decMemberPtr(d, &x.Extra, "withFiles", &x.WithFiles, new(bool), decBool, "boolean")
 		case "poll":
-			d.field(&x.Extra, "poll", d.at(), decOptional(&x.Poll, d, decBool), "boolean")
+			decMemberOptional(d, &x.Extra, "poll", &x.Poll, decBool, "boolean")
 		case "limit":
-			d.field(&x.Extra, "limit", d.at(), decPtr(&x.Limit, d, decInt64), "integer")
+			decMemberPtr(d, &x.Extra, "limit", &x.Limit, new(int64), decInt64, "integer")
 		case "sinceId":
-			d.field(&x.Extra, "sinceId", d.at(), decPtr(&x.SinceID, d, decString), "string")
+			decMemberPtr(d, &x.Extra, "sinceId", &x.SinceID, new(string), decString, "string")
 		case "untilId":
-			d.field(&x.Extra, "untilId", d.at(), decPtr(&x.UntilID, d, decString), "string")
+			decMemberPtr(d, &x.Extra, "untilId", &x.UntilID, new(string), decString, "string")
 		case "tag":
-			d.field(&x.Extra, "tag", d.at(), decPtr(&x.Tag, d, decString), "string")
+			decMemberPtr(d, &x.Extra, "tag", &x.Tag, new(string), decString, "string")
 		case "query":
-			d.field(&x.Extra, "query", d.at(), func(p *[][]string, d *jsonDecoder) bool {
+			decMember(d, &x.Extra, "query", &x.Query, func(p *[][]string, d *jsonDecoder) bool {
 				return decSlice(p, d, func(p *[]string, d *jsonDecoder) bool {
 					return decSlice(p, d, decString)
 				})
-			}(&x.Query, d), "array of array of string")
+			}, "array of array of string")
 		default:
 			d.unknown(&x.Extra)
 		}
@@ -988,53 +908,35 @@ func (x *NotesSearchByTagRequest) decodeJSON(d *jsonDecoder) bool {
 func (x *NotesSearchByTagRequest) encodeJSON(e *jsonEncoder) {
 	e.objectStart()
 	if x.Reply.IsSet() {
-		if e.field(&x.Extra, "reply") {
-			encOptional(&x.Reply, e, encBool)
-		}
+		encMemberOptional(e, &x.Extra, "reply", &x.Reply, encBool)
 	}
 	if x.Renote.IsSet() {
-		if e.field(&x.Extra, "renote") {
-			encOptional(&x.Renote, e, encBool)
-		}
+		encMemberOptional(e, &x.Extra, "renote", &x.Renote, encBool)
 	}
 	if x.WithFiles != nil {
-		if e.field(&x.Extra, "withFiles") {
-			encPtr(&x.WithFiles, e, encBool)
-		}
+		encMemberPtr(e, &x.Extra, "withFiles", x.WithFiles, encBool)
 	}
 	if x.Poll.IsSet() {
-		if e.field(&x.Extra, "poll") {
-			encOptional(&x.Poll, e, encBool)
-		}
+		encMemberOptional(e, &x.Extra, "poll", &x.Poll, encBool)
 	}
 	if x.Limit != nil {
-		if e.field(&x.Extra, "limit") {
-			encPtr(&x.Limit, e, encInt64)
-		}
+		encMemberPtr(e, &x.Extra, "limit", x.Limit, encInt64)
 	}
 	if x.SinceID != nil {
-		if e.field(&x.Extra, "sinceId") {
-			encPtr(&x.SinceID, e, encString)
-		}
+		encMemberPtr(e, &x.Extra, "sinceId", x.SinceID, encString)
 	}
 	if x.UntilID != nil {
-		if e.field(&x.Extra, "untilId") {
-			encPtr(&x.UntilID, e, encString)
-		}
+		encMemberPtr(e, &x.Extra, "untilId", x.UntilID, encString)
 	}
 	if x.Tag != nil {
-		if e.field(&x.Extra, "tag") {
-			encPtr(&x.Tag, e, encString)
-		}
+		encMemberPtr(e, &x.Extra, "tag", x.Tag, encString)
 	}
 	if x.Query != nil {
-		if e.field(&x.Extra, "query") {
-			func(p *[][]string, e *jsonEncoder) {
-				encSlice(p, e, func(p *[]string, e *jsonEncoder) {
-					encSlice(p, e, encString)
-				})
-			}(&x.Query, e)
-		}
+		encMember(e, &x.Extra, "query", &x.Query, func(p *[][]string, e *jsonEncoder) {
+			encSlice(p, e, func(p *[]string, e *jsonEncoder) {
+				encSlice(p, e, encString)
+			})
+		})
 	}
 	x.Extra.encode(e)
 	e.objectEnd()
@@ -1106,7 +1008,7 @@ func (x *NotesShowRequest) decodeJSON(d *jsonDecoder) bool {
 		switch string(d.key) {
 		case "noteId":
 			seen[0] |= 0x1
-			d.field(&x.Extra, "noteId", d.at(), decString(&x.NoteID, d), "string")
+			decMember(d, &x.Extra, "noteId", &x.NoteID, decString, "string")
 		default:
 			d.unknown(&x.Extra)
 		}
@@ -1116,9 +1018,7 @@ func (x *NotesShowRequest) decodeJSON(d *jsonDecoder) bool {
 }
 func (x *NotesShowRequest) encodeJSON(e *jsonEncoder) {
 	e.objectStart()
-	if e.field(&x.Extra, "noteId") {
-		encString(&x.NoteID, e)
-	}
+	encMember(e, &x.Extra, "noteId", &x.NoteID, encString)
 	x.Extra.encode(e)
 	e.objectEnd()
 }
@@ -1185,23 +1085,23 @@ func (x *NotesTimelineRequest) decodeJSON(d *jsonDecoder) bool {
 	for ; d.nextMember(n); n++ {
 		switch string(d.key) {
 		case "limit":
-			d.field(&x.Extra, "limit", d.at(), decPtr(&x.Limit, d, decInt64), "integer")
+			decMemberPtr(d, &x.Extra, "limit", &x.Limit, new(int64), decInt64, "integer")
 		case "sinceId":
-			d.field(&x.Extra, "sinceId", d.at(), decPtr(&x.SinceID, d, decString), "string")
+			decMemberPtr(d, &x.Extra, "sinceId", &x.SinceID, new(string), decString, "string")
 		case "untilId":
-			d.field(&x.Extra, "untilId", d.at(), decPtr(&x.UntilID, d, decString), "string")
+			decMemberPtr(d, &x.Extra, "untilId", &x.UntilID, new(string), decString, "string")
 		case "sinceDate":
-			d.field(&x.Extra, "sinceDate", d.at(), decPtr(&x.SinceDate, d, decInt64), "integer")
+			decMemberPtr(d, &x.Extra, "sinceDate", &x.SinceDate, new(int64), decInt64, "integer")
 		case "untilDate":
-			d.field(&x.Extra, "untilDate", d.at(), decPtr(&x.UntilDate, d, decInt64), "integer")
+			decMemberPtr(d, &x.Extra, "untilDate", &x.UntilDate, new(int64), decInt64, "integer")
 		case "allowPartial":
-			d.field(&x.Extra, "allowPartial", d.at(), decPtr(&x.AllowPartial, d, decBool), "boolean")
+			decMemberPtr(d, &x.Extra, "allowPartial", &x.AllowPartial, new(bool), decBool, "boolean")
 		case "includeMyRenotes":
-			d.field(&x.Extra, "includeMyRenotes", d.at(), decPtr(&x.IncludeMyRenotes, d, decBool), "boolean")
+			decMemberPtr(d, &x.Extra, "includeMyRenotes", &x.IncludeMyRenotes, new(bool), decBool, "boolean")
 		case "withFiles":
-			d.field(&x.Extra, "withFiles", d.at(), decPtr(&x.WithFiles, d, decBool), "boolean")
+			decMemberPtr(d, &x.Extra, "withFiles", &x.WithFiles, new(bool), decBool, "boolean")
 		case "withRenotes":
-			d.field(&x.Extra, "withRenotes", d.at(), decPtr(&x.WithRenotes, d, decBool), "boolean")
+			decMemberPtr(d, &x.Extra, "withRenotes", &x.WithRenotes, new(bool), decBool, "boolean")
 		default:
 			d.unknown(&x.Extra)
 		}
@@ -1211,49 +1111,31 @@ func (x *NotesTimelineRequest) decodeJSON(d *jsonDecoder) bool {
 func (x *NotesTimelineRequest) encodeJSON(e *jsonEncoder) {
 	e.objectStart()
 	if x.Limit != nil {
-		if e.field(&x.Extra, "limit") {
-			encPtr(&x.Limit, e, encInt64)
-		}
+		encMemberPtr(e, &x.Extra, "limit", x.Limit, encInt64)
 	}
 	if x.SinceID != nil {
-		if e.field(&x.Extra, "sinceId") {
-			encPtr(&x.SinceID, e, encString)
-		}
+		encMemberPtr(e, &x.Extra, "sinceId", x.SinceID, encString)
 	}
 	if x.UntilID != nil {
-		if e.field(&x.Extra, "untilId") {
-			encPtr(&x.UntilID, e, encString)
-		}
+		encMemberPtr(e, &x.Extra, "untilId", x.UntilID, encString)
 	}
 	if x.SinceDate != nil {
-		if e.field(&x.Extra, "sinceDate") {
-			encPtr(&x.SinceDate, e, encInt64)
-		}
+		encMemberPtr(e, &x.Extra, "sinceDate", x.SinceDate, encInt64)
 	}
 	if x.UntilDate != nil {
-		if e.field(&x.Extra, "untilDate") {
-			encPtr(&x.UntilDate, e, encInt64)
-		}
+		encMemberPtr(e, &x.Extra, "untilDate", x.UntilDate, encInt64)
 	}
 	if x.AllowPartial != nil {
-		if e.field(&x.Extra, "allowPartial") {
-			encPtr(&x.AllowPartial, e, encBool)
-		}
+		encMemberPtr(e, &x.Extra, "allowPartial", x.AllowPartial, encBool)
 	}
 	if x.IncludeMyRenotes != nil {
-		if e.field(&x.Extra, "includeMyRenotes") {
-			encPtr(&x.IncludeMyRenotes, e, encBool)
-		}
+		encMemberPtr(e, &x.Extra, "includeMyRenotes", x.IncludeMyRenotes, encBool)
 	}
 	if x.WithFiles != nil {
-		if e.field(&x.Extra, "withFiles") {
-			encPtr(&x.WithFiles, e, encBool)
-		}
+		encMemberPtr(e, &x.Extra, "withFiles", x.WithFiles, encBool)
 	}
 	if x.WithRenotes != nil {
-		if e.field(&x.Extra, "withRenotes") {
-			encPtr(&x.WithRenotes, e, encBool)
-		}
+		encMemberPtr(e, &x.Extra, "withRenotes", x.WithRenotes, encBool)
 	}
 	x.Extra.encode(e)
 	e.objectEnd()

@@ -49,7 +49,7 @@ func (x *PingResponse) decodeJSON(d *jsonDecoder) bool {
 		switch string(d.key) {
 		case "pong":
 			seen[0] |= 0x1
-			d.field(&x.Extra, "pong", d.at(), decInt64(&x.Pong, d), "integer")
+			decMember(d, &x.Extra, "pong", &x.Pong, decInt64, "integer")
 		default:
 			d.unknown(&x.Extra)
 		}
@@ -59,9 +59,7 @@ func (x *PingResponse) decodeJSON(d *jsonDecoder) bool {
 }
 func (x *PingResponse) encodeJSON(e *jsonEncoder) {
 	e.objectStart()
-	if e.field(&x.Extra, "pong") {
-		encInt64(&x.Pong, e)
-	}
+	encMember(e, &x.Extra, "pong", &x.Pong, encInt64)
 	x.Extra.encode(e)
 	e.objectEnd()
 }
