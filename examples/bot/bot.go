@@ -9,9 +9,9 @@ import (
 	misskey "github.com/misskey-gen/misskey-gen/generated"
 )
 
-// Bot is a small Misskey bot: it answers notes that mention it or reply to
-// it (a reaction and a short reply), follows back whoever follows it, and
-// leaves plain renotes alone.
+// Bot is a small Misskey bot: it answers notes that mention it, reply to it
+// or quote it (a reaction and a short reply), follows back whoever follows
+// it, and leaves plain renotes of its notes alone.
 type Bot struct {
 	Client *misskey.Client
 	Log    *log.Logger // nil: log.Default()
@@ -34,6 +34,8 @@ func (b *Bot) Run(ctx context.Context) error {
 		case *misskey.StreamMention:
 			b.answer(ctx, &v.Note)
 		case *misskey.StreamReply:
+			b.answer(ctx, &v.Note)
+		case *misskey.StreamRenote: // a renote of the bot's note: a quote is answered
 			b.answer(ctx, &v.Note)
 		case *misskey.StreamFollowed:
 			b.followBack(ctx, v.ID, v.Username)
