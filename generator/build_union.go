@@ -188,7 +188,7 @@ func (b *builder) fillObjectUnion(t *Type, sh shape, c convCtx) error {
 			return fmt.Errorf("%s: property name %q cannot be written as a Go struct tag", c.ptr, name)
 		}
 		var schemas []*openapi3.SchemaRef
-		var ptr, doc string
+		var ptr, untypedPtr, doc string
 		required, nullable := true, false
 		for _, p := range props {
 			s, ok := p.schemas[name]
@@ -202,6 +202,9 @@ func (b *builder) fillObjectUnion(t *Type, sh shape, c convCtx) error {
 			if ptr == "" {
 				ptr = p.ptrs[name]
 			}
+			if untypedPtr == "" && (s == nil || s.Value == nil || isConstraintOnly(s)) {
+				untypedPtr = p.ptrs[name]
+			}
 			if s != nil && s.Value != nil {
 				nullable = nullable || allowsNull(s.Value)
 				if doc == "" {
@@ -209,6 +212,11 @@ func (b *builder) fillObjectUnion(t *Type, sh shape, c convCtx) error {
 				}
 			}
 			schemas = append(schemas, s)
+		}
+		if untypedPtr != "" && name != disc {
+			// The field allows any value because this alternative does
+			// (see convertAlternatives): it is defined there.
+			ptr = untypedPtr
 		}
 		fc := c.child(ptr, t, name)
 		var ref *TypeRef
@@ -299,6 +307,15 @@ func (b *builder) convertAlternatives(schemas []*openapi3.SchemaRef, c convCtx) 
 	}
 	if len(distinct) == 1 {
 		return b.convert(distinct[0], c)
+	}
+	for _, s := range distinct {
+		// An alternative that says nothing of the property's shape
+		// (misskey 2025.4.1-mhq: sensitiveFlagAssigned's fileId is {})
+		// allows any value there, and so does the merged field. The oneOf
+		// below would drop it as a constraint-only alternative.
+		if s == nil || s.Value == nil || isConstraintOnly(s) {
+			return b.convert(&openapi3.SchemaRef{Value: &openapi3.Schema{}}, c)
+		}
 	}
 	var vals []string
 	nullable := false

@@ -270,7 +270,8 @@ func (t *testServerEmitter) handlersFile() *jen.File {
 
 // listFormHandler writes the Handle method of an endpoint with a list form
 // (users/show answers a list when the request has userIds): it takes a
-// handler per form, and a call goes to the one its request asks for.
+// handler per form, and a call goes to the one its request asks for: the
+// list form when the plural field was sent (not nil), even empty.
 func (t *testServerEmitter) listFormHandler(f *jen.File, ep *Endpoint, name string, params []jen.Code, one jen.Code, pre []jen.Code) {
 	many := jen.Params(t.responseType(ep.ListResponse), jen.Error())
 	f.Comment(commentLine(fmt.Sprintf("%s makes one answer %s for one (the client's %s) and many", name, ep.Name, ep.GoName)))
@@ -280,7 +281,9 @@ func (t *testServerEmitter) listFormHandler(f *jen.File, ep *Endpoint, name stri
 	f.Comment("its form to the server's own Misskey; both nil remove the handler.")
 	list := jen.Id("r").Dot(ep.ListField.Name)
 	body := append(append([]jen.Code{}, pre...),
-		jen.If(jen.Len(list).Op(">").Lit(0)).Block(
+		// As Misskey (users/show: `if (ps.userIds)`): the list form
+		// whenever the plural was sent, even empty.
+		jen.If(list.Op("!=").Nil()).Block(
 			jen.If(jen.Id("many").Op("==").Nil()).Block(jen.Return(jen.Nil(), jen.Id("ErrFallThrough"))),
 			jen.Return(jen.Id("many").Call(jen.Id("ctx"), jen.Id("r"))),
 		),

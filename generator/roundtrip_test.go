@@ -24,31 +24,42 @@ import (
 
 // TestRoundTrip proves the generated types by round trips, for every
 // endpoint of testdata/openapi.json and of every real document in
-// ../shared/specs.
+// ../shared/specs (MISSKEY_ROUNDTRIP_DOCS=name,… limits it to some, while
+// working on it).
 //
 // This process runs a fake Misskey server (httptest) that knows every
-// document. For each endpoint it synthesizes (synth_test.go) several
-// variants of a request valid for the endpoint's request schema and a
-// response valid for its response schema: with and without optional
-// properties, with nulls wherever the document allows them, and with every
-// union branch chosen in some variant. The generated packages, all in one
-// temporary module, each get a test (roundTripClientTest) that, for each
-// endpoint and variant, fetches the request JSON from the server, decodes it
-// into the generated request type and calls the generated method against
-// the server, and posts the decoded response, encoded again, back.
+// document, with the fixups table applied as the generator applies it. For
+// each endpoint it synthesizes (synth_test.go) several variants of a request
+// valid for the endpoint's request schema and a response valid for its
+// response schema: with and without optional properties, with nulls
+// wherever the document allows them, and with every union branch chosen in
+// some variant. Variants 0 and 3 of each response also carry a few members
+// the document does not declare, and variant 0 of every third endpoint's
+// response one value of the wrong JSON kind (a misfit). The generated
+// packages, all in one temporary module, each get a test
+// (roundTripClientTest) that, for each endpoint and variant, fetches the
+// request JSON from the server, decodes it strictly into the generated
+// request type and calls the generated method against the server, with
+// strict decoding, and posts the decoded response, encoded again, back. A
+// case with a misfit is called twice: leniently with a mismatch handler,
+// then strictly.
 //
 // The server then checks, per endpoint and variant:
 //   - the body the client sent, without the token "i", is valid for the
 //     request schema (kin-openapi) and means the same as the request JSON it
-//     handed out: what was absent is absent, what was null is null;
+//     handed out: what was absent is absent, what was null is null (a
+//     multipart form cannot carry null: there a null is expected absent);
 //   - a multipart request carries its fields and its file part;
 //   - the client decoded the response without error, and encoding the
 //     decoded value again gives JSON that means the same as what the server
-//     sent. "The same" allows only: date-times compared as instants; 2 and
-//     2.0 equal where the document says number; a property the document
-//     marks optional and nullable may be absent on one side where it is
-//     null on the other. Anything else, an undeclared property included,
-//     fails.
+//     sent, undeclared members and misfits included. "The same" allows
+//     only: date-times compared as instants, and 2 and 2.0 equal where the
+//     document says number. Absent stays absent and null stays null; any
+//     other number comes back as the same literal.
+//   - for a misfit: the lenient call returned it unchanged and gave the
+//     mismatch handler exactly that value at its JSON Pointer, once; the
+//     strict call failed with a *DecodeError wrapping a *MismatchError
+//     naming it.
 //
 // Failures are reported per document and endpoint with the variant and a
 // JSON diff snippet.
@@ -109,6 +120,16 @@ func roundTripDocuments(t *testing.T) []rtDocument {
 		t.Log("../shared/specs is absent: the round trip covers testdata/openapi.json only")
 	}
 	paths = append(paths, shared...)
+	// MISSKEY_ROUNDTRIP_DOCS=openapi,misskey-2024.10.1 limits the run to
+	// those documents (file names without .json), for working on the test
+	// without building a client for every document.
+	var only map[string]bool
+	if list := os.Getenv("MISSKEY_ROUNDTRIP_DOCS"); list != "" {
+		only = map[string]bool{}
+		for _, n := range strings.Split(list, ",") {
+			only[strings.TrimSpace(n)] = true
+		}
+	}
 	var out []rtDocument
 	for i, p := range paths {
 		name := strings.TrimSuffix(filepath.Base(p), ".json")
@@ -116,7 +137,13 @@ func roundTripDocuments(t *testing.T) []rtDocument {
 		if i == 0 {
 			key = "m_testdata_openapi"
 		}
+		if only != nil && !only[name] {
+			continue
+		}
 		out = append(out, rtDocument{key: key, name: name, path: p})
+	}
+	if only != nil {
+		t.Logf("MISSKEY_ROUNDTRIP_DOCS: %d of %d documents", len(out), len(paths))
 	}
 	return out
 }
@@ -166,9 +193,19 @@ type rtCase struct {
 	variant int
 	req     []byte // the request JSON handed to the client; nil: no request body schema
 	reqVal  any
+	reqAnn  *annotations
 	resp    []byte // the response body; nil: 204
 	respVal any
 	respAnn *annotations
+
+	// undeclared is how many members the document does not declare were
+	// put into the response (injectUndeclared).
+	undeclared int
+	// misfitPath is set when one value of the response is of the wrong JSON
+	// kind (injectMisfit): its JSON Pointer, and misfitValue its JSON. The
+	// client then calls twice, decoding leniently and then strictly.
+	misfitPath  string
+	misfitValue []byte
 
 	mu       sync.Mutex
 	problems []string // synthesis, request and check problems
@@ -254,8 +291,8 @@ func (s *rtServer) prepareAll() {
 		go func() {
 			sem <- struct{}{}
 			defer func() { <-sem }()
-			for _, name := range d.names {
-				d.endpoints[name].prepare(d.key)
+			for i, name := range d.names {
+				d.endpoints[name].prepare(d.key, i)
 			}
 			close(d.ready)
 		}()
@@ -263,18 +300,44 @@ func (s *rtServer) prepareAll() {
 }
 
 // prepare synthesizes the variants of an endpoint: at least rtMinVariants,
-// more while some union branch has not been chosen yet.
-func (ep *rtEndpoint) prepare(doc string) {
+// more while some union branch has not been chosen yet. index is the
+// endpoint's place in its document.
+//
+// Variants 0 and 3 of every response get a few members the document does not
+// declare. Variant 0 of every third endpoint's response gets one value of the
+// wrong JSON kind (the kind rotating over those endpoints).
+func (ep *rtEndpoint) prepare(doc string, index int) {
 	usage := newUnionUsage()
+	plural, listBranch := listForm(ep.reqSchema, ep.respSchema)
 	for v := 0; ; v++ {
 		c := &rtCase{variant: v}
+		topBranch := -1
 		if ep.reqSchema != nil {
 			g := newSynth(doc+" "+ep.name+" request", v, usage)
 			g.multipart = ep.multipart
 			g.label = "request"
 			g.topRequest = true
 			val := g.value(ep.reqSchema, "", 0)
+			if m, ok := val.(map[string]any); ok && plural != "" && v >= 3 && m[plural] != nil {
+				// The single form's answer not chosen yet: ask for one
+				// object, if the request is valid without the plural.
+				if counts := usage.counts[unionKey(ep.respSchema.Value)]; len(counts) == 2 && counts[1-listBranch] == 0 {
+					list := m[plural]
+					delete(m, plural)
+					if ep.reqSchema.Value.VisitJSON(jsonRoundTrip(m), validationOptions()...) != nil {
+						m[plural] = list
+					}
+				}
+			}
 			c.req, c.reqVal = encodeCase(val)
+			c.reqAnn = g.ann
+			if plural != "" {
+				// The list form answers the list, the other the object.
+				topBranch = 1 - listBranch
+				if m, ok := val.(map[string]any); ok && m[plural] != nil {
+					topBranch = listBranch
+				}
+			}
 			for _, p := range g.problems {
 				c.fail("synthesizing the request: %s", p)
 			}
@@ -290,15 +353,22 @@ func (ep *rtEndpoint) prepare(doc string) {
 		if ep.respSchema != nil {
 			g := newSynth(doc+" "+ep.name+" response", v, usage)
 			g.label = "response"
+			g.topBranch = topBranch
 			val := g.value(ep.respSchema, "", 0)
-			c.resp, c.respVal = encodeCase(val)
 			c.respAnn = g.ann
 			for _, p := range g.problems {
 				c.fail("synthesizing the response: %s", p)
 			}
+			if v == 0 || v == 3 {
+				c.undeclared = g.injectUndeclared(val)
+			}
 			if err := ep.respSchema.Value.VisitJSON(jsonRoundTrip(val), validationOptions()...); err != nil {
 				c.fail("the synthesized response is not valid for its schema (a bug of the test): %s", firstLine(err))
 			}
+			if v == 0 && index%3 == 0 {
+				c.misfitPath, c.misfitValue = g.injectMisfit(val, index/3)
+			}
+			c.resp, c.respVal = encodeCase(val)
 		}
 		ep.cases = append(ep.cases, c)
 		if n, where := usage.uncovered(); v+1 >= rtMinVariants && (n == 0 || v+1 >= rtMaxVariants) {
@@ -399,7 +469,7 @@ func (s *rtServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		_, _, c := s.lookup(w, parts[0], parts[1], parts[2])
 		if c != nil {
 			w.Header().Set("Content-Type", "application/json")
-			w.Write(c.req)
+			json.NewEncoder(w).Encode(rtCaseJSON{Request: c.req, Lenient: c.misfitPath != ""})
 		}
 	case strings.HasPrefix(path, "__check/"):
 		parts := strings.SplitN(strings.TrimPrefix(path, "__check/"), "/", 3)
@@ -424,6 +494,44 @@ func (s *rtServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			ep.serve(c, w, r)
 		}
 	}
+}
+
+// rtCaseJSON is what the client fetches of a case (/__case/…).
+type rtCaseJSON struct {
+	// Request is the request JSON; absent when the endpoint has no
+	// request body schema.
+	Request json.RawMessage `json:"request,omitempty"`
+	// Lenient: the response holds a value of the wrong kind. The client
+	// calls with WithMismatchHandler, then again with WithStrictDecoding.
+	Lenient bool `json:"lenient,omitempty"`
+}
+
+// rtMismatch is a Mismatch as the client reports it, its value as a string
+// so that its bytes arrive as they were.
+type rtMismatch struct {
+	Path  string `json:"path"`
+	Want  string `json:"want"`
+	Value string `json:"value"`
+}
+
+// rtReport is what the client reports of a case (/__check/…).
+type rtReport struct {
+	Error    string          `json:"error"`
+	None     bool            `json:"none"`
+	Response json.RawMessage `json:"response"`
+	// The lenient call of a case with a misfit: the endpoint the handler
+	// was told, how often it was called, and the mismatches it was given.
+	HandlerEndpoint string       `json:"handlerEndpoint"`
+	HandlerCalls    int          `json:"handlerCalls"`
+	Mismatches      []rtMismatch `json:"mismatches"`
+	// The strict call of a case with a misfit.
+	Strict *struct {
+		Error       string       `json:"error"`
+		DecodeError bool         `json:"decodeError"` // errors.As *DecodeError
+		Mismatch    bool         `json:"mismatch"`    // errors.As *MismatchError
+		Mismatches  []rtMismatch `json:"mismatches"`
+		More        int          `json:"more"`
+	} `json:"strict"`
 }
 
 func (s *rtServer) servePlan(w http.ResponseWriter, doc string) {
@@ -558,17 +666,19 @@ func (ep *rtEndpoint) checkRequest(c *rtCase, got map[string]any, files map[stri
 		}
 		return
 	}
-	ann := newAnnotations()
 	want := c.reqVal
 	if ep.multipart {
 		// A multipart form cannot carry null: the client leaves such
-		// fields out (templates/multipart.go).
+		// fields out (templates/multipart.go), so a top-level null is
+		// expected absent.
 		if m, ok := want.(map[string]any); ok {
+			cp := map[string]any{}
 			for k, v := range m {
-				if v == nil {
-					ann.lenient["/"+pointerToken(k)] = true
+				if v != nil {
+					cp[k] = v
 				}
 			}
+			want = cp
 		}
 		for _, name := range binaryProperties(ep.reqSchema) {
 			switch content, ok := files[name]; {
@@ -583,7 +693,7 @@ func (ep *rtEndpoint) checkRequest(c *rtCase, got map[string]any, files map[stri
 			c.fail("request: unexpected file part %q", name)
 		}
 	}
-	if diffs := compareJSON(want, any(got), "", ann, 5); len(diffs) > 0 {
+	if diffs := compareJSON(want, any(got), "", c.reqAnn, 5); len(diffs) > 0 {
 		c.fail("request sent differs from the request handed out: %s", strings.Join(diffs, "; "))
 	}
 	val := any(got)
@@ -596,14 +706,10 @@ func (ep *rtEndpoint) checkRequest(c *rtCase, got map[string]any, files map[stri
 }
 
 // check compares the client's re-encoded response with what the server
-// sent.
+// sent, and, for a case with a misfit, what the mismatch handler and the
+// strict call said.
 func (ep *rtEndpoint) check(c *rtCase, r *http.Request) {
-	var rep struct {
-		Error    string          `json:"error"`
-		None     bool            `json:"none"`
-		Response json.RawMessage `json:"response"`
-		RawOnly  []string        `json:"rawOnly"`
-	}
+	var rep rtReport
 	body, _ := io.ReadAll(r.Body)
 	c.mu.Lock()
 	c.checked = true
@@ -622,13 +728,41 @@ func (ep *rtEndpoint) check(c *rtCase, r *http.Request) {
 	case c.resp != nil && rep.None:
 		c.fail("the server sent a response body, but the generated method returns none")
 	case c.resp != nil:
-		for _, u := range rep.RawOnly {
-			c.fail("a union decoded with no branch chosen (only Raw kept) at %s", u)
-		}
 		got := decodeUseNumber(rep.Response)
 		if diffs := compareJSON(c.respVal, got, "", c.respAnn, 5); len(diffs) > 0 {
 			c.fail("re-encoded response differs from the response sent: %s", strings.Join(diffs, "; "))
 		}
+	}
+	if c.misfitPath != "" {
+		ep.checkMisfit(c, &rep)
+	}
+}
+
+// checkMisfit checks what the client learned of the one value of the wrong
+// kind in the response: the lenient call's mismatch handler was called once,
+// for this endpoint, with exactly that value at its JSON Pointer, and the
+// strict call failed with a *DecodeError wrapping a *MismatchError that
+// names it.
+func (ep *rtEndpoint) checkMisfit(c *rtCase, rep *rtReport) {
+	what := fmt.Sprintf("%s at %s", c.misfitValue, c.misfitPath)
+	sameMismatch := func(ms []rtMismatch) bool {
+		return len(ms) == 1 && ms[0].Path == c.misfitPath && ms[0].Value == string(c.misfitValue) && ms[0].Want != ""
+	}
+	if rep.HandlerCalls != 1 || rep.HandlerEndpoint != ep.name {
+		c.fail("misfit %s: the mismatch handler was called %d times, for endpoint %q, want once for %q", what, rep.HandlerCalls, rep.HandlerEndpoint, ep.name)
+	}
+	if !sameMismatch(rep.Mismatches) {
+		c.fail("misfit %s: the mismatch handler was given %s, want that one value", what, snippetValue(rep.Mismatches))
+	}
+	switch st := rep.Strict; {
+	case st == nil:
+		c.fail("misfit %s: the client did not report a strict call", what)
+	case st.Error == "":
+		c.fail("misfit %s: the strict call succeeded", what)
+	case !st.DecodeError || !st.Mismatch:
+		c.fail("misfit %s: the strict call failed with %q, want a *DecodeError wrapping a *MismatchError", what, st.Error)
+	case !sameMismatch(st.Mismatches) || st.More != 0:
+		c.fail("misfit %s: the strict call's MismatchError lists %s (and %d more), want that one value", what, snippetValue(st.Mismatches), st.More)
 	}
 }
 
@@ -670,14 +804,8 @@ func compareJSON(want, got any, path string, ann *annotations, max int) []string
 				case win && gin:
 					walk(wv, gv, child)
 				case win && !gin:
-					if wv == nil && ann.lenient[child] {
-						continue
-					}
 					out = append(out, fmt.Sprintf("at %s sent %s, got nothing (property left out)", child, snippetValue(wv)))
 				default:
-					if gv == nil && ann.lenient[child] {
-						continue
-					}
 					out = append(out, fmt.Sprintf("at %s sent nothing, got %s (property added)", child, snippetValue(gv)))
 				}
 				if len(out) >= max {
@@ -702,9 +830,11 @@ func compareJSON(want, got any, path string, ann *annotations, max int) []string
 			if w == g {
 				return
 			}
+			// Only where the document says number is 2 the same as 2.0;
+			// elsewhere the literal comes back as it was sent.
 			wf, err1 := w.Float64()
 			gf, err2 := g.Float64()
-			if err1 != nil || err2 != nil || wf != gf {
+			if !ann.numbers[path] || err1 != nil || err2 != nil || wf != gf {
 				differ()
 			}
 		case string:
@@ -784,6 +914,7 @@ func (s *rtServer) report(t *testing.T) {
 			}
 			const maxReported = 40
 			total, passed, reported, failedEndpoints := 0, 0, 0, 0
+			undeclared, undeclaredCases, misfits := 0, 0, 0
 			var uncovered []string
 			for _, name := range d.names {
 				ep := d.endpoints[name]
@@ -793,12 +924,21 @@ func (s *rtServer) report(t *testing.T) {
 				endpointFailed := false
 				for _, c := range ep.cases {
 					total++
+					undeclared += c.undeclared
+					if c.undeclared > 0 {
+						undeclaredCases++
+					}
+					wantCalls := 1
+					if c.misfitPath != "" {
+						misfits++
+						wantCalls = 2 // lenient, then strict
+					}
 					c.mu.Lock()
 					problems := append([]string(nil), c.problems...)
 					if c.calls == 0 {
 						problems = append(problems, "the client never called the endpoint")
-					} else if c.calls > 1 {
-						problems = append(problems, fmt.Sprintf("the client called the endpoint %d times", c.calls))
+					} else if c.calls != wantCalls {
+						problems = append(problems, fmt.Sprintf("the client called the endpoint %d times, want %d", c.calls, wantCalls))
 					}
 					if !c.checked {
 						problems = append(problems, "the client never reported its result")
@@ -824,8 +964,16 @@ func (s *rtServer) report(t *testing.T) {
 			if reported == maxReported {
 				t.Errorf("… only the first %d failing cases are shown", maxReported)
 			}
-			t.Logf("%s: %d endpoints, %d endpoint×variant cases, %d passed, %d endpoints failed; unions with a branch no variant chose: %d",
-				d.name, len(d.names), total, passed, failedEndpoints, len(uncovered))
+			t.Logf("%s: %d endpoints, %d endpoint×variant cases, %d passed, %d endpoints failed; unions with a branch no variant chose: %d; %d undeclared members in %d responses; %d responses with a value of the wrong kind",
+				d.name, len(d.names), total, passed, failedEndpoints, len(uncovered), undeclared, undeclaredCases, misfits)
+			// The injections must have happened, or the test proves less
+			// than it says.
+			if undeclared == 0 {
+				t.Errorf("no response got an undeclared member")
+			}
+			if misfits == 0 {
+				t.Errorf("no response got a value of the wrong kind")
+			}
 			for _, u := range uncovered {
 				t.Errorf("a union branch no variant exercised: %s", u)
 			}
@@ -835,34 +983,48 @@ func (s *rtServer) report(t *testing.T) {
 
 // roundTripClientTest is the test put into each generated package.
 func roundTripClientTest(pkg, doc string) []byte {
-	return []byte(fmt.Sprintf(roundTripClientSource, pkg, doc))
+	src := strings.Replace(roundTripClientSource, "package PKG", "package "+pkg, 1)
+	src = strings.Replace(src, `const roundTripDoc = "DOC"`, "const roundTripDoc = "+strconv.Quote(doc), 1)
+	return []byte(src)
 }
 
-const roundTripClientSource = `package %s
+const roundTripClientSource = `package PKG
 
 import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"os"
-	"reflect"
 	"sort"
 	"strconv"
-	"strings"
 	"sync"
 	"testing"
 	"time"
 )
 
 // roundTripDoc names this package's document on the round-trip server.
-const roundTripDoc = %q
+const roundTripDoc = "DOC"
 
 var roundTripHTTP = &http.Client{
 	Transport: &http.Transport{MaxIdleConnsPerHost: 16},
 	Timeout:   2 * time.Minute,
+}
+
+// Requests are decoded strictly: a request valid for the document must fit
+// the generated request type, not be carried through Extra.
+func init() {
+	decodeCallRequest = func(data []byte, v any) error {
+		jv, ok := v.(jsonValue)
+		if !ok {
+			return fmt.Errorf("%T has no generated decoder", v)
+		}
+		_, err := decodeJSONValue(nil, data, jv, true)
+		return err
+	}
 }
 
 // TestRoundTripEveryEndpoint calls every endpoint, in every variant the
@@ -916,43 +1078,90 @@ func TestRoundTripEveryEndpoint(t *testing.T) {
 	wg.Wait()
 	for i, f := range failures {
 		if i == 20 {
-			t.Errorf("… and %%d more", len(failures)-i)
+			t.Errorf("… and %d more", len(failures)-i)
 			break
 		}
 		t.Error(f)
 	}
 }
 
+// roundTripCase is what the server hands out for a case.
+type roundTripCase struct {
+	Request json.RawMessage ` + "`json:\"request\"`" + `
+	Lenient bool            ` + "`json:\"lenient\"`" + `
+}
+
+// roundTripMismatch is a Mismatch as reported to the server.
+type roundTripMismatch struct {
+	Path  string ` + "`json:\"path\"`" + `
+	Want  string ` + "`json:\"want\"`" + `
+	Value string ` + "`json:\"value\"`" + `
+}
+
+func roundTripMismatches(ms []Mismatch) []roundTripMismatch {
+	out := make([]roundTripMismatch, 0, len(ms))
+	for _, m := range ms {
+		out = append(out, roundTripMismatch{Path: m.Path, Want: m.Want, Value: string(m.Value)})
+	}
+	return out
+}
+
+// roundTripOne runs one case: a strict call, or, when the response holds a
+// value of the wrong kind, a lenient call with a mismatch handler and then a
+// strict one.
 func roundTripOne(base, name string, variant int) error {
 	v := strconv.Itoa(variant)
-	req, err := roundTripDo(http.MethodGet, base+"/__case/"+roundTripDoc+"/"+v+"/"+name, nil)
+	data, err := roundTripDo(http.MethodGet, base+"/__case/"+roundTripDoc+"/"+v+"/"+name, nil)
 	if err != nil {
 		return err
 	}
+	var cs roundTripCase
+	if err := json.Unmarshal(data, &cs); err != nil {
+		return fmt.Errorf("case %s %s: %v", name, v, err)
+	}
+	url := base + "/" + roundTripDoc + "/" + v
 	report := map[string]any{}
-	if call, ok := endpointCalls[name]; !ok {
+	call, ok := endpointCalls[name]
+	switch {
+	case !ok:
 		report["error"] = "the generated package has no method for this endpoint"
-	} else {
-		c := NewClient(base+"/"+roundTripDoc+"/"+v, WithToken("roundtrip-token"), WithHTTPClient(roundTripHTTP), WithStrictDecoding())
-		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-		res, err := call(ctx, c, req)
-		cancel()
-		switch {
-		case err != nil:
-			report["error"] = err.Error()
-		case res == nil:
-			report["none"] = true
-		default:
-			out, err := json.Marshal(res)
-			if err != nil {
-				report["error"] = "encoding the decoded response again: " + err.Error()
-			} else {
-				report["response"] = json.RawMessage(out)
-			}
-			var unset []string
-			unionsWithoutBranch(reflect.ValueOf(res), "", &unset)
-			report["rawOnly"] = unset
+	case !cs.Lenient:
+		c := NewClient(url, WithToken("roundtrip-token"), WithHTTPClient(roundTripHTTP), WithStrictDecoding())
+		roundTripCall(c, call, cs.Request, report)
+	default:
+		var mu sync.Mutex
+		var got []roundTripMismatch
+		calls, endpoint := 0, ""
+		handler := func(ep string, ms []Mismatch) {
+			mu.Lock()
+			defer mu.Unlock()
+			calls++
+			endpoint = ep
+			got = append(got, roundTripMismatches(ms)...) // the slice is not ours to keep
 		}
+		c := NewClient(url, WithToken("roundtrip-token"), WithHTTPClient(roundTripHTTP), WithMismatchHandler(handler))
+		roundTripCall(c, call, cs.Request, report)
+		mu.Lock()
+		report["handlerCalls"], report["handlerEndpoint"], report["mismatches"] = calls, endpoint, got
+		mu.Unlock()
+
+		strict := map[string]any{}
+		sc := NewClient(url, WithToken("roundtrip-token"), WithHTTPClient(roundTripHTTP), WithStrictDecoding())
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		_, err := call(ctx, sc, cs.Request)
+		cancel()
+		if err != nil {
+			strict["error"] = err.Error()
+			var de *DecodeError
+			var me *MismatchError
+			strict["decodeError"] = errors.As(err, &de)
+			if errors.As(err, &me) {
+				strict["mismatch"] = true
+				strict["mismatches"] = roundTripMismatches(me.Mismatches)
+				strict["more"] = me.More
+			}
+		}
+		report["strict"] = strict
 	}
 	body, err := json.Marshal(report)
 	if err != nil {
@@ -962,60 +1171,23 @@ func roundTripOne(base, name string, variant int) error {
 	return err
 }
 
-// unionsWithoutBranch lists the unions in v that decoding left with no
-// branch set (only Raw): a value valid for the document that the union's
-// decoder did not recognise.
-func unionsWithoutBranch(v reflect.Value, path string, out *[]string) {
-	if len(*out) >= 5 {
-		return
-	}
-	switch v.Kind() {
-	case reflect.Pointer, reflect.Interface:
-		if !v.IsNil() {
-			unionsWithoutBranch(v.Elem(), path, out)
-		}
-	case reflect.Slice:
-		if v.Type().Elem().Kind() == reflect.Uint8 {
-			return // json.RawMessage
-		}
-		for i := range v.Len() {
-			unionsWithoutBranch(v.Index(i), path+"/"+strconv.Itoa(i), out)
-		}
-	case reflect.Map:
-		iter := v.MapRange()
-		for iter.Next() {
-			unionsWithoutBranch(iter.Value(), path+"/"+fmt.Sprint(iter.Key().Interface()), out)
-		}
-	case reflect.Struct:
-		t := v.Type()
-		raw, isUnion := t.FieldByName("Raw")
-		isUnion = isUnion && len(raw.Index) == 1 && raw.Type == reflect.TypeFor[json.RawMessage]() && raw.Tag.Get("json") == "-"
-		set := false
-		for i := range t.NumField() {
-			f := t.Field(i)
-			if !f.IsExported() {
-				continue
-			}
-			if isUnion {
-				if f.Name == "Raw" || v.Field(i).IsNil() {
-					continue
-				}
-				set = true
-				unionsWithoutBranch(v.Field(i), path, out)
-				continue
-			}
-			name := f.Name
-			if tag, _, _ := strings.Cut(f.Tag.Get("json"), ","); tag != "" && tag != "-" {
-				name = tag
-			}
-			if f.Anonymous {
-				unionsWithoutBranch(v.Field(i), path, out)
-			} else {
-				unionsWithoutBranch(v.Field(i), path+"/"+name, out)
-			}
-		}
-		if isUnion && !set && v.FieldByName("Raw").Len() > 0 {
-			*out = append(*out, fmt.Sprintf("%%s (%%s: %%.80s)", path, t.Name(), v.FieldByName("Raw").Bytes()))
+// roundTripCall calls the endpoint and puts into report what it returned,
+// encoded again, or its error.
+func roundTripCall(c *Client, call func(context.Context, *Client, []byte) (any, error), req []byte, report map[string]any) {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	res, err := call(ctx, c, req)
+	switch {
+	case err != nil:
+		report["error"] = err.Error()
+	case res == nil:
+		report["none"] = true
+	default:
+		out, err := json.Marshal(res)
+		if err != nil {
+			report["error"] = "encoding the decoded response again: " + err.Error()
+		} else {
+			report["response"] = json.RawMessage(out)
 		}
 	}
 }
@@ -1035,7 +1207,7 @@ func roundTripDo(method, url string, body []byte) ([]byte, error) {
 		return nil, err
 	}
 	if resp.StatusCode/100 != 2 {
-		return nil, fmt.Errorf("%%s %%s: %%s: %%s", method, url, resp.Status, data)
+		return nil, fmt.Errorf("%s %s: %s: %s", method, url, resp.Status, data)
 	}
 	return data, nil
 }

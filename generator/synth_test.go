@@ -57,11 +57,10 @@ func modeOf(v int) synthMode {
 }
 
 // annotations tell the comparison (compareJSON) what "equal in meaning"
-// means at particular places of a synthesized value.
+// means at particular places of a synthesized value. Everywhere else equal
+// means equal: the same members, null where null was sent, the same string,
+// the same number literal.
 type annotations struct {
-	// lenient holds the paths of properties the document marks optional and
-	// nullable: there, absent and null say the same thing.
-	lenient map[string]bool
 	// times holds the paths of date-time strings: compared as instants.
 	times map[string]bool
 	// numbers holds the paths of values the document types as number:
@@ -70,7 +69,7 @@ type annotations struct {
 }
 
 func newAnnotations() *annotations {
-	return &annotations{lenient: map[string]bool{}, times: map[string]bool{}, numbers: map[string]bool{}}
+	return &annotations{times: map[string]bool{}, numbers: map[string]bool{}}
 }
 
 // unionUsage counts, per union schema, how often each branch was chosen.
@@ -128,22 +127,36 @@ type synth struct {
 	// topRequest: the value is a whole request body. A free-form request
 	// object means "no documented parameters" and is sent as {}.
 	topRequest bool
-	maxDepth   int
-	budget     int      // values left before the synthesizer keeps only what is required
-	problems   []string // schemas it could not satisfy
-	salt       string   // extra input to hash while an array item is made again
-	label      string   // "request" or "response", for reports
+	// topBranch, when not negative, is the alternative the top-level union
+	// of the value must take (the list form of users/show, see listForm).
+	topBranch int
+	maxDepth  int
+	budget    int      // values left before the synthesizer keeps only what is required
+	problems  []string // schemas it could not satisfy
+	salt      string   // extra input to hash while an array item is made again
+	label     string   // "request" or "response", for reports
+
+	// What the injections (injectUndeclared, injectMisfit) may change once
+	// the value is made, by path.
+	openObjects  map[string]bool   // objects with declared properties that allow others
+	unionObjects map[string]bool   // values of a union: one Go struct for several shapes
+	kindSites    map[string]string // property values of one definite JSON kind: the kind
 }
 
 func newSynth(seed string, variant int, usage *unionUsage) *synth {
 	return &synth{
-		seed:     seed,
-		variant:  variant,
-		mode:     modeOf(variant),
-		usage:    usage,
-		ann:      newAnnotations(),
-		maxDepth: 6,
-		budget:   2500,
+		seed:      seed,
+		variant:   variant,
+		mode:      modeOf(variant),
+		usage:     usage,
+		topBranch: -1,
+		ann:       newAnnotations(),
+		maxDepth:  6,
+		budget:    2500,
+
+		openObjects:  map[string]bool{},
+		unionObjects: map[string]bool{},
+		kindSites:    map[string]string{},
 	}
 }
 
@@ -176,7 +189,17 @@ func (g *synth) schemaValue(s *openapi3.Schema, path string, depth int) any {
 		return s.Const
 	}
 	if alts := realAlternatives(s); len(alts) > 0 {
+		g.unionObjects[path] = true
 		i := g.pick(s, len(alts), path)
+		if path == "" && g.topBranch >= 0 && g.topBranch < len(alts) {
+			if i != g.topBranch {
+				counts := g.usage.counts[unionKey(s)]
+				counts[i]--
+				counts[g.topBranch]++
+				i = g.topBranch
+			}
+			g.topBranch = -1 // the top-level union only, not one its branch holds
+		}
 		v := g.value(alts[i], path, depth)
 		if spec := g.flatten(s); hasOwnObjectShape(s) && !spec.freeForm {
 			own := g.object(spec, path, depth)
@@ -207,6 +230,7 @@ func (g *synth) schemaValue(s *openapi3.Schema, path string, depth int) any {
 	}
 	types := nonNullTypes(s)
 	if len(types) > 1 {
+		g.unionObjects[path] = true
 		i := g.pick(s, len(types), path)
 		cp := *s
 		cp.Type = &openapi3.Types{types[i]}
@@ -235,7 +259,16 @@ func (g *synth) schemaValue(s *openapi3.Schema, path string, depth int) any {
 		return g.integerValue(s, path)
 	case "number":
 		g.ann.numbers[path] = true
-		return g.numberValue(s, path)
+		v := g.numberValue(s, path)
+		// About one number in four is integral and spelled with a fraction
+		// ("12.0"), which the client may write back as 12.
+		if g.hash(path, "spelling")%4 == 0 {
+			lo, hi, _, _ := bounds(s)
+			if iv := math.Trunc(v); iv >= lo && iv <= hi && (s.MultipleOf == nil || *s.MultipleOf == 0 || math.Mod(iv, *s.MultipleOf) == 0) {
+				return json.Number(strconv.FormatFloat(iv, 'f', 1, 64))
+			}
+		}
+		return v
 	case "boolean":
 		return g.hash(path, "bool")%2 == 0
 	case "array":
@@ -416,6 +449,7 @@ type objSpec struct {
 	ifThen     [][2]*openapi3.Schema // if/then pairs
 	additional *openapi3.SchemaRef
 	freeForm   bool
+	closed     bool // additionalProperties false or a schema somewhere: no undeclared member
 }
 
 // flatten merges s and its allOf parts. The oneOf/anyOf branches of s
@@ -471,6 +505,9 @@ func (g *synth) flattenInto(s *openapi3.Schema, spec *objSpec, depth int) {
 	if len(s.Properties) == 0 && s.AdditionalProperties.Schema != nil && spec.additional == nil {
 		spec.additional = s.AdditionalProperties.Schema
 	}
+	if s.AdditionalProperties.Schema != nil || (s.AdditionalProperties.Has != nil && !*s.AdditionalProperties.Has) {
+		spec.closed = true
+	}
 	for _, p := range s.AllOf {
 		if p == nil || p.Value == nil {
 			continue
@@ -508,6 +545,12 @@ func (g *synth) presence(path string, required, nullable bool, depth int) (prese
 
 func (g *synth) object(spec *objSpec, path string, depth int) map[string]any {
 	obj := map[string]any{}
+	if len(spec.unions) > 0 {
+		g.unionObjects[path] = true
+	}
+	if len(spec.props) > 0 && !spec.closed {
+		g.openObjects[path] = true
+	}
 	for _, u := range spec.unions {
 		if m, ok := g.schemaValue(u, path, depth).(map[string]any); ok {
 			for k, v := range m {
@@ -531,9 +574,6 @@ func (g *synth) object(spec *objSpec, path string, depth int) map[string]any {
 		}
 		required := spec.required[name]
 		nullable := schemaAllowsNull(p)
-		if !required && nullable {
-			g.ann.lenient[child] = true
-		}
 		present, null := g.presence(child, required, nullable, depth)
 		if !present {
 			continue
@@ -543,6 +583,9 @@ func (g *synth) object(spec *objSpec, path string, depth int) map[string]any {
 			continue
 		}
 		obj[name] = g.value(p, child, depth+1)
+		if kind := definiteKind(p, 0); kind != "" {
+			g.kindSites[child] = kind
+		}
 	}
 	if len(spec.requireAny) > 0 && !satisfiesAny(obj, spec.requireAny) {
 		list := spec.requireAny[g.hash(path, "requireAny")%uint64(len(spec.requireAny))]
@@ -1078,6 +1121,302 @@ func relaxForValidation(doc *openapi3.T) {
 						}
 					}
 				}
+			}
+		}
+	}
+}
+
+// definiteKind returns the one JSON kind ("string", "integer", "number",
+// "boolean", "array", "object") that every non-null value of sref has, or ""
+// when there is none: a union, a constant, an untyped or free-form value, a
+// merge of several allOf parts. Only such a kind makes "a value of the wrong
+// kind" certain.
+func definiteKind(sref *openapi3.SchemaRef, depth int) string {
+	if sref == nil || sref.Value == nil || depth > 8 {
+		return ""
+	}
+	s := sref.Value
+	if s.Const != nil || len(realAlternatives(s)) > 0 || len(s.OneOf)+len(s.AnyOf) > 0 {
+		return ""
+	}
+	if len(s.AllOf) > 0 {
+		var parts []*openapi3.SchemaRef
+		for _, p := range s.AllOf {
+			if !isConstraintOnlySchema(p) {
+				parts = append(parts, p)
+			}
+		}
+		if len(parts) == 1 && len(s.Properties) == 0 && len(s.Required) == 0 {
+			return definiteKind(parts[0], depth+1)
+		}
+		return ""
+	}
+	types := nonNullTypes(s)
+	if len(types) != 1 {
+		return ""
+	}
+	switch t := types[0]; t {
+	case "string":
+		if s.Format != "binary" {
+			return t
+		}
+	case "integer", "number", "boolean":
+		return t
+	case "array":
+		if s.Items != nil || len(s.PrefixItems) > 0 {
+			return t
+		}
+	case "object":
+		if len(s.Properties) > 0 {
+			return t
+		}
+	}
+	return ""
+}
+
+// jsonKindOf is the JSON kind of a synthesized value, as definiteKind names
+// them; an integral number is "integer".
+func jsonKindOf(v any) string {
+	switch x := v.(type) {
+	case string:
+		return "string"
+	case int64, int:
+		return "integer"
+	case float64:
+		if x == math.Trunc(x) {
+			return "integer"
+		}
+		return "number"
+	case json.Number:
+		if _, err := x.Int64(); err == nil {
+			return "integer"
+		}
+		return "number"
+	case bool:
+		return "boolean"
+	case []any:
+		return "array"
+	case map[string]any:
+		return "object"
+	}
+	return ""
+}
+
+// splitPointer returns the unescaped tokens of a JSON pointer.
+func splitPointer(p string) []string {
+	if p == "" {
+		return nil
+	}
+	toks := strings.Split(strings.TrimPrefix(p, "/"), "/")
+	for i, t := range toks {
+		toks[i] = strings.ReplaceAll(strings.ReplaceAll(t, "~1", "/"), "~0", "~")
+	}
+	return toks
+}
+
+// valueAt returns the value at the JSON pointer p of v.
+func valueAt(v any, p string) (any, bool) {
+	for _, tok := range splitPointer(p) {
+		switch x := v.(type) {
+		case map[string]any:
+			var ok bool
+			if v, ok = x[tok]; !ok {
+				return nil, false
+			}
+		case []any:
+			i, err := strconv.Atoi(tok)
+			if err != nil || i < 0 || i >= len(x) {
+				return nil, false
+			}
+			v = x[i]
+		default:
+			return nil, false
+		}
+	}
+	return v, true
+}
+
+// parentPointer returns p without its last token.
+func parentPointer(p string) string {
+	if i := strings.LastIndex(p, "/"); i >= 0 {
+		return p[:i]
+	}
+	return ""
+}
+
+// undeclaredMembers are the members injectUndeclared adds: names no Misskey
+// document declares, values of every kind, numbers spelled as a re-encoding
+// of a float64 would not spell them.
+var undeclaredMembers = []struct {
+	name  string
+	value any
+}{
+	{"undeclaredText", "kept <as> sent & \"quoted\""},
+	{"undeclared/number~", json.Number("2.50")},
+	{"undeclaredObject", map[string]any{"nested": []any{json.Number("1e3"), nil, true, "x"}, "empty": map[string]any{}}},
+	{"undeclaredNull", nil},
+	{"undeclaredList", []any{}},
+	{"undeclaredInt", json.Number("-0")},
+}
+
+// injectUndeclared adds members the document does not declare to a few of
+// the objects of v that allow them (objects with declared properties, not
+// closed by additionalProperties): the shallowest one and about one in four
+// of the others, at most three. It returns how many it added.
+func (g *synth) injectUndeclared(v any) int {
+	var paths []string
+	for p := range g.openObjects {
+		if x, ok := valueAt(v, p); ok {
+			if _, isObj := x.(map[string]any); isObj {
+				paths = append(paths, p)
+			}
+		}
+	}
+	sort.Slice(paths, func(i, j int) bool {
+		di, dj := strings.Count(paths[i], "/"), strings.Count(paths[j], "/")
+		if di != dj {
+			return di < dj
+		}
+		return paths[i] < paths[j]
+	})
+	n := 0
+	for i, p := range paths {
+		if n == 3 {
+			break
+		}
+		if i > 0 && g.hash(p, "undeclared")%4 != 0 {
+			continue
+		}
+		obj, _ := valueAt(v, p)
+		m := undeclaredMembers[(g.variant+n+int(g.hash(p, "which")%3))%len(undeclaredMembers)]
+		obj.(map[string]any)[m.name] = m.value
+		n++
+	}
+	return n
+}
+
+// misfitKinds are the kinds injectMisfit replaces, and misfitValues the
+// value of another kind it puts in place of each.
+var misfitKinds = []string{"string", "integer", "number", "boolean", "array", "object"}
+
+var misfitValues = map[string]any{
+	"string":  json.Number("12345"),
+	"integer": "12",
+	"number":  "2.5",
+	"boolean": "true",
+	"array":   map[string]any{"wrong": "kind"},
+	"object":  []any{"wrong", json.Number("2.0")},
+}
+
+// injectMisfit replaces one property value of v whose schema gives it a
+// definite kind, in an object that is not a union's, with a value of another
+// kind, preferring the kind misfitKinds[prefer]. It returns the value's
+// JSON Pointer and JSON, or "" when v has no such property.
+func (g *synth) injectMisfit(v any, prefer int) (string, []byte) {
+	var sites []string
+	var preferred []string
+	want := misfitKinds[prefer%len(misfitKinds)]
+	for p, kind := range g.kindSites {
+		if g.unionObjects[p] || g.unionObjects[parentPointer(p)] {
+			continue
+		}
+		x, ok := valueAt(v, p)
+		if !ok {
+			continue
+		}
+		got := jsonKindOf(x)
+		if got != kind && !(kind == "number" && got == "integer") {
+			continue // made again from another schema (an if/then)
+		}
+		if parent, _ := valueAt(v, parentPointer(p)); jsonKindOf(parent) != "object" {
+			continue
+		}
+		sites = append(sites, p)
+		if kind == want {
+			preferred = append(preferred, p)
+		}
+	}
+	if len(preferred) > 0 {
+		sites = preferred
+	}
+	if len(sites) == 0 {
+		return "", nil
+	}
+	sort.Strings(sites)
+	p := sites[g.hash("", "misfit")%uint64(len(sites))]
+	parent, _ := valueAt(v, parentPointer(p))
+	toks := splitPointer(p)
+	bad := misfitValues[g.kindSites[p]]
+	parent.(map[string]any)[toks[len(toks)-1]] = bad
+	b, err := json.Marshal(bad)
+	if err != nil {
+		panic(err)
+	}
+	return p, b
+}
+
+// listForm recognises an endpoint that answers one object, or a list of
+// them when its request names several, as Misskey's users/show does: the
+// response is a union of an object and an array of that same object, and
+// the request has a string property and an array property named as its
+// plural (userId, userIds). It returns the plural property and the index
+// of the array alternative among realAlternatives, or "" when the endpoint
+// is not one. Misskey answers the list whenever the plural is sent, even
+// empty (users/show: `if (ps.userIds)`).
+func listForm(req, resp *openapi3.SchemaRef) (plural string, listBranch int) {
+	if req == nil || req.Value == nil || resp == nil || resp.Value == nil {
+		return "", -1
+	}
+	alts := realAlternatives(resp.Value)
+	if len(alts) != 2 {
+		return "", -1
+	}
+	list := -1
+	for i, a := range alts {
+		items, other := a.Value.Items, alts[1-i]
+		if t := nonNullTypes(a.Value); len(t) != 1 || t[0] != "array" || items == nil {
+			continue
+		}
+		// The same schema, or the same $ref (kin-openapi copies a $ref
+		// that has sibling keywords).
+		if items.Value == other.Value || (items.Ref != "" && items.Ref == other.Ref) {
+			list = i
+		}
+	}
+	if list < 0 {
+		return "", -1
+	}
+	props := map[string]*openapi3.SchemaRef{}
+	collectProperties(req.Value, props, 0)
+	names := make([]string, 0, len(props))
+	for name := range props {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		p := props[name+"s"]
+		if p != nil && definiteKind(props[name], 0) == "string" && definiteKind(p, 0) == "array" {
+			return name + "s", list
+		}
+	}
+	return "", -1
+}
+
+// collectProperties gathers the properties s declares, itself or in its
+// allOf, anyOf and oneOf parts.
+func collectProperties(s *openapi3.Schema, into map[string]*openapi3.SchemaRef, depth int) {
+	if s == nil || depth > 8 {
+		return
+	}
+	for name, p := range s.Properties {
+		if into[name] == nil {
+			into[name] = p
+		}
+	}
+	for _, list := range []openapi3.SchemaRefs{s.AllOf, s.AnyOf, s.OneOf} {
+		for _, part := range list {
+			if part != nil {
+				collectProperties(part.Value, into, depth+1)
 			}
 		}
 	}

@@ -725,7 +725,7 @@ func (s *Server) HandleUsersShow(one func(context.Context, *misskey.UsersShowReq
 		if r == nil {
 			r = new(misskey.UsersShowRequest)
 		}
-		if len(r.UserIDs) > 0 {
+		if r.UserIDs != nil {
 			if many == nil {
 				return nil, ErrFallThrough
 			}

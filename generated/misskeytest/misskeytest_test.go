@@ -82,6 +82,39 @@ func TestTypedHandlers(t *testing.T) {
 	}
 }
 
+// TestListFormHandler: users/show goes to the list handler whenever the
+// request has userIds, even an empty list, as Misskey answers a list then
+// (`if (ps.userIds)`), and to the single one otherwise.
+func TestListFormHandler(t *testing.T) {
+	srv := misskeytest.NewServer(t)
+	ctx := testCtx(t)
+	c := srv.Client(srv.AddUser("alice"))
+	var got []string
+	srv.HandleUsersShow(func(ctx context.Context, req *misskey.UsersShowRequest) (*misskey.UserDetailed, error) {
+		got = append(got, "one")
+		return &misskey.UserDetailed{ID: *req.UserID, Username: "bob"}, nil
+	}, func(ctx context.Context, req *misskey.UsersShowRequest) ([]misskey.UserDetailed, error) {
+		got = append(got, "many")
+		out := []misskey.UserDetailed{}
+		for _, id := range req.UserIDs {
+			out = append(out, misskey.UserDetailed{ID: id, Username: "bob"})
+		}
+		return out, nil
+	})
+	if u, err := c.UsersShow(ctx, &misskey.UsersShowRequest{UserID: misskey.Ptr("u1")}); err != nil || u.ID != "u1" {
+		t.Errorf("UsersShow: %+v, %v", u, err)
+	}
+	if us, err := c.UsersShowMany(ctx, &misskey.UsersShowRequest{UserIDs: []string{"u1", "u2"}}); err != nil || len(us) != 2 {
+		t.Errorf("UsersShowMany: %+v, %v", us, err)
+	}
+	if us, err := c.UsersShowMany(ctx, &misskey.UsersShowRequest{UserIDs: []string{}}); err != nil || us == nil || len(us) != 0 {
+		t.Errorf("UsersShowMany with no ids: %+v, %v", us, err)
+	}
+	if want := []string{"one", "many", "many"}; strings.Join(got, " ") != strings.Join(want, " ") {
+		t.Errorf("handlers called: %q, want %q", got, want)
+	}
+}
+
 // TestValidation checks calls against the document's request schemas.
 func TestValidation(t *testing.T) {
 	srv := misskeytest.NewServer(t)

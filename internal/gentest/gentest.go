@@ -155,15 +155,18 @@ func GenerateWith(t testing.TB, specPath string, opts generator.Options) ([]gene
 //	var endpointCalls = map[string]func(ctx context.Context, c *Client, req []byte) (any, error)
 //
 // with one entry per endpoint of api. Each entry decodes req (a JSON object)
-// into the endpoint's request type, if it has one, and calls the typed
-// method (the list-form method, as UsersShowMany, when the request names
-// several); multipart file fields get a small in-memory file. The result is
+// into the endpoint's request type, if it has one, with decodeCallRequest
+// (json.Unmarshal unless a test of the package replaces it), and calls the typed
+// method (the list-form method, as UsersShowMany, when the request has the
+// plural field, as userIds); multipart file fields get a small in-memory file. The result is
 // the method's response value (nil for endpoints without one). It is meant
 // for _test.go files of a generated package.
 func CallTable(api *generator.API, pkg string) []byte {
 	var b strings.Builder
 	fmt.Fprintf(&b, "package %s\n\nimport (\n\t\"context\"\n\t\"encoding/json\"\n\t\"strings\"\n)\n\n", pkg)
-	b.WriteString("var _ = strings.NewReader\nvar _ = json.Unmarshal\n\n")
+	b.WriteString("var _ = strings.NewReader\n\n")
+	b.WriteString("// decodeCallRequest decodes the request of an endpointCalls entry; a test\n// may replace it (with a strict decoder, say).\n")
+	b.WriteString("var decodeCallRequest = json.Unmarshal\n\n")
 	b.WriteString("// endpointCalls calls every endpoint by name with a JSON request.\n")
 	b.WriteString("var endpointCalls = map[string]func(ctx context.Context, c *Client, req []byte) (any, error){\n")
 	for _, ep := range api.Endpoints {
@@ -171,15 +174,17 @@ func CallTable(api *generator.API, pkg string) []byte {
 		args := "ctx"
 		if ep.Request != nil {
 			fmt.Fprintf(&b, "\t\tvar r %s\n", ep.Request.Name)
-			b.WriteString("\t\tif len(req) > 0 {\n\t\t\tif err := json.Unmarshal(req, &r); err != nil {\n\t\t\t\treturn nil, err\n\t\t\t}\n\t\t}\n")
+			b.WriteString("\t\tif len(req) > 0 {\n\t\t\tif err := decodeCallRequest(req, &r); err != nil {\n\t\t\t\treturn nil, err\n\t\t\t}\n\t\t}\n")
 			for _, f := range readerFields(ep.Request) {
 				fmt.Fprintf(&b, "\t\tr.%s = strings.NewReader(\"file contents\")\n", f)
 			}
 			args += ", &r"
 		}
 		if ep.ListMethod != "" && ep.ListField != nil && ep.Request != nil {
-			// The list form is called when the request asks for it.
-			fmt.Fprintf(&b, "\t\tif len(r.%s) > 0 {\n\t\t\treturn c.%s(%s)\n\t\t}\n", ep.ListField.Name, ep.ListMethod, args)
+			// The list form is called when the request asks for it: as
+			// Misskey does (users/show: `if (ps.userIds)`), whenever the
+			// plural is sent, even empty.
+			fmt.Fprintf(&b, "\t\tif r.%s != nil {\n\t\t\treturn c.%s(%s)\n\t\t}\n", ep.ListField.Name, ep.ListMethod, args)
 		}
 		if ep.Response == nil {
 			fmt.Fprintf(&b, "\t\treturn nil, c.%s(%s)\n", ep.GoName, args)
