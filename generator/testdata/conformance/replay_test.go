@@ -7,9 +7,11 @@
 // (../shared/recordings/<server>) through the generated client: every HTTP
 // call from an in-process fake server that answers exactly as recorded, every
 // streaming session from a fake WebSocket server. It checks what needs the
-// Go values (that calls were made, which errors.Is values match, where unions
-// are and what they kept raw) and writes what it saw to a JSON file; the
-// outer test compares that with the recordings and the API document.
+// Go values (that calls were made, which errors.Is values match) and writes
+// what it saw to a JSON file: every result and every event Value re-encoded
+// with json.Marshal, the mismatches the client reported (WithMismatchHandler,
+// StreamEvent.Mismatches) and what the same call gave WithStrictDecoding.
+// The outer test compares that with the recordings and the API document.
 
 package misskey
 
@@ -112,7 +114,30 @@ type replayCall struct {
 	Common []string        `json:"common,omitempty"`
 	GoType string          `json:"goType,omitempty"`
 	Result json.RawMessage `json:"result,omitempty"` // the result re-encoded
-	Unions []replayUnion   `json:"unions,omitempty"`
+	// Mismatches are what WithMismatchHandler reported for the call.
+	Mismatches []replayMismatch `json:"mismatches,omitempty"`
+	// Strict is what the same typed call gave WithStrictDecoding (2xx
+	// only): "" when it succeeded and its result re-encoded as Result,
+	// else the error or the difference.
+	Strict string `json:"strict,omitempty"`
+	// StrictPaths are the JSON Pointers of the strict call's
+	// *MismatchError.
+	StrictPaths []string `json:"strictPaths,omitempty"`
+}
+
+// replayMismatch is one Mismatch the client reported.
+type replayMismatch struct {
+	Path  string          `json:"path"`
+	Want  string          `json:"want"`
+	Value json.RawMessage `json:"value"`
+}
+
+func replayMismatches(ms []Mismatch) []replayMismatch {
+	var out []replayMismatch
+	for _, m := range ms {
+		out = append(out, replayMismatch{Path: m.Path, Want: m.Want, Value: append(json.RawMessage(nil), m.Value...)})
+	}
+	return out
 }
 
 type replayAE struct {
@@ -126,14 +151,6 @@ type replayAE struct {
 	RetryAfter float64         `json:"retryAfter"` // seconds
 	Body       string          `json:"body,omitempty"`
 	Text       string          `json:"text"` // Error()
-}
-
-// replayUnion is a union value in a result: where it is (a path like
-// "$[0].user"), which alternative is set ("" for none) and its Raw.
-type replayUnion struct {
-	Path   string          `json:"path"`
-	Branch string          `json:"branch"`
-	Raw    json.RawMessage `json:"raw"`
 }
 
 // replayFrame is what one recorded server frame gave.
@@ -154,9 +171,10 @@ type replayFrame struct {
 	Err       string          `json:"err,omitempty"`
 	Body      json.RawMessage `json:"body,omitempty"` // the event's Body
 	GoType    string          `json:"goType,omitempty"`
-	Value     json.RawMessage `json:"value,omitempty"`
-	Unions    []replayUnion   `json:"unions,omitempty"`
-	Problem   string          `json:"problem,omitempty"`
+	Value     json.RawMessage `json:"value,omitempty"` // json.Marshal(ev.Value)
+	// Mismatches are the event's StreamEvent.Mismatches.
+	Mismatches []replayMismatch `json:"mismatches,omitempty"`
+	Problem    string           `json:"problem,omitempty"`
 }
 
 // replayCheck is a named check of a Go value.
@@ -319,8 +337,7 @@ func replayHTTP(t *testing.T, dir string, out *replayOut) []replayCall {
 
 // replayClient returns a client that sends the credentials the recorded
 // call sent: the "i" of the body, or an Authorization: Bearer header.
-func replayClient(base string, rec *replayRecording, obj map[string]json.RawMessage) *Client {
-	var opts []Option
+func replayClient(base string, rec *replayRecording, obj map[string]json.RawMessage, opts ...Option) *Client {
 	if auth := rec.RequestHeaders["Authorization"]; strings.HasPrefix(auth, "Bearer ") {
 		opts = append(opts, WithToken(strings.TrimPrefix(auth, "Bearer ")), WithBearerAuth())
 	} else if raw, ok := obj["i"]; ok {
@@ -374,7 +391,13 @@ func replayOne(fake *replayServer, file string, rec *replayRecording) (replayCal
 	case rec.ContentType != "" && !multipartCall:
 		res.Why = "sent as " + rec.ContentType
 	}
-	client := replayClient(fake.srv.URL, rec, obj)
+	var mismatches []Mismatch
+	client := replayClient(fake.srv.URL, rec, obj, WithMismatchHandler(func(endpoint string, ms []Mismatch) {
+		if endpoint != rec.Endpoint {
+			panic("mismatches reported for " + endpoint + " during a call of " + rec.Endpoint)
+		}
+		mismatches = append(mismatches, ms...)
+	}))
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 
@@ -448,9 +471,50 @@ func replayOne(fake *replayServer, file string, rec *replayRecording) (replayCal
 			return res, nil
 		}
 		res.Result = b
-		replayUnions(reflect.ValueOf(result), "$", &res.Unions)
+	}
+	res.Mismatches = replayMismatches(mismatches)
+	if res.Via == "typed" && rec.Status < 300 {
+		res.Strict, res.StrictPaths = replayStrict(ctx, fake, rec, obj, call, request, multipartCall, res.Result)
 	}
 	return res, nil
+}
+
+// replayStrict makes the typed call again WithStrictDecoding and says how
+// it differs from the lenient one: "" when it succeeded with the same
+// re-encoded result, else the error (and the JSON Pointers of its
+// *MismatchError).
+func replayStrict(ctx context.Context, fake *replayServer, rec *replayRecording, obj map[string]json.RawMessage, call func(context.Context, *Client, []byte) (any, error), request json.RawMessage, multipartCall bool, lenient json.RawMessage) (string, []string) {
+	client := replayClient(fake.srv.URL, rec, obj, WithStrictDecoding(), WithMismatchHandler(func(string, []Mismatch) {
+		panic("a strict client reported mismatches to its handler")
+	}))
+	fake.start(rec)
+	defer fake.start(nil)
+	result, err := replayTyped(ctx, client, call, request, obj, multipartCall)
+	if err != nil {
+		var paths []string
+		var me *MismatchError
+		if errors.As(err, &me) {
+			for _, m := range me.Mismatches {
+				paths = append(paths, m.Path)
+			}
+		}
+		var de *DecodeError
+		if !errors.As(err, &de) {
+			return "not a *DecodeError: " + err.Error(), paths
+		}
+		return "error: " + err.Error(), paths
+	}
+	var b json.RawMessage
+	if result != nil {
+		var merr error
+		if b, merr = json.Marshal(result); merr != nil {
+			return "re-encoding the strict result: " + merr.Error(), nil
+		}
+	}
+	if !bytes.Equal(b, lenient) {
+		return "the strict result re-encodes differently from the lenient one", nil
+	}
+	return "", nil
 }
 
 // replayTyped calls the generated method of the endpoint with the recorded
@@ -605,76 +669,6 @@ func replayShort(v any) string {
 	return string(b)
 }
 
-// replayUnions records every union value (a struct whose only JSON-visible
-// content is its Raw field and one alternative) under v, with its path in
-// the JSON.
-func replayUnions(v reflect.Value, path string, out *[]replayUnion) {
-	for v.Kind() == reflect.Pointer || v.Kind() == reflect.Interface {
-		if v.IsNil() {
-			return
-		}
-		v = v.Elem()
-	}
-	switch v.Kind() {
-	case reflect.Struct:
-		t := v.Type()
-		if raw, ok := t.FieldByName("Raw"); ok && raw.Type == reflect.TypeOf(json.RawMessage(nil)) && raw.Tag.Get("json") == "-" {
-			u := replayUnion{Path: path, Raw: append(json.RawMessage(nil), v.FieldByIndex(raw.Index).Bytes()...)}
-			var set reflect.Value
-			for i := 0; i < t.NumField(); i++ {
-				f := t.Field(i)
-				if f.Name == "Raw" || !f.IsExported() {
-					continue
-				}
-				fv := v.Field(i)
-				switch fv.Kind() {
-				case reflect.Pointer, reflect.Slice, reflect.Map, reflect.Interface:
-					if !fv.IsNil() && u.Branch == "" {
-						u.Branch, set = f.Name, fv
-					}
-				}
-			}
-			*out = append(*out, u)
-			if set.IsValid() {
-				replayUnions(set, path, out)
-			}
-			return
-		}
-		for i := 0; i < t.NumField(); i++ {
-			f := t.Field(i)
-			if !f.IsExported() {
-				continue
-			}
-			tag := f.Tag.Get("json")
-			name, _, _ := strings.Cut(tag, ",")
-			if tag == "-" {
-				continue
-			}
-			if f.Anonymous && name == "" {
-				replayUnions(v.Field(i), path, out)
-				continue
-			}
-			if name == "" {
-				name = f.Name
-			}
-			replayUnions(v.Field(i), path+"."+name, out)
-		}
-	case reflect.Slice, reflect.Array:
-		if v.Type().Elem().Kind() == reflect.Uint8 {
-			return
-		}
-		for i := 0; i < v.Len(); i++ {
-			replayUnions(v.Index(i), fmt.Sprintf("%s[%d]", path, i), out)
-		}
-	case reflect.Map:
-		keys := v.MapKeys()
-		sort.Slice(keys, func(i, j int) bool { return keys[i].String() < keys[j].String() })
-		for _, k := range keys {
-			replayUnions(v.MapIndex(k), path+"."+k.String(), out)
-		}
-	}
-}
-
 // replayNamedErrorChecks checks, by name, that a few error values the
 // generated package declares exist and match the recorded errors.
 func replayNamedErrorChecks(fake *replayServer, files []string, recs []*replayRecording, out *replayOut) {
@@ -800,6 +794,8 @@ func replayConnect(s *Stream, channel string, params json.RawMessage) (*Connecti
 		RoleID    string `json:"roleId"`
 		AntennaID string `json:"antennaId"`
 		ChannelID string `json:"channelId"`
+		OtherID   string `json:"otherId"`
+		RoomID    string `json:"roomId"`
 	}
 	if err := json.Unmarshal(params, &ids); err != nil {
 		return nil, err
@@ -862,6 +858,18 @@ func replayConnect(s *Stream, channel string, params json.RawMessage) (*Connecti
 		return c.Connection, nil
 	case "queueStats":
 		c, err := s.QueueStats()
+		if err != nil {
+			return nil, err
+		}
+		return c.Connection, nil
+	case "chatUser":
+		c, err := s.ChatUser(ids.OtherID)
+		if err != nil {
+			return nil, err
+		}
+		return c.Connection, nil
+	case "chatRoom":
+		c, err := s.ChatRoom(ids.RoomID)
 		if err != nil {
 			return nil, err
 		}
@@ -1056,8 +1064,8 @@ func replaySession(t *testing.T, ws *replayWS, file string, lines []replayLine, 
 				fr.Problem = "re-encoding the value: " + err.Error()
 			}
 			fr.Value = b
-			replayUnions(reflect.ValueOf(ev.Value), "$", &fr.Unions)
 		}
+		fr.Mismatches = replayMismatches(ev.Mismatches)
 		frames = append(frames, fr)
 	}
 	// A frame type the client does not know reaches the application raw:

@@ -8,7 +8,8 @@ package misskey
 // the typed API (typed channel helpers, typed client messages), and then
 // sends one sample body of every event of every channel. For each frame it
 // writes what the application got: kind, channel, event type, the Go type of
-// Value, and how the re-encoded Value compares with the body.
+// Value, the body, the Value re-encoded with json.Marshal and the event's
+// Mismatches; the outer test compares the re-encoded Value with the body.
 
 import (
 	"bufio"
@@ -48,12 +49,20 @@ type srFrame struct {
 	Err       string `json:"err,omitempty"`
 	IDKept    bool   `json:"idKept"` // the body's "id" (or the id string) is in the value
 	HasID     bool   `json:"hasId"`
-	Lost      int    `json:"lost"`    // leaves of the body missing from the re-encoded value
-	Changed   int    `json:"changed"` // leaves whose value differs
-	// ChangedAt lists up to 5 paths of changed leaves.
-	ChangedAt []string `json:"changedAt,omitempty"`
-	BodyNull  bool     `json:"bodyNull"` // the event carries no data
-	Problem   string   `json:"problem,omitempty"`
+	// Body is the body the frame carried, Value the event's Value
+	// re-encoded with json.Marshal (when it has one).
+	Body       json.RawMessage `json:"body,omitempty"`
+	Value      json.RawMessage `json:"value,omitempty"`
+	Mismatches []srMismatch    `json:"mismatches,omitempty"` // StreamEvent.Mismatches
+	BodyNull   bool            `json:"bodyNull"`             // the event carries no data
+	Problem    string          `json:"problem,omitempty"`
+}
+
+// srMismatch is one of StreamEvent.Mismatches.
+type srMismatch struct {
+	Path  string          `json:"path"`
+	Want  string          `json:"want"`
+	Value json.RawMessage `json:"value"`
 }
 
 type srMessage struct {
@@ -433,6 +442,10 @@ func srReceive(events <-chan StreamEvent, c *Connection, body json.RawMessage, f
 	if ev.Err != nil {
 		fr.Err = ev.Err.Error()
 	}
+	fr.Body = append(json.RawMessage(nil), body...)
+	for _, m := range ev.Mismatches {
+		fr.Mismatches = append(fr.Mismatches, srMismatch{Path: m.Path, Want: m.Want, Value: m.Value})
+	}
 	if ev.Value == nil {
 		return
 	}
@@ -442,10 +455,10 @@ func srReceive(events <-chan StreamEvent, c *Connection, body json.RawMessage, f
 		fr.Problem = "re-encoding the value: " + err.Error()
 		return
 	}
+	fr.Value = v
 	var got, want any
 	_ = json.Unmarshal(v, &got)
 	_ = json.Unmarshal(body, &want)
-	fr.Lost, fr.Changed = srCompare(want, got, "$", &fr.ChangedAt)
 	switch w := want.(type) {
 	case string:
 		fr.HasID, fr.IDKept = true, got == w
@@ -455,73 +468,6 @@ func srReceive(events <-chan StreamEvent, c *Connection, body json.RawMessage, f
 			fr.HasID, fr.IDKept = true, g != nil && reflect.DeepEqual(g["id"], id)
 		}
 	}
-}
-
-// srCompare counts the leaves of want missing from got, and those present
-// with another value.
-func srCompare(want, got any, path string, at *[]string) (lost, changed int) {
-	switch w := want.(type) {
-	case map[string]any:
-		g, ok := got.(map[string]any)
-		for k, wv := range w {
-			if !ok {
-				lost += srLeaves(wv)
-				continue
-			}
-			gv, present := g[k]
-			if !present {
-				lost += srLeaves(wv)
-				continue
-			}
-			l, c := srCompare(wv, gv, path+"."+k, at)
-			lost, changed = lost+l, changed+c
-		}
-	case []any:
-		g, ok := got.([]any)
-		for i, wv := range w {
-			if !ok || i >= len(g) {
-				lost += srLeaves(wv)
-				continue
-			}
-			l, c := srCompare(wv, g[i], fmt.Sprintf("%s[%d]", path, i), at)
-			lost, changed = lost+l, changed+c
-		}
-	default:
-		if ws, ok := want.(string); ok {
-			// time.Time writes the same instant without trailing zeros.
-			gs, _ := got.(string)
-			a, errA := time.Parse(time.RFC3339Nano, ws)
-			b, errB := time.Parse(time.RFC3339Nano, gs)
-			if errA == nil && errB == nil && a.Equal(b) {
-				return 0, 0
-			}
-		}
-		if !reflect.DeepEqual(want, got) {
-			changed++
-			if len(*at) < 5 {
-				*at = append(*at, fmt.Sprintf("%s: %v → %v", path, want, got))
-			}
-		}
-	}
-	return lost, changed
-}
-
-func srLeaves(v any) int {
-	switch v := v.(type) {
-	case map[string]any:
-		n := 0
-		for _, x := range v {
-			n += srLeaves(x)
-		}
-		return max(n, 1)
-	case []any:
-		n := 0
-		for _, x := range v {
-			n += srLeaves(x)
-		}
-		return max(n, 1)
-	}
-	return 1
 }
 
 // srSamples sends one sample body of every event of every channel, each on
