@@ -16,10 +16,11 @@ import (
 )
 
 // The fixups table (fixups.json) corrects the places where Misskey's
-// documents contradict what every recorded Misskey server sends: counts
-// declared "number" that are always integers, rateLimitFactor declared
-// integer though role policies hold 1.5, muted words declared string[][]
-// though entries may be regex strings, required fields servers omit. Each
+// documents contradict what recorded Misskey servers send: counts declared
+// "number" that are always integers, rateLimitFactor declared integer though
+// role policies hold 1.5, muted words declared string[][] though entries may
+// be regex strings, required fields servers omit, a null misskey.io sends
+// where its document promises an array. Each
 // entry names the schema places it corrects by JSON pointer, the schema the
 // document has there (when), what the schema becomes (set, unrequire), what
 // the servers send, and the evidence: a recording in ../shared/recordings or

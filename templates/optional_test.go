@@ -190,3 +190,13 @@ func FuzzAppendJSONString(f *testing.F) {
 	}
 	f.Fuzz(checkJSONString)
 }
+
+func TestFromPtr(t *testing.T) {
+	s := "x"
+	if o := FromPtr(&s); !o.IsSet() || o.IsNull() || o.Or("") != "x" {
+		t.Errorf("FromPtr(&x) = %v", o)
+	}
+	if o := FromPtr[string](nil); o.IsSet() {
+		t.Errorf("FromPtr(nil) = %v, want unset", o)
+	}
+}

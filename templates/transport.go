@@ -354,8 +354,10 @@ func (c *Client) decode(ctx context.Context, endpoint string, hresp *http.Respon
 // error document ({"error":{"code",…}}), which a proxy or a broken server
 // may send with a success status, or nil.
 func errorEnvelope(endpoint string, hresp *http.Response, data []byte, token string) *APIError {
+	// A cheap look first: only an object whose first member is "error" can
+	// be one, however it is spaced.
 	t := bytes.TrimLeft(data, " \t\r\n")
-	if !bytes.HasPrefix(t, []byte(`{"error"`)) {
+	if len(t) == 0 || t[0] != '{' || !bytes.HasPrefix(bytes.TrimLeft(t[1:], " \t\r\n"), []byte(`"error"`)) {
 		return nil
 	}
 	var env struct {

@@ -706,3 +706,40 @@ func TestForToken(t *testing.T) {
 		t.Error("ForToken must share the HTTP client and leave the original alone")
 	}
 }
+
+// TestErrorEnvelopeWithSuccessStatus: Misskey's error document sent with a
+// 2xx (a proxy, a broken fork) is an *APIError however it is spaced; a
+// successful answer that merely has an "error" member is not.
+func TestErrorEnvelopeWithSuccessStatus(t *testing.T) {
+	envelopes := []string{
+		`{"error":{"message":"No such note.","code":"NO_SUCH_NOTE","id":"24fcbfc6-2e37-42b6-8388-c29b3861a08d","kind":"client"}}`,
+		"{ \"error\" : {\"code\":\"NO_SUCH_NOTE\",\"id\":\"24fcbfc6-2e37-42b6-8388-c29b3861a08d\"} }",
+		"\n{\n  \"error\": {\n    \"code\": \"NO_SUCH_NOTE\",\n    \"id\": \"24fcbfc6-2e37-42b6-8388-c29b3861a08d\"\n  }\n}\n",
+	}
+	for _, status := range []int{200, 201} {
+		for _, body := range envelopes {
+			srv, _ := newServer(t, answer(status, "application/json", body))
+			var got smallNote
+			err := NewClient(srv.URL).call(context.Background(), "notes/show", nil, &got)
+			var ae *APIError
+			if !errors.As(err, &ae) || ae.Code != "NO_SUCH_NOTE" || ae.StatusCode != status {
+				t.Errorf("%d %q: got %v, want *APIError NO_SUCH_NOTE", status, body, err)
+			}
+		}
+	}
+	notEnvelopes := []string{
+		`{"id":"n1","error":{"code":"X"}}`,       // more members than one
+		`{"error":null}`,                         // no error inside
+		`{"error":{"message":"only a message"}}`, // neither code nor id
+		`{"errors":{"code":"X"}}`,
+	}
+	for _, body := range notEnvelopes {
+		srv, _ := newServer(t, answer(200, "application/json", body))
+		var got smallNote
+		err := NewClient(srv.URL).call(context.Background(), "notes/show", nil, &got)
+		var ae *APIError
+		if errors.As(err, &ae) {
+			t.Errorf("%q: a success taken for an error: %v", body, err)
+		}
+	}
+}

@@ -48,9 +48,20 @@ func Value[T any](v T) Optional[T] { return Optional[T]{value: v, state: optiona
 // Null returns an Optional that is null.
 func Null[T any]() Optional[T] { return Optional[T]{state: optionalNull} }
 
-// Ptr returns a pointer to v, for the pointer fields of responses and for
-// building values in tests.
+// Ptr returns a pointer to v, for the optional fields of requests that may
+// not be null (Visibility: Ptr(NoteVisibilityHome)) and for building values
+// in tests.
 func Ptr[T any](v T) *T { return &v }
+
+// FromPtr turns a response's pointer into a request's Optional: nil is
+// unset (the field is not sent), anything else Value(*p). Use Null[T]() to
+// send null.
+func FromPtr[T any](p *T) Optional[T] {
+	if p == nil {
+		return Optional[T]{}
+	}
+	return Value(*p)
+}
 
 // Get returns the value and true when o is set to a value, and the zero
 // value and false when it is unset or null.
