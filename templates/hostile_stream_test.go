@@ -403,7 +403,7 @@ func testStreamGiganticFrame(t *testing.T) {
 	}
 	defer s.Close()
 	sess := f.accept(t)
-	sess.sendRaw(t, `{"type":"emojiAdded","body":"`+strings.Repeat("x", 1<<20)+`"}`)
+	sess.sendRawRefused(`{"type":"emojiAdded","body":"` + strings.Repeat("x", 1<<20) + `"}`)
 	ev := streamRecv(t, s.Events())
 	if ev.Kind != EventDisconnected || !strings.Contains(fmt.Sprint(ev.Err), "read limited at") {
 		t.Fatalf("event %v (%v), want EventDisconnected for the read limit", ev.Kind, ev.Err)

@@ -247,6 +247,15 @@ func (s *fakeStreamSession) sendRaw(t testing.TB, frame string) {
 	}
 }
 
+// sendRawRefused writes a frame the client is meant to refuse before it has
+// read it all: the client may drop the connection while the frame is still
+// being written, so a failed write is what the test expects, not a fault.
+func (s *fakeStreamSession) sendRawRefused(frame string) {
+	ctx, cancel := context.WithTimeout(context.Background(), streamTestTimeout)
+	defer cancel()
+	_ = s.conn.Write(ctx, websocket.MessageText, []byte(frame))
+}
+
 func (s *fakeStreamSession) send(t testing.TB, typ string, body any) {
 	t.Helper()
 	b, err := json.Marshal(map[string]any{"type": typ, "body": body})
