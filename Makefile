@@ -3,7 +3,7 @@
 #   make generate   regenerate generated/ from testdata/openapi.json, and the example's client
 #   make test       everything CI runs: formatting, vet, drift check, tests (race on the runtime)
 #   make check      fail when generated/ is not what the generator writes now
-#   make fuzz       fuzz the document loader for FUZZTIME (default 60s)
+#   make fuzz       fuzz the document loader and the response decoder, FUZZTIME each (default 60s)
 #   make bench      the benchmarks quoted in README.md
 
 GO       ?= go
@@ -33,7 +33,8 @@ test: fmt-check vet check
 	$(GO) test -count=1 -timeout 40m $$($(GO) list ./... | grep -v -e /templates -e /internal/)
 
 fuzz:
-	$(GO) test -run '^$$' -fuzz FuzzParse -fuzztime $(FUZZTIME) ./generator
+	$(GO) test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 5s ./generator
+	$(GO) test -run '^$$' -fuzz '^FuzzDecode$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 5s ./templates
 
 bench:
-	$(GO) test -run '^$$' -bench . -benchmem -count 1 ./generator ./templates
+	$(GO) test -run '^$$' -bench . -benchmem -count 1 ./generator ./templates ./generated
