@@ -457,6 +457,7 @@ var (
 //
 // Credential required: no.
 // When the server answers 204 No Content, it returns nil and no error.
+// With UserIDs set, even to an empty list, the server answers a list: call UsersShowMany.
 //
 // Documented errors (match with errors.Is): ErrUsersShowFailedToResolveRemoteUser, ErrInvalidParam, ErrUsersShowNoSuchUser, ErrCredentialRequired, ErrAuthenticationFailed, ErrIAmAI, ErrInternalError.
 func (c *Client) UsersShow(ctx context.Context, req *UsersShowRequest) (*UserDetailed, error) {

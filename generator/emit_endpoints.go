@@ -101,6 +101,9 @@ func (e *emitter) methodDoc(ep *Endpoint) []string {
 	if ep.Response != nil && returnsPointer(ep.Response) {
 		doc = append(doc, "When the server answers 204 No Content, it returns nil and no error.")
 	}
+	if ep.ListMethod != "" && ep.ListField != nil {
+		doc = append(doc, fmt.Sprintf("With %s set, even to an empty list, the server answers a list: call %s.", ep.ListField.Name, ep.ListMethod))
+	}
 	if ep.Deprecated {
 		doc = append(doc, "", "Deprecated: the API document marks this endpoint deprecated.")
 	}
