@@ -94,13 +94,7 @@ func Emit(api *API, pkg string) ([]File, error) {
 		return nil, err
 	}
 	files = append(files, rt...)
-	sort.Slice(files, func(i, j int) bool { return files[i].Name < files[j].Name })
-	for i := 1; i < len(files); i++ {
-		if files[i].Name == files[i-1].Name {
-			return nil, fmt.Errorf("two generated files are both named %s", files[i].Name)
-		}
-	}
-	return files, nil
+	return sortFiles(files)
 }
 
 // groupFileName is the file of an endpoint group. Names the go tool reads
@@ -461,4 +455,16 @@ func (e *emitter) typesFile(types []*Type) *jen.File {
 		f.Line()
 	}
 	return f
+}
+
+// sortFiles puts files in name order, the order they are written and
+// compared in, and refuses two files of one name.
+func sortFiles(files []File) ([]File, error) {
+	sort.Slice(files, func(i, j int) bool { return files[i].Name < files[j].Name })
+	for i := 1; i < len(files); i++ {
+		if files[i].Name == files[i-1].Name {
+			return nil, fmt.Errorf("two generated files are both named %s", files[i].Name)
+		}
+	}
+	return files, nil
 }

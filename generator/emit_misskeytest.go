@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"fmt"
 	"go/format"
-	"sort"
 	"strings"
 
 	"github.com/dave/jennifer/jen"
@@ -63,13 +62,7 @@ func EmitTestServer(api *API, clientImport string) ([]File, error) {
 		return nil, err
 	}
 	files = append(files, rt...)
-	sort.Slice(files, func(i, j int) bool { return files[i].Name < files[j].Name })
-	for i := 1; i < len(files); i++ {
-		if files[i].Name == files[i-1].Name {
-			return nil, fmt.Errorf("two generated files are both named %s", files[i].Name)
-		}
-	}
-	return files, nil
+	return sortFiles(files)
 }
 
 // testServerRuntime copies templates/misskeytest with its import of the
