@@ -150,7 +150,7 @@ func (b *builder) endpointRequest(ep *Endpoint, op *openapi3.Operation, ptr stri
 	if mt.Schema == nil {
 		return nil
 	}
-	ep.RequestSchema = validationSchema(mt.Schema, ep.Multipart)
+	ep.RequestSchema = validationSchema(mt.Schema, ep.Multipart, b.order)
 	c := convCtx{
 		ptr:       ptr + "/requestBody/content/" + pointerEscape(ctype) + "/schema",
 		fixedName: ep.GoName + "Request",

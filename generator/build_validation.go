@@ -9,10 +9,13 @@ import (
 
 // validationSchema renders a request schema as the JSON Schema misskeytest
 // validates calls with (see Endpoint.RequestSchema). The output is
-// deterministic: objects have sorted keys.
-func validationSchema(sref *openapi3.SchemaRef, multipart bool) string {
+// deterministic: objects have sorted keys. Where order gives a schema's
+// properties in document order, the schema also carries them as "x-order",
+// so that misskeytest checks them in the order Misskey's ajv does.
+func validationSchema(sref *openapi3.SchemaRef, multipart bool, order func(*openapi3.Schema) []string) string {
 	budget := maxValidationNodes
-	v := schemaJSON(sref, 0, map[*openapi3.Schema]bool{}, &budget)
+	w := &schemaWalk{order: order, visiting: map[*openapi3.Schema]bool{}, budget: &budget}
+	v := w.schemaJSON(sref, 0)
 	if m, ok := v.(map[string]any); ok && multipart {
 		// Misskey takes the file as a file part, not a parameter: its own
 		// schema has no file property (the document adds it).
@@ -20,6 +23,9 @@ func validationSchema(sref *openapi3.SchemaRef, multipart bool) string {
 			for name, p := range props {
 				if pm, ok := p.(map[string]any); ok && pm["format"] == "binary" {
 					delete(props, name)
+					if ord, ok := m["x-order"].([]string); ok {
+						m["x-order"] = slices.DeleteFunc(slices.Clone(ord), func(r string) bool { return r == name })
+					}
 					if req, ok := m["required"].([]string); ok {
 						m["required"] = slices.DeleteFunc(slices.Clone(req), func(r string) bool { return r == name })
 					}
@@ -45,21 +51,28 @@ const (
 	maxValidationNodes = 5000
 )
 
-func schemaJSON(sref *openapi3.SchemaRef, depth int, visiting map[*openapi3.Schema]bool, budget *int) any {
+// schemaWalk is the state of one validationSchema rendering.
+type schemaWalk struct {
+	order    func(*openapi3.Schema) []string // may be nil
+	visiting map[*openapi3.Schema]bool
+	budget   *int
+}
+
+func (w *schemaWalk) schemaJSON(sref *openapi3.SchemaRef, depth int) any {
 	if sref == nil || sref.Value == nil {
 		return true
 	}
 	s := sref.Value
-	if visiting[s] || depth > maxValidationDepth || *budget <= 0 {
+	if w.visiting[s] || depth > maxValidationDepth || *w.budget <= 0 {
 		return true
 	}
-	*budget--
+	*w.budget--
 	if s.Always != nil {
 		return *s.Always
 	}
-	visiting[s] = true
-	defer delete(visiting, s)
-	sub := func(r *openapi3.SchemaRef) any { return schemaJSON(r, depth+1, visiting, budget) }
+	w.visiting[s] = true
+	defer delete(w.visiting, s)
+	sub := func(r *openapi3.SchemaRef) any { return w.schemaJSON(r, depth+1) }
 	list := func(rs openapi3.SchemaRefs) []any {
 		out := make([]any, len(rs))
 		for i, r := range rs {
@@ -142,6 +155,17 @@ func schemaJSON(sref *openapi3.SchemaRef, depth int, visiting map[*openapi3.Sche
 			props[name] = sub(p)
 		}
 		m["properties"] = props
+		if w.order != nil && len(s.Properties) > 1 {
+			var ord []string
+			for _, name := range w.order(s) {
+				if _, ok := s.Properties[name]; ok && !slices.Contains(ord, name) {
+					ord = append(ord, name)
+				}
+			}
+			if len(ord) > 1 {
+				m["x-order"] = ord
+			}
+		}
 	}
 	switch ap := s.AdditionalProperties; {
 	case ap.Has != nil:

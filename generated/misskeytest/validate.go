@@ -28,11 +28,9 @@ import (
 // with the same param and reason. Schemas are JSON Schema as the API
 // document spells them: OpenAPI 3.0 nullable and 3.1 type arrays both work.
 //
-// Known differences: properties are checked in the order the embedded
-// schema lists them (alphabetical, where Misskey uses its source order), so
-// when several parameters are wrong the one reported may differ; a pattern
-// Go's regexp cannot compile is not checked; formats other than misskey:id
-// are not checked (Misskey registers no other).
+// Known differences: a pattern Go's regexp cannot compile is not checked;
+// formats other than misskey:id are not checked (Misskey registers no
+// other).
 
 // schema is a compiled JSON schema.
 type schema struct {
@@ -223,14 +221,29 @@ func compileObject(m map[string]any, depth int) (*schema, error) {
 		}
 	}
 	if props, ok := m["properties"].(map[string]any); ok {
-		// Properties are checked in a stable order: the order of the
-		// document is not known once it was decoded (see the package
-		// comment), so sort them.
+		// Properties are checked in the order the document lists them,
+		// as Misskey's ajv does: the generator writes that order as
+		// "x-order". Any property it does not list follows, sorted.
 		names := make([]string, 0, len(props))
-		for name := range props {
-			names = append(names, name)
+		seen := make(map[string]bool, len(props))
+		if ord, ok := m["x-order"].([]any); ok {
+			for _, o := range ord {
+				if name, ok := o.(string); ok && !seen[name] {
+					if _, ok := props[name]; ok {
+						names = append(names, name)
+						seen[name] = true
+					}
+				}
+			}
 		}
-		sort.Strings(names)
+		rest := make([]string, 0, len(props)-len(names))
+		for name := range props {
+			if !seen[name] {
+				rest = append(rest, name)
+			}
+		}
+		sort.Strings(rest)
+		names = append(names, rest...)
 		for _, name := range names {
 			c, err := compileValue(props[name], depth+1)
 			if err != nil {

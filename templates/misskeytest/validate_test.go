@@ -91,6 +91,12 @@ func TestValidateKeywords(t *testing.T) {
 		{`{"type":"object","properties":{"text":{"type":"string","maxLength":5}},"if":{"properties":{"r":{"type":"null"}}},"then":{"properties":{"text":{"type":"string","maxLength":3}}}}`, `{"text":"abcdef"}`, "#/then/properties/text/maxLength", "must NOT have more than 3 characters"},
 		// … and required before properties.
 		{`{"type":"object","properties":{"a":{"type":"string"}},"required":["b"]}`, `{"a":1}`, "#/required", "must have required property 'b'"},
+		// Properties are checked in the document's order ("x-order", as
+		// the generator writes it), sorted where it has none.
+		{`{"type":"object","properties":{"a":{"type":"string"},"z":{"type":"string"}},"x-order":["z","a"]}`, `{"a":1,"z":1}`, "#/properties/z/type", "must be string"},
+		{`{"type":"object","properties":{"a":{"type":"string"},"z":{"type":"string"}}}`, `{"a":1,"z":1}`, "#/properties/a/type", "must be string"},
+		{`{"type":"object","properties":{"a":{"type":"string"},"m":{"type":"string"},"z":{"type":"string"}},"x-order":["gone","z"]}`, `{"a":1,"m":1}`, "#/properties/a/type", "must be string"},
+		{`{"type":"object","properties":{"a":{"type":"string"},"m":{"type":"string"},"z":{"type":"string"}},"x-order":["gone","m"]}`, `{"a":1,"m":1,"z":1}`, "#/properties/m/type", "must be string"},
 	}
 	for _, tt := range tests {
 		s := mustSchema(t, tt.schema)

@@ -20,7 +20,7 @@ var endpointDefs = []endpointDef{{
 	name:       "admin/roles/create",
 	perms:      []misskey.Permission{misskey.PermissionWriteAdminRoles},
 	request:    newValue[misskey.AdminRolesCreateRequest],
-	schema:     `{"properties":{"asBadge":{"type":"boolean"},"canEditMembersByModerator":{"type":"boolean"},"color":{"type":["string","null"]},"condFormula":{"allOf":[{"type":"object"}],"oneOf":[{"properties":{"id":{"type":"string"},"type":{"enum":["and","or"],"type":"string"},"values":{"items":{"oneOf":[true,{"properties":{"id":{"type":"string"},"type":{"enum":["not"],"type":"string"},"value":{"allOf":[{"type":"object"}],"oneOf":[true,true,{"properties":{"id":{"type":"string"},"type":{"enum":["isLocal","isRemote"],"type":"string"}},"required":["id","type"],"type":"object"}],"type":"object"}},"required":["id","type","value"],"type":"object"},{"properties":{"id":{"type":"string"},"type":{"enum":["isLocal","isRemote"],"type":"string"}},"required":["id","type"],"type":"object"}],"type":"object"},"type":"array"}},"required":["id","type","values"],"type":"object"},{"properties":{"id":{"type":"string"},"type":{"enum":["not"],"type":"string"},"value":{"allOf":[{"type":"object"}],"oneOf":[{"properties":{"id":{"type":"string"},"type":{"enum":["and","or"],"type":"string"},"values":{"items":{"oneOf":[true,true,{"properties":{"id":{"type":"string"},"type":{"enum":["isLocal","isRemote"],"type":"string"}},"required":["id","type"],"type":"object"}],"type":"object"},"type":"array"}},"required":["id","type","values"],"type":"object"},true,{"properties":{"id":{"type":"string"},"type":{"enum":["isLocal","isRemote"],"type":"string"}},"required":["id","type"],"type":"object"}],"type":"object"}},"required":["id","type","value"],"type":"object"},{"properties":{"id":{"type":"string"},"type":{"enum":["isLocal","isRemote"],"type":"string"}},"required":["id","type"],"type":"object"}],"type":"object"},"description":{"type":"string"},"displayOrder":{"type":"integer"},"iconUrl":{"type":["string","null"]},"isAdministrator":{"type":"boolean"},"isExplorable":{"type":"boolean"},"isModerator":{"type":"boolean"},"isPublic":{"type":"boolean"},"name":{"maxLength":256,"type":"string"},"policies":{"type":"object"},"target":{"enum":["manual","conditional"],"type":"string"}},"required":["name","description","color","iconUrl","target","condFormula","isPublic","isModerator","isAdministrator","asBadge","canEditMembersByModerator","displayOrder","policies"],"type":"object"}`,
+	schema:     `{"properties":{"asBadge":{"type":"boolean"},"canEditMembersByModerator":{"type":"boolean"},"color":{"type":["string","null"]},"condFormula":{"allOf":[{"type":"object"}],"oneOf":[{"properties":{"id":{"type":"string"},"type":{"enum":["and","or"],"type":"string"},"values":{"items":{"oneOf":[true,{"properties":{"id":{"type":"string"},"type":{"enum":["not"],"type":"string"},"value":{"allOf":[{"type":"object"}],"oneOf":[true,true,{"properties":{"id":{"type":"string"},"type":{"enum":["isLocal","isRemote"],"type":"string"}},"required":["id","type"],"type":"object","x-order":["id","type"]}],"type":"object"}},"required":["id","type","value"],"type":"object","x-order":["id","type","value"]},{"properties":{"id":{"type":"string"},"type":{"enum":["isLocal","isRemote"],"type":"string"}},"required":["id","type"],"type":"object","x-order":["id","type"]}],"type":"object"},"type":"array"}},"required":["id","type","values"],"type":"object","x-order":["id","type","values"]},{"properties":{"id":{"type":"string"},"type":{"enum":["not"],"type":"string"},"value":{"allOf":[{"type":"object"}],"oneOf":[{"properties":{"id":{"type":"string"},"type":{"enum":["and","or"],"type":"string"},"values":{"items":{"oneOf":[true,true,{"properties":{"id":{"type":"string"},"type":{"enum":["isLocal","isRemote"],"type":"string"}},"required":["id","type"],"type":"object","x-order":["id","type"]}],"type":"object"},"type":"array"}},"required":["id","type","values"],"type":"object","x-order":["id","type","values"]},true,{"properties":{"id":{"type":"string"},"type":{"enum":["isLocal","isRemote"],"type":"string"}},"required":["id","type"],"type":"object","x-order":["id","type"]}],"type":"object"}},"required":["id","type","value"],"type":"object","x-order":["id","type","value"]},{"properties":{"id":{"type":"string"},"type":{"enum":["isLocal","isRemote"],"type":"string"}},"required":["id","type"],"type":"object","x-order":["id","type"]}],"type":"object"},"description":{"type":"string"},"displayOrder":{"type":"integer"},"iconUrl":{"type":["string","null"]},"isAdministrator":{"type":"boolean"},"isExplorable":{"type":"boolean"},"isModerator":{"type":"boolean"},"isPublic":{"type":"boolean"},"name":{"maxLength":256,"type":"string"},"policies":{"type":"object"},"target":{"enum":["manual","conditional"],"type":"string"}},"required":["name","description","color","iconUrl","target","condFormula","isPublic","isModerator","isAdministrator","asBadge","canEditMembersByModerator","displayOrder","policies"],"type":"object","x-order":["name","description","color","iconUrl","target","condFormula","isPublic","isModerator","isAdministrator","isExplorable","asBadge","canEditMembersByModerator","displayOrder","policies"]}`,
 }, {
 	conform:    roundTrip[misskey.Role],
 	credential: true,
@@ -38,7 +38,7 @@ var endpointDefs = []endpointDef{{
 	name:       "antennas/create",
 	perms:      []misskey.Permission{misskey.PermissionWriteAccount},
 	request:    newValue[misskey.AntennasCreateRequest],
-	schema:     `{"if":{"properties":{"src":{"const":"list"}},"required":["src"]},"properties":{"caseSensitive":{"type":"boolean"},"excludeBots":{"type":"boolean"},"excludeKeywords":{"items":{"items":{"type":"string"},"type":"array"},"type":"array"},"keywords":{"items":{"items":{"type":"string"},"type":"array"},"type":"array"},"localOnly":{"type":"boolean"},"name":{"maxLength":100,"minLength":1,"type":"string"},"notify":{"type":"boolean"},"src":{"enum":["home","all","users","list","users_blacklist"],"type":"string"},"userListId":{"format":"misskey:id","type":["string","null"]},"users":{"items":{"type":"string"},"type":"array"},"withFile":{"type":"boolean"},"withReplies":{"type":"boolean"}},"required":["name","src","keywords","excludeKeywords","users","caseSensitive","withReplies","withFile"],"then":{"properties":{"userListId":{"format":"misskey:id","type":"string"}},"required":["userListId"]},"type":"object"}`,
+	schema:     `{"if":{"properties":{"src":{"const":"list"}},"required":["src"]},"properties":{"caseSensitive":{"type":"boolean"},"excludeBots":{"type":"boolean"},"excludeKeywords":{"items":{"items":{"type":"string"},"type":"array"},"type":"array"},"keywords":{"items":{"items":{"type":"string"},"type":"array"},"type":"array"},"localOnly":{"type":"boolean"},"name":{"maxLength":100,"minLength":1,"type":"string"},"notify":{"type":"boolean"},"src":{"enum":["home","all","users","list","users_blacklist"],"type":"string"},"userListId":{"format":"misskey:id","type":["string","null"]},"users":{"items":{"type":"string"},"type":"array"},"withFile":{"type":"boolean"},"withReplies":{"type":"boolean"}},"required":["name","src","keywords","excludeKeywords","users","caseSensitive","withReplies","withFile"],"then":{"properties":{"userListId":{"format":"misskey:id","type":"string"}},"required":["userListId"]},"type":"object","x-order":["name","src","userListId","keywords","excludeKeywords","users","caseSensitive","localOnly","excludeBots","withReplies","withFile","notify"]}`,
 }, {
 	conform:    roundTrip[[]misskey.Blocking],
 	credential: true,
@@ -47,7 +47,7 @@ var endpointDefs = []endpointDef{{
 	name:       "blocking/list",
 	perms:      []misskey.Permission{misskey.PermissionReadBlocks},
 	request:    newValue[misskey.BlockingListRequest],
-	schema:     `{"properties":{"limit":{"maximum":100,"minimum":1,"type":"integer"},"sinceId":{"format":"misskey:id","type":"string"},"untilId":{"format":"misskey:id","type":"string"}},"type":"object"}`,
+	schema:     `{"properties":{"limit":{"maximum":100,"minimum":1,"type":"integer"},"sinceId":{"format":"misskey:id","type":"string"},"untilId":{"format":"misskey:id","type":"string"}},"type":"object","x-order":["limit","sinceId","untilId"]}`,
 }, {
 	conform:    roundTrip[[]misskey.Channel],
 	credential: true,
@@ -56,7 +56,7 @@ var endpointDefs = []endpointDef{{
 	name:       "channels/followed",
 	perms:      []misskey.Permission{misskey.PermissionReadChannels},
 	request:    newValue[misskey.ChannelsFollowedRequest],
-	schema:     `{"properties":{"limit":{"maximum":100,"minimum":1,"type":"integer"},"sinceId":{"format":"misskey:id","type":"string"},"untilId":{"format":"misskey:id","type":"string"}},"type":"object"}`,
+	schema:     `{"properties":{"limit":{"maximum":100,"minimum":1,"type":"integer"},"sinceId":{"format":"misskey:id","type":"string"},"untilId":{"format":"misskey:id","type":"string"}},"type":"object","x-order":["limit","sinceId","untilId"]}`,
 }, {
 	conform: roundTrip[misskey.Channel],
 	errors:  []*misskey.APIError{misskey.ErrInvalidParam, misskey.ErrChannelsShowNoSuchChannel, misskey.ErrCredentialRequired, misskey.ErrAuthenticationFailed, misskey.ErrIAmAI, misskey.ErrInternalError},
@@ -70,7 +70,7 @@ var endpointDefs = []endpointDef{{
 	goName:  "ChartsActiveUsers",
 	name:    "charts/active-users",
 	request: newValue[misskey.ChartsActiveUsersRequest],
-	schema:  `{"properties":{"limit":{"maximum":500,"minimum":1,"type":"integer"},"offset":{"type":["integer","null"]},"span":{"enum":["day","hour"],"type":"string"}},"required":["span"],"type":"object"}`,
+	schema:  `{"properties":{"limit":{"maximum":500,"minimum":1,"type":"integer"},"offset":{"type":["integer","null"]},"span":{"enum":["day","hour"],"type":"string"}},"required":["span"],"type":"object","x-order":["span","limit","offset"]}`,
 }, {
 	conform:    roundTrip[[]misskey.Clip],
 	credential: true,
@@ -87,7 +87,7 @@ var endpointDefs = []endpointDef{{
 	name:       "drive/files",
 	perms:      []misskey.Permission{misskey.PermissionReadDrive},
 	request:    newValue[misskey.DriveFilesRequest],
-	schema:     `{"properties":{"folderId":{"format":"misskey:id","type":["string","null"]},"limit":{"maximum":100,"minimum":1,"type":"integer"},"sinceId":{"format":"misskey:id","type":"string"},"sort":{"enum":[null,"+createdAt","-createdAt","+name","-name","+size","-size"],"type":["string","null"]},"type":{"pattern":"^[a-zA-Z\\/\\-*]+$","type":["string","null"]},"untilId":{"format":"misskey:id","type":"string"}},"type":"object"}`,
+	schema:     `{"properties":{"folderId":{"format":"misskey:id","type":["string","null"]},"limit":{"maximum":100,"minimum":1,"type":"integer"},"sinceId":{"format":"misskey:id","type":"string"},"sort":{"enum":[null,"+createdAt","-createdAt","+name","-name","+size","-size"],"type":["string","null"]},"type":{"pattern":"^[a-zA-Z\\/\\-*]+$","type":["string","null"]},"untilId":{"format":"misskey:id","type":"string"}},"type":"object","x-order":["limit","sinceId","untilId","folderId","type","sort"]}`,
 }, {
 	conform:    roundTrip[bool],
 	credential: true,
@@ -112,7 +112,7 @@ var endpointDefs = []endpointDef{{
 	name:      "drive/files/create",
 	perms:     []misskey.Permission{misskey.PermissionWriteDrive},
 	request:   newValue[misskey.DriveFilesCreateRequest],
-	schema:    `{"properties":{"comment":{"maxLength":512,"type":["string","null"]},"folderId":{"format":"misskey:id","type":["string","null"]},"force":{"type":"boolean"},"isSensitive":{"type":"boolean"},"name":{"type":["string","null"]}},"type":"object"}`,
+	schema:    `{"properties":{"comment":{"maxLength":512,"type":["string","null"]},"folderId":{"format":"misskey:id","type":["string","null"]},"force":{"type":"boolean"},"isSensitive":{"type":"boolean"},"name":{"type":["string","null"]}},"type":"object","x-order":["folderId","name","comment","isSensitive","force"]}`,
 }, {
 	conform:    roundTrip[misskey.DriveFolder],
 	credential: true,
@@ -147,7 +147,7 @@ var endpointDefs = []endpointDef{{
 	name:       "following/create",
 	perms:      []misskey.Permission{misskey.PermissionWriteFollowing},
 	request:    newValue[misskey.FollowingCreateRequest],
-	schema:     `{"properties":{"userId":{"format":"misskey:id","type":"string"},"withReplies":{"type":"boolean"}},"required":["userId"],"type":"object"}`,
+	schema:     `{"properties":{"userId":{"format":"misskey:id","type":"string"},"withReplies":{"type":"boolean"}},"required":["userId"],"type":"object","x-order":["userId","withReplies"]}`,
 }, {
 	conform: roundTrip[misskey.GetOnlineUsersCountResponse],
 	errors:  []*misskey.APIError{misskey.ErrInvalidParam, misskey.ErrCredentialRequired, misskey.ErrAuthenticationFailed, misskey.ErrIAmAI, misskey.ErrInternalError},
@@ -168,7 +168,7 @@ var endpointDefs = []endpointDef{{
 	name:       "i/notifications",
 	perms:      []misskey.Permission{misskey.PermissionReadNotifications},
 	request:    newValue[misskey.INotificationsRequest],
-	schema:     `{"properties":{"excludeTypes":{"items":{"enum":["note","follow","mention","reaction","pollEnded","app"],"type":"string"},"type":"array"},"includeTypes":{"items":{"enum":["note","follow","mention","reaction","pollEnded","app"],"type":"string"},"type":"array"},"limit":{"maximum":100,"minimum":1,"type":"integer"},"markAsRead":{"type":"boolean"},"sinceId":{"format":"misskey:id","type":"string"},"untilId":{"format":"misskey:id","type":"string"}},"type":"object"}`,
+	schema:     `{"properties":{"excludeTypes":{"items":{"enum":["note","follow","mention","reaction","pollEnded","app"],"type":"string"},"type":"array"},"includeTypes":{"items":{"enum":["note","follow","mention","reaction","pollEnded","app"],"type":"string"},"type":"array"},"limit":{"maximum":100,"minimum":1,"type":"integer"},"markAsRead":{"type":"boolean"},"sinceId":{"format":"misskey:id","type":"string"},"untilId":{"format":"misskey:id","type":"string"}},"type":"object","x-order":["limit","sinceId","untilId","markAsRead","includeTypes","excludeTypes"]}`,
 }, {
 	conform:    roundTrip[misskey.MeDetailed],
 	credential: true,
@@ -185,7 +185,7 @@ var endpointDefs = []endpointDef{{
 	name:       "i/registry/get",
 	perms:      []misskey.Permission{misskey.PermissionReadAccount},
 	request:    newValue[misskey.IRegistryGetRequest],
-	schema:     `{"properties":{"domain":{"type":["string","null"]},"key":{"type":"string"},"scope":{"items":{"pattern":"^[a-zA-Z0-9_]+$","type":"string"},"type":"array"}},"required":["key","scope"],"type":"object"}`,
+	schema:     `{"properties":{"domain":{"type":["string","null"]},"key":{"type":"string"},"scope":{"items":{"pattern":"^[a-zA-Z0-9_]+$","type":"string"},"type":"array"}},"required":["key","scope"],"type":"object","x-order":["key","scope","domain"]}`,
 }, {
 	credential: true,
 	errors:     []*misskey.APIError{misskey.ErrInvalidParam, misskey.ErrCredentialRequired, misskey.ErrAuthenticationFailed, misskey.ErrIAmAI, misskey.ErrInternalError},
@@ -193,7 +193,7 @@ var endpointDefs = []endpointDef{{
 	name:       "i/registry/set",
 	perms:      []misskey.Permission{misskey.PermissionWriteAccount},
 	request:    newValue[misskey.IRegistrySetRequest],
-	schema:     `{"properties":{"domain":{"type":["string","null"]},"key":{"minLength":1,"type":"string"},"scope":{"items":{"pattern":"^[a-zA-Z0-9_]+$","type":"string"},"type":"array"},"value":{"type":["string","number","boolean","null"]}},"required":["key","value","scope"],"type":"object"}`,
+	schema:     `{"properties":{"domain":{"type":["string","null"]},"key":{"minLength":1,"type":"string"},"scope":{"items":{"pattern":"^[a-zA-Z0-9_]+$","type":"string"},"type":"array"},"value":{"type":["string","number","boolean","null"]}},"required":["key","value","scope"],"type":"object","x-order":["key","value","scope","domain"]}`,
 }, {
 	conform:    roundTrip[misskey.MeDetailed],
 	credential: true,
@@ -211,7 +211,7 @@ var endpointDefs = []endpointDef{{
 	name:       "i/update",
 	perms:      []misskey.Permission{misskey.PermissionWriteAccount},
 	request:    newValue[misskey.IUpdateRequest],
-	schema:     `{"properties":{"autoAcceptFollowed":{"type":"boolean"},"avatarId":{"format":"misskey:id","type":["string","null"]},"birthday":{"pattern":"^\\d{4}-\\d{2}-\\d{2}$","type":["string","null"]},"description":{"maxLength":1500,"type":["string","null"]},"fields":{"items":{"properties":{"name":{"type":"string"},"value":{"type":"string"}},"required":["name","value"],"type":"object"},"maxItems":16,"type":"array"},"followingVisibility":{"enum":["public","followers","private"],"type":"string"},"isCat":{"type":"boolean"},"isLocked":{"type":"boolean"},"lang":{"enum":[null,"en-US","ja-JP","de-DE","fr-FR"],"type":["string","null"]},"mutedWords":{"items":{"oneOf":[{"items":{"type":"string"},"type":"array"},{"type":"string"}]},"type":"array"},"name":{"maxLength":50,"minLength":1,"type":["string","null"]}},"type":"object"}`,
+	schema:     `{"properties":{"autoAcceptFollowed":{"type":"boolean"},"avatarId":{"format":"misskey:id","type":["string","null"]},"birthday":{"pattern":"^\\d{4}-\\d{2}-\\d{2}$","type":["string","null"]},"description":{"maxLength":1500,"type":["string","null"]},"fields":{"items":{"properties":{"name":{"type":"string"},"value":{"type":"string"}},"required":["name","value"],"type":"object","x-order":["name","value"]},"maxItems":16,"type":"array"},"followingVisibility":{"enum":["public","followers","private"],"type":"string"},"isCat":{"type":"boolean"},"isLocked":{"type":"boolean"},"lang":{"enum":[null,"en-US","ja-JP","de-DE","fr-FR"],"type":["string","null"]},"mutedWords":{"items":{"oneOf":[{"items":{"type":"string"},"type":"array"},{"type":"string"}]},"type":"array"},"name":{"maxLength":50,"minLength":1,"type":["string","null"]}},"type":"object","x-order":["name","description","birthday","lang","avatarId","fields","isLocked","isCat","autoAcceptFollowed","followingVisibility","mutedWords"]}`,
 }, {
 	conform: roundTrip[misskey.MetaResponse],
 	errors:  []*misskey.APIError{misskey.ErrInvalidParam, misskey.ErrCredentialRequired, misskey.ErrAuthenticationFailed, misskey.ErrIAmAI, misskey.ErrInternalError},
@@ -227,7 +227,7 @@ var endpointDefs = []endpointDef{{
 	name:       "notes/create",
 	perms:      []misskey.Permission{misskey.PermissionWriteNotes},
 	request:    newValue[misskey.NotesCreateRequest],
-	schema:     `{"anyOf":[{"required":["text"]},{"required":["renoteId"]},{"required":["fileIds"]},{"required":["mediaIds"]},{"required":["poll"]}],"properties":{"channelId":{"format":"misskey:id","nullable":true,"type":"string"},"cw":{"maxLength":100,"minLength":1,"type":["string","null"]},"fileIds":{"items":{"format":"misskey:id","type":"string"},"maxItems":16,"minItems":1,"type":"array","uniqueItems":true},"localOnly":{"type":"boolean"},"mediaIds":{"items":{"format":"misskey:id","type":"string"},"maxItems":16,"minItems":1,"type":"array","uniqueItems":true},"noExtractMentions":{"type":"boolean"},"poll":{"nullable":true,"properties":{"choices":{"items":{"maxLength":50,"minLength":1,"type":"string"},"maxItems":10,"minItems":2,"type":"array","uniqueItems":true},"expiredAfter":{"minimum":1,"type":["integer","null"]},"expiresAt":{"type":["integer","null"]},"multiple":{"type":"boolean"}},"required":["choices"],"type":"object"},"reactionAcceptance":{"enum":[null,"likeOnly","likeOnlyForRemote","nonSensitiveOnly","nonSensitiveOnlyForLocalLikeOnlyForRemote"],"type":["string","null"]},"renoteId":{"format":"misskey:id","type":["string","null"]},"replyId":{"format":"misskey:id","nullable":true,"type":"string"},"text":{"maxLength":3000,"minLength":1,"type":["string","null"]},"visibility":{"enum":["public","home","followers","specified"],"type":"string"},"visibleUserIds":{"items":{"format":"misskey:id","type":"string"},"type":"array","uniqueItems":true}},"type":"object"}`,
+	schema:     `{"anyOf":[{"required":["text"]},{"required":["renoteId"]},{"required":["fileIds"]},{"required":["mediaIds"]},{"required":["poll"]}],"properties":{"channelId":{"format":"misskey:id","nullable":true,"type":"string"},"cw":{"maxLength":100,"minLength":1,"type":["string","null"]},"fileIds":{"items":{"format":"misskey:id","type":"string"},"maxItems":16,"minItems":1,"type":"array","uniqueItems":true},"localOnly":{"type":"boolean"},"mediaIds":{"items":{"format":"misskey:id","type":"string"},"maxItems":16,"minItems":1,"type":"array","uniqueItems":true},"noExtractMentions":{"type":"boolean"},"poll":{"nullable":true,"properties":{"choices":{"items":{"maxLength":50,"minLength":1,"type":"string"},"maxItems":10,"minItems":2,"type":"array","uniqueItems":true},"expiredAfter":{"minimum":1,"type":["integer","null"]},"expiresAt":{"type":["integer","null"]},"multiple":{"type":"boolean"}},"required":["choices"],"type":"object","x-order":["choices","multiple","expiresAt","expiredAfter"]},"reactionAcceptance":{"enum":[null,"likeOnly","likeOnlyForRemote","nonSensitiveOnly","nonSensitiveOnlyForLocalLikeOnlyForRemote"],"type":["string","null"]},"renoteId":{"format":"misskey:id","type":["string","null"]},"replyId":{"format":"misskey:id","nullable":true,"type":"string"},"text":{"maxLength":3000,"minLength":1,"type":["string","null"]},"visibility":{"enum":["public","home","followers","specified"],"type":"string"},"visibleUserIds":{"items":{"format":"misskey:id","type":"string"},"type":"array","uniqueItems":true}},"type":"object","x-order":["visibility","visibleUserIds","cw","localOnly","reactionAcceptance","noExtractMentions","text","fileIds","mediaIds","replyId","renoteId","channelId","poll"]}`,
 }, {
 	credential: true,
 	errors:     []*misskey.APIError{misskey.ErrNotesDeleteAccessDenied, misskey.ErrInvalidParam, misskey.ErrNotesDeleteNoSuchNote, misskey.ErrCredentialRequired, misskey.ErrAuthenticationFailed, misskey.ErrIAmAI, misskey.ErrRateLimitExceeded, misskey.ErrInternalError},
@@ -242,7 +242,7 @@ var endpointDefs = []endpointDef{{
 	goName:  "NotesLocalTimeline",
 	name:    "notes/local-timeline",
 	request: newValue[misskey.NotesLocalTimelineRequest],
-	schema:  `{"properties":{"limit":{"maximum":100,"minimum":1,"type":"integer"},"sinceDate":{"type":"integer"},"sinceId":{"format":"misskey:id","type":"string"},"untilDate":{"type":"integer"},"untilId":{"format":"misskey:id","type":"string"},"withFiles":{"type":"boolean"},"withRenotes":{"type":"boolean"},"withReplies":{"type":"boolean"}},"type":"object"}`,
+	schema:  `{"properties":{"limit":{"maximum":100,"minimum":1,"type":"integer"},"sinceDate":{"type":"integer"},"sinceId":{"format":"misskey:id","type":"string"},"untilDate":{"type":"integer"},"untilId":{"format":"misskey:id","type":"string"},"withFiles":{"type":"boolean"},"withRenotes":{"type":"boolean"},"withReplies":{"type":"boolean"}},"type":"object","x-order":["withFiles","withRenotes","withReplies","limit","sinceId","untilId","sinceDate","untilDate"]}`,
 }, {
 	credential: true,
 	errors:     []*misskey.APIError{misskey.ErrNotesPollsVoteAlreadyVoted, misskey.ErrInvalidParam, misskey.ErrNotesPollsVoteNoSuchNote, misskey.ErrCredentialRequired, misskey.ErrAuthenticationFailed, misskey.ErrIAmAI, misskey.ErrInternalError},
@@ -250,14 +250,14 @@ var endpointDefs = []endpointDef{{
 	name:       "notes/polls/vote",
 	perms:      []misskey.Permission{misskey.PermissionWriteVotes},
 	request:    newValue[misskey.NotesPollsVoteRequest],
-	schema:     `{"properties":{"choice":{"minimum":0,"type":"integer"},"noteId":{"format":"misskey:id","type":"string"}},"required":["noteId","choice"],"type":"object"}`,
+	schema:     `{"properties":{"choice":{"minimum":0,"type":"integer"},"noteId":{"format":"misskey:id","type":"string"}},"required":["noteId","choice"],"type":"object","x-order":["noteId","choice"]}`,
 }, {
 	conform: roundTrip[[]misskey.NoteReaction],
 	errors:  []*misskey.APIError{misskey.ErrInvalidParam, misskey.ErrNotesReactionsNoSuchNote, misskey.ErrCredentialRequired, misskey.ErrAuthenticationFailed, misskey.ErrIAmAI, misskey.ErrInternalError},
 	goName:  "NotesReactions",
 	name:    "notes/reactions",
 	request: newValue[misskey.NotesReactionsRequest],
-	schema:  `{"properties":{"limit":{"maximum":100,"minimum":1,"type":"integer"},"noteId":{"format":"misskey:id","type":"string"},"offset":{"type":"integer"},"sinceId":{"format":"misskey:id","type":"string"},"type":{"type":["string","null"]},"untilId":{"format":"misskey:id","type":"string"}},"required":["noteId"],"type":"object"}`,
+	schema:  `{"properties":{"limit":{"maximum":100,"minimum":1,"type":"integer"},"noteId":{"format":"misskey:id","type":"string"},"offset":{"type":"integer"},"sinceId":{"format":"misskey:id","type":"string"},"type":{"type":["string","null"]},"untilId":{"format":"misskey:id","type":"string"}},"required":["noteId"],"type":"object","x-order":["noteId","type","limit","offset","sinceId","untilId"]}`,
 }, {
 	credential: true,
 	errors:     []*misskey.APIError{misskey.ErrNotesReactionsCreateAlreadyReacted, misskey.ErrInvalidParam, misskey.ErrNotesReactionsCreateNoSuchNote, misskey.ErrCredentialRequired, misskey.ErrAuthenticationFailed, misskey.ErrIAmAI, misskey.ErrRateLimitExceeded, misskey.ErrInternalError},
@@ -265,14 +265,14 @@ var endpointDefs = []endpointDef{{
 	name:       "notes/reactions/create",
 	perms:      []misskey.Permission{misskey.PermissionWriteReactions},
 	request:    newValue[misskey.NotesReactionsCreateRequest],
-	schema:     `{"properties":{"noteId":{"format":"misskey:id","type":"string"},"reaction":{"type":"string"}},"required":["noteId","reaction"],"type":"object"}`,
+	schema:     `{"properties":{"noteId":{"format":"misskey:id","type":"string"},"reaction":{"type":"string"}},"required":["noteId","reaction"],"type":"object","x-order":["noteId","reaction"]}`,
 }, {
 	conform: roundTrip[[]misskey.Note],
 	errors:  []*misskey.APIError{misskey.ErrInvalidParam, misskey.ErrCredentialRequired, misskey.ErrAuthenticationFailed, misskey.ErrIAmAI, misskey.ErrInternalError},
 	goName:  "NotesSearchByTag",
 	name:    "notes/search-by-tag",
 	request: newValue[misskey.NotesSearchByTagRequest],
-	schema:  `{"allOf":[{"anyOf":[{"properties":{"tag":{"minLength":1,"type":"string"}},"required":["tag"],"type":"object"},{"properties":{"query":{"items":{"items":{"minLength":1,"type":"string"},"minItems":1,"type":"array"},"minItems":1,"type":"array"}},"required":["query"],"type":"object"}]},{"properties":{"limit":{"maximum":100,"minimum":1,"type":"integer"},"poll":{"type":["boolean","null"]},"renote":{"type":["boolean","null"]},"reply":{"type":["boolean","null"]},"sinceId":{"format":"misskey:id","type":"string"},"untilId":{"format":"misskey:id","type":"string"},"withFiles":{"type":"boolean"}},"type":"object"}]}`,
+	schema:  `{"allOf":[{"anyOf":[{"properties":{"tag":{"minLength":1,"type":"string"}},"required":["tag"],"type":"object"},{"properties":{"query":{"items":{"items":{"minLength":1,"type":"string"},"minItems":1,"type":"array"},"minItems":1,"type":"array"}},"required":["query"],"type":"object"}]},{"properties":{"limit":{"maximum":100,"minimum":1,"type":"integer"},"poll":{"type":["boolean","null"]},"renote":{"type":["boolean","null"]},"reply":{"type":["boolean","null"]},"sinceId":{"format":"misskey:id","type":"string"},"untilId":{"format":"misskey:id","type":"string"},"withFiles":{"type":"boolean"}},"type":"object","x-order":["reply","renote","withFiles","poll","limit","sinceId","untilId"]}]}`,
 }, {
 	conform: roundTrip[misskey.Note],
 	errors:  []*misskey.APIError{misskey.ErrInvalidParam, misskey.ErrNotesShowNoSuchNote, misskey.ErrCredentialRequired, misskey.ErrAuthenticationFailed, misskey.ErrIAmAI, misskey.ErrInternalError},
@@ -288,7 +288,7 @@ var endpointDefs = []endpointDef{{
 	name:       "notes/timeline",
 	perms:      []misskey.Permission{misskey.PermissionReadAccount},
 	request:    newValue[misskey.NotesTimelineRequest],
-	schema:     `{"properties":{"allowPartial":{"type":"boolean"},"includeMyRenotes":{"type":"boolean"},"limit":{"maximum":100,"minimum":1,"type":"integer"},"sinceDate":{"type":"integer"},"sinceId":{"format":"misskey:id","type":"string"},"untilDate":{"type":"integer"},"untilId":{"format":"misskey:id","type":"string"},"withFiles":{"type":"boolean"},"withRenotes":{"type":"boolean"}},"type":"object"}`,
+	schema:     `{"properties":{"allowPartial":{"type":"boolean"},"includeMyRenotes":{"type":"boolean"},"limit":{"maximum":100,"minimum":1,"type":"integer"},"sinceDate":{"type":"integer"},"sinceId":{"format":"misskey:id","type":"string"},"untilDate":{"type":"integer"},"untilId":{"format":"misskey:id","type":"string"},"withFiles":{"type":"boolean"},"withRenotes":{"type":"boolean"}},"type":"object","x-order":["limit","sinceId","untilId","sinceDate","untilDate","allowPartial","includeMyRenotes","withFiles","withRenotes"]}`,
 }, {
 	conform: roundTrip[misskey.PingResponse],
 	errors:  []*misskey.APIError{misskey.ErrInvalidParam, misskey.ErrCredentialRequired, misskey.ErrAuthenticationFailed, misskey.ErrIAmAI, misskey.ErrInternalError},
@@ -305,14 +305,14 @@ var endpointDefs = []endpointDef{{
 	goName:  "Test",
 	name:    "test",
 	request: newValue[misskey.TestRequest],
-	schema:  `{"properties":{"default":{"type":"string"},"func":{"type":"string"},"id":{"format":"misskey:id","type":"string"},"nullableDefault":{"type":["string","null"]},"required":{"type":"boolean"},"string":{"type":"string"}},"required":["required"],"type":"object"}`,
+	schema:  `{"properties":{"default":{"type":"string"},"func":{"type":"string"},"id":{"format":"misskey:id","type":"string"},"nullableDefault":{"type":["string","null"]},"required":{"type":"boolean"},"string":{"type":"string"}},"required":["required"],"type":"object","x-order":["required","string","default","nullableDefault","id","func"]}`,
 }, {
 	conform: roundTrip[[]misskey.Note],
 	errors:  []*misskey.APIError{misskey.ErrInvalidParam, misskey.ErrUsersNotesNoSuchUser, misskey.ErrCredentialRequired, misskey.ErrAuthenticationFailed, misskey.ErrIAmAI, misskey.ErrInternalError},
 	goName:  "UsersNotes",
 	name:    "users/notes",
 	request: newValue[misskey.UsersNotesRequest],
-	schema:  `{"properties":{"limit":{"maximum":100,"minimum":1,"type":"integer"},"sinceDate":{"type":"integer"},"sinceId":{"format":"misskey:id","type":"string"},"untilDate":{"type":"integer"},"untilId":{"format":"misskey:id","type":"string"},"userId":{"format":"misskey:id","type":"string"},"withChannelNotes":{"type":"boolean"},"withFiles":{"type":"boolean"},"withRenotes":{"type":"boolean"},"withReplies":{"type":"boolean"}},"required":["userId"],"type":"object"}`,
+	schema:  `{"properties":{"limit":{"maximum":100,"minimum":1,"type":"integer"},"sinceDate":{"type":"integer"},"sinceId":{"format":"misskey:id","type":"string"},"untilDate":{"type":"integer"},"untilId":{"format":"misskey:id","type":"string"},"userId":{"format":"misskey:id","type":"string"},"withChannelNotes":{"type":"boolean"},"withFiles":{"type":"boolean"},"withRenotes":{"type":"boolean"},"withReplies":{"type":"boolean"}},"required":["userId"],"type":"object","x-order":["userId","withReplies","withRenotes","withChannelNotes","withFiles","limit","sinceId","untilId","sinceDate","untilDate"]}`,
 }, {
 	conform:    roundTrip[misskey.UsersRelationResponse],
 	credential: true,
