@@ -1,7 +1,6 @@
 package generator
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -245,22 +244,9 @@ func componentPropertyOrders(t *testing.T, data []byte) map[string][]string {
 	}
 	out := map[string][]string{}
 	for name, raw := range top.Components.Schemas {
-		var s struct {
-			Properties json.RawMessage `json:"properties"`
-		}
-		if json.Unmarshal(raw, &s) != nil || len(s.Properties) == 0 || s.Properties[0] != '{' {
+		names := inlinePropertyNames(t, raw)
+		if names == nil {
 			continue
-		}
-		dec := json.NewDecoder(bytes.NewReader(s.Properties))
-		dec.Token() // {
-		var names []string
-		for dec.More() {
-			k, _ := dec.Token()
-			names = append(names, k.(string))
-			var skip json.RawMessage
-			if err := dec.Decode(&skip); err != nil {
-				t.Fatal(err)
-			}
 		}
 		out[name] = names
 	}
