@@ -19,6 +19,12 @@ var (
 	credentialRe = regexp.MustCompile(`\*\*Credential required\*\*: \*(Yes|No)\*`)
 	permissionRe = regexp.MustCompile(`\*\*Permission\*\*: \*([^*]+)\*`)
 	footerRe     = regexp.MustCompile(`\s*\*\*Credential required\*\*:.*$`)
+
+	// endpointNameRe is what every Misskey endpoint's name is: the path of
+	// its file under the server's endpoints directory. The client appends
+	// the name to the API's URL as it stands, so nothing else may pass
+	// ("..", "?", "#", "%", spaces, a scheme).
+	endpointNameRe = regexp.MustCompile(`^[A-Za-z0-9_-]+(/[A-Za-z0-9_-]+)*$`)
 )
 
 func (b *builder) buildEndpoints() error {
@@ -62,8 +68,8 @@ func (b *builder) buildEndpoints() error {
 		if goName == "" {
 			return fmt.Errorf("%s: endpoint %q has no letter or digit to make a Go name of", ptr, name)
 		}
-		if strings.IndexFunc(name, badInText) >= 0 {
-			return fmt.Errorf("%s: endpoint %q: the name contains control characters", ptr, name)
+		if !endpointNameRe.MatchString(name) {
+			return fmt.Errorf("%s: endpoint %q is not a Misskey endpoint name (segments of ASCII letters, digits, '-' and '_', separated by '/'): the client would send its requests, and their token, to another path", ptr, name)
 		}
 		ep := &Endpoint{
 			Name:       name,
