@@ -70,11 +70,11 @@ func TestMainHostileServer(t *testing.T) {
 	}
 }
 
-// TestDiffHostileNames: the diff quotes names from the documents. A name
-// with a bidirectional-text override (which the generator accepts) is
+// TestDiffHostileNames: the diff quotes names from the documents. An enum
+// value with a bidirectional-text override (which the generator accepts) is
 // printed escaped in text and markdown, and in JSON stays valid JSON of the
-// same meaning; a name with an escape sequence (which it refuses) is quoted
-// escaped in the error.
+// same meaning; an endpoint name with an escape sequence (which it refuses)
+// is quoted escaped in the error.
 func TestDiffHostileNames(t *testing.T) {
 	dir := t.TempDir()
 	doc := func(name, paths string) string {
@@ -83,8 +83,11 @@ func TestDiffHostileNames(t *testing.T) {
 		return p
 	}
 	op := `{"post":{"operationId":"x","responses":{"200":{"description":"ok"}}}}`
-	old := doc("old.json", `"/a":`+op)
-	bidi := doc("bidi.json", `"/a":`+op+`,"/b\u202egnp.exe":`+op)
+	withEnum := func(values string) string {
+		return `{"post":{"operationId":"x","requestBody":{"content":{"application/json":{"schema":{"type":"object","properties":{"kind":{"type":"string","enum":[` + values + `]}}}}}},"responses":{"200":{"description":"ok"}}}}`
+	}
+	old := doc("old.json", `"/a":`+withEnum(`"a"`))
+	bidi := doc("bidi.json", `"/a":`+withEnum(`"a","b\u202egnp.exe"`))
 	esc := doc("esc.json", `"/a":`+op+`,"/b\u001b]0;pwned\u0007\u009b":`+op)
 	for _, format := range []string{"text", "markdown", "json"} {
 		code, stdout, stderr := runCLI(t, "", "diff", "-format", format, old, bidi)
@@ -93,7 +96,7 @@ func TestDiffHostileNames(t *testing.T) {
 		}
 		assertTerminalSafe(t, format, stdout)
 		if !strings.Contains(stdout, `b\u202egnp.exe`) {
-			t.Errorf("%s: the endpoint is not shown escaped:\n%s", format, stdout)
+			t.Errorf("%s: the enum value is not shown escaped:\n%s", format, stdout)
 		}
 		if format == "json" {
 			var v any
