@@ -21,10 +21,11 @@ var (
 	footerRe     = regexp.MustCompile(`\s*\*\*Credential required\*\*:.*$`)
 
 	// endpointNameRe is what every Misskey endpoint's name is: the path of
-	// its file under the server's endpoints directory. The client appends
+	// its file under the server's endpoints directory (ASCII in every
+	// document seen; other letters are accepted). The client appends
 	// the name to the API's URL as it stands, so nothing else may pass
 	// ("..", "?", "#", "%", spaces, a scheme).
-	endpointNameRe = regexp.MustCompile(`^[A-Za-z0-9_-]+(/[A-Za-z0-9_-]+)*$`)
+	endpointNameRe = regexp.MustCompile(`^[\p{L}\p{M}\p{Nd}_-]+(/[\p{L}\p{M}\p{Nd}_-]+)*$`)
 )
 
 func (b *builder) buildEndpoints() error {
@@ -69,7 +70,7 @@ func (b *builder) buildEndpoints() error {
 			return fmt.Errorf("%s: endpoint %q has no letter or digit to make a Go name of", ptr, name)
 		}
 		if !endpointNameRe.MatchString(name) {
-			return fmt.Errorf("%s: endpoint %q is not a Misskey endpoint name (segments of ASCII letters, digits, '-' and '_', separated by '/'): the client would send its requests, and their token, to another path", ptr, name)
+			return fmt.Errorf("%s: endpoint %q is not a Misskey endpoint name (segments of letters, digits, '-' and '_', separated by '/'): the client would send its requests, and their token, to another path", ptr, name)
 		}
 		ep := &Endpoint{
 			Name:       name,
